@@ -1,0 +1,1 @@
+//! Placeholder: the Azure Policy backend (issue 4).

@@ -1,0 +1,1 @@
+//! Placeholder: the Terraform backend (issue 5).

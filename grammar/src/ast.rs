@@ -1,0 +1,293 @@
+//! The syntax tree: a uniform tree of blocks, fields and clauses, with spans on every node
+//! and every comment attached, so that the formatter and the language server can rebuild the
+//! source from it.
+//!
+//! Charter's surface is uniform on purpose (see `docs/notes/0001-uniform-syntax.md`): every
+//! construct is a *block* (`keyword [label] [extends path] { entries }`), a *field*
+//! (`key: phrase`) or a *clause* (`keyword phrase`), and a phrase is a sequence of values
+//! (`global_standard capacity 100`). Which fields a block takes, and what its phrases mean, is
+//! the schema's job in the compiler. This keeps error recovery, formatting and completion the
+//! same for every construct.
+
+use crate::span::Span;
+
+/// One parsed document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    pub items: Vec<Item>,
+    /// Comments after the last item.
+    pub dangling_comments: Vec<Comment>,
+    pub span: Span,
+}
+
+/// A top-level construct, or the place of one that did not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Block(Block),
+    /// Source that did not parse; its diagnostic was reported, and it is skipped.
+    Error(ErrorNode),
+}
+
+/// `keyword [label] [extends path] { entries }`, at top level (`filter`, `policy`, `workload`,
+/// `model`, `region`) or nested (`prompt`, `models`, `endpoint`, `app`, `version`, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub trivia: Trivia,
+    pub keyword: Ident,
+    pub label: Option<Label>,
+    pub extends: Option<Path>,
+    pub entries: Vec<Entry>,
+    /// Comments after the last entry, before the closing brace.
+    pub dangling_comments: Vec<Comment>,
+    /// From the keyword (not the doc comment) to the closing brace.
+    pub span: Span,
+    /// The braces and what is between them.
+    pub body_span: Span,
+}
+
+/// The name of a block: an identifier (`filter strict`) or, for catalog entries, a string
+/// (`model "gpt-4.1"`, `version "2025-04-14"`, `region "swedencentral"`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Label {
+    Name(Ident),
+    Str(StrLit),
+}
+
+impl Label {
+    pub fn text(&self) -> &str {
+        match self {
+            Label::Name(ident) => &ident.name,
+            Label::Str(string) => &string.value,
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        match self {
+            Label::Name(ident) => ident.span,
+            Label::Str(string) => string.span,
+        }
+    }
+}
+
+/// One statement of a block body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Field(Field),
+    Clause(Clause),
+    Block(Block),
+    /// A statement that did not parse; its diagnostic was reported.
+    Error(ErrorNode),
+}
+
+impl Entry {
+    pub fn span(&self) -> Span {
+        match self {
+            Entry::Field(field) => field.span,
+            Entry::Clause(clause) => clause.span,
+            Entry::Block(block) => block.span,
+            Entry::Error(error) => error.span,
+        }
+    }
+
+    pub fn trivia(&self) -> Option<&Trivia> {
+        match self {
+            Entry::Field(field) => Some(&field.trivia),
+            Entry::Clause(clause) => Some(&clause.trivia),
+            Entry::Block(block) => Some(&block.trivia),
+            Entry::Error(_) => None,
+        }
+    }
+}
+
+/// `key: phrase`, e.g. `effect: deny` or `deployment: global_standard capacity 100`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub trivia: Trivia,
+    pub key: Ident,
+    pub value: Phrase,
+    pub span: Span,
+}
+
+/// `keyword phrase` with no colon, e.g. `allow "gpt-4.1" versions ["2025-04-14"]`,
+/// `model "gpt-5.6-sol" version "2026-07-09"`, `exempt resource_group("x") until 2027-01-31 ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
+    pub trivia: Trivia,
+    pub keyword: Ident,
+    pub phrase: Phrase,
+    pub span: Span,
+}
+
+/// A sequence of values on one logical line: a single value (`deny`), or a head value with
+/// modifier words and their arguments (`2000 USD monthly alert_at [50%, 80%] notify ["a@b"]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phrase {
+    pub values: Vec<Value>,
+    pub span: Span,
+}
+
+/// One value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Str(StrLit),
+    Number(Number),
+    Date(DateLit),
+    /// An identifier or a dotted path: a keyword (`deny`, `low`, `monthly`) or a reference to
+    /// a declared name (`baseline`, `std.filters.default`); the schema decides which.
+    Path(Path),
+    /// A scope constructor: `management_group("contoso-ai")`.
+    Call(Call),
+    List(List),
+    /// A value that did not parse; its diagnostic was reported.
+    Error(ErrorNode),
+}
+
+impl Value {
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Str(v) => v.span,
+            Value::Number(v) => v.span,
+            Value::Date(v) => v.span,
+            Value::Path(v) => v.span,
+            Value::Call(v) => v.span,
+            Value::List(v) => v.span,
+            Value::Error(v) => v.span,
+        }
+    }
+}
+
+/// A string literal; `value` has escapes resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrLit {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A number with an optional unit: `100`, `2000 USD`, `12.50 EUR`, `80%`, `90 days`, `300 units`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Number {
+    /// The digits as written (`2000`, `12.50`), so that no precision is lost.
+    pub digits: String,
+    pub unit: Option<Unit>,
+    pub span: Span,
+}
+
+impl Number {
+    /// The value when it is a whole number that fits in `i64`.
+    pub fn as_integer(&self) -> Option<i64> {
+        self.digits.parse().ok()
+    }
+}
+
+/// The unit written right after a number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unit {
+    pub kind: UnitKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnitKind {
+    Percent,
+    /// An ISO 4217 code: three upper-case letters (`USD`, `EUR`).
+    Currency(String),
+    Days,
+    Weeks,
+    Months,
+    Years,
+    /// Deployment capacity units (`300 units`).
+    CapacityUnits,
+}
+
+/// A calendar date `YYYY-MM-DD`, validated by the parser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateLit {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub span: Span,
+}
+
+/// `a` or `a.b.c`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    pub segments: Vec<Ident>,
+    pub span: Span,
+}
+
+impl Path {
+    /// The path as written, segments joined by `.`.
+    pub fn text(&self) -> String {
+        let names: Vec<&str> = self.segments.iter().map(|s| s.name.as_str()).collect();
+        names.join(".")
+    }
+
+    /// The single identifier, when the path has one segment.
+    pub fn as_ident(&self) -> Option<&Ident> {
+        match self.segments.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+}
+
+/// `callee(arg, ...)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub callee: Ident,
+    pub args: Vec<Value>,
+    pub span: Span,
+}
+
+/// `[a, b, c]`, possibly over several lines with comments between the elements.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct List {
+    pub items: Vec<ListItem>,
+    /// Comments after the last element, before `]`.
+    pub dangling_comments: Vec<Comment>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListItem {
+    pub trivia: Trivia,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// Where source that did not parse was; the parser reported it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorNode {
+    pub span: Span,
+}
+
+/// The comments attached to a node: the `///` doc comment and `//`/`/* */` comments on the
+/// lines before it, and a comment after it on its last line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trivia {
+    /// Whether a blank line separates this node from the one before (kept by the formatter,
+    /// which collapses several blank lines into one).
+    pub blank_line_before: bool,
+    pub doc: Option<DocComment>,
+    pub leading: Vec<Comment>,
+    pub trailing: Option<Comment>,
+}
+
+/// Consecutive `///` lines, joined with `\n`, each without its `///` and one following space.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocComment {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A `//` or `/* */` comment; `text` is the whole comment as written, delimiters included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}

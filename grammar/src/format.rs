@@ -1,0 +1,1 @@
+//! Placeholder: the canonical formatter (issue 2).

@@ -1,0 +1,28 @@
+//! Charter's front end: the pest grammar, the lossless syntax tree, the parser with error
+//! recovery, and the formatter.
+//!
+//! Parsing never fails: [`parse`] returns a tree plus diagnostics, with error nodes where the
+//! source did not parse, so the checker and the language server keep working on broken files.
+
+pub mod ast;
+pub mod codes;
+pub mod diagnostic;
+pub mod format;
+mod parser;
+pub mod span;
+
+pub use diagnostic::{Code, CodeInfo, Diagnostic, Edit, Fix, Label, Severity};
+pub use span::{FileId, LineIndex, Span};
+
+/// A parsed document and what went wrong while parsing it.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    pub file: ast::SourceFile,
+    pub diagnostics: Vec<diagnostic::Diagnostic>,
+}
+
+/// Parses one document. Never panics, whatever the input; syntax errors become diagnostics
+/// and error nodes, and the rest of the document is still parsed.
+pub fn parse(file: FileId, text: &str) -> Parsed {
+    parser::parse(file, text)
+}

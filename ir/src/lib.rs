@@ -1,0 +1,416 @@
+//! The lowered, backend-neutral policy model.
+//!
+//! The checker produces it; the backends (Azure Policy, Terraform) and the evaluator read only
+//! this. Every reference is resolved and every inherited value is explicit: an endpoint carries
+//! its model's format and its filter's full effective settings, a policy carries its minimum
+//! filter's settings. Nothing here knows Azure Policy JSON or HCL; Azure's spellings of these
+//! values live in the backends, except the deployment SKU names, which the model catalog is
+//! keyed by too.
+//!
+//! INVARIANT: lists are in a deterministic order (source order for what the user wrote, sorted
+//! where the user's order carries no meaning), so backends that iterate produce stable output.
+
+use serde::Serialize;
+
+/// Everything one project declares, checked and resolved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Project {
+    pub policies: Vec<Policy>,
+    pub workloads: Vec<Workload>,
+    /// Every filter the project declares, plus the stdlib filters it references, with effective
+    /// settings.
+    pub filters: Vec<Filter>,
+}
+
+/// A governance policy: one initiative, assigned at each of its scopes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// The Charter name (`contoso_ai`): lower-case letters, digits and `_`.
+    pub name: String,
+    pub display_name: String,
+    /// From `description:` or else the doc comment; may be empty.
+    pub description: String,
+    pub scopes: Vec<Scope>,
+    pub effect: Effect,
+    /// `None` when the policy has no `models` block (any model is allowed).
+    pub allowed_models: Option<Vec<AllowedModel>>,
+    /// The `filters: at_least X` baseline, with its effective settings.
+    pub minimum_filter: Option<Filter>,
+    /// Names of the filters (RAI policies) that workloads governed by this policy use and that
+    /// are at least as strict as `minimum_filter`: the approved content filters.
+    pub approved_filters: Vec<String>,
+    /// `None` when any region is allowed.
+    pub allowed_regions: Option<Vec<String>>,
+    /// Capacity units per deployment.
+    pub max_capacity: Option<u32>,
+    pub local_auth: Option<Toggle>,
+    pub public_network: Option<Toggle>,
+    pub retirement_warning_days: u32,
+    /// The tag key that records which workload owns an AI account (endpoint-sharing rules).
+    pub owner_tag: String,
+    pub exemptions: Vec<Exemption>,
+}
+
+/// Where a policy is assigned or an exemption applies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Scope {
+    ManagementGroup(String),
+    /// A subscription id, or a name that the deployment supplies as a variable.
+    Subscription(String),
+    ResourceGroup(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    Deny,
+    Audit,
+    Disabled,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Toggle {
+    Enabled,
+    Disabled,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AllowedModel {
+    /// As deployed (`gpt-4.1`).
+    pub name: String,
+    /// The catalog's model format (`OpenAI`).
+    pub format: String,
+    /// Allowed versions; empty means every version in the catalog that is not retired.
+    pub versions: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Exemption {
+    pub scope: Scope,
+    pub expires: Date,
+    pub category: ExemptionCategory,
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExemptionCategory {
+    Waiver,
+    Mitigated,
+}
+
+/// A calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A content filter with every setting explicit (inheritance through `extends` applied).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Filter {
+    /// The name as the project refers to it (`strict`, `std.filters.default`).
+    pub name: String,
+    pub description: String,
+    /// Every category of both sides, in [`Category::ALL`] order, prompt side first.
+    pub settings: Vec<FilterSetting>,
+    /// Custom blocklist names.
+    pub blocklists: Vec<String>,
+}
+
+impl Filter {
+    /// The level of one category on one side.
+    pub fn level(&self, side: Side, category: Category) -> Option<Level> {
+        self.settings
+            .iter()
+            .find(|setting| setting.side == side && setting.category == category)
+            .map(|setting| setting.level)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct FilterSetting {
+    pub side: Side,
+    pub category: Category,
+    pub level: Level,
+}
+
+/// Which text a filter setting applies to: the user's prompt or the model's completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Prompt,
+    Completion,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Hate,
+    Sexual,
+    Violence,
+    SelfHarm,
+    /// Prompt shield against jailbreak attempts (prompt side).
+    Jailbreak,
+    /// Prompt shield against attacks hidden in documents (prompt side).
+    IndirectAttack,
+    /// Completion side.
+    ProtectedMaterialText,
+    /// Completion side.
+    ProtectedMaterialCode,
+}
+
+impl Category {
+    pub const ALL: [Category; 8] = [
+        Category::Hate,
+        Category::Sexual,
+        Category::Violence,
+        Category::SelfHarm,
+        Category::Jailbreak,
+        Category::IndirectAttack,
+        Category::ProtectedMaterialText,
+        Category::ProtectedMaterialCode,
+    ];
+
+    /// The name as Charter spells it (`self_harm`).
+    pub fn charter_name(self) -> &'static str {
+        match self {
+            Category::Hate => "hate",
+            Category::Sexual => "sexual",
+            Category::Violence => "violence",
+            Category::SelfHarm => "self_harm",
+            Category::Jailbreak => "jailbreak",
+            Category::IndirectAttack => "indirect_attack",
+            Category::ProtectedMaterialText => "protected_material_text",
+            Category::ProtectedMaterialCode => "protected_material_code",
+        }
+    }
+
+    /// Harm categories take a severity threshold; the others are shields (block/annotate/off).
+    pub fn is_harm(self) -> bool {
+        matches!(
+            self,
+            Category::Hate | Category::Sexual | Category::Violence | Category::SelfHarm
+        )
+    }
+
+    /// Whether the category exists on that side.
+    pub fn applies_to(self, side: Side) -> bool {
+        match self {
+            Category::Jailbreak | Category::IndirectAttack => side == Side::Prompt,
+            Category::ProtectedMaterialText | Category::ProtectedMaterialCode => {
+                side == Side::Completion
+            }
+            _ => true,
+        }
+    }
+}
+
+/// The setting of one category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Severity(Threshold),
+    Shield(ShieldMode),
+}
+
+impl Level {
+    /// How strict the setting is: higher is stricter. Comparable only within one kind.
+    pub fn strictness(self) -> u8 {
+        match self {
+            Level::Severity(Threshold::Off) | Level::Shield(ShieldMode::Off) => 0,
+            Level::Severity(Threshold::High) | Level::Shield(ShieldMode::Annotate) => 1,
+            Level::Severity(Threshold::Medium) | Level::Shield(ShieldMode::Block) => 2,
+            Level::Severity(Threshold::Low) => 3,
+        }
+    }
+}
+
+/// The lowest severity a harm category blocks: `low` blocks low, medium and high (strictest);
+/// `high` blocks only high; `off` blocks nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Threshold {
+    Low,
+    Medium,
+    High,
+    Off,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShieldMode {
+    /// Detect and block.
+    Block,
+    /// Detect and annotate the response, don't block.
+    Annotate,
+    Off,
+}
+
+/// A team's AI workload: its apps, budget and endpoints, governed by one policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Workload {
+    pub name: String,
+    pub description: String,
+    /// The governing policy's name.
+    pub policy: String,
+    pub environment: Environment,
+    pub resource_group: String,
+    /// A subscription id or name, when the workload names one.
+    pub subscription: Option<String>,
+    pub data_zone: Option<DataZone>,
+    pub apps: Vec<App>,
+    pub budget: Option<Budget>,
+    pub endpoints: Vec<Endpoint>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    Sandbox,
+    Dev,
+    Test,
+    Prod,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataZone {
+    Eu,
+    Us,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct App {
+    pub name: String,
+    pub environment: Environment,
+    /// The filter the app requires, when it names one.
+    pub filter: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Budget {
+    /// The amount as written (`2000`, `1500.50`).
+    pub amount: String,
+    /// ISO 4217 (`USD`).
+    pub currency: String,
+    pub period: BudgetPeriod,
+    /// Percentages of the amount at which to alert, ascending.
+    pub alert_thresholds: Vec<u32>,
+    pub contacts: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetPeriod {
+    Monthly,
+    Quarterly,
+    Annually,
+}
+
+/// A model deployment served from one or more regions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Endpoint {
+    pub name: String,
+    pub description: String,
+    pub model: ModelRef,
+    pub deployment_type: DeploymentType,
+    /// Capacity units of the deployment in each active region.
+    pub capacity: u32,
+    /// The effective content filter.
+    pub filter: Filter,
+    /// The first region is the primary.
+    pub regions: Vec<String>,
+    pub redundancy: Redundancy,
+    /// For `active_passive`: capacity of the secondary regions (defaults to `capacity`).
+    pub standby_capacity: Option<u32>,
+    /// Names of the apps (of this workload) the endpoint serves.
+    pub serves: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ModelRef {
+    pub name: String,
+    pub version: String,
+    /// The catalog's model format (`OpenAI`).
+    pub format: String,
+}
+
+/// Azure's deployment types (SKUs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeploymentType {
+    GlobalStandard,
+    DataZoneStandard,
+    Standard,
+    GlobalProvisioned,
+    DataZoneProvisioned,
+    Provisioned,
+    GlobalBatch,
+    DataZoneBatch,
+    Developer,
+}
+
+impl DeploymentType {
+    pub const ALL: [DeploymentType; 9] = [
+        DeploymentType::GlobalStandard,
+        DeploymentType::DataZoneStandard,
+        DeploymentType::Standard,
+        DeploymentType::GlobalProvisioned,
+        DeploymentType::DataZoneProvisioned,
+        DeploymentType::Provisioned,
+        DeploymentType::GlobalBatch,
+        DeploymentType::DataZoneBatch,
+        DeploymentType::Developer,
+    ];
+
+    /// The keyword Charter uses (`global_standard`).
+    pub fn charter_name(self) -> &'static str {
+        match self {
+            DeploymentType::GlobalStandard => "global_standard",
+            DeploymentType::DataZoneStandard => "data_zone_standard",
+            DeploymentType::Standard => "standard",
+            DeploymentType::GlobalProvisioned => "global_provisioned",
+            DeploymentType::DataZoneProvisioned => "data_zone_provisioned",
+            DeploymentType::Provisioned => "provisioned",
+            DeploymentType::GlobalBatch => "global_batch",
+            DeploymentType::DataZoneBatch => "data_zone_batch",
+            DeploymentType::Developer => "developer",
+        }
+    }
+
+    /// The SKU name Azure uses for this deployment type (reference/azure-ai-catalog.md, S10).
+    pub fn sku_name(self) -> &'static str {
+        match self {
+            DeploymentType::GlobalStandard => "GlobalStandard",
+            DeploymentType::DataZoneStandard => "DataZoneStandard",
+            DeploymentType::Standard => "Standard",
+            DeploymentType::GlobalProvisioned => "GlobalProvisionedManaged",
+            DeploymentType::DataZoneProvisioned => "DataZoneProvisionedManaged",
+            DeploymentType::Provisioned => "ProvisionedManaged",
+            DeploymentType::GlobalBatch => "GlobalBatch",
+            DeploymentType::DataZoneBatch => "DataZoneBatch",
+            DeploymentType::Developer => "DeveloperTier",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Redundancy {
+    /// One region, or several independent ones with no failover intent.
+    None,
+    /// The first region serves; the others stand by at `standby_capacity`.
+    ActivePassive,
+    /// Every region serves at full capacity.
+    ActiveActive,
+}

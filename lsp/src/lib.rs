@@ -1,0 +1,1 @@
+//! Placeholder: the language server (issue 6).
