@@ -414,3 +414,12 @@ pub enum Redundancy {
     /// Every region serves at full capacity.
     ActiveActive,
 }
+
+/// One file a backend produces, relative to the build's output directory
+/// (`azure-policy/definitions/x.json`, `terraform/endpoints.tf`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Artifact {
+    /// `/`-separated relative path.
+    pub path: String,
+    pub contents: String,
+}

@@ -1,0 +1,1 @@
+//! Placeholder: the Azure Policy evaluator for `charter test` (issue 8).
