@@ -1,1 +1,386 @@
-fn main() {}
+//! `charter`: check, build, format and test Charter policies; explain error codes; serve LSP.
+
+use charter::render::{self, SourceMap};
+use charter::{date, output, project};
+use charter_compiler::{Compilation, Options};
+use charter_syntax::Severity;
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColor};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Policy-as-code for governing AI workloads on Azure.
+#[derive(Parser)]
+#[command(name = "charter", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and check a project (a `.charter` file or a directory); exit 1 on errors.
+    Check {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Check, then write Azure Policy JSON and Terraform into the output directory.
+    Build {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output directory.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Format `.charter` files in the canonical layout.
+    Fmt {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Change nothing; exit 1 when a file is not formatted.
+        #[arg(long)]
+        check: bool,
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
+    },
+    /// Print the long explanation of an error code, such as E0301.
+    Explain {
+        /// The code; omit it with `--list` or `--markdown`.
+        code: Option<String>,
+        /// List every code with its title.
+        #[arg(long)]
+        list: bool,
+        /// Print every explanation as Markdown (this is docs/errors.md).
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Evaluate the compiled policies against the resource fixtures in `tests/`.
+    Test {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Run the language server on stdio.
+    Lsp,
+}
+
+#[derive(clap::Args)]
+struct CommonArgs {
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// The date retirement checks compare against (YYYY-MM-DD); default: today (UTC).
+    #[arg(long, value_parser = date::parse_date)]
+    today: Option<charter_ir::Date>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Exit status: 0 ok, 1 errors in the sources, 2 usage or IO errors.
+const EXIT_PROBLEMS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Check { path, common } => check(&path, &common),
+        Command::Build { path, out, common } => build(&path, &out, &common),
+        Command::Fmt { path, check, color } => fmt(&path, check, color),
+        Command::Explain {
+            code,
+            list,
+            markdown,
+        } => explain(code.as_deref(), list, markdown),
+        Command::Test { path, common } => test(&path, &common),
+        Command::Lsp => usage_error("INTEGRATE: language server"),
+    }
+}
+
+fn stderr_stream(color: ColorArg) -> StandardStream {
+    let choice = match color {
+        ColorArg::Always => ColorChoice::Always,
+        ColorArg::Never => ColorChoice::Never,
+        ColorArg::Auto => {
+            // codespan-reporting's `Auto` does not look at the terminal: decide here.
+            if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                ColorChoice::Auto
+            } else {
+                ColorChoice::Never
+            }
+        }
+    };
+    StandardStream::stderr(choice)
+}
+
+fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// Loads and compiles a project, or says why it could not be read.
+fn compile(path: &Path, common: &CommonArgs) -> Result<(project::Project, Compilation), ExitCode> {
+    let loaded = project::load(path).map_err(usage_error)?;
+    let options = Options {
+        today: common.today.unwrap_or_else(date::today_utc),
+    };
+    let compilation = charter_compiler::compile(loaded.documents.clone(), &options);
+    Ok((loaded, compilation))
+}
+
+/// Prints diagnostics in the chosen format; returns whether they fail the run.
+fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize) -> bool {
+    let sources = SourceMap::new(&compilation.documents);
+    let diagnostics = &compilation.diagnostics;
+    match common.format {
+        Format::Human => {
+            let mut stream = stderr_stream(common.color);
+            let _ = render::human::emit(&mut stream, &sources, diagnostics);
+            if !diagnostics.is_empty() {
+                let _ = writeln!(stream, "{}", render::human::summary(diagnostics));
+            }
+        }
+        Format::Json => {
+            print!("{}", render::json::to_string(&sources, diagnostics, files_checked));
+        }
+        Format::Sarif => {
+            let rules = charter_compiler::codes::all();
+            print!("{}", render::sarif::to_string(&sources, diagnostics, &rules));
+        }
+    }
+    let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
+    errors || (common.deny_warnings && warnings)
+}
+
+fn status(stream: &mut StandardStream, verb: &str, rest: &str) {
+    let _ = stream.set_color(
+        codespan_reporting::term::termcolor::ColorSpec::new()
+            .set_fg(Some(codespan_reporting::term::termcolor::Color::Green))
+            .set_bold(true),
+    );
+    let _ = write!(stream, "{verb:>10}");
+    let _ = stream.reset();
+    let _ = writeln!(stream, " {rest}");
+}
+
+fn check(path: &Path, common: &CommonArgs) -> ExitCode {
+    let (loaded, compilation) = match compile(path, common) {
+        Ok(result) => result,
+        Err(code) => return code,
+    };
+    let failed = report(&compilation, common, loaded.documents.len());
+    if matches!(common.format, Format::Human) && compilation.diagnostics.is_empty() {
+        let mut stream = stderr_stream(common.color);
+        let files = loaded.documents.len();
+        status(
+            &mut stream,
+            "Checked",
+            &format!("{} ({files} file{}): no problems", path.display(), if files == 1 { "" } else { "s" }),
+        );
+    }
+    if failed {
+        ExitCode::from(EXIT_PROBLEMS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Everything `build` writes, relative to the output directory.
+fn artifacts(project: &charter_ir::Project) -> Vec<charter_ir::Artifact> {
+    let mut artifacts = charter_azure_policy::artifacts(project);
+    artifacts.extend(charter_terraform::artifacts(project));
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    artifacts
+}
+
+fn build(path: &Path, out: &Path, common: &CommonArgs) -> ExitCode {
+    let (loaded, compilation) = match compile(path, common) {
+        Ok(result) => result,
+        Err(code) => return code,
+    };
+    if report(&compilation, common, loaded.documents.len()) {
+        eprintln!("error: not writing `{}`: fix the errors above first", out.display());
+        return ExitCode::from(EXIT_PROBLEMS);
+    }
+    let artifacts = artifacts(&compilation.project);
+    match output::write(out, &artifacts) {
+        Ok(written) => {
+            let mut stream = stderr_stream(common.color);
+            let mut summary = format!(
+                "{} files into {} ({} changed, {} unchanged)",
+                artifacts.len() + 1,
+                out.display(),
+                written.written,
+                written.unchanged
+            );
+            if !written.removed.is_empty() {
+                summary.push_str(&format!(", removed {} stale", written.removed.len()));
+            }
+            status(&mut stream, "Built", &summary);
+            ExitCode::SUCCESS
+        }
+        Err(error) => usage_error(format!(
+            "cannot write `{}`: {error}; the previous output is unchanged",
+            out.display()
+        )),
+    }
+}
+
+fn fmt(path: &Path, check_only: bool, color: ColorArg) -> ExitCode {
+    let files = match project::find_sources(path) {
+        Ok(files) => files,
+        Err(error) => return usage_error(error),
+    };
+    let mut stream = stderr_stream(color);
+    let mut unformatted = Vec::new();
+    let mut refused = 0;
+    let mut failed_io = false;
+    for (index, file) in files.iter().enumerate() {
+        let text = match project::read_utf8(file) {
+            Ok(text) => text,
+            Err(error) => {
+                let _ = writeln!(stream, "error: {error}");
+                failed_io = true;
+                continue;
+            }
+        };
+        let id = charter_syntax::FileId(index as u32);
+        match charter_syntax::format::format_source(id, &text) {
+            Ok(formatted) if formatted == text => {}
+            Ok(formatted) => {
+                unformatted.push(file.display().to_string());
+                if !check_only {
+                    if let Err(error) = write_atomically(file, &formatted) {
+                        let _ = writeln!(stream, "error: cannot write `{}`: {error}", file.display());
+                        failed_io = true;
+                    }
+                }
+            }
+            Err(error) => {
+                refused += 1;
+                let _ = writeln!(stream, "error: not formatting `{}`: {error:?} INTEGRATE", file.display());
+            }
+        }
+    }
+    for file in &unformatted {
+        if check_only {
+            let _ = writeln!(stream, "not formatted: {file}");
+        } else {
+            status(&mut stream, "Formatted", file);
+        }
+    }
+    if failed_io {
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if refused > 0 || (check_only && !unformatted.is_empty()) {
+        return ExitCode::from(EXIT_PROBLEMS);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes through a temporary file in the same directory and renames it over the original.
+fn write_atomically(file: &Path, contents: &str) -> std::io::Result<()> {
+    let directory = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
+    temporary.write_all(contents.as_bytes())?;
+    temporary.as_file().sync_all()?;
+    if let Ok(metadata) = std::fs::metadata(file) {
+        let _ = std::fs::set_permissions(temporary.path(), metadata.permissions());
+    }
+    temporary.persist(file).map_err(|error| error.error)?;
+    Ok(())
+}
+
+fn explain(code: Option<&str>, list: bool, markdown: bool) -> ExitCode {
+    if markdown {
+        print!("{}", "INTEGRATE");
+        return ExitCode::SUCCESS;
+    }
+    if list || code.is_none() {
+        for info in charter_compiler::codes::all() {
+            println!("{}  {:<8} {}", info.code, info.severity.as_str(), info.title);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let code = code.unwrap_or_default();
+    match charter_compiler::codes::lookup(code) {
+        Some(info) => {
+            print!("{}", explain_text(info));
+            ExitCode::SUCCESS
+        }
+        None => usage_error(format!(
+            "unknown error code `{}`: `charter explain --list` shows every code",
+            charter_syntax::diagnostic::sanitize(code)
+        )),
+    }
+}
+
+fn test(path: &Path, common: &CommonArgs) -> ExitCode {
+    let (loaded, compilation) = match compile(path, common) {
+        Ok(result) => result,
+        Err(code) => return code,
+    };
+    if report(&compilation, common, loaded.documents.len()) {
+        eprintln!("error: not testing: fix the errors above first");
+        return ExitCode::from(EXIT_PROBLEMS);
+    }
+    let _ = loaded;
+    usage_error("`charter test` is not wired yet")
+}
+
+/// The long explanation of a code, as `charter explain` prints it.
+fn explain_text(info: &charter_syntax::CodeInfo) -> String {
+    format!(
+        "{code}: {title} ({severity})\n\n{explanation}\n\nExample that triggers {code}:\n\n{failing}\n\nFixed:\n\n{fixed}\n",
+        code = info.code,
+        title = info.title,
+        severity = info.severity.as_str(),
+        explanation = info.explanation.trim_end(),
+        failing = indent(info.failing_example),
+        fixed = indent(info.fixed_example),
+    )
+}
+
+fn indent(example: &str) -> String {
+    example
+        .trim_end()
+        .lines()
+        .map(|line| if line.is_empty() { String::new() } else { format!("    {line}") })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

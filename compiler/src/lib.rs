@@ -4,9 +4,23 @@
 //! Pure: text in, values out. The CLI and the language server read files and the clock and
 //! hand them over as [`Document`]s and [`Options`].
 
+mod analysis;
+pub mod catalog;
 pub mod codes;
+mod dates;
+pub mod schema;
+pub mod suggest;
+pub mod symbols;
+mod typeck;
 
 use charter_syntax::{ast, Diagnostic, FileId};
+
+/// The embedded standard library: `(module name, source)`, in the order they get file ids.
+pub const STDLIB: &[(&str, &str)] = &[
+    ("filters", include_str!("../../stdlib/filters.charter")),
+    ("models", include_str!("../../stdlib/models.charter")),
+    ("regions", include_str!("../../stdlib/regions.charter")),
+];
 
 /// One source document of a compilation.
 #[derive(Clone, Debug)]
@@ -38,6 +52,10 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     /// The lowered model; complete only when there are no errors.
     pub project: charter_ir::Project,
+    /// Every declaration and reference, for the language server.
+    pub symbols: symbols::SymbolIndex,
+    /// The model and region catalog (stdlib plus the project's own entries).
+    pub catalog: catalog::Catalog,
 }
 
 impl Compilation {
@@ -52,19 +70,36 @@ impl Compilation {
     }
 }
 
-/// Compiles the project files (given with ids `0..n`) together with the embedded stdlib.
-pub fn compile(project_files: Vec<Document>, _options: &Options) -> Compilation {
+/// Compiles the project files (given with ids `0..n`) together with the embedded stdlib, which
+/// gets the ids after them (paths `std/NAME.charter`).
+pub fn compile(project_files: Vec<Document>, options: &Options) -> Compilation {
+    let mut documents = project_files;
+    let first_stdlib_id = documents.iter().map(|d| d.id.0 + 1).max().unwrap_or(0);
+    for (offset, (name, text)) in STDLIB.iter().enumerate() {
+        documents.push(Document {
+            id: FileId(first_stdlib_id + offset as u32),
+            path: format!("std/{name}.charter"),
+            text: (*text).to_string(),
+            is_stdlib: true,
+        });
+    }
     let mut diagnostics = Vec::new();
-    let mut trees = Vec::new();
-    for document in &project_files {
+    let mut trees = Vec::with_capacity(documents.len());
+    for document in &documents {
         let parsed = charter_syntax::parse(document.id, &document.text);
         diagnostics.extend(parsed.diagnostics);
         trees.push(parsed.file);
     }
+    let analysis = analysis::analyze(&documents, &trees, options);
+    diagnostics.extend(analysis.diagnostics);
+    // INVARIANT: diagnostics are sorted by file, then position, so every renderer agrees.
+    diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.primary.span.end));
     Compilation {
-        documents: project_files,
+        documents,
         trees,
         diagnostics,
-        project: charter_ir::Project::default(),
+        project: analysis.project,
+        symbols: analysis.symbols,
+        catalog: analysis.catalog,
     }
 }

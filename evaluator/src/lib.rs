@@ -1,1 +1,29 @@
-//! Placeholder: the Azure Policy evaluator for `charter test` (issue 8).
+//! The offline Azure Policy evaluator behind `charter test`.
+//!
+//! Azure evaluates a policy only once it is deployed; this crate lets a project prove, offline
+//! and in CI, that its compiled governance denies what it should and allows what it should. It
+//! takes Azure Policy JSON values in (definitions, initiatives, assignments, resource payloads)
+//! and gives outcomes and reports out; it does no IO.
+//!
+//! * [`evaluate`] runs one definition's rule against one resource, with a [`Outcome::explain`]able
+//!   trace of every condition and the values it compared.
+//! * [`run_suite`] runs test cases ([`TestCase`], parsed from `tests/*.json` by [`parse_cases`])
+//!   against a built `azure-policy/` tree, assignment by assignment, and renders a
+//!   [`SuiteReport`].
+//! * [`aliases`] is the alias table (alias → payload path), embedded as data.
+
+pub mod aliases;
+mod builtins;
+mod evaluate;
+mod expression;
+pub mod operators;
+mod suite;
+
+pub use builtins::builtin_definitions;
+pub use evaluate::{
+    canonical_effect, definition_properties, evaluate, Outcome, TraceStep, EFFECTS,
+};
+pub use suite::{
+    parse_artifacts, parse_cases, run_suite, run_suite_with, CaseReport, DefinitionResult,
+    Expectation, SuiteOptions, SuiteReport, TestCase,
+};

@@ -1,10 +1,201 @@
 //! The Terraform backend: the governance as `azurerm_policy_*` resources (from the Azure Policy
 //! backend's [`charter_azure_policy::governance`], the one source of the rules) and the
 //! compliant endpoints themselves.
+//!
+//! Output is HCL that `terraform fmt` leaves unchanged, split by concern into
+//! `terraform/versions.tf`, `policy.tf`, `endpoints.tf`, `budgets.tf`, `variables.tf` and
+//! `outputs.tf`. Resource addresses derive from Charter names, so they are stable across
+//! builds, and the same project always gives byte-identical files.
+//!
+//! The provider is pinned to azurerm `~> 4.79`: the 4.x schema is the one the output is checked
+//! against, and 5.x rejects the `severity_threshold` that 4.x requires on shield filters, so no
+//! content filter can be written for both (reference/terraform/RESEARCH.md §0).
 
-use charter_ir::{Artifact, Project};
+mod budgets;
+mod context;
+mod endpoints;
+mod hcl;
+mod names;
+mod policy;
 
-/// The files under `terraform/`.
-pub fn artifacts(_project: &Project) -> Vec<Artifact> {
-    Vec::new()
+use charter_ir::{Artifact, Project, Redundancy};
+
+use crate::context::{Context, ProviderAlias, Variable, DEFAULT_SUBSCRIPTION};
+use crate::hcl::{Block, Body, Expr, TemplatePart};
+use crate::names::{endpoint_region, identifier};
+
+/// The azurerm provider versions the output is written for.
+pub const AZURERM_VERSION_CONSTRAINT: &str = "~> 4.79";
+
+/// The Terraform versions the output is written for (`required_version`).
+pub const TERRAFORM_VERSION_CONSTRAINT: &str = ">= 1.5.0";
+
+/// The files under `terraform/`, sorted by path. A file with nothing to declare (no budgets,
+/// say) is left out.
+pub fn artifacts(project: &Project) -> Vec<Artifact> {
+    let governance = charter_azure_policy::governance(project);
+    let mut context = Context::new(project);
+    let mut files: Vec<(&str, String)> = Vec::new();
+    if let Some(text) = policy::file(&mut context, &governance) {
+        files.push(("policy.tf", text));
+    }
+    if let Some(text) = endpoints::file(&mut context) {
+        files.push(("endpoints.tf", text));
+    }
+    if let Some(text) = budgets::file(&mut context) {
+        files.push(("budgets.tf", text));
+    }
+    if let Some(text) = outputs_file(project) {
+        files.push(("outputs.tf", text));
+    }
+    // Variables and providers last: the other files declare what they use while they are built.
+    files.push(("variables.tf", variables_file(&context)));
+    files.push(("versions.tf", versions_file(&context)));
+    let mut artifacts: Vec<Artifact> = files
+        .into_iter()
+        .map(|(name, contents)| Artifact {
+            path: format!("terraform/{name}"),
+            contents,
+        })
+        .collect();
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    artifacts
+}
+
+fn versions_file(context: &Context<'_>) -> String {
+    let mut file = Body::new();
+    let azurerm = vec![
+        ("source".to_string(), Expr::Str("hashicorp/azurerm".into())),
+        (
+            "version".to_string(),
+            Expr::Str(AZURERM_VERSION_CONSTRAINT.into()),
+        ),
+    ];
+    let mut providers = Body::new();
+    providers.attribute("azurerm", Expr::Map(azurerm));
+    let mut terraform = Body::new();
+    terraform
+        .string("required_version", TERRAFORM_VERSION_CONSTRAINT)
+        .block(Block::new("required_providers", &[], providers));
+    file.comment(
+        "azurerm 4.x: the schema Charter's output is checked against. 5.x changed the content \
+         filter schema (severity_threshold), so the major version is pinned.",
+    );
+    file.block(Block::new("terraform", &[], terraform));
+
+    let mut provider = Body::new();
+    provider
+        .raw("subscription_id", format!("var.{DEFAULT_SUBSCRIPTION}"))
+        .block(Block::new("features", &[], Body::new()));
+    file.block(Block::new("provider", &["azurerm"], provider));
+    for (
+        alias,
+        ProviderAlias {
+            subscription,
+            written,
+        },
+    ) in &context.providers
+    {
+        let mut body = Body::new();
+        body.string("alias", alias)
+            .attribute("subscription_id", subscription_expr(subscription))
+            .block(Block::new("features", &[], Body::new()));
+        file.comment(&format!("Resources of the subscription `{written}`."));
+        file.block(Block::new("provider", &["azurerm"], body));
+    }
+    file.to_file()
+}
+
+fn subscription_expr(part: &TemplatePart) -> Expr {
+    match part {
+        TemplatePart::Text(id) => Expr::Str(id.clone()),
+        TemplatePart::Interpolation(reference) => Expr::Raw(reference.clone()),
+    }
+}
+
+fn variables_file(context: &Context<'_>) -> String {
+    let mut file = Body::new();
+    for (name, variable) in &context.variables {
+        file.block(variable_block(name, variable));
+    }
+    file.to_file()
+}
+
+fn variable_block(name: &str, variable: &Variable) -> Block {
+    let mut body = Body::new();
+    body.string("description", &capitalise(&variable.description))
+        .raw("type", "string");
+    if let Some(default) = &variable.default {
+        body.attribute("default", default.clone());
+    }
+    if let Some((pattern, message)) = &variable.validation {
+        let mut validation = Body::new();
+        validation
+            .raw(
+                "condition",
+                format!("can(regex({}, var.{name}))", hcl::quote(pattern)),
+            )
+            .string("error_message", message);
+        body.block(Block::new("validation", &[], validation));
+    }
+    Block::new("variable", &[name], body)
+}
+
+/// Terraform's convention is a sentence for a description.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = chars
+        .next()
+        .map(|first| first.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+fn outputs_file(project: &Project) -> Option<String> {
+    let mut file = Body::new();
+    for workload in &project.workloads {
+        for endpoint in &workload.endpoints {
+            let urls = endpoint
+                .regions
+                .iter()
+                .map(|region| {
+                    let address = endpoint_region(&workload.name, &endpoint.name, region);
+                    (
+                        region.clone(),
+                        Expr::Raw(format!("azurerm_cognitive_account.{address}.endpoint")),
+                    )
+                })
+                .collect();
+            let mut body = Body::new();
+            body.string(
+                "description",
+                &format!(
+                    "Endpoint URLs of `{}` (workload `{}`) by region; {}.",
+                    endpoint.name,
+                    workload.name,
+                    if endpoint.redundancy == Redundancy::ActivePassive {
+                        "the first region is the primary, the others stand by"
+                    } else {
+                        "every region serves"
+                    }
+                ),
+            )
+            .attribute("value", Expr::Map(urls));
+            let name = format!(
+                "{}__{}_endpoints",
+                identifier(&workload.name),
+                identifier(&endpoint.name)
+            );
+            file.block(Block::new("output", &[&name], body));
+        }
+    }
+    if file.is_empty() {
+        None
+    } else {
+        Some(file.to_file())
+    }
 }

@@ -1,0 +1,969 @@
+//! IR → [`Governance`]: which definitions each Charter policy needs, the initiative that wires
+//! the policy's values into them, its assignments and its exemptions.
+
+use charter_ir::{
+    Category, Effect, Filter, Level, Policy, Project, Scope, ShieldMode, Side, Threshold, Toggle,
+};
+use serde_json::{json, Map, Value};
+
+use crate::rules::{self, builtin};
+use crate::{
+    names, Assignment, Definition, DefinitionRef, Exemption, Governance, Location, SetDefinition,
+    SetReference, CURRENT_SUBSCRIPTION,
+};
+
+/// The groups an initiative may use, in the order they are listed.
+const GROUPS: [(&str, &str, &str); 7] = [
+    ("models", "Models", "Which models and versions may be deployed."),
+    ("content-filters", "Content filters", "Which content filters deployments use and how strict they are."),
+    ("regions", "Regions", "Where AI accounts may be created."),
+    ("capacity", "Capacity", "How much capacity a deployment may request."),
+    ("security", "Security", "Authentication and network exposure of AI accounts."),
+    ("ownership", "Ownership", "Tags that record which workload owns an AI account."),
+    (
+        "data-plane",
+        "Data-plane audits (built-in)",
+        "Azure's built-in data-plane policies (mode Microsoft.CognitiveServices.Data), audit only; \
+         they cannot be exempted and carry no custom non-compliance message.",
+    ),
+];
+
+/// See [`crate::governance`].
+pub(crate) fn governance(project: &Project) -> Governance {
+    let mut governance = Governance::default();
+    let mut used: Vec<&'static str> = Vec::new();
+    for policy in &project.policies {
+        let compiled = compile_policy(project, policy);
+        for reference in &compiled.set.references {
+            if let DefinitionRef::Custom(name) = &reference.definition {
+                if let Some(known) = CUSTOM.iter().find(|(n, _)| n == name) {
+                    if !used.contains(&known.0) {
+                        used.push(known.0);
+                    }
+                }
+            }
+        }
+        governance.sets.push(compiled.set);
+        governance.assignments.extend(compiled.assignments);
+        governance.exemptions.extend(compiled.exemptions);
+    }
+    used.sort_unstable();
+    governance.definitions = used
+        .iter()
+        .filter_map(|name| CUSTOM.iter().find(|(n, _)| n == name))
+        .map(|(_, make)| make())
+        .collect();
+    governance
+}
+
+/// Builds one custom definition.
+type MakeDefinition = fn() -> Definition;
+
+/// Every custom definition, by name.
+const CUSTOM: [(&str, MakeDefinition); 9] = [
+    (rules::name::ALLOWED_MODELS, rules::allowed_models),
+    (
+        rules::name::APPROVED_CONTENT_FILTER,
+        rules::approved_content_filter,
+    ),
+    (rules::name::RAI_HARM_THRESHOLD, rules::rai_harm_threshold),
+    (rules::name::RAI_SHIELD, rules::rai_shield),
+    (rules::name::RAI_BLOCKLIST, rules::rai_blocklist),
+    (rules::name::ACCOUNT_REGIONS, rules::account_regions),
+    (rules::name::DEPLOYMENT_CAPACITY, rules::deployment_capacity),
+    (
+        rules::name::PUBLIC_NETWORK_DISABLED,
+        rules::public_network_disabled,
+    ),
+    (rules::name::OWNER_TAG, rules::owner_tag),
+];
+
+/// One Charter policy's initiative, assignments and exemptions.
+struct CompiledPolicy {
+    set: SetDefinition,
+    assignments: Vec<Assignment>,
+    exemptions: Vec<Exemption>,
+}
+
+/// Collects an initiative: its parameters (with the policy's values as defaults), the values
+/// the assignment passes, its members and their non-compliance messages.
+struct SetBuilder {
+    parameters: Map<String, Value>,
+    values: Map<String, Value>,
+    references: Vec<SetReference>,
+    messages: Vec<(String, String)>,
+}
+
+impl SetBuilder {
+    /// Declares an initiative parameter whose default and assigned value are `value`, and
+    /// returns the expression that passes it to a member.
+    fn parameter(&mut self, name: &str, mut declaration: Value, value: Value) -> Value {
+        if let Value::Object(map) = &mut declaration {
+            map.insert("defaultValue".to_owned(), value.clone());
+        }
+        self.parameters.insert(name.to_owned(), declaration);
+        self.values
+            .insert(name.to_owned(), json!({ "value": value }));
+        pass(name)
+    }
+
+    fn custom(&mut self, reference_id: &str, definition: &str, group: &str, parameters: Value) {
+        self.references.push(SetReference {
+            reference_id: reference_id.to_owned(),
+            definition: DefinitionRef::Custom(definition.to_owned()),
+            parameters,
+            group_names: vec![group.to_owned()],
+            definition_version: None,
+            resource_manager_mode: true,
+        });
+    }
+
+    fn builtin(
+        &mut self,
+        reference_id: &str,
+        id: &str,
+        version: &str,
+        group: &str,
+        resource_manager_mode: bool,
+        parameters: Value,
+    ) {
+        self.references.push(SetReference {
+            reference_id: reference_id.to_owned(),
+            definition: DefinitionRef::BuiltIn(id.to_owned()),
+            parameters,
+            group_names: vec![group.to_owned()],
+            definition_version: Some(version.to_owned()),
+            resource_manager_mode,
+        });
+    }
+
+    fn message(&mut self, reference_id: &str, message: String) {
+        self.messages.push((reference_id.to_owned(), message));
+    }
+}
+
+fn data_plane_effect_parameter() -> Value {
+    let mut declaration = rules::effect_parameter(&["Audit", "Disabled"], "Audit");
+    declaration["metadata"] = json!({
+        "displayName": "Data-plane effect",
+        "description": "Effect of the built-in data-plane audits, which allow only Audit or Disabled."
+    });
+    declaration
+}
+
+/// `{"value": "[parameters('name')]"}`: how a set reference passes an initiative parameter.
+fn pass(name: &str) -> Value {
+    json!({ "value": format!("[parameters('{name}')]") })
+}
+
+/// `{"value": value}`: how a set reference passes a fixed value.
+fn literal(value: Value) -> Value {
+    json!({ "value": value })
+}
+
+fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
+    let mut set = SetBuilder {
+        parameters: Map::new(),
+        values: Map::new(),
+        references: Vec::new(),
+        messages: Vec::new(),
+    };
+    let effect = set.parameter(
+        "effect",
+        rules::effect_parameter(&["Audit", "Deny", "Disabled"], "Audit"),
+        json!(names::effect(policy.effect)),
+    );
+    let mut data_plane_effect = None;
+    let mut data_plane = |set: &mut SetBuilder| -> Value {
+        data_plane_effect
+            .get_or_insert_with(|| {
+                // The data-plane built-ins allow only Audit and Disabled (RESEARCH.md §0.3).
+                let value = if policy.effect == Effect::Disabled {
+                    "Disabled"
+                } else {
+                    "Audit"
+                };
+                set.parameter(
+                    "dataPlaneEffect",
+                    data_plane_effect_parameter(),
+                    json!(value),
+                )
+            })
+            .clone()
+    };
+    let owner = format!("Charter policy `{}`", policy.name);
+
+    if let Some(models) = &policy.allowed_models {
+        let pairs: Vec<String> = models
+            .iter()
+            .flat_map(|m| m.versions.iter().map(move |v| format!("{},{}", m.name, v)))
+            .collect();
+        let any_version: Vec<&str> = models
+            .iter()
+            .filter(|m| m.versions.is_empty())
+            .map(|m| m.name.as_str())
+            .collect();
+        let versions = set.parameter(
+            "allowedModelVersions",
+            json!({
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Approved model versions",
+                    "description": "Approved '<model name>,<model version>' pairs."
+                }
+            }),
+            json!(pairs),
+        );
+        let names_any = set.parameter(
+            "allowedModelNames",
+            json!({
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Models approved in every version",
+                    "description": "Model names whose every version is approved."
+                }
+            }),
+            json!(any_version),
+        );
+        set.custom(
+            "allowedModels",
+            rules::name::ALLOWED_MODELS,
+            "models",
+            json!({ "effect": effect, "allowedModelVersions": versions, "allowedModelNames": names_any }),
+        );
+        let listed: Vec<String> = models
+            .iter()
+            .map(|m| {
+                if m.versions.is_empty() {
+                    format!("{} (any version)", m.name)
+                } else {
+                    format!("{} ({})", m.name, m.versions.join(", "))
+                }
+            })
+            .collect();
+        set.message(
+            "allowedModels",
+            if listed.is_empty() {
+                format!(
+                    "No model may be deployed under {owner}. To deploy one, allow it in the \
+                     `models` block of the policy."
+                )
+            } else {
+                format!(
+                    "This model or version is not approved by {owner}. Deploy one of: {}. To use \
+                     another model, change the `models` block of the policy.",
+                    shorten_list(&listed)
+                )
+            },
+        );
+        // The data-plane twin matches registry asset ids. Their format is documented for Azure
+        // OpenAI models only (RESEARCH.md §1.8), so it is referenced only when every allowed
+        // model is an OpenAI model, and it only audits.
+        if !models.is_empty() && models.iter().all(|m| m.format == "OpenAI") {
+            let asset_ids: Vec<String> = models
+                .iter()
+                .flat_map(|m| {
+                    let base = format!(
+                        "azureml://registries/azure-openai/models/{}/versions/",
+                        m.name
+                    );
+                    if m.versions.is_empty() {
+                        vec![base]
+                    } else {
+                        m.versions.iter().map(|v| format!("{base}{v}")).collect()
+                    }
+                })
+                .collect();
+            let effect = data_plane(&mut set);
+            let ids = set.parameter(
+                "allowedModelAssetIds",
+                json!({
+                    "type": "Array",
+                    "metadata": {
+                        "displayName": "Approved model asset ids",
+                        "description": "Registry asset ids (or prefixes) of the approved models."
+                    }
+                }),
+                json!(asset_ids),
+            );
+            set.builtin(
+                "dataPlaneRegistryModels",
+                builtin::REGISTRY_MODELS,
+                builtin::GA_VERSION,
+                "data-plane",
+                false,
+                json!({ "effect": effect, "allowedPublishers": literal(json!([])), "allowedAssetIds": ids }),
+            );
+        }
+    }
+
+    if let Some(minimum) = &policy.minimum_filter {
+        let approved: Vec<String> = policy
+            .approved_filters
+            .iter()
+            .map(|f| names::rai_policy(f))
+            .collect();
+        let filters = set.parameter(
+            "approvedContentFilters",
+            json!({
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Approved content filters",
+                    "description": "RAI policies at least as strict as the baseline."
+                }
+            }),
+            json!(approved),
+        );
+        set.custom(
+            "approvedContentFilter",
+            rules::name::APPROVED_CONTENT_FILTER,
+            "content-filters",
+            json!({ "effect": effect, "approvedContentFilters": filters }),
+        );
+        set.message(
+            "approvedContentFilter",
+            format!(
+                "Deployments must use an approved content filter: set raiPolicyName to one of: {}. \
+                 {owner} requires filters at least as strict as `{}`.",
+                if approved.is_empty() {
+                    "(none yet; declare a filter in a workload governed by the policy)".to_owned()
+                } else {
+                    shorten_list(&approved)
+                },
+                minimum.name
+            ),
+        );
+        content_filter_baseline(&mut set, &effect, &mut data_plane, minimum, &owner);
+        for (index, blocklist) in minimum
+            .blocklists
+            .iter()
+            .map(|b| names::rai_blocklist(b))
+            .enumerate()
+        {
+            // Reference ids must be unique and stable; blocklist names may hold any character.
+            let reference_id = format!("raiBlocklist{}", index + 1);
+            set.custom(
+                &reference_id,
+                rules::name::RAI_BLOCKLIST,
+                "content-filters",
+                json!({ "effect": effect, "blocklistName": literal(json!(blocklist)) }),
+            );
+            set.message(
+                &reference_id,
+                format!(
+                    "Content filters (RAI policies) must use the custom blocklist `{blocklist}` \
+                     in blocking mode: update the filter ({owner}, baseline `{}`).",
+                    minimum.name
+                ),
+            );
+        }
+    }
+
+    if let Some(regions) = &policy.allowed_regions {
+        let regions: Vec<String> = regions.iter().map(|r| names::location(r)).collect();
+        let allowed = set.parameter(
+            "allowedRegions",
+            json!({
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Allowed regions",
+                    "description": "Azure locations AI accounts may be created in.",
+                    "strongType": "location"
+                }
+            }),
+            json!(regions),
+        );
+        set.custom(
+            "accountRegions",
+            rules::name::ACCOUNT_REGIONS,
+            "regions",
+            json!({ "effect": effect, "allowedRegions": allowed }),
+        );
+        set.message(
+            "accountRegions",
+            format!(
+                "AI accounts must be created in an allowed region: {}. {owner} sets the list in \
+                 `regions`.",
+                shorten_list(&regions)
+            ),
+        );
+    }
+
+    if let Some(cap) = policy.max_capacity {
+        let max = set.parameter(
+            "maxCapacity",
+            json!({
+                "type": "Integer",
+                "metadata": {
+                    "displayName": "Maximum capacity",
+                    "description": "The largest capacity (units) a deployment may request."
+                }
+            }),
+            json!(cap),
+        );
+        set.custom(
+            "deploymentCapacity",
+            rules::name::DEPLOYMENT_CAPACITY,
+            "capacity",
+            json!({ "effect": effect, "maxCapacity": max }),
+        );
+        set.message(
+            "deploymentCapacity",
+            format!(
+                "A deployment may request at most {cap} capacity units under {owner}. Lower the \
+                 deployment's capacity, or split the load over several deployments."
+            ),
+        );
+    }
+
+    if policy.local_auth == Some(Toggle::Disabled) {
+        // Built-in 71ef260a is exactly this rule in a Resource Manager mode, with effect
+        // Audit/Deny/Disabled (RESEARCH.md §1.7, §1.9.4). It also covers Azure AI Search
+        // services' local authentication.
+        set.builtin(
+            "localAuthDisabled",
+            builtin::DISABLE_LOCAL_AUTH,
+            builtin::GA_VERSION,
+            "security",
+            true,
+            json!({ "effect": effect }),
+        );
+        set.message(
+            "localAuthDisabled",
+            format!(
+                "Key (local) authentication must be disabled on AI accounts under {owner}: set \
+                 disableLocalAuth to true and use Microsoft Entra ID (managed identities) instead."
+            ),
+        );
+    }
+
+    if policy.public_network == Some(Toggle::Disabled) {
+        set.custom(
+            "publicNetworkDisabled",
+            rules::name::PUBLIC_NETWORK_DISABLED,
+            "security",
+            json!({ "effect": effect }),
+        );
+        set.message(
+            "publicNetworkDisabled",
+            format!(
+                "Public network access must be disabled on AI accounts under {owner}: set \
+                 publicNetworkAccess to Disabled and connect through a private endpoint."
+            ),
+        );
+    }
+
+    if !policy.owner_tag.is_empty() {
+        let tag = set.parameter(
+            "ownerTagName",
+            json!({
+                "type": "String",
+                "metadata": {
+                    "displayName": "Ownership tag",
+                    "description": "The tag key that records the workload owning an AI account."
+                }
+            }),
+            json!(policy.owner_tag),
+        );
+        set.custom(
+            "ownerTag",
+            rules::name::OWNER_TAG,
+            "ownership",
+            json!({ "effect": effect, "tagName": tag }),
+        );
+        set.message(
+            "ownerTag",
+            format!(
+                "AI accounts must carry the tag `{}` naming the Charter workload that owns them \
+                 ({owner}); endpoint-sharing checks rely on it.",
+                policy.owner_tag
+            ),
+        );
+    }
+
+    finish(project, policy, set)
+}
+
+/// The custom rules that keep every RAI policy at least as strict as the baseline, category by
+/// category and side by side, and their data-plane built-in twins.
+fn content_filter_baseline(
+    set: &mut SetBuilder,
+    effect: &Value,
+    data_plane: &mut impl FnMut(&mut SetBuilder) -> Value,
+    minimum: &Filter,
+    owner: &str,
+) {
+    for category in Category::ALL {
+        let mut harm_sides: Vec<(Side, Value)> = Vec::new();
+        for side in [Side::Prompt, Side::Completion] {
+            if !category.applies_to(side) {
+                continue;
+            }
+            let Some(level) = minimum.level(side, category) else {
+                continue;
+            };
+            let azure_name = names::category(category);
+            let side_name = names::source(side);
+            let reference_id = format!("rai{}{}", camel(category.charter_name()), side_name);
+            match level {
+                Level::Severity(Threshold::Off) | Level::Shield(ShieldMode::Off) => {}
+                Level::Severity(threshold) if category.is_harm() => {
+                    let parameter = format!(
+                        "{}{}Severities",
+                        lower_camel(category.charter_name()),
+                        side_name
+                    );
+                    let allowed = names::severities_at_least(threshold);
+                    let severities = set.parameter(
+                        &parameter,
+                        json!({
+                            "type": "Array",
+                            "metadata": {
+                                "displayName": format!("{azure_name} thresholds ({side_name})"),
+                                "description": format!("Severity thresholds at least as strict as the baseline for {azure_name} on the {side_name} side.")
+                            },
+                            "allowedValues": names::SEVERITIES
+                        }),
+                        json!(allowed),
+                    );
+                    set.custom(
+                        &reference_id,
+                        rules::name::RAI_HARM_THRESHOLD,
+                        "content-filters",
+                        json!({
+                            "effect": effect,
+                            "filterName": literal(json!(azure_name)),
+                            "source": literal(json!(side_name)),
+                            "allowedSeverities": severities
+                        }),
+                    );
+                    set.message(
+                        &reference_id,
+                        format!(
+                            "Content filters (RAI policies) must block {azure_name} on the \
+                             {side_name} side with severity threshold {}: update the filter \
+                             ({owner}, baseline `{}`).",
+                            allowed.join(" or "),
+                            minimum.name
+                        ),
+                    );
+                    harm_sides.push((side, severities));
+                }
+                Level::Shield(mode) if !category.is_harm() => {
+                    let block = mode == ShieldMode::Block;
+                    set.custom(
+                        &reference_id,
+                        rules::name::RAI_SHIELD,
+                        "content-filters",
+                        json!({
+                            "effect": effect,
+                            "filterName": literal(json!(azure_name)),
+                            "source": literal(json!(side_name)),
+                            "requireBlocking": literal(json!(block))
+                        }),
+                    );
+                    set.message(
+                        &reference_id,
+                        format!(
+                            "Content filters (RAI policies) must turn on {azure_name} on the \
+                             {side_name} side{}: update the filter ({owner}, baseline `{}`).",
+                            if block {
+                                " and block what it detects"
+                            } else {
+                                ""
+                            },
+                            minimum.name
+                        ),
+                    );
+                    let data_effect = data_plane(set);
+                    let allowed_blocking = if block {
+                        json!(["true"])
+                    } else {
+                        json!(["true", "false"])
+                    };
+                    let (id, enabled_key, blocking_key) = match side {
+                        Side::Prompt => (
+                            builtin::PROMPT_CONTROL,
+                            "allowedEnabledForPrompt",
+                            "allowedBlockingForPrompt",
+                        ),
+                        Side::Completion => (
+                            builtin::COMPLETION_CONTROL,
+                            "allowedEnabledForCompletion",
+                            "allowedBlockingForCompletion",
+                        ),
+                    };
+                    let mut parameters = Map::new();
+                    parameters.insert("effect".to_owned(), data_effect);
+                    parameters.insert("filterName".to_owned(), literal(json!(azure_name)));
+                    parameters.insert(enabled_key.to_owned(), literal(json!(["true"])));
+                    parameters.insert(blocking_key.to_owned(), literal(allowed_blocking));
+                    set.builtin(
+                        &format!("dataPlane{}", camel(category.charter_name())),
+                        id,
+                        builtin::PREVIEW_VERSION,
+                        "data-plane",
+                        false,
+                        Value::Object(parameters),
+                    );
+                }
+                // A level of the other kind cannot come out of the checker; nothing to enforce.
+                Level::Severity(_) | Level::Shield(_) => {}
+            }
+        }
+        if !harm_sides.is_empty() {
+            // Built-in 930f48f9 checks both sides at once; a side the baseline leaves off
+            // accepts every threshold, enabled or not (RESEARCH.md §1.8).
+            let data_effect = data_plane(set);
+            let mut parameters = Map::new();
+            parameters.insert("effect".to_owned(), data_effect);
+            parameters.insert(
+                "filterName".to_owned(),
+                literal(json!(names::category(category))),
+            );
+            for side in [Side::Prompt, Side::Completion] {
+                let side_name = names::source(side);
+                let required = harm_sides.iter().find(|(s, _)| *s == side);
+                let (severities, flags) = match required {
+                    Some((_, severities)) => (severities.clone(), json!(["true"])),
+                    None => (literal(json!(names::SEVERITIES)), json!(["true", "false"])),
+                };
+                parameters.insert(format!("allowedSeveritiesFor{side_name}"), severities);
+                parameters.insert(
+                    format!("allowedEnabledFor{side_name}"),
+                    literal(flags.clone()),
+                );
+                parameters.insert(format!("allowedBlockingFor{side_name}"), literal(flags));
+            }
+            set.builtin(
+                &format!("dataPlane{}", camel(category.charter_name())),
+                builtin::SEVERITY_CONTROL,
+                builtin::PREVIEW_VERSION,
+                "data-plane",
+                false,
+                Value::Object(parameters),
+            );
+        }
+    }
+}
+
+/// Turns the builder into the initiative, its assignments and exemptions.
+fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy {
+    let location = location(project, policy);
+    let slug = names::slug(&policy.name);
+    let set_name = names::fit(&format!("charter-{slug}"), names::MAX_NAME);
+    let used_groups: Vec<&str> = GROUPS
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| {
+            set.references
+                .iter()
+                .any(|r| r.group_names.iter().any(|g| g == name))
+        })
+        .collect();
+    let groups: Vec<Value> = GROUPS
+        .iter()
+        .filter(|(name, _, _)| used_groups.contains(name))
+        .map(|(name, display, description)| {
+            json!({ "name": name, "displayName": display, "description": description })
+        })
+        .collect();
+    let display_name = if policy.display_name.is_empty() {
+        policy.name.clone()
+    } else {
+        policy.display_name.clone()
+    };
+    let description = if policy.description.is_empty() {
+        format!("Compiled by Charter from policy `{}`.", policy.name)
+    } else {
+        policy.description.clone()
+    };
+    let resource_manager_refs: Vec<String> = set
+        .references
+        .iter()
+        .filter(|r| r.resource_manager_mode)
+        .map(|r| r.reference_id.clone())
+        .collect();
+
+    // One message per Resource Manager member, and no assignment-wide message: that one would
+    // also apply to the data-plane built-ins, whose mode does not support custom messages
+    // (RESEARCH.md §0).
+    let messages: Vec<Value> = set
+        .messages
+        .iter()
+        .map(|(reference_id, message)| {
+            json!({ "message": message, "policyDefinitionReferenceId": reference_id })
+        })
+        .collect();
+
+    let assignments: Vec<Assignment> = policy
+        .scopes
+        .iter()
+        .map(|scope| {
+            let max = match scope {
+                Scope::ManagementGroup(_) => names::MAX_MANAGEMENT_GROUP_ASSIGNMENT_NAME,
+                _ => names::MAX_NAME,
+            };
+            // A policy with one scope (the usual case) keeps the readable policy name; with
+            // several, each assignment is told apart by a hash of its scope.
+            let base = if policy.scopes.len() == 1 {
+                slug.clone()
+            } else {
+                format!("{slug}-{}", &names::short_hash(&scope_label(scope))[..6])
+            };
+            let name = names::fit(&base, max);
+            Assignment {
+                name,
+                display_name: truncate(&display_name, 128),
+                description: truncate(
+                    format!(
+                        "Assigns Charter policy `{}` at {}. {}",
+                        policy.name,
+                        scope_label(scope),
+                        policy.description
+                    )
+                    .trim_end(),
+                    512,
+                ),
+                set: set_name.clone(),
+                scope: scope.clone(),
+                scope_id: scope_id(project, policy, scope),
+                enforcement_mode: "Default".to_owned(),
+                parameters: Value::Object(set.values.clone()),
+                non_compliance_messages: Value::Array(messages.clone()),
+                metadata: json!({ "generatedBy": "charter", "charterPolicy": policy.name }),
+            }
+        })
+        .collect();
+
+    let initiative_location = location.id();
+    let mut exemption_names: Vec<String> = Vec::new();
+    let mut exemptions: Vec<Exemption> = Vec::new();
+    for exemption in &policy.exemptions {
+        let exempted_scope_id = scope_id(project, policy, &exemption.scope);
+        let base = names::fit(
+            &format!(
+                "{slug}-exempt-{}",
+                names::slug(scope_name(&exemption.scope))
+            ),
+            names::MAX_NAME,
+        );
+        // One exemption per assignment in force at the exempted scope, or the exemption would
+        // leave the policy applied through the others.
+        for assignment in
+            exempted_assignments(&assignments, &exempted_scope_id, &initiative_location)
+        {
+            let mut name = base.clone();
+            let mut counter = 2;
+            while exemption_names.contains(&name) {
+                name = names::fit(&format!("{base}-{counter}"), names::MAX_NAME);
+                counter += 1;
+            }
+            exemption_names.push(name.clone());
+            exemptions.push(Exemption {
+                name,
+                display_name: truncate(
+                    &format!(
+                        "{display_name}: exemption for {}",
+                        scope_label(&exemption.scope)
+                    ),
+                    128,
+                ),
+                description: truncate(&exemption.reason, 512),
+                assignment: assignment.name.clone(),
+                scope: exemption.scope.clone(),
+                scope_id: exempted_scope_id.clone(),
+                assignment_id: format!(
+                    "{}/providers/Microsoft.Authorization/policyAssignments/{}",
+                    assignment.scope_id, assignment.name
+                ),
+                reference_ids: resource_manager_refs.clone(),
+                category: names::exemption_category(exemption.category).to_owned(),
+                expires_on: names::expires_on(exemption.expires),
+                metadata: json!({ "generatedBy": "charter", "charterPolicy": policy.name }),
+            });
+        }
+    }
+
+    CompiledPolicy {
+        set: SetDefinition {
+            name: set_name,
+            display_name: truncate(&format!("Charter: {display_name}"), 128),
+            description,
+            metadata: json!({
+                "version": rules::DEFINITION_VERSION,
+                "category": rules::CATEGORY,
+                "generatedBy": "charter",
+                "charterPolicy": policy.name
+            }),
+            parameters: Value::Object(set.parameters),
+            references: set.references,
+            groups: Value::Array(groups),
+            policy: policy.name.clone(),
+            location,
+        },
+        assignments,
+        exemptions,
+    }
+}
+
+/// The assignments in force at an exempted scope: the one at the scope itself, the one at the
+/// initiative's location (an initiative can only be assigned inside its location, so that
+/// assignment contains every scope of the policy), and those at a subscription that contains
+/// the scope. Charter does not know the management-group hierarchy below that; when none of
+/// these exist it falls back to the first assignment.
+fn exempted_assignments<'a>(
+    assignments: &'a [Assignment],
+    exempted_scope_id: &str,
+    initiative_location: &str,
+) -> Vec<&'a Assignment> {
+    let containing: Vec<&Assignment> = assignments
+        .iter()
+        .filter(|a| {
+            a.scope_id == exempted_scope_id
+                || a.scope_id == initiative_location
+                || (matches!(a.scope, Scope::Subscription(_))
+                    && exempted_scope_id.starts_with(&format!("{}/", a.scope_id)))
+        })
+        .collect();
+    if containing.is_empty() {
+        assignments.iter().take(1).collect()
+    } else {
+        containing
+    }
+}
+
+/// Where the policy's initiative lives: its first management group, else its first
+/// subscription, else the subscription of its resource groups.
+fn location(project: &Project, policy: &Policy) -> Location {
+    let management_group = policy.scopes.iter().find_map(|scope| match scope {
+        Scope::ManagementGroup(name) => Some(Location::ManagementGroup(name.clone())),
+        _ => None,
+    });
+    management_group.unwrap_or_else(|| {
+        let subscription = policy.scopes.iter().find_map(|scope| match scope {
+            Scope::Subscription(id) => Some(id.clone()),
+            Scope::ResourceGroup(group) => workload_subscription(project, policy, group),
+            Scope::ManagementGroup(_) => None,
+        });
+        Location::Subscription(subscription.unwrap_or_else(|| CURRENT_SUBSCRIPTION.to_owned()))
+    })
+}
+
+fn workload_subscription(project: &Project, policy: &Policy, group: &str) -> Option<String> {
+    project
+        .workloads
+        .iter()
+        .filter(|w| w.resource_group == group)
+        // Prefer the workloads this policy governs; any workload in the group will do.
+        .max_by_key(|w| w.policy == policy.name)
+        .and_then(|w| w.subscription.clone())
+}
+
+fn scope_id(project: &Project, policy: &Policy, scope: &Scope) -> String {
+    match scope {
+        Scope::ManagementGroup(name) => {
+            format!("/providers/Microsoft.Management/managementGroups/{name}")
+        }
+        Scope::Subscription(id) => format!("/subscriptions/{id}"),
+        Scope::ResourceGroup(group) => {
+            let subscription = workload_subscription(project, policy, group).unwrap_or_else(|| {
+                match location(project, policy) {
+                    Location::Subscription(id) => id,
+                    Location::ManagementGroup(_) => CURRENT_SUBSCRIPTION.to_owned(),
+                }
+            });
+            format!("/subscriptions/{subscription}/resourceGroups/{group}")
+        }
+    }
+}
+
+fn scope_name(scope: &Scope) -> &str {
+    match scope {
+        Scope::ManagementGroup(name) | Scope::Subscription(name) | Scope::ResourceGroup(name) => {
+            name
+        }
+    }
+}
+
+fn scope_label(scope: &Scope) -> String {
+    match scope {
+        Scope::ManagementGroup(name) => format!("management group {name}"),
+        Scope::Subscription(name) => format!("subscription {name}"),
+        Scope::ResourceGroup(name) => format!("resource group {name}"),
+    }
+}
+
+/// `self_harm` → `SelfHarm`.
+fn camel(name: &str) -> String {
+    name.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// `self_harm` → `selfHarm`.
+fn lower_camel(name: &str) -> String {
+    let upper = camel(name);
+    let mut chars = upper.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A list for a message, cut after ten items so messages stay short.
+fn shorten_list(items: &[String]) -> String {
+    const SHOWN: usize = 10;
+    if items.len() <= SHOWN {
+        items.join(", ")
+    } else {
+        format!(
+            "{}, and {} more",
+            items[..SHOWN].join(", "),
+            items.len() - SHOWN
+        )
+    }
+}
+
+/// At most `max` characters (Azure's display-name and description limits).
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charter_names_become_parameter_names() {
+        assert_eq!(camel("self_harm"), "SelfHarm");
+        assert_eq!(
+            lower_camel("protected_material_text"),
+            "protectedMaterialText"
+        );
+        assert_eq!(camel(""), "");
+    }
+
+    #[test]
+    fn long_lists_and_texts_are_cut() {
+        let items: Vec<String> = (1..=12).map(|i| format!("m{i}")).collect();
+        assert_eq!(
+            shorten_list(&items),
+            "m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, and 2 more"
+        );
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+}

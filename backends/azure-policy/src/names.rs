@@ -1,0 +1,244 @@
+//! Charter values in Azure's exact spellings, and the resource names Charter gives its Azure
+//! resources.
+//!
+//! The Terraform backend reuses these functions, so that an RAI policy it creates and the Azure
+//! Policy rule that approves it agree on every name and every enum value.
+
+use charter_ir::{Category, Date, DeploymentType, Effect, ExemptionCategory, Side, Threshold};
+use sha2::{Digest, Sha256};
+
+/// The content filter name the RAI policy API uses for a category (`contentFilters[*].name`).
+///
+/// Spellings from `RESTSPEC …/2025-09-01/examples/ListRaiContentFilters.json` (`properties.name`)
+/// and `…/2025-06-01/examples/PutRaiPolicy.json`: shared/reference/azure-policy/RESEARCH.md §2.1.
+pub fn category(category: Category) -> &'static str {
+    match category {
+        Category::Hate => "Hate",
+        Category::Sexual => "Sexual",
+        Category::Violence => "Violence",
+        Category::SelfHarm => "Selfharm",
+        Category::Jailbreak => "Jailbreak",
+        Category::IndirectAttack => "Indirect Attack",
+        Category::ProtectedMaterialText => "Protected Material Text",
+        Category::ProtectedMaterialCode => "Protected Material Code",
+    }
+}
+
+/// The `contentFilters[*].source` value for a side (RESEARCH.md §2.2).
+pub fn source(side: Side) -> &'static str {
+    match side {
+        Side::Prompt => "Prompt",
+        Side::Completion => "Completion",
+    }
+}
+
+/// The `severityThreshold` value for a threshold (RESEARCH.md §2.2); `None` for `off`, which
+/// Azure expresses as `enabled: false` rather than as a threshold.
+pub fn severity(threshold: Threshold) -> Option<&'static str> {
+    match threshold {
+        Threshold::Low => Some("Low"),
+        Threshold::Medium => Some("Medium"),
+        Threshold::High => Some("High"),
+        Threshold::Off => None,
+    }
+}
+
+/// Every `severityThreshold` value, strictest first.
+pub const SEVERITIES: [&str; 3] = ["Low", "Medium", "High"];
+
+/// The thresholds that are at least as strict as `minimum`, in [`SEVERITIES`] order.
+///
+/// `low` blocks low, medium and high, so a baseline of `medium` accepts `Low` and `Medium`.
+pub fn severities_at_least(minimum: Threshold) -> Vec<&'static str> {
+    match minimum {
+        Threshold::Low => vec!["Low"],
+        Threshold::Medium => vec!["Low", "Medium"],
+        Threshold::High | Threshold::Off => SEVERITIES.to_vec(),
+    }
+}
+
+/// The deployment SKU name (`sku.name`) of a deployment type (RESEARCH.md §2.3).
+pub fn sku(deployment_type: DeploymentType) -> &'static str {
+    deployment_type.sku_name()
+}
+
+/// The Azure Policy effect value, capitalised as the built-ins' `allowedValues` spell it.
+pub fn effect(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Deny => "Deny",
+        Effect::Audit => "Audit",
+        Effect::Disabled => "Disabled",
+    }
+}
+
+/// The `exemptionCategory` value (RESEARCH.md §3.7).
+pub fn exemption_category(category: ExemptionCategory) -> &'static str {
+    match category {
+        ExemptionCategory::Waiver => "Waiver",
+        ExemptionCategory::Mitigated => "Mitigated",
+    }
+}
+
+/// The exemption's `expiresOn`: the end of the `until` day, in UTC (RESEARCH.md §3.7).
+pub fn expires_on(date: Date) -> String {
+    format!("{date}T23:59:59Z")
+}
+
+/// An Azure location name (`swedencentral`): lower case, no spaces.
+pub fn location(region: &str) -> String {
+    region
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The name of the RAI policy (`Microsoft.CognitiveServices/accounts/raiPolicies`) a Charter
+/// filter is deployed as, and that deployments name in `raiPolicyName`.
+///
+/// RAI policy names match `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$` (RESEARCH.md §2.2), so Charter names
+/// (`strict`, `std.filters.default`) are kept as they are; any other character becomes `-`.
+pub fn rai_policy(filter: &str) -> String {
+    let mut name: String = filter
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        name.insert(0, 'f');
+    }
+    name
+}
+
+/// The name of the custom blocklist (`Microsoft.CognitiveServices/accounts/raiBlocklists`) a
+/// Charter blocklist is deployed as, and that RAI policies list in `customBlocklists`: the same
+/// character rules as [`rai_policy`].
+pub fn rai_blocklist(blocklist: &str) -> String {
+    rai_policy(blocklist)
+}
+
+/// A Charter name (`contoso_ai`) as a resource-name fragment (`contoso-ai`).
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        };
+        // Collapse runs so `a__b` and `a.b` read as `a-b`.
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
+    out.trim_matches('-').to_owned()
+}
+
+/// Azure's longest name for definitions, sets, assignments and exemptions (RESEARCH.md §3.8).
+pub const MAX_NAME: usize = 64;
+
+/// Azure's longest assignment name at management-group scope (RESEARCH.md §3.8).
+pub const MAX_MANAGEMENT_GROUP_ASSIGNMENT_NAME: usize = 24;
+
+/// `name` when it fits in `max` characters; otherwise its start and an 8-digit hash of the whole
+/// name, so that long names stay readable, distinct and the same on every machine.
+pub fn fit(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_owned();
+    }
+    let hash = short_hash(name);
+    let keep = max.saturating_sub(hash.len() + 1);
+    // Names are ASCII (built by `slug`), so any byte index is a char boundary; `get` keeps this
+    // safe even if a caller passes something else.
+    let head = name
+        .get(..keep)
+        .unwrap_or("")
+        .trim_end_matches(['-', '.', ' ']);
+    if head.is_empty() {
+        hash
+    } else {
+        format!("{head}-{hash}")
+    }
+}
+
+/// The first 8 hex digits of the SHA-256 of `text`.
+pub fn short_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest
+        .iter()
+        .take(4)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_use_the_api_spellings() {
+        let names: Vec<_> = Category::ALL.iter().map(|c| category(*c)).collect();
+        assert_eq!(
+            names,
+            [
+                "Hate",
+                "Sexual",
+                "Violence",
+                "Selfharm",
+                "Jailbreak",
+                "Indirect Attack",
+                "Protected Material Text",
+                "Protected Material Code"
+            ]
+        );
+        assert_eq!(source(Side::Prompt), "Prompt");
+        assert_eq!(source(Side::Completion), "Completion");
+        assert_eq!(sku(DeploymentType::GlobalStandard), "GlobalStandard");
+    }
+
+    #[test]
+    fn severities_at_least_accept_only_stricter_thresholds() {
+        assert_eq!(severities_at_least(Threshold::Low), ["Low"]);
+        assert_eq!(severities_at_least(Threshold::Medium), ["Low", "Medium"]);
+        assert_eq!(
+            severities_at_least(Threshold::High),
+            ["Low", "Medium", "High"]
+        );
+    }
+
+    #[test]
+    fn long_names_are_cut_with_a_stable_hash() {
+        assert_eq!(fit("contoso-ai", 24), "contoso-ai");
+        let long = "a-very-long-policy-name-for-contoso";
+        let fitted = fit(long, 24);
+        assert_eq!(fitted.len(), 24);
+        assert_eq!(fitted, fit(long, 24));
+        assert!(fitted.starts_with("a-very-long-pol"));
+        assert_ne!(
+            fit("a-very-long-policy-name-x", 24),
+            fit("a-very-long-policy-name-y", 24)
+        );
+    }
+
+    #[test]
+    fn names_are_sanitised() {
+        assert_eq!(slug("contoso_ai"), "contoso-ai");
+        assert_eq!(slug("rg-ai.Sandbox"), "rg-ai-sandbox");
+        assert_eq!(rai_policy("std.filters.default"), "std.filters.default");
+        assert_eq!(rai_policy("_x y"), "f_x-y");
+        assert_eq!(location("Sweden Central"), "swedencentral");
+        assert_eq!(
+            expires_on(Date {
+                year: 2027,
+                month: 1,
+                day: 31
+            }),
+            "2027-01-31T23:59:59Z"
+        );
+    }
+}

@@ -1,0 +1,666 @@
+//! [`Governance`] → files: REST bodies (one per resource, never escaped) and ARM deployment
+//! templates (one per initiative location, with policy expressions escaped as `[[`).
+
+use charter_ir::Artifact;
+use serde_json::{json, Map, Value};
+
+use crate::{
+    names, Assignment, Definition, DefinitionRef, Exemption, Governance, Location, SetDefinition,
+};
+
+/// API version of definitions, sets and assignments: the older of the two saved stable
+/// schemas, supported by more tools (shared/reference/azure-policy/README.md).
+const API_VERSION: &str = "2025-03-01";
+/// Exemptions exist only in preview API versions (RESEARCH.md §3.7); this is the newest one
+/// whose schema is saved in shared/reference/azure-policy/schemas/.
+const EXEMPTION_API_VERSION: &str = "2026-01-01-preview";
+
+const DEFINITION_TYPE: &str = "Microsoft.Authorization/policyDefinitions";
+const SET_TYPE: &str = "Microsoft.Authorization/policySetDefinitions";
+const ASSIGNMENT_TYPE: &str = "Microsoft.Authorization/policyAssignments";
+const EXEMPTION_TYPE: &str = "Microsoft.Authorization/policyExemptions";
+
+/// API version of the nested deployments that reach other scopes.
+const DEPLOYMENT_API_VERSION: &str = "2024-03-01";
+const RESOURCE_GROUP_TEMPLATE: &str =
+    "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+
+const MANAGEMENT_GROUP_TEMPLATE: &str =
+    "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#";
+const SUBSCRIPTION_TEMPLATE: &str =
+    "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
+
+pub(crate) fn artifacts(governance: &Governance) -> Vec<Artifact> {
+    let mut files: Vec<Artifact> = Vec::new();
+    let add = |files: &mut Vec<Artifact>, folder: &str, name: &str, body: Value| {
+        let mut path = format!("azure-policy/{folder}/{name}.json");
+        if files.iter().any(|f| f.path == path) {
+            // Two resources of one kind may share a name at different scopes; keep both files.
+            path = format!(
+                "azure-policy/{folder}/{name}-{}.json",
+                names::short_hash(&body.to_string())
+            );
+        }
+        files.push(Artifact {
+            path,
+            contents: pretty(&body),
+        });
+    };
+    for definition in &governance.definitions {
+        add(
+            &mut files,
+            "definitions",
+            &definition.name,
+            definition_body(definition),
+        );
+    }
+    for set in &governance.sets {
+        let mut body = json!({ "type": SET_TYPE, "apiVersion": API_VERSION, "name": set.name });
+        insert(&mut body, "id", json!(set_id(set)));
+        insert(
+            &mut body,
+            "properties",
+            set_properties(set, &|r| rest_definition_id(set, r)),
+        );
+        add(&mut files, "set-definitions", &set.name, body);
+    }
+    for assignment in &governance.assignments {
+        let set_id = governance
+            .sets
+            .iter()
+            .find(|s| s.name == assignment.set)
+            .map(set_id)
+            .unwrap_or_default();
+        let body = json!({
+            "type": ASSIGNMENT_TYPE,
+            "apiVersion": API_VERSION,
+            "name": assignment.name,
+            "id": assignment_id(assignment),
+            "properties": assignment_properties(assignment, json!(set_id))
+        });
+        add(&mut files, "assignments", &assignment.name, body);
+    }
+    for exemption in &governance.exemptions {
+        let body = json!({
+            "type": EXEMPTION_TYPE,
+            "apiVersion": EXEMPTION_API_VERSION,
+            "name": exemption.name,
+            "id": format!(
+                "{}/providers/{EXEMPTION_TYPE}/{}",
+                exemption.scope_id, exemption.name
+            ),
+            "properties": exemption_properties(exemption, json!(exemption.assignment_id))
+        });
+        add(&mut files, "exemptions", &exemption.name, body);
+    }
+    files.extend(templates(governance));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// Pretty JSON with a trailing newline.
+fn pretty(value: &Value) -> String {
+    // Serialising a `Value` cannot fail: its keys are strings and it holds no non-finite floats.
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn insert(object: &mut Value, key: &str, value: Value) {
+    if let Value::Object(map) = object {
+        map.insert(key.to_owned(), value);
+    }
+}
+
+fn definition_body(definition: &Definition) -> Value {
+    json!({
+        "type": DEFINITION_TYPE,
+        "apiVersion": API_VERSION,
+        "name": definition.name,
+        "properties": definition_properties(definition)
+    })
+}
+
+fn definition_properties(definition: &Definition) -> Value {
+    json!({
+        "displayName": definition.display_name,
+        "description": definition.description,
+        "policyType": "Custom",
+        "mode": definition.mode,
+        "version": definition.metadata.get("version").cloned().unwrap_or(Value::Null),
+        "metadata": definition.metadata,
+        "parameters": definition.parameters,
+        "policyRule": definition.policy_rule
+    })
+}
+
+fn set_id(set: &SetDefinition) -> String {
+    format!("{}/providers/{SET_TYPE}/{}", set.location.id(), set.name)
+}
+
+fn assignment_id(assignment: &Assignment) -> String {
+    format!(
+        "{}/providers/{ASSIGNMENT_TYPE}/{}",
+        assignment.scope_id, assignment.name
+    )
+}
+
+fn rest_definition_id(set: &SetDefinition, reference: &DefinitionRef) -> Value {
+    match reference {
+        DefinitionRef::Custom(name) => json!(format!(
+            "{}/providers/{DEFINITION_TYPE}/{name}",
+            set.location.id()
+        )),
+        DefinitionRef::BuiltIn(id) => json!(id),
+    }
+}
+
+/// The set's `properties`; `definition_id` gives each member's `policyDefinitionId`.
+fn set_properties(set: &SetDefinition, definition_id: &dyn Fn(&DefinitionRef) -> Value) -> Value {
+    let references: Vec<Value> = set
+        .references
+        .iter()
+        .map(|reference| {
+            let mut item = Map::new();
+            item.insert(
+                "policyDefinitionReferenceId".to_owned(),
+                json!(reference.reference_id),
+            );
+            item.insert(
+                "policyDefinitionId".to_owned(),
+                definition_id(&reference.definition),
+            );
+            if let Some(version) = &reference.definition_version {
+                item.insert("definitionVersion".to_owned(), json!(version));
+            }
+            item.insert("groupNames".to_owned(), json!(reference.group_names));
+            item.insert("parameters".to_owned(), reference.parameters.clone());
+            Value::Object(item)
+        })
+        .collect();
+    json!({
+        "displayName": set.display_name,
+        "description": set.description,
+        "policyType": "Custom",
+        "version": set.metadata.get("version").cloned().unwrap_or(Value::Null),
+        "metadata": set.metadata,
+        "parameters": set.parameters,
+        "policyDefinitionGroups": set.groups,
+        "policyDefinitions": references
+    })
+}
+
+fn assignment_properties(assignment: &Assignment, set_id: Value) -> Value {
+    json!({
+        "displayName": assignment.display_name,
+        "description": assignment.description,
+        "policyDefinitionId": set_id,
+        "enforcementMode": assignment.enforcement_mode,
+        "metadata": assignment.metadata,
+        "parameters": assignment.parameters,
+        "nonComplianceMessages": assignment.non_compliance_messages
+    })
+}
+
+fn exemption_properties(exemption: &Exemption, assignment_id: Value) -> Value {
+    json!({
+        "displayName": exemption.display_name,
+        "description": exemption.description,
+        "policyAssignmentId": assignment_id,
+        "policyDefinitionReferenceIds": exemption.reference_ids,
+        "exemptionCategory": exemption.category,
+        "expiresOn": exemption.expires_on,
+        "metadata": exemption.metadata
+    })
+}
+
+/// ARM evaluates every string that starts with `[`; `[[` makes it a literal that reaches Azure
+/// Policy as `[` (RESEARCH.md §3.9).
+fn escape(value: &Value) -> Value {
+    match value {
+        Value::String(text) if text.starts_with('[') => Value::String(format!("[{text}")),
+        Value::Array(items) => Value::Array(items.iter().map(escape).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| (key.clone(), escape(value)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// An ARM expression for the id of a resource created at the template's own scope.
+fn template_id(location: &Location, resource_type: &str, name: &str) -> String {
+    match location {
+        Location::ManagementGroup(_) => {
+            format!("[extensionResourceId(managementGroup().id, '{resource_type}', '{name}')]")
+        }
+        Location::Subscription(_) => {
+            format!("[subscriptionResourceId('{resource_type}', '{name}')]")
+        }
+    }
+}
+
+/// One template per location that holds initiatives: the custom definitions they use, the
+/// initiatives, and the assignments and exemptions made at the location itself. Assignments
+/// and exemptions at other scopes are deployed from their REST bodies (docs/azure-policy.md).
+fn templates(governance: &Governance) -> Vec<Artifact> {
+    let mut locations: Vec<&Location> = governance.sets.iter().map(|s| &s.location).collect();
+    locations.sort();
+    locations.dedup();
+    let single = locations.len() == 1;
+    locations
+        .into_iter()
+        .map(|location| {
+            let path = if single {
+                "azure-policy/template.json".to_owned()
+            } else {
+                let (kind, name) = match location {
+                    Location::ManagementGroup(name) => ("management-group", name),
+                    Location::Subscription(id) => ("subscription", id),
+                };
+                format!("azure-policy/templates/{kind}-{}.json", names::slug(name))
+            };
+            Artifact {
+                path,
+                contents: pretty(&template(governance, location)),
+            }
+        })
+        .collect()
+}
+
+fn template(governance: &Governance, location: &Location) -> Value {
+    let sets: Vec<&SetDefinition> = governance
+        .sets
+        .iter()
+        .filter(|s| &s.location == location)
+        .collect();
+    let mut resources: Vec<Value> = Vec::new();
+    for definition in &governance.definitions {
+        let used = sets.iter().any(|set| {
+            set.references
+                .iter()
+                .any(|r| r.definition == DefinitionRef::Custom(definition.name.clone()))
+        });
+        if used {
+            resources.push(json!({
+                "type": DEFINITION_TYPE,
+                "apiVersion": API_VERSION,
+                "name": definition.name,
+                "properties": escape(&definition_properties(definition))
+            }));
+        }
+    }
+    for set in &sets {
+        let depends_on: Vec<String> = governance
+            .definitions
+            .iter()
+            .filter(|d| {
+                set.references
+                    .iter()
+                    .any(|r| r.definition == DefinitionRef::Custom(d.name.clone()))
+            })
+            .map(|d| template_id(location, DEFINITION_TYPE, &d.name))
+            .collect();
+        let mut properties = escape(&set_properties(set, &|_| Value::Null));
+        // The ids are template expressions that ARM must evaluate: set them after escaping.
+        if let Some(Value::Array(items)) = properties.get_mut("policyDefinitions") {
+            for (item, reference) in items.iter_mut().zip(&set.references) {
+                let id = match &reference.definition {
+                    DefinitionRef::Custom(name) => template_id(location, DEFINITION_TYPE, name),
+                    DefinitionRef::BuiltIn(id) => id.clone(),
+                };
+                insert(item, "policyDefinitionId", json!(id));
+            }
+        }
+        resources.push(json!({
+            "type": SET_TYPE,
+            "apiVersion": API_VERSION,
+            "name": set.name,
+            "dependsOn": depends_on,
+            "properties": properties
+        }));
+    }
+    let here = location.id();
+    let assignments: Vec<&Assignment> = governance
+        .assignments
+        .iter()
+        .filter(|a| sets.iter().any(|s| s.name == a.set))
+        .collect();
+    let exemptions: Vec<&Exemption> = governance
+        .exemptions
+        .iter()
+        .filter(|e| {
+            assignments
+                .iter()
+                .any(|a| assignment_id(a) == e.assignment_id)
+        })
+        .collect();
+    let set_id_here = |assignment: &Assignment| {
+        governance
+            .sets
+            .iter()
+            .find(|s| s.name == assignment.set)
+            .map(set_id)
+            .unwrap_or_default()
+    };
+
+    // Assignments and exemptions at the template's own scope are plain resources.
+    for assignment in assignments.iter().filter(|a| a.scope_id == here) {
+        let set_ref = template_id(location, SET_TYPE, &assignment.set);
+        let mut properties = escape(&assignment_properties(assignment, Value::Null));
+        insert(&mut properties, "policyDefinitionId", json!(set_ref));
+        resources.push(json!({
+            "type": ASSIGNMENT_TYPE,
+            "apiVersion": API_VERSION,
+            "name": assignment.name,
+            "dependsOn": [set_ref],
+            "properties": properties
+        }));
+    }
+    for exemption in exemptions.iter().filter(|e| e.scope_id == here) {
+        let local = assignments
+            .iter()
+            .any(|a| a.scope_id == here && assignment_id(a) == exemption.assignment_id);
+        let (assignment_ref, depends_on) = if local {
+            let id = template_id(location, ASSIGNMENT_TYPE, &exemption.assignment);
+            (id.clone(), vec![id])
+        } else {
+            (exemption.assignment_id.clone(), Vec::new())
+        };
+        let mut properties = escape(&exemption_properties(exemption, Value::Null));
+        insert(&mut properties, "policyAssignmentId", json!(assignment_ref));
+        resources.push(json!({
+            "type": EXEMPTION_TYPE,
+            "apiVersion": EXEMPTION_API_VERSION,
+            "name": exemption.name,
+            "dependsOn": depends_on,
+            "properties": properties
+        }));
+    }
+
+    // Every other scope gets one nested deployment with its assignments and exemptions.
+    let mut targets: Vec<(&str, &charter_ir::Scope)> = Vec::new();
+    for (scope_id, scope) in assignments
+        .iter()
+        .map(|a| (a.scope_id.as_str(), &a.scope))
+        .chain(exemptions.iter().map(|e| (e.scope_id.as_str(), &e.scope)))
+    {
+        if scope_id != here && !targets.iter().any(|(id, _)| *id == scope_id) {
+            targets.push((scope_id, scope));
+        }
+    }
+    let mut separately: Vec<String> = Vec::new();
+    let mut deployment_names: Vec<String> = Vec::new();
+    for (scope_id, scope) in targets {
+        let here_assignments: Vec<&Assignment> = assignments
+            .iter()
+            .copied()
+            .filter(|a| a.scope_id == scope_id)
+            .collect();
+        let here_exemptions: Vec<&Exemption> = exemptions
+            .iter()
+            .copied()
+            .filter(|e| e.scope_id == scope_id)
+            .collect();
+        let Some(placement) = placement(location, scope, scope_id) else {
+            separately.extend(
+                here_assignments
+                    .iter()
+                    .map(|a| format!("assignments/{}.json", a.name)),
+            );
+            separately.extend(
+                here_exemptions
+                    .iter()
+                    .map(|e| format!("exemptions/{}.json", e.name)),
+            );
+            continue;
+        };
+        let mut inner: Vec<Value> = Vec::new();
+        let mut outer_depends: Vec<String> = Vec::new();
+        for assignment in &here_assignments {
+            let set_ref = template_id(location, SET_TYPE, &assignment.set);
+            if !outer_depends.contains(&set_ref) {
+                outer_depends.push(set_ref);
+            }
+            let mut properties = escape(&assignment_properties(assignment, Value::Null));
+            insert(
+                &mut properties,
+                "policyDefinitionId",
+                json!(inner_id(&set_id_here(assignment))),
+            );
+            inner.push(json!({
+                "type": ASSIGNMENT_TYPE,
+                "apiVersion": API_VERSION,
+                "name": assignment.name,
+                "properties": properties
+            }));
+        }
+        for exemption in &here_exemptions {
+            let mut depends_on: Vec<String> = Vec::new();
+            if here_assignments
+                .iter()
+                .any(|a| assignment_id(a) == exemption.assignment_id)
+            {
+                depends_on.push(placement.local_id(ASSIGNMENT_TYPE, &exemption.assignment));
+            } else if assignments
+                .iter()
+                .any(|a| a.scope_id == here && assignment_id(a) == exemption.assignment_id)
+            {
+                outer_depends.push(template_id(
+                    location,
+                    ASSIGNMENT_TYPE,
+                    &exemption.assignment,
+                ));
+            }
+            let mut properties = escape(&exemption_properties(exemption, Value::Null));
+            insert(
+                &mut properties,
+                "policyAssignmentId",
+                json!(inner_id(&exemption.assignment_id)),
+            );
+            inner.push(json!({
+                "type": EXEMPTION_TYPE,
+                "apiVersion": EXEMPTION_API_VERSION,
+                "name": exemption.name,
+                "dependsOn": depends_on,
+                "properties": properties
+            }));
+        }
+        let (kind, scope_name) = match scope {
+            charter_ir::Scope::ManagementGroup(name) => ("mg", name),
+            charter_ir::Scope::Subscription(id) => ("sub", id),
+            charter_ir::Scope::ResourceGroup(group) => ("rg", group),
+        };
+        let mut name = names::fit(
+            &format!("charter-{kind}-{}", names::slug(scope_name)),
+            names::MAX_NAME,
+        );
+        if deployment_names.contains(&name) {
+            // The same resource group name in two subscriptions.
+            name = names::fit(
+                &format!("{name}-{}", names::short_hash(scope_id)),
+                names::MAX_NAME,
+            );
+        }
+        deployment_names.push(name.clone());
+        let mut deployment = Map::new();
+        deployment.insert("type".to_owned(), json!("Microsoft.Resources/deployments"));
+        deployment.insert("apiVersion".to_owned(), json!(DEPLOYMENT_API_VERSION));
+        deployment.insert("name".to_owned(), json!(name));
+        for (key, value) in placement.properties {
+            deployment.insert(key, value);
+        }
+        deployment.insert("dependsOn".to_owned(), json!(outer_depends));
+        deployment.insert(
+            "properties".to_owned(),
+            json!({
+                "mode": "Incremental",
+                "expressionEvaluationOptions": { "scope": "inner" },
+                "template": {
+                    "$schema": placement.schema,
+                    "contentVersion": "1.0.0.0",
+                    "resources": inner
+                }
+            }),
+        );
+        resources.push(Value::Object(deployment));
+    }
+    let mut metadata = json!({ "generatedBy": "charter" });
+    if !separately.is_empty() {
+        // Scopes a nested deployment cannot reach from here (a resource group whose
+        // subscription the project does not name): deploy these REST bodies on their own.
+        insert(&mut metadata, "deploySeparately", json!(separately));
+    }
+    let schema = match location {
+        Location::ManagementGroup(_) => MANAGEMENT_GROUP_TEMPLATE,
+        Location::Subscription(_) => SUBSCRIPTION_TEMPLATE,
+    };
+    json!({
+        "$schema": schema,
+        "contentVersion": "1.0.0.0",
+        "metadata": metadata,
+        "resources": resources
+    })
+}
+
+/// How a nested deployment reaches a scope other than the template's own.
+struct Placement {
+    /// `subscriptionId`, `resourceGroup`, `scope`, `location` of the deployment resource.
+    properties: Vec<(String, Value)>,
+    /// The `$schema` of the inner template.
+    schema: &'static str,
+    /// The kind of the inner scope.
+    kind: PlacementKind,
+}
+
+#[derive(Clone, Copy)]
+enum PlacementKind {
+    ManagementGroup,
+    Subscription,
+    ResourceGroup,
+}
+
+impl Placement {
+    /// An expression, evaluated inside the nested template, for a resource created there.
+    fn local_id(&self, resource_type: &str, name: &str) -> String {
+        let scope = match self.kind {
+            PlacementKind::ManagementGroup => "managementGroup().id",
+            PlacementKind::Subscription => "subscription().id",
+            PlacementKind::ResourceGroup => "resourceGroup().id",
+        };
+        format!("[extensionResourceId({scope}, '{resource_type}', '{name}')]")
+    }
+}
+
+/// Where a nested deployment must go to create resources at `scope`, seen from a template at
+/// `location`; `None` when ARM cannot get there (a resource group in an unnamed subscription,
+/// seen from a management group).
+fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> Option<Placement> {
+    use charter_ir::Scope;
+    let deployment_location = ("location".to_owned(), json!("[deployment().location]"));
+    match (location, scope) {
+        (Location::ManagementGroup(_), Scope::ManagementGroup(name)) => Some(Placement {
+            properties: vec![
+                (
+                    "scope".to_owned(),
+                    json!(format!("Microsoft.Management/managementGroups/{name}")),
+                ),
+                deployment_location,
+            ],
+            schema: MANAGEMENT_GROUP_TEMPLATE,
+            kind: PlacementKind::ManagementGroup,
+        }),
+        (_, Scope::Subscription(id)) => Some(Placement {
+            properties: vec![
+                ("subscriptionId".to_owned(), json!(id)),
+                deployment_location,
+            ],
+            schema: SUBSCRIPTION_TEMPLATE,
+            kind: PlacementKind::Subscription,
+        }),
+        (Location::Subscription(_), Scope::ResourceGroup(group))
+            if scope_id.starts_with(&format!("{}/resourceGroups/", location.id())) =>
+        {
+            Some(Placement {
+                properties: vec![("resourceGroup".to_owned(), json!(group))],
+                schema: RESOURCE_GROUP_TEMPLATE,
+                kind: PlacementKind::ResourceGroup,
+            })
+        }
+        (_, Scope::ResourceGroup(group)) => {
+            let subscription = scope_id
+                .strip_prefix("/subscriptions/")
+                .and_then(|rest| rest.split('/').next())
+                .filter(|id| *id != crate::CURRENT_SUBSCRIPTION)?;
+            Some(Placement {
+                properties: vec![
+                    ("subscriptionId".to_owned(), json!(subscription)),
+                    ("resourceGroup".to_owned(), json!(group)),
+                ],
+                schema: RESOURCE_GROUP_TEMPLATE,
+                kind: PlacementKind::ResourceGroup,
+            })
+        }
+        (Location::Subscription(_), Scope::ManagementGroup(_)) => None,
+    }
+}
+
+/// A full id as a nested template must write it: literal, except that the unnamed current
+/// subscription becomes `subscription().id`, which inside the nested deployment is the
+/// subscription it deploys to.
+fn inner_id(full_id: &str) -> String {
+    let placeholder = format!("/subscriptions/{}", crate::CURRENT_SUBSCRIPTION);
+    let Some(rest) = full_id.strip_prefix(&placeholder) else {
+        return full_id.to_owned();
+    };
+    // `<scope>/providers/Microsoft.Authorization/<type>/<name>`, as every id here is built.
+    let Some((scope, resource)) = rest.rsplit_once("/providers/") else {
+        return format!("[concat(subscription().id, '{rest}')]");
+    };
+    let Some((resource_type, name)) = resource.rsplit_once('/') else {
+        return format!("[concat(subscription().id, '{rest}')]");
+    };
+    let scope = if scope.is_empty() {
+        "subscription().id".to_owned()
+    } else {
+        format!("concat(subscription().id, '{scope}')")
+    };
+    format!("[extensionResourceId({scope}, '{resource_type}', '{name}')]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_strings_that_look_like_expressions_are_escaped() {
+        let escaped = escape(&json!({
+            "a": "[parameters('x')]",
+            "b": ["[concat('x')]", "plain [not first]"],
+            "c": 1
+        }));
+        assert_eq!(
+            escaped,
+            json!({
+                "a": "[[parameters('x')]",
+                "b": ["[[concat('x')]", "plain [not first]"],
+                "c": 1
+            })
+        );
+    }
+
+    #[test]
+    fn ids_in_the_unnamed_subscription_become_expressions() {
+        assert_eq!(
+            inner_id("/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/policySetDefinitions/s"),
+            "[extensionResourceId(subscription().id, 'Microsoft.Authorization/policySetDefinitions', 's')]"
+        );
+        assert_eq!(
+            inner_id("/subscriptions/{subscriptionId}/resourceGroups/rg/providers/Microsoft.Authorization/policyAssignments/a"),
+            "[extensionResourceId(concat(subscription().id, '/resourceGroups/rg'), 'Microsoft.Authorization/policyAssignments', 'a')]"
+        );
+        let literal = "/subscriptions/abc/providers/Microsoft.Authorization/policySetDefinitions/s";
+        assert_eq!(inner_id(literal), literal);
+    }
+}

@@ -1,0 +1,134 @@
+//! What the compiled governance means, asserted directly (the snapshots show how it reads).
+
+mod common;
+
+use charter_azure_policy::{governance, SetReference};
+use serde_json::json;
+
+fn reference<'a>(references: &'a [SetReference], id: &str) -> Option<&'a SetReference> {
+    references.iter().find(|r| r.reference_id == id)
+}
+
+#[test]
+fn a_side_the_baseline_turns_off_gets_no_rule() {
+    let governance = governance(&common::filters_only());
+    let references = &governance.sets[0].references;
+    assert!(reference(references, "raiHatePrompt").is_some());
+    assert!(reference(references, "raiHateCompletion").is_none());
+}
+
+#[test]
+fn annotating_shields_do_not_require_blocking() {
+    let governance = governance(&common::filters_only());
+    let references = &governance.sets[0].references;
+    let indirect = reference(references, "raiIndirectAttackPrompt").expect("indirect attack rule");
+    assert_eq!(
+        indirect.parameters["requireBlocking"],
+        json!({ "value": false })
+    );
+    let jailbreak = reference(references, "raiJailbreakPrompt").expect("jailbreak rule");
+    assert_eq!(
+        jailbreak.parameters["requireBlocking"],
+        json!({ "value": true })
+    );
+}
+
+#[test]
+fn a_medium_baseline_accepts_low_and_medium_thresholds() {
+    let governance = governance(&common::contoso());
+    let assignment = &governance.assignments[0];
+    assert_eq!(
+        assignment.parameters["hatePromptSeverities"],
+        json!({ "value": ["Low", "Medium"] })
+    );
+    assert_eq!(
+        assignment.parameters["approvedContentFilters"],
+        json!({ "value": ["baseline", "strict"] })
+    );
+}
+
+#[test]
+fn audit_policies_stay_enforced_in_audit_mode() {
+    let governance = governance(&common::regions_only());
+    let assignment = &governance.assignments[0];
+    assert_eq!(assignment.enforcement_mode, "Default");
+    assert_eq!(assignment.parameters["effect"], json!({ "value": "Audit" }));
+}
+
+#[test]
+fn messages_and_exemptions_cover_exactly_the_resource_manager_members() {
+    for (name, project) in common::all() {
+        let governance = governance(&project);
+        for set in &governance.sets {
+            let resource_manager: Vec<&str> = set
+                .references
+                .iter()
+                .filter(|r| r.resource_manager_mode)
+                .map(|r| r.reference_id.as_str())
+                .collect();
+            for assignment in governance.assignments.iter().filter(|a| a.set == set.name) {
+                let messages = assignment
+                    .non_compliance_messages
+                    .as_array()
+                    .expect("messages are an array");
+                let targets: Vec<&str> = messages
+                    .iter()
+                    .map(|m| {
+                        m["policyDefinitionReferenceId"]
+                            .as_str()
+                            .expect("every message names its member")
+                    })
+                    .collect();
+                assert_eq!(targets, resource_manager, "{name}: {}", assignment.name);
+            }
+            for exemption in governance.exemptions.iter().filter(|e| {
+                governance
+                    .assignments
+                    .iter()
+                    .any(|a| a.name == e.assignment && a.set == set.name)
+            }) {
+                assert_eq!(
+                    exemption.reference_ids, resource_manager,
+                    "{name}: {}",
+                    exemption.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn exemptions_cover_every_assignment_in_force() {
+    let governance = governance(&common::multi_scope());
+    let exempted: Vec<&str> = governance
+        .exemptions
+        .iter()
+        .map(|e| e.assignment.as_str())
+        .collect();
+    // The resource-group assignment and the management-group one (the initiative's location);
+    // not the unrelated subscription's.
+    assert_eq!(exempted.len(), 2);
+    let management_group = governance
+        .assignments
+        .iter()
+        .find(|a| matches!(a.scope, charter_ir::Scope::ManagementGroup(_)))
+        .expect("management-group assignment");
+    assert!(exempted.contains(&management_group.name.as_str()));
+    assert!(governance
+        .exemptions
+        .iter()
+        .all(|e| e.expires_on == "2026-12-31T23:59:59Z"));
+    assert!(governance
+        .exemptions
+        .iter()
+        .all(|e| e.category == "Mitigated"));
+}
+
+#[test]
+fn a_resource_group_takes_the_subscription_of_its_workload() {
+    let governance = governance(&common::contoso());
+    assert_eq!(
+        governance.exemptions[0].scope_id,
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ai-sandbox"
+    );
+}

@@ -1,0 +1,115 @@
+//! `budgets.tf`: each workload's budget as a resource group budget, with one notification per
+//! alert threshold.
+
+use charter_ir::{Budget, BudgetPeriod, Workload};
+
+use crate::context::{Context, Variable, BUDGET_START};
+use crate::hcl::{Block, Body, Expr};
+use crate::names::{azure_name, identifier};
+
+/// Azure's limit on a budget name.
+const BUDGET_NAME_MAX: usize = 63;
+
+/// The body of `budgets.tf`, or `None` when no workload has a budget.
+pub(crate) fn file(context: &mut Context<'_>) -> Option<String> {
+    let project = context.project;
+    let with_budget: Vec<(&Workload, &Budget)> = project
+        .workloads
+        .iter()
+        .filter_map(|workload| workload.budget.as_ref().map(|budget| (workload, budget)))
+        .collect();
+    if with_budget.is_empty() {
+        return None;
+    }
+    context.declare(
+        BUDGET_START,
+        Variable {
+            description: "the first day of the budgets' first period, in RFC 3339 (`2027-01-01T00:00:00Z`); it must be the first of a month, and changing it replaces the budgets".into(),
+            default: None,
+            validation: Some((
+                "^[0-9]{4}-[0-9]{2}-01T00:00:00Z$".into(),
+                "The budget start date must be the first of a month, written like 2027-01-01T00:00:00Z.".into(),
+            )),
+        },
+    );
+    let mut file = Body::new();
+    for (workload, budget) in with_budget {
+        let provider = context.provider_for(workload.subscription.as_deref());
+        file.block(budget_block(workload, budget, provider.as_deref()));
+    }
+    Some(file.to_file())
+}
+
+fn time_grain(period: BudgetPeriod) -> &'static str {
+    match period {
+        BudgetPeriod::Monthly => "Monthly",
+        BudgetPeriod::Quarterly => "Quarterly",
+        BudgetPeriod::Annually => "Annually",
+    }
+}
+
+/// The amount as an HCL number; the checker only lets decimal numbers through, but anything
+/// else is still written safely, as a string Terraform converts.
+fn amount(written: &str) -> Expr {
+    let is_decimal = !written.is_empty()
+        && written.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && written.chars().filter(|&c| c == '.').count() <= 1
+        && !written.starts_with('.')
+        && !written.ends_with('.');
+    if is_decimal {
+        Expr::Raw(written.to_string())
+    } else {
+        Expr::Str(written.to_string())
+    }
+}
+
+fn budget_block(workload: &Workload, budget: &Budget, provider: Option<&str>) -> Block {
+    let mut body = Body::new();
+    body.comment(&format!(
+        "{} {} {}. Azure budgets count in the billing account's currency, which Terraform cannot \
+         set: check that it is {}.",
+        budget.amount,
+        budget.currency,
+        time_grain(budget.period).to_lowercase(),
+        budget.currency
+    ));
+    if let Some(provider) = provider {
+        body.raw("provider", provider);
+    }
+    body.string(
+        "name",
+        &azure_name(&[&workload.name, "budget"], BUDGET_NAME_MAX),
+    )
+    .raw(
+        "resource_group_id",
+        format!("azurerm_resource_group.{}.id", identifier(&workload.name)),
+    )
+    .attribute("amount", amount(&budget.amount))
+    .string("time_grain", time_grain(budget.period));
+    let mut period = Body::new();
+    period.raw("start_date", format!("var.{BUDGET_START}"));
+    body.block(Block::new("time_period", &[], period));
+    for threshold in &budget.alert_thresholds {
+        let mut notification = Body::new();
+        notification
+            .raw("enabled", "true")
+            .raw("threshold", threshold.to_string())
+            .string("operator", "GreaterThanOrEqualTo")
+            .string("threshold_type", "Actual");
+        if budget.contacts.is_empty() {
+            // Azure needs someone to notify; with no contacts, the owners of the group are it.
+            notification.attribute("contact_roles", Expr::strings(&["Owner"]));
+        } else {
+            notification.attribute("contact_emails", Expr::strings(&budget.contacts));
+        }
+        body.block(Block::new("notification", &[], notification));
+    }
+    Block::new(
+        "resource",
+        &[
+            "azurerm_consumption_budget_resource_group",
+            &identifier(&workload.name),
+        ],
+        body,
+    )
+}

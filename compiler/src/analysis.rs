@@ -1,0 +1,1958 @@
+//! Name resolution, the governance checks and lowering to the IR, over the typed blocks of
+//! every document of a project and of the stdlib.
+//!
+//! One pass per kind of declaration, in dependency order: the catalog, then the names, then
+//! filters (effective settings, `extends` cycles, weakening), then policies, then workloads
+//! and their endpoints. Each pass reports what it finds and lowers what it can, so an error in
+//! one place never hides the checks of another.
+
+use std::collections::HashMap;
+
+use charter_ir as ir;
+use charter_ir::{Category, Date, DeploymentType, Level, Redundancy, ShieldMode, Side, Threshold};
+use charter_syntax::diagnostic::sanitize;
+use charter_syntax::{ast, Diagnostic, FileId, Span};
+use indexmap::IndexMap;
+
+use crate::catalog::{self, Catalog, RegionDataZone};
+use crate::dates;
+use crate::schema::RefKind;
+use crate::symbols::{DeclId, Declaration, SymbolIndex, SymbolKind};
+use crate::typeck::{self, Typed, TypedBlock};
+use crate::{Document, Options};
+
+/// The default `retirement_warning` of a policy.
+const DEFAULT_RETIREMENT_WARNING_DAYS: u32 = 90;
+/// The default `owner_tag` of a policy.
+const DEFAULT_OWNER_TAG: &str = "charter-workload";
+
+/// What analysis produces besides the syntax trees.
+pub(crate) struct Analysis {
+    pub diagnostics: Vec<Diagnostic>,
+    pub project: ir::Project,
+    pub symbols: SymbolIndex,
+    pub catalog: Catalog,
+}
+
+/// Number of (side, category) slots: two sides of eight categories, some unused.
+const SLOTS: usize = 16;
+
+fn slot(side: Side, category: Category) -> usize {
+    let side_index = match side {
+        Side::Prompt => 0,
+        Side::Completion => 8,
+    };
+    side_index + Category::ALL.iter().position(|c| *c == category).unwrap_or(0)
+}
+
+fn side_word(side: Side) -> &'static str {
+    match side {
+        Side::Prompt => "prompt",
+        Side::Completion => "completion",
+    }
+}
+
+fn level_word(level: Level) -> &'static str {
+    match level {
+        Level::Severity(Threshold::Low) => "low",
+        Level::Severity(Threshold::Medium) => "medium",
+        Level::Severity(Threshold::High) => "high",
+        Level::Severity(Threshold::Off) | Level::Shield(ShieldMode::Off) => "off",
+        Level::Shield(ShieldMode::Block) => "block",
+        Level::Shield(ShieldMode::Annotate) => "annotate",
+    }
+}
+
+fn level_of(word: &str) -> Option<Level> {
+    Some(match word {
+        "low" => Level::Severity(Threshold::Low),
+        "medium" => Level::Severity(Threshold::Medium),
+        "high" => Level::Severity(Threshold::High),
+        "block" => Level::Shield(ShieldMode::Block),
+        "annotate" => Level::Shield(ShieldMode::Annotate),
+        "off" => return None,
+        _ => return None,
+    })
+}
+
+/// One category setting and where it was written.
+#[derive(Clone, Copy, Debug)]
+struct Setting {
+    level: Level,
+    /// The level keyword in the filter that set it.
+    span: Span,
+    /// The filter that set it (index into `filters`).
+    filter: usize,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Effective {
+    settings: [Option<Setting>; SLOTS],
+    blocklists: Vec<String>,
+}
+
+struct FilterInfo<'t, 'a> {
+    block: &'t TypedBlock<'a>,
+    /// The name other code uses: `strict`, or `std.filters.strict` for a stdlib filter.
+    name: String,
+    name_span: Span,
+    file: FileId,
+    /// The resolved `extends` target.
+    extends: Option<usize>,
+    explicit: Vec<(Side, Category, Level, Span)>,
+    effective: Option<Effective>,
+}
+
+struct PolicyInfo<'t, 'a> {
+    block: &'t TypedBlock<'a>,
+    name: String,
+    minimum_filter: Option<usize>,
+    minimum_span: Option<Span>,
+    retirement_warning_days: u32,
+    allowed: Option<Vec<Allow>>,
+    models_span: Option<Span>,
+    regions: Option<Vec<String>>,
+    regions_span: Option<Span>,
+    max_capacity: Option<(u32, Span)>,
+    /// Names of the filters used by governed endpoints that meet the minimum.
+    approved_filters: Vec<String>,
+}
+
+struct Allow {
+    model: String,
+    clause_span: Span,
+    versions: Vec<String>,
+}
+
+struct AppInfo {
+    name: String,
+    decl: DeclId,
+    span: Span,
+    environment: Option<ir::Environment>,
+    filter: Option<usize>,
+    filter_span: Option<Span>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    Filter(usize),
+    Policy(usize),
+    Workload,
+}
+
+struct Checker<'t, 'a> {
+    documents: &'a [Document],
+    options: &'a Options,
+    diagnostics: Vec<Diagnostic>,
+    symbols: SymbolIndex,
+    catalog: Catalog,
+    filters: Vec<FilterInfo<'t, 'a>>,
+    policies: Vec<PolicyInfo<'t, 'a>>,
+    /// Top-level names (filters, policies, workloads), stdlib ones as `std.MODULE.NAME`.
+    names: HashMap<String, (Target, DeclId)>,
+    model_decls: HashMap<String, DeclId>,
+    version_decls: HashMap<(String, String), DeclId>,
+    region_decls: HashMap<String, DeclId>,
+}
+
+/// Checks and lowers a parsed project; `trees` is indexed like `documents`.
+pub(crate) fn analyze(documents: &[Document], trees: &[ast::SourceFile], options: &Options) -> Analysis {
+    let mut diagnostics = Vec::new();
+    // Type-check every top-level block of every document against the schema.
+    let mut typed: Vec<(usize, TypedBlock<'_>)> = Vec::new();
+    for (index, tree) in trees.iter().enumerate() {
+        let text = documents.get(index).map_or("", |d| d.text.as_str());
+        for item in &tree.items {
+            if let ast::Item::Block(block) = item {
+                if let Some(block) = typeck::check_top_level(block, text, &mut diagnostics) {
+                    typed.push((index, block));
+                }
+            }
+        }
+    }
+
+    let mut checker = Checker {
+        documents,
+        options,
+        diagnostics,
+        symbols: SymbolIndex::default(),
+        catalog: Catalog::default(),
+        filters: Vec::new(),
+        policies: Vec::new(),
+        names: HashMap::new(),
+        model_decls: HashMap::new(),
+        version_decls: HashMap::new(),
+        region_decls: HashMap::new(),
+    };
+    checker.build_catalog(&typed);
+    checker.declare_names(&typed);
+    checker.check_filters();
+    checker.check_catalog_entries(&typed);
+    checker.check_policies();
+    let workloads = checker.check_workloads(&typed);
+
+    let mut project = ir::Project::default();
+    project.workloads = workloads;
+    let used_filters = used_filter_names(&project.workloads);
+    for info in &checker.filters {
+        let is_stdlib = checker.is_stdlib(info.file);
+        if !is_stdlib || used_filters.contains(&info.name) || checker.minimum_uses(&info.name) {
+            project.filters.push(checker.lower_filter(info));
+        }
+    }
+    project.policies = checker.lower_policies();
+    Analysis {
+        diagnostics: checker.diagnostics,
+        project,
+        symbols: checker.symbols,
+        catalog: checker.catalog,
+    }
+}
+
+fn used_filter_names(workloads: &[ir::Workload]) -> Vec<String> {
+    workloads
+        .iter()
+        .flat_map(|w| w.endpoints.iter().map(|e| e.filter.name.clone()))
+        .collect()
+}
+
+impl<'t, 'a> Checker<'t, 'a> {
+    fn is_stdlib(&self, file: FileId) -> bool {
+        self.document(file).is_some_and(|d| d.is_stdlib)
+    }
+
+    fn document(&self, file: FileId) -> Option<&'a Document> {
+        self.documents.iter().find(|d| d.id == file)
+    }
+
+    /// The stdlib module of a file (`filters` for `std/filters.charter`).
+    fn module_of(&self, file: FileId) -> Option<String> {
+        let document = self.document(file).filter(|d| d.is_stdlib)?;
+        let stem = document.path.rsplit('/').next().unwrap_or(&document.path);
+        Some(stem.trim_end_matches(".charter").to_string())
+    }
+
+    fn minimum_uses(&self, name: &str) -> bool {
+        self.policies
+            .iter()
+            .any(|p| p.minimum_filter.is_some_and(|f| self.filters[f].name == name))
+    }
+
+    fn build_catalog(&mut self, typed: &[(usize, TypedBlock<'a>)]) {
+        for (index, block) in typed {
+            let is_stdlib = self.documents.get(*index).is_some_and(|d| d.is_stdlib);
+            match block.schema.kind {
+                crate::schema::BlockKind::Model => self.catalog.add_model(block, is_stdlib, &mut self.diagnostics),
+                crate::schema::BlockKind::Region => self.catalog.add_region(block, is_stdlib, &mut self.diagnostics),
+                _ => {}
+            }
+        }
+        let models: Vec<_> = self.catalog.models().cloned().collect();
+        for model in models {
+            let span = typed
+                .iter()
+                .find(|(_, b)| b.label().is_some_and(|(_, s)| s.same_place(&model.name_span)))
+                .map_or(model.name_span, |(_, b)| b.ast.span);
+            let id = self.symbols.declare(Declaration {
+                kind: SymbolKind::Model,
+                name: model.name.clone(),
+                container: None,
+                name_span: model.name_span,
+                span,
+                doc: model.doc.clone(),
+                is_stdlib: model.is_stdlib,
+            });
+            self.model_decls.insert(model.name.clone(), id);
+            for version in &model.versions {
+                let id = self.symbols.declare(Declaration {
+                    kind: SymbolKind::ModelVersion,
+                    name: version.version.clone(),
+                    container: Some(model.name.clone()),
+                    name_span: version.name_span,
+                    span: version.name_span,
+                    doc: version.doc.clone(),
+                    is_stdlib: model.is_stdlib,
+                });
+                self.version_decls
+                    .insert((model.name.clone(), version.version.to_lowercase()), id);
+            }
+        }
+        let regions: Vec<_> = self.catalog.regions().cloned().collect();
+        for region in regions {
+            let span = typed
+                .iter()
+                .find(|(_, b)| b.label().is_some_and(|(_, s)| s.same_place(&region.name_span)))
+                .map_or(region.name_span, |(_, b)| b.ast.span);
+            let id = self.symbols.declare(Declaration {
+                kind: SymbolKind::Region,
+                name: region.name.clone(),
+                container: None,
+                name_span: region.name_span,
+                span,
+                doc: region.doc.clone(),
+                is_stdlib: region.is_stdlib,
+            });
+            self.region_decls.insert(region.name.clone(), id);
+        }
+    }
+
+    /// Declares filters, policies and workloads, reporting duplicates.
+    fn declare_names(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) {
+        for (_, block) in typed {
+            let kind = match block.schema.kind {
+                crate::schema::BlockKind::Filter => SymbolKind::Filter,
+                crate::schema::BlockKind::Policy => SymbolKind::Policy,
+                crate::schema::BlockKind::Workload => SymbolKind::Workload,
+                _ => continue,
+            };
+            let Some((short, name_span)) = block.label() else {
+                continue;
+            };
+            let file = block.ast.span.file;
+            let name = match self.module_of(file) {
+                Some(module) => format!("std.{module}.{short}"),
+                None => short.to_string(),
+            };
+            if let Some((_, existing)) = self.names.get(&name) {
+                let first = self.symbols.declaration(*existing).map(|d| (d.name_span, d.kind));
+                let mut diagnostic = Diagnostic::error(
+                    "E0102",
+                    format!("`{}` is declared twice", sanitize(&name)),
+                    name_span,
+                    format!("{} declared again here", kind.noun()),
+                )
+                .with_help("every top-level name must be unique across the project's files; rename one of them");
+                if let Some((span, first_kind)) = first {
+                    diagnostic = diagnostic.with_secondary(span, format!("first declared here, as a {}", first_kind.noun()));
+                }
+                self.diagnostics.push(diagnostic);
+                continue;
+            }
+            let decl = self.symbols.declare(Declaration {
+                kind,
+                name: name.clone(),
+                container: None,
+                name_span,
+                span: block.ast.span,
+                doc: block.doc().map(str::to_string),
+                is_stdlib: self.is_stdlib(file),
+            });
+            let target = match kind {
+                SymbolKind::Filter => {
+                    self.filters.push(FilterInfo {
+                        block,
+                        name: name.clone(),
+                        name_span,
+                        file,
+                        extends: None,
+                        explicit: explicit_settings(block),
+                        effective: None,
+                    });
+                    Target::Filter(self.filters.len() - 1)
+                }
+                SymbolKind::Policy => {
+                    self.policies.push(PolicyInfo {
+                        block,
+                        name: name.clone(),
+                        minimum_filter: None,
+                        minimum_span: None,
+                        retirement_warning_days: DEFAULT_RETIREMENT_WARNING_DAYS,
+                        allowed: None,
+                        models_span: None,
+                        regions: None,
+                        regions_span: None,
+                        max_capacity: None,
+                        approved_filters: Vec::new(),
+                    });
+                    Target::Policy(self.policies.len() - 1)
+                }
+                _ => Target::Workload,
+            };
+            self.names.insert(name, (target, decl));
+        }
+    }
+
+    /// Resolves a reference to a top-level name, recording it in the symbol index.
+    fn resolve(&mut self, path: &ast::Path, expected: RefKind) -> Option<Target> {
+        let text = path.text();
+        let mut found = self.names.get(&text).copied();
+        if found.is_none() {
+            // Inside a stdlib module, its own names are visible unqualified.
+            if let Some(module) = self.module_of(path.span.file) {
+                found = self.names.get(&format!("std.{module}.{text}")).copied();
+            }
+        }
+        let Some((target, decl)) = found else {
+            let candidates: Vec<String> = self
+                .names
+                .iter()
+                .filter(|(_, (target, _))| target_kind(*target) == expected)
+                .map(|(name, _)| name.clone())
+                .collect();
+            let mut sorted = candidates;
+            sorted.sort();
+            let diagnostic = Diagnostic::error(
+                "E0101",
+                format!("unknown {} `{}`", expected.noun(), sanitize(&text)),
+                path.span,
+                format!("no {} has this name", expected.noun()),
+            );
+            let diagnostic = typeck::with_suggestion(diagnostic, &text, sorted.iter().map(String::as_str), path.span, "");
+            let diagnostic = if diagnostic.help.is_none() {
+                diagnostic.with_help(format!("declare `{} {} {{ ... }}` in any file of the project", expected.noun(), sanitize(&text)))
+            } else {
+                diagnostic
+            };
+            self.diagnostics.push(diagnostic);
+            return None;
+        };
+        self.symbols.refer(path.span, decl);
+        if target_kind(target) != expected {
+            let actual = self.symbols.declaration(decl).map(|d| (d.kind.noun(), d.name_span));
+            let mut diagnostic = Diagnostic::error(
+                "E0104",
+                format!("expected a {}, found {} `{}`", expected.noun(), actual.map_or("name", |a| a.0), sanitize(&text)),
+                path.span,
+                format!("not a {}", expected.noun()),
+            );
+            if let Some((noun, span)) = actual {
+                diagnostic = diagnostic.with_secondary(span, format!("declared here as a {noun}"));
+            }
+            self.diagnostics.push(diagnostic.with_help(format!("name a {} here", expected.noun())));
+            return None;
+        }
+        Some(target)
+    }
+
+    fn check_filters(&mut self) {
+        // Resolve `extends`.
+        for index in 0..self.filters.len() {
+            let Some(path) = self.filters[index].block.ast.extends.as_ref() else {
+                continue;
+            };
+            if let Some(Target::Filter(base)) = self.resolve(path, RefKind::Filter) {
+                self.filters[index].extends = Some(base);
+            }
+        }
+        self.break_cycles();
+        for index in 0..self.filters.len() {
+            self.compute_effective(index);
+        }
+        // A filter that extends another may only make it stricter.
+        for index in 0..self.filters.len() {
+            let Some(base) = self.filters[index].extends else {
+                continue;
+            };
+            let Some(base_effective) = self.filters[base].effective.clone() else {
+                continue;
+            };
+            for &(side, category, level, span) in &self.filters[index].explicit {
+                let Some(inherited) = base_effective.settings[slot(side, category)] else {
+                    continue;
+                };
+                if level.strictness() >= inherited.level.strictness() {
+                    continue;
+                }
+                let filter = &self.filters[index];
+                let base_name = &self.filters[base].name;
+                let diagnostic = Diagnostic::error(
+                    "E0501",
+                    format!(
+                        "filter `{}` weakens `{}`: {} `{}` is `{}`, weaker than `{}`",
+                        filter.name,
+                        base_name,
+                        side_word(side),
+                        category.charter_name(),
+                        level_word(level),
+                        level_word(inherited.level),
+                    ),
+                    span,
+                    format!("weaker than `{base_name}`"),
+                )
+                .with_secondary(
+                    inherited.span,
+                    format!("`{}` sets `{}` here", self.filters[inherited.filter].name, level_word(inherited.level)),
+                )
+                .with_help(format!(
+                    "a filter that extends another may only make it stricter: set `{}: {}` or stricter, or do not extend `{base_name}`",
+                    category.charter_name(),
+                    level_word(inherited.level)
+                ))
+                .with_fix(format!("use `{}`", level_word(inherited.level)), span, level_word(inherited.level));
+                self.diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    /// Finds `extends` cycles, reports each once, and cuts them so the rest can be checked.
+    fn break_cycles(&mut self) {
+        // 0: not visited, 1: on the current chain, 2: done.
+        let mut state = vec![0u8; self.filters.len()];
+        for start in 0..self.filters.len() {
+            let mut chain = Vec::new();
+            let mut current = Some(start);
+            while let Some(index) = current {
+                match state[index] {
+                    2 => break,
+                    1 => {
+                        let position = chain.iter().position(|&i| i == index).unwrap_or(0);
+                        let cycle: Vec<usize> = chain[position..].to_vec();
+                        self.report_cycle(&cycle);
+                        for &member in &cycle {
+                            self.filters[member].extends = None;
+                        }
+                        break;
+                    }
+                    _ => {
+                        state[index] = 1;
+                        chain.push(index);
+                        current = self.filters[index].extends;
+                    }
+                }
+            }
+            for index in chain {
+                state[index] = 2;
+            }
+        }
+    }
+
+    fn report_cycle(&mut self, cycle: &[usize]) {
+        let Some(&first) = cycle.iter().min_by_key(|&&i| (self.filters[i].file, self.filters[i].name_span.start)) else {
+            return;
+        };
+        // Start the chain at the first filter in source order and follow `extends` around.
+        let start = cycle.iter().position(|&i| i == first).unwrap_or(0);
+        let mut names: Vec<String> = cycle[start..]
+            .iter()
+            .chain(cycle[..start].iter())
+            .map(|&i| format!("`{}`", self.filters[i].name))
+            .collect();
+        names.push(format!("`{}`", self.filters[first].name));
+        let Some(extends) = self.filters[first].block.ast.extends.as_ref() else {
+            return;
+        };
+        let mut diagnostic = Diagnostic::error(
+            "E0103",
+            format!("cycle in `extends`: {}", names.join(" → ")),
+            extends.span,
+            "this `extends` closes a cycle",
+        );
+        for &member in cycle {
+            if member == first {
+                continue;
+            }
+            if let Some(path) = self.filters[member].block.ast.extends.as_ref() {
+                diagnostic = diagnostic.with_secondary(path.span, format!("`{}` extends this", self.filters[member].name));
+            }
+        }
+        self.diagnostics.push(diagnostic.with_help("remove one `extends` so that the chain ends in a filter that sets every category"));
+    }
+
+    fn compute_effective(&mut self, index: usize) {
+        if self.filters[index].effective.is_some() {
+            return;
+        }
+        let mut effective = match self.filters[index].extends {
+            Some(base) => {
+                self.compute_effective(base);
+                self.filters[base].effective.clone().unwrap_or_default()
+            }
+            None => Effective::default(),
+        };
+        for &(side, category, level, span) in &self.filters[index].explicit {
+            effective.settings[slot(side, category)] = Some(Setting { level, span, filter: index });
+        }
+        if let Some(Typed::List { items, .. }) = self.filters[index].block.head("blocklists") {
+            effective.blocklists = items.iter().filter_map(|i| i.as_str().map(|(s, _)| s.to_string())).collect();
+        }
+        self.filters[index].effective = Some(effective);
+    }
+
+    fn lower_filter(&self, info: &FilterInfo<'_, '_>) -> ir::Filter {
+        let effective = info.effective.clone().unwrap_or_default();
+        let mut settings = Vec::new();
+        for side in [Side::Prompt, Side::Completion] {
+            for category in Category::ALL {
+                if !category.applies_to(side) {
+                    continue;
+                }
+                let level = effective.settings[slot(side, category)]
+                    .map(|s| s.level)
+                    .unwrap_or(if category.is_harm() { Level::Severity(Threshold::Off) } else { Level::Shield(ShieldMode::Off) });
+                settings.push(ir::FilterSetting { side, category, level });
+            }
+        }
+        ir::Filter {
+            name: info.name.clone(),
+            description: info.block.doc().unwrap_or_default().to_string(),
+            settings,
+            blocklists: effective.blocklists,
+        }
+    }
+
+    /// Catalog entries the project declares: successors and regions must exist. (The stdlib's
+    /// are generated from the reference data and trusted.)
+    fn check_catalog_entries(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) {
+        for (index, block) in typed {
+            if self.documents.get(*index).is_some_and(|d| d.is_stdlib) {
+                continue;
+            }
+            match block.schema.kind {
+                crate::schema::BlockKind::Model => {
+                    for version in block.blocks("version") {
+                        if let Some((_, phrase)) = version.field("successor") {
+                            if let Some((model, span)) = phrase.head.as_ref().and_then(|v| v.as_str()) {
+                                if self.check_model_name(model, span) {
+                                    if let Some((v, v_span)) = phrase.modifier_arg("version").and_then(|v| v.as_str()) {
+                                        self.check_version_name(model, v, v_span);
+                                    }
+                                }
+                            }
+                        }
+                        for (_, phrase) in version.clauses("available") {
+                            if let Some(list) = phrase.positional(0) {
+                                for item in list.items() {
+                                    if let Some((region, span)) = item.as_str() {
+                                        self.check_region_name(region, span);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                crate::schema::BlockKind::Region => {}
+                _ => {}
+            }
+        }
+    }
+
+    /// Checks a model name against the catalog; records the reference; false when unknown.
+    fn check_model_name(&mut self, model: &str, span: Span) -> bool {
+        if let Some(&decl) = self.model_decls.get(model) {
+            self.symbols.refer(span, decl);
+            return true;
+        }
+        let diagnostic = Diagnostic::error(
+            "E0301",
+            format!("unknown model `{}`", sanitize(model)),
+            span,
+            "not in the model catalog",
+        );
+        let diagnostic = typeck::with_suggestion(diagnostic, model, self.catalog.model_names(), span, "\"");
+        let diagnostic = if diagnostic.help.is_none() {
+            diagnostic.with_help("declare it with `model \"NAME\" { ... }` if it is your own (fine-tuned or custom) model")
+        } else {
+            diagnostic
+        };
+        self.diagnostics.push(diagnostic);
+        false
+    }
+
+    /// Checks a version of a known model; records the reference; false when unknown.
+    fn check_version_name(&mut self, model: &str, version: &str, span: Span) -> bool {
+        let Some(entry) = self.catalog.model(model) else {
+            return false;
+        };
+        if let Some(found) = entry.version(version) {
+            if let Some(&decl) = self.version_decls.get(&(model.to_string(), found.version.to_lowercase())) {
+                self.symbols.refer(span, decl);
+            }
+            return true;
+        }
+        let versions: Vec<&str> = entry.versions.iter().map(|v| v.version.as_str()).collect();
+        let diagnostic = Diagnostic::error(
+            "E0302",
+            format!("unknown version `{}` of model `{}`", sanitize(version), model),
+            span,
+            "not a version of this model in the catalog",
+        );
+        let mut diagnostic = typeck::with_suggestion(diagnostic, version, versions.iter().copied(), span, "\"");
+        if diagnostic.help.is_none() {
+            diagnostic = if versions.is_empty() {
+                diagnostic.with_help(format!("the catalog lists no versions of `{model}`"))
+            } else {
+                let listing: Vec<String> = versions.iter().map(|v| format!("`{v}`")).collect();
+                diagnostic.with_help(format!("known versions: {}", listing.join(", ")))
+            };
+        }
+        self.diagnostics.push(diagnostic);
+        false
+    }
+
+    /// Checks a region name against the catalog; records the reference; false when unknown.
+    fn check_region_name(&mut self, region: &str, span: Span) -> bool {
+        if let Some(&decl) = self.region_decls.get(region) {
+            self.symbols.refer(span, decl);
+            return true;
+        }
+        let diagnostic = Diagnostic::error(
+            "E0303",
+            format!("unknown region `{}`", sanitize(region)),
+            span,
+            "not in the region catalog",
+        );
+        let diagnostic = typeck::with_suggestion(diagnostic, region, self.catalog.region_names(), span, "\"");
+        let diagnostic = if diagnostic.help.is_none() {
+            diagnostic.with_help("regions are written as Azure's programmatic names, such as `swedencentral`")
+        } else {
+            diagnostic
+        };
+        self.diagnostics.push(diagnostic);
+        false
+    }
+
+    fn check_policies(&mut self) {
+        for index in 0..self.policies.len() {
+            let block = self.policies[index].block;
+            if let Some((field, phrase)) = block.field("filters") {
+                if let Some(path) = phrase.positional(0).and_then(|v| v.as_ref()) {
+                    if let Some(Target::Filter(filter)) = self.resolve(path, RefKind::Filter) {
+                        self.policies[index].minimum_filter = Some(filter);
+                        self.policies[index].minimum_span = Some(field.span);
+                    }
+                }
+            }
+            if let Some(Typed::Duration { days, .. }) = block.head("retirement_warning") {
+                self.policies[index].retirement_warning_days = *days;
+            }
+            if let Some(models) = block.blocks("models").next() {
+                let mut allowed = Vec::new();
+                for (clause, phrase) in models.clauses("allow") {
+                    let Some((model, span)) = phrase.head.as_ref().and_then(|v| v.as_str()) else {
+                        continue;
+                    };
+                    let known = self.check_model_name(model, span);
+                    let mut versions = Vec::new();
+                    if let Some(list) = phrase.modifier_arg("versions") {
+                        for item in list.items() {
+                            if let Some((version, span)) = item.as_str() {
+                                if known {
+                                    self.check_version_name(model, version, span);
+                                }
+                                versions.push(version.to_string());
+                            }
+                        }
+                    }
+                    allowed.push(Allow {
+                        model: model.to_string(),
+                        clause_span: clause.span,
+                        versions,
+                    });
+                }
+                self.policies[index].allowed = Some(allowed);
+                self.policies[index].models_span = Some(models.ast.keyword.span);
+            }
+            if let Some((field, phrase)) = block.field("regions") {
+                let mut regions = Vec::new();
+                if let Some(list) = &phrase.head {
+                    for item in list.items() {
+                        if let Some((region, span)) = item.as_str() {
+                            self.check_region_name(region, span);
+                            regions.push(region.to_string());
+                        }
+                    }
+                }
+                self.policies[index].regions = Some(regions);
+                self.policies[index].regions_span = Some(field.span);
+            }
+            if let Some((field, phrase)) = block.field("max_capacity") {
+                if let Some(cap) = phrase.head.as_ref().and_then(Typed::as_int) {
+                    self.policies[index].max_capacity = Some((cap, field.span));
+                }
+            }
+            for (clause, phrase) in block.clauses("exempt") {
+                self.check_exemption(clause, phrase);
+            }
+        }
+    }
+
+    fn check_exemption(&mut self, clause: &ast::Clause, phrase: &typeck::TypedPhrase<'_>) {
+        let today = self.options.today;
+        if let Some(Typed::Date { date, span }) = phrase.modifier_arg("until") {
+            if *date < today {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "E0701",
+                        format!("exemption expired on {date}"),
+                        *span,
+                        format!("in the past (today is {today})"),
+                    )
+                    .with_help("remove the exemption, or renew it with a new date if it is still needed")
+                    .with_note("an expired exemption no longer exempts anything; keeping it hides that the scope must now comply"),
+                );
+            }
+        }
+        let reason = phrase
+            .modifier("as")
+            .and_then(|m| m.args.get(1))
+            .and_then(|a| a.as_ref())
+            .and_then(|v| v.as_str());
+        match reason {
+            Some((text, _)) if !text.trim().is_empty() => {}
+            Some((_, span)) => self.diagnostics.push(
+                Diagnostic::error("E0702", "exemption without a reason", span, "the reason is empty")
+                    .with_help("say why the scope is exempt, for the audit trail"),
+            ),
+            None => {
+                let end = Span::new(clause.span.file, clause.span.end as usize, clause.span.end as usize);
+                let (label_span, fix) = match phrase.modifier("as") {
+                    Some(modifier) => (
+                        modifier.args.first().and_then(|a| a.as_ref()).map_or(modifier.word_span, Typed::span),
+                        Some((end, " \"REASON\"")),
+                    ),
+                    None => (clause.keyword.span, Some((end, " as waiver \"REASON\""))),
+                };
+                let mut diagnostic = Diagnostic::error("E0702", "exemption without a reason", label_span, "no reason given")
+                    .with_help("add `as waiver \"why\"` or `as mitigated \"how\"`: the reason is kept for the audit trail");
+                if let Some((span, text)) = fix {
+                    diagnostic = diagnostic.with_fix("add a reason", span, text);
+                }
+                self.diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    fn check_workloads(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) -> Vec<ir::Workload> {
+        let workloads: Vec<&'t TypedBlock<'a>> = typed
+            .iter()
+            .filter(|(_, b)| b.schema.kind == crate::schema::BlockKind::Workload && b.label().is_some())
+            .map(|(_, b)| b)
+            .collect();
+        // Apps first, for every workload, so that `serves` can find apps of other workloads.
+        let mut apps: Vec<IndexMap<String, AppInfo>> = Vec::new();
+        for block in &workloads {
+            let apps_of = self.declare_apps(block);
+            apps.push(apps_of);
+        }
+        let mut lowered = Vec::new();
+        for (index, block) in workloads.iter().enumerate() {
+            lowered.push(self.check_workload(block, index, &apps));
+        }
+        lowered
+    }
+
+    fn declare_apps(&mut self, block: &'t TypedBlock<'a>) -> IndexMap<String, AppInfo> {
+        let workload = block.label().map(|(name, _)| name.to_string()).unwrap_or_default();
+        let mut apps: IndexMap<String, AppInfo> = IndexMap::new();
+        // `app NAME { ... }` blocks are the declarations; names in `apps: [...]` without a block
+        // declare themselves.
+        let mut blocks: Vec<&TypedBlock<'a>> = block.blocks("app").collect();
+        blocks.retain(|b| b.label().is_some());
+        for app in &blocks {
+            let Some((name, span)) = app.label() else { continue };
+            if let Some(existing) = apps.get(name) {
+                self.diagnostics.push(
+                    Diagnostic::error("E0102", format!("app `{}` is declared twice", sanitize(name)), span, "declared again here")
+                        .with_secondary(existing.span, "first declared here")
+                        .with_help("keep one `app` block per app"),
+                );
+                continue;
+            }
+            let decl = self.symbols.declare(Declaration {
+                kind: SymbolKind::App,
+                name: name.to_string(),
+                container: Some(workload.clone()),
+                name_span: span,
+                span: app.ast.span,
+                doc: app.doc().map(str::to_string),
+                is_stdlib: false,
+            });
+            let environment = app.head("environment").and_then(Typed::as_keyword).and_then(environment_of);
+            let mut filter = None;
+            let mut filter_span = None;
+            if let Some(path) = app.head("filter").and_then(Typed::as_ref) {
+                if let Some(Target::Filter(index)) = self.resolve(path, RefKind::Filter) {
+                    filter = Some(index);
+                    filter_span = Some(path.span);
+                }
+            }
+            apps.insert(
+                name.to_string(),
+                AppInfo {
+                    name: name.to_string(),
+                    decl,
+                    span,
+                    environment,
+                    filter,
+                    filter_span,
+                },
+            );
+        }
+        if let Some(Typed::List { items, .. }) = block.head("apps") {
+            let mut listed: Vec<(String, Span)> = Vec::new();
+            for item in items {
+                let Some(path) = item.as_ref() else { continue };
+                let name = path.text();
+                if let Some((_, first)) = listed.iter().find(|(n, _)| *n == name) {
+                    self.diagnostics.push(
+                        Diagnostic::error("E0102", format!("app `{}` is listed twice", sanitize(&name)), path.span, "listed again here")
+                            .with_secondary(*first, "first listed here")
+                            .with_help("list each app once")
+                            .with_fix("remove the duplicate", path.span, ""),
+                    );
+                    continue;
+                }
+                listed.push((name.clone(), path.span));
+                if let Some(existing) = apps.get(&name) {
+                    self.symbols.refer(path.span, existing.decl);
+                    continue;
+                }
+                let decl = self.symbols.declare(Declaration {
+                    kind: SymbolKind::App,
+                    name: name.clone(),
+                    container: Some(workload.clone()),
+                    name_span: path.span,
+                    span: path.span,
+                    doc: None,
+                    is_stdlib: false,
+                });
+                apps.insert(
+                    name.clone(),
+                    AppInfo {
+                        name,
+                        decl,
+                        span: path.span,
+                        environment: None,
+                        filter: None,
+                        filter_span: None,
+                    },
+                );
+            }
+        }
+        apps
+    }
+
+    fn check_workload(
+        &mut self,
+        block: &'t TypedBlock<'a>,
+        index: usize,
+        apps: &[IndexMap<String, AppInfo>],
+    ) -> ir::Workload {
+        let (name, _) = block.label().unwrap_or(("", block.ast.keyword.span));
+        let policy = block
+            .head("governed_by")
+            .and_then(Typed::as_ref)
+            .and_then(|path| match self.resolve(path, RefKind::Policy) {
+                Some(Target::Policy(policy)) => Some(policy),
+                _ => None,
+            });
+        let environment = block
+            .head("environment")
+            .and_then(Typed::as_keyword)
+            .and_then(environment_of)
+            .unwrap_or(ir::Environment::Dev);
+        let data_zone = block.field("data_zone").and_then(|(field, phrase)| {
+            let zone = match phrase.head.as_ref()?.as_keyword()? {
+                "eu" => ir::DataZone::Eu,
+                _ => ir::DataZone::Us,
+            };
+            Some((zone, field.span))
+        });
+        let context = WorkloadContext {
+            name,
+            index,
+            policy,
+            environment,
+            data_zone,
+        };
+        let mut endpoints = Vec::new();
+        let mut endpoint_names: Vec<(&str, Span)> = Vec::new();
+        for endpoint in block.blocks("endpoint") {
+            let Some((endpoint_name, span)) = endpoint.label() else { continue };
+            if let Some((_, first)) = endpoint_names.iter().find(|(n, _)| *n == endpoint_name) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "E0102",
+                        format!("endpoint `{}` is declared twice in workload `{name}`", sanitize(endpoint_name)),
+                        span,
+                        "declared again here",
+                    )
+                    .with_secondary(*first, "first declared here")
+                    .with_help("rename one of them"),
+                );
+                continue;
+            }
+            endpoint_names.push((endpoint_name, span));
+            self.symbols.declare(Declaration {
+                kind: SymbolKind::Endpoint,
+                name: endpoint_name.to_string(),
+                container: Some(name.to_string()),
+                name_span: span,
+                span: endpoint.ast.span,
+                doc: endpoint.doc().map(str::to_string),
+                is_stdlib: false,
+            });
+            endpoints.push(self.check_endpoint(endpoint, &context, apps));
+        }
+
+        let own_apps = apps.get(index);
+        let lowered_apps = own_apps
+            .map(|apps| {
+                apps.values()
+                    .map(|app| ir::App {
+                        name: app.name.clone(),
+                        environment: app.environment.unwrap_or(environment),
+                        filter: app.filter.map(|f| self.filters[f].name.clone()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let text = |field: &str| block.head(field).and_then(|v| v.as_str()).map(|(s, _)| s.to_string());
+        ir::Workload {
+            name: name.to_string(),
+            description: block.doc().unwrap_or_default().to_string(),
+            policy: policy.map(|p| self.policies[p].name.clone()).unwrap_or_default(),
+            environment,
+            resource_group: text("resource_group").unwrap_or_default(),
+            subscription: text("subscription"),
+            data_zone: data_zone.map(|(zone, _)| zone),
+            apps: lowered_apps,
+            budget: block.field("budget").and_then(|(_, phrase)| lower_budget(phrase)),
+            endpoints,
+        }
+    }
+
+    fn check_endpoint(
+        &mut self,
+        block: &TypedBlock<'a>,
+        context: &WorkloadContext<'_>,
+        apps: &[IndexMap<String, AppInfo>],
+    ) -> ir::Endpoint {
+        let (name, _) = block.label().unwrap_or(("", block.ast.keyword.span));
+        let today = self.options.today;
+        let horizon = context
+            .policy
+            .map_or(DEFAULT_RETIREMENT_WARNING_DAYS, |p| self.policies[p].retirement_warning_days);
+
+        // The model and version, against the catalog.
+        let model_clause = block.clauses("model").next();
+        let model = model_clause.and_then(|(_, p)| p.head.as_ref()).and_then(|v| v.as_str());
+        let version = model_clause.and_then(|(_, p)| p.modifier_arg("version")).and_then(|v| v.as_str());
+        let mut known_model = false;
+        let mut known_version = false;
+        if let Some((model_name, span)) = model {
+            known_model = self.check_model_name(model_name, span);
+            if known_model {
+                if let Some((version_name, version_span)) = version {
+                    known_version = self.check_version_name(model_name, version_name, version_span);
+                }
+            }
+        }
+
+        let deployment = block.field("deployment");
+        let deployment_type = deployment
+            .and_then(|(_, p)| p.head.as_ref())
+            .and_then(Typed::as_keyword)
+            .and_then(catalog::deployment_type);
+        let capacity_value = deployment.and_then(|(_, p)| p.modifier_arg("capacity"));
+        let capacity = capacity_value.and_then(Typed::as_int).unwrap_or(1);
+        let capacity_span = capacity_value.map(Typed::span).or(deployment.map(|(f, _)| f.span));
+
+        let filter_path = block.head("filter").and_then(Typed::as_ref);
+        let filter = filter_path.and_then(|path| match self.resolve(path, RefKind::Filter) {
+            Some(Target::Filter(index)) => Some(index),
+            _ => None,
+        });
+
+        let regions_field = block.field("regions");
+        let mut regions: Vec<(String, Span, bool)> = Vec::new();
+        if let Some(list) = regions_field.and_then(|(_, p)| p.head.as_ref()) {
+            for item in list.items() {
+                if let Some((region, span)) = item.as_str() {
+                    let known = self.check_region_name(region, span);
+                    regions.push((region.to_string(), span, known));
+                }
+            }
+        }
+        let redundancy_value = regions_field.and_then(|(_, p)| p.modifier_arg("redundancy"));
+        let redundancy = match redundancy_value.and_then(Typed::as_keyword) {
+            Some("active_passive") => Redundancy::ActivePassive,
+            Some("active_active") => Redundancy::ActiveActive,
+            _ => Redundancy::None,
+        };
+        let standby_value = regions_field.and_then(|(_, p)| p.modifier_arg("standby"));
+        let standby = standby_value.and_then(Typed::as_int);
+
+        // Redundancy needs two distinct regions.
+        if let (Some(value), Some((field, _))) = (redundancy_value, regions_field) {
+            let mut distinct: Vec<&str> = regions.iter().map(|(r, _, _)| r.as_str()).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if redundancy != Redundancy::None && distinct.len() < 2 {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "E0603",
+                        format!(
+                            "redundancy `{}` needs at least two distinct regions, found {}",
+                            value.as_keyword().unwrap_or(""),
+                            distinct.len()
+                        ),
+                        value.span(),
+                        "needs a second region",
+                    )
+                    .with_secondary(
+                        field_head_span(regions_field).unwrap_or(field.value.span),
+                        "the endpoint's regions",
+                    )
+                    .with_help("add a second region (its paired region is a good choice), or use `redundancy none`"),
+                );
+            }
+        }
+        if standby.is_some() && redundancy != Redundancy::ActivePassive {
+            if let Some(value) = standby_value {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "E0607",
+                        "`standby` has no effect without `redundancy active_passive`",
+                        value.span(),
+                        "ignored",
+                    )
+                    .with_help("remove `standby N`, or make the endpoint `redundancy active_passive`"),
+                );
+            }
+        }
+
+        // Data zones.
+        if let Some((zone, zone_span)) = context.data_zone {
+            let wanted = match zone {
+                ir::DataZone::Eu => RegionDataZone::Eu,
+                ir::DataZone::Us => RegionDataZone::Us,
+            };
+            for (region, span, known) in &regions {
+                if !known {
+                    continue;
+                }
+                let actual = self.catalog.region(region).and_then(|r| r.data_zone);
+                if actual != Some(wanted) {
+                    let where_it_is = match actual {
+                        Some(actual) => format!("in the `{}` data zone", actual.keyword()),
+                        None => "in no data zone".to_string(),
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "E0604",
+                            format!("region `{region}` is outside the workload's data zone `{}`", wanted.keyword()),
+                            *span,
+                            where_it_is,
+                        )
+                        .with_secondary(zone_span, "the workload's data zone")
+                        .with_help(format!("use regions of the `{}` data zone", wanted.keyword())),
+                    );
+                }
+            }
+        }
+        if let Some(kind) = deployment_type {
+            if matches!(
+                kind,
+                DeploymentType::DataZoneStandard | DeploymentType::DataZoneProvisioned | DeploymentType::DataZoneBatch
+            ) {
+                let zones: Vec<(Option<RegionDataZone>, &str, Span)> = regions
+                    .iter()
+                    .filter(|(_, _, known)| *known)
+                    .map(|(r, s, _)| (self.catalog.region(r).and_then(|r| r.data_zone), r.as_str(), *s))
+                    .collect();
+                let deployment_span = deployment.and_then(|(_, p)| p.head.as_ref()).map(Typed::span);
+                if let Some((_, region, span)) = zones.iter().find(|(zone, _, _)| zone.is_none()) {
+                    let mut diagnostic = Diagnostic::error(
+                        "E0605",
+                        format!("region `{region}` is in no data zone, so it cannot take a `{}` deployment", kind.charter_name()),
+                        *span,
+                        "in no data zone",
+                    )
+                    .with_help("use a region of a data zone, or a `standard` or `global_*` deployment type");
+                    if let Some(s) = deployment_span {
+                        diagnostic = diagnostic.with_secondary(s, "a data-zone deployment type");
+                    }
+                    self.diagnostics.push(diagnostic);
+                } else if let Some(((first_zone, first_region, first_span), rest)) = zones.split_first() {
+                    if let Some((zone, region, span)) = rest.iter().find(|(z, _, _)| z != first_zone) {
+                        let mut diagnostic = Diagnostic::error(
+                            "E0605",
+                            format!(
+                                "a `{}` endpoint spans data zones: `{region}` is in `{}`, `{first_region}` in `{}`",
+                                kind.charter_name(),
+                                zone.map_or("", RegionDataZone::keyword),
+                                first_zone.map_or("", RegionDataZone::keyword),
+                            ),
+                            *span,
+                            "in another data zone",
+                        )
+                        .with_secondary(
+                            *first_span,
+                            format!("in the `{}` data zone", first_zone.map_or("", RegionDataZone::keyword)),
+                        )
+                        .with_help("keep a data-zone deployment within one data zone");
+                        if let Some(s) = deployment_span {
+                            diagnostic = diagnostic.with_secondary(s, "a data-zone deployment type");
+                        }
+                        self.diagnostics.push(diagnostic);
+                    }
+                }
+            }
+        }
+
+        // Availability and lifecycle, against the catalog.
+        let mut format = String::new();
+        if let (true, true, Some((model_name, _)), Some((version_name, version_span))) = (known_model, known_version, model, version) {
+            if let Some(entry) = self.catalog.model(model_name) {
+                format = entry.format.clone().unwrap_or_default();
+                if let Some(found) = entry.version(version_name) {
+                    let found = found.clone();
+                    if let Some(kind) = deployment_type {
+                        if found.has_availability() {
+                            for (region, span, known) in &regions {
+                                if *known && !found.available(kind, region) {
+                                    self.diagnostics.push(unavailable(model_name, &found, kind, region, *span, deployment));
+                                }
+                            }
+                        }
+                    }
+                    let clause_phrase_span = model_clause.map(|(c, p)| (c, p.span));
+                    self.check_lifecycle(model_name, &found, version_span, clause_phrase_span.map(|(_, s)| s), today, horizon, context);
+                }
+            }
+        }
+
+        // The governing policy.
+        if let Some(policy_index) = context.policy {
+            self.check_against_policy(
+                policy_index,
+                model,
+                version,
+                &regions,
+                capacity,
+                capacity_span,
+                redundancy,
+                standby.map(|s| (s, standby_value.map(Typed::span))),
+                filter,
+                filter_path.map(|p| p.span),
+            );
+        }
+
+        // Apps served.
+        let serves = self.check_serves(block, context, apps, filter, filter_path.map(|p| p.span));
+
+        let effective_filter = filter.map(|f| self.lower_filter(&self.filters[f])).unwrap_or(ir::Filter {
+            name: String::new(),
+            description: String::new(),
+            settings: Vec::new(),
+            blocklists: Vec::new(),
+        });
+        if let (Some(policy_index), Some(filter_index)) = (context.policy, filter) {
+            let meets = self.policies[policy_index]
+                .minimum_filter
+                .is_none_or(|minimum| self.weaker_settings(filter_index, minimum).is_empty());
+            if meets {
+                let filter_name = self.filters[filter_index].name.clone();
+                self.policies[policy_index].approved_filters.push(filter_name);
+            }
+        }
+        ir::Endpoint {
+            name: name.to_string(),
+            description: block.doc().unwrap_or_default().to_string(),
+            model: ir::ModelRef {
+                name: model.map(|(m, _)| m.to_string()).unwrap_or_default(),
+                version: version
+                    .map(|(v, _)| {
+                        // Lower the catalog's spelling of the version, which Azure expects.
+                        model
+                            .and_then(|(m, _)| self.catalog.model(m))
+                            .and_then(|entry| entry.version(v))
+                            .map_or_else(|| v.to_string(), |found| found.version.clone())
+                    })
+                    .unwrap_or_default(),
+                format,
+            },
+            deployment_type: deployment_type.unwrap_or(DeploymentType::Standard),
+            capacity,
+            filter: effective_filter,
+            regions: regions.iter().map(|(r, _, _)| r.clone()).collect(),
+            redundancy,
+            standby_capacity: match redundancy {
+                Redundancy::ActivePassive => Some(standby.unwrap_or(capacity)),
+                _ => None,
+            },
+            serves,
+        }
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "the lifecycle check reads one endpoint's parts")]
+    fn check_lifecycle(
+        &mut self,
+        model: &str,
+        version: &catalog::ModelVersion,
+        version_span: Span,
+        phrase_span: Option<Span>,
+        today: Date,
+        horizon: u32,
+        context: &WorkloadContext<'_>,
+    ) {
+        let successor_fix = |diagnostic: Diagnostic| -> Diagnostic {
+            match (&version.successor, phrase_span) {
+                (Some(successor), Some(phrase_span)) => match &successor.version {
+                    Some(successor_version) if successor.model == model => diagnostic.with_fix(
+                        format!("use version `{successor_version}`"),
+                        version_span,
+                        format!("\"{successor_version}\""),
+                    ),
+                    Some(successor_version) => diagnostic.with_fix(
+                        format!("use `{}` version `{successor_version}`", successor.model),
+                        phrase_span,
+                        format!("\"{}\" version \"{successor_version}\"", successor.model),
+                    ),
+                    None => diagnostic,
+                },
+                _ => diagnostic,
+            }
+        };
+        let successor_help = match &version.successor {
+            Some(successor) => format!("move to its successor, {successor}"),
+            None => "move to a current version of the model".to_string(),
+        };
+        if version.is_retired(today) {
+            let when = match version.retirement {
+                Some(date) => format!(" on {date}"),
+                None => String::new(),
+            };
+            let diagnostic = Diagnostic::error(
+                "E0304",
+                format!("version `{}` of `{model}` was retired{when}", version.version),
+                version_span,
+                "retired: deployments of it no longer work",
+            )
+            .with_help(successor_help);
+            self.diagnostics.push(successor_fix(diagnostic));
+            return;
+        }
+        let retiring = version
+            .retirement
+            .map(|date| (date, "on "))
+            .or(version.retirement_not_before.map(|date| (date, "no earlier than ")));
+        if let Some((date, qualifier)) = retiring {
+            let days = dates::days_between(today, date);
+            if days >= 0 && days <= i64::from(horizon) {
+                let diagnostic = Diagnostic::warning(
+                    "E0305",
+                    format!("version `{}` of `{model}` retires {qualifier}{date}, in {days} days", version.version),
+                    version_span,
+                    format!("retires within the policy's {horizon}-day warning"),
+                )
+                .with_help(successor_help);
+                self.diagnostics.push(successor_fix(diagnostic));
+                return;
+            }
+        }
+        if version.lifecycle == catalog::Lifecycle::Preview && context.environment == ir::Environment::Prod {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "E0308",
+                    format!("version `{}` of `{model}` is a preview, deployed in production", version.version),
+                    version_span,
+                    "a preview version",
+                )
+                .with_help("previews may change or go away without the usual notice; use a generally available version in `prod`"),
+            );
+        }
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "the policy check reads one endpoint's parts")]
+    fn check_against_policy(
+        &mut self,
+        policy_index: usize,
+        model: Option<(&str, Span)>,
+        version: Option<(&str, Span)>,
+        regions: &[(String, Span, bool)],
+        capacity: u32,
+        capacity_span: Option<Span>,
+        redundancy: Redundancy,
+        standby: Option<(u32, Option<Span>)>,
+        filter: Option<usize>,
+        filter_span: Option<Span>,
+    ) {
+        let policy = &self.policies[policy_index];
+        let policy_name = policy.name.clone();
+        let mut found = Vec::new();
+        if let (Some(allowed), Some((model_name, model_span))) = (&policy.allowed, model) {
+            match allowed.iter().find(|a| a.model == model_name) {
+                None => {
+                    let listing: Vec<String> = allowed.iter().map(|a| format!("`{}`", a.model)).collect();
+                    let mut diagnostic = Diagnostic::error(
+                        "E0401",
+                        format!("model `{}` is not allowed by policy `{policy_name}`", sanitize(model_name)),
+                        model_span,
+                        "not allowed",
+                    )
+                    .with_help(if listing.is_empty() {
+                        format!("policy `{policy_name}` allows no models; add `allow \"{}\"` to its `models` block", sanitize(model_name))
+                    } else {
+                        format!("use an allowed model ({}), or allow this one in the policy", listing.join(", "))
+                    });
+                    if let Some(span) = policy.models_span {
+                        diagnostic = diagnostic.with_secondary(span, format!("the models `{policy_name}` allows"));
+                    }
+                    found.push(diagnostic);
+                }
+                Some(allow) => {
+                    if let Some((version_name, version_span)) = version {
+                        if !allow.versions.is_empty() && !allow.versions.iter().any(|v| v.eq_ignore_ascii_case(version_name)) {
+                            let listing: Vec<String> = allow.versions.iter().map(|v| format!("`{v}`")).collect();
+                            let mut diagnostic = Diagnostic::error(
+                                "E0401",
+                                format!(
+                                    "version `{}` of `{model_name}` is not allowed by policy `{policy_name}`",
+                                    sanitize(version_name)
+                                ),
+                                version_span,
+                                "not allowed",
+                            )
+                            .with_secondary(allow.clause_span, "the versions the policy allows")
+                            .with_help(format!("use an allowed version: {}", listing.join(", ")));
+                            if let [only] = allow.versions.as_slice() {
+                                diagnostic = diagnostic.with_fix(format!("use version `{only}`"), version_span, format!("\"{only}\""));
+                            }
+                            found.push(diagnostic);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(allowed_regions) = &policy.regions {
+            for (region, span, _) in regions {
+                if !allowed_regions.contains(region) {
+                    let listing: Vec<String> = allowed_regions.iter().map(|r| format!("`{r}`")).collect();
+                    let mut diagnostic = Diagnostic::error(
+                        "E0402",
+                        format!("region `{}` is not allowed by policy `{policy_name}`", sanitize(region)),
+                        *span,
+                        "not allowed",
+                    )
+                    .with_help(format!("use an allowed region: {}", listing.join(", ")));
+                    if let Some(regions_span) = policy.regions_span {
+                        diagnostic = diagnostic.with_secondary(regions_span, "the regions the policy allows");
+                    }
+                    found.push(diagnostic);
+                }
+            }
+        }
+        if let Some((cap, cap_span)) = policy.max_capacity {
+            if capacity > cap {
+                if let Some(span) = capacity_span {
+                    found.push(
+                        Diagnostic::error(
+                            "E0403",
+                            format!("capacity {capacity} is over the cap of {cap} units set by policy `{policy_name}`"),
+                            span,
+                            format!("{capacity} units"),
+                        )
+                        .with_secondary(cap_span, "the cap")
+                        .with_help(format!("use at most {cap} units per deployment, or raise the policy's `max_capacity`"))
+                        .with_fix(format!("use capacity {cap}"), span, cap.to_string()),
+                    );
+                }
+            }
+            if redundancy == Redundancy::ActivePassive {
+                if let Some((standby, Some(span))) = standby {
+                    if standby > cap {
+                        found.push(
+                            Diagnostic::error(
+                                "E0403",
+                                format!("standby capacity {standby} is over the cap of {cap} units set by policy `{policy_name}`"),
+                                span,
+                                format!("{standby} units"),
+                            )
+                            .with_secondary(cap_span, "the cap")
+                            .with_help(format!("the standby deployment is a deployment too: use at most {cap} units"))
+                            .with_fix(format!("use standby {cap}"), span, cap.to_string()),
+                        );
+                    }
+                }
+            }
+        }
+        if let (Some(minimum), Some(filter_index), Some(filter_span)) = (policy.minimum_filter, filter, filter_span) {
+            let weaker = self.weaker_settings(filter_index, minimum);
+            if let Some(&(side, category, level, required, level_span)) = weaker.first() {
+                let filter_name = &self.filters[filter_index].name;
+                let minimum_name = &self.filters[minimum].name;
+                let mut diagnostic = Diagnostic::error(
+                    "E0404",
+                    format!(
+                        "filter `{filter_name}` is weaker than policy `{policy_name}` requires: {} `{}` is `{}`, the minimum is `{}`",
+                        side_word(side),
+                        category.charter_name(),
+                        level_word(level),
+                        level_word(required),
+                    ),
+                    filter_span,
+                    format!("weaker than `{minimum_name}`"),
+                )
+                .with_help(format!(
+                    "use a filter at least as strict as `{minimum_name}` (for example `{minimum_name}` itself, or one that extends it)"
+                ));
+                if let Some(span) = level_span {
+                    diagnostic = diagnostic.with_secondary(span, format!("`{filter_name}` sets `{}` here", level_word(level)));
+                }
+                if let Some(span) = policy.minimum_span {
+                    diagnostic = diagnostic.with_secondary(span, "the policy's minimum");
+                }
+                for &(side, category, level, required, _) in weaker.iter().skip(1) {
+                    diagnostic = diagnostic.with_note(format!(
+                        "also weaker: {} `{}` is `{}`, the minimum is `{}`",
+                        side_word(side),
+                        category.charter_name(),
+                        level_word(level),
+                        level_word(required)
+                    ));
+                }
+                found.push(diagnostic);
+            }
+        }
+        self.diagnostics.extend(found);
+    }
+
+    /// The settings where `filter` is less strict than `minimum`:
+    /// (side, category, level, required level, where the level was set).
+    fn weaker_settings(&self, filter: usize, minimum: usize) -> Vec<(Side, Category, Level, Level, Option<Span>)> {
+        let (Some(actual), Some(required)) = (&self.filters[filter].effective, &self.filters[minimum].effective) else {
+            return Vec::new();
+        };
+        let mut weaker = Vec::new();
+        for side in [Side::Prompt, Side::Completion] {
+            for category in Category::ALL {
+                if !category.applies_to(side) {
+                    continue;
+                }
+                let index = slot(side, category);
+                let Some(required) = required.settings[index] else { continue };
+                let (level, span) = match actual.settings[index] {
+                    Some(setting) => (setting.level, Some(setting.span)),
+                    None => (off_level(category), None),
+                };
+                if level.strictness() < required.level.strictness() {
+                    weaker.push((side, category, level, required.level, span));
+                }
+            }
+        }
+        weaker
+    }
+
+    fn check_serves(
+        &mut self,
+        block: &TypedBlock<'a>,
+        context: &WorkloadContext<'_>,
+        apps: &[IndexMap<String, AppInfo>],
+        filter: Option<usize>,
+        filter_span: Option<Span>,
+    ) -> Vec<String> {
+        let Some((field, phrase)) = block.field("serves") else {
+            return Vec::new();
+        };
+        let Some(list) = &phrase.head else {
+            return Vec::new();
+        };
+        let endpoint_name = block.label().map_or("", |(n, _)| n);
+        let mut served: Vec<(&AppInfo, Span)> = Vec::new();
+        let mut names = Vec::new();
+        for item in list.items() {
+            let Some(path) = item.as_ref() else { continue };
+            let app_name = path.text();
+            if let Some(app) = apps.get(context.index).and_then(|a| a.get(&app_name)) {
+                self.symbols.refer(path.span, app.decl);
+                served.push((app, path.span));
+                names.push(app_name);
+                continue;
+            }
+            // An app of another workload: sharing an endpoint across workloads is the mistake.
+            let elsewhere = apps
+                .iter()
+                .enumerate()
+                .find_map(|(index, map)| map.get(&app_name).map(|app| (index, app)))
+                .filter(|(index, _)| *index != context.index);
+            if let Some((_, app)) = elsewhere {
+                self.symbols.refer(path.span, app.decl);
+                let owner = self
+                    .symbols
+                    .declaration(app.decl)
+                    .and_then(|d| d.container.clone())
+                    .unwrap_or_default();
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "E0601",
+                        format!(
+                            "endpoint `{endpoint_name}` of workload `{}` serves app `{}` of workload `{owner}`",
+                            context.name,
+                            sanitize(&app_name)
+                        ),
+                        path.span,
+                        format!("an app of `{owner}`"),
+                    )
+                    .with_secondary(app.span, format!("declared in workload `{owner}`"))
+                    .with_help(format!(
+                        "share an endpoint only within one workload: give `{owner}` its own endpoint for `{}`",
+                        sanitize(&app_name)
+                    ))
+                    .with_note("a shared endpoint mixes quotas, costs and content filters of teams that govern them separately"),
+                );
+                continue;
+            }
+            let candidates: Vec<&str> = apps
+                .get(context.index)
+                .map(|a| a.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let diagnostic = Diagnostic::error(
+                "E0101",
+                format!("unknown app `{}`", sanitize(&app_name)),
+                path.span,
+                format!("no app of workload `{}` has this name", context.name),
+            );
+            let diagnostic = typeck::with_suggestion(diagnostic, &app_name, candidates, path.span, "");
+            let diagnostic = if diagnostic.help.is_none() {
+                diagnostic.with_help(format!("declare it in the workload's `apps: [...]`, or with `app {} {{ ... }}`", sanitize(&app_name)))
+            } else {
+                diagnostic
+            };
+            self.diagnostics.push(diagnostic);
+        }
+
+        // Apps whose governance differs must not share an endpoint.
+        let with_filters: Vec<(&AppInfo, usize, Span)> = served
+            .iter()
+            .filter_map(|(app, _)| Some((*app, app.filter?, app.filter_span?)))
+            .collect();
+        if let Some(((first, first_filter, first_span), rest)) = with_filters.split_first() {
+            if let Some((other, other_filter, other_span)) = rest.iter().find(|(_, f, _)| f != first_filter) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "E0602",
+                        format!(
+                            "endpoint `{endpoint_name}` serves apps that require different filters: `{}` requires `{}`, `{}` requires `{}`",
+                            first.name,
+                            self.filters[*first_filter].name,
+                            other.name,
+                            self.filters[*other_filter].name
+                        ),
+                        field.value.span,
+                        "apps with different content filters",
+                    )
+                    .with_secondary(*first_span, format!("`{}` requires this filter", first.name))
+                    .with_secondary(*other_span, format!("`{}` requires this filter", other.name))
+                    .with_help("give each group of apps with the same filter its own endpoint"),
+                );
+            }
+        }
+        // The endpoint's filter must be at least as strict as what each app requires.
+        if let (Some(filter), Some(filter_span)) = (filter, filter_span) {
+            for (app, required, required_span) in &with_filters {
+                let weaker = self.weaker_settings(filter, *required);
+                if let Some(&(side, category, level, required_level, _)) = weaker.first() {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "E0502",
+                            format!(
+                                "filter `{}` is weaker than `{}`, which app `{}` requires: {} `{}` is `{}`, not `{}`",
+                                self.filters[filter].name,
+                                self.filters[*required].name,
+                                app.name,
+                                side_word(side),
+                                category.charter_name(),
+                                level_word(level),
+                                level_word(required_level)
+                            ),
+                            filter_span,
+                            format!("weaker than `{}`", self.filters[*required].name),
+                        )
+                        .with_secondary(*required_span, format!("`{}` requires this filter", app.name))
+                        .with_help(format!(
+                            "use `{}` or a stricter filter for this endpoint",
+                            self.filters[*required].name
+                        ))
+                        .with_fix(
+                            format!("use `{}`", self.filters[*required].name),
+                            filter_span,
+                            self.filters[*required].name.clone(),
+                        ),
+                    );
+                }
+            }
+        }
+        // Sandbox and the other environments do not mix.
+        let endpoint_sandbox = context.environment == ir::Environment::Sandbox;
+        for (app, span) in &served {
+            let app_environment = app.environment.unwrap_or(context.environment);
+            if (app_environment == ir::Environment::Sandbox) != endpoint_sandbox {
+                let (endpoint_word, app_word) = if endpoint_sandbox {
+                    ("sandbox", format!("a `{}` app", environment_word(app_environment)))
+                } else {
+                    (environment_word(context.environment), "a sandbox app".to_string())
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "E0606",
+                        format!("`{endpoint_word}` endpoint `{endpoint_name}` serves {app_word}, `{}`", app.name),
+                        *span,
+                        app_word.clone(),
+                    )
+                    .with_secondary(app.span, format!("`{}` is declared here", app.name))
+                    .with_help("keep sandbox experiments on sandbox endpoints, apart from dev, test and prod"),
+                );
+            }
+        }
+        names
+    }
+
+    fn lower_policies(&self) -> Vec<ir::Policy> {
+        self.policies
+            .iter()
+            .map(|policy| {
+                let block = policy.block;
+                let text = |field: &str| block.head(field).and_then(|v| v.as_str()).map(|(s, _)| s.to_string());
+                let scopes = block
+                    .head("scope")
+                    .map(|value| {
+                        value
+                            .items()
+                            .iter()
+                            .filter_map(|item| match item {
+                                Typed::Scope { scope, .. } => Some(scope.clone()),
+                                _ => None,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let toggle = |field: &str| {
+                    block.head(field).and_then(Typed::as_keyword).map(|word| match word {
+                        "enabled" => ir::Toggle::Enabled,
+                        _ => ir::Toggle::Disabled,
+                    })
+                };
+                let mut approved = policy.approved_filters.clone();
+                approved.sort();
+                approved.dedup();
+                ir::Policy {
+                    name: policy.name.clone(),
+                    display_name: text("display_name").unwrap_or_else(|| policy.name.clone()),
+                    description: text("description").unwrap_or_else(|| block.doc().unwrap_or_default().to_string()),
+                    scopes,
+                    effect: match block.head("effect").and_then(Typed::as_keyword) {
+                        Some("audit") => ir::Effect::Audit,
+                        Some("disabled") => ir::Effect::Disabled,
+                        _ => ir::Effect::Deny,
+                    },
+                    allowed_models: policy.allowed.as_ref().map(|allowed| {
+                        allowed
+                            .iter()
+                            .map(|allow| {
+                                let entry = self.catalog.model(&allow.model);
+                                ir::AllowedModel {
+                                    name: allow.model.clone(),
+                                    format: entry.and_then(|m| m.format.clone()).unwrap_or_default(),
+                                    versions: allow
+                                        .versions
+                                        .iter()
+                                        .map(|v| {
+                                            entry
+                                                .and_then(|m| m.version(v))
+                                                .map_or_else(|| v.clone(), |found| found.version.clone())
+                                        })
+                                        .collect(),
+                                }
+                            })
+                            .collect()
+                    }),
+                    minimum_filter: policy.minimum_filter.map(|f| self.lower_filter(&self.filters[f])),
+                    approved_filters: approved,
+                    allowed_regions: policy.regions.clone(),
+                    max_capacity: policy.max_capacity.map(|(cap, _)| cap),
+                    local_auth: toggle("local_auth"),
+                    public_network: toggle("public_network"),
+                    retirement_warning_days: policy.retirement_warning_days,
+                    owner_tag: text("owner_tag").unwrap_or_else(|| DEFAULT_OWNER_TAG.to_string()),
+                    exemptions: block
+                        .clauses("exempt")
+                        .filter_map(|(_, phrase)| {
+                            let scope = match phrase.head.as_ref()? {
+                                Typed::Scope { scope, .. } => scope.clone(),
+                                _ => return None,
+                            };
+                            let expires = phrase.modifier_arg("until")?.as_date()?;
+                            let category_and_reason = phrase.modifier("as");
+                            let category = match category_and_reason
+                                .and_then(|m| m.args.first())
+                                .and_then(|a| a.as_ref())
+                                .and_then(Typed::as_keyword)
+                            {
+                                Some("mitigated") => ir::ExemptionCategory::Mitigated,
+                                _ => ir::ExemptionCategory::Waiver,
+                            };
+                            let reason = category_and_reason
+                                .and_then(|m| m.args.get(1))
+                                .and_then(|a| a.as_ref())
+                                .and_then(|v| v.as_str())
+                                .map(|(s, _)| s.to_string())
+                                .unwrap_or_default();
+                            Some(ir::Exemption {
+                                scope,
+                                expires,
+                                category,
+                                reason,
+                            })
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+struct WorkloadContext<'n> {
+    name: &'n str,
+    index: usize,
+    policy: Option<usize>,
+    environment: ir::Environment,
+    data_zone: Option<(ir::DataZone, Span)>,
+}
+
+fn target_kind(target: Target) -> RefKind {
+    match target {
+        Target::Filter(_) => RefKind::Filter,
+        Target::Policy(_) => RefKind::Policy,
+        // Workloads are never referenced; any kind that is not expected works here.
+        Target::Workload => RefKind::App,
+    }
+}
+
+fn off_level(category: Category) -> Level {
+    if category.is_harm() {
+        Level::Severity(Threshold::Off)
+    } else {
+        Level::Shield(ShieldMode::Off)
+    }
+}
+
+fn environment_of(word: &str) -> Option<ir::Environment> {
+    Some(match word {
+        "sandbox" => ir::Environment::Sandbox,
+        "dev" => ir::Environment::Dev,
+        "test" => ir::Environment::Test,
+        "prod" => ir::Environment::Prod,
+        _ => return None,
+    })
+}
+
+fn environment_word(environment: ir::Environment) -> &'static str {
+    match environment {
+        ir::Environment::Sandbox => "sandbox",
+        ir::Environment::Dev => "dev",
+        ir::Environment::Test => "test",
+        ir::Environment::Prod => "prod",
+    }
+}
+
+/// The category settings a filter writes itself, from its `prompt` and `completion` blocks.
+fn explicit_settings(block: &TypedBlock<'_>) -> Vec<(Side, Category, Level, Span)> {
+    let mut settings = Vec::new();
+    for (side, name) in [(Side::Prompt, "prompt"), (Side::Completion, "completion")] {
+        for side_block in block.blocks(name) {
+            for category in Category::ALL {
+                if !category.applies_to(side) {
+                    continue;
+                }
+                if let Some(Typed::Keyword { word, span }) = side_block.head(category.charter_name()) {
+                    let level = level_of(word).unwrap_or(off_level(category));
+                    settings.push((side, category, level, *span));
+                }
+            }
+        }
+    }
+    settings
+}
+
+fn unavailable(
+    model: &str,
+    version: &catalog::ModelVersion,
+    kind: DeploymentType,
+    region: &str,
+    span: Span,
+    deployment: Option<(&ast::Field, &typeck::TypedPhrase<'_>)>,
+) -> Diagnostic {
+    let other_kinds = version.deployment_types_in(region);
+    let deployment_span = deployment.and_then(|(_, p)| p.head.as_ref()).map(Typed::span);
+    let mut diagnostic = if other_kinds.is_empty() {
+        let elsewhere = version.regions_for(kind);
+        let help = if elsewhere.is_empty() {
+            format!("the catalog offers no `{}` deployments of this version anywhere", kind.charter_name())
+        } else {
+            let listing: Vec<String> = elsewhere.iter().take(8).map(|r| format!("`{r}`")).collect();
+            let more = if elsewhere.len() > 8 { ", ..." } else { "" };
+            format!("`{}` deployments of it are available in {}{more}", kind.charter_name(), listing.join(", "))
+        };
+        Diagnostic::error(
+            "E0306",
+            format!("`{model}` version `{}` is not available in `{region}`", version.version),
+            span,
+            "not available here",
+        )
+        .with_help(help)
+    } else {
+        let listing: Vec<String> = other_kinds.iter().map(|k| format!("`{}`", k.charter_name())).collect();
+        Diagnostic::error(
+            "E0307",
+            format!(
+                "`{model}` version `{}` is not available as `{}` in `{region}`",
+                version.version,
+                kind.charter_name()
+            ),
+            span,
+            format!("no `{}` here", kind.charter_name()),
+        )
+        .with_help(format!("in `{region}` it is available as {}", schema_join(&listing)))
+    };
+    if let Some(s) = deployment_span {
+        diagnostic = diagnostic.with_secondary(s, "the deployment type");
+    }
+    diagnostic
+}
+
+fn field_head_span(field: Option<(&ast::Field, &typeck::TypedPhrase<'_>)>) -> Option<Span> {
+    field.and_then(|(_, phrase)| phrase.head.as_ref()).map(Typed::span)
+}
+
+fn schema_join(words: &[String]) -> String {
+    crate::schema::join_or(words)
+}
+
+fn lower_budget(phrase: &typeck::TypedPhrase<'_>) -> Option<ir::Budget> {
+    let (amount, currency) = match phrase.head.as_ref()? {
+        Typed::Money { amount, currency, .. } => (amount.to_string(), currency.to_string()),
+        _ => return None,
+    };
+    let period = match phrase.positional(0).and_then(Typed::as_keyword) {
+        Some("quarterly") => ir::BudgetPeriod::Quarterly,
+        Some("annually") => ir::BudgetPeriod::Annually,
+        _ => ir::BudgetPeriod::Monthly,
+    };
+    let mut alert_thresholds: Vec<u32> = phrase
+        .modifier_arg("alert_at")
+        .map(|list| {
+            list.items()
+                .iter()
+                .filter_map(|item| match item {
+                    Typed::Percent { value, .. } => Some(*value),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    alert_thresholds.sort_unstable();
+    alert_thresholds.dedup();
+    let contacts = phrase
+        .modifier_arg("notify")
+        .map(|list| list.items().iter().filter_map(|i| i.as_str().map(|(s, _)| s.to_string())).collect())
+        .unwrap_or_default();
+    Some(ir::Budget {
+        amount,
+        currency,
+        period,
+        alert_thresholds,
+        contacts,
+    })
+}

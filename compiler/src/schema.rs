@@ -1,0 +1,1209 @@
+//! The schema: one table that says what every block kind contains and what every phrase means.
+//!
+//! The grammar only knows the uniform shapes (block, field, clause, phrase); this table gives
+//! them meaning. The checker validates every document against it, and the language server
+//! reads it for completion (field names, keywords) and hover (docs). See
+//! `docs/notes/0001-uniform-syntax.md` for the same table in prose.
+
+/// Every kind of block, top-level or nested.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BlockKind {
+    /// `filter NAME [extends PATH] { ... }`
+    Filter,
+    /// `prompt { ... }` inside a filter.
+    Prompt,
+    /// `completion { ... }` inside a filter.
+    Completion,
+    /// `policy NAME { ... }`
+    Policy,
+    /// `models { allow ... }` inside a policy.
+    PolicyModels,
+    /// `workload NAME { ... }`
+    Workload,
+    /// `app NAME { ... }` inside a workload.
+    App,
+    /// `endpoint NAME { ... }` inside a workload.
+    Endpoint,
+    /// `model "NAME" { ... }`: a catalog entry.
+    Model,
+    /// `version "VERSION" { ... }` inside a catalog model.
+    ModelVersion,
+    /// `region "NAME" { ... }`: a catalog entry.
+    Region,
+}
+
+/// What a block's label must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelKind {
+    /// No label (`prompt { ... }`).
+    None,
+    /// An identifier (`filter strict`).
+    Name,
+    /// A string (`model "gpt-4.1"`).
+    Str,
+}
+
+/// What a reference points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefKind {
+    Filter,
+    Policy,
+    /// An app of a workload (`serves: [chat_web]`).
+    App,
+}
+
+impl RefKind {
+    /// The domain word for what the reference names (`filter`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            RefKind::Filter => "filter",
+            RefKind::Policy => "policy",
+            RefKind::App => "app",
+        }
+    }
+}
+
+/// What a string names, so completion and hover know where to look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrRole {
+    /// Free text (display names, descriptions, resource group names).
+    Text,
+    /// A model name from the catalog.
+    Model,
+    /// A model version from the catalog (of the model named in the same phrase).
+    Version,
+    /// A region name from the catalog.
+    Region,
+    /// An e-mail address.
+    Email,
+    /// A custom blocklist name.
+    Blocklist,
+}
+
+/// A closed set of keywords a value may take.
+#[derive(Debug)]
+pub struct KeywordSet {
+    /// What one of these is called in messages (`a severity`).
+    pub what: &'static str,
+    pub words: &'static [Keyword],
+}
+
+impl KeywordSet {
+    /// Whether `word` is one of the set.
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.iter().any(|keyword| keyword.word == word)
+    }
+
+    /// The words joined for a message: `low, medium, high or off`.
+    pub fn listing(&self) -> String {
+        let words: Vec<String> = self.words.iter().map(|k| k.word.to_string()).collect();
+        join_or(&words)
+    }
+
+    /// The keyword entry for `word`.
+    pub fn keyword(&self, word: &str) -> Option<&'static Keyword> {
+        self.words.iter().find(|keyword| keyword.word == word)
+    }
+}
+
+/// One keyword with the doc that hover and completion show.
+#[derive(Debug)]
+pub struct Keyword {
+    pub word: &'static str,
+    pub doc: &'static str,
+}
+
+/// The kind of one value in a phrase.
+#[derive(Debug)]
+pub enum ValueKind {
+    Str(StrRole),
+    /// A whole number without a unit.
+    Integer,
+    /// Deployment capacity: a whole number, optionally followed by `units`.
+    Capacity,
+    /// A percentage (`80%`).
+    Percent,
+    /// An amount with an ISO 4217 currency (`2000 USD`).
+    Money,
+    /// A number of days, weeks, months or years (`90 days`).
+    Duration,
+    /// A calendar date (`2027-01-31`).
+    Date,
+    /// `true` or `false`.
+    Bool,
+    Keyword(&'static KeywordSet),
+    /// A reference to a declared name.
+    Ref(RefKind),
+    /// `management_group("id")`, `subscription("id")` or `resource_group("name")`.
+    Scope,
+    List(&'static ValueKind),
+    /// One value of the kind, or a list of them.
+    OneOrList(&'static ValueKind),
+}
+
+impl ValueKind {
+    /// What a value of this kind is called in messages (`a severity: low, medium, high or off`).
+    pub fn describe(&self) -> String {
+        match self {
+            ValueKind::Str(StrRole::Text) => "a string".to_string(),
+            ValueKind::Str(StrRole::Model) => "a model name (a string)".to_string(),
+            ValueKind::Str(StrRole::Version) => "a model version (a string)".to_string(),
+            ValueKind::Str(StrRole::Region) => "a region name (a string)".to_string(),
+            ValueKind::Str(StrRole::Email) => "an e-mail address (a string)".to_string(),
+            ValueKind::Str(StrRole::Blocklist) => "a blocklist name (a string)".to_string(),
+            ValueKind::Integer => "a whole number".to_string(),
+            ValueKind::Capacity => "a capacity in units, such as `100`".to_string(),
+            ValueKind::Percent => "a percentage, such as `80%`".to_string(),
+            ValueKind::Money => "an amount of money, such as `2000 USD`".to_string(),
+            ValueKind::Duration => "a duration, such as `90 days`".to_string(),
+            ValueKind::Date => "a date (YYYY-MM-DD)".to_string(),
+            ValueKind::Bool => "`true` or `false`".to_string(),
+            ValueKind::Keyword(set) => format!("{}: {}", set.what, set.listing()),
+            ValueKind::Ref(kind) => format!("a {} name", kind.noun()),
+            ValueKind::Scope => {
+                "a scope: `management_group(\"id\")`, `subscription(\"id\")` or `resource_group(\"name\")`"
+                    .to_string()
+            }
+            ValueKind::List(element) => format!("a list of {}", element.describe_short()),
+            ValueKind::OneOrList(element) => {
+                format!("{} or a list of them", element.describe_short())
+            }
+        }
+    }
+
+    /// A shorter description, for list elements.
+    fn describe_short(&self) -> String {
+        match self {
+            ValueKind::Keyword(set) => set.what.to_string(),
+            ValueKind::Scope => "scopes".to_string(),
+            ValueKind::Str(StrRole::Text) => "strings".to_string(),
+            ValueKind::Str(StrRole::Model) => "model names".to_string(),
+            ValueKind::Str(StrRole::Version) => "model versions (strings)".to_string(),
+            ValueKind::Str(StrRole::Region) => "region names (strings)".to_string(),
+            ValueKind::Str(StrRole::Email) => "e-mail addresses (strings)".to_string(),
+            ValueKind::Str(StrRole::Blocklist) => "blocklist names (strings)".to_string(),
+            ValueKind::Percent => "percentages".to_string(),
+            ValueKind::Ref(kind) => format!("{} names", kind.noun()),
+            other => other.describe(),
+        }
+    }
+}
+
+/// One positional value or modifier argument of a phrase.
+#[derive(Debug)]
+pub struct Slot {
+    pub kind: ValueKind,
+    /// What the value is, for messages about a missing one (`a budget period`).
+    pub what: &'static str,
+    /// Whether the phrase is complete without it (only trailing slots may be optional).
+    pub optional: bool,
+}
+
+/// A modifier word and its arguments: `capacity 100`, `redundancy active_passive`.
+#[derive(Debug)]
+pub struct Modifier {
+    pub word: &'static str,
+    pub args: &'static [Slot],
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+/// The shape of a phrase: a head value, positional values after it, then modifiers in any
+/// order, each at most once.
+#[derive(Debug)]
+pub struct PhraseSchema {
+    pub head: ValueKind,
+    pub positional: &'static [Slot],
+    pub modifiers: &'static [Modifier],
+}
+
+impl PhraseSchema {
+    /// The modifier named `word`.
+    pub fn modifier(&'static self, word: &str) -> Option<&'static Modifier> {
+        self.modifiers.iter().find(|modifier| modifier.word == word)
+    }
+}
+
+/// How often an entry may occur in its block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occurs {
+    Required,
+    /// Required in a filter that does not `extends` another (filter categories).
+    RequiredUnlessExtends,
+    Optional,
+    Repeatable,
+}
+
+/// Whether an entry is a field (`key: phrase`), a clause (`keyword phrase`) or a nested block.
+#[derive(Debug)]
+pub enum EntryShape {
+    Field(PhraseSchema),
+    Clause(PhraseSchema),
+    Block(BlockKind),
+}
+
+/// One entry a block may contain.
+#[derive(Debug)]
+pub struct EntrySchema {
+    pub name: &'static str,
+    pub shape: EntryShape,
+    pub occurs: Occurs,
+    /// What the entry means, for hover and completion.
+    pub doc: &'static str,
+    /// A sensible value to insert when a required entry is missing (`medium`).
+    pub placeholder: &'static str,
+}
+
+impl EntrySchema {
+    /// The phrase of a field or clause.
+    pub fn phrase(&self) -> Option<&PhraseSchema> {
+        match &self.shape {
+            EntryShape::Field(phrase) | EntryShape::Clause(phrase) => Some(phrase),
+            EntryShape::Block(_) => None,
+        }
+    }
+
+    /// Keywords a field or clause head accepts, for completion after `key:`.
+    pub fn head_keywords(&'static self) -> &'static [Keyword] {
+        match &self.shape {
+            EntryShape::Field(phrase) | EntryShape::Clause(phrase) => keywords_of(&phrase.head),
+            EntryShape::Block(_) => &[],
+        }
+    }
+
+    /// What the entry is called in messages (`field `effect``, `clause `allow``).
+    pub fn describe(&self) -> String {
+        match self.shape {
+            EntryShape::Field(_) => format!("field `{}`", self.name),
+            EntryShape::Clause(_) => format!("clause `{}`", self.name),
+            EntryShape::Block(_) => format!("block `{}`", self.name),
+        }
+    }
+}
+
+/// The keywords a value kind accepts, when it is a keyword set (or a list of them).
+pub fn keywords_of(kind: &'static ValueKind) -> &'static [Keyword] {
+    match kind {
+        ValueKind::Keyword(set) => set.words,
+        ValueKind::Bool => BOOLEAN.words,
+        ValueKind::List(element) | ValueKind::OneOrList(element) => keywords_of(element),
+        _ => &[],
+    }
+}
+
+/// Everything one kind of block contains.
+#[derive(Debug)]
+pub struct BlockSchema {
+    pub kind: BlockKind,
+    pub keyword: &'static str,
+    pub label: LabelKind,
+    /// Whether the block may `extends` another of its kind.
+    pub extends: bool,
+    pub entries: &'static [EntrySchema],
+    pub doc: &'static str,
+}
+
+impl BlockSchema {
+    /// The entry called `name` (field, clause or nested block).
+    pub fn entry(&'static self, name: &str) -> Option<&'static EntrySchema> {
+        self.entries.iter().find(|entry| entry.name == name)
+    }
+
+    /// The nested block kinds this block may contain.
+    pub fn nested_blocks(&self) -> impl Iterator<Item = BlockKind> + '_ {
+        self.entries.iter().filter_map(|entry| match entry.shape {
+            EntryShape::Block(kind) => Some(kind),
+            _ => None,
+        })
+    }
+}
+
+/// The schema of one block kind.
+pub fn block(kind: BlockKind) -> &'static BlockSchema {
+    match kind {
+        BlockKind::Filter => &FILTER,
+        BlockKind::Prompt => &PROMPT,
+        BlockKind::Completion => &COMPLETION,
+        BlockKind::Policy => &POLICY,
+        BlockKind::PolicyModels => &POLICY_MODELS,
+        BlockKind::Workload => &WORKLOAD,
+        BlockKind::App => &APP,
+        BlockKind::Endpoint => &ENDPOINT,
+        BlockKind::Model => &MODEL,
+        BlockKind::ModelVersion => &MODEL_VERSION,
+        BlockKind::Region => &REGION,
+    }
+}
+
+/// The blocks that may appear at the top level of a document.
+pub const TOP_LEVEL: &[BlockKind] = &[
+    BlockKind::Filter,
+    BlockKind::Policy,
+    BlockKind::Workload,
+    BlockKind::Model,
+    BlockKind::Region,
+];
+
+/// The top-level block introduced by `keyword`.
+pub fn top_level_block(keyword: &str) -> Option<&'static BlockSchema> {
+    TOP_LEVEL
+        .iter()
+        .map(|&kind| block(kind))
+        .find(|schema| schema.keyword == keyword)
+}
+
+/// Joins words as a reader would: `a`, `a or b`, `a, b or c`.
+pub fn join_or(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+macro_rules! keywords {
+    ($($word:literal => $doc:literal),* $(,)?) => {
+        &[$(Keyword { word: $word, doc: $doc }),*]
+    };
+}
+
+/// Harm-category thresholds.
+pub static SEVERITY: KeywordSet = KeywordSet {
+    what: "a severity",
+    words: keywords![
+        "low" => "Blocks low, medium and high severity content (strictest).",
+        "medium" => "Blocks medium and high severity content.",
+        "high" => "Blocks only high severity content.",
+        "off" => "Does not filter this category.",
+    ],
+};
+
+/// Shield modes.
+pub static SHIELD: KeywordSet = KeywordSet {
+    what: "a shield mode",
+    words: keywords![
+        "block" => "Detects and blocks.",
+        "annotate" => "Detects and annotates the response, does not block.",
+        "off" => "Does not detect.",
+    ],
+};
+
+/// Streaming modes of a content filter.
+pub static FILTER_MODE: KeywordSet = KeywordSet {
+    what: "a streaming mode",
+    words: keywords![
+        "default" => "Filters content before it is streamed (Azure's `Default`).",
+        "asynchronous" => "Streams first and filters asynchronously (Azure's `Asynchronous_filter`).",
+    ],
+};
+
+/// Policy effects.
+pub static EFFECT: KeywordSet = KeywordSet {
+    what: "an effect",
+    words: keywords![
+        "deny" => "Azure Policy rejects non-compliant deployments.",
+        "audit" => "Azure Policy reports non-compliant deployments but lets them through.",
+        "disabled" => "The rules are assigned but not evaluated.",
+    ],
+};
+
+/// Enabled/disabled settings.
+pub static TOGGLE: KeywordSet = KeywordSet {
+    what: "a setting",
+    words: keywords![
+        "disabled" => "Must be turned off.",
+        "enabled" => "Must be turned on.",
+    ],
+};
+
+/// Environments of workloads and apps.
+pub static ENVIRONMENT: KeywordSet = KeywordSet {
+    what: "an environment",
+    words: keywords![
+        "sandbox" => "Experimentation, apart from everything else.",
+        "dev" => "Development.",
+        "test" => "Testing and quality gates.",
+        "prod" => "Production.",
+    ],
+};
+
+/// Data zones a workload may keep its data in.
+pub static WORKLOAD_DATA_ZONE: KeywordSet = KeywordSet {
+    what: "a data zone",
+    words: keywords![
+        "eu" => "The EU Data Boundary.",
+        "us" => "The United States.",
+    ],
+};
+
+/// Data zones of catalog regions.
+pub static REGION_DATA_ZONE: KeywordSet = KeywordSet {
+    what: "a data zone",
+    words: keywords![
+        "eu" => "The EU Data Boundary.",
+        "us" => "The United States.",
+        "apac" => "Asia Pacific.",
+    ],
+};
+
+/// Budget periods.
+pub static BUDGET_PERIOD: KeywordSet = KeywordSet {
+    what: "a budget period",
+    words: keywords![
+        "monthly" => "The amount is per calendar month.",
+        "quarterly" => "The amount is per quarter.",
+        "annually" => "The amount is per year.",
+    ],
+};
+
+/// Deployment types (Azure SKUs).
+pub static DEPLOYMENT_TYPE: KeywordSet = KeywordSet {
+    what: "a deployment type",
+    words: keywords![
+        "global_standard" => "Pay per token, processed in any Azure region (`GlobalStandard`).",
+        "data_zone_standard" => "Pay per token, processed within the data zone (`DataZoneStandard`).",
+        "standard" => "Pay per token, processed in the deployment's region (`Standard`).",
+        "global_provisioned" => "Reserved throughput, processed in any region (`GlobalProvisionedManaged`).",
+        "data_zone_provisioned" => "Reserved throughput within the data zone (`DataZoneProvisionedManaged`).",
+        "provisioned" => "Reserved throughput in the deployment's region (`ProvisionedManaged`).",
+        "global_batch" => "Asynchronous batch jobs, processed in any region (`GlobalBatch`).",
+        "data_zone_batch" => "Asynchronous batch jobs within the data zone (`DataZoneBatch`).",
+        "developer" => "For fine-tuned model evaluation, no SLA (`DeveloperTier`).",
+    ],
+};
+
+/// Redundancy modes of an endpoint.
+pub static REDUNDANCY: KeywordSet = KeywordSet {
+    what: "a redundancy mode",
+    words: keywords![
+        "none" => "No failover intent.",
+        "active_passive" => "The first region serves; the others stand by.",
+        "active_active" => "Every region serves at full capacity.",
+    ],
+};
+
+/// Exemption categories.
+pub static EXEMPTION_CATEGORY: KeywordSet = KeywordSet {
+    what: "an exemption category",
+    words: keywords![
+        "waiver" => "The scope is knowingly out of compliance for a time.",
+        "mitigated" => "The intent of the policy is met another way.",
+    ],
+};
+
+/// Model kinds in the catalog.
+pub static MODEL_KIND: KeywordSet = KeywordSet {
+    what: "a model kind",
+    words: keywords![
+        "chat" => "Chat completions.",
+        "completions" => "Text completions.",
+        "embeddings" => "Embeddings.",
+        "image" => "Image generation.",
+        "audio" => "Speech and audio.",
+        "video" => "Video generation.",
+        "realtime" => "Realtime audio.",
+        "other" => "Anything else.",
+    ],
+};
+
+/// Lifecycle stages of a model version.
+pub static LIFECYCLE: KeywordSet = KeywordSet {
+    what: "a lifecycle stage",
+    words: keywords![
+        "preview" => "Not generally available; may change or go away.",
+        "ga" => "Generally available.",
+        "legacy" => "Still available; a newer version is recommended.",
+        "deprecated" => "No new customers; existing deployments keep working until retirement.",
+        "retired" => "No longer served.",
+    ],
+};
+
+/// Region access.
+pub static REGION_ACCESS: KeywordSet = KeywordSet {
+    what: "a region access",
+    words: keywords![
+        "general" => "Open to every customer.",
+        "restricted" => "Access-restricted: needs a request to Microsoft.",
+    ],
+};
+
+/// Booleans.
+pub static BOOLEAN: KeywordSet = KeywordSet {
+    what: "a boolean",
+    words: keywords![
+        "true" => "Yes.",
+        "false" => "No.",
+    ],
+};
+
+/// The `at_least` of `filters: at_least baseline`.
+pub static AT_LEAST: KeywordSet = KeywordSet {
+    what: "a filter requirement",
+    words: keywords![
+        "at_least" => "Every deployment's filter must be this strict or stricter.",
+    ],
+};
+
+const fn field(
+    name: &'static str,
+    head: ValueKind,
+    occurs: Occurs,
+    doc: &'static str,
+    placeholder: &'static str,
+) -> EntrySchema {
+    EntrySchema {
+        name,
+        shape: EntryShape::Field(PhraseSchema {
+            head,
+            positional: &[],
+            modifiers: &[],
+        }),
+        occurs,
+        doc,
+        placeholder,
+    }
+}
+
+const fn nested(name: &'static str, kind: BlockKind, occurs: Occurs, doc: &'static str) -> EntrySchema {
+    EntrySchema {
+        name,
+        shape: EntryShape::Block(kind),
+        occurs,
+        doc,
+        placeholder: "",
+    }
+}
+
+const fn harm(name: &'static str, doc: &'static str) -> EntrySchema {
+    field(
+        name,
+        ValueKind::Keyword(&SEVERITY),
+        Occurs::RequiredUnlessExtends,
+        doc,
+        "medium",
+    )
+}
+
+const fn shield(name: &'static str, doc: &'static str) -> EntrySchema {
+    field(
+        name,
+        ValueKind::Keyword(&SHIELD),
+        Occurs::RequiredUnlessExtends,
+        doc,
+        "block",
+    )
+}
+
+static FILTER: BlockSchema = BlockSchema {
+    kind: BlockKind::Filter,
+    keyword: "filter",
+    label: LabelKind::Name,
+    extends: true,
+    doc: "A content filter (an Azure RAI policy): a threshold for every harm category and a \
+          mode for every shield, on the prompt and the completion side.",
+    entries: &[
+        nested("prompt", BlockKind::Prompt, Occurs::RequiredUnlessExtends, "Settings for the user's prompt."),
+        nested(
+            "completion",
+            BlockKind::Completion,
+            Occurs::RequiredUnlessExtends,
+            "Settings for the model's completion.",
+        ),
+        field(
+            "blocklists",
+            ValueKind::List(&ValueKind::Str(StrRole::Blocklist)),
+            Occurs::Optional,
+            "Custom blocklist names applied by this filter.",
+            "[]",
+        ),
+        field(
+            "mode",
+            ValueKind::Keyword(&FILTER_MODE),
+            Occurs::Optional,
+            "The streaming mode.",
+            "default",
+        ),
+    ],
+};
+
+static PROMPT: BlockSchema = BlockSchema {
+    kind: BlockKind::Prompt,
+    keyword: "prompt",
+    label: LabelKind::None,
+    extends: false,
+    doc: "Filter settings for the user's prompt.",
+    entries: &[
+        harm("hate", "Hate and fairness: the lowest severity blocked."),
+        harm("sexual", "Sexual content: the lowest severity blocked."),
+        harm("violence", "Violence: the lowest severity blocked."),
+        harm("self_harm", "Self-harm: the lowest severity blocked."),
+        shield("jailbreak", "Prompt shield against jailbreak attempts."),
+        shield("indirect_attack", "Prompt shield against attacks hidden in documents."),
+    ],
+};
+
+static COMPLETION: BlockSchema = BlockSchema {
+    kind: BlockKind::Completion,
+    keyword: "completion",
+    label: LabelKind::None,
+    extends: false,
+    doc: "Filter settings for the model's completion.",
+    entries: &[
+        harm("hate", "Hate and fairness: the lowest severity blocked."),
+        harm("sexual", "Sexual content: the lowest severity blocked."),
+        harm("violence", "Violence: the lowest severity blocked."),
+        harm("self_harm", "Self-harm: the lowest severity blocked."),
+        shield("protected_material_text", "Detects known text content (song lyrics, articles, ...)."),
+        shield("protected_material_code", "Detects source code from public repositories."),
+    ],
+};
+
+static POLICY: BlockSchema = BlockSchema {
+    kind: BlockKind::Policy,
+    keyword: "policy",
+    label: LabelKind::Name,
+    extends: false,
+    doc: "A governance policy: what workloads may deploy, compiled to an Azure Policy initiative \
+          assigned at each scope.",
+    entries: &[
+        field(
+            "display_name",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The name shown in the Azure portal (default: the policy's name).",
+            "\"\"",
+        ),
+        field(
+            "description",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The description shown in the Azure portal (default: the doc comment).",
+            "\"\"",
+        ),
+        field(
+            "scope",
+            ValueKind::OneOrList(&ValueKind::Scope),
+            Occurs::Required,
+            "Where the policy is assigned: a management group, subscription or resource group, or a list of them.",
+            "management_group(\"id\")",
+        ),
+        field(
+            "effect",
+            ValueKind::Keyword(&EFFECT),
+            Occurs::Optional,
+            "What Azure does with a non-compliant deployment (default `deny`).",
+            "deny",
+        ),
+        nested(
+            "models",
+            BlockKind::PolicyModels,
+            Occurs::Optional,
+            "The allowed models and versions; without it any model is allowed.",
+        ),
+        EntrySchema {
+            name: "filters",
+            shape: EntryShape::Field(PhraseSchema {
+                head: ValueKind::Keyword(&AT_LEAST),
+                positional: &[Slot {
+                    kind: ValueKind::Ref(RefKind::Filter),
+                    what: "the minimum filter",
+                    optional: false,
+                }],
+                modifiers: &[],
+            }),
+            occurs: Occurs::Optional,
+            doc: "`at_least FILTER`: every deployment's filter must be this strict or stricter.",
+            placeholder: "at_least std.filters.default",
+        },
+        field(
+            "regions",
+            ValueKind::List(&ValueKind::Str(StrRole::Region)),
+            Occurs::Optional,
+            "The allowed regions; without it any region is allowed.",
+            "[]",
+        ),
+        field(
+            "max_capacity",
+            ValueKind::Capacity,
+            Occurs::Optional,
+            "The largest capacity (in units) of one deployment.",
+            "100 units",
+        ),
+        field(
+            "local_auth",
+            ValueKind::Keyword(&TOGGLE),
+            Occurs::Optional,
+            "Whether AI accounts may accept API keys (`disabled`: Microsoft Entra ID only).",
+            "disabled",
+        ),
+        field(
+            "public_network",
+            ValueKind::Keyword(&TOGGLE),
+            Occurs::Optional,
+            "Whether AI accounts may be reached from the public internet.",
+            "disabled",
+        ),
+        field(
+            "retirement_warning",
+            ValueKind::Duration,
+            Occurs::Optional,
+            "How long before a version's retirement to warn (default `90 days`).",
+            "90 days",
+        ),
+        field(
+            "owner_tag",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The tag key that records which workload owns an AI account (default `\"charter-workload\"`).",
+            "\"charter-workload\"",
+        ),
+        EntrySchema {
+            name: "exempt",
+            shape: EntryShape::Clause(PhraseSchema {
+                head: ValueKind::Scope,
+                positional: &[],
+                modifiers: &[
+                    Modifier {
+                        word: "until",
+                        args: &[Slot {
+                            kind: ValueKind::Date,
+                            what: "the expiry date",
+                            optional: false,
+                        }],
+                        required: true,
+                        doc: "The date the exemption expires.",
+                    },
+                    Modifier {
+                        word: "as",
+                        args: &[
+                            Slot {
+                                kind: ValueKind::Keyword(&EXEMPTION_CATEGORY),
+                                what: "the exemption category",
+                                optional: false,
+                            },
+                            Slot {
+                                kind: ValueKind::Str(StrRole::Text),
+                                what: "the reason",
+                                optional: true,
+                            },
+                        ],
+                        required: false,
+                        doc: "`waiver` or `mitigated`, and the reason.",
+                    },
+                ],
+            }),
+            occurs: Occurs::Repeatable,
+            doc: "`exempt SCOPE until DATE as waiver|mitigated \"reason\"`: a time-limited exemption.",
+            placeholder: "",
+        },
+    ],
+};
+
+static POLICY_MODELS: BlockSchema = BlockSchema {
+    kind: BlockKind::PolicyModels,
+    keyword: "models",
+    label: LabelKind::None,
+    extends: false,
+    doc: "The models a policy allows.",
+    entries: &[EntrySchema {
+        name: "allow",
+        shape: EntryShape::Clause(PhraseSchema {
+            head: ValueKind::Str(StrRole::Model),
+            positional: &[],
+            modifiers: &[Modifier {
+                word: "versions",
+                args: &[Slot {
+                    kind: ValueKind::List(&ValueKind::Str(StrRole::Version)),
+                    what: "the allowed versions",
+                    optional: false,
+                }],
+                required: false,
+                doc: "The allowed versions; without it every version that is not retired.",
+            }],
+        }),
+        occurs: Occurs::Repeatable,
+        doc: "`allow \"MODEL\" [versions [\"V\", ...]]`: a model the policy allows.",
+        placeholder: "",
+    }],
+};
+
+static WORKLOAD: BlockSchema = BlockSchema {
+    kind: BlockKind::Workload,
+    keyword: "workload",
+    label: LabelKind::Name,
+    extends: false,
+    doc: "A team's AI workload: its apps, budget and endpoints, governed by one policy.",
+    entries: &[
+        field(
+            "governed_by",
+            ValueKind::Ref(RefKind::Policy),
+            Occurs::Required,
+            "The policy this workload must comply with.",
+            "policy_name",
+        ),
+        field(
+            "environment",
+            ValueKind::Keyword(&ENVIRONMENT),
+            Occurs::Required,
+            "The workload's environment.",
+            "dev",
+        ),
+        field(
+            "resource_group",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Required,
+            "The resource group its AI accounts live in.",
+            "\"rg-name\"",
+        ),
+        field(
+            "subscription",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The subscription (id or name) its AI accounts live in.",
+            "\"\"",
+        ),
+        field(
+            "data_zone",
+            ValueKind::Keyword(&WORKLOAD_DATA_ZONE),
+            Occurs::Optional,
+            "The data zone every endpoint region must be in.",
+            "eu",
+        ),
+        field(
+            "apps",
+            ValueKind::List(&ValueKind::Ref(RefKind::App)),
+            Occurs::Optional,
+            "Declares the workload's apps.",
+            "[]",
+        ),
+        nested("app", BlockKind::App, Occurs::Repeatable, "An app of the workload, with its needs."),
+        EntrySchema {
+            name: "budget",
+            shape: EntryShape::Field(PhraseSchema {
+                head: ValueKind::Money,
+                positional: &[Slot {
+                    kind: ValueKind::Keyword(&BUDGET_PERIOD),
+                    what: "a budget period",
+                    optional: false,
+                }],
+                modifiers: &[
+                    Modifier {
+                        word: "alert_at",
+                        args: &[Slot {
+                            kind: ValueKind::List(&ValueKind::Percent),
+                            what: "the alert thresholds",
+                            optional: false,
+                        }],
+                        required: false,
+                        doc: "Percentages of the amount at which to alert.",
+                    },
+                    Modifier {
+                        word: "notify",
+                        args: &[Slot {
+                            kind: ValueKind::List(&ValueKind::Str(StrRole::Email)),
+                            what: "the contacts",
+                            optional: false,
+                        }],
+                        required: false,
+                        doc: "E-mail addresses to alert.",
+                    },
+                ],
+            }),
+            occurs: Occurs::Optional,
+            doc: "`AMOUNT monthly|quarterly|annually [alert_at [P%, ...]] [notify [\"email\", ...]]`.",
+            placeholder: "1000 USD monthly",
+        },
+        nested("endpoint", BlockKind::Endpoint, Occurs::Repeatable, "A model deployment in one or more regions."),
+    ],
+};
+
+static APP: BlockSchema = BlockSchema {
+    kind: BlockKind::App,
+    keyword: "app",
+    label: LabelKind::Name,
+    extends: false,
+    doc: "An application of a workload.",
+    entries: &[
+        field(
+            "environment",
+            ValueKind::Keyword(&ENVIRONMENT),
+            Occurs::Optional,
+            "The app's environment (default: the workload's).",
+            "dev",
+        ),
+        field(
+            "filter",
+            ValueKind::Ref(RefKind::Filter),
+            Occurs::Optional,
+            "The content filter this app requires.",
+            "std.filters.default",
+        ),
+    ],
+};
+
+static ENDPOINT: BlockSchema = BlockSchema {
+    kind: BlockKind::Endpoint,
+    keyword: "endpoint",
+    label: LabelKind::Name,
+    extends: false,
+    doc: "A model deployment served from one or more regions.",
+    entries: &[
+        EntrySchema {
+            name: "model",
+            shape: EntryShape::Clause(PhraseSchema {
+                head: ValueKind::Str(StrRole::Model),
+                positional: &[],
+                modifiers: &[Modifier {
+                    word: "version",
+                    args: &[Slot {
+                        kind: ValueKind::Str(StrRole::Version),
+                        what: "the model version",
+                        optional: false,
+                    }],
+                    required: true,
+                    doc: "The model version to deploy.",
+                }],
+            }),
+            occurs: Occurs::Required,
+            doc: "`model \"NAME\" version \"VERSION\"`: the model deployed.",
+            placeholder: "\"gpt-4.1\" version \"2025-04-14\"",
+        },
+        EntrySchema {
+            name: "deployment",
+            shape: EntryShape::Field(PhraseSchema {
+                head: ValueKind::Keyword(&DEPLOYMENT_TYPE),
+                positional: &[],
+                modifiers: &[Modifier {
+                    word: "capacity",
+                    args: &[Slot {
+                        kind: ValueKind::Capacity,
+                        what: "the capacity",
+                        optional: false,
+                    }],
+                    required: false,
+                    doc: "Capacity units (default 1).",
+                }],
+            }),
+            occurs: Occurs::Required,
+            doc: "`TYPE [capacity N]`: the deployment type and capacity.",
+            placeholder: "global_standard capacity 1",
+        },
+        field(
+            "filter",
+            ValueKind::Ref(RefKind::Filter),
+            Occurs::Required,
+            "The content filter applied to the deployment.",
+            "std.filters.default",
+        ),
+        EntrySchema {
+            name: "regions",
+            shape: EntryShape::Field(PhraseSchema {
+                head: ValueKind::List(&ValueKind::Str(StrRole::Region)),
+                positional: &[],
+                modifiers: &[
+                    Modifier {
+                        word: "redundancy",
+                        args: &[Slot {
+                            kind: ValueKind::Keyword(&REDUNDANCY),
+                            what: "the redundancy mode",
+                            optional: false,
+                        }],
+                        required: false,
+                        doc: "How the regions back each other up (default `none`).",
+                    },
+                    Modifier {
+                        word: "standby",
+                        args: &[Slot {
+                            kind: ValueKind::Capacity,
+                            what: "the standby capacity",
+                            optional: false,
+                        }],
+                        required: false,
+                        doc: "Capacity of the standby regions for `active_passive`.",
+                    },
+                ],
+            }),
+            occurs: Occurs::Required,
+            doc: "`[\"region\", ...] [redundancy MODE] [standby N]`: where the endpoint runs; the first region is the primary.",
+            placeholder: "[\"swedencentral\"]",
+        },
+        field(
+            "serves",
+            ValueKind::List(&ValueKind::Ref(RefKind::App)),
+            Occurs::Optional,
+            "The apps of this workload that call the endpoint.",
+            "[]",
+        ),
+    ],
+};
+
+static MODEL: BlockSchema = BlockSchema {
+    kind: BlockKind::Model,
+    keyword: "model",
+    label: LabelKind::Str,
+    extends: false,
+    doc: "A catalog entry: a model, its versions and where they are available.",
+    entries: &[
+        field(
+            "format",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The model format Azure expects (`OpenAI`).",
+            "\"OpenAI\"",
+        ),
+        field(
+            "publisher",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "Who publishes the model.",
+            "\"\"",
+        ),
+        field("kind", ValueKind::Keyword(&MODEL_KIND), Occurs::Optional, "What the model does.", "chat"),
+        nested("version", BlockKind::ModelVersion, Occurs::Repeatable, "One version of the model."),
+    ],
+};
+
+static MODEL_VERSION: BlockSchema = BlockSchema {
+    kind: BlockKind::ModelVersion,
+    keyword: "version",
+    label: LabelKind::Str,
+    extends: false,
+    doc: "One version of a catalog model: its lifecycle and availability.",
+    entries: &[
+        field(
+            "lifecycle",
+            ValueKind::Keyword(&LIFECYCLE),
+            Occurs::Optional,
+            "Where the version is in its lifecycle (default `ga`).",
+            "ga",
+        ),
+        field(
+            "deprecation",
+            ValueKind::Date,
+            Occurs::Optional,
+            "No new customers from this date.",
+            "2027-01-01",
+        ),
+        field(
+            "retirement",
+            ValueKind::Date,
+            Occurs::Optional,
+            "The version stops being served on this date.",
+            "2027-01-01",
+        ),
+        field(
+            "retirement_not_before",
+            ValueKind::Date,
+            Occurs::Optional,
+            "The earliest retirement date, when only a lower bound is known.",
+            "2027-01-01",
+        ),
+        EntrySchema {
+            name: "successor",
+            shape: EntryShape::Field(PhraseSchema {
+                head: ValueKind::Str(StrRole::Model),
+                positional: &[],
+                modifiers: &[Modifier {
+                    word: "version",
+                    args: &[Slot {
+                        kind: ValueKind::Str(StrRole::Version),
+                        what: "the successor's version",
+                        optional: false,
+                    }],
+                    required: false,
+                    doc: "The successor's version.",
+                }],
+            }),
+            occurs: Occurs::Optional,
+            doc: "The recommended replacement: a model name, or `\"MODEL\" version \"VERSION\"`.",
+            placeholder: "\"\"",
+        },
+        EntrySchema {
+            name: "available",
+            shape: EntryShape::Clause(PhraseSchema {
+                head: ValueKind::Keyword(&DEPLOYMENT_TYPE),
+                positional: &[Slot {
+                    kind: ValueKind::List(&ValueKind::Str(StrRole::Region)),
+                    what: "the regions",
+                    optional: false,
+                }],
+                modifiers: &[],
+            }),
+            occurs: Occurs::Repeatable,
+            doc: "`available TYPE [\"region\", ...]`: where the version can be deployed with that deployment type.",
+            placeholder: "",
+        },
+    ],
+};
+
+static REGION: BlockSchema = BlockSchema {
+    kind: BlockKind::Region,
+    keyword: "region",
+    label: LabelKind::Str,
+    extends: false,
+    doc: "A catalog entry: an Azure region.",
+    entries: &[
+        field(
+            "display_name",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The name the portal shows.",
+            "\"\"",
+        ),
+        field("geography", ValueKind::Str(StrRole::Text), Occurs::Optional, "The geography.", "\"\""),
+        field(
+            "paired",
+            ValueKind::Str(StrRole::Region),
+            Occurs::Optional,
+            "The paired region for disaster recovery.",
+            "\"\"",
+        ),
+        field(
+            "data_zone",
+            ValueKind::Keyword(&REGION_DATA_ZONE),
+            Occurs::Optional,
+            "The data zone the region belongs to.",
+            "eu",
+        ),
+        field(
+            "availability_zones",
+            ValueKind::Bool,
+            Occurs::Optional,
+            "Whether the region has availability zones.",
+            "true",
+        ),
+        field(
+            "access",
+            ValueKind::Keyword(&REGION_ACCESS),
+            Occurs::Optional,
+            "Whether the region is open to everyone (default `general`).",
+            "general",
+        ),
+    ],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_listing_reads_as_a_sentence() {
+        assert_eq!(
+            ValueKind::Keyword(&SEVERITY).describe(),
+            "a severity: low, medium, high or off"
+        );
+    }
+
+    #[test]
+    fn every_block_kind_has_its_schema() {
+        for &kind in TOP_LEVEL {
+            assert_eq!(block(kind).kind, kind);
+            for nested in block(kind).nested_blocks() {
+                assert_eq!(block(nested).kind, nested);
+            }
+        }
+        assert_eq!(top_level_block("policy").map(|b| b.kind), Some(BlockKind::Policy));
+        assert!(block(BlockKind::Endpoint).entry("regions").is_some());
+        assert_eq!(block(BlockKind::Workload).entry("environment").map(|e| e.head_keywords().len()), Some(4));
+    }
+}

@@ -1,0 +1,1 @@
+../../../tree-sitter-charter/queries/locals.scm

@@ -1,0 +1,1276 @@
+//! Evaluates one policy definition's rule against one resource payload, recording a trace of
+//! every condition it looked at and the values it compared.
+
+use serde_json::{Map, Value};
+
+use crate::aliases::{self, Resolution};
+use crate::expression::{self, Context};
+use crate::operators::{self, Operator};
+
+/// The result of evaluating one definition against one resource.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// The effect when the `if` condition matched (`deny`, `audit`, `modify`, ...), in Azure's
+    /// canonical spelling; `None` when the resource is compliant, the definition does not apply
+    /// to it (mode), or the effect is `Disabled`.
+    pub effect: Option<String>,
+    /// Whether the definition's mode evaluates this resource at all.
+    pub applicable: bool,
+    /// An evaluation error (a template function failed, a type mismatch). Azure treats such an
+    /// error as an implicit deny, so `effect` is then `deny`.
+    pub error: Option<String>,
+    /// What was evaluated, in order, as an indented tree.
+    pub trace: Vec<TraceStep>,
+}
+
+/// One line of an evaluation trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceStep {
+    /// Nesting depth (0 for the rule itself).
+    pub depth: usize,
+    /// Whether this condition held; `None` for a note that is not a condition.
+    pub matched: Option<bool>,
+    /// What was evaluated, with the values compared.
+    pub text: String,
+    /// The field a `field` condition read (`type`, an alias, ...), for tools that look for
+    /// particular conditions.
+    pub field: Option<String>,
+}
+
+impl Outcome {
+    /// Whether the rule is about other resources: its mode skips this one, or it compared the
+    /// resource's `type` and no `type` condition held. Failure reports list such rules in one
+    /// line instead of explaining each.
+    pub fn targets_other_resources(&self) -> bool {
+        if !self.applicable {
+            return true;
+        }
+        if self.effect.is_some() || self.error.is_some() {
+            return false;
+        }
+        let type_checks: Vec<Option<bool>> = self
+            .trace
+            .iter()
+            .filter(|step| {
+                step.field
+                    .as_deref()
+                    .is_some_and(|field| field.eq_ignore_ascii_case("type"))
+            })
+            .map(|step| step.matched)
+            .collect();
+        !type_checks.is_empty() && type_checks.iter().all(|matched| *matched == Some(false))
+    }
+
+    /// Renders the trace as indented lines, one condition per line, for people reading CI logs.
+    pub fn explain(&self) -> String {
+        let mut out = String::new();
+        for step in &self.trace {
+            out.push_str(&"  ".repeat(step.depth));
+            out.push_str(&step.text);
+            match step.matched {
+                Some(true) => out.push_str(" → true"),
+                Some(false) => out.push_str(" → false"),
+                None => {}
+            }
+            out.push('\n');
+        }
+        if let Some(error) = &self.error {
+            out.push_str(&format!("error: {error} (Azure treats this as deny)\n"));
+        }
+        out
+    }
+}
+
+/// The effects Azure Policy knows, in their canonical spelling.
+pub const EFFECTS: [&str; 11] = [
+    "addToNetworkGroup",
+    "append",
+    "audit",
+    "auditIfNotExists",
+    "deny",
+    "denyAction",
+    "deployIfNotExists",
+    "disabled",
+    "manual",
+    "modify",
+    "mutate",
+];
+
+/// The canonical spelling of an effect name (`Deny` → `deny`); unknown names are kept.
+pub fn canonical_effect(effect: &str) -> String {
+    EFFECTS
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(effect))
+        .map_or_else(|| effect.to_string(), |known| (*known).to_string())
+}
+
+/// Evaluates a policy definition against a resource.
+///
+/// `definition` is a definition resource (`{"name", "properties": {...}}`) or its `properties`;
+/// `parameters` maps parameter names to values (plain values, not `{"value": ...}`), and
+/// parameters it lacks take the definition's `defaultValue`; `resource` is an ARM `GET`
+/// payload or a template resource (`type`, `name`, `location`, `tags`, `properties`, ...).
+pub fn evaluate(definition: &Value, parameters: &Map<String, Value>, resource: &Value) -> Outcome {
+    let properties = definition_properties(definition);
+    let mut evaluation = Evaluation {
+        trace: Vec::new(),
+        parameters: resolve_parameters(properties, parameters),
+        resource,
+    };
+    evaluation.run(properties)
+}
+
+/// The `properties` of a definition resource, or the value itself when it is already that.
+pub fn definition_properties(definition: &Value) -> &Value {
+    match definition.get("properties") {
+        Some(properties) if properties.get("policyRule").is_some() => properties,
+        _ => definition,
+    }
+}
+
+fn resolve_parameters(properties: &Value, given: &Map<String, Value>) -> Map<String, Value> {
+    let mut resolved = Map::new();
+    if let Some(declared) = properties.get("parameters").and_then(Value::as_object) {
+        for (name, declaration) in declared {
+            if let Some(default) = declaration.get("defaultValue") {
+                resolved.insert(name.clone(), default.clone());
+            }
+        }
+    }
+    for (name, value) in given {
+        resolved.insert(name.clone(), value.clone());
+    }
+    resolved
+}
+
+struct Evaluation<'a> {
+    trace: Vec<TraceStep>,
+    parameters: Map<String, Value>,
+    resource: &'a Value,
+}
+
+/// What is being counted while a `where` condition is evaluated.
+#[derive(Clone, Debug)]
+enum Binding {
+    /// A field count: the path of the counted `[*]` alias and the current array member.
+    Field { prefix: Vec<Segment>, member: Value },
+    /// A value count: its `name` and the current value.
+    Value { name: Option<String>, member: Value },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Segment {
+    Property(String),
+    Every,
+}
+
+fn parse_path(path: &str) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    for part in path.split('.') {
+        let mut rest = part;
+        while let Some(name) = rest.strip_suffix("[*]") {
+            rest = name;
+        }
+        let stars = (part.len() - rest.len()) / 3;
+        if !rest.is_empty() {
+            segments.push(Segment::Property(rest.to_string()));
+        }
+        segments.extend(std::iter::repeat_n(Segment::Every, stars));
+    }
+    segments
+}
+
+fn same_segment(a: &Segment, b: &Segment) -> bool {
+    match (a, b) {
+        (Segment::Property(a), Segment::Property(b)) => a.eq_ignore_ascii_case(b),
+        (Segment::Every, Segment::Every) => true,
+        _ => false,
+    }
+}
+
+fn property<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
+    let object = value.as_object()?;
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    })
+}
+
+/// Walks a path; each `[*]` fans out over an array's members (none when the array is absent).
+fn walk(start: &Value, segments: &[Segment]) -> Vec<Option<Value>> {
+    let mut current: Vec<Option<Value>> = vec![Some(start.clone())];
+    for segment in segments {
+        current = match segment {
+            Segment::Property(name) => current
+                .into_iter()
+                .map(|value| value.and_then(|value| property(&value, name).cloned()))
+                .collect(),
+            Segment::Every => current
+                .into_iter()
+                .flat_map(|value| match value {
+                    Some(Value::Array(items)) => items.into_iter().map(Some).collect(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+        };
+    }
+    current
+}
+
+/// The values a `field` selects.
+#[derive(Clone, Debug, PartialEq)]
+enum Selected {
+    /// One value, `None` when absent.
+    One(Option<Value>),
+    /// The values of a `[*]` alias: a condition holds when it holds for every one of them.
+    Every(Vec<Option<Value>>),
+}
+
+/// Evaluation state visible to template functions.
+struct Scope<'a> {
+    parameters: &'a Map<String, Value>,
+    resource: &'a Value,
+    bindings: &'a [Binding],
+}
+
+impl Scope<'_> {
+    fn resource_type(&self) -> &str {
+        self.resource
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    fn top_level(&self, field: &str) -> Option<Value> {
+        let lowered = field.to_lowercase();
+        let name = || self.resource.get("name").and_then(Value::as_str);
+        match lowered.as_str() {
+            // A child resource's `name` in a template is `parent/child`; Azure's `name` is the
+            // last segment and `fullName` the whole.
+            "name" => name()
+                .map(|name| Value::String(name.rsplit('/').next().unwrap_or(name).to_string())),
+            "fullname" => name().map(|name| Value::String(self.full_name(name))),
+            "identity.type" => self
+                .resource
+                .get("identity")
+                .and_then(|identity| property(identity, "type"))
+                .cloned(),
+            "tags" => property(self.resource, "tags").cloned(),
+            _ if lowered.starts_with("tags") => {
+                let key = tag_key(field)?;
+                property(self.resource, "tags")
+                    .and_then(|tags| property(tags, &key))
+                    .cloned()
+            }
+            _ => property(self.resource, field).cloned(),
+        }
+    }
+
+    /// A child resource's full name (`account/deployment`): the template name when it already
+    /// has the parent, else the names in the resource id after the provider namespace.
+    fn full_name(&self, name: &str) -> String {
+        if name.contains('/') {
+            return name.to_string();
+        }
+        let Some(id) = self.resource.get("id").and_then(Value::as_str) else {
+            return name.to_string();
+        };
+        let lowered = id.to_lowercase();
+        let Some(index) = lowered.rfind("/providers/") else {
+            return name.to_string();
+        };
+        // After `/providers/<namespace>/` the id alternates type and name segments.
+        let names: Vec<&str> = id[index + "/providers/".len()..]
+            .split('/')
+            .skip(2)
+            .step_by(2)
+            .collect();
+        if names.is_empty() {
+            name.to_string()
+        } else {
+            names.join("/")
+        }
+    }
+
+    /// Selects what a `field` names, honouring the members bound by enclosing counts.
+    fn select(&self, field: &str) -> Result<(Selected, Option<String>), String> {
+        if aliases::is_top_level(field) {
+            return Ok((Selected::One(self.top_level(field)), None));
+        }
+        let (resource_type, path, inferred) = match aliases::resolve(field) {
+            Resolution::Alias {
+                resource_type,
+                path,
+                inferred,
+            } => (resource_type, path, inferred),
+            Resolution::TopLevel => return Ok((Selected::One(self.top_level(field)), None)),
+            Resolution::Unknown => return Err(format!("`{field}` is not a field or an alias")),
+        };
+        let note = inferred.then(|| format!("alias not in the table; read as `{path}`"));
+        if !resource_type.eq_ignore_ascii_case(self.resource_type()) {
+            // An alias of another resource type selects nothing on this resource.
+            let selected = if path.contains("[*]") {
+                Selected::Every(Vec::new())
+            } else {
+                Selected::One(None)
+            };
+            return Ok((selected, note));
+        }
+        let segments = parse_path(&path);
+        let (start, rest) = self.bound_start(&segments);
+        let values = walk(&start, rest);
+        let selected = if rest.contains(&Segment::Every) {
+            Selected::Every(values)
+        } else {
+            Selected::One(values.into_iter().next().flatten())
+        };
+        Ok((selected, note))
+    }
+
+    /// The members a field count iterates over, each with the bindings its `where` sees.
+    fn count_members(&self, field: &str) -> Result<Vec<Vec<Binding>>, String> {
+        let Resolution::Alias {
+            resource_type,
+            path,
+            ..
+        } = aliases::resolve(field)
+        else {
+            return Err(format!("a field count needs a `[*]` alias, got `{field}`"));
+        };
+        if !path.contains("[*]") {
+            return Err(format!("a field count needs a `[*]` alias, got `{field}`"));
+        }
+        if !resource_type.eq_ignore_ascii_case(self.resource_type()) {
+            return Ok(Vec::new());
+        }
+        let segments = parse_path(&path);
+        let (start, rest) = self.bound_start(&segments);
+        let offset = segments.len() - rest.len();
+        let mut current: Vec<(Option<Value>, Vec<Binding>)> = vec![(Some(start), Vec::new())];
+        for (index, segment) in rest.iter().enumerate() {
+            current = match segment {
+                Segment::Property(name) => current
+                    .into_iter()
+                    .map(|(value, bound)| {
+                        (
+                            value.and_then(|value| property(&value, name).cloned()),
+                            bound,
+                        )
+                    })
+                    .collect(),
+                Segment::Every => current
+                    .into_iter()
+                    .flat_map(|(value, bound)| {
+                        let items = match value {
+                            Some(Value::Array(items)) => items,
+                            _ => Vec::new(),
+                        };
+                        let prefix = segments[..offset + index + 1].to_vec();
+                        items.into_iter().map(move |item| {
+                            let mut bound = bound.clone();
+                            bound.push(Binding::Field {
+                                prefix: prefix.clone(),
+                                member: item.clone(),
+                            });
+                            (Some(item), bound)
+                        })
+                    })
+                    .collect(),
+            };
+        }
+        if rest.last() != Some(&Segment::Every) {
+            // `a[*].b`: the counted value is a property of the member; bind the whole path too.
+            for (value, bound) in &mut current {
+                bound.push(Binding::Field {
+                    prefix: segments.clone(),
+                    member: value.clone().unwrap_or(Value::Null),
+                });
+            }
+        }
+        Ok(current.into_iter().map(|(_, bound)| bound).collect())
+    }
+
+    /// Where a path starts: at the member of the innermost count whose `[*]` alias prefixes
+    /// it, else at the resource.
+    fn bound_start<'s>(&self, segments: &'s [Segment]) -> (Value, &'s [Segment]) {
+        for binding in self.bindings.iter().rev() {
+            if let Binding::Field { prefix, member } = binding {
+                let bound = segments.len() >= prefix.len()
+                    && prefix.iter().zip(segments).all(|(a, b)| same_segment(a, b));
+                if bound {
+                    return (member.clone(), &segments[prefix.len()..]);
+                }
+            }
+        }
+        (self.resource.clone(), segments)
+    }
+}
+
+/// The key of `tags.x`, `tags['x']` or `tags[x]`.
+fn tag_key(field: &str) -> Option<String> {
+    let rest = field.get(4..)?;
+    if let Some(key) = rest.strip_prefix('.') {
+        return Some(key.to_string());
+    }
+    let inner = rest.strip_prefix('[')?.strip_suffix(']')?;
+    let inner = inner
+        .strip_prefix('\'')
+        .and_then(|key| key.strip_suffix('\''))
+        .unwrap_or(inner);
+    Some(inner.to_string())
+}
+
+impl Context for Scope<'_> {
+    fn parameter(&self, name: &str) -> Result<Value, String> {
+        self.parameters
+            .get(name)
+            .or_else(|| {
+                self.parameters
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                    .map(|(_, value)| value)
+            })
+            .cloned()
+            .ok_or_else(|| format!("parameter `{name}` has no value and no default"))
+    }
+
+    fn field(&self, name: &str) -> Result<Value, String> {
+        let (selected, _) = self.select(name)?;
+        Ok(match selected {
+            // `field()` of an absent property is the empty string (Azure's documented result).
+            Selected::One(value) => value.unwrap_or_else(|| Value::String(String::new())),
+            Selected::Every(values) => Value::Array(values.into_iter().flatten().collect()),
+        })
+    }
+
+    fn current(&self, name: Option<&str>) -> Result<Value, String> {
+        let Some(name) = name else {
+            return self
+                .bindings
+                .last()
+                .map(|binding| match binding {
+                    Binding::Field { member, .. } | Binding::Value { member, .. } => member.clone(),
+                })
+                .ok_or_else(|| "`current()` is used outside a count".to_string());
+        };
+        for binding in self.bindings.iter().rev() {
+            if let Binding::Value {
+                name: Some(bound),
+                member,
+            } = binding
+            {
+                if bound.eq_ignore_ascii_case(name) {
+                    return Ok(member.clone());
+                }
+            }
+        }
+        // `current('<alias>[*]...')` reads from the member of the field count over that alias.
+        if let Resolution::Alias { path, .. } = aliases::resolve(name) {
+            let segments = parse_path(&path);
+            for binding in self.bindings.iter().rev() {
+                if let Binding::Field { prefix, member } = binding {
+                    let bound = segments.len() >= prefix.len()
+                        && prefix
+                            .iter()
+                            .zip(&segments)
+                            .all(|(a, b)| same_segment(a, b));
+                    if bound {
+                        let rest = &segments[prefix.len()..];
+                        let values: Vec<Value> = walk(member, rest).into_iter().flatten().collect();
+                        return Ok(if rest.contains(&Segment::Every) {
+                            Value::Array(values)
+                        } else {
+                            values.into_iter().next().unwrap_or(Value::Null)
+                        });
+                    }
+                }
+            }
+        }
+        Err(format!("`current('{name}')` names no enclosing count"))
+    }
+
+    fn request_context(&self) -> Value {
+        // Offline there is no request; a template resource's `apiVersion` stands in for it.
+        let api_version = self
+            .resource
+            .get("apiVersion")
+            .cloned()
+            .unwrap_or_else(|| Value::String("9999-12-31".to_string()));
+        serde_json::json!({ "apiVersion": api_version })
+    }
+}
+
+/// Compact JSON for a trace line, shortened so one huge value does not drown the explanation.
+pub(crate) fn show(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 160 {
+        let short: String = text.chars().take(157).collect();
+        format!("{short}...")
+    } else {
+        text
+    }
+}
+
+fn show_selected(selected: &Selected) -> String {
+    match selected {
+        Selected::One(Some(value)) => show(value),
+        Selected::One(None) => "(absent)".to_string(),
+        Selected::Every(values) if values.is_empty() => "[*] (no members)".to_string(),
+        Selected::Every(values) => {
+            let shown: Vec<Value> = values
+                .iter()
+                .map(|value| value.clone().unwrap_or(Value::Null))
+                .collect();
+            format!("[*] {}", show(&Value::Array(shown)))
+        }
+    }
+}
+
+fn key<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    })
+}
+
+fn mode_applies(mode: &str, resource: &Value) -> Result<(), String> {
+    let resource_type = resource.get("type").and_then(Value::as_str).unwrap_or("");
+    let namespace = resource_type.split('/').next().unwrap_or("");
+    let is_data_plane = namespace.to_lowercase().ends_with(".data");
+    match mode.to_lowercase().as_str() {
+        "all" | "indexed" if is_data_plane => Err(format!(
+            "mode `{mode}` evaluates Resource Manager resources, and `{resource_type}` is a data-plane type"
+        )),
+        "all" => Ok(()),
+        "indexed" => {
+            let lowered = resource_type.to_lowercase();
+            if lowered == "microsoft.resources/subscriptions"
+                || lowered == "microsoft.resources/resourcegroups"
+            {
+                Err(format!("mode `{mode}` does not evaluate `{resource_type}`"))
+            } else if resource.get("location").is_none() {
+                Err(format!(
+                    "mode `{mode}` evaluates only resources that support tags and location, and this resource has no `location`"
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        // A Resource Provider mode (`Microsoft.CognitiveServices.Data`, ...) evaluates only the
+        // types of its own namespace.
+        _ if namespace.eq_ignore_ascii_case(mode) => Ok(()),
+        _ => Err(format!(
+            "mode `{mode}` does not evaluate `{resource_type}`"
+        )),
+    }
+}
+
+impl Evaluation<'_> {
+    fn push(&mut self, depth: usize, matched: bool, text: String) -> usize {
+        self.trace.push(TraceStep {
+            depth,
+            matched: Some(matched),
+            text,
+            field: None,
+        });
+        self.trace.len() - 1
+    }
+
+    fn note(&mut self, text: String) {
+        self.trace.push(TraceStep {
+            depth: 0,
+            matched: None,
+            text,
+            field: None,
+        });
+    }
+
+    fn set(&mut self, index: usize, matched: bool) {
+        if let Some(step) = self.trace.get_mut(index) {
+            step.matched = Some(matched);
+        }
+    }
+
+    fn run(&mut self, properties: &Value) -> Outcome {
+        let mode = properties
+            .get("mode")
+            .and_then(Value::as_str)
+            .unwrap_or("Indexed")
+            .to_string();
+        let Some(rule) = properties
+            .as_object()
+            .and_then(|properties| key(properties, "policyRule"))
+        else {
+            return self.finish(
+                None,
+                true,
+                Some("the definition has no `policyRule`".to_string()),
+            );
+        };
+        if let Err(reason) = mode_applies(&mode, self.resource) {
+            self.note(format!("not evaluated: {reason}"));
+            return self.finish(None, false, None);
+        }
+        let scope_bindings: Vec<Binding> = Vec::new();
+        let effect = {
+            let scope = Scope {
+                parameters: &self.parameters,
+                resource: self.resource,
+                bindings: &scope_bindings,
+            };
+            rule.as_object()
+                .and_then(|rule| key(rule, "then"))
+                .and_then(Value::as_object)
+                .and_then(|then| key(then, "effect"))
+                .ok_or_else(|| "the rule has no `then.effect`".to_string())
+                .and_then(|effect| expression::evaluate_value(effect, &scope))
+        };
+        let effect = match effect {
+            Ok(Value::String(effect)) => canonical_effect(&effect),
+            Ok(other) => {
+                return self.finish(
+                    None,
+                    true,
+                    Some(format!("the effect `{other}` is not a string")),
+                )
+            }
+            Err(error) => return self.finish(None, true, Some(error)),
+        };
+        if effect == "disabled" {
+            self.note("effect is `disabled`: the rule is never applied".to_string());
+            return self.finish(None, true, None);
+        }
+        let Some(condition) = rule.as_object().and_then(|rule| key(rule, "if")) else {
+            return self.finish(None, true, Some("the rule has no `if`".to_string()));
+        };
+        let mut bindings = Vec::new();
+        match self.condition(condition, &mut bindings, 0) {
+            Ok(true) => self.finish(Some(effect), true, None),
+            Ok(false) => self.finish(None, true, None),
+            Err(error) => self.finish(Some("deny".to_string()), true, Some(error)),
+        }
+    }
+
+    fn finish(
+        &mut self,
+        effect: Option<String>,
+        applicable: bool,
+        error: Option<String>,
+    ) -> Outcome {
+        Outcome {
+            effect,
+            applicable,
+            error,
+            trace: std::mem::take(&mut self.trace),
+        }
+    }
+
+    fn condition(
+        &mut self,
+        node: &Value,
+        bindings: &mut Vec<Binding>,
+        depth: usize,
+    ) -> Result<bool, String> {
+        // Azure allows 64 levels; refusing far deeper input keeps the stack safe.
+        if depth > 256 {
+            return Err("conditions nest deeper than 256 levels".to_string());
+        }
+        let Some(object) = node.as_object() else {
+            return Err(format!(
+                "a condition must be an object, got `{}`",
+                show(node)
+            ));
+        };
+        if let Some(children) = key(object, "allOf") {
+            return self.logical(children, bindings, depth, true);
+        }
+        if let Some(children) = key(object, "anyOf") {
+            return self.logical(children, bindings, depth, false);
+        }
+        if let Some(child) = key(object, "not") {
+            let line = self.push(depth, false, "not".to_string());
+            let inner = self.condition(child, bindings, depth + 1)?;
+            self.set(line, !inner);
+            return Ok(!inner);
+        }
+        let (operator, expected) = object
+            .iter()
+            .find_map(|(name, value)| Operator::parse(name).map(|operator| (operator, value)))
+            .ok_or_else(|| format!("no operator in condition `{}`", show(node)))?;
+        let expected = {
+            let scope = self.scope(bindings);
+            expression::evaluate_value(expected, &scope)?
+        };
+        if let Some(field) = key(object, "field") {
+            self.field_condition(field, operator, &expected, bindings, depth)
+        } else if let Some(value) = key(object, "value") {
+            let (actual, shown) = {
+                let scope = self.scope(bindings);
+                let actual = expression::evaluate_value(value, &scope)?;
+                let shown = match value {
+                    Value::String(text) if expression::is_expression(text) => {
+                        format!("value `{text}` = {}", show(&actual))
+                    }
+                    _ => format!("value {}", show(&actual)),
+                };
+                (actual, shown)
+            };
+            let matched = operators::apply(operator, Some(&actual), &expected)?;
+            self.push(
+                depth,
+                matched,
+                format!("{shown} {} {}", operator.name(), show(&expected)),
+            );
+            Ok(matched)
+        } else if let Some(count) = key(object, "count") {
+            self.count_condition(count, operator, &expected, bindings, depth)
+        } else {
+            Err(format!(
+                "condition `{}` has no `field`, `value` or `count`",
+                show(node)
+            ))
+        }
+    }
+
+    fn scope<'s>(&'s self, bindings: &'s [Binding]) -> Scope<'s> {
+        Scope {
+            parameters: &self.parameters,
+            resource: self.resource,
+            bindings,
+        }
+    }
+
+    fn logical(
+        &mut self,
+        children: &Value,
+        bindings: &mut Vec<Binding>,
+        depth: usize,
+        all: bool,
+    ) -> Result<bool, String> {
+        let name = if all { "allOf" } else { "anyOf" };
+        let Some(children) = children.as_array() else {
+            return Err(format!("`{name}` must be an array"));
+        };
+        let line = self.push(depth, false, name.to_string());
+        // Short-circuit like Azure, so the trace ends at the condition that decided.
+        let mut result = all;
+        for child in children {
+            let matched = self.condition(child, bindings, depth + 1)?;
+            if matched != all {
+                result = matched;
+                break;
+            }
+        }
+        self.set(line, result);
+        Ok(result)
+    }
+
+    fn field_condition(
+        &mut self,
+        field: &Value,
+        operator: Operator,
+        expected: &Value,
+        bindings: &mut [Binding],
+        depth: usize,
+    ) -> Result<bool, String> {
+        let (name, selected, note) = {
+            let scope = self.scope(bindings);
+            let name = match expression::evaluate_value(field, &scope)? {
+                Value::String(name) => name,
+                other => return Err(format!("a `field` must name a field, got `{other}`")),
+            };
+            let (selected, note) = scope.select(&name)?;
+            (name, selected, note)
+        };
+        let matched = match &selected {
+            Selected::One(value) => operators::apply(operator, value.as_ref(), expected)?,
+            // A `[*]` field holds when every member satisfies the condition, so it holds for an
+            // empty or absent array.
+            Selected::Every(values) => {
+                let mut all = true;
+                for value in values {
+                    if !operators::apply(operator, value.as_ref(), expected)? {
+                        all = false;
+                        break;
+                    }
+                }
+                all
+            }
+        };
+        let note = note.map(|note| format!(" ({note})")).unwrap_or_default();
+        let line = self.push(
+            depth,
+            matched,
+            format!(
+                "field `{name}` = {} {} {}{note}",
+                show_selected(&selected),
+                operator.name(),
+                show(expected)
+            ),
+        );
+        if let Some(step) = self.trace.get_mut(line) {
+            step.field = Some(name);
+        }
+        Ok(matched)
+    }
+
+    fn count_condition(
+        &mut self,
+        count: &Value,
+        operator: Operator,
+        expected: &Value,
+        bindings: &mut Vec<Binding>,
+        depth: usize,
+    ) -> Result<bool, String> {
+        let Some(count) = count.as_object() else {
+            return Err("`count` must be an object".to_string());
+        };
+        let where_condition = key(count, "where");
+        let line = self.push(depth, false, String::new());
+        // Each member is evaluated under its own bindings: for a field count, one per `[*]` of
+        // the alias (so `a[*].x` inside the `where` of a count over `a[*].b[*]` reads the
+        // current member's parent), for a value count just the value.
+        let (label, members): (String, Vec<Vec<Binding>>) = if let Some(field) = key(count, "field")
+        {
+            let scope = self.scope(bindings);
+            let name = match expression::evaluate_value(field, &scope)? {
+                Value::String(name) => name,
+                other => return Err(format!("a count `field` must be an alias, got `{other}`")),
+            };
+            (
+                format!("count of field `{name}`"),
+                scope.count_members(&name)?,
+            )
+        } else if let Some(value) = key(count, "value") {
+            let scope = self.scope(bindings);
+            let evaluated = expression::evaluate_value(value, &scope)?;
+            let Value::Array(items) = evaluated else {
+                return Err(format!(
+                    "a value count needs an array, got `{}`",
+                    show(&evaluated)
+                ));
+            };
+            let name = key(count, "name")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let shown = show(&Value::Array(items.clone()));
+            let label = match &name {
+                Some(name) => format!("count of value {shown} as `{name}`"),
+                None => format!("count of value {shown}"),
+            };
+            let members = items
+                .into_iter()
+                .map(|member| {
+                    vec![Binding::Value {
+                        name: name.clone(),
+                        member,
+                    }]
+                })
+                .collect();
+            (label, members)
+        } else {
+            return Err("`count` needs a `field` or a `value`".to_string());
+        };
+        let mut total = 0usize;
+        match where_condition {
+            None => total = members.len(),
+            Some(condition) => {
+                for (index, member_bindings) in members.into_iter().enumerate() {
+                    let shown = member_bindings.last().map_or_else(String::new, |binding| {
+                        show(match binding {
+                            Binding::Field { member, .. } | Binding::Value { member, .. } => member,
+                        })
+                    });
+                    let member_line =
+                        self.push(depth + 1, false, format!("member {index}: {shown}"));
+                    let outer = bindings.len();
+                    bindings.extend(member_bindings);
+                    let matched = self.condition(condition, bindings, depth + 2);
+                    bindings.truncate(outer);
+                    let matched = matched?;
+                    self.set(member_line, matched);
+                    if matched {
+                        total += 1;
+                    }
+                }
+            }
+        }
+        let matched = operators::apply(operator, Some(&Value::from(total)), expected)?;
+        if let Some(step) = self.trace.get_mut(line) {
+            step.matched = Some(matched);
+            step.text = format!("{label} = {total} {} {}", operator.name(), show(expected));
+        }
+        Ok(matched)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rule(condition: Value) -> Value {
+        json!({"mode": "All", "policyRule": {"if": condition, "then": {"effect": "deny"}}})
+    }
+
+    fn matches(condition: Value, resource: Value) -> bool {
+        let outcome = evaluate(&rule(condition), &Map::new(), &resource);
+        assert_eq!(outcome.error, None, "{}", outcome.explain());
+        outcome.effect.is_some()
+    }
+
+    fn account(properties: Value) -> Value {
+        json!({
+            "type": "Microsoft.CognitiveServices/accounts",
+            "name": "ai-prod",
+            "location": "swedencentral",
+            "tags": {"Env": "prod"},
+            "properties": properties,
+        })
+    }
+
+    const IP_VALUES: &str = "Microsoft.CognitiveServices/accounts/networkAcls.ipRules[*].value";
+    const IP_RULES: &str = "Microsoft.CognitiveServices/accounts/networkAcls.ipRules[*]";
+
+    #[test]
+    fn top_level_fields_and_tags() {
+        let resource = account(json!({}));
+        assert!(matches(
+            json!({"field": "type", "equals": "microsoft.cognitiveservices/ACCOUNTS"}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"field": "name", "equals": "ai-prod"}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"field": "location", "in": ["swedencentral"]}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"field": "tags['env']", "equals": "PROD"}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"field": "tags.Env", "exists": true}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"field": "tags[owner]", "exists": false}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"field": "tags", "containsKey": "env"}),
+            resource
+        ));
+    }
+
+    #[test]
+    fn child_resource_names() {
+        let resource = json!({"type": "Microsoft.CognitiveServices/accounts/deployments", "name": "ai-prod/gpt"});
+        assert!(matches(
+            json!({"field": "name", "equals": "gpt"}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"field": "fullName", "equals": "ai-prod/gpt"}),
+            resource
+        ));
+        let payload = json!({
+            "id": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/ai-prod/deployments/gpt",
+            "type": "Microsoft.CognitiveServices/accounts/deployments",
+            "name": "gpt"
+        });
+        assert!(matches(
+            json!({"field": "fullName", "equals": "ai-prod/gpt"}),
+            payload.clone()
+        ));
+        assert!(matches(json!({"field": "name", "equals": "gpt"}), payload));
+    }
+
+    #[test]
+    fn aliases_of_another_type_select_nothing() {
+        let resource = account(json!({"disableLocalAuth": false}));
+        assert!(matches(
+            json!({"field": "Microsoft.Search/searchServices/disableLocalAuth", "exists": false}),
+            resource
+        ));
+    }
+
+    #[test]
+    fn array_alias_outside_count_needs_every_member() {
+        let two = account(
+            json!({"networkAcls": {"ipRules": [{"value": "10.0.0.1"}, {"value": "10.0.0.2"}]}}),
+        );
+        assert!(matches(
+            json!({"field": IP_VALUES, "like": "10.0.0.*"}),
+            two.clone()
+        ));
+        assert!(!matches(
+            json!({"field": IP_VALUES, "equals": "10.0.0.1"}),
+            two.clone()
+        ));
+        assert!(matches(
+            json!({"field": IP_VALUES, "notEquals": "1.2.3.4"}),
+            two
+        ));
+    }
+
+    #[test]
+    fn array_alias_on_empty_or_missing_array_is_vacuously_true() {
+        let empty = account(json!({"networkAcls": {"ipRules": []}}));
+        let missing = account(json!({}));
+        for resource in [empty, missing] {
+            assert!(matches(
+                json!({"field": IP_VALUES, "equals": "anything"}),
+                resource.clone()
+            ));
+            assert!(matches(
+                json!({"field": IP_RULES, "exists": true}),
+                resource.clone()
+            ));
+            assert!(matches(
+                json!({"count": {"field": IP_RULES}, "equals": 0}),
+                resource
+            ));
+        }
+    }
+
+    #[test]
+    fn missing_member_property_is_absent() {
+        let resource = account(json!({"networkAcls": {"ipRules": [{"value": "1.1.1.1"}, {}]}}));
+        assert!(!matches(
+            json!({"field": IP_VALUES, "exists": true}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"count": {"field": IP_RULES, "where": {"field": IP_VALUES, "exists": true}}, "equals": 1}),
+            resource
+        ));
+    }
+
+    #[test]
+    fn field_count_with_where_counts_members() {
+        let resource = account(
+            json!({"networkAcls": {"ipRules": [{"value": "1.1.1.1"}, {"value": "2.2.2.2"}, {"value": "1.1.1.9"}]}}),
+        );
+        let count = |operator: &str, target: Value| {
+            let mut condition = json!({"count": {"field": IP_RULES, "where": {"field": IP_VALUES, "like": "1.1.1.*"}}});
+            condition[operator] = target;
+            matches(condition, resource.clone())
+        };
+        assert!(count("equals", json!(2)));
+        assert!(count("greater", json!(1)));
+        assert!(count("less", json!(3)));
+        assert!(!count("equals", json!(3)));
+    }
+
+    #[test]
+    fn where_can_read_fields_outside_the_array_and_current() {
+        let resource =
+            account(json!({"networkAcls": {"ipRules": [{"value": "a"}, {"value": "b"}]}}));
+        assert!(matches(
+            json!({"count": {"field": IP_RULES, "where": {"field": "tags['env']", "equals": "prod"}}, "equals": 2}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"count": {"field": IP_RULES, "where": {"value": format!("[current('{IP_VALUES}')]"), "equals": "b"}}, "equals": 1}),
+            resource.clone()
+        ));
+        // Inside `where`, `field()` of the counted alias is a one-member array.
+        assert!(matches(
+            json!({"count": {"field": IP_RULES, "where": {"value": format!("[first(field('{IP_VALUES}'))]"), "in": ["a", "b"]}}, "equals": 2}),
+            resource
+        ));
+    }
+
+    #[test]
+    fn nested_counts() {
+        let alias = "Microsoft.CognitiveServices/accounts/deployments/callRateLimit.rules[*]";
+        let nested = "Microsoft.CognitiveServices/accounts/deployments/callRateLimit.rules[*].matchPatterns[*]";
+        let method = "Microsoft.CognitiveServices/accounts/deployments/callRateLimit.rules[*].matchPatterns[*].method";
+        let resource = json!({
+            "type": "Microsoft.CognitiveServices/accounts/deployments",
+            "properties": {"callRateLimit": {"rules": [
+                {"matchPatterns": [{"method": "GET"}, {"method": "POST"}]},
+                {"matchPatterns": [{"method": "GET"}]}
+            ]}}
+        });
+        assert!(matches(
+            json!({"count": {"field": nested}, "equals": 3}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"count": {"field": alias, "where": {"count": {"field": nested, "where": {"field": method, "equals": "post"}}, "greater": 0}}, "equals": 1}),
+            resource
+        ));
+    }
+
+    #[test]
+    fn flattened_count_binds_the_parent_member() {
+        let nested = "Microsoft.CognitiveServices/accounts/deployments/callRateLimit.rules[*].matchPatterns[*]";
+        let key = "Microsoft.CognitiveServices/accounts/deployments/callRateLimit.rules[*].key";
+        let method = "Microsoft.CognitiveServices/accounts/deployments/callRateLimit.rules[*].matchPatterns[*].method";
+        let resource = json!({
+            "type": "Microsoft.CognitiveServices/accounts/deployments",
+            "properties": {"callRateLimit": {"rules": [
+                {"key": "a", "matchPatterns": [{"method": "GET"}, {"method": "POST"}]},
+                {"key": "b", "matchPatterns": [{"method": "POST"}]}
+            ]}}
+        });
+        // Patterns whose own rule has key `a` and method POST: one.
+        assert!(matches(
+            json!({"count": {"field": nested, "where": {"allOf": [
+                {"field": key, "equals": "a"},
+                {"field": method, "equals": "POST"}
+            ]}}, "equals": 1}),
+            resource
+        ));
+    }
+
+    #[test]
+    fn value_count_with_name_and_current() {
+        let resource = account(json!({"customSubDomainName": "contoso-ai-prod"}));
+        let field = "Microsoft.CognitiveServices/accounts/customSubDomainName";
+        assert!(matches(
+            json!({"count": {"value": ["prod", "test"], "name": "suffix", "where": {"field": field, "like": "[concat('*-', current('suffix'))]"}}, "equals": 1}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"count": {"value": [1, 2, 3]}, "equals": 3}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"count": {"value": [], "where": {"value": "[current()]", "equals": 1}}, "equals": 0}),
+            resource
+        ));
+    }
+
+    #[test]
+    fn logical_operators_and_value_conditions() {
+        let resource = account(json!({"publicNetworkAccess": "Disabled"}));
+        let field = "Microsoft.CognitiveServices/accounts/publicNetworkAccess";
+        assert!(matches(
+            json!({"not": {"field": field, "equals": "Enabled"}}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"anyOf": [{"field": field, "equals": "x"}, {"field": "location", "equals": "swedencentral"}]}),
+            resource.clone()
+        ));
+        assert!(!matches(
+            json!({"allOf": [{"field": field, "equals": "disabled"}, {"field": "location", "equals": "x"}]}),
+            resource.clone()
+        ));
+        assert!(matches(json!({"allOf": []}), resource.clone()));
+        assert!(!matches(json!({"anyOf": []}), resource.clone()));
+        assert!(matches(
+            json!({"value": "[toLower(field('name'))]", "equals": "ai-prod"}),
+            resource.clone()
+        ));
+        assert!(matches(
+            json!({"value": "[length(field('tags'))]", "equals": 1}),
+            resource
+        ));
+    }
+
+    #[test]
+    fn field_names_may_be_expressions() {
+        let resource = account(json!({}));
+        let definition = json!({
+            "mode": "Indexed",
+            "parameters": {"tagName": {"type": "String", "defaultValue": "env"}},
+            "policyRule": {"if": {"field": "[concat('tags[', parameters('tagName'), ']')]", "exists": false}, "then": {"effect": "audit"}}
+        });
+        assert_eq!(evaluate(&definition, &Map::new(), &resource).effect, None);
+        let mut parameters = Map::new();
+        parameters.insert("tagName".to_string(), json!("owner"));
+        assert_eq!(
+            evaluate(&definition, &parameters, &resource)
+                .effect
+                .as_deref(),
+            Some("audit")
+        );
+    }
+
+    #[test]
+    fn modes() {
+        let definition = json!({"mode": "Indexed", "policyRule": {"if": {"field": "type", "like": "*"}, "then": {"effect": "Audit"}}});
+        let deployment =
+            json!({"type": "Microsoft.CognitiveServices/accounts/deployments", "name": "a/b"});
+        let outcome = evaluate(&definition, &Map::new(), &deployment);
+        assert!(!outcome.applicable);
+        assert_eq!(outcome.effect, None);
+        let all = json!({"mode": "All", "policyRule": definition["policyRule"].clone()});
+        assert_eq!(
+            evaluate(&all, &Map::new(), &deployment).effect.as_deref(),
+            Some("audit")
+        );
+        let data = json!({"type": "Microsoft.CognitiveServices.Data/accounts/deployments"});
+        assert!(!evaluate(&all, &Map::new(), &data).applicable);
+        let data_mode = json!({"mode": "Microsoft.CognitiveServices.Data", "policyRule": definition["policyRule"].clone()});
+        assert!(evaluate(&data_mode, &Map::new(), &data).applicable);
+        assert!(!evaluate(&data_mode, &Map::new(), &deployment).applicable);
+    }
+
+    #[test]
+    fn disabled_never_matches_and_errors_deny() {
+        let definition = json!({
+            "mode": "All",
+            "parameters": {"effect": {"type": "String", "defaultValue": "Disabled"}},
+            "policyRule": {"if": {"field": "type", "like": "*"}, "then": {"effect": "[parameters('effect')]"}}
+        });
+        let resource = account(json!({}));
+        let outcome = evaluate(&definition, &Map::new(), &resource);
+        assert_eq!(outcome.effect, None);
+        assert!(outcome.explain().contains("disabled"));
+
+        let broken = rule(json!({"field": "location", "greater": true}));
+        let outcome = evaluate(&broken, &Map::new(), &resource);
+        assert_eq!(outcome.effect.as_deref(), Some("deny"));
+        assert!(outcome.error.is_some());
+    }
+
+    #[test]
+    fn absurd_nesting_is_an_error_not_a_crash() {
+        let mut condition = json!({"field": "type", "exists": true});
+        for _ in 0..300 {
+            condition = json!({"not": condition});
+        }
+        let outcome = evaluate(&rule(condition), &Map::new(), &account(json!({})));
+        assert_eq!(
+            outcome.error.as_deref(),
+            Some("conditions nest deeper than 256 levels")
+        );
+    }
+
+    #[test]
+    fn explanation_shows_the_values_compared() {
+        let definition = json!({
+            "properties": {
+                "mode": "Indexed",
+                "parameters": {"allowed": {"type": "Array"}},
+                "policyRule": {
+                    "if": {"allOf": [
+                        {"field": "type", "equals": "Microsoft.CognitiveServices/accounts"},
+                        {"field": "location", "notIn": "[parameters('allowed')]"}
+                    ]},
+                    "then": {"effect": "deny"}
+                }
+            }
+        });
+        let mut parameters = Map::new();
+        parameters.insert("allowed".to_string(), json!(["swedencentral"]));
+        let outcome = evaluate(&definition, &parameters, &account(json!({})));
+        assert_eq!(outcome.effect, None);
+        insta::assert_snapshot!(outcome.explain(), @r#"
+        allOf → false
+          field `type` = "Microsoft.CognitiveServices/accounts" equals "Microsoft.CognitiveServices/accounts" → true
+          field `location` = "swedencentral" notIn ["swedencentral"] → false
+        "#);
+    }
+}

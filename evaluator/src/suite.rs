@@ -1,0 +1,891 @@
+//! The `charter test` runner: test cases against a built `azure-policy/` tree.
+//!
+//! For each case, every assignment in the tree that covers the case's resource is expanded:
+//! its initiative's member definitions are evaluated with the parameter values the assignment
+//! and the initiative give them, exactly as Azure would. The strongest effect wins (deny before
+//! modify before audit, ...) and is compared with the case's expectation.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use crate::evaluate::{canonical_effect, evaluate, Outcome};
+use crate::expression::{self, Context};
+
+/// What a test case expects of its resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expectation {
+    /// No definition matches: the resource is allowed and reported compliant.
+    Compliant,
+    /// Some definition matches, whatever its effect.
+    NonCompliant,
+    /// The strongest matching effect is this one (canonical spelling: `deny`, `audit`, ...).
+    Effect(String),
+}
+
+impl Expectation {
+    fn parse(text: &str) -> Expectation {
+        let lowered = text.to_lowercase();
+        match lowered.as_str() {
+            "compliant" | "allow" | "allowed" => Expectation::Compliant,
+            "noncompliant" | "non-compliant" => Expectation::NonCompliant,
+            _ => Expectation::Effect(canonical_effect(text)),
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Expectation::Compliant => "compliant".to_string(),
+            Expectation::NonCompliant => "non-compliant".to_string(),
+            Expectation::Effect(effect) => effect.clone(),
+        }
+    }
+}
+
+/// One test case: a resource and what the governance should do with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestCase {
+    /// Where the case came from: the file path, with `#<index>` when a file holds several.
+    pub name: String,
+    /// The one-line description shown in the report.
+    pub description: String,
+    /// The resource payload (ARM `GET` shape or a template resource).
+    pub resource: Value,
+    /// What should happen to the resource.
+    pub expect: Expectation,
+    /// Only definitions with this name, display name, reference id or GUID count.
+    pub definition: Option<String>,
+    /// Only assignments with this name or display name count.
+    pub assignment: Option<String>,
+}
+
+/// Parses one test file: a case object, or an array of case objects.
+///
+/// A case is `{"description": "...", "resource": {...}, "expect": "deny" | "audit" |
+/// "compliant" | "non-compliant" | <any effect>, "definition": "<optional>", "assignment":
+/// "<optional>"}`.
+pub fn parse_cases(path: &str, text: &str) -> Result<Vec<TestCase>, String> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|error| format!("`{path}` is not valid JSON: {error}"))?;
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| parse_case(&format!("{path}#{index}"), item))
+            .collect(),
+        item => Ok(vec![parse_case(path, &item)?]),
+    }
+}
+
+fn parse_case(name: &str, value: &Value) -> Result<TestCase, String> {
+    let Some(object) = value.as_object() else {
+        return Err(format!("`{name}`: a test case must be an object"));
+    };
+    for key in object.keys() {
+        if !matches!(
+            key.as_str(),
+            "description" | "resource" | "expect" | "definition" | "assignment" | "$schema"
+        ) {
+            return Err(format!(
+                "`{name}`: unknown key `{key}` (expected description, resource, expect, definition, assignment)"
+            ));
+        }
+    }
+    let text = |key: &str| -> Result<Option<String>, String> {
+        match object.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(format!("`{name}`: `{key}` must be a string")),
+        }
+    };
+    let resource = object
+        .get("resource")
+        .filter(|resource| resource.is_object())
+        .cloned()
+        .ok_or_else(|| format!("`{name}`: `resource` must be an object"))?;
+    let expect = text("expect")?.ok_or_else(|| format!("`{name}`: `expect` is missing"))?;
+    Ok(TestCase {
+        name: name.to_string(),
+        description: text("description")?.unwrap_or_default(),
+        resource,
+        expect: Expectation::parse(&expect),
+        definition: text("definition")?,
+        assignment: text("assignment")?,
+    })
+}
+
+/// Options for [`run_suite_with`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SuiteOptions {
+    /// Today as `YYYY-MM-DD`; exemptions that expired before it no longer apply. Without it,
+    /// every exemption applies.
+    pub today: Option<String>,
+}
+
+/// One definition evaluated for one case.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DefinitionResult {
+    /// The assignment's name.
+    pub assignment: String,
+    /// The member's `policyDefinitionReferenceId` (empty when the assignment targets the
+    /// definition directly).
+    pub reference_id: String,
+    /// The definition's name (a GUID for built-ins).
+    pub definition: String,
+    /// The definition's `displayName`.
+    pub display_name: String,
+    /// Whether the assignment enforces its effects (`enforcementMode` is not `DoNotEnforce`).
+    pub enforced: bool,
+    /// Set when an exemption covers this resource for this member (its name).
+    pub exempted_by: Option<String>,
+    /// What the evaluation gave, with its trace.
+    pub outcome: Outcome,
+}
+
+impl DefinitionResult {
+    /// The effect that actually happens: none when exempted, and a blocking or modifying
+    /// effect is only reported (as `audit`) when the assignment does not enforce.
+    pub fn effective_effect(&self) -> Option<String> {
+        if self.exempted_by.is_some() {
+            return None;
+        }
+        let effect = self.outcome.effect.clone()?;
+        if !self.enforced
+            && matches!(
+                effect.as_str(),
+                "deny" | "denyAction" | "modify" | "append" | "deployIfNotExists" | "mutate"
+            )
+        {
+            return Some("audit".to_string());
+        }
+        Some(effect)
+    }
+
+    fn matches_name(&self, wanted: &str) -> bool {
+        [&self.definition, &self.display_name, &self.reference_id]
+            .iter()
+            .any(|name| !name.is_empty() && name.eq_ignore_ascii_case(wanted))
+    }
+
+    fn label(&self) -> String {
+        let mut label = format!(
+            "assignment `{}` → definition `{}`",
+            self.assignment, self.definition
+        );
+        if !self.display_name.is_empty() && self.display_name != self.definition {
+            label.push_str(&format!(" ({})", self.display_name));
+        }
+        if !self.reference_id.is_empty() {
+            label.push_str(&format!(", reference `{}`", self.reference_id));
+        }
+        label
+    }
+}
+
+/// The result of one test case.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseReport {
+    /// The case itself.
+    pub case: TestCase,
+    /// Whether the verdict is what the case expects.
+    pub passed: bool,
+    /// The strongest effect that happens, `None` when compliant.
+    pub verdict: Option<String>,
+    /// Every definition evaluated (after the case's `assignment`/`definition` filters).
+    pub results: Vec<DefinitionResult>,
+    /// References that could not be evaluated (built-ins not bundled, missing definitions).
+    pub skipped: Vec<String>,
+    /// Problems that make the case meaningless (a filter matched nothing).
+    pub problems: Vec<String>,
+}
+
+/// The result of a whole suite.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuiteReport {
+    /// One report per case, in the order given.
+    pub cases: Vec<CaseReport>,
+    /// The project's own definitions (not the bundled built-ins) that are assigned but that no
+    /// case makes match: rules whose "deny what it should" half is untested.
+    pub unexercised: Vec<String>,
+}
+
+impl SuiteReport {
+    /// How many cases passed.
+    pub fn passed(&self) -> usize {
+        self.cases.iter().filter(|case| case.passed).count()
+    }
+
+    /// How many cases failed.
+    pub fn failed(&self) -> usize {
+        self.cases.len() - self.passed()
+    }
+
+    /// Whether every case passed (the CLI exits 1 otherwise).
+    pub fn success(&self) -> bool {
+        self.failed() == 0
+    }
+
+    /// The report as JSON for tools: `{"passed", "failed", "cases": [{"name", "description",
+    /// "expected", "got", "passed", "skipped"}], "unexercised"}`.
+    pub fn to_json(&self) -> Value {
+        let cases: Vec<Value> = self
+            .cases
+            .iter()
+            .map(|case| {
+                serde_json::json!({
+                    "name": case.case.name,
+                    "description": case.case.description,
+                    "expected": case.case.expect.label(),
+                    "got": case.verdict.clone().unwrap_or_else(|| "compliant".to_string()),
+                    "passed": case.passed,
+                    "problems": case.problems,
+                    "skipped": case.skipped,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "passed": self.passed(),
+            "failed": self.failed(),
+            "cases": cases,
+            "unexercised": self.unexercised,
+        })
+    }
+
+    /// Renders one `PASS`/`FAIL` line per case, an explanation under each failure, the
+    /// references skipped, and `N passed, M failed`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let mut skipped = BTreeSet::new();
+        for case in &self.cases {
+            out.push_str(&case.render());
+            skipped.extend(case.skipped.iter().cloned());
+        }
+        if !self.unexercised.is_empty() {
+            let names: Vec<String> = self
+                .unexercised
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect();
+            out.push_str(&format!(
+                "no case makes these definitions match: {}\n",
+                names.join(", ")
+            ));
+        }
+        if !skipped.is_empty() {
+            out.push_str(&format!(
+                "skipped {} reference(s) the evaluator does not have:\n",
+                skipped.len()
+            ));
+            for reference in &skipped {
+                out.push_str(&format!("  {reference}\n"));
+            }
+        }
+        out.push_str(&format!(
+            "{} passed, {} failed\n",
+            self.passed(),
+            self.failed()
+        ));
+        out
+    }
+}
+
+impl CaseReport {
+    fn render(&self) -> String {
+        let status = if self.passed { "PASS" } else { "FAIL" };
+        let got = self
+            .verdict
+            .clone()
+            .unwrap_or_else(|| "compliant".to_string());
+        let mut out = format!("{status} {}", self.case.name);
+        if !self.case.description.is_empty() {
+            out.push_str(&format!(": {}", self.case.description));
+        }
+        out.push_str(&format!(
+            " (expected {}, got {got})\n",
+            self.case.expect.label()
+        ));
+        if self.passed {
+            // A pass that rests on an evaluation error (an implicit deny) hides a broken rule.
+            for result in self
+                .results
+                .iter()
+                .filter(|result| result.outcome.error.is_some())
+            {
+                out.push_str(&format!(
+                    "    warning: {}: {}\n",
+                    result.label(),
+                    result.outcome.error.clone().unwrap_or_default()
+                ));
+            }
+            return out;
+        }
+        for problem in &self.problems {
+            out.push_str(&format!("    problem: {problem}\n"));
+        }
+        if self.results.is_empty() && self.problems.is_empty() {
+            out.push_str("    no assignment covers this resource\n");
+        }
+        let (elsewhere, explained): (Vec<&DefinitionResult>, Vec<&DefinitionResult>) = self
+            .results_to_explain()
+            .into_iter()
+            .partition(|result| result.outcome.targets_other_resources());
+        for result in explained {
+            let effect = match (result.effective_effect(), &result.outcome.effect) {
+                (_, _) if !result.outcome.applicable => "not applicable".to_string(),
+                (Some(effective), Some(raw)) if &effective != raw => {
+                    format!("{raw}, reported as {effective} (enforcementMode DoNotEnforce)")
+                }
+                (Some(effective), _) => effective,
+                (None, Some(raw)) => format!(
+                    "{raw}, exempted by `{}`",
+                    result.exempted_by.clone().unwrap_or_default()
+                ),
+                (None, None) => "compliant".to_string(),
+            };
+            out.push_str(&format!("    {}: {effect}\n", result.label()));
+            for line in result.outcome.explain().lines() {
+                out.push_str(&format!("      {line}\n"));
+            }
+        }
+        if !elsewhere.is_empty() {
+            let names: Vec<String> = elsewhere
+                .iter()
+                .map(|result| {
+                    let name = if result.reference_id.is_empty() {
+                        &result.definition
+                    } else {
+                        &result.reference_id
+                    };
+                    format!("`{name}`")
+                })
+                .collect();
+            out.push_str(&format!(
+                "    not about this resource (type or mode): {}\n",
+                names.join(", ")
+            ));
+        }
+        for reference in &self.skipped {
+            out.push_str(&format!("    skipped: {reference}\n"));
+        }
+        out
+    }
+
+    /// The results that explain a failure: those that produced the unexpected effect when the
+    /// case expected compliance, else every result (each shows the condition that decided).
+    fn results_to_explain(&self) -> Vec<&DefinitionResult> {
+        match self.case.expect {
+            Expectation::Compliant => self
+                .results
+                .iter()
+                .filter(|result| result.effective_effect().is_some())
+                .collect(),
+            _ => self.results.iter().collect(),
+        }
+    }
+}
+
+/// Parses the `.json` files of a built tree into the `(path, JSON)` pairs [`run_suite`] takes;
+/// other files (Terraform) are left out, and the runner ignores JSON that is not a policy
+/// resource (the manifest, ARM templates).
+pub fn parse_artifacts<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<(String, Value)>, String> {
+    files
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".json"))
+        .map(|(path, text)| {
+            serde_json::from_str(text)
+                .map(|value| (path.to_string(), value))
+                .map_err(|error| format!("`{path}` is not valid JSON: {error}"))
+        })
+        .collect()
+}
+
+/// Runs test cases against a built tree (see [`run_suite_with`]), with default options.
+pub fn run_suite(artifacts: &[(String, Value)], cases: &[TestCase]) -> SuiteReport {
+    run_suite_with(artifacts, cases, &SuiteOptions::default())
+}
+
+/// Runs test cases against a built tree.
+///
+/// `artifacts` are `(path, JSON)` pairs of the built `azure-policy/` tree: definitions (with
+/// `properties.policyRule`), initiatives (`properties.policyDefinitions`), assignments
+/// (`properties.policyDefinitionId`) and exemptions (`properties.policyAssignmentId`); other
+/// files (the ARM template, the manifest) are ignored. The bundled built-ins
+/// ([`crate::builtin_definitions`]) are added, so references to them are evaluated too.
+pub fn run_suite_with(
+    artifacts: &[(String, Value)],
+    cases: &[TestCase],
+    options: &SuiteOptions,
+) -> SuiteReport {
+    let mut library = Library::default();
+    for (path, value) in artifacts {
+        library.add(path, value, false);
+    }
+    for (path, value) in &crate::builtin_definitions() {
+        library.add(path, value, true);
+    }
+    let cases: Vec<CaseReport> = cases
+        .iter()
+        .map(|case| library.run_case(case, options))
+        .collect();
+    let assigned = library.assigned_definitions();
+    let matched: BTreeSet<String> = cases
+        .iter()
+        .flat_map(|case| &case.results)
+        .filter(|result| result.outcome.effect.is_some())
+        .map(|result| result.definition.to_lowercase())
+        .collect();
+    let unexercised = library
+        .definitions
+        .iter()
+        .filter(|definition| !definition.bundled)
+        .filter(|definition| assigned.contains(&definition.name.to_lowercase()))
+        .filter(|definition| !matched.contains(&definition.name.to_lowercase()))
+        .map(|definition| definition.name.clone())
+        .collect();
+    SuiteReport { cases, unexercised }
+}
+
+#[derive(Clone, Debug)]
+struct Named {
+    name: String,
+    /// Whether it comes with the evaluator rather than from the project.
+    bundled: bool,
+    display_name: String,
+    value: Value,
+}
+
+#[derive(Default)]
+struct Library {
+    definitions: Vec<Named>,
+    sets: Vec<Named>,
+    assignments: Vec<Named>,
+    exemptions: Vec<Named>,
+}
+
+fn last_segment(id: &str) -> &str {
+    id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
+}
+
+fn file_stem(path: &str) -> &str {
+    let file = last_segment(path);
+    file.strip_suffix(".json").unwrap_or(file)
+}
+
+/// The scope an assignment or exemption lives at, from its `id` (the part before
+/// `/providers/Microsoft.Authorization/...`) or a `scope` property.
+fn scope_of(value: &Value) -> Option<String> {
+    if let Some(scope) = value
+        .get("properties")
+        .and_then(|properties| properties.get("scope"))
+        .or_else(|| value.get("scope"))
+        .and_then(Value::as_str)
+    {
+        return Some(scope.to_string());
+    }
+    let id = value.get("id").and_then(Value::as_str)?;
+    let lowered = id.to_lowercase();
+    let index = lowered.rfind("/providers/microsoft.authorization/")?;
+    Some(id[..index].to_string())
+}
+
+/// Whether a scope covers a resource id. Management-group scopes cannot be checked against a
+/// resource id, and a resource without an id is in every scope.
+fn covers(scope: &str, resource_id: Option<&str>) -> bool {
+    let Some(resource_id) = resource_id else {
+        return true;
+    };
+    let scope = scope.trim_end_matches('/').to_lowercase();
+    if scope.is_empty() || scope.contains("/providers/microsoft.management/managementgroups/") {
+        return true;
+    }
+    let resource_id = resource_id.to_lowercase();
+    resource_id == scope || resource_id.starts_with(&format!("{scope}/"))
+}
+
+fn parameter_values(parameters: Option<&Value>) -> Map<String, Value> {
+    let mut values = Map::new();
+    if let Some(parameters) = parameters.and_then(Value::as_object) {
+        for (name, entry) in parameters {
+            if let Some(value) = entry.get("value") {
+                values.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    values
+}
+
+fn defaults(parameters: Option<&Value>) -> Map<String, Value> {
+    let mut values = Map::new();
+    if let Some(parameters) = parameters.and_then(Value::as_object) {
+        for (name, declaration) in parameters {
+            if let Some(default) = declaration.get("defaultValue") {
+                values.insert(name.clone(), default.clone());
+            }
+        }
+    }
+    values
+}
+
+/// Evaluates an initiative's `[parameters('x')]` references against its own parameters.
+struct SetParameters<'a>(&'a Map<String, Value>);
+
+impl Context for SetParameters<'_> {
+    fn parameter(&self, name: &str) -> Result<Value, String> {
+        self.0
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.clone())
+            .ok_or_else(|| format!("initiative parameter `{name}` has no value and no default"))
+    }
+    fn field(&self, name: &str) -> Result<Value, String> {
+        Err(format!(
+            "`field('{name}')` cannot be used in a parameter value"
+        ))
+    }
+    fn current(&self, _name: Option<&str>) -> Result<Value, String> {
+        Err("`current()` cannot be used in a parameter value".to_string())
+    }
+    fn request_context(&self) -> Value {
+        Value::Object(Map::new())
+    }
+}
+
+/// The assignment that a case's resource is evaluated under.
+struct AssignmentContext<'a> {
+    name: &'a str,
+    enforced: bool,
+}
+
+impl Library {
+    /// The names (lowercase) of the definitions some assignment reaches.
+    fn assigned_definitions(&self) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        for assignment in &self.assignments {
+            let target = assignment.value["properties"]["policyDefinitionId"]
+                .as_str()
+                .unwrap_or_default();
+            match Self::find(&self.sets, target) {
+                Some(set) if target.to_lowercase().contains("/policysetdefinitions/") => {
+                    for member in set.value["properties"]["policyDefinitions"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                    {
+                        let id = member["policyDefinitionId"].as_str().unwrap_or_default();
+                        names.insert(last_segment(id).to_lowercase());
+                    }
+                }
+                _ => {
+                    names.insert(last_segment(target).to_lowercase());
+                }
+            }
+        }
+        names
+    }
+
+    fn add(&mut self, path: &str, value: &Value, bundled: bool) {
+        let properties = value.get("properties").unwrap_or(value);
+        let named = || Named {
+            bundled,
+            name: value
+                .get("name")
+                .and_then(Value::as_str)
+                .map_or_else(|| file_stem(path).to_string(), str::to_string),
+            display_name: properties
+                .get("displayName")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            value: value.clone(),
+        };
+        if properties.get("policyRule").is_some() {
+            self.definitions.push(named());
+        } else if properties.get("policyDefinitions").is_some() {
+            self.sets.push(named());
+        } else if properties.get("policyAssignmentId").is_some() {
+            self.exemptions.push(named());
+        } else if properties.get("policyDefinitionId").is_some() {
+            self.assignments.push(named());
+        }
+    }
+
+    fn find<'a>(list: &'a [Named], id: &str) -> Option<&'a Named> {
+        let wanted = last_segment(id);
+        list.iter()
+            .find(|named| named.name.eq_ignore_ascii_case(wanted))
+    }
+
+    fn run_case(&self, case: &TestCase, options: &SuiteOptions) -> CaseReport {
+        let resource_id = case.resource.get("id").and_then(Value::as_str);
+        let mut results = Vec::new();
+        let mut skipped = Vec::new();
+        let mut problems = Vec::new();
+        let assignments: Vec<&Named> = self
+            .assignments
+            .iter()
+            .filter(|assignment| match &case.assignment {
+                Some(wanted) => {
+                    assignment.name.eq_ignore_ascii_case(wanted)
+                        || assignment.display_name.eq_ignore_ascii_case(wanted)
+                }
+                None => true,
+            })
+            .filter(|assignment| {
+                let properties = &assignment.value["properties"];
+                let in_scope =
+                    scope_of(&assignment.value).is_none_or(|scope| covers(&scope, resource_id));
+                let excluded = properties
+                    .get("notScopes")
+                    .and_then(Value::as_array)
+                    .is_some_and(|scopes| {
+                        scopes
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .any(|scope| resource_id.is_some() && covers(scope, resource_id))
+                    });
+                in_scope && !excluded
+            })
+            .collect();
+        if let Some(wanted) = &case.assignment {
+            if assignments.is_empty() {
+                problems.push(format!(
+                    "no assignment named `{wanted}` covers this resource"
+                ));
+            }
+        }
+        for assignment in assignments {
+            self.run_assignment(case, assignment, &mut results, &mut skipped);
+        }
+        // Two assignments of one initiative skip the same references.
+        let mut seen = BTreeSet::new();
+        skipped.retain(|reference| seen.insert(reference.clone()));
+        for result in &mut results {
+            result.exempted_by = self.exemption_for(result, resource_id, options);
+        }
+        if let Some(wanted) = &case.definition {
+            results.retain(|result| result.matches_name(wanted));
+            skipped.retain(|reference| reference.to_lowercase().contains(&wanted.to_lowercase()));
+            if results.is_empty() && skipped.is_empty() {
+                problems.push(format!(
+                    "no assigned definition named `{wanted}` was evaluated"
+                ));
+            }
+        }
+        let verdict = strongest(
+            results
+                .iter()
+                .filter_map(DefinitionResult::effective_effect),
+        );
+        let passed = problems.is_empty()
+            && match &case.expect {
+                Expectation::Compliant => verdict.is_none(),
+                Expectation::NonCompliant => verdict.is_some(),
+                Expectation::Effect(effect) => verdict
+                    .as_deref()
+                    .is_some_and(|verdict| verdict.eq_ignore_ascii_case(effect)),
+            };
+        CaseReport {
+            case: case.clone(),
+            passed,
+            verdict,
+            results,
+            skipped,
+            problems,
+        }
+    }
+
+    fn run_assignment(
+        &self,
+        case: &TestCase,
+        assignment: &Named,
+        results: &mut Vec<DefinitionResult>,
+        skipped: &mut Vec<String>,
+    ) {
+        let properties = &assignment.value["properties"];
+        let target = properties["policyDefinitionId"]
+            .as_str()
+            .unwrap_or_default();
+        let values = parameter_values(properties.get("parameters"));
+        let context = AssignmentContext {
+            name: &assignment.name,
+            enforced: !properties
+                .get("enforcementMode")
+                .and_then(Value::as_str)
+                .is_some_and(|mode| mode.eq_ignore_ascii_case("DoNotEnforce")),
+        };
+        if target.to_lowercase().contains("/policysetdefinitions/") {
+            let Some(set) = Self::find(&self.sets, target) else {
+                skipped.push(format!(
+                    "initiative `{target}` of assignment `{}` is not in the build",
+                    assignment.name
+                ));
+                return;
+            };
+            self.run_set(case, &context, set, &values, results, skipped);
+        } else {
+            let Some(definition) = Self::find(&self.definitions, target) else {
+                skipped.push(format!(
+                    "definition `{target}` of assignment `{}` is not in the build",
+                    assignment.name
+                ));
+                return;
+            };
+            results.push(Self::result(
+                &context,
+                "",
+                definition,
+                evaluate(&definition.value, &values, &case.resource),
+            ));
+        }
+    }
+
+    fn run_set(
+        &self,
+        case: &TestCase,
+        assignment: &AssignmentContext<'_>,
+        set: &Named,
+        assigned: &Map<String, Value>,
+        results: &mut Vec<DefinitionResult>,
+        skipped: &mut Vec<String>,
+    ) {
+        let properties = &set.value["properties"];
+        let mut set_values = defaults(properties.get("parameters"));
+        for (name, value) in assigned {
+            set_values.insert(name.clone(), value.clone());
+        }
+        let members = properties["policyDefinitions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for member in &members {
+            let id = member["policyDefinitionId"].as_str().unwrap_or_default();
+            let reference_id = member["policyDefinitionReferenceId"]
+                .as_str()
+                .unwrap_or_default();
+            let Some(definition) = Self::find(&self.definitions, id) else {
+                let kind = if id
+                    .to_lowercase()
+                    .starts_with("/providers/microsoft.authorization/")
+                {
+                    "built-in definition"
+                } else {
+                    "definition"
+                };
+                skipped.push(format!(
+                    "{kind} `{id}` (reference `{reference_id}` of initiative `{}`) is not available offline",
+                    set.name
+                ));
+                continue;
+            };
+            let mut values = Map::new();
+            let mut error = None;
+            if let Some(parameters) = member.get("parameters").and_then(Value::as_object) {
+                for (name, entry) in parameters {
+                    let Some(value) = entry.get("value") else {
+                        continue;
+                    };
+                    match expression::evaluate_value(value, &SetParameters(&set_values)) {
+                        Ok(value) => {
+                            values.insert(name.clone(), value);
+                        }
+                        Err(message) => error = Some(message),
+                    }
+                }
+            }
+            let outcome = match error {
+                Some(error) => Outcome {
+                    effect: None,
+                    applicable: false,
+                    error: Some(format!(
+                        "parameter values of reference `{reference_id}`: {error}"
+                    )),
+                    trace: Vec::new(),
+                },
+                None => evaluate(&definition.value, &values, &case.resource),
+            };
+            results.push(Self::result(assignment, reference_id, definition, outcome));
+        }
+    }
+
+    fn result(
+        assignment: &AssignmentContext<'_>,
+        reference_id: &str,
+        definition: &Named,
+        outcome: Outcome,
+    ) -> DefinitionResult {
+        DefinitionResult {
+            assignment: assignment.name.to_string(),
+            reference_id: reference_id.to_string(),
+            definition: definition.name.clone(),
+            display_name: definition.display_name.clone(),
+            enforced: assignment.enforced,
+            exempted_by: None,
+            outcome,
+        }
+    }
+
+    fn exemption_for(
+        &self,
+        result: &DefinitionResult,
+        resource_id: Option<&str>,
+        options: &SuiteOptions,
+    ) -> Option<String> {
+        // An exemption applies only to resources it can be placed over, so a resource without
+        // an id is never exempt.
+        let resource_id = resource_id?;
+        self.exemptions
+            .iter()
+            .find(|exemption| {
+                let properties = &exemption.value["properties"];
+                let assignment = properties["policyAssignmentId"]
+                    .as_str()
+                    .unwrap_or_default();
+                let references: Vec<&str> = properties
+                    .get("policyDefinitionReferenceIds")
+                    .and_then(Value::as_array)
+                    .map(|ids| ids.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let expired = match (&options.today, properties["expiresOn"].as_str()) {
+                    (Some(today), Some(expires)) => {
+                        expires.get(..10).unwrap_or(expires) < today.as_str()
+                    }
+                    _ => false,
+                };
+                last_segment(assignment).eq_ignore_ascii_case(&result.assignment)
+                    && (references.is_empty()
+                        || references
+                            .iter()
+                            .any(|reference| reference.eq_ignore_ascii_case(&result.reference_id)))
+                    && scope_of(&exemption.value)
+                        .is_some_and(|scope| covers(&scope, Some(resource_id)))
+                    && !expired
+            })
+            .map(|exemption| exemption.name.clone())
+    }
+}
+
+/// Effects from the one that wins most decisively to the least: a denied request is denied
+/// whatever else matched.
+const PRECEDENCE: [&str; 10] = [
+    "deny",
+    "denyAction",
+    "modify",
+    "append",
+    "deployIfNotExists",
+    "auditIfNotExists",
+    "audit",
+    "manual",
+    "mutate",
+    "addToNetworkGroup",
+];
+
+fn strongest(effects: impl Iterator<Item = String>) -> Option<String> {
+    effects.min_by_key(|effect| {
+        PRECEDENCE
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(effect))
+            .unwrap_or(PRECEDENCE.len())
+    })
+}

@@ -1,0 +1,661 @@
+//! Lowering: pest pairs into the spanned syntax tree, and the attachment of comments to the
+//! nodes around them.
+
+use pest::iterators::Pair;
+
+use super::Rule;
+use crate::ast::*;
+use crate::codes;
+use crate::diagnostic::{sanitize, Diagnostic};
+use crate::span::{FileId, Span};
+
+/// Lowers pairs of one chunk of the file; pest positions are relative to the chunk, so
+/// `base` is added to every offset.
+pub(crate) struct Lowerer<'a> {
+    pub file: FileId,
+    pub text: &'a str,
+    pub base: usize,
+    pub diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// A node or a comment, in source order, before comments are attached.
+pub(crate) enum Element<T> {
+    Comment(Comment),
+    Node(T, Span),
+}
+
+/// Nodes with their comments attached, and the comments after the last node.
+pub(crate) struct Attached<T> {
+    pub nodes: Vec<(Trivia, T)>,
+    pub dangling: Vec<Comment>,
+}
+
+/// Whether the text has two line breaks with only spaces between them.
+fn has_blank_line(text: &str) -> bool {
+    let mut seen_newline = false;
+    for byte in text.bytes() {
+        match byte {
+            b'\n' if seen_newline => return true,
+            b'\n' => seen_newline = true,
+            b' ' | b'\t' | b'\r' => {}
+            _ => seen_newline = false,
+        }
+    }
+    false
+}
+
+fn is_doc_comment(text: &str) -> bool {
+    text.starts_with("///") && !text.starts_with("////")
+}
+
+/// The text of one `///` line without its `///` and one following space.
+pub(crate) fn doc_line_text(comment: &str) -> &str {
+    let rest = comment.strip_prefix("///").unwrap_or(comment);
+    rest.strip_prefix(' ').unwrap_or(rest)
+}
+
+/// What [`attach`] does besides attaching.
+#[derive(Clone, Copy)]
+pub(crate) struct AttachRules {
+    /// Record blank lines between nodes (entries); lists and top-level items ignore them.
+    pub blank_lines: bool,
+    /// Report two nodes on one line without a `,` between them (entries).
+    pub require_separator: bool,
+}
+
+/// Nodes that stand for source that did not parse: no separator is asked of them, since
+/// their own diagnostic says what is wrong.
+pub(crate) trait MaybeError {
+    fn is_error(&self) -> bool;
+}
+
+impl MaybeError for Entry {
+    fn is_error(&self) -> bool {
+        matches!(self, Entry::Error(_))
+    }
+}
+
+impl MaybeError for Item {
+    fn is_error(&self) -> bool {
+        matches!(self, Item::Error(_))
+    }
+}
+
+impl MaybeError for Value {
+    fn is_error(&self) -> bool {
+        matches!(self, Value::Error(_))
+    }
+}
+
+/// Attaches comments to nodes: a comment on the line where a node ends is that node's
+/// trailing comment; the `///` lines right before a node are its doc comment; other comments
+/// before a node are its leading comments; comments after the last node are dangling.
+pub(crate) fn attach<T: MaybeError>(
+    file: FileId,
+    text: &str,
+    elements: Vec<Element<T>>,
+    rules: AttachRules,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Attached<T> {
+    let mut nodes: Vec<(Trivia, T)> = Vec::new();
+    let mut pending: Vec<Comment> = Vec::new();
+    // Where the previous node (with its trailing comment) ends, and whether it has one.
+    let mut previous_end: Option<(usize, bool)> = None;
+    // Text between the previous node and the next, outside comments: for separator checks.
+    let mut gap_has_separator = false;
+    let mut gap_from: usize = 0;
+    let mut previous_is_error = false;
+    for element in elements {
+        match element {
+            Element::Comment(comment) => {
+                let start = comment.span.start as usize;
+                if let Some((end, has_trailing)) = previous_end {
+                    let between = text.get(end..start).unwrap_or("");
+                    gap_has_separator |= between.contains(['\n', ',']);
+                    if !has_trailing && pending.is_empty() && !between.contains('\n') {
+                        let comment_end = comment.span.end as usize;
+                        if let Some((trivia, _)) = nodes.last_mut() {
+                            trivia.trailing = Some(comment);
+                        }
+                        previous_end = Some((comment_end, true));
+                        gap_from = comment_end;
+                        continue;
+                    }
+                }
+                gap_from = comment.span.end as usize;
+                pending.push(comment);
+            }
+            Element::Node(node, span) => {
+                let start = span.start as usize;
+                let mut trivia = Trivia::default();
+                if let Some((end, _)) = previous_end {
+                    let between = text.get(gap_from.max(end)..start).unwrap_or("");
+                    gap_has_separator |= between.contains(['\n', ',']);
+                    if rules.require_separator && !gap_has_separator && !previous_is_error && !node.is_error() {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                codes::MISSING_SEPARATOR,
+                                "expected a new line or `,` between entries",
+                                Span::new(file, start, start),
+                                "expected a new line or `,` before this entry",
+                            )
+                            .with_fix("insert a new line", Span::new(file, start, start), "\n"),
+                        );
+                    }
+                    if rules.blank_lines {
+                        let first = pending.first().map_or(start, |c| c.span.start as usize);
+                        trivia.blank_line_before = has_blank_line(text.get(end..first).unwrap_or(""))
+                            || pending.windows(2).any(|pair| {
+                                has_blank_line(
+                                    text.get(pair[0].span.end as usize..pair[1].span.start as usize)
+                                        .unwrap_or(""),
+                                )
+                            })
+                            || pending.last().is_some_and(|c| {
+                                has_blank_line(text.get(c.span.end as usize..start).unwrap_or(""))
+                            });
+                    }
+                }
+                // The run of `///` line comments at the end of the pending comments is the doc.
+                let doc_from = pending
+                    .iter()
+                    .rposition(|c| !is_doc_comment(&c.text))
+                    .map_or(0, |index| index + 1);
+                let doc_lines = pending.split_off(doc_from);
+                if let (Some(first), Some(last)) = (doc_lines.first(), doc_lines.last()) {
+                    let lines: Vec<&str> = doc_lines.iter().map(|c| doc_line_text(&c.text)).collect();
+                    trivia.doc = Some(DocComment {
+                        text: lines.join("\n"),
+                        span: first.span.cover(last.span),
+                    });
+                }
+                trivia.leading = std::mem::take(&mut pending);
+                previous_is_error = node.is_error();
+                nodes.push((trivia, node));
+                previous_end = Some((span.end as usize, false));
+                gap_from = span.end as usize;
+                gap_has_separator = false;
+            }
+        }
+    }
+    Attached {
+        nodes,
+        dangling: pending,
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let span = pair.as_span();
+        Span::new(self.file, self.base + span.start(), self.base + span.end())
+    }
+
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub fn comment(&self, pair: &Pair<'_, Rule>) -> Comment {
+        let span = self.span(pair);
+        let text = pair.as_str();
+        // Trailing spaces of a line comment are not part of what it says.
+        let text = if text.starts_with("//") { text.trim_end() } else { text };
+        Comment {
+            text: text.to_string(),
+            span: Span::new(self.file, span.start as usize, span.start as usize + text.len()),
+        }
+    }
+
+    pub fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(pair),
+        }
+    }
+
+    /// The keyword, label and `extends` of a block, from the pairs of `block` or `block_head`.
+    pub fn header<'i>(
+        &mut self,
+        pairs: &mut std::iter::Peekable<pest::iterators::Pairs<'i, Rule>>,
+    ) -> (Ident, Option<Label>, Option<Path>) {
+        let mut keyword = Ident {
+            name: String::new(),
+            span: Span::new(self.file, self.base, self.base),
+        };
+        let mut label = None;
+        let mut extends = None;
+        while let Some(pair) = pairs.peek() {
+            match pair.as_rule() {
+                Rule::ident => keyword = self.ident(pair),
+                Rule::label => {
+                    if let Some(inner) = pair.clone().into_inner().next() {
+                        label = Some(match inner.as_rule() {
+                            Rule::string => Label::Str(self.string(inner)),
+                            _ => Label::Name(self.ident(&inner)),
+                        });
+                    }
+                }
+                Rule::extends => {
+                    if let Some(path) = pair.clone().into_inner().find(|p| p.as_rule() == Rule::path) {
+                        extends = Some(self.path(&path));
+                    }
+                }
+                _ => break,
+            }
+            pairs.next();
+        }
+        (keyword, label, extends)
+    }
+
+    pub fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
+        let span = self.span(&pair);
+        let mut pairs = pair.into_inner().peekable();
+        let (keyword, label, extends) = self.header(&mut pairs);
+        let mut elements = Vec::new();
+        let mut body_start = span.start;
+        for pair in pairs {
+            match pair.as_rule() {
+                Rule::lbrace => body_start = self.span(&pair).start,
+                Rule::comment => elements.push(Element::Comment(self.comment(&pair))),
+                Rule::block | Rule::field | Rule::clause => {
+                    let entry_span = self.span(&pair);
+                    let entry = self.entry(pair);
+                    elements.push(Element::Node(entry, entry_span));
+                }
+                _ => {}
+            }
+        }
+        let (entries, dangling_comments) = self.attach_entries(elements);
+        Block {
+            trivia: Trivia::default(),
+            keyword,
+            label,
+            extends,
+            entries,
+            dangling_comments,
+            span,
+            body_span: Span::new(self.file, body_start as usize, span.end as usize),
+        }
+    }
+
+    /// Attaches comments to the entries of one block body.
+    pub fn attach_entries(&mut self, elements: Vec<Element<Entry>>) -> (Vec<Entry>, Vec<Comment>) {
+        let rules = AttachRules {
+            blank_lines: true,
+            require_separator: true,
+        };
+        let attached = attach(self.file, self.text, elements, rules, self.diagnostics);
+        let mut entries = Vec::with_capacity(attached.nodes.len());
+        for (index, (mut trivia, mut entry)) in attached.nodes.into_iter().enumerate() {
+            if index == 0 {
+                trivia.blank_line_before = false;
+            }
+            match &mut entry {
+                Entry::Field(field) => field.trivia = trivia,
+                Entry::Clause(clause) => clause.trivia = trivia,
+                Entry::Block(block) => block.trivia = trivia,
+                Entry::Error(error) => cover_comments(&mut error.span, &trivia),
+            }
+            entries.push(entry);
+        }
+        (entries, attached.dangling)
+    }
+
+    pub fn entry(&mut self, pair: Pair<'_, Rule>) -> Entry {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::block => Entry::Block(self.block(pair)),
+            Rule::field | Rule::clause => {
+                let is_field = pair.as_rule() == Rule::field;
+                let mut key = None;
+                let mut phrase = None;
+                for inner in pair.into_inner() {
+                    match inner.as_rule() {
+                        Rule::ident => key = Some(self.ident(&inner)),
+                        Rule::phrase => phrase = Some(self.phrase(inner)),
+                        _ => {}
+                    }
+                }
+                let key = key.unwrap_or_else(|| Ident {
+                    name: String::new(),
+                    span,
+                });
+                let phrase = phrase.unwrap_or(Phrase {
+                    values: Vec::new(),
+                    span,
+                });
+                if is_field {
+                    Entry::Field(Field {
+                        trivia: Trivia::default(),
+                        key,
+                        value: phrase,
+                        span,
+                    })
+                } else {
+                    Entry::Clause(Clause {
+                        trivia: Trivia::default(),
+                        keyword: key,
+                        phrase,
+                        span,
+                    })
+                }
+            }
+            _ => Entry::Error(ErrorNode { span }),
+        }
+    }
+
+    fn phrase(&mut self, pair: Pair<'_, Rule>) -> Phrase {
+        let span = self.span(&pair);
+        let values = pair.into_inner().map(|value| self.value(value)).collect();
+        Phrase { values, span }
+    }
+
+    fn value(&mut self, pair: Pair<'_, Rule>) -> Value {
+        match pair.as_rule() {
+            Rule::date => self.date(&pair),
+            Rule::number => self.number(pair),
+            Rule::string => Value::Str(self.string(pair)),
+            Rule::call => self.call(pair),
+            Rule::path => Value::Path(self.path(&pair)),
+            Rule::list => self.list(pair),
+            _ => Value::Error(ErrorNode { span: self.span(&pair) }),
+        }
+    }
+
+    pub fn path(&self, pair: &Pair<'_, Rule>) -> Path {
+        let segments = pair
+            .clone()
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .map(|p| self.ident(&p))
+            .collect();
+        Path {
+            segments,
+            span: self.span(pair),
+        }
+    }
+
+    fn call(&mut self, pair: Pair<'_, Rule>) -> Value {
+        let span = self.span(&pair);
+        let mut callee = None;
+        let mut args = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::ident if callee.is_none() => callee = Some(self.ident(&inner)),
+                Rule::lparen | Rule::rparen | Rule::comma => {}
+                _ => args.push(self.value(inner)),
+            }
+        }
+        match callee {
+            Some(callee) => Value::Call(Call { callee, args, span }),
+            None => Value::Error(ErrorNode { span }),
+        }
+    }
+
+    fn list(&mut self, pair: Pair<'_, Rule>) -> Value {
+        let span = self.span(&pair);
+        let mut elements = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::lbracket | Rule::rbracket | Rule::comma => {}
+                Rule::comment => elements.push(Element::Comment(self.comment(&inner))),
+                _ => {
+                    let value_span = self.span(&inner);
+                    let value = self.value(inner);
+                    elements.push(Element::Node(value, value_span));
+                }
+            }
+        }
+        let rules = AttachRules {
+            blank_lines: false,
+            require_separator: false,
+        };
+        let attached = attach(self.file, self.text, elements, rules, self.diagnostics);
+        let items = attached
+            .nodes
+            .into_iter()
+            .map(|(trivia, value)| ListItem { trivia, value })
+            .collect();
+        Value::List(List {
+            items,
+            dangling_comments: attached.dangling,
+            span,
+        })
+    }
+
+    pub fn string(&mut self, pair: Pair<'_, Rule>) -> StrLit {
+        let span = self.span(&pair);
+        let mut closed = false;
+        let mut raw = "";
+        let mut raw_start = span.start as usize + 1;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::string_text => {
+                    raw = inner.as_str();
+                    raw_start = self.span(&inner).start as usize;
+                }
+                Rule::string_close => closed = true,
+                _ => {}
+            }
+        }
+        if !closed {
+            self.error(
+                Diagnostic::error(codes::UNCLOSED_STRING, "unclosed string", span, "this string is never closed")
+                    .with_help("add a `\"` at the end of the string; a string cannot span lines (write `\\n` for a line break)"),
+            );
+        }
+        let value = self.unescape(raw, raw_start);
+        StrLit { value, span }
+    }
+
+    /// Resolves `\" \\ \n \t \u{...}`; reports any other escape.
+    fn unescape(&mut self, raw: &str, raw_start: usize) -> String {
+        let mut value = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices().peekable();
+        while let Some((index, ch)) = chars.next() {
+            if ch != '\\' {
+                value.push(ch);
+                continue;
+            }
+            let Some((_, escaped)) = chars.next() else {
+                break;
+            };
+            match escaped {
+                '"' => value.push('"'),
+                '\\' => value.push('\\'),
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                'u' => {
+                    let rest = &raw[index + 2..];
+                    let code = rest
+                        .strip_prefix('{')
+                        .and_then(|r| r.find('}').map(|close| &r[..close]))
+                        .filter(|hex| !hex.is_empty() && hex.len() <= 6);
+                    let decoded = code.and_then(|hex| u32::from_str_radix(hex, 16).ok()).and_then(char::from_u32);
+                    match (code, decoded) {
+                        (Some(hex), Some(decoded)) => {
+                            value.push(decoded);
+                            // Skip `{hex}`.
+                            for _ in 0..hex.len() + 2 {
+                                chars.next();
+                            }
+                        }
+                        _ => {
+                            let end = raw_start + index + 2;
+                            self.error(
+                                Diagnostic::error(
+                                    codes::INVALID_ESCAPE,
+                                    "invalid unicode escape in a string",
+                                    Span::new(self.file, raw_start + index, end),
+                                    "expected `\\u{` then 1 to 6 hexadecimal digits of a unicode scalar value, then `}`",
+                                )
+                                .with_help("write for example `\\u{e9}` for `é`"),
+                            );
+                        }
+                    }
+                }
+                other => {
+                    let start = raw_start + index;
+                    let end = start + 1 + other.len_utf8();
+                    self.error(
+                        Diagnostic::error(
+                            codes::INVALID_ESCAPE,
+                            format!("unknown escape `\\{}` in a string", sanitize(&other.to_string())),
+                            Span::new(self.file, start, end),
+                            "not an escape Charter knows",
+                        )
+                        .with_help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{...}`; write `\\\\` for a backslash"),
+                    );
+                }
+            }
+        }
+        value
+    }
+
+    fn number(&mut self, pair: Pair<'_, Rule>) -> Value {
+        let span = self.span(&pair);
+        let mut digits = String::new();
+        let mut unit = None;
+        for inner in pair.into_inner() {
+            let inner_span = self.span(&inner);
+            match inner.as_rule() {
+                Rule::digits => digits = inner.as_str().to_string(),
+                Rule::percent => {
+                    unit = Some(Unit {
+                        kind: UnitKind::Percent,
+                        span: inner_span,
+                    })
+                }
+                Rule::unit => {
+                    let word = inner.as_str();
+                    let kind = match word {
+                        "day" | "days" => UnitKind::Days,
+                        "week" | "weeks" => UnitKind::Weeks,
+                        "month" | "months" => UnitKind::Months,
+                        "year" | "years" => UnitKind::Years,
+                        "unit" | "units" => UnitKind::CapacityUnits,
+                        _ if word.len() == 3 && word.bytes().all(|b| b.is_ascii_uppercase()) => {
+                            UnitKind::Currency(word.to_string())
+                        }
+                        _ => {
+                            self.error(
+                                Diagnostic::error(
+                                    codes::UNKNOWN_UNIT,
+                                    format!("unknown unit `{}`", sanitize(word)),
+                                    inner_span,
+                                    "expected %, a currency such as USD, days, weeks, months, years or units",
+                                )
+                                .with_note("a word right after a number is read as its unit"),
+                            );
+                            return Value::Error(ErrorNode { span });
+                        }
+                    };
+                    unit = Some(Unit { kind, span: inner_span });
+                }
+                _ => {}
+            }
+        }
+        Value::Number(Number { digits, unit, span })
+    }
+
+    fn date(&mut self, pair: &Pair<'_, Rule>) -> Value {
+        let span = self.span(pair);
+        let text = pair.as_str();
+        match check_date(text) {
+            Ok((year, month, day)) => Value::Date(DateLit { year, month, day, span }),
+            Err(reason) => {
+                self.error(Diagnostic::error(
+                    codes::INVALID_DATE,
+                    format!("invalid date `{}`", sanitize(text)),
+                    span,
+                    format!("invalid date `{}`: {reason}", sanitize(text)),
+                ));
+                Value::Error(ErrorNode { span })
+            }
+        }
+    }
+}
+
+/// Extends an error node over the comments before it, so that they stay inside the tree.
+pub(crate) fn cover_comments(span: &mut Span, trivia: &Trivia) {
+    for comment in &trivia.leading {
+        *span = span.cover(comment.span);
+    }
+    if let Some(doc) = &trivia.doc {
+        *span = span.cover(doc.span);
+    }
+    if let Some(trailing) = &trivia.trailing {
+        *span = span.cover(trailing.span);
+    }
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn is_leap_year(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// The number of days of a month (1-based) in a year.
+pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Validates `YYYY-MM-DD`; the error says why in words.
+pub(crate) fn check_date(text: &str) -> Result<(i32, u8, u8), String> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return Err("write dates as YYYY-MM-DD".to_string());
+    };
+    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        return Err("write dates as YYYY-MM-DD, with a 4-digit year and 2-digit month and day".to_string());
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (year.parse::<i32>(), month.parse::<u8>(), day.parse::<u8>()) else {
+        return Err("write dates as YYYY-MM-DD".to_string());
+    };
+    if !(1..=12).contains(&month) {
+        return Err(format!("there is no month {month}"));
+    }
+    let month_name = MONTH_NAMES[usize::from(month - 1)];
+    let days = days_in_month(year, month);
+    if day == 0 || day > days {
+        return Err(format!("{month_name} has {days} days in {year}"));
+    }
+    Ok((year, month, day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_validated_in_words() {
+        assert_eq!(check_date("2028-02-29"), Ok((2028, 2, 29)));
+        assert_eq!(check_date("2027-02-30"), Err("February has 28 days in 2027".to_string()));
+        assert_eq!(check_date("2027-13-01"), Err("there is no month 13".to_string()));
+        assert!(check_date("2027-1-31").is_err());
+        assert!(check_date("2100-02-29").is_err());
+    }
+
+    #[test]
+    fn blank_lines_are_two_line_breaks_with_only_spaces_between() {
+        assert!(has_blank_line("\n  \n"));
+        assert!(!has_blank_line("\n // x \n"));
+    }
+}

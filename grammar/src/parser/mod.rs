@@ -1,0 +1,371 @@
+//! The parser: pest grammar (`charter.pest`), error recovery and lowering.
+//!
+//! Recovery (docs/notes/0002-parser-recovery.md): the lexical scanner splits the file into
+//! top-level items, and each item is parsed alone. When an item does not parse, its header is
+//! parsed alone, its body is split into entries, and each entry is parsed alone (recursively
+//! for nested blocks), so one typo gives one diagnostic and one error node.
+
+mod errors;
+mod lower;
+pub(crate) mod scan;
+
+use pest::Parser as _;
+use pest_derive::Parser;
+
+use crate::ast::{Block, Comment, Entry, ErrorNode, Item, SourceFile, Trivia};
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+use crate::Parsed;
+use lower::{attach, cover_comments, AttachRules, Element, Lowerer};
+use scan::{Chunk, Piece, SplitRules};
+
+pub(crate) use lower::doc_line_text;
+
+/// The pest parser generated from `charter.pest`.
+#[derive(Parser)]
+#[grammar = "../charter.pest"]
+pub(crate) struct CharterParser;
+
+/// Parses one document; see [`crate::parse`].
+pub(crate) fn parse(file: FileId, text: &str) -> Parsed {
+    let mut parser = Recovering {
+        file,
+        text,
+        diagnostics: Vec::new(),
+    };
+    let source = parser.source_file();
+    Parsed {
+        file: source,
+        diagnostics: parser.diagnostics,
+    }
+}
+
+/// Whether a block being recovered is a top-level item or an entry of another block.
+#[derive(Clone, Copy)]
+enum Level {
+    Item,
+    Entry,
+}
+
+struct Recovering<'a> {
+    file: FileId,
+    text: &'a str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+const TOP_LEVEL: SplitRules = SplitRules {
+    split_on_comma: false,
+    cut_at_top_level_keyword: false,
+};
+
+const BODY: SplitRules = SplitRules {
+    split_on_comma: true,
+    cut_at_top_level_keyword: false,
+};
+
+impl<'a> Recovering<'a> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn comment(&self, start: usize, end: usize) -> Comment {
+        let raw = self.text.get(start..end).unwrap_or("");
+        let text = if raw.starts_with("//") { raw.trim_end() } else { raw };
+        Comment {
+            text: text.to_string(),
+            span: self.span(start, start + text.len()),
+        }
+    }
+
+    fn unclosed_comment(&mut self, at: usize) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                codes::UNCLOSED_COMMENT,
+                "unclosed comment",
+                self.span(at, at + 2),
+                "this comment is never closed",
+            )
+            .with_help("add `*/` where the comment ends; comments nest, so every `/*` needs its own `*/`"),
+        );
+    }
+
+    fn stray_closer(&mut self, at: usize) {
+        let closer = self.text.get(at..at + 1).unwrap_or("}");
+        let opener = match closer {
+            "]" => "[",
+            ")" => "(",
+            _ => "{",
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                codes::UNEXPECTED_CLOSER,
+                format!("unexpected `{closer}`"),
+                self.span(at, at + 1),
+                format!("no `{opener}` is open here"),
+            )
+            .with_help(format!("remove this `{closer}`, or add the `{opener}` it should close")),
+        );
+    }
+
+    fn too_deep(&mut self, at: usize) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                codes::NESTED_TOO_DEEPLY,
+                "nested too deeply",
+                self.span(at, at + 1),
+                format!("more than {} levels of brackets or comments", scan::MAX_NESTING),
+            )
+            .with_help("Charter sources nest a few levels deep; this is probably generated or damaged text"),
+        );
+    }
+
+    fn source_file(&mut self) -> SourceFile {
+        let text = self.text;
+        let mut pieces = scan::split(text, 0, text.len(), TOP_LEVEL);
+        let unbalanced = pieces
+            .iter()
+            .any(|piece| matches!(piece, Piece::Chunk(chunk) if !chunk.unclosed.is_empty()));
+        if unbalanced {
+            // A brace is missing: start a new item at each top-level keyword at column 0, so
+            // that the missing brace does not swallow the rest of the file.
+            let rules = SplitRules {
+                cut_at_top_level_keyword: true,
+                ..TOP_LEVEL
+            };
+            pieces = scan::split(text, 0, text.len(), rules);
+        }
+        let mut elements = Vec::with_capacity(pieces.len());
+        for piece in pieces {
+            match piece {
+                Piece::Comment { start, end, closed } => {
+                    if !closed {
+                        self.unclosed_comment(start);
+                    }
+                    elements.push(Element::Comment(self.comment(start, end)));
+                }
+                Piece::StrayCloser { at } => {
+                    self.stray_closer(at);
+                    let span = self.span(at, at + 1);
+                    elements.push(Element::Node(Item::Error(ErrorNode { span }), span));
+                }
+                Piece::Chunk(chunk) => {
+                    let span = self.span(chunk.start, chunk.end);
+                    let item = self.item(&chunk);
+                    elements.push(Element::Node(item, span));
+                }
+            }
+        }
+        let rules = AttachRules {
+            blank_lines: false,
+            require_separator: false,
+        };
+        let attached = attach(self.file, text, elements, rules, &mut self.diagnostics);
+        let items = attached
+            .nodes
+            .into_iter()
+            .map(|(trivia, item)| match item {
+                Item::Block(mut block) => {
+                    block.trivia = trivia;
+                    Item::Block(block)
+                }
+                Item::Error(mut error) => {
+                    cover_comments(&mut error.span, &trivia);
+                    Item::Error(error)
+                }
+            })
+            .collect();
+        SourceFile {
+            items,
+            dangling_comments: attached.dangling,
+            span: self.span(0, text.len()),
+        }
+    }
+
+    /// Checks a chunk for problems the grammar must not see: too deep for pest's recursion, or
+    /// a block comment that swallows the rest of it.
+    fn lexical_problem(&mut self, chunk: &Chunk) -> bool {
+        if let Some(at) = chunk.too_deep {
+            self.too_deep(at);
+            return true;
+        }
+        if let Some(at) = chunk.unclosed_comment {
+            self.unclosed_comment(at);
+            return true;
+        }
+        false
+    }
+
+    fn item(&mut self, chunk: &Chunk) -> Item {
+        let error = Item::Error(ErrorNode {
+            span: self.span(chunk.start, chunk.end),
+        });
+        if self.lexical_problem(chunk) {
+            return error;
+        }
+        let source = &self.text[chunk.start..chunk.end];
+        match CharterParser::parse(Rule::item_chunk, source) {
+            Ok(mut pairs) => {
+                let block = pairs
+                    .next()
+                    .and_then(|item| item.into_inner().find(|pair| pair.as_rule() == Rule::block));
+                match block {
+                    Some(block) => Item::Block(self.lowerer(chunk.start).block(block)),
+                    None => error,
+                }
+            }
+            Err(pest_error) => {
+                let diagnostic = errors::from_pest(self.file, self.text, chunk.start, chunk.end, &pest_error);
+                match self.recover_block(chunk, diagnostic, Level::Item) {
+                    Some(block) => Item::Block(block),
+                    None => error,
+                }
+            }
+        }
+    }
+
+    fn lowerer(&mut self, base: usize) -> Lowerer<'_> {
+        Lowerer {
+            file: self.file,
+            text: self.text,
+            base,
+            diagnostics: &mut self.diagnostics,
+        }
+    }
+
+    /// Recovers inside a block that does not parse as a whole: parses its header alone, then
+    /// each entry of its body alone. `original` is the whole block's error, reported only if
+    /// recovery finds nothing more precise.
+    fn recover_block(&mut self, chunk: &Chunk, original: Diagnostic, level: Level) -> Option<Block> {
+        let text = self.text;
+        let reported_before = self.diagnostics.len();
+        let Some(brace) = scan::header_brace(text, chunk.start, chunk.end) else {
+            let original = match level {
+                Level::Item => original.with_help(
+                    "a file holds blocks such as `policy NAME { ... }`: `filter`, `policy`, `workload`, `model` and `region`",
+                ),
+                Level::Entry => original,
+            };
+            self.report_entry_failure(chunk, original);
+            return None;
+        };
+        let head = match CharterParser::parse(Rule::block_head, &text[chunk.start..=brace]) {
+            Ok(mut pairs) => pairs.next()?,
+            Err(head_error) => {
+                self.diagnostics
+                    .push(errors::from_pest(self.file, text, chunk.start, brace + 1, &head_error));
+                return None;
+            }
+        };
+        let close = scan::matching_brace(text, brace, chunk.end);
+        let body_end = match close {
+            Some(close) => close,
+            None => {
+                // The `{` whose `}` is indented less than its own line is more likely the one
+                // that lost its `}` than the block's own brace.
+                let culprit = scan::misindented_brace(text, brace, chunk.end).unwrap_or(brace);
+                self.diagnostics.push(errors::unclosed(self.file, text, culprit));
+                chunk.end
+            }
+        };
+        let mut elements = Vec::new();
+        for piece in scan::split(text, brace + 1, body_end, BODY) {
+            match piece {
+                Piece::Comment { start, end, closed } => {
+                    if !closed {
+                        self.unclosed_comment(start);
+                    }
+                    elements.push(Element::Comment(self.comment(start, end)));
+                }
+                Piece::StrayCloser { at } => {
+                    self.stray_closer(at);
+                    let span = self.span(at, at + 1);
+                    elements.push(Element::Node(Entry::Error(ErrorNode { span }), span));
+                }
+                Piece::Chunk(entry_chunk) => {
+                    let span = self.span(entry_chunk.start, entry_chunk.end);
+                    let entry = self.entry(&entry_chunk);
+                    elements.push(Element::Node(entry, span));
+                }
+            }
+        }
+        // Text after the closing brace inside this chunk (`a { } b`): not an entry of this body.
+        if let Some(close) = close {
+            let after = text[close + 1..chunk.end].trim_start();
+            if !after.is_empty() {
+                let at = chunk.end - after.len();
+                let found = errors::found_at(text, at);
+                self.diagnostics.push(Diagnostic::error(
+                    codes::UNEXPECTED,
+                    format!("unexpected {found}"),
+                    self.span(at, chunk.end),
+                    "expected a new line after the block",
+                ));
+            }
+        }
+        let mut lowerer = self.lowerer(chunk.start);
+        let mut head_pairs = head.into_inner().peekable();
+        let (keyword, label, extends) = lowerer.header(&mut head_pairs);
+        let (entries, dangling_comments) = lowerer.attach_entries(elements);
+        if self.diagnostics.len() == reported_before {
+            // Every piece parsed alone, so the error lies between them; report pest's words.
+            self.diagnostics.push(original);
+        }
+        let end = close.map_or(chunk.end, |close| close + 1);
+        Some(Block {
+            trivia: Trivia::default(),
+            keyword,
+            label,
+            extends,
+            entries,
+            dangling_comments,
+            span: self.span(chunk.start, end),
+            body_span: self.span(brace, end),
+        })
+    }
+
+    fn report_entry_failure(&mut self, chunk: &Chunk, original: Diagnostic) {
+        // An unclosed bracket explains the failure, unless pest stopped before reaching it.
+        match chunk.unclosed.first() {
+            Some(&at) if at <= original.primary.span.start as usize => {
+                self.diagnostics.push(errors::unclosed(self.file, self.text, at))
+            }
+            _ => self.diagnostics.push(original),
+        }
+    }
+
+    fn entry(&mut self, chunk: &Chunk) -> Entry {
+        let error = Entry::Error(ErrorNode {
+            span: self.span(chunk.start, chunk.end),
+        });
+        if self.lexical_problem(chunk) {
+            return error;
+        }
+        let source = &self.text[chunk.start..chunk.end];
+        match CharterParser::parse(Rule::entry_chunk, source) {
+            Ok(mut pairs) => {
+                let entry = pairs.next().and_then(|pair| {
+                    pair.into_inner()
+                        .find(|inner| matches!(inner.as_rule(), Rule::block | Rule::field | Rule::clause))
+                });
+                match entry {
+                    Some(entry) => self.lowerer(chunk.start).entry(entry),
+                    None => error,
+                }
+            }
+            Err(pest_error) => {
+                let diagnostic = errors::from_pest(self.file, self.text, chunk.start, chunk.end, &pest_error);
+                if scan::header_brace(self.text, chunk.start, chunk.end).is_some() {
+                    match self.recover_block(chunk, diagnostic, Level::Entry) {
+                        Some(block) => Entry::Block(block),
+                        None => error,
+                    }
+                } else {
+                    self.report_entry_failure(chunk, diagnostic);
+                    error
+                }
+            }
+        }
+    }
+}
+

@@ -1,0 +1,488 @@
+//! A lexical scanner that splits source into pieces without parsing it: top-level items, or
+//! the entries of a block body. It knows strings, comments and brackets, nothing more, so it
+//! still works on text that the grammar rejects; error recovery is built on it.
+
+/// The deepest nesting of brackets and block comments the parser accepts. pest descends one
+/// native stack frame group per level, so a file of 10,000 `[` must be stopped before pest
+/// sees it.
+pub(crate) const MAX_NESTING: usize = 100;
+
+/// Only this many open brackets are searched for the opener of a mismatched closer, so that
+/// pathological input (thousands of `{` then thousands of `)`) stays linear.
+const MATCH_SEARCH_LIMIT: usize = 128;
+
+/// Top-level keywords: in a file whose braces do not balance, a line starting with one of
+/// these at column 0 begins a new item.
+pub(crate) const TOP_LEVEL_KEYWORDS: &[&str] = &["filter", "policy", "workload", "model", "region"];
+
+/// One piece of scanned source. Offsets are absolute byte offsets into the scanned text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// A comment outside any item or entry.
+    Comment { start: usize, end: usize, closed: bool },
+    /// An item or entry (trimmed of surrounding whitespace).
+    Chunk(Chunk),
+    /// A closing bracket with no opener: `}` at top level.
+    StrayCloser { at: usize },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Chunk {
+    pub start: usize,
+    pub end: usize,
+    /// Openers that were never closed inside the chunk (outermost first).
+    pub unclosed: Vec<usize>,
+    /// The first opener that went deeper than [`MAX_NESTING`].
+    pub too_deep: Option<usize>,
+    /// A block comment inside the chunk that is never closed.
+    pub unclosed_comment: Option<usize>,
+}
+
+/// How to split.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SplitRules {
+    /// Commas at depth 0 separate entries (inside a block body).
+    pub split_on_comma: bool,
+    /// A line that starts at column 0 with a top-level keyword starts a new item even inside
+    /// an open brace (used only when the file's braces do not balance).
+    pub cut_at_top_level_keyword: bool,
+}
+
+fn closer_for(open: u8) -> u8 {
+    match open {
+        b'{' => b'}',
+        b'[' => b']',
+        _ => b')',
+    }
+}
+
+struct ChunkBuilder {
+    start: Option<usize>,
+    last_non_space: usize,
+    stack: Vec<usize>,
+    unclosed: Vec<usize>,
+    too_deep: Option<usize>,
+    unclosed_comment: Option<usize>,
+    saw_brace: bool,
+}
+
+impl ChunkBuilder {
+    fn new() -> Self {
+        ChunkBuilder {
+            start: None,
+            last_non_space: 0,
+            stack: Vec::new(),
+            unclosed: Vec::new(),
+            too_deep: None,
+            unclosed_comment: None,
+            saw_brace: false,
+        }
+    }
+
+    fn touch(&mut self, at: usize, end: usize) {
+        if self.start.is_none() {
+            self.start = Some(at);
+        }
+        self.last_non_space = end;
+    }
+
+    fn finish(&mut self, pieces: &mut Vec<Piece>) {
+        if let Some(start) = self.start.take() {
+            let mut unclosed = std::mem::take(&mut self.unclosed);
+            unclosed.append(&mut self.stack);
+            unclosed.sort_unstable();
+            pieces.push(Piece::Chunk(Chunk {
+                start,
+                end: self.last_non_space,
+                unclosed,
+                too_deep: self.too_deep.take(),
+                unclosed_comment: self.unclosed_comment.take(),
+            }));
+        }
+        self.stack.clear();
+        self.unclosed.clear();
+        self.too_deep = None;
+        self.unclosed_comment = None;
+        self.saw_brace = false;
+    }
+}
+
+/// Where a block comment starting at `start` (`/*`) ends, and whether it is closed; also
+/// whether its nesting went deeper than [`MAX_NESTING`].
+pub(crate) fn block_comment_end(bytes: &[u8], start: usize, end: usize) -> (usize, bool, bool) {
+    let mut depth = 0usize;
+    let mut too_deep = false;
+    let mut i = start;
+    while i < end {
+        if bytes[i] == b'/' && i + 1 < end && bytes[i + 1] == b'*' {
+            depth += 1;
+            too_deep |= depth > MAX_NESTING;
+            i += 2;
+        } else if bytes[i] == b'*' && i + 1 < end && bytes[i + 1] == b'/' {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return (i, true, too_deep);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    (end, false, too_deep)
+}
+
+/// Where a line comment starting at `start` ends (before the newline).
+fn line_comment_end(bytes: &[u8], start: usize, end: usize) -> usize {
+    let mut i = start;
+    while i < end && bytes[i] != b'\n' {
+        i += 1;
+    }
+    if i > start && bytes[i - 1] == b'\r' {
+        i - 1
+    } else {
+        i
+    }
+}
+
+/// Where a string starting at `start` (`"`) ends: after its closing quote, or at the end of
+/// its line when it is never closed.
+fn string_end(bytes: &[u8], start: usize, end: usize) -> usize {
+    let mut i = start + 1;
+    while i < end {
+        match bytes[i] {
+            b'"' => return i + 1,
+            b'\n' => return i,
+            b'\\' if i + 1 < end && bytes[i + 1] != b'\n' => i += 2,
+            _ => i += 1,
+        }
+    }
+    end
+}
+
+fn starts_with_top_level_keyword(bytes: &[u8], at: usize, end: usize) -> bool {
+    TOP_LEVEL_KEYWORDS.iter().any(|keyword| {
+        let after = at + keyword.len();
+        after < end && bytes[at..after] == *keyword.as_bytes() && matches!(bytes[after], b' ' | b'\t')
+    })
+}
+
+/// Splits `text[start..end]` into pieces: comments and closers at depth 0 stand alone; a
+/// chunk ends at a newline at depth 0, at a comma at depth 0 (with `split_on_comma`), or right
+/// after the `}` that closes its first brace. Linear in the length of the text.
+pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> Vec<Piece> {
+    let bytes = text.as_bytes();
+    let mut pieces = Vec::new();
+    let mut chunk = ChunkBuilder::new();
+    let mut i = start;
+    let mut line_start = true;
+    while i < end {
+        let byte = bytes[i];
+        if line_start && rules.cut_at_top_level_keyword && !chunk.stack.is_empty() {
+            if starts_with_top_level_keyword(bytes, i, end) {
+                chunk.finish(&mut pieces);
+            }
+        }
+        line_start = false;
+        match byte {
+            b'\n' => {
+                line_start = true;
+                let brace_follows = chunk.start.is_some()
+                    && !chunk.saw_brace
+                    && bytes[i..end]
+                        .iter()
+                        .find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                        == Some(&b'{');
+                if chunk.stack.is_empty() && !brace_follows {
+                    chunk.finish(&mut pieces);
+                }
+                i += 1;
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
+            b',' if rules.split_on_comma && chunk.stack.is_empty() => {
+                if chunk.start.is_none() {
+                    // A comma with nothing before it is left to the grammar to reject.
+                    chunk.touch(i, i + 1);
+                    i += 1;
+                } else {
+                    chunk.finish(&mut pieces);
+                    i += 1;
+                }
+            }
+            b'/' if i + 1 < end && (bytes[i + 1] == b'/' || bytes[i + 1] == b'*') => {
+                let (comment_end, closed, too_deep) = if bytes[i + 1] == b'/' {
+                    (line_comment_end(bytes, i, end), true, false)
+                } else {
+                    block_comment_end(bytes, i, end)
+                };
+                // A block comment in the middle of a line belongs to the chunk around it, so
+                // that the grammar reports it in place rather than splitting the entry.
+                let mid_line = chunk.start.is_some()
+                    && bytes[i + 1] == b'*'
+                    && bytes[comment_end..end]
+                        .iter()
+                        .find(|b| !matches!(b, b' ' | b'\t'))
+                        .is_some_and(|b| !matches!(b, b'\n' | b'\r' | b',' | b'/' | b'}' | b']' | b')'));
+                if chunk.stack.is_empty() && !mid_line {
+                    chunk.finish(&mut pieces);
+                    pieces.push(Piece::Comment {
+                        start: i,
+                        end: comment_end,
+                        closed: closed && !too_deep,
+                    });
+                } else {
+                    chunk.touch(i, comment_end);
+                    if !closed && chunk.unclosed_comment.is_none() {
+                        chunk.unclosed_comment = Some(i);
+                    }
+                    if too_deep && chunk.too_deep.is_none() {
+                        chunk.too_deep = Some(i);
+                    }
+                }
+                i = comment_end.max(i + 1);
+            }
+            b'"' => {
+                let after = string_end(bytes, i, end);
+                chunk.touch(i, after);
+                i = after;
+            }
+            b'{' | b'[' | b'(' => {
+                chunk.touch(i, i + 1);
+                if byte == b'{' {
+                    chunk.saw_brace = true;
+                }
+                chunk.stack.push(i);
+                if chunk.stack.len() > MAX_NESTING && chunk.too_deep.is_none() {
+                    chunk.too_deep = Some(i);
+                }
+                i += 1;
+            }
+            b'}' | b']' | b')' => {
+                if chunk.stack.is_empty() {
+                    chunk.finish(&mut pieces);
+                    pieces.push(Piece::StrayCloser { at: i });
+                    i += 1;
+                    continue;
+                }
+                chunk.touch(i, i + 1);
+                let depth = chunk.stack.len();
+                let lowest = depth.saturating_sub(MATCH_SEARCH_LIMIT);
+                let matched = (lowest..depth)
+                    .rev()
+                    .find(|&level| closer_for(bytes[chunk.stack[level]]) == byte);
+                if let Some(level) = matched {
+                    // Openers above the match were never closed: `[1, 2 }`.
+                    let mut skipped = chunk.stack.split_off(level + 1);
+                    chunk.unclosed.append(&mut skipped);
+                    chunk.stack.pop();
+                }
+                i += 1;
+                if chunk.stack.is_empty() && byte == b'}' && chunk.saw_brace {
+                    chunk.finish(&mut pieces);
+                }
+            }
+            _ => {
+                // Advance by a whole char so that offsets stay on char boundaries.
+                let width = utf8_width(byte);
+                let next = (i + width).min(end);
+                chunk.touch(i, next);
+                i = next;
+            }
+        }
+    }
+    chunk.finish(&mut pieces);
+    pieces
+}
+
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xFF => 4,
+        _ => 1,
+    }
+}
+
+/// The offset of the `}` that closes the `{` at `open`, if there is one in `text[..end]`.
+pub(crate) fn matching_brace(text: &str, open: usize, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<u8> = vec![b'{'];
+    let mut i = open + 1;
+    while i < end {
+        match bytes[i] {
+            b'/' if i + 1 < end && bytes[i + 1] == b'/' => i = line_comment_end(bytes, i, end).max(i + 1),
+            b'/' if i + 1 < end && bytes[i + 1] == b'*' => i = block_comment_end(bytes, i, end).0,
+            b'"' => i = string_end(bytes, i, end),
+            open_byte @ (b'{' | b'[' | b'(') => {
+                stack.push(open_byte);
+                i += 1;
+            }
+            close @ (b'}' | b']' | b')') => {
+                let depth = stack.len();
+                let lowest = depth.saturating_sub(MATCH_SEARCH_LIMIT);
+                if let Some(level) = (lowest..depth).rev().find(|&level| closer_for(stack[level]) == close) {
+                    stack.truncate(level);
+                    if stack.is_empty() {
+                        return Some(i);
+                    }
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn line_indent(bytes: &[u8], at: usize) -> (usize, bool) {
+    let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let indent = bytes[line_start..at].iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    (indent, line_start + indent == at)
+}
+
+/// In a block whose `{` at `open` is never closed, the inner `{` that most likely lost its
+/// `}`: the first one closed by a `}` that starts a line indented less than the `{`'s line.
+pub(crate) fn misindented_brace(text: &str, open: usize, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<(u8, usize)> = Vec::new();
+    let mut i = open + 1;
+    while i < end {
+        match bytes[i] {
+            b'/' if i + 1 < end && bytes[i + 1] == b'/' => i = line_comment_end(bytes, i, end).max(i + 1),
+            b'/' if i + 1 < end && bytes[i + 1] == b'*' => i = block_comment_end(bytes, i, end).0,
+            b'"' => i = string_end(bytes, i, end),
+            open_byte @ (b'{' | b'[' | b'(') => {
+                stack.push((open_byte, i));
+                i += 1;
+            }
+            close @ (b'}' | b']' | b')') => {
+                let depth = stack.len();
+                let lowest = depth.saturating_sub(MATCH_SEARCH_LIMIT);
+                if let Some(level) = (lowest..depth).rev().find(|&level| closer_for(stack[level].0) == close) {
+                    let (open_byte, open_at) = stack[level];
+                    stack.truncate(level);
+                    if open_byte == b'{' {
+                        let (close_indent, starts_line) = line_indent(bytes, i);
+                        let (open_indent, _) = line_indent(bytes, open_at);
+                        if starts_line && close_indent < open_indent {
+                            return Some(open_at);
+                        }
+                    }
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The offset of the first `{` outside strings and comments in `text[start..end]`, if it comes
+/// before any `[`, `(` or newline (that is, if the text looks like a block header).
+pub(crate) fn header_brace(text: &str, start: usize, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < end {
+        match bytes[i] {
+            b'{' => return Some(i),
+            b'\n' => {
+                // Only a `{` on the next line continues the header.
+                let next = bytes[i..end].iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+                match next {
+                    Some(offset) if bytes[i + offset] == b'{' => return Some(i + offset),
+                    _ => return None,
+                }
+            }
+            b'[' | b'(' | b'}' | b']' | b')' | b':' | b',' => return None,
+            b'/' if i + 1 < end && (bytes[i + 1] == b'/' || bytes[i + 1] == b'*') => return None,
+            b'"' => i = string_end(bytes, i, end),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Every comment in the text, as `(start, end)`, in order: what the tests and the formatter's
+/// safety check compare against the tree.
+pub(crate) fn comments(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let end = bytes.len();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'/' if i + 1 < end && bytes[i + 1] == b'/' => {
+                let comment_end = line_comment_end(bytes, i, end);
+                found.push((i, comment_end));
+                i = comment_end.max(i + 1);
+            }
+            b'/' if i + 1 < end && bytes[i + 1] == b'*' => {
+                let comment_end = block_comment_end(bytes, i, end).0;
+                found.push((i, comment_end));
+                i = comment_end;
+            }
+            b'"' => i = string_end(bytes, i, end),
+            _ => i += 1,
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOP: SplitRules = SplitRules {
+        split_on_comma: false,
+        cut_at_top_level_keyword: false,
+    };
+
+    fn chunk_texts(text: &str, rules: SplitRules) -> Vec<String> {
+        split(text, 0, text.len(), rules)
+            .into_iter()
+            .map(|piece| match piece {
+                Piece::Comment { start, end, .. } => format!("C:{}", &text[start..end]),
+                Piece::Chunk(chunk) => text[chunk.start..chunk.end].to_string(),
+                Piece::StrayCloser { at } => format!("S:{}", &text[at..at + 1]),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_items_and_comments() {
+        let text = "// a\nfilter x { a: \"}\" /* } */ }  // t\n}\npolicy p {\n}\n";
+        assert_eq!(
+            chunk_texts(text, TOP),
+            vec!["C:// a", "filter x { a: \"}\" /* } */ }", "C:// t", "S:}", "policy p {\n}"]
+        );
+    }
+
+    #[test]
+    fn splits_entries_on_commas_and_newlines() {
+        let rules = SplitRules {
+            split_on_comma: true,
+            cut_at_top_level_keyword: false,
+        };
+        let text = "a: 1, b: [1,\n 2]\nc { d: 1, e: 2 }";
+        assert_eq!(chunk_texts(text, rules), vec!["a: 1", "b: [1,\n 2]", "c { d: 1, e: 2 }"]);
+    }
+
+    #[test]
+    fn cuts_an_unclosed_item_at_the_next_top_level_keyword() {
+        let rules = SplitRules {
+            split_on_comma: false,
+            cut_at_top_level_keyword: true,
+        };
+        let text = "filter x {\n a: 1\npolicy p {\n}\n";
+        let pieces = split(text, 0, text.len(), rules);
+        assert_eq!(pieces.len(), 2);
+        assert!(matches!(&pieces[0], Piece::Chunk(chunk) if chunk.unclosed == vec![9]));
+    }
+
+    #[test]
+    fn finds_matching_braces_across_mismatches() {
+        let text = "{ a: [1, 2 }";
+        assert_eq!(matching_brace(text, 0, text.len()), Some(11));
+        assert_eq!(matching_brace("{ \"}\" ", 0, 6), None);
+    }
+}

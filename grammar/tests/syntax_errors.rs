@@ -1,0 +1,38 @@
+//! Snapshots of the diagnostics for malformed sources: every file in
+//! `tests/fixtures/syntax/*.charter` becomes one snapshot showing the source and the rendered
+//! diagnostics.
+#![expect(clippy::disallowed_methods, reason = "tests read their fixtures from disk")]
+
+mod common;
+
+use charter_syntax::{parse, FileId};
+
+#[test]
+fn syntax_error_snapshots() {
+    let fixtures = common::syntax_fixtures();
+    assert!(fixtures.len() >= 20, "expected at least 20 syntax fixtures");
+    for path in fixtures {
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("fixture name is UTF-8");
+        let name = format!("{stem}.charter");
+        let parsed = parse(FileId(0), &text);
+        assert!(!parsed.diagnostics.is_empty(), "{name} should have a syntax error");
+        let rendered = common::render(&name, &text, &parsed.diagnostics);
+        let shown_source = show_controls(&text);
+        let snapshot = format!("----- SOURCE\n{shown_source}\n----- DIAGNOSTICS\n{rendered}");
+        insta::assert_snapshot!(stem, snapshot);
+    }
+}
+
+/// Control characters written as `\u{..}` so that the snapshot is plain text.
+fn show_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}

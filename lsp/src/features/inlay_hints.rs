@@ -1,0 +1,91 @@
+//! Inlay hints: what a filter inherits through `extends` (so the effective setting is visible
+//! where it is not written) and when a referenced model version retires.
+
+use charter_ir::Side;
+
+use super::hover::{effective_filter, version_summary};
+use super::index::{blocks, Index, SymbolKind};
+use crate::workspace::Analysis;
+
+/// One hint: text shown at a byte offset of a document.
+#[derive(Clone, Debug)]
+pub struct Hint {
+    pub offset: usize,
+    pub label: String,
+    pub tooltip: Option<String>,
+}
+
+/// The hints of document `file` between `start` and `end`.
+pub fn inlay_hints(analysis: &Analysis, index: &Index<'_>, file: usize, start: usize, end: usize) -> Vec<Hint> {
+    let mut hints = Vec::new();
+    for (symbol, declared) in index.of_kind(SymbolKind::Filter, None) {
+        let Some(block) = declared.block.filter(|b| declared.file == file && b.extends.is_some()) else {
+            continue;
+        };
+        if (block.span.end as usize) < start || (block.span.start as usize) > end {
+            continue;
+        }
+        let settings = effective_filter(analysis, index, symbol);
+        for (side, word) in [(Side::Prompt, "prompt"), (Side::Completion, "completion")] {
+            let inherited: Vec<String> = settings
+                .iter()
+                .filter(|s| s.side == side && s.from != declared.name)
+                .map(|s| format!("{}: {}", s.category.charter_name(), s.value))
+                .collect();
+            if inherited.is_empty() {
+                continue;
+            }
+            let parents: Vec<&str> = {
+                let mut names: Vec<&str> = settings
+                    .iter()
+                    .filter(|s| s.side == side && s.from != declared.name)
+                    .map(|s| s.from.as_str())
+                    .collect();
+                names.dedup();
+                names
+            };
+            let (offset, label) = match blocks(&block.entries).find(|b| b.keyword.name == word) {
+                Some(side_block) => (side_block.body_span.start as usize + 1, format!(" inherits {}", inherited.join(", "))),
+                None => (block.body_span.start as usize + 1, format!(" {word} inherits {}", inherited.join(", "))),
+            };
+            hints.push(Hint {
+                offset,
+                label,
+                tooltip: Some(format!("inherited from `{}`", parents.join("`, `"))),
+            });
+        }
+    }
+    for reference in index.references.iter().filter(|r| r.file == file) {
+        let offset = reference.span.end as usize;
+        if offset < start || offset > end {
+            continue;
+        }
+        let target = &index.symbols[reference.target];
+        if target.kind != SymbolKind::Version {
+            continue;
+        }
+        let Some(model) = target.container.map(|m| index.symbols[m].name.as_str()) else { continue };
+        let Some(version) = analysis.compilation.catalog.model(model).and_then(|m| m.version(&target.name)) else {
+            continue;
+        };
+        let label = if version.is_retired(analysis.today) {
+            match version.retirement {
+                Some(date) => format!("retired {date}"),
+                None => "retired".to_string(),
+            }
+        } else if let Some(date) = version.retirement {
+            format!("retires {date}")
+        } else if let Some(date) = version.retirement_not_before {
+            format!("retires ≥ {date}")
+        } else {
+            continue;
+        };
+        hints.push(Hint {
+            offset,
+            label: format!(" {label}"),
+            tooltip: Some(version_summary(version, analysis.today)),
+        });
+    }
+    hints.sort_by_key(|hint| hint.offset);
+    hints
+}

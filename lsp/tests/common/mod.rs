@@ -1,0 +1,268 @@
+//! A minimal LSP client that drives the real `charter-lsp` binary over stdio.
+#![allow(dead_code, reason = "each test file uses a different part of the client")]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// How long a test waits for one message before failing (the server answers in milliseconds;
+/// this only guards against a hang).
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The date every test runs at, so retirement checks are reproducible.
+pub const TODAY: &str = "2026-11-22";
+
+pub struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    next_id: i64,
+    /// Notifications received while waiting for something else.
+    pub notifications: Vec<Value>,
+}
+
+impl Client {
+    /// Starts the server and initializes it with `root` as the workspace folder.
+    pub fn start(root: Option<&Path>) -> Client {
+        let mut client = Client::spawn();
+        let root_uri = root.map(file_uri);
+        let init = client.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root_uri,
+                "capabilities": {},
+                "initializationOptions": { "today": TODAY },
+            }),
+        );
+        assert!(init.get("result").is_some(), "initialize failed: {init}");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    /// Starts the server without initializing it.
+    pub fn spawn() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_charter-lsp"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server binary starts");
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(value) = line.strip_prefix("Content-Length: ") {
+                        length = value.parse().expect("a numeric Content-Length");
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let message: Value = serde_json::from_slice(&body).expect("the server writes JSON");
+                if sender.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        Client { child, stdin, messages, next_id: 1, notifications: Vec::new() }
+    }
+
+    /// Writes raw bytes to the server.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).expect("the server reads stdin");
+        stdin.flush().expect("flush");
+    }
+
+    pub fn send(&mut self, message: &Value) {
+        let body = serde_json::to_string(message).expect("serializable");
+        self.send_raw(format!("Content-Length: {}\r\n\r\n{}", body.len(), body).as_bytes());
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// Sends a request and returns the whole response (`result` or `error`).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        self.response(id)
+    }
+
+    /// Sends a request and returns its `result`, failing on an error reply.
+    pub fn result(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        response["result"].clone()
+    }
+
+    /// Waits for the response with this id, keeping notifications that arrive meanwhile.
+    pub fn response(&mut self, id: i64) -> Value {
+        loop {
+            let message = self.next_message();
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                return message;
+            }
+            if message.get("method").is_some() {
+                self.notifications.push(message);
+            }
+        }
+    }
+
+    fn next_message(&mut self) -> Value {
+        match self.messages.recv_timeout(PATIENCE) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout) => panic!("the server did not answer within {PATIENCE:?}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        }
+    }
+
+    /// Waits for a notification (seen or new) that satisfies `wanted`, and removes it.
+    pub fn notification(&mut self, method: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(position) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == method && wanted(&n["params"]))
+        {
+            return self.notifications.remove(position)["params"].clone();
+        }
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            assert!(Instant::now() < deadline, "no `{method}` notification arrived");
+            let message = self.next_message();
+            if message["method"] == method && wanted(&message["params"]) {
+                return message["params"].clone();
+            }
+            if message.get("method").is_some() {
+                self.notifications.push(message);
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    pub fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let params = self.notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+        params["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The first diagnostics published for `uri` that satisfy `wanted` (earlier publications,
+    /// such as the initial one, are skipped).
+    pub fn diagnostics_where(&mut self, uri: &str, wanted: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let params = self.notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && wanted(p["diagnostics"].as_array().map(Vec::as_slice).unwrap_or_default())
+        });
+        params["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "charter", "version": 1, "text": text}}),
+        );
+    }
+
+    pub fn change(&mut self, uri: &str, version: i64, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+    }
+
+    /// Shuts down and exits; returns whether the process exited successfully.
+    pub fn shutdown(mut self) -> bool {
+        let response = self.request("shutdown", Value::Null);
+        assert_eq!(response["result"], Value::Null, "{response}");
+        self.notify("exit", Value::Null);
+        self.stdin.take();
+        self.wait()
+    }
+
+    /// Waits for the process to end; whether it exited successfully.
+    pub fn wait(&mut self) -> bool {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.success();
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    pub fn close_stdin(&mut self) {
+        self.stdin.take();
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `file:` URI of a path.
+pub fn file_uri(path: &Path) -> String {
+    url::Url::from_file_path(path).expect("an absolute path").to_string()
+}
+
+/// Removes the `$0` cursor marker from `text`; returns the text and the LSP position (UTF-16)
+/// of the marker.
+pub fn cursor(text: &str) -> (String, Value) {
+    let offset = text.find("$0").expect("the source marks the cursor with $0");
+    let clean = format!("{}{}", &text[..offset], &text[offset + 2..]);
+    (clean, position_of(text, offset))
+}
+
+/// The LSP position (UTF-16 column) of a byte offset.
+pub fn position_of(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let character = before[line_start..].encode_utf16().count();
+    json!({"line": line, "character": character})
+}
+
+/// The text a range covers.
+pub fn text_of_range<'t>(text: &'t str, range: &Value) -> &'t str {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().expect("line") as usize;
+        let character = position["character"].as_u64().expect("character") as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (index, ch) in text[start..].char_indices() {
+            if units >= character || ch == '\n' {
+                return start + index;
+            }
+            units += ch.len_utf16();
+        }
+        text.len()
+    };
+    &text[offset(&range["start"])..offset(&range["end"])]
+}

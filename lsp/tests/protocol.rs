@@ -1,0 +1,115 @@
+//! The protocol plumbing, against the real binary: initialization, shutdown, document sync,
+//! publishing diagnostics, and error replies.
+
+mod common;
+
+use common::{Client, TODAY};
+use serde_json::{json, Value};
+
+#[test]
+fn initialize_reports_server_info_utf16_and_capabilities() {
+    let mut client = Client::spawn();
+    let reply = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}, "initializationOptions": {"today": TODAY}}),
+    );
+    let result = &reply["result"];
+    assert_eq!(result["serverInfo"]["name"], "charter");
+    assert!(result["serverInfo"]["version"].is_string());
+    let capabilities = &result["capabilities"];
+    // Not wrapped twice: the capabilities themselves sit under `capabilities`.
+    assert!(capabilities.get("capabilities").is_none());
+    assert_eq!(capabilities["positionEncoding"], "utf-16");
+    assert_eq!(capabilities["textDocumentSync"]["change"], 2);
+    for provider in [
+        "hoverProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+        "documentFormattingProvider",
+        "completionProvider",
+        "codeActionProvider",
+        "renameProvider",
+        "semanticTokensProvider",
+        "inlayHintProvider",
+    ] {
+        assert!(capabilities.get(provider).is_some(), "missing {provider}");
+    }
+    client.notify("initialized", json!({}));
+    assert!(client.shutdown(), "a clean shutdown exits with success");
+}
+
+#[test]
+fn exit_without_shutdown_is_a_failure_exit() {
+    let mut client = Client::start(None);
+    client.notify("exit", Value::Null);
+    assert!(!client.wait());
+}
+
+#[test]
+fn end_of_input_stops_the_server() {
+    let mut client = Client::start(None);
+    client.close_stdin();
+    assert!(!client.wait());
+}
+
+#[test]
+fn unknown_methods_get_method_not_found() {
+    let mut client = Client::start(None);
+    let reply = client.request("charter/noSuchThing", json!({}));
+    assert_eq!(reply["error"]["code"], -32601, "{reply}");
+    // Unknown notifications are ignored, and the server still answers.
+    client.notify("charter/noSuchNotification", json!({"x": 1}));
+    let reply = client.request("workspace/symbol", json!({"query": ""}));
+    assert!(reply.get("result").is_some(), "{reply}");
+    assert!(client.shutdown());
+}
+
+#[test]
+fn malformed_params_get_invalid_params() {
+    let mut client = Client::start(None);
+    let reply = client.request("textDocument/hover", json!({"textDocument": 5}));
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    let reply = client.request("textDocument/completion", Value::Null);
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    assert!(client.shutdown());
+}
+
+#[test]
+fn requests_after_shutdown_are_refused() {
+    let mut client = Client::start(None);
+    let reply = client.request("shutdown", Value::Null);
+    assert_eq!(reply["result"], Value::Null);
+    let reply = client.request("textDocument/hover", json!({}));
+    assert_eq!(reply["error"]["code"], -32600, "{reply}");
+    client.notify("exit", Value::Null);
+    assert!(client.wait());
+}
+
+#[test]
+fn opening_a_broken_file_publishes_a_syntax_error_and_fixing_it_clears_it() {
+    let mut client = Client::start(None);
+    let uri = "file:///tmp/charter-lsp-test/broken.charter";
+    client.open(uri, "filter oops {\n  prompt {\n");
+    let diagnostics = client.diagnostics(uri);
+    assert!(!diagnostics.is_empty(), "an unclosed block is a syntax error");
+    let first = &diagnostics[0];
+    assert_eq!(first["source"], "charter");
+    assert!(first["code"].as_str().is_some_and(|code| code.starts_with('E')), "{first}");
+    client.change(uri, 2, json!([{"text": "/// Nothing yet.\n"}]));
+    let diagnostics = client.diagnostics(uri);
+    assert_eq!(diagnostics, Vec::<Value>::new());
+    assert!(client.shutdown());
+}
+
+#[test]
+fn closing_a_file_outside_the_workspace_clears_its_diagnostics() {
+    let mut client = Client::start(None);
+    let uri = "file:///tmp/charter-lsp-test/closing.charter";
+    client.open(uri, "filter {");
+    assert!(!client.diagnostics(uri).is_empty());
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(client.diagnostics(uri), Vec::<Value>::new());
+    assert!(client.shutdown());
+}

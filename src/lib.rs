@@ -1,0 +1,9 @@
+//! The `charter` command line: loading a project from disk, rendering diagnostics, writing
+//! build output. The compiler crates are pure; everything that touches the disk, the clock,
+//! the environment or the terminal is here (and in `lsp/`).
+
+pub mod corpus;
+pub mod date;
+pub mod output;
+pub mod project;
+pub mod render;
