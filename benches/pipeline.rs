@@ -1,13 +1,24 @@
 //! The hot paths of the CLI on generated projects: parse, check, build (both backends) and
 //! format, with the serialisation floor beside them: the time serde_json takes merely to
-//! serialise the artifacts that `build` produces.
+//! serialise the artifacts that `build` produces, so build time reads as a multiple of it.
 //!
-//! Run: `cargo bench --bench pipeline` (add `-- 100000` for other sizes, in lines).
-//! Figures are medians of repeated runs; docs/performance.md records them.
+//! Run: `cargo bench --bench pipeline` (1,000 and 10,000 lines), or pass sizes in lines:
+//! `cargo bench --bench pipeline -- 1000 10000 100000`. Also:
+//!
+//! * `-- --errors N`: plant one mistake in every N-th endpoint (the check rows then measure a
+//!   project with errors; build is skipped);
+//! * `-- --write DIR 10000`: write the generated project to DIR and exit (for measuring the
+//!   release binary end to end with hyperfine, see docs/performance.md);
+//! * `-- --memory 100000`: peak resident memory (VmHWM) of a child process that generates
+//!   nothing but compiles the project from disk, as `charter check` does.
+//!
+//! Figures are medians (and maxima) of repeated runs; docs/performance.md records them.
 
 use charter::corpus;
 use charter_compiler::{Document, Options};
 use charter_syntax::FileId;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -15,6 +26,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
+/// Runs once to warm up, then `iterations` times; returns (median, max).
 fn measure(iterations: usize, mut run: impl FnMut()) -> (Duration, Duration) {
     run();
     let samples: Vec<Duration> = (0..iterations)
@@ -43,7 +55,12 @@ fn documents(files: &[corpus::GeneratedFile]) -> Vec<Document> {
 
 fn row(name: &str, (median, max): (Duration, Duration), floor: Option<Duration>) {
     let multiple = floor
-        .map(|floor| format!("{:>8.1}x", median.as_secs_f64() / floor.as_secs_f64().max(1e-9)))
+        .map(|floor| {
+            format!(
+                "{:>8.1}x",
+                median.as_secs_f64() / floor.as_secs_f64().max(1e-9)
+            )
+        })
         .unwrap_or_default();
     println!(
         "{name:<34} {:>10.2} ms {:>10.2} ms {multiple}",
@@ -52,64 +69,247 @@ fn row(name: &str, (median, max): (Duration, Duration), floor: Option<Duration>)
     );
 }
 
-fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|arg| arg.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() { vec![1_000, 10_000] } else { sizes };
-    let options = Options {
-        today: charter_ir::Date { year: 2026, month: 11, day: 22 },
-    };
-    for lines in sizes {
-        let files = corpus::generate(lines, None);
-        let total: usize = files.iter().map(|file| file.text.lines().count()).sum();
-        let docs = documents(&files);
-        let iterations = if total > 50_000 { 5 } else { 20 };
-        println!("\n{total} lines in {} files ({iterations} runs each)", files.len());
-        println!("{:<34} {:>13} {:>13} {:>9}", "", "median", "max", "vs floor");
+fn options() -> Options {
+    Options {
+        today: charter_ir::Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        },
+    }
+}
 
-        row("parse", measure(iterations, || {
+struct Args {
+    sizes: Vec<usize>,
+    error_every: Option<usize>,
+    write: Option<PathBuf>,
+    memory: bool,
+    /// Internal: the child of `--memory` compiles the project in this directory.
+    child: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        sizes: Vec::new(),
+        error_every: None,
+        write: None,
+        memory: false,
+        child: None,
+    };
+    let mut raw = std::env::args().skip(1);
+    while let Some(arg) = raw.next() {
+        match arg.as_str() {
+            "--errors" => {
+                let every = raw.next().ok_or("--errors needs a number")?;
+                args.error_every = Some(every.parse().map_err(|_| format!("bad --errors `{every}`"))?);
+            }
+            "--write" => args.write = Some(raw.next().ok_or("--write needs a directory")?.into()),
+            "--memory" => args.memory = true,
+            "--memory-child" => args.child = Some(raw.next().ok_or("--memory-child needs a directory")?.into()),
+            // cargo bench passes `--bench`; ignore it and any other flag.
+            other if other.starts_with("--") => {}
+            other => args
+                .sizes
+                .push(other.parse().map_err(|_| format!("bad size `{other}`"))?),
+        }
+    }
+    if args.sizes.is_empty() {
+        args.sizes = vec![1_000, 10_000];
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("pipeline: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(dir) = &args.child {
+        return memory_child(dir);
+    }
+    if let Some(dir) = &args.write {
+        let lines = args.sizes[0];
+        let files = corpus::generate(lines, args.error_every);
+        if let Err(error) = corpus::write(dir, &files) {
+            eprintln!("pipeline: cannot write `{}`: {error}", dir.display());
+            return ExitCode::from(2);
+        }
+        let total: usize = files.iter().map(|file| file.text.lines().count()).sum();
+        println!("wrote {total} lines in {} files to {}", files.len(), dir.display());
+        return ExitCode::SUCCESS;
+    }
+    if args.memory {
+        return memory(&args.sizes, args.error_every);
+    }
+    for &lines in &args.sizes {
+        bench_size(lines, args.error_every);
+    }
+    ExitCode::SUCCESS
+}
+
+fn bench_size(lines: usize, error_every: Option<usize>) {
+    let options = options();
+    let files = corpus::generate(lines, error_every);
+    let total: usize = files.iter().map(|file| file.text.lines().count()).sum();
+    let docs = documents(&files);
+    let iterations = if total > 50_000 { 5 } else { 20 };
+    println!(
+        "\n{total} lines in {} files ({iterations} runs each)",
+        files.len()
+    );
+    println!("{:<34} {:>13} {:>13} {:>9}", "", "median", "max", "vs floor");
+
+    row(
+        "parse",
+        measure(iterations, || {
             for doc in &docs {
                 std::hint::black_box(charter_syntax::parse(doc.id, &doc.text));
             }
-        }), None);
-        row("check (parse + stdlib + checks)", measure(iterations, || {
+        }),
+        None,
+    );
+    row(
+        "parse stdlib (every check pays it)",
+        measure(iterations, || {
+            for (index, (_, text)) in charter_compiler::STDLIB.iter().enumerate() {
+                std::hint::black_box(charter_syntax::parse(FileId(index as u32), text));
+            }
+        }),
+        None,
+    );
+    row(
+        "check (parse + stdlib + checks)",
+        measure(iterations, || {
             std::hint::black_box(charter_compiler::compile(docs.clone(), &options));
-        }), None);
-
-        let compilation = charter_compiler::compile(docs.clone(), &options);
-        if compilation.has_errors() {
-            println!("(the generated project has errors: {} diagnostics; build skipped)", compilation.diagnostics.len());
-            continue;
-        }
-        let project = &compilation.project;
-        let mut artifacts = charter_azure_policy::artifacts(project);
-        artifacts.extend(charter_terraform::artifacts(project));
-        let values: Vec<serde_json::Value> = artifacts
-            .iter()
-            .filter_map(|artifact| serde_json::from_str(&artifact.contents).ok())
-            .collect();
-        let floor = measure(iterations, || {
-            for value in &values {
-                std::hint::black_box(serde_json::to_string_pretty(value).unwrap_or_default());
-            }
-        });
-        row("serde_json floor (artifact JSON)", floor, None);
-        row("build: azure policy", measure(iterations, || {
-            std::hint::black_box(charter_azure_policy::artifacts(project));
-        }), Some(floor.0));
-        row("build: terraform", measure(iterations, || {
-            std::hint::black_box(charter_terraform::artifacts(project));
-        }), Some(floor.0));
-        row("build: both backends", measure(iterations, || {
-            std::hint::black_box(charter_azure_policy::artifacts(project));
-            std::hint::black_box(charter_terraform::artifacts(project));
-        }), Some(floor.0));
-        row("format", measure(iterations, || {
+        }),
+        None,
+    );
+    row(
+        "format",
+        measure(iterations, || {
             for doc in &docs {
-                std::hint::black_box(charter_syntax::format::format_source(doc.id, &doc.text).ok());
+                std::hint::black_box(
+                    charter_syntax::format::format_source(doc.id, &doc.text).ok(),
+                );
             }
-        }), None);
+        }),
+        None,
+    );
+
+    let compilation = charter_compiler::compile(docs.clone(), &options);
+    if compilation.has_errors() {
+        println!(
+            "(the generated project has {} diagnostics; build skipped)",
+            compilation.diagnostics.len()
+        );
+        return;
     }
+    let project = &compilation.project;
+    let mut artifacts = charter_azure_policy::artifacts(project);
+    artifacts.extend(charter_terraform::artifacts(project));
+    let bytes: usize = artifacts.iter().map(|artifact| artifact.contents.len()).sum();
+    // The floor: serialising values of the same shape and size as the artifacts (parsed back
+    // from them), with the same pretty printer. No backend can write its JSON faster.
+    let values: Vec<serde_json::Value> = artifacts
+        .iter()
+        .filter_map(|artifact| serde_json::from_str(&artifact.contents).ok())
+        .collect();
+    println!(
+        "({} artifacts, {:.1} MB; {} of them JSON, used for the floor)",
+        artifacts.len(),
+        bytes as f64 / 1e6,
+        values.len()
+    );
+    let floor = measure(iterations, || {
+        for value in &values {
+            std::hint::black_box(serde_json::to_string_pretty(value).unwrap_or_default());
+        }
+    });
+    row("serde_json floor (artifact JSON)", floor, None);
+    row(
+        "build: azure policy",
+        measure(iterations, || {
+            std::hint::black_box(charter_azure_policy::artifacts(project));
+        }),
+        Some(floor.0),
+    );
+    row(
+        "build: terraform",
+        measure(iterations, || {
+            std::hint::black_box(charter_terraform::artifacts(project));
+        }),
+        Some(floor.0),
+    );
+    row(
+        "build: both backends",
+        measure(iterations, || {
+            std::hint::black_box(charter_azure_policy::artifacts(project));
+            std::hint::black_box(charter_terraform::artifacts(project));
+        }),
+        Some(floor.0),
+    );
+}
+
+/// Writes each size's project to a temporary directory and runs a child of this binary on it
+/// (`--memory-child`), so the peak covers reading and compiling only, not generating.
+fn memory(sizes: &[usize], error_every: Option<usize>) -> ExitCode {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(error) => {
+            eprintln!("pipeline: cannot find this executable: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    for &lines in sizes {
+        let dir = match tempfile::tempdir() {
+            Ok(dir) => dir,
+            Err(error) => {
+                eprintln!("pipeline: cannot create a temporary directory: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        let files = corpus::generate(lines, error_every);
+        if let Err(error) = corpus::write(dir.path(), &files) {
+            eprintln!("pipeline: cannot write the project: {error}");
+            return ExitCode::from(2);
+        }
+        let output = std::process::Command::new(&exe)
+            .arg("--memory-child")
+            .arg(dir.path())
+            .output();
+        match output {
+            Ok(output) => print!("{lines} lines: {}", String::from_utf8_lossy(&output.stdout)),
+            Err(error) => {
+                eprintln!("pipeline: cannot run the child: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Loads and compiles the project in `dir` the way `charter check` does, then prints the
+/// peak resident set size from /proc/self/status.
+fn memory_child(dir: &Path) -> ExitCode {
+    let project = match charter::project::load(dir) {
+        Ok(project) => project,
+        Err(error) => {
+            eprintln!("pipeline: cannot load `{}`: {error}", dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    let compilation = charter_compiler::compile(project.documents, &options());
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|line| line.starts_with("VmHWM:"))
+        .unwrap_or("VmHWM: unknown (no /proc)");
+    println!(
+        "{peak} after compiling ({} diagnostics)",
+        compilation.diagnostics.len()
+    );
+    ExitCode::SUCCESS
 }

@@ -46,6 +46,25 @@ check() {
 }
 started=$(date +%s)
 
+# Every valid .charter file of the repository, one absolute path a line, for the checks that
+# both editor grammars accept what the compiler accepts. Skipped: anything matching a glob in
+# tree-sitter-charter/test/parse-skip.txt (syntax-error fixtures, intentional mistakes).
+SOURCES=$TMP/sources
+(cd "$ROOT" && find . \( -name target -o -name node_modules -o -name .git -o -name .cache \) -prune \
+  -o -name '*.charter' -type f -print | sed 's|^\./||' | sort) >"$SOURCES.all"
+: >"$SOURCES"
+while IFS= read -r file; do
+  keep=true
+  while IFS= read -r pattern; do
+    case "$pattern" in '' | '#'*) continue ;; esac
+    # shellcheck disable=SC2254
+    case "$file" in $pattern) keep=false ;; esac
+  done <"$EDITORS/tree-sitter-charter/test/parse-skip.txt"
+  if $keep; then echo "$ROOT/$file" >>"$SOURCES"; fi
+done <"$SOURCES.all"
+source_count=$(wc -l <"$SOURCES" | tr -d ' ')
+echo "$source_count valid .charter files in the repository"
+
 # ---------------------------------------------------------------------------------------
 echo "== VS Code extension (editors/vscode)"
 vscode_ready=false
@@ -70,6 +89,8 @@ else
       npx --no-install vscode-tmgrammar-snap -g syntaxes/charter.tmLanguage.json "test/snap/*.charter"
     check "vscode: TextMate scope assertions (test/unit)" \
       npx --no-install vscode-tmgrammar-test -g syntaxes/charter.tmLanguage.json "test/unit/*.test.charter"
+    check "vscode: all $source_count valid .charter files of the repository tokenize with no open region or invalid token" \
+      xargs -a "$SOURCES" -r node test/tokenize-files.js
     check "vscode: markdown injection grammar is valid JSON" \
       node -e 'JSON.parse(require("fs").readFileSync("syntaxes/charter.markdown.tmLanguage.json", "utf8"))'
     package_vsix() {
@@ -103,7 +124,7 @@ find_tree_sitter() {
 TS=$(find_tree_sitter)
 if [ -z "$TS" ] && command -v cargo >/dev/null; then
   echo "installing tree-sitter-cli $TREE_SITTER_VERSION into $CACHE/tree-sitter (a few minutes)"
-  CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$CACHE/cargo-target} nice -n 19 cargo install tree-sitter-cli \
+  nice -n 19 cargo install tree-sitter-cli \
     --locked --version "$TREE_SITTER_VERSION" --root "$CACHE/tree-sitter" >"$TMP/cargo.log" 2>&1 ||
     tail -5 "$TMP/cargo.log"
   TS=$(find_tree_sitter)
@@ -139,33 +160,12 @@ else
       return $status
     }
     check "tree-sitter: every query file compiles (tree-sitter, helix, nvim)" queries_compile
-    # Every valid .charter file of the repository. Syntax-error fixtures are skipped, and so
-    # is anything listed in test/parse-skip.txt (one path glob per line, from the repo root).
     all_sources_parse() {
-      local list=$TMP/sources
-      (cd "$ROOT" && find . \( -name target -o -name node_modules -o -name .git -o -name .cache \) -prune \
-        -o -name '*.charter' -type f -print | sed 's|^\./||' | sort) >"$list.all"
-      local pattern file keep
-      : >"$list"
-      while IFS= read -r file; do
-        keep=true
-        while IFS= read -r pattern; do
-          case "$pattern" in '' | '#'*) continue ;; esac
-          # shellcheck disable=SC2254
-          case "$file" in $pattern) keep=false ;; esac
-        done <"$GRAMMAR/test/parse-skip.txt"
-        $keep && echo "$ROOT/$file" >>"$list"
-      done <"$list.all"
-      echo "parsing $(wc -l <"$list") files"
-      [ -s "$list" ] || return 0
-      "$TS" parse -l "$TMP/parser/charter.so" --lang-name charter -q --paths "$list"
+      [ -s "$SOURCES" ] || return 0
+      "$TS" parse -l "$TMP/parser/charter.so" --lang-name charter -q --paths "$SOURCES"
     }
-    if all_sources_parse >"$TMP/log" 2>&1; then
-      pass "tree-sitter: every valid .charter file in the repository parses ($(head -1 "$TMP/log" | cut -d' ' -f2) files)"
-    else
-      fail "tree-sitter: every valid .charter file in the repository parses"
-      sed 's/^/    /' "$TMP/log" | tail -60
-    fi
+    check "tree-sitter: all $source_count valid .charter files of the repository parse without ERROR or MISSING" \
+      all_sources_parse
   else
     fail "tree-sitter: parser builds"
     sed 's/^/    /' "$TMP/log" | tail -30
@@ -232,6 +232,45 @@ else
       env CHARTER_BIN="$CHARTER" CHARTER_PROJECT="$project" CHARTER_TODAY=2026-11-22 \
       timeout 120 "$NV" --headless --clean -c "luafile $EDITORS/nvim/test/lsp_test.lua"
   fi
+fi
+
+# ---------------------------------------------------------------------------------------
+echo "== Helix (editors/helix)"
+helix_config() {
+  python3 - "$EDITORS/helix" <<'PY'
+import sys, tomllib, pathlib
+root = pathlib.Path(sys.argv[1])
+config = tomllib.loads((root / "languages.toml").read_text())
+language = next(l for l in config["language"] if l["name"] == "charter")
+assert language["file-types"] == ["charter"], language["file-types"]
+assert language["language-servers"] == ["charter-lsp"]
+server = config["language-server"]["charter-lsp"]
+assert server["command"] == "charter" and server["args"] == ["lsp"], server
+grammar = next(g for g in config["grammar"] if g["name"] == "charter")
+assert grammar["source"]["path"].endswith("editors/tree-sitter-charter"), grammar
+for name in ("highlights", "indents", "textobjects", "locals"):
+    query = root / "queries" / "charter" / f"{name}.scm"
+    assert query.is_file(), f"missing or dangling {query}"
+print("languages.toml and queries are in place")
+PY
+}
+if command -v python3 >/dev/null && python3 -c 'import tomllib' 2>/dev/null; then
+  check "helix: languages.toml is valid and names the server, grammar and queries" helix_config
+else
+  skip "helix: languages.toml check needs python3 3.11+ (tomllib)"
+fi
+if command -v hx >/dev/null; then
+  helix_health() {
+    local config=$TMP/helix-config/helix
+    mkdir -p "$config/runtime/queries" &&
+      sed "s|/path/to/charter|$ROOT|" "$EDITORS/helix/languages.toml" >"$config/languages.toml" &&
+      ln -sfn "$EDITORS/helix/queries/charter" "$config/runtime/queries/charter" &&
+      XDG_CONFIG_HOME=$TMP/helix-config hx --grammar build &&
+      XDG_CONFIG_HOME=$TMP/helix-config hx --health charter
+  }
+  check "helix: hx --health charter" helix_health
+else
+  skip "helix: no hx here to load the configuration (queries are checked by the tree-sitter CLI above)"
 fi
 
 echo "editors tests took $(($(date +%s) - started)) s"

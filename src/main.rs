@@ -124,7 +124,10 @@ fn main() -> ExitCode {
             markdown,
         } => explain(code.as_deref(), list, markdown),
         Command::Test { path, common } => test(&path, &common),
-        Command::Lsp => usage_error("INTEGRATE: language server"),
+        Command::Lsp => match charter_lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => usage_error(format!("language server: {error}")),
+        },
     }
 }
 
@@ -290,7 +293,17 @@ fn fmt(path: &Path, check_only: bool, color: ColorArg) -> ExitCode {
             }
             Err(error) => {
                 refused += 1;
-                let _ = writeln!(stream, "error: not formatting `{}`: {error:?} INTEGRATE", file.display());
+                if let charter_syntax::format::FormatError::Syntax(diagnostics) = &error {
+                    let documents = [charter_compiler::Document {
+                        id,
+                        path: file.display().to_string(),
+                        text: text.clone(),
+                        is_stdlib: false,
+                    }];
+                    let sources = SourceMap::new(&documents);
+                    let _ = render::human::emit(&mut stream, &sources, diagnostics);
+                }
+                let _ = writeln!(stream, "error: not formatting `{}`: {error}", file.display());
             }
         }
     }
@@ -328,7 +341,7 @@ fn write_atomically(file: &Path, contents: &str) -> std::io::Result<()> {
 
 fn explain(code: Option<&str>, list: bool, markdown: bool) -> ExitCode {
     if markdown {
-        print!("{}", "INTEGRATE");
+        print!("{}", charter_compiler::codes::markdown());
         return ExitCode::SUCCESS;
     }
     if list || code.is_none() {
@@ -359,8 +372,58 @@ fn test(path: &Path, common: &CommonArgs) -> ExitCode {
         eprintln!("error: not testing: fix the errors above first");
         return ExitCode::from(EXIT_PROBLEMS);
     }
-    let _ = loaded;
-    usage_error("`charter test` is not wired yet")
+    let built = artifacts(&compilation.project);
+    let tree = match charter_evaluator::parse_artifacts(
+        built.iter().map(|a| (a.path.as_str(), a.contents.as_str())),
+    ) {
+        Ok(tree) => tree,
+        Err(error) => return usage_error(format!("the built policies cannot be read: {error}")),
+    };
+    let cases = match load_test_cases(&loaded.root) {
+        Ok(cases) => cases,
+        Err(error) => return usage_error(error),
+    };
+    if cases.is_empty() {
+        return usage_error(format!(
+            "no test cases: put resource fixtures in `{}` (see docs/testing.md)",
+            loaded.root.join("tests").display()
+        ));
+    }
+    let today = common.today.unwrap_or_else(date::today_utc);
+    let options = charter_evaluator::SuiteOptions {
+        today: Some(today.to_string()),
+    };
+    let suite = charter_evaluator::run_suite_with(&tree, &cases, &options);
+    match common.format {
+        Format::Json => println!("{}", suite.to_json()),
+        Format::Human | Format::Sarif => print!("{}", suite.render()),
+    }
+    if suite.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_PROBLEMS)
+    }
+}
+
+/// Reads every `tests/*.json` of the project, in name order.
+fn load_test_cases(root: &Path) -> Result<Vec<charter_evaluator::TestCase>, String> {
+    let directory = root.join("tests");
+    let Ok(entries) = std::fs::read_dir(&directory) else {
+        return Ok(Vec::new());
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    let mut cases = Vec::new();
+    for file in files {
+        let text = project::read_utf8(&file).map_err(|error| error.to_string())?;
+        let shown = file.display().to_string();
+        cases.extend(charter_evaluator::parse_cases(&shown, &text)?);
+    }
+    Ok(cases)
 }
 
 /// The long explanation of a code, as `charter explain` prints it.

@@ -111,21 +111,10 @@ def string_list(items: list[str], head: str, indent: str, offset: int = 0) -> li
     one_line = f"{indent}{head} [" + ", ".join(quote(item) for item in items) + "]"
     if len(one_line) <= width:
         return [one_line]
-    lines = [f"{indent}{head} ["]
+    # One element per line, as `charter fmt` lays out a list that does not fit (and so that a
+    # regenerated catalog diffs region by region).
     inner = indent + "  "
-    current = ""
-    for item in items:
-        piece = quote(item) + ","
-        candidate = f"{current} {piece}" if current else piece
-        if current and len(inner) + len(candidate) > width:
-            lines.append(inner + current)
-            current = piece
-        else:
-            current = candidate
-    if current:
-        lines.append(inner + current)
-    lines.append(f"{indent}]")
-    return lines
+    return [f"{indent}{head} ["] + [f"{inner}{quote(item)}," for item in items] + [f"{indent}]"]
 
 
 def sources_of(rows: list[dict[str, str]]) -> list[str]:
@@ -216,14 +205,17 @@ def generate_models() -> str:
         "// types, 05/11/2026).",
     ]
 
-    for name in sorted(by_model, key=lambda n: (n.lower(), n)):
+    for index, name in enumerate(sorted(by_model, key=lambda n: (n.lower(), n))):
         model_rows = by_model[name]
         first = model_rows[0]
         publisher = first["publisher"]
         model_format = first["model_format"]
         kind = first["kind"]
 
-        out.append("")
+        # `charter fmt` keeps a file's opening comments directly above its first item, so the
+        # header is not followed by a blank line (the output stays formatter-clean).
+        if index:
+            out.append("")
         doc = f"{name}: published by {publisher}. Sources: {', '.join(sources_of(model_rows))}."
         if model_format and first["format_basis"].startswith("inferred"):
             doc += " The format is inferred from third-party deployment examples (S12)."
@@ -263,7 +255,9 @@ def version_lines(
     lifecycle, derived = lifecycle_of(row)
     version = row["version"]
     indent = "  " if version else "  // "
-    lines: list[str] = [""]
+    # `charter fmt` puts no blank line before the comments that end a block, so a version that
+    # can only be written as a comment follows the previous entry directly.
+    lines: list[str] = [""] if version else []
     notes = []
     if not version:
         notes.append(
@@ -323,8 +317,9 @@ def generate_regions() -> str:
         "// the region matrix (S7/S8), or else from S10's definition of the US and EU zones (marked",
         "// below). `access: restricted` marks a region that needs an access request before use.",
     ]
-    for row in sorted(rows, key=lambda r: r["name"]):
-        out.append("")
+    for index, row in enumerate(sorted(rows, key=lambda r: r["name"])):
+        if index:
+            out.append("")
         doc = f"{row['display_name']} ({row['physical_location']}, {row['geography']}; {row['area']})."
         out.extend(comment_lines(doc, "", "///"))
         out.append(f"region {quote(row['name'])} {{")

@@ -215,3 +215,41 @@ fn build_is_deterministic_and_refuses_on_errors() {
         "a failed build leaves the previous output intact"
     );
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("list").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn the_example_test_suite_passes_and_a_weakened_policy_fails_it() {
+    let example = repo().join("examples/contoso");
+    let output = charter(&["test", example.to_str().unwrap_or_default(), TODAY]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains(" passed, 0 failed"), "{}", stdout(&output));
+
+    // Raise the capacity cap: the case that expects 300 units to be denied must now fail.
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&example, dir.path());
+    let policy = dir.path().join("policy.charter");
+    let text = std::fs::read_to_string(&policy).unwrap_or_default();
+    assert!(text.contains("max_capacity: 200 units"), "the example's cap moved: update this test");
+    std::fs::write(&policy, text.replace("max_capacity: 200 units", "max_capacity: 1000 units"))
+        .expect("write policy");
+    let output = charter(&["test", dir.path().to_str().unwrap_or_default(), TODAY]);
+    let report = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{report}{}", stderr(&output));
+    let failure = report
+        .lines()
+        .find(|line| line.starts_with("FAIL"))
+        .unwrap_or_default();
+    assert!(failure.contains("capacity"), "{report}");
+    assert!(report.contains("1 failed"), "{report}");
+}

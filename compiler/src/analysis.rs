@@ -42,7 +42,11 @@ fn slot(side: Side, category: Category) -> usize {
         Side::Prompt => 0,
         Side::Completion => 8,
     };
-    side_index + Category::ALL.iter().position(|c| *c == category).unwrap_or(0)
+    side_index
+        + Category::ALL
+            .iter()
+            .position(|c| *c == category)
+            .unwrap_or(0)
 }
 
 fn side_word(side: Side) -> &'static str {
@@ -153,20 +157,31 @@ struct Checker<'t, 'a> {
     model_decls: HashMap<String, DeclId>,
     version_decls: HashMap<(String, String), DeclId>,
     region_decls: HashMap<String, DeclId>,
+    /// The text of top-level items that did not parse: a name declared there is not reported
+    /// as unknown, since the syntax error already explains it.
+    broken_items: Vec<&'a str>,
 }
 
 /// Checks and lowers a parsed project; `trees` is indexed like `documents`.
-pub(crate) fn analyze(documents: &[Document], trees: &[ast::SourceFile], options: &Options) -> Analysis {
+pub(crate) fn analyze(
+    documents: &[Document],
+    trees: &[ast::SourceFile],
+    options: &Options,
+) -> Analysis {
     let mut diagnostics = Vec::new();
     // Type-check every top-level block of every document against the schema.
     let mut typed: Vec<(usize, TypedBlock<'_>)> = Vec::new();
+    let mut broken_items = Vec::new();
     for (index, tree) in trees.iter().enumerate() {
         let text = documents.get(index).map_or("", |d| d.text.as_str());
         for item in &tree.items {
-            if let ast::Item::Block(block) = item {
-                if let Some(block) = typeck::check_top_level(block, text, &mut diagnostics) {
-                    typed.push((index, block));
+            match item {
+                ast::Item::Block(block) => {
+                    if let Some(block) = typeck::check_top_level(block, text, &mut diagnostics) {
+                        typed.push((index, block));
+                    }
                 }
+                ast::Item::Error(error) => broken_items.extend(text.get(error.span.range())),
             }
         }
     }
@@ -183,6 +198,7 @@ pub(crate) fn analyze(documents: &[Document], trees: &[ast::SourceFile], options
         model_decls: HashMap::new(),
         version_decls: HashMap::new(),
         region_decls: HashMap::new(),
+        broken_items,
     };
     checker.build_catalog(&typed);
     checker.declare_names(&typed);
@@ -191,8 +207,10 @@ pub(crate) fn analyze(documents: &[Document], trees: &[ast::SourceFile], options
     checker.check_policies();
     let workloads = checker.check_workloads(&typed);
 
-    let mut project = ir::Project::default();
-    project.workloads = workloads;
+    let mut project = ir::Project {
+        workloads,
+        ..ir::Project::default()
+    };
     let used_filters = used_filter_names(&project.workloads);
     for info in &checker.filters {
         let is_stdlib = checker.is_stdlib(info.file);
@@ -209,11 +227,14 @@ pub(crate) fn analyze(documents: &[Document], trees: &[ast::SourceFile], options
     }
 }
 
+/// The filters that endpoints use and apps require.
 fn used_filter_names(workloads: &[ir::Workload]) -> Vec<String> {
-    workloads
-        .iter()
-        .flat_map(|w| w.endpoints.iter().map(|e| e.filter.name.clone()))
-        .collect()
+    let mut names = Vec::new();
+    for workload in workloads {
+        names.extend(workload.endpoints.iter().map(|e| e.filter.name.clone()));
+        names.extend(workload.apps.iter().filter_map(|a| a.filter.clone()));
+    }
+    names
 }
 
 impl<'t, 'a> Checker<'t, 'a> {
@@ -222,7 +243,11 @@ impl<'t, 'a> Checker<'t, 'a> {
     }
 
     fn document(&self, file: FileId) -> Option<&'a Document> {
-        self.documents.iter().find(|d| d.id == file)
+        // Ids are usually the documents' positions; fall back to a search when they are not.
+        match self.documents.get(file.0 as usize) {
+            Some(document) if document.id == file => Some(document),
+            _ => self.documents.iter().find(|d| d.id == file),
+        }
     }
 
     /// The stdlib module of a file (`filters` for `std/filters.charter`).
@@ -233,66 +258,89 @@ impl<'t, 'a> Checker<'t, 'a> {
     }
 
     fn minimum_uses(&self, name: &str) -> bool {
-        self.policies
-            .iter()
-            .any(|p| p.minimum_filter.is_some_and(|f| self.filters[f].name == name))
+        self.policies.iter().any(|p| {
+            p.minimum_filter
+                .is_some_and(|f| self.filters[f].name == name)
+        })
     }
 
     fn build_catalog(&mut self, typed: &[(usize, TypedBlock<'a>)]) {
         for (index, block) in typed {
             let is_stdlib = self.documents.get(*index).is_some_and(|d| d.is_stdlib);
             match block.schema.kind {
-                crate::schema::BlockKind::Model => self.catalog.add_model(block, is_stdlib, &mut self.diagnostics),
-                crate::schema::BlockKind::Region => self.catalog.add_region(block, is_stdlib, &mut self.diagnostics),
+                crate::schema::BlockKind::Model => {
+                    self.catalog
+                        .add_model(block, is_stdlib, &mut self.diagnostics)
+                }
+                crate::schema::BlockKind::Region => {
+                    self.catalog
+                        .add_region(block, is_stdlib, &mut self.diagnostics)
+                }
                 _ => {}
             }
         }
-        let models: Vec<_> = self.catalog.models().cloned().collect();
-        for model in models {
-            let span = typed
+        let mut models = Vec::new();
+        for model in self.catalog.models() {
+            let versions: Vec<(String, Span, Span, Option<String>)> = model
+                .versions
                 .iter()
-                .find(|(_, b)| b.label().is_some_and(|(_, s)| s.same_place(&model.name_span)))
-                .map_or(model.name_span, |(_, b)| b.ast.span);
+                .map(|v| (v.version.clone(), v.name_span, v.span, v.doc.clone()))
+                .collect();
+            models.push((
+                model.name.clone(),
+                model.name_span,
+                model.span,
+                model.doc.clone(),
+                model.is_stdlib,
+                versions,
+            ));
+        }
+        for (name, name_span, span, doc, is_stdlib, versions) in models {
             let id = self.symbols.declare(Declaration {
                 kind: SymbolKind::Model,
-                name: model.name.clone(),
+                name: name.clone(),
                 container: None,
-                name_span: model.name_span,
+                name_span,
                 span,
-                doc: model.doc.clone(),
-                is_stdlib: model.is_stdlib,
+                doc,
+                is_stdlib,
             });
-            self.model_decls.insert(model.name.clone(), id);
-            for version in &model.versions {
+            self.model_decls.insert(name.clone(), id);
+            for (version, version_name_span, version_span, version_doc) in versions {
                 let id = self.symbols.declare(Declaration {
                     kind: SymbolKind::ModelVersion,
-                    name: version.version.clone(),
-                    container: Some(model.name.clone()),
-                    name_span: version.name_span,
-                    span: version.name_span,
-                    doc: version.doc.clone(),
-                    is_stdlib: model.is_stdlib,
+                    name: version.clone(),
+                    container: Some(name.clone()),
+                    name_span: version_name_span,
+                    span: version_span,
+                    doc: version_doc,
+                    is_stdlib,
                 });
                 self.version_decls
-                    .insert((model.name.clone(), version.version.to_lowercase()), id);
+                    .insert((name.clone(), version.to_lowercase()), id);
             }
         }
-        let regions: Vec<_> = self.catalog.regions().cloned().collect();
-        for region in regions {
-            let span = typed
-                .iter()
-                .find(|(_, b)| b.label().is_some_and(|(_, s)| s.same_place(&region.name_span)))
-                .map_or(region.name_span, |(_, b)| b.ast.span);
+        let mut regions = Vec::new();
+        for region in self.catalog.regions() {
+            regions.push((
+                region.name.clone(),
+                region.name_span,
+                region.span,
+                region.doc.clone(),
+                region.is_stdlib,
+            ));
+        }
+        for (name, name_span, span, doc, is_stdlib) in regions {
             let id = self.symbols.declare(Declaration {
                 kind: SymbolKind::Region,
-                name: region.name.clone(),
+                name: name.clone(),
                 container: None,
-                name_span: region.name_span,
+                name_span,
                 span,
-                doc: region.doc.clone(),
-                is_stdlib: region.is_stdlib,
+                doc,
+                is_stdlib,
             });
-            self.region_decls.insert(region.name.clone(), id);
+            self.region_decls.insert(name, id);
         }
     }
 
@@ -314,7 +362,10 @@ impl<'t, 'a> Checker<'t, 'a> {
                 None => short.to_string(),
             };
             if let Some((_, existing)) = self.names.get(&name) {
-                let first = self.symbols.declaration(*existing).map(|d| (d.name_span, d.kind));
+                let first = self
+                    .symbols
+                    .declaration(*existing)
+                    .map(|d| (d.name_span, d.kind));
                 let mut diagnostic = Diagnostic::error(
                     "E0102",
                     format!("`{}` is declared twice", sanitize(&name)),
@@ -323,7 +374,10 @@ impl<'t, 'a> Checker<'t, 'a> {
                 )
                 .with_help("every top-level name must be unique across the project's files; rename one of them");
                 if let Some((span, first_kind)) = first {
-                    diagnostic = diagnostic.with_secondary(span, format!("first declared here, as a {}", first_kind.noun()));
+                    diagnostic = diagnostic.with_secondary(
+                        span,
+                        format!("first declared here, as a {}", first_kind.noun()),
+                    );
                 }
                 self.diagnostics.push(diagnostic);
                 continue;
@@ -383,6 +437,9 @@ impl<'t, 'a> Checker<'t, 'a> {
             }
         }
         let Some((target, decl)) = found else {
+            if self.declared_in_broken_item(&text) {
+                return None;
+            }
             let candidates: Vec<String> = self
                 .names
                 .iter()
@@ -397,9 +454,19 @@ impl<'t, 'a> Checker<'t, 'a> {
                 path.span,
                 format!("no {} has this name", expected.noun()),
             );
-            let diagnostic = typeck::with_suggestion(diagnostic, &text, sorted.iter().map(String::as_str), path.span, "");
+            let diagnostic = typeck::with_suggestion(
+                diagnostic,
+                &text,
+                sorted.iter().map(String::as_str),
+                path.span,
+                "",
+            );
             let diagnostic = if diagnostic.help.is_none() {
-                diagnostic.with_help(format!("declare `{} {} {{ ... }}` in any file of the project", expected.noun(), sanitize(&text)))
+                diagnostic.with_help(format!(
+                    "declare `{} {} {{ ... }}` in any file of the project",
+                    expected.noun(),
+                    sanitize(&text)
+                ))
             } else {
                 diagnostic
             };
@@ -408,20 +475,42 @@ impl<'t, 'a> Checker<'t, 'a> {
         };
         self.symbols.refer(path.span, decl);
         if target_kind(target) != expected {
-            let actual = self.symbols.declaration(decl).map(|d| (d.kind.noun(), d.name_span));
+            let actual = self
+                .symbols
+                .declaration(decl)
+                .map(|d| (d.kind.noun(), d.name_span));
             let mut diagnostic = Diagnostic::error(
                 "E0104",
-                format!("expected a {}, found {} `{}`", expected.noun(), actual.map_or("name", |a| a.0), sanitize(&text)),
+                format!(
+                    "expected a {}, found {} `{}`",
+                    expected.noun(),
+                    actual.map_or("name", |a| a.0),
+                    sanitize(&text)
+                ),
                 path.span,
                 format!("not a {}", expected.noun()),
             );
             if let Some((noun, span)) = actual {
                 diagnostic = diagnostic.with_secondary(span, format!("declared here as a {noun}"));
             }
-            self.diagnostics.push(diagnostic.with_help(format!("name a {} here", expected.noun())));
+            self.diagnostics
+                .push(diagnostic.with_help(format!("name a {} here", expected.noun())));
             return None;
         }
         Some(target)
+    }
+
+    /// Whether `name` appears as a word in a top-level item that did not parse.
+    fn declared_in_broken_item(&self, name: &str) -> bool {
+        let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        self.broken_items.iter().any(|text| {
+            text.match_indices(name).any(|(at, _)| {
+                let before = at.checked_sub(1).and_then(|i| text.as_bytes().get(i));
+                let after = text.as_bytes().get(at + name.len());
+                !before.is_some_and(|&b| is_word_byte(b))
+                    && !after.is_some_and(|&b| is_word_byte(b))
+            })
+        })
     }
 
     fn check_filters(&mut self) {
@@ -517,7 +606,10 @@ impl<'t, 'a> Checker<'t, 'a> {
     }
 
     fn report_cycle(&mut self, cycle: &[usize]) {
-        let Some(&first) = cycle.iter().min_by_key(|&&i| (self.filters[i].file, self.filters[i].name_span.start)) else {
+        let Some(&first) = cycle
+            .iter()
+            .min_by_key(|&&i| (self.filters[i].file, self.filters[i].name_span.start))
+        else {
             return;
         };
         // Start the chain at the first filter in source order and follow `extends` around.
@@ -542,10 +634,15 @@ impl<'t, 'a> Checker<'t, 'a> {
                 continue;
             }
             if let Some(path) = self.filters[member].block.ast.extends.as_ref() {
-                diagnostic = diagnostic.with_secondary(path.span, format!("`{}` extends this", self.filters[member].name));
+                diagnostic = diagnostic.with_secondary(
+                    path.span,
+                    format!("`{}` extends this", self.filters[member].name),
+                );
             }
         }
-        self.diagnostics.push(diagnostic.with_help("remove one `extends` so that the chain ends in a filter that sets every category"));
+        self.diagnostics.push(diagnostic.with_help(
+            "remove one `extends` so that the chain ends in a filter that sets every category",
+        ));
     }
 
     fn compute_effective(&mut self, index: usize) {
@@ -560,10 +657,17 @@ impl<'t, 'a> Checker<'t, 'a> {
             None => Effective::default(),
         };
         for &(side, category, level, span) in &self.filters[index].explicit {
-            effective.settings[slot(side, category)] = Some(Setting { level, span, filter: index });
+            effective.settings[slot(side, category)] = Some(Setting {
+                level,
+                span,
+                filter: index,
+            });
         }
         if let Some(Typed::List { items, .. }) = self.filters[index].block.head("blocklists") {
-            effective.blocklists = items.iter().filter_map(|i| i.as_str().map(|(s, _)| s.to_string())).collect();
+            effective.blocklists = items
+                .iter()
+                .filter_map(|i| i.as_str().map(|(s, _)| s.to_string()))
+                .collect();
         }
         self.filters[index].effective = Some(effective);
     }
@@ -578,8 +682,16 @@ impl<'t, 'a> Checker<'t, 'a> {
                 }
                 let level = effective.settings[slot(side, category)]
                     .map(|s| s.level)
-                    .unwrap_or(if category.is_harm() { Level::Severity(Threshold::Off) } else { Level::Shield(ShieldMode::Off) });
-                settings.push(ir::FilterSetting { side, category, level });
+                    .unwrap_or(if category.is_harm() {
+                        Level::Severity(Threshold::Off)
+                    } else {
+                        Level::Shield(ShieldMode::Off)
+                    });
+                settings.push(ir::FilterSetting {
+                    side,
+                    category,
+                    level,
+                });
             }
         }
         ir::Filter {
@@ -597,13 +709,20 @@ impl<'t, 'a> Checker<'t, 'a> {
             if self.documents.get(*index).is_some_and(|d| d.is_stdlib) {
                 continue;
             }
-            match block.schema.kind {
-                crate::schema::BlockKind::Model => {
+            if block.schema.kind != crate::schema::BlockKind::Model {
+                continue;
+            }
+            {
+                {
                     for version in block.blocks("version") {
                         if let Some((_, phrase)) = version.field("successor") {
-                            if let Some((model, span)) = phrase.head.as_ref().and_then(|v| v.as_str()) {
+                            if let Some((model, span)) =
+                                phrase.head.as_ref().and_then(|v| v.as_str())
+                            {
                                 if self.check_model_name(model, span) {
-                                    if let Some((v, v_span)) = phrase.modifier_arg("version").and_then(|v| v.as_str()) {
+                                    if let Some((v, v_span)) =
+                                        phrase.modifier_arg("version").and_then(|v| v.as_str())
+                                    {
                                         self.check_version_name(model, v, v_span);
                                     }
                                 }
@@ -620,8 +739,6 @@ impl<'t, 'a> Checker<'t, 'a> {
                         }
                     }
                 }
-                crate::schema::BlockKind::Region => {}
-                _ => {}
             }
         }
     }
@@ -638,7 +755,8 @@ impl<'t, 'a> Checker<'t, 'a> {
             span,
             "not in the model catalog",
         );
-        let diagnostic = typeck::with_suggestion(diagnostic, model, self.catalog.model_names(), span, "\"");
+        let diagnostic =
+            typeck::with_suggestion(diagnostic, model, self.catalog.model_names(), span, "\"");
         let diagnostic = if diagnostic.help.is_none() {
             diagnostic.with_help("declare it with `model \"NAME\" { ... }` if it is your own (fine-tuned or custom) model")
         } else {
@@ -654,7 +772,10 @@ impl<'t, 'a> Checker<'t, 'a> {
             return false;
         };
         if let Some(found) = entry.version(version) {
-            if let Some(&decl) = self.version_decls.get(&(model.to_string(), found.version.to_lowercase())) {
+            if let Some(&decl) = self
+                .version_decls
+                .get(&(model.to_string(), found.version.to_lowercase()))
+            {
                 self.symbols.refer(span, decl);
             }
             return true;
@@ -662,11 +783,16 @@ impl<'t, 'a> Checker<'t, 'a> {
         let versions: Vec<&str> = entry.versions.iter().map(|v| v.version.as_str()).collect();
         let diagnostic = Diagnostic::error(
             "E0302",
-            format!("unknown version `{}` of model `{}`", sanitize(version), model),
+            format!(
+                "unknown version `{}` of model `{}`",
+                sanitize(version),
+                model
+            ),
             span,
             "not a version of this model in the catalog",
         );
-        let mut diagnostic = typeck::with_suggestion(diagnostic, version, versions.iter().copied(), span, "\"");
+        let mut diagnostic =
+            typeck::with_suggestion(diagnostic, version, versions.iter().copied(), span, "\"");
         if diagnostic.help.is_none() {
             diagnostic = if versions.is_empty() {
                 diagnostic.with_help(format!("the catalog lists no versions of `{model}`"))
@@ -691,9 +817,12 @@ impl<'t, 'a> Checker<'t, 'a> {
             span,
             "not in the region catalog",
         );
-        let diagnostic = typeck::with_suggestion(diagnostic, region, self.catalog.region_names(), span, "\"");
+        let diagnostic =
+            typeck::with_suggestion(diagnostic, region, self.catalog.region_names(), span, "\"");
         let diagnostic = if diagnostic.help.is_none() {
-            diagnostic.with_help("regions are written as Azure's programmatic names, such as `swedencentral`")
+            diagnostic.with_help(
+                "regions are written as Azure's programmatic names, such as `swedencentral`",
+            )
         } else {
             diagnostic
         };
@@ -790,14 +919,27 @@ impl<'t, 'a> Checker<'t, 'a> {
         match reason {
             Some((text, _)) if !text.trim().is_empty() => {}
             Some((_, span)) => self.diagnostics.push(
-                Diagnostic::error("E0702", "exemption without a reason", span, "the reason is empty")
-                    .with_help("say why the scope is exempt, for the audit trail"),
+                Diagnostic::error(
+                    "E0702",
+                    "exemption without a reason",
+                    span,
+                    "the reason is empty",
+                )
+                .with_help("say why the scope is exempt, for the audit trail"),
             ),
             None => {
-                let end = Span::new(clause.span.file, clause.span.end as usize, clause.span.end as usize);
+                let end = Span::new(
+                    clause.span.file,
+                    clause.span.end as usize,
+                    clause.span.end as usize,
+                );
                 let (label_span, fix) = match phrase.modifier("as") {
                     Some(modifier) => (
-                        modifier.args.first().and_then(|a| a.as_ref()).map_or(modifier.word_span, Typed::span),
+                        modifier
+                            .args
+                            .first()
+                            .and_then(|a| a.as_ref())
+                            .map_or(modifier.word_span, Typed::span),
                         Some((end, " \"REASON\"")),
                     ),
                     None => (clause.keyword.span, Some((end, " as waiver \"REASON\""))),
@@ -815,7 +957,9 @@ impl<'t, 'a> Checker<'t, 'a> {
     fn check_workloads(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) -> Vec<ir::Workload> {
         let workloads: Vec<&'t TypedBlock<'a>> = typed
             .iter()
-            .filter(|(_, b)| b.schema.kind == crate::schema::BlockKind::Workload && b.label().is_some())
+            .filter(|(_, b)| {
+                b.schema.kind == crate::schema::BlockKind::Workload && b.label().is_some()
+            })
             .map(|(_, b)| b)
             .collect();
         // Apps first, for every workload, so that `serves` can find apps of other workloads.
@@ -832,19 +976,29 @@ impl<'t, 'a> Checker<'t, 'a> {
     }
 
     fn declare_apps(&mut self, block: &'t TypedBlock<'a>) -> IndexMap<String, AppInfo> {
-        let workload = block.label().map(|(name, _)| name.to_string()).unwrap_or_default();
+        let workload = block
+            .label()
+            .map(|(name, _)| name.to_string())
+            .unwrap_or_default();
         let mut apps: IndexMap<String, AppInfo> = IndexMap::new();
         // `app NAME { ... }` blocks are the declarations; names in `apps: [...]` without a block
         // declare themselves.
         let mut blocks: Vec<&TypedBlock<'a>> = block.blocks("app").collect();
         blocks.retain(|b| b.label().is_some());
         for app in &blocks {
-            let Some((name, span)) = app.label() else { continue };
+            let Some((name, span)) = app.label() else {
+                continue;
+            };
             if let Some(existing) = apps.get(name) {
                 self.diagnostics.push(
-                    Diagnostic::error("E0102", format!("app `{}` is declared twice", sanitize(name)), span, "declared again here")
-                        .with_secondary(existing.span, "first declared here")
-                        .with_help("keep one `app` block per app"),
+                    Diagnostic::error(
+                        "E0102",
+                        format!("app `{}` is declared twice", sanitize(name)),
+                        span,
+                        "declared again here",
+                    )
+                    .with_secondary(existing.span, "first declared here")
+                    .with_help("keep one `app` block per app"),
                 );
                 continue;
             }
@@ -857,7 +1011,10 @@ impl<'t, 'a> Checker<'t, 'a> {
                 doc: app.doc().map(str::to_string),
                 is_stdlib: false,
             });
-            let environment = app.head("environment").and_then(Typed::as_keyword).and_then(environment_of);
+            let environment = app
+                .head("environment")
+                .and_then(Typed::as_keyword)
+                .and_then(environment_of);
             let mut filter = None;
             let mut filter_span = None;
             if let Some(path) = app.head("filter").and_then(Typed::as_ref) {
@@ -885,10 +1042,15 @@ impl<'t, 'a> Checker<'t, 'a> {
                 let name = path.text();
                 if let Some((_, first)) = listed.iter().find(|(n, _)| *n == name) {
                     self.diagnostics.push(
-                        Diagnostic::error("E0102", format!("app `{}` is listed twice", sanitize(&name)), path.span, "listed again here")
-                            .with_secondary(*first, "first listed here")
-                            .with_help("list each app once")
-                            .with_fix("remove the duplicate", path.span, ""),
+                        Diagnostic::error(
+                            "E0102",
+                            format!("app `{}` is listed twice", sanitize(&name)),
+                            path.span,
+                            "listed again here",
+                        )
+                        .with_secondary(*first, "first listed here")
+                        .with_help("list each app once")
+                        .with_fix("remove the duplicate", path.span, ""),
                     );
                     continue;
                 }
@@ -958,12 +1120,17 @@ impl<'t, 'a> Checker<'t, 'a> {
         let mut endpoints = Vec::new();
         let mut endpoint_names: Vec<(&str, Span)> = Vec::new();
         for endpoint in block.blocks("endpoint") {
-            let Some((endpoint_name, span)) = endpoint.label() else { continue };
+            let Some((endpoint_name, span)) = endpoint.label() else {
+                continue;
+            };
             if let Some((_, first)) = endpoint_names.iter().find(|(n, _)| *n == endpoint_name) {
                 self.diagnostics.push(
                     Diagnostic::error(
                         "E0102",
-                        format!("endpoint `{}` is declared twice in workload `{name}`", sanitize(endpoint_name)),
+                        format!(
+                            "endpoint `{}` is declared twice in workload `{name}`",
+                            sanitize(endpoint_name)
+                        ),
                         span,
                         "declared again here",
                     )
@@ -997,17 +1164,26 @@ impl<'t, 'a> Checker<'t, 'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let text = |field: &str| block.head(field).and_then(|v| v.as_str()).map(|(s, _)| s.to_string());
+        let text = |field: &str| {
+            block
+                .head(field)
+                .and_then(|v| v.as_str())
+                .map(|(s, _)| s.to_string())
+        };
         ir::Workload {
             name: name.to_string(),
             description: block.doc().unwrap_or_default().to_string(),
-            policy: policy.map(|p| self.policies[p].name.clone()).unwrap_or_default(),
+            policy: policy
+                .map(|p| self.policies[p].name.clone())
+                .unwrap_or_default(),
             environment,
             resource_group: text("resource_group").unwrap_or_default(),
             subscription: text("subscription"),
             data_zone: data_zone.map(|(zone, _)| zone),
             apps: lowered_apps,
-            budget: block.field("budget").and_then(|(_, phrase)| lower_budget(phrase)),
+            budget: block
+                .field("budget")
+                .and_then(|(_, phrase)| lower_budget(phrase)),
             endpoints,
         }
     }
@@ -1020,14 +1196,18 @@ impl<'t, 'a> Checker<'t, 'a> {
     ) -> ir::Endpoint {
         let (name, _) = block.label().unwrap_or(("", block.ast.keyword.span));
         let today = self.options.today;
-        let horizon = context
-            .policy
-            .map_or(DEFAULT_RETIREMENT_WARNING_DAYS, |p| self.policies[p].retirement_warning_days);
+        let horizon = context.policy.map_or(DEFAULT_RETIREMENT_WARNING_DAYS, |p| {
+            self.policies[p].retirement_warning_days
+        });
 
         // The model and version, against the catalog.
         let model_clause = block.clauses("model").next();
-        let model = model_clause.and_then(|(_, p)| p.head.as_ref()).and_then(|v| v.as_str());
-        let version = model_clause.and_then(|(_, p)| p.modifier_arg("version")).and_then(|v| v.as_str());
+        let model = model_clause
+            .and_then(|(_, p)| p.head.as_ref())
+            .and_then(|v| v.as_str());
+        let version = model_clause
+            .and_then(|(_, p)| p.modifier_arg("version"))
+            .and_then(|v| v.as_str());
         let mut known_model = false;
         let mut known_version = false;
         if let Some((model_name, span)) = model {
@@ -1046,7 +1226,9 @@ impl<'t, 'a> Checker<'t, 'a> {
             .and_then(catalog::deployment_type);
         let capacity_value = deployment.and_then(|(_, p)| p.modifier_arg("capacity"));
         let capacity = capacity_value.and_then(Typed::as_int).unwrap_or(1);
-        let capacity_span = capacity_value.map(Typed::span).or(deployment.map(|(f, _)| f.span));
+        let capacity_span = capacity_value
+            .map(Typed::span)
+            .or(deployment.map(|(f, _)| f.span));
 
         let filter_path = block.head("filter").and_then(Typed::as_ref);
         let filter = filter_path.and_then(|path| match self.resolve(path, RefKind::Filter) {
@@ -1107,7 +1289,9 @@ impl<'t, 'a> Checker<'t, 'a> {
                         value.span(),
                         "ignored",
                     )
-                    .with_help("remove `standby N`, or make the endpoint `redundancy active_passive`"),
+                    .with_help(
+                        "remove `standby N`, or make the endpoint `redundancy active_passive`",
+                    ),
                 );
             }
         }
@@ -1131,12 +1315,18 @@ impl<'t, 'a> Checker<'t, 'a> {
                     self.diagnostics.push(
                         Diagnostic::error(
                             "E0604",
-                            format!("region `{region}` is outside the workload's data zone `{}`", wanted.keyword()),
+                            format!(
+                                "region `{region}` is outside the workload's data zone `{}`",
+                                wanted.keyword()
+                            ),
                             *span,
                             where_it_is,
                         )
                         .with_secondary(zone_span, "the workload's data zone")
-                        .with_help(format!("use regions of the `{}` data zone", wanted.keyword())),
+                        .with_help(format!(
+                            "use regions of the `{}` data zone",
+                            wanted.keyword()
+                        )),
                     );
                 }
             }
@@ -1144,14 +1334,24 @@ impl<'t, 'a> Checker<'t, 'a> {
         if let Some(kind) = deployment_type {
             if matches!(
                 kind,
-                DeploymentType::DataZoneStandard | DeploymentType::DataZoneProvisioned | DeploymentType::DataZoneBatch
+                DeploymentType::DataZoneStandard
+                    | DeploymentType::DataZoneProvisioned
+                    | DeploymentType::DataZoneBatch
             ) {
                 let zones: Vec<(Option<RegionDataZone>, &str, Span)> = regions
                     .iter()
                     .filter(|(_, _, known)| *known)
-                    .map(|(r, s, _)| (self.catalog.region(r).and_then(|r| r.data_zone), r.as_str(), *s))
+                    .map(|(r, s, _)| {
+                        (
+                            self.catalog.region(r).and_then(|r| r.data_zone),
+                            r.as_str(),
+                            *s,
+                        )
+                    })
                     .collect();
-                let deployment_span = deployment.and_then(|(_, p)| p.head.as_ref()).map(Typed::span);
+                let deployment_span = deployment
+                    .and_then(|(_, p)| p.head.as_ref())
+                    .map(Typed::span);
                 if let Some((_, region, span)) = zones.iter().find(|(zone, _, _)| zone.is_none()) {
                     let mut diagnostic = Diagnostic::error(
                         "E0605",
@@ -1164,8 +1364,12 @@ impl<'t, 'a> Checker<'t, 'a> {
                         diagnostic = diagnostic.with_secondary(s, "a data-zone deployment type");
                     }
                     self.diagnostics.push(diagnostic);
-                } else if let Some(((first_zone, first_region, first_span), rest)) = zones.split_first() {
-                    if let Some((zone, region, span)) = rest.iter().find(|(z, _, _)| z != first_zone) {
+                } else if let Some(((first_zone, first_region, first_span), rest)) =
+                    zones.split_first()
+                {
+                    if let Some((zone, region, span)) =
+                        rest.iter().find(|(z, _, _)| z != first_zone)
+                    {
                         let mut diagnostic = Diagnostic::error(
                             "E0605",
                             format!(
@@ -1183,7 +1387,8 @@ impl<'t, 'a> Checker<'t, 'a> {
                         )
                         .with_help("keep a data-zone deployment within one data zone");
                         if let Some(s) = deployment_span {
-                            diagnostic = diagnostic.with_secondary(s, "a data-zone deployment type");
+                            diagnostic =
+                                diagnostic.with_secondary(s, "a data-zone deployment type");
                         }
                         self.diagnostics.push(diagnostic);
                     }
@@ -1193,7 +1398,9 @@ impl<'t, 'a> Checker<'t, 'a> {
 
         // Availability and lifecycle, against the catalog.
         let mut format = String::new();
-        if let (true, true, Some((model_name, _)), Some((version_name, version_span))) = (known_model, known_version, model, version) {
+        if let (true, true, Some((model_name, _)), Some((version_name, version_span))) =
+            (known_model, known_version, model, version)
+        {
             if let Some(entry) = self.catalog.model(model_name) {
                 format = entry.format.clone().unwrap_or_default();
                 if let Some(found) = entry.version(version_name) {
@@ -1202,13 +1409,23 @@ impl<'t, 'a> Checker<'t, 'a> {
                         if found.has_availability() {
                             for (region, span, known) in &regions {
                                 if *known && !found.available(kind, region) {
-                                    self.diagnostics.push(unavailable(model_name, &found, kind, region, *span, deployment));
+                                    self.diagnostics.push(unavailable(
+                                        model_name, &found, kind, region, *span, deployment,
+                                    ));
                                 }
                             }
                         }
                     }
                     let clause_phrase_span = model_clause.map(|(c, p)| (c, p.span));
-                    self.check_lifecycle(model_name, &found, version_span, clause_phrase_span.map(|(_, s)| s), today, horizon, context);
+                    self.check_lifecycle(
+                        model_name,
+                        &found,
+                        version_span,
+                        clause_phrase_span.map(|(_, s)| s),
+                        today,
+                        horizon,
+                        context,
+                    );
                 }
             }
         }
@@ -1232,19 +1449,23 @@ impl<'t, 'a> Checker<'t, 'a> {
         // Apps served.
         let serves = self.check_serves(block, context, apps, filter, filter_path.map(|p| p.span));
 
-        let effective_filter = filter.map(|f| self.lower_filter(&self.filters[f])).unwrap_or(ir::Filter {
-            name: String::new(),
-            description: String::new(),
-            settings: Vec::new(),
-            blocklists: Vec::new(),
-        });
+        let effective_filter = filter
+            .map(|f| self.lower_filter(&self.filters[f]))
+            .unwrap_or(ir::Filter {
+                name: String::new(),
+                description: String::new(),
+                settings: Vec::new(),
+                blocklists: Vec::new(),
+            });
         if let (Some(policy_index), Some(filter_index)) = (context.policy, filter) {
             let meets = self.policies[policy_index]
                 .minimum_filter
                 .is_none_or(|minimum| self.weaker_settings(filter_index, minimum).is_empty());
             if meets {
                 let filter_name = self.filters[filter_index].name.clone();
-                self.policies[policy_index].approved_filters.push(filter_name);
+                self.policies[policy_index]
+                    .approved_filters
+                    .push(filter_name);
             }
         }
         ir::Endpoint {
@@ -1276,7 +1497,10 @@ impl<'t, 'a> Checker<'t, 'a> {
         }
     }
 
-    #[expect(clippy::too_many_arguments, reason = "the lifecycle check reads one endpoint's parts")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the lifecycle check reads one endpoint's parts"
+    )]
     fn check_lifecycle(
         &mut self,
         model: &str,
@@ -1316,7 +1540,10 @@ impl<'t, 'a> Checker<'t, 'a> {
             };
             let diagnostic = Diagnostic::error(
                 "E0304",
-                format!("version `{}` of `{model}` was retired{when}", version.version),
+                format!(
+                    "version `{}` of `{model}` was retired{when}",
+                    version.version
+                ),
                 version_span,
                 "retired: deployments of it no longer work",
             )
@@ -1324,16 +1551,18 @@ impl<'t, 'a> Checker<'t, 'a> {
             self.diagnostics.push(successor_fix(diagnostic));
             return;
         }
-        let retiring = version
-            .retirement
-            .map(|date| (date, "on "))
-            .or(version.retirement_not_before.map(|date| (date, "no earlier than ")));
+        let retiring = version.retirement.map(|date| (date, "on ")).or(version
+            .retirement_not_before
+            .map(|date| (date, "no earlier than ")));
         if let Some((date, qualifier)) = retiring {
             let days = dates::days_between(today, date);
             if days >= 0 && days <= i64::from(horizon) {
                 let diagnostic = Diagnostic::warning(
                     "E0305",
-                    format!("version `{}` of `{model}` retires {qualifier}{date}, in {days} days", version.version),
+                    format!(
+                        "version `{}` of `{model}` retires {qualifier}{date}, in {days} days",
+                        version.version
+                    ),
                     version_span,
                     format!("retires within the policy's {horizon}-day warning"),
                 )
@@ -1342,7 +1571,9 @@ impl<'t, 'a> Checker<'t, 'a> {
                 return;
             }
         }
-        if version.lifecycle == catalog::Lifecycle::Preview && context.environment == ir::Environment::Prod {
+        if version.lifecycle == catalog::Lifecycle::Preview
+            && context.environment == ir::Environment::Prod
+        {
             self.diagnostics.push(
                 Diagnostic::warning(
                     "E0308",
@@ -1355,7 +1586,10 @@ impl<'t, 'a> Checker<'t, 'a> {
         }
     }
 
-    #[expect(clippy::too_many_arguments, reason = "the policy check reads one endpoint's parts")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the policy check reads one endpoint's parts"
+    )]
     fn check_against_policy(
         &mut self,
         policy_index: usize,
@@ -1375,7 +1609,8 @@ impl<'t, 'a> Checker<'t, 'a> {
         if let (Some(allowed), Some((model_name, model_span))) = (&policy.allowed, model) {
             match allowed.iter().find(|a| a.model == model_name) {
                 None => {
-                    let listing: Vec<String> = allowed.iter().map(|a| format!("`{}`", a.model)).collect();
+                    let listing: Vec<String> =
+                        allowed.iter().map(|a| format!("`{}`", a.model)).collect();
                     let mut diagnostic = Diagnostic::error(
                         "E0401",
                         format!("model `{}` is not allowed by policy `{policy_name}`", sanitize(model_name)),
@@ -1388,14 +1623,21 @@ impl<'t, 'a> Checker<'t, 'a> {
                         format!("use an allowed model ({}), or allow this one in the policy", listing.join(", "))
                     });
                     if let Some(span) = policy.models_span {
-                        diagnostic = diagnostic.with_secondary(span, format!("the models `{policy_name}` allows"));
+                        diagnostic = diagnostic
+                            .with_secondary(span, format!("the models `{policy_name}` allows"));
                     }
                     found.push(diagnostic);
                 }
                 Some(allow) => {
                     if let Some((version_name, version_span)) = version {
-                        if !allow.versions.is_empty() && !allow.versions.iter().any(|v| v.eq_ignore_ascii_case(version_name)) {
-                            let listing: Vec<String> = allow.versions.iter().map(|v| format!("`{v}`")).collect();
+                        if !allow.versions.is_empty()
+                            && !allow
+                                .versions
+                                .iter()
+                                .any(|v| v.eq_ignore_ascii_case(version_name))
+                        {
+                            let listing: Vec<String> =
+                                allow.versions.iter().map(|v| format!("`{v}`")).collect();
                             let mut diagnostic = Diagnostic::error(
                                 "E0401",
                                 format!(
@@ -1408,7 +1650,11 @@ impl<'t, 'a> Checker<'t, 'a> {
                             .with_secondary(allow.clause_span, "the versions the policy allows")
                             .with_help(format!("use an allowed version: {}", listing.join(", ")));
                             if let [only] = allow.versions.as_slice() {
-                                diagnostic = diagnostic.with_fix(format!("use version `{only}`"), version_span, format!("\"{only}\""));
+                                diagnostic = diagnostic.with_fix(
+                                    format!("use version `{only}`"),
+                                    version_span,
+                                    format!("\"{only}\""),
+                                );
                             }
                             found.push(diagnostic);
                         }
@@ -1417,18 +1663,24 @@ impl<'t, 'a> Checker<'t, 'a> {
             }
         }
         if let Some(allowed_regions) = &policy.regions {
-            for (region, span, _) in regions {
-                if !allowed_regions.contains(region) {
-                    let listing: Vec<String> = allowed_regions.iter().map(|r| format!("`{r}`")).collect();
+            for (region, span, known) in regions {
+                // An unknown region was reported already; "not allowed" would repeat it.
+                if *known && !allowed_regions.contains(region) {
+                    let listing: Vec<String> =
+                        allowed_regions.iter().map(|r| format!("`{r}`")).collect();
                     let mut diagnostic = Diagnostic::error(
                         "E0402",
-                        format!("region `{}` is not allowed by policy `{policy_name}`", sanitize(region)),
+                        format!(
+                            "region `{}` is not allowed by policy `{policy_name}`",
+                            sanitize(region)
+                        ),
                         *span,
                         "not allowed",
                     )
                     .with_help(format!("use an allowed region: {}", listing.join(", ")));
                     if let Some(regions_span) = policy.regions_span {
-                        diagnostic = diagnostic.with_secondary(regions_span, "the regions the policy allows");
+                        diagnostic = diagnostic
+                            .with_secondary(regions_span, "the regions the policy allows");
                     }
                     found.push(diagnostic);
                 }
@@ -1468,7 +1720,9 @@ impl<'t, 'a> Checker<'t, 'a> {
                 }
             }
         }
-        if let (Some(minimum), Some(filter_index), Some(filter_span)) = (policy.minimum_filter, filter, filter_span) {
+        if let (Some(minimum), Some(filter_index), Some(filter_span)) =
+            (policy.minimum_filter, filter, filter_span)
+        {
             let weaker = self.weaker_settings(filter_index, minimum);
             if let Some(&(side, category, level, required, level_span)) = weaker.first() {
                 let filter_name = &self.filters[filter_index].name;
@@ -1489,7 +1743,10 @@ impl<'t, 'a> Checker<'t, 'a> {
                     "use a filter at least as strict as `{minimum_name}` (for example `{minimum_name}` itself, or one that extends it)"
                 ));
                 if let Some(span) = level_span {
-                    diagnostic = diagnostic.with_secondary(span, format!("`{filter_name}` sets `{}` here", level_word(level)));
+                    diagnostic = diagnostic.with_secondary(
+                        span,
+                        format!("`{filter_name}` sets `{}` here", level_word(level)),
+                    );
                 }
                 if let Some(span) = policy.minimum_span {
                     diagnostic = diagnostic.with_secondary(span, "the policy's minimum");
@@ -1511,8 +1768,15 @@ impl<'t, 'a> Checker<'t, 'a> {
 
     /// The settings where `filter` is less strict than `minimum`:
     /// (side, category, level, required level, where the level was set).
-    fn weaker_settings(&self, filter: usize, minimum: usize) -> Vec<(Side, Category, Level, Level, Option<Span>)> {
-        let (Some(actual), Some(required)) = (&self.filters[filter].effective, &self.filters[minimum].effective) else {
+    fn weaker_settings(
+        &self,
+        filter: usize,
+        minimum: usize,
+    ) -> Vec<(Side, Category, Level, Level, Option<Span>)> {
+        let (Some(actual), Some(required)) = (
+            &self.filters[filter].effective,
+            &self.filters[minimum].effective,
+        ) else {
             return Vec::new();
         };
         let mut weaker = Vec::new();
@@ -1522,11 +1786,15 @@ impl<'t, 'a> Checker<'t, 'a> {
                     continue;
                 }
                 let index = slot(side, category);
-                let Some(required) = required.settings[index] else { continue };
-                let (level, span) = match actual.settings[index] {
-                    Some(setting) => (setting.level, Some(setting.span)),
-                    None => (off_level(category), None),
+                let Some(required) = required.settings[index] else {
+                    continue;
                 };
+                // A setting that is missing was reported where it is missing (an unknown base,
+                // a cycle, a missing field); comparing it as `off` would only repeat that.
+                let Some(setting) = actual.settings[index] else {
+                    continue;
+                };
+                let (level, span) = (setting.level, Some(setting.span));
                 if level.strictness() < required.level.strictness() {
                     weaker.push((side, category, level, required.level, span));
                 }
@@ -1604,9 +1872,13 @@ impl<'t, 'a> Checker<'t, 'a> {
                 path.span,
                 format!("no app of workload `{}` has this name", context.name),
             );
-            let diagnostic = typeck::with_suggestion(diagnostic, &app_name, candidates, path.span, "");
+            let diagnostic =
+                typeck::with_suggestion(diagnostic, &app_name, candidates, path.span, "");
             let diagnostic = if diagnostic.help.is_none() {
-                diagnostic.with_help(format!("declare it in the workload's `apps: [...]`, or with `app {} {{ ... }}`", sanitize(&app_name)))
+                diagnostic.with_help(format!(
+                    "declare it in the workload's `apps: [...]`, or with `app {} {{ ... }}`",
+                    sanitize(&app_name)
+                ))
             } else {
                 diagnostic
             };
@@ -1619,7 +1891,9 @@ impl<'t, 'a> Checker<'t, 'a> {
             .filter_map(|(app, _)| Some((*app, app.filter?, app.filter_span?)))
             .collect();
         if let Some(((first, first_filter, first_span), rest)) = with_filters.split_first() {
-            if let Some((other, other_filter, other_span)) = rest.iter().find(|(_, f, _)| f != first_filter) {
+            if let Some((other, other_filter, other_span)) =
+                rest.iter().find(|(_, f, _)| f != first_filter)
+            {
                 self.diagnostics.push(
                     Diagnostic::error(
                         "E0602",
@@ -1680,9 +1954,15 @@ impl<'t, 'a> Checker<'t, 'a> {
             let app_environment = app.environment.unwrap_or(context.environment);
             if (app_environment == ir::Environment::Sandbox) != endpoint_sandbox {
                 let (endpoint_word, app_word) = if endpoint_sandbox {
-                    ("sandbox", format!("a `{}` app", environment_word(app_environment)))
+                    (
+                        "sandbox",
+                        format!("a `{}` app", environment_word(app_environment)),
+                    )
                 } else {
-                    (environment_word(context.environment), "a sandbox app".to_string())
+                    (
+                        environment_word(context.environment),
+                        "a sandbox app".to_string(),
+                    )
                 };
                 self.diagnostics.push(
                     Diagnostic::error(
@@ -1704,7 +1984,12 @@ impl<'t, 'a> Checker<'t, 'a> {
             .iter()
             .map(|policy| {
                 let block = policy.block;
-                let text = |field: &str| block.head(field).and_then(|v| v.as_str()).map(|(s, _)| s.to_string());
+                let text = |field: &str| {
+                    block
+                        .head(field)
+                        .and_then(|v| v.as_str())
+                        .map(|(s, _)| s.to_string())
+                };
                 let scopes = block
                     .head("scope")
                     .map(|value| {
@@ -1719,10 +2004,13 @@ impl<'t, 'a> Checker<'t, 'a> {
                     })
                     .unwrap_or_default();
                 let toggle = |field: &str| {
-                    block.head(field).and_then(Typed::as_keyword).map(|word| match word {
-                        "enabled" => ir::Toggle::Enabled,
-                        _ => ir::Toggle::Disabled,
-                    })
+                    block
+                        .head(field)
+                        .and_then(Typed::as_keyword)
+                        .map(|word| match word {
+                            "enabled" => ir::Toggle::Enabled,
+                            _ => ir::Toggle::Disabled,
+                        })
                 };
                 let mut approved = policy.approved_filters.clone();
                 approved.sort();
@@ -1730,7 +2018,8 @@ impl<'t, 'a> Checker<'t, 'a> {
                 ir::Policy {
                     name: policy.name.clone(),
                     display_name: text("display_name").unwrap_or_else(|| policy.name.clone()),
-                    description: text("description").unwrap_or_else(|| block.doc().unwrap_or_default().to_string()),
+                    description: text("description")
+                        .unwrap_or_else(|| block.doc().unwrap_or_default().to_string()),
                     scopes,
                     effect: match block.head("effect").and_then(Typed::as_keyword) {
                         Some("audit") => ir::Effect::Audit,
@@ -1744,21 +2033,26 @@ impl<'t, 'a> Checker<'t, 'a> {
                                 let entry = self.catalog.model(&allow.model);
                                 ir::AllowedModel {
                                     name: allow.model.clone(),
-                                    format: entry.and_then(|m| m.format.clone()).unwrap_or_default(),
+                                    format: entry
+                                        .and_then(|m| m.format.clone())
+                                        .unwrap_or_default(),
                                     versions: allow
                                         .versions
                                         .iter()
                                         .map(|v| {
-                                            entry
-                                                .and_then(|m| m.version(v))
-                                                .map_or_else(|| v.clone(), |found| found.version.clone())
+                                            entry.and_then(|m| m.version(v)).map_or_else(
+                                                || v.clone(),
+                                                |found| found.version.clone(),
+                                            )
                                         })
                                         .collect(),
                                 }
                             })
                             .collect()
                     }),
-                    minimum_filter: policy.minimum_filter.map(|f| self.lower_filter(&self.filters[f])),
+                    minimum_filter: policy
+                        .minimum_filter
+                        .map(|f| self.lower_filter(&self.filters[f])),
                     approved_filters: approved,
                     allowed_regions: policy.regions.clone(),
                     max_capacity: policy.max_capacity.map(|(cap, _)| cap),
@@ -1856,7 +2150,9 @@ fn explicit_settings(block: &TypedBlock<'_>) -> Vec<(Side, Category, Level, Span
                 if !category.applies_to(side) {
                     continue;
                 }
-                if let Some(Typed::Keyword { word, span }) = side_block.head(category.charter_name()) {
+                if let Some(Typed::Keyword { word, span }) =
+                    side_block.head(category.charter_name())
+                {
                     let level = level_of(word).unwrap_or(off_level(category));
                     settings.push((side, category, level, *span));
                 }
@@ -1875,25 +2171,40 @@ fn unavailable(
     deployment: Option<(&ast::Field, &typeck::TypedPhrase<'_>)>,
 ) -> Diagnostic {
     let other_kinds = version.deployment_types_in(region);
-    let deployment_span = deployment.and_then(|(_, p)| p.head.as_ref()).map(Typed::span);
+    let deployment_span = deployment
+        .and_then(|(_, p)| p.head.as_ref())
+        .map(Typed::span);
     let mut diagnostic = if other_kinds.is_empty() {
         let elsewhere = version.regions_for(kind);
         let help = if elsewhere.is_empty() {
-            format!("the catalog offers no `{}` deployments of this version anywhere", kind.charter_name())
+            format!(
+                "the catalog offers no `{}` deployments of this version anywhere",
+                kind.charter_name()
+            )
         } else {
             let listing: Vec<String> = elsewhere.iter().take(8).map(|r| format!("`{r}`")).collect();
             let more = if elsewhere.len() > 8 { ", ..." } else { "" };
-            format!("`{}` deployments of it are available in {}{more}", kind.charter_name(), listing.join(", "))
+            format!(
+                "`{}` deployments of it are available in {}{more}",
+                kind.charter_name(),
+                listing.join(", ")
+            )
         };
         Diagnostic::error(
             "E0306",
-            format!("`{model}` version `{}` is not available in `{region}`", version.version),
+            format!(
+                "`{model}` version `{}` is not available in `{region}`",
+                version.version
+            ),
             span,
             "not available here",
         )
         .with_help(help)
     } else {
-        let listing: Vec<String> = other_kinds.iter().map(|k| format!("`{}`", k.charter_name())).collect();
+        let listing: Vec<String> = other_kinds
+            .iter()
+            .map(|k| format!("`{}`", k.charter_name()))
+            .collect();
         Diagnostic::error(
             "E0307",
             format!(
@@ -1904,7 +2215,10 @@ fn unavailable(
             span,
             format!("no `{}` here", kind.charter_name()),
         )
-        .with_help(format!("in `{region}` it is available as {}", schema_join(&listing)))
+        .with_help(format!(
+            "in `{region}` it is available as {}",
+            schema_join(&listing)
+        ))
     };
     if let Some(s) = deployment_span {
         diagnostic = diagnostic.with_secondary(s, "the deployment type");
@@ -1913,7 +2227,9 @@ fn unavailable(
 }
 
 fn field_head_span(field: Option<(&ast::Field, &typeck::TypedPhrase<'_>)>) -> Option<Span> {
-    field.and_then(|(_, phrase)| phrase.head.as_ref()).map(Typed::span)
+    field
+        .and_then(|(_, phrase)| phrase.head.as_ref())
+        .map(Typed::span)
 }
 
 fn schema_join(words: &[String]) -> String {
@@ -1922,7 +2238,9 @@ fn schema_join(words: &[String]) -> String {
 
 fn lower_budget(phrase: &typeck::TypedPhrase<'_>) -> Option<ir::Budget> {
     let (amount, currency) = match phrase.head.as_ref()? {
-        Typed::Money { amount, currency, .. } => (amount.to_string(), currency.to_string()),
+        Typed::Money {
+            amount, currency, ..
+        } => (amount.to_string(), currency.to_string()),
         _ => return None,
     };
     let period = match phrase.positional(0).and_then(Typed::as_keyword) {
@@ -1946,7 +2264,12 @@ fn lower_budget(phrase: &typeck::TypedPhrase<'_>) -> Option<ir::Budget> {
     alert_thresholds.dedup();
     let contacts = phrase
         .modifier_arg("notify")
-        .map(|list| list.items().iter().filter_map(|i| i.as_str().map(|(s, _)| s.to_string())).collect())
+        .map(|list| {
+            list.items()
+                .iter()
+                .filter_map(|i| i.as_str().map(|(s, _)| s.to_string()))
+                .collect()
+        })
         .unwrap_or_default();
     Some(ir::Budget {
         amount,

@@ -30,6 +30,8 @@ pub struct Model {
     pub doc: Option<String>,
     /// The span of the model's name in its `model "NAME"` block.
     pub name_span: Span,
+    /// The whole `model` block.
+    pub span: Span,
     pub is_stdlib: bool,
 }
 
@@ -105,6 +107,8 @@ pub struct ModelVersion {
     pub availability: Vec<(DeploymentType, Vec<String>)>,
     pub doc: Option<String>,
     pub name_span: Span,
+    /// The whole `version` block.
+    pub span: Span,
 }
 
 impl ModelVersion {
@@ -184,6 +188,8 @@ pub struct Region {
     pub restricted: bool,
     pub doc: Option<String>,
     pub name_span: Span,
+    /// The whole `region` block.
+    pub span: Span,
     pub is_stdlib: bool,
 }
 
@@ -219,15 +225,31 @@ impl Catalog {
     }
 
     /// Adds a `model` block; a duplicate name is reported and the first declaration kept.
-    pub(crate) fn add_model(&mut self, block: &TypedBlock<'_>, is_stdlib: bool, diagnostics: &mut Vec<Diagnostic>) {
+    pub(crate) fn add_model(
+        &mut self,
+        block: &TypedBlock<'_>,
+        is_stdlib: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let Some((name, name_span)) = block.label() else {
             return;
         };
         if let Some(existing) = self.models.get(name) {
-            diagnostics.push(duplicate("model", name, name_span, existing.name_span, existing.is_stdlib));
+            diagnostics.push(duplicate(
+                "model",
+                name,
+                name_span,
+                existing.name_span,
+                existing.is_stdlib,
+            ));
             return;
         }
-        let text = |field: &str| block.head(field).and_then(|v| v.as_str()).map(|(s, _)| s.to_string());
+        let text = |field: &str| {
+            block
+                .head(field)
+                .and_then(|v| v.as_str())
+                .map(|(s, _)| s.to_string())
+        };
         let versions = block.blocks("version").filter_map(version_of).collect();
         self.models.insert(
             name.to_string(),
@@ -235,31 +257,58 @@ impl Catalog {
                 name: name.to_string(),
                 format: text("format"),
                 publisher: text("publisher"),
-                kind: block.head("kind").and_then(|v| v.as_keyword()).map(str::to_string),
+                kind: block
+                    .head("kind")
+                    .and_then(|v| v.as_keyword())
+                    .map(str::to_string),
                 versions,
                 doc: block.doc().map(str::to_string),
                 name_span,
+                span: block.ast.span,
                 is_stdlib,
             },
         );
     }
 
     /// Adds a `region` block; a duplicate name is reported and the first declaration kept.
-    pub(crate) fn add_region(&mut self, block: &TypedBlock<'_>, is_stdlib: bool, diagnostics: &mut Vec<Diagnostic>) {
+    pub(crate) fn add_region(
+        &mut self,
+        block: &TypedBlock<'_>,
+        is_stdlib: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let Some((name, name_span)) = block.label() else {
             return;
         };
         if let Some(existing) = self.regions.get(name) {
-            diagnostics.push(duplicate("region", name, name_span, existing.name_span, existing.is_stdlib));
+            diagnostics.push(duplicate(
+                "region",
+                name,
+                name_span,
+                existing.name_span,
+                existing.is_stdlib,
+            ));
             return;
         }
-        let text = |field: &str| block.head(field).and_then(|v| v.as_str()).map(|(s, _)| s.to_string());
-        let data_zone = block.head("data_zone").and_then(|v| v.as_keyword()).map(|word| match word {
-            "eu" => RegionDataZone::Eu,
-            "us" => RegionDataZone::Us,
-            _ => RegionDataZone::Apac,
-        });
-        let availability_zones = matches!(block.head("availability_zones"), Some(crate::typeck::Typed::Bool { value: true, .. }));
+        let text = |field: &str| {
+            block
+                .head(field)
+                .and_then(|v| v.as_str())
+                .map(|(s, _)| s.to_string())
+        };
+        let data_zone =
+            block
+                .head("data_zone")
+                .and_then(|v| v.as_keyword())
+                .map(|word| match word {
+                    "eu" => RegionDataZone::Eu,
+                    "us" => RegionDataZone::Us,
+                    _ => RegionDataZone::Apac,
+                });
+        let availability_zones = matches!(
+            block.head("availability_zones"),
+            Some(crate::typeck::Typed::Bool { value: true, .. })
+        );
         self.regions.insert(
             name.to_string(),
             Region {
@@ -272,6 +321,7 @@ impl Catalog {
                 restricted: block.head("access").and_then(|v| v.as_keyword()) == Some("restricted"),
                 doc: block.doc().map(str::to_string),
                 name_span,
+                span: block.ast.span,
                 is_stdlib,
             },
         );
@@ -285,7 +335,10 @@ fn version_of(block: &TypedBlock<'_>) -> Option<ModelVersion> {
         let (model, _) = phrase.head.as_ref()?.as_str()?;
         Some(Successor {
             model: model.to_string(),
-            version: phrase.modifier_arg("version").and_then(|v| v.as_str()).map(|(v, _)| v.to_string()),
+            version: phrase
+                .modifier_arg("version")
+                .and_then(|v| v.as_str())
+                .map(|(v, _)| v.to_string()),
         })
     });
     let availability = block
@@ -303,7 +356,12 @@ fn version_of(block: &TypedBlock<'_>) -> Option<ModelVersion> {
         .collect();
     Some(ModelVersion {
         version: version.to_string(),
-        lifecycle: Lifecycle::from_keyword(block.head("lifecycle").and_then(|v| v.as_keyword()).unwrap_or("ga")),
+        lifecycle: Lifecycle::from_keyword(
+            block
+                .head("lifecycle")
+                .and_then(|v| v.as_keyword())
+                .unwrap_or("ga"),
+        ),
         deprecation: date("deprecation"),
         retirement: date("retirement"),
         retirement_not_before: date("retirement_not_before"),
@@ -311,18 +369,24 @@ fn version_of(block: &TypedBlock<'_>) -> Option<ModelVersion> {
         availability,
         doc: block.doc().map(str::to_string),
         name_span,
+        span: block.ast.span,
     })
 }
 
 /// The deployment type a Charter keyword names.
 pub fn deployment_type(keyword: &str) -> Option<DeploymentType> {
-    DeploymentType::ALL.into_iter().find(|kind| kind.charter_name() == keyword)
+    DeploymentType::ALL
+        .into_iter()
+        .find(|kind| kind.charter_name() == keyword)
 }
 
 fn duplicate(what: &str, name: &str, span: Span, first: Span, first_in_stdlib: bool) -> Diagnostic {
     let diagnostic = Diagnostic::error(
         "E0102",
-        format!("{what} `{}` is declared twice", charter_syntax::diagnostic::sanitize(name)),
+        format!(
+            "{what} `{}` is declared twice",
+            charter_syntax::diagnostic::sanitize(name)
+        ),
         span,
         "declared again here",
     )
@@ -339,6 +403,6 @@ fn duplicate(what: &str, name: &str, span: Span, first: Span, first_in_stdlib: b
             "the standard library already declares this {what}; rename yours or remove it"
         ))
     } else {
-        diagnostic.with_help(format!("rename one of them or remove it"))
+        diagnostic.with_help("rename one of them or remove it")
     }
 }

@@ -1511,12 +1511,17 @@ workload support {
 
 /// Every code, syntax codes first, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {
-    charter_syntax::codes::ALL.iter().chain(CHECKER.iter()).collect()
+    charter_syntax::codes::ALL
+        .iter()
+        .chain(CHECKER.iter())
+        .collect()
 }
 
 /// The entry for one code (`E0101`), case-insensitively.
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    all().into_iter().find(|info| info.code.eq_ignore_ascii_case(code))
+    all()
+        .into_iter()
+        .find(|info| info.code.eq_ignore_ascii_case(code))
 }
 
 /// The error-code reference, `docs/errors.md`: every code with its explanation and examples.
@@ -1581,7 +1586,11 @@ mod tests {
                 day: 22,
             },
         };
-        let mut codes: Vec<&'static str> = compile(documents, &options).diagnostics.iter().map(|d| d.code).collect();
+        let mut codes: Vec<&'static str> = compile(documents, &options)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect();
         codes.dedup();
         codes
     }
@@ -1592,7 +1601,10 @@ mod tests {
         for info in CHECKER {
             let failing = codes_of(info.failing_example);
             if failing != [info.code] {
-                failures.push(format!("{}: failing example reports {failing:?}", info.code));
+                failures.push(format!(
+                    "{}: failing example reports {failing:?}",
+                    info.code
+                ));
             }
             let fixed = codes_of(info.fixed_example);
             if !fixed.is_empty() {
@@ -1606,10 +1618,19 @@ mod tests {
     fn codes_are_unique_sorted_and_documented() {
         let all = all();
         for pair in all.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         for info in &all {
-            assert!(!info.explanation.is_empty() && !info.title.is_empty(), "{}", info.code);
+            assert!(
+                !info.explanation.is_empty() && !info.title.is_empty(),
+                "{}",
+                info.code
+            );
         }
         assert_eq!(lookup("e0301").map(|i| i.code), Some("E0301"));
     }

@@ -13,7 +13,10 @@ pub mod suggest;
 pub mod symbols;
 mod typeck;
 
-use charter_syntax::{ast, Diagnostic, FileId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use charter_syntax::{ast, Diagnostic, FileId, Parsed};
 
 /// The embedded standard library: `(module name, source)`, in the order they get file ids.
 pub const STDLIB: &[(&str, &str)] = &[
@@ -73,6 +76,7 @@ impl Compilation {
 /// Compiles the project files (given with ids `0..n`) together with the embedded stdlib, which
 /// gets the ids after them (paths `std/NAME.charter`).
 pub fn compile(project_files: Vec<Document>, options: &Options) -> Compilation {
+    let project_count = project_files.len();
     let mut documents = project_files;
     let first_stdlib_id = documents.iter().map(|d| d.id.0 + 1).max().unwrap_or(0);
     for (offset, (name, text)) in STDLIB.iter().enumerate() {
@@ -85,15 +89,26 @@ pub fn compile(project_files: Vec<Document>, options: &Options) -> Compilation {
     }
     let mut diagnostics = Vec::new();
     let mut trees = Vec::with_capacity(documents.len());
-    for document in &documents {
+    // INVARIANT: `trees` is indexed like `documents`: the caller's files, then the stdlib.
+    for document in &documents[..project_count] {
         let parsed = charter_syntax::parse(document.id, &document.text);
         diagnostics.extend(parsed.diagnostics);
         trees.push(parsed.file);
     }
+    for parsed in parsed_stdlib(first_stdlib_id).iter() {
+        diagnostics.extend(parsed.diagnostics.iter().cloned());
+        trees.push(parsed.file.clone());
+    }
     let analysis = analysis::analyze(&documents, &trees, options);
     diagnostics.extend(analysis.diagnostics);
     // INVARIANT: diagnostics are sorted by file, then position, so every renderer agrees.
-    diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.primary.span.end));
+    diagnostics.sort_by_key(|d| {
+        (
+            d.primary.span.file,
+            d.primary.span.start,
+            d.primary.span.end,
+        )
+    });
     Compilation {
         documents,
         trees,
@@ -102,4 +117,39 @@ pub fn compile(project_files: Vec<Document>, options: &Options) -> Compilation {
         symbols: analysis.symbols,
         catalog: analysis.catalog,
     }
+}
+
+/// How many stdlib parses (one per first file id) to keep.
+const STDLIB_CACHE_ENTRIES: usize = 8;
+
+/// The stdlib parsed with file ids from `first_id`, parsed once per process for each id.
+///
+/// Parsing the embedded catalog costs more than checking a large project, and the language
+/// server recompiles on every edit; the sources never change, so the trees are kept (per first
+/// id, since spans carry file ids) rather than parsed again.
+fn parsed_stdlib(first_id: u32) -> Arc<Vec<Parsed>> {
+    static CACHE: OnceLock<Mutex<HashMap<u32, Arc<Vec<Parsed>>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(cache) = cache.lock() {
+        if let Some(parsed) = cache.get(&first_id) {
+            return Arc::clone(parsed);
+        }
+    }
+    let parsed: Arc<Vec<Parsed>> = Arc::new(
+        STDLIB
+            .iter()
+            .enumerate()
+            .map(|(offset, (_, text))| {
+                charter_syntax::parse(FileId(first_id + offset as u32), text)
+            })
+            .collect(),
+    );
+    // A poisoned lock only means another thread panicked mid-insert; the parse is still good.
+    if let Ok(mut cache) = cache.lock() {
+        if cache.len() >= STDLIB_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(first_id, Arc::clone(&parsed));
+    }
+    parsed
 }

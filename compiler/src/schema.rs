@@ -309,6 +309,14 @@ impl BlockSchema {
         self.entries.iter().find(|entry| entry.name == name)
     }
 
+    /// The schema of the nested block `keyword` inside this block (`endpoint` in a workload).
+    pub fn nested(&'static self, keyword: &str) -> Option<&'static BlockSchema> {
+        match self.entry(keyword)?.shape {
+            EntryShape::Block(kind) => Some(block(kind)),
+            _ => None,
+        }
+    }
+
     /// The nested block kinds this block may contain.
     pub fn nested_blocks(&self) -> impl Iterator<Item = BlockKind> + '_ {
         self.entries.iter().filter_map(|entry| match entry.shape {
@@ -350,6 +358,24 @@ pub fn top_level_block(keyword: &str) -> Option<&'static BlockSchema> {
         .iter()
         .map(|&kind| block(kind))
         .find(|schema| schema.keyword == keyword)
+}
+
+/// The schema of the block reached by a chain of keywords from the top level
+/// (`["workload", "endpoint"]`), for a language server that knows the enclosing blocks.
+pub fn block_at_path(keywords: &[&str]) -> Option<&'static BlockSchema> {
+    let (first, rest) = keywords.split_first()?;
+    let mut schema = top_level_block(first)?;
+    for keyword in rest {
+        schema = schema.nested(keyword)?;
+    }
+    Some(schema)
+}
+
+/// The keywords the head of `field` in a `kind` block takes (completion after `field:`).
+pub fn keywords_for(kind: BlockKind, field: &str) -> &'static [Keyword] {
+    block(kind)
+        .entry(field)
+        .map_or(&[], |entry| entry.head_keywords())
 }
 
 /// Joins words as a reader would: `a`, `a or b`, `a, b or c`.
@@ -564,7 +590,12 @@ const fn field(
     }
 }
 
-const fn nested(name: &'static str, kind: BlockKind, occurs: Occurs, doc: &'static str) -> EntrySchema {
+const fn nested(
+    name: &'static str,
+    kind: BlockKind,
+    occurs: Occurs,
+    doc: &'static str,
+) -> EntrySchema {
     EntrySchema {
         name,
         shape: EntryShape::Block(kind),
@@ -602,7 +633,12 @@ static FILTER: BlockSchema = BlockSchema {
     doc: "A content filter (an Azure RAI policy): a threshold for every harm category and a \
           mode for every shield, on the prompt and the completion side.",
     entries: &[
-        nested("prompt", BlockKind::Prompt, Occurs::RequiredUnlessExtends, "Settings for the user's prompt."),
+        nested(
+            "prompt",
+            BlockKind::Prompt,
+            Occurs::RequiredUnlessExtends,
+            "Settings for the user's prompt.",
+        ),
         nested(
             "completion",
             BlockKind::Completion,
@@ -638,7 +674,10 @@ static PROMPT: BlockSchema = BlockSchema {
         harm("violence", "Violence: the lowest severity blocked."),
         harm("self_harm", "Self-harm: the lowest severity blocked."),
         shield("jailbreak", "Prompt shield against jailbreak attempts."),
-        shield("indirect_attack", "Prompt shield against attacks hidden in documents."),
+        shield(
+            "indirect_attack",
+            "Prompt shield against attacks hidden in documents.",
+        ),
     ],
 };
 
@@ -653,8 +692,14 @@ static COMPLETION: BlockSchema = BlockSchema {
         harm("sexual", "Sexual content: the lowest severity blocked."),
         harm("violence", "Violence: the lowest severity blocked."),
         harm("self_harm", "Self-harm: the lowest severity blocked."),
-        shield("protected_material_text", "Detects known text content (song lyrics, articles, ...)."),
-        shield("protected_material_code", "Detects source code from public repositories."),
+        shield(
+            "protected_material_text",
+            "Detects known text content (song lyrics, articles, ...).",
+        ),
+        shield(
+            "protected_material_code",
+            "Detects source code from public repositories.",
+        ),
     ],
 };
 
@@ -1058,8 +1103,19 @@ static MODEL: BlockSchema = BlockSchema {
             "Who publishes the model.",
             "\"\"",
         ),
-        field("kind", ValueKind::Keyword(&MODEL_KIND), Occurs::Optional, "What the model does.", "chat"),
-        nested("version", BlockKind::ModelVersion, Occurs::Repeatable, "One version of the model."),
+        field(
+            "kind",
+            ValueKind::Keyword(&MODEL_KIND),
+            Occurs::Optional,
+            "What the model does.",
+            "chat",
+        ),
+        nested(
+            "version",
+            BlockKind::ModelVersion,
+            Occurs::Repeatable,
+            "One version of the model.",
+        ),
     ],
 };
 
@@ -1150,7 +1206,13 @@ static REGION: BlockSchema = BlockSchema {
             "The name the portal shows.",
             "\"\"",
         ),
-        field("geography", ValueKind::Str(StrRole::Text), Occurs::Optional, "The geography.", "\"\""),
+        field(
+            "geography",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The geography.",
+            "\"\"",
+        ),
         field(
             "paired",
             ValueKind::Str(StrRole::Region),
@@ -1202,8 +1264,21 @@ mod tests {
                 assert_eq!(block(nested).kind, nested);
             }
         }
-        assert_eq!(top_level_block("policy").map(|b| b.kind), Some(BlockKind::Policy));
+        assert_eq!(
+            top_level_block("policy").map(|b| b.kind),
+            Some(BlockKind::Policy)
+        );
         assert!(block(BlockKind::Endpoint).entry("regions").is_some());
-        assert_eq!(block(BlockKind::Workload).entry("environment").map(|e| e.head_keywords().len()), Some(4));
+        assert_eq!(
+            block_at_path(&["filter", "prompt"]).map(|b| b.kind),
+            Some(BlockKind::Prompt)
+        );
+        assert_eq!(keywords_for(BlockKind::Prompt, "jailbreak").len(), 3);
+        assert_eq!(
+            block(BlockKind::Workload)
+                .entry("environment")
+                .map(|e| e.head_keywords().len()),
+            Some(4)
+        );
     }
 }

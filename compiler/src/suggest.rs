@@ -23,7 +23,8 @@ where
         // even though many letters differ.
         if candidate_lower.len() >= PREFIX_MIN_LEN
             && unknown_lower.len() >= PREFIX_MIN_LEN
-            && (unknown_lower.starts_with(&candidate_lower) || candidate_lower.starts_with(&unknown_lower))
+            && (unknown_lower.starts_with(&candidate_lower)
+                || candidate_lower.starts_with(&unknown_lower))
         {
             score = score.max(MIN_SIMILARITY);
         }
@@ -44,6 +45,9 @@ mod tests {
         assert_eq!(closest("gpt-4o-mni", models), Some("gpt-4o-mini"));
         assert_eq!(closest("GPT-4O", models), Some("gpt-4o"));
         assert_eq!(closest("llama", models), None);
-        assert_eq!(closest("production", ["sandbox", "dev", "test", "prod"]), Some("prod"));
+        assert_eq!(
+            closest("production", ["sandbox", "dev", "test", "prod"]),
+            Some("prod")
+        );
     }
 }

@@ -1,6 +1,10 @@
 //! Checks every block, field, clause and phrase against the schema and turns what is valid
 //! into typed values. Invalid values are reported here once and left out, so later passes
 //! read only well-typed data and never report the same mistake twice.
+#![expect(
+    clippy::result_large_err,
+    reason = "the errors are diagnostics, built once per mistake; boxing them buys nothing"
+)]
 
 use charter_ir::{Date, Scope};
 use charter_syntax::ast::{self, Value};
@@ -8,7 +12,7 @@ use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Diagnostic, Span};
 
 use crate::schema::{
-    self, BlockSchema, EntryShape, EntrySchema, LabelKind, Occurs, PhraseSchema, Slot, StrRole,
+    self, BlockSchema, EntrySchema, EntryShape, LabelKind, Occurs, PhraseSchema, Slot, StrRole,
     ValueKind,
 };
 use crate::suggest;
@@ -16,18 +20,51 @@ use crate::suggest;
 /// A value that matched its schema kind.
 #[derive(Clone, Debug)]
 pub(crate) enum Typed<'a> {
-    Str { value: &'a str, span: Span },
+    Str {
+        value: &'a str,
+        span: Span,
+    },
     /// `Integer` and `Capacity` values.
-    Int { value: u32, span: Span },
-    Percent { value: u32, span: Span },
-    Money { amount: &'a str, currency: &'a str, span: Span },
-    Duration { days: u32, span: Span },
-    Date { date: Date, span: Span },
-    Bool { value: bool, span: Span },
-    Keyword { word: &'static str, span: Span },
-    Ref { path: &'a ast::Path },
-    Scope { scope: Scope, span: Span },
-    List { items: Vec<Typed<'a>>, span: Span },
+    Int {
+        value: u32,
+        span: Span,
+    },
+    Percent {
+        value: u32,
+        span: Span,
+    },
+    Money {
+        amount: &'a str,
+        currency: &'a str,
+        span: Span,
+    },
+    Duration {
+        days: u32,
+        span: Span,
+    },
+    Date {
+        date: Date,
+        span: Span,
+    },
+    Bool {
+        value: bool,
+        span: Span,
+    },
+    Keyword {
+        word: &'static str,
+        span: Span,
+    },
+    Ref {
+        path: &'a ast::Path,
+    },
+    Scope {
+        scope: Scope,
+        span: Span,
+    },
+    List {
+        items: Vec<Typed<'a>>,
+        span: Span,
+    },
 }
 
 impl<'a> Typed<'a> {
@@ -108,7 +145,9 @@ impl<'a> TypedPhrase<'a> {
 
     /// The first argument of modifier `word`, when it was written and valid.
     pub(crate) fn modifier_arg(&self, word: &str) -> Option<&Typed<'a>> {
-        self.modifier(word).and_then(|m| m.args.first()).and_then(Option::as_ref)
+        self.modifier(word)
+            .and_then(|m| m.args.first())
+            .and_then(Option::as_ref)
     }
 
     pub(crate) fn positional(&self, index: usize) -> Option<&Typed<'a>> {
@@ -158,14 +197,17 @@ impl<'a> TypedBlock<'a> {
     /// The phrase of field `name`, with the field.
     pub(crate) fn field(&self, name: &str) -> Option<(&'a ast::Field, &TypedPhrase<'a>)> {
         self.entries.iter().find_map(|entry| match &entry.kind {
-            TypedEntryKind::Field(field, phrase) if entry.schema.name == name => Some((*field, phrase)),
+            TypedEntryKind::Field(field, phrase) if entry.schema.name == name => {
+                Some((*field, phrase))
+            }
             _ => None,
         })
     }
 
     /// The head value of field `name`.
     pub(crate) fn head(&self, name: &str) -> Option<&Typed<'a>> {
-        self.field(name).and_then(|(_, phrase)| phrase.head.as_ref())
+        self.field(name)
+            .and_then(|(_, phrase)| phrase.head.as_ref())
     }
 
     /// Every clause `name`, in source order.
@@ -173,18 +215,27 @@ impl<'a> TypedBlock<'a> {
         &'s self,
         name: &'s str,
     ) -> impl Iterator<Item = (&'a ast::Clause, &'s TypedPhrase<'a>)> + 's {
-        self.entries.iter().filter_map(move |entry| match &entry.kind {
-            TypedEntryKind::Clause(clause, phrase) if entry.schema.name == name => Some((*clause, phrase)),
-            _ => None,
-        })
+        self.entries
+            .iter()
+            .filter_map(move |entry| match &entry.kind {
+                TypedEntryKind::Clause(clause, phrase) if entry.schema.name == name => {
+                    Some((*clause, phrase))
+                }
+                _ => None,
+            })
     }
 
     /// Every nested block `name`, in source order.
-    pub(crate) fn blocks<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s TypedBlock<'a>> + 's {
-        self.entries.iter().filter_map(move |entry| match &entry.kind {
-            TypedEntryKind::Block(block) if entry.schema.name == name => Some(block),
-            _ => None,
-        })
+    pub(crate) fn blocks<'s>(
+        &'s self,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s TypedBlock<'a>> + 's {
+        self.entries
+            .iter()
+            .filter_map(move |entry| match &entry.kind {
+                TypedEntryKind::Block(block) if entry.schema.name == name => Some(block),
+                _ => None,
+            })
     }
 }
 
@@ -196,9 +247,17 @@ pub(crate) fn check_top_level<'a>(
 ) -> Option<TypedBlock<'a>> {
     let keyword = block.keyword.name.as_str();
     match schema::top_level_block(keyword) {
-        Some(schema) => Some(check_block(schema, block, block.extends.is_some(), text, diagnostics)),
+        Some(schema) => Some(check_block(
+            schema,
+            block,
+            block.extends.is_some(),
+            text,
+            diagnostics,
+        )),
         None => {
-            let words = schema::TOP_LEVEL.iter().map(|&kind| schema::block(kind).keyword);
+            let words = schema::TOP_LEVEL
+                .iter()
+                .map(|&kind| schema::block(kind).keyword);
             let mut diagnostic = Diagnostic::error(
                 "E0201",
                 format!("unknown block `{}`", sanitize(keyword)),
@@ -207,7 +266,9 @@ pub(crate) fn check_top_level<'a>(
             );
             diagnostic = with_suggestion(diagnostic, keyword, words, block.keyword.span, "");
             if diagnostic.help.is_none() {
-                diagnostic = diagnostic.with_help("a file declares `filter`, `policy`, `workload`, `model` and `region` blocks");
+                diagnostic = diagnostic.with_help(
+                    "a file declares `filter`, `policy`, `workload`, `model` and `region` blocks",
+                );
             }
             diagnostics.push(diagnostic);
             None
@@ -270,11 +331,14 @@ fn check_block<'a>(
             ast::Entry::Error(_) => continue,
         };
         let Some(entry_schema) = schema.entry(name) else {
-            diagnostics.push(unknown_entry(schema, name, name_span));
+            diagnostics.push(unknown_entry(schema, name, entry_noun(entry), name_span));
             continue;
         };
         if !matches!(entry_schema.occurs, Occurs::Repeatable) {
-            if let Some((_, first)) = seen.iter().find(|(seen_name, _)| *seen_name == entry_schema.name) {
+            if let Some((_, first)) = seen
+                .iter()
+                .find(|(seen_name, _)| *seen_name == entry_schema.name)
+            {
                 diagnostics.push(
                     Diagnostic::error(
                         "E0205",
@@ -290,19 +354,23 @@ fn check_block<'a>(
             seen.push((entry_schema.name, name_span));
         }
         let kind = match (entry, &entry_schema.shape) {
-            (ast::Entry::Field(field), EntryShape::Field(phrase)) => {
-                TypedEntryKind::Field(field, check_phrase(phrase, &field.value, entry_schema, diagnostics))
+            (ast::Entry::Field(field), EntryShape::Field(phrase)) => TypedEntryKind::Field(
+                field,
+                check_phrase(phrase, &field.value, entry_schema, diagnostics),
+            ),
+            (ast::Entry::Clause(clause), EntryShape::Clause(phrase)) => TypedEntryKind::Clause(
+                clause,
+                check_phrase(phrase, &clause.phrase, entry_schema, diagnostics),
+            ),
+            (ast::Entry::Block(nested), EntryShape::Block(kind)) => {
+                TypedEntryKind::Block(check_block(
+                    schema::block(*kind),
+                    nested,
+                    filter_extends,
+                    text,
+                    diagnostics,
+                ))
             }
-            (ast::Entry::Clause(clause), EntryShape::Clause(phrase)) => {
-                TypedEntryKind::Clause(clause, check_phrase(phrase, &clause.phrase, entry_schema, diagnostics))
-            }
-            (ast::Entry::Block(nested), EntryShape::Block(kind)) => TypedEntryKind::Block(check_block(
-                schema::block(*kind),
-                nested,
-                filter_extends,
-                text,
-                diagnostics,
-            )),
             (entry, _) => {
                 diagnostics.push(wrong_shape(entry_schema, entry, name_span));
                 continue;
@@ -327,7 +395,10 @@ fn check_block<'a>(
             ast::Entry::Error(_) => false,
         });
         // A block with a syntax error inside may have lost the entry to recovery: stay quiet.
-        let has_errors = block.entries.iter().any(|entry| matches!(entry, ast::Entry::Error(_)));
+        let has_errors = block
+            .entries
+            .iter()
+            .any(|entry| matches!(entry, ast::Entry::Error(_)));
         if required && !given && !has_errors {
             diagnostics.push(missing_entry(schema, block, entry_schema, text));
         }
@@ -335,9 +406,15 @@ fn check_block<'a>(
     typed
 }
 
-fn check_label(schema: &'static BlockSchema, block: &ast::Block, diagnostics: &mut Vec<Diagnostic>) {
+fn check_label(
+    schema: &'static BlockSchema,
+    block: &ast::Block,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     match (schema.label, &block.label) {
-        (LabelKind::None, None) | (LabelKind::Name, Some(ast::Label::Name(_))) | (LabelKind::Str, Some(ast::Label::Str(_))) => {}
+        (LabelKind::None, None)
+        | (LabelKind::Name, Some(ast::Label::Name(_)))
+        | (LabelKind::Str, Some(ast::Label::Str(_))) => {}
         (LabelKind::None, Some(label)) => diagnostics.push(
             Diagnostic::error(
                 "E0209",
@@ -351,7 +428,10 @@ fn check_label(schema: &'static BlockSchema, block: &ast::Block, diagnostics: &m
         (LabelKind::Name, Some(ast::Label::Str(string))) => {
             let mut diagnostic = Diagnostic::error(
                 "E0209",
-                format!("the name of a `{}` is an identifier, not a string", schema.keyword),
+                format!(
+                    "the name of a `{}` is an identifier, not a string",
+                    schema.keyword
+                ),
                 string.span,
                 "a string",
             );
@@ -360,7 +440,8 @@ fn check_label(schema: &'static BlockSchema, block: &ast::Block, diagnostics: &m
                     .with_help(format!("write `{}` without quotes", string.value))
                     .with_fix("remove the quotes", string.span, string.value.clone());
             } else {
-                diagnostic = diagnostic.with_help("names are letters, digits and `_`, starting with a letter");
+                diagnostic = diagnostic
+                    .with_help("names are letters, digits and `_`, starting with a letter");
             }
             diagnostics.push(diagnostic);
         }
@@ -388,16 +469,16 @@ fn check_label(schema: &'static BlockSchema, block: &ast::Block, diagnostics: &m
     }
 }
 
-fn unknown_entry(schema: &'static BlockSchema, name: &str, span: Span) -> Diagnostic {
+fn unknown_entry(schema: &'static BlockSchema, name: &str, noun: &str, span: Span) -> Diagnostic {
     let inside = match schema.label {
         LabelKind::None => format!("`{}`", schema.keyword),
         _ => format!("a `{}`", schema.keyword),
     };
     let diagnostic = Diagnostic::error(
         "E0201",
-        format!("unknown field `{}` in {inside}", sanitize(name)),
+        format!("unknown {noun} `{}` in {inside}", sanitize(name)),
         span,
-        format!("not a field of {inside}"),
+        format!("not a {noun} of {inside}"),
     );
     let names = schema.entries.iter().map(|entry| entry.name);
     let diagnostic = with_suggestion(diagnostic, name, names, span, "");
@@ -406,29 +487,40 @@ fn unknown_entry(schema: &'static BlockSchema, name: &str, span: Span) -> Diagno
     }
     // A category written on the wrong side is a common slip: say where it belongs.
     let other_side = match schema.kind {
-        schema::BlockKind::Prompt => Some(("completion", schema::block(schema::BlockKind::Completion))),
+        schema::BlockKind::Prompt => {
+            Some(("completion", schema::block(schema::BlockKind::Completion)))
+        }
         schema::BlockKind::Completion => Some(("prompt", schema::block(schema::BlockKind::Prompt))),
         _ => None,
     };
     if let Some((side, other)) = other_side {
         if other.entry(name).is_some() {
-            return diagnostic.with_help(format!("`{name}` applies to the {side} side only; move it into `{side} {{ ... }}`"));
+            return diagnostic.with_help(format!(
+                "`{name}` applies to the {side} side only; move it into `{side} {{ ... }}`"
+            ));
         }
     }
-    let listing: Vec<String> = schema.entries.iter().map(|e| format!("`{}`", e.name)).collect();
+    let listing: Vec<String> = schema
+        .entries
+        .iter()
+        .map(|e| format!("`{}`", e.name))
+        .collect();
     diagnostic.with_help(format!("{inside} takes {}", schema::join_or(&listing)))
 }
 
 fn wrong_shape(entry_schema: &'static EntrySchema, entry: &ast::Entry, span: Span) -> Diagnostic {
-    let (written, help) = match (&entry_schema.shape, entry) {
-        (EntryShape::Field(_), _) => ("", format!("write `{}: ...`, with a colon", entry_schema.name)),
-        (EntryShape::Clause(_), _) => ("", format!("write `{} ...`, without a colon", entry_schema.name)),
-        (EntryShape::Block(_), _) => ("", format!("write `{} {{ ... }}`", entry_schema.name)),
+    let help = match &entry_schema.shape {
+        EntryShape::Field(_) => format!("write `{}: ...`, with a colon", entry_schema.name),
+        EntryShape::Clause(_) => format!("write `{} ...`, without a colon", entry_schema.name),
+        EntryShape::Block(_) => format!("write `{} {{ ... }}`", entry_schema.name),
     };
-    let _ = written;
     Diagnostic::error(
         "E0210",
-        format!("`{}` is a {}", entry_schema.name, shape_noun(&entry_schema.shape)),
+        format!(
+            "`{}` is a {}",
+            entry_schema.name,
+            shape_noun(&entry_schema.shape)
+        ),
         span,
         format!("written as a {}", entry_noun(entry)),
     )
@@ -452,18 +544,33 @@ fn entry_noun(entry: &ast::Entry) -> &'static str {
     }
 }
 
-fn missing_entry(schema: &'static BlockSchema, block: &ast::Block, entry: &'static EntrySchema, text: &str) -> Diagnostic {
+fn missing_entry(
+    schema: &'static BlockSchema,
+    block: &ast::Block,
+    entry: &'static EntrySchema,
+    text: &str,
+) -> Diagnostic {
     let what = match entry.shape {
-        EntryShape::Field(_) => format!("`{}`", entry.name),
-        EntryShape::Clause(_) => format!("`{}`", entry.name),
-        EntryShape::Block(_) => format!("`{} {{ ... }}`", entry.name),
+        EntryShape::Field(_) => format!("field `{}`", entry.name),
+        EntryShape::Clause(_) => format!("clause `{}`", entry.name),
+        EntryShape::Block(_) => format!("block `{} {{ ... }}`", entry.name),
     };
-    let label_span = block.label.as_ref().map(|label| label.span()).unwrap_or(block.keyword.span);
+    let label_span = block
+        .label
+        .as_ref()
+        .map(|label| label.span())
+        .unwrap_or(block.keyword.span);
     let mut diagnostic = Diagnostic::error(
         "E0202",
-        format!("missing required field {what} in {}", block_description(schema, block)),
+        format!(
+            "missing required field {what} in {}",
+            block_description(schema, block)
+        ),
         label_span,
-        format!("needs {what}"),
+        format!(
+            "needs {}",
+            what.split_once(" ").map_or(what.as_str(), |(_, name)| name)
+        ),
     )
     .with_help(format!("add {}", describe_entry_example(entry)))
     .with_note(format!("`{}`: {}", entry.name, entry.doc));
@@ -494,7 +601,11 @@ fn describe_entry_example(entry: &'static EntrySchema) -> String {
 
 /// Where and what to insert to add a missing entry: on its own line before the closing brace,
 /// indented one step more than the block.
-fn insertion(block: &ast::Block, entry: &'static EntrySchema, text: &str) -> Option<(Span, String)> {
+fn insertion(
+    block: &ast::Block,
+    entry: &'static EntrySchema,
+    text: &str,
+) -> Option<(Span, String)> {
     if matches!(entry.shape, EntryShape::Block(_)) {
         return None;
     }
@@ -518,7 +629,10 @@ fn insertion(block: &ast::Block, entry: &'static EntrySchema, text: &str) -> Opt
             format!("{indent}  {line}\n"),
         ))
     } else {
-        Some((Span::new(block.body_span.file, close, close), format!("\n{indent}  {line}\n{indent}")))
+        Some((
+            Span::new(block.body_span.file, close, close),
+            format!("\n{indent}  {line}\n{indent}"),
+        ))
     }
 }
 
@@ -564,7 +678,9 @@ fn check_phrase<'a>(
     for slot in schema.positional {
         match values.get(index) {
             Some(value) if !is_modifier_word(schema, value) => {
-                typed.positional.push(check_value(&slot.kind, value, diagnostics));
+                typed
+                    .positional
+                    .push(check_value(&slot.kind, value, diagnostics));
                 end = value.span();
                 index += 1;
             }
@@ -579,13 +695,18 @@ fn check_phrase<'a>(
     while let Some(value) = values.get(index) {
         index += 1;
         let modifier = match value {
-            Value::Path(path) => path.as_ident().and_then(|ident| schema.modifier(&ident.name).map(|m| (m, ident))),
+            Value::Path(path) => path
+                .as_ident()
+                .and_then(|ident| schema.modifier(&ident.name).map(|m| (m, ident))),
             _ => None,
         };
         let Some((modifier, word)) = modifier else {
             diagnostics.push(unexpected_value(schema, entry, value));
             // One mistake, one diagnostic: skip what follows up to the next modifier word.
-            while values.get(index).is_some_and(|next| !is_modifier_word(schema, next)) {
+            while values
+                .get(index)
+                .is_some_and(|next| !is_modifier_word(schema, next))
+            {
                 index += 1;
             }
             continue;
@@ -634,7 +755,11 @@ fn check_phrase<'a>(
     }
     for modifier in schema.modifiers.iter().filter(|m| m.required) {
         if typed.modifier(modifier.word).is_none() {
-            let at = Span::new(phrase.span.file, phrase.span.end as usize, phrase.span.end as usize);
+            let at = Span::new(
+                phrase.span.file,
+                phrase.span.end as usize,
+                phrase.span.end as usize,
+            );
             diagnostics.push(
                 Diagnostic::error(
                     "E0207",
@@ -659,7 +784,9 @@ fn any_error(values: &[Value]) -> bool {
 }
 
 fn any_error_items(items: &[ast::ListItem]) -> bool {
-    items.iter().any(|item| matches!(item.value, Value::Error(_)))
+    items
+        .iter()
+        .any(|item| matches!(item.value, Value::Error(_)))
 }
 
 fn is_modifier_word(schema: &'static PhraseSchema, value: &Value) -> bool {
@@ -681,7 +808,11 @@ fn missing_slot(entry: &'static EntrySchema, slot: &'static Slot, after: Span) -
     .with_help(format!("write {}", describe_entry_example(entry)))
 }
 
-fn unexpected_value(schema: &'static PhraseSchema, entry: &'static EntrySchema, value: &Value) -> Diagnostic {
+fn unexpected_value(
+    schema: &'static PhraseSchema,
+    entry: &'static EntrySchema,
+    value: &Value,
+) -> Diagnostic {
     let found = describe_found(value);
     let diagnostic = Diagnostic::error(
         "E0206",
@@ -690,7 +821,11 @@ fn unexpected_value(schema: &'static PhraseSchema, entry: &'static EntrySchema, 
         "not expected here",
     );
     if schema.modifiers.is_empty() {
-        return diagnostic.with_help(format!("`{}` takes {}; remove the rest", entry.name, schema.head.describe()));
+        return diagnostic.with_help(format!(
+            "`{}` takes {}; remove the rest",
+            entry.name,
+            schema.head.describe()
+        ));
     }
     let words = schema.modifiers.iter().map(|m| m.word);
     let word = match value {
@@ -704,8 +839,16 @@ fn unexpected_value(schema: &'static PhraseSchema, entry: &'static EntrySchema, 
     if diagnostic.help.is_some() {
         return diagnostic;
     }
-    let listing: Vec<String> = schema.modifiers.iter().map(|m| format!("`{}`", m.word)).collect();
-    diagnostic.with_help(format!("after the value, `{}` takes {}", entry.name, schema::join_or(&listing)))
+    let listing: Vec<String> = schema
+        .modifiers
+        .iter()
+        .map(|m| format!("`{}`", m.word))
+        .collect();
+    diagnostic.with_help(format!(
+        "after the value, `{}` takes {}",
+        entry.name,
+        schema::join_or(&listing)
+    ))
 }
 
 /// What a written value is, for "expected X, found Y".
@@ -715,7 +858,9 @@ fn describe_found(value: &Value) -> String {
         Value::Number(number) => match number.unit.as_ref().map(|unit| &unit.kind) {
             None => format!("number `{}`", number.digits),
             Some(ast::UnitKind::Percent) => format!("percentage `{}%`", number.digits),
-            Some(ast::UnitKind::Currency(currency)) => format!("amount `{} {currency}`", number.digits),
+            Some(ast::UnitKind::Currency(currency)) => {
+                format!("amount `{} {currency}`", number.digits)
+            }
             Some(ast::UnitKind::CapacityUnits) => format!("capacity `{} units`", number.digits),
             Some(_) => "duration".to_string(),
         },
@@ -733,29 +878,33 @@ fn mismatch(kind: &'static ValueKind, value: &Value) -> Diagnostic {
         "E0203",
         format!("expected {}, found {found}", kind.describe()),
         value.span(),
-        format!("this is a {}", found_noun(value)),
+        format!("this is {}", found_noun(value)),
     )
 }
 
 fn found_noun(value: &Value) -> &'static str {
     match value {
-        Value::Str(_) => "string",
+        Value::Str(_) => "a string",
         Value::Number(number) => match number.unit.as_ref().map(|unit| &unit.kind) {
-            None => "number",
-            Some(ast::UnitKind::Percent) => "percentage",
-            Some(ast::UnitKind::Currency(_)) => "amount of money",
-            Some(ast::UnitKind::CapacityUnits) => "capacity",
-            Some(_) => "duration",
+            None => "a number",
+            Some(ast::UnitKind::Percent) => "a percentage",
+            Some(ast::UnitKind::Currency(_)) => "an amount of money",
+            Some(ast::UnitKind::CapacityUnits) => "a capacity",
+            Some(_) => "a duration",
         },
-        Value::Date(_) => "date",
-        Value::Path(_) => "name",
-        Value::Call(_) => "call",
-        Value::List(_) => "list",
-        Value::Error(_) => "value",
+        Value::Date(_) => "a date",
+        Value::Path(_) => "a name",
+        Value::Call(_) => "a call",
+        Value::List(_) => "a list",
+        Value::Error(_) => "a value",
     }
 }
 
-fn check_value<'a>(kind: &'static ValueKind, value: &'a Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Typed<'a>> {
+fn check_value<'a>(
+    kind: &'static ValueKind,
+    value: &'a Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Typed<'a>> {
     if let Value::Error(_) = value {
         return None;
     }
@@ -777,15 +926,29 @@ fn check_value<'a>(kind: &'static ValueKind, value: &'a Value, diagnostics: &mut
             Value::Number(number)
                 if number.unit.is_none()
                     || (matches!(kind, ValueKind::Capacity)
-                        && matches!(number.unit.as_ref().map(|u| &u.kind), Some(ast::UnitKind::CapacityUnits))) =>
+                        && matches!(
+                            number.unit.as_ref().map(|u| &u.kind),
+                            Some(ast::UnitKind::CapacityUnits)
+                        )) =>
             {
-                whole(number, matches!(kind, ValueKind::Capacity)).map(|value| Typed::Int { value, span: number.span })
+                whole(number, matches!(kind, ValueKind::Capacity)).map(|value| Typed::Int {
+                    value,
+                    span: number.span,
+                })
             }
             _ => Err(mismatch(kind, value)),
         },
         ValueKind::Percent => match value {
-            Value::Number(number) if matches!(number.unit.as_ref().map(|u| &u.kind), Some(ast::UnitKind::Percent)) => {
-                whole(number, false).map(|value| Typed::Percent { value, span: number.span })
+            Value::Number(number)
+                if matches!(
+                    number.unit.as_ref().map(|u| &u.kind),
+                    Some(ast::UnitKind::Percent)
+                ) =>
+            {
+                whole(number, false).map(|value| Typed::Percent {
+                    value,
+                    span: number.span,
+                })
             }
             Value::Number(number) if number.unit.is_none() => Err(mismatch(kind, value)
                 .with_help(format!("write `{}%`", number.digits))
@@ -821,7 +984,10 @@ fn check_value<'a>(kind: &'static ValueKind, value: &'a Value, diagnostics: &mut
                     Some(factor) => whole(number, false).and_then(|count| {
                         count
                             .checked_mul(factor)
-                            .map(|days| Typed::Duration { days, span: number.span })
+                            .map(|days| Typed::Duration {
+                                days,
+                                span: number.span,
+                            })
                             .ok_or_else(|| out_of_range(number, "the duration is too long"))
                     }),
                     None if number.unit.is_none() => Err(mismatch(kind, value)
@@ -854,7 +1020,11 @@ fn check_value<'a>(kind: &'static ValueKind, value: &'a Value, diagnostics: &mut
         ValueKind::Ref(ref_kind) => match value {
             Value::Path(path) => Ok(Typed::Ref { path }),
             Value::Str(string) if is_identifier(&string.value) => Err(mismatch(kind, value)
-                .with_help(format!("a {} is named without quotes: `{}`", ref_kind.noun(), string.value))
+                .with_help(format!(
+                    "a {} is named without quotes: `{}`",
+                    ref_kind.noun(),
+                    string.value
+                ))
                 .with_fix("remove the quotes", string.span, string.value.clone())),
             _ => Err(mismatch(kind, value)),
         },
@@ -869,9 +1039,14 @@ fn check_value<'a>(kind: &'static ValueKind, value: &'a Value, diagnostics: &mut
                 span: list.span,
             }),
             single => {
-                let mut diagnostic = mismatch(kind, value).with_help("write a list in brackets: `[a, b]`");
+                let mut diagnostic =
+                    mismatch(kind, value).with_help("write a list in brackets: `[a, b]`");
                 if let Ok(_typed) = check_value_quiet(element, single) {
-                    diagnostic = diagnostic.with_fix("put it in a list", single.span(), format!("[{}]", source_hint(single)));
+                    diagnostic = diagnostic.with_fix(
+                        "put it in a list",
+                        single.span(),
+                        format!("[{}]", source_hint(single)),
+                    );
                     if source_hint(single).is_empty() {
                         diagnostic.fix = None;
                     }
@@ -919,7 +1094,10 @@ fn source_hint(value: &Value) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n").replace('\t', "\\t")
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+        .replace('\t', "\\t")
 }
 
 fn whole(number: &ast::Number, positive: bool) -> Result<u32, Diagnostic> {
@@ -927,7 +1105,9 @@ fn whole(number: &ast::Number, positive: bool) -> Result<u32, Diagnostic> {
         Ok(0) if positive => Err(out_of_range(number, "must be at least 1")
             .with_help("a capacity is a whole number of units, at least 1")),
         Ok(value) => Ok(value),
-        Err(_) if number.digits.contains('.') => Err(out_of_range(number, "must be a whole number")),
+        Err(_) if number.digits.contains('.') => {
+            Err(out_of_range(number, "must be a whole number"))
+        }
         Err(_) => Err(out_of_range(number, "is too large")),
     }
 }
@@ -941,7 +1121,11 @@ fn out_of_range(number: &ast::Number, why: &str) -> Diagnostic {
     )
 }
 
-fn keyword<'a>(set: &'static schema::KeywordSet, kind: &'static ValueKind, value: &'a Value) -> Result<Typed<'a>, Diagnostic> {
+fn keyword<'a>(
+    set: &'static schema::KeywordSet,
+    kind: &'static ValueKind,
+    value: &'a Value,
+) -> Result<Typed<'a>, Diagnostic> {
     match value {
         Value::Path(path) => {
             let text = path.text();
@@ -957,12 +1141,21 @@ fn keyword<'a>(set: &'static schema::KeywordSet, kind: &'static ValueKind, value
                         path.span,
                         format!("`{}` is not {}", sanitize(&text), set.what),
                     );
-                    Err(with_suggestion(diagnostic, &text, set.words.iter().map(|k| k.word), path.span, ""))
+                    Err(with_suggestion(
+                        diagnostic,
+                        &text,
+                        set.words.iter().map(|k| k.word),
+                        path.span,
+                        "",
+                    ))
                 }
             }
         }
         Value::Str(string) if set.contains(&string.value) => Err(mismatch(kind, value)
-            .with_help(format!("keywords are written without quotes: `{}`", string.value))
+            .with_help(format!(
+                "keywords are written without quotes: `{}`",
+                string.value
+            ))
             .with_fix("remove the quotes", string.span, string.value.clone())),
         _ => Err(mismatch(kind, value)),
     }
@@ -1004,5 +1197,8 @@ fn scope<'a>(kind: &'static ValueKind, value: &'a Value) -> Result<Typed<'a>, Di
         "subscription" => Scope::Subscription(name),
         _ => Scope::ResourceGroup(name),
     };
-    Ok(Typed::Scope { scope, span: call.span })
+    Ok(Typed::Scope {
+        scope,
+        span: call.span,
+    })
 }

@@ -6,6 +6,11 @@
 //! code; a fixture named `ok_*.charter` must compile without any diagnostic. A multi-file
 //! fixture marks each file with a `// --- file: NAME.charter` line.
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "tests read their fixtures from disk"
+)]
+
 use charter_compiler::{compile, Compilation, Document, Options};
 use charter_syntax::{FileId, Severity};
 use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label as RenderedLabel};
@@ -64,8 +69,10 @@ pub fn render(compilation: &Compilation) -> String {
             Severity::Error => codespan_reporting::diagnostic::Severity::Error,
             Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
         };
-        let mut labels = vec![RenderedLabel::primary(file, diagnostic.primary.span.range())
-            .with_message(diagnostic.primary.message.clone())];
+        let mut labels = vec![
+            RenderedLabel::primary(file, diagnostic.primary.span.range())
+                .with_message(diagnostic.primary.message.clone()),
+        ];
         for secondary in &diagnostic.secondary {
             labels.push(
                 RenderedLabel::secondary(secondary.span.file.0 as usize, secondary.span.range())
@@ -119,15 +126,22 @@ fn fixtures() {
         let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code).collect();
         if name.starts_with("ok_") {
             if !codes.is_empty() {
-                failures.push(format!("{name}: expected no diagnostics, got {codes:?}\n{rendered}"));
+                failures.push(format!(
+                    "{name}: expected no diagnostics, got {codes:?}\n{rendered}"
+                ));
             }
         } else {
             let code = &name[..5.min(name.len())];
             if !codes.contains(&code) {
-                failures.push(format!("{name}: expected {code}, got {codes:?}\n{rendered}"));
+                failures.push(format!(
+                    "{name}: expected {code}, got {codes:?}\n{rendered}"
+                ));
             }
         }
-        snapshots.push((name, format!("----- SOURCE\n{text}\n----- DIAGNOSTICS\n{rendered}")));
+        snapshots.push((
+            name,
+            format!("----- SOURCE\n{text}\n----- DIAGNOSTICS\n{rendered}"),
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     for (name, snapshot) in snapshots {
@@ -135,4 +149,67 @@ fn fixtures() {
             insta::assert_snapshot!(name, snapshot);
         });
     }
+}
+
+/// Applies a fix's edits to one document's text, last edit first so offsets stay valid.
+fn apply(text: &str, fix: &charter_syntax::Fix) -> String {
+    let mut edits = fix.edits.clone();
+    edits.sort_by_key(|edit| std::cmp::Reverse(edit.span.start));
+    let mut out = text.to_string();
+    for edit in edits {
+        out.replace_range(edit.span.range(), &edit.new_text);
+    }
+    out
+}
+
+#[test]
+fn every_fix_removes_its_diagnostic_without_a_syntax_error() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut failures = Vec::new();
+    let mut applied = 0;
+    for entry in std::fs::read_dir(&dir)
+        .expect("tests/fixtures exists")
+        .flatten()
+    {
+        let path = entry.path();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        if text.contains("// --- file: ") {
+            continue;
+        }
+        let compilation = compile(split(&name, &text), &options());
+        for diagnostic in &compilation.diagnostics {
+            let Some(fix) = &diagnostic.fix else { continue };
+            if fix.edits.iter().any(|edit| edit.span.file != FileId(0)) {
+                failures.push(format!(
+                    "{name}: {} fix edits another file",
+                    diagnostic.code
+                ));
+                continue;
+            }
+            let fixed = apply(&text, fix);
+            let after = compile(split(&name, &fixed), &options());
+            let same_place = after.diagnostics.iter().any(|d| {
+                d.code == diagnostic.code
+                    && d.primary.span.start == diagnostic.primary.span.start
+                    && d.message == diagnostic.message
+            });
+            let syntax = after.diagnostics.iter().any(|d| d.code.starts_with("E00"));
+            if same_place || syntax {
+                failures.push(format!(
+                    "{name}: fix `{}` for {} did not work:\n{fixed}\n{}",
+                    fix.title,
+                    diagnostic.code,
+                    render(&after)
+                ));
+            }
+            applied += 1;
+        }
+    }
+    assert!(applied > 10, "only {applied} fixes were tried");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -1,6 +1,11 @@
 //! Whole-project tests: the bundled example checks clean, the symbol index answers the
 //! language server's questions, the IR carries resolved values, and no input panics.
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "tests read their fixtures from disk"
+)]
+
 use charter_compiler::symbols::SymbolKind;
 use charter_compiler::{compile, Compilation, Document, Options};
 use charter_syntax::FileId;
@@ -30,7 +35,9 @@ fn compile_one(text: &str) -> Compilation {
 /// Every `.charter` file under `dir`, sorted, as documents.
 fn read_project(dir: &std::path::Path) -> Vec<Document> {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -63,7 +70,9 @@ fn describe(compilation: &Compilation) -> String {
         .diagnostics
         .iter()
         .map(|d| {
-            let path = compilation.document(d.primary.span.file).map_or("?", |doc| doc.path.as_str());
+            let path = compilation
+                .document(d.primary.span.file)
+                .map_or("?", |doc| doc.path.as_str());
             format!("{path}@{}: {} {}", d.primary.span.start, d.code, d.message)
         })
         .collect::<Vec<_>>()
@@ -73,11 +82,26 @@ fn describe(compilation: &Compilation) -> String {
 #[test]
 fn the_stdlib_alone_compiles_clean() {
     let compilation = compile(Vec::new(), &options());
-    assert!(compilation.diagnostics.is_empty(), "{}", describe(&compilation));
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "{}",
+        describe(&compilation)
+    );
     assert!(compilation.catalog.model("gpt-4.1").is_some());
     assert!(compilation.catalog.region("swedencentral").is_some());
-    let stdlib: Vec<&str> = compilation.documents.iter().map(|d| d.path.as_str()).collect();
-    assert_eq!(stdlib, ["std/filters.charter", "std/models.charter", "std/regions.charter"]);
+    let stdlib: Vec<&str> = compilation
+        .documents
+        .iter()
+        .map(|d| d.path.as_str())
+        .collect();
+    assert_eq!(
+        stdlib,
+        [
+            "std/filters.charter",
+            "std/models.charter",
+            "std/regions.charter"
+        ]
+    );
     assert!(compilation.documents.iter().all(|d| d.is_stdlib));
 }
 
@@ -87,7 +111,11 @@ fn the_contoso_example_checks_clean() {
     let documents = read_project(&dir);
     assert!(!documents.is_empty(), "examples/contoso has .charter files");
     let compilation = compile(documents, &options());
-    assert!(compilation.diagnostics.is_empty(), "{}", describe(&compilation));
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "{}",
+        describe(&compilation)
+    );
     assert!(!compilation.project.policies.is_empty());
 }
 
@@ -132,7 +160,11 @@ workload support {
 #[test]
 fn lowering_resolves_every_reference_and_applies_extends() {
     let compilation = compile_one(PROJECT);
-    assert!(compilation.diagnostics.is_empty(), "{}", describe(&compilation));
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "{}",
+        describe(&compilation)
+    );
     let project = &compilation.project;
     let policy = &project.policies[0];
     assert_eq!(policy.effect, charter_ir::Effect::Audit);
@@ -140,8 +172,14 @@ fn lowering_resolves_every_reference_and_applies_extends() {
     assert_eq!(policy.retirement_warning_days, 90);
     assert_eq!(policy.approved_filters, ["careful"]);
     assert_eq!(policy.owner_tag, "charter-workload");
-    assert_eq!(policy.exemptions[0].category, charter_ir::ExemptionCategory::Mitigated);
-    let minimum = policy.minimum_filter.as_ref().expect("the policy has a minimum");
+    assert_eq!(
+        policy.exemptions[0].category,
+        charter_ir::ExemptionCategory::Mitigated
+    );
+    let minimum = policy
+        .minimum_filter
+        .as_ref()
+        .expect("the policy has a minimum");
     assert_eq!(minimum.name, "std.filters.default");
     assert_eq!(minimum.settings.len(), 12);
 
@@ -149,7 +187,10 @@ fn lowering_resolves_every_reference_and_applies_extends() {
     assert_eq!(workload.policy, "guardrails");
     assert_eq!(workload.apps.len(), 2);
     let budget = workload.budget.as_ref().expect("the workload has a budget");
-    assert_eq!((budget.amount.as_str(), budget.currency.as_str()), ("1500.50", "EUR"));
+    assert_eq!(
+        (budget.amount.as_str(), budget.currency.as_str()),
+        ("1500.50", "EUR")
+    );
     assert_eq!(budget.alert_thresholds, [50, 100]);
     let endpoint = &workload.endpoints[0];
     assert_eq!(endpoint.model.format, "OpenAI");
@@ -159,9 +200,15 @@ fn lowering_resolves_every_reference_and_applies_extends() {
     assert_eq!(filter.name, "careful");
     assert_eq!(filter.blocklists, ["profanity"]);
     use charter_ir::{Category, Level, Side, Threshold};
-    assert_eq!(filter.level(Side::Prompt, Category::Hate), Some(Level::Severity(Threshold::Low)));
+    assert_eq!(
+        filter.level(Side::Prompt, Category::Hate),
+        Some(Level::Severity(Threshold::Low))
+    );
     // Inherited from std.filters.default.
-    assert_eq!(filter.level(Side::Completion, Category::Hate), Some(Level::Severity(Threshold::Medium)));
+    assert_eq!(
+        filter.level(Side::Completion, Category::Hate),
+        Some(Level::Severity(Threshold::Medium))
+    );
     let names: Vec<&str> = project.filters.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["careful", "std.filters.default"]);
 }
@@ -174,11 +221,19 @@ fn the_symbol_index_links_references_to_declarations() {
 
     // `filter: careful` goes to the filter's declaration.
     let use_site = offset("filter: careful") + "filter: ".len();
-    let target = symbols.symbol_at(FileId(0), use_site).expect("a reference at the use site");
+    let target = symbols
+        .symbol_at(FileId(0), use_site)
+        .expect("a reference at the use site");
     let declaration = symbols.declaration(target).expect("the target exists");
-    assert_eq!((declaration.kind, declaration.name.as_str()), (SymbolKind::Filter, "careful"));
+    assert_eq!(
+        (declaration.kind, declaration.name.as_str()),
+        (SymbolKind::Filter, "careful")
+    );
     assert_eq!(declaration.doc.as_deref(), Some("Stricter on hate."));
-    assert_eq!(declaration.name_span.start as usize, offset("careful extends"));
+    assert_eq!(
+        declaration.name_span.start as usize,
+        offset("careful extends")
+    );
     assert_eq!(symbols.references_to(target).count(), 1);
 
     // `extends std.filters.default` goes into the stdlib.
@@ -194,20 +249,37 @@ fn the_symbol_index_links_references_to_declarations() {
         .symbol_at(FileId(0), offset("\"westeurope\"] redundancy") + 2)
         .and_then(|id| symbols.declaration(id))
         .expect("a region reference");
-    assert_eq!((region.kind, region.name.as_str()), (SymbolKind::Region, "westeurope"));
+    assert_eq!(
+        (region.kind, region.name.as_str()),
+        (SymbolKind::Region, "westeurope")
+    );
     let version = symbols
-        .symbol_at(FileId(0), offset("version \"2026-07-09\"\n    deployment") + 10)
+        .symbol_at(
+            FileId(0),
+            offset("version \"2026-07-09\"\n    deployment") + 10,
+        )
         .and_then(|id| symbols.declaration(id))
         .expect("a version reference");
     assert_eq!(version.kind, SymbolKind::ModelVersion);
     assert_eq!(version.container.as_deref(), Some("gpt-5.6-sol"));
 
     // Apps, endpoints and workloads are document symbols.
-    let kinds: Vec<SymbolKind> = symbols.declarations_in(FileId(0)).map(|(_, d)| d.kind).collect();
-    for kind in [SymbolKind::Filter, SymbolKind::Policy, SymbolKind::Workload, SymbolKind::App, SymbolKind::Endpoint] {
+    let kinds: Vec<SymbolKind> = symbols
+        .declarations_in(FileId(0))
+        .map(|(_, d)| d.kind)
+        .collect();
+    for kind in [
+        SymbolKind::Filter,
+        SymbolKind::Policy,
+        SymbolKind::Workload,
+        SymbolKind::App,
+        SymbolKind::Endpoint,
+    ] {
         assert!(kinds.contains(&kind), "{kind:?} in {kinds:?}");
     }
-    let web = symbols.symbol_at(FileId(0), offset("serves: [web") + 9).expect("a reference to app web");
+    let web = symbols
+        .symbol_at(FileId(0), offset("serves: [web") + 9)
+        .expect("a reference to app web");
     assert_eq!(symbols.references_to(web).count(), 1);
 }
 
@@ -218,8 +290,11 @@ fn errors_in_one_place_do_not_hide_checks_elsewhere() {
         .replace("\"westeurope\"] redundancy", "\"westeurop\"] redundancy");
     let compilation = compile_one(&source);
     let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(codes, ["E0303", "E0101"], "{}", describe(&compilation));
-    let fix = compilation.diagnostics[1].fix.as_ref().expect("a did-you-mean fix");
+    assert_eq!(codes, ["E0101", "E0303"], "{}", describe(&compilation));
+    let fix = compilation.diagnostics[0]
+        .fix
+        .as_ref()
+        .expect("a did-you-mean fix");
     assert_eq!(fix.edits[0].new_text, "careful");
 }
 
@@ -240,7 +315,12 @@ fn duplicates_across_files_point_at_both() {
         },
     ];
     let compilation = compile(documents, &options());
-    assert_eq!(compilation.diagnostics.len(), 1, "{}", describe(&compilation));
+    assert_eq!(
+        compilation.diagnostics.len(),
+        1,
+        "{}",
+        describe(&compilation)
+    );
     let diagnostic = &compilation.diagnostics[0];
     assert_eq!(diagnostic.code, "E0102");
     assert_eq!(diagnostic.primary.span.file, FileId(1));
@@ -266,13 +346,57 @@ impl Rng {
 #[test]
 fn garbage_and_mutated_inputs_never_panic() {
     const PIECES: &[&str] = &[
-        "filter", "policy", "workload", "endpoint", "app", "model", "region", "version", "{", "}", "[", "]", "(", ")",
-        ":", ",", "\"", "extends", "std.filters.default", "a", "b", "\n", " ", "100", "50%", "2000 USD", "90 days",
-        "2027-01-31", "low", "block", "governed_by:", "serves:", "regions:", "management_group(\"x\")", "é", "😀", "//",
-        "/*", "*/", "///", "\\", "\u{1b}[31m", "exempt", "until", "as", "at_least", "redundancy", "standby",
+        "filter",
+        "policy",
+        "workload",
+        "endpoint",
+        "app",
+        "model",
+        "region",
+        "version",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        ":",
+        ",",
+        "\"",
+        "extends",
+        "std.filters.default",
+        "a",
+        "b",
+        "\n",
+        " ",
+        "100",
+        "50%",
+        "2000 USD",
+        "90 days",
+        "2027-01-31",
+        "low",
+        "block",
+        "governed_by:",
+        "serves:",
+        "regions:",
+        "management_group(\"x\")",
+        "é",
+        "😀",
+        "//",
+        "/*",
+        "*/",
+        "///",
+        "\\",
+        "\u{1b}[31m",
+        "exempt",
+        "until",
+        "as",
+        "at_least",
+        "redundancy",
+        "standby",
     ];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..300 {
+    for _ in 0..60 {
         let mut text = String::new();
         for _ in 0..rng.below(60) {
             text.push_str(PIECES[rng.below(PIECES.len())]);
@@ -280,7 +404,7 @@ fn garbage_and_mutated_inputs_never_panic() {
         let _ = compile_one(&text);
     }
     // Mutations of a valid project: delete, duplicate or replace a byte range.
-    for _ in 0..300 {
+    for _ in 0..60 {
         let mut bytes = PROJECT.as_bytes().to_vec();
         for _ in 0..1 + rng.below(3) {
             let start = rng.below(bytes.len());

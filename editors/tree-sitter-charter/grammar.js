@@ -56,6 +56,10 @@ module.exports = grammar({
   // Block comments nest (`/* a /* b */ c */`), which needs a counter: see src/scanner.c.
   externals: ($) => [$.block_comment],
 
+  // `endpoint e` then a newline is a clause, unless the next line starts with the block's `{`:
+  // the parser tries both and keeps the one that the next token allows.
+  conflicts: ($) => [[$.block, $.path], [$.block, $._value]],
+
   rules: {
     source_file: ($) => seq(nls($), optional(seq($.block, repeat(seq(nls($), $.block)), nls($)))),
 
@@ -65,6 +69,8 @@ module.exports = grammar({
         field('keyword', $.identifier),
         optional(field('label', choice($.identifier, $.string))),
         optional(seq('extends', field('extends', $.path))),
+        // The `{` may start the next line (the formatter moves it back).
+        nls($),
         field('body', $.block_body),
       ),
 

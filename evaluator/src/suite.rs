@@ -57,6 +57,10 @@ pub struct TestCase {
     pub definition: Option<String>,
     /// Only assignments with this name or display name count.
     pub assignment: Option<String>,
+    /// The management groups the resource's subscription sits under (names). When given,
+    /// assignments and exemptions at other management groups do not cover the resource; when
+    /// empty, every management-group scope is taken to cover it.
+    pub management_groups: Vec<String>,
 }
 
 /// Parses one test file: a case object, or an array of case objects.
@@ -84,10 +88,16 @@ fn parse_case(name: &str, value: &Value) -> Result<TestCase, String> {
     for key in object.keys() {
         if !matches!(
             key.as_str(),
-            "description" | "resource" | "expect" | "definition" | "assignment" | "$schema"
+            "description"
+                | "resource"
+                | "expect"
+                | "definition"
+                | "assignment"
+                | "managementGroups"
+                | "$schema"
         ) {
             return Err(format!(
-                "`{name}`: unknown key `{key}` (expected description, resource, expect, definition, assignment)"
+                "`{name}`: unknown key `{key}` (expected description, resource, expect, definition, assignment, managementGroups)"
             ));
         }
     }
@@ -111,6 +121,23 @@ fn parse_case(name: &str, value: &Value) -> Result<TestCase, String> {
         expect: Expectation::parse(&expect),
         definition: text("definition")?,
         assignment: text("assignment")?,
+        management_groups: match object.get("managementGroups") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(group)) => vec![group.clone()],
+            Some(Value::Array(groups)) => groups
+                .iter()
+                .map(|group| {
+                    group.as_str().map(str::to_string).ok_or_else(|| {
+                        format!("`{name}`: `managementGroups` must be a list of names")
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => {
+                return Err(format!(
+                    "`{name}`: `managementGroups` must be a list of names"
+                ))
+            }
+        },
     })
 }
 
@@ -165,6 +192,15 @@ impl DefinitionResult {
         [&self.definition, &self.display_name, &self.reference_id]
             .iter()
             .any(|name| !name.is_empty() && name.eq_ignore_ascii_case(wanted))
+    }
+
+    /// The reference id, or the definition name when the assignment targets it directly.
+    fn short_name(&self) -> &str {
+        if self.reference_id.is_empty() {
+            &self.definition
+        } else {
+            &self.reference_id
+        }
     }
 
     fn label(&self) -> String {
@@ -347,21 +383,33 @@ impl CaseReport {
                 out.push_str(&format!("      {line}\n"));
             }
         }
-        if !elsewhere.is_empty() {
-            let names: Vec<String> = elsewhere
+        // Rules about other resources are summarised: by the mode's reason, then by type.
+        let mut by_reason: Vec<(String, Vec<String>)> = Vec::new();
+        let mut other_types = Vec::new();
+        for result in elsewhere {
+            let name = format!("`{}`", result.short_name());
+            let reason = result
+                .outcome
+                .trace
                 .iter()
-                .map(|result| {
-                    let name = if result.reference_id.is_empty() {
-                        &result.definition
-                    } else {
-                        &result.reference_id
-                    };
-                    format!("`{name}`")
-                })
-                .collect();
+                .find(|step| step.matched.is_none())
+                .map(|step| step.text.clone())
+                .filter(|_| !result.outcome.applicable);
+            match reason {
+                Some(reason) => match by_reason.iter_mut().find(|(known, _)| *known == reason) {
+                    Some((_, names)) => names.push(name),
+                    None => by_reason.push((reason, vec![name])),
+                },
+                None => other_types.push(name),
+            }
+        }
+        for (reason, names) in by_reason {
+            out.push_str(&format!("    {reason}: {}\n", names.join(", ")));
+        }
+        if !other_types.is_empty() {
             out.push_str(&format!(
-                "    not about this resource (type or mode): {}\n",
-                names.join(", ")
+                "    about other resource types: {}\n",
+                other_types.join(", ")
             ));
         }
         for reference in &self.skipped {
@@ -490,18 +538,45 @@ fn scope_of(value: &Value) -> Option<String> {
     Some(id[..index].to_string())
 }
 
-/// Whether a scope covers a resource id. Management-group scopes cannot be checked against a
-/// resource id, and a resource without an id is in every scope.
-fn covers(scope: &str, resource_id: Option<&str>) -> bool {
-    let Some(resource_id) = resource_id else {
-        return true;
-    };
+/// Where a resource stands relative to a scope: `Some(true)` inside, `Some(false)` outside,
+/// `None` when it cannot be told offline (a management-group scope the case does not place the
+/// resource in or out of, or a resource without an id). A `{placeholder}` segment in the scope
+/// (a build leaves `{subscriptionId}` where the deployment decides) matches any segment.
+fn within(scope: &str, resource: &Placement<'_>) -> Option<bool> {
     let scope = scope.trim_end_matches('/').to_lowercase();
-    if scope.is_empty() || scope.contains("/providers/microsoft.management/managementgroups/") {
-        return true;
+    if let Some(index) = scope.find("/providers/microsoft.management/managementgroups/") {
+        let group = last_segment(&scope[index..]);
+        if resource.management_groups.is_empty() {
+            return None;
+        }
+        return Some(
+            resource
+                .management_groups
+                .iter()
+                .any(|listed| listed.eq_ignore_ascii_case(group)),
+        );
     }
-    let resource_id = resource_id.to_lowercase();
-    resource_id == scope || resource_id.starts_with(&format!("{scope}/"))
+    let resource_id = resource.id?.to_lowercase();
+    if scope.is_empty() {
+        return Some(true);
+    }
+    let scope_segments: Vec<&str> = scope.split('/').collect();
+    let resource_segments: Vec<&str> = resource_id.split('/').collect();
+    Some(
+        resource_segments.len() >= scope_segments.len()
+            && scope_segments
+                .iter()
+                .zip(&resource_segments)
+                .all(|(wanted, actual)| {
+                    wanted == actual || (wanted.starts_with('{') && wanted.ends_with('}'))
+                }),
+    )
+}
+
+/// What a case says about where its resource lives.
+struct Placement<'a> {
+    id: Option<&'a str>,
+    management_groups: &'a [String],
 }
 
 fn parameter_values(parameters: Option<&Value>) -> Map<String, Value> {
@@ -618,7 +693,10 @@ impl Library {
     }
 
     fn run_case(&self, case: &TestCase, options: &SuiteOptions) -> CaseReport {
-        let resource_id = case.resource.get("id").and_then(Value::as_str);
+        let placement = Placement {
+            id: case.resource.get("id").and_then(Value::as_str),
+            management_groups: &case.management_groups,
+        };
         let mut results = Vec::new();
         let mut skipped = Vec::new();
         let mut problems = Vec::new();
@@ -634,8 +712,9 @@ impl Library {
             })
             .filter(|assignment| {
                 let properties = &assignment.value["properties"];
-                let in_scope =
-                    scope_of(&assignment.value).is_none_or(|scope| covers(&scope, resource_id));
+                // An assignment applies unless the resource is known to be outside its scope.
+                let in_scope = scope_of(&assignment.value)
+                    .is_none_or(|scope| within(&scope, &placement) != Some(false));
                 let excluded = properties
                     .get("notScopes")
                     .and_then(Value::as_array)
@@ -643,7 +722,7 @@ impl Library {
                         scopes
                             .iter()
                             .filter_map(Value::as_str)
-                            .any(|scope| resource_id.is_some() && covers(scope, resource_id))
+                            .any(|scope| within(scope, &placement) == Some(true))
                     });
                 in_scope && !excluded
             })
@@ -662,7 +741,7 @@ impl Library {
         let mut seen = BTreeSet::new();
         skipped.retain(|reference| seen.insert(reference.clone()));
         for result in &mut results {
-            result.exempted_by = self.exemption_for(result, resource_id, options);
+            result.exempted_by = self.exemption_for(result, &placement, options);
         }
         if let Some(wanted) = &case.definition {
             results.retain(|result| result.matches_name(wanted));
@@ -829,12 +908,10 @@ impl Library {
     fn exemption_for(
         &self,
         result: &DefinitionResult,
-        resource_id: Option<&str>,
+        placement: &Placement<'_>,
         options: &SuiteOptions,
     ) -> Option<String> {
-        // An exemption applies only to resources it can be placed over, so a resource without
-        // an id is never exempt.
-        let resource_id = resource_id?;
+        // An exemption applies only to resources known to be inside its scope.
         self.exemptions
             .iter()
             .find(|exemption| {
@@ -859,7 +936,7 @@ impl Library {
                             .iter()
                             .any(|reference| reference.eq_ignore_ascii_case(&result.reference_id)))
                     && scope_of(&exemption.value)
-                        .is_some_and(|scope| covers(&scope, Some(resource_id)))
+                        .is_some_and(|scope| within(&scope, placement) == Some(true))
                     && !expired
             })
             .map(|exemption| exemption.name.clone())
@@ -888,4 +965,50 @@ fn strongest(effects: impl Iterator<Item = String>) -> Option<String> {
             .position(|known| known.eq_ignore_ascii_case(effect))
             .unwrap_or(PRECEDENCE.len())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_cover_resource_ids() {
+        let id = "/subscriptions/S1/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/a";
+        let groups = ["contoso-prod".to_string()];
+        let placed = Placement {
+            id: Some(id),
+            management_groups: &groups,
+        };
+        let unplaced = Placement {
+            id: Some(id),
+            management_groups: &[],
+        };
+        let no_id = Placement {
+            id: None,
+            management_groups: &[],
+        };
+        assert_eq!(within("/subscriptions/s1", &placed), Some(true));
+        assert_eq!(
+            within("/subscriptions/s1/resourcegroups/RG-AI/", &placed),
+            Some(true)
+        );
+        assert_eq!(
+            within("/subscriptions/s1/resourceGroups/rg-a", &placed),
+            Some(false)
+        );
+        assert_eq!(within("/subscriptions/s2", &placed), Some(false));
+        assert_eq!(
+            within(
+                "/subscriptions/{subscriptionId}/resourceGroups/rg-ai",
+                &placed
+            ),
+            Some(true)
+        );
+        let prod = "/providers/Microsoft.Management/managementGroups/Contoso-Prod";
+        let dev = "/providers/Microsoft.Management/managementGroups/contoso-dev";
+        assert_eq!(within(prod, &placed), Some(true));
+        assert_eq!(within(dev, &placed), Some(false));
+        assert_eq!(within(dev, &unplaced), None);
+        assert_eq!(within("/subscriptions/s2", &no_id), None);
+    }
 }

@@ -273,10 +273,7 @@ fn failures_explain_the_deciding_condition() {
             field `type` = "Microsoft.CognitiveServices/accounts/deployments" equals "Microsoft.CognitiveServices/accounts/deployments" → true
             not → false
               value `[concat(field('Microsoft.CognitiveServices/accounts/deployments/model.name'), ',', field('Microsoft.CognitiveServices/accounts/deployments/model.version'))]` = "gpt-4o-mini,2024-07-18" in ["gpt-4o,2024-08-06","gpt-4o-mini,2024-07-18"] → true
-        assignment `contoso-ai` → definition `charter-local-auth` (Local auth disabled), reference `localAuth`: not applicable
-          not evaluated: mode `Indexed` evaluates only resources that support tags and location, and this resource has no `location`
-        assignment `contoso-ai` → definition `e56962a6-4747-49cd-b67b-bf8b01975c4c` (Allowed locations), reference `regions`: not applicable
-          not evaluated: mode `Indexed` evaluates only resources that support tags and location, and this resource has no `location`
+        not evaluated: mode `Indexed` evaluates only resources that support tags and location, and this resource has no `location`: `localAuth`, `regions`
         skipped: built-in definition `/providers/Microsoft.Authorization/policyDefinitions/037eea7a-bd0a-46c5-9a66-03aea78705d3` (reference `publicNetwork` of initiative `charter-ai`) is not available offline
     FAIL tests/wrong-compliant.json: key auth should pass (wrong on purpose) (expected compliant, got audit)
         assignment `contoso-ai` → definition `charter-local-auth` (Local auth disabled), reference `localAuth`: audit
@@ -356,7 +353,7 @@ fn parse_cases_accepts_arrays_and_rejects_mistakes() {
 
     assert_eq!(
         parse_cases("tests/bad.json", r#"{"resource": {}, "expected": "deny"}"#),
-        Err("`tests/bad.json`: unknown key `expected` (expected description, resource, expect, definition, assignment)".to_string())
+        Err("`tests/bad.json`: unknown key `expected` (expected description, resource, expect, definition, assignment, managementGroups)".to_string())
     );
     assert_eq!(
         parse_cases("tests/bad.json", r#"{"resource": {}}"#),
@@ -462,12 +459,16 @@ fn contoso_fixtures_parse() {
             "tests/models.json",
             include_str!("fixtures/contoso/models.json"),
         ),
+        (
+            "tests/data-plane.json",
+            include_str!("fixtures/contoso/data-plane.json"),
+        ),
     ];
     let mut total = 0;
     for (path, text) in files {
         total += parse_cases(path, text).expect("fixture parses").len();
     }
-    assert_eq!(total, 16);
+    assert_eq!(total, 21);
 }
 
 #[test]
@@ -510,4 +511,47 @@ fn passes_resting_on_an_evaluation_error_warn() {
             "unexercised": [],
         })
     );
+}
+
+#[test]
+fn rules_about_other_types_are_summarised() {
+    let cases = [case(
+        "tests/acct.json",
+        "",
+        account("rg-ai", "westeurope", false),
+        "deny",
+    )];
+    let rendered = run_suite(&tree(), &cases).render();
+    assert!(
+        rendered.contains("    about other resource types: `allowedModels`\n"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("reference `localAuth`: audit\n"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("reference `regions`: compliant\n"),
+        "{rendered}"
+    );
+}
+
+#[test]
+fn management_groups_place_the_resource() {
+    let text = |groups: &str| {
+        format!(
+            r#"{{"resource": {}, "expect": "compliant", "managementGroups": {groups}}}"#,
+            account("rg-ai", "eastus", false)
+        )
+    };
+    // Outside the `contoso` management group, only the sandbox subscription's assignment could
+    // apply, and the resource is not in that subscription.
+    let outside = parse_cases("tests/outside.json", &text(r#"["other"]"#)).expect("valid case");
+    assert!(run_suite(&tree(), &outside).success());
+    let inside = parse_cases("tests/inside.json", &text(r#""CONTOSO""#)).expect("valid case");
+    assert_eq!(
+        run_suite(&tree(), &inside).cases[0].verdict.as_deref(),
+        Some("deny")
+    );
+    assert!(parse_cases("tests/bad.json", &text("[1]")).is_err());
 }

@@ -22,6 +22,10 @@ pub struct SourceFile {
 
 /// A top-level construct, or the place of one that did not parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "almost every item is a block; boxing would add an allocation per item for nothing"
+)]
 pub enum Item {
     Block(Block),
     /// Source that did not parse; its diagnostic was reported, and it is skipped.
@@ -270,8 +274,11 @@ pub struct ErrorNode {
 /// lines before it, and a comment after it on its last line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trivia {
-    /// Whether a blank line separates this node from the one before (kept by the formatter,
-    /// which collapses several blank lines into one).
+    /// Whether a blank line separates this node (its doc comment, if it has one) from what
+    /// comes before it: its last leading comment, or else the node before (kept by the
+    /// formatter, which collapses several blank lines into one). Always false for the first
+    /// thing of a block or file, for top-level items without leading comments (the formatter
+    /// puts one blank line between items), and in lists.
     pub blank_line_before: bool,
     pub doc: Option<DocComment>,
     pub leading: Vec<Comment>,
@@ -290,4 +297,8 @@ pub struct DocComment {
 pub struct Comment {
     pub text: String,
     pub span: Span,
+    /// Whether a blank line separates this comment from what comes before it (another
+    /// comment or a node), so that paragraphs of comments and a file's header comment keep
+    /// their blank lines. Normalised like [`Trivia::blank_line_before`].
+    pub blank_line_before: bool,
 }

@@ -149,7 +149,12 @@ mod tests {
             let codes: Vec<&str> = failing.diagnostics.iter().map(|d| d.code).collect();
             assert_eq!(codes, vec![info.code], "failing example of {}", info.code);
             let fixed = crate::parse(FileId(0), info.fixed_example);
-            assert!(fixed.diagnostics.is_empty(), "fixed example of {}: {:?}", info.code, fixed.diagnostics);
+            assert!(
+                fixed.diagnostics.is_empty(),
+                "fixed example of {}: {:?}",
+                info.code,
+                fixed.diagnostics
+            );
         }
     }
 

@@ -38,7 +38,10 @@ impl fmt::Display for FormatError {
             FormatError::Syntax(diagnostics) => {
                 write!(f, "the source has {} syntax error(s)", diagnostics.len())
             }
-            FormatError::Unsafe(reason) => write!(f, "formatting was refused to keep the source safe: {reason}"),
+            FormatError::Unsafe(reason) => write!(
+                f,
+                "formatting was refused to keep the source safe: {reason}"
+            ),
         }
     }
 }
@@ -65,7 +68,9 @@ pub fn format_source(file: FileId, text: &str) -> Result<String, FormatError> {
         ));
     }
     if format_tree(&reparsed.file) != formatted {
-        return Err(FormatError::Unsafe("formatting is not idempotent on this source".to_string()));
+        return Err(FormatError::Unsafe(
+            "formatting is not idempotent on this source".to_string(),
+        ));
     }
     if comment_texts(text) != comment_texts(&formatted) {
         return Err(FormatError::Unsafe(
@@ -111,12 +116,7 @@ pub fn format_tree(file: &SourceFile) -> String {
             Item::Error(_) => printer.out.push_str("/* error */\n"),
         }
     }
-    if !file.dangling_comments.is_empty() {
-        if !file.items.is_empty() {
-            printer.out.push('\n');
-        }
-        printer.comments(&file.dangling_comments, 0);
-    }
+    printer.comments(&file.dangling_comments, 0);
     printer.out
 }
 
@@ -139,14 +139,23 @@ impl Printer {
 
     fn comments(&mut self, comments: &[Comment], level: usize) {
         for comment in comments {
+            if comment.blank_line_before {
+                self.out.push('\n');
+            }
             self.indent(level);
             self.out.push_str(&comment.text);
             self.out.push('\n');
         }
     }
 
+    /// Leading comments, the blank line before the node, and its doc comment. (The parser
+    /// clears the flags where the layout is fixed: at the start of a block and between
+    /// top-level items.)
     fn trivia_before(&mut self, trivia: &Trivia, level: usize) {
         self.comments(&trivia.leading, level);
+        if trivia.blank_line_before {
+            self.out.push('\n');
+        }
         if let Some(doc) = &trivia.doc {
             for line in doc.text.split('\n') {
                 self.indent(level);
@@ -188,23 +197,20 @@ impl Printer {
             return;
         }
         self.out.push_str(" {\n");
-        for (index, entry) in block.entries.iter().enumerate() {
-            self.entry(entry, index == 0, level + 1);
+        for entry in &block.entries {
+            self.entry(entry, level + 1);
         }
         self.comments(&block.dangling_comments, level + 1);
         self.indent(level);
         self.out.push('}');
     }
 
-    fn entry(&mut self, entry: &Entry, first: bool, level: usize) {
+    fn entry(&mut self, entry: &Entry, level: usize) {
         let Some(trivia) = entry.trivia() else {
             self.indent(level);
             self.out.push_str("/* error */\n");
             return;
         };
-        if trivia.blank_line_before && !first {
-            self.out.push('\n');
-        }
         self.trivia_before(trivia, level);
         self.indent(level);
         match entry {
@@ -237,9 +243,10 @@ impl Printer {
         match value {
             Value::Str(string) => self.string(&string.value),
             Value::Number(number) => self.out.push_str(&number_text(number)),
-            Value::Date(date) => self
-                .out
-                .push_str(&format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)),
+            Value::Date(date) => self.out.push_str(&format!(
+                "{:04}-{:02}-{:02}",
+                date.year, date.month, date.day
+            )),
             Value::Path(path) => self.out.push_str(&path.text()),
             Value::Call(call) => {
                 self.out.push_str(&call.callee.name);
@@ -324,11 +331,41 @@ fn number_text(number: &Number) -> String {
         None => return number.digits.clone(),
         Some(UnitKind::Percent) => return format!("{}%", number.digits),
         Some(UnitKind::Currency(code)) => code.as_str(),
-        Some(UnitKind::Days) => if one { "day" } else { "days" },
-        Some(UnitKind::Weeks) => if one { "week" } else { "weeks" },
-        Some(UnitKind::Months) => if one { "month" } else { "months" },
-        Some(UnitKind::Years) => if one { "year" } else { "years" },
-        Some(UnitKind::CapacityUnits) => if one { "unit" } else { "units" },
+        Some(UnitKind::Days) => {
+            if one {
+                "day"
+            } else {
+                "days"
+            }
+        }
+        Some(UnitKind::Weeks) => {
+            if one {
+                "week"
+            } else {
+                "weeks"
+            }
+        }
+        Some(UnitKind::Months) => {
+            if one {
+                "month"
+            } else {
+                "months"
+            }
+        }
+        Some(UnitKind::Years) => {
+            if one {
+                "year"
+            } else {
+                "years"
+            }
+        }
+        Some(UnitKind::CapacityUnits) => {
+            if one {
+                "unit"
+            } else {
+                "units"
+            }
+        }
     };
     format!("{} {unit}", number.digits)
 }
@@ -366,18 +403,31 @@ mod tests {
     #[test]
     fn lays_out_blocks_fields_and_comments() {
         let source = "/// Doc.\n///second\nfilter  strict extends baseline{prompt { hate: low,sexual: low } // side\n\n\n  // before\n  blocklists: [ \"a\" ,\"b\", ]\n}\npolicy p {}\n// end\n";
-        let expected = "/// Doc.\n/// second\nfilter strict extends baseline {\n  prompt {\n    hate: low\n    sexual: low\n  } // side\n\n  // before\n  blocklists: [\"a\", \"b\"]\n}\n\npolicy p {}\n\n// end\n";
+        let expected = "/// Doc.\n/// second\nfilter strict extends baseline {\n  prompt {\n    hate: low\n    sexual: low\n  } // side\n\n  // before\n  blocklists: [\"a\", \"b\"]\n}\n\npolicy p {}\n// end\n";
+        assert_eq!(format(source), expected);
+    }
+
+    #[test]
+    fn keeps_blank_lines_between_comments() {
+        let source = "// Header.\n\n\n// Paragraph one.\n\n// Paragraph two.\n\n/// Doc.\npolicy p {\n\n  // first\n\n  effect: deny\n\n  // dangling\n}\n\n\n// end\n";
+        let expected = "// Header.\n\n// Paragraph one.\n\n// Paragraph two.\n\n/// Doc.\npolicy p {\n  // first\n\n  effect: deny\n\n  // dangling\n}\n\n// end\n";
         assert_eq!(format(source), expected);
     }
 
     #[test]
     fn breaks_lists_with_comments_or_too_long() {
         let source = "policy p {\n  regions: [\"a\", // first\n  \"b\"]\n}\n";
-        assert_eq!(format(source), "policy p {\n  regions: [\n    \"a\", // first\n    \"b\",\n  ]\n}\n");
+        assert_eq!(
+            format(source),
+            "policy p {\n  regions: [\n    \"a\", // first\n    \"b\",\n  ]\n}\n"
+        );
         let long: Vec<String> = (0..12).map(|i| format!("\"region-number-{i}\"")).collect();
         let source = format!("policy p {{\n  regions: [{}]\n}}\n", long.join(", "));
         let formatted = format(&source);
-        assert!(formatted.contains("[\n    \"region-number-0\",\n"), "{formatted}");
+        assert!(
+            formatted.contains("[\n    \"region-number-0\",\n"),
+            "{formatted}"
+        );
     }
 
     #[test]
@@ -389,6 +439,9 @@ mod tests {
 
     #[test]
     fn refuses_sources_with_syntax_errors() {
-        assert!(matches!(format_source(FileId(0), "policy p {"), Err(FormatError::Syntax(_))));
+        assert!(matches!(
+            format_source(FileId(0), "policy p {"),
+            Err(FormatError::Syntax(_))
+        ));
     }
 }

@@ -1,6 +1,9 @@
 //! Formatting every `.charter` file of the repository is safe and idempotent: the output
 //! parses to the same tree, formats to itself, and keeps every comment.
-#![expect(clippy::disallowed_methods, reason = "tests read the repository's sources from disk")]
+#![expect(
+    clippy::disallowed_methods,
+    reason = "tests read the repository's sources from disk"
+)]
 
 mod common;
 
@@ -21,8 +24,9 @@ fn formatting_every_repository_source_is_safe_and_idempotent() {
         match format_source(FileId(0), &text) {
             Ok(formatted) => {
                 formatted_count += 1;
-                let again = format_source(FileId(0), &formatted)
-                    .unwrap_or_else(|error| panic!("{name}: formatted output does not format: {error}"));
+                let again = format_source(FileId(0), &formatted).unwrap_or_else(|error| {
+                    panic!("{name}: formatted output does not format: {error}")
+                });
                 assert_eq!(again, formatted, "{name}: formatting is not idempotent");
                 let original = parse(FileId(0), &text).file;
                 let reparsed = parse(FileId(0), &formatted).file;

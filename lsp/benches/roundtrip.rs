@@ -1,2 +1,287 @@
-//! Placeholder created by the lead so the workspace manifest loads; the LSP helper replaces it.
-fn main() {}
+//! Round-trip benchmark of the real `charter-lsp` binary over stdio, on a generated
+//! 5,000-line project file: time from an edit to its `publishDiagnostics`, hover and
+//! completion latencies (p50/p99/max), a burst of edits (coalescing), and the server's RSS.
+//!
+//! Run with `cargo bench -p charter-lsp --bench roundtrip` (add `-- --quick` for fewer rounds).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{file_uri, Client};
+use serde_json::json;
+
+/// Lines in the generated file.
+const TARGET_LINES: usize = 5_000;
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let rounds = if quick { 30 } else { 200 };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let source = generate_project(TARGET_LINES);
+    let line_count = source.lines().count();
+    let path = dir.path().join("big.charter");
+    std::fs::write(&path, &source).expect("write the project");
+    let uri = file_uri(&path);
+
+    let started = Instant::now();
+    let mut client = Client::start(Some(dir.path()));
+    let initial = client.diagnostics(&uri);
+    let startup = started.elapsed();
+    assert!(
+        initial.is_empty(),
+        "the generated project should check cleanly: {:?}",
+        &initial[..initial.len().min(3)]
+    );
+    let pid = client.pid();
+    let rss_before = rss_kib(pid);
+
+    client.open(&uri, &source);
+    client.diagnostics(&uri);
+
+    // Edits: alternately break and repair one reference near the end of the file, so every
+    // edit changes the diagnostics, and wait for the publication of that version.
+    let edit_line = source
+        .lines()
+        .position(|line| line.contains("filter: filter_0100"))
+        .unwrap_or(line_count - 10);
+    let column = source
+        .lines()
+        .nth(edit_line)
+        .map_or(0, |line| line.find("filter_0100").unwrap_or(0))
+        + "filter_0".len();
+    let mut edit_times = Vec::with_capacity(rounds);
+    let mut version = 1;
+    for round in 0..rounds {
+        version += 1;
+        let (range_end, text) = if round % 2 == 0 {
+            (column, "x")
+        } else {
+            (column + 1, "")
+        };
+        let started = Instant::now();
+        client.change(
+            &uri,
+            version,
+            json!([{"range": {"start": {"line": edit_line, "character": column}, "end": {"line": edit_line, "character": range_end}}, "text": text}]),
+        );
+        let expected_version = version;
+        client.notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == expected_version
+        });
+        edit_times.push(started.elapsed());
+    }
+
+    // A burst of edits sent back to back: the server coalesces them into few compilations.
+    let burst = 50;
+    let started = Instant::now();
+    for round in 0..burst {
+        version += 1;
+        let (range_end, text) = if (rounds + round) % 2 == 0 {
+            (column, "x")
+        } else {
+            (column + 1, "")
+        };
+        client.change(
+            &uri,
+            version,
+            json!([{"range": {"start": {"line": edit_line, "character": column}, "end": {"line": edit_line, "character": range_end}}, "text": text}]),
+        );
+    }
+    let last_version = version;
+    client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && p["version"] == last_version
+    });
+    let burst_time = started.elapsed();
+    let publications = client.notifications.len();
+    client.notifications.clear();
+
+    // Hover over a filter reference, and completion of a field value, spread over the file.
+    let reference_lines: Vec<usize> = source
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim_start().starts_with("filter: filter_"))
+        .map(|(index, _)| index)
+        .collect();
+    let mut hover_times = Vec::with_capacity(rounds);
+    let mut completion_times = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let line = reference_lines[round % reference_lines.len()];
+        let position = json!({"line": line, "character": 14});
+        let started = Instant::now();
+        let reply = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        );
+        hover_times.push(started.elapsed());
+        assert!(
+            reply["result"]["contents"].is_object(),
+            "hover answered: {reply}"
+        );
+
+        let position = json!({"line": line, "character": 12});
+        let started = Instant::now();
+        let reply = client.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        );
+        completion_times.push(started.elapsed());
+        assert!(
+            reply["result"]["items"]
+                .as_array()
+                .is_some_and(|items| !items.is_empty()),
+            "completion answered: {reply}"
+        );
+    }
+    let rss_after = rss_kib(pid);
+    assert!(client.shutdown());
+
+    // In-process breakdown: what the compiler alone takes on the same sources.
+    let mut compile_times = Vec::with_capacity(rounds);
+    let mut parse_project_times = Vec::with_capacity(rounds);
+    let mut parse_stdlib_times = Vec::with_capacity(rounds);
+    let options = charter_compiler::Options {
+        today: charter_ir::Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        },
+    };
+    for _ in 0..rounds.min(50) {
+        let document = charter_compiler::Document {
+            id: charter_syntax::FileId(0),
+            path: "big.charter".to_string(),
+            text: source.clone(),
+            is_stdlib: false,
+        };
+        let started = Instant::now();
+        let compilation = charter_compiler::compile(vec![document], &options);
+        compile_times.push(started.elapsed());
+        std::hint::black_box(compilation);
+        let started = Instant::now();
+        std::hint::black_box(charter_syntax::parse(charter_syntax::FileId(0), &source));
+        parse_project_times.push(started.elapsed());
+        let started = Instant::now();
+        for (index, (_, text)) in charter_compiler::STDLIB.iter().enumerate() {
+            std::hint::black_box(charter_syntax::parse(
+                charter_syntax::FileId(index as u32 + 1),
+                text,
+            ));
+        }
+        parse_stdlib_times.push(started.elapsed());
+    }
+
+    println!(
+        "charter-lsp round trip: {line_count}-line file, {rounds} rounds (release: {})",
+        !cfg!(debug_assertions)
+    );
+    println!("| measure | p50 | p99 | max |");
+    println!("| --- | --- | --- | --- |");
+    row("edit -> publishDiagnostics", &mut edit_times);
+    row("hover", &mut hover_times);
+    row("completion", &mut completion_times);
+    row("in-process: compile (project + stdlib)", &mut compile_times);
+    row(
+        "in-process: parse the project file",
+        &mut parse_project_times,
+    );
+    row("in-process: parse the stdlib", &mut parse_stdlib_times);
+    println!();
+    println!("startup to first diagnostics: {}", ms(startup));
+    println!(
+        "burst of {burst} edits -> last publishDiagnostics: {} ({} publications)",
+        ms(burst_time),
+        publications + 1
+    );
+    println!(
+        "server RSS: {} KiB after the first check, {} KiB at the end",
+        rss_before, rss_after
+    );
+}
+
+fn row(what: &str, times: &mut [Duration]) {
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "| {what} | {} | {} | {} |",
+        ms(at(0.5)),
+        ms(at(0.99)),
+        ms(times[times.len() - 1])
+    );
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+/// The resident set size of a process, from `/proc` (0 where there is none).
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmRSS:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A valid project of about `lines` lines: filters (each extending the previous), policies,
+/// and workloads with endpoints that refer to them.
+fn generate_project(lines: usize) -> String {
+    let mut out = String::from(
+        "/// The base of every generated filter.\nfilter filter_0000 extends std.filters.default {\n  prompt { hate: low }\n}\n\n",
+    );
+    let mut index = 1;
+    while out.lines().count() < lines {
+        let previous = index - 1;
+        out.push_str(&format!(
+            r#"/// Generated filter {index}.
+filter filter_{index:04} extends filter_{previous:04} {{
+  prompt {{
+    sexual: low
+    violence: medium
+  }}
+  completion {{
+    hate: low
+    self_harm: medium
+  }}
+}}
+
+/// Generated policy {index}.
+policy policy_{index:04} {{
+  scope: subscription("sub-{index}")
+  effect: audit
+  models {{
+    allow "gpt-4.1" versions ["2025-04-14"]
+  }}
+  filters: at_least filter_0000
+  regions: ["swedencentral", "westeurope", "eastus2"]
+  max_capacity: 500 units
+}}
+
+/// Generated workload {index}.
+workload workload_{index:04} {{
+  governed_by: policy_{index:04}
+  environment: prod
+  resource_group: "rg-{index}"
+  apps: [app_{index:04}]
+
+  endpoint chat_{index:04} {{
+    model "gpt-4.1" version "2025-04-14"
+    deployment: global_standard capacity 50
+    filter: filter_{index:04}
+    regions: ["swedencentral", "westeurope"] redundancy active_passive
+    serves: [app_{index:04}]
+  }}
+}}
+
+"#
+        ));
+        index += 1;
+    }
+    out
+}

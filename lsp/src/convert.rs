@@ -106,22 +106,36 @@ mod tests {
 
     #[test]
     fn diagnostics_carry_code_notes_help_and_related_information() {
-        let mut workspace = crate::workspace::Workspace::new(Vec::new(), charter_ir::Date {
-            year: 2026,
-            month: 11,
-            day: 22,
-        });
+        let mut workspace = crate::workspace::Workspace::new(
+            Vec::new(),
+            Some(charter_ir::Date {
+                year: 2026,
+                month: 11,
+                day: 22,
+            }),
+        );
         let uri: lsp::Uri = "file:///tmp/x.charter".parse().expect("valid uri");
         workspace.open(uri, "a é\nb €😀 c\n".to_string(), 1);
         let analysis = workspace.analyze();
         let text = analysis.text(0).to_string();
         let c = text.find(" c").unwrap_or(0) + 1;
-        let compiler_diagnostic = Diagnostic::error("E0101", "unknown name `c`", Span::new(FileId(0), c, c + 1), "not declared")
-            .with_secondary(Span::new(FileId(0), 0, 1), "declared here")
-            .with_help("did you mean `a`?");
+        let compiler_diagnostic = Diagnostic::error(
+            "E0101",
+            "unknown name `c`",
+            Span::new(FileId(0), c, c + 1),
+            "not declared",
+        )
+        .with_secondary(Span::new(FileId(0), 0, 1), "declared here")
+        .with_help("did you mean `a`?");
         let rendered = diagnostic(&analysis, &compiler_diagnostic, None).expect("in the document");
-        assert_eq!(rendered.range, lsp::Range::new(lsp::Position::new(1, 6), lsp::Position::new(1, 7)));
-        assert_eq!(rendered.message, "unknown name `c`\nnot declared\nhelp: did you mean `a`?");
+        assert_eq!(
+            rendered.range,
+            lsp::Range::new(lsp::Position::new(1, 6), lsp::Position::new(1, 7))
+        );
+        assert_eq!(
+            rendered.message,
+            "unknown name `c`\nnot declared\nhelp: did you mean `a`?"
+        );
         let related = rendered.related_information.unwrap_or_default();
         assert_eq!(related.len(), 1);
         assert_eq!(related[0].message, "declared here");

@@ -7,9 +7,9 @@ use lsp_types as lsp;
 
 use crate::convert;
 use crate::features::completion::{self, CandidateKind};
+use crate::features::formatting::{self, Formatted};
 use crate::features::index::{Index, Occurrence, SymbolKind};
 use crate::features::outline::{self, OutlineItem, OutlineKind};
-use crate::features::formatting::{self, Formatted};
 use crate::features::{code_actions, hover, inlay_hints, semantic_tokens};
 use crate::workspace::{key_of_uri, Analysis};
 
@@ -19,7 +19,10 @@ fn document(analysis: &Analysis, uri: &lsp::Uri) -> Option<usize> {
 }
 
 /// The document and byte offset of a position.
-fn locate(analysis: &Analysis, position: &lsp::TextDocumentPositionParams) -> Option<(usize, usize)> {
+fn locate(
+    analysis: &Analysis,
+    position: &lsp::TextDocumentPositionParams,
+) -> Option<(usize, usize)> {
     let index = document(analysis, &position.text_document.uri)?;
     Some((index, convert::offset(analysis, index, position.position)))
 }
@@ -39,7 +42,10 @@ fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
 
 /// `textDocument/formatting`: the formatter `charter fmt` uses; nothing when the document
 /// does not parse (its diagnostics say why), an error when the formatter refuses.
-pub fn formatting(analysis: &Analysis, params: lsp::DocumentFormattingParams) -> Result<Option<Vec<lsp::TextEdit>>, String> {
+pub fn formatting(
+    analysis: &Analysis,
+    params: lsp::DocumentFormattingParams,
+) -> Result<Option<Vec<lsp::TextEdit>>, String> {
     let Some(index) = document(analysis, &params.text_document.uri) else {
         return Ok(None);
     };
@@ -58,7 +64,10 @@ pub fn formatting(analysis: &Analysis, params: lsp::DocumentFormattingParams) ->
 }
 
 /// `textDocument/documentSymbol`: the outline.
-pub fn document_symbols(analysis: &Analysis, params: lsp::DocumentSymbolParams) -> Option<lsp::DocumentSymbolResponse> {
+pub fn document_symbols(
+    analysis: &Analysis,
+    params: lsp::DocumentSymbolParams,
+) -> Option<lsp::DocumentSymbolResponse> {
     let index = document(analysis, &params.text_document.uri)?;
     let tree = analysis.compilation.trees.get(index)?;
     #[allow(deprecated, reason = "`DocumentSymbol::deprecated` must still be set")]
@@ -74,18 +83,33 @@ pub fn document_symbols(analysis: &Analysis, params: lsp::DocumentSymbolParams) 
             deprecated: None,
             range: convert::range_in(analysis, index, item.span),
             selection_range: convert::range_in(analysis, index, item.selection),
-            children: Some(item.children.into_iter().map(|c| convert_item(analysis, index, c)).collect()),
+            children: Some(
+                item.children
+                    .into_iter()
+                    .map(|c| convert_item(analysis, index, c))
+                    .collect(),
+            ),
         }
     }
-    let items = outline::outline(tree).into_iter().map(|item| convert_item(analysis, index, item)).collect();
+    let items = outline::outline(tree)
+        .into_iter()
+        .map(|item| convert_item(analysis, index, item))
+        .collect();
     Some(lsp::DocumentSymbolResponse::Nested(items))
 }
 
 /// `workspace/symbol`.
-pub fn workspace_symbols(analysis: &Analysis, params: lsp::WorkspaceSymbolParams) -> Option<lsp::WorkspaceSymbolResponse> {
+pub fn workspace_symbols(
+    analysis: &Analysis,
+    params: lsp::WorkspaceSymbolParams,
+) -> Option<lsp::WorkspaceSymbolResponse> {
     let names = Index::build(analysis);
-    let matches = outline::workspace_symbols(&names, &params.query, |file| analysis.files[file].is_stdlib);
-    #[allow(deprecated, reason = "`SymbolInformation::deprecated` must still be set")]
+    let matches =
+        outline::workspace_symbols(&names, &params.query, |file| analysis.files[file].is_stdlib);
+    #[allow(
+        deprecated,
+        reason = "`SymbolInformation::deprecated` must still be set"
+    )]
     let symbols = matches
         .into_iter()
         .map(|m| lsp::SymbolInformation {
@@ -93,7 +117,10 @@ pub fn workspace_symbols(analysis: &Analysis, params: lsp::WorkspaceSymbolParams
             kind: symbol_kind(m.kind),
             tags: None,
             deprecated: None,
-            location: lsp::Location::new(analysis.files[m.file].uri.clone(), convert::range_in(analysis, m.file, m.span)),
+            location: lsp::Location::new(
+                analysis.files[m.file].uri.clone(),
+                convert::range_in(analysis, m.file, m.span),
+            ),
             container_name: m.container,
         })
         .collect();
@@ -117,7 +144,10 @@ pub fn hover(analysis: &Analysis, params: lsp::HoverParams) -> Option<lsp::Hover
 
 /// `textDocument/definition`: the declaration of the name under the cursor, in the project or
 /// in the stdlib (served as read-only files).
-pub fn definition(analysis: &Analysis, params: lsp::GotoDefinitionParams) -> Option<lsp::GotoDefinitionResponse> {
+pub fn definition(
+    analysis: &Analysis,
+    params: lsp::GotoDefinitionParams,
+) -> Option<lsp::GotoDefinitionResponse> {
     let (file, offset) = locate(analysis, &params.text_document_position_params)?;
     let names = Index::build(analysis);
     let symbol = names.occurrence_at(file, offset)?.symbol();
@@ -134,13 +164,20 @@ pub fn references(analysis: &Analysis, params: lsp::ReferenceParams) -> Option<V
     if params.context.include_declaration {
         locations.extend(convert::location(analysis, names.symbols[symbol].name_span));
     }
-    locations.extend(names.references_to(symbol).filter_map(|r| convert::location(analysis, r.span)));
+    locations.extend(
+        names
+            .references_to(symbol)
+            .filter_map(|r| convert::location(analysis, r.span)),
+    );
     Some(locations)
 }
 
 /// `textDocument/prepareRename`: only names declared in the project as identifiers can be
 /// renamed (catalog strings and stdlib names cannot).
-pub fn prepare_rename(analysis: &Analysis, params: lsp::TextDocumentPositionParams) -> Option<lsp::PrepareRenameResponse> {
+pub fn prepare_rename(
+    analysis: &Analysis,
+    params: lsp::TextDocumentPositionParams,
+) -> Option<lsp::PrepareRenameResponse> {
     let (file, offset) = locate(analysis, &params)?;
     let names = Index::build(analysis);
     let occurrence = names.occurrence_at(file, offset)?;
@@ -157,15 +194,29 @@ pub fn prepare_rename(analysis: &Analysis, params: lsp::TextDocumentPositionPara
 }
 
 /// `textDocument/rename`: the declaration and every reference, in every project file.
-pub fn rename(analysis: &Analysis, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>, String> {
+#[expect(
+    clippy::mutable_key_type,
+    reason = "lsp-types keys `WorkspaceEdit::changes` by `Uri`, whose hash reads only its text"
+)]
+pub fn rename(
+    analysis: &Analysis,
+    params: lsp::RenameParams,
+) -> Result<Option<lsp::WorkspaceEdit>, String> {
     let Some((file, offset)) = locate(analysis, &params.text_document_position) else {
         return Ok(None);
     };
     let new_name = params.new_name.trim();
-    let valid = new_name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && new_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let valid = new_name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && new_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
-        return Err(format!("`{new_name}` is not a valid name: use letters, digits and `_`"));
+        return Err(format!(
+            "`{new_name}` is not a valid name: use letters, digits and `_`"
+        ));
     }
     let names = Index::build(analysis);
     let Some(occurrence) = names.occurrence_at(file, offset) else {
@@ -199,7 +250,10 @@ pub fn rename(analysis: &Analysis, params: lsp::RenameParams) -> Result<Option<l
 }
 
 /// `textDocument/completion`.
-pub fn completion(analysis: &Analysis, params: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
+pub fn completion(
+    analysis: &Analysis,
+    params: lsp::CompletionParams,
+) -> Option<lsp::CompletionResponse> {
     let (file, offset) = locate(analysis, &params.text_document_position)?;
     let names = Index::build(analysis);
     let answer = completion::complete(analysis, &names, file, offset)?;
@@ -233,7 +287,10 @@ pub fn completion(analysis: &Analysis, params: lsp::CompletionParams) -> Option<
             // Keep the order the feature chose (most relevant first).
             sort_text: Some(format!("{rank:05}")),
             filter_text: Some(candidate.label),
-            text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(range, candidate.insert))),
+            text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
+                range,
+                candidate.insert,
+            ))),
             ..Default::default()
         })
         .collect();
@@ -244,7 +301,14 @@ pub fn completion(analysis: &Analysis, params: lsp::CompletionParams) -> Option<
 }
 
 /// `textDocument/codeAction`: the compiler's fixes for the diagnostics in the range.
-pub fn code_actions(analysis: &Analysis, params: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
+#[expect(
+    clippy::mutable_key_type,
+    reason = "lsp-types keys `WorkspaceEdit::changes` by `Uri`, whose hash reads only its text"
+)]
+pub fn code_actions(
+    analysis: &Analysis,
+    params: lsp::CodeActionParams,
+) -> Option<lsp::CodeActionResponse> {
     let file = document(analysis, &params.text_document.uri)?;
     let start = convert::offset(analysis, file, params.range.start);
     let end = convert::offset(analysis, file, params.range.end);
@@ -276,7 +340,10 @@ pub fn code_actions(analysis: &Analysis, params: lsp::CodeActionParams) -> Optio
 }
 
 /// `textDocument/semanticTokens/full`.
-pub fn semantic_tokens(analysis: &Analysis, params: lsp::SemanticTokensParams) -> Option<lsp::SemanticTokensResult> {
+pub fn semantic_tokens(
+    analysis: &Analysis,
+    params: lsp::SemanticTokensParams,
+) -> Option<lsp::SemanticTokensResult> {
     let file = document(analysis, &params.text_document.uri)?;
     let tree = analysis.compilation.trees.get(file)?;
     let names = Index::build(analysis);
@@ -292,9 +359,15 @@ pub fn semantic_tokens(analysis: &Analysis, params: lsp::SemanticTokensParams) -
             let line_end = text[start..end].find('\n').map_or(end, |i| start + i);
             if line_end > start {
                 let position = convert::position(analysis, file, start);
-                let length = text.get(start..line_end).map_or(0, |s| s.encode_utf16().count()) as u32;
+                let length = text
+                    .get(start..line_end)
+                    .map_or(0, |s| s.encode_utf16().count()) as u32;
                 let delta_line = position.line - previous_line;
-                let delta_start = if delta_line == 0 { position.character - previous_start } else { position.character };
+                let delta_start = if delta_line == 0 {
+                    position.character - previous_start
+                } else {
+                    position.character
+                };
                 data.push(lsp::SemanticToken {
                     delta_line,
                     delta_start,
@@ -308,11 +381,17 @@ pub fn semantic_tokens(analysis: &Analysis, params: lsp::SemanticTokensParams) -
             start = line_end + 1;
         }
     }
-    Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens { result_id: None, data }))
+    Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens {
+        result_id: None,
+        data,
+    }))
 }
 
 /// `textDocument/inlayHint`.
-pub fn inlay_hints(analysis: &Analysis, params: lsp::InlayHintParams) -> Option<Vec<lsp::InlayHint>> {
+pub fn inlay_hints(
+    analysis: &Analysis,
+    params: lsp::InlayHintParams,
+) -> Option<Vec<lsp::InlayHint>> {
     let file = document(analysis, &params.text_document.uri)?;
     let start = convert::offset(analysis, file, params.range.start);
     let end = convert::offset(analysis, file, params.range.end);

@@ -88,6 +88,30 @@ pub fn run(connection: Connection) -> Result<(), String> {
     connection
         .initialize_finish(id, result)
         .map_err(|error| format!("initialization failed: {error}"))?;
+    if settings.watch_files {
+        // Ask the client to report `.charter` files created, changed or deleted on disk (a
+        // `git checkout`, a generator), so the project stays in step with the folder.
+        let registration = lsp::RegistrationParams {
+            registrations: vec![lsp::Registration {
+                id: "charter-watch-files".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(
+                    lsp::DidChangeWatchedFilesRegistrationOptions {
+                        watchers: vec![lsp::FileSystemWatcher {
+                            glob_pattern: lsp::GlobPattern::String("**/*.charter".to_string()),
+                            kind: None,
+                        }],
+                    },
+                )
+                .ok(),
+            }],
+        };
+        let _ = connection.sender.send(Message::Request(Request::new(
+            RequestId::from("charter-register-watchers".to_string()),
+            "client/registerCapability".to_string(),
+            registration,
+        )));
+    }
     let mut server = Server {
         workspace: Workspace::new(settings.roots, settings.today),
         connection,
@@ -95,6 +119,7 @@ pub fn run(connection: Connection) -> Result<(), String> {
         dirty: true,
         published: BTreeMap::new(),
         shutdown_requested: false,
+        trace: std::env::var_os("CHARTER_LSP_TRACE").is_some_and(|v| v != "0"),
     };
     server.main_loop()
 }
@@ -103,7 +128,9 @@ pub fn run(connection: Connection) -> Result<(), String> {
 /// ignored rather than failing the session).
 struct Settings {
     roots: Vec<PathBuf>,
-    today: charter_ir::Date,
+    /// Whether the client can watch files for us (dynamic registration).
+    watch_files: bool,
+    today: Option<charter_ir::Date>,
 }
 
 impl Settings {
@@ -117,7 +144,11 @@ impl Settings {
             .filter_map(workspace::path_of_key)
             .collect();
         if roots.is_empty() {
-            if let Some(root) = params.get("rootUri").and_then(Value::as_str).and_then(workspace::path_of_key) {
+            if let Some(root) = params
+                .get("rootUri")
+                .and_then(Value::as_str)
+                .and_then(workspace::path_of_key)
+            {
                 roots.push(root);
             } else if let Some(root) = params.get("rootPath").and_then(Value::as_str) {
                 roots.push(PathBuf::from(root));
@@ -126,9 +157,16 @@ impl Settings {
         let today = params
             .pointer("/initializationOptions/today")
             .and_then(Value::as_str)
-            .and_then(workspace::parse_date)
-            .unwrap_or_else(workspace::system_today);
-        Settings { roots, today }
+            .and_then(workspace::parse_date);
+        let watch_files = params
+            .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        Settings {
+            roots,
+            watch_files,
+            today,
+        }
     }
 }
 
@@ -143,6 +181,8 @@ struct Server {
     /// vanished files are cleared.
     published: BTreeMap<DocKey, (lsp::Uri, Vec<lsp::Diagnostic>)>,
     shutdown_requested: bool,
+    /// Whether to log how long each check takes (`CHARTER_LSP_TRACE=1`).
+    trace: bool,
 }
 
 /// Why a request got an error reply.
@@ -162,6 +202,8 @@ impl RequestError {
 
 impl Server {
     fn main_loop(&mut self) -> Result<(), String> {
+        // Check the project once up front, so its diagnostics show before any file is opened.
+        self.refresh();
         loop {
             let message = match self.connection.receiver.recv() {
                 Ok(message) => message,
@@ -204,7 +246,10 @@ impl Server {
             return;
         }
         if method == crate::transport::INVALID_MESSAGE {
-            let why = params.as_str().unwrap_or("not a JSON-RPC message").to_string();
+            let why = params
+                .as_str()
+                .unwrap_or("not a JSON-RPC message")
+                .to_string();
             self.send(Response::new_err(id, ErrorCode::InvalidRequest as i32, why));
             return;
         }
@@ -231,13 +276,16 @@ impl Server {
         let outcome = match method.as_str() {
             "textDocument/didOpen" => decode(params).map(|p: lsp::DidOpenTextDocumentParams| {
                 let document = p.text_document;
-                self.workspace.open(document.uri, document.text, document.version);
+                self.workspace
+                    .open(document.uri, document.text, document.version);
                 self.dirty = true;
             }),
-            "textDocument/didChange" => decode(params).map(|p: lsp::DidChangeTextDocumentParams| {
-                self.apply_changes(p);
-                self.dirty = true;
-            }),
+            "textDocument/didChange" => {
+                decode(params).map(|p: lsp::DidChangeTextDocumentParams| {
+                    self.apply_changes(p);
+                    self.dirty = true;
+                })
+            }
             "textDocument/didClose" => decode(params).map(|p: lsp::DidCloseTextDocumentParams| {
                 self.workspace.close(&p.text_document.uri);
                 self.dirty = true;
@@ -249,9 +297,17 @@ impl Server {
             }
             "workspace/didChangeWorkspaceFolders" => {
                 decode(params).map(|p: lsp::DidChangeWorkspaceFoldersParams| {
-                    let added = p.event.added.iter().filter_map(|f| workspace::path_of_uri(&f.uri));
-                    let removed: Vec<PathBuf> =
-                        p.event.removed.iter().filter_map(|f| workspace::path_of_uri(&f.uri)).collect();
+                    let added = p
+                        .event
+                        .added
+                        .iter()
+                        .filter_map(|f| workspace::path_of_uri(&f.uri));
+                    let removed: Vec<PathBuf> = p
+                        .event
+                        .removed
+                        .iter()
+                        .filter_map(|f| workspace::path_of_uri(&f.uri))
+                        .collect();
                     self.workspace.change_roots(added.collect(), &removed);
                     self.dirty = true;
                 })
@@ -276,9 +332,22 @@ impl Server {
                 None => buffer.text = change.text,
                 Some(range) => {
                     let index = charter_syntax::LineIndex::new(&buffer.text);
-                    let start = index.offset_utf16(&buffer.text, range.start.line as usize, range.start.character as usize);
-                    let end = index.offset_utf16(&buffer.text, range.end.line as usize, range.end.character as usize);
-                    let (start, end) = (start.min(end), start.max(end));
+                    let start = index.offset_utf16(
+                        &buffer.text,
+                        range.start.line as usize,
+                        range.start.character as usize,
+                    );
+                    let end = index.offset_utf16(
+                        &buffer.text,
+                        range.end.line as usize,
+                        range.end.character as usize,
+                    );
+                    if start > end {
+                        // A reversed range is malformed; applying it anyway would replace text
+                        // the client did not mean to touch.
+                        log("ignored a change whose range ends before it starts");
+                        continue;
+                    }
                     buffer.text.replace_range(start..end, &change.text);
                 }
             }
@@ -288,9 +357,30 @@ impl Server {
 
     /// Recompiles the project and publishes what changed.
     fn refresh(&mut self) {
-        let analysis = self.workspace.analyze();
+        let started = std::time::Instant::now();
         self.dirty = false;
-        self.publish(&analysis);
+        // The compiler must never panic; if it does on some input, keep the last good analysis
+        // and go on serving rather than take the editor's server down with it.
+        let workspace = &mut self.workspace;
+        let analysis = match catch_unwind(AssertUnwindSafe(|| workspace.analyze())) {
+            Ok(analysis) => analysis,
+            Err(_) => {
+                log("the checker panicked on the current sources; keeping the previous results");
+                return;
+            }
+        };
+        let compiled = started.elapsed();
+        if catch_unwind(AssertUnwindSafe(|| self.publish(&analysis))).is_err() {
+            log("publishing diagnostics panicked; they may be stale");
+        }
+        if self.trace {
+            log(&format!(
+                "checked {} documents in {:.2} ms, published in {:.2} ms",
+                analysis.files.len(),
+                compiled.as_secs_f64() * 1000.0,
+                (started.elapsed() - compiled).as_secs_f64() * 1000.0
+            ));
+        }
         self.analysis = Some(analysis);
     }
 
@@ -318,7 +408,10 @@ impl Server {
             let file = &analysis.files[index];
             let previous = self.published.remove(&file.key);
             let edited = file.version.is_some()
-                && self.analysis.as_ref().and_then(|a| a.index_of_key(&file.key).map(|i| a.files[i].version))
+                && self
+                    .analysis
+                    .as_ref()
+                    .and_then(|a| a.index_of_key(&file.key).map(|i| a.files[i].version))
                     != Some(file.version);
             if edited || previous.as_ref().map(|(_, d)| d) != Some(&diagnostics) {
                 self.send(Notification::new(
@@ -356,12 +449,16 @@ fn reply_to(id: RequestId, reply: Result<Value, RequestError>) -> Response {
 }
 
 fn decode<P: DeserializeOwned>(params: Value) -> Result<P, RequestError> {
-    serde_json::from_value(params).map_err(|error| RequestError::invalid_params(format!("invalid params: {error}")))
+    serde_json::from_value(params)
+        .map_err(|error| RequestError::invalid_params(format!("invalid params: {error}")))
 }
 
 /// Decodes a request's params, answers it, and encodes the answer; a panic in the feature
 /// becomes an `InternalError` reply and the server goes on.
-fn handle<P: DeserializeOwned, R: Serialize>(params: Value, answer: impl FnOnce(P) -> R) -> Result<Value, RequestError> {
+fn handle<P: DeserializeOwned, R: Serialize>(
+    params: Value,
+    answer: impl FnOnce(P) -> R,
+) -> Result<Value, RequestError> {
     handle_fallible(params, |params| Ok::<R, String>(answer(params)))
 }
 
@@ -398,18 +495,40 @@ fn handle_fallible<P: DeserializeOwned, R: Serialize>(
 fn answer(analysis: &Analysis, method: &str, params: Value) -> Result<Value, RequestError> {
     use crate::protocol as p;
     match method {
-        "textDocument/formatting" => handle_fallible(params, |q: lsp::DocumentFormattingParams| p::formatting(analysis, q)),
-        "textDocument/documentSymbol" => handle(params, |q: lsp::DocumentSymbolParams| p::document_symbols(analysis, q)),
-        "workspace/symbol" => handle(params, |q: lsp::WorkspaceSymbolParams| p::workspace_symbols(analysis, q)),
+        "textDocument/formatting" => handle_fallible(params, |q: lsp::DocumentFormattingParams| {
+            p::formatting(analysis, q)
+        }),
+        "textDocument/documentSymbol" => handle(params, |q: lsp::DocumentSymbolParams| {
+            p::document_symbols(analysis, q)
+        }),
+        "workspace/symbol" => handle(params, |q: lsp::WorkspaceSymbolParams| {
+            p::workspace_symbols(analysis, q)
+        }),
         "textDocument/hover" => handle(params, |q: lsp::HoverParams| p::hover(analysis, q)),
-        "textDocument/definition" => handle(params, |q: lsp::GotoDefinitionParams| p::definition(analysis, q)),
-        "textDocument/references" => handle(params, |q: lsp::ReferenceParams| p::references(analysis, q)),
-        "textDocument/prepareRename" => handle(params, |q: lsp::TextDocumentPositionParams| p::prepare_rename(analysis, q)),
-        "textDocument/rename" => handle_fallible(params, |q: lsp::RenameParams| p::rename(analysis, q)),
-        "textDocument/completion" => handle(params, |q: lsp::CompletionParams| p::completion(analysis, q)),
-        "textDocument/codeAction" => handle(params, |q: lsp::CodeActionParams| p::code_actions(analysis, q)),
-        "textDocument/semanticTokens/full" => handle(params, |q: lsp::SemanticTokensParams| p::semantic_tokens(analysis, q)),
-        "textDocument/inlayHint" => handle(params, |q: lsp::InlayHintParams| p::inlay_hints(analysis, q)),
+        "textDocument/definition" => handle(params, |q: lsp::GotoDefinitionParams| {
+            p::definition(analysis, q)
+        }),
+        "textDocument/references" => {
+            handle(params, |q: lsp::ReferenceParams| p::references(analysis, q))
+        }
+        "textDocument/prepareRename" => handle(params, |q: lsp::TextDocumentPositionParams| {
+            p::prepare_rename(analysis, q)
+        }),
+        "textDocument/rename" => {
+            handle_fallible(params, |q: lsp::RenameParams| p::rename(analysis, q))
+        }
+        "textDocument/completion" => handle(params, |q: lsp::CompletionParams| {
+            p::completion(analysis, q)
+        }),
+        "textDocument/codeAction" => handle(params, |q: lsp::CodeActionParams| {
+            p::code_actions(analysis, q)
+        }),
+        "textDocument/semanticTokens/full" => handle(params, |q: lsp::SemanticTokensParams| {
+            p::semantic_tokens(analysis, q)
+        }),
+        "textDocument/inlayHint" => handle(params, |q: lsp::InlayHintParams| {
+            p::inlay_hints(analysis, q)
+        }),
         _ => Err(RequestError {
             code: ErrorCode::MethodNotFound,
             message: format!("unknown method `{method}`"),

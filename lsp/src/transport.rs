@@ -100,7 +100,9 @@ pub fn read_messages(input: &mut impl BufRead, mut deliver: impl FnMut(Message) 
                     let stand_in = Request {
                         id,
                         method: INVALID_MESSAGE.to_string(),
-                        params: serde_json::Value::String(format!("not a JSON-RPC message: {error}")),
+                        params: serde_json::Value::String(format!(
+                            "not a JSON-RPC message: {error}"
+                        )),
                     };
                     if !deliver(Message::Request(stand_in)) {
                         return;
@@ -148,7 +150,9 @@ fn read_frame(input: &mut impl BufRead) -> Result<Option<Vec<u8>>, FrameError> {
         }
     }
     let Some(length) = length else {
-        return Err(FrameError::Malformed("no valid Content-Length header".to_string()));
+        return Err(FrameError::Malformed(
+            "no valid Content-Length header".to_string(),
+        ));
     };
     let mut body = vec![0; length];
     input.read_exact(&mut body).map_err(|_| FrameError::Io)?;
@@ -187,7 +191,9 @@ mod tests {
             true
         });
         assert_eq!(delivered.len(), 3, "{delivered:?}");
-        assert!(matches!(&delivered[0], Message::Request(r) if r.id == RequestId::from(7) && r.method == INVALID_MESSAGE));
+        assert!(
+            matches!(&delivered[0], Message::Request(r) if r.id == RequestId::from(7) && r.method == INVALID_MESSAGE)
+        );
         assert!(matches!(&delivered[2], Message::Notification(n) if n.method == "exit"));
     }
 }

@@ -30,10 +30,17 @@ pub struct Workspace {
     roots: Vec<PathBuf>,
     disk: BTreeMap<DocKey, (PathBuf, String)>,
     open: BTreeMap<DocKey, OpenBuffer>,
-    today: Date,
+    /// The date from the `today` initialization option; without one, the system date at each
+    /// check (a server left running over midnight moves on to the new day).
+    today: Option<Date>,
     /// A per-process temporary directory where the embedded stdlib (read-only) and the error
     /// explanations are written, so that editors can open them as ordinary files.
     scratch_dir: PathBuf,
+    /// The stdlib copies already written by this process, with their line indexes (the
+    /// embedded text never changes while the server runs).
+    stdlib_files: BTreeMap<String, (DocKey, Uri, LineIndex)>,
+    /// The error codes whose explanation page was written.
+    explained: BTreeMap<String, Option<Uri>>,
 }
 
 /// One document of an [`Analysis`]: how to name it to the client and convert its positions.
@@ -78,7 +85,7 @@ impl Analysis {
 
 impl Workspace {
     /// A workspace over `roots` (possibly none: then only open buffers form the project).
-    pub fn new(roots: Vec<PathBuf>, today: Date) -> Workspace {
+    pub fn new(roots: Vec<PathBuf>, today: Option<Date>) -> Workspace {
         let mut workspace = Workspace {
             roots,
             disk: BTreeMap::new(),
@@ -89,6 +96,8 @@ impl Workspace {
                 env!("CARGO_PKG_VERSION"),
                 std::process::id()
             )),
+            stdlib_files: BTreeMap::new(),
+            explained: BTreeMap::new(),
         };
         workspace.rescan();
         workspace
@@ -108,7 +117,9 @@ impl Workspace {
                 if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "charter") {
                     continue;
                 }
-                let Some(key) = key_of_path(path) else { continue };
+                let Some(key) = key_of_path(path) else {
+                    continue;
+                };
                 if let Ok(text) = std::fs::read_to_string(path) {
                     disk.insert(key, (path.to_path_buf(), text));
                 }
@@ -130,7 +141,8 @@ impl Workspace {
 
     /// Opens or replaces a buffer.
     pub fn open(&mut self, uri: Uri, text: String, version: i32) {
-        self.open.insert(key_of_uri(&uri), OpenBuffer { uri, text, version });
+        self.open
+            .insert(key_of_uri(&uri), OpenBuffer { uri, text, version });
     }
 
     /// The open buffer for a URI.
@@ -163,7 +175,8 @@ impl Workspace {
                     buffer.uri.clone(),
                     buffer.text.clone(),
                     Some(buffer.version),
-                    disk.map(|(path, _)| path.clone()).or_else(|| path_of_key(key)),
+                    disk.map(|(path, _)| path.clone())
+                        .or_else(|| path_of_key(key)),
                 ),
                 (None, Some((path, text))) => match uri_of_key(key) {
                     Some(uri) => (uri, text.clone(), None, Some(path.clone())),
@@ -189,13 +202,14 @@ impl Workspace {
                 is_stdlib: false,
             });
         }
-        let compilation = charter_compiler::compile(documents, &Options { today: self.today });
+        let today = self.today.unwrap_or_else(system_today);
+        let compilation = charter_compiler::compile(documents, &Options { today });
         for document in compilation.documents.iter().skip(files.len()) {
-            let (key, uri) = self.stdlib_location(document);
+            let (key, uri, line_index) = self.stdlib_location(document);
             files.push(FileInfo {
                 key,
                 uri,
-                line_index: LineIndex::new(&document.text),
+                line_index,
                 is_stdlib: true,
                 version: None,
             });
@@ -203,7 +217,7 @@ impl Workspace {
         Analysis {
             compilation,
             files,
-            today: self.today,
+            today,
         }
     }
 
@@ -219,20 +233,40 @@ impl Workspace {
 
     /// Writes an embedded stdlib document to a per-version temporary directory (read-only), so
     /// "go to definition" lands in a real file any editor can open, and returns its URI.
-    fn stdlib_location(&mut self, document: &Document) -> (DocKey, Uri) {
+    fn stdlib_location(&mut self, document: &Document) -> (DocKey, Uri, LineIndex) {
+        if let Some((key, uri, line_index)) = self.stdlib_files.get(&document.path) {
+            return (key.clone(), uri.clone(), line_index.clone());
+        }
         let relative = document.path.trim_start_matches('/');
         let path = self.scratch_dir.join(relative);
         write_read_only(&path, &document.text);
         let key = key_of_path(&path).unwrap_or_else(|| format!("charter-std:{relative}"));
         let uri = uri_of_key(&key).unwrap_or_else(|| fallback_uri(relative));
-        (key, uri)
+        let line_index = LineIndex::new(&document.text);
+        self.stdlib_files.insert(
+            document.path.clone(),
+            (key.clone(), uri.clone(), line_index.clone()),
+        );
+        (key, uri, line_index)
     }
 
     /// A `file:` URI of a markdown page with the long explanation of an error code (what
     /// `charter explain CODE` prints), written on first use; diagnostics link to it.
-    pub fn explanation_uri(&self, code: &str) -> Option<Uri> {
+    pub fn explanation_uri(&mut self, code: &str) -> Option<Uri> {
+        if let Some(uri) = self.explained.get(code) {
+            return uri.clone();
+        }
+        let uri = self.write_explanation(code);
+        self.explained.insert(code.to_string(), uri.clone());
+        uri
+    }
+
+    fn write_explanation(&self, code: &str) -> Option<Uri> {
         let info = charter_compiler::codes::lookup(code)?;
-        let path = self.scratch_dir.join("explain").join(format!("{}.md", info.code));
+        let path = self
+            .scratch_dir
+            .join("explain")
+            .join(format!("{}.md", info.code));
         if !path.exists() {
             let page = format!(
                 "# {}: {}\n\n{}\n\n## Example\n\n```charter\n{}\n```\n\n## Fixed\n\n```charter\n{}\n```\n",
@@ -270,7 +304,10 @@ fn write_read_only(path: &Path, text: &str) {
     // A previous write left it read-only; make it writable to refresh it.
     if let Ok(metadata) = std::fs::metadata(path) {
         let mut permissions = metadata.permissions();
-        #[expect(clippy::permissions_set_readonly_false, reason = "refreshing our own temp file")]
+        #[expect(
+            clippy::permissions_set_readonly_false,
+            reason = "refreshing our own temp file"
+        )]
         permissions.set_readonly(false);
         let _ = std::fs::set_permissions(path, permissions);
     }
@@ -287,7 +324,10 @@ fn make_writable(dir: &Path) {
     for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if let Ok(metadata) = entry.metadata() {
             let mut permissions = metadata.permissions();
-            #[expect(clippy::permissions_set_readonly_false, reason = "removing our own temp files")]
+            #[expect(
+                clippy::permissions_set_readonly_false,
+                reason = "removing our own temp files"
+            )]
             permissions.set_readonly(false);
             let _ = std::fs::set_permissions(entry.path(), permissions);
         }
@@ -305,9 +345,8 @@ fn is_ignored_dir(entry: &walkdir::DirEntry) -> bool {
 
 fn fallback_uri(relative: &str) -> Uri {
     // INVARIANT: `charter-std:` followed by a relative path of URI-safe characters parses.
-    Uri::from_str(&format!("charter-std:{relative}")).unwrap_or_else(|_| {
-        Uri::from_str("charter-std:std").expect("a constant URI parses")
-    })
+    Uri::from_str(&format!("charter-std:{relative}"))
+        .unwrap_or_else(|_| Uri::from_str("charter-std:std").expect("a constant URI parses"))
 }
 
 /// The canonical key of a URI: `file:` URIs re-spelled from their path, others as given.
@@ -376,7 +415,9 @@ pub fn parse_date(text: &str) -> Option<Date> {
         2 => 28,
         _ => return None,
     };
-    (1..=days_in_month).contains(&day).then_some(Date { year, month, day })
+    (1..=days_in_month)
+        .contains(&day)
+        .then_some(Date { year, month, day })
 }
 
 #[cfg(test)]
@@ -392,7 +433,10 @@ mod tests {
 
     #[test]
     fn today_option_is_validated() {
-        assert_eq!(parse_date("2026-02-28").map(|d| d.to_string()), Some("2026-02-28".into()));
+        assert_eq!(
+            parse_date("2026-02-28").map(|d| d.to_string()),
+            Some("2026-02-28".into())
+        );
         assert_eq!(parse_date("2026-02-29"), None);
         assert_eq!(parse_date("soon"), None);
     }

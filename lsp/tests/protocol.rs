@@ -93,10 +93,18 @@ fn opening_a_broken_file_publishes_a_syntax_error_and_fixing_it_clears_it() {
     let uri = "file:///tmp/charter-lsp-test/broken.charter";
     client.open(uri, "filter oops {\n  prompt {\n");
     let diagnostics = client.diagnostics(uri);
-    assert!(!diagnostics.is_empty(), "an unclosed block is a syntax error");
+    assert!(
+        !diagnostics.is_empty(),
+        "an unclosed block is a syntax error"
+    );
     let first = &diagnostics[0];
     assert_eq!(first["source"], "charter");
-    assert!(first["code"].as_str().is_some_and(|code| code.starts_with('E')), "{first}");
+    assert!(
+        first["code"]
+            .as_str()
+            .is_some_and(|code| code.starts_with('E')),
+        "{first}"
+    );
     client.change(uri, 2, json!([{"text": "/// Nothing yet.\n"}]));
     let diagnostics = client.diagnostics(uri);
     assert_eq!(diagnostics, Vec::<Value>::new());
@@ -109,7 +117,39 @@ fn closing_a_file_outside_the_workspace_clears_its_diagnostics() {
     let uri = "file:///tmp/charter-lsp-test/closing.charter";
     client.open(uri, "filter {");
     assert!(!client.diagnostics(uri).is_empty());
-    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
     assert_eq!(client.diagnostics(uri), Vec::<Value>::new());
+    assert!(client.shutdown());
+}
+
+#[test]
+fn files_changed_on_disk_join_and_leave_the_project() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let capabilities =
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let mut client = Client::start_with(Some(dir.path()), capabilities);
+    // The server asks to watch `.charter` files.
+    let registration = client.notification("client/registerCapability", |_| true);
+    assert_eq!(
+        registration["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    let path = dir.path().join("new.charter");
+    std::fs::write(&path, "filter {").expect("write a file");
+    let uri = common::file_uri(&path);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri, "type": 1}]}),
+    );
+    assert!(!client.diagnostics(&uri).is_empty());
+    std::fs::remove_file(&path).expect("remove the file");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri, "type": 3}]}),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
     assert!(client.shutdown());
 }

@@ -17,7 +17,7 @@ fn tool() -> PathBuf {
 
 /// Fails with instructions when python3 or jsonschema is missing, instead of passing silently.
 fn require_python() {
-    let probe = Command::new("python3")
+    let probe = Command::new(charter_test_support::python())
         .args(["-c", "import jsonschema"])
         .output();
     match probe {
@@ -43,7 +43,7 @@ fn write(dir: &Path, artifacts: &[charter_ir::Artifact], keep: impl Fn(&str) -> 
 }
 
 fn check(dir: &Path, form: &str) -> (bool, String) {
-    let output = Command::new("python3")
+    let output = Command::new(charter_test_support::python())
         .arg(tool())
         .args(["--form", form])
         .arg(dir.join("azure-policy"))

@@ -403,7 +403,7 @@ fn require_python_dependency(rc: i32, text: &str, package: &str) {
 fn output_matches_the_azurerm_schema() {
     for (label, project) in fixtures() {
         let dir = write_build(&project, &format!("schema-{label}"));
-        let (rc, text) = run(Command::new("python3")
+        let (rc, text) = run(Command::new(charter_test_support::python())
             .arg(tools_dir().join("tf_schema_check.py"))
             .arg(&dir));
         require_python_dependency(rc, &text, "python-hcl2==8.1.4");
@@ -457,7 +457,7 @@ fn terraform_validate_accepts_the_output() {
     }
     for (label, project) in fixtures() {
         let dir = write_build(&project, &format!("validate-{label}"));
-        let (rc, text) = run(Command::new("python3")
+        let (rc, text) = run(Command::new(charter_test_support::python())
             .arg(tools_dir().join("tf_offline_validate.py"))
             .arg(&dir));
         require_python_dependency(rc, &text, "tf==1.2.0");

@@ -49,3 +49,15 @@ test('package.json contributes the language, grammar and settings', () => {
   assert.equal(config.comments.lineComment, '//');
   assert.deepEqual(config.comments.blockComment, ['/*', '*/']);
 });
+
+test('the extension entry point is valid JavaScript', () => {
+  const fs = require('fs');
+  const vm = require('vm');
+  for (const file of ['../src/extension.js', '../src/config.js']) {
+    const source = fs.readFileSync(path.join(__dirname, file), 'utf8');
+    assert.doesNotThrow(() => vm.compileFunction(source, ['require', 'module', 'exports']), file);
+  }
+  const manifest = require('../package.json');
+  assert.equal(manifest.main, './src/extension.js');
+  assert.ok(manifest.dependencies['vscode-languageclient'], 'the LSP client is a runtime dependency');
+});

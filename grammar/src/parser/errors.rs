@@ -16,6 +16,8 @@ pub(crate) const A_VALUE: &str = "a value: a string, number, date, name, list or
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Expected {
     ColonOrBrace,
+    Entry,
+    Item,
     Value,
     Name,
     Label,
@@ -35,6 +37,8 @@ impl Expected {
     fn words(self) -> &'static str {
         match self {
             Expected::ColonOrBrace => "`:` and a value, or `{`",
+            Expected::Entry => "a field, a clause or a block",
+            Expected::Item => "a block such as `policy NAME { ... }`",
             Expected::Value => A_VALUE,
             Expected::Name => "a name",
             Expected::Label => "a name or a string",
@@ -64,9 +68,12 @@ fn expected_of_rule(rule: Rule) -> Option<Expected> {
         | Rule::list
         | Rule::lbracket
         | Rule::phrase => Expected::Value,
-        Rule::ident | Rule::block | Rule::field | Rule::clause | Rule::entry_chunk | Rule::item_chunk => {
-            Expected::Name
-        }
+        Rule::ident
+        | Rule::block
+        | Rule::field
+        | Rule::clause
+        | Rule::entry_chunk
+        | Rule::item_chunk => Expected::Name,
         Rule::label => Expected::Label,
         Rule::extends | Rule::kw_extends => Expected::Extends,
         Rule::colon => Expected::Colon,
@@ -110,6 +117,9 @@ pub(crate) fn found_at(text: &str, at: usize) -> String {
 /// on its line, or one character.
 fn found_len(text: &str, at: usize) -> usize {
     let rest = text.get(at..).unwrap_or("");
+    if rest.starts_with("//") || rest.starts_with("/*") {
+        return 2;
+    }
     match rest.chars().next() {
         None | Some('\n') | Some('\r') => 0,
         Some(first) if first.is_ascii_alphanumeric() || first == '_' => rest
@@ -133,8 +143,16 @@ fn found_len(text: &str, at: usize) -> usize {
     }
 }
 
-/// A syntax diagnostic for pest's error on `text[base..limit]`.
-pub(crate) fn from_pest(file: FileId, text: &str, base: usize, limit: usize, error: &Error<Rule>) -> Diagnostic {
+/// A syntax diagnostic for pest's error on `text[base..limit]`; `top_level` when the text is
+/// a top-level item.
+pub(crate) fn from_pest(
+    file: FileId,
+    text: &str,
+    base: usize,
+    limit: usize,
+    top_level: bool,
+    error: &Error<Rule>,
+) -> Diagnostic {
     let at = base
         + match error.location {
             InputLocation::Pos(pos) => pos,
@@ -152,6 +170,21 @@ pub(crate) fn from_pest(file: FileId, text: &str, base: usize, limit: usize, err
         expected.remove(&Expected::Extends);
         expected.remove(&Expected::Value);
         expected.insert(Expected::ColonOrBrace);
+    }
+    // A name where an entry or an item starts: say which.
+    if expected.contains(&Expected::Name) && !expected.contains(&Expected::Value) {
+        let before = text[..at.min(text.len())].trim_end_matches([' ', '\t', '\r']);
+        match before.chars().last() {
+            _ if at == base && top_level => {
+                expected.remove(&Expected::Name);
+                expected.insert(Expected::Item);
+            }
+            Some('{' | ',' | '\n') => {
+                expected.remove(&Expected::Name);
+                expected.insert(Expected::Entry);
+            }
+            _ => {}
+        }
     }
     // A name is a value too; listing both reads oddly.
     if expected.contains(&Expected::Value) {
@@ -175,11 +208,17 @@ pub(crate) fn from_pest(file: FileId, text: &str, base: usize, limit: usize, err
     let end = (at + found_len(text, at)).min(limit.max(at));
     let span = Span::new(file, at, end);
     if found == "comment" {
-        return Diagnostic::error(codes::UNEXPECTED, "a comment cannot go here", span, label).with_help(
-            "comments go on their own lines, between list elements, or at the end of a line",
-        );
+        return Diagnostic::error(codes::UNEXPECTED, "a comment cannot go here", span, label)
+            .with_help(
+                "comments go on their own lines, between list elements, or at the end of a line",
+            );
     }
-    Diagnostic::error(codes::UNEXPECTED, format!("unexpected {found}"), span, label)
+    Diagnostic::error(
+        codes::UNEXPECTED,
+        format!("unexpected {found}"),
+        span,
+        label,
+    )
 }
 
 /// "this `{` is never closed".

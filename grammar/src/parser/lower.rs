@@ -54,11 +54,22 @@ pub(crate) fn doc_line_text(comment: &str) -> &str {
     rest.strip_prefix(' ').unwrap_or(rest)
 }
 
+/// Which blank lines [`attach`] records.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BlankLines {
+    /// In a block body: all, except before the first thing of the body.
+    Entries,
+    /// At top level: the formatter puts one blank line between items, so only blank lines
+    /// between comments, and between an item's last leading comment and the item, count.
+    BetweenItems,
+    /// In a list: none.
+    Ignored,
+}
+
 /// What [`attach`] does besides attaching.
 #[derive(Clone, Copy)]
 pub(crate) struct AttachRules {
-    /// Record blank lines between nodes (entries); lists and top-level items ignore them.
-    pub blank_lines: bool,
+    pub blank_lines: BlankLines,
     /// Report two nodes on one line without a `,` between them (entries).
     pub require_separator: bool,
 }
@@ -89,7 +100,8 @@ impl MaybeError for Value {
 
 /// Attaches comments to nodes: a comment on the line where a node ends is that node's
 /// trailing comment; the `///` lines right before a node are its doc comment; other comments
-/// before a node are its leading comments; comments after the last node are dangling.
+/// before a node are its leading comments; comments after the last node are dangling. Records
+/// blank lines as the rules say.
 pub(crate) fn attach<T: MaybeError>(
     file: FileId,
     text: &str,
@@ -99,39 +111,54 @@ pub(crate) fn attach<T: MaybeError>(
 ) -> Attached<T> {
     let mut nodes: Vec<(Trivia, T)> = Vec::new();
     let mut pending: Vec<Comment> = Vec::new();
-    // Where the previous node (with its trailing comment) ends, and whether it has one.
-    let mut previous_end: Option<(usize, bool)> = None;
-    // Text between the previous node and the next, outside comments: for separator checks.
+    // Where the previous node (with its trailing comment) ends, and whether it has a trailing
+    // comment.
+    let mut previous_node: Option<(usize, bool)> = None;
+    // Where the previous element (node or comment) ends; `None` at the start of the container.
+    let mut previous_end: Option<usize> = None;
     let mut gap_has_separator = false;
-    let mut gap_from: usize = 0;
     let mut previous_is_error = false;
+    let blank_since = |previous_end: Option<usize>, start: usize| {
+        rules.blank_lines != BlankLines::Ignored
+            && previous_end.is_some_and(|end| has_blank_line(text.get(end..start).unwrap_or("")))
+    };
     for element in elements {
         match element {
-            Element::Comment(comment) => {
+            Element::Comment(mut comment) => {
                 let start = comment.span.start as usize;
-                if let Some((end, has_trailing)) = previous_end {
-                    let between = text.get(end..start).unwrap_or("");
-                    gap_has_separator |= between.contains(['\n', ',']);
-                    if !has_trailing && pending.is_empty() && !between.contains('\n') {
-                        let comment_end = comment.span.end as usize;
+                let end = comment.span.end as usize;
+                let between = previous_end
+                    .and_then(|from| text.get(from..start))
+                    .unwrap_or("");
+                gap_has_separator |= between.contains(['\n', ',']);
+                if let Some((node_end, has_trailing)) = previous_node {
+                    let same_line = !text.get(node_end..start).unwrap_or("\n").contains('\n');
+                    if !has_trailing && pending.is_empty() && same_line {
                         if let Some((trivia, _)) = nodes.last_mut() {
                             trivia.trailing = Some(comment);
                         }
-                        previous_end = Some((comment_end, true));
-                        gap_from = comment_end;
+                        previous_node = Some((end, true));
+                        previous_end = Some(end);
                         continue;
                     }
                 }
-                gap_from = comment.span.end as usize;
+                comment.blank_line_before = blank_since(previous_end, start);
+                previous_end = Some(end);
                 pending.push(comment);
             }
             Element::Node(node, span) => {
                 let start = span.start as usize;
                 let mut trivia = Trivia::default();
-                if let Some((end, _)) = previous_end {
-                    let between = text.get(gap_from.max(end)..start).unwrap_or("");
+                if previous_node.is_some() {
+                    let between = previous_end
+                        .and_then(|from| text.get(from..start))
+                        .unwrap_or("");
                     gap_has_separator |= between.contains(['\n', ',']);
-                    if rules.require_separator && !gap_has_separator && !previous_is_error && !node.is_error() {
+                    if rules.require_separator
+                        && !gap_has_separator
+                        && !previous_is_error
+                        && !node.is_error()
+                    {
                         diagnostics.push(
                             Diagnostic::error(
                                 codes::MISSING_SEPARATOR,
@@ -139,21 +166,12 @@ pub(crate) fn attach<T: MaybeError>(
                                 Span::new(file, start, start),
                                 "expected a new line or `,` before this entry",
                             )
-                            .with_fix("insert a new line", Span::new(file, start, start), "\n"),
+                            .with_fix(
+                                "insert a new line",
+                                Span::new(file, start, start),
+                                "\n",
+                            ),
                         );
-                    }
-                    if rules.blank_lines {
-                        let first = pending.first().map_or(start, |c| c.span.start as usize);
-                        trivia.blank_line_before = has_blank_line(text.get(end..first).unwrap_or(""))
-                            || pending.windows(2).any(|pair| {
-                                has_blank_line(
-                                    text.get(pair[0].span.end as usize..pair[1].span.start as usize)
-                                        .unwrap_or(""),
-                                )
-                            })
-                            || pending.last().is_some_and(|c| {
-                                has_blank_line(text.get(c.span.end as usize..start).unwrap_or(""))
-                            });
                     }
                 }
                 // The run of `///` line comments at the end of the pending comments is the doc.
@@ -162,20 +180,41 @@ pub(crate) fn attach<T: MaybeError>(
                     .rposition(|c| !is_doc_comment(&c.text))
                     .map_or(0, |index| index + 1);
                 let doc_lines = pending.split_off(doc_from);
+                trivia.blank_line_before = match doc_lines.first() {
+                    Some(first_doc) => first_doc.blank_line_before,
+                    None => blank_since(previous_end, start),
+                };
                 if let (Some(first), Some(last)) = (doc_lines.first(), doc_lines.last()) {
-                    let lines: Vec<&str> = doc_lines.iter().map(|c| doc_line_text(&c.text)).collect();
+                    let lines: Vec<&str> =
+                        doc_lines.iter().map(|c| doc_line_text(&c.text)).collect();
                     trivia.doc = Some(DocComment {
                         text: lines.join("\n"),
                         span: first.span.cover(last.span),
                     });
                 }
                 trivia.leading = std::mem::take(&mut pending);
+                // The first thing of a container, and of every top-level item, is placed by the
+                // formatter; what the source had there is not kept.
+                let first_thing_is_fixed =
+                    previous_node.is_none() || rules.blank_lines == BlankLines::BetweenItems;
+                if first_thing_is_fixed {
+                    match trivia.leading.first_mut() {
+                        Some(first) => first.blank_line_before = false,
+                        None => trivia.blank_line_before = false,
+                    }
+                }
                 previous_is_error = node.is_error();
                 nodes.push((trivia, node));
-                previous_end = Some((span.end as usize, false));
-                gap_from = span.end as usize;
+                previous_node = Some((span.end as usize, false));
+                previous_end = Some(span.end as usize);
                 gap_has_separator = false;
             }
+        }
+    }
+    // Dangling comments right after the opening brace or bracket start their container.
+    if previous_node.is_none() {
+        if let Some(first) = pending.first_mut() {
+            first.blank_line_before = false;
         }
     }
     Attached {
@@ -198,10 +237,19 @@ impl<'a> Lowerer<'a> {
         let span = self.span(pair);
         let text = pair.as_str();
         // Trailing spaces of a line comment are not part of what it says.
-        let text = if text.starts_with("//") { text.trim_end() } else { text };
+        let text = if text.starts_with("//") {
+            text.trim_end()
+        } else {
+            text
+        };
         Comment {
             text: text.to_string(),
-            span: Span::new(self.file, span.start as usize, span.start as usize + text.len()),
+            span: Span::new(
+                self.file,
+                span.start as usize,
+                span.start as usize + text.len(),
+            ),
+            blank_line_before: false,
         }
     }
 
@@ -235,7 +283,11 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::extends => {
-                    if let Some(path) = pair.clone().into_inner().find(|p| p.as_rule() == Rule::path) {
+                    if let Some(path) = pair
+                        .clone()
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::path)
+                    {
                         extends = Some(self.path(&path));
                     }
                 }
@@ -280,15 +332,12 @@ impl<'a> Lowerer<'a> {
     /// Attaches comments to the entries of one block body.
     pub fn attach_entries(&mut self, elements: Vec<Element<Entry>>) -> (Vec<Entry>, Vec<Comment>) {
         let rules = AttachRules {
-            blank_lines: true,
+            blank_lines: BlankLines::Entries,
             require_separator: true,
         };
         let attached = attach(self.file, self.text, elements, rules, self.diagnostics);
         let mut entries = Vec::with_capacity(attached.nodes.len());
-        for (index, (mut trivia, mut entry)) in attached.nodes.into_iter().enumerate() {
-            if index == 0 {
-                trivia.blank_line_before = false;
-            }
+        for (trivia, mut entry) in attached.nodes {
             match &mut entry {
                 Entry::Field(field) => field.trivia = trivia,
                 Entry::Clause(clause) => clause.trivia = trivia,
@@ -357,7 +406,9 @@ impl<'a> Lowerer<'a> {
             Rule::call => self.call(pair),
             Rule::path => Value::Path(self.path(&pair)),
             Rule::list => self.list(pair),
-            _ => Value::Error(ErrorNode { span: self.span(&pair) }),
+            _ => Value::Error(ErrorNode {
+                span: self.span(&pair),
+            }),
         }
     }
 
@@ -406,7 +457,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let rules = AttachRules {
-            blank_lines: false,
+            blank_lines: BlankLines::Ignored,
             require_separator: false,
         };
         let attached = attach(self.file, self.text, elements, rules, self.diagnostics);
@@ -440,7 +491,8 @@ impl<'a> Lowerer<'a> {
         if !closed {
             self.error(
                 Diagnostic::error(codes::UNCLOSED_STRING, "unclosed string", span, "this string is never closed")
-                    .with_help("add a `\"` at the end of the string; a string cannot span lines (write `\\n` for a line break)"),
+                    .with_help("add a `\"` at the end of the string; a string cannot span lines (write `\\n` for a line break)")
+                    .with_fix("close the string", Span::new(self.file, span.end as usize, span.end as usize), "\""),
             );
         }
         let value = self.unescape(raw, raw_start);
@@ -470,7 +522,9 @@ impl<'a> Lowerer<'a> {
                         .strip_prefix('{')
                         .and_then(|r| r.find('}').map(|close| &r[..close]))
                         .filter(|hex| !hex.is_empty() && hex.len() <= 6);
-                    let decoded = code.and_then(|hex| u32::from_str_radix(hex, 16).ok()).and_then(char::from_u32);
+                    let decoded = code
+                        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                        .and_then(char::from_u32);
                     match (code, decoded) {
                         (Some(hex), Some(decoded)) => {
                             value.push(decoded);
@@ -503,7 +557,8 @@ impl<'a> Lowerer<'a> {
                             Span::new(self.file, start, end),
                             "not an escape Charter knows",
                         )
-                        .with_help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{...}`; write `\\\\` for a backslash"),
+                        .with_help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{...}`; write `\\\\` for a backslash")
+                        .with_fix("write a backslash", Span::new(self.file, start, start + 1), "\\\\"),
                     );
                 }
             }
@@ -537,19 +592,28 @@ impl<'a> Lowerer<'a> {
                             UnitKind::Currency(word.to_string())
                         }
                         _ => {
-                            self.error(
-                                Diagnostic::error(
-                                    codes::UNKNOWN_UNIT,
-                                    format!("unknown unit `{}`", sanitize(word)),
-                                    inner_span,
-                                    "expected %, a currency such as USD, days, weeks, months, years or units",
-                                )
-                                .with_note("a word right after a number is read as its unit"),
-                            );
+                            let mut diagnostic = Diagnostic::error(
+                                codes::UNKNOWN_UNIT,
+                                format!("unknown unit `{}`", sanitize(word)),
+                                inner_span,
+                                "expected %, a currency such as USD, days, weeks, months, years or units",
+                            )
+                            .with_note("a word right after a number is read as its unit");
+                            if let Some(spelling) = unit_spelling(word) {
+                                diagnostic = diagnostic
+                                    .with_help(format!(
+                                        "units are case-sensitive: write `{spelling}`"
+                                    ))
+                                    .with_fix(format!("write `{spelling}`"), inner_span, spelling);
+                            }
+                            self.error(diagnostic);
                             return Value::Error(ErrorNode { span });
                         }
                     };
-                    unit = Some(Unit { kind, span: inner_span });
+                    unit = Some(Unit {
+                        kind,
+                        span: inner_span,
+                    });
                 }
                 _ => {}
             }
@@ -561,7 +625,12 @@ impl<'a> Lowerer<'a> {
         let span = self.span(pair);
         let text = pair.as_str();
         match check_date(text) {
-            Ok((year, month, day)) => Value::Date(DateLit { year, month, day, span }),
+            Ok((year, month, day)) => Value::Date(DateLit {
+                year,
+                month,
+                day,
+                span,
+            }),
             Err(reason) => {
                 self.error(Diagnostic::error(
                     codes::INVALID_DATE,
@@ -572,6 +641,21 @@ impl<'a> Lowerer<'a> {
                 Value::Error(ErrorNode { span })
             }
         }
+    }
+}
+
+/// The right spelling of a unit written in the wrong case (`Days`, `usd`).
+fn unit_spelling(word: &str) -> Option<String> {
+    const WORDS: &[&str] = &[
+        "day", "days", "week", "weeks", "month", "months", "year", "years", "unit", "units",
+    ];
+    let lower = word.to_ascii_lowercase();
+    if WORDS.contains(&lower.as_str()) {
+        Some(lower)
+    } else if word.len() == 3 && word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Some(word.to_ascii_uppercase())
+    } else {
+        None
     }
 }
 
@@ -624,9 +708,13 @@ pub(crate) fn check_date(text: &str) -> Result<(i32, u8, u8), String> {
         return Err("write dates as YYYY-MM-DD".to_string());
     };
     if year.len() != 4 || month.len() != 2 || day.len() != 2 {
-        return Err("write dates as YYYY-MM-DD, with a 4-digit year and 2-digit month and day".to_string());
+        return Err(
+            "write dates as YYYY-MM-DD, with a 4-digit year and 2-digit month and day".to_string(),
+        );
     }
-    let (Ok(year), Ok(month), Ok(day)) = (year.parse::<i32>(), month.parse::<u8>(), day.parse::<u8>()) else {
+    let (Ok(year), Ok(month), Ok(day)) =
+        (year.parse::<i32>(), month.parse::<u8>(), day.parse::<u8>())
+    else {
         return Err("write dates as YYYY-MM-DD".to_string());
     };
     if !(1..=12).contains(&month) {
@@ -647,8 +735,14 @@ mod tests {
     #[test]
     fn dates_are_validated_in_words() {
         assert_eq!(check_date("2028-02-29"), Ok((2028, 2, 29)));
-        assert_eq!(check_date("2027-02-30"), Err("February has 28 days in 2027".to_string()));
-        assert_eq!(check_date("2027-13-01"), Err("there is no month 13".to_string()));
+        assert_eq!(
+            check_date("2027-02-30"),
+            Err("February has 28 days in 2027".to_string())
+        );
+        assert_eq!(
+            check_date("2027-13-01"),
+            Err("there is no month 13".to_string())
+        );
         assert!(check_date("2027-1-31").is_err());
         assert!(check_date("2100-02-29").is_err());
     }

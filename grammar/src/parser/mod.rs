@@ -17,7 +17,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
 use crate::Parsed;
-use lower::{attach, cover_comments, AttachRules, Element, Lowerer};
+use lower::{attach, cover_comments, AttachRules, BlankLines, Element, Lowerer};
 use scan::{Chunk, Piece, SplitRules};
 
 pub(crate) use lower::doc_line_text;
@@ -71,10 +71,15 @@ impl<'a> Recovering<'a> {
 
     fn comment(&self, start: usize, end: usize) -> Comment {
         let raw = self.text.get(start..end).unwrap_or("");
-        let text = if raw.starts_with("//") { raw.trim_end() } else { raw };
+        let text = if raw.starts_with("//") {
+            raw.trim_end()
+        } else {
+            raw
+        };
         Comment {
             text: text.to_string(),
             span: self.span(start, start + text.len()),
+            blank_line_before: false,
         }
     }
 
@@ -86,7 +91,9 @@ impl<'a> Recovering<'a> {
                 self.span(at, at + 2),
                 "this comment is never closed",
             )
-            .with_help("add `*/` where the comment ends; comments nest, so every `/*` needs its own `*/`"),
+            .with_help(
+                "add `*/` where the comment ends; comments nest, so every `/*` needs its own `*/`",
+            ),
         );
     }
 
@@ -104,7 +111,10 @@ impl<'a> Recovering<'a> {
                 self.span(at, at + 1),
                 format!("no `{opener}` is open here"),
             )
-            .with_help(format!("remove this `{closer}`, or add the `{opener}` it should close")),
+            .with_help(format!(
+                "remove this `{closer}`, or add the `{opener}` it should close"
+            ))
+            .with_fix(format!("remove this `{closer}`"), self.span(at, at + 1), ""),
         );
     }
 
@@ -157,7 +167,7 @@ impl<'a> Recovering<'a> {
             }
         }
         let rules = AttachRules {
-            blank_lines: false,
+            blank_lines: BlankLines::BetweenItems,
             require_separator: false,
         };
         let attached = attach(self.file, text, elements, rules, &mut self.diagnostics);
@@ -215,7 +225,14 @@ impl<'a> Recovering<'a> {
                 }
             }
             Err(pest_error) => {
-                let diagnostic = errors::from_pest(self.file, self.text, chunk.start, chunk.end, &pest_error);
+                let diagnostic = errors::from_pest(
+                    self.file,
+                    self.text,
+                    chunk.start,
+                    chunk.end,
+                    true,
+                    &pest_error,
+                );
                 match self.recover_block(chunk, diagnostic, Level::Item) {
                     Some(block) => Item::Block(block),
                     None => error,
@@ -236,7 +253,12 @@ impl<'a> Recovering<'a> {
     /// Recovers inside a block that does not parse as a whole: parses its header alone, then
     /// each entry of its body alone. `original` is the whole block's error, reported only if
     /// recovery finds nothing more precise.
-    fn recover_block(&mut self, chunk: &Chunk, original: Diagnostic, level: Level) -> Option<Block> {
+    fn recover_block(
+        &mut self,
+        chunk: &Chunk,
+        original: Diagnostic,
+        level: Level,
+    ) -> Option<Block> {
         let text = self.text;
         let reported_before = self.diagnostics.len();
         let Some(brace) = scan::header_brace(text, chunk.start, chunk.end) else {
@@ -252,8 +274,14 @@ impl<'a> Recovering<'a> {
         let head = match CharterParser::parse(Rule::block_head, &text[chunk.start..=brace]) {
             Ok(mut pairs) => pairs.next()?,
             Err(head_error) => {
-                self.diagnostics
-                    .push(errors::from_pest(self.file, text, chunk.start, brace + 1, &head_error));
+                self.diagnostics.push(errors::from_pest(
+                    self.file,
+                    text,
+                    chunk.start,
+                    brace + 1,
+                    matches!(level, Level::Item),
+                    &head_error,
+                ));
                 return None;
             }
         };
@@ -263,8 +291,12 @@ impl<'a> Recovering<'a> {
             None => {
                 // The `{` whose `}` is indented less than its own line is more likely the one
                 // that lost its `}` than the block's own brace.
-                let culprit = scan::misindented_brace(text, brace, chunk.end).unwrap_or(brace);
-                self.diagnostics.push(errors::unclosed(self.file, text, culprit));
+                // An unclosed string that swallowed the `}` is reported by itself.
+                if !scan::has_unclosed_string(text, brace, chunk.end) {
+                    let culprit = scan::misindented_brace(text, brace, chunk.end).unwrap_or(brace);
+                    self.diagnostics
+                        .push(errors::unclosed(self.file, text, culprit));
+                }
                 chunk.end
             }
         };
@@ -327,9 +359,9 @@ impl<'a> Recovering<'a> {
     fn report_entry_failure(&mut self, chunk: &Chunk, original: Diagnostic) {
         // An unclosed bracket explains the failure, unless pest stopped before reaching it.
         match chunk.unclosed.first() {
-            Some(&at) if at <= original.primary.span.start as usize => {
-                self.diagnostics.push(errors::unclosed(self.file, self.text, at))
-            }
+            Some(&at) if at <= original.primary.span.start as usize => self
+                .diagnostics
+                .push(errors::unclosed(self.file, self.text, at)),
             _ => self.diagnostics.push(original),
         }
     }
@@ -345,8 +377,9 @@ impl<'a> Recovering<'a> {
         match CharterParser::parse(Rule::entry_chunk, source) {
             Ok(mut pairs) => {
                 let entry = pairs.next().and_then(|pair| {
-                    pair.into_inner()
-                        .find(|inner| matches!(inner.as_rule(), Rule::block | Rule::field | Rule::clause))
+                    pair.into_inner().find(|inner| {
+                        matches!(inner.as_rule(), Rule::block | Rule::field | Rule::clause)
+                    })
                 });
                 match entry {
                     Some(entry) => self.lowerer(chunk.start).entry(entry),
@@ -354,7 +387,14 @@ impl<'a> Recovering<'a> {
                 }
             }
             Err(pest_error) => {
-                let diagnostic = errors::from_pest(self.file, self.text, chunk.start, chunk.end, &pest_error);
+                let diagnostic = errors::from_pest(
+                    self.file,
+                    self.text,
+                    chunk.start,
+                    chunk.end,
+                    false,
+                    &pest_error,
+                );
                 if scan::header_brace(self.text, chunk.start, chunk.end).is_some() {
                     match self.recover_block(chunk, diagnostic, Level::Entry) {
                         Some(block) => Entry::Block(block),
@@ -368,4 +408,3 @@ impl<'a> Recovering<'a> {
         }
     }
 }
-

@@ -19,7 +19,11 @@ pub(crate) const TOP_LEVEL_KEYWORDS: &[&str] = &["filter", "policy", "workload",
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Piece {
     /// A comment outside any item or entry.
-    Comment { start: usize, end: usize, closed: bool },
+    Comment {
+        start: usize,
+        end: usize,
+        closed: bool,
+    },
     /// An item or entry (trimmed of surrounding whitespace).
     Chunk(Chunk),
     /// A closing bracket with no opener: `}` at top level.
@@ -162,7 +166,9 @@ fn string_end(bytes: &[u8], start: usize, end: usize) -> usize {
 fn starts_with_top_level_keyword(bytes: &[u8], at: usize, end: usize) -> bool {
     TOP_LEVEL_KEYWORDS.iter().any(|keyword| {
         let after = at + keyword.len();
-        after < end && bytes[at..after] == *keyword.as_bytes() && matches!(bytes[after], b' ' | b'\t')
+        after < end
+            && bytes[at..after] == *keyword.as_bytes()
+            && matches!(bytes[after], b' ' | b'\t')
     })
 }
 
@@ -174,13 +180,19 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
     let mut pieces = Vec::new();
     let mut chunk = ChunkBuilder::new();
     let mut i = start;
+    // A byte-order mark at the start of a file is not content.
+    if start == 0 && bytes.starts_with("\u{feff}".as_bytes()) {
+        i = 3;
+    }
     let mut line_start = true;
     while i < end {
         let byte = bytes[i];
-        if line_start && rules.cut_at_top_level_keyword && !chunk.stack.is_empty() {
-            if starts_with_top_level_keyword(bytes, i, end) {
-                chunk.finish(&mut pieces);
-            }
+        if line_start
+            && rules.cut_at_top_level_keyword
+            && !chunk.stack.is_empty()
+            && starts_with_top_level_keyword(bytes, i, end)
+        {
+            chunk.finish(&mut pieces);
         }
         line_start = false;
         match byte {
@@ -221,7 +233,9 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
                     && bytes[comment_end..end]
                         .iter()
                         .find(|b| !matches!(b, b' ' | b'\t'))
-                        .is_some_and(|b| !matches!(b, b'\n' | b'\r' | b',' | b'/' | b'}' | b']' | b')'));
+                        .is_some_and(|b| {
+                            !matches!(b, b'\n' | b'\r' | b',' | b'/' | b'}' | b']' | b')')
+                        });
                 if chunk.stack.is_empty() && !mid_line {
                     chunk.finish(&mut pieces);
                     pieces.push(Piece::Comment {
@@ -303,6 +317,30 @@ fn utf8_width(first: u8) -> usize {
     }
 }
 
+/// Whether a string in `text[start..end]` runs to the end of its line: its `"` may have
+/// swallowed a closing brace, which is then not the real mistake.
+pub(crate) fn has_unclosed_string(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < end {
+        match bytes[i] {
+            b'/' if i + 1 < end && bytes[i + 1] == b'/' => {
+                i = line_comment_end(bytes, i, end).max(i + 1)
+            }
+            b'/' if i + 1 < end && bytes[i + 1] == b'*' => i = block_comment_end(bytes, i, end).0,
+            b'"' => {
+                let after = string_end(bytes, i, end);
+                if after <= i + 1 || bytes[after - 1] != b'"' {
+                    return true;
+                }
+                i = after;
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
 /// The offset of the `}` that closes the `{` at `open`, if there is one in `text[..end]`.
 pub(crate) fn matching_brace(text: &str, open: usize, end: usize) -> Option<usize> {
     let bytes = text.as_bytes();
@@ -310,7 +348,9 @@ pub(crate) fn matching_brace(text: &str, open: usize, end: usize) -> Option<usiz
     let mut i = open + 1;
     while i < end {
         match bytes[i] {
-            b'/' if i + 1 < end && bytes[i + 1] == b'/' => i = line_comment_end(bytes, i, end).max(i + 1),
+            b'/' if i + 1 < end && bytes[i + 1] == b'/' => {
+                i = line_comment_end(bytes, i, end).max(i + 1)
+            }
             b'/' if i + 1 < end && bytes[i + 1] == b'*' => i = block_comment_end(bytes, i, end).0,
             b'"' => i = string_end(bytes, i, end),
             open_byte @ (b'{' | b'[' | b'(') => {
@@ -320,7 +360,10 @@ pub(crate) fn matching_brace(text: &str, open: usize, end: usize) -> Option<usiz
             close @ (b'}' | b']' | b')') => {
                 let depth = stack.len();
                 let lowest = depth.saturating_sub(MATCH_SEARCH_LIMIT);
-                if let Some(level) = (lowest..depth).rev().find(|&level| closer_for(stack[level]) == close) {
+                if let Some(level) = (lowest..depth)
+                    .rev()
+                    .find(|&level| closer_for(stack[level]) == close)
+                {
                     stack.truncate(level);
                     if stack.is_empty() {
                         return Some(i);
@@ -335,8 +378,14 @@ pub(crate) fn matching_brace(text: &str, open: usize, end: usize) -> Option<usiz
 }
 
 fn line_indent(bytes: &[u8], at: usize) -> (usize, bool) {
-    let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let indent = bytes[line_start..at].iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    let line_start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let indent = bytes[line_start..at]
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
     (indent, line_start + indent == at)
 }
 
@@ -348,7 +397,9 @@ pub(crate) fn misindented_brace(text: &str, open: usize, end: usize) -> Option<u
     let mut i = open + 1;
     while i < end {
         match bytes[i] {
-            b'/' if i + 1 < end && bytes[i + 1] == b'/' => i = line_comment_end(bytes, i, end).max(i + 1),
+            b'/' if i + 1 < end && bytes[i + 1] == b'/' => {
+                i = line_comment_end(bytes, i, end).max(i + 1)
+            }
             b'/' if i + 1 < end && bytes[i + 1] == b'*' => i = block_comment_end(bytes, i, end).0,
             b'"' => i = string_end(bytes, i, end),
             open_byte @ (b'{' | b'[' | b'(') => {
@@ -358,7 +409,10 @@ pub(crate) fn misindented_brace(text: &str, open: usize, end: usize) -> Option<u
             close @ (b'}' | b']' | b')') => {
                 let depth = stack.len();
                 let lowest = depth.saturating_sub(MATCH_SEARCH_LIMIT);
-                if let Some(level) = (lowest..depth).rev().find(|&level| closer_for(stack[level].0) == close) {
+                if let Some(level) = (lowest..depth)
+                    .rev()
+                    .find(|&level| closer_for(stack[level].0) == close)
+                {
                     let (open_byte, open_at) = stack[level];
                     stack.truncate(level);
                     if open_byte == b'{' {
@@ -387,7 +441,9 @@ pub(crate) fn header_brace(text: &str, start: usize, end: usize) -> Option<usize
             b'{' => return Some(i),
             b'\n' => {
                 // Only a `{` on the next line continues the header.
-                let next = bytes[i..end].iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+                let next = bytes[i..end]
+                    .iter()
+                    .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
                 match next {
                     Some(offset) if bytes[i + offset] == b'{' => return Some(i + offset),
                     _ => return None,
@@ -453,7 +509,13 @@ mod tests {
         let text = "// a\nfilter x { a: \"}\" /* } */ }  // t\n}\npolicy p {\n}\n";
         assert_eq!(
             chunk_texts(text, TOP),
-            vec!["C:// a", "filter x { a: \"}\" /* } */ }", "C:// t", "S:}", "policy p {\n}"]
+            vec![
+                "C:// a",
+                "filter x { a: \"}\" /* } */ }",
+                "C:// t",
+                "S:}",
+                "policy p {\n}"
+            ]
         );
     }
 
@@ -464,7 +526,10 @@ mod tests {
             cut_at_top_level_keyword: false,
         };
         let text = "a: 1, b: [1,\n 2]\nc { d: 1, e: 2 }";
-        assert_eq!(chunk_texts(text, rules), vec!["a: 1", "b: [1,\n 2]", "c { d: 1, e: 2 }"]);
+        assert_eq!(
+            chunk_texts(text, rules),
+            vec!["a: 1", "b: [1,\n 2]", "c { d: 1, e: 2 }"]
+        );
     }
 
     #[test]

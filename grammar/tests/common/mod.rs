@@ -45,7 +45,9 @@ pub fn repository_sources() -> Vec<PathBuf> {
     let root = repo_root();
     let mut files = charter_files(&root.join("examples"));
     files.extend(charter_files(&root.join("stdlib")));
-    files.extend(charter_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")));
+    files.extend(charter_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+    ));
     files
 }
 
@@ -60,11 +62,15 @@ pub fn render(name: &str, text: &str, diagnostics: &[Diagnostic]) -> String {
             Severity::Error => codespan_reporting::diagnostic::Severity::Error,
             Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
         };
-        let mut labels = vec![Label::new(LabelStyle::Primary, file, diagnostic.primary.span.range())
-            .with_message(diagnostic.primary.message.clone())];
+        let mut labels =
+            vec![
+                Label::new(LabelStyle::Primary, file, diagnostic.primary.span.range())
+                    .with_message(diagnostic.primary.message.clone()),
+            ];
         for secondary in &diagnostic.secondary {
             labels.push(
-                Label::new(LabelStyle::Secondary, file, secondary.span.range()).with_message(secondary.message.clone()),
+                Label::new(LabelStyle::Secondary, file, secondary.span.range())
+                    .with_message(secondary.message.clone()),
             );
         }
         let mut notes = diagnostic.notes.clone();

@@ -7,7 +7,12 @@ use charter_syntax::{Diagnostic, Fix};
 use crate::workspace::Analysis;
 
 /// The diagnostics of document `file` with a fix, whose primary span overlaps `start..end`.
-pub fn fixes_in(analysis: &Analysis, file: usize, start: usize, end: usize) -> Vec<(&Diagnostic, &Fix)> {
+pub fn fixes_in(
+    analysis: &Analysis,
+    file: usize,
+    start: usize,
+    end: usize,
+) -> Vec<(&Diagnostic, &Fix)> {
     let id = analysis.compilation.documents[file].id;
     analysis
         .compilation

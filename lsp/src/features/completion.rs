@@ -46,7 +46,12 @@ pub struct Completions {
 }
 
 /// Completes at `offset` of document `file`.
-pub fn complete(analysis: &Analysis, index: &Index<'_>, file: usize, offset: usize) -> Option<Completions> {
+pub fn complete(
+    analysis: &Analysis,
+    index: &Index<'_>,
+    file: usize,
+    offset: usize,
+) -> Option<Completions> {
     let text = analysis.text(file);
     let offset = floor_char_boundary(text, offset);
     let tree = analysis.compilation.trees.get(file)?;
@@ -63,14 +68,28 @@ pub fn complete(analysis: &Analysis, index: &Index<'_>, file: usize, offset: usi
     if let Some(quote) = open_string_start(prefix) {
         let start = line_start + quote + 1;
         let rest = &text[offset..];
-        let end = offset + rest.find(['"', '\n']).filter(|&i| rest[i..].starts_with('"')).unwrap_or(0);
+        let end = offset
+            + rest
+                .find(['"', '\n'])
+                .filter(|&i| rest[i..].starts_with('"'))
+                .unwrap_or(0);
         let replace = Span::new(id, start, end);
-        let context = StringContext::of(current_entry(&prefix[..quote]), chain.last().copied(), offset);
+        let context = StringContext::of(
+            current_entry(&prefix[..quote]),
+            chain.last().copied(),
+            offset,
+        );
         let items = string_candidates(analysis, index, &chain, &context);
         return Some(Completions { replace, items });
     }
 
-    let word_start = offset - prefix.chars().rev().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').map(char::len_utf8).sum::<usize>();
+    let word_start = offset
+        - prefix
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .map(char::len_utf8)
+            .sum::<usize>();
     let replace = Span::new(id, word_start, offset);
     let before_word = &text[line_start..word_start];
     let trimmed = current_entry(before_word).trim_start();
@@ -78,22 +97,49 @@ pub fn complete(analysis: &Analysis, index: &Index<'_>, file: usize, offset: usi
     // At the start of an entry: the entries this block may still take.
     if trimmed.is_empty() {
         let items = match innermost {
-            Some(block_schema) => entry_candidates(block_schema, chain.last().copied()),
+            Some(block_schema) => {
+                let extends = chain.iter().any(|block| block.extends.is_some());
+                entry_candidates(block_schema, chain.last().copied(), extends)
+            }
             None if chain.is_empty() => top_level_candidates(),
             None => Vec::new(),
         };
         return Some(Completions { replace, items });
     }
 
+    // `filter NAME extends |`: the other filters.
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    if let ["filter", name, "extends"] = words.as_slice() {
+        let items = index
+            .of_kind(SymbolKind::Filter, None)
+            .filter(|(_, filter)| filter.name != *name)
+            .map(|(_, filter)| Candidate {
+                label: filter.name.clone(),
+                kind: CandidateKind::Name(SymbolKind::Filter),
+                detail: Some("filter".to_string()),
+                doc: filter.doc.map(str::to_string),
+                insert: filter.name.clone(),
+            })
+            .collect();
+        return Some(Completions { replace, items });
+    }
+
     // After `key:` or after a clause keyword: the values and modifier words the phrase takes.
-    let head = trimmed.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or_default();
+    let head = trimmed
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or_default();
     let is_field = trimmed[head.len()..].trim_start().starts_with(':');
     let entry_schema = innermost.and_then(|b| b.entry(head));
     let mut items = Vec::new();
     if let Some(entry_schema) = entry_schema {
         let phrase = entry_schema.phrase();
-        let after_head = trimmed[head.len()..].trim_start().trim_start_matches(':').trim();
-        let typed_values = !after_head.is_empty() && !after_head.ends_with('[') && !after_head.ends_with(',');
+        let after_head = trimmed[head.len()..]
+            .trim_start()
+            .trim_start_matches(':')
+            .trim();
+        let typed_values =
+            !after_head.is_empty() && !after_head.ends_with('[') && !after_head.ends_with(',');
         if let Some(phrase) = phrase {
             if !typed_values || after_head.ends_with(['[', ',']) {
                 items.extend(value_candidates(index, &phrase.head, &chain));
@@ -109,7 +155,11 @@ pub fn complete(analysis: &Analysis, index: &Index<'_>, file: usize, offset: usi
                     for slot in phrase.positional {
                         items.extend(value_candidates(index, &slot.kind, &chain));
                     }
-                    for modifier in phrase.modifiers.iter().filter(|m| !after_head.split_whitespace().any(|w| w == m.word)) {
+                    for modifier in phrase
+                        .modifiers
+                        .iter()
+                        .filter(|m| !after_head.split_whitespace().any(|w| w == m.word))
+                    {
                         items.push(Candidate {
                             label: modifier.word.to_string(),
                             kind: CandidateKind::Keyword,
@@ -214,8 +264,13 @@ fn top_level_candidates() -> Vec<Candidate> {
 }
 
 /// The entries a block may still take: every entry of its schema, except non-repeatable
-/// ones it already has; required ones first.
-fn entry_candidates(block_schema: &'static BlockSchema, block: Option<&Block>) -> Vec<Candidate> {
+/// ones it already has; required ones first (a filter that `extends` another requires none of
+/// its categories).
+fn entry_candidates(
+    block_schema: &'static BlockSchema,
+    block: Option<&Block>,
+    extends: bool,
+) -> Vec<Candidate> {
     let present = |name: &str| {
         block.is_some_and(|b| {
             b.entries.iter().any(|entry| match entry {
@@ -232,8 +287,12 @@ fn entry_candidates(block_schema: &'static BlockSchema, block: Option<&Block>) -
         .filter(|entry| entry.occurs == Occurs::Repeatable || !present(entry.name))
         .map(|entry| {
             let (kind, insert, detail) = match &entry.shape {
-                EntryShape::Field(_) => (CandidateKind::Field, format!("{}: ", entry.name), "field"),
-                EntryShape::Clause(_) => (CandidateKind::Keyword, format!("{} ", entry.name), "clause"),
+                EntryShape::Field(_) => {
+                    (CandidateKind::Field, format!("{}: ", entry.name), "field")
+                }
+                EntryShape::Clause(_) => {
+                    (CandidateKind::Keyword, format!("{} ", entry.name), "clause")
+                }
                 EntryShape::Block(kind) => {
                     let insert = match schema::block(*kind).label {
                         schema::LabelKind::None => format!("{} {{\n}}", entry.name),
@@ -243,13 +302,21 @@ fn entry_candidates(block_schema: &'static BlockSchema, block: Option<&Block>) -
                     (CandidateKind::Block, insert, "block")
                 }
             };
-            let required = matches!(entry.occurs, Occurs::Required | Occurs::RequiredUnlessExtends);
+            let required = match entry.occurs {
+                Occurs::Required => true,
+                Occurs::RequiredUnlessExtends => !extends,
+                Occurs::Optional | Occurs::Repeatable => false,
+            };
             (
                 required,
                 Candidate {
                     label: entry.name.to_string(),
                     kind,
-                    detail: Some(if required { format!("{detail} (required)") } else { detail.to_string() }),
+                    detail: Some(if required {
+                        format!("{detail} (required)")
+                    } else {
+                        detail.to_string()
+                    }),
                     doc: Some(entry.doc.to_string()),
                     insert,
                 },
@@ -261,7 +328,11 @@ fn entry_candidates(block_schema: &'static BlockSchema, block: Option<&Block>) -
 }
 
 /// Keywords and declared names a value of `kind` may be.
-fn value_candidates(index: &Index<'_>, kind: &'static ValueKind, chain: &[&Block]) -> Vec<Candidate> {
+fn value_candidates(
+    index: &Index<'_>,
+    kind: &'static ValueKind,
+    chain: &[&Block],
+) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = schema::keywords_of(kind)
         .iter()
         .map(|keyword| Candidate {
@@ -302,7 +373,10 @@ fn value_candidates(index: &Index<'_>, kind: &'static ValueKind, chain: &[&Block
         names.sort_by_key(|c| c.label.starts_with("std."));
         out.extend(names);
     }
-    if matches!(kind, ValueKind::Scope) {
+    if matches!(
+        kind,
+        ValueKind::Scope | ValueKind::List(ValueKind::Scope) | ValueKind::OneOrList(ValueKind::Scope)
+    ) {
         for callee in ["management_group", "subscription", "resource_group"] {
             out.push(Candidate {
                 label: callee.to_string(),
@@ -320,7 +394,10 @@ fn value_candidates(index: &Index<'_>, kind: &'static ValueKind, chain: &[&Block
 fn workload_symbol(index: &Index<'_>, chain: &[&Block]) -> Option<usize> {
     let workload = chain.first().filter(|b| b.keyword.name == "workload")?;
     let label = workload.label.as_ref()?;
-    index.symbols.iter().position(|s| s.name_span.same_place(&label.span()))
+    index
+        .symbols
+        .iter()
+        .position(|s| s.name_span.same_place(&label.span()))
 }
 
 /// What a string at the cursor names.
@@ -339,7 +416,10 @@ impl StringContext {
     /// The context of a string whose entry's text before the opening quote is `before_quote`.
     fn of(before_quote: &str, block: Option<&Block>, offset: usize) -> StringContext {
         let trimmed = before_quote.trim_start();
-        let mut head: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let mut head: String = trimmed
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         // A list continued over several lines: the phrase starts on an earlier line, so ask
         // the syntax tree which entry the cursor is in.
         if head.is_empty() {
@@ -352,24 +432,42 @@ impl StringContext {
             }
         }
         let words: Vec<&str> = before_quote
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '"' || c == '.' || c == '-'))
+            .split(|c: char| {
+                !(c.is_ascii_alphanumeric() || c == '_' || c == '"' || c == '.' || c == '-')
+            })
             .filter(|w| !w.is_empty())
             .collect();
-        let word_before = words.last().filter(|w| !w.starts_with('"')).map(|w| w.to_string());
+        let word_before = words
+            .last()
+            .filter(|w| !w.starts_with('"'))
+            .map(|w| w.to_string());
         let first_string = before_quote
             .split('"')
             .nth(1)
             .filter(|_| before_quote.matches('"').count() >= 2)
             .map(str::to_string);
-        StringContext { head, word_before, first_string }
+        StringContext {
+            head,
+            word_before,
+            first_string,
+        }
     }
 }
 
-fn string_candidates(analysis: &Analysis, index: &Index<'_>, chain: &[&Block], context: &StringContext) -> Vec<Candidate> {
+fn string_candidates(
+    analysis: &Analysis,
+    index: &Index<'_>,
+    chain: &[&Block],
+    context: &StringContext,
+) -> Vec<Candidate> {
     let wants_version = matches!(context.word_before.as_deref(), Some("version" | "versions"));
     if wants_version {
-        let Some(model_name) = context.first_string.as_deref() else { return Vec::new() };
-        let Some(model) = index.find(SymbolKind::Model, model_name, None) else { return Vec::new() };
+        let Some(model_name) = context.first_string.as_deref() else {
+            return Vec::new();
+        };
+        let Some(model) = index.find(SymbolKind::Model, model_name, None) else {
+            return Vec::new();
+        };
         return index
             .of_kind(SymbolKind::Version, Some(model))
             .map(|(_, version)| {
@@ -395,7 +493,9 @@ fn string_candidates(analysis: &Analysis, index: &Index<'_>, chain: &[&Block], c
             let mut models: Vec<(bool, Candidate)> = index
                 .of_kind(SymbolKind::Model, None)
                 .map(|(_, model)| {
-                    let is_allowed = allowed.as_ref().is_none_or(|names| names.contains(&model.name));
+                    let is_allowed = allowed
+                        .as_ref()
+                        .is_none_or(|names| names.contains(&model.name));
                     let kind = analysis
                         .compilation
                         .catalog
@@ -407,7 +507,11 @@ fn string_candidates(analysis: &Analysis, index: &Index<'_>, chain: &[&Block], c
                         Candidate {
                             label: model.name.clone(),
                             kind: CandidateKind::Model,
-                            detail: Some(if is_allowed { kind.to_string() } else { format!("{kind} (not allowed by the policy)") }),
+                            detail: Some(if is_allowed {
+                                kind.to_string()
+                            } else {
+                                format!("{kind} (not allowed by the policy)")
+                            }),
                             doc: model.doc.map(str::to_string),
                             insert: model.name.clone(),
                         },
@@ -421,9 +525,17 @@ fn string_candidates(analysis: &Analysis, index: &Index<'_>, chain: &[&Block], c
             let allowed = allowed_regions(analysis, index, chain);
             index
                 .of_kind(SymbolKind::Region, None)
-                .filter(|(_, region)| allowed.as_ref().is_none_or(|names| names.contains(&region.name)))
+                .filter(|(_, region)| {
+                    allowed
+                        .as_ref()
+                        .is_none_or(|names| names.contains(&region.name))
+                })
                 .map(|(_, region)| {
-                    let display = analysis.compilation.catalog.region(&region.name).and_then(|r| r.display_name.clone());
+                    let display = analysis
+                        .compilation
+                        .catalog
+                        .region(&region.name)
+                        .and_then(|r| r.display_name.clone());
                     Candidate {
                         label: region.name.clone(),
                         kind: CandidateKind::Region,
@@ -442,14 +554,20 @@ fn string_candidates(analysis: &Analysis, index: &Index<'_>, chain: &[&Block], c
 fn governing_policy<'a>(index: &Index<'a>, chain: &[&Block]) -> Option<&'a Block> {
     let workload = chain.first().filter(|b| b.keyword.name == "workload")?;
     let governed_by = fields(&workload.entries).find(|f| f.key.name == "governed_by")?;
-    let Some(Value::Path(path)) = governed_by.value.values.first() else { return None };
+    let Some(Value::Path(path)) = governed_by.value.values.first() else {
+        return None;
+    };
     let policy = index.find(SymbolKind::Policy, &path.text(), None)?;
     index.symbols[policy].block
 }
 
 /// The regions the governing policy allows, when the cursor is in a workload whose policy
 /// lists them.
-fn allowed_regions(analysis: &Analysis, index: &Index<'_>, chain: &[&Block]) -> Option<Vec<String>> {
+fn allowed_regions(
+    analysis: &Analysis,
+    index: &Index<'_>,
+    chain: &[&Block],
+) -> Option<Vec<String>> {
     let policy = governing_policy(index, chain)?;
     let _ = analysis;
     let regions = fields(&policy.entries).find(|f| f.key.name == "regions")?;
@@ -476,10 +594,12 @@ fn allowed_models(analysis: &Analysis, index: &Index<'_>, chain: &[&Block]) -> O
             .entries
             .iter()
             .filter_map(|entry| match entry {
-                Entry::Clause(clause) if clause.keyword.name == "allow" => match clause.phrase.values.first() {
-                    Some(Value::Str(s)) => Some(s.value.clone()),
-                    _ => None,
-                },
+                Entry::Clause(clause) if clause.keyword.name == "allow" => {
+                    match clause.phrase.values.first() {
+                        Some(Value::Str(s)) => Some(s.value.clone()),
+                        _ => None,
+                    }
+                }
                 _ => None,
             })
             .collect(),

@@ -19,7 +19,12 @@ pub struct HoverInfo {
 }
 
 /// What to show when hovering at `offset` of document `file`.
-pub fn hover(analysis: &Analysis, index: &Index<'_>, file: usize, offset: usize) -> Option<HoverInfo> {
+pub fn hover(
+    analysis: &Analysis,
+    index: &Index<'_>,
+    file: usize,
+    offset: usize,
+) -> Option<HoverInfo> {
     let mut sections = Vec::new();
     let mut span = None;
     if let Some(occurrence) = index.occurrence_at(file, offset) {
@@ -35,7 +40,10 @@ pub fn hover(analysis: &Analysis, index: &Index<'_>, file: usize, offset: usize)
     }
     for diagnostic in diagnostics_at(analysis, file, offset) {
         if let Some(info) = charter_compiler::codes::lookup(diagnostic.code) {
-            sections.push(format!("**{}** {}\n\n{}", info.code, info.title, info.explanation));
+            sections.push(format!(
+                "**{}** {}\n\n{}",
+                info.code, info.title, info.explanation
+            ));
             span.get_or_insert(diagnostic.primary.span);
         }
     }
@@ -48,7 +56,11 @@ pub fn hover(analysis: &Analysis, index: &Index<'_>, file: usize, offset: usize)
     })
 }
 
-fn diagnostics_at<'a>(analysis: &'a Analysis, file: usize, offset: usize) -> impl Iterator<Item = &'a charter_syntax::Diagnostic> {
+fn diagnostics_at(
+    analysis: &Analysis,
+    file: usize,
+    offset: usize,
+) -> impl Iterator<Item = &charter_syntax::Diagnostic> {
     let id = analysis.compilation.documents[file].id;
     let mut seen = Vec::new();
     analysis
@@ -78,34 +90,80 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
     let declared = &index.symbols[symbol];
     let text = analysis.text(declared.file);
     let mut out = String::new();
-    let header = match (declared.kind, declared.block.and_then(|b| b.extends.as_ref())) {
-        (SymbolKind::Model | SymbolKind::Region, _) => format!("{} \"{}\"", declared.kind.keyword(), declared.name),
+    let header = match (
+        declared.kind,
+        declared.block.and_then(|b| b.extends.as_ref()),
+    ) {
+        (SymbolKind::Model | SymbolKind::Region, _) => {
+            format!("{} \"{}\"", declared.kind.keyword(), declared.name)
+        }
         (SymbolKind::Version, _) => {
-            let model = declared.container.map(|m| index.symbols[m].name.as_str()).unwrap_or_default();
+            let model = declared
+                .container
+                .map(|m| index.symbols[m].name.as_str())
+                .unwrap_or_default();
             format!("model \"{model}\" version \"{}\"", declared.name)
         }
-        (_, Some(parent)) => format!("{} {} extends {}", declared.kind.keyword(), declared.name, parent.text()),
+        (_, Some(parent)) => format!(
+            "{} {} extends {}",
+            declared.kind.keyword(),
+            declared.name,
+            parent.text()
+        ),
         (_, None) => format!("{} {}", declared.kind.keyword(), declared.name),
     };
     out.push_str(&format!("```charter\n{header}\n```"));
-    if let Some(container) = declared.container.filter(|_| declared.kind != SymbolKind::Version) {
+    if let Some(container) = declared
+        .container
+        .filter(|_| declared.kind != SymbolKind::Version)
+    {
         let parent = &index.symbols[container];
-        out.push_str(&format!("\nin {} `{}`", parent.kind.keyword(), parent.name));
+        out.push_str(&format!(
+            "\n\nin {} `{}`",
+            parent.kind.keyword(),
+            parent.name
+        ));
     }
     if let Some(doc) = declared.doc {
         out.push_str(&format!("\n\n{doc}"));
     }
-    let Some(block) = declared.block else { return out };
+    let Some(block) = declared.block else {
+        return out;
+    };
     let details = match declared.kind {
         SymbolKind::Model => model_details(analysis, &declared.name),
         SymbolKind::Version => {
-            let model = declared.container.map(|m| index.symbols[m].name.as_str()).unwrap_or_default();
+            let model = declared
+                .container
+                .map(|m| index.symbols[m].name.as_str())
+                .unwrap_or_default();
             version_details(analysis, model, &declared.name)
         }
         SymbolKind::Filter => filter_details(analysis, index, symbol),
         SymbolKind::Region => region_details(analysis, &declared.name),
-        SymbolKind::Policy => listed_fields(text, block, &["display_name", "scope", "effect", "filters", "regions", "max_capacity"]),
-        SymbolKind::Workload => listed_fields(text, block, &["governed_by", "environment", "resource_group", "data_zone", "budget"]),
+        SymbolKind::Policy => listed_fields(
+            text,
+            block,
+            &[
+                "display_name",
+                "scope",
+                "effect",
+                "filters",
+                "regions",
+                "max_capacity",
+            ],
+        ),
+        SymbolKind::Workload => listed_fields(
+            text,
+            block,
+            &[
+                "governed_by",
+                "environment",
+                "resource_group",
+                "data_zone",
+                "budget",
+            ],
+        ),
         SymbolKind::Endpoint => {
             let mut lines = Vec::new();
             for entry in &block.entries {
@@ -156,14 +214,23 @@ fn model_details(analysis: &Analysis, name: &str) -> String {
     if !model.versions.is_empty() {
         out.push_str("\n\n| version | status |\n| --- | --- |");
         for version in &model.versions {
-            out.push_str(&format!("\n| `{}` | {} |", version.version, version_summary(version, analysis.today)));
+            out.push_str(&format!(
+                "\n| `{}` | {} |",
+                version.version,
+                version_summary(version, analysis.today)
+            ));
         }
     }
     out
 }
 
 fn version_details(analysis: &Analysis, model: &str, version: &str) -> String {
-    let Some(found) = analysis.compilation.catalog.model(model).and_then(|m| m.version(version)) else {
+    let Some(found) = analysis
+        .compilation
+        .catalog
+        .model(model)
+        .and_then(|m| m.version(version))
+    else {
         return String::new();
     };
     let mut out = version_summary(found, analysis.today);
@@ -171,8 +238,16 @@ fn version_details(analysis: &Analysis, model: &str, version: &str) -> String {
         out.push_str(&format!("\n\n{doc}"));
     }
     for (deployment, regions) in &found.availability {
-        out.push_str(&format!("\n- available `{}` in {}", deployment.charter_name(), regions.len()));
-        out.push_str(if regions.len() == 1 { " region" } else { " regions" });
+        out.push_str(&format!(
+            "\n- available `{}` in {}",
+            deployment.charter_name(),
+            regions.len()
+        ));
+        out.push_str(if regions.len() == 1 {
+            " region"
+        } else {
+            " regions"
+        });
     }
     out
 }
@@ -182,16 +257,24 @@ pub fn version_summary(version: &ModelVersion, today: Date) -> String {
     let mut parts = Vec::new();
     match (version.lifecycle, version.deprecation) {
         (Lifecycle::Deprecated, Some(date)) => parts.push(format!("deprecated since {date}")),
-        (lifecycle, Some(date)) => parts.push(format!("{}, deprecated from {date}", lifecycle.keyword())),
+        (lifecycle, Some(date)) => {
+            parts.push(format!("{}, deprecated from {date}", lifecycle.keyword()))
+        }
         (lifecycle, None) => parts.push(lifecycle.keyword().to_string()),
     }
     if version.is_retired(today) && version.lifecycle != Lifecycle::Retired {
         parts.push("past its retirement date".to_string());
     }
     if let Some(retirement) = version.retirement {
-        parts.push(format!("retires {retirement}{}", relative_to(retirement, today)));
+        parts.push(format!(
+            "retires {retirement}{}",
+            relative_to(retirement, today)
+        ));
     } else if let Some(not_before) = version.retirement_not_before {
-        parts.push(format!("retires no earlier than {not_before}{}", relative_to(not_before, today)));
+        parts.push(format!(
+            "retires no earlier than {not_before}{}",
+            relative_to(not_before, today)
+        ));
     }
     if let Some(successor) = &version.successor {
         parts.push(format!("successor {successor}"));
@@ -241,7 +324,11 @@ fn region_details(analysis: &Analysis, name: &str) -> String {
     }
     lines.push(format!(
         "- availability zones: {}",
-        if region.availability_zones { "yes" } else { "no" }
+        if region.availability_zones {
+            "yes"
+        } else {
+            "no"
+        }
     ));
     if region.restricted {
         lines.push("- access: restricted (needs an access request)".to_string());
@@ -262,7 +349,11 @@ pub struct EffectiveSetting {
 
 /// Every category setting of a filter after `extends`, nearest filter first; categories no
 /// filter in the chain sets are absent (the compiler reports them).
-pub fn effective_filter(analysis: &Analysis, index: &Index<'_>, filter: usize) -> Vec<EffectiveSetting> {
+pub fn effective_filter(
+    analysis: &Analysis,
+    index: &Index<'_>,
+    filter: usize,
+) -> Vec<EffectiveSetting> {
     let mut settings: Vec<EffectiveSetting> = Vec::new();
     let mut visited = Vec::new();
     let mut current = Some(filter);
@@ -281,10 +372,17 @@ pub fn effective_filter(analysis: &Analysis, index: &Index<'_>, filter: usize) -
                 _ => continue,
             };
             for field in fields(&side_block.entries) {
-                let Some(category) = Category::ALL.iter().copied().find(|c| c.charter_name() == field.key.name) else {
+                let Some(category) = Category::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| c.charter_name() == field.key.name)
+                else {
                     continue;
                 };
-                if settings.iter().any(|s| s.side == side && s.category == category) {
+                if settings
+                    .iter()
+                    .any(|s| s.side == side && s.category == category)
+                {
                     continue;
                 }
                 if let Some(value) = text.get(field.value.span.range()) {
@@ -317,7 +415,10 @@ fn filter_details(analysis: &Analysis, index: &Index<'_>, filter: usize) -> Stri
             if !category.applies_to(side) {
                 return "".to_string();
             }
-            match settings.iter().find(|s| s.side == side && s.category == category) {
+            match settings
+                .iter()
+                .find(|s| s.side == side && s.category == category)
+            {
                 Some(setting) if &setting.from == name => format!("`{}`", setting.value),
                 Some(setting) => format!("`{}` (from `{}`)", setting.value, setting.from),
                 None => "not set".to_string(),
@@ -347,11 +448,22 @@ mod tests {
 
     #[test]
     fn relative_dates_read_naturally() {
-        let today = Date { year: 2026, month: 11, day: 22 };
+        let today = Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        };
         let date = |text: &str| crate::workspace::parse_date(text).unwrap_or(today);
         assert_eq!(relative_to(date("2027-02-20"), today), " (in 90 days)");
         assert_eq!(relative_to(date("2026-11-21"), today), " (yesterday)");
         assert_eq!(relative_to(date("2026-11-12"), today), " (10 days ago)");
-        assert_eq!(day_number(Date { year: 1970, month: 1, day: 1 }), 0);
+        assert_eq!(
+            day_number(Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }),
+            0
+        );
     }
 }

@@ -42,7 +42,10 @@ impl SymbolKind {
 
     /// Whether names of this kind are identifiers (renamable) rather than catalog strings.
     pub fn is_identifier(self) -> bool {
-        !matches!(self, SymbolKind::Model | SymbolKind::Version | SymbolKind::Region)
+        !matches!(
+            self,
+            SymbolKind::Model | SymbolKind::Version | SymbolKind::Region
+        )
     }
 }
 
@@ -151,7 +154,9 @@ impl<'a> Index<'a> {
         // Containers are named; the container of an endpoint or app is the workload of that
         // name, of a version the model of that name.
         for (position, declaration) in declarations.iter().enumerate() {
-            let Some(container) = &declaration.container else { continue };
+            let Some(container) = &declaration.container else {
+                continue;
+            };
             let container_kind = match declaration.kind {
                 CompilerKind::ModelVersion => SymbolKind::Model,
                 _ => SymbolKind::Workload,
@@ -163,7 +168,10 @@ impl<'a> Index<'a> {
         }
         for reference in &compilation.symbols.references {
             let target = reference.target.0 as usize;
-            if let (Some(file), true) = (analysis.index_of_id(reference.span.file), target < index.symbols.len()) {
+            if let (Some(file), true) = (
+                analysis.index_of_id(reference.span.file),
+                target < index.symbols.len(),
+            ) {
                 index.references.push(Reference {
                     file,
                     span: reference.span,
@@ -179,7 +187,11 @@ impl<'a> Index<'a> {
         if let Some(reference) = self
             .references
             .iter()
-            .filter(|r| r.file == file && r.span.contains(offset) && self.symbols[r.target].file != usize::MAX)
+            .filter(|r| {
+                r.file == file
+                    && r.span.contains(offset)
+                    && self.symbols[r.target].file != usize::MAX
+            })
             .min_by_key(|r| r.span.len())
         {
             return Some(Occurrence::Reference(reference.target, reference.span));
@@ -205,11 +217,14 @@ impl<'a> Index<'a> {
     }
 
     /// The declarations of a kind, inside `within` when given.
-    pub fn of_kind(&self, kind: SymbolKind, within: Option<usize>) -> impl Iterator<Item = (usize, &Symbol<'a>)> {
-        self.symbols
-            .iter()
-            .enumerate()
-            .filter(move |(_, s)| s.kind == kind && s.file != usize::MAX && (within.is_none() || s.container == within))
+    pub fn of_kind(
+        &self,
+        kind: SymbolKind,
+        within: Option<usize>,
+    ) -> impl Iterator<Item = (usize, &Symbol<'a>)> {
+        self.symbols.iter().enumerate().filter(move |(_, s)| {
+            s.kind == kind && s.file != usize::MAX && (within.is_none() || s.container == within)
+        })
     }
 }
 
@@ -247,7 +262,11 @@ pub fn fields(entries: &[Entry]) -> impl Iterator<Item = &Field> {
 /// The elements of the lists among `values`.
 pub fn list_values(values: &[Value]) -> impl Iterator<Item = &Value> {
     values.iter().flat_map(|value| match value {
-        Value::List(list) => list.items.iter().map(|item| &item.value).collect::<Vec<_>>(),
+        Value::List(list) => list
+            .items
+            .iter()
+            .map(|item| &item.value)
+            .collect::<Vec<_>>(),
         _ => Vec::new(),
     })
 }

@@ -16,10 +16,19 @@ pub struct Hint {
 }
 
 /// The hints of document `file` between `start` and `end`.
-pub fn inlay_hints(analysis: &Analysis, index: &Index<'_>, file: usize, start: usize, end: usize) -> Vec<Hint> {
+pub fn inlay_hints(
+    analysis: &Analysis,
+    index: &Index<'_>,
+    file: usize,
+    start: usize,
+    end: usize,
+) -> Vec<Hint> {
     let mut hints = Vec::new();
     for (symbol, declared) in index.of_kind(SymbolKind::Filter, None) {
-        let Some(block) = declared.block.filter(|b| declared.file == file && b.extends.is_some()) else {
+        let Some(block) = declared
+            .block
+            .filter(|b| declared.file == file && b.extends.is_some())
+        else {
             continue;
         };
         if (block.span.end as usize) < start || (block.span.start as usize) > end {
@@ -45,8 +54,14 @@ pub fn inlay_hints(analysis: &Analysis, index: &Index<'_>, file: usize, start: u
                 names
             };
             let (offset, label) = match blocks(&block.entries).find(|b| b.keyword.name == word) {
-                Some(side_block) => (side_block.body_span.start as usize + 1, format!(" inherits {}", inherited.join(", "))),
-                None => (block.body_span.start as usize + 1, format!(" {word} inherits {}", inherited.join(", "))),
+                Some(side_block) => (
+                    side_block.body_span.start as usize + 1,
+                    format!(" inherits {}", inherited.join(", ")),
+                ),
+                None => (
+                    block.body_span.start as usize + 1,
+                    format!(" {word} inherits {}", inherited.join(", ")),
+                ),
             };
             hints.push(Hint {
                 offset,
@@ -64,8 +79,15 @@ pub fn inlay_hints(analysis: &Analysis, index: &Index<'_>, file: usize, start: u
         if target.kind != SymbolKind::Version {
             continue;
         }
-        let Some(model) = target.container.map(|m| index.symbols[m].name.as_str()) else { continue };
-        let Some(version) = analysis.compilation.catalog.model(model).and_then(|m| m.version(&target.name)) else {
+        let Some(model) = target.container.map(|m| index.symbols[m].name.as_str()) else {
+            continue;
+        };
+        let Some(version) = analysis
+            .compilation
+            .catalog
+            .model(model)
+            .and_then(|m| m.version(&target.name))
+        else {
             continue;
         };
         let label = if version.is_retired(analysis.today) {

@@ -70,7 +70,11 @@ fn outline_block(block: &Block) -> OutlineItem {
         .collect();
     OutlineItem {
         // Editors reject empty names; a half-typed label has none yet.
-        name: if name.is_empty() { keyword.to_string() } else { name },
+        name: if name.is_empty() {
+            keyword.to_string()
+        } else {
+            name
+        },
         detail,
         kind,
         span: block.span,
@@ -96,7 +100,11 @@ const MAX_SYMBOL_MATCHES: usize = 256;
 /// Declarations whose name matches the query (case-insensitive): exact matches first, then
 /// prefixes, then substrings, then names holding the query's characters in order; project
 /// names before the stdlib's; catalog versions only when the query is not empty.
-pub fn workspace_symbols(index: &Index<'_>, query: &str, is_stdlib: impl Fn(usize) -> bool) -> Vec<SymbolMatch> {
+pub fn workspace_symbols(
+    index: &Index<'_>,
+    query: &str,
+    is_stdlib: impl Fn(usize) -> bool,
+) -> Vec<SymbolMatch> {
     let query = query.to_lowercase();
     let mut matches: Vec<((u8, bool), SymbolMatch)> = index
         .symbols
@@ -129,7 +137,11 @@ pub fn workspace_symbols(index: &Index<'_>, query: &str, is_stdlib: impl Fn(usiz
         })
         .collect();
     matches.sort_by_key(|(rank, _)| *rank);
-    matches.into_iter().take(MAX_SYMBOL_MATCHES).map(|(_, m)| m).collect()
+    matches
+        .into_iter()
+        .take(MAX_SYMBOL_MATCHES)
+        .map(|(_, m)| m)
+        .collect()
 }
 
 fn is_subsequence(needle: &str, haystack: &str) -> bool {

@@ -55,7 +55,12 @@ pub struct Token {
 }
 
 /// The tokens of document `file`, sorted by position and not overlapping.
-pub fn tokens(tree: &SourceFile, index: &Index<'_>, file: usize, is_stdlib: impl Fn(usize) -> bool) -> Vec<Token> {
+pub fn tokens(
+    tree: &SourceFile,
+    index: &Index<'_>,
+    file: usize,
+    is_stdlib: impl Fn(usize) -> bool,
+) -> Vec<Token> {
     let mut out = Vec::new();
     for item in &tree.items {
         if let Item::Block(block) = item {
@@ -65,14 +70,30 @@ pub fn tokens(tree: &SourceFile, index: &Index<'_>, file: usize, is_stdlib: impl
     comments(&tree.dangling_comments, &mut out);
     // Names: declarations and references found by the index override the plain colouring.
     let mut names: Vec<Token> = Vec::new();
-    for symbol in index.symbols.iter().filter(|s| s.file == file && s.kind.is_identifier()) {
-        names.push(Token { span: symbol.name_span, kind: TokenKind::Name, modifiers: DECLARATION });
+    for symbol in index
+        .symbols
+        .iter()
+        .filter(|s| s.file == file && s.kind.is_identifier())
+    {
+        names.push(Token {
+            span: symbol.name_span,
+            kind: TokenKind::Name,
+            modifiers: DECLARATION,
+        });
     }
     for reference in index.references.iter().filter(|r| r.file == file) {
         let target = &index.symbols[reference.target];
         if target.kind.is_identifier() {
-            let modifiers = if is_stdlib(target.file) { DEFAULT_LIBRARY } else { 0 };
-            names.push(Token { span: reference.span, kind: TokenKind::Name, modifiers });
+            let modifiers = if is_stdlib(target.file) {
+                DEFAULT_LIBRARY
+            } else {
+                0
+            };
+            names.push(Token {
+                span: reference.span,
+                kind: TokenKind::Name,
+                modifiers,
+            });
         }
     }
     out.retain(|token| !names.iter().any(|name| overlaps(name.span, token.span)));
@@ -88,7 +109,11 @@ fn overlaps(a: Span, b: Span) -> bool {
 
 fn push(out: &mut Vec<Token>, span: Span, kind: TokenKind, modifiers: u32) {
     if !span.is_empty() {
-        out.push(Token { span, kind, modifiers });
+        out.push(Token {
+            span,
+            kind,
+            modifiers,
+        });
     }
 }
 

@@ -86,7 +86,10 @@ pub fn schema_doc_at(analysis: &Analysis, file: usize, offset: usize) -> Option<
                 _ => None,
             })?;
             let block_schema = schema::top_level_block(&block.keyword.name)?;
-            return Some((block.keyword.span, format!("**{}**\n\n{}", block_schema.keyword, block_schema.doc)));
+            return Some((
+                block.keyword.span,
+                format!("**{}**\n\n{}", block_schema.keyword, block_schema.doc),
+            ));
         }
     };
     let entry = entry_at(entries, offset)?;
@@ -113,7 +116,14 @@ pub fn schema_doc_at(analysis: &Analysis, file: usize, offset: usize) -> Option<
             EntryShape::Clause(phrase) => format!("\n\nphrase: {}", phrase.head.describe()),
             EntryShape::Block(_) => String::new(),
         };
-        return Some((key.span, format!("**{}**{occurs}\n\n{}{shape}", entry_schema.describe(), entry_schema.doc)));
+        return Some((
+            key.span,
+            format!(
+                "**{}**{occurs}\n\n{}{shape}",
+                entry_schema.describe(),
+                entry_schema.doc
+            ),
+        ));
     }
     let phrase = entry_schema.phrase()?;
     let values = phrase_values?;
@@ -126,15 +136,28 @@ pub fn schema_doc_at(analysis: &Analysis, file: usize, offset: usize) -> Option<
         _ => None,
     })?;
     if let Some(modifier) = phrase.modifier(&word.name) {
-        return Some((word.span, format!("**{}**\n\n{}", modifier.word, modifier.doc)));
+        return Some((
+            word.span,
+            format!("**{}**\n\n{}", modifier.word, modifier.doc),
+        ));
     }
     let mut kinds: Vec<&'static ValueKind> = vec![&phrase.head];
     kinds.extend(phrase.positional.iter().map(|slot| &slot.kind));
-    kinds.extend(phrase.modifiers.iter().flat_map(|m| m.args.iter().map(|slot| &slot.kind)));
+    kinds.extend(
+        phrase
+            .modifiers
+            .iter()
+            .flat_map(|m| m.args.iter().map(|slot| &slot.kind)),
+    );
     kinds.into_iter().find_map(|kind| {
         schema::keywords_of(kind)
             .iter()
             .find(|keyword| keyword.word == word.name)
-            .map(|keyword| (word.span, format!("**{}**\n\n{}", keyword.word, keyword.doc)))
+            .map(|keyword| {
+                (
+                    word.span,
+                    format!("**{}**\n\n{}", keyword.word, keyword.doc),
+                )
+            })
     })
 }

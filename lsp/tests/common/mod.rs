@@ -1,5 +1,8 @@
 //! A minimal LSP client that drives the real `charter-lsp` binary over stdio.
-#![allow(dead_code, reason = "each test file uses a different part of the client")]
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the client"
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -28,6 +31,11 @@ pub struct Client {
 impl Client {
     /// Starts the server and initializes it with `root` as the workspace folder.
     pub fn start(root: Option<&Path>) -> Client {
+        Client::start_with(root, json!({}))
+    }
+
+    /// Starts the server with these client capabilities.
+    pub fn start_with(root: Option<&Path>, capabilities: Value) -> Client {
         let mut client = Client::spawn();
         let root_uri = root.map(file_uri);
         let init = client.request(
@@ -35,7 +43,7 @@ impl Client {
             json!({
                 "processId": null,
                 "rootUri": root_uri,
-                "capabilities": {},
+                "capabilities": capabilities,
                 "initializationOptions": { "today": TODAY },
             }),
         );
@@ -49,7 +57,11 @@ impl Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_charter-lsp"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if std::env::var_os("CHARTER_LSP_TRACE").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("the server binary starts");
         let stdin = child.stdin.take();
@@ -82,7 +94,18 @@ impl Client {
                 }
             }
         });
-        Client { child, stdin, messages, next_id: 1, notifications: Vec::new() }
+        Client {
+            child,
+            stdin,
+            messages,
+            next_id: 1,
+            notifications: Vec::new(),
+        }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Writes raw bytes to the server.
@@ -118,7 +141,10 @@ impl Client {
     /// Sends a request and returns its `result`, failing on an error reply.
     pub fn result(&mut self, method: &str, params: Value) -> Value {
         let response = self.request(method, params);
-        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
         response["result"].clone()
     }
 
@@ -138,7 +164,9 @@ impl Client {
     fn next_message(&mut self) -> Value {
         match self.messages.recv_timeout(PATIENCE) {
             Ok(message) => message,
-            Err(RecvTimeoutError::Timeout) => panic!("the server did not answer within {PATIENCE:?}"),
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("the server did not answer within {PATIENCE:?}")
+            }
             Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
         }
     }
@@ -154,7 +182,10 @@ impl Client {
         }
         let deadline = Instant::now() + PATIENCE;
         loop {
-            assert!(Instant::now() < deadline, "no `{method}` notification arrived");
+            assert!(
+                Instant::now() < deadline,
+                "no `{method}` notification arrived"
+            );
             let message = self.next_message();
             if message["method"] == method && wanted(&message["params"]) {
                 return message["params"].clone();
@@ -168,16 +199,32 @@ impl Client {
     /// The next diagnostics published for `uri`.
     pub fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         let params = self.notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The first diagnostics published for `uri` that satisfy `wanted` (earlier publications,
     /// such as the initial one, are skipped).
-    pub fn diagnostics_where(&mut self, uri: &str, wanted: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    pub fn diagnostics_where(
+        &mut self,
+        uri: &str,
+        wanted: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
         let params = self.notification("textDocument/publishDiagnostics", |p| {
-            p["uri"] == uri && wanted(p["diagnostics"].as_array().map(Vec::as_slice).unwrap_or_default())
+            p["uri"] == uri
+                && wanted(
+                    p["diagnostics"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
+                )
         });
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn open(&mut self, uri: &str, text: &str) {
@@ -229,13 +276,17 @@ impl Drop for Client {
 
 /// The `file:` URI of a path.
 pub fn file_uri(path: &Path) -> String {
-    url::Url::from_file_path(path).expect("an absolute path").to_string()
+    url::Url::from_file_path(path)
+        .expect("an absolute path")
+        .to_string()
 }
 
 /// Removes the `$0` cursor marker from `text`; returns the text and the LSP position (UTF-16)
 /// of the marker.
 pub fn cursor(text: &str) -> (String, Value) {
-    let offset = text.find("$0").expect("the source marks the cursor with $0");
+    let offset = text
+        .find("$0")
+        .expect("the source marks the cursor with $0");
     let clean = format!("{}{}", &text[..offset], &text[offset + 2..]);
     (clean, position_of(text, offset))
 }
