@@ -37,6 +37,39 @@ fn syntax_error_snapshots() {
     }
 }
 
+/// Applying the fixes of a fixture whose every diagnostic offers one gives a source without
+/// syntax errors: the fixes do what they say.
+#[test]
+fn fixes_repair_the_fixtures_they_are_offered_for() {
+    let mut fixed_count = 0;
+    for path in common::syntax_fixtures() {
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        let parsed = parse(FileId(0), &text);
+        let fixes: Option<Vec<_>> = parsed.diagnostics.iter().map(|d| d.fix.clone()).collect();
+        let Some(fixes) = fixes else {
+            continue;
+        };
+        let mut edits: Vec<_> = fixes.into_iter().flat_map(|fix| fix.edits).collect();
+        edits.sort_by_key(|edit| std::cmp::Reverse(edit.span.start));
+        let mut repaired = text.clone();
+        for edit in edits {
+            repaired.replace_range(edit.span.range(), &edit.new_text);
+        }
+        let after = parse(FileId(0), &repaired);
+        assert!(
+            after.diagnostics.is_empty(),
+            "{}: {repaired}\n{:#?}",
+            path.display(),
+            after.diagnostics
+        );
+        fixed_count += 1;
+    }
+    assert!(
+        fixed_count >= 5,
+        "only {fixed_count} fixtures were repaired"
+    );
+}
+
 /// Control characters written as `\u{..}` so that the snapshot is plain text.
 fn show_controls(text: &str) -> String {
     text.chars()

@@ -134,6 +134,31 @@ fn main() {
             "completion answered: {reply}"
         );
     }
+    // Whole-file requests an editor sends after each edit.
+    let mut token_times = Vec::with_capacity(rounds);
+    let mut symbol_times = Vec::with_capacity(rounds);
+    for _ in 0..rounds.min(50) {
+        let started = Instant::now();
+        let reply = client.request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        token_times.push(started.elapsed());
+        assert!(
+            reply["result"]["data"].is_array(),
+            "semantic tokens answered: {reply}"
+        );
+        let started = Instant::now();
+        let reply = client.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        symbol_times.push(started.elapsed());
+        assert!(
+            reply["result"].is_array(),
+            "document symbols answered: {reply}"
+        );
+    }
     let rss_after = rss_kib(pid);
     assert!(client.shutdown());
 
@@ -181,6 +206,8 @@ fn main() {
     row("edit -> publishDiagnostics", &mut edit_times);
     row("hover", &mut hover_times);
     row("completion", &mut completion_times);
+    row("semantic tokens (whole file)", &mut token_times);
+    row("document symbols (whole file)", &mut symbol_times);
     row("in-process: compile (project + stdlib)", &mut compile_times);
     row(
         "in-process: parse the project file",

@@ -7,6 +7,7 @@ use lsp_types as lsp;
 
 use crate::convert;
 use crate::features::completion::{self, CandidateKind};
+use crate::features::folding::{self, FoldKind};
 use crate::features::formatting::{self, Formatted};
 use crate::features::index::{Index, Occurrence, SymbolKind};
 use crate::features::outline::{self, OutlineItem, OutlineKind};
@@ -410,4 +411,65 @@ pub fn inlay_hints(
         })
         .collect();
     Some(hints)
+}
+
+/// `textDocument/documentHighlight`: every occurrence, in this document, of the name under
+/// the cursor (the declaration as a write, uses as reads).
+pub fn document_highlights(
+    analysis: &Analysis,
+    params: lsp::DocumentHighlightParams,
+) -> Option<Vec<lsp::DocumentHighlight>> {
+    let (file, offset) = locate(analysis, &params.text_document_position_params)?;
+    let names = Index::build(analysis);
+    let symbol = names.occurrence_at(file, offset)?.symbol();
+    let mut highlights = Vec::new();
+    let declared = &names.symbols[symbol];
+    if declared.file == file {
+        highlights.push(lsp::DocumentHighlight {
+            range: convert::range_in(analysis, file, declared.name_span),
+            kind: Some(lsp::DocumentHighlightKind::WRITE),
+        });
+    }
+    highlights.extend(
+        names
+            .references_to(symbol)
+            .filter(|r| r.file == file)
+            .map(|r| lsp::DocumentHighlight {
+                range: convert::range_in(analysis, file, r.span),
+                kind: Some(lsp::DocumentHighlightKind::READ),
+            }),
+    );
+    Some(highlights)
+}
+
+/// `textDocument/foldingRange`: blocks, lists and comments over several lines.
+pub fn folding_ranges(
+    analysis: &Analysis,
+    params: lsp::FoldingRangeParams,
+) -> Option<Vec<lsp::FoldingRange>> {
+    let file = document(analysis, &params.text_document.uri)?;
+    let tree = analysis.compilation.trees.get(file)?;
+    let ranges = folding::folds(tree)
+        .into_iter()
+        .filter_map(|(span, kind)| {
+            let range = convert::range_in(analysis, file, span);
+            (range.end.line > range.start.line).then(|| lsp::FoldingRange {
+                start_line: range.start.line,
+                start_character: None,
+                // Keep the closing brace or bracket visible.
+                end_line: if kind == FoldKind::Region {
+                    range.end.line - 1
+                } else {
+                    range.end.line
+                },
+                end_character: None,
+                kind: Some(match kind {
+                    FoldKind::Region => lsp::FoldingRangeKind::Region,
+                    FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+                }),
+                collapsed_text: None,
+            })
+        })
+        .collect();
+    Some(ranges)
 }

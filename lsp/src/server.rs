@@ -66,6 +66,8 @@ pub fn capabilities() -> lsp::ServerCapabilities {
             ),
         ),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        document_highlight_provider: Some(lsp::OneOf::Left(true)),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         ..Default::default()
     }
 }
@@ -525,6 +527,12 @@ fn answer(analysis: &Analysis, method: &str, params: Value) -> Result<Value, Req
         }),
         "textDocument/semanticTokens/full" => handle(params, |q: lsp::SemanticTokensParams| {
             p::semantic_tokens(analysis, q)
+        }),
+        "textDocument/documentHighlight" => handle(params, |q: lsp::DocumentHighlightParams| {
+            p::document_highlights(analysis, q)
+        }),
+        "textDocument/foldingRange" => handle(params, |q: lsp::FoldingRangeParams| {
+            p::folding_ranges(analysis, q)
         }),
         "textDocument/inlayHint" => handle(params, |q: lsp::InlayHintParams| {
             p::inlay_hints(analysis, q)

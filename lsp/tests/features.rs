@@ -673,3 +673,56 @@ fn positions_count_utf16_units_on_lines_with_accents_euros_and_emoji() {
     assert_eq!(text_of_range(&fixed, &hover["range"]), "baseline");
     assert!(project.client.shutdown());
 }
+
+#[test]
+fn highlights_and_folding_ranges() {
+    let mut project = Project::standard();
+    let (_, position) = project.open(
+        "filters.charter",
+        &FILTERS.replace(
+            "filter strict extends baseline",
+            "filter strict extends base$0line",
+        ),
+    );
+    let highlights = project.client.result(
+        "textDocument/documentHighlight",
+        project.at("filters.charter", &position),
+    );
+    let found: Vec<(String, u64)> = highlights
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|h| {
+            (
+                text_of_range(FILTERS, &h["range"]).to_string(),
+                h["kind"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("baseline".to_string(), 3), ("baseline".to_string(), 2)]
+    );
+
+    let folds = project.client.result(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": project.uri("filters.charter")}}),
+    );
+    let lines: Vec<(u64, u64)> = folds
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap_or(0),
+                f["endLine"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // The filter body, its prompt and completion blocks; the one-line blocks of `strict` do
+    // not fold.
+    assert_eq!(lines, [(1, 17), (2, 8), (10, 16), (21, 23)]);
+    assert!(project.client.shutdown());
+}

@@ -33,6 +33,8 @@ fn initialize_reports_server_info_utf16_and_capabilities() {
         "renameProvider",
         "semanticTokensProvider",
         "inlayHintProvider",
+        "documentHighlightProvider",
+        "foldingRangeProvider",
     ] {
         assert!(capabilities.get(provider).is_some(), "missing {provider}");
     }

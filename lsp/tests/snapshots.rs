@@ -112,6 +112,16 @@ fn completion_answers() {
         (r#"["swedencentral"] redundancy"#, r#"["$0"] redundancy"#),
         ("prompt { hate: low }", "prompt { hate: low, $0 }"),
         ("filters: at_least floor", "filters: $0"),
+        ("filters: at_least floor", "filters: at_least $0"),
+        (
+            "filter floor extends std.filters.default",
+            "filter floor extends $0",
+        ),
+        (r#"scope: subscription("prod")"#, "scope: $0"),
+        (
+            r#"model "gpt-4.1" version"#,
+            r#"model "gpt-4.1-$0" version"#,
+        ),
     ];
     let document = session(&cases, "textDocument/completion", |text, reply| {
         let items = reply["items"].as_array().cloned().unwrap_or_default();

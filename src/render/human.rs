@@ -25,10 +25,7 @@ impl<'a> Files<'a> for CodespanFiles<'a> {
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, Error> {
-        self.sources
-            .document(id)
-            .map(|document| document.text.as_str())
-            .ok_or(Error::FileMissing)
+        self.sources.printable_text(id).ok_or(Error::FileMissing)
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, Error> {

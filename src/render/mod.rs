@@ -12,6 +12,29 @@ use std::collections::HashMap;
 /// The documents of a compilation with their line indexes, looked up by file id.
 pub struct SourceMap<'a> {
     documents: HashMap<FileId, (&'a Document, LineIndex)>,
+    /// Source text safe to print in a terminal, where it differs from the document's.
+    printable: HashMap<FileId, String>,
+}
+
+/// Replaces control characters (other than newline and tab) with `?` or `¿`, keeping every
+/// byte offset where it was: sources come from pull requests, and a CI log renders the escape
+/// sequences a source line would carry into an excerpt.
+pub fn printable_same_length(text: &str) -> Option<String> {
+    let is_hostile = |ch: char| ch.is_control() && ch != '\n' && ch != '\t' && ch != '\r';
+    if !text.chars().any(is_hostile) {
+        return None;
+    }
+    Some(
+        text.chars()
+            .map(|ch| match ch {
+                ch if !is_hostile(ch) => ch,
+                // One byte in UTF-8, like every C0 control and DEL.
+                ch if ch.len_utf8() == 1 => '?',
+                // C1 controls are two bytes, like `¿`.
+                _ => '¿',
+            })
+            .collect(),
+    )
 }
 
 /// A 1-based line and column (in chars) of a position.
@@ -23,11 +46,26 @@ pub struct Position {
 
 impl<'a> SourceMap<'a> {
     pub fn new(documents: &'a [Document]) -> SourceMap<'a> {
+        let printable = documents
+            .iter()
+            .filter_map(|document| Some((document.id, printable_same_length(&document.text)?)))
+            .collect();
         let documents = documents
             .iter()
             .map(|document| (document.id, (document, LineIndex::new(&document.text))))
             .collect();
-        SourceMap { documents }
+        SourceMap {
+            documents,
+            printable,
+        }
+    }
+
+    /// The text to show in excerpts: the document's, with control characters replaced.
+    pub fn printable_text(&self, id: FileId) -> Option<&str> {
+        match self.printable.get(&id) {
+            Some(text) => Some(text),
+            None => self.document(id).map(|document| document.text.as_str()),
+        }
     }
 
     pub fn document(&self, id: FileId) -> Option<&'a Document> {
@@ -66,5 +104,19 @@ impl<'a> SourceMap<'a> {
         self.document(span.file)
             .map(|document| document.path.as_str())
             .unwrap_or("<unknown>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_text_keeps_offsets() {
+        let text = "a\u{1b}[31mb\u{85}c\n\u{7}";
+        let printable = printable_same_length(text).unwrap_or_default();
+        assert_eq!(printable.len(), text.len());
+        assert_eq!(printable, "a?[31mb¿c\n?");
+        assert_eq!(printable_same_length("plain\ttext\n"), None);
     }
 }

@@ -489,10 +489,15 @@ impl<'a> Lowerer<'a> {
             }
         }
         if !closed {
+            // Close it before any brackets, commas and spaces it swallowed: `"block }`.
+            let kept = raw.trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '}' | ']' | ')' | ',')
+            });
+            let close_at = Span::new(self.file, raw_start + kept.len(), raw_start + kept.len());
             self.error(
                 Diagnostic::error(codes::UNCLOSED_STRING, "unclosed string", span, "this string is never closed")
                     .with_help("add a `\"` at the end of the string; a string cannot span lines (write `\\n` for a line break)")
-                    .with_fix("close the string", Span::new(self.file, span.end as usize, span.end as usize), "\""),
+                    .with_fix("close the string", close_at, "\""),
             );
         }
         let value = self.unescape(raw, raw_start);

@@ -35,6 +35,10 @@ pub(crate) fn parse(file: FileId, text: &str) -> Parsed {
         diagnostics: Vec::new(),
     };
     let source = parser.source_file();
+    // Recovery reports in the order it works; readers and snapshots want source order.
+    parser
+        .diagnostics
+        .sort_by_key(|diagnostic| diagnostic.primary.span.start);
     Parsed {
         file: source,
         diagnostics: parser.diagnostics,
@@ -48,6 +52,7 @@ enum Level {
     Entry,
 }
 
+/// The state of one parse: the text, and the diagnostics found so far.
 struct Recovering<'a> {
     file: FileId,
     text: &'a str,

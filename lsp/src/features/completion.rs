@@ -52,6 +52,28 @@ pub fn complete(
     file: usize,
     offset: usize,
 ) -> Option<Completions> {
+    let mut completions = complete_unranked(analysis, index, file, offset)?;
+    // What was typed already ranks first the candidates it starts (the editor filters too,
+    // but keeps our order among the matches).
+    let text = analysis.text(file);
+    let typed = text
+        .get(completions.replace.start as usize..offset.min(completions.replace.end as usize))
+        .unwrap_or_default()
+        .to_lowercase();
+    if !typed.is_empty() {
+        completions
+            .items
+            .sort_by_key(|item| !item.label.to_lowercase().starts_with(&typed));
+    }
+    Some(completions)
+}
+
+fn complete_unranked(
+    analysis: &Analysis,
+    index: &Index<'_>,
+    file: usize,
+    offset: usize,
+) -> Option<Completions> {
     let text = analysis.text(file);
     let offset = floor_char_boundary(text, offset);
     let tree = analysis.compilation.trees.get(file)?;
@@ -375,7 +397,9 @@ fn value_candidates(
     }
     if matches!(
         kind,
-        ValueKind::Scope | ValueKind::List(ValueKind::Scope) | ValueKind::OneOrList(ValueKind::Scope)
+        ValueKind::Scope
+            | ValueKind::List(ValueKind::Scope)
+            | ValueKind::OneOrList(ValueKind::Scope)
     ) {
         for callee in ["management_group", "subscription", "resource_group"] {
             out.push(Candidate {

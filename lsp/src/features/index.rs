@@ -13,7 +13,7 @@ use charter_syntax::Span;
 use crate::workspace::Analysis;
 
 /// What a declared name is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SymbolKind {
     Filter,
     Policy,
@@ -152,19 +152,29 @@ impl<'a> Index<'a> {
             });
         }
         // Containers are named; the container of an endpoint or app is the workload of that
-        // name, of a version the model of that name.
-        for (position, declaration) in declarations.iter().enumerate() {
-            let Some(container) = &declaration.container else {
-                continue;
-            };
-            let container_kind = match declaration.kind {
-                CompilerKind::ModelVersion => SymbolKind::Model,
-                _ => SymbolKind::Workload,
-            };
-            index.symbols[position].container = index
-                .symbols
-                .iter()
-                .position(|s| s.kind == container_kind && &s.name == container);
+        // name, of a version the model of that name (the first declared, as the checker
+        // resolves duplicates).
+        let mut containers: HashMap<(SymbolKind, &str), usize> = HashMap::new();
+        for (position, symbol) in index.symbols.iter().enumerate() {
+            if matches!(symbol.kind, SymbolKind::Model | SymbolKind::Workload) {
+                containers
+                    .entry((symbol.kind, symbol.name.as_str()))
+                    .or_insert(position);
+            }
+        }
+        let resolved: Vec<Option<usize>> = declarations
+            .iter()
+            .map(|declaration| {
+                let container = declaration.container.as_deref()?;
+                let container_kind = match declaration.kind {
+                    CompilerKind::ModelVersion => SymbolKind::Model,
+                    _ => SymbolKind::Workload,
+                };
+                containers.get(&(container_kind, container)).copied()
+            })
+            .collect();
+        for (symbol, container) in index.symbols.iter_mut().zip(resolved) {
+            symbol.container = container;
         }
         for reference in &compilation.symbols.references {
             let target = reference.target.0 as usize;

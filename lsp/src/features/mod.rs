@@ -3,6 +3,7 @@
 
 pub mod code_actions;
 pub mod completion;
+pub mod folding;
 pub mod formatting;
 pub mod hover;
 pub mod index;

@@ -96,7 +96,13 @@ pub fn tokens(
             });
         }
     }
-    out.retain(|token| !names.iter().any(|name| overlaps(name.span, token.span)));
+    // Names do not overlap one another, so sorted by start, the only name that can overlap a
+    // token is the last one starting before the token ends.
+    names.sort_by_key(|name| name.span.start);
+    out.retain(|token| {
+        let before_end = names.partition_point(|name| name.span.start < token.span.end);
+        before_end == 0 || !overlaps(names[before_end - 1].span, token.span)
+    });
     out.extend(names);
     out.sort_by_key(|token| (token.span.start, token.span.end));
     out.dedup_by(|later, earlier| overlaps(later.span, earlier.span));
