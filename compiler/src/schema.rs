@@ -809,6 +809,18 @@ static POLICY: BlockSchema = BlockSchema {
                 positional: &[],
                 modifiers: &[
                     Modifier {
+                        word: "under",
+                        args: &[Slot {
+                            kind: ValueKind::Scope,
+                            what: "the policy scope whose assignment is exempted",
+                            optional: false,
+                        }],
+                        required: false,
+                        doc: "Which of the policy's scopes (assignments) the exemption applies to; \
+                              needed when the policy has several scopes and the exempted scope is \
+                              not one of them.",
+                    },
+                    Modifier {
                         word: "until",
                         args: &[Slot {
                             kind: ValueKind::Date,
@@ -838,7 +850,8 @@ static POLICY: BlockSchema = BlockSchema {
                 ],
             }),
             occurs: Occurs::Repeatable,
-            doc: "`exempt SCOPE until DATE as waiver|mitigated \"reason\"`: a time-limited exemption.",
+            doc: "`exempt SCOPE [under SCOPE] until DATE as waiver|mitigated \"reason\"`: a \
+                  time-limited exemption from the policy's assignment at the `under` scope.",
             placeholder: "",
         },
     ],

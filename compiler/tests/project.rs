@@ -136,7 +136,7 @@ policy guardrails {
   regions: ["swedencentral", "westeurope"]
   max_capacity: 300 units
   retirement_warning: 3 months
-  exempt resource_group("rg-lab") until 2027-01-31 as mitigated "Isolated network"
+  exempt resource_group("rg-lab") under subscription("prod") until 2027-01-31 as mitigated "Isolated network"
 }
 
 workload support {
@@ -175,6 +175,10 @@ fn lowering_resolves_every_reference_and_applies_extends() {
     assert_eq!(
         policy.exemptions[0].category,
         charter_ir::ExemptionCategory::Mitigated
+    );
+    assert_eq!(
+        policy.exemptions[0].assignment_scope,
+        charter_ir::Scope::Subscription("prod".to_string())
     );
     let minimum = policy
         .minimum_filter
@@ -389,6 +393,7 @@ fn garbage_and_mutated_inputs_never_panic() {
         "\\",
         "\u{1b}[31m",
         "exempt",
+        "under",
         "until",
         "as",
         "at_least",

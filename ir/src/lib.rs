@@ -86,9 +86,15 @@ pub struct AllowedModel {
     pub versions: Vec<String>,
 }
 
+/// A time-limited exemption of one scope from one of its policy's assignments.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Exemption {
+    /// The exempted scope.
     pub scope: Scope,
+    /// The scope of the assignment this exemption exempts: always one of the policy's
+    /// `scopes`, resolved by the checker (the exempted scope itself when it is one of them,
+    /// else the `under` scope, else the policy's only scope).
+    pub assignment_scope: Scope,
     pub expires: Date,
     pub category: ExemptionCategory,
     pub reason: String,

@@ -263,6 +263,7 @@ impl Server {
         if self.dirty {
             self.refresh();
         }
+        let started = std::time::Instant::now();
         let reply = match self.analysis.as_ref() {
             Some(analysis) => answer(analysis, &method, params),
             None => Err(RequestError {
@@ -270,6 +271,12 @@ impl Server {
                 message: "the project has not been compiled yet".to_string(),
             }),
         };
+        if self.trace {
+            log(&format!(
+                "answered `{method}` in {:.2} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            ));
+        }
         self.send(reply_to(id, reply));
     }
 

@@ -736,7 +736,6 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
         })
         .collect();
 
-    let initiative_location = location.id();
     let mut exemption_names: Vec<String> = Vec::new();
     let mut exemptions: Vec<Exemption> = Vec::new();
     for exemption in &policy.exemptions {
@@ -748,10 +747,13 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
             ),
             names::MAX_NAME,
         );
-        // One exemption per assignment in force at the exempted scope, or the exemption would
-        // leave the policy applied through the others.
-        for assignment in
-            exempted_assignments(&assignments, &exempted_scope_id, &initiative_location)
+        // The checker resolved which assignment the exemption exempts (the exempted scope
+        // itself, or its `under` scope): Charter does not know the management-group hierarchy,
+        // so it never guesses which assignment is in force at a scope.
+        // INVARIANT: `assignment_scope` is one of the policy's scopes, so this finds one.
+        if let Some(assignment) = assignments
+            .iter()
+            .find(|a| a.scope == exemption.assignment_scope)
         {
             let mut name = base.clone();
             let mut counter = 2;
@@ -804,32 +806,6 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
         },
         assignments,
         exemptions,
-    }
-}
-
-/// The assignments in force at an exempted scope: the one at the scope itself, the one at the
-/// initiative's location (an initiative can only be assigned inside its location, so that
-/// assignment contains every scope of the policy), and those at a subscription that contains
-/// the scope. Charter does not know the management-group hierarchy below that; when none of
-/// these exist it falls back to the first assignment.
-fn exempted_assignments<'a>(
-    assignments: &'a [Assignment],
-    exempted_scope_id: &str,
-    initiative_location: &str,
-) -> Vec<&'a Assignment> {
-    let containing: Vec<&Assignment> = assignments
-        .iter()
-        .filter(|a| {
-            a.scope_id == exempted_scope_id
-                || a.scope_id == initiative_location
-                || (matches!(a.scope, Scope::Subscription(_))
-                    && exempted_scope_id.starts_with(&format!("{}/", a.scope_id)))
-        })
-        .collect();
-    if containing.is_empty() {
-        assignments.iter().take(1).collect()
-    } else {
-        containing
     }
 }
 

@@ -24,7 +24,7 @@ pub struct Governance {
     pub sets: Vec<SetDefinition>,
     /// One assignment per policy scope.
     pub assignments: Vec<Assignment>,
-    /// One exemption per Charter exemption and assignment in force at its scope.
+    /// One exemption per Charter exemption, of the assignment at its `assignment_scope`.
     pub exemptions: Vec<Exemption>,
 }
 

@@ -98,30 +98,58 @@ fn messages_and_exemptions_cover_exactly_the_resource_manager_members() {
 }
 
 #[test]
-fn exemptions_cover_every_assignment_in_force() {
+fn an_exemption_exempts_only_the_assignment_at_its_assignment_scope() {
     let governance = governance(&common::multi_scope());
-    let exempted: Vec<&str> = governance
-        .exemptions
-        .iter()
-        .map(|e| e.assignment.as_str())
-        .collect();
-    // The resource-group assignment and the management-group one (the initiative's location);
-    // not the unrelated subscription's.
-    assert_eq!(exempted.len(), 2);
-    let management_group = governance
+    // The exempted resource group is itself a scope of the policy: its own assignment is the
+    // one exempted, and no other assignment is guessed to be in force there.
+    assert_eq!(governance.exemptions.len(), 1);
+    let exemption = &governance.exemptions[0];
+    let resource_group = governance
         .assignments
         .iter()
-        .find(|a| matches!(a.scope, charter_ir::Scope::ManagementGroup(_)))
-        .expect("management-group assignment");
-    assert!(exempted.contains(&management_group.name.as_str()));
-    assert!(governance
-        .exemptions
+        .find(|a| matches!(a.scope, charter_ir::Scope::ResourceGroup(_)))
+        .expect("resource-group assignment");
+    assert_eq!(exemption.assignment, resource_group.name);
+    assert_eq!(
+        exemption.assignment_id,
+        format!(
+            "{}/providers/Microsoft.Authorization/policyAssignments/{}",
+            resource_group.scope_id, resource_group.name
+        )
+    );
+    assert_eq!(exemption.expires_on, "2026-12-31T23:59:59Z");
+    assert_eq!(exemption.category, "Mitigated");
+}
+
+#[test]
+fn an_exemption_under_the_second_management_group_exempts_its_assignment() {
+    let mut project = common::contoso();
+    let prod = charter_ir::Scope::ManagementGroup("contoso-ai-prod".to_owned());
+    let dev = charter_ir::Scope::ManagementGroup("contoso-ai-dev".to_owned());
+    project.policies[0].scopes = vec![prod, dev.clone()];
+    project.policies[0].exemptions[0].assignment_scope = dev;
+    let governance = governance(&project);
+    assert_eq!(governance.exemptions.len(), 1);
+    let exemption = &governance.exemptions[0];
+    let dev_assignment = governance
+        .assignments
         .iter()
-        .all(|e| e.expires_on == "2026-12-31T23:59:59Z"));
-    assert!(governance
-        .exemptions
-        .iter()
-        .all(|e| e.category == "Mitigated"));
+        .find(|a| a.scope_id.ends_with("/managementGroups/contoso-ai-dev"))
+        .expect("assignment at the dev management group");
+    assert_eq!(exemption.assignment, dev_assignment.name);
+    assert_eq!(
+        exemption.assignment_id,
+        format!(
+            "/providers/Microsoft.Management/managementGroups/contoso-ai-dev\
+             /providers/Microsoft.Authorization/policyAssignments/{}",
+            dev_assignment.name
+        )
+    );
+    // The exemption itself stays at the resource group it exempts.
+    assert_eq!(
+        exemption.scope_id,
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ai-sandbox"
+    );
 }
 
 #[test]

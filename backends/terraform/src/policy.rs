@@ -290,11 +290,22 @@ fn group_block(group: &Value) -> Block {
     Block::new("policy_definition_group", &[], body)
 }
 
-fn assignment_address(governance: &Governance, name: &str) -> Option<String> {
-    governance
-        .assignments
-        .iter()
-        .find(|assignment| assignment.name == name)
+/// The Terraform address of the assignment an exemption exempts: the one whose ARM id it
+/// names (names alone may repeat across scopes), else the one with its name.
+fn assignment_address(governance: &Governance, exemption: &Exemption) -> Option<String> {
+    let by_id = governance.assignments.iter().find(|assignment| {
+        format!(
+            "{}/providers/Microsoft.Authorization/policyAssignments/{}",
+            assignment.scope_id, assignment.name
+        ) == exemption.assignment_id
+    });
+    by_id
+        .or_else(|| {
+            governance
+                .assignments
+                .iter()
+                .find(|assignment| assignment.name == exemption.assignment)
+        })
         .map(|assignment| {
             format!(
                 "{}.{}",
@@ -359,7 +370,7 @@ fn exemption_block(
     body.string("name", &exemption.name);
     let scope_id = context.scope_id(&exemption.scope, &exemption.scope_id);
     body.attribute(scope_argument, scope_id);
-    match assignment_address(governance, &exemption.assignment) {
+    match assignment_address(governance, exemption) {
         Some(address) => {
             body.raw("policy_assignment_id", format!("{address}.id"));
         }

@@ -198,6 +198,7 @@ fn scopes_project() -> Project {
     local.effect = Effect::Audit;
     local.exemptions = vec![Exemption {
         scope: Scope::ResourceGroup("rg-shared".into()),
+        assignment_scope: Scope::ResourceGroup("rg-shared".into()),
         expires: Date {
             year: 2027,
             month: 6,
@@ -209,6 +210,7 @@ fn scopes_project() -> Project {
     let mut corp = policy("corp_ai", vec![Scope::ManagementGroup("corp".into())]);
     corp.exemptions = vec![Exemption {
         scope: Scope::ManagementGroup("corp-sandbox".into()),
+        assignment_scope: Scope::ManagementGroup("corp".into()),
         expires: Date {
             year: 2027,
             month: 1,

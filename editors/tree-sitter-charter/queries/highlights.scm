@@ -47,7 +47,7 @@
     .
     (identifier) @keyword.modifier .)
   (#any-of? @keyword.modifier
-    "versions" "version" "capacity" "redundancy" "standby" "alert_at" "notify" "until" "as"
+    "versions" "version" "capacity" "redundancy" "standby" "alert_at" "notify" "under" "until" "as"
     "at_least"))
 
 ; Enum keywords

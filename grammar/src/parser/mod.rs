@@ -9,6 +9,8 @@ mod errors;
 mod lower;
 pub(crate) mod scan;
 
+use std::collections::HashSet;
+
 use pest::Parser as _;
 use pest_derive::Parser;
 
@@ -33,6 +35,7 @@ pub(crate) fn parse(file: FileId, text: &str) -> Parsed {
         file,
         text,
         diagnostics: Vec::new(),
+        unclosed_reported: HashSet::new(),
     };
     let source = parser.source_file();
     // Recovery reports in the order it works; readers and snapshots want source order.
@@ -57,16 +60,21 @@ struct Recovering<'a> {
     file: FileId,
     text: &'a str,
     diagnostics: Vec<Diagnostic>,
+    /// Openers already reported as unclosed: a block and the entry it is recovered into may
+    /// both find the same one.
+    unclosed_reported: HashSet<usize>,
 }
 
 const TOP_LEVEL: SplitRules = SplitRules {
     split_on_comma: false,
     cut_at_top_level_keyword: false,
+    close_braces_at_entry_line: false,
 };
 
 const BODY: SplitRules = SplitRules {
     split_on_comma: true,
     cut_at_top_level_keyword: false,
+    close_braces_at_entry_line: false,
 };
 
 impl<'a> Recovering<'a> {
@@ -123,6 +131,14 @@ impl<'a> Recovering<'a> {
         );
     }
 
+    /// Reports the opener at `at` as never closed, once.
+    fn unclosed(&mut self, at: usize) {
+        if self.unclosed_reported.insert(at) {
+            self.diagnostics
+                .push(errors::unclosed(self.file, self.text, at));
+        }
+    }
+
     fn too_deep(&mut self, at: usize) {
         self.diagnostics.push(
             Diagnostic::error(
@@ -144,8 +160,12 @@ impl<'a> Recovering<'a> {
         if unbalanced {
             // A brace is missing: start a new item at each top-level keyword at column 0, so
             // that the missing brace does not swallow the rest of the file.
+            // Inside an item, a `{` left open at the end of a line followed by an entry no
+            // deeper than it (`endpoint x {` just typed) is closed there, so that the item's
+            // own `}` still closes the item.
             let rules = SplitRules {
                 cut_at_top_level_keyword: true,
+                close_braces_at_entry_line: true,
                 ..TOP_LEVEL
             };
             pieces = scan::split(text, 0, text.len(), rules);
@@ -291,22 +311,39 @@ impl<'a> Recovering<'a> {
             }
         };
         let close = scan::matching_brace(text, brace, chunk.end);
-        let body_end = match close {
-            Some(close) => close,
-            None => {
-                // The `{` whose `}` is indented less than its own line is more likely the one
-                // that lost its `}` than the block's own brace.
-                // An unclosed string that swallowed the `}` is reported by itself.
-                if !scan::has_unclosed_string(text, brace, chunk.end) {
-                    let culprit = scan::misindented_brace(text, brace, chunk.end).unwrap_or(brace);
-                    self.diagnostics
-                        .push(errors::unclosed(self.file, text, culprit));
+        let body_end = close.unwrap_or(chunk.end);
+        // In a body whose braces do not balance, a `{` left open at the end of a line is closed
+        // there when an entry follows, and a `}` left over at the end closes this block.
+        let mut pieces = scan::split(
+            text,
+            brace + 1,
+            body_end,
+            SplitRules {
+                close_braces_at_entry_line: close.is_none(),
+                ..BODY
+            },
+        );
+        let mut close = close;
+        if close.is_none() {
+            if let Some(&Piece::StrayCloser { at }) = pieces.last() {
+                if text.as_bytes()[at] == b'}' {
+                    close = Some(at);
+                    pieces.pop();
                 }
-                chunk.end
             }
-        };
+        }
+        if close.is_none() {
+            // The `{` whose `}` is indented less than its own line is more likely the one that
+            // lost its `}` than the block's own brace. An unclosed string that swallowed the
+            // `}` is reported by itself. (When a left-over `}` closed this block above, the
+            // inner `{` that lost its `}` is reported by the entry recovered from it.)
+            if !scan::has_unclosed_string(text, brace, chunk.end) {
+                let culprit = scan::misindented_brace(text, brace, chunk.end).unwrap_or(brace);
+                self.unclosed(culprit);
+            }
+        }
         let mut elements = Vec::new();
-        for piece in scan::split(text, brace + 1, body_end, BODY) {
+        for piece in pieces {
             match piece {
                 Piece::Comment { start, end, closed } => {
                     if !closed {
@@ -343,7 +380,13 @@ impl<'a> Recovering<'a> {
         let mut lowerer = self.lowerer(chunk.start);
         let mut head_pairs = head.into_inner().peekable();
         let (keyword, label, extends) = lowerer.header(&mut head_pairs);
-        let (entries, dangling_comments) = lowerer.attach_entries(elements);
+        let (mut entries, dangling_comments) = lowerer.attach_entries(elements);
+        if close.is_none() {
+            // The block was cut short, so entries may be missing from it: an (empty) error
+            // entry at its end tells readers such as the checker not to report them missing.
+            let end = self.span(chunk.end, chunk.end);
+            entries.push(Entry::Error(ErrorNode { span: end }));
+        }
         if self.diagnostics.len() == reported_before {
             // Every piece parsed alone, so the error lies between them; report pest's words.
             self.diagnostics.push(original);
@@ -364,9 +407,7 @@ impl<'a> Recovering<'a> {
     fn report_entry_failure(&mut self, chunk: &Chunk, original: Diagnostic) {
         // An unclosed bracket explains the failure, unless pest stopped before reaching it.
         match chunk.unclosed.first() {
-            Some(&at) if at <= original.primary.span.start as usize => self
-                .diagnostics
-                .push(errors::unclosed(self.file, self.text, at)),
+            Some(&at) if at <= original.primary.span.start as usize => self.unclosed(at),
             _ => self.diagnostics.push(original),
         }
     }

@@ -50,6 +50,11 @@ pub(crate) struct SplitRules {
     /// A line that starts at column 0 with a top-level keyword starts a new item even inside
     /// an open brace (used only when the file's braces do not balance).
     pub cut_at_top_level_keyword: bool,
+    /// A `{` is closed, as if its `}` were there, at the end of a line when the next line
+    /// starts an entry indented no deeper than the `{`'s line (used only inside text whose
+    /// braces do not balance, since a valid block may leave its entries unindented). A `[` or
+    /// `(` is always closed this way: no list element or argument looks like an entry.
+    pub close_braces_at_entry_line: bool,
 }
 
 fn closer_for(open: u8) -> u8 {
@@ -64,6 +69,8 @@ struct ChunkBuilder {
     start: Option<usize>,
     last_non_space: usize,
     stack: Vec<usize>,
+    /// The indentation of the line of each opener on `stack`.
+    indents: Vec<usize>,
     unclosed: Vec<usize>,
     too_deep: Option<usize>,
     unclosed_comment: Option<usize>,
@@ -76,6 +83,7 @@ impl ChunkBuilder {
             start: None,
             last_non_space: 0,
             stack: Vec::new(),
+            indents: Vec::new(),
             unclosed: Vec::new(),
             too_deep: None,
             unclosed_comment: None,
@@ -104,6 +112,7 @@ impl ChunkBuilder {
             }));
         }
         self.stack.clear();
+        self.indents.clear();
         self.unclosed.clear();
         self.too_deep = None;
         self.unclosed_comment = None;
@@ -185,8 +194,17 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
         i = 3;
     }
     let mut line_start = true;
+    // The indentation of the current line, once its first non-space byte is seen; a split
+    // that starts in the middle of a line takes that line's indentation.
+    let (mut line_begin, mut line_indent) = first_line_indent(bytes, i);
+    // Lookahead for closing openers at an entry line: no newline before this offset needs to
+    // look again, so that runs of blank lines stay linear.
+    let mut looked_until = 0;
     while i < end {
         let byte = bytes[i];
+        if line_indent.is_none() && !matches!(byte, b' ' | b'\t') {
+            line_indent = Some(i - line_begin);
+        }
         if line_start
             && rules.cut_at_top_level_keyword
             && !chunk.stack.is_empty()
@@ -198,6 +216,11 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
         match byte {
             b'\n' => {
                 line_start = true;
+                line_begin = i + 1;
+                line_indent = None;
+                if !chunk.stack.is_empty() && i >= looked_until {
+                    looked_until = close_at_entry_line(bytes, i, end, &mut chunk, rules);
+                }
                 let brace_follows = chunk.start.is_some()
                     && !chunk.saw_brace
                     && bytes[i..end]
@@ -265,6 +288,7 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
                     chunk.saw_brace = true;
                 }
                 chunk.stack.push(i);
+                chunk.indents.push(line_indent.unwrap_or(0));
                 if chunk.stack.len() > MAX_NESTING && chunk.too_deep.is_none() {
                     chunk.too_deep = Some(i);
                 }
@@ -288,6 +312,7 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
                     let mut skipped = chunk.stack.split_off(level + 1);
                     chunk.unclosed.append(&mut skipped);
                     chunk.stack.pop();
+                    chunk.indents.truncate(level);
                 }
                 i += 1;
                 if chunk.stack.is_empty() && byte == b'}' && chunk.saw_brace {
@@ -305,6 +330,90 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
     }
     chunk.finish(&mut pieces);
     pieces
+}
+
+/// Where the line that `at` is on begins, and its indentation when `at` is not at the line's
+/// first non-space byte (a split of an entry that follows a `{` or a comma); `None` when only
+/// spaces come before `at`, so that the scan measures it. Looks back at most a few kilobytes,
+/// so that many entries on one huge line stay linear; beyond that the line counts as
+/// unindented.
+fn first_line_indent(bytes: &[u8], at: usize) -> (usize, Option<usize>) {
+    const LOOK_BACK: usize = 4096;
+    let window = at.saturating_sub(LOOK_BACK);
+    let before = &bytes[window..at];
+    let line_begin = match before.iter().rposition(|&b| b == b'\n') {
+        Some(newline) => window + newline + 1,
+        None if window == 0 => 0,
+        None => return (at, Some(0)),
+    };
+    let line = &bytes[line_begin..at];
+    if line.iter().all(|b| matches!(b, b' ' | b'\t')) {
+        return (line_begin, None);
+    }
+    let indent = line.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    (line_begin, Some(indent))
+}
+
+/// At the newline at `newline`, inside a chunk with open brackets: if the next line that is
+/// not blank starts an entry, closes every innermost opener whose line is indented at least
+/// as deep as that line (they become unclosed, reported once, and the entry after them is
+/// parsed on its own). Returns the offset of that next line, up to which no newline needs to
+/// look again.
+fn close_at_entry_line(
+    bytes: &[u8],
+    newline: usize,
+    end: usize,
+    chunk: &mut ChunkBuilder,
+    rules: SplitRules,
+) -> usize {
+    let Some(offset) = bytes[newline..end]
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    else {
+        return end;
+    };
+    let next = newline + offset;
+    if !starts_entry(bytes, next, end) {
+        return next;
+    }
+    let line_begin = bytes[newline..next]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(newline, |p| newline + p + 1);
+    let indent = next - line_begin;
+    while let (Some(&open), Some(&open_indent)) = (chunk.stack.last(), chunk.indents.last()) {
+        let closable = bytes[open] != b'{' || rules.close_braces_at_entry_line;
+        if !closable || open_indent < indent {
+            break;
+        }
+        chunk.stack.pop();
+        chunk.indents.pop();
+        chunk.unclosed.push(open);
+    }
+    next
+}
+
+/// Whether the line at `at` starts like an entry: `key:`, `keyword {`, or a keyword followed
+/// by a space and a value (`allow "x"`, `endpoint name {`). No list element or call argument
+/// starts this way.
+fn starts_entry(bytes: &[u8], at: usize, end: usize) -> bool {
+    if !(bytes[at].is_ascii_alphabetic() || bytes[at] == b'_') {
+        return false;
+    }
+    let word_end = bytes[at..end]
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .map_or(end, |p| at + p);
+    let after = bytes[word_end..end]
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .map_or(end, |p| word_end + p);
+    match bytes.get(after) {
+        Some(b':' | b'{') => true,
+        Some(b'"' | b'[') => after > word_end,
+        Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => after > word_end,
+        _ => false,
+    }
 }
 
 fn utf8_width(first: u8) -> usize {
@@ -491,6 +600,7 @@ mod tests {
     const TOP: SplitRules = SplitRules {
         split_on_comma: false,
         cut_at_top_level_keyword: false,
+        close_braces_at_entry_line: false,
     };
 
     fn chunk_texts(text: &str, rules: SplitRules) -> Vec<String> {
@@ -524,6 +634,7 @@ mod tests {
         let rules = SplitRules {
             split_on_comma: true,
             cut_at_top_level_keyword: false,
+            close_braces_at_entry_line: false,
         };
         let text = "a: 1, b: [1,\n 2]\nc { d: 1, e: 2 }";
         assert_eq!(
@@ -537,6 +648,7 @@ mod tests {
         let rules = SplitRules {
             split_on_comma: false,
             cut_at_top_level_keyword: true,
+            close_braces_at_entry_line: false,
         };
         let text = "filter x {\n a: 1\npolicy p {\n}\n";
         let pieces = split(text, 0, text.len(), rules);

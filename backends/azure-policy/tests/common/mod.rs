@@ -197,6 +197,7 @@ pub fn contoso() -> Project {
         owner_tag: "charter-workload".to_owned(),
         exemptions: vec![Exemption {
             scope: Scope::ResourceGroup("rg-ai-sandbox".to_owned()),
+            assignment_scope: Scope::ManagementGroup("contoso-ai".to_owned()),
             expires: Date {
                 year: 2027,
                 month: 1,
@@ -262,6 +263,7 @@ pub fn multi_scope() -> Project {
     policy.max_capacity = Some(50);
     policy.exemptions = vec![Exemption {
         scope: Scope::ResourceGroup("rg-unknown-sub".to_owned()),
+        assignment_scope: Scope::ResourceGroup("rg-unknown-sub".to_owned()),
         expires: Date {
             year: 2026,
             month: 12,

@@ -121,6 +121,7 @@ pub fn realistic() -> Project {
     contoso.exemptions = vec![
         Exemption {
             scope: Scope::ResourceGroup("rg-ai-sandbox".into()),
+            assignment_scope: Scope::ManagementGroup("contoso-ai".into()),
             expires: Date {
                 year: 2027,
                 month: 1,
@@ -131,6 +132,7 @@ pub fn realistic() -> Project {
         },
         Exemption {
             scope: Scope::Subscription("00000000-1111-2222-3333-444444444444".into()),
+            assignment_scope: Scope::ManagementGroup("contoso-ai".into()),
             expires: Date {
                 year: 2026,
                 month: 12,

@@ -48,7 +48,7 @@
     .
     (identifier) @keyword.operator .)
   (#any-of? @keyword.operator
-    "versions" "version" "capacity" "redundancy" "standby" "alert_at" "notify" "until" "as"
+    "versions" "version" "capacity" "redundancy" "standby" "alert_at" "notify" "under" "until" "as"
     "at_least"))
 
 ((path
