@@ -109,8 +109,8 @@ policy eu_guardrails {
   retirement_warning: 120 days
   owner_tag: "charter-workload"
 
-  exempt resource_group("rg-eu-sandbox") until 2027-03-31 as waiver "Prompt-engineering sandbox; reviewed monthly"
-  exempt subscription("eu-research-lab") until 2027-06-30 as mitigated "Isolated lab subscription without customer data"
+  exempt resource_group("rg-eu-sandbox") under management_group("ai-eu-dev") until 2027-03-31 as waiver "Prompt-engineering sandbox; reviewed monthly"
+  exempt subscription("eu-research-lab") under management_group("ai-eu-prod") until 2027-06-30 as mitigated "Isolated lab subscription without customer data"
 }
 
 /// Guardrails for US workloads.

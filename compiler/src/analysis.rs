@@ -1019,19 +1019,17 @@ impl<'t, 'a> Checker<'t, 'a> {
             }
             // Names are compared among scopes of the same kind: every management group's source
             // text starts alike, so comparing whole calls would suggest one for any typo.
-            let same_kind = scopes
+            let same_kind: Vec<&ir::Scope> = scopes
                 .iter()
-                .filter(|(scope, _)| std::mem::discriminant(scope) == std::mem::discriminant(under))
-                .map(|(scope, _)| scope_name(scope));
-            let closest = crate::suggest::closest(scope_name(under), same_kind).and_then(|name| {
-                scopes
-                    .iter()
-                    .find(|(scope, _)| {
-                        scope_name(scope) == name
-                            && std::mem::discriminant(scope) == std::mem::discriminant(under)
-                    })
-                    .map(|(scope, _)| scope_source(scope))
-            });
+                .map(|(scope, _)| scope)
+                .filter(|scope| std::mem::discriminant(*scope) == std::mem::discriminant(under))
+                .collect();
+            let closest = crate::suggest::closest(
+                scope_name(under),
+                same_kind.iter().map(|scope| scope_name(scope)),
+            )
+            .and_then(|name| same_kind.iter().find(|scope| scope_name(scope) == name))
+            .map(|scope| scope_source(scope));
             diagnostic = match closest.as_deref() {
                 Some(best) => diagnostic
                     .with_help(format!(
@@ -2445,4 +2443,25 @@ fn lower_budget(phrase: &typeck::TypedPhrase<'_>) -> Option<ir::Budget> {
         alert_thresholds,
         contacts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_written_back_as_charter_source() {
+        assert_eq!(
+            scope_source(&ir::Scope::ManagementGroup("contoso-ai-dev".to_string())),
+            r#"management_group("contoso-ai-dev")"#
+        );
+        assert_eq!(
+            scope_source(&ir::Scope::ResourceGroup("rg \"a\"\\b\n".to_string())),
+            r#"resource_group("rg \"a\"\\b\n")"#
+        );
+        assert_eq!(
+            scope_name(&ir::Scope::Subscription("prod".to_string())),
+            "prod"
+        );
+    }
 }

@@ -182,3 +182,39 @@ fn large_files_parse() {
     let junk = "this is not { charter ] \"at all\n".repeat(ten / 5 / 32);
     assert!(!parse(FileId(0), &junk).diagnostics.is_empty());
 }
+
+/// Recovery stays linear: a file with 2,000 broken entries, of every half-typed kind, between
+/// valid ones gives one diagnostic per broken entry and keeps every valid one.
+#[test]
+fn two_thousand_broken_entries() {
+    const BROKEN: &[&str] = &[
+        "  regions: [\"swedencentral\", ",
+        "  scope: management_group(\"x\"",
+        "  hate: ",
+        "  depl",
+        "  endpoint x {",
+        "  model \"gpt-5.6",
+        "  budget: 10 dayz",
+        "  filters: at_least [a,, b]",
+    ];
+    let mut text = String::from("workload w {\n");
+    for index in 0..2_000 {
+        text.push_str(BROKEN[index % BROKEN.len()]);
+        text.push_str("\n  effect: deny\n");
+    }
+    text.push_str("}\n\npolicy p {\n  effect: deny\n}\n");
+    let parsed = parse(FileId(0), &text);
+    assert_eq!(parsed.diagnostics.len(), 2_000);
+    let charter_syntax::ast::Item::Block(workload) = &parsed.file.items[0] else {
+        panic!("the workload is not a block");
+    };
+    let kept = workload
+        .entries
+        .iter()
+        .filter(|entry| {
+            matches!(entry, charter_syntax::ast::Entry::Field(field) if field.key.name == "effect")
+        })
+        .count();
+    assert_eq!(kept, 2_000);
+    assert_eq!(parsed.file.items.len(), 2);
+}

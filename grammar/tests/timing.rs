@@ -71,3 +71,36 @@ fn parse_time_of_a_ten_thousand_line_file() {
         format_time * 1000.0
     );
 }
+
+/// The same for a file of 2,000 half-typed entries between valid ones, where every entry goes
+/// through recovery.
+#[test]
+fn parse_time_of_two_thousand_broken_entries() {
+    const BROKEN: &[&str] = &[
+        "  regions: [\"swedencentral\", ",
+        "  hate: ",
+        "  depl",
+        "  endpoint x {",
+        "  model \"gpt-5.6",
+        "  }",
+    ];
+    let mut text = String::from("workload w {\n");
+    for index in 0..2_000 {
+        text.push_str(BROKEN[index % BROKEN.len()]);
+        text.push_str("\n  effect: deny\n");
+    }
+    text.push_str("}\n");
+    let runs = if cfg!(debug_assertions) { 1 } else { 20 };
+    let mut best = f64::MAX;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let parsed = parse(FileId(0), &text);
+        best = best.min(start.elapsed().as_secs_f64());
+        assert_eq!(parsed.diagnostics.len(), 2_000);
+    }
+    println!(
+        "parse: 2,000 broken entries, {} bytes: best of {runs} runs {:.2} ms wall",
+        text.len(),
+        best * 1000.0
+    );
+}

@@ -231,6 +231,16 @@ pub fn rename(
     if analysis.files[symbol.file].is_stdlib {
         return Err("names declared in the standard library cannot be renamed".to_string());
     }
+    if new_name != symbol.name
+        && names
+            .find(symbol.kind, new_name, symbol.container)
+            .is_some()
+    {
+        return Err(format!(
+            "a {} named `{new_name}` already exists",
+            symbol.kind.keyword()
+        ));
+    }
     let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
     let mut add = |span: charter_syntax::Span| {
         if let Some((index, range)) = convert::range(analysis, span) {

@@ -100,6 +100,7 @@ impl Workspace {
             explained: BTreeMap::new(),
         };
         workspace.rescan();
+        remove_stale_scratch_dirs();
         workspace
     }
 
@@ -288,6 +289,37 @@ impl Drop for Workspace {
         if self.scratch_dir.exists() {
             make_writable(&self.scratch_dir);
             let _ = std::fs::remove_dir_all(&self.scratch_dir);
+        }
+    }
+}
+
+/// Removes the scratch directories of servers that were killed before they could clean up
+/// (an editor may end its server with a signal). Only directories named like ours whose
+/// process no longer exists are touched; where `/proc` is missing nothing is removed.
+fn remove_stale_scratch_dirs() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name.strip_prefix("charter-lsp-") else {
+            continue;
+        };
+        let Some(pid) = rest
+            .rsplit('-')
+            .next()
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let dir = entry.path();
+            make_writable(&dir);
+            let _ = std::fs::remove_dir_all(&dir);
         }
     }
 }

@@ -451,6 +451,15 @@ fn references_and_rename_cover_every_file() {
         Some(1)
     );
 
+    params["newName"] = json!("strict");
+    let refused = project
+        .client
+        .request("textDocument/rename", params.clone());
+    assert_eq!(
+        refused["error"]["message"], "a filter named `strict` already exists",
+        "{refused}"
+    );
+
     params["newName"] = json!("not a name");
     let refused = project.client.request("textDocument/rename", params);
     assert_eq!(refused["error"]["code"], -32803, "{refused}");
@@ -671,6 +680,17 @@ fn positions_count_utf16_units_on_lines_with_accents_euros_and_emoji() {
         .client
         .result("textDocument/hover", project.at("main.charter", &position));
     assert_eq!(text_of_range(&fixed, &hover["range"]), "baseline");
+
+    // Completion after the emoji replaces exactly the partial word.
+    let marked = fixed.replace("at_least baseline", "at_least ba$0");
+    let (clean, position) = project.open("main.charter", &marked);
+    let completion = project.client.result(
+        "textDocument/completion",
+        project.at("main.charter", &position),
+    );
+    let first = &completion["items"][0];
+    assert_eq!(first["label"], "baseline");
+    assert_eq!(text_of_range(&clean, &first["textEdit"]["range"]), "ba");
     assert!(project.client.shutdown());
 }
 

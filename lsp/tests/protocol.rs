@@ -155,3 +155,25 @@ fn files_changed_on_disk_join_and_leave_the_project() {
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
     assert!(client.shutdown());
 }
+
+#[test]
+fn workspace_folders_added_later_join_the_project() {
+    let first = tempfile::tempdir().expect("a temporary directory");
+    let second = tempfile::tempdir().expect("a temporary directory");
+    let path = second.path().join("later.charter");
+    std::fs::write(&path, "policy {").expect("write a file");
+    let uri = common::file_uri(&path);
+    let mut client = Client::start(Some(first.path()));
+    let folder = json!({"uri": common::file_uri(second.path()), "name": "second"});
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [folder.clone()], "removed": []}}),
+    );
+    assert!(!client.diagnostics(&uri).is_empty());
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [folder]}}),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    assert!(client.shutdown());
+}

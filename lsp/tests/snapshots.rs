@@ -91,6 +91,10 @@ fn hover_answers() {
         ("redundancy none", "redund$0ancy none"),
         ("  governed_by: guard", "  gover$0ned_by: guard"),
         ("serves: [web]", "serves: [w$0eb]"),
+        (
+            "extends std.filters.default",
+            "extends std.filters.def$0ault",
+        ),
     ];
     let document = session(&cases, "textDocument/hover", |text, reply| {
         format!(
@@ -122,6 +126,7 @@ fn completion_answers() {
             r#"model "gpt-4.1" version"#,
             r#"model "gpt-4.1-$0" version"#,
         ),
+        ("serves: [web]", "serves: [\n      web,\n      $0\n    ]"),
     ];
     let document = session(&cases, "textDocument/completion", |text, reply| {
         let items = reply["items"].as_array().cloned().unwrap_or_default();

@@ -98,27 +98,36 @@ fn messages_and_exemptions_cover_exactly_the_resource_manager_members() {
 }
 
 #[test]
-fn an_exemption_exempts_only_the_assignment_at_its_assignment_scope() {
-    let governance = governance(&common::multi_scope());
-    // The exempted resource group is itself a scope of the policy: its own assignment is the
-    // one exempted, and no other assignment is guessed to be in force there.
-    assert_eq!(governance.exemptions.len(), 1);
-    let exemption = &governance.exemptions[0];
-    let resource_group = governance
-        .assignments
+fn each_exemption_exempts_only_the_assignment_at_its_assignment_scope() {
+    let project = common::multi_scope();
+    let governance = governance(&project);
+    // One exemption per clause, each of the assignment the checker resolved, and none of the
+    // subscription's assignment, which no clause names.
+    assert_eq!(governance.exemptions.len(), 2);
+    for (exemption, source) in governance
+        .exemptions
         .iter()
-        .find(|a| matches!(a.scope, charter_ir::Scope::ResourceGroup(_)))
-        .expect("resource-group assignment");
-    assert_eq!(exemption.assignment, resource_group.name);
-    assert_eq!(
-        exemption.assignment_id,
-        format!(
-            "{}/providers/Microsoft.Authorization/policyAssignments/{}",
-            resource_group.scope_id, resource_group.name
-        )
-    );
-    assert_eq!(exemption.expires_on, "2026-12-31T23:59:59Z");
-    assert_eq!(exemption.category, "Mitigated");
+        .zip(&project.policies[0].exemptions)
+    {
+        let assignment = governance
+            .assignments
+            .iter()
+            .find(|a| a.scope == source.assignment_scope)
+            .expect("an assignment at the exemption's assignment scope");
+        assert_eq!(exemption.assignment, assignment.name);
+        assert_eq!(
+            exemption.assignment_id,
+            format!(
+                "{}/providers/Microsoft.Authorization/policyAssignments/{}",
+                assignment.scope_id, assignment.name
+            )
+        );
+        assert_eq!(exemption.expires_on, "2026-12-31T23:59:59Z");
+        assert_eq!(exemption.category, "Mitigated");
+    }
+    assert!(governance.exemptions.iter().all(|e| !e
+        .assignment_id
+        .starts_with("/subscriptions/00000000-0000-0000-0000-000000000002/")));
 }
 
 #[test]

@@ -243,6 +243,52 @@ fn policies_at_resource_group_and_management_group_scopes() {
     insta::assert_snapshot!(collapse_heredocs(&section(&text, "terraform/policy.tf")));
 }
 
+#[test]
+fn an_exemption_references_the_assignment_at_its_assignment_scope() {
+    let prod = Scope::ManagementGroup("contoso-ai-prod".into());
+    let dev = Scope::ManagementGroup("contoso-ai-dev".into());
+    let mut contoso = policy("contoso_ai", vec![prod, dev.clone()]);
+    contoso.exemptions = vec![Exemption {
+        scope: Scope::ResourceGroup("rg-ai-sandbox".into()),
+        assignment_scope: dev.clone(),
+        expires: Date {
+            year: 2027,
+            month: 3,
+            day: 31,
+        },
+        category: ExemptionCategory::Waiver,
+        reason: "Prompt-engineering sandbox".into(),
+    }];
+    let project = Project {
+        policies: vec![contoso],
+        workloads: Vec::new(),
+        filters: Vec::new(),
+    };
+    let governance = charter_azure_policy::governance(&project);
+    let dev_assignment = governance
+        .assignments
+        .iter()
+        .find(|a| a.scope == dev)
+        .expect("an assignment at the dev management group");
+    let policy_tf = section(&render(&project), "terraform/policy.tf");
+    let exemption = policy_tf
+        .split("\nresource ")
+        .find(|block| block.starts_with("\"azurerm_resource_group_policy_exemption\""))
+        .expect("a resource-group exemption");
+    let reference = exemption
+        .lines()
+        .find(|line| line.trim_start().starts_with("policy_assignment_id"))
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "));
+    assert_eq!(
+        reference,
+        Some(format!(
+            "policy_assignment_id = azurerm_management_group_policy_assignment.{}.id",
+            dev_assignment.name.replace('-', "_")
+        )),
+        "{exemption}"
+    );
+}
+
 /// The text with each heredoc's body replaced by a line count, so that a snapshot shows the
 /// resources' structure (the JSON itself is the Azure Policy backend's, tested there and in
 /// `policy_rules.rs`).

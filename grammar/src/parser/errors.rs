@@ -162,6 +162,17 @@ pub(crate) fn from_pest(
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         expected.extend(positives.iter().filter_map(|rule| expected_of_rule(*rule)));
     }
+    // `extends` without a name after it (`filter x extends` at the end of a line): pest backs
+    // out of the whole `extends` part and reports at the keyword, which reads as if `extends`
+    // itself were wrong. The name is what is missing; say so where it should be.
+    let mut at = at;
+    if expected.contains(&Expected::Extends) && starts_with_word(text, at, "extends") {
+        let after = at + "extends".len();
+        let rest = &text[after..];
+        at = after + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        expected.clear();
+        expected.insert(Expected::Name);
+    }
     // After the key of an entry: a field (`:`) or a block (`{`); say it as one choice.
     if expected.contains(&Expected::Colon) && expected.contains(&Expected::OpenBrace) {
         expected.remove(&Expected::Colon);
@@ -203,9 +214,28 @@ pub(crate) fn from_pest(
         [one] => format!("expected {one}"),
         [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
     };
-    let at = at.min(text.len());
-    let found = found_at(text, at);
-    let end = (at + found_len(text, at)).min(limit.max(at));
+    let mut at = at.min(text.len());
+    // At the end of a piece, spaces (and a comment) before the end of the line are not what
+    // is wrong (`hate: ` with nothing typed after the colon yet): the line ended too early.
+    let mut line_ended = false;
+    if at >= limit {
+        let rest = &text[at..];
+        let after_spaces = rest.trim_start_matches([' ', '\t']);
+        if after_spaces.is_empty() || after_spaces.starts_with(['\n', '\r', '/']) {
+            at += rest.len() - after_spaces.len();
+            line_ended = true;
+        }
+    }
+    let found = if line_ended && !text[at..].starts_with(['\n', '\r']) && at < text.len() {
+        "end of line".to_string()
+    } else {
+        found_at(text, at)
+    };
+    let end = if line_ended {
+        at
+    } else {
+        (at + found_len(text, at)).min(limit.max(at))
+    };
     let span = Span::new(file, at, end);
     if found == "comment" {
         return Diagnostic::error(codes::UNEXPECTED, "a comment cannot go here", span, label)
@@ -219,6 +249,17 @@ pub(crate) fn from_pest(
         span,
         label,
     )
+}
+
+/// Whether `text[at..]` starts with the word `word` (not a longer identifier).
+fn starts_with_word(text: &str, at: usize, word: &str) -> bool {
+    text.get(at..).is_some_and(|rest| {
+        rest.starts_with(word)
+            && !rest[word.len()..]
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
 }
 
 /// "this `{` is never closed".

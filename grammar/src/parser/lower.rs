@@ -402,7 +402,21 @@ impl<'a> Lowerer<'a> {
         match pair.as_rule() {
             Rule::date => self.date(&pair),
             Rule::number => self.number(pair),
-            Rule::string => Value::Str(self.string(pair)),
+            Rule::string => {
+                // A string still being typed is reported once, here; as an error value it
+                // keeps the checker from also reporting its half-written contents (an unknown
+                // model `gpt-5.`).
+                let closed = pair
+                    .clone()
+                    .into_inner()
+                    .any(|inner| inner.as_rule() == Rule::string_close);
+                let string = self.string(pair);
+                if closed {
+                    Value::Str(string)
+                } else {
+                    Value::Error(ErrorNode { span: string.span })
+                }
+            }
             Rule::call => self.call(pair),
             Rule::path => Value::Path(self.path(&pair)),
             Rule::list => self.list(pair),
@@ -610,6 +624,10 @@ impl<'a> Lowerer<'a> {
                                         "units are case-sensitive: write `{spelling}`"
                                     ))
                                     .with_fix(format!("write `{spelling}`"), inner_span, spelling);
+                            } else if let Some(unit) = similar_unit(word) {
+                                diagnostic = diagnostic
+                                    .with_help(format!("did you mean `{unit}`?"))
+                                    .with_fix(format!("write `{unit}`"), inner_span, unit);
                             }
                             self.error(diagnostic);
                             return Value::Error(ErrorNode { span });
@@ -662,6 +680,24 @@ fn unit_spelling(word: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// The unit a misspelt unit word most likely meant (`dayz`, `mnths`, `unts`): the closest by
+/// edit distance, if it is close enough to be a typo rather than another word. Plurals come
+/// first, so that a tie (`dayz`: `day` and `days`) suggests the plural.
+fn similar_unit(word: &str) -> Option<&'static str> {
+    const UNITS: &[&str] = &[
+        "days", "day", "weeks", "week", "months", "month", "years", "year", "units", "unit",
+    ];
+    let lower = word.to_ascii_lowercase();
+    // One edit in a short word, two in a longer one: `dya` is `day`, `mo` is not `month`.
+    let allowed = if lower.chars().count() <= 4 { 1 } else { 2 };
+    UNITS
+        .iter()
+        .map(|unit| (strsim::damerau_levenshtein(&lower, unit), *unit))
+        .filter(|(distance, _)| *distance <= allowed)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, unit)| unit)
 }
 
 /// Extends an error node over the comments before it, so that they stay inside the tree.
@@ -750,6 +786,33 @@ mod tests {
         );
         assert!(check_date("2027-1-31").is_err());
         assert!(check_date("2100-02-29").is_err());
+    }
+
+    #[test]
+    fn misspelt_units_get_the_nearest_unit() {
+        assert_eq!(similar_unit("dayz"), Some("days"));
+        assert_eq!(similar_unit("dya"), Some("day"));
+        assert_eq!(similar_unit("mnths"), Some("months"));
+        assert_eq!(similar_unit("Weks"), Some("weeks"));
+        assert_eq!(similar_unit("unts"), Some("units"));
+        assert_eq!(similar_unit("yeers"), Some("years"));
+        assert_eq!(similar_unit("mo"), None);
+        assert_eq!(similar_unit("capacity"), None);
+    }
+
+    #[test]
+    fn a_misspelt_unit_offers_a_fix() {
+        let parsed = crate::parse(
+            crate::FileId(0),
+            "policy p {\n  retirement_warning: 90 dayz\n}\n",
+        );
+        let [diagnostic] = parsed.diagnostics.as_slice() else {
+            panic!("expected one diagnostic: {:#?}", parsed.diagnostics);
+        };
+        assert_eq!(diagnostic.code, codes::UNKNOWN_UNIT);
+        assert_eq!(diagnostic.help.as_deref(), Some("did you mean `days`?"));
+        let fix = diagnostic.fix.as_ref().expect("a fix is offered");
+        assert_eq!(fix.edits[0].new_text, "days");
     }
 
     #[test]

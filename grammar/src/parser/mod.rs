@@ -69,12 +69,14 @@ const TOP_LEVEL: SplitRules = SplitRules {
     split_on_comma: false,
     cut_at_top_level_keyword: false,
     close_braces_at_entry_line: false,
+    skip_extra_closers: false,
 };
 
 const BODY: SplitRules = SplitRules {
     split_on_comma: true,
     cut_at_top_level_keyword: false,
     close_braces_at_entry_line: false,
+    skip_extra_closers: false,
 };
 
 impl<'a> Recovering<'a> {
@@ -154,18 +156,23 @@ impl<'a> Recovering<'a> {
     fn source_file(&mut self) -> SourceFile {
         let text = self.text;
         let mut pieces = scan::split(text, 0, text.len(), TOP_LEVEL);
-        let unbalanced = pieces
-            .iter()
-            .any(|piece| matches!(piece, Piece::Chunk(chunk) if !chunk.unclosed.is_empty()));
+        let unbalanced = pieces.iter().any(|piece| match piece {
+            Piece::Chunk(chunk) => !chunk.unclosed.is_empty(),
+            Piece::StrayCloser { .. } => true,
+            Piece::Comment { .. } => false,
+        });
         if unbalanced {
             // A brace is missing: start a new item at each top-level keyword at column 0, so
             // that the missing brace does not swallow the rest of the file.
             // Inside an item, a `{` left open at the end of a line followed by an entry no
             // deeper than it (`endpoint x {` just typed) is closed there, so that the item's
             // own `}` still closes the item.
+            // An extra `}` typed inside a block closes nothing, so that it does not end the
+            // item early and leave its last entries at top level.
             let rules = SplitRules {
                 cut_at_top_level_keyword: true,
                 close_braces_at_entry_line: true,
+                skip_extra_closers: true,
                 ..TOP_LEVEL
             };
             pieces = scan::split(text, 0, text.len(), rules);
@@ -287,11 +294,18 @@ impl<'a> Recovering<'a> {
         let text = self.text;
         let reported_before = self.diagnostics.len();
         let Some(brace) = scan::header_brace(text, chunk.start, chunk.end) else {
+            // A line that starts like a block but has no `{` yet is a block being written;
+            // the help is for lines that are not blocks at all.
+            let writing_a_block = scan::TOP_LEVEL_KEYWORDS.iter().any(|keyword| {
+                text[chunk.start..chunk.end]
+                    .strip_prefix(keyword)
+                    .is_some_and(|rest| rest.starts_with([' ', '\t']))
+            });
             let original = match level {
-                Level::Item => original.with_help(
+                Level::Item if !writing_a_block => original.with_help(
                     "a file holds blocks such as `policy NAME { ... }`: `filter`, `policy`, `workload`, `model` and `region`",
                 ),
-                Level::Entry => original,
+                Level::Item | Level::Entry => original,
             };
             self.report_entry_failure(chunk, original);
             return None;
@@ -310,7 +324,7 @@ impl<'a> Recovering<'a> {
                 return None;
             }
         };
-        let close = scan::matching_brace(text, brace, chunk.end);
+        let close = scan::matching_brace(text, brace, chunk.end, &chunk.extra_closers);
         let body_end = close.unwrap_or(chunk.end);
         // In a body whose braces do not balance, a `{` left open at the end of a line is closed
         // there when an entry follows, and a `}` left over at the end closes this block.
@@ -320,6 +334,7 @@ impl<'a> Recovering<'a> {
             body_end,
             SplitRules {
                 close_braces_at_entry_line: close.is_none(),
+                skip_extra_closers: !chunk.extra_closers.is_empty(),
                 ..BODY
             },
         );
@@ -338,7 +353,8 @@ impl<'a> Recovering<'a> {
             // `}` is reported by itself. (When a left-over `}` closed this block above, the
             // inner `{` that lost its `}` is reported by the entry recovered from it.)
             if !scan::has_unclosed_string(text, brace, chunk.end) {
-                let culprit = scan::misindented_brace(text, brace, chunk.end).unwrap_or(brace);
+                let culprit = scan::misindented_brace(text, brace, chunk.end, &chunk.extra_closers)
+                    .unwrap_or(brace);
                 self.unclosed(culprit);
             }
         }

@@ -40,6 +40,9 @@ pub(crate) struct Chunk {
     pub too_deep: Option<usize>,
     /// A block comment inside the chunk that is never closed.
     pub unclosed_comment: Option<usize>,
+    /// `}` that look like extra ones typed inside a block (see
+    /// [`SplitRules::skip_extra_closers`]), in order: they close nothing.
+    pub extra_closers: Vec<usize>,
 }
 
 /// How to split.
@@ -55,6 +58,11 @@ pub(crate) struct SplitRules {
     /// braces do not balance, since a valid block may leave its entries unindented). A `[` or
     /// `(` is always closed this way: no list element or argument looks like an entry.
     pub close_braces_at_entry_line: bool,
+    /// A `}` alone on its line, indented deeper than the line of the `{` it would close, and
+    /// followed by an entry also deeper than that line, is an extra `}` typed inside the block:
+    /// it closes nothing (used only when a file's braces do not balance, since valid but oddly
+    /// indented blocks could look the same).
+    pub skip_extra_closers: bool,
 }
 
 fn closer_for(open: u8) -> u8 {
@@ -74,6 +82,7 @@ struct ChunkBuilder {
     unclosed: Vec<usize>,
     too_deep: Option<usize>,
     unclosed_comment: Option<usize>,
+    extra_closers: Vec<usize>,
     saw_brace: bool,
 }
 
@@ -87,6 +96,7 @@ impl ChunkBuilder {
             unclosed: Vec::new(),
             too_deep: None,
             unclosed_comment: None,
+            extra_closers: Vec::new(),
             saw_brace: false,
         }
     }
@@ -109,6 +119,7 @@ impl ChunkBuilder {
                 unclosed,
                 too_deep: self.too_deep.take(),
                 unclosed_comment: self.unclosed_comment.take(),
+                extra_closers: std::mem::take(&mut self.extra_closers),
             }));
         }
         self.stack.clear();
@@ -116,6 +127,7 @@ impl ChunkBuilder {
         self.unclosed.clear();
         self.too_deep = None;
         self.unclosed_comment = None;
+        self.extra_closers.clear();
         self.saw_brace = false;
     }
 }
@@ -308,6 +320,16 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
                     .rev()
                     .find(|&level| closer_for(bytes[chunk.stack[level]]) == byte);
                 if let Some(level) = matched {
+                    let first_on_line = line_indent == Some(i - line_begin);
+                    if byte == b'}'
+                        && rules.skip_extra_closers
+                        && first_on_line
+                        && is_extra_closer(bytes, i, end, i - line_begin, chunk.indents[level])
+                    {
+                        chunk.extra_closers.push(i);
+                        i += 1;
+                        continue;
+                    }
                     // Openers above the match were never closed: `[1, 2 }`.
                     let mut skipped = chunk.stack.split_off(level + 1);
                     chunk.unclosed.append(&mut skipped);
@@ -350,14 +372,17 @@ fn first_line_indent(bytes: &[u8], at: usize) -> (usize, Option<usize>) {
     if line.iter().all(|b| matches!(b, b' ' | b'\t')) {
         return (line_begin, None);
     }
-    let indent = line.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    let indent = line
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
     (line_begin, Some(indent))
 }
 
 /// At the newline at `newline`, inside a chunk with open brackets: if the next line that is
 /// not blank starts an entry, closes every innermost opener whose line is indented at least
 /// as deep as that line (they become unclosed, reported once, and the entry after them is
-/// parsed on its own). Returns the offset of that next line, up to which no newline needs to
+/// parsed on its own); if it starts with `}`, closes those indented deeper than it. Returns the offset of that next line, up to which no newline needs to
 /// look again.
 fn close_at_entry_line(
     bytes: &[u8],
@@ -373,7 +398,9 @@ fn close_at_entry_line(
         return end;
     };
     let next = newline + offset;
-    if !starts_entry(bytes, next, end) {
+    // A `}` less indented than an opener's line closes the block around it, not the opener.
+    let closer_line = bytes[next] == b'}';
+    if !closer_line && !starts_entry(bytes, next, end) {
         return next;
     }
     let line_begin = bytes[newline..next]
@@ -383,7 +410,8 @@ fn close_at_entry_line(
     let indent = next - line_begin;
     while let (Some(&open), Some(&open_indent)) = (chunk.stack.last(), chunk.indents.last()) {
         let closable = bytes[open] != b'{' || rules.close_braces_at_entry_line;
-        if !closable || open_indent < indent {
+        let deeper = open_indent > indent || (open_indent == indent && !closer_line);
+        if !closable || !deeper {
             break;
         }
         chunk.stack.pop();
@@ -391,6 +419,34 @@ fn close_at_entry_line(
         chunk.unclosed.push(open);
     }
     next
+}
+
+/// Whether the `}` at `at`, first on its line (indented `indent`), is an extra one: deeper than
+/// the line of the `{` it would close (indented `open_indent`), alone on its line, and followed
+/// by an entry that is also deeper than that line, so still inside the block.
+fn is_extra_closer(bytes: &[u8], at: usize, end: usize, indent: usize, open_indent: usize) -> bool {
+    if indent <= open_indent {
+        return false;
+    }
+    let rest_of_line = bytes[at + 1..end]
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+        .map_or(end, |p| at + 1 + p);
+    if rest_of_line < end && bytes[rest_of_line] != b'\n' {
+        return false;
+    }
+    let Some(offset) = bytes[rest_of_line..end]
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    else {
+        return false;
+    };
+    let next = rest_of_line + offset;
+    let next_line = bytes[rest_of_line..next]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(rest_of_line, |p| rest_of_line + p + 1);
+    next - next_line > open_indent && starts_entry(bytes, next, end)
 }
 
 /// Whether the line at `at` starts like an entry: `key:`, `keyword {`, or a keyword followed
@@ -451,7 +507,8 @@ pub(crate) fn has_unclosed_string(text: &str, start: usize, end: usize) -> bool 
 }
 
 /// The offset of the `}` that closes the `{` at `open`, if there is one in `text[..end]`.
-pub(crate) fn matching_brace(text: &str, open: usize, end: usize) -> Option<usize> {
+/// `skip` lists extra `}` (sorted) that close nothing.
+pub(crate) fn matching_brace(text: &str, open: usize, end: usize, skip: &[usize]) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut stack: Vec<u8> = vec![b'{'];
     let mut i = open + 1;
@@ -466,6 +523,7 @@ pub(crate) fn matching_brace(text: &str, open: usize, end: usize) -> Option<usiz
                 stack.push(open_byte);
                 i += 1;
             }
+            b'}' if skip.binary_search(&i).is_ok() => i += 1,
             close @ (b'}' | b']' | b')') => {
                 let depth = stack.len();
                 let lowest = depth.saturating_sub(MATCH_SEARCH_LIMIT);
@@ -500,7 +558,12 @@ fn line_indent(bytes: &[u8], at: usize) -> (usize, bool) {
 
 /// In a block whose `{` at `open` is never closed, the inner `{` that most likely lost its
 /// `}`: the first one closed by a `}` that starts a line indented less than the `{`'s line.
-pub(crate) fn misindented_brace(text: &str, open: usize, end: usize) -> Option<usize> {
+pub(crate) fn misindented_brace(
+    text: &str,
+    open: usize,
+    end: usize,
+    skip: &[usize],
+) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut stack: Vec<(u8, usize)> = Vec::new();
     let mut i = open + 1;
@@ -515,6 +578,7 @@ pub(crate) fn misindented_brace(text: &str, open: usize, end: usize) -> Option<u
                 stack.push((open_byte, i));
                 i += 1;
             }
+            b'}' if skip.binary_search(&i).is_ok() => i += 1,
             close @ (b'}' | b']' | b')') => {
                 let depth = stack.len();
                 let lowest = depth.saturating_sub(MATCH_SEARCH_LIMIT);
@@ -601,6 +665,7 @@ mod tests {
         split_on_comma: false,
         cut_at_top_level_keyword: false,
         close_braces_at_entry_line: false,
+        skip_extra_closers: false,
     };
 
     fn chunk_texts(text: &str, rules: SplitRules) -> Vec<String> {
@@ -635,6 +700,7 @@ mod tests {
             split_on_comma: true,
             cut_at_top_level_keyword: false,
             close_braces_at_entry_line: false,
+            skip_extra_closers: false,
         };
         let text = "a: 1, b: [1,\n 2]\nc { d: 1, e: 2 }";
         assert_eq!(
@@ -649,6 +715,7 @@ mod tests {
             split_on_comma: false,
             cut_at_top_level_keyword: true,
             close_braces_at_entry_line: false,
+            skip_extra_closers: false,
         };
         let text = "filter x {\n a: 1\npolicy p {\n}\n";
         let pieces = split(text, 0, text.len(), rules);
@@ -659,7 +726,7 @@ mod tests {
     #[test]
     fn finds_matching_braces_across_mismatches() {
         let text = "{ a: [1, 2 }";
-        assert_eq!(matching_brace(text, 0, text.len()), Some(11));
-        assert_eq!(matching_brace("{ \"}\" ", 0, 6), None);
+        assert_eq!(matching_brace(text, 0, text.len(), &[]), Some(11));
+        assert_eq!(matching_brace("{ \"}\" ", 0, 6, &[]), None);
     }
 }

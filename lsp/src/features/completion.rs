@@ -114,7 +114,32 @@ fn complete_unranked(
             .sum::<usize>();
     let replace = Span::new(id, word_start, offset);
     let before_word = &text[line_start..word_start];
-    let trimmed = current_entry(before_word).trim_start();
+    let trimmed = skip_block_comments(current_entry(before_word));
+
+    // Inside a list continued from an earlier line (`serves: [\n  a,\n  |`): the elements
+    // that entry takes.
+    let continued = chain
+        .last()
+        .and_then(|block| entry_at(&block.entries, offset))
+        .and_then(|entry| match entry {
+            Entry::Field(field) => Some((&field.key, &field.value.values)),
+            Entry::Clause(clause) => Some((&clause.keyword, &clause.phrase.values)),
+            _ => None,
+        })
+        .filter(|(key, values)| {
+            (key.span.start as usize) < line_start
+                && values
+                    .iter()
+                    .any(|value| matches!(value, Value::List(list) if list.span.contains(offset)))
+        });
+    if let (Some((key, _)), Some(block_schema)) = (continued, innermost) {
+        let items = block_schema
+            .entry(&key.name)
+            .and_then(|entry| entry.phrase())
+            .map(|phrase| value_candidates(index, &phrase.head, &chain))
+            .unwrap_or_default();
+        return Some(Completions { replace, items });
+    }
 
     // At the start of an entry: the entries this block may still take.
     if trimmed.is_empty() {
@@ -151,7 +176,6 @@ fn complete_unranked(
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .next()
         .unwrap_or_default();
-    let is_field = trimmed[head.len()..].trim_start().starts_with(':');
     let entry_schema = innermost.and_then(|b| b.entry(head));
     let mut items = Vec::new();
     if let Some(entry_schema) = entry_schema {
@@ -163,7 +187,7 @@ fn complete_unranked(
         let typed_values =
             !after_head.is_empty() && !after_head.ends_with('[') && !after_head.ends_with(',');
         if let Some(phrase) = phrase {
-            if !typed_values || after_head.ends_with(['[', ',']) {
+            if !typed_values {
                 items.extend(value_candidates(index, &phrase.head, &chain));
             }
             if typed_values {
@@ -193,7 +217,6 @@ fn complete_unranked(
                 }
             }
         }
-        let _ = is_field;
     }
     Some(Completions { replace, items })
 }
@@ -231,6 +254,21 @@ fn current_entry(line_prefix: &str) -> &str {
         }
     }
     &line_prefix[start..]
+}
+
+/// The text after leading whitespace and `/* ... */` comments (`/* note */ effect: ` gives
+/// `effect: `).
+fn skip_block_comments(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        match text
+            .strip_prefix("/*")
+            .and_then(|rest| rest.split_once("*/"))
+        {
+            Some((_, after)) => text = after,
+            None => return text,
+        }
+    }
 }
 
 /// Whether the cursor is after `//` on its line (outside a string).
@@ -513,7 +551,7 @@ fn string_candidates(
     }
     match context.head.as_str() {
         "model" | "allow" | "successor" => {
-            let allowed = allowed_models(analysis, index, chain);
+            let allowed = allowed_models(index, chain);
             let mut models: Vec<(bool, Candidate)> = index
                 .of_kind(SymbolKind::Model, None)
                 .map(|(_, model)| {
@@ -546,7 +584,7 @@ fn string_candidates(
             models.into_iter().map(|(_, c)| c).collect()
         }
         "regions" | "paired" | "available" => {
-            let allowed = allowed_regions(analysis, index, chain);
+            let allowed = allowed_regions(index, chain);
             index
                 .of_kind(SymbolKind::Region, None)
                 .filter(|(_, region)| {
@@ -587,13 +625,8 @@ fn governing_policy<'a>(index: &Index<'a>, chain: &[&Block]) -> Option<&'a Block
 
 /// The regions the governing policy allows, when the cursor is in a workload whose policy
 /// lists them.
-fn allowed_regions(
-    analysis: &Analysis,
-    index: &Index<'_>,
-    chain: &[&Block],
-) -> Option<Vec<String>> {
+fn allowed_regions(index: &Index<'_>, chain: &[&Block]) -> Option<Vec<String>> {
     let policy = governing_policy(index, chain)?;
-    let _ = analysis;
     let regions = fields(&policy.entries).find(|f| f.key.name == "regions")?;
     Some(
         list_values(&regions.value.values)
@@ -606,9 +639,8 @@ fn allowed_regions(
 }
 
 /// The models the governing policy allows, when it has a `models` block.
-fn allowed_models(analysis: &Analysis, index: &Index<'_>, chain: &[&Block]) -> Option<Vec<String>> {
+fn allowed_models(index: &Index<'_>, chain: &[&Block]) -> Option<Vec<String>> {
     let policy = governing_policy(index, chain)?;
-    let _ = analysis;
     let models = policy.entries.iter().find_map(|entry| match entry {
         Entry::Block(block) if block.keyword.name == "models" => Some(block),
         _ => None,
@@ -643,6 +675,10 @@ mod tests {
         assert_eq!(current_entry("  prompt { hate: low, "), " ");
         assert_eq!(current_entry("  regions: [\"a\", "), "  regions: [\"a\", ");
         assert_eq!(current_entry("  prompt { hate: "), " hate: ");
+        assert_eq!(
+            skip_block_comments("  /* é€😀 */ /**/ filters: "),
+            "filters: "
+        );
         assert!(!in_comment(r#"  display_name: "a // b"#));
     }
 }

@@ -250,8 +250,9 @@ pub fn contoso() -> Project {
     }
 }
 
-/// A policy assigned at three scopes of different kinds, with an exemption in a resource group
-/// whose subscription the project does not name.
+/// A policy assigned at three scopes of different kinds, with a resource group (one of its
+/// scopes, whose subscription the project does not name) exempted from two assignments: the
+/// management group's (`under management_group("contoso-ai")`) and its own.
 pub fn multi_scope() -> Project {
     let mut policy = bare_policy("multi_scope");
     policy.scopes = vec![
@@ -261,9 +262,9 @@ pub fn multi_scope() -> Project {
     ];
     policy.effect = Effect::Audit;
     policy.max_capacity = Some(50);
-    policy.exemptions = vec![Exemption {
+    let exemption = |assignment_scope: Scope| Exemption {
         scope: Scope::ResourceGroup("rg-unknown-sub".to_owned()),
-        assignment_scope: Scope::ResourceGroup("rg-unknown-sub".to_owned()),
+        assignment_scope,
         expires: Date {
             year: 2026,
             month: 12,
@@ -271,7 +272,11 @@ pub fn multi_scope() -> Project {
         },
         category: ExemptionCategory::Mitigated,
         reason: "Capacity is capped by the team's own quota".to_owned(),
-    }];
+    };
+    policy.exemptions = vec![
+        exemption(Scope::ManagementGroup("contoso-ai".to_owned())),
+        exemption(Scope::ResourceGroup("rg-unknown-sub".to_owned())),
+    ];
     project(policy)
 }
 
