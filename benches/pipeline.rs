@@ -101,11 +101,17 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--errors" => {
                 let every = raw.next().ok_or("--errors needs a number")?;
-                args.error_every = Some(every.parse().map_err(|_| format!("bad --errors `{every}`"))?);
+                args.error_every = Some(
+                    every
+                        .parse()
+                        .map_err(|_| format!("bad --errors `{every}`"))?,
+                );
             }
             "--write" => args.write = Some(raw.next().ok_or("--write needs a directory")?.into()),
             "--memory" => args.memory = true,
-            "--memory-child" => args.child = Some(raw.next().ok_or("--memory-child needs a directory")?.into()),
+            "--memory-child" => {
+                args.child = Some(raw.next().ok_or("--memory-child needs a directory")?.into())
+            }
             // cargo bench passes `--bench`; ignore it and any other flag.
             other if other.starts_with("--") => {}
             other => args
@@ -138,7 +144,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         let total: usize = files.iter().map(|file| file.text.lines().count()).sum();
-        println!("wrote {total} lines in {} files to {}", files.len(), dir.display());
+        println!(
+            "wrote {total} lines in {} files to {}",
+            files.len(),
+            dir.display()
+        );
         return ExitCode::SUCCESS;
     }
     if args.memory {
@@ -160,7 +170,10 @@ fn bench_size(lines: usize, error_every: Option<usize>) {
         "\n{total} lines in {} files ({iterations} runs each)",
         files.len()
     );
-    println!("{:<34} {:>13} {:>13} {:>9}", "", "median", "max", "vs floor");
+    println!(
+        "{:<34} {:>13} {:>13} {:>9}",
+        "", "median", "max", "vs floor"
+    );
 
     row(
         "parse",
@@ -191,9 +204,7 @@ fn bench_size(lines: usize, error_every: Option<usize>) {
         "format",
         measure(iterations, || {
             for doc in &docs {
-                std::hint::black_box(
-                    charter_syntax::format::format_source(doc.id, &doc.text).ok(),
-                );
+                std::hint::black_box(charter_syntax::format::format_source(doc.id, &doc.text).ok());
             }
         }),
         None,
@@ -210,7 +221,10 @@ fn bench_size(lines: usize, error_every: Option<usize>) {
     let project = &compilation.project;
     let mut artifacts = charter_azure_policy::artifacts(project);
     artifacts.extend(charter_terraform::artifacts(project));
-    let bytes: usize = artifacts.iter().map(|artifact| artifact.contents.len()).sum();
+    let bytes: usize = artifacts
+        .iter()
+        .map(|artifact| artifact.contents.len())
+        .sum();
     // The floor: what serde_json takes to write the same output. JSON artifacts are parsed
     // back and pretty-printed (values of the same shape and size); text artifacts (Terraform
     // HCL) are written as JSON strings, the cheapest way serde_json can emit their bytes.

@@ -152,7 +152,7 @@ pub fn generate(target_lines: usize, error_every: Option<usize>) -> Vec<Generate
     let mut lines = GOVERNANCE.lines().count();
     let mut state = State {
         error_every: error_every.filter(|every| *every > 0),
-        endpoints: 0,
+        until_error: error_every.unwrap_or(0),
         errors: 0,
     };
     let mut current = String::new();
@@ -198,18 +198,20 @@ pub fn planted_errors(files: &[GeneratedFile], error_every: usize) -> usize {
 
 struct State {
     error_every: Option<usize>,
-    endpoints: usize,
+    /// Endpoints left until the next planted mistake.
+    until_error: usize,
     errors: usize,
 }
 
 impl State {
     /// Counts an endpoint; returns which mistake to plant in it, if any.
     fn next_endpoint(&mut self) -> Option<usize> {
-        self.endpoints += 1;
         let every = self.error_every?;
-        if self.endpoints % every != 0 {
+        self.until_error -= 1;
+        if self.until_error > 0 {
             return None;
         }
+        self.until_error = every;
         self.errors += 1;
         Some(self.errors % 4)
     }
@@ -269,7 +271,11 @@ fn workload_text(n: usize, state: &mut State) -> String {
             }
             None => {}
         }
-        let deployment = if sandbox { "global_standard" } else { "data_zone_standard" };
+        let deployment = if sandbox {
+            "global_standard"
+        } else {
+            "data_zone_standard"
+        };
         let (filter, serves) = if e == endpoints - 1 {
             ("baseline".to_string(), format!("[batch_{n}]"))
         } else {

@@ -118,7 +118,10 @@ fn formatting_repository_sources_is_idempotent_and_keeps_the_tree() {
         }
         checked += 1;
     }
-    assert!(checked >= 10, "expected the examples and the stdlib, found {checked} files");
+    assert!(
+        checked >= 10,
+        "expected the examples and the stdlib, found {checked} files"
+    );
 }
 
 #[test]
@@ -141,7 +144,11 @@ fn formatting_a_generated_project_is_idempotent_and_keeps_the_tree() {
 fn a_generated_project_checks_clean() {
     let files = corpus::generate(3_000, None);
     let lines: usize = files.iter().map(|file| file.text.lines().count()).sum();
-    assert!(lines >= 3_000 && files.len() >= 6, "{lines} lines in {} files", files.len());
+    assert!(
+        lines >= 3_000 && files.len() >= 6,
+        "{lines} lines in {} files",
+        files.len()
+    );
     let compilation = charter_compiler::compile(documents(&files), &options());
     let problems: Vec<String> = compilation
         .diagnostics
@@ -171,10 +178,16 @@ fn a_generated_project_with_planted_mistakes_reports_each() {
     assert!(planted >= 20, "only {planted} mistakes planted");
     // A mistake can break more than one rule (a region of the other data zone is outside the
     // policy's regions too), so there are at least as many errors as mistakes.
-    assert!(errors >= planted, "{errors} errors for {planted} planted mistakes");
+    assert!(
+        errors >= planted,
+        "{errors} errors for {planted} planted mistakes"
+    );
     let codes: std::collections::BTreeSet<&str> =
         compilation.diagnostics.iter().map(|d| d.code).collect();
-    assert!(codes.len() >= 4, "expected four kinds of mistake, got {codes:?}");
+    assert!(
+        codes.len() >= 4,
+        "expected four kinds of mistake, got {codes:?}"
+    );
 }
 
 #[test]
@@ -184,7 +197,13 @@ fn the_cli_checks_a_generated_project_clean_and_rejects_one_with_mistakes() {
     let output = Command::new(env!("CARGO_BIN_EXE_charter"))
         .arg("check")
         .arg(clean.path())
-        .args(["--today", "2026-11-22", "--deny-warnings", "--color", "never"])
+        .args([
+            "--today",
+            "2026-11-22",
+            "--deny-warnings",
+            "--color",
+            "never",
+        ])
         .output()
         .expect("run charter");
     assert!(
@@ -229,6 +248,14 @@ fn build_output_is_byte_identical_across_compilations() {
     }
 }
 
+/// The number of cases: `default`, or `PROPTEST_CASES` when set (for longer local runs).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(default)
+}
+
 /// One edit to a source text; offsets are taken modulo the text length and moved back to a
 /// character boundary, so every mutation applies to every text.
 #[derive(Clone, Debug)]
@@ -242,10 +269,48 @@ enum Mutation {
 /// Tokens that shift the parser between states: delimiters, comment and string openers,
 /// keywords, values of every kind, and non-ASCII text.
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", "(", ")", ":", ",", "\"", "\\", "/*", "*/", "//", "///", "\n", " ",
-    "extends", "filter x {", "endpoint", "policy", "workload", "model", "version", "allow",
-    "exempt", "-", "0", "99999999999999999999", "2027-02-30", "2026-11-22", "80%", "USD",
-    "units", "std.", "é", "\u{1F600}", "\u{0}", "\t", "\r\n", "baseline", "low", "at_least",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    ":",
+    ",",
+    "\"",
+    "\\",
+    "/*",
+    "*/",
+    "//",
+    "///",
+    "\n",
+    " ",
+    "extends",
+    "filter x {",
+    "endpoint",
+    "policy",
+    "workload",
+    "model",
+    "version",
+    "allow",
+    "exempt",
+    "-",
+    "0",
+    "99999999999999999999",
+    "2027-02-30",
+    "2026-11-22",
+    "80%",
+    "USD",
+    "units",
+    "std.",
+    "é",
+    "\u{1F600}",
+    "\u{0}",
+    "\t",
+    "\r\n",
+    "baseline",
+    "low",
+    "at_least",
 ];
 
 fn floor_boundary(text: &str, at: usize) -> usize {
@@ -299,7 +364,7 @@ fn example_index() -> impl Strategy<Value = usize> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 48,
+        cases: cases(48),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
@@ -328,7 +393,7 @@ proptest! {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 24,
+        cases: cases(24),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]

@@ -76,47 +76,14 @@ impl Compilation {
 /// Compiles the project files (given with ids `0..n`) together with the embedded stdlib, which
 /// gets the ids after them (paths `std/NAME.charter`).
 pub fn compile(project_files: Vec<Document>, options: &Options) -> Compilation {
-    let project_count = project_files.len();
-    let mut documents = project_files;
-    let first_stdlib_id = documents.iter().map(|d| d.id.0 + 1).max().unwrap_or(0);
-    for (offset, (name, text)) in STDLIB.iter().enumerate() {
-        documents.push(Document {
-            id: FileId(first_stdlib_id + offset as u32),
-            path: format!("std/{name}.charter"),
-            text: (*text).to_string(),
-            is_stdlib: true,
-        });
-    }
-    let mut diagnostics = Vec::new();
-    let mut trees = Vec::with_capacity(documents.len());
-    // INVARIANT: `trees` is indexed like `documents`: the caller's files, then the stdlib.
-    for document in &documents[..project_count] {
-        let parsed = charter_syntax::parse(document.id, &document.text);
-        diagnostics.extend(parsed.diagnostics);
-        trees.push(parsed.file);
-    }
-    for parsed in parsed_stdlib(first_stdlib_id).iter() {
-        diagnostics.extend(parsed.diagnostics.iter().cloned());
-        trees.push(parsed.file.clone());
-    }
-    let analysis = analysis::analyze(&documents, &trees, options);
-    diagnostics.extend(analysis.diagnostics);
-    // INVARIANT: diagnostics are sorted by file, then position, so every renderer agrees.
-    diagnostics.sort_by_key(|d| {
-        (
-            d.primary.span.file,
-            d.primary.span.start,
-            d.primary.span.end,
-        )
-    });
-    Compilation {
-        documents,
-        trees,
-        diagnostics,
-        project: analysis.project,
-        symbols: analysis.symbols,
-        catalog: analysis.catalog,
-    }
+    let parsed = project_files
+        .into_iter()
+        .map(|document| {
+            let parsed = charter_syntax::parse(document.id, &document.text);
+            (document, parsed)
+        })
+        .collect();
+    compile_parsed(parsed, options)
 }
 
 /// How many stdlib parses (one per first file id) to keep.
@@ -152,4 +119,51 @@ fn parsed_stdlib(first_id: u32) -> Arc<Vec<Parsed>> {
         cache.insert(first_id, Arc::clone(&parsed));
     }
     parsed
+}
+
+/// Like [`compile`], for project files already parsed (each with its parse of its own text,
+/// with spans in its own file id): the language server parses incrementally and hands the trees
+/// over, so that an edit does not parse the whole project again.
+pub fn compile_parsed(project_files: Vec<(Document, Parsed)>, options: &Options) -> Compilation {
+    let project_count = project_files.len();
+    let mut documents = Vec::with_capacity(project_count + STDLIB.len());
+    let mut diagnostics = Vec::new();
+    let mut trees = Vec::with_capacity(project_count + STDLIB.len());
+    // INVARIANT: `trees` is indexed like `documents`: the caller's files, then the stdlib.
+    for (document, parsed) in project_files {
+        documents.push(document);
+        diagnostics.extend(parsed.diagnostics);
+        trees.push(parsed.file);
+    }
+    let first_stdlib_id = documents.iter().map(|d| d.id.0 + 1).max().unwrap_or(0);
+    for (offset, (name, text)) in STDLIB.iter().enumerate() {
+        documents.push(Document {
+            id: FileId(first_stdlib_id + offset as u32),
+            path: format!("std/{name}.charter"),
+            text: (*text).to_string(),
+            is_stdlib: true,
+        });
+    }
+    for parsed in parsed_stdlib(first_stdlib_id).iter() {
+        diagnostics.extend(parsed.diagnostics.iter().cloned());
+        trees.push(parsed.file.clone());
+    }
+    let analysis = analysis::analyze(&documents, &trees, options);
+    diagnostics.extend(analysis.diagnostics);
+    // INVARIANT: diagnostics are sorted by file, then position, so every renderer agrees.
+    diagnostics.sort_by_key(|d| {
+        (
+            d.primary.span.file,
+            d.primary.span.start,
+            d.primary.span.end,
+        )
+    });
+    Compilation {
+        documents,
+        trees,
+        diagnostics,
+        project: analysis.project,
+        symbols: analysis.symbols,
+        catalog: analysis.catalog,
+    }
 }

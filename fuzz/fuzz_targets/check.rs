@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
         is_stdlib: false,
     };
     let options = Options {
-        today: charter_ir::Date { year: 2026, month: 11, day: 22 },
+        today: charter_ir::Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        },
     };
     let compilation = charter_compiler::compile(vec![document], &options);
     for diagnostic in &compilation.diagnostics {

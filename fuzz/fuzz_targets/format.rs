@@ -23,10 +23,16 @@ fuzz_target!(|data: &[u8]| {
         reparsed.diagnostics[0].message
     );
     assert_eq!(reparsed.file, parsed.file, "formatting changed the tree");
-    assert_eq!(format_tree(&reparsed.file), formatted, "formatting is not idempotent");
+    assert_eq!(
+        format_tree(&reparsed.file),
+        formatted,
+        "formatting is not idempotent"
+    );
     match format_source(FileId(0), text) {
         Ok(output) => assert_eq!(output, formatted),
-        Err(FormatError::Unsafe(reason)) => panic!("format_source refused a clean source: {reason}"),
+        Err(FormatError::Unsafe(reason)) => {
+            panic!("format_source refused a clean source: {reason}")
+        }
         Err(FormatError::Syntax(_)) => panic!("format_source saw syntax errors the parser did not"),
     }
 });

@@ -724,6 +724,52 @@ mod tests {
     }
 
     #[test]
+    fn closes_an_open_list_at_the_next_entry_line_only() {
+        let rules = SplitRules {
+            split_on_comma: true,
+            cut_at_top_level_keyword: false,
+            close_braces_at_entry_line: false,
+            skip_extra_closers: false,
+        };
+        let text = "  a: [1,
+    2,
+  ]
+  b: [1,
+  c: 2
+  d: [x,
+  y]
+";
+        assert_eq!(
+            chunk_texts(text, rules),
+            vec!["a: [1,\n    2,\n  ]", "b: [1,", "c: 2", "d: [x,\n  y]"]
+        );
+        // A `{` is closed that way only where the braces do not balance.
+        let text = "  e {
+  f: 1
+}";
+        assert_eq!(chunk_texts(text, rules), vec!["e {\n  f: 1\n}"]);
+        let unbalanced = SplitRules {
+            close_braces_at_entry_line: true,
+            ..rules
+        };
+        assert_eq!(chunk_texts(text, unbalanced), vec!["e {", "f: 1", "S:}"]);
+    }
+
+    #[test]
+    fn an_indented_closer_followed_by_deeper_entries_is_extra() {
+        let rules = SplitRules {
+            split_on_comma: false,
+            cut_at_top_level_keyword: true,
+            close_braces_at_entry_line: true,
+            skip_extra_closers: true,
+        };
+        let text = "p {\n  a: 1\n  }\n  b: 2\n}\nq {\n}\n";
+        let pieces = split(text, 0, text.len(), rules);
+        assert_eq!(pieces.len(), 2);
+        assert!(matches!(&pieces[0], Piece::Chunk(chunk) if chunk.extra_closers == vec![13]));
+    }
+
+    #[test]
     fn finds_matching_braces_across_mismatches() {
         let text = "{ a: [1, 2 }";
         assert_eq!(matching_brace(text, 0, text.len(), &[]), Some(11));
