@@ -5,9 +5,10 @@
 //! exemptions, an audit-only sandbox policy) and workload files of about 500 lines each. Every
 //! workload has its own filter (extending a shared filter, or every fourth one extending the
 //! previous workload's filter, so `extends` chains are several levels deep), declared apps with
-//! `app` blocks, a budget, and endpoints on several catalog models, each deployed in two
-//! regions of the workload's data zone where reference/model_regions.csv lists the model as
-//! `DataZoneStandard` (or `GlobalStandard` for the sandbox).
+//! `app` blocks, a budget, and endpoints on five catalog models, each deployed in one or two
+//! regions of the workload's data zone (every redundancy mode occurs) where
+//! reference/model_regions.csv lists the model as `DataZoneStandard` (`GlobalStandard` for the
+//! sandbox workloads). Every tenth workload is a sandbox under an audit-only policy.
 //!
 //! `error_every: Some(n)` plants one mistake in every n-th endpoint, cycling through four
 //! kinds: an unknown region, a model the policy does not allow, a capacity over the policy's
@@ -19,6 +20,7 @@ use std::path::Path;
 
 /// One generated file: a path relative to the project root, and its text.
 pub struct GeneratedFile {
+    /// `/`-separated, relative to the project root (`workloads/part_001.charter`).
     pub path: String,
     pub text: String,
 }
@@ -92,6 +94,8 @@ policy eu_guardrails {
   display_name: "EU AI guardrails"
   description: "Approved models, EU regions, content filters and capacity for EU workloads"
   scope: [management_group("ai-eu-prod"), management_group("ai-eu-dev")]
+  // The parent group of ai-eu-prod and ai-eu-dev.
+  definitions_at: management_group("ai-eu")
   effect: deny
   models {
     allow "gpt-5.6-sol" versions ["2026-07-09"]
@@ -187,7 +191,8 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> io::Result<()> {
     Ok(())
 }
 
-/// How many errors a project generated with `error_every` contains: one per n-th endpoint.
+/// How many mistakes a project generated with `error_every` holds: one per n-th endpoint.
+/// (A mistake can break more than one rule, so a check may report more errors than this.)
 pub fn planted_errors(files: &[GeneratedFile], error_every: usize) -> usize {
     let endpoints: usize = files
         .iter()

@@ -204,6 +204,9 @@ fn check(path: &Path, common: &CommonArgs) -> ExitCode {
         Err(code) => return code,
     };
     let failed = report(&compilation, common, loaded.documents.len());
+    if matches!(common.format, Format::Human) {
+        hint_when_a_file_is_checked_alone(path, &compilation);
+    }
     if matches!(common.format, Format::Human) && compilation.diagnostics.is_empty() {
         let mut stream = stderr_stream(common.color);
         let files = loaded.documents.len();
@@ -217,6 +220,46 @@ fn check(path: &Path, common: &CommonArgs) -> ExitCode {
         ExitCode::from(EXIT_PROBLEMS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// A file checked on its own cannot see the names its project's other files declare; when
+/// names are unknown and the folder holds other sources, say how to check them together.
+fn hint_when_a_file_is_checked_alone(path: &Path, compilation: &Compilation) {
+    const UNKNOWN_NAME: &str = "E0101";
+    if !path.is_file() || !compilation.diagnostics.iter().any(|d| d.code == UNKNOWN_NAME) {
+        return;
+    }
+    let mut folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    // The project is probably the highest folder that still holds sources of its own
+    // (`workloads/x.charter` belongs to the folder above, which declares the policy).
+    while let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let has_sources = std::fs::read_dir(parent)
+            .map(|entries| {
+                entries.filter_map(Result::ok).any(|entry| {
+                    entry.path().extension().is_some_and(|ext| ext == "charter")
+                })
+            })
+            .unwrap_or(false);
+        if !has_sources {
+            break;
+        }
+        folder = parent;
+    }
+    let others = project::find_sources(folder)
+        .map(|files| files.len().saturating_sub(1))
+        .unwrap_or(0);
+    if others > 0 {
+        eprintln!(
+            "note: `{}` was checked on its own, but `{folder}` has {others} other `.charter` file{}: \
+             run `charter check {folder}` to check them together",
+            path.display(),
+            if others == 1 { "" } else { "s" },
+            folder = folder.display()
+        );
     }
 }
 

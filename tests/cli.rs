@@ -253,3 +253,47 @@ fn the_example_test_suite_passes_and_a_weakened_policy_fails_it() {
     assert!(failure.contains("capacity"), "{report}");
     assert!(report.contains("1 failed"), "{report}");
 }
+
+/// DESIGN.md section 3, end to end: a project with one of each mistake yields exactly those
+/// diagnostics, each pointing at the right place and saying how to fix it.
+#[test]
+fn the_mistakes_project_reports_each_mistake_once() {
+    let output = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["check", "examples/mistakes", TODAY, "--color=never"])
+        .current_dir(repo())
+        .output()
+        .expect("run charter");
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(format!("----- charter check examples/mistakes\n{}", stderr(&output)));
+
+    let json = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["check", "examples/mistakes", TODAY, "--format=json"])
+        .current_dir(repo())
+        .output()
+        .expect("run charter");
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
+    let mut codes: Vec<String> = report["diagnostics"]
+        .as_array()
+        .map(|all| all.iter().filter_map(|d| d["code"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let total = codes.len();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), total, "a mistake was reported twice: {report}");
+}
+
+#[test]
+fn a_file_checked_alone_points_at_its_project() {
+    let output = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["check", "examples/contoso/workloads/research.charter", TODAY])
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run charter");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("run `charter check examples/contoso` to check them together"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -123,6 +123,11 @@ struct PolicyInfo<'t, 'a> {
     /// For each `exempt` clause, in source order: the scope of the assignment it exempts, when
     /// the checker could resolve it.
     exemption_assignments: Vec<Option<ir::Scope>>,
+    /// Where the policy's definitions are stored, when the checker could tell: the
+    /// `definitions_at:` scope, else the only management group or subscription it is assigned
+    /// at. `None` for a policy assigned only at resource groups (their subscription is found
+    /// when lowering, from the workloads) and for one whose location was reported (E0211).
+    definitions_at: Option<ir::Scope>,
 }
 
 struct Allow {
@@ -221,7 +226,7 @@ pub(crate) fn analyze(
             project.filters.push(checker.lower_filter(info));
         }
     }
-    project.policies = checker.lower_policies();
+    project.policies = checker.lower_policies(&project.workloads);
     Analysis {
         diagnostics: checker.diagnostics,
         project,
@@ -421,6 +426,7 @@ impl<'t, 'a> Checker<'t, 'a> {
                         max_capacity: None,
                         approved_filters: Vec::new(),
                         exemption_assignments: Vec::new(),
+                        definitions_at: None,
                     });
                     Target::Policy(self.policies.len() - 1)
                 }
@@ -907,12 +913,168 @@ impl<'t, 'a> Checker<'t, 'a> {
                 })
                 .unwrap_or_default();
             let name = self.policies[index].name.clone();
+            self.policies[index].definitions_at = self.resolve_definitions_location(index, &scopes);
             for (clause, phrase) in block.clauses("exempt") {
                 self.check_exemption(clause, phrase);
                 let assignment = self.resolve_exemption_assignment(&name, &scopes, phrase);
                 self.policies[index].exemption_assignments.push(assignment);
             }
         }
+    }
+
+    /// Where a policy's definitions and initiative are stored: its `definitions_at:` scope,
+    /// else its only management group or subscription. Azure assigns an initiative only at or
+    /// below the place it is stored, and Charter does not know the management-group hierarchy,
+    /// so with several management groups or subscriptions (or one of them beside resource
+    /// groups) the user must say where (E0211) rather than Charter guessing. `None` also for a
+    /// policy assigned only at resource groups: their subscription is found when lowering.
+    fn resolve_definitions_location(
+        &mut self,
+        index: usize,
+        scopes: &[(ir::Scope, Span)],
+    ) -> Option<ir::Scope> {
+        let block = self.policies[index].block;
+        let policy = self.policies[index].name.clone();
+        if let Some((field, phrase)) = block.field("definitions_at") {
+            let (scope, span) = match phrase.head.as_ref()? {
+                Typed::Scope { scope, span } => (scope, *span),
+                _ => return None,
+            };
+            return self.check_definitions_at(&policy, scope, span, field, scopes);
+        }
+        let containers: Vec<&ir::Scope> = scopes
+            .iter()
+            .map(|(scope, _)| scope)
+            .filter(|scope| !matches!(scope, ir::Scope::ResourceGroup(_)))
+            .collect();
+        match (containers.as_slice(), scopes.len()) {
+            ([], _) => None,
+            ([only], 1) => Some((*only).clone()),
+            _ => {
+                self.report_ambiguous_location(&policy, block, scopes);
+                None
+            }
+        }
+    }
+
+    /// Checks an explicit `definitions_at:` scope: definitions cannot be stored at a resource
+    /// group (E0203), the id must be given (E0203), and a subscription cannot hold an
+    /// initiative assigned at a management group or at another subscription (E0212). Whether
+    /// a management group contains the scopes is the user's word: Charter cannot see it.
+    fn check_definitions_at(
+        &mut self,
+        policy: &str,
+        scope: &ir::Scope,
+        span: Span,
+        field: &ast::Field,
+        scopes: &[(ir::Scope, Span)],
+    ) -> Option<ir::Scope> {
+        if let ir::Scope::ResourceGroup(_) = scope {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "E0203",
+                    format!(
+                        "expected a management group or subscription, found `{}`",
+                        sanitize(&scope_source(scope))
+                    ),
+                    span,
+                    "definitions cannot be stored at a resource group",
+                )
+                .with_help("name the subscription that contains the resource group: `subscription(\"id\")`, or a management group above it")
+                .with_note(format!("`{}` takes `management_group(\"id\")` or `subscription(\"id\")`", field.key.name)),
+            );
+            return None;
+        }
+        if scope_name(scope).trim().is_empty() {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "E0203",
+                    "expected a management group or subscription id, found an empty string",
+                    span,
+                    "the id is empty",
+                )
+                .with_help("name the management group or subscription that contains every scope of the policy"),
+            );
+            return None;
+        }
+        if let ir::Scope::Subscription(subscription) = scope {
+            let outside: Vec<&(ir::Scope, Span)> = scopes
+                .iter()
+                .filter(|(assigned, _)| match assigned {
+                    ir::Scope::ManagementGroup(_) => true,
+                    ir::Scope::Subscription(other) => other != subscription,
+                    ir::Scope::ResourceGroup(_) => false,
+                })
+                .collect();
+            if let Some((first, _)) = outside.first() {
+                let mut diagnostic = Diagnostic::error(
+                    "E0212",
+                    format!(
+                        "policy `{policy}` cannot store its definitions at `{}`",
+                        sanitize(&scope_source(scope))
+                    ),
+                    span,
+                    format!(
+                        "a subscription does not contain `{}`",
+                        sanitize(&scope_source(first))
+                    ),
+                );
+                for (_, scope_span) in &outside {
+                    diagnostic = diagnostic.with_secondary(*scope_span, "the policy is assigned here");
+                }
+                diagnostic = diagnostic
+                    .with_help("store the definitions at a management group above every scope of the policy: `definitions_at: management_group(\"id\")`")
+                    .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored");
+                self.diagnostics.push(diagnostic);
+                return None;
+            }
+        }
+        Some(scope.clone())
+    }
+
+    /// Reports a policy whose definitions location Charter cannot tell (E0211), with a fix
+    /// that adds `definitions_at: management_group("")` after `scope:`: the id is left empty
+    /// (and reported as such) because only the user knows which group contains the scopes.
+    fn report_ambiguous_location(
+        &mut self,
+        policy: &str,
+        block: &TypedBlock<'_>,
+        scopes: &[(ir::Scope, Span)],
+    ) {
+        let Some((field, _)) = block.field("scope") else {
+            return;
+        };
+        let mut diagnostic = Diagnostic::error(
+            "E0211",
+            format!(
+                "policy `{policy}` is assigned at {} scopes: say where its definitions are stored",
+                scopes.len()
+            ),
+            field.key.span,
+            "the definitions and initiative need one place above these scopes",
+        );
+        for (_, span) in scopes {
+            diagnostic = diagnostic.with_secondary(*span, "the policy is assigned here");
+        }
+        let indent = self
+            .document(field.span.file)
+            .and_then(|document| {
+                let start = field.span.start as usize;
+                let line_start = document.text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+                let indent = document.text.get(line_start..start)?;
+                indent.chars().all(|c| c == ' ' || c == '\t').then(|| indent.to_string())
+            })
+            .unwrap_or_else(|| "  ".to_string());
+        let at = Span::new(field.span.file, field.span.end as usize, field.span.end as usize);
+        diagnostic = diagnostic
+            .with_help("add `definitions_at: management_group(\"...\")` naming a management group above all of them")
+            .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored, and Charter cannot know which management group contains which scope")
+            .with_fix(
+                "add `definitions_at: management_group(\"\")`",
+                at,
+                format!("\n{indent}definitions_at: management_group(\"\")"),
+            );
+        self.diagnostics.push(diagnostic);
     }
 
     fn check_exemption(&mut self, clause: &ast::Clause, phrase: &typeck::TypedPhrase<'_>) {
@@ -2110,7 +2272,7 @@ impl<'t, 'a> Checker<'t, 'a> {
         names
     }
 
-    fn lower_policies(&self) -> Vec<ir::Policy> {
+    fn lower_policies(&self, workloads: &[ir::Workload]) -> Vec<ir::Policy> {
         self.policies
             .iter()
             .map(|policy| {
@@ -2121,7 +2283,7 @@ impl<'t, 'a> Checker<'t, 'a> {
                         .and_then(|v| v.as_str())
                         .map(|(s, _)| s.to_string())
                 };
-                let scopes = block
+                let scopes: Vec<ir::Scope> = block
                     .head("scope")
                     .map(|value| {
                         value
@@ -2134,6 +2296,10 @@ impl<'t, 'a> Checker<'t, 'a> {
                             .collect()
                     })
                     .unwrap_or_default();
+                let definitions_scope = policy.definitions_at.clone().or_else(|| {
+                    resource_groups_subscription(&policy.name, &scopes, workloads)
+                        .map(ir::Scope::Subscription)
+                });
                 let toggle = |field: &str| {
                     block
                         .head(field)
@@ -2152,6 +2318,7 @@ impl<'t, 'a> Checker<'t, 'a> {
                     description: text("description")
                         .unwrap_or_else(|| block.doc().unwrap_or_default().to_string()),
                     scopes,
+                    definitions_scope,
                     effect: match block.head("effect").and_then(Typed::as_keyword) {
                         Some("audit") => ir::Effect::Audit,
                         Some("disabled") => ir::Effect::Disabled,
@@ -2230,6 +2397,33 @@ impl<'t, 'a> Checker<'t, 'a> {
             })
             .collect()
     }
+}
+
+/// The subscription of a policy assigned only at resource groups, taken from the workloads in
+/// them (those the policy governs first): `None` when no workload there names its subscription
+/// (the deployment's own subscription is meant) or when the policy has other scopes.
+fn resource_groups_subscription(
+    policy: &str,
+    scopes: &[ir::Scope],
+    workloads: &[ir::Workload],
+) -> Option<String> {
+    if scopes
+        .iter()
+        .any(|scope| !matches!(scope, ir::Scope::ResourceGroup(_)))
+    {
+        return None;
+    }
+    scopes.iter().find_map(|scope| {
+        let ir::Scope::ResourceGroup(group) = scope else {
+            return None;
+        };
+        workloads
+            .iter()
+            .filter(|workload| &workload.resource_group == group && workload.subscription.is_some())
+            // Prefer the workloads this policy governs; any workload in the group will do.
+            .max_by_key(|workload| workload.policy == policy)
+            .and_then(|workload| workload.subscription.clone())
+    })
 }
 
 /// The name or id a scope is written with.

@@ -578,6 +578,38 @@ workload support {
 "#,
     },
     CodeInfo {
+        code: "E0211",
+        severity: Severity::Error,
+        title: "definitions location not given",
+        explanation: r#"A policy compiles to custom policy definitions and one initiative, stored at one management group or subscription, and assigned at each of the policy's scopes. Azure assigns an initiative only at or below the place it is stored, so that place must contain every scope. Charter cannot see the management-group hierarchy, so it infers the place only when it is unambiguous: the policy's only management group or subscription, or the subscription of its resource groups when it is assigned only at resource groups. When the policy is assigned at several management groups or subscriptions, or at one of them and at resource groups, say where its definitions are stored with `definitions_at: management_group("id")` (or `subscription("id")`), naming a management group above all of them. The fix adds the field with an empty id for you to fill in."#,
+        failing_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  // The parent group of contoso-ai-prod and contoso-ai-dev.
+  definitions_at: management_group("contoso-ai")
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0212",
+        severity: Severity::Error,
+        title: "definitions stored at a subscription that cannot contain the policy's scopes",
+        explanation: r#"`definitions_at: subscription("id")` stores the policy's definitions and initiative in a subscription, and Azure assigns an initiative only at or below the place it is stored. A subscription contains resource groups, but never a management group or another subscription, so a policy assigned at one of those must store its definitions at a management group above all of its scopes."#,
+        failing_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), subscription("prod")]
+  definitions_at: subscription("prod")
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), subscription("prod")]
+  definitions_at: management_group("contoso-ai")
+}
+"#,
+    },
+    CodeInfo {
         code: "E0301",
         severity: Severity::Error,
         title: "unknown model",
@@ -1514,11 +1546,13 @@ workload support {
         explanation: r#"The policy is assigned at several scopes, and the exempted scope is not one of them, so it is unclear which assignment the exemption exempts. Azure requires an exemption to sit at or below the scope of the assignment it exempts, and Charter cannot know which management group or subscription contains the exempted scope. Say it with `under SCOPE`, naming the policy scope that contains the exempted one. An exemption at one of the policy's own scopes exempts the assignment there, and under a policy with a single scope no `under` is needed."#,
         failing_example: r#"policy guardrails {
   scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  definitions_at: management_group("contoso-ai")
   exempt resource_group("rg-lab") until 2027-01-31 as waiver "Lab experiments"
 }
 "#,
         fixed_example: r#"policy guardrails {
   scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  definitions_at: management_group("contoso-ai")
   exempt resource_group("rg-lab") under management_group("contoso-ai-dev") until 2027-01-31 as waiver "Lab experiments"
 }
 "#,
@@ -1530,11 +1564,13 @@ workload support {
         explanation: r#"`under SCOPE` says which of the policy's assignments an exemption exempts, so it must name one of the scopes in the policy's `scope:` field, written the same way. The help lists the policy's scopes and suggests the closest one."#,
         failing_example: r#"policy guardrails {
   scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  definitions_at: management_group("contoso-ai")
   exempt resource_group("rg-lab") under management_group("contoso-ai-devel") until 2027-01-31 as waiver "Lab experiments"
 }
 "#,
         fixed_example: r#"policy guardrails {
   scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  definitions_at: management_group("contoso-ai")
   exempt resource_group("rg-lab") under management_group("contoso-ai-dev") until 2027-01-31 as waiver "Lab experiments"
 }
 "#,

@@ -733,6 +733,18 @@ static POLICY: BlockSchema = BlockSchema {
             "management_group(\"id\")",
         ),
         field(
+            "definitions_at",
+            ValueKind::Scope,
+            Occurs::Optional,
+            "Where the policy's definitions and initiative are stored: a management group or \
+             subscription at or above every scope the policy is assigned at (Azure assigns an \
+             initiative only at or below the place it is stored). Charter cannot see the \
+             management-group hierarchy, so this is your word for it. Default: the policy's only \
+             management group or subscription, or the subscription of its resource groups; \
+             required when the policy is assigned at several management groups or subscriptions.",
+            "management_group(\"\")",
+        ),
+        field(
             "effect",
             ValueKind::Keyword(&EFFECT),
             Occurs::Optional,

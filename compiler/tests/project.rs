@@ -128,6 +128,7 @@ filter careful extends std.filters.default {
 policy guardrails {
   display_name: "Guardrails"
   scope: [management_group("contoso-ai"), subscription("prod")]
+  definitions_at: management_group("contoso-ai")
   effect: audit
   models {
     allow "gpt-5.6-sol" versions ["2026-07-09"]
@@ -169,6 +170,11 @@ fn lowering_resolves_every_reference_and_applies_extends() {
     let policy = &project.policies[0];
     assert_eq!(policy.effect, charter_ir::Effect::Audit);
     assert_eq!(policy.scopes.len(), 2);
+    // Stored at the `definitions_at:` group, above both assignments.
+    assert_eq!(
+        policy.definitions_scope,
+        Some(charter_ir::Scope::ManagementGroup("contoso-ai".to_string()))
+    );
     assert_eq!(policy.retirement_warning_days, 90);
     assert_eq!(policy.approved_filters, ["careful"]);
     assert_eq!(policy.owner_tag, "charter-workload");

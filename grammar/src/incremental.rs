@@ -316,11 +316,7 @@ fn parse_unit(file: FileId, unit_text: &str, expected: &[Piece]) -> Option<UnitP
 
 /// Moves a span by `delta` bytes into `file`.
 fn shift(span: &mut Span, file: FileId, delta: usize) {
-    *span = Span::new(
-        file,
-        span.start as usize + delta,
-        span.end as usize + delta,
-    );
+    *span = Span::new(file, span.start as usize + delta, span.end as usize + delta);
 }
 
 fn shift_diagnostic(diagnostic: &mut Diagnostic, file: FileId, delta: usize) {
@@ -549,6 +545,10 @@ mod tests {
         );
     }
 
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the test reads the repository's Charter files, the corpus the invariant covers"
+    )]
     fn corpus() -> Vec<(String, String)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut found = Vec::new();
@@ -579,9 +579,33 @@ mod tests {
     /// Snippets that edits insert: brackets, strings, comments, line breaks and item starts,
     /// the things that change how a file splits.
     const INSERTS: &[&str] = &[
-        "{", "}", "[", "]", "(", ")", "\"", "// c", "/* c */", "/*", "*/", "\n", "\n\n", ",",
-        ":", " ", "x", "policy p {", "}\n", "\n/// doc\n", "\r\n", "é", "\t", "filter f { }\n",
-        "\npolicy q {\n  deny x\n}\n", "1 %", "2026-13-01",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "\"",
+        "// c",
+        "/* c */",
+        "/*",
+        "*/",
+        "\n",
+        "\n\n",
+        ",",
+        ":",
+        " ",
+        "x",
+        "policy p {",
+        "}\n",
+        "\n/// doc\n",
+        "\r\n",
+        "é",
+        "\t",
+        "filter f { }\n",
+        "\npolicy q {\n  deny x\n}\n",
+        "1 %",
+        "2026-13-01",
     ];
 
     fn boundary_at_or_before(text: &str, mut at: usize) -> usize {
@@ -619,7 +643,12 @@ mod tests {
             }
             8 => {
                 // Type a character in an identifier-ish place.
-                format!("{}{}{}", &text[..at], ["a", "_", "1", "-"][rng.below(4)], &text[at..])
+                format!(
+                    "{}{}{}",
+                    &text[..at],
+                    ["a", "_", "1", "-"][rng.below(4)],
+                    &text[at..]
+                )
             }
             _ => original.to_string(),
         }
@@ -658,7 +687,11 @@ mod tests {
                     &text
                 };
                 text = mutate(base, &original, &mut rng);
-                assert_same(&text, &mut cache, &format!("{name} seed {seed:#x} step {step}"));
+                assert_same(
+                    &text,
+                    &mut cache,
+                    &format!("{name} seed {seed:#x} step {step}"),
+                );
                 let stats = cache.stats();
                 total_steps += 1;
                 if !stats.full_parse {
@@ -677,7 +710,8 @@ mod tests {
 
     #[test]
     fn an_edit_inside_one_item_parses_only_that_item_again() {
-        let text = "/// doc\npolicy a {\n  deny x\n}\n\npolicy b {\n  deny y\n} // end of b\n\n// tail\n";
+        let text =
+            "/// doc\npolicy a {\n  deny x\n}\n\npolicy b {\n  deny y\n} // end of b\n\n// tail\n";
         let mut cache = ItemCache::new();
         assert_same(text, &mut cache, "initial");
         assert_eq!(cache.stats().misses, 2);

@@ -31,6 +31,14 @@ pub struct Policy {
     /// From `description:` or else the doc comment; may be empty.
     pub description: String,
     pub scopes: Vec<Scope>,
+    /// Where the policy's custom definitions and initiative are stored: the `definitions_at:`
+    /// scope, else the only management group or subscription the policy is assigned at, else
+    /// (a policy assigned only at resource groups) their subscription. Never a resource group.
+    /// `None` when that subscription is not named in the project: the deployment's own
+    /// subscription. An ancestor of (or equal to) every scope in `scopes`: the checker makes the
+    /// user say so whenever it cannot tell, since it does not know the management-group
+    /// hierarchy.
+    pub definitions_scope: Option<Scope>,
     pub effect: Effect,
     /// `None` when the policy has no `models` block (any model is allowed).
     pub allowed_models: Option<Vec<AllowedModel>>,

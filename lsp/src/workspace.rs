@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use charter_compiler::{Compilation, Document, Options};
 use charter_ir::Date;
+use charter_syntax::incremental::{parse_with_cache, ItemCache};
 use charter_syntax::{FileId, LineIndex};
 use lsp_types::Uri;
 
@@ -41,6 +42,9 @@ pub struct Workspace {
     stdlib_files: BTreeMap<String, (DocKey, Uri, LineIndex)>,
     /// The error codes whose explanation page was written.
     explained: BTreeMap<String, Option<Uri>>,
+    /// The parsed top-level items of every project document, so that an edit re-parses only
+    /// the items it touched; one cache per document, dropped when the document leaves.
+    parse_caches: BTreeMap<DocKey, ItemCache>,
 }
 
 /// One document of an [`Analysis`]: how to name it to the client and convert its positions.
@@ -98,6 +102,7 @@ impl Workspace {
             )),
             stdlib_files: BTreeMap::new(),
             explained: BTreeMap::new(),
+            parse_caches: BTreeMap::new(),
         };
         workspace.rescan();
         remove_stale_scratch_dirs();
@@ -170,6 +175,8 @@ impl Workspace {
         keys.dedup();
         let mut documents = Vec::with_capacity(keys.len());
         let mut files = Vec::with_capacity(keys.len());
+        // Caches of documents that left the project are dropped with this map.
+        let mut previous_caches = std::mem::take(&mut self.parse_caches);
         for (index, key) in keys.into_iter().enumerate() {
             let (uri, text, version, path) = match (self.open.get(key), self.disk.get(key)) {
                 (Some(buffer), disk) => (
@@ -196,15 +203,22 @@ impl Workspace {
                 is_stdlib: false,
                 version,
             });
-            documents.push(Document {
-                id: FileId(index as u32),
-                path: display_path,
-                text,
-                is_stdlib: false,
-            });
+            let id = FileId(index as u32);
+            let mut cache = previous_caches.remove(key).unwrap_or_default();
+            let parsed = parse_with_cache(id, &text, &mut cache);
+            self.parse_caches.insert(key.clone(), cache);
+            documents.push((
+                Document {
+                    id,
+                    path: display_path,
+                    text,
+                    is_stdlib: false,
+                },
+                parsed,
+            ));
         }
         let today = self.today.unwrap_or_else(system_today);
-        let compilation = charter_compiler::compile(documents, &Options { today });
+        let compilation = charter_compiler::compile_parsed(documents, &Options { today });
         for document in compilation.documents.iter().skip(files.len()) {
             let (key, uri, line_index) = self.stdlib_location(document);
             files.push(FileInfo {
@@ -471,6 +485,64 @@ mod tests {
         );
         assert_eq!(parse_date("2026-02-29"), None);
         assert_eq!(parse_date("soon"), None);
+    }
+
+    /// The analysis after each edit, from cached parses, is what a fresh compile gives.
+    #[test]
+    fn edits_analyzed_from_cached_parses_match_a_fresh_compile() {
+        let today = Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        };
+        let mut workspace = Workspace::new(Vec::new(), Some(today));
+        let uri = Uri::from_str("file:///tmp/charter-incremental/a.charter").expect("valid uri");
+        let other = Uri::from_str("file:///tmp/charter-incremental/b.charter").expect("valid uri");
+        workspace.open(
+            other.clone(),
+            "filter base extends std.filters.default {\n  prompt { hate: low }\n}\n".into(),
+            1,
+        );
+        let original = "/// Careful.\nfilter careful extends base {\n  prompt { hate: low }\n}\n\n\
+                        policy guard {\n  scope: subscription(\"prod\")\n  filters: at_least careful\n}\n";
+        let edits = [
+            original.to_string(),
+            original.replace("at_least careful", "at_least carefull"),
+            original.replace("hate: low", "hate: lo"),
+            original.replace("}\n\npolicy", "\n\npolicy"),
+            format!("// header\n\n{original}"),
+            original.to_string(),
+        ];
+        for (version, text) in edits.iter().enumerate() {
+            workspace.open(uri.clone(), text.clone(), version as i32 + 2);
+            let analysis = workspace.analyze();
+            let documents = analysis
+                .compilation
+                .documents
+                .iter()
+                .filter(|document| !document.is_stdlib)
+                .cloned()
+                .collect();
+            let fresh = charter_compiler::compile(documents, &Options { today });
+            assert_eq!(
+                format!("{:?}", analysis.compilation.trees),
+                format!("{:?}", fresh.trees),
+                "trees after edit {version}"
+            );
+            assert_eq!(
+                format!("{:?}", analysis.compilation.diagnostics),
+                format!("{:?}", fresh.diagnostics),
+                "diagnostics after edit {version}"
+            );
+        }
+        assert_eq!(workspace.parse_caches.len(), 2);
+        workspace.close(&other);
+        workspace.analyze();
+        assert_eq!(
+            workspace.parse_caches.len(),
+            1,
+            "the closed file's cache is dropped"
+        );
     }
 
     #[test]

@@ -649,7 +649,7 @@ fn content_filter_baseline(
 
 /// Turns the builder into the initiative, its assignments and exemptions.
 fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy {
-    let location = location(project, policy);
+    let location = location(policy);
     let slug = names::slug(&policy.name);
     let set_name = names::fit(&format!("charter-{slug}"), names::MAX_NAME);
     let used_groups: Vec<&str> = GROUPS
@@ -809,21 +809,21 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
     }
 }
 
-/// Where the policy's initiative lives: its first management group, else its first
-/// subscription, else the subscription of its resource groups.
-fn location(project: &Project, policy: &Policy) -> Location {
-    let management_group = policy.scopes.iter().find_map(|scope| match scope {
-        Scope::ManagementGroup(name) => Some(Location::ManagementGroup(name.clone())),
-        _ => None,
-    });
-    management_group.unwrap_or_else(|| {
-        let subscription = policy.scopes.iter().find_map(|scope| match scope {
-            Scope::Subscription(id) => Some(id.clone()),
-            Scope::ResourceGroup(group) => workload_subscription(project, policy, group),
-            Scope::ManagementGroup(_) => None,
-        });
-        Location::Subscription(subscription.unwrap_or_else(|| CURRENT_SUBSCRIPTION.to_owned()))
-    })
+/// Where the policy's initiative and custom definitions live: the location the checker
+/// resolved (`definitions_at:`, else the policy's only management group or subscription, else
+/// the subscription of its resource groups). Never guessed from the scopes here: Azure assigns
+/// an initiative only at or below where it is stored, and only the user knows the
+/// management-group hierarchy.
+fn location(policy: &Policy) -> Location {
+    match &policy.definitions_scope {
+        Some(Scope::ManagementGroup(name)) => Location::ManagementGroup(name.clone()),
+        Some(Scope::Subscription(id)) => Location::Subscription(id.clone()),
+        // The checker never resolves definitions to a resource group (E0203); `None` is a
+        // policy assigned only at resource groups whose subscription the project does not name.
+        Some(Scope::ResourceGroup(_)) | None => {
+            Location::Subscription(CURRENT_SUBSCRIPTION.to_owned())
+        }
+    }
 }
 
 fn workload_subscription(project: &Project, policy: &Policy, group: &str) -> Option<String> {
@@ -844,7 +844,7 @@ fn scope_id(project: &Project, policy: &Policy, scope: &Scope) -> String {
         Scope::Subscription(id) => format!("/subscriptions/{id}"),
         Scope::ResourceGroup(group) => {
             let subscription = workload_subscription(project, policy, group).unwrap_or_else(|| {
-                match location(project, policy) {
+                match location(policy) {
                     Location::Subscription(id) => id,
                     Location::ManagementGroup(_) => CURRENT_SUBSCRIPTION.to_owned(),
                 }

@@ -169,3 +169,56 @@ fn a_resource_group_takes_the_subscription_of_its_workload() {
         "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ai-sandbox"
     );
 }
+
+#[test]
+fn sibling_management_groups_use_the_initiative_stored_at_their_parent() {
+    // `scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]` with
+    // `definitions_at: management_group("contoso-ai")`: Azure assigns an initiative only at or
+    // below where it is stored, so both assignments must reference the one at the parent.
+    let mut project = common::contoso();
+    let prod = charter_ir::Scope::ManagementGroup("contoso-ai-prod".to_owned());
+    let dev = charter_ir::Scope::ManagementGroup("contoso-ai-dev".to_owned());
+    project.policies[0].scopes = vec![prod, dev.clone()];
+    project.policies[0].exemptions[0].assignment_scope = dev;
+    let parent = "/providers/Microsoft.Management/managementGroups/contoso-ai";
+    let set_id =
+        format!("{parent}/providers/Microsoft.Authorization/policySetDefinitions/charter-contoso-ai");
+    let governance = governance(&project);
+    assert_eq!(governance.sets[0].location.id(), parent);
+
+    let artifacts = charter_azure_policy::artifacts(&project);
+    let body = |path: &str| -> serde_json::Value {
+        let artifact = artifacts
+            .iter()
+            .find(|a| a.path == path)
+            .unwrap_or_else(|| panic!("{path} is emitted"));
+        serde_json::from_str(&artifact.contents).expect("artifacts are JSON")
+    };
+    let set = body("azure-policy/set-definitions/charter-contoso-ai.json");
+    assert_eq!(set["id"], json!(set_id));
+    for member in set["properties"]["policyDefinitions"]
+        .as_array()
+        .expect("members")
+    {
+        let id = member["policyDefinitionId"].as_str().expect("an id");
+        assert!(
+            id.starts_with(parent) || id.starts_with("/providers/Microsoft.Authorization/"),
+            "custom definitions are stored with the set: {id}"
+        );
+    }
+    assert_eq!(governance.assignments.len(), 2);
+    for assignment in &governance.assignments {
+        let rest = body(&format!("azure-policy/assignments/{}.json", assignment.name));
+        assert_eq!(rest["properties"]["policyDefinitionId"], json!(set_id));
+    }
+    // One template, at the parent group, with a nested deployment per child group whose
+    // assignment references the set at the parent by its full id.
+    let template = body("azure-policy/template.json").to_string();
+    for group in ["contoso-ai-prod", "contoso-ai-dev"] {
+        assert!(
+            template.contains(&format!("Microsoft.Management/managementGroups/{group}")),
+            "a deployment at {group}"
+        );
+    }
+    assert!(template.contains(&set_id), "{template}");
+}

@@ -109,6 +109,7 @@ fn definitions_are_shared_between_policies() {
     let mut first = common::regions_only();
     let mut second = common::bare_policy("other");
     second.scopes = vec![Scope::Subscription("sub-a".to_owned())];
+    second.definitions_scope = Some(Scope::Subscription("sub-a".to_owned()));
     second.allowed_regions = Some(vec!["westeurope".to_owned()]);
     first.policies.push(second);
     let governance = governance(&first);

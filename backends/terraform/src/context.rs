@@ -87,9 +87,9 @@ impl<'p> Context<'p> {
     pub(crate) fn management_group_id(&mut self, name: &str) -> String {
         let variable = format!("{}_management_group_id", identifier(name));
         self.variables.entry(variable.clone()).or_insert_with(|| Variable {
-            description: format!(
-                "the id of the management group `{name}` that the policy is assigned to"
-            ),
+            // Not "that the policy is assigned to": a group may instead store a policy's
+            // definitions (`definitions_at:`), or both.
+            description: format!("the id of the management group `{name}`"),
             default: Some(Expr::Str(format!(
                 "/providers/Microsoft.Management/managementGroups/{name}"
             ))),

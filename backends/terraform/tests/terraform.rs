@@ -248,6 +248,7 @@ fn an_exemption_references_the_assignment_at_its_assignment_scope() {
     let prod = Scope::ManagementGroup("contoso-ai-prod".into());
     let dev = Scope::ManagementGroup("contoso-ai-dev".into());
     let mut contoso = policy("contoso_ai", vec![prod, dev.clone()]);
+    contoso.definitions_scope = Some(Scope::ManagementGroup("contoso-ai".into()));
     contoso.exemptions = vec![Exemption {
         scope: Scope::ResourceGroup("rg-ai-sandbox".into()),
         assignment_scope: dev.clone(),

@@ -36,13 +36,15 @@ pub fn filter(name: &str, harm: Threshold, shield: ShieldMode) -> Filter {
     }
 }
 
-/// A policy with nothing but a name, a management-group scope and an effect.
+/// A policy with nothing but a name, a management-group scope (which also stores its
+/// definitions) and an effect.
 pub fn bare_policy(name: &str) -> Policy {
     Policy {
         name: name.to_owned(),
         display_name: String::new(),
         description: String::new(),
         scopes: vec![Scope::ManagementGroup("contoso-ai".to_owned())],
+        definitions_scope: Some(Scope::ManagementGroup("contoso-ai".to_owned())),
         effect: Effect::Deny,
         allowed_models: None,
         minimum_filter: None,
@@ -113,6 +115,7 @@ pub fn capacity_only() -> Project {
     policy.scopes = vec![Scope::Subscription(
         "00000000-0000-0000-0000-000000000001".to_owned(),
     )];
+    policy.definitions_scope = policy.scopes.first().cloned();
     policy.max_capacity = Some(300);
     project(policy)
 }
@@ -127,6 +130,8 @@ pub fn network_and_auth() -> Project {
 pub fn owner_tag_only() -> Project {
     let mut policy = bare_policy("owner_tag_only");
     policy.scopes = vec![Scope::ResourceGroup("rg-ai".to_owned())];
+    // No workload names the group's subscription: the deployment's own.
+    policy.definitions_scope = None;
     policy.owner_tag = "charter-workload".to_owned();
     project(policy)
 }
@@ -165,6 +170,7 @@ pub fn contoso() -> Project {
         display_name: "Contoso AI guardrails".to_owned(),
         description: "Guardrails for every AI workload at Contoso.".to_owned(),
         scopes: vec![Scope::ManagementGroup("contoso-ai".to_owned())],
+        definitions_scope: Some(Scope::ManagementGroup("contoso-ai".to_owned())),
         effect: Effect::Deny,
         allowed_models: Some(vec![
             AllowedModel {

@@ -35,11 +35,22 @@ pub fn filter(name: &str, harm: Threshold, blocklists: &[&str]) -> Filter {
     }
 }
 
+/// Where the checker would store the definitions of a policy without `definitions_at:`: its
+/// only management group or subscription; `None` (the deployment's subscription) for one
+/// assigned only at resource groups. Tests with several such scopes set it themselves.
+pub fn inferred_definitions_scope(scopes: &[Scope]) -> Option<Scope> {
+    match scopes {
+        [scope @ (Scope::ManagementGroup(_) | Scope::Subscription(_))] => Some(scope.clone()),
+        _ => None,
+    }
+}
+
 pub fn policy(name: &str, scopes: Vec<Scope>) -> Policy {
     Policy {
         name: name.to_string(),
         display_name: format!("{name} guardrails"),
         description: String::new(),
+        definitions_scope: inferred_definitions_scope(&scopes),
         scopes,
         effect: Effect::Deny,
         allowed_models: Some(vec![AllowedModel {
