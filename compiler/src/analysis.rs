@@ -1020,7 +1020,8 @@ impl<'t, 'a> Checker<'t, 'a> {
                     ),
                 );
                 for (_, scope_span) in &outside {
-                    diagnostic = diagnostic.with_secondary(*scope_span, "the policy is assigned here");
+                    diagnostic =
+                        diagnostic.with_secondary(*scope_span, "the policy is assigned here");
                 }
                 diagnostic = diagnostic
                     .with_help("store the definitions at a management group above every scope of the policy: `definitions_at: management_group(\"id\")`")
@@ -1062,10 +1063,17 @@ impl<'t, 'a> Checker<'t, 'a> {
                 let start = field.span.start as usize;
                 let line_start = document.text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
                 let indent = document.text.get(line_start..start)?;
-                indent.chars().all(|c| c == ' ' || c == '\t').then(|| indent.to_string())
+                indent
+                    .chars()
+                    .all(|c| c == ' ' || c == '\t')
+                    .then(|| indent.to_string())
             })
             .unwrap_or_else(|| "  ".to_string());
-        let at = Span::new(field.span.file, field.span.end as usize, field.span.end as usize);
+        let at = Span::new(
+            field.span.file,
+            field.span.end as usize,
+            field.span.end as usize,
+        );
         diagnostic = diagnostic
             .with_help("add `definitions_at: management_group(\"...\")` naming a management group above all of them")
             .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored, and Charter cannot know which management group contains which scope")

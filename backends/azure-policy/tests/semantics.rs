@@ -181,8 +181,9 @@ fn sibling_management_groups_use_the_initiative_stored_at_their_parent() {
     project.policies[0].scopes = vec![prod, dev.clone()];
     project.policies[0].exemptions[0].assignment_scope = dev;
     let parent = "/providers/Microsoft.Management/managementGroups/contoso-ai";
-    let set_id =
-        format!("{parent}/providers/Microsoft.Authorization/policySetDefinitions/charter-contoso-ai");
+    let set_id = format!(
+        "{parent}/providers/Microsoft.Authorization/policySetDefinitions/charter-contoso-ai"
+    );
     let governance = governance(&project);
     assert_eq!(governance.sets[0].location.id(), parent);
 
@@ -208,7 +209,10 @@ fn sibling_management_groups_use_the_initiative_stored_at_their_parent() {
     }
     assert_eq!(governance.assignments.len(), 2);
     for assignment in &governance.assignments {
-        let rest = body(&format!("azure-policy/assignments/{}.json", assignment.name));
+        let rest = body(&format!(
+            "azure-policy/assignments/{}.json",
+            assignment.name
+        ));
         assert_eq!(rest["properties"]["policyDefinitionId"], json!(set_id));
     }
     // One template, at the parent group, with a nested deployment per child group whose
