@@ -179,8 +179,8 @@ fn bench_size(lines: usize, error_every: Option<usize>) {
         files.len()
     );
     println!(
-        "{:<34} {:>13} {:>13} {:>9}",
-        "", "median", "max", "vs floor"
+        "{:<36} {:>13} {:>13} {:>9}",
+        "", "min", "median", "vs floor"
     );
 
     row(

@@ -1057,32 +1057,47 @@ impl<'t, 'a> Checker<'t, 'a> {
         for (_, span) in scopes {
             diagnostic = diagnostic.with_secondary(*span, "the policy is assigned here");
         }
-        let indent = self
-            .document(field.span.file)
-            .and_then(|document| {
-                let start = field.span.start as usize;
-                let line_start = document.text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
-                let indent = document.text.get(line_start..start)?;
-                indent
-                    .chars()
-                    .all(|c| c == ' ' || c == '\t')
-                    .then(|| indent.to_string())
-            })
-            .unwrap_or_else(|| "  ".to_string());
-        let at = Span::new(
-            field.span.file,
-            field.span.end as usize,
-            field.span.end as usize,
-        );
+        let (at, before, after) = self.line_after(field);
+        let at = Span::new(field.span.file, at, at);
         diagnostic = diagnostic
             .with_help("add `definitions_at: management_group(\"...\")` naming a management group above all of them")
             .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored, and Charter cannot know which management group contains which scope")
             .with_fix(
                 "add `definitions_at: management_group(\"\")`",
                 at,
-                format!("\n{indent}definitions_at: management_group(\"\")"),
+                format!("{before}definitions_at: management_group(\"\"){after}"),
             );
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Where to insert a new entry on the line after `field`, at its indentation, and the text
+    /// to write before and after the entry: at the start of the next line when the field ends
+    /// its line (after any `//` comment, which stays with the field), else right after the
+    /// field (`{ scope: x, effect: deny }`).
+    fn line_after(&self, field: &ast::Field) -> (usize, String, String) {
+        let end = field.span.end as usize;
+        let text = self
+            .document(field.span.file)
+            .map_or("", |d| d.text.as_str());
+        let start = field.span.start as usize;
+        let line_start = text
+            .get(..start)
+            .and_then(|before| before.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let indent = text
+            .get(line_start..start)
+            .filter(|indent| indent.chars().all(|c| c == ' ' || c == '\t'))
+            .unwrap_or("  ")
+            .to_string();
+        let next_line = text.get(end..).and_then(|rest| {
+            let newline = rest.find('\n')?;
+            let tail = rest[..newline].trim();
+            (tail.is_empty() || tail.starts_with("//")).then_some(end + newline + 1)
+        });
+        match next_line {
+            Some(at) => (at, indent, "\n".to_string()),
+            None => (end, format!("\n{indent}"), String::new()),
+        }
     }
 
     fn check_exemption(&mut self, clause: &ast::Clause, phrase: &typeck::TypedPhrase<'_>) {

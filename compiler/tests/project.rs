@@ -438,3 +438,34 @@ fn garbage_and_mutated_inputs_never_panic() {
         let _ = compile_one(&text);
     }
 }
+
+/// The text of `source` with the fix of its only diagnostic applied.
+fn fixed(source: &str) -> String {
+    let compilation = compile_one(source);
+    assert_eq!(compilation.diagnostics.len(), 1, "{}", describe(&compilation));
+    let fix = compilation.diagnostics[0]
+        .fix
+        .as_ref()
+        .expect("the diagnostic has a fix");
+    let mut text = source.to_string();
+    for edit in fix.edits.iter().rev() {
+        text.replace_range(edit.span.range(), &edit.new_text);
+    }
+    text
+}
+
+#[test]
+fn the_definitions_at_fix_adds_a_line_after_scope() {
+    // After the `scope:` line, at its indentation, leaving a trailing comment with `scope:`.
+    assert_eq!(
+        fixed(
+            "policy p {\n    scope: [subscription(\"a\"), subscription(\"b\")] // teams\n    effect: audit\n}\n"
+        ),
+        "policy p {\n    scope: [subscription(\"a\"), subscription(\"b\")] // teams\n    definitions_at: management_group(\"\")\n    effect: audit\n}\n"
+    );
+    // A one-line block gets the entry right after the field.
+    assert_eq!(
+        fixed("policy p { scope: [subscription(\"a\"), subscription(\"b\")], effect: audit }\n"),
+        "policy p { scope: [subscription(\"a\"), subscription(\"b\")]\n  definitions_at: management_group(\"\"), effect: audit }\n"
+    );
+}

@@ -34,18 +34,11 @@ use crate::ast::{
     Phrase, SourceFile, Trivia, Value,
 };
 use crate::diagnostic::{self, Diagnostic};
-use crate::parser::scan::{self, Chunk, Piece, SplitRules};
+use crate::parser::scan::{self, Chunk, Piece};
+use crate::parser::TOP_LEVEL;
 use crate::span::{FileId, Span};
 use crate::Parsed;
 
-/// The split the parser makes of a whole file whose braces balance (`TOP_LEVEL` in
-/// `parser/mod.rs`).
-const TOP_LEVEL: SplitRules = SplitRules {
-    split_on_comma: false,
-    cut_at_top_level_keyword: false,
-    close_braces_at_entry_line: false,
-    skip_extra_closers: false,
-};
 
 /// Lines at least this long make a unit unsafe to parse alone: the scanner looks back at most
 /// 4,096 bytes for the start of a line, so on longer lines the answer can depend on what is

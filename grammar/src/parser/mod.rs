@@ -65,7 +65,9 @@ struct Recovering<'a> {
     unclosed_reported: HashSet<usize>,
 }
 
-const TOP_LEVEL: SplitRules = SplitRules {
+/// How a whole file whose braces balance is split into top-level items (the incremental parser
+/// splits the same way, so that its units are the parser's items).
+pub(crate) const TOP_LEVEL: SplitRules = SplitRules {
     split_on_comma: false,
     cut_at_top_level_keyword: false,
     close_braces_at_entry_line: false,
