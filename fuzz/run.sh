@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the fuzz targets with libFuzzer's coverage instrumentation on the stable toolchain
-# (the flags cargo-fuzz passes, minus the nightly-only sanitizer) and runs one of them.
+# (the coverage flags cargo-fuzz passes, without its nightly-only sanitizer) and runs one.
 # Usage: fuzz/run.sh TARGET [SECONDS]   (TARGET: parse | check | format; default 180 s)
 # Crashes land in fuzz/artifacts/TARGET/; copy minimal ones to fuzz/regressions/.
 set -eu

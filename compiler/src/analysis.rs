@@ -273,7 +273,13 @@ impl<'t, 'a> Checker<'t, 'a> {
     }
 
     fn build_catalog(&mut self, typed: &[(usize, TypedBlock<'a>)]) {
-        for (index, block) in typed {
+        // The stdlib's entries go in first, whatever the file order: a project that declares a
+        // name the catalog already has is then the duplicate, so the error points at the
+        // project's file and the catalog keeps Azure's entry.
+        let is_stdlib = |index: usize| self.documents.get(index).is_some_and(|d| d.is_stdlib);
+        let (stdlib, project): (Vec<_>, Vec<_>) =
+            typed.iter().partition(|(index, _)| is_stdlib(*index));
+        for (index, block) in stdlib.into_iter().chain(project) {
             let is_stdlib = self.documents.get(*index).is_some_and(|d| d.is_stdlib);
             match block.schema.kind {
                 crate::schema::BlockKind::Model => {
@@ -384,7 +390,10 @@ impl<'t, 'a> Checker<'t, 'a> {
                 if let Some((span, first_kind)) = first {
                     diagnostic = diagnostic.with_secondary(
                         span,
-                        format!("first declared here, as a {}", first_kind.noun()),
+                        format!(
+                            "first declared here, as {}",
+                            typeck::with_article(first_kind.noun())
+                        ),
                     );
                 }
                 self.diagnostics.push(diagnostic);
@@ -492,19 +501,23 @@ impl<'t, 'a> Checker<'t, 'a> {
             let mut diagnostic = Diagnostic::error(
                 "E0104",
                 format!(
-                    "expected a {}, found {} `{}`",
-                    expected.noun(),
+                    "expected {}, found {} `{}`",
+                    typeck::with_article(expected.noun()),
                     actual.map_or("name", |a| a.0),
                     sanitize(&text)
                 ),
                 path.span,
-                format!("not a {}", expected.noun()),
+                format!("not {}", typeck::with_article(expected.noun())),
             );
             if let Some((noun, span)) = actual {
-                diagnostic = diagnostic.with_secondary(span, format!("declared here as a {noun}"));
+                diagnostic = diagnostic
+                    .with_secondary(span, format!("declared here as {}", typeck::with_article(noun)));
             }
             self.diagnostics
-                .push(diagnostic.with_help(format!("name a {} here", expected.noun())));
+                .push(diagnostic.with_help(format!(
+                    "name {} here",
+                    typeck::with_article(expected.noun())
+                )));
             return None;
         }
         Some(target)
@@ -871,6 +884,13 @@ impl<'t, 'a> Checker<'t, 'a> {
                                 versions.push(version.to_string());
                             }
                         }
+                    }
+                    // Only the first `allow` of a model would count; say so rather than
+                    // silently ignore the second one's versions.
+                    if let Some(first) = allowed.iter().find(|a: &&Allow| a.model == model) {
+                        self.diagnostics
+                            .push(duplicate_allow(model, span, first, &versions));
+                        continue;
                     }
                     allowed.push(Allow {
                         model: model.to_string(),
@@ -1419,6 +1439,13 @@ impl<'t, 'a> Checker<'t, 'a> {
             .and_then(Typed::as_keyword)
             .and_then(environment_of)
             .unwrap_or(ir::Environment::Dev);
+        if let Some((group, span)) = block.head("resource_group").and_then(|v| v.as_str()) {
+            self.diagnostics.extend(typeck::azure_name_problem(
+                typeck::AzureName::ResourceGroup,
+                group,
+                span,
+            ));
+        }
         let data_zone = block.field("data_zone").and_then(|(field, phrase)| {
             let zone = match phrase.head.as_ref()?.as_keyword()? {
                 "eu" => ir::DataZone::Eu,
@@ -1596,7 +1623,12 @@ impl<'t, 'a> Checker<'t, 'a> {
                 );
             }
         }
-        if standby.is_some() && redundancy != Redundancy::ActivePassive {
+        // A misspelt redundancy mode was reported; which mode was meant is unknown, so whether
+        // `standby` applies is too.
+        let redundancy_invalid = regions_field
+            .and_then(|(_, p)| p.modifier("redundancy"))
+            .is_some_and(|modifier| modifier.args.iter().any(Option::is_none));
+        if standby.is_some() && redundancy != Redundancy::ActivePassive && !redundancy_invalid {
             if let Some(value) = standby_value {
                 self.diagnostics.push(
                     Diagnostic::warning(
@@ -1721,7 +1753,14 @@ impl<'t, 'a> Checker<'t, 'a> {
                 format = entry.format.clone().unwrap_or_default();
                 if let Some(found) = entry.version(version_name) {
                     let found = found.clone();
-                    if let Some(kind) = deployment_type {
+                    // A project's availability data with a mistake in it (reported there) is
+                    // partial: "not available here" would blame the endpoint for it.
+                    let availability_trusted = found.availability_complete
+                        && (entry.is_stdlib
+                            || found.availability.iter().all(|(_, regions)| {
+                                regions.iter().all(|r| self.catalog.region(r).is_some())
+                            }));
+                    if let (Some(kind), true) = (deployment_type, availability_trusted) {
                         if found.has_availability() {
                             for (region, span, known) in &regions {
                                 if *known && !found.available(kind, region) {
@@ -1746,12 +1785,13 @@ impl<'t, 'a> Checker<'t, 'a> {
             }
         }
 
-        // The governing policy.
+        // The governing policy. An unknown model or version was reported against the catalog;
+        // "not allowed" would only repeat that mistake, so only known ones are checked.
         if let Some(policy_index) = context.policy {
             self.check_against_policy(
                 policy_index,
-                model,
-                version,
+                model.filter(|_| known_model),
+                version.filter(|_| known_version),
                 &regions,
                 capacity,
                 capacity_span,
@@ -2450,6 +2490,35 @@ fn resource_groups_subscription(
 }
 
 /// The name or id a scope is written with.
+/// A second `allow` of the same model in a policy's `models` block.
+fn duplicate_allow(model: &str, span: Span, first: &Allow, versions: &[String]) -> Diagnostic {
+    let model = sanitize(model);
+    let diagnostic = Diagnostic::error(
+        "E0205",
+        format!("model `{model}` is allowed twice"),
+        span,
+        "allowed again here",
+    )
+    .with_secondary(first.clause_span, "first allowed here");
+    // Without `versions`, an `allow` admits every version, so the merged clause does too.
+    if first.versions.is_empty() || versions.is_empty() {
+        return diagnostic.with_help(format!(
+            "keep one `allow \"{model}\"`; one without `versions` allows every version"
+        ));
+    }
+    let mut merged: Vec<String> = Vec::new();
+    for version in first.versions.iter().chain(versions) {
+        let quoted = format!("\"{}\"", sanitize(version));
+        if !merged.contains(&quoted) {
+            merged.push(quoted);
+        }
+    }
+    diagnostic.with_help(format!(
+        "keep one clause: `allow \"{model}\" versions [{}]`",
+        merged.join(", ")
+    ))
+}
+
 fn scope_name(scope: &ir::Scope) -> &str {
     match scope {
         ir::Scope::ManagementGroup(name)

@@ -3,7 +3,7 @@
 //! the language server reads it for hover and completion inside strings.
 
 use charter_ir::{Date, DeploymentType};
-use charter_syntax::{Diagnostic, Span};
+use charter_syntax::{ast, Diagnostic, Span};
 use indexmap::IndexMap;
 
 use crate::typeck::TypedBlock;
@@ -105,6 +105,9 @@ pub struct ModelVersion {
     pub successor: Option<Successor>,
     /// Regions per deployment type, in declaration order.
     pub availability: Vec<(DeploymentType, Vec<String>)>,
+    /// Whether every `available` clause was valid. When one was not (reported where it is
+    /// written), `availability` is partial, and "not available" at an endpoint may be wrong.
+    pub availability_complete: bool,
     pub doc: Option<String>,
     pub name_span: Span,
     /// The whole `version` block.
@@ -235,13 +238,30 @@ impl Catalog {
             return;
         };
         if let Some(existing) = self.models.get(name) {
-            diagnostics.push(duplicate(
-                "model",
-                name,
-                name_span,
-                existing.name_span,
-                existing.is_stdlib,
-            ));
+            let diagnostic = if existing.is_stdlib && !is_stdlib {
+                // Suggest a name of the model's own, from its publisher when it has one.
+                let owner = block
+                    .head("publisher")
+                    .and_then(|v| v.as_str())
+                    .map(|(publisher, _)| name_part(publisher))
+                    .filter(|part| !part.is_empty())
+                    .unwrap_or_else(|| "custom".to_string());
+                already_in_stdlib("model", name, name_span, existing.name_span).with_help(
+                    format!(
+                        "give your model its own name (e.g. `{}-{owner}`), or use the catalog's entry",
+                        charter_syntax::diagnostic::sanitize(name)
+                    ),
+                )
+            } else {
+                duplicate(
+                    "model",
+                    name,
+                    name_span,
+                    existing.name_span,
+                    existing.is_stdlib,
+                )
+            };
+            diagnostics.push(diagnostic);
             return;
         }
         let text = |field: &str| {
@@ -281,13 +301,22 @@ impl Catalog {
             return;
         };
         if let Some(existing) = self.regions.get(name) {
-            diagnostics.push(duplicate(
-                "region",
-                name,
-                name_span,
-                existing.name_span,
-                existing.is_stdlib,
-            ));
+            let diagnostic = if existing.is_stdlib && !is_stdlib {
+                // Regions are Azure's: there is no other name to give one, only the entry to use.
+                already_in_stdlib("region", name, name_span, existing.name_span).with_help(
+                    "remove this declaration and use the catalog's entry; \
+                     a project declares only regions the catalog lacks",
+                )
+            } else {
+                duplicate(
+                    "region",
+                    name,
+                    name_span,
+                    existing.name_span,
+                    existing.is_stdlib,
+                )
+            };
+            diagnostics.push(diagnostic);
             return;
         }
         let text = |field: &str| {
@@ -367,10 +396,48 @@ fn version_of(block: &TypedBlock<'_>) -> Option<ModelVersion> {
         retirement_not_before: date("retirement_not_before"),
         successor,
         availability,
+        availability_complete: availability_complete(block),
         doc: block.doc().map(str::to_string),
         name_span,
         span: block.ast.span,
     })
+}
+
+/// Whether every `available` clause of a `version` block checked: a known deployment type and
+/// a list whose every region is a string. A clause lost to a syntax error or written in the
+/// wrong shape counts as invalid too.
+fn availability_complete(block: &TypedBlock<'_>) -> bool {
+    let written = block
+        .ast
+        .entries
+        .iter()
+        .filter(|entry| match entry {
+            ast::Entry::Field(field) => field.key.name == "available",
+            ast::Entry::Clause(clause) => clause.keyword.name == "available",
+            ast::Entry::Block(nested) => nested.keyword.name == "available",
+            ast::Entry::Error(_) => true,
+        })
+        .count();
+    let mut valid = 0;
+    for (clause, phrase) in block.clauses("available") {
+        let kind_valid = phrase
+            .head
+            .as_ref()
+            .and_then(|v| v.as_keyword())
+            .and_then(deployment_type)
+            .is_some();
+        let written_regions = match clause.phrase.values.get(1) {
+            Some(ast::Value::List(list)) => Some(list.items.len()),
+            _ => None,
+        };
+        let regions_valid = phrase
+            .positional(0)
+            .is_some_and(|list| Some(list.items().len()) == written_regions);
+        if kind_valid && regions_valid {
+            valid += 1;
+        }
+    }
+    valid == written
 }
 
 /// The deployment type a Charter keyword names.
@@ -378,6 +445,30 @@ pub fn deployment_type(keyword: &str) -> Option<DeploymentType> {
     DeploymentType::ALL
         .into_iter()
         .find(|kind| kind.charter_name() == keyword)
+}
+
+/// A project's `model` or `region` whose name the standard library's catalog already has.
+fn already_in_stdlib(what: &str, name: &str, span: Span, stdlib_entry: Span) -> Diagnostic {
+    Diagnostic::error(
+        "E0102",
+        format!(
+            "{what} `{}` is already in the standard library's catalog",
+            charter_syntax::diagnostic::sanitize(name)
+        ),
+        span,
+        "already in the catalog",
+    )
+    .with_secondary(stdlib_entry, "the standard library's entry")
+}
+
+/// A publisher's name as a model-name part: lower case, words joined by `-` (`Fabrikam AI` is
+/// `fabrikam-ai`).
+fn name_part(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 fn duplicate(what: &str, name: &str, span: Span, first: Span, first_in_stdlib: bool) -> Diagnostic {

@@ -335,8 +335,8 @@ workload support {
     CodeInfo {
         code: "E0205",
         severity: Severity::Error,
-        title: "field given twice",
-        explanation: r#"A field that may appear once in its block is written twice. Only one of the two can hold, so Charter refuses to guess: keep one."#,
+        title: "entry given twice",
+        explanation: r#"A field that may appear once in its block is written twice, or a policy's `models` block allows the same model in two `allow` clauses. Only one of the two can hold, so Charter refuses to guess: keep one (for `allow`, one clause listing every allowed version)."#,
         failing_example: r#"policy guardrails {
   scope: subscription("prod")
   effect: audit
@@ -606,6 +606,32 @@ workload support {
         fixed_example: r#"policy guardrails {
   scope: [management_group("contoso-ai-prod"), subscription("prod")]
   definitions_at: management_group("contoso-ai")
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0213",
+        severity: Severity::Error,
+        title: "invalid Azure name",
+        explanation: r#"A resource group name or a management group id that Azure would refuse, written in a workload's `resource_group:` or in a `resource_group("...")` or `management_group("...")` scope. Both are 1 to 90 characters: letters, digits, underscores, hyphens, periods and parentheses, not ending with a period (resource group names may use any Unicode letter or digit). Charter checks them before compiling, so that a deployment does not fail on them later. The fix replaces each refused character with a hyphen."#,
+        failing_example: r#"policy guardrails {
+  scope: resource_group("rg support")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg/support"
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: resource_group("rg-support")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
 }
 "#,
     },

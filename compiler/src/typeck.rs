@@ -276,6 +276,19 @@ pub(crate) fn check_top_level<'a>(
     }
 }
 
+/// `noun` with its indefinite article, for messages: "an `endpoint`", "a `filter`", "an app".
+///
+/// Chosen by the first letter after any backtick, which is right for every word Charter puts
+/// after an article (keywords and domain nouns; none starts with a silent or a "you" vowel).
+pub(crate) fn with_article(noun: &str) -> String {
+    let first = noun.trim_start_matches('`').chars().next();
+    let article = match first {
+        Some(c) if "aeiouAEIOU".contains(c) => "an",
+        _ => "a",
+    };
+    format!("{article} {noun}")
+}
+
 /// Adds "did you mean" help and a replacing fix when `unknown` is close to a candidate.
 pub(crate) fn with_suggestion<'c>(
     diagnostic: Diagnostic,
@@ -308,7 +321,10 @@ fn check_block<'a>(
         diagnostics.push(
             Diagnostic::error(
                 "E0209",
-                format!("a `{}` cannot extend another", schema.keyword),
+                format!(
+                    "{} cannot extend another",
+                    with_article(&format!("`{}`", schema.keyword))
+                ),
                 extends.span,
                 "`extends` is not allowed here",
             )
@@ -323,6 +339,9 @@ fn check_block<'a>(
     };
     // Spans of the first occurrence of each non-repeatable entry, to point at both copies.
     let mut seen: Vec<(&'static str, Span)> = Vec::new();
+    // The entries that unknown ones were taken for ("did you mean `regions`?"): when such an
+    // entry is missing, the misspelling is the one mistake, reported once, with its fix.
+    let mut suggested: Vec<&'static str> = Vec::new();
     for entry in &block.entries {
         let (name, name_span) = match entry {
             ast::Entry::Field(field) => (field.key.name.as_str(), field.key.span),
@@ -332,6 +351,10 @@ fn check_block<'a>(
         };
         let Some(entry_schema) = schema.entry(name) else {
             diagnostics.push(unknown_entry(schema, name, entry_noun(entry), name_span));
+            suggested.extend(suggest::closest(
+                name,
+                schema.entries.iter().map(|entry| entry.name),
+            ));
             continue;
         };
         if !matches!(entry_schema.occurs, Occurs::Repeatable) {
@@ -399,7 +422,8 @@ fn check_block<'a>(
             .entries
             .iter()
             .any(|entry| matches!(entry, ast::Entry::Error(_)));
-        if required && !given && !has_errors {
+        let misspelt = suggested.contains(&entry_schema.name);
+        if required && !given && !has_errors && !misspelt {
             diagnostics.push(missing_entry(schema, block, entry_schema, text));
         }
     }
@@ -418,7 +442,10 @@ fn check_label(
         (LabelKind::None, Some(label)) => diagnostics.push(
             Diagnostic::error(
                 "E0209",
-                format!("a `{}` block takes no name", schema.keyword),
+                format!(
+                    "{} block takes no name",
+                    with_article(&format!("`{}`", schema.keyword))
+                ),
                 label.span(),
                 "unexpected name",
             )
@@ -429,8 +456,8 @@ fn check_label(
             let mut diagnostic = Diagnostic::error(
                 "E0209",
                 format!(
-                    "the name of a `{}` is an identifier, not a string",
-                    schema.keyword
+                    "the name of {} is an identifier, not a string",
+                    with_article(&format!("`{}`", schema.keyword))
                 ),
                 string.span,
                 "a string",
@@ -448,7 +475,10 @@ fn check_label(
         (LabelKind::Str, Some(ast::Label::Name(ident))) => diagnostics.push(
             Diagnostic::error(
                 "E0209",
-                format!("the name of a `{}` is a string", schema.keyword),
+                format!(
+                    "the name of {} is a string",
+                    with_article(&format!("`{}`", schema.keyword))
+                ),
                 ident.span,
                 "write it in quotes",
             )
@@ -457,7 +487,10 @@ fn check_label(
         (_, None) => diagnostics.push(
             Diagnostic::error(
                 "E0209",
-                format!("a `{}` needs a name", schema.keyword),
+                format!(
+                    "{} needs a name",
+                    with_article(&format!("`{}`", schema.keyword))
+                ),
                 block.keyword.span,
                 "no name after this",
             )
@@ -472,13 +505,13 @@ fn check_label(
 fn unknown_entry(schema: &'static BlockSchema, name: &str, noun: &str, span: Span) -> Diagnostic {
     let inside = match schema.label {
         LabelKind::None => format!("`{}`", schema.keyword),
-        _ => format!("a `{}`", schema.keyword),
+        _ => with_article(&format!("`{}`", schema.keyword)),
     };
     let diagnostic = Diagnostic::error(
         "E0201",
         format!("unknown {noun} `{}` in {inside}", sanitize(name)),
         span,
-        format!("not a {noun} of {inside}"),
+        format!("not {} of {inside}", with_article(noun)),
     );
     let names = schema.entries.iter().map(|entry| entry.name);
     let diagnostic = with_suggestion(diagnostic, name, names, span, "");
@@ -563,7 +596,7 @@ fn missing_entry(
     let mut diagnostic = Diagnostic::error(
         "E0202",
         format!(
-            "missing required field {what} in {}",
+            "missing required {what} in {}",
             block_description(schema, block)
         ),
         label_span,
@@ -854,7 +887,7 @@ fn unexpected_value(
 /// What a written value is, for "expected X, found Y".
 fn describe_found(value: &Value) -> String {
     match value {
-        Value::Str(string) => format!("string \"{}\"", sanitize(&string.value)),
+        Value::Str(string) => format!("string `\"{}\"`", sanitize(&string.value)),
         Value::Number(number) => match number.unit.as_ref().map(|unit| &unit.kind) {
             None => format!("number `{}`", number.digits),
             Some(ast::UnitKind::Percent) => format!("percentage `{}%`", number.digits),
@@ -880,6 +913,63 @@ fn mismatch(kind: &'static ValueKind, value: &Value) -> Diagnostic {
         value.span(),
         format!("this is {}", found_noun(value)),
     )
+}
+
+/// A mismatch with help saying what to write instead: the string's text without quotes when
+/// that is a valid value (`"50"` for a capacity), the value in quotes when a string is
+/// expected, else what the entry takes.
+fn mismatch_explained(kind: &'static ValueKind, value: &Value) -> Diagnostic {
+    let diagnostic = mismatch(kind, value);
+    match value {
+        Value::Str(string) => match unquoted(kind, &string.value) {
+            Some(text) => diagnostic
+                .with_help(format!("write `{}` without quotes", sanitize(&text)))
+                .with_fix("remove the quotes", string.span, text),
+            None => diagnostic.with_help(format!("write {}", kind.describe())),
+        },
+        Value::Number(number) if matches!(kind, ValueKind::Str(_)) && number.unit.is_none() => {
+            diagnostic
+                .with_help(format!("write it in quotes: `\"{}\"`", number.digits))
+                .with_fix("add quotes", number.span, format!("\"{}\"", number.digits))
+        }
+        Value::Number(_) if matches!(kind, ValueKind::Str(_)) => {
+            diagnostic.with_help("write it in quotes")
+        }
+        _ => diagnostic.with_help(format!("write {}", kind.describe())),
+    }
+}
+
+/// The text of a string written where a bare value belongs, when that text is a valid value of
+/// `kind` on its own (`"50"` for a capacity, `"80%"` for a percentage).
+fn unquoted(kind: &'static ValueKind, text: &str) -> Option<String> {
+    let text = text.trim();
+    // Only simple words and numbers: anything that could change the shape of the probe below
+    // (braces, quotes, comments, line breaks) is never a bare value anyway.
+    let simple = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '%' | '.' | '_' | '-' | ' '));
+    if !simple {
+        return None;
+    }
+    // Parse the text where a value would stand, and check it as the expected kind.
+    let probe = format!("probe {{\n  value: {text}\n}}\n");
+    let parsed = charter_syntax::parse(charter_syntax::FileId(0), &probe);
+    if !parsed.diagnostics.is_empty() {
+        return None;
+    }
+    let Some(ast::Item::Block(block)) = parsed.file.items.first() else {
+        return None;
+    };
+    let Some(ast::Entry::Field(field)) = block.entries.first() else {
+        return None;
+    };
+    match field.value.values.as_slice() {
+        [value] => check_value_quiet(kind, value)
+            .is_ok()
+            .then(|| text.to_string()),
+        _ => None,
+    }
 }
 
 fn found_noun(value: &Value) -> &'static str {
@@ -920,7 +1010,7 @@ fn check_value<'a>(
                     .with_help(format!("write it in quotes: `\"{}\"`", sanitize(&text)))
                     .with_fix("add quotes", path.span, format!("\"{text}\"")))
             }
-            _ => Err(mismatch(kind, value)),
+            _ => Err(mismatch_explained(kind, value)),
         },
         ValueKind::Integer | ValueKind::Capacity => match value {
             Value::Number(number)
@@ -936,7 +1026,7 @@ fn check_value<'a>(
                     span: number.span,
                 })
             }
-            _ => Err(mismatch(kind, value)),
+            _ => Err(mismatch_explained(kind, value)),
         },
         ValueKind::Percent => match value {
             Value::Number(number)
@@ -953,7 +1043,7 @@ fn check_value<'a>(
             Value::Number(number) if number.unit.is_none() => Err(mismatch(kind, value)
                 .with_help(format!("write `{}%`", number.digits))
                 .with_fix("add `%`", number.span, format!("{}%", number.digits))),
-            _ => Err(mismatch(kind, value)),
+            _ => Err(mismatch_explained(kind, value)),
         },
         ValueKind::Money => match value {
             Value::Number(number) => match number.unit.as_ref().map(|u| &u.kind) {
@@ -966,9 +1056,9 @@ fn check_value<'a>(
                     "add a currency code: `{} USD`, `{} EUR`, ...",
                     number.digits, number.digits
                 ))),
-                _ => Err(mismatch(kind, value)),
+                _ => Err(mismatch_explained(kind, value)),
             },
-            _ => Err(mismatch(kind, value)),
+            _ => Err(mismatch_explained(kind, value)),
         },
         ValueKind::Duration => match value {
             Value::Number(number) => {
@@ -993,10 +1083,10 @@ fn check_value<'a>(
                     None if number.unit.is_none() => Err(mismatch(kind, value)
                         .with_help(format!("add a unit: `{} days`", number.digits))
                         .with_fix("add `days`", number.span, format!("{} days", number.digits))),
-                    None => Err(mismatch(kind, value)),
+                    None => Err(mismatch_explained(kind, value)),
                 }
             }
-            _ => Err(mismatch(kind, value)),
+            _ => Err(mismatch_explained(kind, value)),
         },
         ValueKind::Date => match value {
             Value::Date(date) => Ok(Typed::Date {
@@ -1007,6 +1097,7 @@ fn check_value<'a>(
                 },
                 span: date.span,
             }),
+            Value::Str(_) => Err(mismatch_explained(kind, value)),
             _ => Err(mismatch(kind, value).with_help("write a date as `YYYY-MM-DD`")),
         },
         ValueKind::Bool => keyword(&schema::BOOLEAN, kind, value).map(|typed| match typed {
@@ -1021,14 +1112,18 @@ fn check_value<'a>(
             Value::Path(path) => Ok(Typed::Ref { path }),
             Value::Str(string) if is_identifier(&string.value) => Err(mismatch(kind, value)
                 .with_help(format!(
-                    "a {} is named without quotes: `{}`",
-                    ref_kind.noun(),
+                    "{} is named without quotes: `{}`",
+                    with_article(ref_kind.noun()),
                     string.value
                 ))
                 .with_fix("remove the quotes", string.span, string.value.clone())),
-            _ => Err(mismatch(kind, value)),
+            _ => Err(mismatch_explained(kind, value)),
         },
-        ValueKind::Scope => scope(kind, value),
+        ValueKind::Scope => scope(kind, value).inspect(|_| {
+            // A scope whose name Azure would refuse is still the scope meant: keep it, so
+            // that the checks that read it run, and report the name once.
+            diagnostics.extend(scope_name_problem(value));
+        }),
         ValueKind::List(element) => match value {
             Value::List(list) => Ok(Typed::List {
                 items: list
@@ -1157,14 +1252,103 @@ fn keyword<'a>(
                 string.value
             ))
             .with_fix("remove the quotes", string.span, string.value.clone())),
-        _ => Err(mismatch(kind, value)),
+        _ => Err(mismatch_explained(kind, value)),
+    }
+}
+
+/// The longest resource group name or management group id Azure accepts.
+const AZURE_NAME_MAX_CHARS: usize = 90;
+
+/// The Azure names Charter checks before Azure would refuse them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AzureName {
+    ResourceGroup,
+    ManagementGroup,
+}
+
+impl AzureName {
+    fn noun(self) -> &'static str {
+        match self {
+            AzureName::ResourceGroup => "resource group name",
+            AzureName::ManagementGroup => "management group id",
+        }
+    }
+}
+
+/// E0213 when `name` breaks Azure's naming rules for `what`: 1 to 90 letters, digits, `_`,
+/// `-`, `.`, `(` and `)`, not ending with a period. (Resource group names may use any Unicode
+/// letter or digit; management group ids only ASCII ones.)
+pub(crate) fn azure_name_problem(what: AzureName, name: &str, span: Span) -> Option<Diagnostic> {
+    let allowed = |c: char| {
+        let letter_or_digit = match what {
+            AzureName::ResourceGroup => c.is_alphanumeric(),
+            AzureName::ManagementGroup => c.is_ascii_alphanumeric(),
+        };
+        letter_or_digit || matches!(c, '_' | '-' | '.' | '(' | ')')
+    };
+    let length = name.chars().count();
+    let problem = if name.is_empty() {
+        "it is empty".to_string()
+    } else if length > AZURE_NAME_MAX_CHARS {
+        format!("it is {length} characters long, more than {AZURE_NAME_MAX_CHARS}")
+    } else if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
+        match bad {
+            ' ' => "it contains a space".to_string(),
+            bad if bad.is_control() => "it contains a control character".to_string(),
+            bad => format!("it contains `{}`", sanitize(&bad.to_string())),
+        }
+    } else if name.ends_with('.') {
+        "it ends with a period".to_string()
+    } else {
+        return None;
+    };
+    let diagnostic = Diagnostic::error(
+        "E0213",
+        format!("invalid {} `{}`: {problem}", what.noun(), sanitize(name)),
+        span,
+        format!("Azure refuses this {}", what.noun()),
+    )
+    .with_help(format!(
+        "{} is 1 to {AZURE_NAME_MAX_CHARS} letters, digits, `_`, `-`, `.`, `(` or `)`, and does not end with `.`",
+        with_article(what.noun())
+    ));
+    // Offer the nearest valid name: each refused character becomes `-`.
+    let repaired: String = name
+        .chars()
+        .map(|c| if allowed(c) { c } else { '-' })
+        .take(AZURE_NAME_MAX_CHARS)
+        .collect();
+    let repaired = repaired.trim_end_matches('.');
+    if repaired.is_empty() || repaired.chars().all(|c| c == '-') {
+        return Some(diagnostic);
+    }
+    Some(diagnostic.with_fix(
+        format!("use `{repaired}`"),
+        span,
+        format!("\"{repaired}\""),
+    ))
+}
+
+/// E0213 for a `resource_group("...")` or `management_group("...")` scope Azure would refuse.
+fn scope_name_problem(value: &Value) -> Option<Diagnostic> {
+    let Value::Call(call) = value else {
+        return None;
+    };
+    let what = match call.callee.name.as_str() {
+        "resource_group" => AzureName::ResourceGroup,
+        "management_group" => AzureName::ManagementGroup,
+        _ => return None,
+    };
+    match call.args.as_slice() {
+        [Value::Str(string)] => azure_name_problem(what, &string.value, string.span),
+        _ => None,
     }
 }
 
 fn scope<'a>(kind: &'static ValueKind, value: &'a Value) -> Result<Typed<'a>, Diagnostic> {
     const SCOPES: [&str; 3] = ["management_group", "subscription", "resource_group"];
     let Value::Call(call) = value else {
-        return Err(mismatch(kind, value));
+        return Err(mismatch_explained(kind, value));
     };
     let callee = call.callee.name.as_str();
     if !SCOPES.contains(&callee) {

@@ -442,7 +442,12 @@ fn garbage_and_mutated_inputs_never_panic() {
 /// The text of `source` with the fix of its only diagnostic applied.
 fn fixed(source: &str) -> String {
     let compilation = compile_one(source);
-    assert_eq!(compilation.diagnostics.len(), 1, "{}", describe(&compilation));
+    assert_eq!(
+        compilation.diagnostics.len(),
+        1,
+        "{}",
+        describe(&compilation)
+    );
     let fix = compilation.diagnostics[0]
         .fix
         .as_ref()
