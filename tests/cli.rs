@@ -297,3 +297,32 @@ fn a_file_checked_alone_points_at_its_project() {
         stderr(&output)
     );
 }
+
+/// Inputs the fuzzing and hostile-input work found (`fuzz/regressions/`): each must check
+/// without crashing, and human output stays bounded however many diagnostics there are.
+#[test]
+fn fuzz_regressions_check_without_crashing() {
+    let dir = repo().join("fuzz/regressions");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|path| path.extension().is_some_and(|ext| ext == "charter"));
+    files.sort();
+    assert!(!files.is_empty(), "no regressions in {}", dir.display());
+    for file in files {
+        let output = charter(&["check", file.to_str().unwrap_or_default(), TODAY]);
+        let code = output.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(1)),
+            "{}: exit {code:?}\n{}",
+            file.display(),
+            stderr(&output).chars().take(2_000).collect::<String>()
+        );
+        assert!(
+            output.stderr.len() < 20_000_000,
+            "{}: {} bytes of diagnostics",
+            file.display(),
+            output.stderr.len()
+        );
+    }
+}

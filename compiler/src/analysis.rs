@@ -134,6 +134,9 @@ struct Allow {
     model: String,
     clause_span: Span,
     versions: Vec<String>,
+    /// Whether the model and every version are in the catalog and the clause typed cleanly.
+    /// When not (reported at the policy), "not allowed" at an endpoint may only echo it.
+    in_catalog: bool,
 }
 
 struct AppInfo {
@@ -510,14 +513,15 @@ impl<'t, 'a> Checker<'t, 'a> {
                 format!("not {}", typeck::with_article(expected.noun())),
             );
             if let Some((noun, span)) = actual {
-                diagnostic = diagnostic
-                    .with_secondary(span, format!("declared here as {}", typeck::with_article(noun)));
+                diagnostic = diagnostic.with_secondary(
+                    span,
+                    format!("declared here as {}", typeck::with_article(noun)),
+                );
             }
-            self.diagnostics
-                .push(diagnostic.with_help(format!(
-                    "name {} here",
-                    typeck::with_article(expected.noun())
-                )));
+            self.diagnostics.push(diagnostic.with_help(format!(
+                "name {} here",
+                typeck::with_article(expected.noun())
+            )));
             return None;
         }
         Some(target)
@@ -669,14 +673,30 @@ impl<'t, 'a> Checker<'t, 'a> {
     }
 
     fn compute_effective(&mut self, index: usize) {
+        // Walk up the `extends` chain first and fill it in from its root down: a chain can be
+        // thousands of filters long, and recursing once per link would overflow the stack.
+        // The length bound stops at a cycle (reported elsewhere).
+        let mut chain = Vec::new();
+        let mut current = Some(index);
+        while let Some(at) = current {
+            if self.filters[at].effective.is_some() || chain.len() > self.filters.len() {
+                break;
+            }
+            chain.push(at);
+            current = self.filters[at].extends;
+        }
+        for &at in chain.iter().rev() {
+            self.compute_one_effective(at);
+        }
+    }
+
+    /// Computes one filter's effective settings from its base's, which are already known.
+    fn compute_one_effective(&mut self, index: usize) {
         if self.filters[index].effective.is_some() {
             return;
         }
         let mut effective = match self.filters[index].extends {
-            Some(base) => {
-                self.compute_effective(base);
-                self.filters[base].effective.clone().unwrap_or_default()
-            }
+            Some(base) => self.filters[base].effective.clone().unwrap_or_default(),
             None => Effective::default(),
         };
         for &(side, category, level, span) in &self.filters[index].explicit {
@@ -874,16 +894,20 @@ impl<'t, 'a> Checker<'t, 'a> {
                         continue;
                     };
                     let known = self.check_model_name(model, span);
+                    let mut in_catalog = known;
                     let mut versions = Vec::new();
                     if let Some(list) = phrase.modifier_arg("versions") {
                         for item in list.items() {
                             if let Some((version, span)) = item.as_str() {
                                 if known {
-                                    self.check_version_name(model, version, span);
+                                    in_catalog &= self.check_version_name(model, version, span);
                                 }
                                 versions.push(version.to_string());
                             }
                         }
+                    } else if phrase.modifier("versions").is_some() {
+                        // `versions` written with an invalid list: its versions are unknown.
+                        in_catalog = false;
                     }
                     // Only the first `allow` of a model would count; say so rather than
                     // silently ignore the second one's versions.
@@ -896,6 +920,7 @@ impl<'t, 'a> Checker<'t, 'a> {
                         model: model.to_string(),
                         clause_span: clause.span,
                         versions,
+                        in_catalog,
                     });
                 }
                 self.policies[index].allowed = Some(allowed);
@@ -1963,7 +1988,20 @@ impl<'t, 'a> Checker<'t, 'a> {
         let policy_name = policy.name.clone();
         let mut found = Vec::new();
         if let (Some(allowed), Some((model_name, model_span))) = (&policy.allowed, model) {
+            // An `allow` of an unknown model close to this one (`gpt-5.4-mni`), or one whose
+            // name did not check, was reported at the policy and may be the one meant for this
+            // endpoint: "not allowed" would blame the endpoint for the policy's typo.
+            let allow_list_broken = allowed
+                .iter()
+                .filter(|a| self.catalog.model(&a.model).is_none())
+                .any(|a| crate::suggest::closest(&a.model, [model_name]).is_some())
+                || policy
+                    .block
+                    .blocks("models")
+                    .flat_map(|models| models.clauses("allow"))
+                    .any(|(_, phrase)| phrase.head.is_none());
             match allowed.iter().find(|a| a.model == model_name) {
+                None if allow_list_broken => {}
                 None => {
                     let listing: Vec<String> =
                         allowed.iter().map(|a| format!("`{}`", a.model)).collect();
@@ -1986,7 +2024,8 @@ impl<'t, 'a> Checker<'t, 'a> {
                 }
                 Some(allow) => {
                     if let Some((version_name, version_span)) = version {
-                        if !allow.versions.is_empty()
+                        if allow.in_catalog
+                            && !allow.versions.is_empty()
                             && !allow
                                 .versions
                                 .iter()

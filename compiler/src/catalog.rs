@@ -246,12 +246,10 @@ impl Catalog {
                     .map(|(publisher, _)| name_part(publisher))
                     .filter(|part| !part.is_empty())
                     .unwrap_or_else(|| "custom".to_string());
-                already_in_stdlib("model", name, name_span, existing.name_span).with_help(
-                    format!(
-                        "give your model its own name (e.g. `{}-{owner}`), or use the catalog's entry",
-                        charter_syntax::diagnostic::sanitize(name)
-                    ),
-                )
+                already_in_stdlib("model", name, name_span, existing.name_span).with_help(format!(
+                    "give your model its own name (e.g. `{}-{owner}`), or use the catalog's entry",
+                    charter_syntax::diagnostic::sanitize(name)
+                ))
             } else {
                 duplicate(
                     "model",

@@ -53,7 +53,7 @@ workload support {
         code: "E0102",
         severity: Severity::Error,
         title: "duplicate name",
-        explanation: r#"Two declarations share a name. Every top-level name (filter, policy, workload) is visible in every file of the project, so it must be unique across files; endpoint and app names must be unique within their workload, and catalog models and regions within the catalog. The diagnostic points at both declarations."#,
+        explanation: r#"Two declarations share a name. Every top-level name (filter, policy, workload) is visible in every file of the project, so it must be unique across files; endpoint and app names must be unique within their workload, and catalog models and regions within the catalog. A project's own `model` or `region` may not take a name the standard library's catalog already has: the catalog keeps its entry, and the project's model needs a name of its own. The diagnostic points at both declarations."#,
         failing_example: r#"filter lenient extends std.filters.default {
   mode: default
 }

@@ -895,7 +895,10 @@ fn describe_found(value: &Value) -> String {
                 format!("amount `{} {currency}`", number.digits)
             }
             Some(ast::UnitKind::CapacityUnits) => format!("capacity `{} units`", number.digits),
-            Some(_) => "duration".to_string(),
+            Some(ast::UnitKind::Days) => format!("duration `{} days`", number.digits),
+            Some(ast::UnitKind::Weeks) => format!("duration `{} weeks`", number.digits),
+            Some(ast::UnitKind::Months) => format!("duration `{} months`", number.digits),
+            Some(ast::UnitKind::Years) => format!("duration `{} years`", number.digits),
         },
         Value::Date(date) => format!("date `{:04}-{:02}-{:02}`", date.year, date.month, date.day),
         Value::Path(path) => format!("`{}`", sanitize(&path.text())),
@@ -1322,11 +1325,7 @@ pub(crate) fn azure_name_problem(what: AzureName, name: &str, span: Span) -> Opt
     if repaired.is_empty() || repaired.chars().all(|c| c == '-') {
         return Some(diagnostic);
     }
-    Some(diagnostic.with_fix(
-        format!("use `{repaired}`"),
-        span,
-        format!("\"{repaired}\""),
-    ))
+    Some(diagnostic.with_fix(format!("use `{repaired}`"), span, format!("\"{repaired}\"")))
 }
 
 /// E0213 for a `resource_group("...")` or `management_group("...")` scope Azure would refuse.
@@ -1340,6 +1339,10 @@ fn scope_name_problem(value: &Value) -> Option<Diagnostic> {
         _ => return None,
     };
     match call.args.as_slice() {
+        // An empty id is left to the checks of the field it is written in: E0211's fix writes
+        // `definitions_at: management_group("")` for the user to fill in, and the
+        // `definitions_at` check reports it unfilled.
+        [Value::Str(string)] if string.value.is_empty() => None,
         [Value::Str(string)] => azure_name_problem(what, &string.value, string.span),
         _ => None,
     }

@@ -3,7 +3,8 @@
 //! `----- SOURCE` then `----- DIAGNOSTICS`.
 //!
 //! A fixture named after a code (`E0301.charter`, `E0301_versions.charter`) must report that
-//! code; a fixture named `ok_*.charter` must compile without any diagnostic. A multi-file
+//! code; a fixture named `ok_*.charter` must compile without any diagnostic, and one named
+//! `cascade_*.charter` (one mistake) with exactly one. A multi-file
 //! fixture marks each file with a `// --- file: NAME.charter` line.
 
 #![expect(
@@ -128,6 +129,13 @@ fn fixtures() {
             if !codes.is_empty() {
                 failures.push(format!(
                     "{name}: expected no diagnostics, got {codes:?}\n{rendered}"
+                ));
+            }
+        } else if name.starts_with("cascade_") {
+            // One mistake, one diagnostic: the root cause, never what follows from it.
+            if codes.len() != 1 {
+                failures.push(format!(
+                    "{name}: expected exactly one diagnostic, got {codes:?}\n{rendered}"
                 ));
             }
         } else {

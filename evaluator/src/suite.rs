@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::evaluate::{canonical_effect, evaluate, Outcome};
+use crate::evaluate::{canonical_effect, evaluate, Outcome, EFFECTS};
 use crate::expression::{self, Context};
 
 /// What a test case expects of its resource.
@@ -23,14 +23,41 @@ pub enum Expectation {
     Effect(String),
 }
 
+/// The words `expect` takes besides the effects: compliance, and its spellings.
+const VERDICT_WORDS: [&str; 5] = [
+    "compliant",
+    "allow",
+    "allowed",
+    "noncompliant",
+    "non-compliant",
+];
+
+/// How similar (0 to 1, normalised Damerau-Levenshtein, ignoring case) a misspelt `expect`
+/// must be to a known word to be suggested.
+const MIN_SIMILARITY: f64 = 0.7;
+
 impl Expectation {
-    fn parse(text: &str) -> Expectation {
+    /// Parses an `expect` value; `Err` names the values it takes, with the closest one.
+    fn parse(text: &str) -> Result<Expectation, String> {
         let lowered = text.to_lowercase();
         match lowered.as_str() {
-            "compliant" | "allow" | "allowed" => Expectation::Compliant,
-            "noncompliant" | "non-compliant" => Expectation::NonCompliant,
-            _ => Expectation::Effect(canonical_effect(text)),
+            "compliant" | "allow" | "allowed" => return Ok(Expectation::Compliant),
+            "noncompliant" | "non-compliant" => return Ok(Expectation::NonCompliant),
+            _ => {}
         }
+        if EFFECTS
+            .iter()
+            .any(|effect| effect.eq_ignore_ascii_case(text))
+        {
+            return Ok(Expectation::Effect(canonical_effect(text)));
+        }
+        let suggestion = closest_expectation(&lowered)
+            .map(|word| format!(", did you mean `{word}`?"))
+            .unwrap_or_default();
+        Err(format!(
+            "unknown `expect` value `{text}`{suggestion} (expected compliant, non-compliant or an effect: {})",
+            EFFECTS.join(", ")
+        ))
     }
 
     fn label(&self) -> String {
@@ -40,6 +67,31 @@ impl Expectation {
             Expectation::Effect(effect) => effect.clone(),
         }
     }
+}
+
+/// The known `expect` word closest to a misspelt one (lower-cased): by spelling, or a past
+/// participle of an effect (`denied` for `deny`, `audited` for `audit`).
+fn closest_expectation(lowered: &str) -> Option<&'static str> {
+    let candidates = VERDICT_WORDS.iter().chain(EFFECTS.iter()).copied();
+    let mut best: Option<(f64, &'static str)> = None;
+    for candidate in candidates {
+        let candidate_lower = candidate.to_lowercase();
+        let mut score = strsim::normalized_damerau_levenshtein(lowered, &candidate_lower);
+        // A participle keeps all of the word but its last letter (`deni-ed`, `modifi-ed`).
+        let stem_len = candidate_lower.len().saturating_sub(1).max(3);
+        let shared = lowered
+            .chars()
+            .zip(candidate_lower.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if shared >= stem_len && lowered.ends_with("ed") {
+            score = score.max(MIN_SIMILARITY);
+        }
+        if score >= MIN_SIMILARITY && best.is_none_or(|(best_score, _)| score > best_score) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
 }
 
 /// One test case: a resource and what the governance should do with it.
@@ -118,7 +170,7 @@ fn parse_case(name: &str, value: &Value) -> Result<TestCase, String> {
         name: name.to_string(),
         description: text("description")?.unwrap_or_default(),
         resource,
-        expect: Expectation::parse(&expect),
+        expect: Expectation::parse(&expect).map_err(|error| format!("`{name}`: {error}"))?,
         definition: text("definition")?,
         assignment: text("assignment")?,
         management_groups: match object.get("managementGroups") {
@@ -412,9 +464,8 @@ impl CaseReport {
                 other_types.join(", ")
             ));
         }
-        for reference in &self.skipped {
-            out.push_str(&format!("    skipped: {reference}\n"));
-        }
+        // Skipped references are listed once, in the suite's summary: they are the same
+        // built-ins for every case, and repeating them under each failure buries the reasons.
         out
     }
 

@@ -274,13 +274,11 @@ fn failures_explain_the_deciding_condition() {
             not → false
               value `[concat(field('Microsoft.CognitiveServices/accounts/deployments/model.name'), ',', field('Microsoft.CognitiveServices/accounts/deployments/model.version'))]` = "gpt-4o-mini,2024-07-18" in ["gpt-4o,2024-08-06","gpt-4o-mini,2024-07-18"] → true
         not evaluated: mode `Indexed` evaluates only resources that support tags and location, and this resource has no `location`: `localAuth`, `regions`
-        skipped: built-in definition `/providers/Microsoft.Authorization/policyDefinitions/037eea7a-bd0a-46c5-9a66-03aea78705d3` (reference `publicNetwork` of initiative `charter-ai`) is not available offline
     FAIL tests/wrong-compliant.json: key auth should pass (wrong on purpose) (expected compliant, got audit)
         assignment `contoso-ai` → definition `charter-local-auth` (Local auth disabled), reference `localAuth`: audit
           allOf → true
             field `type` = "Microsoft.CognitiveServices/accounts" equals "Microsoft.CognitiveServices/accounts" → true
             field `Microsoft.CognitiveServices/accounts/disableLocalAuth` = false notEquals true → true
-        skipped: built-in definition `/providers/Microsoft.Authorization/policyDefinitions/037eea7a-bd0a-46c5-9a66-03aea78705d3` (reference `publicNetwork` of initiative `charter-ai`) is not available offline
     no case makes these definitions match: `charter-allowed-models`
     skipped 1 reference(s) the evaluator does not have:
       built-in definition `/providers/Microsoft.Authorization/policyDefinitions/037eea7a-bd0a-46c5-9a66-03aea78705d3` (reference `publicNetwork` of initiative `charter-ai`) is not available offline
@@ -359,6 +357,27 @@ fn parse_cases_accepts_arrays_and_rejects_mistakes() {
         parse_cases("tests/bad.json", r#"{"resource": {}}"#),
         Err("`tests/bad.json`: `expect` is missing".to_string())
     );
+    assert_eq!(
+        parse_cases("tests/bad.json", r#"{"resource": {}, "expect": "denied"}"#),
+        Err("`tests/bad.json`: unknown `expect` value `denied`, did you mean `deny`? (expected compliant, non-compliant or an effect: addToNetworkGroup, append, audit, auditIfNotExists, deny, denyAction, deployIfNotExists, disabled, manual, modify, mutate)".to_string())
+    );
+    assert_eq!(
+        parse_cases("tests/bad.json", r#"{"resource": {}, "expect": "blocked"}"#),
+        Err("`tests/bad.json`: unknown `expect` value `blocked` (expected compliant, non-compliant or an effect: addToNetworkGroup, append, audit, auditIfNotExists, deny, denyAction, deployIfNotExists, disabled, manual, modify, mutate)".to_string())
+    );
+    for (written, suggested) in [
+        ("audited", "audit"),
+        ("modified", "modify"),
+        ("complaint", "compliant"),
+        ("Deni", "deny"),
+    ] {
+        let text = format!(r#"{{"resource": {{}}, "expect": "{written}"}}"#);
+        let error = parse_cases("tests/bad.json", &text).expect_err("misspelt expectation");
+        assert!(
+            error.contains(&format!("did you mean `{suggested}`?")),
+            "{written}: {error}"
+        );
+    }
     assert!(parse_cases("tests/bad.json", "{").is_err());
 }
 

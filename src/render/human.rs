@@ -1,7 +1,7 @@
 //! Human-readable diagnostics in codespan-reporting's style.
 
 use super::SourceMap;
-use charter_syntax::{Diagnostic, FileId, LineIndex, Severity};
+use charter_syntax::{Diagnostic, FileId, Severity};
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, LabelStyle};
 use codespan_reporting::files::{Error, Files};
 use codespan_reporting::term::{self, termcolor::WriteColor, Config};
@@ -30,12 +30,13 @@ impl<'a> Files<'a> for CodespanFiles<'a> {
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, Error> {
         let text = self.source(id)?;
-        Ok(LineIndex::new(text).line_of(byte_index.min(text.len())))
+        let index = self.sources.line_index(id).ok_or(Error::FileMissing)?;
+        Ok(index.line_of(byte_index.min(text.len())))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, Error> {
         let text = self.source(id)?;
-        let index = LineIndex::new(text);
+        let index = self.sources.line_index(id).ok_or(Error::FileMissing)?;
         let start = index.line_start(line_index).ok_or(Error::LineTooLarge {
             given: line_index,
             max: index.line_count() - 1,
@@ -75,7 +76,12 @@ fn to_report(diagnostic: &Diagnostic) -> Report<FileId> {
         .with_notes(notes)
 }
 
-/// Writes every diagnostic, then a summary line, to a (possibly coloured) stream.
+/// At most this many diagnostics are drawn with source excerpts; a person does not read more,
+/// and a file with thousands of errors on one long line would print hundreds of megabytes.
+/// `--format json` lists them all.
+pub const MAX_RENDERED: usize = 200;
+
+/// Writes the diagnostics (at most [`MAX_RENDERED`]) to a (possibly coloured) stream.
 pub fn emit(
     writer: &mut dyn WriteColor,
     sources: &SourceMap,
@@ -83,12 +89,19 @@ pub fn emit(
 ) -> std::io::Result<()> {
     let files = CodespanFiles { sources };
     let config = Config::default();
-    for diagnostic in diagnostics {
+    for diagnostic in diagnostics.iter().take(MAX_RENDERED) {
         let report = to_report(diagnostic);
         if term::emit_to_write_style(writer, &config, &files, &report).is_err() {
             // A label outside its file would be a compiler bug; still say what was wrong.
             writeln!(writer, "{}[{}]: {}", diagnostic.severity.as_str(), diagnostic.code, diagnostic.message)?;
         }
+    }
+    if diagnostics.len() > MAX_RENDERED {
+        writeln!(
+            writer,
+            "... and {} more not shown; `--format json` lists every diagnostic\n",
+            diagnostics.len() - MAX_RENDERED
+        )?;
     }
     Ok(())
 }

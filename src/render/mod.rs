@@ -100,6 +100,11 @@ impl<'a> SourceMap<'a> {
         }
     }
 
+    /// The line index of a document.
+    pub fn line_index(&self, id: FileId) -> Option<&LineIndex> {
+        self.documents.get(&id).map(|(_, index)| index)
+    }
+
     pub fn path(&self, span: Span) -> &str {
         self.document(span.file)
             .map(|document| document.path.as_str())
