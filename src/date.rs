@@ -44,7 +44,8 @@ fn civil_from_days(days: i64) -> Date {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let mp = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u8;
@@ -66,7 +67,10 @@ mod tests {
 
     #[test]
     fn parses_and_rejects_dates() {
-        assert_eq!(parse_date("2028-02-29").map(|d| d.to_string()), Ok("2028-02-29".into()));
+        assert_eq!(
+            parse_date("2028-02-29").map(|d| d.to_string()),
+            Ok("2028-02-29".into())
+        );
         assert!(parse_date("2027-02-29").is_err());
         assert!(parse_date("2027-1-01").is_err());
         assert!(parse_date("tomorrow").is_err());

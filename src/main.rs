@@ -175,11 +175,17 @@ fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize) 
             }
         }
         Format::Json => {
-            print!("{}", render::json::to_string(&sources, diagnostics, files_checked));
+            print!(
+                "{}",
+                render::json::to_string(&sources, diagnostics, files_checked)
+            );
         }
         Format::Sarif => {
             let rules = charter_compiler::codes::all();
-            print!("{}", render::sarif::to_string(&sources, diagnostics, &rules));
+            print!(
+                "{}",
+                render::sarif::to_string(&sources, diagnostics, &rules)
+            );
         }
     }
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
@@ -213,7 +219,11 @@ fn check(path: &Path, common: &CommonArgs) -> ExitCode {
         status(
             &mut stream,
             "Checked",
-            &format!("{} ({files} file{}): no problems", path.display(), if files == 1 { "" } else { "s" }),
+            &format!(
+                "{} ({files} file{}): no problems",
+                path.display(),
+                if files == 1 { "" } else { "s" }
+            ),
         );
     }
     if failed {
@@ -227,7 +237,12 @@ fn check(path: &Path, common: &CommonArgs) -> ExitCode {
 /// names are unknown and the folder holds other sources, say how to check them together.
 fn hint_when_a_file_is_checked_alone(path: &Path, compilation: &Compilation) {
     const UNKNOWN_NAME: &str = "E0101";
-    if !path.is_file() || !compilation.diagnostics.iter().any(|d| d.code == UNKNOWN_NAME) {
+    if !path.is_file()
+        || !compilation
+            .diagnostics
+            .iter()
+            .any(|d| d.code == UNKNOWN_NAME)
+    {
         return;
     }
     let mut folder = match path.parent() {
@@ -239,9 +254,9 @@ fn hint_when_a_file_is_checked_alone(path: &Path, compilation: &Compilation) {
     while let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty()) {
         let has_sources = std::fs::read_dir(parent)
             .map(|entries| {
-                entries.filter_map(Result::ok).any(|entry| {
-                    entry.path().extension().is_some_and(|ext| ext == "charter")
-                })
+                entries
+                    .filter_map(Result::ok)
+                    .any(|entry| entry.path().extension().is_some_and(|ext| ext == "charter"))
             })
             .unwrap_or(false);
         if !has_sources {
@@ -277,7 +292,10 @@ fn build(path: &Path, out: &Path, common: &CommonArgs) -> ExitCode {
         Err(code) => return code,
     };
     if report(&compilation, common, loaded.documents.len()) {
-        eprintln!("error: not writing `{}`: fix the errors above first", out.display());
+        eprintln!(
+            "error: not writing `{}`: fix the errors above first",
+            out.display()
+        );
         return ExitCode::from(EXIT_PROBLEMS);
     }
     let artifacts = artifacts(&compilation.project);
@@ -329,7 +347,8 @@ fn fmt(path: &Path, check_only: bool, color: ColorArg) -> ExitCode {
                 unformatted.push(file.display().to_string());
                 if !check_only {
                     if let Err(error) = write_atomically(file, &formatted) {
-                        let _ = writeln!(stream, "error: cannot write `{}`: {error}", file.display());
+                        let _ =
+                            writeln!(stream, "error: cannot write `{}`: {error}", file.display());
                         failed_io = true;
                     }
                 }
@@ -346,7 +365,11 @@ fn fmt(path: &Path, check_only: bool, color: ColorArg) -> ExitCode {
                     let sources = SourceMap::new(&documents);
                     let _ = render::human::emit(&mut stream, &sources, diagnostics);
                 }
-                let _ = writeln!(stream, "error: not formatting `{}`: {error}", file.display());
+                let _ = writeln!(
+                    stream,
+                    "error: not formatting `{}`: {error}",
+                    file.display()
+                );
             }
         }
     }
@@ -389,7 +412,12 @@ fn explain(code: Option<&str>, list: bool, markdown: bool) -> ExitCode {
     }
     if list || code.is_none() {
         for info in charter_compiler::codes::all() {
-            println!("{}  {:<8} {}", info.code, info.severity.as_str(), info.title);
+            println!(
+                "{}  {:<8} {}",
+                info.code,
+                info.severity.as_str(),
+                info.title
+            );
         }
         return ExitCode::SUCCESS;
     }
@@ -486,7 +514,13 @@ fn indent(example: &str) -> String {
     example
         .trim_end()
         .lines()
-        .map(|line| if line.is_empty() { String::new() } else { format!("    {line}") })
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!("    {line}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -182,7 +182,11 @@ fn swap_directories(staging: tempfile::TempDir, out_dir: &Path) -> std::io::Resu
     let staged = staging.keep();
     if out_dir.exists() {
         let parent = out_dir.parent().unwrap_or(Path::new("."));
-        let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
         let aside = tempfile::Builder::new()
             .prefix(".charter-previous-")
             .tempdir_in(parent)?;
@@ -242,7 +246,11 @@ mod tests {
     fn writes_then_replaces_and_removes_stale_files() {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("out");
-        write(&out, &[artifact("a/one.json", "1"), artifact("two.tf", "2")]).expect("first build");
+        write(
+            &out,
+            &[artifact("a/one.json", "1"), artifact("two.tf", "2")],
+        )
+        .expect("first build");
         assert_eq!(read(&out.join("a/one.json")), "1");
 
         let report = write(&out, &[artifact("two.tf", "2b")]).expect("second build");
@@ -274,7 +282,10 @@ mod tests {
         let before = read(&out.join(MANIFEST));
 
         // `x` is a file, so `x/y.json` cannot be created: the write fails after `x` was staged.
-        let result = write(&out, &[artifact("x", "file"), artifact("x/y.json", "nested")]);
+        let result = write(
+            &out,
+            &[artifact("x", "file"), artifact("x/y.json", "nested")],
+        );
         assert!(result.is_err());
         assert_eq!(read(&out.join("keep.json")), "previous");
         assert_eq!(read(&out.join(MANIFEST)), before);

@@ -51,8 +51,9 @@ fn collect(directory: &Path, files: &mut Vec<PathBuf>) -> Result<(), LoadError> 
     let entries = std::fs::read_dir(directory)
         .map_err(|error| LoadError(format!("cannot read `{}`: {error}", directory.display())))?;
     for entry in entries {
-        let entry = entry
-            .map_err(|error| LoadError(format!("cannot read `{}`: {error}", directory.display())))?;
+        let entry = entry.map_err(|error| {
+            LoadError(format!("cannot read `{}`: {error}", directory.display()))
+        })?;
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();

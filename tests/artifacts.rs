@@ -87,7 +87,10 @@ fn the_example_azure_policy_tree_passes_the_checker() {
         std::fs::create_dir_all(target.parent().unwrap_or(&rest)).expect("mkdir");
         std::fs::copy(&file, &target).expect("copy");
     }
-    let (ok, text) = run(Command::new(python()).arg(&tool).args(["--form", "rest"]).arg(&rest));
+    let (ok, text) = run(Command::new(python())
+        .arg(&tool)
+        .args(["--form", "rest"])
+        .arg(&rest));
     assert!(ok, "azure_policy_check.py --form rest:\n{text}");
     assert!(text.contains(" 0 problems"), "{text}");
 
@@ -113,7 +116,9 @@ fn the_example_terraform_passes_the_schema_check_fmt_and_validate() {
     build_example(&out);
     let terraform = out.join("terraform");
 
-    let (ok, text) = run(Command::new(python()).arg(shared_tool("tf_schema_check.py")).arg(&terraform));
+    let (ok, text) = run(Command::new(python())
+        .arg(shared_tool("tf_schema_check.py"))
+        .arg(&terraform));
     assert!(ok, "tf_schema_check.py:\n{text}");
     assert!(text.contains(" 0 problems"), "{text}");
 
@@ -126,6 +131,8 @@ fn the_example_terraform_passes_the_schema_check_fmt_and_validate() {
         .arg(&terraform)
         .env("TF_CLI_CONFIG_FILE", "/dev/null"));
     assert!(ok, "terraform fmt -check:\n{text}");
-    let (ok, text) = run(Command::new(python()).arg(shared_tool("tf_offline_validate.py")).arg(&terraform));
+    let (ok, text) = run(Command::new(python())
+        .arg(shared_tool("tf_offline_validate.py"))
+        .arg(&terraform));
     assert!(ok, "tf_offline_validate.py:\n{text}");
 }

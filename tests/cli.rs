@@ -62,7 +62,11 @@ fn an_empty_directory_is_a_usage_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = charter(&["check", dir.path().to_str().unwrap_or_default()]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("no `.charter` files"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no `.charter` files"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -84,47 +88,96 @@ fn hostile_inputs_never_crash() {
     }
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("junk.charter", junk),
-        ("nested.charter", format!("filter a {{ x: {} }}", "[".repeat(10_000)).into_bytes()),
+        (
+            "nested.charter",
+            format!("filter a {{ x: {} }}", "[".repeat(10_000)).into_bytes(),
+        ),
         ("braces.charter", "{".repeat(10_000).into_bytes()),
         ("closers.charter", "}]) ".repeat(1_000).into_bytes()),
         ("nul.charter", b"policy \0 { }".to_vec()),
-        ("big.charter", "// filler comment line\n".repeat(450_000).into_bytes()),
+        (
+            "big.charter",
+            "// filler comment line\n".repeat(450_000).into_bytes(),
+        ),
     ];
     for (name, contents) in cases {
         let file = write(dir.path(), name, contents);
         let output = charter(&["check", file.to_str().unwrap_or_default(), TODAY]);
         let code = output.status.code();
-        assert!(matches!(code, Some(0) | Some(1)), "{name}: exit {code:?}\n{}", stderr(&output));
+        assert!(
+            matches!(code, Some(0) | Some(1)),
+            "{name}: exit {code:?}\n{}",
+            stderr(&output)
+        );
         let output = charter(&["fmt", "--check", file.to_str().unwrap_or_default()]);
         let code = output.status.code();
-        assert!(matches!(code, Some(0) | Some(1)), "fmt {name}: exit {code:?}\n{}", stderr(&output));
+        assert!(
+            matches!(code, Some(0) | Some(1)),
+            "fmt {name}: exit {code:?}\n{}",
+            stderr(&output)
+        );
     }
 }
 
 #[test]
 fn json_output_has_diagnostics_and_a_summary() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = write(dir.path(), "broken.charter", "filter a {\n  prompt {\n    hate: \n  }\n}\n");
-    let output = charter(&["check", file.to_str().unwrap_or_default(), "--format", "json", TODAY]);
+    let file = write(
+        dir.path(),
+        "broken.charter",
+        "filter a {\n  prompt {\n    hate: \n  }\n}\n",
+    );
+    let output = charter(&[
+        "check",
+        file.to_str().unwrap_or_default(),
+        "--format",
+        "json",
+        TODAY,
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json report");
     let first = &report["diagnostics"][0];
-    assert!(first["code"].as_str().unwrap_or_default().starts_with('E'), "{report}");
-    assert!(first["start"]["line"].as_u64().unwrap_or(0) >= 1, "{report}");
-    assert!(first["start"]["column"].as_u64().unwrap_or(0) >= 1, "{report}");
-    assert!(report["summary"]["errors"].as_u64().unwrap_or(0) >= 1, "{report}");
+    assert!(
+        first["code"].as_str().unwrap_or_default().starts_with('E'),
+        "{report}"
+    );
+    assert!(
+        first["start"]["line"].as_u64().unwrap_or(0) >= 1,
+        "{report}"
+    );
+    assert!(
+        first["start"]["column"].as_u64().unwrap_or(0) >= 1,
+        "{report}"
+    );
+    assert!(
+        report["summary"]["errors"].as_u64().unwrap_or(0) >= 1,
+        "{report}"
+    );
 }
 
 #[test]
 fn sarif_output_has_one_rule_per_code() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = write(dir.path(), "broken.charter", "filter a {\n  prompt {\n    hate: \n  }\n}\n");
-    let output = charter(&["check", file.to_str().unwrap_or_default(), "--format", "sarif", TODAY]);
+    let file = write(
+        dir.path(),
+        "broken.charter",
+        "filter a {\n  prompt {\n    hate: \n  }\n}\n",
+    );
+    let output = charter(&[
+        "check",
+        file.to_str().unwrap_or_default(),
+        "--format",
+        "sarif",
+        TODAY,
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let log: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("sarif log");
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
-    let rules = run["tool"]["driver"]["rules"].as_array().cloned().unwrap_or_default();
+    let rules = run["tool"]["driver"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let mut ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
     let count = ids.len();
     ids.dedup();
@@ -168,17 +221,29 @@ fn fmt_rewrites_files_and_refuses_files_that_do_not_parse() {
     let dir = tempfile::tempdir().expect("temp dir");
     let messy = "filter   a extends std.filters.default{\nprompt{hate:low}\n}\n";
     let file = write(dir.path(), "messy.charter", messy);
-    let broken = write(dir.path(), "broken.charter", "filter b {\n  prompt { hate: }\n");
+    let broken = write(
+        dir.path(),
+        "broken.charter",
+        "filter b {\n  prompt { hate: }\n",
+    );
 
     let output = charter(&["fmt", "--check", dir.path().to_str().unwrap_or_default()]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(&file).unwrap_or_default(), messy);
 
     let output = charter(&["fmt", dir.path().to_str().unwrap_or_default()]);
-    assert_eq!(output.status.code(), Some(1), "a file that does not parse fails the run");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a file that does not parse fails the run"
+    );
     let formatted = std::fs::read_to_string(&file).unwrap_or_default();
     assert_ne!(formatted, messy);
-    assert!(stderr(&output).contains("broken.charter"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("broken.charter"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(
         std::fs::read_to_string(&broken).unwrap_or_default(),
         "filter b {\n  prompt { hate: }\n",
@@ -186,7 +251,11 @@ fn fmt_rewrites_files_and_refuses_files_that_do_not_parse() {
     );
 
     let again = charter(&["fmt", "--check", file.to_str().unwrap_or_default()]);
-    assert!(again.status.success(), "formatting is idempotent: {}", stderr(&again));
+    assert!(
+        again.status.success(),
+        "formatting is idempotent: {}",
+        stderr(&again)
+    );
 }
 
 #[test]
@@ -196,7 +265,13 @@ fn build_is_deterministic_and_refuses_on_errors() {
     let first = dir.path().join("first");
     let second = dir.path().join("second");
     for out in [&first, &second] {
-        let output = charter(&["build", example.to_str().unwrap_or_default(), "-o", out.to_str().unwrap_or_default(), TODAY]);
+        let output = charter(&[
+            "build",
+            example.to_str().unwrap_or_default(),
+            "-o",
+            out.to_str().unwrap_or_default(),
+            TODAY,
+        ]);
         assert!(output.status.success(), "{}", stderr(&output));
     }
     let manifest_a = std::fs::read_to_string(first.join("manifest.json")).unwrap_or_default();
@@ -206,8 +281,18 @@ fn build_is_deterministic_and_refuses_on_errors() {
     assert_eq!(manifest_a, manifest_b, "same sources, same bytes");
 
     let broken = tempfile::tempdir().expect("temp dir");
-    write(broken.path(), "bad.charter", "workload w { governed_by: nowhere }\n");
-    let output = charter(&["build", broken.path().to_str().unwrap_or_default(), "-o", first.to_str().unwrap_or_default(), TODAY]);
+    write(
+        broken.path(),
+        "bad.charter",
+        "workload w { governed_by: nowhere }\n",
+    );
+    let output = charter(&[
+        "build",
+        broken.path().to_str().unwrap_or_default(),
+        "-o",
+        first.to_str().unwrap_or_default(),
+        TODAY,
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         std::fs::read_to_string(first.join("manifest.json")).unwrap_or_default(),
@@ -232,17 +317,32 @@ fn copy_tree(from: &Path, to: &Path) {
 fn the_example_test_suite_passes_and_a_weakened_policy_fails_it() {
     let example = repo().join("examples/contoso");
     let output = charter(&["test", example.to_str().unwrap_or_default(), TODAY]);
-    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
-    assert!(stdout(&output).contains(" passed, 0 failed"), "{}", stdout(&output));
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains(" passed, 0 failed"),
+        "{}",
+        stdout(&output)
+    );
 
     // Raise the capacity cap: the case that expects 300 units to be denied must now fail.
     let dir = tempfile::tempdir().expect("temp dir");
     copy_tree(&example, dir.path());
     let policy = dir.path().join("policy.charter");
     let text = std::fs::read_to_string(&policy).unwrap_or_default();
-    assert!(text.contains("max_capacity: 200 units"), "the example's cap moved: update this test");
-    std::fs::write(&policy, text.replace("max_capacity: 200 units", "max_capacity: 1000 units"))
-        .expect("write policy");
+    assert!(
+        text.contains("max_capacity: 200 units"),
+        "the example's cap moved: update this test"
+    );
+    std::fs::write(
+        &policy,
+        text.replace("max_capacity: 200 units", "max_capacity: 1000 units"),
+    )
+    .expect("write policy");
     let output = charter(&["test", dir.path().to_str().unwrap_or_default(), TODAY]);
     let report = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{report}{}", stderr(&output));
@@ -264,7 +364,10 @@ fn the_mistakes_project_reports_each_mistake_once() {
         .output()
         .expect("run charter");
     assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(format!("----- charter check examples/mistakes\n{}", stderr(&output)));
+    insta::assert_snapshot!(format!(
+        "----- charter check examples/mistakes\n{}",
+        stderr(&output)
+    ));
 
     let json = Command::new(env!("CARGO_BIN_EXE_charter"))
         .args(["check", "examples/mistakes", TODAY, "--format=json"])
@@ -274,7 +377,11 @@ fn the_mistakes_project_reports_each_mistake_once() {
     let report: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
     let mut codes: Vec<String> = report["diagnostics"]
         .as_array()
-        .map(|all| all.iter().filter_map(|d| d["code"].as_str().map(str::to_string)).collect())
+        .map(|all| {
+            all.iter()
+                .filter_map(|d| d["code"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let total = codes.len();
     codes.sort();
@@ -285,7 +392,11 @@ fn the_mistakes_project_reports_each_mistake_once() {
 #[test]
 fn a_file_checked_alone_points_at_its_project() {
     let output = Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(["check", "examples/contoso/workloads/research.charter", TODAY])
+        .args([
+            "check",
+            "examples/contoso/workloads/research.charter",
+            TODAY,
+        ])
         .current_dir(repo())
         .env("NO_COLOR", "1")
         .output()

@@ -60,7 +60,11 @@ fn check_groups(name: &str, markdown: &str) {
         }
     }
     let options = Options {
-        today: charter_ir::Date { year: 2026, month: 11, day: 22 },
+        today: charter_ir::Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        },
     };
     for group in groups.iter().filter(|group| !group.is_empty()) {
         let documents = group
@@ -85,19 +89,25 @@ fn check_groups(name: &str, markdown: &str) {
                 format!("{path}: {}[{}] {}", d.severity.as_str(), d.code, d.message)
             })
             .collect();
-        assert!(problems.is_empty(), "examples in {name} do not check clean:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "examples in {name} do not check clean:\n{}",
+            problems.join("\n")
+        );
     }
 }
 
 #[test]
 fn the_language_reference_examples_check_clean() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/language.md")).unwrap_or_default();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/language.md"))
+        .unwrap_or_default();
     check_groups("docs/language.md", &text);
 }
 
 #[test]
 fn the_readme_example_checks_clean() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap_or_default();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap_or_default();
     let mut with_prelude = String::from(
         "<!-- check: new -->\n```charter\nfilter baseline extends std.filters.default {\n  prompt { jailbreak: block }\n}\n\npolicy contoso_ai {\n  scope: management_group(\"contoso-ai\")\n  filters: at_least baseline\n}\n```\n\n",
     );

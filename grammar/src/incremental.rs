@@ -39,7 +39,6 @@ use crate::parser::TOP_LEVEL;
 use crate::span::{FileId, Span};
 use crate::Parsed;
 
-
 /// Lines at least this long make a unit unsafe to parse alone: the scanner looks back at most
 /// 4,096 bytes for the start of a line, so on longer lines the answer can depend on what is
 /// before the unit.

@@ -93,7 +93,13 @@ pub fn emit(
         let report = to_report(diagnostic);
         if term::emit_to_write_style(writer, &config, &files, &report).is_err() {
             // A label outside its file would be a compiler bug; still say what was wrong.
-            writeln!(writer, "{}[{}]: {}", diagnostic.severity.as_str(), diagnostic.code, diagnostic.message)?;
+            writeln!(
+                writer,
+                "{}[{}]: {}",
+                diagnostic.severity.as_str(),
+                diagnostic.code,
+                diagnostic.message
+            )?;
         }
     }
     if diagnostics.len() > MAX_RENDERED {
@@ -116,7 +122,10 @@ pub fn to_string(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
 
 /// `2 errors, 1 warning` (or `no problems`).
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {

@@ -54,7 +54,10 @@ fn diagnostic_json(sources: &SourceMap, diagnostic: &Diagnostic) -> Value {
 
 /// The whole report, pretty-printed.
 pub fn to_string(sources: &SourceMap, diagnostics: &[Diagnostic], files_checked: usize) -> String {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let report = json!({
         "diagnostics": diagnostics.iter().map(|d| diagnostic_json(sources, d)).collect::<Vec<_>>(),
         "summary": {

@@ -26,7 +26,11 @@ pub fn workspace_root() -> PathBuf {
 
 /// `../shared/tools/<name>`, beside the repository.
 pub fn shared_tool(name: &str) -> PathBuf {
-    workspace_root().join("..").join("shared").join("tools").join(name)
+    workspace_root()
+        .join("..")
+        .join("shared")
+        .join("tools")
+        .join(name)
 }
 
 /// `../shared/reference/`, beside the repository.
@@ -42,7 +46,9 @@ pub fn python() -> PathBuf {
     if let Some(explicit) = std::env::var_os("CHARTER_PYTHON") {
         return PathBuf::from(explicit);
     }
-    let _guard = PROVISION.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _guard = PROVISION
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let venv = workspace_root().join("target").join("charter-py");
     let interpreter = venv.join("bin").join("python");
     let marker = venv.join(format!("requirements-{}.ok", PYTHON_REQUIREMENTS.join("+")));
@@ -63,7 +69,13 @@ pub fn python() -> PathBuf {
         PYTHON_REQUIREMENTS.join(" ")
     );
     let installed = Command::new(&interpreter)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .args(PYTHON_REQUIREMENTS)
         .status()
         .map(|status| status.success())
