@@ -66,7 +66,12 @@ enum Command {
         common: CommonArgs,
     },
     /// Run the language server on stdio.
-    Lsp,
+    Lsp {
+        /// Accepted for editor clients that always pass it (vscode-languageclient does); stdio
+        /// is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -124,7 +129,7 @@ fn main() -> ExitCode {
             markdown,
         } => explain(code.as_deref(), list, markdown),
         Command::Test { path, common } => test(&path, &common),
-        Command::Lsp => match charter_lsp::run_stdio() {
+        Command::Lsp { stdio: _ } => match charter_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => usage_error(format!("language server: {error}")),
         },

@@ -437,3 +437,36 @@ fn fuzz_regressions_check_without_crashing() {
         );
     }
 }
+
+fn lsp_message(body: &str) -> String {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len())
+}
+
+/// `charter lsp` as editors start it: VS Code's client adds `--stdio`.
+#[test]
+fn the_language_server_starts_from_the_cli_and_exits_cleanly() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["lsp", "--stdio"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start charter lsp");
+    let messages = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{},"rootUri":null}}"#,
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#,
+        r#"{"jsonrpc":"2.0","method":"exit"}"#,
+    ];
+    let mut stdin = child.stdin.take().expect("stdin");
+    for message in messages {
+        stdin.write_all(lsp_message(message).as_bytes()).expect("write");
+    }
+    drop(stdin);
+    let output = child.wait_with_output().expect("wait");
+    let replies = stdout(&output);
+    assert!(output.status.success(), "{replies}\n{}", stderr(&output));
+    assert!(replies.contains("\"capabilities\""), "{replies}");
+    assert!(replies.contains("\"hoverProvider\""), "{replies}");
+}
