@@ -461,7 +461,9 @@ fn the_language_server_starts_from_the_cli_and_exits_cleanly() {
     ];
     let mut stdin = child.stdin.take().expect("stdin");
     for message in messages {
-        stdin.write_all(lsp_message(message).as_bytes()).expect("write");
+        stdin
+            .write_all(lsp_message(message).as_bytes())
+            .expect("write");
     }
     drop(stdin);
     let output = child.wait_with_output().expect("wait");

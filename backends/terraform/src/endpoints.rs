@@ -2,10 +2,14 @@
 //! its content filter (RAI policy) and the model deployment, built to comply with the
 //! governing policy.
 
-use charter_ir::{DeploymentType, Endpoint, Filter, Policy, Redundancy, Toggle, Workload};
+use std::collections::HashMap;
+
+use charter_ir::{
+    DeploymentType, Endpoint, Filter, FilterSetting, Policy, Redundancy, Toggle, Workload,
+};
 
 use crate::context::{Context, Variable};
-use crate::hcl::{Block, Body, Expr};
+use crate::hcl::{Block, Body, Expr, SharedBlocks};
 use charter_azure_policy::names::{category, location, rai_policy, sku, source};
 
 use crate::names::{azure_name, content_filter_setting, endpoint_region, identifier};
@@ -74,13 +78,45 @@ pub(crate) fn file(context: &mut Context<'_>) -> Option<String> {
         return None;
     }
     let mut file = Body::new();
+    let mut filters = ContentFilters::default();
     for workload in workloads {
-        workload_blocks(context, workload, &mut file);
+        workload_blocks(context, workload, &mut filters, &mut file);
     }
     Some(file.to_file())
 }
 
-fn workload_blocks(context: &mut Context<'_>, workload: &Workload, file: &mut Body) {
+/// The `content_filter` blocks of each filter, built once and shared by every RAI policy that
+/// uses the filter: a filter serves many deployments and regions, and its twelve blocks would
+/// otherwise be rebuilt (and re-rendered) for each.
+#[derive(Default)]
+struct ContentFilters<'p> {
+    /// By filter name; each entry keeps the settings it was built from, so two filters that
+    /// share a name but not their settings never share blocks.
+    by_name: HashMap<&'p str, Vec<(&'p [FilterSetting], SharedBlocks)>>,
+}
+
+impl<'p> ContentFilters<'p> {
+    fn blocks(&mut self, filter: &'p Filter) -> SharedBlocks {
+        let entries = self.by_name.entry(filter.name.as_str()).or_default();
+        if let Some((_, blocks)) = entries
+            .iter()
+            .find(|(settings, _)| *settings == filter.settings.as_slice())
+        {
+            return blocks.clone();
+        }
+        // The blocks sit in the body of a top-level resource block: depth 1.
+        let blocks = SharedBlocks::new(content_filter_blocks(filter), 1);
+        entries.push((&filter.settings, blocks.clone()));
+        blocks
+    }
+}
+
+fn workload_blocks<'p>(
+    context: &mut Context<'p>,
+    workload: &'p Workload,
+    filters: &mut ContentFilters<'p>,
+    file: &mut Body,
+) {
     let policy = governing_policy(context, workload);
     let owner_tag = policy.map_or(FALLBACK_OWNER_TAG, |policy| policy.owner_tag.as_str());
     let provider = context.provider_for(workload.subscription.as_deref());
@@ -132,7 +168,16 @@ fn workload_blocks(context: &mut Context<'_>, workload: &Workload, file: &mut Bo
     ));
 
     for endpoint in &workload.endpoints {
-        endpoint_blocks(workload, endpoint, policy, provider.as_deref(), &tags, file);
+        let content_filters = filters.blocks(&endpoint.filter);
+        endpoint_blocks(
+            workload,
+            endpoint,
+            policy,
+            provider.as_deref(),
+            &tags,
+            &content_filters,
+            file,
+        );
     }
 }
 
@@ -159,6 +204,7 @@ fn endpoint_blocks(
     policy: Option<&Policy>,
     provider: Option<&str>,
     tags: &Expr,
+    content_filters: &SharedBlocks,
     file: &mut Body,
 ) {
     let mut heading = format!(
@@ -194,7 +240,12 @@ fn endpoint_blocks(
             &address,
             deployment.region,
         ));
-        file.block(rai_policy_block(&endpoint.filter, provider, &address));
+        file.block(rai_policy_block(
+            &endpoint.filter,
+            content_filters,
+            provider,
+            &address,
+        ));
         if deployment.capacity == 0 {
             file.comment(&format!(
                 "No deployment in standby region {}: its standby capacity is 0.",
@@ -247,7 +298,12 @@ fn account_block(
     Block::new("resource", &["azurerm_cognitive_account", address], body)
 }
 
-fn rai_policy_block(filter: &Filter, provider: Option<&str>, address: &str) -> Block {
+fn rai_policy_block(
+    filter: &Filter,
+    content_filters: &SharedBlocks,
+    provider: Option<&str>,
+    address: &str,
+) -> Block {
     let mut body = Body::new();
     if let Some(provider) = provider {
         body.raw("provider", provider);
@@ -272,17 +328,7 @@ fn rai_policy_block(filter: &Filter, provider: Option<&str>, address: &str) -> B
             filter.blocklists.join(", ")
         ));
     }
-    for setting in &filter.settings {
-        let values = content_filter_setting(setting.level);
-        let mut entry = Body::new();
-        entry
-            .string("name", category(setting.category))
-            .string("source", source(setting.side))
-            .raw("filter_enabled", values.filter_enabled.to_string())
-            .raw("block_enabled", values.block_enabled.to_string())
-            .string("severity_threshold", values.severity_threshold);
-        body.block(Block::new("content_filter", &[], entry));
-    }
+    body.shared(content_filters);
     Block::new(
         "resource",
         &["azurerm_cognitive_account_rai_policy", address],
@@ -337,4 +383,23 @@ fn deployment_block(
         .raw("capacity", deployment.capacity.to_string());
     body.block(Block::new("sku", &[], sku));
     Block::new("resource", &["azurerm_cognitive_deployment", address], body)
+}
+
+/// One `content_filter` block per setting of `filter`, in the filter's order.
+fn content_filter_blocks(filter: &Filter) -> Vec<Block> {
+    filter
+        .settings
+        .iter()
+        .map(|setting| {
+            let values = content_filter_setting(setting.level);
+            let mut entry = Body::new();
+            entry
+                .string("name", category(setting.category))
+                .string("source", source(setting.side))
+                .raw("filter_enabled", values.filter_enabled.to_string())
+                .raw("block_enabled", values.block_enabled.to_string())
+                .string("severity_threshold", values.severity_threshold);
+            Block::new("content_filter", &[], entry)
+        })
+        .collect()
 }

@@ -14,6 +14,7 @@
 //! text can never become an interpolation.
 
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 /// A file or block body: attributes, nested blocks and comments in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -27,6 +28,48 @@ enum Item {
     Block(Block),
     /// `#` comment lines, written just before the next item.
     Comment(Vec<String>),
+    /// Blocks shared by several bodies, rendered once (see [`SharedBlocks`]); laid out as
+    /// if its blocks stood here one by one.
+    Shared(SharedBlocks),
+}
+
+/// A run of blocks that several bodies contain unchanged (a filter's `content_filter` blocks,
+/// repeated in every RAI policy that uses the filter). The text is rendered once, for the depth
+/// the blocks are expected at, and copied into each body written at that depth; at any other
+/// depth the blocks are written as usual, so the output never depends on the sharing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SharedBlocks(Rc<SharedInner>);
+
+#[derive(Debug, PartialEq, Eq)]
+struct SharedInner {
+    body: Body,
+    depth: usize,
+    text: String,
+}
+
+impl SharedBlocks {
+    /// Shares `blocks`, rendering them for a body at `depth` (1 for the body of a top-level
+    /// block).
+    pub(crate) fn new(blocks: Vec<Block>, depth: usize) -> Self {
+        let body = Body {
+            items: blocks.into_iter().map(Item::Block).collect(),
+        };
+        let mut text = String::new();
+        body.write(&mut text, depth, false);
+        Self(Rc::new(SharedInner { body, depth, text }))
+    }
+
+    fn write(&self, out: &mut String, depth: usize) {
+        if depth == self.0.depth {
+            out.push_str(&self.0.text);
+        } else {
+            self.0.body.write(out, depth, false);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.body.is_empty()
+    }
 }
 
 /// A block (`resource "type" "name" { ... }`).
@@ -94,6 +137,16 @@ impl Body {
         self
     }
 
+    /// Adds shared blocks, as [`Body::block`] would add each of them.
+    pub(crate) fn shared(&mut self, blocks: &SharedBlocks) -> &mut Self {
+        // An empty run would still set off a blank line; adding nothing is what adding its
+        // (zero) blocks one by one does.
+        if !blocks.is_empty() {
+            self.items.push(Item::Shared(blocks.clone()));
+        }
+        self
+    }
+
     /// Adds a comment before the next item; each line becomes one `# ` line.
     pub(crate) fn comment(&mut self, text: &str) -> &mut Self {
         let lines = text.lines().map(sanitize_comment).collect();
@@ -107,13 +160,13 @@ impl Body {
 
     /// Renders a whole file: top-level blocks separated by one blank line.
     pub(crate) fn to_file(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(FILE_CAPACITY);
         self.write(&mut out, 0, true);
         out
     }
 
     fn write(&self, out: &mut String, depth: usize, top_level: bool) {
-        let indent = "  ".repeat(depth);
+        let indent = depth * INDENT;
         // The widest name of each alignment run, computed ahead so each line can be padded.
         let widths = self.alignment_widths();
         let mut previous_was_content = false;
@@ -121,16 +174,17 @@ impl Body {
         for (index, item) in self.items.iter().enumerate() {
             // Blocks are set off by a blank line from whatever precedes them (a comment directly
             // above a block stays attached to it).
-            let wants_blank =
-                matches!(item, Item::Block(_)) || (top_level && matches!(item, Item::Comment(_)));
+            let wants_blank = item.is_block() || (top_level && matches!(item, Item::Comment(_)));
             if wants_blank && previous_was_content && !pending_comment {
                 out.push('\n');
             }
             match item {
                 Item::Attribute(name, value) => {
                     let width = widths[index].unwrap_or(name.len());
-                    let padding = " ".repeat(width.saturating_sub(name.len()) + 1);
-                    let _ = write!(out, "{indent}{name}{padding}= ");
+                    push_spaces(out, indent);
+                    out.push_str(name);
+                    push_spaces(out, width.saturating_sub(name.len()) + 1);
+                    out.push_str("= ");
                     value.write(out, depth);
                     out.push('\n');
                     pending_comment = false;
@@ -141,6 +195,11 @@ impl Body {
                     pending_comment = false;
                     previous_was_content = true;
                 }
+                Item::Shared(blocks) => {
+                    blocks.write(out, depth);
+                    pending_comment = false;
+                    previous_was_content = true;
+                }
                 Item::Comment(lines) => {
                     if !top_level && previous_was_content && !pending_comment {
                         // A comment inside a body introduces what follows: set it off too.
@@ -148,14 +207,13 @@ impl Body {
                             out.push('\n');
                         }
                     }
-                    let width = COMMENT_WIDTH.saturating_sub(indent.len() + 2);
+                    let width = COMMENT_WIDTH.saturating_sub(indent + 2);
                     for line in lines {
                         if line.is_empty() {
-                            let _ = writeln!(out, "{indent}#");
+                            push_spaces(out, indent);
+                            out.push_str("#\n");
                         }
-                        for wrapped in wrap(line, width) {
-                            let _ = writeln!(out, "{indent}# {wrapped}");
-                        }
+                        write_wrapped(out, indent, line, width);
                     }
                     pending_comment = true;
                     previous_was_content = true;
@@ -168,7 +226,7 @@ impl Body {
         self.items[index + 1..]
             .iter()
             .find(|item| !matches!(item, Item::Comment(_)))
-            .is_some_and(|item| matches!(item, Item::Block(_)))
+            .is_some_and(Item::is_block)
     }
 
     /// For each item, the name width its `=` aligns to, when it is an aligned attribute.
@@ -200,6 +258,13 @@ impl Body {
     }
 }
 
+impl Item {
+    /// Whether the item lays out as a block (set off by a blank line, ending alignment runs).
+    fn is_block(&self) -> bool {
+        matches!(self, Item::Block(_) | Item::Shared(_))
+    }
+}
+
 impl Block {
     pub(crate) fn new(kind: &str, labels: &[&str], body: Body) -> Self {
         Self {
@@ -210,12 +275,12 @@ impl Block {
     }
 
     fn write(&self, out: &mut String, depth: usize) {
-        let indent = "  ".repeat(depth);
-        out.push_str(&indent);
+        let indent = depth * INDENT;
+        push_spaces(out, indent);
         out.push_str(&self.kind);
         for label in &self.labels {
             out.push(' ');
-            out.push_str(&quote(label));
+            write_quoted(out, label);
         }
         if self.body.is_empty() {
             out.push_str(" {}\n");
@@ -223,7 +288,7 @@ impl Block {
         }
         out.push_str(" {\n");
         self.body.write(out, depth + 1, false);
-        out.push_str(&indent);
+        push_spaces(out, indent);
         out.push_str("}\n");
     }
 }
@@ -253,14 +318,16 @@ impl Expr {
     fn write(&self, out: &mut String, depth: usize) {
         match self {
             Expr::Raw(text) => out.push_str(text),
-            Expr::Str(text) => out.push_str(&quote(text)),
+            Expr::Str(text) => write_quoted(out, text),
             Expr::Template(parts) => {
                 out.push('"');
                 for part in parts {
                     match part {
-                        TemplatePart::Text(text) => out.push_str(&escape(text)),
+                        TemplatePart::Text(text) => escape_into(out, text),
                         TemplatePart::Interpolation(expr) => {
-                            let _ = write!(out, "${{{expr}}}");
+                            out.push_str("${");
+                            out.push_str(expr);
+                            out.push('}');
                         }
                     }
                 }
@@ -281,58 +348,131 @@ impl Expr {
                     out.push_str("{}");
                     return;
                 }
-                let inner = "  ".repeat(depth + 1);
-                let keys: Vec<String> = entries.iter().map(|(key, _)| object_key(key)).collect();
-                let width = keys.iter().map(|key| key.len()).max().unwrap_or(0);
+                let inner = (depth + 1) * INDENT;
+                let width = entries
+                    .iter()
+                    .map(|(key, _)| object_key_len(key))
+                    .max()
+                    .unwrap_or(0);
                 out.push_str("{\n");
-                for (key, (_, value)) in keys.iter().zip(entries) {
-                    let padding = " ".repeat(width - key.len() + 1);
-                    let _ = write!(out, "{inner}{key}{padding}= ");
+                for (key, value) in entries {
+                    push_spaces(out, inner);
+                    let start = out.len();
+                    write_object_key(out, key);
+                    let key_len = out.len() - start;
+                    push_spaces(out, width - key_len + 1);
+                    out.push_str("= ");
                     value.write(out, depth + 1);
                     out.push('\n');
                 }
-                out.push_str(&"  ".repeat(depth));
+                push_spaces(out, depth * INDENT);
                 out.push('}');
             }
             Expr::Heredoc(text) => {
-                let inner = "  ".repeat(depth + 1);
-                let _ = writeln!(out, "<<-{HEREDOC_TAG}");
+                let inner = (depth + 1) * INDENT;
+                out.push_str("<<-");
+                out.push_str(HEREDOC_TAG);
+                out.push('\n');
                 for line in text.lines() {
-                    if line.is_empty() {
-                        out.push('\n');
-                    } else {
-                        let _ = writeln!(out, "{inner}{}", escape_template(line));
+                    if !line.is_empty() {
+                        push_spaces(out, inner);
+                        escape_template_into(out, line);
                     }
+                    out.push('\n');
                 }
-                let _ = write!(out, "{}{HEREDOC_TAG}", "  ".repeat(depth));
+                push_spaces(out, depth * INDENT);
+                out.push_str(HEREDOC_TAG);
             }
         }
     }
 }
 
-/// An object key: bare when it is a plain identifier (`source`), quoted otherwise
-/// (`"charter-workload"`), and always quoted for the literal keywords, which would not read as
-/// names.
-fn object_key(key: &str) -> String {
-    let plain = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+/// Spaces per nesting level.
+const INDENT: usize = 2;
+
+/// Where indentation and `=` padding are copied from, so neither allocates.
+const SPACES: &str = "                                                                ";
+
+/// The initial capacity of a rendered file: `endpoints.tf` runs to megabytes, and starting
+/// large saves the early reallocations of the smaller files too.
+const FILE_CAPACITY: usize = 64 * 1024;
+
+/// Pushes `count` spaces.
+fn push_spaces(out: &mut String, mut count: usize) {
+    while count > SPACES.len() {
+        out.push_str(SPACES);
+        count -= SPACES.len();
+    }
+    out.push_str(&SPACES[..count]);
+}
+
+/// Whether an object key is written bare: a plain identifier (`source`) that is not one of the
+/// literal keywords, which would not read as names.
+fn is_plain_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !matches!(key, "null" | "true" | "false");
-    if plain {
-        key.to_string()
+        && !matches!(key, "null" | "true" | "false")
+}
+
+/// Writes an object key: bare when it is a plain identifier (`source`), quoted otherwise
+/// (`"charter-workload"`).
+fn write_object_key(out: &mut String, key: &str) {
+    if is_plain_key(key) {
+        out.push_str(key);
     } else {
-        quote(key)
+        write_quoted(out, key);
+    }
+}
+
+/// The length of what [`write_object_key`] writes for `key`.
+fn object_key_len(key: &str) -> usize {
+    if is_plain_key(key) {
+        key.len()
+    } else if !needs_escape(key) {
+        key.len() + 2
+    } else {
+        let mut quoted = String::new();
+        write_quoted(&mut quoted, key);
+        quoted.len()
     }
 }
 
 /// A quoted HCL string literal.
 pub(crate) fn quote(text: &str) -> String {
-    format!("\"{}\"", escape(text))
+    let mut out = String::with_capacity(text.len() + 2);
+    write_quoted(&mut out, text);
+    out
 }
 
-/// Escapes text for the inside of a quoted HCL string.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+/// Writes `text` as a quoted HCL string literal.
+fn write_quoted(out: &mut String, text: &str) {
+    out.push('"');
+    escape_into(out, text);
+    out.push('"');
+}
+
+/// Whether `text` has anything [`escape_into`] changes: a quote, a backslash, a `{` (which may
+/// open a template sequence) or a control character. A byte test: every control character
+/// is ASCII or U+0080–U+009F, whose UTF-8 encoding starts with the byte 0xC2 (which other
+/// characters share, so this may answer yes for text that needs nothing; never the reverse).
+fn needs_escape(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b'"' | b'\\' | b'{' | CONTROL_LEAD_BYTE) || b < 0x20 || b == 0x7f)
+}
+
+/// The first byte of the UTF-8 encoding of U+0080–U+00BF, among them the C1 control characters.
+const CONTROL_LEAD_BYTE: u8 = 0xC2;
+
+/// Writes `text` escaped for the inside of a quoted HCL string: quotes, backslashes and control
+/// characters escaped, and the sigil of `${` and `%{` doubled so that user text never becomes
+/// a template sequence.
+fn escape_into(out: &mut String, text: &str) {
+    if !needs_escape(text) {
+        out.push_str(text);
+        return;
+    }
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -342,42 +482,69 @@ fn escape(text: &str) -> String {
             c if c.is_control() => {
                 let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
             c => out.push(c),
         }
     }
-    escape_template(&out)
 }
 
-/// Doubles the sigil of `${` and `%{`, which HCL reads as template sequences in quoted strings
-/// and heredocs alike.
-pub(crate) fn escape_template(text: &str) -> String {
-    text.replace("${", "$${").replace("%{", "%%{")
+/// Writes `text` with the sigil of `${` and `%{` doubled, which HCL reads as template
+/// sequences in quoted strings and heredocs alike.
+fn escape_template_into(out: &mut String, text: &str) {
+    if !text.contains('{') {
+        out.push_str(text);
+        return;
+    }
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if matches!(c, '$' | '%') && chars.peek() == Some(&'{') {
+            out.push(c);
+        }
+    }
 }
 
 /// The column comments are wrapped at.
 const COMMENT_WIDTH: usize = 100;
 
-/// Splits a line into lines of at most `width` characters at spaces (a longer word stays whole).
-fn wrap(line: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut current = String::new();
+/// Writes `line` as `# ` comment lines at `indent`, wrapped at spaces to at most `width`
+/// characters (a longer word stays whole on its own line).
+fn write_wrapped(out: &mut String, indent: usize, line: &str, width: usize) {
+    // Characters on the comment line being written; zero before its first word.
+    let mut current = 0;
     for word in line.split(' ').filter(|word| !word.is_empty()) {
-        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut current));
+        let chars = word.chars().count();
+        if current > 0 && current + 1 + chars > width {
+            out.push('\n');
+            current = 0;
         }
-        if !current.is_empty() {
-            current.push(' ');
+        if current == 0 {
+            push_spaces(out, indent);
+            out.push_str("# ");
+        } else {
+            out.push(' ');
+            current += 1;
         }
-        current.push_str(word);
+        out.push_str(word);
+        current += chars;
     }
-    if !current.is_empty() {
-        lines.push(current);
+    if current > 0 {
+        out.push('\n');
     }
-    lines
 }
 
 /// Comment text on one line, without control characters.
 fn sanitize_comment(line: &str) -> String {
+    // Almost every comment is control-free: skip the per-character filter then.
+    if !line
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == CONTROL_LEAD_BYTE)
+    {
+        return line.trim_end().to_string();
+    }
     line.chars()
         .filter(|c| !c.is_control())
         .collect::<String>()
@@ -429,6 +596,86 @@ mod tests {
     fn escapes_template_sequences_and_quotes() {
         assert_eq!(quote("a \"${b}\" %{c} \\"), r#""a \"$${b}\" %%{c} \\""#);
         assert_eq!(quote("line\nnext\u{1b}"), r#""line\nnext\u001b""#);
+    }
+
+    /// The escaping as first written (escape, then two `replace` passes), kept as the
+    /// reference the one-pass writer must match.
+    fn reference_escape(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out.replace("${", "$${").replace("%{", "%%{")
+    }
+
+    #[test]
+    fn one_pass_escaping_matches_the_reference() {
+        let cases = [
+            "",
+            "plain text",
+            "${a}",
+            "$${a}",
+            "$%{a}",
+            "%%{",
+            "{${%{}}",
+            "$",
+            "%",
+            "{",
+            "a\"b\\c",
+            "tab\tcr\r\u{1b}\u{7f}\u{85}\u{9f}",
+            "\u{a0}é ü ${ünïcode}",
+            "ends with $",
+            "$\"{",
+        ];
+        for case in cases {
+            let mut out = String::new();
+            escape_into(&mut out, case);
+            assert_eq!(out, reference_escape(case), "escaping {case:?}");
+            let mut template = String::new();
+            escape_template_into(&mut template, case);
+            assert_eq!(
+                template,
+                case.replace("${", "$${").replace("%{", "%%{"),
+                "template-escaping {case:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn shared_blocks_write_as_the_blocks_themselves_at_any_depth() {
+        let blocks = || {
+            let mut first = Body::new();
+            first.string("name", "x").raw("enabled", "true");
+            let mut second = Body::new();
+            second.string("name", "${y}");
+            vec![
+                Block::new("entry", &[], first),
+                Block::new("entry", &["label"], second),
+            ]
+        };
+        let shared = SharedBlocks::new(blocks(), 1);
+        for depth in 0..3 {
+            let mut inline = Body::new();
+            let mut with_shared = Body::new();
+            inline.raw("a", "1");
+            with_shared.raw("a", "1");
+            for block in blocks() {
+                inline.block(block);
+            }
+            with_shared.shared(&shared);
+            let (mut expected, mut actual) = (String::new(), String::new());
+            inline.write(&mut expected, depth, false);
+            with_shared.write(&mut actual, depth, false);
+            assert_eq!(actual, expected, "at depth {depth}");
+        }
     }
 
     #[test]
