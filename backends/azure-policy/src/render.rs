@@ -322,6 +322,8 @@ fn template(governance: &Governance, location: &Location) -> Value {
         }));
     }
     let here = location.id();
+    // Template parameters for subscriptions named by name, sorted for stable output.
+    let mut parameters: std::collections::BTreeMap<String, String> = Default::default();
     let assignments: Vec<&Assignment> = governance
         .assignments
         .iter()
@@ -403,7 +405,11 @@ fn template(governance: &Governance, location: &Location) -> Value {
             .copied()
             .filter(|e| e.scope_id == scope_id)
             .collect();
-        let Some(placement) = placement(location, scope, scope_id) else {
+        let found = placement(location, scope, scope_id);
+        if let Some((name, subscription)) = found.as_ref().and_then(|p| p.parameter.clone()) {
+            parameters.insert(name, subscription);
+        }
+        let Some(placement) = found else {
             separately.extend(
                 here_assignments
                     .iter()
@@ -516,12 +522,27 @@ fn template(governance: &Governance, location: &Location) -> Value {
         Location::ManagementGroup(_) => MANAGEMENT_GROUP_TEMPLATE,
         Location::Subscription(_) => SUBSCRIPTION_TEMPLATE,
     };
-    json!({
+    let mut template = json!({
         "$schema": schema,
         "contentVersion": "1.0.0.0",
         "metadata": metadata,
-        "resources": resources
-    })
+    });
+    if !parameters.is_empty() {
+        let declared: serde_json::Map<String, Value> = parameters
+            .into_iter()
+            .map(|(name, subscription)| {
+                let description =
+                    format!("The id (a GUID) of the subscription Charter calls `{subscription}`.");
+                (
+                    name,
+                    json!({ "type": "string", "metadata": { "description": description } }),
+                )
+            })
+            .collect();
+        insert(&mut template, "parameters", Value::Object(declared));
+    }
+    insert(&mut template, "resources", json!(resources));
+    template
 }
 
 /// How a nested deployment reaches a scope other than the template's own.
@@ -532,6 +553,9 @@ struct Placement {
     schema: &'static str,
     /// The kind of the inner scope.
     kind: PlacementKind,
+    /// A template parameter the deployment needs: `(parameter name, subscription as written)`,
+    /// for a subscription the project names by a name rather than its id.
+    parameter: Option<(String, String)>,
 }
 
 #[derive(Clone, Copy)]
@@ -570,15 +594,17 @@ fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> 
             ],
             schema: MANAGEMENT_GROUP_TEMPLATE,
             kind: PlacementKind::ManagementGroup,
+            parameter: None,
         }),
-        (_, Scope::Subscription(id)) => Some(Placement {
-            properties: vec![
-                ("subscriptionId".to_owned(), json!(id)),
-                deployment_location,
-            ],
-            schema: SUBSCRIPTION_TEMPLATE,
-            kind: PlacementKind::Subscription,
-        }),
+        (_, Scope::Subscription(id)) => {
+            let (value, parameter) = subscription_id_value(id);
+            Some(Placement {
+                properties: vec![("subscriptionId".to_owned(), value), deployment_location],
+                schema: SUBSCRIPTION_TEMPLATE,
+                kind: PlacementKind::Subscription,
+                parameter,
+            })
+        }
         (Location::Subscription(_), Scope::ResourceGroup(group))
             if scope_id.starts_with(&format!("{}/resourceGroups/", location.id())) =>
         {
@@ -586,6 +612,7 @@ fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> 
                 properties: vec![("resourceGroup".to_owned(), json!(group))],
                 schema: RESOURCE_GROUP_TEMPLATE,
                 kind: PlacementKind::ResourceGroup,
+                parameter: None,
             })
         }
         (_, Scope::ResourceGroup(group)) => {
@@ -593,17 +620,46 @@ fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> 
                 .strip_prefix("/subscriptions/")
                 .and_then(|rest| rest.split('/').next())
                 .filter(|id| *id != crate::CURRENT_SUBSCRIPTION)?;
+            let (value, parameter) = subscription_id_value(subscription);
             Some(Placement {
                 properties: vec![
-                    ("subscriptionId".to_owned(), json!(subscription)),
+                    ("subscriptionId".to_owned(), value),
                     ("resourceGroup".to_owned(), json!(group)),
                 ],
                 schema: RESOURCE_GROUP_TEMPLATE,
                 kind: PlacementKind::ResourceGroup,
+                parameter,
             })
         }
         (Location::Subscription(_), Scope::ManagementGroup(_)) => None,
     }
+}
+
+/// Whether a subscription is written as its id (a GUID) rather than a name.
+fn is_subscription_id(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The `subscriptionId` of a nested deployment. ARM needs the id; a subscription the project
+/// names by a name (`subscription("contoso-research-lab")`) becomes a template parameter that
+/// the person deploying supplies, as the Terraform backend makes it a variable.
+fn subscription_id_value(subscription: &str) -> (Value, Option<(String, String)>) {
+    if is_subscription_id(subscription) {
+        return (json!(subscription), None);
+    }
+    let parameter = format!(
+        "subscriptionId_{}",
+        crate::names::slug(subscription).replace('-', "_")
+    );
+    (
+        json!(format!("[parameters('{parameter}')]")),
+        Some((parameter, subscription.to_owned())),
+    )
 }
 
 /// A full id as a nested template must write it: literal, except that the unnamed current
@@ -647,6 +703,28 @@ mod tests {
                 "b": ["[[concat('x')]", "plain [not first]"],
                 "c": 1
             })
+        );
+    }
+
+    #[test]
+    fn subscriptions_named_by_name_become_template_parameters() {
+        assert!(is_subscription_id("0b1f6471-1bf0-4dda-aec3-cb9272f09590"));
+        assert!(!is_subscription_id("contoso-research-lab"));
+        assert!(!is_subscription_id("0b1f6471-1bf0-4dda-aec3-cb9272f0959"));
+        let (value, parameter) = subscription_id_value("0b1f6471-1bf0-4dda-aec3-cb9272f09590");
+        assert_eq!(value, json!("0b1f6471-1bf0-4dda-aec3-cb9272f09590"));
+        assert_eq!(parameter, None);
+        let (value, parameter) = subscription_id_value("contoso-research-lab");
+        assert_eq!(
+            value,
+            json!("[parameters('subscriptionId_contoso_research_lab')]")
+        );
+        assert_eq!(
+            parameter,
+            Some((
+                "subscriptionId_contoso_research_lab".to_owned(),
+                "contoso-research-lab".to_owned()
+            ))
         );
     }
 
