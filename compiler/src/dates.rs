@@ -2,17 +2,9 @@
 
 use charter_ir::Date;
 
-/// Days since 1970-01-01 (negative before), by Howard Hinnant's `days_from_civil`.
+/// Days since 1970-01-01 (negative before).
 pub fn day_number(date: Date) -> i64 {
-    let month = i64::from(date.month);
-    let day = i64::from(date.day);
-    let year = i64::from(date.year) - i64::from(month <= 2);
-    let era = if year >= 0 { year } else { year - 399 } / 400;
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    date.days_since_epoch()
 }
 
 /// Days from `from` to `to` (negative when `to` is earlier).

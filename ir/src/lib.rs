@@ -123,6 +123,65 @@ pub struct Date {
     pub day: u8,
 }
 
+impl Date {
+    /// Parses `YYYY-MM-DD`, checking that the day exists (`2027-02-29` does not).
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let invalid = || format!("invalid date `{text}`: expected YYYY-MM-DD, such as 2026-11-22");
+        let parts: Vec<&str> = text.trim().split('-').collect();
+        let [year, month, day] = parts.as_slice() else {
+            return Err(invalid());
+        };
+        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return Err(invalid());
+        }
+        let year: i32 = year.parse().map_err(|_| invalid())?;
+        let month: u8 = month.parse().map_err(|_| invalid())?;
+        let day: u8 = day.parse().map_err(|_| invalid())?;
+        if !(1..=12).contains(&month) || day == 0 || day > Date::days_in_month(year, month) {
+            return Err(format!("invalid date `{text}`: that day does not exist"));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// The number of days in a month of a year (leap years included).
+    pub fn days_in_month(year: i32, month: u8) -> u8 {
+        match month {
+            2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    /// Days since 1970-01-01 (negative before), by Howard Hinnant's `days_from_civil`.
+    pub fn days_since_epoch(self) -> i64 {
+        let month = i64::from(self.month);
+        let day = i64::from(self.day);
+        let year = i64::from(self.year) - i64::from(month <= 2);
+        let era = if year >= 0 { year } else { year - 399 } / 400;
+        let year_of_era = year - era * 400;
+        let month_index = (month + 9) % 12;
+        let day_of_year = (153 * month_index + 2) / 5 + day - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
+    /// The date `days` days after 1970-01-01, by Howard Hinnant's `civil_from_days`.
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let day_of_era = z.rem_euclid(146_097);
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let mp = (5 * day_of_year + 2) / 153;
+        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (year_of_era + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -436,4 +495,34 @@ pub struct Artifact {
     /// `/`-separated relative path.
     pub path: String,
     pub contents: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_convert_to_and_from_day_counts() {
+        for (days, text) in [
+            (0, "1970-01-01"),
+            (20_779, "2026-11-22"),
+            (11_016, "2000-02-29"),
+            (-1, "1969-12-31"),
+        ] {
+            let date = Date::from_days_since_epoch(days);
+            assert_eq!(date.to_string(), text);
+            assert_eq!(date.days_since_epoch(), days);
+        }
+    }
+
+    #[test]
+    fn parses_and_rejects_dates() {
+        assert_eq!(
+            Date::parse("2028-02-29").map(|d| d.to_string()),
+            Ok("2028-02-29".into())
+        );
+        assert!(Date::parse("2027-02-29").is_err());
+        assert!(Date::parse("2027-1-01").is_err());
+        assert!(Date::parse("tomorrow").is_err());
+    }
 }
