@@ -22,6 +22,7 @@ struct Cli {
 enum Command {
     /// Parse and check a project (a `.charter` file or a directory); exit 1 on errors.
     Check {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
         #[arg(default_value = ".")]
         path: PathBuf,
         #[command(flatten)]
@@ -29,6 +30,7 @@ enum Command {
     },
     /// Check, then write Azure Policy JSON and Terraform into the output directory.
     Build {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Output directory.
@@ -39,11 +41,13 @@ enum Command {
     },
     /// Format `.charter` files in the canonical layout.
     Fmt {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Change nothing; exit 1 when a file is not formatted.
         #[arg(long)]
         check: bool,
+        /// When to colour messages (auto: on a terminal, unless NO_COLOR is set).
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
     },
@@ -60,6 +64,7 @@ enum Command {
     },
     /// Evaluate the compiled policies against the resource fixtures in `tests/`.
     Test {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
         #[arg(default_value = ".")]
         path: PathBuf,
         #[command(flatten)]
@@ -85,6 +90,7 @@ struct CommonArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// When to colour diagnostics (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
 }
