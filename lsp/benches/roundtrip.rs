@@ -2,7 +2,8 @@
 //! 5,000-line project file: time from an edit to its `publishDiagnostics`, hover and
 //! completion latencies (p50/p99/max), a burst of edits (coalescing), and the server's RSS.
 //!
-//! Run with `cargo bench -p charter-lsp --bench roundtrip` (add `-- --quick` for fewer rounds).
+//! Run with `cargo bench -p charter-lsp --bench roundtrip` (add `-- --quick` for fewer rounds,
+//! `-- --rounds 2000` for a long session).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -17,7 +18,12 @@ const TARGET_LINES: usize = 5_000;
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
-    let rounds = if quick { 30 } else { 200 };
+    // `--rounds N` for a long session (memory should stay flat).
+    let explicit_rounds = std::env::args()
+        .skip_while(|arg| arg != "--rounds")
+        .nth(1)
+        .and_then(|n| n.parse::<usize>().ok());
+    let rounds = explicit_rounds.unwrap_or(if quick { 30 } else { 200 });
     let dir = tempfile::tempdir().expect("a temporary directory");
     let source = generate_project(TARGET_LINES);
     let line_count = source.lines().count();
