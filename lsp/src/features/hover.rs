@@ -257,9 +257,12 @@ pub fn version_summary(version: &ModelVersion, today: Date) -> String {
     let mut parts = Vec::new();
     match (version.lifecycle, version.deprecation) {
         (Lifecycle::Deprecated, Some(date)) => parts.push(format!("deprecated since {date}")),
-        (lifecycle, Some(date)) => {
-            parts.push(format!("{}, deprecated from {date}", lifecycle.keyword()))
-        }
+        // The catalog's lifecycle stage is the current word; a deprecation date beside a
+        // stage that is not `deprecated` comes from an older source (stdlib/README.md).
+        (lifecycle, Some(date)) => parts.push(format!(
+            "{} (an earlier source gave deprecation {date})",
+            lifecycle.keyword()
+        )),
         (lifecycle, None) => parts.push(lifecycle.keyword().to_string()),
     }
     if version.is_retired(today) && version.lifecycle != Lifecycle::Retired {
