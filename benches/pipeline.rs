@@ -16,7 +16,7 @@
 //! from the minima); docs/performance.md records them.
 
 use charter::corpus;
-use charter_compiler::{Document, Options};
+use charter_compiler::Options;
 use charter_syntax::FileId;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,19 +46,6 @@ fn measure(iterations: usize, mut run: impl FnMut()) -> Timing {
         min: samples.first().copied().unwrap_or_default(),
         median: samples.get(samples.len() / 2).copied().unwrap_or_default(),
     }
-}
-
-fn documents(files: &[corpus::GeneratedFile]) -> Vec<Document> {
-    files
-        .iter()
-        .enumerate()
-        .map(|(index, file)| Document {
-            id: FileId(index as u32),
-            path: file.path.clone(),
-            text: file.text.clone(),
-            is_stdlib: false,
-        })
-        .collect()
 }
 
 fn row(name: &str, timing: Timing, floor: Option<Timing>) {
@@ -172,7 +159,7 @@ fn bench_size(lines: usize, error_every: Option<usize>) {
     let options = options();
     let files = corpus::generate(lines, error_every);
     let total: usize = files.iter().map(|file| file.text.lines().count()).sum();
-    let docs = documents(&files);
+    let docs = corpus::documents(&files);
     let iterations = if total > 50_000 { 5 } else { 20 };
     println!(
         "\n{total} lines in {} files ({iterations} runs each)",

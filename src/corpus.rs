@@ -179,6 +179,20 @@ pub fn generate(target_lines: usize, error_every: Option<usize>) -> Vec<Generate
     }
 }
 
+/// The generated files as the compiler takes them, with ids `0..n` in order.
+pub fn documents(files: &[GeneratedFile]) -> Vec<charter_compiler::Document> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| charter_compiler::Document {
+            id: charter_syntax::FileId(index as u32),
+            path: file.path.clone(),
+            text: file.text.clone(),
+            is_stdlib: false,
+        })
+        .collect()
+}
+
 /// Writes the generated files under `dir` (creating subdirectories), for measuring the CLI.
 pub fn write(dir: &Path, files: &[GeneratedFile]) -> io::Result<()> {
     for file in files {

@@ -25,19 +25,6 @@ fn options() -> Options {
     }
 }
 
-fn documents(files: &[corpus::GeneratedFile]) -> Vec<Document> {
-    files
-        .iter()
-        .enumerate()
-        .map(|(index, file)| Document {
-            id: FileId(index as u32),
-            path: file.path.clone(),
-            text: file.text.clone(),
-            is_stdlib: false,
-        })
-        .collect()
-}
-
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -149,7 +136,7 @@ fn a_generated_project_checks_clean() {
         "{lines} lines in {} files",
         files.len()
     );
-    let compilation = charter_compiler::compile(documents(&files), &options());
+    let compilation = charter_compiler::compile(corpus::documents(&files), &options());
     let problems: Vec<String> = compilation
         .diagnostics
         .iter()
@@ -169,7 +156,7 @@ fn a_generated_project_with_planted_mistakes_reports_each() {
     let every = 5;
     let files = corpus::generate(3_000, Some(every));
     let planted = corpus::planted_errors(&files, every);
-    let compilation = charter_compiler::compile(documents(&files), &options());
+    let compilation = charter_compiler::compile(corpus::documents(&files), &options());
     let errors = compilation
         .diagnostics
         .iter()
@@ -227,7 +214,7 @@ fn the_cli_checks_a_generated_project_clean_and_rejects_one_with_mistakes() {
 fn build_output_is_byte_identical_across_compilations() {
     let files = corpus::generate(1_500, None);
     let build = || {
-        let compilation = charter_compiler::compile(documents(&files), &options());
+        let compilation = charter_compiler::compile(corpus::documents(&files), &options());
         assert!(!compilation.has_errors());
         let mut artifacts = charter_azure_policy::artifacts(&compilation.project);
         artifacts.extend(charter_terraform::artifacts(&compilation.project));

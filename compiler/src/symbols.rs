@@ -35,6 +35,22 @@ impl SymbolKind {
             SymbolKind::Region => "region",
         }
     }
+
+    /// The keyword that declares it (`version` for a model version).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            SymbolKind::ModelVersion => "version",
+            other => other.noun(),
+        }
+    }
+
+    /// Whether names of this kind are identifiers (renamable) rather than catalog strings.
+    pub fn is_identifier(self) -> bool {
+        !matches!(
+            self,
+            SymbolKind::Model | SymbolKind::ModelVersion | SymbolKind::Region
+        )
+    }
 }
 
 /// Identifies a declaration in [`SymbolIndex::declarations`].

@@ -36,7 +36,7 @@ fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
         SymbolKind::Endpoint => lsp::SymbolKind::OBJECT,
         SymbolKind::App => lsp::SymbolKind::CLASS,
         SymbolKind::Model => lsp::SymbolKind::CLASS,
-        SymbolKind::Version => lsp::SymbolKind::ENUM_MEMBER,
+        SymbolKind::ModelVersion => lsp::SymbolKind::ENUM_MEMBER,
         SymbolKind::Region => lsp::SymbolKind::CONSTANT,
     }
 }

@@ -122,6 +122,17 @@ pub fn rai_blocklist(blocklist: &str) -> String {
     rai_policy(blocklist)
 }
 
+/// Whether a subscription is written as its id (a GUID) rather than a name; only an id can go
+/// where Azure wants one, so both backends turn names into a parameter or a variable.
+pub fn is_subscription_id(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// A Charter name (`contoso_ai`) as a resource-name fragment (`contoso-ai`).
 pub fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());

@@ -635,21 +635,11 @@ fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> 
     }
 }
 
-/// Whether a subscription is written as its id (a GUID) rather than a name.
-fn is_subscription_id(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 /// The `subscriptionId` of a nested deployment. ARM needs the id; a subscription the project
 /// names by a name (`subscription("contoso-research-lab")`) becomes a template parameter that
 /// the person deploying supplies, as the Terraform backend makes it a variable.
 fn subscription_id_value(subscription: &str) -> (Value, Option<(String, String)>) {
-    if is_subscription_id(subscription) {
+    if crate::names::is_subscription_id(subscription) {
         return (json!(subscription), None);
     }
     let parameter = format!(
@@ -708,6 +698,7 @@ mod tests {
 
     #[test]
     fn subscriptions_named_by_name_become_template_parameters() {
+        use crate::names::is_subscription_id;
         assert!(is_subscription_id("0b1f6471-1bf0-4dda-aec3-cb9272f09590"));
         assert!(!is_subscription_id("contoso-research-lab"));
         assert!(!is_subscription_id("0b1f6471-1bf0-4dda-aec3-cb9272f0959"));

@@ -11,7 +11,8 @@ use charter_azure_policy::CURRENT_SUBSCRIPTION;
 use charter_ir::{Project, Scope};
 
 use crate::hcl::{Expr, TemplatePart};
-use crate::names::{identifier, is_guid};
+use crate::names::identifier;
+use charter_azure_policy::names::is_subscription_id;
 
 /// The variable holding the id of the subscription the provider deploys to.
 pub(crate) const DEFAULT_SUBSCRIPTION: &str = "subscription_id";
@@ -104,7 +105,7 @@ impl<'p> Context<'p> {
     /// A subscription as the bare id: the GUID itself when the policy wrote one, otherwise a
     /// variable named after it.
     pub(crate) fn subscription(&mut self, subscription: &str) -> TemplatePart {
-        if is_guid(subscription) {
+        if is_subscription_id(subscription) {
             return TemplatePart::Text(subscription.to_ascii_lowercase());
         }
         let variable = format!("{}_subscription_id", identifier(subscription));
@@ -144,7 +145,7 @@ impl<'p> Context<'p> {
     /// provider), or `None` for the default provider.
     pub(crate) fn provider_for(&mut self, subscription: Option<&str>) -> Option<String> {
         let subscription = subscription?;
-        let alias = if is_guid(subscription) {
+        let alias = if is_subscription_id(subscription) {
             format!("subscription_{}", identifier(&subscription[..8]))
         } else {
             identifier(subscription)

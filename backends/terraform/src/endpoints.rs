@@ -323,8 +323,9 @@ fn rai_policy_block(
     if !filter.blocklists.is_empty() {
         body.comment(&format!(
             "The filter's custom blocklists ({}) are not attached here: azurerm has no argument \
-             for a blocklist on an RAI policy, nor a resource for blocklist items. The Azure Policy \
-             side enforces that deployments use this approved filter.",
+             for a blocklist on an RAI policy, nor a resource for blocklist items. Attach them \
+             outside Terraform: a policy at effect deny refuses this filter until they are \
+             (docs/terraform.md, \"Known conflict\").",
             filter.blocklists.join(", ")
         ));
     }

@@ -88,16 +88,6 @@ pub(crate) fn content_filter_setting(level: Level) -> ContentFilterSetting {
     }
 }
 
-/// Whether a string is a subscription id (a GUID) rather than a name.
-pub(crate) fn is_guid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,11 +113,5 @@ mod tests {
             "customer-support-chat-westeurope"
         );
         assert_eq!(azure_name(&["abc_def"], 4), "abc");
-    }
-
-    #[test]
-    fn guids_are_recognised() {
-        assert!(is_guid("00000000-1111-2222-3333-444444444444"));
-        assert!(!is_guid("prod-subscription"));
     }
 }

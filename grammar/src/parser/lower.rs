@@ -234,23 +234,7 @@ impl<'a> Lowerer<'a> {
     }
 
     pub fn comment(&self, pair: &Pair<'_, Rule>) -> Comment {
-        let span = self.span(pair);
-        let text = pair.as_str();
-        // Trailing spaces of a line comment are not part of what it says.
-        let text = if text.starts_with("//") {
-            text.trim_end()
-        } else {
-            text
-        };
-        Comment {
-            text: text.to_string(),
-            span: Span::new(
-                self.file,
-                span.start as usize,
-                span.start as usize + text.len(),
-            ),
-            blank_line_before: false,
-        }
+        comment_at(self.file, self.span(pair).start as usize, pair.as_str())
     }
 
     pub fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
@@ -767,6 +751,21 @@ pub(crate) fn check_date(text: &str) -> Result<(i32, u8, u8), String> {
         return Err(format!("{month_name} has {days} days in {year}"));
     }
     Ok((year, month, day))
+}
+
+/// A comment written at `start`: trailing spaces of a line comment are not part of what it
+/// says, so they are left out of its text and span.
+pub(crate) fn comment_at(file: FileId, start: usize, raw: &str) -> Comment {
+    let text = if raw.starts_with("//") {
+        raw.trim_end()
+    } else {
+        raw
+    };
+    Comment {
+        text: text.to_string(),
+        span: Span::new(file, start, start + text.len()),
+        blank_line_before: false,
+    }
 }
 
 #[cfg(test)]

@@ -87,17 +87,7 @@ impl<'a> Recovering<'a> {
     }
 
     fn comment(&self, start: usize, end: usize) -> Comment {
-        let raw = self.text.get(start..end).unwrap_or("");
-        let text = if raw.starts_with("//") {
-            raw.trim_end()
-        } else {
-            raw
-        };
-        Comment {
-            text: text.to_string(),
-            span: self.span(start, start + text.len()),
-            blank_line_before: false,
-        }
+        lower::comment_at(self.file, start, self.text.get(start..end).unwrap_or(""))
     }
 
     fn unclosed_comment(&mut self, at: usize) {

@@ -531,7 +531,7 @@ fn string_candidates(
             return Vec::new();
         };
         return index
-            .of_kind(SymbolKind::Version, Some(model))
+            .of_kind(SymbolKind::ModelVersion, Some(model))
             .map(|(_, version)| {
                 let status = analysis
                     .compilation

@@ -97,7 +97,7 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
         (SymbolKind::Model | SymbolKind::Region, _) => {
             format!("{} \"{}\"", declared.kind.keyword(), declared.name)
         }
-        (SymbolKind::Version, _) => {
+        (SymbolKind::ModelVersion, _) => {
             let model = declared
                 .container
                 .map(|m| index.symbols[m].name.as_str())
@@ -115,7 +115,7 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
     out.push_str(&format!("```charter\n{header}\n```"));
     if let Some(container) = declared
         .container
-        .filter(|_| declared.kind != SymbolKind::Version)
+        .filter(|_| declared.kind != SymbolKind::ModelVersion)
     {
         let parent = &index.symbols[container];
         out.push_str(&format!(
@@ -132,7 +132,7 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
     };
     let details = match declared.kind {
         SymbolKind::Model => model_details(analysis, &declared.name),
-        SymbolKind::Version => {
+        SymbolKind::ModelVersion => {
             let model = declared
                 .container
                 .map(|m| index.symbols[m].name.as_str())

@@ -6,48 +6,13 @@
 
 use std::collections::HashMap;
 
-use charter_compiler::symbols::SymbolKind as CompilerKind;
 use charter_syntax::ast::{Block, Entry, Field, Item, Value};
 use charter_syntax::Span;
 
 use crate::workspace::Analysis;
 
-/// What a declared name is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SymbolKind {
-    Filter,
-    Policy,
-    Workload,
-    Endpoint,
-    App,
-    Model,
-    Version,
-    Region,
-}
-
-impl SymbolKind {
-    /// The keyword that declares it, as users read it.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            SymbolKind::Filter => "filter",
-            SymbolKind::Policy => "policy",
-            SymbolKind::Workload => "workload",
-            SymbolKind::Endpoint => "endpoint",
-            SymbolKind::App => "app",
-            SymbolKind::Model => "model",
-            SymbolKind::Version => "version",
-            SymbolKind::Region => "region",
-        }
-    }
-
-    /// Whether names of this kind are identifiers (renamable) rather than catalog strings.
-    pub fn is_identifier(self) -> bool {
-        !matches!(
-            self,
-            SymbolKind::Model | SymbolKind::Version | SymbolKind::Region
-        )
-    }
-}
+/// What a declared name is: the compiler's kinds, so the server never keeps a second list.
+pub use charter_compiler::symbols::SymbolKind;
 
 /// One declaration.
 #[derive(Debug)]
@@ -128,7 +93,7 @@ impl<'a> Index<'a> {
                 // INVARIANT: keep symbol numbers equal to the compiler's declaration ids, so a
                 // declaration in no known document still takes its slot.
                 index.symbols.push(Symbol {
-                    kind: SymbolKind::from(declaration.kind),
+                    kind: declaration.kind,
                     name: declaration.name.clone(),
                     container: None,
                     file: usize::MAX,
@@ -142,7 +107,7 @@ impl<'a> Index<'a> {
                 .get(&(declaration.name_span.file, declaration.name_span.start))
                 .copied();
             index.symbols.push(Symbol {
-                kind: SymbolKind::from(declaration.kind),
+                kind: declaration.kind,
                 name: declaration.name.clone(),
                 container: None,
                 file,
@@ -167,7 +132,7 @@ impl<'a> Index<'a> {
             .map(|declaration| {
                 let container = declaration.container.as_deref()?;
                 let container_kind = match declaration.kind {
-                    CompilerKind::ModelVersion => SymbolKind::Model,
+                    SymbolKind::ModelVersion => SymbolKind::Model,
                     _ => SymbolKind::Workload,
                 };
                 containers.get(&(container_kind, container)).copied()
@@ -235,21 +200,6 @@ impl<'a> Index<'a> {
         self.symbols.iter().enumerate().filter(move |(_, s)| {
             s.kind == kind && s.file != usize::MAX && (within.is_none() || s.container == within)
         })
-    }
-}
-
-impl From<CompilerKind> for SymbolKind {
-    fn from(kind: CompilerKind) -> SymbolKind {
-        match kind {
-            CompilerKind::Filter => SymbolKind::Filter,
-            CompilerKind::Policy => SymbolKind::Policy,
-            CompilerKind::Workload => SymbolKind::Workload,
-            CompilerKind::Endpoint => SymbolKind::Endpoint,
-            CompilerKind::App => SymbolKind::App,
-            CompilerKind::Model => SymbolKind::Model,
-            CompilerKind::ModelVersion => SymbolKind::Version,
-            CompilerKind::Region => SymbolKind::Region,
-        }
     }
 }
 

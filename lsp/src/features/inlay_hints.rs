@@ -76,7 +76,7 @@ pub fn inlay_hints(
             continue;
         }
         let target = &index.symbols[reference.target];
-        if target.kind != SymbolKind::Version {
+        if target.kind != SymbolKind::ModelVersion {
             continue;
         }
         let Some(model) = target.container.map(|m| index.symbols[m].name.as_str()) else {

@@ -47,7 +47,7 @@ fn outline_block(block: &Block) -> OutlineItem {
         "endpoint" => OutlineKind::Symbol(SymbolKind::Endpoint),
         "app" => OutlineKind::Symbol(SymbolKind::App),
         "model" => OutlineKind::Symbol(SymbolKind::Model),
-        "version" => OutlineKind::Symbol(SymbolKind::Version),
+        "version" => OutlineKind::Symbol(SymbolKind::ModelVersion),
         "region" => OutlineKind::Symbol(SymbolKind::Region),
         _ => OutlineKind::Section,
     };
@@ -110,7 +110,7 @@ pub fn workspace_symbols(
         .symbols
         .iter()
         .filter(|symbol| symbol.file != usize::MAX)
-        .filter(|symbol| !(query.is_empty() && symbol.kind == SymbolKind::Version))
+        .filter(|symbol| !(query.is_empty() && symbol.kind == SymbolKind::ModelVersion))
         .filter_map(|symbol| {
             let name = symbol.name.to_lowercase();
             let rank = if name == query {
