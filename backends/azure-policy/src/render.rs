@@ -4,7 +4,7 @@
 use charter_ir::Artifact;
 use serde_json::{json, Map, Value};
 
-use crate::{
+use charter_governance::{
     names, Assignment, Definition, DefinitionRef, Exemption, Governance, Location, SetDefinition,
 };
 
@@ -619,7 +619,7 @@ fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> 
             let subscription = scope_id
                 .strip_prefix("/subscriptions/")
                 .and_then(|rest| rest.split('/').next())
-                .filter(|id| *id != crate::CURRENT_SUBSCRIPTION)?;
+                .filter(|id| *id != charter_governance::CURRENT_SUBSCRIPTION)?;
             let (value, parameter) = subscription_id_value(subscription);
             Some(Placement {
                 properties: vec![
@@ -639,12 +639,12 @@ fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> 
 /// names by a name (`subscription("contoso-research-lab")`) becomes a template parameter that
 /// the person deploying supplies, as the Terraform backend makes it a variable.
 fn subscription_id_value(subscription: &str) -> (Value, Option<(String, String)>) {
-    if crate::names::is_subscription_id(subscription) {
+    if names::is_subscription_id(subscription) {
         return (json!(subscription), None);
     }
     let parameter = format!(
         "subscriptionId_{}",
-        crate::names::slug(subscription).replace('-', "_")
+        names::slug(subscription).replace('-', "_")
     );
     (
         json!(format!("[parameters('{parameter}')]")),
@@ -656,7 +656,7 @@ fn subscription_id_value(subscription: &str) -> (Value, Option<(String, String)>
 /// subscription becomes `subscription().id`, which inside the nested deployment is the
 /// subscription it deploys to.
 fn inner_id(full_id: &str) -> String {
-    let placeholder = format!("/subscriptions/{}", crate::CURRENT_SUBSCRIPTION);
+    let placeholder = format!("/subscriptions/{}", charter_governance::CURRENT_SUBSCRIPTION);
     let Some(rest) = full_id.strip_prefix(&placeholder) else {
         return full_id.to_owned();
     };
@@ -698,7 +698,7 @@ mod tests {
 
     #[test]
     fn subscriptions_named_by_name_become_template_parameters() {
-        use crate::names::is_subscription_id;
+        use names::is_subscription_id;
         assert!(is_subscription_id("0b1f6471-1bf0-4dda-aec3-cb9272f09590"));
         assert!(!is_subscription_id("contoso-research-lab"));
         assert!(!is_subscription_id("0b1f6471-1bf0-4dda-aec3-cb9272f0959"));

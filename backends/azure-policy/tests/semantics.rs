@@ -2,7 +2,7 @@
 
 mod common;
 
-use charter_azure_policy::{governance, SetReference};
+use charter_governance::{governance, SetReference};
 use serde_json::json;
 
 fn reference<'a>(references: &'a [SetReference], id: &str) -> Option<&'a SetReference> {

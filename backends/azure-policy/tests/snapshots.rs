@@ -2,7 +2,8 @@
 
 mod common;
 
-use charter_azure_policy::{artifacts, governance, names, DefinitionRef};
+use charter_azure_policy::artifacts;
+use charter_governance::{governance, names, DefinitionRef};
 use charter_ir::Scope;
 
 fn document(project: &charter_ir::Project) -> String {
@@ -91,7 +92,7 @@ fn names_fit_azure_limits() {
     assert_ne!(management_group.name, governance.assignments[1].name);
     assert!(governance.sets[0].name.len() <= names::MAX_NAME);
     // The same input gives the same names.
-    let again = charter_azure_policy::governance(&common::project({
+    let again = charter_governance::governance(&common::project({
         let mut p =
             common::bare_policy("a_policy_with_a_very_long_name_that_does_not_fit_in_azure");
         p.scopes = vec![

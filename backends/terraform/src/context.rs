@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use charter_azure_policy::CURRENT_SUBSCRIPTION;
+use charter_governance::CURRENT_SUBSCRIPTION;
 use charter_ir::{Project, Scope};
 
 use crate::hcl::{Expr, TemplatePart};
 use crate::names::identifier;
-use charter_azure_policy::names::is_subscription_id;
+use charter_governance::names::is_subscription_id;
 
 /// The variable holding the id of the subscription the provider deploys to.
 pub(crate) const DEFAULT_SUBSCRIPTION: &str = "subscription_id";

@@ -10,7 +10,7 @@ use charter_ir::{
 
 use crate::context::{Context, Variable};
 use crate::hcl::{Block, Body, Expr, SharedBlocks};
-use charter_azure_policy::names::{category, location, rai_policy, sku, source};
+use charter_governance::names::{category, location, rai_policy, sku, source};
 
 use crate::names::{azure_name, content_filter_setting, endpoint_region, identifier};
 

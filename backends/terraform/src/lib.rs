@@ -1,5 +1,5 @@
 //! The Terraform backend: the governance as `azurerm_policy_*` resources (from the Azure Policy
-//! backend's [`charter_azure_policy::governance`], the one source of the rules) and the
+//! backend's [`charter_governance::governance`], the one source of the rules) and the
 //! compliant endpoints themselves.
 //!
 //! Output is HCL that `terraform fmt` leaves unchanged, split by concern into
@@ -33,7 +33,7 @@ pub const TERRAFORM_VERSION_CONSTRAINT: &str = ">= 1.5.0";
 /// The files under `terraform/`, sorted by path. A file with nothing to declare (no budgets,
 /// say) is left out.
 pub fn artifacts(project: &Project) -> Vec<Artifact> {
-    let governance = charter_azure_policy::governance(project);
+    let governance = charter_governance::governance(project);
     let mut context = Context::new(project);
     let mut files: Vec<(&str, String)> = Vec::new();
     if let Some(text) = policy::file(&mut context, &governance) {

@@ -1,12 +1,12 @@
 //! Names: Terraform addresses derived from Charter names, and how a filter level reads as an
 //! azurerm `content_filter` block. Azure's spellings themselves (categories, sources,
-//! severities, RAI policy names) come from [`charter_azure_policy::names`], so the deployed
+//! severities, RAI policy names) come from [`charter_governance::names`], so the deployed
 //! filters and the policy rules that approve them cannot drift apart.
 //!
 //! Addresses are derived from names only (never from list positions), so adding a workload,
 //! an endpoint or a region never renames an existing resource.
 
-use charter_azure_policy::names::severity;
+use charter_governance::names::severity;
 use charter_ir::{Level, ShieldMode};
 
 /// A Terraform identifier for a name: letters, digits and `_` kept, anything else becomes `_`,

@@ -1,13 +1,13 @@
 //! `policy.tf`: the governance as azurerm policy resources.
 //!
-//! Every value comes from [`charter_azure_policy::governance`]: the policy rules, parameters
+//! Every value comes from [`charter_governance::governance`]: the policy rules, parameters
 //! and metadata are that backend's JSON, pretty-printed into heredocs, so the two outputs
 //! cannot disagree. This module only decides where each resource lives and how the resources
 //! reference each other.
 
 use std::collections::BTreeMap;
 
-use charter_azure_policy::{
+use charter_governance::{
     Assignment, Definition, DefinitionRef, Exemption, Governance, Location, SetDefinition,
     CURRENT_SUBSCRIPTION,
 };
@@ -400,7 +400,7 @@ fn exemption_block(
 
 #[cfg(test)]
 mod tests {
-    use charter_azure_policy::SetReference;
+    use charter_governance::SetReference;
     use charter_ir::Project;
     use serde_json::json;
 

@@ -265,7 +265,7 @@ fn an_exemption_references_the_assignment_at_its_assignment_scope() {
         workloads: Vec::new(),
         filters: Vec::new(),
     };
-    let governance = charter_azure_policy::governance(&project);
+    let governance = charter_governance::governance(&project);
     let dev_assignment = governance
         .assignments
         .iter()
