@@ -66,6 +66,7 @@ fn row(name: &str, timing: Timing, floor: Option<Timing>) {
 
 fn options() -> Options {
     Options {
+        naming: Default::default(),
         today: charter_ir::Date {
             year: 2026,
             month: 11,
@@ -214,6 +215,23 @@ fn bench_size(lines: usize, error_every: Option<usize>) {
         return;
     }
     let project = &compilation.project;
+    row(
+        "self-compliance proof",
+        measure(iterations, || {
+            std::hint::black_box(charter_compliance::prove(project, options.today));
+        }),
+        None,
+    );
+    row(
+        "derived-name collisions",
+        measure(iterations, || {
+            std::hint::black_box(charter_compliance::derived_name_collisions(
+                project,
+                &compilation.symbols,
+            ));
+        }),
+        None,
+    );
     let mut artifacts = charter_azure_policy::artifacts(project);
     artifacts.extend(charter_terraform::artifacts(project));
     let bytes: usize = artifacts
@@ -321,7 +339,8 @@ fn memory_child(dir: &Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let compilation = charter_compiler::compile(project.documents, &options());
+    let mut compilation = charter_compiler::compile(project.documents, &options());
+    charter_compliance::check(&mut compilation, options().today);
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let peak = status
         .lines()

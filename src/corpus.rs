@@ -83,10 +83,20 @@ filter customer_facing extends baseline {
   completion { hate: low, sexual: low }
 }
 
+/// Code names of unreleased products.
+blocklist "internal-codenames" {
+  terms: ["Project Nightjar", "Project Kestrel"]
+}
+
+/// Customer identifiers: eight digits after `CU-`.
+blocklist "customer-ids" {
+  patterns: ["\\bCU-[0-9]{8}\\b"]
+}
+
 /// Internal tools: the baseline plus blocklists.
 filter internal extends baseline {
   blocklists: ["internal-codenames", "customer-ids"]
-  mode: asynchronous
+  mode: default
 }
 
 /// Guardrails for EU workloads.
@@ -290,11 +300,8 @@ fn workload_text(n: usize, state: &mut State) -> String {
             }
             None => {}
         }
-        let deployment = if sandbox {
-            "global_standard"
-        } else {
-            "data_zone_standard"
-        };
+        // Every workload keeps its data in a data zone, so no global deployment type.
+        let deployment = "data_zone_standard";
         let (filter, serves) = if e == endpoints - 1 {
             ("baseline".to_string(), format!("[batch_{n}]"))
         } else {

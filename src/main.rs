@@ -1,7 +1,7 @@
 //! `charter`: check, build, format and test Charter policies; explain error codes; serve LSP.
 
 use charter::render::{self, SourceMap};
-use charter::{date, output, project};
+use charter::{date, manifest, output, project};
 use charter_compiler::{Compilation, Options};
 use charter_syntax::Severity;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -166,10 +166,14 @@ fn usage_error(message: impl std::fmt::Display) -> ExitCode {
 /// Loads and compiles a project, or says why it could not be read.
 fn compile(path: &Path, common: &CommonArgs) -> Result<(project::Project, Compilation), ExitCode> {
     let loaded = project::load(path).map_err(usage_error)?;
+    let manifest = manifest::load(&loaded.root).map_err(usage_error)?;
     let options = Options {
         today: common.today.unwrap_or_else(date::today_utc),
+        naming: manifest.map(|m| m.naming()).unwrap_or_default(),
     };
-    let compilation = charter_compiler::compile(loaded.documents.clone(), &options);
+    let mut compilation = charter_compiler::compile(loaded.documents.clone(), &options);
+    // Every build proves that what it emits deploys and enforces what the source says.
+    charter_compliance::check(&mut compilation, options.today);
     Ok((loaded, compilation))
 }
 
@@ -289,6 +293,61 @@ fn hint_when_a_file_is_checked_alone(path: &Path, compilation: &Compilation) {
     }
 }
 
+/// What must be true before the build's output is deployed, in sentences: blocklists another
+/// team creates, and subscriptions the REST bodies name by a placeholder.
+fn prerequisites(project: &charter_ir::Project, artifacts: &[charter_ir::Artifact]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for blocklist in &project.blocklists {
+        if blocklist.management != charter_ir::BlocklistManagement::External {
+            continue;
+        }
+        let accounts: Vec<String> = charter_governance::estate::estate(project)
+            .accounts
+            .iter()
+            .filter(|account| account.blocklists.iter().any(|b| b.name == blocklist.name))
+            .map(|account| account.name.clone())
+            .collect();
+        if !accounts.is_empty() {
+            notes.push(format!(
+                "blocklist `{}` is managed outside Charter: it must exist in {} before `terraform apply` reaches their content filters ({})",
+                blocklist.name,
+                if accounts.len() == 1 { "the AI account" } else { "the AI accounts" },
+                accounts.join(", ")
+            ));
+        }
+    }
+    let mut placeholders: Vec<String> = Vec::new();
+    let mut bodies = 0;
+    for artifact in artifacts {
+        if !artifact.path.starts_with("azure-policy/") || artifact.path.contains("template") {
+            continue;
+        }
+        let mut found = false;
+        let mut rest = artifact.contents.as_str();
+        while let Some(start) = rest.find("{subscriptionId") {
+            let Some(end) = rest[start..].find('}') else {
+                break;
+            };
+            let placeholder = &rest[start..start + end + 1];
+            if !placeholders.iter().any(|p| p == placeholder) {
+                placeholders.push(placeholder.to_string());
+            }
+            found = true;
+            rest = &rest[start + end + 1..];
+        }
+        bodies += usize::from(found);
+    }
+    if !placeholders.is_empty() {
+        placeholders.sort();
+        notes.push(format!(
+            "{bodies} REST bod{} under azure-policy/ name subscriptions by a placeholder ({}): substitute their ids before sending them to Azure (`charter publish --subscription NAME=GUID` does); the ARM templates take them as parameters",
+            if bodies == 1 { "y" } else { "ies" },
+            placeholders.join(", ")
+        ));
+    }
+    notes
+}
+
 /// Everything `build` writes, relative to the output directory.
 fn artifacts(project: &charter_ir::Project) -> Vec<charter_ir::Artifact> {
     let mut artifacts = charter_azure_policy::artifacts(project);
@@ -324,6 +383,9 @@ fn build(path: &Path, out: &Path, common: &CommonArgs) -> ExitCode {
                 summary.push_str(&format!(", removed {} stale", written.removed.len()));
             }
             status(&mut stream, "Built", &summary);
+            for note in prerequisites(&compilation.project, &artifacts) {
+                let _ = writeln!(stream, "note: {note}");
+            }
             ExitCode::SUCCESS
         }
         Err(error) => usage_error(format!(

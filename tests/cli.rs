@@ -329,7 +329,8 @@ fn the_example_test_suite_passes_and_a_weakened_policy_fails_it() {
         stdout(&output)
     );
 
-    // Raise the capacity cap: the case that expects 300 units to be denied must now fail.
+    // Raise the capacity cap to 1000: the case that expects 500 units to be denied must now fail
+    // (and the one with 1500 units in its older shape still passes).
     let dir = tempfile::tempdir().expect("temp dir");
     copy_tree(&example, dir.path());
     let policy = dir.path().join("policy.charter");
@@ -471,4 +472,101 @@ fn the_language_server_starts_from_the_cli_and_exits_cleanly() {
     assert!(output.status.success(), "{replies}\n{}", stderr(&output));
     assert!(replies.contains("\"capabilities\""), "{replies}");
     assert!(replies.contains("\"hoverProvider\""), "{replies}");
+}
+
+/// A build says what must exist before its output is deployed: a blocklist another team
+/// creates, and subscriptions the REST bodies know only by name. The Terraform reads the
+/// external blocklist before the content filter that uses it, and the naming prefix of
+/// `charter.toml` reaches the account names.
+#[test]
+fn build_names_its_prerequisites_and_uses_the_manifest_prefix() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "charter.toml",
+        "[project]\nname = \"lab\"\n\n[azure]\nname_prefix = \"fabrikam\"\n",
+    );
+    write(
+        dir.path(),
+        "main.charter",
+        r#"blocklist "legal-hold" {
+  managed: external
+}
+
+filter held extends std.filters.default {
+  completion { blocklists: ["legal-hold"] }
+}
+
+policy guardrails {
+  scope: subscription("lab")
+  filters: at_least held
+}
+
+workload lab {
+  governed_by: guardrails
+  environment: dev
+  subscription: "lab"
+  resource_group: "rg-lab"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: held
+    regions: ["swedencentral"]
+  }
+}
+"#,
+    );
+    let out = dir.path().join("out");
+    let output = charter(&[
+        "build",
+        dir.path().to_str().unwrap_or_default(),
+        "-o",
+        out.to_str().unwrap_or_default(),
+        TODAY,
+    ]);
+    let messages = stderr(&output);
+    assert!(output.status.success(), "{messages}");
+    assert!(
+        messages.contains(
+            "note: blocklist `legal-hold` is managed outside Charter: it must exist in the AI account before `terraform apply` reaches their content filters (fabrikam-lab-chat-swedencentral)"
+        ),
+        "{messages}"
+    );
+    assert!(messages.contains("({subscriptionId:lab})"), "{messages}");
+    let endpoints = std::fs::read_to_string(out.join("terraform/endpoints.tf")).unwrap_or_default();
+    assert!(
+        endpoints
+            .contains(r#"data "azapi_resource" "lab__chat__swedencentral__blocklist__legal_hold""#),
+        "{endpoints}"
+    );
+    assert!(
+        endpoints.contains(
+            "depends_on = [data.azapi_resource.lab__chat__swedencentral__blocklist__legal_hold]"
+        ),
+        "{endpoints}"
+    );
+    let assignment = std::fs::read_dir(out.join("azure-policy/assignments"))
+        .expect("assignments")
+        .flatten()
+        .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+        .collect::<String>();
+    assert!(
+        assignment.contains("/subscriptions/{subscriptionId:lab}/providers/Microsoft.Authorization/policyAssignments/"),
+        "{assignment}"
+    );
+
+    // A manifest that breaks a rule is a usage error naming the file, line and column.
+    write(
+        dir.path(),
+        "charter.toml",
+        "[azure]\nname_prefix = \"Fabrikam_AI\"\n",
+    );
+    let output = charter(&["check", dir.path().to_str().unwrap_or_default(), TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("charter.toml:2:1: invalid `name_prefix` `Fabrikam_AI`"),
+        "{}",
+        stderr(&output)
+    );
 }

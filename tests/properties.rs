@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 fn options() -> Options {
     Options {
+        naming: Default::default(),
         today: charter_ir::Date {
             year: 2026,
             month: 11,

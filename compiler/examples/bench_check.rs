@@ -28,6 +28,7 @@ fn main() {
     let text = project(560);
     let lines = text.lines().count();
     let options = Options {
+        naming: Default::default(),
         today: charter_ir::Date {
             year: 2026,
             month: 11,

@@ -8,6 +8,27 @@ use indexmap::IndexMap;
 
 use crate::typeck::TypedBlock;
 
+/// A fine-tuned model as its declaration gives it (see [`Catalog::add_fine_tuned`]).
+pub(crate) struct FineTunedEntry {
+    pub(crate) name: String,
+    pub(crate) name_span: Span,
+    /// The whole `fine_tuned` block.
+    pub(crate) span: Span,
+    pub(crate) doc: Option<String>,
+    /// Its own `available` clauses, when it has any.
+    pub(crate) availability: Option<Availability>,
+}
+
+/// Where a version can be deployed, per deployment type.
+pub(crate) struct Availability {
+    pub(crate) regions: Vec<(DeploymentType, Vec<String>)>,
+    /// Whether every `available` clause was valid (see [`ModelVersion::availability_complete`]).
+    pub(crate) complete: bool,
+}
+
+/// The version Azure gives every fine-tuned model.
+pub const FINE_TUNED_VERSION: &str = "1";
+
 /// Every model and region a project can name.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
@@ -33,6 +54,9 @@ pub struct Model {
     /// The whole `model` block.
     pub span: Span,
     pub is_stdlib: bool,
+    /// For a fine-tuned model (`fine_tuned "NAME" { ... }`): the base model and version it was
+    /// trained from, whose lifecycle its one version `1` carries.
+    pub fine_tuned_from: Option<(String, String)>,
 }
 
 impl Model {
@@ -284,8 +308,65 @@ impl Catalog {
                 name_span,
                 span: block.ast.span,
                 is_stdlib,
+                fine_tuned_from: None,
             },
         );
+    }
+
+    /// Adds a fine-tuned model: one version, `1` (the version Azure gives every fine-tuned
+    /// model), with the lifecycle and retirement of the base version it was trained from, and
+    /// its own availability when it declares one (the base's otherwise). Returns `false` when the name is already taken (the caller reports it).
+    pub(crate) fn add_fine_tuned(
+        &mut self,
+        entry: FineTunedEntry,
+        base: &Model,
+        base_version: &ModelVersion,
+    ) -> bool {
+        let FineTunedEntry {
+            name,
+            name_span,
+            span,
+            doc,
+            availability,
+        } = entry;
+        if self.models.contains_key(&name) {
+            return false;
+        }
+        let (availability, availability_complete) = match availability {
+            Some(declared) => (declared.regions, declared.complete),
+            None => (
+                base_version.availability.clone(),
+                base_version.availability_complete,
+            ),
+        };
+        let version = ModelVersion {
+            version: FINE_TUNED_VERSION.to_string(),
+            availability,
+            availability_complete,
+            // A fine-tuned model has no successor of its own: it is trained again from the
+            // base's successor, which the checker names.
+            successor: None,
+            doc: None,
+            name_span,
+            span,
+            ..base_version.clone()
+        };
+        self.models.insert(
+            name.clone(),
+            Model {
+                name,
+                format: base.format.clone(),
+                publisher: base.publisher.clone(),
+                kind: base.kind.clone(),
+                versions: vec![version],
+                doc,
+                name_span,
+                span,
+                is_stdlib: false,
+                fine_tuned_from: Some((base.name.clone(), base_version.version.clone())),
+            },
+        );
+        true
     }
 
     /// Adds a `region` block; a duplicate name is reported and the first declaration kept.
@@ -368,19 +449,7 @@ fn version_of(block: &TypedBlock<'_>) -> Option<ModelVersion> {
                 .map(|(v, _)| v.to_string()),
         })
     });
-    let availability = block
-        .clauses("available")
-        .filter_map(|(_, phrase)| {
-            let kind = deployment_type(phrase.head.as_ref()?.as_keyword()?)?;
-            let regions = phrase
-                .positional(0)?
-                .items()
-                .iter()
-                .filter_map(|item| item.as_str().map(|(s, _)| s.to_string()))
-                .collect();
-            Some((kind, regions))
-        })
-        .collect();
+    let availability = availability_of(block);
     Some(ModelVersion {
         version: version.to_string(),
         lifecycle: Lifecycle::from_keyword(
@@ -401,10 +470,27 @@ fn version_of(block: &TypedBlock<'_>) -> Option<ModelVersion> {
     })
 }
 
+/// The `available TYPE ["region", ...]` clauses of a block, in order.
+pub(crate) fn availability_of(block: &TypedBlock<'_>) -> Vec<(DeploymentType, Vec<String>)> {
+    block
+        .clauses("available")
+        .filter_map(|(_, phrase)| {
+            let kind = deployment_type(phrase.head.as_ref()?.as_keyword()?)?;
+            let regions = phrase
+                .positional(0)?
+                .items()
+                .iter()
+                .filter_map(|item| item.as_str().map(|(s, _)| s.to_string()))
+                .collect();
+            Some((kind, regions))
+        })
+        .collect()
+}
+
 /// Whether every `available` clause of a `version` block checked: a known deployment type and
 /// a list whose every region is a string. A clause lost to a syntax error or written in the
 /// wrong shape counts as invalid too.
-fn availability_complete(block: &TypedBlock<'_>) -> bool {
+pub(crate) fn availability_complete(block: &TypedBlock<'_>) -> bool {
     let written = block
         .ast
         .entries

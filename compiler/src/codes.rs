@@ -3,7 +3,7 @@
 //!
 //! Ranges: E00xx syntax (the parser's), E01xx names, E02xx fields and types, E03xx the model
 //! and region catalog, E04xx policy violations, E05xx filters, E06xx sharing, redundancy and
-//! environments, E07xx exemptions.
+//! environments, E07xx exemptions, E08xx what the build emits (the self-compliance proof).
 
 use charter_syntax::{CodeInfo, Severity};
 
@@ -164,6 +164,24 @@ workload support {
     filter: std.filters.default
     regions: ["swedencentral"]
   }
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0105",
+        severity: Severity::Error,
+        title: "undeclared blocklist",
+        explanation: r#"A filter lists a custom blocklist that no `blocklist` block declares. Charter must either create the blocklist, with its terms, in every AI account whose filter uses it (`blocklist "NAME" { terms: [...] patterns: [...] }`), or know that another team creates it (`blocklist "NAME" { managed: external }`, which the build lists as a prerequisite): a content filter that names a blocklist the account does not have is refused by Azure."#,
+        failing_example: r#"filter careful extends std.filters.default {
+  blocklists: ["banned-terms"]
+}
+"#,
+        fixed_example: r#"blocklist "banned-terms" {
+  terms: ["Project Nightjar"]
+}
+
+filter careful extends std.filters.default {
+  blocklists: ["banned-terms"]
 }
 "#,
     },
@@ -636,6 +654,105 @@ workload support {
 "#,
     },
     CodeInfo {
+        code: "E0214",
+        severity: Severity::Error,
+        title: "invalid budget amount or currency",
+        explanation: r#"A budget's amount is zero, or longer than a JSON number keeps exactly (15 digits before the decimal point), or its currency is not an ISO 4217 code. Azure refuses a budget of zero, and a budget in a currency that does not exist cannot match the billing account's."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+  budget: 0 USD monthly
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+  budget: 2000 USD monthly
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0215",
+        severity: Severity::Error,
+        title: "invalid budget alert",
+        explanation: r#"A budget's `alert_at` list breaks a rule of Azure budgets: each threshold is a notification, and a budget takes at most five; a threshold must be above 0% and at most 1000% of the amount; a threshold listed twice, or an empty list, is a mistake."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+  budget: 2000 USD monthly alert_at [0%, 50%, 100%]
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+  budget: 2000 USD monthly alert_at [50%, 100%]
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0216",
+        severity: Severity::Error,
+        title: "invalid budget contact",
+        explanation: r#"A budget's `notify` list is empty, names something that is not an e-mail address, or names one twice. Azure sends budget alerts to e-mail addresses; without `notify`, the resource group's owners are notified instead."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+  budget: 2000 USD monthly alert_at [80%] notify ["finops team"]
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+  budget: 2000 USD monthly alert_at [80%] notify ["finops@contoso.com"]
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0217",
+        severity: Severity::Error,
+        title: "invalid blocklist",
+        explanation: r#"A `blocklist` block cannot be created as written: a blocklist Charter creates needs terms or patterns, and none may be empty or listed twice; an external blocklist (`managed: external`) is created by another team, so Charter has no terms to give it."#,
+        failing_example: r#"blocklist "banned-terms" {
+  managed: external
+  terms: ["Project Nightjar"]
+}
+"#,
+        fixed_example: r#"blocklist "banned-terms" {
+  terms: ["Project Nightjar"]
+}
+"#,
+    },
+    CodeInfo {
         code: "E0301",
         severity: Severity::Error,
         title: "unknown model",
@@ -956,6 +1073,62 @@ workload support {
 "#,
     },
     CodeInfo {
+        code: "E0309",
+        severity: Severity::Warning,
+        title: "deprecated model version",
+        explanation: r#"The endpoint deploys a model version that Azure has deprecated: closed to new customers, and retiring on the date the message gives. A deployment made from Charter's output is a new deployment. Move to the successor the help names."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-4.1" version "2025-04-14"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0310",
+        severity: Severity::Error,
+        title: "invalid fine-tuned model",
+        explanation: r#"A `fine_tuned` block does not describe a fine-tuned model Azure can deploy: its name must be the one Azure gave it (`<base>.ft-<id>`), and `trained_in` must be the ARM id of the AI account that trained it (`/subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.CognitiveServices/accounts/<name>`), because the model exists only there and every other account deploys it from that source. As a warning: a name that does not start with its base model's usually means the wrong base was written."#,
+        failing_example: r#"fine_tuned "summariser" {
+  base: "gpt-5.4-mini" version "2026-03-17"
+  trained_in: "/subscriptions/3f2b8c4e-6a1d-4e9b-8c7a-2d5f1e0b9a6c/resourceGroups/rg-train/providers/Microsoft.CognitiveServices/accounts/ft-lab"
+}
+"#,
+        fixed_example: r#"fine_tuned "gpt-5.4-mini-2026-03-17.ft-7c1d5e9a2b4f4e0d8a6b3c2d1e0f9a8b" {
+  base: "gpt-5.4-mini" version "2026-03-17"
+  trained_in: "/subscriptions/3f2b8c4e-6a1d-4e9b-8c7a-2d5f1e0b9a6c/resourceGroups/rg-train/providers/Microsoft.CognitiveServices/accounts/ft-lab"
+}
+"#,
+    },
+    CodeInfo {
         code: "E0401",
         severity: Severity::Error,
         title: "model not allowed by the policy",
@@ -1145,6 +1318,91 @@ workload support {
     deployment: global_standard capacity 10
     filter: lenient
     regions: ["swedencentral"]
+  }
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0405",
+        severity: Severity::Error,
+        title: "deployment type not allowed by the policy",
+        explanation: r#"The endpoint's deployment type is not in the governing policy's `deployment_types`. The policy's initiative denies deployments of other SKUs; global types in particular process requests in any Azure region."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+  deployment_types: [data_zone_standard]
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  deployment_types: [data_zone_standard]
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: data_zone_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0406",
+        severity: Severity::Warning,
+        title: "provisioned capacity not capped",
+        explanation: r#"The governing policy caps pay-per-token capacity (`max_capacity`, in units of 1,000 tokens per minute) but not provisioned throughput, and the endpoint is a provisioned deployment. PTUs are a different unit with a different price, so `max_capacity` does not cap them: add `max_provisioned`."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+  max_capacity: 100 units
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.5" version "2026-04-24"
+    deployment: data_zone_provisioned capacity 50
+    filter: std.filters.default
+    regions: ["eastus2"]
+  }
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  max_capacity: 100 units
+  max_provisioned: 50 units
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.5" version "2026-04-24"
+    deployment: data_zone_provisioned capacity 50
+    filter: std.filters.default
+    regions: ["eastus2"]
   }
 }
 "#,
@@ -1380,7 +1638,7 @@ workload support {
 
   endpoint chat {
     model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
+    deployment: data_zone_standard capacity 10
     filter: std.filters.default
     regions: ["eastus2"]
   }
@@ -1398,7 +1656,7 @@ workload support {
 
   endpoint chat {
     model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
+    deployment: data_zone_standard capacity 10
     filter: std.filters.default
     regions: ["swedencentral"]
   }
@@ -1534,6 +1792,88 @@ workload support {
 "#,
     },
     CodeInfo {
+        code: "E0608",
+        severity: Severity::Error,
+        title: "global deployment in a data-zone workload",
+        explanation: r#"The workload keeps its data in a data zone (`data_zone:`), but the endpoint uses a global deployment type, which routes each request to whichever region has capacity, anywhere in the world. Use the data-zone type of the same kind (`data_zone_standard`, `data_zone_provisioned`, `data_zone_batch`) or a regional one."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+  data_zone: eu
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+  data_zone: eu
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: data_zone_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0609",
+        severity: Severity::Error,
+        title: "region listed twice",
+        explanation: r#"An endpoint lists the same region twice. Each region of an endpoint gets its own AI account and deployment, so the second would be created twice under one name; for more capacity in one region, raise the deployment's capacity."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral", "swedencentral"]
+  }
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+    },
+    CodeInfo {
         code: "E0701",
         severity: Severity::Error,
         title: "exemption expired",
@@ -1603,11 +1943,150 @@ workload support {
     },
 ];
 
+/// The codes of what a build emits (E08xx), found by the self-compliance proof that runs after
+/// the checker (crate `charter-compliance`, whose tests run these examples).
+pub const BUILD: &[CodeInfo] = &[
+    CodeInfo {
+        code: "E0801",
+        severity: Severity::Error,
+        title: "Charter's own resource denied by its own initiative",
+        explanation: r#"The self-compliance proof evaluated the initiative this build emits, with each assignment's parameters, scope and exemptions, against every resource its Terraform creates (accounts, deployments, content filters, blocklists, resource groups, budgets), and a rule would deny one of them: `terraform apply` would fail. The message names the resource and its Terraform address, the rule and the assignment, and the help quotes the rule's non-compliance message. A common cause is a second policy assigned where the workload lives (its subscription or resource group) whose rules the workload's own policy does not share: the checker checks a workload against the policy that governs it, the proof against every assignment that covers it."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+policy lockdown {
+  scope: subscription("prod")
+  models {
+    allow "gpt-5.4-mini" versions ["2026-03-17"]
+  }
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  subscription: "prod"
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+policy lockdown {
+  scope: subscription("prod")
+  models {
+    allow "gpt-5.4-mini" versions ["2026-03-17"]
+    allow "gpt-5.6-sol" versions ["2026-07-09"]
+  }
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  subscription: "prod"
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0802",
+        severity: Severity::Error,
+        title: "Charter's own resource flagged by its own initiative",
+        explanation: r#"As E0801, for a rule whose effect is not a deny (audit, for instance): the resource deploys, but Azure reports it non-compliant from the start. Charter's own resources must comply with its own governance."#,
+        failing_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+policy lockdown {
+  scope: subscription("prod")
+  effect: audit
+  regions: ["westeurope"]
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  subscription: "prod"
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+policy lockdown {
+  scope: subscription("prod")
+  effect: audit
+  regions: ["westeurope", "swedencentral"]
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  subscription: "prod"
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0803",
+        severity: Severity::Error,
+        title: "two sources become one Azure name",
+        explanation: r#"Charter derives Azure names, file names and Terraform addresses from the names in the source, folding what Azure or Terraform does not allow (`_` and `.` become `-` in Azure names, runs of them one `-`; anything but letters, digits and `_` becomes `_` in Terraform identifiers). Two different names that fold to the same one would silently overwrite each other: two initiatives, two ARM templates, two Terraform variables, two AI accounts (whose names are global DNS names). Rename one of them."#,
+        failing_example: r#"policy alpha_one {
+  scope: subscription("prod")
+}
+
+policy alpha__one {
+  scope: subscription("prod")
+}
+"#,
+        fixed_example: r#"policy alpha_one {
+  scope: subscription("prod")
+}
+
+policy beta_one {
+  scope: subscription("prod")
+}
+"#,
+    },
+];
+
 /// Every code, syntax codes first, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {
     charter_syntax::codes::ALL
         .iter()
         .chain(CHECKER.iter())
+        .chain(BUILD.iter())
         .collect()
 }
 
@@ -1674,6 +2153,7 @@ mod tests {
             is_stdlib: false,
         }];
         let options = Options {
+            naming: Default::default(),
             today: charter_ir::Date {
                 year: 2026,
                 month: 11,

@@ -42,6 +42,18 @@ pub struct Document {
 pub struct Options {
     /// The date retirement checks compare against (`--today`, or the system date).
     pub today: charter_ir::Date,
+    /// How Azure names are made globally unique (the project manifest's `name_prefix`).
+    pub naming: charter_ir::Naming,
+}
+
+impl Options {
+    /// Options for `today`, with no naming prefix.
+    pub fn new(today: charter_ir::Date) -> Options {
+        Options {
+            today,
+            naming: charter_ir::Naming::default(),
+        }
+    }
 }
 
 /// The result of compiling a project: every document (project files first, then the stdlib),

@@ -30,6 +30,10 @@ pub enum BlockKind {
     ModelVersion,
     /// `region "NAME" { ... }`: a catalog entry.
     Region,
+    /// `blocklist "NAME" { ... }`: a custom blocklist and its terms.
+    Blocklist,
+    /// `fine_tuned "NAME" { ... }`: a fine-tuned model, its base and the account that trained it.
+    FineTuned,
 }
 
 /// What a block's label must be.
@@ -340,6 +344,8 @@ pub fn block(kind: BlockKind) -> &'static BlockSchema {
         BlockKind::Model => &MODEL,
         BlockKind::ModelVersion => &MODEL_VERSION,
         BlockKind::Region => &REGION,
+        BlockKind::Blocklist => &BLOCKLIST,
+        BlockKind::FineTuned => &FINE_TUNED,
     }
 }
 
@@ -350,6 +356,8 @@ pub const TOP_LEVEL: &[BlockKind] = &[
     BlockKind::Workload,
     BlockKind::Model,
     BlockKind::Region,
+    BlockKind::Blocklist,
+    BlockKind::FineTuned,
 ];
 
 /// The top-level block introduced by `keyword`.
@@ -420,6 +428,15 @@ pub static FILTER_MODE: KeywordSet = KeywordSet {
     words: keywords![
         "default" => "Filters content before it is streamed (Azure's `Default`).",
         "asynchronous" => "Streams first and filters asynchronously (Azure's `Asynchronous_filter`).",
+    ],
+};
+
+/// Who creates a blocklist.
+pub static BLOCKLIST_MANAGEMENT: KeywordSet = KeywordSet {
+    what: "who manages the blocklist",
+    words: keywords![
+        "charter" => "Charter creates the blocklist, with its terms and patterns, in every AI account whose filter uses it.",
+        "external" => "Another team creates the blocklist; Charter refers to it, and the build lists it as a prerequisite.",
     ],
 };
 
@@ -605,6 +622,19 @@ const fn nested(
     }
 }
 
+const fn side_blocklists(side: &'static str) -> EntrySchema {
+    field(
+        "blocklists",
+        ValueKind::List(&ValueKind::Str(StrRole::Blocklist)),
+        Occurs::Optional,
+        match side.as_bytes() {
+            b"prompt" => "Custom blocklists applied to the prompt only (declared with `blocklist \"NAME\" { ... }`).",
+            _ => "Custom blocklists applied to the completion only (declared with `blocklist \"NAME\" { ... }`).",
+        },
+        "[]",
+    )
+}
+
 const fn harm(name: &'static str, doc: &'static str) -> EntrySchema {
     field(
         name,
@@ -649,14 +679,16 @@ static FILTER: BlockSchema = BlockSchema {
             "blocklists",
             ValueKind::List(&ValueKind::Str(StrRole::Blocklist)),
             Occurs::Optional,
-            "Custom blocklist names applied by this filter.",
+            "Custom blocklists applied to both the prompt and the completion (declared with \
+             `blocklist \"NAME\" { ... }`); a filter that extends another adds to its blocklists.",
             "[]",
         ),
         field(
             "mode",
             ValueKind::Keyword(&FILTER_MODE),
             Occurs::Optional,
-            "The streaming mode.",
+            "When content is filtered: `default` before it is streamed, `asynchronous` after \
+             (weaker). Inherited through `extends`; `default` when no filter in the chain says.",
             "default",
         ),
     ],
@@ -678,6 +710,7 @@ static PROMPT: BlockSchema = BlockSchema {
             "indirect_attack",
             "Prompt shield against attacks hidden in documents.",
         ),
+        side_blocklists("prompt"),
     ],
 };
 
@@ -700,6 +733,7 @@ static COMPLETION: BlockSchema = BlockSchema {
             "protected_material_code",
             "Detects source code from public repositories.",
         ),
+        side_blocklists("completion"),
     ],
 };
 
@@ -783,8 +817,24 @@ static POLICY: BlockSchema = BlockSchema {
             "max_capacity",
             ValueKind::Capacity,
             Occurs::Optional,
-            "The largest capacity (in units) of one deployment.",
+            "The largest capacity of one pay-per-token deployment (standard, global, data-zone, \
+             batch and developer types), in units of 1,000 tokens per minute.",
             "100 units",
+        ),
+        field(
+            "max_provisioned",
+            ValueKind::Capacity,
+            Occurs::Optional,
+            "The largest capacity of one provisioned deployment, in provisioned throughput units \
+             (PTUs).",
+            "50 units",
+        ),
+        field(
+            "deployment_types",
+            ValueKind::List(&ValueKind::Keyword(&DEPLOYMENT_TYPE)),
+            Occurs::Optional,
+            "The deployment types deployments may use; without it any type is allowed.",
+            "[data_zone_standard]",
         ),
         field(
             "local_auth",
@@ -1107,6 +1157,92 @@ static ENDPOINT: BlockSchema = BlockSchema {
     ],
 };
 
+static BLOCKLIST: BlockSchema = BlockSchema {
+    kind: BlockKind::Blocklist,
+    keyword: "blocklist",
+    label: LabelKind::Str,
+    extends: false,
+    doc: "A custom blocklist (an Azure RAI blocklist): terms and patterns a content filter \
+          blocks. Filters list it by its name in `blocklists`.",
+    entries: &[
+        field(
+            "description",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "What the blocklist is for (default: the doc comment).",
+            "\"\"",
+        ),
+        field(
+            "managed",
+            ValueKind::Keyword(&BLOCKLIST_MANAGEMENT),
+            Occurs::Optional,
+            "Who creates the blocklist: `charter` (default) or `external`.",
+            "external",
+        ),
+        field(
+            "terms",
+            ValueKind::List(&ValueKind::Str(StrRole::Text)),
+            Occurs::Optional,
+            "Exact terms to block (matched as plain text).",
+            "[]",
+        ),
+        field(
+            "patterns",
+            ValueKind::List(&ValueKind::Str(StrRole::Text)),
+            Occurs::Optional,
+            "Regular expressions to block.",
+            "[]",
+        ),
+    ],
+};
+
+static FINE_TUNED: BlockSchema = BlockSchema {
+    kind: BlockKind::FineTuned,
+    keyword: "fine_tuned",
+    label: LabelKind::Str,
+    extends: false,
+    doc: "A fine-tuned model, named as Azure names it (`<base>.ft-<id>`), with version \"1\": \
+          the catalog model it was trained from (whose lifecycle and retirement it inherits) \
+          and the AI account that trained it.",
+    entries: &[
+        EntrySchema {
+            name: "base",
+            shape: EntryShape::Field(PhraseSchema {
+                head: ValueKind::Str(StrRole::Model),
+                positional: &[],
+                modifiers: &[Modifier {
+                    word: "version",
+                    args: &[Slot {
+                        kind: ValueKind::Str(StrRole::Version),
+                        what: "the base model's version",
+                        optional: false,
+                    }],
+                    required: true,
+                    doc: "The version of the base model that was fine-tuned.",
+                }],
+            }),
+            occurs: Occurs::Required,
+            doc: "`\"MODEL\" version \"VERSION\"`: the catalog model that was fine-tuned.",
+            placeholder: "\"gpt-4.1-mini\" version \"2025-04-14\"",
+        },
+        field(
+            "trained_in",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Required,
+            "The ARM id of the AI account that trained the model \
+             (`/subscriptions/…/resourceGroups/…/providers/Microsoft.CognitiveServices/accounts/…`): \
+             deployments in other accounts name it as the model's source.",
+            "\"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/name\"",
+        ),
+        EntrySchema {
+            doc: "`available TYPE [\"region\", ...]`: where the fine-tuned model can be deployed \
+                  with that deployment type. Without any, the base version's availability is \
+                  assumed; fine-tuned deployments are offered in fewer places, so say where.",
+            ..AVAILABLE
+        },
+    ],
+};
+
 static MODEL: BlockSchema = BlockSchema {
     kind: BlockKind::Model,
     keyword: "model",
@@ -1199,22 +1335,25 @@ static MODEL_VERSION: BlockSchema = BlockSchema {
             doc: "The recommended replacement: a model name, or `\"MODEL\" version \"VERSION\"`.",
             placeholder: "\"\"",
         },
-        EntrySchema {
-            name: "available",
-            shape: EntryShape::Clause(PhraseSchema {
-                head: ValueKind::Keyword(&DEPLOYMENT_TYPE),
-                positional: &[Slot {
-                    kind: ValueKind::List(&ValueKind::Str(StrRole::Region)),
-                    what: "the regions",
-                    optional: false,
-                }],
-                modifiers: &[],
-            }),
-            occurs: Occurs::Repeatable,
-            doc: "`available TYPE [\"region\", ...]`: where the version can be deployed with that deployment type.",
-            placeholder: "",
-        },
+        AVAILABLE,
     ],
+};
+
+/// `available TYPE ["region", ...]`, in a catalog version and in a fine-tuned model.
+const AVAILABLE: EntrySchema = EntrySchema {
+    name: "available",
+    shape: EntryShape::Clause(PhraseSchema {
+        head: ValueKind::Keyword(&DEPLOYMENT_TYPE),
+        positional: &[Slot {
+            kind: ValueKind::List(&ValueKind::Str(StrRole::Region)),
+            what: "the regions",
+            optional: false,
+        }],
+        modifiers: &[],
+    }),
+    occurs: Occurs::Repeatable,
+    doc: "`available TYPE [\"region\", ...]`: where the version can be deployed with that deployment type.",
+    placeholder: "",
 };
 
 static REGION: BlockSchema = BlockSchema {

@@ -19,6 +19,8 @@ pub enum SymbolKind {
     ModelVersion,
     /// A catalog region.
     Region,
+    /// A custom blocklist (`blocklist "contoso-banned-terms"`).
+    Blocklist,
 }
 
 impl SymbolKind {
@@ -33,6 +35,7 @@ impl SymbolKind {
             SymbolKind::Model => "model",
             SymbolKind::ModelVersion => "model version",
             SymbolKind::Region => "region",
+            SymbolKind::Blocklist => "blocklist",
         }
     }
 
@@ -48,7 +51,10 @@ impl SymbolKind {
     pub fn is_identifier(self) -> bool {
         !matches!(
             self,
-            SymbolKind::Model | SymbolKind::ModelVersion | SymbolKind::Region
+            SymbolKind::Model
+                | SymbolKind::ModelVersion
+                | SymbolKind::Region
+                | SymbolKind::Blocklist
         )
     }
 }

@@ -1267,6 +1267,8 @@ const AZURE_NAME_MAX_CHARS: usize = 90;
 pub(crate) enum AzureName {
     ResourceGroup,
     ManagementGroup,
+    /// A subscription id (a GUID) or the name the project gives a subscription.
+    Subscription,
 }
 
 impl AzureName {
@@ -1274,9 +1276,20 @@ impl AzureName {
         match self {
             AzureName::ResourceGroup => "resource group name",
             AzureName::ManagementGroup => "management group id",
+            AzureName::Subscription => "subscription",
+        }
+    }
+
+    fn max_chars(self) -> usize {
+        match self {
+            AzureName::Subscription => SUBSCRIPTION_NAME_MAX_CHARS,
+            _ => AZURE_NAME_MAX_CHARS,
         }
     }
 }
+
+/// The longest subscription name Azure accepts.
+const SUBSCRIPTION_NAME_MAX_CHARS: usize = 64;
 
 /// E0213 when `name` breaks Azure's naming rules for `what`: 1 to 90 letters, digits, `_`,
 /// `-`, `.`, `(` and `)`, not ending with a period. (Resource group names may use any Unicode
@@ -1284,16 +1297,19 @@ impl AzureName {
 pub(crate) fn azure_name_problem(what: AzureName, name: &str, span: Span) -> Option<Diagnostic> {
     let allowed = |c: char| {
         let letter_or_digit = match what {
-            AzureName::ResourceGroup => c.is_alphanumeric(),
+            AzureName::ResourceGroup | AzureName::Subscription => c.is_alphanumeric(),
             AzureName::ManagementGroup => c.is_ascii_alphanumeric(),
         };
         letter_or_digit || matches!(c, '_' | '-' | '.' | '(' | ')')
     };
+    let max = what.max_chars();
     let length = name.chars().count();
     let problem = if name.is_empty() {
         "it is empty".to_string()
-    } else if length > AZURE_NAME_MAX_CHARS {
-        format!("it is {length} characters long, more than {AZURE_NAME_MAX_CHARS}")
+    } else if length > max {
+        format!("it is {length} characters long, more than {max}")
+    } else if what == AzureName::Subscription && name.starts_with('.') {
+        "it starts with a period".to_string()
     } else if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
         match bad {
             ' ' => "it contains a space".to_string(),
@@ -1311,17 +1327,22 @@ pub(crate) fn azure_name_problem(what: AzureName, name: &str, span: Span) -> Opt
         span,
         format!("Azure refuses this {}", what.noun()),
     )
-    .with_help(format!(
-        "{} is 1 to {AZURE_NAME_MAX_CHARS} letters, digits, `_`, `-`, `.`, `(` or `)`, and does not end with `.`",
-        with_article(what.noun())
-    ));
+    .with_help(match what {
+        AzureName::Subscription => format!(
+            "a subscription is its id (a GUID) or a name of 1 to {max} letters, digits, `_`, `-`, `.`, `(` or `)` that neither starts nor ends with `.`"
+        ),
+        _ => format!(
+            "{} is 1 to {max} letters, digits, `_`, `-`, `.`, `(` or `)`, and does not end with `.`",
+            with_article(what.noun())
+        ),
+    });
     // Offer the nearest valid name: each refused character becomes `-`.
     let repaired: String = name
         .chars()
         .map(|c| if allowed(c) { c } else { '-' })
-        .take(AZURE_NAME_MAX_CHARS)
+        .take(max)
         .collect();
-    let repaired = repaired.trim_end_matches('.');
+    let repaired = repaired.trim_end_matches('.').trim_start_matches('.');
     if repaired.is_empty() || repaired.chars().all(|c| c == '-') {
         return Some(diagnostic);
     }
@@ -1336,6 +1357,7 @@ fn scope_name_problem(value: &Value) -> Option<Diagnostic> {
     let what = match call.callee.name.as_str() {
         "resource_group" => AzureName::ResourceGroup,
         "management_group" => AzureName::ManagementGroup,
+        "subscription" => AzureName::Subscription,
         _ => return None,
     };
     match call.args.as_slice() {

@@ -101,7 +101,7 @@ pub fn render(compilation: &Compilation) -> String {
 }
 
 fn options() -> Options {
-    Options { today: TODAY }
+    Options::new(TODAY)
 }
 
 #[test]

@@ -17,7 +17,7 @@ const TODAY: charter_ir::Date = charter_ir::Date {
 };
 
 fn options() -> Options {
-    Options { today: TODAY }
+    Options::new(TODAY)
 }
 
 fn compile_one(text: &str) -> Compilation {
@@ -119,7 +119,12 @@ fn the_contoso_example_checks_clean() {
     assert!(!compilation.project.policies.is_empty());
 }
 
-const PROJECT: &str = r#"/// Stricter on hate.
+const PROJECT: &str = r#"/// Terms never to echo.
+blocklist "profanity" {
+  terms: ["darn"]
+}
+
+/// Stricter on hate.
 filter careful extends std.filters.default {
   prompt { hate: low }
   blocklists: ["profanity"]
@@ -150,7 +155,7 @@ workload support {
 
   endpoint chat {
     model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 100
+    deployment: data_zone_standard capacity 100
     filter: careful
     regions: ["swedencentral", "westeurope"] redundancy active_passive standby 20
     serves: [web, mobile]
@@ -208,7 +213,18 @@ fn lowering_resolves_every_reference_and_applies_extends() {
     assert_eq!(endpoint.serves, ["web", "mobile"]);
     let filter = &endpoint.filter;
     assert_eq!(filter.name, "careful");
-    assert_eq!(filter.blocklists, ["profanity"]);
+    let listed: Vec<(&str, charter_ir::Side)> = filter
+        .blocklists
+        .iter()
+        .map(|b| (b.name.as_str(), b.side))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("profanity", charter_ir::Side::Prompt),
+            ("profanity", charter_ir::Side::Completion)
+        ]
+    );
     use charter_ir::{Category, Level, Side, Threshold};
     assert_eq!(
         filter.level(Side::Prompt, Category::Hate),

@@ -111,10 +111,35 @@ pub fn canonical_effect(effect: &str) -> String {
 /// parameters it lacks take the definition's `defaultValue`; `resource` is an ARM `GET`
 /// payload or a template resource (`type`, `name`, `location`, `tags`, `properties`, ...).
 pub fn evaluate(definition: &Value, parameters: &Map<String, Value>, resource: &Value) -> Outcome {
+    evaluate_with(definition, parameters, resource, true)
+}
+
+/// [`evaluate`], recording the trace only when `traced`: the outcome's effect, applicability
+/// and error are the same either way, and an untraced evaluation builds no text.
+pub fn evaluate_with(
+    definition: &Value,
+    parameters: &Map<String, Value>,
+    resource: &Value,
+    traced: bool,
+) -> Outcome {
     let properties = definition_properties(definition);
+    let resolved = resolve_parameters(properties, parameters);
+    evaluate_resolved(properties, &resolved, resource, traced)
+}
+
+/// [`evaluate_with`] for a definition's `properties` and parameters already merged with the
+/// definition's defaults ([`resolve_parameters`]): what a caller that evaluates one member of
+/// an assignment against many resources computes once.
+pub(crate) fn evaluate_resolved(
+    properties: &Value,
+    parameters: &Map<String, Value>,
+    resource: &Value,
+    traced: bool,
+) -> Outcome {
     let mut evaluation = Evaluation {
+        traced,
         trace: Vec::new(),
-        parameters: resolve_parameters(properties, parameters),
+        parameters,
         resource,
     };
     evaluation.run(properties)
@@ -128,7 +153,11 @@ pub fn definition_properties(definition: &Value) -> &Value {
     }
 }
 
-fn resolve_parameters(properties: &Value, given: &Map<String, Value>) -> Map<String, Value> {
+/// A definition's parameter values: its defaults, overridden by the values `given`.
+pub(crate) fn resolve_parameters(
+    properties: &Value,
+    given: &Map<String, Value>,
+) -> Map<String, Value> {
     let mut resolved = Map::new();
     if let Some(declared) = properties.get("parameters").and_then(Value::as_object) {
         for (name, declaration) in declared {
@@ -144,8 +173,10 @@ fn resolve_parameters(properties: &Value, given: &Map<String, Value>) -> Map<Str
 }
 
 struct Evaluation<'a> {
+    /// Whether to record the trace; an untraced evaluation decides the same way, faster.
+    traced: bool,
     trace: Vec<TraceStep>,
-    parameters: Map<String, Value>,
+    parameters: &'a Map<String, Value>,
     resource: &'a Value,
 }
 
@@ -199,18 +230,19 @@ fn property<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
 }
 
 /// Walks a path; each `[*]` fans out over an array's members (none when the array is absent).
-fn walk(start: &Value, segments: &[Segment]) -> Vec<Option<Value>> {
-    let mut current: Vec<Option<Value>> = vec![Some(start.clone())];
+/// Borrows from `start`: only the values a caller keeps are ever copied.
+fn walk<'v>(start: &'v Value, segments: &[Segment]) -> Vec<Option<&'v Value>> {
+    let mut current: Vec<Option<&'v Value>> = vec![Some(start)];
     for segment in segments {
         current = match segment {
             Segment::Property(name) => current
                 .into_iter()
-                .map(|value| value.and_then(|value| property(&value, name).cloned()))
+                .map(|value| value.and_then(|value| property(value, name)))
                 .collect(),
             Segment::Every => current
                 .into_iter()
                 .flat_map(|value| match value {
-                    Some(Value::Array(items)) => items.into_iter().map(Some).collect(),
+                    Some(Value::Array(items)) => items.iter().map(Some).collect(),
                     _ => Vec::new(),
                 })
                 .collect(),
@@ -258,6 +290,12 @@ impl Scope<'_> {
                 .and_then(|identity| property(identity, "type"))
                 .cloned(),
             "tags" => property(self.resource, "tags").cloned(),
+            // Azure stores locations normalised (`swedencentral`); a payload may carry the
+            // display name (`Sweden Central`), which Azure Policy sees normalised.
+            "location" => property(self.resource, "location").map(|value| match value {
+                Value::String(location) => Value::String(normalise_location(location)),
+                other => other.clone(),
+            }),
             _ if lowered.starts_with("tags") => {
                 let key = tag_key(field)?;
                 property(self.resource, "tags")
@@ -308,7 +346,12 @@ impl Scope<'_> {
             Resolution::TopLevel => return Ok((Selected::One(self.top_level(field)), None)),
             Resolution::Unknown => return Err(format!("`{field}` is not a field or an alias")),
         };
-        let note = inferred.then(|| format!("alias not in the table; read as `{path}`"));
+        if inferred {
+            // Guessing where an unknown alias reads would give a verdict on a path Azure may
+            // not have: say so instead.
+            return Err(format!("`{field}` {UNKNOWN_ALIAS}"));
+        }
+        let note: Option<String> = None;
         if !resource_type.eq_ignore_ascii_case(self.resource_type()) {
             // An alias of another resource type selects nothing on this resource.
             let selected = if path.contains("[*]") {
@@ -320,11 +363,11 @@ impl Scope<'_> {
         }
         let segments = parse_path(&path);
         let (start, rest) = self.bound_start(&segments);
-        let values = walk(&start, rest);
+        let values = walk(start, rest);
         let selected = if rest.contains(&Segment::Every) {
-            Selected::Every(values)
+            Selected::Every(values.into_iter().map(|v| v.cloned()).collect())
         } else {
-            Selected::One(values.into_iter().next().flatten())
+            Selected::One(values.into_iter().next().flatten().cloned())
         };
         Ok((selected, note))
     }
@@ -348,27 +391,22 @@ impl Scope<'_> {
         let segments = parse_path(&path);
         let (start, rest) = self.bound_start(&segments);
         let offset = segments.len() - rest.len();
-        let mut current: Vec<(Option<Value>, Vec<Binding>)> = vec![(Some(start), Vec::new())];
+        let mut current: Vec<(Option<&Value>, Vec<Binding>)> = vec![(Some(start), Vec::new())];
         for (index, segment) in rest.iter().enumerate() {
             current = match segment {
                 Segment::Property(name) => current
                     .into_iter()
-                    .map(|(value, bound)| {
-                        (
-                            value.and_then(|value| property(&value, name).cloned()),
-                            bound,
-                        )
-                    })
+                    .map(|(value, bound)| (value.and_then(|value| property(value, name)), bound))
                     .collect(),
                 Segment::Every => current
                     .into_iter()
                     .flat_map(|(value, bound)| {
-                        let items = match value {
+                        let items: &[Value] = match value {
                             Some(Value::Array(items)) => items,
-                            _ => Vec::new(),
+                            _ => &[],
                         };
                         let prefix = segments[..offset + index + 1].to_vec();
-                        items.into_iter().map(move |item| {
+                        items.iter().map(move |item| {
                             let mut bound = bound.clone();
                             bound.push(Binding::Field {
                                 prefix: prefix.clone(),
@@ -385,7 +423,7 @@ impl Scope<'_> {
             for (value, bound) in &mut current {
                 bound.push(Binding::Field {
                     prefix: segments.clone(),
-                    member: value.clone().unwrap_or(Value::Null),
+                    member: value.cloned().unwrap_or(Value::Null),
                 });
             }
         }
@@ -394,17 +432,17 @@ impl Scope<'_> {
 
     /// Where a path starts: at the member of the innermost count whose `[*]` alias prefixes
     /// it, else at the resource.
-    fn bound_start<'s>(&self, segments: &'s [Segment]) -> (Value, &'s [Segment]) {
+    fn bound_start<'s>(&self, segments: &'s [Segment]) -> (&Value, &'s [Segment]) {
         for binding in self.bindings.iter().rev() {
             if let Binding::Field { prefix, member } = binding {
                 let bound = segments.len() >= prefix.len()
                     && prefix.iter().zip(segments).all(|(a, b)| same_segment(a, b));
                 if bound {
-                    return (member.clone(), &segments[prefix.len()..]);
+                    return (member, &segments[prefix.len()..]);
                 }
             }
         }
-        (self.resource.clone(), segments)
+        (self.resource, segments)
     }
 }
 
@@ -478,7 +516,8 @@ impl Context for Scope<'_> {
                             .all(|(a, b)| same_segment(a, b));
                     if bound {
                         let rest = &segments[prefix.len()..];
-                        let values: Vec<Value> = walk(member, rest).into_iter().flatten().collect();
+                        let values: Vec<Value> =
+                            walk(member, rest).into_iter().flatten().cloned().collect();
                         return Ok(if rest.contains(&Segment::Every) {
                             Value::Array(values)
                         } else {
@@ -537,6 +576,74 @@ fn key<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
     })
 }
 
+/// The resource types (lower case) a definition's rule can match, when its condition names
+/// them with literals: the condition itself, or a member of a top-level `allOf`, is a `field:
+/// type` condition with `equals` or `in` literal values. `None` when it cannot be told.
+pub(crate) fn target_types(properties: &Value) -> Option<Vec<String>> {
+    let rule = properties.as_object().and_then(|p| key(p, "policyRule"))?;
+    let condition = rule.as_object().and_then(|r| key(r, "if"))?;
+    let object = condition.as_object()?;
+    let candidates: Vec<&Value> = match key(object, "allOf") {
+        Some(Value::Array(children)) => children.iter().collect(),
+        Some(_) => return None,
+        None => vec![condition],
+    };
+    candidates.into_iter().find_map(type_literals)
+}
+
+/// The literal types a `{"field": "type", "equals" | "in": …}` condition accepts.
+fn type_literals(condition: &Value) -> Option<Vec<String>> {
+    let object = condition.as_object()?;
+    let field = key(object, "field")?.as_str()?;
+    if !field.eq_ignore_ascii_case("type") {
+        return None;
+    }
+    let literal = |value: &Value| -> Option<String> {
+        value
+            .as_str()
+            .filter(|text| !text.starts_with('['))
+            .map(str::to_lowercase)
+    };
+    if let Some(value) = key(object, "equals") {
+        return literal(value).map(|t| vec![t]);
+    }
+    if let Some(Value::Array(values)) = key(object, "in") {
+        return values.iter().map(literal).collect();
+    }
+    None
+}
+
+/// How an evaluation error about an alias missing from the table reads.
+pub(crate) const UNKNOWN_ALIAS: &str =
+    "is not an alias the evaluator knows (not in its alias table)";
+
+/// A location as Azure stores it: lower case, without spaces (`Sweden Central` →
+/// `swedencentral`).
+pub fn normalise_location(location: &str) -> String {
+    location
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether `Indexed` mode evaluates a resource type: the types that support tags and location,
+/// which are the tracked top-level types of a resource provider. Child types
+/// (`accounts/deployments`) are proxy resources without a location, and subscriptions, resource
+/// groups and the policy types themselves are not evaluated in `Indexed` mode. Decided by the
+/// type, not by whether a payload happens to carry a `location`.
+pub fn supports_tags_and_location(resource_type: &str) -> bool {
+    let lowered = resource_type.to_lowercase();
+    let mut parts = lowered.split('/');
+    let (Some(namespace), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !matches!(
+        namespace,
+        "microsoft.resources" | "microsoft.authorization" | "microsoft.management"
+    )
+}
+
 fn mode_applies(mode: &str, resource: &Value) -> Result<(), String> {
     let resource_type = resource.get("type").and_then(Value::as_str).unwrap_or("");
     let namespace = resource_type.split('/').next().unwrap_or("");
@@ -547,17 +654,12 @@ fn mode_applies(mode: &str, resource: &Value) -> Result<(), String> {
         )),
         "all" => Ok(()),
         "indexed" => {
-            let lowered = resource_type.to_lowercase();
-            if lowered == "microsoft.resources/subscriptions"
-                || lowered == "microsoft.resources/resourcegroups"
-            {
-                Err(format!("mode `{mode}` does not evaluate `{resource_type}`"))
-            } else if resource.get("location").is_none() {
-                Err(format!(
-                    "mode `{mode}` evaluates only resources that support tags and location, and this resource has no `location`"
-                ))
-            } else {
+            if supports_tags_and_location(resource_type) {
                 Ok(())
+            } else {
+                Err(format!(
+                    "mode `{mode}` evaluates only resource types that support tags and location, and `{resource_type}` does not"
+                ))
             }
         }
         // A Resource Provider mode (`Microsoft.CognitiveServices.Data`, ...) evaluates only the
@@ -570,21 +672,29 @@ fn mode_applies(mode: &str, resource: &Value) -> Result<(), String> {
 }
 
 impl Evaluation<'_> {
-    fn push(&mut self, depth: usize, matched: bool, text: String) -> usize {
+    /// Adds a trace line, built only when the evaluation is traced; returns its index (past the
+    /// end when nothing was added, which [`Self::set`] ignores).
+    fn push(&mut self, depth: usize, matched: bool, text: impl FnOnce() -> String) -> usize {
+        if !self.traced {
+            return usize::MAX;
+        }
         self.trace.push(TraceStep {
             depth,
             matched: Some(matched),
-            text,
+            text: text(),
             field: None,
         });
         self.trace.len() - 1
     }
 
-    fn note(&mut self, text: String) {
+    fn note(&mut self, text: impl FnOnce() -> String) {
+        if !self.traced {
+            return;
+        }
         self.trace.push(TraceStep {
             depth: 0,
             matched: None,
-            text,
+            text: text(),
             field: None,
         });
     }
@@ -612,13 +722,13 @@ impl Evaluation<'_> {
             );
         };
         if let Err(reason) = mode_applies(&mode, self.resource) {
-            self.note(format!("not evaluated: {reason}"));
+            self.note(|| format!("not evaluated: {reason}"));
             return self.finish(None, false, None);
         }
         let scope_bindings: Vec<Binding> = Vec::new();
         let effect = {
             let scope = Scope {
-                parameters: &self.parameters,
+                parameters: self.parameters,
                 resource: self.resource,
                 bindings: &scope_bindings,
             };
@@ -641,7 +751,7 @@ impl Evaluation<'_> {
             Err(error) => return self.finish(None, true, Some(error)),
         };
         if effect == "disabled" {
-            self.note("effect is `disabled`: the rule is never applied".to_string());
+            self.note(|| "effect is `disabled`: the rule is never applied".to_string());
             return self.finish(None, true, None);
         }
         let Some(condition) = rule.as_object().and_then(|rule| key(rule, "if")) else {
@@ -685,48 +795,69 @@ impl Evaluation<'_> {
                 show(node)
             ));
         };
-        if let Some(children) = key(object, "allOf") {
+        // One pass over the keys (compared without case, as Azure does) rather than a lookup
+        // per kind of condition: this runs for every condition of every rule.
+        let mut all_of = None;
+        let mut any_of = None;
+        let mut not = None;
+        let mut field = None;
+        let mut value = None;
+        let mut count = None;
+        let mut operator = None;
+        for (name, entry) in object {
+            if name.eq_ignore_ascii_case("allOf") {
+                all_of = Some(entry);
+            } else if name.eq_ignore_ascii_case("anyOf") {
+                any_of = Some(entry);
+            } else if name.eq_ignore_ascii_case("not") {
+                not = Some(entry);
+            } else if name.eq_ignore_ascii_case("field") {
+                field = Some(entry);
+            } else if name.eq_ignore_ascii_case("value") {
+                value = Some(entry);
+            } else if name.eq_ignore_ascii_case("count") {
+                count = Some(entry);
+            } else if operator.is_none() {
+                operator = Operator::parse(name).map(|parsed| (parsed, entry));
+            }
+        }
+        if let Some(children) = all_of {
             return self.logical(children, bindings, depth, true);
         }
-        if let Some(children) = key(object, "anyOf") {
+        if let Some(children) = any_of {
             return self.logical(children, bindings, depth, false);
         }
-        if let Some(child) = key(object, "not") {
-            let line = self.push(depth, false, "not".to_string());
+        if let Some(child) = not {
+            let line = self.push(depth, false, || "not".to_string());
             let inner = self.condition(child, bindings, depth + 1)?;
             self.set(line, !inner);
             return Ok(!inner);
         }
-        let (operator, expected) = object
-            .iter()
-            .find_map(|(name, value)| Operator::parse(name).map(|operator| (operator, value)))
-            .ok_or_else(|| format!("no operator in condition `{}`", show(node)))?;
+        let (operator, expected) =
+            operator.ok_or_else(|| format!("no operator in condition `{}`", show(node)))?;
         let expected = {
             let scope = self.scope(bindings);
             expression::evaluate_value(expected, &scope)?
         };
-        if let Some(field) = key(object, "field") {
+        if let Some(field) = field {
             self.field_condition(field, operator, &expected, bindings, depth)
-        } else if let Some(value) = key(object, "value") {
-            let (actual, shown) = {
+        } else if let Some(value) = value {
+            let actual = {
                 let scope = self.scope(bindings);
-                let actual = expression::evaluate_value(value, &scope)?;
+                expression::evaluate_value(value, &scope)?
+            };
+            let matched = operators::apply(operator, Some(&actual), &expected)?;
+            self.push(depth, matched, || {
                 let shown = match value {
                     Value::String(text) if expression::is_expression(text) => {
                         format!("value `{text}` = {}", show(&actual))
                     }
                     _ => format!("value {}", show(&actual)),
                 };
-                (actual, shown)
-            };
-            let matched = operators::apply(operator, Some(&actual), &expected)?;
-            self.push(
-                depth,
-                matched,
-                format!("{shown} {} {}", operator.name(), show(&expected)),
-            );
+                format!("{shown} {} {}", operator.name(), show(&expected))
+            });
             Ok(matched)
-        } else if let Some(count) = key(object, "count") {
+        } else if let Some(count) = count {
             self.count_condition(count, operator, &expected, bindings, depth)
         } else {
             Err(format!(
@@ -738,7 +869,7 @@ impl Evaluation<'_> {
 
     fn scope<'s>(&'s self, bindings: &'s [Binding]) -> Scope<'s> {
         Scope {
-            parameters: &self.parameters,
+            parameters: self.parameters,
             resource: self.resource,
             bindings,
         }
@@ -755,7 +886,7 @@ impl Evaluation<'_> {
         let Some(children) = children.as_array() else {
             return Err(format!("`{name}` must be an array"));
         };
-        let line = self.push(depth, false, name.to_string());
+        let line = self.push(depth, false, || name.to_string());
         // Short-circuit like Azure, so the trace ends at the condition that decided.
         let mut result = all;
         for child in children {
@@ -801,17 +932,15 @@ impl Evaluation<'_> {
                 all
             }
         };
-        let note = note.map(|note| format!(" ({note})")).unwrap_or_default();
-        let line = self.push(
-            depth,
-            matched,
+        let line = self.push(depth, matched, || {
+            let note = note.map(|note| format!(" ({note})")).unwrap_or_default();
             format!(
                 "field `{name}` = {} {} {}{note}",
                 show_selected(&selected),
                 operator.name(),
                 show(expected)
-            ),
-        );
+            )
+        });
         if let Some(step) = self.trace.get_mut(line) {
             step.field = Some(name);
         }
@@ -830,7 +959,7 @@ impl Evaluation<'_> {
             return Err("`count` must be an object".to_string());
         };
         let where_condition = key(count, "where");
-        let line = self.push(depth, false, String::new());
+        let line = self.push(depth, false, String::new);
         // Each member is evaluated under its own bindings: for a field count, one per `[*]` of
         // the alias (so `a[*].x` inside the `where` of a count over `a[*].b[*]` reads the
         // current member's parent), for a value count just the value.
@@ -880,13 +1009,16 @@ impl Evaluation<'_> {
             None => total = members.len(),
             Some(condition) => {
                 for (index, member_bindings) in members.into_iter().enumerate() {
-                    let shown = member_bindings.last().map_or_else(String::new, |binding| {
-                        show(match binding {
-                            Binding::Field { member, .. } | Binding::Value { member, .. } => member,
-                        })
+                    let member_line = self.push(depth + 1, false, || {
+                        let shown = member_bindings.last().map_or_else(String::new, |binding| {
+                            show(match binding {
+                                Binding::Field { member, .. } | Binding::Value { member, .. } => {
+                                    member
+                                }
+                            })
+                        });
+                        format!("member {index}: {shown}")
                     });
-                    let member_line =
-                        self.push(depth + 1, false, format!("member {index}: {shown}"));
                     let outer = bindings.len();
                     bindings.extend(member_bindings);
                     let matched = self.condition(condition, bindings, depth + 2);

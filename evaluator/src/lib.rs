@@ -21,7 +21,8 @@ mod suite;
 
 pub use builtins::builtin_definitions;
 pub use evaluate::{
-    canonical_effect, definition_properties, evaluate, Outcome, TraceStep, EFFECTS,
+    canonical_effect, definition_properties, evaluate, normalise_location,
+    supports_tags_and_location, Outcome, TraceStep, EFFECTS,
 };
 pub use suite::{
     parse_artifacts, parse_cases, run_suite, run_suite_with, CaseReport, DefinitionResult,

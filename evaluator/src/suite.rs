@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::evaluate::{canonical_effect, evaluate, Outcome, EFFECTS};
+use crate::evaluate::{canonical_effect, Outcome, EFFECTS};
 use crate::expression::{self, Context};
 
 /// What a test case expects of its resource.
@@ -113,6 +113,10 @@ pub struct TestCase {
     /// assignments and exemptions at other management groups do not cover the resource; when
     /// empty, every management-group scope is taken to cover it.
     pub management_groups: Vec<String>,
+    /// Whether `management_groups` is every management group the resource sits under, so that
+    /// an assignment or exemption at any other group does not cover it (even when the list is
+    /// empty). Test cases leave it `false`: groups they do not list are not known.
+    pub management_groups_complete: bool,
 }
 
 /// Parses one test file: a case object, or an array of case objects.
@@ -173,6 +177,7 @@ fn parse_case(name: &str, value: &Value) -> Result<TestCase, String> {
         expect: Expectation::parse(&expect).map_err(|error| format!("`{name}`: {error}"))?,
         definition: text("definition")?,
         assignment: text("assignment")?,
+        management_groups_complete: false,
         management_groups: match object.get("managementGroups") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::String(group)) => vec![group.clone()],
@@ -524,9 +529,25 @@ pub fn run_suite_with(
     for (path, value) in &crate::builtin_definitions() {
         library.add(path, value, true);
     }
+    library.expand();
+    // Untraced first: a case that passes cleanly needs no explanation, and building one for
+    // every condition of every rule is most of the cost. A case that fails, or rests on an
+    // error, is evaluated again with its trace.
     let cases: Vec<CaseReport> = cases
         .iter()
-        .map(|case| library.run_case(case, options))
+        .map(|case| {
+            let quick = library.run_case(case, options, false);
+            let clean = quick.passed
+                && quick
+                    .results
+                    .iter()
+                    .all(|result| result.outcome.error.is_none());
+            if clean {
+                quick
+            } else {
+                library.run_case(case, options, true)
+            }
+        })
         .collect();
     let assigned = library.assigned_definitions();
     let matched: BTreeSet<String> = cases
@@ -561,6 +582,37 @@ struct Library {
     sets: Vec<Named>,
     assignments: Vec<Named>,
     exemptions: Vec<Named>,
+    /// Per assignment (indexed like `assignments`), what it evaluates: worked out once, since
+    /// it does not depend on the resource.
+    expanded: Vec<Expanded>,
+    /// The exemptions, read once.
+    exempting: Vec<Exempting>,
+}
+
+/// An assignment, ready to evaluate resources against.
+struct Expanded {
+    /// Where it is assigned, from its id or `scope` property.
+    scope: Option<String>,
+    not_scopes: Vec<String>,
+    enforced: bool,
+    members: Vec<Member>,
+    /// References that cannot be evaluated offline.
+    skipped: Vec<String>,
+}
+
+/// One definition an assignment evaluates, with the parameter values it gets.
+struct Member {
+    reference_id: String,
+    /// Index into `Library::definitions`.
+    definition: usize,
+    /// The resource types (lower case) the rule can match at all, when its condition says so
+    /// with literals (`allOf: [{"field": "type", "equals": "…"}, …]`); `None` when it cannot be
+    /// told. An untraced evaluation of another type is skipped: the rule's first condition
+    /// would fail.
+    target_types: Option<Vec<String>>,
+    /// Every parameter's value (given, or the definition's default), or why they could not be
+    /// worked out.
+    values: Result<Map<String, Value>, String>,
 }
 
 fn last_segment(id: &str) -> &str {
@@ -594,10 +646,11 @@ fn scope_of(value: &Value) -> Option<String> {
 /// resource in or out of, or a resource without an id). A `{placeholder}` segment in the scope
 /// (a build leaves `{subscriptionId}` where the deployment decides) matches any segment.
 fn within(scope: &str, resource: &Placement<'_>) -> Option<bool> {
-    let scope = scope.trim_end_matches('/').to_lowercase();
-    if let Some(index) = scope.find("/providers/microsoft.management/managementgroups/") {
+    let scope = scope.trim_end_matches('/');
+    const GROUPS: &str = "/providers/microsoft.management/managementgroups/";
+    if let Some(index) = find_ignore_case(scope, GROUPS) {
         let group = last_segment(&scope[index..]);
-        if resource.management_groups.is_empty() {
+        if resource.management_groups.is_empty() && !resource.management_groups_complete {
             return None;
         }
         return Some(
@@ -607,27 +660,71 @@ fn within(scope: &str, resource: &Placement<'_>) -> Option<bool> {
                 .any(|listed| listed.eq_ignore_ascii_case(group)),
         );
     }
-    let resource_id = resource.id?.to_lowercase();
+    let resource_id = resource.id?;
     if scope.is_empty() {
         return Some(true);
     }
-    let scope_segments: Vec<&str> = scope.split('/').collect();
-    let resource_segments: Vec<&str> = resource_id.split('/').collect();
-    Some(
-        resource_segments.len() >= scope_segments.len()
-            && scope_segments
-                .iter()
-                .zip(&resource_segments)
-                .all(|(wanted, actual)| {
-                    wanted == actual || (wanted.starts_with('{') && wanted.ends_with('}'))
-                }),
-    )
+    let mut actual = resource_id.split('/');
+    let mut known = true;
+    for wanted in scope.split('/') {
+        let Some(actual) = actual.next() else {
+            return Some(false);
+        };
+        match segment_matches(wanted, actual) {
+            Some(true) => {}
+            Some(false) => return Some(false),
+            None => known = false,
+        }
+    }
+    known.then_some(true)
+}
+
+/// Whether an id segment of a scope matches the resource's: `Some(false)` when they differ,
+/// `None` when it cannot be told. A build leaves placeholders where the deployment decides:
+/// `{subscriptionId}`, the subscription being deployed to, matches any subscription;
+/// `{subscriptionId:NAME}`, a subscription known only by its name, matches that name or the
+/// same placeholder, and may or may not be any other subscription.
+fn segment_matches(wanted: &str, actual: &str) -> Option<bool> {
+    if wanted.eq_ignore_ascii_case(actual) {
+        return Some(true);
+    }
+    if !is_placeholder(wanted) {
+        return Some(false);
+    }
+    let named = wanted
+        .strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+        .and_then(|inner| inner.split_once(':'))
+        .map(|(_, name)| name);
+    match named {
+        None if !is_placeholder(actual) => Some(true),
+        None => Some(false),
+        Some(name) if name.eq_ignore_ascii_case(actual) => Some(true),
+        Some(_) if is_placeholder(actual) => Some(false),
+        Some(_) => None,
+    }
+}
+
+/// Where `needle` (lower case) starts in `haystack`, compared without case.
+fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Whether an id segment is a placeholder a build leaves for the deployment to fill in
+/// (`{subscriptionId}`, `{subscriptionId:contoso-lab}`).
+fn is_placeholder(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
 }
 
 /// What a case says about where its resource lives.
 struct Placement<'a> {
     id: Option<&'a str>,
     management_groups: &'a [String],
+    /// See [`TestCase::management_groups_complete`].
+    management_groups_complete: bool,
 }
 
 fn parameter_values(parameters: Option<&Value>) -> Map<String, Value> {
@@ -676,12 +773,6 @@ impl Context for SetParameters<'_> {
     fn request_context(&self) -> Value {
         Value::Object(Map::new())
     }
-}
-
-/// The assignment that a case's resource is evaluated under.
-struct AssignmentContext<'a> {
-    name: &'a str,
-    enforced: bool,
 }
 
 impl Library {
@@ -743,56 +834,236 @@ impl Library {
             .find(|named| named.name.eq_ignore_ascii_case(wanted))
     }
 
-    fn run_case(&self, case: &TestCase, options: &SuiteOptions) -> CaseReport {
+    /// Works out every assignment's members and their parameter values (see [`Expanded`]).
+    fn expand(&mut self) {
+        let expanded = self
+            .assignments
+            .iter()
+            .map(|assignment| self.expand_assignment(assignment))
+            .collect();
+        self.expanded = expanded;
+        self.exempting = self.exemptions.iter().map(Exempting::read).collect();
+    }
+
+    fn expand_assignment(&self, assignment: &Named) -> Expanded {
+        let properties = &assignment.value["properties"];
+        let target = properties["policyDefinitionId"]
+            .as_str()
+            .unwrap_or_default();
+        let values = parameter_values(properties.get("parameters"));
+        let mut expanded = Expanded {
+            scope: scope_of(&assignment.value),
+            not_scopes: properties
+                .get("notScopes")
+                .and_then(Value::as_array)
+                .map(|scopes| {
+                    scopes
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            enforced: !properties
+                .get("enforcementMode")
+                .and_then(Value::as_str)
+                .is_some_and(|mode| mode.eq_ignore_ascii_case("DoNotEnforce")),
+            members: Vec::new(),
+            skipped: Vec::new(),
+        };
+        if target.to_lowercase().contains("/policysetdefinitions/") {
+            let Some(set) = Self::find(&self.sets, target) else {
+                expanded.skipped.push(format!(
+                    "initiative `{target}` of assignment `{}` is not in the build",
+                    assignment.name
+                ));
+                return expanded;
+            };
+            let set_properties = &set.value["properties"];
+            let mut set_values = defaults(set_properties.get("parameters"));
+            for (name, value) in &values {
+                set_values.insert(name.clone(), value.clone());
+            }
+            for member in set_properties["policyDefinitions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let id = member["policyDefinitionId"].as_str().unwrap_or_default();
+                let reference_id = member["policyDefinitionReferenceId"]
+                    .as_str()
+                    .unwrap_or_default();
+                let Some(definition) = Self::position(&self.definitions, id) else {
+                    let kind = if id
+                        .to_lowercase()
+                        .starts_with("/providers/microsoft.authorization/")
+                    {
+                        "built-in definition"
+                    } else {
+                        "definition"
+                    };
+                    expanded.skipped.push(format!(
+                        "{kind} `{id}` (reference `{reference_id}` of initiative `{}`) is not available offline",
+                        set.name
+                    ));
+                    continue;
+                };
+                let mut member_values = Map::new();
+                let mut error = None;
+                if let Some(parameters) = member.get("parameters").and_then(Value::as_object) {
+                    for (name, entry) in parameters {
+                        let Some(value) = entry.get("value") else {
+                            continue;
+                        };
+                        match expression::evaluate_value(value, &SetParameters(&set_values)) {
+                            Ok(value) => {
+                                member_values.insert(name.clone(), value);
+                            }
+                            Err(message) => error = Some(message),
+                        }
+                    }
+                }
+                let properties =
+                    crate::evaluate::definition_properties(&self.definitions[definition].value);
+                expanded.members.push(Member {
+                    reference_id: reference_id.to_string(),
+                    definition,
+                    target_types: crate::evaluate::target_types(properties),
+                    values: match error {
+                        Some(error) => Err(format!(
+                            "parameter values of reference `{reference_id}`: {error}"
+                        )),
+                        None => Ok(crate::evaluate::resolve_parameters(
+                            properties,
+                            &member_values,
+                        )),
+                    },
+                });
+            }
+        } else {
+            match Self::position(&self.definitions, target) {
+                Some(definition) => expanded.members.push(Member {
+                    reference_id: String::new(),
+                    definition,
+                    target_types: crate::evaluate::target_types(
+                        crate::evaluate::definition_properties(&self.definitions[definition].value),
+                    ),
+                    values: Ok(crate::evaluate::resolve_parameters(
+                        crate::evaluate::definition_properties(&self.definitions[definition].value),
+                        &values,
+                    )),
+                }),
+                None => expanded.skipped.push(format!(
+                    "definition `{target}` of assignment `{}` is not in the build",
+                    assignment.name
+                )),
+            }
+        }
+        expanded
+    }
+
+    fn position(list: &[Named], id: &str) -> Option<usize> {
+        let wanted = last_segment(id);
+        list.iter()
+            .position(|named| named.name.eq_ignore_ascii_case(wanted))
+    }
+
+    fn run_case(&self, case: &TestCase, options: &SuiteOptions, traced: bool) -> CaseReport {
         let placement = Placement {
             id: case.resource.get("id").and_then(Value::as_str),
             management_groups: &case.management_groups,
+            management_groups_complete: case.management_groups_complete,
         };
         let mut results = Vec::new();
         let mut skipped = Vec::new();
         let mut problems = Vec::new();
-        let assignments: Vec<&Named> = self
-            .assignments
-            .iter()
-            .filter(|assignment| match &case.assignment {
-                Some(wanted) => {
-                    assignment.name.eq_ignore_ascii_case(wanted)
-                        || assignment.display_name.eq_ignore_ascii_case(wanted)
+        let mut covering = 0;
+        for (assignment, expanded) in self.assignments.iter().zip(&self.expanded) {
+            if let Some(wanted) = &case.assignment {
+                if !assignment.name.eq_ignore_ascii_case(wanted)
+                    && !assignment.display_name.eq_ignore_ascii_case(wanted)
+                {
+                    continue;
                 }
-                None => true,
-            })
-            .filter(|assignment| {
-                let properties = &assignment.value["properties"];
-                // An assignment applies unless the resource is known to be outside its scope.
-                let in_scope = scope_of(&assignment.value)
-                    .is_none_or(|scope| within(&scope, &placement) != Some(false));
-                let excluded = properties
-                    .get("notScopes")
-                    .and_then(Value::as_array)
-                    .is_some_and(|scopes| {
-                        scopes
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .any(|scope| within(scope, &placement) == Some(true))
+            }
+            // An assignment applies unless the resource is known to be outside its scope.
+            let in_scope = expanded
+                .scope
+                .as_deref()
+                .is_none_or(|scope| within(scope, &placement) != Some(false));
+            let excluded = expanded
+                .not_scopes
+                .iter()
+                .any(|scope| within(scope, &placement) == Some(true));
+            if !in_scope || excluded {
+                continue;
+            }
+            covering += 1;
+            skipped.extend(expanded.skipped.iter().cloned());
+            let resource_type = case
+                .resource
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            for member in &expanded.members {
+                let definition = &self.definitions[member.definition];
+                let elsewhere = !traced
+                    && member.target_types.as_ref().is_some_and(|types| {
+                        !types.iter().any(|t| t.eq_ignore_ascii_case(resource_type))
                     });
-                in_scope && !excluded
-            })
-            .collect();
+                let outcome = match &member.values {
+                    // The rule is about other resource types: it cannot match this one.
+                    _ if elsewhere => Outcome {
+                        effect: None,
+                        applicable: true,
+                        error: None,
+                        trace: Vec::new(),
+                    },
+                    Ok(values) => crate::evaluate::evaluate_resolved(
+                        crate::evaluate::definition_properties(&definition.value),
+                        values,
+                        &case.resource,
+                        traced,
+                    ),
+                    Err(error) => Outcome {
+                        effect: None,
+                        applicable: false,
+                        error: Some(error.clone()),
+                        trace: Vec::new(),
+                    },
+                };
+                results.push(DefinitionResult {
+                    assignment: assignment.name.clone(),
+                    reference_id: member.reference_id.clone(),
+                    definition: definition.name.clone(),
+                    display_name: definition.display_name.clone(),
+                    enforced: expanded.enforced,
+                    exempted_by: None,
+                    outcome,
+                });
+            }
+        }
         if let Some(wanted) = &case.assignment {
-            if assignments.is_empty() {
+            if covering == 0 {
                 problems.push(format!(
                     "no assignment named `{wanted}` covers this resource"
                 ));
             }
-        }
-        for assignment in assignments {
-            self.run_assignment(case, assignment, &mut results, &mut skipped);
         }
         // Two assignments of one initiative skip the same references.
         let mut seen = BTreeSet::new();
         skipped.retain(|reference| seen.insert(reference.clone()));
         for result in &mut results {
             result.exempted_by = self.exemption_for(result, &placement, options);
+        }
+        // A rule that reads an alias the evaluator does not know cannot be judged: Azure would
+        // have refused the definition, and guessing the path would give a verdict on nothing.
+        for result in &results {
+            if let Some(error) = &result.outcome.error {
+                if error.contains(crate::evaluate::UNKNOWN_ALIAS) {
+                    problems.push(format!("{}: {error}", result.label()));
+                }
+            }
         }
         if let Some(wanted) = &case.definition {
             results.retain(|result| result.matches_name(wanted));
@@ -826,136 +1097,6 @@ impl Library {
         }
     }
 
-    fn run_assignment(
-        &self,
-        case: &TestCase,
-        assignment: &Named,
-        results: &mut Vec<DefinitionResult>,
-        skipped: &mut Vec<String>,
-    ) {
-        let properties = &assignment.value["properties"];
-        let target = properties["policyDefinitionId"]
-            .as_str()
-            .unwrap_or_default();
-        let values = parameter_values(properties.get("parameters"));
-        let context = AssignmentContext {
-            name: &assignment.name,
-            enforced: !properties
-                .get("enforcementMode")
-                .and_then(Value::as_str)
-                .is_some_and(|mode| mode.eq_ignore_ascii_case("DoNotEnforce")),
-        };
-        if target.to_lowercase().contains("/policysetdefinitions/") {
-            let Some(set) = Self::find(&self.sets, target) else {
-                skipped.push(format!(
-                    "initiative `{target}` of assignment `{}` is not in the build",
-                    assignment.name
-                ));
-                return;
-            };
-            self.run_set(case, &context, set, &values, results, skipped);
-        } else {
-            let Some(definition) = Self::find(&self.definitions, target) else {
-                skipped.push(format!(
-                    "definition `{target}` of assignment `{}` is not in the build",
-                    assignment.name
-                ));
-                return;
-            };
-            results.push(Self::result(
-                &context,
-                "",
-                definition,
-                evaluate(&definition.value, &values, &case.resource),
-            ));
-        }
-    }
-
-    fn run_set(
-        &self,
-        case: &TestCase,
-        assignment: &AssignmentContext<'_>,
-        set: &Named,
-        assigned: &Map<String, Value>,
-        results: &mut Vec<DefinitionResult>,
-        skipped: &mut Vec<String>,
-    ) {
-        let properties = &set.value["properties"];
-        let mut set_values = defaults(properties.get("parameters"));
-        for (name, value) in assigned {
-            set_values.insert(name.clone(), value.clone());
-        }
-        let members = properties["policyDefinitions"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for member in &members {
-            let id = member["policyDefinitionId"].as_str().unwrap_or_default();
-            let reference_id = member["policyDefinitionReferenceId"]
-                .as_str()
-                .unwrap_or_default();
-            let Some(definition) = Self::find(&self.definitions, id) else {
-                let kind = if id
-                    .to_lowercase()
-                    .starts_with("/providers/microsoft.authorization/")
-                {
-                    "built-in definition"
-                } else {
-                    "definition"
-                };
-                skipped.push(format!(
-                    "{kind} `{id}` (reference `{reference_id}` of initiative `{}`) is not available offline",
-                    set.name
-                ));
-                continue;
-            };
-            let mut values = Map::new();
-            let mut error = None;
-            if let Some(parameters) = member.get("parameters").and_then(Value::as_object) {
-                for (name, entry) in parameters {
-                    let Some(value) = entry.get("value") else {
-                        continue;
-                    };
-                    match expression::evaluate_value(value, &SetParameters(&set_values)) {
-                        Ok(value) => {
-                            values.insert(name.clone(), value);
-                        }
-                        Err(message) => error = Some(message),
-                    }
-                }
-            }
-            let outcome = match error {
-                Some(error) => Outcome {
-                    effect: None,
-                    applicable: false,
-                    error: Some(format!(
-                        "parameter values of reference `{reference_id}`: {error}"
-                    )),
-                    trace: Vec::new(),
-                },
-                None => evaluate(&definition.value, &values, &case.resource),
-            };
-            results.push(Self::result(assignment, reference_id, definition, outcome));
-        }
-    }
-
-    fn result(
-        assignment: &AssignmentContext<'_>,
-        reference_id: &str,
-        definition: &Named,
-        outcome: Outcome,
-    ) -> DefinitionResult {
-        DefinitionResult {
-            assignment: assignment.name.to_string(),
-            reference_id: reference_id.to_string(),
-            definition: definition.name.clone(),
-            display_name: definition.display_name.clone(),
-            enforced: assignment.enforced,
-            exempted_by: None,
-            outcome,
-        }
-    }
-
     fn exemption_for(
         &self,
         result: &DefinitionResult,
@@ -963,34 +1104,68 @@ impl Library {
         options: &SuiteOptions,
     ) -> Option<String> {
         // An exemption applies only to resources known to be inside its scope.
-        self.exemptions
+        self.exempting
             .iter()
             .find(|exemption| {
-                let properties = &exemption.value["properties"];
-                let assignment = properties["policyAssignmentId"]
-                    .as_str()
-                    .unwrap_or_default();
-                let references: Vec<&str> = properties
-                    .get("policyDefinitionReferenceIds")
-                    .and_then(Value::as_array)
-                    .map(|ids| ids.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let expired = match (&options.today, properties["expiresOn"].as_str()) {
+                let expired = match (&options.today, &exemption.expires) {
                     (Some(today), Some(expires)) => {
                         expires.get(..10).unwrap_or(expires) < today.as_str()
                     }
                     _ => false,
                 };
-                last_segment(assignment).eq_ignore_ascii_case(&result.assignment)
-                    && (references.is_empty()
-                        || references
+                exemption
+                    .assignment
+                    .eq_ignore_ascii_case(&result.assignment)
+                    && (exemption.references.is_empty()
+                        || exemption
+                            .references
                             .iter()
                             .any(|reference| reference.eq_ignore_ascii_case(&result.reference_id)))
-                    && scope_of(&exemption.value)
-                        .is_some_and(|scope| within(&scope, placement) == Some(true))
+                    && exemption
+                        .scope
+                        .as_deref()
+                        .is_some_and(|scope| within(scope, placement) == Some(true))
                     && !expired
             })
             .map(|exemption| exemption.name.clone())
+    }
+}
+
+/// An exemption, read once: what it exempts, where, and until when.
+struct Exempting {
+    name: String,
+    /// The last segment of the exempted assignment's id: its name.
+    assignment: String,
+    /// The initiative members it covers; empty for all of them.
+    references: Vec<String>,
+    expires: Option<String>,
+    scope: Option<String>,
+}
+
+impl Exempting {
+    fn read(exemption: &Named) -> Exempting {
+        let properties = &exemption.value["properties"];
+        Exempting {
+            name: exemption.name.clone(),
+            assignment: last_segment(
+                properties["policyAssignmentId"]
+                    .as_str()
+                    .unwrap_or_default(),
+            )
+            .to_string(),
+            references: properties
+                .get("policyDefinitionReferenceIds")
+                .and_then(Value::as_array)
+                .map(|ids| {
+                    ids.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            expires: properties["expiresOn"].as_str().map(str::to_string),
+            scope: scope_of(&exemption.value),
+        }
     }
 }
 
@@ -1029,14 +1204,17 @@ mod tests {
         let placed = Placement {
             id: Some(id),
             management_groups: &groups,
+            management_groups_complete: false,
         };
         let unplaced = Placement {
             id: Some(id),
             management_groups: &[],
+            management_groups_complete: false,
         };
         let no_id = Placement {
             id: None,
             management_groups: &[],
+            management_groups_complete: false,
         };
         assert_eq!(within("/subscriptions/s1", &placed), Some(true));
         assert_eq!(
@@ -1053,6 +1231,29 @@ mod tests {
                 "/subscriptions/{subscriptionId}/resourceGroups/rg-ai",
                 &placed
             ),
+            Some(true)
+        );
+        let named = Placement {
+            id: Some("/subscriptions/{subscriptionId:lab}/resourceGroups/rg"),
+            management_groups: &[],
+            management_groups_complete: false,
+        };
+        assert_eq!(
+            within("/subscriptions/{subscriptionId:lab}", &named),
+            Some(true)
+        );
+        assert_eq!(
+            within("/subscriptions/{subscriptionId:prod}", &named),
+            Some(false)
+        );
+        assert_eq!(within("/subscriptions/{subscriptionId:lab}", &placed), None);
+        let by_name = Placement {
+            id: Some("/subscriptions/Lab/resourceGroups/rg"),
+            management_groups: &[],
+            management_groups_complete: false,
+        };
+        assert_eq!(
+            within("/subscriptions/{subscriptionId:lab}", &by_name),
             Some(true)
         );
         let prod = "/providers/Microsoft.Management/managementGroups/Contoso-Prod";

@@ -273,7 +273,7 @@ fn failures_explain_the_deciding_condition() {
             field `type` = "Microsoft.CognitiveServices/accounts/deployments" equals "Microsoft.CognitiveServices/accounts/deployments" → true
             not → false
               value `[concat(field('Microsoft.CognitiveServices/accounts/deployments/model.name'), ',', field('Microsoft.CognitiveServices/accounts/deployments/model.version'))]` = "gpt-4o-mini,2024-07-18" in ["gpt-4o,2024-08-06","gpt-4o-mini,2024-07-18"] → true
-        not evaluated: mode `Indexed` evaluates only resources that support tags and location, and this resource has no `location`: `localAuth`, `regions`
+        not evaluated: mode `Indexed` evaluates only resource types that support tags and location, and `Microsoft.CognitiveServices/accounts/deployments` does not: `localAuth`, `regions`
     FAIL tests/wrong-compliant.json: key auth should pass (wrong on purpose) (expected compliant, got audit)
         assignment `contoso-ai` → definition `charter-local-auth` (Local auth disabled), reference `localAuth`: audit
           allOf → true

@@ -20,6 +20,48 @@ pub struct Project {
     /// Every filter the project declares, plus the stdlib filters it references, with effective
     /// settings.
     pub filters: Vec<Filter>,
+    /// The custom blocklists the project declares, sorted by name.
+    pub blocklists: Vec<Blocklist>,
+    /// How Azure names are made globally unique (from the project manifest).
+    pub naming: Naming,
+}
+
+/// Project settings that shape the names Charter gives Azure resources.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Naming {
+    /// Put in front of every globally unique name (AI accounts and their custom subdomains,
+    /// which are DNS names shared by every Azure customer): lower-case letters and digits.
+    pub prefix: Option<String>,
+}
+
+/// A custom blocklist (`Microsoft.CognitiveServices/accounts/raiBlocklists`): terms and
+/// patterns that a content filter blocks on the sides it lists the blocklist for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Blocklist {
+    /// The name as Azure knows it (`contoso-banned-terms`), the one filters list.
+    pub name: String,
+    pub description: String,
+    /// Who creates it.
+    pub management: BlocklistManagement,
+}
+
+/// Who creates a blocklist in each AI account that needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum BlocklistManagement {
+    /// Charter creates it with these items, in source order.
+    Charter { items: Vec<BlocklistItem> },
+    /// Another team or pipeline creates it; Charter only refers to it, and the build says that it
+    /// must exist before the filters that use it are applied.
+    External,
+}
+
+/// One term or pattern of a blocklist.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BlocklistItem {
+    /// The text matched (a plain term, or a regular expression when `is_regex`).
+    pub pattern: String,
+    pub is_regex: bool,
 }
 
 /// A governance policy: one initiative, assigned at each of its scopes.
@@ -49,8 +91,14 @@ pub struct Policy {
     pub approved_filters: Vec<String>,
     /// `None` when any region is allowed.
     pub allowed_regions: Option<Vec<String>>,
-    /// Capacity units per deployment.
+    /// The largest capacity of one pay-per-token deployment (standard, global, data-zone, batch
+    /// and developer SKUs), in units of 1,000 tokens per minute.
     pub max_capacity: Option<u32>,
+    /// The largest capacity of one provisioned deployment, in provisioned throughput units
+    /// (PTUs): a different unit with a different price, so it has its own cap.
+    pub max_provisioned: Option<u32>,
+    /// The deployment types (SKUs) deployments may use; `None` when any is allowed.
+    pub allowed_deployment_types: Option<Vec<DeploymentType>>,
     pub local_auth: Option<Toggle>,
     pub public_network: Option<Toggle>,
     pub retirement_warning_days: u32,
@@ -92,6 +140,8 @@ pub struct AllowedModel {
     pub format: String,
     /// Allowed versions; empty means every version in the catalog that is not retired.
     pub versions: Vec<String>,
+    /// Whether it is a fine-tuned model (`fine_tuned "NAME"`), which no model registry lists.
+    pub fine_tuned: bool,
 }
 
 /// A time-limited exemption of one scope from one of its policy's assignments.
@@ -196,8 +246,47 @@ pub struct Filter {
     pub description: String,
     /// Every category of both sides, in [`Category::ALL`] order, prompt side first.
     pub settings: Vec<FilterSetting>,
-    /// Custom blocklist names.
-    pub blocklists: Vec<String>,
+    /// The custom blocklists the filter applies, each on one side, sorted by name, then side.
+    pub blocklists: Vec<BlocklistUse>,
+    /// When content is filtered relative to streaming.
+    pub mode: FilterMode,
+}
+
+/// A blocklist a filter applies on one side.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct BlocklistUse {
+    /// The blocklist's name ([`Blocklist::name`]).
+    pub name: String,
+    pub side: Side,
+}
+
+/// When a content filter runs relative to streaming the completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterMode {
+    /// Content is filtered before it is streamed to the caller (Azure's `Default`).
+    Default,
+    /// Content is streamed first and filtered asynchronously, so harmful text can reach the caller
+    /// before it is flagged (Azure's `Asynchronous_filter`). Weaker than `Default`.
+    Asynchronous,
+}
+
+impl FilterMode {
+    /// How strict the mode is: higher is stricter.
+    pub fn strictness(self) -> u8 {
+        match self {
+            FilterMode::Asynchronous => 0,
+            FilterMode::Default => 1,
+        }
+    }
+
+    /// The keyword Charter uses (`default`).
+    pub fn charter_name(self) -> &'static str {
+        match self {
+            FilterMode::Default => "default",
+            FilterMode::Asynchronous => "asynchronous",
+        }
+    }
 }
 
 impl Filter {
@@ -412,10 +501,24 @@ pub struct Endpoint {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ModelRef {
+    /// As deployed: the catalog name, or a fine-tuned model's full name (`<base>.ft-<id>`).
     pub name: String,
     pub version: String,
     /// The catalog's model format (`OpenAI`).
     pub format: String,
+    /// Set when the model is a fine-tuned one.
+    pub fine_tuned: Option<FineTuned>,
+}
+
+/// What a fine-tuned model is made from and where it lives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FineTuned {
+    /// The catalog model it was trained from (`gpt-4.1-mini`), whose retirement it inherits.
+    pub base_model: String,
+    pub base_version: String,
+    /// The ARM id of the AI account that trained it: a fine-tuned model exists only there, and a
+    /// deployment in any other account must name it as the model's `source`.
+    pub source_account: String,
 }
 
 /// Azure's deployment types (SKUs).
@@ -461,7 +564,28 @@ impl DeploymentType {
         }
     }
 
-    /// The SKU name Azure uses for this deployment type (reference/azure-ai-catalog.md, S10).
+    /// Whether capacity is counted in provisioned throughput units (PTUs) rather than in units
+    /// of 1,000 tokens per minute.
+    pub fn is_provisioned(self) -> bool {
+        matches!(
+            self,
+            DeploymentType::GlobalProvisioned
+                | DeploymentType::DataZoneProvisioned
+                | DeploymentType::Provisioned
+        )
+    }
+
+    /// Whether requests may be processed in any Azure region, outside any data zone.
+    pub fn is_global(self) -> bool {
+        matches!(
+            self,
+            DeploymentType::GlobalStandard
+                | DeploymentType::GlobalProvisioned
+                | DeploymentType::GlobalBatch
+        )
+    }
+
+    /// The SKU name Azure uses for this deployment type (docs/azure-policy.md, "SKU names").
     pub fn sku_name(self) -> &'static str {
         match self {
             DeploymentType::GlobalStandard => "GlobalStandard",
@@ -486,6 +610,17 @@ pub enum Redundancy {
     ActivePassive,
     /// Every region serves at full capacity.
     ActiveActive,
+}
+
+/// Whether `text` is a GUID (`8-4-4-4-12` hexadecimal digits), the form of a subscription id
+/// and of most ids Azure generates.
+pub fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// One file a backend produces, relative to the build's output directory

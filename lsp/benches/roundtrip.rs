@@ -186,6 +186,7 @@ fn main() {
     let mut cache = charter_syntax::incremental::ItemCache::new();
     charter_syntax::incremental::parse_with_cache(charter_syntax::FileId(0), &source, &mut cache);
     let options = charter_compiler::Options {
+        naming: Default::default(),
         today: charter_ir::Date {
             year: 2026,
             month: 11,

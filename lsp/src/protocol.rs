@@ -38,6 +38,7 @@ fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
         SymbolKind::Model => lsp::SymbolKind::CLASS,
         SymbolKind::ModelVersion => lsp::SymbolKind::ENUM_MEMBER,
         SymbolKind::Region => lsp::SymbolKind::CONSTANT,
+        SymbolKind::Blocklist => lsp::SymbolKind::ARRAY,
     }
 }
 

@@ -218,7 +218,8 @@ impl Workspace {
             ));
         }
         let today = self.today.unwrap_or_else(system_today);
-        let compilation = charter_compiler::compile_parsed(documents, &Options { today });
+        let mut compilation = charter_compiler::compile_parsed(documents, &Options::new(today));
+        charter_compliance::check(&mut compilation, today);
         for document in compilation.documents.iter().skip(files.len()) {
             let (key, uri, line_index) = self.stdlib_location(document);
             files.push(FileInfo {
@@ -488,7 +489,7 @@ mod tests {
                 .filter(|document| !document.is_stdlib)
                 .cloned()
                 .collect();
-            let fresh = charter_compiler::compile(documents, &Options { today });
+            let fresh = charter_compiler::compile(documents, &Options::new(today));
             assert_eq!(
                 format!("{:?}", analysis.compilation.trees),
                 format!("{:?}", fresh.trees),

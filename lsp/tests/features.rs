@@ -163,7 +163,17 @@ fn every_project_file_gets_diagnostics_and_related_information_points_across_fil
 fn unsaved_buffers_take_precedence_over_the_disk_and_fixing_one_file_clears_the_other() {
     let mut project = Project::standard();
     let main = project.uri("main.charter");
-    assert_eq!(project.client.diagnostics(&main), Vec::<Value>::new());
+    // The project deploys a deprecated version (a warning), and nothing is wrong.
+    let errors = |diagnostics: Vec<Value>| -> Vec<Value> {
+        diagnostics
+            .into_iter()
+            .filter(|d| d["severity"] == 1)
+            .collect()
+    };
+    assert_eq!(
+        errors(project.client.diagnostics(&main)),
+        Vec::<Value>::new()
+    );
     // Rename the filter in the buffer only: main.charter now refers to an unknown filter.
     let renamed = FILTERS.replace("filter strict", "filter stricter");
     project.open("filters.charter", &renamed);
@@ -178,7 +188,10 @@ fn unsaved_buffers_take_precedence_over_the_disk_and_fixing_one_file_clears_the_
     project
         .client
         .change(&filters, 2, json!([{"text": FILTERS}]));
-    assert_eq!(project.client.diagnostics(&main), Vec::<Value>::new());
+    let after = project
+        .client
+        .diagnostics_where(&main, |d| d.iter().all(|d| d["severity"] != 1));
+    assert_eq!(errors(after), Vec::<Value>::new());
     assert!(project.client.shutdown());
 }
 

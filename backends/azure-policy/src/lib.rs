@@ -19,3 +19,9 @@ pub fn artifacts(project: &Project) -> Vec<Artifact> {
 pub fn render(governance: &Governance) -> Vec<Artifact> {
     render::artifacts(governance)
 }
+
+/// The REST bodies of a governance (definitions, initiatives, assignments, exemptions), with
+/// the paths `render` writes them to: what an evaluator or a publisher reads, without the text.
+pub fn rest_bodies(governance: &Governance) -> Vec<(String, serde_json::Value)> {
+    render::rest_bodies(governance)
+}

@@ -31,20 +31,32 @@ const SUBSCRIPTION_TEMPLATE: &str =
     "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
 
 pub(crate) fn artifacts(governance: &Governance) -> Vec<Artifact> {
-    let mut files: Vec<Artifact> = Vec::new();
-    let add = |files: &mut Vec<Artifact>, folder: &str, name: &str, body: Value| {
+    let mut files: Vec<Artifact> = rest_bodies(governance)
+        .into_iter()
+        .map(|(path, body)| Artifact {
+            path,
+            contents: pretty(&body),
+        })
+        .collect();
+    files.extend(templates(governance));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// The REST body of every definition, initiative, assignment and exemption, with the path it is
+/// written to, in the order they are built.
+pub(crate) fn rest_bodies(governance: &Governance) -> Vec<(String, Value)> {
+    let mut files: Vec<(String, Value)> = Vec::new();
+    let add = |files: &mut Vec<(String, Value)>, folder: &str, name: &str, body: Value| {
         let mut path = format!("azure-policy/{folder}/{name}.json");
-        if files.iter().any(|f| f.path == path) {
+        if files.iter().any(|(existing, _)| *existing == path) {
             // Two resources of one kind may share a name at different scopes; keep both files.
             path = format!(
                 "azure-policy/{folder}/{name}-{}.json",
                 names::short_hash(&body.to_string())
             );
         }
-        files.push(Artifact {
-            path,
-            contents: pretty(&body),
-        });
+        files.push((path, body));
     };
     for definition in &governance.definitions {
         add(
@@ -93,8 +105,6 @@ pub(crate) fn artifacts(governance: &Governance) -> Vec<Artifact> {
         });
         add(&mut files, "exemptions", &exemption.name, body);
     }
-    files.extend(templates(governance));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
@@ -392,9 +402,37 @@ fn template(governance: &Governance, location: &Location) -> Value {
             targets.push((scope_id, scope));
         }
     }
+    // Each nested deployment's name, decided before any is built: an exemption's deployment
+    // depends on the deployment that creates its assignment, which may come later.
+    let mut deployment_names: Vec<(&str, String)> = Vec::new();
+    for (scope_id, scope) in &targets {
+        let (kind, scope_name) = match scope {
+            charter_ir::Scope::ManagementGroup(name) => ("mg", name),
+            charter_ir::Scope::Subscription(id) => ("sub", id),
+            charter_ir::Scope::ResourceGroup(group) => ("rg", group),
+        };
+        let mut name = names::fit(
+            &format!("charter-{kind}-{}", names::slug(scope_name)),
+            names::MAX_NAME,
+        );
+        if deployment_names.iter().any(|(_, taken)| *taken == name) {
+            // The same resource group name in two subscriptions.
+            name = names::fit(
+                &format!("{name}-{}", names::short_hash(scope_id)),
+                names::MAX_NAME,
+            );
+        }
+        deployment_names.push((scope_id, name));
+    }
+    let deployment_name_of = |scope_id: &str| -> String {
+        deployment_names
+            .iter()
+            .find(|(id, _)| *id == scope_id)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+    };
     let mut separately: Vec<String> = Vec::new();
-    let mut deployment_names: Vec<String> = Vec::new();
-    for (scope_id, scope) in targets {
+    for (scope_id, scope) in targets.iter().copied() {
         let here_assignments: Vec<&Assignment> = assignments
             .iter()
             .copied()
@@ -433,7 +471,7 @@ fn template(governance: &Governance, location: &Location) -> Value {
             insert(
                 &mut properties,
                 "policyDefinitionId",
-                json!(inner_id(&set_id_here(assignment))),
+                json!(inner_id(&set_id_here(assignment), &mut parameters)),
             );
             inner.push(json!({
                 "type": ASSIGNMENT_TYPE,
@@ -458,12 +496,22 @@ fn template(governance: &Governance, location: &Location) -> Value {
                     ASSIGNMENT_TYPE,
                     &exemption.assignment,
                 ));
+            } else if let Some(elsewhere) = assignments
+                .iter()
+                .find(|a| assignment_id(a) == exemption.assignment_id)
+            {
+                // The assignment is created by another nested deployment of this template:
+                // without this, the two deployments race and the exemption may come first.
+                let other = deployment_name_of(&elsewhere.scope_id);
+                if !other.is_empty() && !outer_depends.contains(&other) {
+                    outer_depends.push(other);
+                }
             }
             let mut properties = escape(&exemption_properties(exemption, Value::Null));
             insert(
                 &mut properties,
                 "policyAssignmentId",
-                json!(inner_id(&exemption.assignment_id)),
+                json!(inner_id(&exemption.assignment_id, &mut parameters)),
             );
             inner.push(json!({
                 "type": EXEMPTION_TYPE,
@@ -473,23 +521,7 @@ fn template(governance: &Governance, location: &Location) -> Value {
                 "properties": properties
             }));
         }
-        let (kind, scope_name) = match scope {
-            charter_ir::Scope::ManagementGroup(name) => ("mg", name),
-            charter_ir::Scope::Subscription(id) => ("sub", id),
-            charter_ir::Scope::ResourceGroup(group) => ("rg", group),
-        };
-        let mut name = names::fit(
-            &format!("charter-{kind}-{}", names::slug(scope_name)),
-            names::MAX_NAME,
-        );
-        if deployment_names.contains(&name) {
-            // The same resource group name in two subscriptions.
-            name = names::fit(
-                &format!("{name}-{}", names::short_hash(scope_id)),
-                names::MAX_NAME,
-            );
-        }
-        deployment_names.push(name.clone());
+        let name = deployment_name_of(scope_id);
         let mut deployment = Map::new();
         deployment.insert("type".to_owned(), json!("Microsoft.Resources/deployments"));
         deployment.insert("apiVersion".to_owned(), json!(DEPLOYMENT_API_VERSION));
@@ -619,7 +651,7 @@ fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> 
             let subscription = scope_id
                 .strip_prefix("/subscriptions/")
                 .and_then(|rest| rest.split('/').next())
-                .filter(|id| *id != charter_governance::CURRENT_SUBSCRIPTION)?;
+                .and_then(names::subscription_of_segment)?;
             let (value, parameter) = subscription_id_value(subscription);
             Some(Placement {
                 properties: vec![
@@ -654,9 +686,24 @@ fn subscription_id_value(subscription: &str) -> (Value, Option<(String, String)>
 
 /// A full id as a nested template must write it: literal, except that the unnamed current
 /// subscription becomes `subscription().id`, which inside the nested deployment is the
-/// subscription it deploys to.
-fn inner_id(full_id: &str) -> String {
-    let placeholder = format!("/subscriptions/{}", charter_governance::CURRENT_SUBSCRIPTION);
+/// subscription it deploys to, and a subscription known only by name becomes the template
+/// parameter that supplies its id (added to `parameters`).
+fn inner_id(full_id: &str, parameters: &mut std::collections::BTreeMap<String, String>) -> String {
+    if let Some(rest) = full_id.strip_prefix("/subscriptions/{subscriptionId:") {
+        if let Some((name, tail)) = rest.split_once('}') {
+            let (value, parameter) = subscription_id_value(name);
+            if let Some((parameter, written)) = parameter {
+                parameters.insert(parameter.clone(), written);
+                return format!("[concat('/subscriptions/', parameters('{parameter}'), '{tail}')]");
+            }
+            let id = value.as_str().unwrap_or(name);
+            return format!("/subscriptions/{id}{tail}");
+        }
+    }
+    let placeholder = format!(
+        "/subscriptions/{}",
+        charter_governance::CURRENT_SUBSCRIPTION
+    );
     let Some(rest) = full_id.strip_prefix(&placeholder) else {
         return full_id.to_owned();
     };
@@ -722,14 +769,26 @@ mod tests {
     #[test]
     fn ids_in_the_unnamed_subscription_become_expressions() {
         assert_eq!(
-            inner_id("/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/policySetDefinitions/s"),
+            inner_id("/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/policySetDefinitions/s", &mut Default::default()),
             "[extensionResourceId(subscription().id, 'Microsoft.Authorization/policySetDefinitions', 's')]"
         );
         assert_eq!(
-            inner_id("/subscriptions/{subscriptionId}/resourceGroups/rg/providers/Microsoft.Authorization/policyAssignments/a"),
+            inner_id("/subscriptions/{subscriptionId}/resourceGroups/rg/providers/Microsoft.Authorization/policyAssignments/a", &mut Default::default()),
             "[extensionResourceId(concat(subscription().id, '/resourceGroups/rg'), 'Microsoft.Authorization/policyAssignments', 'a')]"
         );
         let literal = "/subscriptions/abc/providers/Microsoft.Authorization/policySetDefinitions/s";
-        assert_eq!(inner_id(literal), literal);
+        assert_eq!(inner_id(literal, &mut Default::default()), literal);
+        let mut parameters = std::collections::BTreeMap::new();
+        assert_eq!(
+            inner_id(
+                "/subscriptions/{subscriptionId:lab}/providers/Microsoft.Authorization/policyAssignments/a",
+                &mut parameters
+            ),
+            "[concat('/subscriptions/', parameters('subscriptionId_lab'), '/providers/Microsoft.Authorization/policyAssignments/a')]"
+        );
+        assert_eq!(
+            parameters.get("subscriptionId_lab").map(String::as_str),
+            Some("lab")
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! the policy's values into them, its assignments and its exemptions.
 
 use charter_ir::{
-    Category, Effect, Filter, Level, Policy, Project, Scope, ShieldMode, Side, Threshold, Toggle,
+    Category, DeploymentType, Effect, Filter, FilterMode, Level, Policy, Project, Scope,
+    ShieldMode, Side, Threshold, Toggle,
 };
 use serde_json::{json, Map, Value};
 
@@ -60,7 +61,7 @@ pub(crate) fn governance(project: &Project) -> Governance {
 type MakeDefinition = fn() -> Definition;
 
 /// Every custom definition, by name.
-const CUSTOM: [(&str, MakeDefinition); 9] = [
+const CUSTOM: [(&str, MakeDefinition); 12] = [
     (rules::name::ALLOWED_MODELS, rules::allowed_models),
     (
         rules::name::APPROVED_CONTENT_FILTER,
@@ -76,6 +77,9 @@ const CUSTOM: [(&str, MakeDefinition); 9] = [
         rules::public_network_disabled,
     ),
     (rules::name::OWNER_TAG, rules::owner_tag),
+    (rules::name::RAI_MODE, rules::rai_mode),
+    (rules::name::VERSION_UPGRADE, rules::version_upgrade),
+    (rules::name::DEPLOYMENT_TYPES, rules::deployment_types),
 ];
 
 /// One Charter policy's initiative, assignments and exemptions.
@@ -256,10 +260,45 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
                 )
             },
         );
+        // Pinned versions stay pinned only if Azure never upgrades the deployment on its own,
+        // which happens without any request a deny could stop.
+        let pinned: Vec<&str> = models
+            .iter()
+            .filter(|m| !m.versions.is_empty())
+            .map(|m| m.name.as_str())
+            .collect();
+        if !pinned.is_empty() {
+            let pinned_names = set.parameter(
+                "pinnedModelNames",
+                json!({
+                    "type": "Array",
+                    "metadata": {
+                        "displayName": "Pinned models",
+                        "description": "Models whose allowed versions are pinned: their deployments must not upgrade automatically."
+                    }
+                }),
+                json!(pinned),
+            );
+            set.custom(
+                "noAutoUpgrade",
+                rules::name::VERSION_UPGRADE,
+                "models",
+                json!({ "effect": effect, "pinnedModelNames": pinned_names }),
+            );
+            set.message(
+                "noAutoUpgrade",
+                format!(
+                    "Deployments of {} must set versionUpgradeOption to NoAutoUpgrade: {owner} \
+                     pins their versions, and an automatic upgrade would move them to a version \
+                     it has not approved.",
+                    shorten_list(&pinned.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+                ),
+            );
+        }
         // The data-plane twin matches registry asset ids. Their format is documented for Azure
-        // OpenAI models only (RESEARCH.md §1.8), so it is referenced only when every allowed
-        // model is an OpenAI model, and it only audits.
-        if !models.is_empty() && models.iter().all(|m| m.format == "OpenAI") {
+        // OpenAI models only, and fine-tuned models have no registry asset id, so it is
+        // referenced only when every allowed model is a catalog OpenAI model; it only audits.
+        if !models.is_empty() && models.iter().all(|m| m.format == "OpenAI" && !m.fine_tuned) {
             let asset_ids: Vec<String> = models
                 .iter()
                 .flat_map(|m| {
@@ -334,25 +373,46 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
             ),
         );
         content_filter_baseline(&mut set, &effect, &mut data_plane, minimum, &owner);
-        for (index, blocklist) in minimum
-            .blocklists
-            .iter()
-            .map(|b| names::rai_blocklist(b))
-            .enumerate()
-        {
+        for (index, blocklist) in minimum.blocklists.iter().enumerate() {
             // Reference ids must be unique and stable; blocklist names may hold any character.
             let reference_id = format!("raiBlocklist{}", index + 1);
+            let name = names::rai_blocklist(&blocklist.name);
+            let side = names::source(blocklist.side);
             set.custom(
                 &reference_id,
                 rules::name::RAI_BLOCKLIST,
                 "content-filters",
-                json!({ "effect": effect, "blocklistName": literal(json!(blocklist)) }),
+                json!({
+                    "effect": effect,
+                    "blocklistName": literal(json!(name)),
+                    "source": literal(json!(side))
+                }),
             );
             set.message(
                 &reference_id,
                 format!(
-                    "Content filters (RAI policies) must use the custom blocklist `{blocklist}` \
-                     in blocking mode: update the filter ({owner}, baseline `{}`).",
+                    "Content filters (RAI policies) must apply the custom blocklist `{name}` to \
+                     the {side} side, in blocking mode: update the filter ({owner}, baseline `{}`).",
+                    minimum.name
+                ),
+            );
+        }
+        if minimum.mode == FilterMode::Default {
+            set.custom(
+                "raiMode",
+                rules::name::RAI_MODE,
+                "content-filters",
+                json!({
+                    "effect": effect,
+                    "disallowedModes": literal(json!(names::ASYNCHRONOUS_RAI_MODES))
+                }),
+            );
+            set.message(
+                "raiMode",
+                format!(
+                    "Content filters (RAI policies) must filter content before it is streamed \
+                     (mode Default), not asynchronously: update the filter ({owner}, baseline \
+                     `{}`).",
                     minimum.name
                 ),
             );
@@ -389,29 +449,93 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
         );
     }
 
-    if let Some(cap) = policy.max_capacity {
+    for (cap, provisioned) in [(policy.max_capacity, false), (policy.max_provisioned, true)] {
+        let Some(cap) = cap else { continue };
+        let (reference_id, parameter, unit, legacy) = if provisioned {
+            (
+                "provisionedCapacity",
+                "maxProvisionedCapacity",
+                "PTUs",
+                "Manual",
+            )
+        } else {
+            (
+                "deploymentCapacity",
+                "maxCapacity",
+                "capacity units",
+                "Standard",
+            )
+        };
+        let skus: Vec<&str> = DeploymentType::ALL
+            .iter()
+            .filter(|kind| kind.is_provisioned() == provisioned)
+            .map(|kind| names::sku(*kind))
+            .collect();
         let max = set.parameter(
-            "maxCapacity",
+            parameter,
             json!({
                 "type": "Integer",
                 "metadata": {
-                    "displayName": "Maximum capacity",
-                    "description": "The largest capacity (units) a deployment may request."
+                    "displayName": if provisioned { "Maximum provisioned capacity" } else { "Maximum capacity" },
+                    "description": if provisioned {
+                        "The largest capacity (PTUs) a provisioned deployment may request."
+                    } else {
+                        "The largest capacity (units of 1,000 tokens per minute) a pay-per-token deployment may request."
+                    }
                 }
             }),
             json!(cap),
         );
         set.custom(
-            "deploymentCapacity",
+            reference_id,
             rules::name::DEPLOYMENT_CAPACITY,
             "capacity",
-            json!({ "effect": effect, "maxCapacity": max }),
+            json!({
+                "effect": effect,
+                "skuNames": literal(json!(skus)),
+                "legacyScaleType": literal(json!(legacy)),
+                "maxCapacity": max
+            }),
         );
         set.message(
-            "deploymentCapacity",
+            reference_id,
             format!(
-                "A deployment may request at most {cap} capacity units under {owner}. Lower the \
-                 deployment's capacity, or split the load over several deployments."
+                "A {} deployment may request at most {cap} {unit} under {owner}. Lower the \
+                 deployment's capacity, or split the load over several deployments.",
+                if provisioned {
+                    "provisioned"
+                } else {
+                    "pay-per-token"
+                }
+            ),
+        );
+    }
+
+    if let Some(types) = &policy.allowed_deployment_types {
+        let skus: Vec<&str> = types.iter().map(|kind| names::sku(*kind)).collect();
+        let allowed = set.parameter(
+            "allowedDeploymentTypes",
+            json!({
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Allowed deployment types",
+                    "description": "SKU names deployments may use."
+                }
+            }),
+            json!(skus),
+        );
+        set.custom(
+            "deploymentTypes",
+            rules::name::DEPLOYMENT_TYPES,
+            "models",
+            json!({ "effect": effect, "allowedSkus": allowed }),
+        );
+        set.message(
+            "deploymentTypes",
+            format!(
+                "Deployments must use one of these deployment types under {owner}: {}. Change \
+                 the deployment's SKU, or the policy's `deployment_types`.",
+                shorten_list(&skus.iter().map(|s| s.to_string()).collect::<Vec<_>>())
             ),
         );
     }
@@ -474,8 +598,8 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
         set.message(
             "ownerTag",
             format!(
-                "AI accounts must carry the tag `{}` naming the Charter workload that owns them \
-                 ({owner}); endpoint-sharing checks rely on it.",
+                "AI accounts and deployments must carry the tag `{}` naming the Charter workload \
+                 that owns them ({owner}); endpoint-sharing checks rely on it.",
                 policy.owner_tag
             ),
         );
@@ -841,7 +965,7 @@ fn scope_id(project: &Project, policy: &Policy, scope: &Scope) -> String {
         Scope::ManagementGroup(name) => {
             format!("/providers/Microsoft.Management/managementGroups/{name}")
         }
-        Scope::Subscription(id) => format!("/subscriptions/{id}"),
+        Scope::Subscription(id) => format!("/subscriptions/{}", names::subscription_segment(id)),
         Scope::ResourceGroup(group) => {
             let subscription = workload_subscription(project, policy, group).unwrap_or_else(|| {
                 match location(policy) {
@@ -849,7 +973,10 @@ fn scope_id(project: &Project, policy: &Policy, scope: &Scope) -> String {
                     Location::ManagementGroup(_) => CURRENT_SUBSCRIPTION.to_owned(),
                 }
             });
-            format!("/subscriptions/{subscription}/resourceGroups/{group}")
+            format!(
+                "/subscriptions/{}/resourceGroups/{group}",
+                names::subscription_segment(&subscription)
+            )
         }
     }
 }

@@ -1,1 +1,609 @@
-//! The resources Charter creates.
+//! The estate: every Azure resource Charter's own Terraform creates, as the PUT payload Azure
+//! (and Azure Policy) receives for it.
+//!
+//! The Terraform backend writes these resources (never anything else), and the
+//! self-compliance proof evaluates the very same payloads against the initiative the build
+//! emits. So what the proof checks is what `terraform apply` sends, not a second description
+//! of it. Names, ids and placeholders follow the governance core's [`crate::names`].
+
+use charter_ir::{
+    Blocklist, BlocklistItem, BlocklistManagement, Budget, BudgetPeriod, Endpoint, Filter, Level,
+    Policy, Project, Redundancy, ShieldMode, Toggle, Workload,
+};
+use serde_json::{json, Map, Value};
+
+use crate::names;
+
+/// The API version of the Cognitive Services resources written through the AzAPI provider
+/// (RAI policies, blocklists and their items, deployments): the newest stable version whose
+/// RAI policies take `customBlocklists[].source` and the `Asynchronous_filter` mode, and whose
+/// deployments take `model.source` (docs/terraform.md, "API versions").
+pub const COGNITIVE_API_VERSION: &str = "2025-06-01";
+
+/// The RAI policy every Charter filter starts from. Charter then sets every category
+/// explicitly, so the base only matters for settings Charter does not know.
+pub const BASE_RAI_POLICY: &str = "Microsoft.Default";
+
+/// Resource types, as Azure spells them.
+pub mod types {
+    pub const RESOURCE_GROUP: &str = "Microsoft.Resources/resourceGroups";
+    pub const ACCOUNT: &str = "Microsoft.CognitiveServices/accounts";
+    pub const DEPLOYMENT: &str = "Microsoft.CognitiveServices/accounts/deployments";
+    pub const RAI_POLICY: &str = "Microsoft.CognitiveServices/accounts/raiPolicies";
+    pub const BLOCKLIST: &str = "Microsoft.CognitiveServices/accounts/raiBlocklists";
+    pub const BLOCKLIST_ITEM: &str =
+        "Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems";
+    pub const BUDGET: &str = "Microsoft.Consumption/budgets";
+}
+
+/// Everything Charter's Terraform creates, workload by workload.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Estate {
+    /// Each resource group once, however many workloads live in it, in order of first use.
+    pub resource_groups: Vec<ResourceGroup>,
+    /// Per endpoint and region, in source order.
+    pub accounts: Vec<Account>,
+    /// Per workload with a budget.
+    pub budgets: Vec<BudgetResource>,
+}
+
+/// A resource group that workloads' accounts live in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceGroup {
+    pub name: String,
+    /// The subscription as the project writes it (an id or a name); `None` for the
+    /// deployment's own subscription.
+    pub subscription: Option<String>,
+    /// The workloads whose resources live in it, in source order.
+    pub workloads: Vec<String>,
+    /// The location a new group gets: the first endpoint's primary region.
+    pub default_location: Option<String>,
+    /// The tags it is created with: the owner tag of its first workload.
+    pub tags: Map<String, Value>,
+    pub id: String,
+    pub payload: Value,
+}
+
+/// One AI account of one endpoint in one region, and everything created inside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Account {
+    pub workload: String,
+    pub endpoint: String,
+    pub region: String,
+    /// The account name, which is also its custom subdomain: a DNS name unique across Azure.
+    pub name: String,
+    /// The resource group (index into [`Estate::resource_groups`]).
+    pub resource_group: usize,
+    pub id: String,
+    pub payload: Value,
+    /// The blocklists the account's filter applies, Charter's own and external ones.
+    pub blocklists: Vec<AccountBlocklist>,
+    pub rai_policy: RaiPolicy,
+    /// `None` for a standby region with a standby capacity of 0.
+    pub deployment: Option<Deployment>,
+}
+
+/// A blocklist in one account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountBlocklist {
+    pub name: String,
+    pub id: String,
+    /// `None` for an external blocklist: another team creates it, Charter only refers to it.
+    pub payload: Option<Value>,
+    /// Charter's items, each with its name and payload (empty for an external blocklist).
+    pub items: Vec<BlocklistItemResource>,
+}
+
+/// One item of a blocklist.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlocklistItemResource {
+    /// Derived from the item's text, so adding an item never renames another.
+    pub name: String,
+    pub item: BlocklistItem,
+    pub id: String,
+    pub payload: Value,
+}
+
+/// The RAI policy (content filter) of one account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RaiPolicy {
+    /// The Charter filter it deploys.
+    pub filter: String,
+    pub name: String,
+    pub id: String,
+    pub payload: Value,
+}
+
+/// The model deployment of one account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    pub name: String,
+    /// A standby region of an `active_passive` endpoint.
+    pub standby: bool,
+    pub capacity: u32,
+    pub id: String,
+    pub payload: Value,
+}
+
+/// A workload's budget, on its resource group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BudgetResource {
+    pub workload: String,
+    pub name: String,
+    pub resource_group: usize,
+    pub id: String,
+    pub payload: Value,
+}
+
+/// What in the source a resource comes from, for messages about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A resource group, created for these workloads.
+    ResourceGroup { workloads: Vec<String> },
+    /// An account or a deployment of an endpoint in a region.
+    Endpoint {
+        workload: String,
+        endpoint: String,
+        region: String,
+    },
+    /// The RAI policy that deploys a filter for an endpoint in a region.
+    Filter {
+        filter: String,
+        workload: String,
+        endpoint: String,
+        region: String,
+    },
+    /// A blocklist (or one of its items) in an endpoint's account.
+    Blocklist {
+        blocklist: String,
+        workload: String,
+        endpoint: String,
+        region: String,
+    },
+    /// A workload's budget.
+    Budget { workload: String },
+}
+
+/// One resource of the estate, flattened for evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EstateResource<'e> {
+    /// What kind of resource it is, in words (`AI account`, `RAI policy`).
+    pub noun: &'static str,
+    pub id: &'e str,
+    pub payload: &'e Value,
+    pub origin: Origin,
+}
+
+impl Estate {
+    /// Every resource, in a stable order: resource groups, then per account the account, its
+    /// blocklists and their items, its RAI policy and its deployment, then budgets.
+    pub fn resources(&self) -> Vec<EstateResource<'_>> {
+        let mut out = Vec::new();
+        for group in &self.resource_groups {
+            out.push(EstateResource {
+                noun: "resource group",
+                id: &group.id,
+                payload: &group.payload,
+                origin: Origin::ResourceGroup {
+                    workloads: group.workloads.clone(),
+                },
+            });
+        }
+        for account in &self.accounts {
+            let endpoint = || Origin::Endpoint {
+                workload: account.workload.clone(),
+                endpoint: account.endpoint.clone(),
+                region: account.region.clone(),
+            };
+            out.push(EstateResource {
+                noun: "AI account",
+                id: &account.id,
+                payload: &account.payload,
+                origin: endpoint(),
+            });
+            for blocklist in &account.blocklists {
+                let origin = || Origin::Blocklist {
+                    blocklist: blocklist.name.clone(),
+                    workload: account.workload.clone(),
+                    endpoint: account.endpoint.clone(),
+                    region: account.region.clone(),
+                };
+                if let Some(payload) = &blocklist.payload {
+                    out.push(EstateResource {
+                        noun: "blocklist",
+                        id: &blocklist.id,
+                        payload,
+                        origin: origin(),
+                    });
+                }
+                for item in &blocklist.items {
+                    out.push(EstateResource {
+                        noun: "blocklist item",
+                        id: &item.id,
+                        payload: &item.payload,
+                        origin: origin(),
+                    });
+                }
+            }
+            out.push(EstateResource {
+                noun: "RAI policy",
+                id: &account.rai_policy.id,
+                payload: &account.rai_policy.payload,
+                origin: Origin::Filter {
+                    filter: account.rai_policy.filter.clone(),
+                    workload: account.workload.clone(),
+                    endpoint: account.endpoint.clone(),
+                    region: account.region.clone(),
+                },
+            });
+            if let Some(deployment) = &account.deployment {
+                out.push(EstateResource {
+                    noun: "model deployment",
+                    id: &deployment.id,
+                    payload: &deployment.payload,
+                    origin: endpoint(),
+                });
+            }
+        }
+        for budget in &self.budgets {
+            out.push(EstateResource {
+                noun: "budget",
+                id: &budget.id,
+                payload: &budget.payload,
+                origin: Origin::Budget {
+                    workload: budget.workload.clone(),
+                },
+            });
+        }
+        out
+    }
+}
+
+/// The estate of a checked project.
+pub fn estate(project: &Project) -> Estate {
+    let mut estate = Estate::default();
+    for workload in &project.workloads {
+        let policy = project
+            .policies
+            .iter()
+            .find(|policy| policy.name == workload.policy);
+        let group = resource_group(&mut estate, workload, policy);
+        for endpoint in &workload.endpoints {
+            for (index, region) in endpoint.regions.iter().enumerate() {
+                let account = account(
+                    project, workload, endpoint, policy, group, &estate, index, region,
+                );
+                estate.accounts.push(account);
+            }
+        }
+        if let Some(budget) = &workload.budget {
+            let name = names::budget(&workload.name);
+            let id = format!(
+                "{}/providers/{}/{name}",
+                estate.resource_groups[group].id,
+                types::BUDGET
+            );
+            estate.budgets.push(BudgetResource {
+                workload: workload.name.clone(),
+                payload: budget_payload(&name, budget),
+                name,
+                resource_group: group,
+                id,
+            });
+        }
+    }
+    for group in &mut estate.resource_groups {
+        group.payload = resource_group_payload(group);
+    }
+    estate
+}
+
+/// The tag that records a workload as the owner of what it creates.
+fn owner_tags(workload: &Workload, policy: Option<&Policy>) -> Map<String, Value> {
+    let key = policy.map_or(names::DEFAULT_OWNER_TAG, |policy| policy.owner_tag.as_str());
+    let mut tags = Map::new();
+    tags.insert(key.to_string(), json!(workload.name));
+    tags
+}
+
+/// The index of the workload's resource group, added on first use.
+fn resource_group(estate: &mut Estate, workload: &Workload, policy: Option<&Policy>) -> usize {
+    if let Some(index) = estate.resource_groups.iter().position(|group| {
+        group.name.eq_ignore_ascii_case(&workload.resource_group)
+            && group.subscription == workload.subscription
+    }) {
+        estate.resource_groups[index]
+            .workloads
+            .push(workload.name.clone());
+        return index;
+    }
+    let id = format!(
+        "/subscriptions/{}/resourceGroups/{}",
+        names::subscription_placeholder(workload.subscription.as_deref()),
+        workload.resource_group
+    );
+    estate.resource_groups.push(ResourceGroup {
+        name: workload.resource_group.clone(),
+        subscription: workload.subscription.clone(),
+        workloads: vec![workload.name.clone()],
+        default_location: workload
+            .endpoints
+            .first()
+            .and_then(|endpoint| endpoint.regions.first())
+            .map(|region| names::location(region)),
+        tags: owner_tags(workload, policy),
+        id,
+        payload: Value::Null,
+    });
+    estate.resource_groups.len() - 1
+}
+
+fn resource_group_payload(group: &ResourceGroup) -> Value {
+    let mut payload = Map::new();
+    payload.insert("type".into(), json!(types::RESOURCE_GROUP));
+    payload.insert("name".into(), json!(group.name));
+    if let Some(location) = &group.default_location {
+        payload.insert("location".into(), json!(location));
+    }
+    payload.insert("tags".into(), Value::Object(group.tags.clone()));
+    Value::Object(payload)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one account needs its endpoint, its workload's group and the project's blocklists"
+)]
+fn account(
+    project: &Project,
+    workload: &Workload,
+    endpoint: &Endpoint,
+    policy: Option<&Policy>,
+    group: usize,
+    estate: &Estate,
+    index: usize,
+    region: &str,
+) -> Account {
+    let name = names::account(
+        project.naming.prefix.as_deref(),
+        &workload.name,
+        &endpoint.name,
+        region,
+    );
+    let group_id = &estate.resource_groups[group].id;
+    let id = format!("{group_id}/providers/{}/{name}", types::ACCOUNT);
+    let tags = owner_tags(workload, policy);
+    // OpenAI models run on an OpenAI account; every other format (Meta, Mistral AI, …) is
+    // served by an AI Services (Foundry) account.
+    let kind = if endpoint.model.format == "OpenAI" {
+        "OpenAI"
+    } else {
+        "AIServices"
+    };
+    let local_auth_disabled = policy.is_some_and(|p| p.local_auth == Some(Toggle::Disabled));
+    let public_network_disabled =
+        policy.is_some_and(|p| p.public_network == Some(Toggle::Disabled));
+    let payload = json!({
+        "type": types::ACCOUNT,
+        "name": name,
+        "location": names::location(region),
+        "kind": kind,
+        "sku": { "name": "S0" },
+        "tags": tags,
+        "properties": {
+            // A custom subdomain is what Entra ID authentication and private endpoints need.
+            "customSubDomainName": name,
+            "disableLocalAuth": local_auth_disabled,
+            "publicNetworkAccess": if public_network_disabled { "Disabled" } else { "Enabled" }
+        }
+    });
+
+    let blocklists = account_blocklists(&project.blocklists, &endpoint.filter, &id);
+    let rai_name = names::rai_policy(&endpoint.filter.name);
+    let rai_policy = RaiPolicy {
+        filter: endpoint.filter.name.clone(),
+        id: format!("{id}/raiPolicies/{rai_name}"),
+        payload: rai_policy_payload(&rai_name, &endpoint.filter),
+        name: rai_name.clone(),
+    };
+
+    let standby = index > 0 && endpoint.redundancy == Redundancy::ActivePassive;
+    let capacity = if standby {
+        endpoint.standby_capacity.unwrap_or(endpoint.capacity)
+    } else {
+        endpoint.capacity
+    };
+    let deployment = (capacity > 0).then(|| {
+        let mut model = Map::new();
+        model.insert("format".into(), json!(endpoint.model.format));
+        model.insert("name".into(), json!(endpoint.model.name));
+        model.insert("version".into(), json!(endpoint.model.version));
+        if let Some(fine_tuned) = &endpoint.model.fine_tuned {
+            // A fine-tuned model lives in the account that trained it; any other account
+            // deploys it from there.
+            model.insert("source".into(), json!(fine_tuned.source_account));
+        }
+        let payload = json!({
+            "type": types::DEPLOYMENT,
+            "name": endpoint.name,
+            "sku": { "name": names::sku(endpoint.deployment_type), "capacity": capacity },
+            "tags": tags,
+            "properties": {
+                "model": Value::Object(model),
+                "raiPolicyName": rai_name,
+                // Charter pins the version the policy allows; an automatic upgrade would move
+                // the deployment to a version the policy has not approved.
+                "versionUpgradeOption": "NoAutoUpgrade"
+            }
+        });
+        Deployment {
+            name: endpoint.name.clone(),
+            standby,
+            capacity,
+            id: format!("{id}/deployments/{}", endpoint.name),
+            payload,
+        }
+    });
+
+    Account {
+        workload: workload.name.clone(),
+        endpoint: endpoint.name.clone(),
+        region: region.to_string(),
+        name,
+        resource_group: group,
+        id,
+        payload,
+        blocklists,
+        rai_policy,
+        deployment,
+    }
+}
+
+/// The blocklists a filter applies, each once, with their items when Charter creates them.
+fn account_blocklists(
+    declared: &[Blocklist],
+    filter: &Filter,
+    account_id: &str,
+) -> Vec<AccountBlocklist> {
+    let mut names: Vec<&str> = filter.blocklists.iter().map(|b| b.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|listed| {
+            let name = names::rai_blocklist(listed);
+            let id = format!("{account_id}/raiBlocklists/{name}");
+            let blocklist = declared.iter().find(|b| b.name == listed);
+            match blocklist.map(|b| (&b.management, b)) {
+                Some((BlocklistManagement::Charter { items }, blocklist)) => AccountBlocklist {
+                    payload: Some(json!({
+                        "type": types::BLOCKLIST,
+                        "name": name,
+                        "properties": { "description": blocklist.description }
+                    })),
+                    items: items
+                        .iter()
+                        .map(|item| {
+                            let item_name = names::blocklist_item(item);
+                            BlocklistItemResource {
+                                id: format!("{id}/raiBlocklistItems/{item_name}"),
+                                payload: json!({
+                                    "type": types::BLOCKLIST_ITEM,
+                                    "name": item_name,
+                                    "properties": {
+                                        "pattern": item.pattern,
+                                        "isRegex": item.is_regex
+                                    }
+                                }),
+                                name: item_name,
+                                item: item.clone(),
+                            }
+                        })
+                        .collect(),
+                    name,
+                    id,
+                },
+                // External, or (in an unchecked project) undeclared: referred to, not created.
+                _ => AccountBlocklist {
+                    name,
+                    id,
+                    payload: None,
+                    items: Vec::new(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// One `contentFilters` entry per category and side of the filter, and one `customBlocklists`
+/// entry per blocklist and side.
+pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
+    let content_filters: Vec<Value> = filter
+        .settings
+        .iter()
+        .map(|setting| {
+            let mut entry = Map::new();
+            entry.insert("name".into(), json!(names::category(setting.category)));
+            entry.insert("source".into(), json!(names::source(setting.side)));
+            let (enabled, blocking, threshold) = match setting.level {
+                Level::Severity(threshold) => match names::severity(threshold) {
+                    Some(spelling) => (true, true, Some(spelling)),
+                    None => (false, false, None),
+                },
+                Level::Shield(ShieldMode::Block) => (true, true, None),
+                Level::Shield(ShieldMode::Annotate) => (true, false, None),
+                Level::Shield(ShieldMode::Off) => (false, false, None),
+            };
+            if let Some(threshold) = threshold {
+                entry.insert("severityThreshold".into(), json!(threshold));
+            }
+            entry.insert("enabled".into(), json!(enabled));
+            entry.insert("blocking".into(), json!(blocking));
+            Value::Object(entry)
+        })
+        .collect();
+    let blocklists: Vec<Value> = filter
+        .blocklists
+        .iter()
+        .map(|used| {
+            json!({
+                "blocklistName": names::rai_blocklist(&used.name),
+                "blocking": true,
+                "source": names::source(used.side)
+            })
+        })
+        .collect();
+    json!({
+        "type": types::RAI_POLICY,
+        "name": name,
+        "properties": {
+            "basePolicyName": BASE_RAI_POLICY,
+            "mode": names::rai_mode(filter.mode),
+            "contentFilters": content_filters,
+            "customBlocklists": blocklists
+        }
+    })
+}
+
+fn time_grain(period: BudgetPeriod) -> &'static str {
+    match period {
+        BudgetPeriod::Monthly => "Monthly",
+        BudgetPeriod::Quarterly => "Quarterly",
+        BudgetPeriod::Annually => "Annually",
+    }
+}
+
+/// The budget payload; the start date is the deployment's choice (a Terraform variable), so it
+/// is a placeholder here.
+fn budget_payload(name: &str, budget: &Budget) -> Value {
+    let mut notifications = Map::new();
+    for threshold in &budget.alert_thresholds {
+        let mut notification = json!({
+            "enabled": true,
+            "operator": "GreaterThanOrEqualTo",
+            "threshold": threshold,
+            "thresholdType": "Actual"
+        });
+        if budget.contacts.is_empty() {
+            notification["contactRoles"] = json!(["Owner"]);
+        } else {
+            notification["contactEmails"] = json!(budget.contacts);
+        }
+        notifications.insert(
+            format!("actual_GreaterThanOrEqualTo_{threshold}_Percent"),
+            notification,
+        );
+    }
+    json!({
+        "type": types::BUDGET,
+        "name": name,
+        "properties": {
+            "category": "Cost",
+            "amount": serde_json::from_str::<serde_json::Number>(&budget.amount)
+                .map(Value::Number)
+                .unwrap_or_else(|_| json!(budget.amount)),
+            "timeGrain": time_grain(budget.period),
+            "timePeriod": { "startDate": "{budgetStartDate}" },
+            "notifications": Value::Object(notifications)
+        }
+    })
+}

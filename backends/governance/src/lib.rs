@@ -90,7 +90,9 @@ impl Location {
             Location::ManagementGroup(name) => {
                 format!("/providers/Microsoft.Management/managementGroups/{name}")
             }
-            Location::Subscription(id) => format!("/subscriptions/{id}"),
+            Location::Subscription(id) => {
+                format!("/subscriptions/{}", names::subscription_segment(id))
+            }
         }
     }
 }

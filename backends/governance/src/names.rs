@@ -43,6 +43,18 @@ pub fn severity(threshold: Threshold) -> Option<&'static str> {
     }
 }
 
+/// The RAI policy modes that filter asynchronously, after content is streamed:
+/// `Asynchronous_filter`, and `Deferred`, its name before API version 2025-06-01.
+pub const ASYNCHRONOUS_RAI_MODES: [&str; 2] = ["Asynchronous_filter", "Deferred"];
+
+/// The RAI policy `mode` for a filter mode.
+pub fn rai_mode(mode: charter_ir::FilterMode) -> &'static str {
+    match mode {
+        charter_ir::FilterMode::Default => "Default",
+        charter_ir::FilterMode::Asynchronous => "Asynchronous_filter",
+    }
+}
+
 /// Every `severityThreshold` value, strictest first.
 pub const SEVERITIES: [&str; 3] = ["Low", "Medium", "High"];
 
@@ -125,12 +137,74 @@ pub fn rai_blocklist(blocklist: &str) -> String {
 /// Whether a subscription is written as its id (a GUID) rather than a name; only an id can go
 /// where Azure wants one, so both backends turn names into a parameter or a variable.
 pub fn is_subscription_id(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+    charter_ir::is_guid(text)
+}
+
+/// The tag key that records the owning workload when a policy names none.
+pub const DEFAULT_OWNER_TAG: &str = "charter-workload";
+
+/// Azure's longest AI account name, which is also the custom subdomain's (2 to 64 characters).
+pub const MAX_ACCOUNT_NAME: usize = 64;
+
+/// Azure's longest budget name.
+pub const MAX_BUDGET_NAME: usize = 63;
+
+/// The name of the AI account (and its custom subdomain, a DNS name shared by every Azure
+/// customer) of one endpoint in one region: `<prefix>-<workload>-<endpoint>-<region>`, lower
+/// case, with `_` as `-`. A name too long for Azure keeps its start and ends in a hash of the
+/// whole, so two long names never become one by truncation.
+pub fn account(prefix: Option<&str>, workload: &str, endpoint: &str, region: &str) -> String {
+    let mut parts: Vec<&str> = Vec::with_capacity(4);
+    parts.extend(prefix);
+    parts.extend([workload, endpoint, region]);
+    fit(&slug(&parts.join("-")), MAX_ACCOUNT_NAME)
+}
+
+/// The name of a workload's budget.
+pub fn budget(workload: &str) -> String {
+    fit(&slug(&format!("{workload}-budget")), MAX_BUDGET_NAME)
+}
+
+/// The name of a blocklist item: its kind and a hash of its text, so that adding or removing an
+/// item never renames another (item names match `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`).
+pub fn blocklist_item(item: &charter_ir::BlocklistItem) -> String {
+    let kind = if item.is_regex { "pattern" } else { "term" };
+    format!(
+        "{kind}-{}",
+        short_hash(&format!("{kind}\n{}", item.pattern))
+    )
+}
+
+/// The subscription segment of an ARM id: the id itself, or a placeholder the deployment
+/// fills in: `{subscriptionId}` for the deployment's own subscription, and
+/// `{subscriptionId:NAME}` for one the project names but whose id it does not know.
+pub fn subscription_placeholder(subscription: Option<&str>) -> String {
+    subscription_segment(subscription.unwrap_or(crate::CURRENT_SUBSCRIPTION))
+}
+
+/// The subscription segment of an ARM id for a subscription as the project writes it: an id as
+/// written, the deployment's own subscription as `{subscriptionId}`, and a name as
+/// `{subscriptionId:NAME}`, so that no id ever carries a name where Azure needs a GUID.
+pub fn subscription_segment(written: &str) -> String {
+    if written == crate::CURRENT_SUBSCRIPTION || is_subscription_id(written) {
+        written.to_string()
+    } else {
+        format!("{{subscriptionId:{written}}}")
+    }
+}
+
+/// The subscription a segment written by [`subscription_segment`] stands for: the id, or the
+/// name inside `{subscriptionId:NAME}`; `None` for the deployment's own subscription.
+pub fn subscription_of_segment(segment: &str) -> Option<&str> {
+    if segment == crate::CURRENT_SUBSCRIPTION {
+        return None;
+    }
+    Some(
+        segment
+            .strip_prefix("{subscriptionId:")
+            .and_then(|rest| rest.strip_suffix('}'))
+            .unwrap_or(segment),
+    )
 }
 
 /// A Charter name (`contoso_ai`) as a resource-name fragment (`contoso-ai`).

@@ -2,16 +2,16 @@
 //!
 //! Definitions are generic: none mentions a Charter policy, and every value a policy chooses
 //! (models, regions, thresholds, the effect) is a parameter, the way Azure's built-ins are
-//! written. The initiative of each Charter policy passes its values. Every alias cites where it
-//! is listed; "ALIASES" is shared/reference/azure-policy/aliases/, "RESEARCH" is
-//! shared/reference/azure-policy/RESEARCH.md.
+//! written. The initiative of each Charter policy passes its values. docs/azure-policy.md lists
+//! every alias a rule reads with its public source (the alias tables Azure publishes through
+//! `Get-AzPolicyAlias`, and the built-ins in the Azure/azure-policy repository).
 
 use serde_json::{json, Map, Value};
 
 use crate::Definition;
 
 /// The version written into every custom definition's metadata. Bump it when a rule changes.
-pub const DEFINITION_VERSION: &str = "1.0.0";
+pub const DEFINITION_VERSION: &str = "2.0.0";
 
 /// The metadata category of every custom definition (the built-ins' category for these types).
 pub const CATEGORY: &str = "Cognitive Services";
@@ -38,12 +38,28 @@ pub mod name {
     pub const DEPLOYMENT_CAPACITY: &str = "charter-deployment-capacity-cap";
     /// Public network access disabled on AI accounts.
     pub const PUBLIC_NETWORK_DISABLED: &str = "charter-public-network-disabled";
-    /// The ownership tag on AI accounts.
+    /// The ownership tag on AI accounts and deployments.
     pub const OWNER_TAG: &str = "charter-owner-tag";
+    /// RAI policies filter in an allowed streaming mode.
+    pub const RAI_MODE: &str = "charter-rai-mode";
+    /// Deployments of pinned model versions are never upgraded automatically.
+    pub const VERSION_UPGRADE: &str = "charter-no-auto-upgrade";
+    /// Deployments use an allowed deployment type (SKU).
+    pub const DEPLOYMENT_TYPES: &str = "charter-allowed-deployment-types";
 }
 
-/// Built-in definitions Charter references by id (saved verbatim in
-/// shared/reference/azure-policy/builtins/, except `COMPLETION_CONTROL`).
+/// The RAI policies Azure manages in every account: not the customer's to change, so the filter
+/// rules leave them alone (deployments that use them are still refused by the approved-filter
+/// rule).
+pub const SYSTEM_RAI_POLICIES: [&str; 2] = ["Microsoft.Default", "Microsoft.DefaultV2"];
+
+/// `name notIn` the system-managed RAI policies.
+fn not_system_rai_policy() -> Value {
+    json!({ "field": "name", "notIn": SYSTEM_RAI_POLICIES })
+}
+
+/// Built-in definitions Charter references by id (from Azure's `built-in-policies` at release
+/// 3.2026.0417.1; the evaluator bundles them, except `COMPLETION_CONTROL`).
 pub mod builtin {
     /// "Azure AI Services resources should have key access disabled (disable local
     /// authentication)", mode `Indexed`, effect Audit/Deny/Disabled
@@ -218,8 +234,7 @@ pub fn approved_content_filter() -> Definition {
 pub fn rai_harm_threshold() -> Definition {
     // Aliases `…/raiPolicies/contentFilters[*]` and its `.name`, `.source`, `.enabled`,
     // `.blocking`, `.severityThreshold`: ALIASES Microsoft.CognitiveServices__accounts-raiPolicies.md
-    // (RESEARCH §1.4, level V-alias). The shape mirrors the data-plane built-in 930f48f9
-    // (RESEARCH §1.9.2), per side instead of both sides at once.
+    // The shape mirrors the data-plane built-in 930f48f9, per side instead of both sides at once.
     definition(
         name::RAI_HARM_THRESHOLD,
         "Content filters must block a harm category at a baseline severity",
@@ -257,6 +272,7 @@ pub fn rai_harm_threshold() -> Definition {
         json!({
             "allOf": [
                 { "field": "type", "equals": RAI_POLICIES },
+                not_system_rai_policy(),
                 {
                     "count": {
                         "field": "Microsoft.CognitiveServices/accounts/raiPolicies/contentFilters[*]",
@@ -337,6 +353,7 @@ pub fn rai_shield() -> Definition {
         json!({
             "allOf": [
                 { "field": "type", "equals": RAI_POLICIES },
+                not_system_rai_policy(),
                 {
                     "count": {
                         "field": "Microsoft.CognitiveServices/accounts/raiPolicies/contentFilters[*]",
@@ -376,15 +393,15 @@ pub fn rai_shield() -> Definition {
     )
 }
 
-/// An RAI policy must use a custom blocklist in blocking mode.
+/// An RAI policy must apply a custom blocklist, blocking, on one side.
 pub fn rai_blocklist() -> Definition {
-    // Aliases `…/raiPolicies/customBlocklists[*]`, `.blocklistName`, `.blocking`: ALIASES
-    // Microsoft.CognitiveServices__accounts-raiPolicies.md (RESEARCH §1.4, level V-alias).
+    // Aliases `…/raiPolicies/customBlocklists[*]`, `.blocklistName`, `.blocking`, `.source`
+    // (docs/azure-policy.md, "Aliases").
     definition(
         name::RAI_BLOCKLIST,
         "Content filters must use a custom blocklist",
         "Content filters (Microsoft.CognitiveServices/accounts/raiPolicies) must list the custom \
-         blocklist in customBlocklists, in blocking mode.",
+         blocklist in customBlocklists for the side (Prompt or Completion), in blocking mode.",
         "All",
         with_effect(json!({
             "blocklistName": {
@@ -393,11 +410,20 @@ pub fn rai_blocklist() -> Definition {
                     "displayName": "Blocklist",
                     "description": "The name of the custom blocklist (raiBlocklists resource)."
                 }
+            },
+            "source": {
+                "type": "String",
+                "metadata": {
+                    "displayName": "Side",
+                    "description": "Prompt (the user's input) or Completion (the model's output)."
+                },
+                "allowedValues": ["Prompt", "Completion"]
             }
         })),
         json!({
             "allOf": [
                 { "field": "type", "equals": RAI_POLICIES },
+                not_system_rai_policy(),
                 {
                     "count": {
                         "field": "Microsoft.CognitiveServices/accounts/raiPolicies/customBlocklists[*]",
@@ -408,6 +434,10 @@ pub fn rai_blocklist() -> Definition {
                                     "equals": "[parameters('blocklistName')]"
                                 },
                                 {
+                                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/customBlocklists[*].source",
+                                    "equals": "[parameters('source')]"
+                                },
+                                {
                                     "field": "Microsoft.CognitiveServices/accounts/raiPolicies/customBlocklists[*].blocking",
                                     "equals": true
                                 }
@@ -415,6 +445,119 @@ pub fn rai_blocklist() -> Definition {
                         }
                     },
                     "equals": 0
+                }
+            ]
+        }),
+    )
+}
+
+/// An RAI policy must filter in an allowed streaming mode.
+pub fn rai_mode() -> Definition {
+    // Alias `…/raiPolicies/mode`; values `Default`, `Deferred`, `Blocking`,
+    // `Asynchronous_filter`, of which `Deferred` is the older name of `Asynchronous_filter`
+    // (docs/azure-policy.md, "Aliases"). An absent mode is Azure's `Default`, so the rule names
+    // the modes it refuses rather than those it accepts.
+    definition(
+        name::RAI_MODE,
+        "Content filters must filter before streaming",
+        "Content filters (Microsoft.CognitiveServices/accounts/raiPolicies) must not use a \
+         disallowed mode; asynchronous filtering streams content before it is checked.",
+        "All",
+        with_effect(json!({
+            "disallowedModes": {
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Disallowed modes",
+                    "description": "RAI policy modes weaker than the baseline, for example 'Asynchronous_filter'."
+                },
+                "allowedValues": ["Default", "Deferred", "Blocking", "Asynchronous_filter"]
+            }
+        })),
+        json!({
+            "allOf": [
+                { "field": "type", "equals": RAI_POLICIES },
+                not_system_rai_policy(),
+                {
+                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/mode",
+                    "in": "[parameters('disallowedModes')]"
+                }
+            ]
+        }),
+    )
+}
+
+/// Deployments of models whose versions are pinned must not be upgraded automatically.
+pub fn version_upgrade() -> Definition {
+    // Aliases `…/deployments/model.name` and `…/deployments/versionUpgradeOption`, whose values
+    // are `OnceNewDefaultVersionAvailable`, `OnceCurrentVersionExpired` and `NoAutoUpgrade`
+    // (docs/azure-policy.md, "Aliases"). An absent option upgrades, so absence is non-compliant.
+    definition(
+        name::VERSION_UPGRADE,
+        "AI model deployments of pinned versions must not upgrade automatically",
+        "Model deployments of a model whose versions are pinned must set versionUpgradeOption to \
+         NoAutoUpgrade; otherwise Azure moves them to a newer version without any request that a \
+         deny could stop.",
+        "All",
+        with_effect(json!({
+            "pinnedModelNames": {
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Pinned models",
+                    "description": "Model names whose allowed versions are pinned."
+                },
+                "defaultValue": []
+            }
+        })),
+        json!({
+            "allOf": [
+                { "field": "type", "equals": DEPLOYMENTS },
+                {
+                    "field": "Microsoft.CognitiveServices/accounts/deployments/model.name",
+                    "in": "[parameters('pinnedModelNames')]"
+                },
+                {
+                    "anyOf": [
+                        {
+                            "field": "Microsoft.CognitiveServices/accounts/deployments/versionUpgradeOption",
+                            "exists": false
+                        },
+                        {
+                            "field": "Microsoft.CognitiveServices/accounts/deployments/versionUpgradeOption",
+                            "notEquals": "NoAutoUpgrade"
+                        }
+                    ]
+                }
+            ]
+        }),
+    )
+}
+
+/// Deployments may only use the allowed deployment types (SKU names).
+pub fn deployment_types() -> Definition {
+    // Alias `…/deployments/sku.name` (docs/azure-policy.md, "Aliases"); the SKU names are the
+    // deployment types' (docs/azure-policy.md, "SKU names").
+    definition(
+        name::DEPLOYMENT_TYPES,
+        "AI model deployments may only use allowed deployment types",
+        "Model deployments must use one of the allowed deployment types (sku.name): global types \
+         process requests in any Azure region, data-zone types within a data zone, regional \
+         types in the deployment's own region.",
+        "All",
+        with_effect(json!({
+            "allowedSkus": {
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Allowed deployment types",
+                    "description": "SKU names, for example 'DataZoneStandard'."
+                }
+            }
+        })),
+        json!({
+            "allOf": [
+                { "field": "type", "equals": DEPLOYMENTS },
+                {
+                    "field": "Microsoft.CognitiveServices/accounts/deployments/sku.name",
+                    "notIn": "[parameters('allowedSkus')]"
                 }
             ]
         }),
@@ -450,22 +593,43 @@ pub fn account_regions() -> Definition {
     )
 }
 
-/// Deployments may not exceed a capacity (in deployment capacity units).
+/// Deployments of some SKUs may not exceed a capacity: the policy applies it once for the
+/// pay-per-token SKUs (units of 1,000 tokens per minute) and once for the provisioned ones
+/// (PTUs), which are different units.
 pub fn deployment_capacity() -> Definition {
-    // Alias `…/deployments/sku.capacity`: ALIASES Microsoft.CognitiveServices__accounts-deployments.md
-    // (RESEARCH §1.3, level V-alias; units per RESEARCH §2.5).
+    // Aliases `…/deployments/sku.name`, `…/deployments/sku.capacity`, and the older shape
+    // `…/deployments/scaleSettings.scaleType` / `.capacity` (scale type `Standard` for
+    // pay-per-token, `Manual` for provisioned) that deployments made with older API versions
+    // carry instead of a SKU (docs/azure-policy.md, "Aliases").
     definition(
         name::DEPLOYMENT_CAPACITY,
         "AI model deployments may not exceed a capacity",
-        "Model deployments must not request more capacity units (sku.capacity; 1 unit is 1,000 \
-         tokens per minute for most models, one PTU for provisioned deployments) than the cap.",
+        "Model deployments of the given deployment types (sku.name) must not request more \
+         capacity (sku.capacity, or scaleSettings.capacity for deployments without a SKU) than \
+         the cap: units of 1,000 tokens per minute for pay-per-token types, provisioned \
+         throughput units (PTUs) for provisioned ones.",
         "All",
         with_effect(json!({
+            "skuNames": {
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Deployment types",
+                    "description": "The SKU names the cap applies to."
+                }
+            },
+            "legacyScaleType": {
+                "type": "String",
+                "metadata": {
+                    "displayName": "Legacy scale type",
+                    "description": "The scaleSettings.scaleType of the same kind of deployment made without a SKU."
+                },
+                "allowedValues": ["Standard", "Manual"]
+            },
             "maxCapacity": {
                 "type": "Integer",
                 "metadata": {
                     "displayName": "Maximum capacity",
-                    "description": "The largest sku.capacity a deployment may request."
+                    "description": "The largest capacity a deployment may request."
                 }
             }
         })),
@@ -473,8 +637,36 @@ pub fn deployment_capacity() -> Definition {
             "allOf": [
                 { "field": "type", "equals": DEPLOYMENTS },
                 {
-                    "field": "Microsoft.CognitiveServices/accounts/deployments/sku.capacity",
-                    "greater": "[parameters('maxCapacity')]"
+                    "anyOf": [
+                        {
+                            "allOf": [
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/deployments/sku.name",
+                                    "in": "[parameters('skuNames')]"
+                                },
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/deployments/sku.capacity",
+                                    "greater": "[parameters('maxCapacity')]"
+                                }
+                            ]
+                        },
+                        {
+                            "allOf": [
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/deployments/sku.name",
+                                    "exists": false
+                                },
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/deployments/scaleSettings.scaleType",
+                                    "equals": "[parameters('legacyScaleType')]"
+                                },
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/deployments/scaleSettings.capacity",
+                                    "greater": "[parameters('maxCapacity')]"
+                                }
+                            ]
+                        }
+                    ]
                 }
             ]
         }),
@@ -506,16 +698,18 @@ pub fn public_network_disabled() -> Definition {
     )
 }
 
-/// AI accounts must carry the ownership tag that endpoint-sharing rules rely on.
+/// AI accounts and model deployments must carry the ownership tag that endpoint-sharing rules
+/// rely on.
 pub fn owner_tag() -> Definition {
-    // `tags['<name>']` is a top-level field (RESEARCH §1.1, §1.10 last row); the parameterised
-    // `concat('tags[', …, ']')` form is the one of the built-in "Require a tag on resources".
+    // `tags['<name>']` is a top-level field; the parameterised `concat('tags[', …, ']')` form is
+    // the one of the built-in "Require a tag on resources". Mode `All`: deployments have tags
+    // but no location, and `Indexed` evaluates only types that have both.
     definition(
         name::OWNER_TAG,
-        "AI accounts must carry the ownership tag",
-        "Azure AI services / Azure OpenAI accounts must have the tag that records which workload \
-         owns them; Charter's endpoint-sharing rules rely on it.",
-        "Indexed",
+        "AI accounts and deployments must carry the ownership tag",
+        "Azure AI services / Azure OpenAI accounts and their model deployments must have the tag \
+         that records which workload owns them; Charter's endpoint-sharing rules rely on it.",
+        "All",
         with_effect(json!({
             "tagName": {
                 "type": "String",
@@ -527,7 +721,7 @@ pub fn owner_tag() -> Definition {
         })),
         json!({
             "allOf": [
-                { "field": "type", "equals": ACCOUNTS },
+                { "field": "type", "in": [ACCOUNTS, DEPLOYMENTS] },
                 {
                     "field": "[concat('tags[', parameters('tagName'), ']')]",
                     "exists": false

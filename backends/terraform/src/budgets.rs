@@ -1,17 +1,15 @@
 //! `budgets.tf`: each workload's budget as a resource group budget, with one notification per
 //! alert threshold.
 
+use charter_governance::estate::Estate;
 use charter_ir::{Budget, BudgetPeriod, Workload};
 
 use crate::context::{Context, Variable, BUDGET_START};
 use crate::hcl::{Block, Body, Expr};
-use crate::names::{azure_name, identifier};
-
-/// Azure's limit on a budget name.
-const BUDGET_NAME_MAX: usize = 63;
+use crate::names::{identifier, resource_group_address};
 
 /// The body of `budgets.tf`, or `None` when no workload has a budget.
-pub(crate) fn file(context: &mut Context<'_>) -> Option<String> {
+pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String> {
     let project = context.project;
     let with_budget: Vec<(&Workload, &Budget)> = project
         .workloads
@@ -35,7 +33,18 @@ pub(crate) fn file(context: &mut Context<'_>) -> Option<String> {
     let mut file = Body::new();
     for (workload, budget) in with_budget {
         let provider = context.provider_for(workload.subscription.as_deref());
-        file.block(budget_block(workload, budget, provider.as_deref()));
+        let Some(resource) = estate.budgets.iter().find(|b| b.workload == workload.name) else {
+            continue;
+        };
+        let group = &estate.resource_groups[resource.resource_group];
+        let group_address = resource_group_address(&group.name, group.subscription.as_deref());
+        file.block(budget_block(
+            workload,
+            budget,
+            &resource.name,
+            &group_address,
+            provider.as_deref(),
+        ));
     }
     Some(file.to_file())
 }
@@ -63,7 +72,13 @@ fn amount(written: &str) -> Expr {
     }
 }
 
-fn budget_block(workload: &Workload, budget: &Budget, provider: Option<&str>) -> Block {
+fn budget_block(
+    workload: &Workload,
+    budget: &Budget,
+    name: &str,
+    group_address: &str,
+    provider: Option<&str>,
+) -> Block {
     let mut body = Body::new();
     body.comment(&format!(
         "{} {} {}. Azure budgets count in the billing account's currency, which Terraform cannot \
@@ -76,16 +91,13 @@ fn budget_block(workload: &Workload, budget: &Budget, provider: Option<&str>) ->
     if let Some(provider) = provider {
         body.raw("provider", provider);
     }
-    body.string(
-        "name",
-        &azure_name(&[&workload.name, "budget"], BUDGET_NAME_MAX),
-    )
-    .raw(
-        "resource_group_id",
-        format!("azurerm_resource_group.{}.id", identifier(&workload.name)),
-    )
-    .attribute("amount", amount(&budget.amount))
-    .string("time_grain", time_grain(budget.period));
+    body.string("name", name)
+        .raw(
+            "resource_group_id",
+            format!("azurerm_resource_group.{group_address}.id"),
+        )
+        .attribute("amount", amount(&budget.amount))
+        .string("time_grain", time_grain(budget.period));
     let mut period = Body::new();
     period.raw("start_date", format!("var.{BUDGET_START}"));
     body.block(Block::new("time_period", &[], period));

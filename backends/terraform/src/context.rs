@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use charter_governance::CURRENT_SUBSCRIPTION;
 use charter_ir::{Project, Scope};
 
 use crate::hcl::{Expr, TemplatePart};
@@ -44,6 +43,8 @@ pub(crate) struct Context<'p> {
     pub(crate) project: &'p Project,
     pub(crate) variables: BTreeMap<String, Variable>,
     pub(crate) providers: BTreeMap<String, ProviderAlias>,
+    /// Whether some resource is written with the AzAPI provider.
+    pub(crate) uses_azapi: bool,
 }
 
 impl<'p> Context<'p> {
@@ -52,6 +53,7 @@ impl<'p> Context<'p> {
             project,
             variables: BTreeMap::new(),
             providers: BTreeMap::new(),
+            uses_azapi: !project.workloads.is_empty(),
         };
         // The azurerm 4.x provider requires a subscription, so this one is always declared.
         context.variables.insert(
@@ -76,7 +78,7 @@ impl<'p> Context<'p> {
                 let subscription = arm_id
                     .strip_prefix("/subscriptions/")
                     .and_then(|rest| rest.split('/').next())
-                    .filter(|subscription| *subscription != CURRENT_SUBSCRIPTION);
+                    .and_then(charter_governance::names::subscription_of_segment);
                 self.resource_group_id(name, subscription)
             }
         }
@@ -115,19 +117,20 @@ impl<'p> Context<'p> {
         TemplatePart::Interpolation(format!("var.{variable}"))
     }
 
-    /// The id of a resource group: the workload's own `azurerm_resource_group` when a workload
-    /// declares it (so Terraform orders the two), otherwise built in `subscription`, or in the
-    /// default one.
+    /// The id of a resource group: the `azurerm_resource_group` Charter creates for the
+    /// workloads in it when there are any (so Terraform orders the two), otherwise built in
+    /// `subscription`, or in the default one.
     pub(crate) fn resource_group_id(&mut self, name: &str, subscription: Option<&str>) -> Expr {
-        if let Some(workload) = self
-            .project
-            .workloads
-            .iter()
-            .find(|workload| workload.resource_group == name)
-        {
+        if let Some(workload) = self.project.workloads.iter().find(|workload| {
+            workload.resource_group == name
+                && (subscription.is_none() || workload.subscription.as_deref() == subscription)
+        }) {
             return Expr::Raw(format!(
                 "azurerm_resource_group.{}.id",
-                identifier(&workload.name)
+                crate::names::resource_group_address(
+                    &workload.resource_group,
+                    workload.subscription.as_deref()
+                )
             ));
         }
         let subscription = match subscription {

@@ -1,147 +1,160 @@
-//! `endpoints.tf`: each workload's resource group and, per endpoint and region, an AI account,
-//! its content filter (RAI policy) and the model deployment, built to comply with the
-//! governing policy.
+//! `endpoints.tf`: the resources of the estate ([`charter_governance::estate`]), written as
+//! Terraform. Each resource group once; per endpoint and region an AI account (azurerm), its
+//! custom blocklists with their items, its content filter (RAI policy) and its model deployment
+//! (AzAPI, whose `body` is the very payload the self-compliance proof evaluates).
+//!
+//! azurerm stays for what it does well (resource groups, accounts, budgets, the policy
+//! resources); AzAPI writes what azurerm 4.x cannot: a content filter with its custom
+//! blocklists, blocklist items, a fine-tuned model's `source`, the `DeveloperTier` SKU and tags
+//! on deployments (docs/terraform.md, "Why AzAPI").
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
-use charter_ir::{
-    DeploymentType, Endpoint, Filter, FilterSetting, Policy, Redundancy, Toggle, Workload,
-};
+use charter_governance::estate::{self, Account, AccountBlocklist, Estate, COGNITIVE_API_VERSION};
+use charter_ir::{BlocklistManagement, Endpoint, Redundancy, Toggle, Workload};
+use serde_json::Value;
 
 use crate::context::{Context, Variable};
-use crate::hcl::{Block, Body, Expr, SharedBlocks};
-use charter_governance::names::{category, location, rai_policy, sku, source};
+use crate::hcl::{Block, Body, Expr};
+use crate::names::{endpoint_region, identifier, resource_group_address};
 
-use crate::names::{azure_name, content_filter_setting, endpoint_region, identifier};
-
-/// The tag key used when a workload's policy is missing from the project (it never is in a
-/// checked project).
-const FALLBACK_OWNER_TAG: &str = "charter-workload";
-
-/// Azure's limit on an AI account name (and on its custom subdomain).
-const ACCOUNT_NAME_MAX: usize = 64;
-
-/// The RAI policy every Charter filter starts from; Charter then sets every category
-/// explicitly, so the base only matters for settings Charter does not know.
-const BASE_RAI_POLICY: &str = "Microsoft.Default";
-
-/// One region of one endpoint: what to deploy there.
-pub(crate) struct RegionalDeployment<'a> {
-    pub(crate) region: &'a str,
-    pub(crate) capacity: u32,
-    pub(crate) standby: bool,
-}
-
-/// The regions of an endpoint with the capacity each one gets: for `active_passive` the first
-/// region serves and the others stand by at `standby_capacity` (default: the full capacity).
-pub(crate) fn regional_deployments(endpoint: &Endpoint) -> Vec<RegionalDeployment<'_>> {
-    endpoint
-        .regions
-        .iter()
-        .enumerate()
-        .map(|(index, region)| {
-            let standby = index > 0 && endpoint.redundancy == Redundancy::ActivePassive;
-            let capacity = if standby {
-                endpoint.standby_capacity.unwrap_or(endpoint.capacity)
-            } else {
-                endpoint.capacity
-            };
-            RegionalDeployment {
-                region,
-                capacity,
-                standby,
-            }
-        })
-        .collect()
-}
-
-pub(crate) fn governing_policy<'p>(
-    context: &Context<'p>,
-    workload: &Workload,
-) -> Option<&'p Policy> {
-    context
-        .project
-        .policies
-        .iter()
-        .find(|policy| policy.name == workload.policy)
-}
-
-/// The variable holding a workload's resource group location.
-pub(crate) fn location_variable(workload: &Workload) -> String {
-    format!("{}_location", identifier(&workload.name))
-}
+/// The `locals` map of every Charter blocklist's items.
+const BLOCKLIST_ITEMS_LOCAL: &str = "blocklist_items";
 
 /// The body of `endpoints.tf`, or `None` when the project declares no workload.
-pub(crate) fn file(context: &mut Context<'_>) -> Option<String> {
-    let workloads = &context.project.workloads;
-    if workloads.is_empty() {
+pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String> {
+    let project = context.project;
+    if project.workloads.is_empty() {
         return None;
     }
     let mut file = Body::new();
-    let mut filters = ContentFilters::default();
-    for workload in workloads {
-        workload_blocks(context, workload, &mut filters, &mut file);
+    if let Some(locals) = blocklist_items_locals(context) {
+        file.comment(
+            "The terms and patterns of every blocklist Charter creates, by blocklist and item \
+             name; each AI account whose filter uses a blocklist gets all of its items.",
+        );
+        file.block(locals);
+    }
+    for group in &estate.resource_groups {
+        let address = resource_group_address(&group.name, group.subscription.as_deref());
+        let location = location_variable(&address);
+        context.declare(
+            &location,
+            Variable {
+                description: format!(
+                    "the location of the resource group `{}` (of {})",
+                    group.name,
+                    workload_list(&group.workloads)
+                ),
+                default: group.default_location.clone().map(Expr::Str),
+                validation: None,
+            },
+        );
+        let provider = context.provider_for(group.subscription.as_deref());
+        let mut body = Body::new();
+        if let Some(provider) = &provider {
+            body.raw("provider", provider.as_str());
+        }
+        body.string("name", &group.name)
+            .raw("location", format!("var.{location}"))
+            .attribute("tags", tags(&group.tags));
+        file.comment(&format!(
+            "Resource group `{}`, of {}.",
+            group.name,
+            workload_list(&group.workloads)
+        ));
+        file.block(Block::new(
+            "resource",
+            &["azurerm_resource_group", &address],
+            body,
+        ));
+    }
+
+    for workload in &project.workloads {
+        workload_blocks(context, estate, workload, &mut file);
     }
     Some(file.to_file())
 }
 
-/// The `content_filter` blocks of each filter, built once and shared by every RAI policy that
-/// uses the filter: a filter serves many deployments and regions, and its twelve blocks would
-/// otherwise be rebuilt (and re-rendered) for each.
-#[derive(Default)]
-struct ContentFilters<'p> {
-    /// By filter name; each entry keeps the settings it was built from, so two filters that
-    /// share a name but not their settings never share blocks.
-    by_name: HashMap<&'p str, Vec<(&'p [FilterSetting], SharedBlocks)>>,
-}
-
-impl<'p> ContentFilters<'p> {
-    fn blocks(&mut self, filter: &'p Filter) -> SharedBlocks {
-        let entries = self.by_name.entry(filter.name.as_str()).or_default();
-        if let Some((_, blocks)) = entries
-            .iter()
-            .find(|(settings, _)| *settings == filter.settings.as_slice())
-        {
-            return blocks.clone();
-        }
-        // The blocks sit in the body of a top-level resource block: depth 1.
-        let blocks = SharedBlocks::new(content_filter_blocks(filter), 1);
-        entries.push((&filter.settings, blocks.clone()));
-        blocks
+fn workload_list(workloads: &[String]) -> String {
+    let quoted: Vec<String> = workloads.iter().map(|w| format!("`{w}`")).collect();
+    match quoted.as_slice() {
+        [one] => format!("workload {one}"),
+        _ => format!("workloads {}", quoted.join(", ")),
     }
 }
 
-fn workload_blocks<'p>(
-    context: &mut Context<'p>,
-    workload: &'p Workload,
-    filters: &mut ContentFilters<'p>,
+/// The variable holding a resource group's location.
+pub(crate) fn location_variable(group_address: &str) -> String {
+    format!("{group_address}_location")
+}
+
+fn tags(tags: &serde_json::Map<String, Value>) -> Expr {
+    Expr::Map(
+        tags.iter()
+            .map(|(key, value)| {
+                (
+                    key.clone(),
+                    Expr::Str(value.as_str().unwrap_or_default().to_string()),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// `locals { blocklist_items = { "<blocklist>" = { "<item>" = { pattern, is_regex } } } }` for
+/// the Charter blocklists some account uses, or `None` when there are none.
+fn blocklist_items_locals(context: &Context<'_>) -> Option<Block> {
+    let used: Vec<&str> = context
+        .project
+        .workloads
+        .iter()
+        .flat_map(|w| &w.endpoints)
+        .flat_map(|e| &e.filter.blocklists)
+        .map(|b| b.name.as_str())
+        .collect();
+    let mut entries: BTreeMap<String, Expr> = BTreeMap::new();
+    for blocklist in &context.project.blocklists {
+        let BlocklistManagement::Charter { items } = &blocklist.management else {
+            continue;
+        };
+        if !used.contains(&blocklist.name.as_str()) {
+            continue;
+        }
+        let items: Vec<(String, Expr)> = items
+            .iter()
+            .map(|item| {
+                (
+                    charter_governance::names::blocklist_item(item),
+                    Expr::Map(vec![
+                        ("pattern".to_string(), Expr::Str(item.pattern.clone())),
+                        ("is_regex".to_string(), Expr::Raw(item.is_regex.to_string())),
+                    ]),
+                )
+            })
+            .collect();
+        entries.insert(
+            charter_governance::names::rai_blocklist(&blocklist.name),
+            Expr::Map(items),
+        );
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    let mut body = Body::new();
+    body.attribute(
+        BLOCKLIST_ITEMS_LOCAL,
+        Expr::Map(entries.into_iter().collect()),
+    );
+    Some(Block::new("locals", &[], body))
+}
+
+fn workload_blocks(
+    context: &mut Context<'_>,
+    estate: &Estate,
+    workload: &Workload,
     file: &mut Body,
 ) {
-    let policy = governing_policy(context, workload);
-    let owner_tag = policy.map_or(FALLBACK_OWNER_TAG, |policy| policy.owner_tag.as_str());
-    let provider = context.provider_for(workload.subscription.as_deref());
-    let tags = Expr::Map(vec![(
-        owner_tag.to_string(),
-        Expr::Str(workload.name.clone()),
-    )]);
-
-    let location = location_variable(workload);
-    context.declare(
-        &location,
-        Variable {
-            description: format!(
-                "the location of the resource group `{}` of workload `{}`",
-                workload.resource_group, workload.name
-            ),
-            default: workload
-                .endpoints
-                .first()
-                .and_then(|endpoint| endpoint.regions.first())
-                .map(|region| Expr::Str(region.clone())),
-            validation: None,
-        },
-    );
-
     let mut heading = format!(
         "Workload `{}` ({}), governed by `{}`.",
         workload.name,
@@ -153,31 +166,23 @@ fn workload_blocks<'p>(
         heading.push_str(&workload.description);
     }
     file.comment(&heading);
-    let mut group = Body::new();
-    if let Some(provider) = &provider {
-        group.raw("provider", provider.as_str());
-    }
-    group
-        .string("name", &workload.resource_group)
-        .raw("location", format!("var.{location}"))
-        .attribute("tags", tags.clone());
-    file.block(Block::new(
-        "resource",
-        &["azurerm_resource_group", &identifier(&workload.name)],
-        group,
-    ));
-
+    let policy = context
+        .project
+        .policies
+        .iter()
+        .find(|policy| policy.name == workload.policy);
     for endpoint in &workload.endpoints {
-        let content_filters = filters.blocks(&endpoint.filter);
-        endpoint_blocks(
-            workload,
+        file.comment(&endpoint_heading(
             endpoint,
-            policy,
-            provider.as_deref(),
-            &tags,
-            &content_filters,
-            file,
-        );
+            policy.is_some_and(|p| p.public_network == Some(Toggle::Disabled)),
+        ));
+        for account in estate
+            .accounts
+            .iter()
+            .filter(|a| a.workload == workload.name && a.endpoint == endpoint.name)
+        {
+            account_blocks(context, estate, account, file);
+        }
     }
 }
 
@@ -198,15 +203,7 @@ fn redundancy_name(redundancy: Redundancy) -> &'static str {
     }
 }
 
-fn endpoint_blocks(
-    workload: &Workload,
-    endpoint: &Endpoint,
-    policy: Option<&Policy>,
-    provider: Option<&str>,
-    tags: &Expr,
-    content_filters: &SharedBlocks,
-    file: &mut Body,
-) {
+fn endpoint_heading(endpoint: &Endpoint, public_network_disabled: bool) -> String {
     let mut heading = format!(
         "Endpoint `{}`: {} version {}, {} deployment, content filter `{}`, redundancy {} across {}.",
         endpoint.name,
@@ -217,190 +214,284 @@ fn endpoint_blocks(
         redundancy_name(endpoint.redundancy),
         endpoint.regions.join(", "),
     );
+    if let Some(fine_tuned) = &endpoint.model.fine_tuned {
+        heading.push_str(&format!(
+            "\nFine-tuned from {} version {}; deployed from the account that trained it, {}.",
+            fine_tuned.base_model, fine_tuned.base_version, fine_tuned.source_account
+        ));
+    }
     if !endpoint.description.is_empty() {
         heading.push('\n');
         heading.push_str(&endpoint.description);
     }
-    if policy.is_some_and(|policy| policy.public_network == Some(Toggle::Disabled)) {
+    if public_network_disabled {
         heading.push_str(
             "\nPublic network access is disabled as the policy demands: reach the account through \
              a private endpoint, which Charter does not create.",
         );
     }
-    file.comment(&heading);
-
-    for deployment in regional_deployments(endpoint) {
-        let address = endpoint_region(&workload.name, &endpoint.name, deployment.region);
-        file.block(account_block(
-            workload,
-            endpoint,
-            policy,
-            provider,
-            tags,
-            &address,
-            deployment.region,
-        ));
-        file.block(rai_policy_block(
-            &endpoint.filter,
-            content_filters,
-            provider,
-            &address,
-        ));
-        if deployment.capacity == 0 {
-            file.comment(&format!(
-                "No deployment in standby region {}: its standby capacity is 0.",
-                deployment.region
-            ));
-            continue;
-        }
-        file.block(deployment_block(endpoint, provider, &address, &deployment));
-    }
+    heading
 }
 
-fn account_block(
-    workload: &Workload,
-    endpoint: &Endpoint,
-    policy: Option<&Policy>,
-    provider: Option<&str>,
-    tags: &Expr,
-    address: &str,
-    region: &str,
-) -> Block {
-    let name = azure_name(&[&workload.name, &endpoint.name, region], ACCOUNT_NAME_MAX);
-    // OpenAI models run on an OpenAI account; every other model format (Meta, Mistral AI, …) is
-    // served by an AI Services (Foundry) account.
-    let kind = if endpoint.model.format == "OpenAI" {
-        "OpenAI"
-    } else {
-        "AIServices"
-    };
+fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account, file: &mut Body) {
+    let address = endpoint_region(&account.workload, &account.endpoint, &account.region);
+    let group = &estate.resource_groups[account.resource_group];
+    let group_address = resource_group_address(&group.name, group.subscription.as_deref());
+    let provider = context.provider_for(group.subscription.as_deref());
+
+    // The account, from its payload: every attribute is one of the payload's fields.
+    let payload = &account.payload;
+    let properties = &payload["properties"];
     let mut body = Body::new();
-    if let Some(provider) = provider {
-        body.raw("provider", provider);
+    if let Some(provider) = &provider {
+        body.raw("provider", provider.as_str());
     }
-    body.string("name", &name)
-        .string("location", &location(region))
+    body.string("name", &account.name)
+        .string("location", payload["location"].as_str().unwrap_or_default())
         .raw(
             "resource_group_name",
-            format!("azurerm_resource_group.{}.name", identifier(&workload.name)),
+            format!("azurerm_resource_group.{group_address}.name"),
         )
-        .string("kind", kind)
-        .string("sku_name", "S0")
-        // A custom subdomain is what Entra ID authentication and private endpoints need.
-        .string("custom_subdomain_name", &name);
-    if policy.is_some_and(|policy| policy.local_auth == Some(Toggle::Disabled)) {
-        body.raw("local_auth_enabled", "false");
-    }
-    if policy.is_some_and(|policy| policy.public_network == Some(Toggle::Disabled)) {
-        body.raw("public_network_access_enabled", "false");
-    }
-    body.attribute("tags", tags.clone());
-    Block::new("resource", &["azurerm_cognitive_account", address], body)
-}
-
-fn rai_policy_block(
-    filter: &Filter,
-    content_filters: &SharedBlocks,
-    provider: Option<&str>,
-    address: &str,
-) -> Block {
-    let mut body = Body::new();
-    if let Some(provider) = provider {
-        body.raw("provider", provider);
-    }
-    body.string("name", &rai_policy(&filter.name))
+        .string("kind", payload["kind"].as_str().unwrap_or_default())
+        .string(
+            "sku_name",
+            payload["sku"]["name"].as_str().unwrap_or_default(),
+        )
+        .string(
+            "custom_subdomain_name",
+            properties["customSubDomainName"]
+                .as_str()
+                .unwrap_or_default(),
+        )
         .raw(
-            "cognitive_account_id",
-            format!("azurerm_cognitive_account.{address}.id"),
+            "local_auth_enabled",
+            (!properties["disableLocalAuth"].as_bool().unwrap_or(false)).to_string(),
         )
-        .string("base_policy_name", BASE_RAI_POLICY)
-        .string("mode", "Default");
-    body.comment(
-        "azurerm 4.x requires severity_threshold on every entry; the service ignores it on the \
-         shields and on disabled categories (hashicorp/terraform-provider-azurerm#28653), where \
-         it is written as High.",
-    );
-    if !filter.blocklists.is_empty() {
-        body.comment(&format!(
-            "The filter's custom blocklists ({}) are not attached here: azurerm has no argument \
-             for a blocklist on an RAI policy, nor a resource for blocklist items. Attach them \
-             outside Terraform: a policy at effect deny refuses this filter until they are \
-             (docs/terraform.md, \"Known conflict\").",
-            filter.blocklists.join(", ")
-        ));
+        .raw(
+            "public_network_access_enabled",
+            (properties["publicNetworkAccess"].as_str() != Some("Disabled")).to_string(),
+        );
+    if let Some(tags_map) = payload["tags"].as_object() {
+        body.attribute("tags", tags(tags_map));
     }
-    body.shared(content_filters);
-    Block::new(
+    file.block(Block::new(
         "resource",
-        &["azurerm_cognitive_account_rai_policy", address],
+        &["azurerm_cognitive_account", &address],
         body,
-    )
-}
+    ));
 
-fn deployment_block(
-    endpoint: &Endpoint,
-    provider: Option<&str>,
-    address: &str,
-    deployment: &RegionalDeployment<'_>,
-) -> Block {
+    let account_id = format!("azurerm_cognitive_account.{address}.id");
+    let mut filter_depends_on: Vec<String> = Vec::new();
+    for blocklist in &account.blocklists {
+        filter_depends_on.push(blocklist_blocks(&address, &account_id, blocklist, file));
+    }
+
+    let rai_address = format!("{address}__filter");
     let mut body = Body::new();
-    if let Some(provider) = provider {
-        body.raw("provider", provider);
-    }
-    if deployment.standby {
-        body.comment(&format!(
-            "Standby region (active_passive): {} capacity units.",
-            deployment.capacity
-        ));
-    }
-    if endpoint.deployment_type == DeploymentType::Developer {
-        body.comment(
-            "azurerm 4.79 checks sku.name against a list without DeveloperTier, so the provider \
-             may reject this deployment at plan time; if it does, create the deployment with \
-             `az cognitiveservices account deployment create` instead.",
+    body.string("type", &typed(estate::types::RAI_POLICY))
+        .string("name", &account.rai_policy.name)
+        .raw("parent_id", account_id.clone())
+        .attribute("body", body_of(&account.rai_policy.payload));
+    if !filter_depends_on.is_empty() {
+        body.attribute(
+            "depends_on",
+            Expr::List(filter_depends_on.into_iter().map(Expr::Raw).collect()),
         );
     }
-    body.string("name", &endpoint.name)
-        .raw(
-            "cognitive_account_id",
-            format!("azurerm_cognitive_account.{address}.id"),
-        )
-        .raw(
-            "rai_policy_name",
-            format!("azurerm_cognitive_account_rai_policy.{address}.name"),
-        )
-        // Charter pins the model version the policy allows; an automatic upgrade would move the
-        // deployment to a version the policy has not approved.
-        .string("version_upgrade_option", "NoAutoUpgrade");
-    let mut model = Body::new();
-    model
-        .string("format", &endpoint.model.format)
-        .string("name", &endpoint.model.name)
-        .string("version", &endpoint.model.version);
-    body.block(Block::new("model", &[], model));
-    let sku_name = sku(endpoint.deployment_type);
-    let mut sku = Body::new();
-    sku.string("name", sku_name)
-        .raw("capacity", deployment.capacity.to_string());
-    body.block(Block::new("sku", &[], sku));
-    Block::new("resource", &["azurerm_cognitive_deployment", address], body)
+    file.block(Block::new(
+        "resource",
+        &["azapi_resource", &rai_address],
+        body,
+    ));
+
+    match &account.deployment {
+        Some(deployment) => {
+            let mut body = Body::new();
+            if deployment.standby {
+                body.comment(&format!(
+                    "Standby region (active_passive): {} capacity units.",
+                    deployment.capacity
+                ));
+            }
+            body.string("type", &typed(estate::types::DEPLOYMENT))
+                .string("name", &deployment.name)
+                .raw("parent_id", account_id)
+                .attribute("body", body_of(&deployment.payload));
+            if let Some(tags_map) = deployment.payload["tags"].as_object() {
+                body.attribute("tags", tags(tags_map));
+            }
+            body.attribute(
+                "depends_on",
+                Expr::List(vec![Expr::Raw(format!("azapi_resource.{rai_address}"))]),
+            );
+            file.block(Block::new(
+                "resource",
+                &["azapi_resource", &format!("{address}__deployment")],
+                body,
+            ));
+        }
+        None => {
+            file.comment(&format!(
+                "No deployment in standby region {}: its standby capacity is 0.",
+                account.region
+            ));
+        }
+    }
 }
 
-/// One `content_filter` block per setting of `filter`, in the filter's order.
-fn content_filter_blocks(filter: &Filter) -> Vec<Block> {
-    filter
-        .settings
-        .iter()
-        .map(|setting| {
-            let values = content_filter_setting(setting.level);
-            let mut entry = Body::new();
-            entry
-                .string("name", category(setting.category))
-                .string("source", source(setting.side))
-                .raw("filter_enabled", values.filter_enabled.to_string())
-                .raw("block_enabled", values.block_enabled.to_string())
-                .string("severity_threshold", values.severity_threshold);
-            Block::new("content_filter", &[], entry)
-        })
-        .collect()
+/// The blocklist's blocks in one account; returns what the content filter must wait for.
+fn blocklist_blocks(
+    address: &str,
+    account_id: &str,
+    blocklist: &AccountBlocklist,
+    file: &mut Body,
+) -> String {
+    let blocklist_address = format!("{address}__blocklist__{}", identifier(&blocklist.name));
+    let mut body = Body::new();
+    body.string("type", &typed(estate::types::BLOCKLIST))
+        .string("name", &blocklist.name)
+        .raw("parent_id", account_id);
+    let Some(payload) = &blocklist.payload else {
+        // Another team creates it: reading it makes `terraform apply` stop, before the content
+        // filter is written, when it does not exist yet.
+        file.comment(&format!(
+            "Blocklist `{}` is managed outside Charter: it must exist in this account before the \
+             content filter that uses it is applied.",
+            blocklist.name
+        ));
+        file.block(Block::new(
+            "data",
+            &["azapi_resource", &blocklist_address],
+            body,
+        ));
+        return format!("data.azapi_resource.{blocklist_address}");
+    };
+    body.attribute("body", body_of(payload));
+    file.block(Block::new(
+        "resource",
+        &["azapi_resource", &blocklist_address],
+        body,
+    ));
+
+    let items_address = format!("{blocklist_address}__items");
+    let mut items = Body::new();
+    items
+        .raw(
+            "for_each",
+            format!(
+                "local.{BLOCKLIST_ITEMS_LOCAL}[{}]",
+                crate::hcl::quote(&blocklist.name)
+            ),
+        )
+        .string("type", &typed(estate::types::BLOCKLIST_ITEM))
+        .raw("name", "each.key")
+        .raw(
+            "parent_id",
+            format!("azapi_resource.{blocklist_address}.id"),
+        )
+        .attribute(
+            "body",
+            Expr::Map(vec![(
+                "properties".to_string(),
+                Expr::Map(vec![
+                    (
+                        "pattern".to_string(),
+                        Expr::Raw("each.value.pattern".into()),
+                    ),
+                    (
+                        "isRegex".to_string(),
+                        Expr::Raw("each.value.is_regex".into()),
+                    ),
+                ]),
+            )]),
+        );
+    file.block(Block::new(
+        "resource",
+        &["azapi_resource", &items_address],
+        items,
+    ));
+    format!("azapi_resource.{items_address}")
+}
+
+/// `Type@api-version`, as AzAPI's `type` takes it.
+fn typed(resource_type: &str) -> String {
+    format!("{resource_type}@{COGNITIVE_API_VERSION}")
+}
+
+/// The `body` of an AzAPI resource: the payload without the fields AzAPI sets itself (`type`
+/// and `name` are arguments, `tags` is an argument).
+fn body_of(payload: &Value) -> Expr {
+    let mut body = payload.clone();
+    if let Some(map) = body.as_object_mut() {
+        map.remove("type");
+        map.remove("name");
+        map.remove("tags");
+    }
+    Expr::from_json(&body)
+}
+
+/// The Terraform address that creates a resource of the estate (`azurerm_cognitive_account.x`,
+/// `azapi_resource.x__filter`), for messages that name it.
+pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
+    use estate::{types, Origin};
+    let payload_type = resource.payload["type"].as_str().unwrap_or_default();
+    let payload_name = resource.payload["name"].as_str().unwrap_or_default();
+    match &resource.origin {
+        Origin::ResourceGroup { .. } => {
+            let subscription = resource
+                .id
+                .strip_prefix("/subscriptions/")
+                .and_then(|rest| rest.split('/').next())
+                .filter(|s| !s.starts_with('{'));
+            format!(
+                "azurerm_resource_group.{}",
+                resource_group_address(payload_name, subscription)
+            )
+        }
+        Origin::Budget { workload } => format!(
+            "azurerm_consumption_budget_resource_group.{}",
+            identifier(workload)
+        ),
+        Origin::Endpoint {
+            workload,
+            endpoint,
+            region,
+        } => {
+            let address = endpoint_region(workload, endpoint, region);
+            if payload_type == types::DEPLOYMENT {
+                format!("azapi_resource.{address}__deployment")
+            } else {
+                format!("azurerm_cognitive_account.{address}")
+            }
+        }
+        Origin::Filter {
+            workload,
+            endpoint,
+            region,
+            ..
+        } => format!(
+            "azapi_resource.{}__filter",
+            endpoint_region(workload, endpoint, region)
+        ),
+        Origin::Blocklist {
+            blocklist,
+            workload,
+            endpoint,
+            region,
+        } => {
+            let address = format!(
+                "{}__blocklist__{}",
+                endpoint_region(workload, endpoint, region),
+                identifier(&charter_governance::names::rai_blocklist(blocklist))
+            );
+            if payload_type == types::BLOCKLIST_ITEM {
+                format!(
+                    "azapi_resource.{address}__items[{}]",
+                    crate::hcl::quote(payload_name)
+                )
+            } else {
+                format!("azapi_resource.{address}")
+            }
+        }
+    }
 }

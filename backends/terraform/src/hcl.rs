@@ -14,7 +14,6 @@
 //! text can never become an interpolation.
 
 use std::fmt::Write as _;
-use std::rc::Rc;
 
 /// A file or block body: attributes, nested blocks and comments in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,48 +27,6 @@ enum Item {
     Block(Block),
     /// `#` comment lines, written just before the next item.
     Comment(Vec<String>),
-    /// Blocks shared by several bodies, rendered once (see [`SharedBlocks`]); laid out as
-    /// if its blocks stood here one by one.
-    Shared(SharedBlocks),
-}
-
-/// A run of blocks that several bodies contain unchanged (a filter's `content_filter` blocks,
-/// repeated in every RAI policy that uses the filter). The text is rendered once, for the depth
-/// the blocks are expected at, and copied into each body written at that depth; at any other
-/// depth the blocks are written as usual, so the output never depends on the sharing.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct SharedBlocks(Rc<SharedInner>);
-
-#[derive(Debug, PartialEq, Eq)]
-struct SharedInner {
-    body: Body,
-    depth: usize,
-    text: String,
-}
-
-impl SharedBlocks {
-    /// Shares `blocks`, rendering them for a body at `depth` (1 for the body of a top-level
-    /// block).
-    pub(crate) fn new(blocks: Vec<Block>, depth: usize) -> Self {
-        let body = Body {
-            items: blocks.into_iter().map(Item::Block).collect(),
-        };
-        let mut text = String::new();
-        body.write(&mut text, depth, false);
-        Self(Rc::new(SharedInner { body, depth, text }))
-    }
-
-    fn write(&self, out: &mut String, depth: usize) {
-        if depth == self.0.depth {
-            out.push_str(&self.0.text);
-        } else {
-            self.0.body.write(out, depth, false);
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.body.is_empty()
-    }
 }
 
 /// A block (`resource "type" "name" { ... }`).
@@ -92,8 +49,10 @@ pub(crate) enum Expr {
     Template(Vec<TemplatePart>),
     /// A single-line list.
     List(Vec<Expr>),
-    /// An object written one entry per line, keys quoted.
+    /// An object written one entry per line, keys bare when they are identifiers.
     Map(Vec<(String, Expr)>),
+    /// A list written one element per line, each followed by a comma (for lists of objects).
+    Tuple(Vec<Expr>),
     /// A flush heredoc (`<<-JSON`) holding text such as pretty-printed JSON; its lines are
     /// indented one level deeper than the attribute.
     Heredoc(String),
@@ -134,16 +93,6 @@ impl Body {
 
     pub(crate) fn block(&mut self, block: Block) -> &mut Self {
         self.items.push(Item::Block(block));
-        self
-    }
-
-    /// Adds shared blocks, as [`Body::block`] would add each of them.
-    pub(crate) fn shared(&mut self, blocks: &SharedBlocks) -> &mut Self {
-        // An empty run would still set off a blank line; adding nothing is what adding its
-        // (zero) blocks one by one does.
-        if !blocks.is_empty() {
-            self.items.push(Item::Shared(blocks.clone()));
-        }
         self
     }
 
@@ -192,11 +141,6 @@ impl Body {
                 }
                 Item::Block(block) => {
                     block.write(out, depth);
-                    pending_comment = false;
-                    previous_was_content = true;
-                }
-                Item::Shared(blocks) => {
-                    blocks.write(out, depth);
                     pending_comment = false;
                     previous_was_content = true;
                 }
@@ -261,7 +205,7 @@ impl Body {
 impl Item {
     /// Whether the item lays out as a block (set off by a blank line, ending alignment runs).
     fn is_block(&self) -> bool {
-        matches!(self, Item::Block(_) | Item::Shared(_))
+        matches!(self, Item::Block(_))
     }
 }
 
@@ -311,8 +255,38 @@ impl Expr {
         )
     }
 
+    /// A JSON value as an HCL expression: objects one entry per line, lists of scalars on
+    /// one line, lists of anything else one element per line.
+    pub(crate) fn from_json(value: &serde_json::Value) -> Self {
+        use serde_json::Value;
+        match value {
+            Value::Null => Expr::Raw("null".into()),
+            Value::Bool(flag) => Expr::Raw(flag.to_string()),
+            Value::Number(number) => Expr::Raw(number.to_string()),
+            Value::String(text) => Expr::Str(text.clone()),
+            Value::Array(items)
+                if items
+                    .iter()
+                    .all(|item| !item.is_object() && !item.is_array()) =>
+            {
+                Expr::List(items.iter().map(Expr::from_json).collect())
+            }
+            Value::Array(items) => Expr::Tuple(items.iter().map(Expr::from_json).collect()),
+            Value::Object(map) => Expr::Map(
+                map.iter()
+                    .map(|(key, value)| (key.clone(), Expr::from_json(value)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Whether the value spans several lines, which ends a run of aligned `=` signs.
     fn is_multiline_object(&self) -> bool {
-        matches!(self, Expr::Map(entries) if !entries.is_empty())
+        match self {
+            Expr::Map(entries) => !entries.is_empty(),
+            Expr::Tuple(items) => !items.is_empty(),
+            _ => false,
+        }
     }
 
     fn write(&self, out: &mut String, depth: usize) {
@@ -349,24 +323,55 @@ impl Expr {
                     return;
                 }
                 let inner = (depth + 1) * INDENT;
-                let width = entries
-                    .iter()
-                    .map(|(key, _)| object_key_len(key))
-                    .max()
-                    .unwrap_or(0);
+                // `terraform fmt` aligns an object's `=` signs in runs, as in a block body: an
+                // entry whose value spans several lines is not aligned and ends the run.
+                let mut widths = vec![0; entries.len()];
+                let mut run_start = 0;
+                for index in 0..=entries.len() {
+                    let ends = index == entries.len() || entries[index].1.is_multiline_object();
+                    if ends {
+                        let width = entries[run_start..index]
+                            .iter()
+                            .map(|(key, _)| object_key_len(key))
+                            .max()
+                            .unwrap_or(0);
+                        for slot in &mut widths[run_start..index] {
+                            *slot = width;
+                        }
+                        if index < entries.len() {
+                            widths[index] = object_key_len(&entries[index].0);
+                        }
+                        run_start = index + 1;
+                    }
+                }
                 out.push_str("{\n");
-                for (key, value) in entries {
+                for ((key, value), width) in entries.iter().zip(widths) {
                     push_spaces(out, inner);
                     let start = out.len();
                     write_object_key(out, key);
                     let key_len = out.len() - start;
-                    push_spaces(out, width - key_len + 1);
+                    push_spaces(out, width.saturating_sub(key_len) + 1);
                     out.push_str("= ");
                     value.write(out, depth + 1);
                     out.push('\n');
                 }
                 push_spaces(out, depth * INDENT);
                 out.push('}');
+            }
+            Expr::Tuple(items) => {
+                if items.is_empty() {
+                    out.push_str("[]");
+                    return;
+                }
+                let inner = (depth + 1) * INDENT;
+                out.push_str("[\n");
+                for item in items {
+                    push_spaces(out, inner);
+                    item.write(out, depth + 1);
+                    out.push_str(",\n");
+                }
+                push_spaces(out, depth * INDENT);
+                out.push(']');
             }
             Expr::Heredoc(text) => {
                 let inner = (depth + 1) * INDENT;
@@ -650,32 +655,20 @@ mod tests {
     }
 
     #[test]
-    fn shared_blocks_write_as_the_blocks_themselves_at_any_depth() {
-        let blocks = || {
-            let mut first = Body::new();
-            first.string("name", "x").raw("enabled", "true");
-            let mut second = Body::new();
-            second.string("name", "${y}");
-            vec![
-                Block::new("entry", &[], first),
-                Block::new("entry", &["label"], second),
-            ]
-        };
-        let shared = SharedBlocks::new(blocks(), 1);
-        for depth in 0..3 {
-            let mut inline = Body::new();
-            let mut with_shared = Body::new();
-            inline.raw("a", "1");
-            with_shared.raw("a", "1");
-            for block in blocks() {
-                inline.block(block);
-            }
-            with_shared.shared(&shared);
-            let (mut expected, mut actual) = (String::new(), String::new());
-            inline.write(&mut expected, depth, false);
-            with_shared.write(&mut actual, depth, false);
-            assert_eq!(actual, expected, "at depth {depth}");
-        }
+    fn objects_align_in_runs_that_multiline_values_end() {
+        let value = serde_json::json!({
+            "a": "x",
+            "bb": 1,
+            "filters": [{ "name": "Hate", "enabled": true }],
+            "c": [],
+            "longer": false
+        });
+        let mut body = Body::new();
+        body.attribute("body", Expr::from_json(&value));
+        assert_eq!(
+            body.to_file(),
+            "body = {\n  a  = \"x\"\n  bb = 1\n  filters = [\n    {\n      name    = \"Hate\"\n      enabled = true\n    },\n  ]\n  c      = []\n  longer = false\n}\n"
+        );
     }
 
     #[test]

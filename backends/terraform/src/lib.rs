@@ -1,15 +1,14 @@
-//! The Terraform backend: the governance as `azurerm_policy_*` resources (from the Azure Policy
-//! backend's [`charter_governance::governance`], the one source of the rules) and the
-//! compliant endpoints themselves.
+//! The Terraform backend: the governance as `azurerm_policy_*` resources (from the governance
+//! core's [`charter_governance::governance`], the one source of the rules) and the estate
+//! ([`charter_governance::estate`]): the compliant endpoints themselves.
 //!
 //! Output is HCL that `terraform fmt` leaves unchanged, split by concern into
 //! `terraform/versions.tf`, `policy.tf`, `endpoints.tf`, `budgets.tf`, `variables.tf` and
 //! `outputs.tf`. Resource addresses derive from Charter names, so they are stable across
 //! builds, and the same project always gives byte-identical files.
 //!
-//! The provider is pinned to azurerm `~> 4.79`: the 4.x schema is the one the output is checked
-//! against, and 5.x rejects the `severity_threshold` that 4.x requires on shield filters, so no
-//! content filter can be written for both (reference/terraform/RESEARCH.md §0).
+//! Providers: azurerm `~> 4.79` (the schema the output is checked against) and AzAPI `~> 2.5`
+//! for the Cognitive Services resources azurerm cannot write (docs/terraform.md).
 
 mod budgets;
 mod context;
@@ -22,27 +21,37 @@ use charter_ir::{Artifact, Project, Redundancy};
 
 use crate::context::{Context, ProviderAlias, Variable, DEFAULT_SUBSCRIPTION};
 use crate::hcl::{Block, Body, Expr, TemplatePart};
-use crate::names::{endpoint_region, identifier};
+use crate::names::endpoint_region;
+pub use crate::names::identifier;
 
 /// The azurerm provider versions the output is written for.
 pub const AZURERM_VERSION_CONSTRAINT: &str = "~> 4.79";
 
+/// The AzAPI provider versions the output is written for.
+pub const AZAPI_VERSION_CONSTRAINT: &str = "~> 2.5";
+
 /// The Terraform versions the output is written for (`required_version`).
 pub const TERRAFORM_VERSION_CONSTRAINT: &str = ">= 1.5.0";
+
+/// The Terraform address that creates a resource of the estate, for messages that name it.
+pub fn address(resource: &charter_governance::estate::EstateResource<'_>) -> String {
+    endpoints::address(resource)
+}
 
 /// The files under `terraform/`, sorted by path. A file with nothing to declare (no budgets,
 /// say) is left out.
 pub fn artifacts(project: &Project) -> Vec<Artifact> {
     let governance = charter_governance::governance(project);
+    let estate = charter_governance::estate::estate(project);
     let mut context = Context::new(project);
     let mut files: Vec<(&str, String)> = Vec::new();
     if let Some(text) = policy::file(&mut context, &governance) {
         files.push(("policy.tf", text));
     }
-    if let Some(text) = endpoints::file(&mut context) {
+    if let Some(text) = endpoints::file(&mut context, &estate) {
         files.push(("endpoints.tf", text));
     }
-    if let Some(text) = budgets::file(&mut context) {
+    if let Some(text) = budgets::file(&mut context, &estate) {
         files.push(("budgets.tf", text));
     }
     if let Some(text) = outputs_file(project) {
@@ -71,15 +80,26 @@ fn versions_file(context: &Context<'_>) -> String {
             Expr::Str(AZURERM_VERSION_CONSTRAINT.into()),
         ),
     ];
+    let azapi = vec![
+        ("source".to_string(), Expr::Str("Azure/azapi".into())),
+        (
+            "version".to_string(),
+            Expr::Str(AZAPI_VERSION_CONSTRAINT.into()),
+        ),
+    ];
     let mut providers = Body::new();
     providers.attribute("azurerm", Expr::Map(azurerm));
+    if context.uses_azapi {
+        providers.attribute("azapi", Expr::Map(azapi));
+    }
     let mut terraform = Body::new();
     terraform
         .string("required_version", TERRAFORM_VERSION_CONSTRAINT)
         .block(Block::new("required_providers", &[], providers));
     file.comment(
-        "azurerm 4.x: the schema Charter's output is checked against. 5.x changed the content \
-         filter schema (severity_threshold), so the major version is pinned.",
+        "azurerm 4.x: the schema Charter's output is checked against. AzAPI writes the Cognitive \
+         Services resources azurerm cannot: content filters with custom blocklists, blocklist \
+         items, fine-tuned deployments and the DeveloperTier SKU.",
     );
     file.block(Block::new("terraform", &[], terraform));
 
@@ -102,6 +122,11 @@ fn versions_file(context: &Context<'_>) -> String {
             .block(Block::new("features", &[], Body::new()));
         file.comment(&format!("Resources of the subscription `{written}`."));
         file.block(Block::new("provider", &["azurerm"], body));
+    }
+    if context.uses_azapi {
+        // AzAPI addresses every resource by its full id (`parent_id`), so one provider serves
+        // every subscription.
+        file.block(Block::new("provider", &["azapi"], Body::new()));
     }
     file.to_file()
 }

@@ -47,6 +47,7 @@ fn single_region_project() -> Project {
             )],
         )],
         filters: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -75,6 +76,7 @@ fn lenient_filter_project() -> Project {
             vec![endpoint("e", &["westeurope"], Redundancy::None, lenient)],
         )],
         filters: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -110,6 +112,7 @@ fn named_subscription_project() -> Project {
         policies: vec![policy("p", vec![Scope::ManagementGroup("mg".into())])],
         workloads: vec![w],
         filters: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -130,12 +133,14 @@ fn non_openai_project() -> Project {
         name: "Llama-3.3-70B-Instruct".into(),
         version: "4".into(),
         format: "Meta".into(),
+        fine_tuned: None,
     };
     e.standby_capacity = Some(0);
     Project {
         policies: vec![policy("p", vec![Scope::ManagementGroup("mg".into())])],
         workloads: vec![workload("w", "p", "rg-w", vec![e])],
         filters: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -163,6 +168,7 @@ fn injection_project() -> Project {
         policies: vec![policy("p", vec![Scope::ManagementGroup("mg".into())])],
         workloads: vec![w],
         filters: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -233,6 +239,7 @@ fn scopes_project() -> Project {
             )],
         )],
         filters: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -264,6 +271,7 @@ fn an_exemption_references_the_assignment_at_its_assignment_scope() {
         policies: vec![contoso],
         workloads: Vec::new(),
         filters: Vec::new(),
+        ..Default::default()
     };
     let governance = charter_governance::governance(&project);
     let dev_assignment = governance

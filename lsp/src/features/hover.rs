@@ -141,6 +141,7 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
         }
         SymbolKind::Filter => filter_details(analysis, index, symbol),
         SymbolKind::Region => region_details(analysis, &declared.name),
+        SymbolKind::Blocklist => listed_fields(text, block, &["managed", "terms", "patterns"]),
         SymbolKind::Policy => listed_fields(
             text,
             block,

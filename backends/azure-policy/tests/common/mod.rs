@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use charter_ir::{
-    AllowedModel, Category, Date, DeploymentType, Effect, Endpoint, Environment, Exemption,
-    ExemptionCategory, Filter, FilterSetting, Level, ModelRef, Policy, Project, Redundancy, Scope,
-    ShieldMode, Side, Threshold, Toggle, Workload,
+    AllowedModel, BlocklistUse, Category, Date, DeploymentType, Effect, Endpoint, Environment,
+    Exemption, ExemptionCategory, Filter, FilterMode, FilterSetting, Level, ModelRef, Policy,
+    Project, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle, Workload,
 };
 
 /// A filter with every category set: harm categories at `harm`, shields at `shield`.
@@ -33,6 +33,7 @@ pub fn filter(name: &str, harm: Threshold, shield: ShieldMode) -> Filter {
         description: String::new(),
         settings,
         blocklists: Vec::new(),
+        mode: FilterMode::Default,
     }
 }
 
@@ -51,6 +52,8 @@ pub fn bare_policy(name: &str) -> Policy {
         approved_filters: Vec::new(),
         allowed_regions: None,
         max_capacity: None,
+        max_provisioned: None,
+        allowed_deployment_types: None,
         local_auth: None,
         public_network: None,
         retirement_warning_days: 90,
@@ -64,6 +67,7 @@ pub fn project(policy: Policy) -> Project {
         policies: vec![policy],
         workloads: Vec::new(),
         filters: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -74,11 +78,13 @@ pub fn models_only() -> Project {
             name: "gpt-4.1".to_owned(),
             format: "OpenAI".to_owned(),
             versions: vec!["2025-04-14".to_owned()],
+            fine_tuned: false,
         },
         AllowedModel {
             name: "text-embedding-3-large".to_owned(),
             format: "OpenAI".to_owned(),
             versions: Vec::new(),
+            fine_tuned: false,
         },
     ]);
     project(policy)
@@ -97,7 +103,12 @@ pub fn filters_only() -> Project {
             setting.level = Level::Shield(ShieldMode::Annotate);
         }
     }
-    baseline.blocklists = vec!["competitor-names".to_owned()];
+    baseline.blocklists = [Side::Prompt, Side::Completion]
+        .map(|side| BlocklistUse {
+            name: "competitor-names".to_owned(),
+            side,
+        })
+        .to_vec();
     policy.minimum_filter = Some(baseline);
     policy.approved_filters = vec!["strict".to_owned(), "std.filters.default".to_owned()];
     project(policy)
@@ -144,6 +155,7 @@ fn endpoint(name: &str, model: &str, version: &str, filter: Filter, regions: &[&
             name: model.to_owned(),
             version: version.to_owned(),
             format: "OpenAI".to_owned(),
+            fine_tuned: None,
         },
         deployment_type: DeploymentType::GlobalStandard,
         capacity: 100,
@@ -177,16 +189,19 @@ pub fn contoso() -> Project {
                 name: "gpt-5.6-sol".to_owned(),
                 format: "OpenAI".to_owned(),
                 versions: vec!["2026-07-09".to_owned()],
+                fine_tuned: false,
             },
             AllowedModel {
                 name: "gpt-4.1".to_owned(),
                 format: "OpenAI".to_owned(),
                 versions: vec!["2025-04-14".to_owned()],
+                fine_tuned: false,
             },
             AllowedModel {
                 name: "text-embedding-3-large".to_owned(),
                 format: "OpenAI".to_owned(),
                 versions: Vec::new(),
+                fine_tuned: false,
             },
         ]),
         minimum_filter: Some(baseline.clone()),
@@ -197,6 +212,8 @@ pub fn contoso() -> Project {
             "westeurope".to_owned(),
         ]),
         max_capacity: Some(300),
+        max_provisioned: None,
+        allowed_deployment_types: None,
         local_auth: Some(Toggle::Disabled),
         public_network: Some(Toggle::Disabled),
         retirement_warning_days: 90,
@@ -253,6 +270,7 @@ pub fn contoso() -> Project {
         policies: vec![policy],
         workloads: vec![support, sandbox],
         filters: vec![baseline, strict],
+        ..Default::default()
     }
 }
 

@@ -31,7 +31,16 @@ pub fn filter(name: &str, harm: Threshold, blocklists: &[&str]) -> Filter {
         name: name.to_string(),
         description: String::new(),
         settings,
-        blocklists: blocklists.iter().map(|s| s.to_string()).collect(),
+        blocklists: blocklists
+            .iter()
+            .flat_map(|name| {
+                [Side::Prompt, Side::Completion].map(|side| BlocklistUse {
+                    name: name.to_string(),
+                    side,
+                })
+            })
+            .collect(),
+        mode: FilterMode::Default,
     }
 }
 
@@ -57,6 +66,7 @@ pub fn policy(name: &str, scopes: Vec<Scope>) -> Policy {
             name: "gpt-4.1".into(),
             format: "OpenAI".into(),
             versions: vec!["2025-04-14".into()],
+            fine_tuned: false,
         }]),
         minimum_filter: Some(filter("baseline", Threshold::Medium, &["profanity"])),
         approved_filters: vec!["strict".into()],
@@ -66,6 +76,8 @@ pub fn policy(name: &str, scopes: Vec<Scope>) -> Policy {
             "westeurope".into(),
         ]),
         max_capacity: Some(300),
+        max_provisioned: None,
+        allowed_deployment_types: None,
         local_auth: Some(Toggle::Disabled),
         public_network: Some(Toggle::Disabled),
         retirement_warning_days: 90,
@@ -82,6 +94,7 @@ pub fn endpoint(name: &str, regions: &[&str], redundancy: Redundancy, filter: Fi
             name: "gpt-4.1".into(),
             version: "2025-04-14".into(),
             format: "OpenAI".into(),
+            fine_tuned: None,
         },
         deployment_type: DeploymentType::GlobalStandard,
         capacity: 100,
@@ -179,6 +192,7 @@ pub fn realistic() -> Project {
         name: "text-embedding-3-large".into(),
         version: "1".into(),
         format: "OpenAI".into(),
+        fine_tuned: None,
     };
     support_embed.deployment_type = DeploymentType::Standard;
     support_embed.capacity = 50;
@@ -224,5 +238,6 @@ pub fn realistic() -> Project {
         policies: vec![contoso, research],
         workloads: vec![support, research_workload],
         filters: vec![baseline, strict],
+        ..Default::default()
     }
 }

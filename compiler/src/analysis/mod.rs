@@ -6,6 +6,10 @@
 //! and their endpoints. Each pass reports what it finds and lowers what it can, so an error in
 //! one place never hides the checks of another.
 
+mod blocklists;
+mod budgets;
+mod fine_tuned;
+
 use std::collections::HashMap;
 
 use charter_ir as ir;
@@ -92,7 +96,111 @@ struct Setting {
 #[derive(Clone, Debug, Default)]
 struct Effective {
     settings: [Option<Setting>; SLOTS],
-    blocklists: Vec<String>,
+    /// Every blocklist the filter applies, per side, with where it was listed; a filter that
+    /// extends another adds to its base's blocklists and cannot take one away.
+    blocklists: Vec<BlocklistSetting>,
+    /// The `mode`, when the filter or one it extends states it.
+    mode: Option<ModeSetting>,
+}
+
+/// A blocklist a filter applies on one side, and where it was listed.
+#[derive(Clone, Debug)]
+struct BlocklistSetting {
+    name: String,
+    side: Side,
+    span: Span,
+}
+
+/// A filter's stated `mode`, and where it was stated.
+#[derive(Clone, Copy, Debug)]
+struct ModeSetting {
+    mode: ir::FilterMode,
+    span: Span,
+    /// The filter that stated it (index into `filters`).
+    filter: usize,
+}
+
+impl Effective {
+    /// The mode content is filtered in: as stated, else Azure's default.
+    fn mode(&self) -> ir::FilterMode {
+        self.mode.map_or(ir::FilterMode::Default, |m| m.mode)
+    }
+}
+
+/// One way a filter is less strict than another.
+#[derive(Clone, Debug)]
+enum Weakness {
+    /// A category on a side is set less strictly.
+    Setting {
+        side: Side,
+        category: Category,
+        level: Level,
+        required: Level,
+        /// Where the weaker level was set.
+        span: Option<Span>,
+    },
+    /// A blocklist the other applies on a side is missing.
+    Blocklist {
+        name: String,
+        side: Side,
+        /// Where the other filter lists it.
+        required_at: Span,
+    },
+    /// Content is filtered asynchronously where the other filters before streaming.
+    Mode {
+        mode: ir::FilterMode,
+        required: ir::FilterMode,
+        /// Where the weaker mode was stated.
+        span: Option<Span>,
+    },
+}
+
+impl Weakness {
+    /// What is weaker, for a message: ``prompt `hate` is `high`, the minimum is `medium` ``.
+    fn describe(&self, required_word: &str) -> String {
+        match self {
+            Weakness::Setting {
+                side,
+                category,
+                level,
+                required,
+                ..
+            } => format!(
+                "{} `{}` is `{}`, {required_word} `{}`",
+                side_word(*side),
+                category.charter_name(),
+                level_word(*level),
+                level_word(*required),
+            ),
+            Weakness::Blocklist { name, side, .. } => format!(
+                "blocklist `{}` is not applied to the {}, {required_word} applies it",
+                sanitize(name),
+                side_word(*side),
+            ),
+            Weakness::Mode { mode, required, .. } => format!(
+                "mode is `{}`, {required_word} `{}`",
+                mode.charter_name(),
+                required.charter_name(),
+            ),
+        }
+    }
+
+    /// The weaker value as written (`high`, `asynchronous`), or the blocklist's name.
+    fn actual_word(&self) -> String {
+        match self {
+            Weakness::Setting { level, .. } => level_word(*level).to_string(),
+            Weakness::Mode { mode, .. } => mode.charter_name().to_string(),
+            Weakness::Blocklist { name, .. } => sanitize(name),
+        }
+    }
+
+    /// Where the weaker setting was written, when it was.
+    fn span(&self) -> Option<Span> {
+        match self {
+            Weakness::Setting { span, .. } | Weakness::Mode { span, .. } => *span,
+            Weakness::Blocklist { .. } => None,
+        }
+    }
 }
 
 struct FilterInfo<'t, 'a> {
@@ -118,6 +226,10 @@ struct PolicyInfo<'t, 'a> {
     regions: Option<Vec<String>>,
     regions_span: Option<Span>,
     max_capacity: Option<(u32, Span)>,
+    /// The cap on provisioned deployments, in PTUs.
+    max_provisioned: Option<(u32, Span)>,
+    /// The deployment types deployments may use.
+    deployment_types: Option<(Vec<DeploymentType>, Span)>,
     /// Names of the filters used by governed endpoints that meet the minimum.
     approved_filters: Vec<String>,
     /// For each `exempt` clause, in source order: the scope of the assignment it exempts, when
@@ -171,6 +283,10 @@ struct Checker<'t, 'a> {
     /// The text of top-level items that did not parse: a name declared there is not reported
     /// as unknown, since the syntax error already explains it.
     broken_items: Vec<&'a str>,
+    /// Declared blocklists, by name.
+    blocklists: IndexMap<String, blocklists::BlocklistInfo>,
+    /// Fine-tuned models that checked cleanly, by name.
+    fine_tuned: HashMap<String, ir::FineTuned>,
 }
 
 /// Checks and lowers a parsed project; `trees` is indexed like `documents`.
@@ -210,10 +326,15 @@ pub(crate) fn analyze(
         version_decls: HashMap::new(),
         region_decls: HashMap::new(),
         broken_items,
+        blocklists: IndexMap::new(),
+        fine_tuned: HashMap::new(),
     };
     checker.build_catalog(&typed);
+    checker.declare_fine_tuned(&typed);
+    checker.declare_blocklists(&typed);
     checker.declare_names(&typed);
     checker.check_filters();
+    checker.check_blocklist_references();
     checker.check_catalog_entries(&typed);
     checker.check_policies();
     let workloads = checker.check_workloads(&typed);
@@ -230,6 +351,8 @@ pub(crate) fn analyze(
         }
     }
     project.policies = checker.lower_policies(&project.workloads);
+    project.blocklists = checker.lower_blocklists();
+    project.naming = options.naming.clone();
     Analysis {
         diagnostics: checker.diagnostics,
         project,
@@ -436,6 +559,8 @@ impl<'t, 'a> Checker<'t, 'a> {
                         regions: None,
                         regions_span: None,
                         max_capacity: None,
+                        max_provisioned: None,
+                        deployment_types: None,
                         approved_filters: Vec::new(),
                         exemption_assignments: Vec::new(),
                         definitions_at: None,
@@ -554,7 +679,8 @@ impl<'t, 'a> Checker<'t, 'a> {
         for index in 0..self.filters.len() {
             self.compute_effective(index);
         }
-        // A filter that extends another may only make it stricter.
+        // A filter that extends another may only make it stricter. Blocklists cannot be taken
+        // away by `extends` (they accumulate), so only settings and the mode can weaken.
         for index in 0..self.filters.len() {
             let Some(base) = self.filters[index].extends else {
                 continue;
@@ -596,6 +722,38 @@ impl<'t, 'a> Checker<'t, 'a> {
                 ))
                 .with_fix(format!("use `{}`", level_word(inherited.level)), span, level_word(inherited.level));
                 self.diagnostics.push(diagnostic);
+            }
+            let own_mode = self.filters[index]
+                .effective
+                .as_ref()
+                .and_then(|e| e.mode)
+                .filter(|m| m.filter == index);
+            if let (Some(own), Some(inherited)) = (own_mode, base_effective.mode) {
+                if own.mode.strictness() < inherited.mode.strictness() {
+                    let filter = &self.filters[index];
+                    let base_name = &self.filters[base].name;
+                    let required = inherited.mode.charter_name();
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "E0501",
+                            format!(
+                                "filter `{}` weakens `{}`: mode is `{}`, weaker than `{required}`",
+                                filter.name,
+                                base_name,
+                                own.mode.charter_name(),
+                            ),
+                            own.span,
+                            format!("weaker than `{base_name}`"),
+                        )
+                        .with_secondary(
+                            inherited.span,
+                            format!("`{}` sets `{required}` here", self.filters[inherited.filter].name),
+                        )
+                        .with_note("an asynchronous filter streams the completion before it is checked, so harmful text can reach the caller")
+                        .with_help(format!("use `mode: {required}`, or do not extend `{base_name}`"))
+                        .with_fix(format!("use `{required}`"), own.span, required),
+                    );
+                }
             }
         }
     }
@@ -706,11 +864,54 @@ impl<'t, 'a> Checker<'t, 'a> {
                 filter: index,
             });
         }
-        if let Some(Typed::List { items, .. }) = self.filters[index].block.head("blocklists") {
-            effective.blocklists = items
-                .iter()
-                .filter_map(|i| i.as_str().map(|(s, _)| s.to_string()))
-                .collect();
+        let block = self.filters[index].block;
+        let mut listed: Vec<(&Typed<'_>, &[Side])> = Vec::new();
+        if let Some(list) = block.head("blocklists") {
+            listed.push((list, &[Side::Prompt, Side::Completion]));
+        }
+        for (keyword, side) in [
+            ("prompt", &[Side::Prompt]),
+            ("completion", &[Side::Completion]),
+        ] {
+            for nested in block.blocks(keyword) {
+                if let Some(list) = nested.head("blocklists") {
+                    listed.push((list, side));
+                }
+            }
+        }
+        for (list, sides) in listed {
+            for item in list.items() {
+                let Some((name, span)) = item.as_str() else {
+                    continue;
+                };
+                for &side in sides {
+                    if !effective
+                        .blocklists
+                        .iter()
+                        .any(|b| b.name == name && b.side == side)
+                    {
+                        effective.blocklists.push(BlocklistSetting {
+                            name: name.to_string(),
+                            side,
+                            span,
+                        });
+                    }
+                }
+            }
+        }
+        if let Some(value) = block.head("mode") {
+            let mode = match value.as_keyword() {
+                Some("asynchronous") => Some(ir::FilterMode::Asynchronous),
+                Some("default") => Some(ir::FilterMode::Default),
+                _ => None,
+            };
+            if let Some(mode) = mode {
+                effective.mode = Some(ModeSetting {
+                    mode,
+                    span: value.span(),
+                    filter: index,
+                });
+            }
         }
         self.filters[index].effective = Some(effective);
     }
@@ -737,11 +938,22 @@ impl<'t, 'a> Checker<'t, 'a> {
                 });
             }
         }
+        let mut blocklists: Vec<ir::BlocklistUse> = effective
+            .blocklists
+            .iter()
+            .map(|b| ir::BlocklistUse {
+                name: b.name.clone(),
+                side: b.side,
+            })
+            .collect();
+        blocklists.sort();
+        blocklists.dedup();
         ir::Filter {
             name: info.name.clone(),
             description: info.block.doc().unwrap_or_default().to_string(),
             settings,
-            blocklists: effective.blocklists,
+            blocklists,
+            mode: effective.mode(),
         }
     }
 
@@ -942,6 +1154,44 @@ impl<'t, 'a> Checker<'t, 'a> {
             if let Some((field, phrase)) = block.field("max_capacity") {
                 if let Some(cap) = phrase.head.as_ref().and_then(Typed::as_int) {
                     self.policies[index].max_capacity = Some((cap, field.span));
+                }
+            }
+            if let Some((field, phrase)) = block.field("max_provisioned") {
+                if let Some(cap) = phrase.head.as_ref().and_then(Typed::as_int) {
+                    self.policies[index].max_provisioned = Some((cap, field.span));
+                }
+            }
+            if let Some((field, phrase)) = block.field("deployment_types") {
+                let mut types: Vec<DeploymentType> = Vec::new();
+                let mut complete = true;
+                for item in phrase.head.as_ref().map(Typed::items).unwrap_or_default() {
+                    match item.as_keyword().and_then(catalog::deployment_type) {
+                        Some(kind) if types.contains(&kind) => {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    "E0205",
+                                    format!(
+                                        "deployment type `{}` is listed twice",
+                                        kind.charter_name()
+                                    ),
+                                    item.span(),
+                                    "listed again here",
+                                )
+                                .with_help("list each deployment type once")
+                                .with_fix(
+                                    "remove the duplicate",
+                                    item.span(),
+                                    "",
+                                ),
+                            );
+                        }
+                        Some(kind) => types.push(kind),
+                        None => complete = false,
+                    }
+                }
+                // A misspelt type was reported; without it the list would deny what was meant.
+                if complete && phrase.head.is_some() {
+                    self.policies[index].deployment_types = Some((types, field.span));
                 }
             }
             let scopes: Vec<(ir::Scope, Span)> = block
@@ -1471,6 +1721,16 @@ impl<'t, 'a> Checker<'t, 'a> {
                 span,
             ));
         }
+        if let Some((_, phrase)) = block.field("budget") {
+            self.check_budget(phrase);
+        }
+        if let Some((subscription, span)) = block.head("subscription").and_then(|v| v.as_str()) {
+            self.diagnostics.extend(typeck::azure_name_problem(
+                typeck::AzureName::Subscription,
+                subscription,
+                span,
+            ));
+        }
         let data_zone = block.field("data_zone").and_then(|(field, phrase)| {
             let zone = match phrase.head.as_ref()?.as_keyword()? {
                 "eu" => ir::DataZone::Eu,
@@ -1609,6 +1869,21 @@ impl<'t, 'a> Checker<'t, 'a> {
         if let Some(list) = regions_field.and_then(|(_, p)| p.head.as_ref()) {
             for item in list.items() {
                 if let Some((region, span)) = item.as_str() {
+                    if let Some((_, first, _)) = regions.iter().find(|(r, _, _)| r == region) {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                "E0609",
+                                format!("region `{}` is listed twice", sanitize(region)),
+                                span,
+                                "listed again here",
+                            )
+                            .with_secondary(*first, "first listed here")
+                            .with_note("each region of an endpoint gets its own AI account and deployment; a region listed twice would be created twice")
+                            .with_help("list each region once; for more capacity in one region, raise the deployment's capacity")
+                            .with_fix("remove the duplicate", span, ""),
+                        );
+                        continue;
+                    }
                     let known = self.check_region_name(region, span);
                     regions.push((region.to_string(), span, known));
                 }
@@ -1700,6 +1975,46 @@ impl<'t, 'a> Checker<'t, 'a> {
                             "use regions of the `{}` data zone",
                             wanted.keyword()
                         )),
+                    );
+                }
+            }
+        }
+        if let (Some(kind), Some((zone, zone_span))) = (deployment_type, context.data_zone) {
+            if kind.is_global() {
+                let kind_span = deployment
+                    .and_then(|(_, p)| p.head.as_ref())
+                    .map(Typed::span);
+                if let Some(span) = kind_span {
+                    let zone_word = match zone {
+                        ir::DataZone::Eu => "eu",
+                        ir::DataZone::Us => "us",
+                    };
+                    let data_zone_type = match kind {
+                        DeploymentType::GlobalProvisioned => DeploymentType::DataZoneProvisioned,
+                        DeploymentType::GlobalBatch => DeploymentType::DataZoneBatch,
+                        _ => DeploymentType::DataZoneStandard,
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "E0608",
+                            format!(
+                                "a `{}` deployment may process data outside the workload's data zone `{zone_word}`",
+                                kind.charter_name()
+                            ),
+                            span,
+                            "processed in any Azure region",
+                        )
+                        .with_secondary(zone_span, "the workload's data zone")
+                        .with_note("global deployment types route each request to whichever region has capacity, anywhere in the world; only data-zone and regional types keep data within a data zone")
+                        .with_help(format!(
+                            "use `{}` (within the data zone) or a regional type",
+                            data_zone_type.charter_name()
+                        ))
+                        .with_fix(
+                            format!("use `{}`", data_zone_type.charter_name()),
+                            span,
+                            data_zone_type.charter_name(),
+                        ),
                     );
                 }
             }
@@ -1818,6 +2133,11 @@ impl<'t, 'a> Checker<'t, 'a> {
                 model.filter(|_| known_model),
                 version.filter(|_| known_version),
                 &regions,
+                deployment_type.zip(
+                    deployment
+                        .and_then(|(_, p)| p.head.as_ref())
+                        .map(Typed::span),
+                ),
                 capacity,
                 capacity_span,
                 redundancy,
@@ -1837,6 +2157,7 @@ impl<'t, 'a> Checker<'t, 'a> {
                 description: String::new(),
                 settings: Vec::new(),
                 blocklists: Vec::new(),
+                mode: ir::FilterMode::Default,
             });
         if let (Some(policy_index), Some(filter_index)) = (context.policy, filter) {
             let meets = self.policies[policy_index]
@@ -1864,6 +2185,7 @@ impl<'t, 'a> Checker<'t, 'a> {
                     })
                     .unwrap_or_default(),
                 format,
+                fine_tuned: model.and_then(|(m, _)| self.fine_tuned_info(m)),
             },
             deployment_type: deployment_type.unwrap_or(DeploymentType::Standard),
             capacity,
@@ -1910,9 +2232,10 @@ impl<'t, 'a> Checker<'t, 'a> {
                 _ => diagnostic,
             }
         };
-        let successor_help = match &version.successor {
-            Some(successor) => format!("move to its successor, {successor}"),
-            None => "move to a current version of the model".to_string(),
+        let successor_help = match (&version.successor, self.fine_tuned_successor_help(model)) {
+            (_, Some(fine_tuned)) => fine_tuned,
+            (Some(successor), None) => format!("move to its successor, {successor}"),
+            (None, None) => "move to a current version of the model".to_string(),
         };
         if version.is_retired(today) {
             let when = match version.retirement {
@@ -1952,6 +2275,26 @@ impl<'t, 'a> Checker<'t, 'a> {
                 return;
             }
         }
+        if version.lifecycle == catalog::Lifecycle::Deprecated {
+            let retires = match (version.retirement, version.retirement_not_before) {
+                (Some(date), _) => format!("; it retires on {date}"),
+                (None, Some(date)) => format!("; it retires no earlier than {date}"),
+                (None, None) => String::new(),
+            };
+            let diagnostic = Diagnostic::warning(
+                "E0309",
+                format!(
+                    "version `{}` of `{model}` is deprecated{retires}",
+                    version.version
+                ),
+                version_span,
+                "deprecated: closed to new deployments",
+            )
+            .with_note("Azure no longer lets new customers deploy a deprecated version, and existing deployments stop working when it retires")
+            .with_help(successor_help);
+            self.diagnostics.push(successor_fix(diagnostic));
+            return;
+        }
         if version.lifecycle == catalog::Lifecycle::Preview
             && context.environment == ir::Environment::Prod
         {
@@ -1977,6 +2320,7 @@ impl<'t, 'a> Checker<'t, 'a> {
         model: Option<(&str, Span)>,
         version: Option<(&str, Span)>,
         regions: &[(String, Span, bool)],
+        deployment: Option<(DeploymentType, Span)>,
         capacity: u32,
         capacity_span: Option<Span>,
         redundancy: Redundancy,
@@ -2081,18 +2425,59 @@ impl<'t, 'a> Checker<'t, 'a> {
                 }
             }
         }
-        if let Some((cap, cap_span)) = policy.max_capacity {
+        if let (Some((kind, kind_span)), Some((allowed_types, types_span))) =
+            (deployment, &policy.deployment_types)
+        {
+            if !allowed_types.contains(&kind) {
+                let listing: Vec<String> = allowed_types
+                    .iter()
+                    .map(|t| format!("`{}`", t.charter_name()))
+                    .collect();
+                let mut diagnostic = Diagnostic::error(
+                    "E0405",
+                    format!(
+                        "deployment type `{}` is not allowed by policy `{policy_name}`",
+                        kind.charter_name()
+                    ),
+                    kind_span,
+                    "not allowed",
+                )
+                .with_secondary(*types_span, "the deployment types the policy allows")
+                .with_help(if listing.is_empty() {
+                    format!("policy `{policy_name}` allows no deployment type; add `{}` to its `deployment_types`", kind.charter_name())
+                } else {
+                    format!("use an allowed deployment type ({}), or allow this one in the policy", listing.join(", "))
+                });
+                if let [only] = allowed_types.as_slice() {
+                    diagnostic = diagnostic.with_fix(
+                        format!("use `{}`", only.charter_name()),
+                        kind_span,
+                        only.charter_name(),
+                    );
+                }
+                found.push(diagnostic);
+            }
+        }
+        // Pay-per-token capacity (1,000 tokens per minute a unit) and provisioned throughput
+        // units are different things with different prices: each has its own cap.
+        let provisioned = deployment.is_some_and(|(kind, _)| kind.is_provisioned());
+        let (cap, field_name, unit) = if provisioned {
+            (policy.max_provisioned, "max_provisioned", "PTUs")
+        } else {
+            (policy.max_capacity, "max_capacity", "units")
+        };
+        if let Some((cap, cap_span)) = cap {
             if capacity > cap {
                 if let Some(span) = capacity_span {
                     found.push(
                         Diagnostic::error(
                             "E0403",
-                            format!("capacity {capacity} is over the cap of {cap} units set by policy `{policy_name}`"),
+                            format!("capacity {capacity} is over the cap of {cap} {unit} set by policy `{policy_name}`"),
                             span,
-                            format!("{capacity} units"),
+                            format!("{capacity} {unit}"),
                         )
                         .with_secondary(cap_span, "the cap")
-                        .with_help(format!("use at most {cap} units per deployment, or raise the policy's `max_capacity`"))
+                        .with_help(format!("use at most {cap} {unit} per deployment, or raise the policy's `{field_name}`"))
                         .with_fix(format!("use capacity {cap}"), span, cap.to_string()),
                     );
                 }
@@ -2103,33 +2488,44 @@ impl<'t, 'a> Checker<'t, 'a> {
                         found.push(
                             Diagnostic::error(
                                 "E0403",
-                                format!("standby capacity {standby} is over the cap of {cap} units set by policy `{policy_name}`"),
+                                format!("standby capacity {standby} is over the cap of {cap} {unit} set by policy `{policy_name}`"),
                                 span,
-                                format!("{standby} units"),
+                                format!("{standby} {unit}"),
                             )
                             .with_secondary(cap_span, "the cap")
-                            .with_help(format!("the standby deployment is a deployment too: use at most {cap} units"))
+                            .with_help(format!("the standby deployment is a deployment too: use at most {cap} {unit}"))
                             .with_fix(format!("use standby {cap}"), span, cap.to_string()),
                         );
                     }
                 }
+            }
+        } else if provisioned {
+            if let (Some((_, token_cap_span)), Some(span)) = (policy.max_capacity, capacity_span) {
+                found.push(
+                    Diagnostic::warning(
+                        "E0406",
+                        format!("policy `{policy_name}` caps pay-per-token capacity but not provisioned throughput"),
+                        span,
+                        format!("{capacity} PTUs, uncapped"),
+                    )
+                    .with_secondary(token_cap_span, "caps only pay-per-token deployments")
+                    .with_note("`max_capacity` counts units of 1,000 tokens per minute; provisioned deployments count provisioned throughput units (PTUs), which cost far more each")
+                    .with_help("add `max_provisioned: N units` to the policy to cap provisioned deployments too"),
+                );
             }
         }
         if let (Some(minimum), Some(filter_index), Some(filter_span)) =
             (policy.minimum_filter, filter, filter_span)
         {
             let weaker = self.weaker_settings(filter_index, minimum);
-            if let Some(&(side, category, level, required, level_span)) = weaker.first() {
+            if let Some(first) = weaker.first() {
                 let filter_name = &self.filters[filter_index].name;
                 let minimum_name = &self.filters[minimum].name;
                 let mut diagnostic = Diagnostic::error(
                     "E0404",
                     format!(
-                        "filter `{filter_name}` is weaker than policy `{policy_name}` requires: {} `{}` is `{}`, the minimum is `{}`",
-                        side_word(side),
-                        category.charter_name(),
-                        level_word(level),
-                        level_word(required),
+                        "filter `{filter_name}` is weaker than policy `{policy_name}` requires: {}",
+                        first.describe("the minimum is"),
                     ),
                     filter_span,
                     format!("weaker than `{minimum_name}`"),
@@ -2137,23 +2533,22 @@ impl<'t, 'a> Checker<'t, 'a> {
                 .with_help(format!(
                     "use a filter at least as strict as `{minimum_name}` (for example `{minimum_name}` itself, or one that extends it)"
                 ));
-                if let Some(span) = level_span {
+                if let Some(span) = first.span() {
                     diagnostic = diagnostic.with_secondary(
                         span,
-                        format!("`{filter_name}` sets `{}` here", level_word(level)),
+                        format!("`{filter_name}` sets `{}` here", first.actual_word()),
                     );
+                }
+                if let Weakness::Blocklist { required_at, .. } = first {
+                    diagnostic = diagnostic
+                        .with_secondary(*required_at, format!("`{minimum_name}` applies it here"));
                 }
                 if let Some(span) = policy.minimum_span {
                     diagnostic = diagnostic.with_secondary(span, "the policy's minimum");
                 }
-                for &(side, category, level, required, _) in weaker.iter().skip(1) {
-                    diagnostic = diagnostic.with_note(format!(
-                        "also weaker: {} `{}` is `{}`, the minimum is `{}`",
-                        side_word(side),
-                        category.charter_name(),
-                        level_word(level),
-                        level_word(required)
-                    ));
+                for other in weaker.iter().skip(1) {
+                    diagnostic = diagnostic
+                        .with_note(format!("also weaker: {}", other.describe("the minimum is")));
                 }
                 found.push(diagnostic);
             }
@@ -2161,13 +2556,9 @@ impl<'t, 'a> Checker<'t, 'a> {
         self.diagnostics.extend(found);
     }
 
-    /// The settings where `filter` is less strict than `minimum`:
-    /// (side, category, level, required level, where the level was set).
-    fn weaker_settings(
-        &self,
-        filter: usize,
-        minimum: usize,
-    ) -> Vec<(Side, Category, Level, Level, Option<Span>)> {
+    /// Every way `filter` is less strict than `minimum`: category settings, blocklists on each
+    /// side, and the mode.
+    fn weaker_settings(&self, filter: usize, minimum: usize) -> Vec<Weakness> {
         let (Some(actual), Some(required)) = (
             &self.filters[filter].effective,
             &self.filters[minimum].effective,
@@ -2189,11 +2580,36 @@ impl<'t, 'a> Checker<'t, 'a> {
                 let Some(setting) = actual.settings[index] else {
                     continue;
                 };
-                let (level, span) = (setting.level, Some(setting.span));
-                if level.strictness() < required.level.strictness() {
-                    weaker.push((side, category, level, required.level, span));
+                if setting.level.strictness() < required.level.strictness() {
+                    weaker.push(Weakness::Setting {
+                        side,
+                        category,
+                        level: setting.level,
+                        required: required.level,
+                        span: Some(setting.span),
+                    });
                 }
             }
+        }
+        for listed in &required.blocklists {
+            if !actual
+                .blocklists
+                .iter()
+                .any(|b| b.name == listed.name && b.side == listed.side)
+            {
+                weaker.push(Weakness::Blocklist {
+                    name: listed.name.clone(),
+                    side: listed.side,
+                    required_at: listed.span,
+                });
+            }
+        }
+        if actual.mode().strictness() < required.mode().strictness() {
+            weaker.push(Weakness::Mode {
+                mode: actual.mode(),
+                required: required.mode(),
+                span: actual.mode.map(|m| m.span),
+            });
         }
         weaker
     }
@@ -2312,24 +2728,24 @@ impl<'t, 'a> Checker<'t, 'a> {
         if let (Some(filter), Some(filter_span)) = (filter, filter_span) {
             for (app, required, required_span) in &with_filters {
                 let weaker = self.weaker_settings(filter, *required);
-                if let Some(&(side, category, level, required_level, _)) = weaker.first() {
+                if let Some(first) = weaker.first() {
                     self.diagnostics.push(
                         Diagnostic::error(
                             "E0502",
                             format!(
-                                "filter `{}` is weaker than `{}`, which app `{}` requires: {} `{}` is `{}`, not `{}`",
+                                "filter `{}` is weaker than `{}`, which app `{}` requires: {}",
                                 self.filters[filter].name,
                                 self.filters[*required].name,
                                 app.name,
-                                side_word(side),
-                                category.charter_name(),
-                                level_word(level),
-                                level_word(required_level)
+                                first.describe("not"),
                             ),
                             filter_span,
                             format!("weaker than `{}`", self.filters[*required].name),
                         )
-                        .with_secondary(*required_span, format!("`{}` requires this filter", app.name))
+                        .with_secondary(
+                            *required_span,
+                            format!("`{}` requires this filter", app.name),
+                        )
                         .with_help(format!(
                             "use `{}` or a stricter filter for this endpoint",
                             self.filters[*required].name
@@ -2446,6 +2862,7 @@ impl<'t, 'a> Checker<'t, 'a> {
                                             )
                                         })
                                         .collect(),
+                                    fine_tuned: entry.is_some_and(|m| m.fine_tuned_from.is_some()),
                                 }
                             })
                             .collect()
@@ -2456,6 +2873,11 @@ impl<'t, 'a> Checker<'t, 'a> {
                     approved_filters: approved,
                     allowed_regions: policy.regions.clone(),
                     max_capacity: policy.max_capacity.map(|(cap, _)| cap),
+                    max_provisioned: policy.max_provisioned.map(|(cap, _)| cap),
+                    allowed_deployment_types: policy
+                        .deployment_types
+                        .as_ref()
+                        .map(|(types, _)| types.clone()),
                     local_auth: toggle("local_auth"),
                     public_network: toggle("public_network"),
                     retirement_warning_days: policy.retirement_warning_days,

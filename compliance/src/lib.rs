@@ -1,0 +1,478 @@
+//! The self-compliance proof: every build evaluates the initiative it emits against every Azure
+//! resource its own Terraform would create, and reports any resource the initiative would deny
+//! or flag as an error in the Charter source that caused it.
+//!
+//! The estate ([`charter_governance::estate`]) is the set of PUT payloads the Terraform backend
+//! writes; the initiative is the Azure Policy backend's REST bodies, with each assignment's
+//! parameters, scope and exemptions; the evaluator is the same one `charter test` runs. A
+//! finding means what Charter emits would not deploy, or would be flagged the moment it did:
+//! E0801 (denied) and E0802 (audited). The proof also checks that no two things in the source
+//! derive the same Azure name or Terraform address, which would silently lose one of them
+//! (E0803).
+//!
+//! Placement: a workload's resources are evaluated at each scope of the policy that governs it
+//! (the source says they live under it), with every assignment of the project that covers that
+//! scope. Assignments at management groups other than those scopes are left out until the
+//! project declares its management-group hierarchy.
+
+mod names;
+
+use charter_compiler::symbols::{SymbolIndex, SymbolKind};
+use charter_compiler::Compilation;
+use charter_governance::estate::{self, EstateResource, Origin};
+use charter_ir::{Project, Scope};
+use charter_syntax::{Diagnostic, Severity, Span};
+use serde_json::Value;
+
+pub use names::derived_name_collisions;
+
+/// The code of a resource the initiative denies.
+pub const DENIED: &str = "E0801";
+/// The code of a resource the initiative audits (or flags with another effect).
+pub const AUDITED: &str = "E0802";
+/// The code of two sources that derive one Azure name or Terraform address.
+pub const COLLISION: &str = "E0803";
+
+/// What the proof found about one resource at one placement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// The resource, in words (`RAI policy`).
+    pub noun: &'static str,
+    /// Its ARM id, with placeholders where the subscription is not known.
+    pub id: String,
+    /// Its name in Azure.
+    pub name: String,
+    /// The Terraform address that creates it.
+    pub address: String,
+    pub origin: Origin,
+    /// `deny`, `audit`, ...
+    pub effect: String,
+    /// The assignment and the initiative member that matched.
+    pub assignment: String,
+    pub reference_id: String,
+    /// The definition's display name.
+    pub rule: String,
+    /// The assignment's non-compliance message for the member: how to comply.
+    pub message: Option<String>,
+    /// The evaluation trace, one condition per line.
+    pub trace: String,
+    /// Set when evaluating the rule failed (which Azure treats as a deny).
+    pub error: Option<String>,
+}
+
+/// Runs the proof on a compilation without errors and adds what it finds to its diagnostics
+/// (kept sorted by file and position). A compilation with errors is left alone: its IR is
+/// incomplete, and the errors already say what to fix.
+pub fn check(compilation: &mut Compilation, today: charter_ir::Date) {
+    if compilation.has_errors() {
+        return;
+    }
+    let project = &compilation.project;
+    let governance = charter_governance::governance(project);
+    let estate = estate::estate(project);
+    let mut found = names::collisions(project, &compilation.symbols, &governance, &estate);
+    if found.iter().all(|d| d.severity != Severity::Error) {
+        for finding in prove_with(project, &governance, &estate, today) {
+            if let Some(diagnostic) = finding.diagnostic(&compilation.symbols) {
+                found.push(diagnostic);
+            }
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    compilation.diagnostics.extend(found);
+    compilation.diagnostics.sort_by_key(|d| {
+        (
+            d.primary.span.file,
+            d.primary.span.start,
+            d.primary.span.end,
+        )
+    });
+}
+
+/// Evaluates the project's initiative against every resource of its estate, at every placement
+/// its governing policy allows, and returns each denial or other effect, once per resource and
+/// rule.
+pub fn prove(project: &Project, today: charter_ir::Date) -> Vec<Finding> {
+    prove_estate(project, &estate::estate(project), today)
+}
+
+/// Evaluates the initiative of `project` against `estate` (which [`prove`] derives from the same
+/// project; tests plant conflicts by passing another).
+pub fn prove_estate(
+    project: &Project,
+    estate: &estate::Estate,
+    today: charter_ir::Date,
+) -> Vec<Finding> {
+    prove_with(
+        project,
+        &charter_governance::governance(project),
+        estate,
+        today,
+    )
+}
+
+fn prove_with(
+    project: &Project,
+    governance: &charter_governance::Governance,
+    estate: &estate::Estate,
+    today: charter_ir::Date,
+) -> Vec<Finding> {
+    let artifacts = charter_azure_policy::rest_bodies(governance);
+    let messages = non_compliance_messages(&artifacts);
+    let resources = estate.resources();
+    // Resources whose payloads are the same apart from their id, in the same resource group and
+    // placement, get the same verdicts (every scope Charter assigns or exempts is a resource
+    // group or above): each such group is evaluated once. The content filter of one filter is
+    // the same payload in every account, and so are blocklists and their items.
+    let mut cases: Vec<charter_evaluator::TestCase> = Vec::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut keys: std::collections::HashMap<(String, String, Vec<String>), usize> =
+        std::collections::HashMap::new();
+    for (index, resource) in resources.iter().enumerate() {
+        for placement in placements(project, resource) {
+            let key = (
+                resource.payload.to_string(),
+                resource_group_prefix(&placement.id).to_lowercase(),
+                placement.management_groups.clone(),
+            );
+            if let Some(&case) = keys.get(&key) {
+                if !groups[case].contains(&index) {
+                    groups[case].push(index);
+                }
+                continue;
+            }
+            let mut payload = resource.payload.clone();
+            if let Value::Object(map) = &mut payload {
+                map.insert("id".to_string(), Value::String(placement.id.clone()));
+            }
+            keys.insert(key, cases.len());
+            cases.push(charter_evaluator::TestCase {
+                name: resource.id.to_string(),
+                description: String::new(),
+                resource: payload,
+                expect: charter_evaluator::Expectation::Compliant,
+                definition: None,
+                assignment: None,
+                management_groups: placement.management_groups,
+                // The project does not declare its management-group hierarchy yet: a resource
+                // counts as under its policy's group only, so assignments at other groups are
+                // not held against it.
+                management_groups_complete: true,
+            });
+            groups.push(vec![index]);
+        }
+    }
+    let options = charter_evaluator::SuiteOptions {
+        today: Some(today.to_string()),
+    };
+    let report = charter_evaluator::run_suite_with(&artifacts, &cases, &options);
+    let mut findings: Vec<Finding> = Vec::new();
+    for (case, group) in report.cases.iter().zip(&groups) {
+        for result in &case.results {
+            let Some(effect) = result.effective_effect() else {
+                continue;
+            };
+            for &index in group {
+                let resource = &resources[index];
+                let finding = Finding {
+                    noun: resource.noun,
+                    id: resource.id.to_string(),
+                    name: resource.payload["name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    address: charter_terraform::address(resource),
+                    origin: resource.origin.clone(),
+                    effect: effect.clone(),
+                    assignment: result.assignment.clone(),
+                    reference_id: result.reference_id.clone(),
+                    rule: result.display_name.clone(),
+                    message: messages
+                        .get(&(result.assignment.clone(), result.reference_id.clone()))
+                        .cloned(),
+                    trace: result.outcome.explain(),
+                    error: result.outcome.error.clone(),
+                };
+                // One finding per resource and rule, whichever placement showed it first.
+                if !findings.iter().any(|f| {
+                    f.id == finding.id
+                        && f.reference_id == finding.reference_id
+                        && f.rule == finding.rule
+                }) {
+                    findings.push(finding);
+                }
+            }
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Where a resource may be evaluated: an id with its subscription filled in, and the
+/// management groups it sits under.
+struct Placement {
+    id: String,
+    management_groups: Vec<String>,
+}
+
+/// The placements of a resource: at each scope of the policy that governs its workload. A
+/// resource group scope places only the workload's own group; a subscription scope fills in the
+/// subscription when the workload does not name one, and places nothing when it names another;
+/// a management group scope places the resource under that group.
+fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement> {
+    let workloads: Vec<&str> = match &resource.origin {
+        Origin::ResourceGroup { workloads } => workloads.iter().map(String::as_str).collect(),
+        Origin::Endpoint { workload, .. }
+        | Origin::Filter { workload, .. }
+        | Origin::Blocklist { workload, .. }
+        | Origin::Budget { workload } => vec![workload.as_str()],
+    };
+    let mut out: Vec<Placement> = Vec::new();
+    for workload in workloads {
+        let Some(workload) = project.workloads.iter().find(|w| w.name == workload) else {
+            continue;
+        };
+        let Some(policy) = project.policies.iter().find(|p| p.name == workload.policy) else {
+            continue;
+        };
+        for scope in &policy.scopes {
+            let placement = match scope {
+                Scope::ManagementGroup(group) => Some(Placement {
+                    id: resource.id.to_string(),
+                    management_groups: vec![group.clone()],
+                }),
+                Scope::Subscription(subscription) => match &workload.subscription {
+                    Some(own) if own != subscription => None,
+                    Some(_) => Some(Placement {
+                        id: resource.id.to_string(),
+                        management_groups: Vec::new(),
+                    }),
+                    None => Some(Placement {
+                        id: with_subscription(resource.id, subscription),
+                        management_groups: Vec::new(),
+                    }),
+                },
+                Scope::ResourceGroup(group) => {
+                    (group.eq_ignore_ascii_case(&workload.resource_group)).then(|| Placement {
+                        id: resource.id.to_string(),
+                        management_groups: Vec::new(),
+                    })
+                }
+            };
+            if let Some(placement) = placement {
+                if !out.iter().any(|p| {
+                    p.id == placement.id && p.management_groups == placement.management_groups
+                }) {
+                    out.push(placement);
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        // Outside every scope of its policy (or the policy has none): evaluated where it is.
+        out.push(Placement {
+            id: resource.id.to_string(),
+            management_groups: Vec::new(),
+        });
+    }
+    out
+}
+
+/// The part of an id up to its resource group (`/subscriptions/x/resourceGroups/y`), or the
+/// whole id when it has none.
+fn resource_group_prefix(id: &str) -> &str {
+    let mut slashes = 0;
+    for (index, byte) in id.bytes().enumerate() {
+        if byte == b'/' {
+            slashes += 1;
+            if slashes == 5 {
+                return &id[..index];
+            }
+        }
+    }
+    id
+}
+
+/// `id` with its subscription segment replaced by `subscription` (as the governance writes a
+/// subscription scope's id).
+fn with_subscription(id: &str, subscription: &str) -> String {
+    let segment = charter_governance::names::subscription_placeholder(Some(subscription));
+    match id.strip_prefix("/subscriptions/") {
+        Some(rest) => match rest.split_once('/') {
+            Some((_, tail)) => format!("/subscriptions/{segment}/{tail}"),
+            None => format!("/subscriptions/{segment}"),
+        },
+        None => id.to_string(),
+    }
+}
+
+/// Each assignment's non-compliance message per member: `(assignment, reference id)` →
+/// message.
+fn non_compliance_messages(
+    artifacts: &[(String, Value)],
+) -> std::collections::HashMap<(String, String), String> {
+    let mut messages = std::collections::HashMap::new();
+    for (_, body) in artifacts {
+        let Some(name) = body["name"].as_str() else {
+            continue;
+        };
+        let Some(list) = body["properties"]["nonComplianceMessages"].as_array() else {
+            continue;
+        };
+        for entry in list {
+            if let (Some(message), Some(reference)) = (
+                entry["message"].as_str(),
+                entry["policyDefinitionReferenceId"].as_str(),
+            ) {
+                messages.insert(
+                    (name.to_string(), reference.to_string()),
+                    message.to_string(),
+                );
+            }
+        }
+    }
+    messages
+}
+
+impl Finding {
+    /// The diagnostic for this finding, at the source that caused it.
+    pub fn diagnostic(&self, symbols: &SymbolIndex) -> Option<Diagnostic> {
+        let (workload, endpoint, region) = match &self.origin {
+            Origin::Endpoint {
+                workload,
+                endpoint,
+                region,
+            }
+            | Origin::Filter {
+                workload,
+                endpoint,
+                region,
+                ..
+            }
+            | Origin::Blocklist {
+                workload,
+                endpoint,
+                region,
+                ..
+            } => (
+                workload.as_str(),
+                Some(endpoint.as_str()),
+                Some(region.as_str()),
+            ),
+            Origin::Budget { workload } => (workload.as_str(), None, None),
+            Origin::ResourceGroup { workloads } => {
+                (workloads.first().map_or("", String::as_str), None, None)
+            }
+        };
+        let workload_span = declaration_span(symbols, SymbolKind::Workload, workload, None);
+        let endpoint_span = endpoint
+            .and_then(|e| declaration_span(symbols, SymbolKind::Endpoint, e, Some(workload)));
+        let cause = match &self.origin {
+            Origin::Filter { filter, .. } => {
+                declaration_span(symbols, SymbolKind::Filter, filter, None).map(|span| {
+                    (
+                        span,
+                        format!("filter `{filter}`, deployed as this RAI policy"),
+                    )
+                })
+            }
+            Origin::Blocklist { blocklist, .. } => {
+                declaration_span(symbols, SymbolKind::Blocklist, blocklist, None)
+                    .map(|span| (span, format!("blocklist `{blocklist}`")))
+            }
+            _ => None,
+        };
+        let (primary, label, secondary) = match (cause, endpoint_span, workload_span) {
+            (Some((span, label)), endpoint, _) => (
+                span,
+                label,
+                endpoint.map(|s| (s, "deployed for this endpoint")),
+            ),
+            (None, Some(span), _) => (span, "creates it".to_string(), None),
+            (None, None, Some(span)) => (span, "creates it".to_string(), None),
+            (None, None, None) => return None,
+        };
+        let place = match (endpoint, region) {
+            (Some(endpoint), Some(region)) => format!(" for endpoint `{endpoint}` in {region}"),
+            _ => format!(" for workload `{workload}`"),
+        };
+        let verb = if self.effect == "deny" {
+            "denies"
+        } else {
+            "flags"
+        };
+        let code = if self.effect == "deny" {
+            DENIED
+        } else {
+            AUDITED
+        };
+        let mut diagnostic = Diagnostic::error(
+            code,
+            format!(
+                "the initiative Charter emits {verb} the {} `{}` Charter creates{place}",
+                self.noun, self.name
+            ),
+            primary,
+            label,
+        );
+        if let Some((span, text)) = secondary {
+            diagnostic = diagnostic.with_secondary(span, text);
+        }
+        diagnostic = diagnostic
+            .with_note(format!(
+                "rule `{}` ({}) of assignment `{}`, effect {}",
+                if self.reference_id.is_empty() {
+                    &self.rule
+                } else {
+                    &self.reference_id
+                },
+                self.rule,
+                self.assignment,
+                self.effect
+            ))
+            .with_note(format!("resource {} ({})", self.id, self.address));
+        if let Some(error) = &self.error {
+            diagnostic = diagnostic.with_note(format!(
+                "the rule could not be evaluated: {error}; Azure treats that as a deny"
+            ));
+        }
+        let trace: Vec<&str> = self.trace.lines().take(12).collect();
+        if !trace.is_empty() {
+            diagnostic = diagnostic.with_note(format!("evaluation:\n{}", trace.join("\n")));
+        }
+        Some(
+            diagnostic.with_help(match &self.message {
+                Some(message) => {
+                    format!("change the source so that what it creates meets the rule: {message}")
+                }
+                None => {
+                    "change the source so that what it creates meets the rule, or change the rule"
+                        .to_string()
+                }
+            }),
+        )
+    }
+}
+
+/// The name span of a declaration, by kind, name and container.
+pub(crate) fn declaration_span(
+    symbols: &SymbolIndex,
+    kind: SymbolKind,
+    name: &str,
+    container: Option<&str>,
+) -> Option<Span> {
+    symbols
+        .declarations
+        .iter()
+        .find(|d| {
+            d.kind == kind
+                && d.name == name
+                && (container.is_none() || d.container.as_deref() == container)
+                && !d.is_stdlib
+        })
+        .map(|d| d.name_span)
+}

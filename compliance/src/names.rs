@@ -1,0 +1,300 @@
+//! Derived-name collisions (E0803): two different things in the source that Charter would give
+//! the same Azure name, artifact file or Terraform address. Names are derived by folding
+//! (`_`, `.` and runs of them become one `-` in Azure names; anything but letters, digits and
+//! `_` becomes `_` in Terraform identifiers), so `ai.prod` and `ai_prod`, or `alpha_one` and
+//! `alpha__one`, meet; the second would silently overwrite the first.
+
+use std::collections::HashMap;
+
+use charter_compiler::symbols::{SymbolIndex, SymbolKind};
+use charter_governance::{estate, names, Location};
+use charter_ir::{Project, Scope};
+use charter_syntax::{Diagnostic, Span};
+
+use crate::{declaration_span, COLLISION};
+
+/// One thing in the source that claims a derived name.
+#[derive(Clone, Debug)]
+struct Claimant {
+    /// Identifies the source thing; two claims with the same identity do not collide.
+    identity: String,
+    /// How a message names it (``policy `alpha_one` ``).
+    described: String,
+    span: Option<Span>,
+}
+
+/// Derived names of one kind, with the first thing that claimed each.
+struct Claims<'s> {
+    /// What the name is, for messages (`AI account name`).
+    what: &'static str,
+    /// Why two of them cannot share it.
+    why: &'static str,
+    first: HashMap<String, Claimant>,
+    found: &'s mut Vec<Diagnostic>,
+}
+
+impl<'s> Claims<'s> {
+    fn new(what: &'static str, why: &'static str, found: &'s mut Vec<Diagnostic>) -> Self {
+        Self {
+            what,
+            why,
+            first: HashMap::new(),
+            found,
+        }
+    }
+
+    fn claim(&mut self, name: String, claimant: Claimant) {
+        match self.first.get(&name) {
+            None => {
+                self.first.insert(name, claimant);
+            }
+            Some(first) if first.identity == claimant.identity => {}
+            Some(first) => {
+                let (Some(span), first_span) = (claimant.span.or(first.span), first.span) else {
+                    return;
+                };
+                let mut diagnostic = Diagnostic::error(
+                    COLLISION,
+                    format!(
+                        "{} and {} both become the {} `{name}`",
+                        first.described, claimant.described, self.what
+                    ),
+                    span,
+                    format!("becomes `{name}`"),
+                )
+                .with_note(self.why)
+                .with_help(
+                    "rename one of them so that their names differ in more than `_`, `.` or `-`",
+                );
+                if let Some(first_span) = first_span.filter(|s| *s != span) {
+                    diagnostic =
+                        diagnostic.with_secondary(first_span, format!("also becomes `{name}`"));
+                }
+                self.found.push(diagnostic);
+            }
+        }
+    }
+}
+
+/// Every derived-name collision in a checked project.
+pub fn derived_name_collisions(project: &Project, symbols: &SymbolIndex) -> Vec<Diagnostic> {
+    collisions(
+        project,
+        symbols,
+        &charter_governance::governance(project),
+        &estate::estate(project),
+    )
+}
+
+/// [`derived_name_collisions`] for a governance and estate already built.
+pub(crate) fn collisions(
+    project: &Project,
+    symbols: &SymbolIndex,
+    governance: &charter_governance::Governance,
+    estate: &estate::Estate,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let policy_span = |name: &str| declaration_span(symbols, SymbolKind::Policy, name, None);
+    let workload_span = |name: &str| declaration_span(symbols, SymbolKind::Workload, name, None);
+
+    // Initiatives (and the assignments and exemptions named after them) per policy.
+    {
+        let mut claims = Claims::new(
+            "initiative name",
+            "each policy becomes an initiative named after it; two with one name at one place overwrite each other in Azure",
+            &mut found,
+        );
+        for set in &governance.sets {
+            claims.claim(
+                format!("{}:{}", set.location.id(), set.name),
+                Claimant {
+                    identity: set.policy.clone(),
+                    described: format!("policy `{}`", set.policy),
+                    span: policy_span(&set.policy),
+                },
+            );
+        }
+    }
+
+    // The files and Terraform variables named after management groups and subscriptions.
+    {
+        let mut scope_claims: Vec<(String, String, &str)> = Vec::new();
+        for policy in &project.policies {
+            let scopes = policy
+                .scopes
+                .iter()
+                .chain(&policy.definitions_scope)
+                .chain(policy.exemptions.iter().map(|e| &e.scope));
+            for scope in scopes {
+                match scope {
+                    Scope::ManagementGroup(name) => {
+                        scope_claims.push(("management group".into(), name.clone(), &policy.name))
+                    }
+                    Scope::Subscription(name) => {
+                        scope_claims.push(("subscription".into(), name.clone(), &policy.name))
+                    }
+                    Scope::ResourceGroup(_) => {}
+                }
+            }
+        }
+        let mut variables = Claims::new(
+            "Terraform variable name",
+            "Charter declares one Terraform variable per management group and subscription, named after it; two with one name would share a value",
+            &mut found,
+        );
+        for (kind, name, policy) in &scope_claims {
+            if kind == "subscription" && names::is_subscription_id(name) {
+                continue;
+            }
+            let suffix = if kind == "subscription" {
+                "subscription_id"
+            } else {
+                "management_group_id"
+            };
+            variables.claim(
+                format!("{}_{suffix}", charter_terraform::identifier(name)),
+                Claimant {
+                    identity: format!("{kind}:{name}"),
+                    described: format!("{kind} `{name}`"),
+                    span: policy_span(policy),
+                },
+            );
+        }
+        let mut templates = Claims::new(
+            "template file name",
+            "each place that stores initiatives gets an ARM template file named after it; one would overwrite the other",
+            &mut found,
+        );
+        for set in &governance.sets {
+            let (kind, name) = match &set.location {
+                Location::ManagementGroup(name) => ("management-group", name),
+                Location::Subscription(id) => ("subscription", id),
+            };
+            templates.claim(
+                format!("{kind}-{}", names::slug(name)),
+                Claimant {
+                    identity: set.location.id(),
+                    described: format!("`{name}`"),
+                    span: policy_span(&set.policy),
+                },
+            );
+        }
+    }
+
+    // AI account names are DNS names (custom subdomains): unique across Azure, so first of all
+    // across the project.
+    {
+        let mut accounts = Claims::new(
+            "AI account name",
+            "an AI account's name is also its custom subdomain, a DNS name that must be unique across Azure",
+            &mut found,
+        );
+        for account in &estate.accounts {
+            accounts.claim(
+                account.name.clone(),
+                Claimant {
+                    identity: format!(
+                        "{}/{}/{}",
+                        account.workload, account.endpoint, account.region
+                    ),
+                    described: format!(
+                        "endpoint `{}` of `{}` in {}",
+                        account.endpoint, account.workload, account.region
+                    ),
+                    span: declaration_span(
+                        symbols,
+                        SymbolKind::Endpoint,
+                        &account.endpoint,
+                        Some(&account.workload),
+                    ),
+                },
+            );
+        }
+    }
+    // Terraform addresses of the estate.
+    {
+        let mut addresses = Claims::new(
+            "Terraform address",
+            "Terraform needs every resource address once; a second resource with the same address makes the configuration invalid",
+            &mut found,
+        );
+        for resource in estate.resources() {
+            let (identity, described, span) = match &resource.origin {
+                estate::Origin::ResourceGroup { workloads } => (
+                    resource.id.to_lowercase(),
+                    format!(
+                        "resource group `{}`",
+                        resource.payload["name"].as_str().unwrap_or_default()
+                    ),
+                    workloads.first().and_then(|w| workload_span(w)),
+                ),
+                estate::Origin::Budget { workload } => (
+                    format!("budget:{workload}"),
+                    format!("the budget of `{workload}`"),
+                    workload_span(workload),
+                ),
+                estate::Origin::Endpoint {
+                    workload,
+                    endpoint,
+                    region,
+                }
+                | estate::Origin::Filter {
+                    workload,
+                    endpoint,
+                    region,
+                    ..
+                } => (
+                    resource.id.to_string(),
+                    format!("endpoint `{endpoint}` of `{workload}` in {region}"),
+                    declaration_span(symbols, SymbolKind::Endpoint, endpoint, Some(workload)),
+                ),
+                estate::Origin::Blocklist {
+                    blocklist,
+                    workload,
+                    endpoint,
+                    ..
+                } => (
+                    resource.id.to_string(),
+                    format!("blocklist `{blocklist}`"),
+                    declaration_span(symbols, SymbolKind::Blocklist, blocklist, None).or_else(
+                        || {
+                            declaration_span(
+                                symbols,
+                                SymbolKind::Endpoint,
+                                endpoint,
+                                Some(workload),
+                            )
+                        },
+                    ),
+                ),
+            };
+            addresses.claim(
+                charter_terraform::address(&resource),
+                Claimant {
+                    identity,
+                    described,
+                    span,
+                },
+            );
+        }
+    }
+    // Budgets are named after their workload, within its resource group.
+    {
+        let mut budgets = Claims::new(
+            "budget name",
+            "two budgets with one name in one resource group are one budget in Azure",
+            &mut found,
+        );
+        for budget in &estate.budgets {
+            budgets.claim(
+                budget.id.to_lowercase(),
+                Claimant {
+                    identity: budget.workload.clone(),
+                    described: format!("workload `{}`", budget.workload),
+                    span: workload_span(&budget.workload),
+                },
+            );
+        }
+    }
+    found
+}

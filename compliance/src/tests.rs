@@ -1,0 +1,290 @@
+//! The proof finds each kind of conflict: one planted conflict per rule of the initiative, on
+//! the example project, and the E08xx examples of `charter explain`.
+
+use super::*;
+use charter_compiler::{codes, compile, Document, Options};
+use charter_governance::estate::{self, Estate};
+use charter_ir::{
+    Category, Date, DeploymentType, FilterMode, Level, ShieldMode, Side, Threshold, Toggle,
+};
+use charter_syntax::FileId;
+
+const TODAY: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 22,
+};
+
+/// examples/contoso, as its files are.
+const CONTOSO: &[(&str, &str)] = &[
+    (
+        "blocklists.charter",
+        include_str!("../../examples/contoso/blocklists.charter"),
+    ),
+    (
+        "filters.charter",
+        include_str!("../../examples/contoso/filters.charter"),
+    ),
+    (
+        "fine-tuned.charter",
+        include_str!("../../examples/contoso/fine-tuned.charter"),
+    ),
+    (
+        "policy.charter",
+        include_str!("../../examples/contoso/policy.charter"),
+    ),
+    (
+        "workloads/research.charter",
+        include_str!("../../examples/contoso/workloads/research.charter"),
+    ),
+    (
+        "workloads/support.charter",
+        include_str!("../../examples/contoso/workloads/support.charter"),
+    ),
+];
+
+fn compiled(files: &[(&str, &str)]) -> Compilation {
+    let documents = files
+        .iter()
+        .enumerate()
+        .map(|(index, (path, text))| Document {
+            id: FileId(index as u32),
+            path: (*path).to_string(),
+            text: (*text).to_string(),
+            is_stdlib: false,
+        })
+        .collect();
+    let mut options = Options::new(TODAY);
+    options.naming.prefix = Some("contoso".to_string());
+    let mut compilation = compile(documents, &options);
+    check(&mut compilation, TODAY);
+    compilation
+}
+
+fn contoso() -> Project {
+    let compilation = compiled(CONTOSO);
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "examples/contoso checks clean: {:?}",
+        compilation
+            .diagnostics
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+    compilation.project
+}
+
+/// The references of the rules that flag anything in `estate` under `project`'s initiative.
+fn flagged(project: &Project, estate: &Estate) -> Vec<String> {
+    let mut references: Vec<String> = prove_estate(project, estate, TODAY)
+        .into_iter()
+        .map(|finding| finding.reference_id)
+        .collect();
+    references.sort();
+    references.dedup();
+    references
+}
+
+/// Plants a conflict by changing the project the estate is built from, and returns what the
+/// proof flags.
+fn flagged_after(change: impl FnOnce(&mut Project)) -> Vec<String> {
+    let project = contoso();
+    let mut changed = project.clone();
+    change(&mut changed);
+    flagged(&project, &estate::estate(&changed))
+}
+
+fn first_endpoint(project: &mut Project) -> &mut charter_ir::Endpoint {
+    &mut project.workloads[0].endpoints[0]
+}
+
+#[test]
+fn the_example_project_proves_clean() {
+    let project = contoso();
+    assert_eq!(
+        flagged(&project, &estate::estate(&project)),
+        Vec::<String>::new()
+    );
+    // The proof looked at every resource: accounts, blocklists and items, filters,
+    // deployments, resource groups, budgets.
+    let resources = estate::estate(&project).resources().len();
+    assert!(resources > 60, "{resources} resources");
+}
+
+#[test]
+fn a_model_version_the_policy_does_not_allow_is_caught() {
+    assert_eq!(
+        flagged_after(|p| first_endpoint(p).model.version = "2025-08-07".into()),
+        ["allowedModels"]
+    );
+}
+
+#[test]
+fn a_filter_the_policy_did_not_approve_is_caught() {
+    assert_eq!(
+        flagged_after(|p| first_endpoint(p).filter.name = "unreviewed".into()),
+        ["approvedContentFilter"]
+    );
+}
+
+#[test]
+fn a_weaker_harm_threshold_is_caught() {
+    let flagged = flagged_after(|p| {
+        for setting in &mut first_endpoint(p).filter.settings {
+            if setting.side == Side::Completion && setting.category == Category::Violence {
+                setting.level = Level::Severity(Threshold::High);
+            }
+        }
+    });
+    assert_eq!(flagged, ["raiViolenceCompletion"]);
+}
+
+#[test]
+fn a_shield_turned_off_is_caught() {
+    let flagged = flagged_after(|p| {
+        for setting in &mut first_endpoint(p).filter.settings {
+            if setting.category == Category::Jailbreak {
+                setting.level = Level::Shield(ShieldMode::Off);
+            }
+        }
+    });
+    assert_eq!(flagged, ["raiJailbreakPrompt"]);
+}
+
+#[test]
+fn a_missing_blocklist_is_caught_per_side() {
+    let flagged = flagged_after(|p| {
+        first_endpoint(p)
+            .filter
+            .blocklists
+            .retain(|b| b.side == Side::Prompt)
+    });
+    assert_eq!(flagged, ["raiBlocklist2"]);
+    let flagged = flagged_after(|p| first_endpoint(p).filter.blocklists.clear());
+    assert_eq!(flagged, ["raiBlocklist1", "raiBlocklist2"]);
+}
+
+#[test]
+fn an_asynchronous_filter_is_caught() {
+    assert_eq!(
+        flagged_after(|p| first_endpoint(p).filter.mode = FilterMode::Asynchronous),
+        ["raiMode"]
+    );
+}
+
+#[test]
+fn a_region_the_policy_does_not_allow_is_caught() {
+    assert_eq!(
+        flagged_after(|p| first_endpoint(p).regions[0] = "westeurope".into()),
+        ["accountRegions"]
+    );
+}
+
+#[test]
+fn capacity_over_either_cap_is_caught() {
+    // The research workload's first endpoint is provisioned, the second pay-per-token.
+    assert_eq!(
+        flagged_after(|p| p.workloads[0].endpoints[0].capacity = 61),
+        ["provisionedCapacity"]
+    );
+    assert_eq!(
+        flagged_after(|p| p.workloads[0].endpoints[1].capacity = 201),
+        ["deploymentCapacity"]
+    );
+}
+
+#[test]
+fn a_deployment_type_the_policy_does_not_allow_is_caught() {
+    assert_eq!(
+        flagged_after(
+            |p| p.workloads[1].endpoints[0].deployment_type = DeploymentType::GlobalStandard
+        ),
+        ["deploymentTypes"]
+    );
+}
+
+#[test]
+fn keys_public_access_and_a_missing_owner_tag_are_caught() {
+    assert_eq!(
+        flagged_after(|p| p.policies[0].local_auth = Some(Toggle::Enabled)),
+        ["localAuthDisabled"]
+    );
+    assert_eq!(
+        flagged_after(|p| p.policies[0].public_network = None),
+        ["publicNetworkDisabled"]
+    );
+    assert_eq!(
+        flagged_after(|p| p.policies[0].owner_tag = "team".into()),
+        ["ownerTag"]
+    );
+}
+
+#[test]
+fn a_deployment_that_upgrades_itself_is_caught() {
+    let project = contoso();
+    let mut estate = estate::estate(&project);
+    let deployment = estate.accounts[0]
+        .deployment
+        .as_mut()
+        .expect("the first account has a deployment");
+    deployment.payload["properties"]["versionUpgradeOption"] =
+        "OnceNewDefaultVersionAvailable".into();
+    assert_eq!(flagged(&project, &estate), ["noAutoUpgrade"]);
+    let deployment = estate.accounts[0].deployment.as_mut().expect("still there");
+    if let Some(properties) = deployment.payload["properties"].as_object_mut() {
+        properties.remove("versionUpgradeOption");
+    }
+    assert_eq!(flagged(&project, &estate), ["noAutoUpgrade"]);
+}
+
+#[test]
+fn findings_point_at_the_source_that_caused_them() {
+    let compilation = compiled(CONTOSO);
+    let mut changed = compilation.project.clone();
+    first_endpoint(&mut changed).filter.mode = FilterMode::Asynchronous;
+    let findings = prove_estate(&compilation.project, &estate::estate(&changed), TODAY);
+    let finding = findings.first().expect("a finding");
+    let diagnostic = finding
+        .diagnostic(&compilation.symbols)
+        .expect("a diagnostic at the source");
+    assert_eq!(diagnostic.code, DENIED);
+    let document = &compilation.documents[diagnostic.primary.span.file.0 as usize];
+    assert_eq!(document.path, "filters.charter");
+    assert_eq!(
+        &document.text[diagnostic.primary.span.range()],
+        "research_agents"
+    );
+    assert!(
+        diagnostic.message.contains("RAI policy `research_agents`"),
+        "{}",
+        diagnostic.message
+    );
+    assert!(
+        diagnostic
+            .notes
+            .iter()
+            .any(|note| note.contains("azapi_resource.research__reasoning__eastus2__filter")),
+        "{:?}",
+        diagnostic.notes
+    );
+}
+
+#[test]
+fn the_build_codes_examples_trigger_exactly_their_code() {
+    let mut failures = Vec::new();
+    for info in codes::BUILD {
+        let failing = compiled(&[("example.charter", info.failing_example)]);
+        let mut found: Vec<&str> = failing.diagnostics.iter().map(|d| d.code).collect();
+        found.dedup();
+        if found != [info.code] {
+            failures.push(format!("{}: failing example reports {found:?}", info.code));
+        }
+        let fixed = compiled(&[("example.charter", info.fixed_example)]);
+        if !fixed.diagnostics.is_empty() {
+            let found: Vec<&str> = fixed.diagnostics.iter().map(|d| d.code).collect();
+            failures.push(format!("{}: fixed example reports {found:?}", info.code));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
