@@ -326,10 +326,7 @@ fn build(path: &Path, out: &Path, common: &CommonArgs) -> ExitCode {
             status(&mut stream, "Built", &summary);
             ExitCode::SUCCESS
         }
-        Err(error) => usage_error(format!(
-            "cannot write `{}`: {error}; the previous output is unchanged",
-            out.display()
-        )),
+        Err(error) => usage_error(format!("cannot write `{}`: {error}", out.display())),
     }
 }
 
@@ -501,7 +498,7 @@ fn load_test_cases(root: &Path) -> Result<Vec<charter_evaluator::TestCase>, Stri
     files.sort();
     let mut cases = Vec::new();
     for file in files {
-        let text = project::read_utf8(&file).map_err(|error| error.to_string())?;
+        let text = project::read_fixture(&file).map_err(|error| error.to_string())?;
         let shown = file.display().to_string();
         cases.extend(charter_evaluator::parse_cases(&shown, &text)?);
     }
