@@ -137,7 +137,11 @@ fn main() -> ExitCode {
         Command::Test { path, common } => test(&path, &common),
         Command::Lsp { stdio: _ } => match charter_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
-            Err(error) => usage_error(format!("language server: {error}")),
+            // The protocol's exit code for an `exit` without `shutdown` is 1.
+            Err(error) => {
+                eprintln!("error: language server: {error}");
+                ExitCode::FAILURE
+            }
         },
     }
 }

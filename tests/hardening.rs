@@ -392,3 +392,29 @@ fn difference(
     }
     lines.join("\n")
 }
+
+/// `exit` without `shutdown`: the protocol's exit code is 1 (not the usage-error 2).
+#[test]
+fn charter_lsp_exits_with_1_after_exit_without_shutdown() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["lsp", "--stdio"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start charter lsp");
+    let messages = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{},"rootUri":null}}"#,
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        r#"{"jsonrpc":"2.0","method":"exit"}"#,
+    ];
+    let mut stdin = child.stdin.take().expect("stdin");
+    for message in messages {
+        let framed = format!("Content-Length: {}\r\n\r\n{message}", message.len());
+        stdin.write_all(framed.as_bytes()).expect("write");
+    }
+    drop(stdin);
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+}
