@@ -116,9 +116,10 @@ fn add_user_files(out: &Path) {
     std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o751)).expect("chmod");
 }
 
-/// Runs charter, failing the test if it has not finished within 20 seconds (a FIFO or a device
+/// Runs charter, failing the test if it has not finished within a minute (a FIFO or a device
 /// read without limit never ends).
 fn charter_with_deadline(args: &[&str]) -> Output {
+    use std::io::Read;
     let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
         .args(args)
         .env("NO_COLOR", "1")
@@ -127,15 +128,44 @@ fn charter_with_deadline(args: &[&str]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run charter");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().expect("poll").is_none() {
+    // Read both streams while waiting, so that a long report cannot fill a pipe and stall.
+    let drain = |stream: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut stream) = stream {
+                let _ = stream.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll") {
+            break status;
+        }
         if Instant::now() > deadline {
             let _ = child.kill();
             panic!("`charter {}` hangs", args.join(" "));
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout"),
+        stderr: stderr.join().expect("stderr"),
     }
-    child.wait_with_output().expect("collect output")
 }
 
 /// A copy of the example project, whose test suite passes.
@@ -417,4 +447,90 @@ fn charter_lsp_exits_with_1_after_exit_without_shutdown() {
     drop(stdin);
     let output = child.wait_with_output().expect("wait");
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+}
+
+/// A copy of the example project with one more fixture: a content filter with 16,000
+/// entries (the first example case's entries, repeated) that the case wrongly expects to be
+/// denied, so that the report explains the evaluation.
+fn project_with_a_huge_fixture(dir: &Path) -> PathBuf {
+    let project = example_project(dir);
+    let cases: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project.join("tests/content-filters.json")).expect("read"),
+    )
+    .expect("JSON");
+    let mut case = cases[0].clone();
+    let filters = case["resource"]["properties"]["contentFilters"]
+        .as_array()
+        .cloned()
+        .expect("content filters");
+    let many: Vec<serde_json::Value> = filters.iter().cycle().take(16_000).cloned().collect();
+    case["resource"]["properties"]["contentFilters"] = serde_json::Value::Array(many);
+    case["expect"] = serde_json::json!("deny");
+    case["description"] = serde_json::json!("16,000 content filter entries");
+    std::fs::write(project.join("tests/huge.json"), case.to_string()).expect("write");
+    project
+}
+
+#[test]
+fn charter_test_on_a_16000_element_fixture_explains_it_briefly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = project_with_a_huge_fixture(dir.path());
+    let output = charter_with_deadline(&["test", text(&project), TODAY]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        report.contains("FAIL") && report.contains("16,000 content filter entries"),
+        "{report}"
+    );
+    assert!(
+        report.contains("more members evaluated, not shown"),
+        "{report}"
+    );
+    // Each evaluation shows 20 members; without that, 16,000 members times every rule.
+    let lines = report.lines().count();
+    assert!(lines < 2_000, "{lines} lines of report");
+}
+
+#[test]
+fn control_characters_in_fixture_names_and_descriptions_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = example_project(dir.path());
+    let hostile = "\u{1b}]0;owned\u{7}\u{1b}[2J\rgone";
+    let cases: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project.join("tests/content-filters.json")).expect("read"),
+    )
+    .expect("JSON");
+    let mut case = cases[1].clone();
+    case["description"] = serde_json::json!(format!("looks fine{hostile}"));
+    case["expect"] = serde_json::json!("compliant");
+    case["assignment"] = serde_json::json!(format!("no such{hostile}"));
+    std::fs::write(
+        project.join(format!("tests/a{hostile}.json")),
+        case.to_string(),
+    )
+    .expect("write");
+    let output = charter_with_deadline(&["test", text(&project), TODAY]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout_text(&output);
+    assert!(report.contains("looks fine"), "{report}");
+    for (stream, name) in [(report.clone(), "stdout"), (stderr(&output), "stderr")] {
+        assert!(
+            !stream.chars().any(|ch| ch.is_control() && ch != '\n'),
+            "{name} carries control characters: {stream:?}"
+        );
+    }
+    // A fixture that does not parse: its name in the error is escaped too.
+    std::fs::write(project.join(format!("tests/b{hostile}.json")), "{ not json").expect("write");
+    let output = charter_with_deadline(&["test", text(&project), TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("is not valid JSON"), "{message}");
+    assert!(
+        !message.chars().any(|ch| ch.is_control() && ch != '\n'),
+        "{message:?}"
+    );
+}
+
+fn stdout_text(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -24,6 +24,6 @@ pub use evaluate::{
     canonical_effect, definition_properties, evaluate, Outcome, TraceStep, EFFECTS,
 };
 pub use suite::{
-    parse_artifacts, parse_cases, run_suite, run_suite_with, CaseReport, DefinitionResult,
-    Expectation, SuiteOptions, SuiteReport, TestCase,
+    parse_artifacts, parse_cases, printable, run_suite, run_suite_with, CaseReport,
+    DefinitionResult, Expectation, SuiteOptions, SuiteReport, TestCase,
 };
