@@ -488,13 +488,17 @@ impl BuildLock {
     fn acquire(parent: &Path) -> io::Result<BuildLock> {
         // On Unix the directory itself is locked (`flock`), so no lock file is left behind.
         #[cfg(unix)]
-        let file = std::fs::File::open(parent)?;
+        let opened = std::fs::File::open(parent);
         #[cfg(not(unix))]
-        let file = std::fs::OpenOptions::new()
+        let opened = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(parent.join(".charter-build.lock"))?;
+            .open(parent.join(".charter-build.lock"));
+        let file = match opened {
+            Ok(file) => file,
+            Err(error) => return Ok(BuildLock::without(parent, &error)),
+        };
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -504,17 +508,21 @@ impl BuildLock {
                 );
                 file.lock()?;
             }
+            // Some network file systems cannot lock a directory.
             Err(std::fs::TryLockError::Error(error)) => {
-                // Some network file systems cannot lock a directory; build without the lock
-                // rather than not at all.
-                eprintln!(
-                    "warning: cannot lock `{}` ({error}): builds running at the same time may interleave",
-                    parent.display()
-                );
-                return Ok(BuildLock { _file: None });
+                return Ok(BuildLock::without(parent, &error))
             }
         }
         Ok(BuildLock { _file: Some(file) })
+    }
+
+    /// No lock (the directory cannot be opened or locked): build anyway, and say so.
+    fn without(parent: &Path, error: &io::Error) -> BuildLock {
+        eprintln!(
+            "warning: cannot lock `{}` ({error}): builds running at the same time may interleave",
+            parent.display()
+        );
+        BuildLock { _file: None }
     }
 }
 

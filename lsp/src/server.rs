@@ -424,6 +424,14 @@ impl Server {
             self.send(Response::new_err(id, ErrorCode::InvalidRequest as i32, why));
             return;
         }
+        if method == "initialize" {
+            self.send(Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is already initialized".to_string(),
+            ));
+            return;
+        }
         if method == "shutdown" {
             self.shutdown_requested = true;
             self.send(Response::new_ok(id, Value::Null));

@@ -180,6 +180,9 @@ fn requests_between_the_initialize_reply_and_initialized_are_answered() {
     );
     assert!(reply.get("result").is_some(), "{reply}");
     client.notify("initialized", json!({}));
+    // A second `initialize` is refused; the session goes on.
+    let again = client.request("initialize", json!({"capabilities": {}}));
+    assert_eq!(again["error"]["code"], -32600, "{again}");
     assert!(client.shutdown());
 }
 
