@@ -137,7 +137,11 @@ fn main() -> ExitCode {
         Command::Test { path, common } => test(&path, &common),
         Command::Lsp { stdio: _ } => match charter_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
-            Err(error) => usage_error(format!("language server: {error}")),
+            // The protocol's exit code for an `exit` without `shutdown` is 1.
+            Err(error) => {
+                eprintln!("error: language server: {error}");
+                ExitCode::FAILURE
+            }
         },
     }
 }
@@ -388,10 +392,7 @@ fn build(path: &Path, out: &Path, common: &CommonArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(error) => usage_error(format!(
-            "cannot write `{}`: {error}; the previous output is unchanged",
-            out.display()
-        )),
+        Err(error) => usage_error(format!("cannot write `{}`: {error}", out.display())),
     }
 }
 
@@ -563,7 +564,7 @@ fn load_test_cases(root: &Path) -> Result<Vec<charter_evaluator::TestCase>, Stri
     files.sort();
     let mut cases = Vec::new();
     for file in files {
-        let text = project::read_utf8(&file).map_err(|error| error.to_string())?;
+        let text = project::read_fixture(&file).map_err(|error| error.to_string())?;
         let shown = file.display().to_string();
         cases.extend(charter_evaluator::parse_cases(&shown, &text)?);
     }

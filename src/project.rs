@@ -28,12 +28,26 @@ pub struct Project {
 /// Directories never searched for sources: build output, VCS and dependency folders.
 const SKIPPED_DIRECTORIES: &[&str] = &["target", "node_modules", "out"];
 
+/// The largest `.charter` source Charter reads (about 400,000 lines): a policy file is a few
+/// hundred lines, and a limit keeps a runaway generator or a hostile file from exhausting memory.
+pub const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The largest `tests/*.json` fixture `charter test` reads: resource payloads can be long lists.
+pub const MAX_FIXTURE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Lists the `.charter` files of `path` (a file or a directory), sorted.
 pub fn find_sources(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let metadata = std::fs::metadata(path)
-        .map_err(|error| LoadError(format!("cannot read `{}`: {error}", path.display())))?;
+        .map_err(|error| LoadError(format!("cannot read `{}`: {error}", shown(path))))?;
     if metadata.is_file() {
         return Ok(vec![path.to_path_buf()]);
+    }
+    if !metadata.is_dir() {
+        return Err(LoadError(format!(
+            "cannot read `{}`: it is {}, not a regular file or a directory; point at a `.charter` file or a project directory",
+            shown(path),
+            kind_of(&metadata.file_type())
+        )));
     }
     let mut files = Vec::new();
     collect(path, &mut files)?;
@@ -41,7 +55,7 @@ pub fn find_sources(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     if files.is_empty() {
         return Err(LoadError(format!(
             "no `.charter` files in `{}`: point at a project directory or a `.charter` file",
-            path.display()
+            shown(path)
         )));
     }
     Ok(files)
@@ -49,17 +63,18 @@ pub fn find_sources(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
 
 fn collect(directory: &Path, files: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let entries = std::fs::read_dir(directory)
-        .map_err(|error| LoadError(format!("cannot read `{}`: {error}", directory.display())))?;
+        .map_err(|error| LoadError(format!("cannot read `{}`: {error}", shown(directory))))?;
     for entry in entries {
-        let entry = entry.map_err(|error| {
-            LoadError(format!("cannot read `{}`: {error}", directory.display()))
-        })?;
+        let entry = entry
+            .map_err(|error| LoadError(format!("cannot read `{}`: {error}", shown(directory))))?;
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let file_type = entry
             .file_type()
-            .map_err(|error| LoadError(format!("cannot read `{}`: {error}", path.display())))?;
+            .map_err(|error| LoadError(format!("cannot read `{}`: {error}", shown(&path))))?;
+        // A symbolic link is not followed into a directory (it could loop, or lead out of the
+        // project); a link named `.charter` is read like a file, and must lead to a regular one.
         if file_type.is_dir() {
             if !name.starts_with('.') && !SKIPPED_DIRECTORIES.contains(&name.as_ref()) {
                 collect(&path, files)?;
@@ -96,17 +111,117 @@ pub fn load(path: &Path) -> Result<Project, LoadError> {
     })
 }
 
-/// Reads a file that must be UTF-8; the error names the file and the first bad byte.
+/// Reads a source file that must be UTF-8; the error names the file and the first bad byte.
 pub fn read_utf8(file: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(file)
-        .map_err(|error| LoadError(format!("cannot read `{}`: {error}", file.display())))?;
+    read_text(file, MAX_SOURCE_BYTES, "Charter sources must be UTF-8 text")
+}
+
+/// Reads a `tests/*.json` fixture of `charter test` (UTF-8, at most [`MAX_FIXTURE_BYTES`]).
+pub fn read_fixture(file: &Path) -> Result<String, LoadError> {
+    read_text(file, MAX_FIXTURE_BYTES, "test fixtures must be UTF-8 JSON")
+}
+
+fn read_text(file: &Path, limit: u64, what_is_expected: &str) -> Result<String, LoadError> {
+    let bytes = read_regular_file(file, limit)?;
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
         LoadError(format!(
-            "`{}` is not valid UTF-8: invalid byte at offset {offset}; Charter sources must be UTF-8 text",
-            file.display()
+            "`{}` is not valid UTF-8: invalid byte at offset {offset}; {what_is_expected}",
+            shown(file)
         ))
     })
+}
+
+/// Reads a regular file of at most `limit` bytes. A FIFO, a device such as `/dev/zero` or
+/// `/dev/urandom`, a socket or a directory (also behind a symbolic link) is refused with an
+/// error rather than read: it could block forever or never end.
+pub fn read_regular_file(file: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let cannot_read =
+        |error: std::io::Error| LoadError(format!("cannot read `{}`: {error}", shown(file)));
+    let not_regular = |file_type: &std::fs::FileType| {
+        LoadError(format!(
+            "cannot read `{}`: it is {}, not a regular file; Charter reads only regular files",
+            shown(file),
+            kind_of(file_type)
+        ))
+    };
+    let too_large = || {
+        LoadError(format!(
+            "cannot read `{}`: it is larger than {} MiB, the most Charter reads from one file",
+            shown(file),
+            limit / (1024 * 1024)
+        ))
+    };
+    let metadata = std::fs::metadata(file).map_err(cannot_read)?;
+    if !metadata.is_file() {
+        return Err(not_regular(&metadata.file_type()));
+    }
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let handle = open_without_blocking(file).map_err(cannot_read)?;
+    // The path may have been replaced between the check and the open: check what was opened.
+    let opened = handle.metadata().map_err(cannot_read)?;
+    if !opened.is_file() {
+        return Err(not_regular(&opened.file_type()));
+    }
+    // The file may grow while it is read, or report no size (`/proc`): never read past the limit.
+    let mut bytes = Vec::with_capacity(opened.len().min(limit) as usize);
+    handle
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Opens a file for reading without waiting for a writer: opening a FIFO that has none would
+/// block. (Reading a regular file is unaffected by the flag.)
+#[cfg(unix)]
+fn open_without_blocking(file: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let descriptor = rustix::fs::open(
+        file,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(std::fs::File::from(descriptor))
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(file: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(file)
+}
+
+/// What kind of file a non-regular file is, for messages.
+fn kind_of(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
+/// A path as shown in a message: control characters and terminal escapes in a file name (it
+/// may come from a pull request) are replaced, so that they do not reach the terminal.
+pub fn shown(path: &Path) -> String {
+    charter_syntax::diagnostic::sanitize(&path.display().to_string())
 }
 
 /// The path as the user wrote it, with `/` separators, without a leading `./`.

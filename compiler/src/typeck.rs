@@ -700,11 +700,9 @@ fn check_phrase<'a>(
         );
         return typed;
     };
-    if any_error(values) {
-        // The parser reported this phrase; checking the rest would only repeat it.
-        typed.head = check_value(&schema.head, first, diagnostics);
-        return typed;
-    }
+    // A value the parser already reported (an invalid date, an unknown unit) still fills its
+    // place, typed as nothing and reported nowhere else, so that the rest of the phrase is read
+    // as written: `until 2027-02-30 as waiver "..."` still has its reason.
     typed.head = check_value(&schema.head, first, diagnostics);
     let mut index = 1;
     let mut end = first.span();
@@ -713,7 +711,7 @@ fn check_phrase<'a>(
             Some(value) if !is_modifier_word(schema, value) => {
                 typed
                     .positional
-                    .push(check_value(&slot.kind, value, diagnostics));
+                    .push(check_unreported(&slot.kind, value, diagnostics));
                 end = value.span();
                 index += 1;
             }
@@ -734,7 +732,9 @@ fn check_phrase<'a>(
             _ => None,
         };
         let Some((modifier, word)) = modifier else {
-            diagnostics.push(unexpected_value(schema, entry, value));
+            if !any_error(std::slice::from_ref(value)) {
+                diagnostics.push(unexpected_value(schema, entry, value));
+            }
             // One mistake, one diagnostic: skip what follows up to the next modifier word.
             while values
                 .get(index)
@@ -760,7 +760,7 @@ fn check_phrase<'a>(
         for slot in modifier.args {
             match values.get(index) {
                 Some(arg) if !is_modifier_word(schema, arg) => {
-                    args.push(check_value(&slot.kind, arg, diagnostics));
+                    args.push(check_unreported(&slot.kind, arg, diagnostics));
                     end = arg.span();
                     index += 1;
                 }
@@ -805,6 +805,20 @@ fn check_phrase<'a>(
         }
     }
     typed
+}
+
+/// Checks a value of a phrase, unless the parser already reported something in it (an invalid
+/// date, an unknown unit, also inside a list or call): then it is typed as nothing, and
+/// reported nowhere else.
+fn check_unreported<'a>(
+    kind: &'static ValueKind,
+    value: &'a Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Typed<'a>> {
+    if any_error(std::slice::from_ref(value)) {
+        return None;
+    }
+    check_value(kind, value, diagnostics)
 }
 
 fn any_error(values: &[Value]) -> bool {

@@ -1,6 +1,9 @@
 //! Evaluates one policy definition's rule against one resource payload, recording a trace of
 //! every condition it looked at and the values it compared.
 
+use std::borrow::Cow;
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 use crate::aliases::{self, Resolution};
@@ -115,7 +118,7 @@ pub fn evaluate(definition: &Value, parameters: &Map<String, Value>, resource: &
 }
 
 /// [`evaluate`], recording the trace only when `traced`: the outcome's effect, applicability
-/// and error are the same either way, and an untraced evaluation builds no text.
+/// and error are the same either way, and an untraced evaluation formats no text.
 pub fn evaluate_with(
     definition: &Value,
     parameters: &Map<String, Value>,
@@ -129,7 +132,7 @@ pub fn evaluate_with(
 
 /// [`evaluate_with`] for a definition's `properties` and parameters already merged with the
 /// definition's defaults ([`resolve_parameters`]): what a caller that evaluates one member of
-/// an assignment against many resources computes once.
+/// an assignment against many resources works out once.
 pub(crate) fn evaluate_resolved(
     properties: &Value,
     parameters: &Map<String, Value>,
@@ -137,10 +140,11 @@ pub(crate) fn evaluate_resolved(
     traced: bool,
 ) -> Outcome {
     let mut evaluation = Evaluation {
-        traced,
         trace: Vec::new(),
         parameters,
         resource,
+        quiet: usize::from(!traced),
+        truncated: false,
     };
     evaluation.run(properties)
 }
@@ -172,21 +176,55 @@ pub(crate) fn resolve_parameters(
     resolved
 }
 
+/// How many members of one `count` the trace shows; the others are evaluated all the same
+/// and summed up in one line, so that a resource with a 16,000-element array gives a short
+/// trace (and a fast one: what is not shown is not formatted).
+const TRACED_MEMBERS: usize = 20;
+
+/// The most lines one evaluation's trace holds.
+const MAX_TRACE_STEPS: usize = 2_000;
+
 struct Evaluation<'a> {
-    /// Whether to record the trace; an untraced evaluation decides the same way, faster.
-    traced: bool,
     trace: Vec<TraceStep>,
     parameters: &'a Map<String, Value>,
     resource: &'a Value,
+    /// Above zero while members that are not shown are evaluated: nothing is traced.
+    quiet: usize,
+    /// Whether lines were left out because the trace was full.
+    truncated: bool,
 }
 
-/// What is being counted while a `where` condition is evaluated.
+/// What is being counted while a `where` condition is evaluated. A member of the resource is
+/// borrowed from it, not copied: a count over a 16,000-element array binds 16,000 members.
 #[derive(Clone, Debug)]
-enum Binding {
-    /// A field count: the path of the counted `[*]` alias and the current array member.
-    Field { prefix: Vec<Segment>, member: Value },
+enum Binding<'a> {
+    /// A field count: the path of the counted `[*]` alias (shared by its members) and the
+    /// current array member.
+    Field {
+        prefix: Rc<[Segment]>,
+        member: Cow<'a, Value>,
+    },
     /// A value count: its `name` and the current value.
-    Value { name: Option<String>, member: Value },
+    Value {
+        name: Option<String>,
+        member: Cow<'a, Value>,
+    },
+}
+
+/// Where a walk along a path starts: in the resource (or a member borrowed from it), which
+/// lives as long as the evaluation, or in a value a value count holds.
+enum Start<'s, 'a> {
+    Resource(&'a Value),
+    Held(&'s Value),
+}
+
+impl Start<'_, '_> {
+    fn value(&self) -> &Value {
+        match self {
+            Start::Resource(value) => value,
+            Start::Held(value) => value,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -230,9 +268,9 @@ fn property<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
 }
 
 /// Walks a path; each `[*]` fans out over an array's members (none when the array is absent).
-/// Borrows from `start`: only the values a caller keeps are ever copied.
-fn walk<'v>(start: &'v Value, segments: &[Segment]) -> Vec<Option<&'v Value>> {
-    let mut current: Vec<Option<&'v Value>> = vec![Some(start)];
+/// Only the values reached are copied, never what they are part of.
+fn walk(start: &Value, segments: &[Segment]) -> Vec<Option<Value>> {
+    let mut current: Vec<Option<&Value>> = vec![Some(start)];
     for segment in segments {
         current = match segment {
             Segment::Property(name) => current
@@ -248,7 +286,7 @@ fn walk<'v>(start: &'v Value, segments: &[Segment]) -> Vec<Option<&'v Value>> {
                 .collect(),
         };
     }
-    current
+    current.into_iter().map(|value| value.cloned()).collect()
 }
 
 /// The values a `field` selects.
@@ -261,13 +299,13 @@ enum Selected {
 }
 
 /// Evaluation state visible to template functions.
-struct Scope<'a> {
-    parameters: &'a Map<String, Value>,
+struct Scope<'s, 'a> {
+    parameters: &'s Map<String, Value>,
     resource: &'a Value,
-    bindings: &'a [Binding],
+    bindings: &'s [Binding<'a>],
 }
 
-impl Scope<'_> {
+impl<'s, 'a> Scope<'s, 'a> {
     fn resource_type(&self) -> &str {
         self.resource
             .get("type")
@@ -363,17 +401,17 @@ impl Scope<'_> {
         }
         let segments = parse_path(&path);
         let (start, rest) = self.bound_start(&segments);
-        let values = walk(start, rest);
+        let values = walk(start.value(), rest);
         let selected = if rest.contains(&Segment::Every) {
-            Selected::Every(values.into_iter().map(|v| v.cloned()).collect())
+            Selected::Every(values)
         } else {
-            Selected::One(values.into_iter().next().flatten().cloned())
+            Selected::One(values.into_iter().next().flatten())
         };
         Ok((selected, note))
     }
 
     /// The members a field count iterates over, each with the bindings its `where` sees.
-    fn count_members(&self, field: &str) -> Result<Vec<Vec<Binding>>, String> {
+    fn count_members(&self, field: &str) -> Result<Vec<Vec<Binding<'a>>>, String> {
         let Resolution::Alias {
             resource_type,
             path,
@@ -391,59 +429,81 @@ impl Scope<'_> {
         let segments = parse_path(&path);
         let (start, rest) = self.bound_start(&segments);
         let offset = segments.len() - rest.len();
-        let mut current: Vec<(Option<&Value>, Vec<Binding>)> = vec![(Some(start), Vec::new())];
-        for (index, segment) in rest.iter().enumerate() {
-            current = match segment {
-                Segment::Property(name) => current
-                    .into_iter()
-                    .map(|(value, bound)| (value.and_then(|value| property(value, name)), bound))
-                    .collect(),
-                Segment::Every => current
-                    .into_iter()
-                    .flat_map(|(value, bound)| {
-                        let items: &[Value] = match value {
-                            Some(Value::Array(items)) => items,
-                            _ => &[],
-                        };
-                        let prefix = segments[..offset + index + 1].to_vec();
-                        items.iter().map(move |item| {
-                            let mut bound = bound.clone();
-                            bound.push(Binding::Field {
-                                prefix: prefix.clone(),
-                                member: item.clone(),
-                            });
-                            (Some(item), bound)
-                        })
-                    })
-                    .collect(),
-            };
-        }
-        if rest.last() != Some(&Segment::Every) {
-            // `a[*].b`: the counted value is a property of the member; bind the whole path too.
-            for (value, bound) in &mut current {
-                bound.push(Binding::Field {
-                    prefix: segments.clone(),
-                    member: value.cloned().unwrap_or(Value::Null),
-                });
-            }
-        }
-        Ok(current.into_iter().map(|(_, bound)| bound).collect())
+        Ok(match start {
+            Start::Resource(value) => members_of(value, &segments, offset, Cow::Borrowed),
+            Start::Held(value) => members_of(value, &segments, offset, |member| {
+                Cow::Owned(member.clone())
+            }),
+        })
     }
 
     /// Where a path starts: at the member of the innermost count whose `[*]` alias prefixes
     /// it, else at the resource.
-    fn bound_start<'s>(&self, segments: &'s [Segment]) -> (&Value, &'s [Segment]) {
+    fn bound_start<'p>(&self, segments: &'p [Segment]) -> (Start<'s, 'a>, &'p [Segment]) {
         for binding in self.bindings.iter().rev() {
             if let Binding::Field { prefix, member } = binding {
                 let bound = segments.len() >= prefix.len()
                     && prefix.iter().zip(segments).all(|(a, b)| same_segment(a, b));
                 if bound {
-                    return (member, &segments[prefix.len()..]);
+                    let start = match member {
+                        Cow::Borrowed(value) => Start::Resource(value),
+                        Cow::Owned(value) => Start::Held(value),
+                    };
+                    return (start, &segments[prefix.len()..]);
                 }
             }
         }
-        (self.resource, segments)
+        (Start::Resource(self.resource), segments)
     }
+}
+
+/// The members of the `[*]` alias `segments` under `start` (where `segments[..offset]` is
+/// already bound), each with its bindings; `member` makes a binding's value from a member.
+fn members_of<'v, 'a>(
+    start: &'v Value,
+    segments: &[Segment],
+    offset: usize,
+    member: impl Fn(&'v Value) -> Cow<'a, Value>,
+) -> Vec<Vec<Binding<'a>>> {
+    let rest = &segments[offset..];
+    let mut current: Vec<(Option<&'v Value>, Vec<Binding<'a>>)> = vec![(Some(start), Vec::new())];
+    for (index, segment) in rest.iter().enumerate() {
+        current = match segment {
+            Segment::Property(name) => current
+                .into_iter()
+                .map(|(value, bound)| (value.and_then(|value| property(value, name)), bound))
+                .collect(),
+            Segment::Every => {
+                let prefix: Rc<[Segment]> = segments[..offset + index + 1].into();
+                let mut members = Vec::new();
+                for (value, bound) in current {
+                    let Some(Value::Array(items)) = value else {
+                        continue;
+                    };
+                    for item in items {
+                        let mut bound = bound.clone();
+                        bound.push(Binding::Field {
+                            prefix: Rc::clone(&prefix),
+                            member: member(item),
+                        });
+                        members.push((Some(item), bound));
+                    }
+                }
+                members
+            }
+        };
+    }
+    if rest.last() != Some(&Segment::Every) {
+        // `a[*].b`: the counted value is a property of the member; bind the whole path too.
+        let whole: Rc<[Segment]> = segments.into();
+        for (value, bound) in &mut current {
+            bound.push(Binding::Field {
+                prefix: Rc::clone(&whole),
+                member: value.map_or(Cow::Owned(Value::Null), &member),
+            });
+        }
+    }
+    current.into_iter().map(|(_, bound)| bound).collect()
 }
 
 /// The key of `tags.x`, `tags['x']` or `tags[x]`.
@@ -460,7 +520,7 @@ fn tag_key(field: &str) -> Option<String> {
     Some(inner.to_string())
 }
 
-impl Context for Scope<'_> {
+impl Context for Scope<'_, '_> {
     fn parameter(&self, name: &str) -> Result<Value, String> {
         self.parameters
             .get(name)
@@ -489,7 +549,9 @@ impl Context for Scope<'_> {
                 .bindings
                 .last()
                 .map(|binding| match binding {
-                    Binding::Field { member, .. } | Binding::Value { member, .. } => member.clone(),
+                    Binding::Field { member, .. } | Binding::Value { member, .. } => {
+                        member.as_ref().clone()
+                    }
                 })
                 .ok_or_else(|| "`current()` is used outside a count".to_string());
         };
@@ -500,7 +562,7 @@ impl Context for Scope<'_> {
             } = binding
             {
                 if bound.eq_ignore_ascii_case(name) {
-                    return Ok(member.clone());
+                    return Ok(member.as_ref().clone());
                 }
             }
         }
@@ -516,8 +578,7 @@ impl Context for Scope<'_> {
                             .all(|(a, b)| same_segment(a, b));
                     if bound {
                         let rest = &segments[prefix.len()..];
-                        let values: Vec<Value> =
-                            walk(member, rest).into_iter().flatten().cloned().collect();
+                        let values: Vec<Value> = walk(member, rest).into_iter().flatten().collect();
                         return Ok(if rest.contains(&Segment::Every) {
                             Value::Array(values)
                         } else {
@@ -541,15 +602,55 @@ impl Context for Scope<'_> {
     }
 }
 
+/// The longest a value is shown in a trace line, in characters.
+const SHOWN_CHARS: usize = 160;
+
 /// Compact JSON for a trace line, shortened so one huge value does not drown the explanation.
+/// Only the start of the value is serialised, however large it is.
 pub(crate) fn show(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 160 {
-        let short: String = text.chars().take(157).collect();
+    // Enough bytes for `SHOWN_CHARS` characters of any width, and one more to see the cut.
+    let mut start = Capped {
+        bytes: Vec::new(),
+        limit: SHOWN_CHARS * 4 + 4,
+    };
+    // An error means only that the value was longer than the limit.
+    let _ = serde_json::to_writer(&mut start, value);
+    let text = String::from_utf8_lossy(&start.bytes);
+    if text.chars().count() > SHOWN_CHARS {
+        let short: String = text.chars().take(SHOWN_CHARS - 3).collect();
         format!("{short}...")
     } else {
-        text
+        text.into_owned()
     }
+}
+
+/// Collects written bytes up to a limit, then refuses more.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        let room = self.limit.saturating_sub(self.bytes.len());
+        if room == 0 {
+            return Err(std::io::Error::other("enough to show"));
+        }
+        let taken = buffer.len().min(room);
+        self.bytes.extend_from_slice(&buffer[..taken]);
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An array as [`show`] shows it, copying only the members that can be seen.
+fn show_array(items: &[Value]) -> String {
+    // Each member takes at least two characters (`1,`), so more than this many cannot show.
+    let visible: Vec<Value> = items.iter().take(SHOWN_CHARS).cloned().collect();
+    show(&Value::Array(visible))
 }
 
 fn show_selected(selected: &Selected) -> String {
@@ -560,6 +661,7 @@ fn show_selected(selected: &Selected) -> String {
         Selected::Every(values) => {
             let shown: Vec<Value> = values
                 .iter()
+                .take(SHOWN_CHARS)
                 .map(|value| value.clone().unwrap_or(Value::Null))
                 .collect();
             format!("[*] {}", show(&Value::Array(shown)))
@@ -574,6 +676,37 @@ fn key<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
             .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
             .map(|(_, value)| value)
     })
+}
+
+/// How an evaluation error about an alias missing from the table reads.
+pub(crate) const UNKNOWN_ALIAS: &str =
+    "is not an alias the evaluator knows (not in its alias table)";
+
+/// A location as Azure stores it: lower case, without spaces (`Sweden Central` →
+/// `swedencentral`).
+pub fn normalise_location(location: &str) -> String {
+    location
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether `Indexed` mode evaluates a resource type: the types that support tags and location,
+/// which are the tracked top-level types of a resource provider. Child types
+/// (`accounts/deployments`) are proxy resources without a location, and subscriptions, resource
+/// groups and the policy types themselves are not evaluated in `Indexed` mode. Decided by the
+/// type, not by whether a payload happens to carry a `location`.
+pub fn supports_tags_and_location(resource_type: &str) -> bool {
+    let lowered = resource_type.to_lowercase();
+    let mut parts = lowered.split('/');
+    let (Some(namespace), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !matches!(
+        namespace,
+        "microsoft.resources" | "microsoft.authorization" | "microsoft.management"
+    )
 }
 
 /// The resource types (lower case) a definition's rule can match, when its condition names
@@ -613,37 +746,6 @@ fn type_literals(condition: &Value) -> Option<Vec<String>> {
     None
 }
 
-/// How an evaluation error about an alias missing from the table reads.
-pub(crate) const UNKNOWN_ALIAS: &str =
-    "is not an alias the evaluator knows (not in its alias table)";
-
-/// A location as Azure stores it: lower case, without spaces (`Sweden Central` →
-/// `swedencentral`).
-pub fn normalise_location(location: &str) -> String {
-    location
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Whether `Indexed` mode evaluates a resource type: the types that support tags and location,
-/// which are the tracked top-level types of a resource provider. Child types
-/// (`accounts/deployments`) are proxy resources without a location, and subscriptions, resource
-/// groups and the policy types themselves are not evaluated in `Indexed` mode. Decided by the
-/// type, not by whether a payload happens to carry a `location`.
-pub fn supports_tags_and_location(resource_type: &str) -> bool {
-    let lowered = resource_type.to_lowercase();
-    let mut parts = lowered.split('/');
-    let (Some(namespace), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    !matches!(
-        namespace,
-        "microsoft.resources" | "microsoft.authorization" | "microsoft.management"
-    )
-}
-
 fn mode_applies(mode: &str, resource: &Value) -> Result<(), String> {
     let resource_type = resource.get("type").and_then(Value::as_str).unwrap_or("");
     let namespace = resource_type.split('/').next().unwrap_or("");
@@ -671,32 +773,50 @@ fn mode_applies(mode: &str, resource: &Value) -> Result<(), String> {
     }
 }
 
-impl Evaluation<'_> {
-    /// Adds a trace line, built only when the evaluation is traced; returns its index (past the
-    /// end when nothing was added, which [`Self::set`] ignores).
-    fn push(&mut self, depth: usize, matched: bool, text: impl FnOnce() -> String) -> usize {
-        if !self.traced {
+impl<'a> Evaluation<'a> {
+    /// Whether steps are being recorded (callers skip formatting what would not be).
+    fn tracing(&self) -> bool {
+        self.quiet == 0 && self.trace.len() < MAX_TRACE_STEPS
+    }
+
+    /// Records a step; returns its index, or `usize::MAX` (which [`Evaluation::set`] ignores)
+    /// when nothing is recorded.
+    fn push(&mut self, depth: usize, matched: bool, text: String) -> usize {
+        if !self.tracing() {
+            self.truncated |= self.quiet == 0;
             return usize::MAX;
         }
         self.trace.push(TraceStep {
             depth,
             matched: Some(matched),
-            text: text(),
+            text,
             field: None,
         });
         self.trace.len() - 1
     }
 
-    fn note(&mut self, text: impl FnOnce() -> String) {
-        if !self.traced {
+    fn note(&mut self, text: String) {
+        if !self.tracing() {
             return;
         }
         self.trace.push(TraceStep {
             depth: 0,
             matched: None,
-            text: text(),
+            text,
             field: None,
         });
+    }
+
+    /// A note at a depth (a line that is not a condition).
+    fn note_at(&mut self, depth: usize, text: String) {
+        if self.tracing() {
+            self.trace.push(TraceStep {
+                depth,
+                matched: None,
+                text,
+                field: None,
+            });
+        }
     }
 
     fn set(&mut self, index: usize, matched: bool) {
@@ -722,7 +842,7 @@ impl Evaluation<'_> {
             );
         };
         if let Err(reason) = mode_applies(&mode, self.resource) {
-            self.note(|| format!("not evaluated: {reason}"));
+            self.note(format!("not evaluated: {reason}"));
             return self.finish(None, false, None);
         }
         let scope_bindings: Vec<Binding> = Vec::new();
@@ -751,7 +871,7 @@ impl Evaluation<'_> {
             Err(error) => return self.finish(None, true, Some(error)),
         };
         if effect == "disabled" {
-            self.note(|| "effect is `disabled`: the rule is never applied".to_string());
+            self.note("effect is `disabled`: the rule is never applied".to_string());
             return self.finish(None, true, None);
         }
         let Some(condition) = rule.as_object().and_then(|rule| key(rule, "if")) else {
@@ -771,18 +891,27 @@ impl Evaluation<'_> {
         applicable: bool,
         error: Option<String>,
     ) -> Outcome {
+        let mut trace = std::mem::take(&mut self.trace);
+        if self.truncated {
+            trace.push(TraceStep {
+                depth: 0,
+                matched: None,
+                text: format!("(the trace stops after {MAX_TRACE_STEPS} lines)"),
+                field: None,
+            });
+        }
         Outcome {
             effect,
             applicable,
             error,
-            trace: std::mem::take(&mut self.trace),
+            trace,
         }
     }
 
     fn condition(
         &mut self,
         node: &Value,
-        bindings: &mut Vec<Binding>,
+        bindings: &mut Vec<Binding<'a>>,
         depth: usize,
     ) -> Result<bool, String> {
         // Azure allows 64 levels; refusing far deeper input keeps the stack safe.
@@ -828,7 +957,7 @@ impl Evaluation<'_> {
             return self.logical(children, bindings, depth, false);
         }
         if let Some(child) = not {
-            let line = self.push(depth, false, || "not".to_string());
+            let line = self.push(depth, false, "not".to_string());
             let inner = self.condition(child, bindings, depth + 1)?;
             self.set(line, !inner);
             return Ok(!inner);
@@ -847,15 +976,21 @@ impl Evaluation<'_> {
                 expression::evaluate_value(value, &scope)?
             };
             let matched = operators::apply(operator, Some(&actual), &expected)?;
-            self.push(depth, matched, || {
+            if self.tracing() {
                 let shown = match value {
                     Value::String(text) if expression::is_expression(text) => {
                         format!("value `{text}` = {}", show(&actual))
                     }
                     _ => format!("value {}", show(&actual)),
                 };
-                format!("{shown} {} {}", operator.name(), show(&expected))
-            });
+                self.push(
+                    depth,
+                    matched,
+                    format!("{shown} {} {}", operator.name(), show(&expected)),
+                );
+            } else {
+                self.push(depth, matched, String::new());
+            }
             Ok(matched)
         } else if let Some(count) = count {
             self.count_condition(count, operator, &expected, bindings, depth)
@@ -867,7 +1002,7 @@ impl Evaluation<'_> {
         }
     }
 
-    fn scope<'s>(&'s self, bindings: &'s [Binding]) -> Scope<'s> {
+    fn scope<'s>(&'s self, bindings: &'s [Binding<'a>]) -> Scope<'s, 'a> {
         Scope {
             parameters: self.parameters,
             resource: self.resource,
@@ -878,7 +1013,7 @@ impl Evaluation<'_> {
     fn logical(
         &mut self,
         children: &Value,
-        bindings: &mut Vec<Binding>,
+        bindings: &mut Vec<Binding<'a>>,
         depth: usize,
         all: bool,
     ) -> Result<bool, String> {
@@ -886,7 +1021,7 @@ impl Evaluation<'_> {
         let Some(children) = children.as_array() else {
             return Err(format!("`{name}` must be an array"));
         };
-        let line = self.push(depth, false, || name.to_string());
+        let line = self.push(depth, false, name.to_string());
         // Short-circuit like Azure, so the trace ends at the condition that decided.
         let mut result = all;
         for child in children {
@@ -905,7 +1040,7 @@ impl Evaluation<'_> {
         field: &Value,
         operator: Operator,
         expected: &Value,
-        bindings: &mut [Binding],
+        bindings: &mut [Binding<'a>],
         depth: usize,
     ) -> Result<bool, String> {
         let (name, selected, note) = {
@@ -932,15 +1067,21 @@ impl Evaluation<'_> {
                 all
             }
         };
-        let line = self.push(depth, matched, || {
-            let note = note.map(|note| format!(" ({note})")).unwrap_or_default();
+        if !self.tracing() {
+            self.push(depth, matched, String::new());
+            return Ok(matched);
+        }
+        let note = note.map(|note| format!(" ({note})")).unwrap_or_default();
+        let line = self.push(
+            depth,
+            matched,
             format!(
                 "field `{name}` = {} {} {}{note}",
                 show_selected(&selected),
                 operator.name(),
                 show(expected)
-            )
-        });
+            ),
+        );
         if let Some(step) = self.trace.get_mut(line) {
             step.field = Some(name);
         }
@@ -952,18 +1093,19 @@ impl Evaluation<'_> {
         count: &Value,
         operator: Operator,
         expected: &Value,
-        bindings: &mut Vec<Binding>,
+        bindings: &mut Vec<Binding<'a>>,
         depth: usize,
     ) -> Result<bool, String> {
         let Some(count) = count.as_object() else {
             return Err("`count` must be an object".to_string());
         };
         let where_condition = key(count, "where");
-        let line = self.push(depth, false, String::new);
+        let line = self.push(depth, false, String::new());
         // Each member is evaluated under its own bindings: for a field count, one per `[*]` of
         // the alias (so `a[*].x` inside the `where` of a count over `a[*].b[*]` reads the
         // current member's parent), for a value count just the value.
-        let (label, members): (String, Vec<Vec<Binding>>) = if let Some(field) = key(count, "field")
+        let (label, members): (String, Vec<Vec<Binding<'a>>>) = if let Some(field) =
+            key(count, "field")
         {
             let scope = self.scope(bindings);
             let name = match expression::evaluate_value(field, &scope)? {
@@ -986,7 +1128,7 @@ impl Evaluation<'_> {
             let name = key(count, "name")
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            let shown = show(&Value::Array(items.clone()));
+            let shown = show_array(&items);
             let label = match &name {
                 Some(name) => format!("count of value {shown} as `{name}`"),
                 None => format!("count of value {shown}"),
@@ -996,7 +1138,7 @@ impl Evaluation<'_> {
                 .map(|member| {
                     vec![Binding::Value {
                         name: name.clone(),
-                        member,
+                        member: Cow::Owned(member),
                     }]
                 })
                 .collect();
@@ -1008,26 +1150,46 @@ impl Evaluation<'_> {
         match where_condition {
             None => total = members.len(),
             Some(condition) => {
+                let count = members.len();
                 for (index, member_bindings) in members.into_iter().enumerate() {
-                    let member_line = self.push(depth + 1, false, || {
-                        let shown = member_bindings.last().map_or_else(String::new, |binding| {
+                    // Past the first members, evaluate without tracing.
+                    let shown = index < TRACED_MEMBERS;
+                    let member_line = if shown && self.tracing() {
+                        let member = member_bindings.last().map_or_else(String::new, |binding| {
                             show(match binding {
                                 Binding::Field { member, .. } | Binding::Value { member, .. } => {
                                     member
                                 }
                             })
                         });
-                        format!("member {index}: {shown}")
-                    });
+                        self.push(depth + 1, false, format!("member {index}: {member}"))
+                    } else {
+                        usize::MAX
+                    };
+                    if !shown {
+                        self.quiet += 1;
+                    }
                     let outer = bindings.len();
                     bindings.extend(member_bindings);
                     let matched = self.condition(condition, bindings, depth + 2);
                     bindings.truncate(outer);
+                    if !shown {
+                        self.quiet -= 1;
+                    }
                     let matched = matched?;
                     self.set(member_line, matched);
                     if matched {
                         total += 1;
                     }
+                }
+                if count > TRACED_MEMBERS {
+                    self.note_at(
+                        depth + 1,
+                        format!(
+                            "... {} more members evaluated, not shown",
+                            count - TRACED_MEMBERS
+                        ),
+                    );
                 }
             }
         }
@@ -1067,6 +1229,36 @@ mod tests {
 
     const IP_VALUES: &str = "Microsoft.CognitiveServices/accounts/networkAcls.ipRules[*].value";
     const IP_RULES: &str = "Microsoft.CognitiveServices/accounts/networkAcls.ipRules[*]";
+
+    #[test]
+    fn a_count_over_a_huge_array_traces_a_few_members_and_counts_them_all() {
+        let rules: Vec<Value> = (0..16_000)
+            .map(|index| json!({"value": format!("10.0.{}.{}", index / 256, index % 256)}))
+            .collect();
+        let resource = account(json!({"networkAcls": {"ipRules": rules}}));
+        let condition = json!({"count": {"field": IP_RULES, "where": {"allOf": [
+            {"field": "type", "equals": "Microsoft.CognitiveServices/accounts"},
+            {"field": IP_VALUES, "like": "10.0.*"},
+        ]}}, "equals": 16_000});
+        let outcome = evaluate(&rule(condition), &Map::new(), &resource);
+        assert_eq!(
+            outcome.effect.as_deref(),
+            Some("deny"),
+            "every member counted"
+        );
+        // Twenty members with their conditions, the count, the rule, and one summary line.
+        assert!(
+            outcome.trace.len() < 100,
+            "{} trace lines",
+            outcome.trace.len()
+        );
+        let explained = outcome.explain();
+        assert!(
+            explained.contains("15980 more members evaluated, not shown"),
+            "{explained}"
+        );
+        assert!(explained.lines().all(|line| line.chars().count() < 400));
+    }
 
     #[test]
     fn top_level_fields_and_tags() {

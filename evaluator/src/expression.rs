@@ -270,6 +270,30 @@ pub(crate) fn display(value: &Value) -> String {
     }
 }
 
+/// The longest string (in bytes) and the longest array a template function may build. Azure
+/// Policy values are short; without a limit, `padLeft` or nested `replace` in a rule could ask
+/// for gigabytes.
+pub(crate) const MAX_TEXT_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_ITEMS: usize = 100_000;
+
+/// Refuses a result over the limits.
+fn within_limits(name: &str, value: Value) -> Result<Value, String> {
+    match &value {
+        Value::String(text) if text.len() > MAX_TEXT_BYTES => Err(too_long(name, text.len())),
+        Value::Array(items) if items.len() > MAX_ITEMS => Err(format!(
+            "`{name}` would make an array of {} items, over the evaluator's limit of {MAX_ITEMS}",
+            items.len()
+        )),
+        _ => Ok(value),
+    }
+}
+
+fn too_long(name: &str, bytes: usize) -> String {
+    format!(
+        "`{name}` would make a string of {bytes} bytes, over the evaluator's limit of {MAX_TEXT_BYTES}"
+    )
+}
+
 fn call(name: &str, arguments: &[Expr], context: &dyn Context) -> Result<Value, String> {
     let lowered = name.to_lowercase();
     // `if` evaluates only the branch it takes, so a guarded branch may fail harmlessly.
@@ -287,7 +311,7 @@ fn call(name: &str, arguments: &[Expr], context: &dyn Context) -> Result<Value, 
         .iter()
         .map(|argument| argument.evaluate(context))
         .collect::<Result<Vec<_>, _>>()?;
-    apply(&lowered, name, &values, context)
+    within_limits(name, apply(&lowered, name, &values, context)?)
 }
 
 fn text_argument<'v>(function: &str, value: &'v Value) -> Result<&'v str, String> {
@@ -355,6 +379,16 @@ fn apply(
         "null" => Ok(Value::Null),
         "concat" => {
             if values.iter().all(Value::is_array) {
+                let count: usize = values
+                    .iter()
+                    .filter_map(Value::as_array)
+                    .map(Vec::len)
+                    .sum();
+                if count > MAX_ITEMS {
+                    return Err(format!(
+                        "`{name}` would make an array of {count} items, over the evaluator's limit of {MAX_ITEMS}"
+                    ));
+                }
                 let items = values
                     .iter()
                     .filter_map(Value::as_array)
@@ -363,7 +397,12 @@ fn apply(
                     .collect();
                 Ok(Value::Array(items))
             } else {
-                Ok(Value::String(values.iter().map(display).collect()))
+                let parts: Vec<String> = values.iter().map(display).collect();
+                let bytes: usize = parts.iter().map(String::len).sum();
+                if bytes > MAX_TEXT_BYTES {
+                    return Err(too_long(name, bytes));
+                }
+                Ok(Value::String(parts.concat()))
             }
         }
         "tolower" => {
@@ -515,6 +554,14 @@ fn apply(
             if old.is_empty() {
                 return Ok(Value::String(text.to_string()));
             }
+            // Measured before it is built: nested `replace` calls can grow a string tenfold
+            // at each level.
+            let matches = text.matches(old).count();
+            let bytes = (text.len() - matches * old.len())
+                .saturating_add(matches.saturating_mul(new.len()));
+            if bytes > MAX_TEXT_BYTES {
+                return Err(too_long(name, bytes));
+            }
             Ok(Value::String(text.replace(old, new)))
         }
         "substring" => {
@@ -593,13 +640,13 @@ fn apply(
                 .as_array()
                 .ok_or_else(|| "`join` needs an array".to_string())?;
             let separator = text_argument(name, &values[1])?;
-            Ok(Value::String(
-                items
-                    .iter()
-                    .map(display)
-                    .collect::<Vec<_>>()
-                    .join(separator),
-            ))
+            let parts: Vec<String> = items.iter().map(display).collect();
+            let bytes = parts.iter().map(String::len).sum::<usize>()
+                + separator.len() * parts.len().saturating_sub(1);
+            if bytes > MAX_TEXT_BYTES {
+                return Err(too_long(name, bytes));
+            }
+            Ok(Value::String(parts.join(separator)))
         }
         "padleft" => {
             let text = display(values.first().unwrap_or(&Value::Null));
@@ -614,6 +661,13 @@ fn apply(
                 .and_then(|pad| pad.chars().next())
                 .unwrap_or(' ');
             let missing = width.saturating_sub(char_count(&text));
+            // Measured before it is built: the width comes from the rule.
+            let bytes = text
+                .len()
+                .saturating_add(missing.saturating_mul(pad.len_utf8()));
+            if bytes > MAX_TEXT_BYTES {
+                return Err(too_long(name, bytes));
+            }
             Ok(Value::String(
                 std::iter::repeat_n(pad, missing)
                     .chain(text.chars())
@@ -840,6 +894,39 @@ mod tests {
             Ok(json!(["b"]))
         );
         assert_eq!(run("[coalesce(null(), 'x')]"), Ok(json!("x")));
+    }
+
+    #[test]
+    fn functions_refuse_to_build_huge_values() {
+        // Without a limit these build 50 MB and, with six nested `replace` calls, 10 MB (each
+        // level multiplies the length by ten).
+        let padded = run("[padLeft('7', 50000000, '0')]");
+        assert!(
+            padded
+                .as_ref()
+                .is_err_and(|error| error.contains("over the evaluator's limit")),
+            "{padded:?}"
+        );
+        let mut nested = "'aaaaaaaaaa'".to_string();
+        for _ in 0..6 {
+            nested = format!("replace({nested}, 'a', 'aaaaaaaaaa')");
+        }
+        let replaced = run(&format!("[{nested}]"));
+        assert!(
+            replaced
+                .as_ref()
+                .is_err_and(|error| error.contains("`replace` would make")),
+            "{:?}",
+            replaced.as_ref().map(|value| value.to_string().len())
+        );
+        let joined = run("[concat(padLeft('', 700000, 'x'), padLeft('', 700000, 'y'))]");
+        assert!(
+            joined.is_err(),
+            "{:?}",
+            joined.map(|value| value.to_string().len())
+        );
+        // Within the limit, as before.
+        assert_eq!(run("[length(padLeft('', 1000, 'x'))]"), Ok(json!(1000)));
     }
 
     #[test]

@@ -25,6 +25,6 @@ pub use evaluate::{
     supports_tags_and_location, Outcome, TraceStep, EFFECTS,
 };
 pub use suite::{
-    parse_artifacts, parse_cases, run_suite, run_suite_with, CaseReport, DefinitionResult,
-    Expectation, SuiteOptions, SuiteReport, TestCase,
+    parse_artifacts, parse_cases, printable, run_suite, run_suite_with, CaseReport,
+    DefinitionResult, Expectation, SuiteOptions, SuiteReport, TestCase,
 };

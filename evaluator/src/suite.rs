@@ -124,17 +124,41 @@ pub struct TestCase {
 /// A case is `{"description": "...", "resource": {...}, "expect": "deny" | "audit" |
 /// "compliant" | "non-compliant" | <any effect>, "definition": "<optional>", "assignment":
 /// "<optional>"}`.
+///
+/// An error message may quote the file's name and contents: its control characters are
+/// escaped, so that it is safe to print on a terminal.
 pub fn parse_cases(path: &str, text: &str) -> Result<Vec<TestCase>, String> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|error| format!("`{path}` is not valid JSON: {error}"))?;
-    match value {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| parse_case(&format!("{path}#{index}"), item))
-            .collect(),
-        item => Ok(vec![parse_case(path, &item)?]),
+    let parse = || {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|error| format!("`{path}` is not valid JSON: {error}"))?;
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| parse_case(&format!("{path}#{index}"), item))
+                .collect(),
+            item => Ok(vec![parse_case(path, &item)?]),
+        }
+    };
+    parse().map_err(|error| printable(&error))
+}
+
+/// `text` with its control characters (escape sequences, carriage returns, bells) written as
+/// `\u{..}` escapes, except line breaks: fixture names and descriptions, and the names in the
+/// policies, come from pull requests, and CI logs interpret what reaches the terminal.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(|ch| ch.is_control() && ch != '\n') {
+        return text.to_string();
     }
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        if ch.is_control() && ch != '\n' {
+            out.push_str(&format!("\\u{{{:x}}}", ch as u32));
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 fn parse_case(name: &str, value: &Value) -> Result<TestCase, String> {
@@ -378,7 +402,9 @@ impl SuiteReport {
             self.passed(),
             self.failed()
         ));
-        out
+        // Case names, descriptions, policy names and values read from the resources all end up
+        // here: no control character reaches the terminal.
+        printable(&out)
     }
 }
 

@@ -111,6 +111,10 @@ struct UnitParse {
 pub fn parse_with_cache(file: FileId, text: &str, cache: &mut ItemCache) -> Parsed {
     cache.generation += 1;
     cache.stats = CacheStats::default();
+    // A lone carriage return is reported once for the whole file.
+    if scan::lone_carriage_returns(text).next().is_some() {
+        return full_parse(file, text, cache);
+    }
     let pieces = scan::split(text, 0, text.len(), TOP_LEVEL);
     let Some(units) = units(text, &pieces) else {
         return full_parse(file, text, cache);
@@ -270,10 +274,16 @@ fn shift_pieces(pieces: &[Piece], unit_start: usize) -> Vec<Piece> {
     pieces
         .iter()
         .map(|piece| match piece {
-            Piece::Comment { start, end, closed } => Piece::Comment {
+            Piece::Comment {
+                start,
+                end,
+                closed,
+                too_deep,
+            } => Piece::Comment {
                 start: back(*start),
                 end: back(*end),
                 closed: *closed,
+                too_deep: too_deep.map(back),
             },
             Piece::StrayCloser { at } => Piece::StrayCloser { at: back(*at) },
             Piece::Chunk(chunk) => Piece::Chunk(Chunk {

@@ -5,9 +5,11 @@
 //! when no message is waiting (so a burst of edits costs one compilation) or before a request
 //! is answered, and then diagnostics are published for every project file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
@@ -18,7 +20,7 @@ use serde_json::Value;
 use crate::convert;
 use crate::features;
 use crate::transport::log;
-use crate::workspace::{self, Analysis, DocKey, Workspace};
+use crate::workspace::{self, Analysis, DocKey, Scan, ScanBudget, Workspace};
 
 /// What the server tells the client it can do.
 pub fn capabilities() -> lsp::ServerCapabilities {
@@ -82,9 +84,15 @@ pub fn capabilities() -> lsp::ServerCapabilities {
 /// Runs the server on a connection until the client sends `exit`. Returns an error when the
 /// client exits without `shutdown` or initialization fails.
 pub fn run(connection: Connection) -> Result<(), String> {
-    let (id, params) = connection
-        .initialize_start()
-        .map_err(|error| format!("initialization failed: {error}"))?;
+    run_with_scanner(connection, Arc::new(workspace::scan))
+}
+
+/// How the workspace folders are scanned (see [`workspace::scan`]); tests put in a scanner
+/// they control.
+pub type Scanner = Arc<dyn Fn(&[PathBuf], &ScanBudget, &dyn Fn() -> bool) -> Scan + Send + Sync>;
+
+fn run_with_scanner(connection: Connection, scanner: Scanner) -> Result<(), String> {
+    let (id, params) = wait_for_initialize(&connection)?;
     let settings = Settings::from_initialize_params(&params);
     let result = lsp::InitializeResult {
         capabilities: capabilities(),
@@ -94,9 +102,9 @@ pub fn run(connection: Connection) -> Result<(), String> {
         }),
     };
     let result = serde_json::to_value(result).map_err(|error| error.to_string())?;
-    connection
-        .initialize_finish(id, result)
-        .map_err(|error| format!("initialization failed: {error}"))?;
+    // The `initialized` notification is not waited for: whatever the client sends first is
+    // handled as usual (lsp-server's `initialize_finish` ended the session on anything else).
+    let _ = connection.sender.send(Response::new_ok(id, result).into());
     if settings.watch_files {
         // Ask the client to report `.charter` files created, changed or deleted on disk (a
         // `git checkout`, a generator), so the project stays in step with the folder.
@@ -121,16 +129,61 @@ pub fn run(connection: Connection) -> Result<(), String> {
             registration,
         )));
     }
+    let (scan_sender, scan_results) = crossbeam_channel::unbounded();
     let mut server = Server {
-        workspace: Workspace::new(settings.roots, settings.today),
+        workspace: Workspace::new(Vec::new(), settings.today),
         connection,
         analysis: None,
         dirty: true,
         published: BTreeMap::new(),
         shutdown_requested: false,
         trace: std::env::var_os("CHARTER_LSP_TRACE").is_some_and(|v| v != "0"),
+        scan_sender,
+        scan_results,
+        scan_generation: Arc::new(AtomicU64::new(0)),
+        scan_budget: ScanBudget::default(),
+        scanner,
+        warned: BTreeSet::new(),
+        too_large: BTreeSet::new(),
     };
+    server.workspace.change_roots(settings.roots, &[]);
+    server.start_scan();
     server.main_loop()
+}
+
+/// Answers everything before `initialize` with `ServerNotInitialized` (without repeating the
+/// request back), and returns the `initialize` request.
+fn wait_for_initialize(connection: &Connection) -> Result<(RequestId, Value), String> {
+    loop {
+        let message = connection
+            .receiver
+            .recv()
+            .map_err(|_| "the client closed the connection before `initialize`".to_string())?;
+        match message {
+            Message::Request(request) if request.method == "initialize" => {
+                return Ok((request.id, request.params));
+            }
+            Message::Request(request) => {
+                log(&format!(
+                    "refused `{}` before `initialize`",
+                    charter_syntax::diagnostic::sanitize(&request.method)
+                ));
+                let _ = connection.sender.send(
+                    Response::new_err(
+                        request.id,
+                        ErrorCode::ServerNotInitialized as i32,
+                        "the server is not initialized: send `initialize` first".to_string(),
+                    )
+                    .into(),
+                );
+            }
+            Message::Notification(notification) if notification.method == "exit" => {
+                return Err("the client sent `exit` before `initialize`".to_string());
+            }
+            // Other notifications before `initialize` are dropped, as the protocol says.
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
 }
 
 /// What the client told us in `initialize`, read leniently (a field of the wrong type is
@@ -192,6 +245,18 @@ struct Server {
     shutdown_requested: bool,
     /// Whether to log how long each check takes (`CHARTER_LSP_TRACE=1`).
     trace: bool,
+    /// Workspace scans run on their own thread, so that the open documents are answered
+    /// meanwhile; each sends its generation and result here.
+    scan_sender: crossbeam_channel::Sender<(u64, Scan)>,
+    scan_results: crossbeam_channel::Receiver<(u64, Scan)>,
+    /// The generation of the latest scan; an older scan stops early and its result is dropped.
+    scan_generation: Arc<AtomicU64>,
+    scan_budget: ScanBudget,
+    scanner: Scanner,
+    /// Warnings already shown to the user, so that each is shown once.
+    warned: BTreeSet<String>,
+    /// Open documents too large to check (the user was told).
+    too_large: BTreeSet<DocKey>,
 }
 
 /// Why a request got an error reply.
@@ -211,12 +276,26 @@ impl RequestError {
 
 impl Server {
     fn main_loop(&mut self) -> Result<(), String> {
-        // Check the project once up front, so its diagnostics show before any file is opened.
+        // Check the open documents (none yet) at once; the project's files join when the
+        // workspace scan is done.
         self.refresh();
         loop {
-            let message = match self.connection.receiver.recv() {
-                Ok(message) => message,
-                Err(_) => return Err("the client closed the connection without `exit`".to_string()),
+            let message = crossbeam_channel::select! {
+                recv(self.connection.receiver) -> message => match message {
+                    Ok(message) => message,
+                    Err(_) => {
+                        return Err("the client closed the connection without `exit`".to_string())
+                    }
+                },
+                recv(self.scan_results) -> scan => {
+                    if let Ok((generation, scan)) = scan {
+                        self.on_scan(generation, scan);
+                    }
+                    if self.dirty && self.connection.receiver.is_empty() {
+                        self.refresh();
+                    }
+                    continue;
+                }
             };
             match message {
                 Message::Request(request) => self.on_request(request),
@@ -235,6 +314,89 @@ impl Server {
             if self.dirty && self.connection.receiver.is_empty() {
                 self.refresh();
             }
+        }
+    }
+
+    /// Starts scanning the workspace folders on a thread; a scan still running is cancelled.
+    fn start_scan(&mut self) {
+        let generation = self.scan_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let roots = self.workspace.roots().to_vec();
+        if roots.is_empty() {
+            self.on_scan(generation, Scan::default());
+            return;
+        }
+        let latest = Arc::clone(&self.scan_generation);
+        let budget = self.scan_budget.clone();
+        let results = self.scan_sender.clone();
+        let scanner = Arc::clone(&self.scanner);
+        let spawned = std::thread::Builder::new()
+            .name("charter-lsp-scan".to_string())
+            .spawn(move || {
+                let cancelled = || latest.load(Ordering::SeqCst) != generation;
+                let scan = catch_unwind(AssertUnwindSafe(|| scanner(&roots, &budget, &cancelled)))
+                    .unwrap_or_default();
+                let _ = results.send((generation, scan));
+            });
+        if spawned.is_err() {
+            log("cannot start a thread to scan the workspace; scanning here");
+            let roots = self.workspace.roots().to_vec();
+            let scan = (self.scanner)(&roots, &self.scan_budget, &|| false);
+            self.on_scan(generation, scan);
+        }
+    }
+
+    /// Takes the result of the latest scan.
+    fn on_scan(&mut self, generation: u64, scan: Scan) {
+        if generation != self.scan_generation.load(Ordering::SeqCst) {
+            return;
+        }
+        for warning in &scan.warnings {
+            self.warn(warning);
+        }
+        self.workspace.set_disk(scan.files);
+        self.dirty = true;
+    }
+
+    /// Shows a warning to the user once (and logs it).
+    fn warn(&mut self, message: &str) {
+        log(message);
+        if self.warned.insert(message.to_string()) {
+            self.send(Notification::new(
+                "window/showMessage".to_string(),
+                lsp::ShowMessageParams {
+                    typ: lsp::MessageType::WARNING,
+                    message: format!("Charter: {message}"),
+                },
+            ));
+        }
+    }
+
+    /// Tells the user when an open document is too large to check, once per document.
+    fn check_document_size(&mut self, uri: &lsp::Uri) {
+        let key = workspace::key_of_uri(uri);
+        let size = self
+            .workspace
+            .buffer_mut(uri)
+            .map_or(0, |buffer| buffer.text.len());
+        if size <= workspace::MAX_DOCUMENT_BYTES {
+            self.too_large.remove(&key);
+            return;
+        }
+        if self.too_large.insert(key) {
+            let message = format!(
+                "`{}` is {:.1} MiB; documents over {} MiB are not checked, so that typing stays responsive",
+                charter_syntax::diagnostic::sanitize(uri.as_str()),
+                size as f64 / (1024.0 * 1024.0),
+                workspace::MAX_DOCUMENT_BYTES / (1024 * 1024)
+            );
+            log(&message);
+            self.send(Notification::new(
+                "window/showMessage".to_string(),
+                lsp::ShowMessageParams {
+                    typ: lsp::MessageType::WARNING,
+                    message: format!("Charter: {message}"),
+                },
+            ));
         }
     }
 
@@ -260,6 +422,14 @@ impl Server {
                 .unwrap_or("not a JSON-RPC message")
                 .to_string();
             self.send(Response::new_err(id, ErrorCode::InvalidRequest as i32, why));
+            return;
+        }
+        if method == "initialize" {
+            self.send(Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is already initialized".to_string(),
+            ));
             return;
         }
         if method == "shutdown" {
@@ -292,13 +462,17 @@ impl Server {
         let outcome = match method.as_str() {
             "textDocument/didOpen" => decode(params).map(|p: lsp::DidOpenTextDocumentParams| {
                 let document = p.text_document;
+                let uri = document.uri.clone();
                 self.workspace
                     .open(document.uri, document.text, document.version);
+                self.check_document_size(&uri);
                 self.dirty = true;
             }),
             "textDocument/didChange" => {
                 decode(params).map(|p: lsp::DidChangeTextDocumentParams| {
+                    let uri = p.text_document.uri.clone();
                     self.apply_changes(p);
+                    self.check_document_size(&uri);
                     self.dirty = true;
                 })
             }
@@ -307,8 +481,16 @@ impl Server {
                 self.dirty = true;
             }),
             "textDocument/didSave" | "workspace/didChangeWatchedFiles" => {
-                self.workspace.rescan();
-                self.dirty = true;
+                self.start_scan();
+                Ok(())
+            }
+            crate::transport::OVERSIZED_MESSAGE => {
+                let bytes = params.as_u64().unwrap_or(0);
+                self.warn(&format!(
+                    "the editor sent a message of {:.1} MiB, over the {} MiB the server reads; it was skipped (a document that large is not checked)",
+                    bytes as f64 / (1024.0 * 1024.0),
+                    crate::transport::MAX_MESSAGE_BYTES / (1024 * 1024)
+                ));
                 Ok(())
             }
             "workspace/didChangeWorkspaceFolders" => {
@@ -325,7 +507,7 @@ impl Server {
                         .filter_map(|f| workspace::path_of_uri(&f.uri))
                         .collect();
                     self.workspace.change_roots(added.collect(), &removed);
-                    self.dirty = true;
+                    self.start_scan();
                 })
             }
             // Requests are answered in order, so a cancelled one is already answered.
@@ -555,5 +737,115 @@ fn answer(analysis: &Analysis, method: &str, params: Value) -> Result<Value, Req
             code: ErrorCode::MethodNotFound,
             message: format!("unknown method `{method}`"),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::sync::{mpsc, Mutex};
+
+    /// Receives messages until one satisfies `wanted`; the others are returned too.
+    fn receive_until(client: &Connection, wanted: impl Fn(&Message) -> bool) -> Vec<Message> {
+        let mut seen = Vec::new();
+        loop {
+            let message = client
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .expect("the server answers");
+            let done = wanted(&message);
+            seen.push(message);
+            if done {
+                return seen;
+            }
+        }
+    }
+
+    fn is_response(message: &Message, id: i32) -> bool {
+        matches!(message, Message::Response(response) if response.id == RequestId::from(id))
+    }
+
+    fn publishes_for(message: &Message, file: &str) -> bool {
+        matches!(message, Message::Notification(n)
+            if n.method == "textDocument/publishDiagnostics"
+                && n.params["uri"].as_str().is_some_and(|uri| uri.ends_with(file)))
+    }
+
+    #[test]
+    fn the_open_document_is_answered_while_the_workspace_scan_runs() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::write(dir.path().join("on-disk.charter"), "filter {").expect("write");
+        let (started, scan_started) = mpsc::channel::<()>();
+        let (release, released) = mpsc::channel::<()>();
+        let started = Mutex::new(started);
+        let released = Mutex::new(released);
+        // A scan that waits until the test lets it finish.
+        let scanner: Scanner = Arc::new(move |roots, budget, cancelled| {
+            if let Ok(started) = started.lock() {
+                let _ = started.send(());
+            }
+            if let Ok(released) = released.lock() {
+                let _ = released.recv();
+            }
+            workspace::scan(roots, budget, cancelled)
+        });
+        let (server, client) = Connection::memory();
+        let running = std::thread::spawn(move || run_with_scanner(server, scanner));
+        let root = workspace::key_of_path(dir.path()).expect("a file URI");
+        let initialize = Request::new(
+            RequestId::from(1),
+            "initialize".to_string(),
+            json!({"processId": null, "rootUri": root, "capabilities": {},
+                   "initializationOptions": {"today": "2026-11-22"}}),
+        );
+        client.sender.send(initialize.into()).expect("send");
+        receive_until(&client, |m| is_response(m, 1));
+        scan_started
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the scan starts");
+
+        let uri = "file:///tmp/charter-open/open.charter";
+        let text = "filter base extends std.filters.default {\n  prompt { hate: low }\n}\n";
+        client
+            .sender
+            .send(
+                Notification::new(
+                    "textDocument/didOpen".to_string(),
+                    json!({"textDocument": {"uri": uri, "languageId": "charter", "version": 1, "text": text}}),
+                )
+                .into(),
+            )
+            .expect("send");
+        let hover = Request::new(
+            RequestId::from(2),
+            "textDocument/hover".to_string(),
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 8}}),
+        );
+        client.sender.send(hover.into()).expect("send");
+        let seen = receive_until(&client, |m| is_response(m, 2));
+        let Some(Message::Response(reply)) = seen.last() else {
+            panic!("no hover reply");
+        };
+        assert!(
+            reply.response_result.as_ref().is_ok_and(|r| !r.is_null()),
+            "{reply:?}"
+        );
+        assert!(
+            !seen.iter().any(|m| publishes_for(m, "on-disk.charter")),
+            "the scan has not finished, so the disk file is not checked yet"
+        );
+
+        release.send(()).expect("release the scan");
+        receive_until(&client, |m| publishes_for(m, "on-disk.charter"));
+        let shutdown = Request::new(RequestId::from(3), "shutdown".to_string(), Value::Null);
+        client.sender.send(shutdown.into()).expect("send");
+        receive_until(&client, |m| is_response(m, 3));
+        client
+            .sender
+            .send(Notification::new("exit".to_string(), Value::Null).into())
+            .expect("send");
+        let outcome = running.join().expect("the server thread");
+        assert_eq!(outcome, Ok(()));
     }
 }

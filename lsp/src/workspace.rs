@@ -34,9 +34,15 @@ pub struct Workspace {
     /// The date from the `today` initialization option; without one, the system date at each
     /// check (a server left running over midnight moves on to the new day).
     today: Option<Date>,
-    /// A per-process temporary directory where the embedded stdlib (read-only) and the error
-    /// explanations are written, so that editors can open them as ordinary files.
-    scratch_dir: PathBuf,
+    /// A private temporary directory (mode 0700, a fresh random name, created by this process)
+    /// where the embedded stdlib (read-only) and the error explanations are written, so that
+    /// editors can open them as ordinary files; made on first use, removed when the server
+    /// stops. `None` until then, or when it cannot be made (then `charter-std:` URIs stand in).
+    scratch_dir: Option<tempfile::TempDir>,
+    /// Whether making the scratch directory failed (it is not tried again).
+    scratch_failed: bool,
+    /// The files written into the scratch directory.
+    scratch_files: Vec<PathBuf>,
     /// The stdlib copies already written by this process, with their line indexes (the
     /// embedded text never changes while the server runs).
     stdlib_files: BTreeMap<String, (DocKey, Uri, LineIndex)>,
@@ -95,46 +101,32 @@ impl Workspace {
             disk: BTreeMap::new(),
             open: BTreeMap::new(),
             today,
-            scratch_dir: std::env::temp_dir().join(format!(
-                "charter-lsp-{}-{}",
-                env!("CARGO_PKG_VERSION"),
-                std::process::id()
-            )),
+            scratch_dir: None,
+            scratch_failed: false,
+            scratch_files: Vec::new(),
             stdlib_files: BTreeMap::new(),
             explained: BTreeMap::new(),
             parse_caches: BTreeMap::new(),
         };
-        workspace.rescan();
-        remove_stale_scratch_dirs();
+        // Callers that do not scan in the background (tests) see the disk at once.
+        if !workspace.roots.is_empty() {
+            let scan = scan(&workspace.roots, &ScanBudget::default(), &|| false);
+            workspace.set_disk(scan.files);
+        }
         workspace
     }
 
-    /// Re-reads every `.charter` file under the roots (after a save, a close, or a change the
-    /// client's file watcher reported).
-    pub fn rescan(&mut self) {
-        let mut disk = BTreeMap::new();
-        for root in &self.roots {
-            let walker = walkdir::WalkDir::new(root)
-                .follow_links(false)
-                .into_iter()
-                .filter_entry(|entry| !is_ignored_dir(entry));
-            for entry in walker.flatten() {
-                let path = entry.path();
-                if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "charter") {
-                    continue;
-                }
-                let Some(key) = key_of_path(path) else {
-                    continue;
-                };
-                if let Ok(text) = std::fs::read_to_string(path) {
-                    disk.insert(key, (path.to_path_buf(), text));
-                }
-            }
-        }
-        self.disk = disk;
+    /// The workspace folders.
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
     }
 
-    /// Adds and removes workspace folders, then rescans.
+    /// Replaces the files read from disk with the result of a [`scan`].
+    pub fn set_disk(&mut self, files: BTreeMap<DocKey, (PathBuf, String)>) {
+        self.disk = files;
+    }
+
+    /// Adds and removes workspace folders; the caller rescans.
     pub fn change_roots(&mut self, added: Vec<PathBuf>, removed: &[PathBuf]) {
         self.roots.retain(|root| !removed.contains(root));
         for root in added {
@@ -142,7 +134,6 @@ impl Workspace {
                 self.roots.push(root);
             }
         }
-        self.rescan();
     }
 
     /// Opens or replaces a buffer.
@@ -161,7 +152,7 @@ impl Workspace {
         let key = key_of_uri(uri);
         self.open.remove(&key);
         if let Some((path, text)) = self.disk.get_mut(&key) {
-            if let Ok(fresh) = std::fs::read_to_string(&*path) {
+            if let Ok(fresh) = read_source(path) {
                 *text = fresh;
             }
         }
@@ -178,6 +169,14 @@ impl Workspace {
         // Caches of documents that left the project are dropped with this map.
         let mut previous_caches = std::mem::take(&mut self.parse_caches);
         for (index, key) in keys.into_iter().enumerate() {
+            // A buffer too large to check in editor time is left out (the server said so).
+            if self
+                .open
+                .get(key)
+                .is_some_and(|buffer| buffer.text.len() > MAX_DOCUMENT_BYTES)
+            {
+                continue;
+            }
             let (uri, text, version, path) = match (self.open.get(key), self.disk.get(key)) {
                 (Some(buffer), disk) => (
                     buffer.uri.clone(),
@@ -254,9 +253,10 @@ impl Workspace {
             return (key.clone(), uri.clone(), line_index.clone());
         }
         let relative = document.path.trim_start_matches('/');
-        let path = self.scratch_dir.join(relative);
-        write_read_only(&path, &document.text);
-        let key = key_of_path(&path).unwrap_or_else(|| format!("charter-std:{relative}"));
+        let key = self
+            .write_scratch_file(Path::new(relative), &document.text)
+            .and_then(|path| key_of_path(&path))
+            .unwrap_or_else(|| format!("charter-std:{relative}"));
         let uri = uri_of_key(&key).unwrap_or_else(|| fallback_uri(relative));
         let line_index = LineIndex::new(&document.text);
         self.stdlib_files.insert(
@@ -277,117 +277,272 @@ impl Workspace {
         uri
     }
 
-    fn write_explanation(&self, code: &str) -> Option<Uri> {
+    fn write_explanation(&mut self, code: &str) -> Option<Uri> {
         let info = charter_compiler::codes::lookup(code)?;
-        let path = self
-            .scratch_dir
-            .join("explain")
-            .join(format!("{}.md", info.code));
-        if !path.exists() {
-            let page = format!(
-                "# {}: {}\n\n{}\n\n## Example\n\n```charter\n{}\n```\n\n## Fixed\n\n```charter\n{}\n```\n",
-                info.code,
-                info.title,
-                info.explanation,
-                info.failing_example.trim_end(),
-                info.fixed_example.trim_end()
-            );
-            write_read_only(&path, &page);
-        }
+        let page = format!(
+            "# {}: {}\n\n{}\n\n## Example\n\n```charter\n{}\n```\n\n## Fixed\n\n```charter\n{}\n```\n",
+            info.code,
+            info.title,
+            info.explanation,
+            info.failing_example.trim_end(),
+            info.fixed_example.trim_end()
+        );
+        let relative = Path::new("explain").join(format!("{}.md", info.code));
+        let path = self.write_scratch_file(&relative, &page)?;
         uri_of_key(&key_of_path(&path)?)
     }
+
+    /// Writes `text` to `relative` inside the scratch directory (making it on first use) and
+    /// marks the file read-only: these are copies of embedded text, and editing them would
+    /// change nothing. Each file is written once per process.
+    fn write_scratch_file(&mut self, relative: &Path, text: &str) -> Option<PathBuf> {
+        if self.scratch_dir.is_none() && !self.scratch_failed {
+            self.scratch_dir = make_scratch_dir();
+            self.scratch_failed = self.scratch_dir.is_none();
+        }
+        let path = self.scratch_dir.as_ref()?.path().join(relative);
+        if self.scratch_files.contains(&path) {
+            return Some(path);
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).ok()?;
+        }
+        // `create_new`: the directory is ours alone, so the file cannot exist yet; if it does,
+        // something is wrong and nothing is overwritten.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .ok()?;
+        std::io::Write::write_all(&mut file, text.as_bytes()).ok()?;
+        let mut permissions = file.metadata().ok()?.permissions();
+        permissions.set_readonly(true);
+        let _ = file.set_permissions(permissions);
+        self.scratch_files.push(path.clone());
+        Some(path)
+    }
 }
 
-/// Removes the files written for this process.
+/// Removes the scratch directory this process made (and nothing else).
 impl Drop for Workspace {
     fn drop(&mut self) {
-        if self.scratch_dir.exists() {
-            make_writable(&self.scratch_dir);
-            let _ = std::fs::remove_dir_all(&self.scratch_dir);
+        // Windows refuses to delete read-only files; elsewhere this changes nothing that
+        // matters, since the directory is about to go. Only files this process wrote, through
+        // their open handles' paths inside its own private directory, are touched.
+        for path in &self.scratch_files {
+            if let Ok(metadata) = std::fs::symlink_metadata(path) {
+                if metadata.is_file() {
+                    let mut permissions = metadata.permissions();
+                    #[expect(
+                        clippy::permissions_set_readonly_false,
+                        reason = "deleting a file this process wrote in its private directory"
+                    )]
+                    permissions.set_readonly(false);
+                    let _ = std::fs::set_permissions(path, permissions);
+                }
+            }
+        }
+        // `TempDir` removes the directory without following symbolic links.
+        self.scratch_dir.take();
+    }
+}
+
+/// A fresh private directory in the system's temporary directory: a random name created with
+/// `mkdir` (which fails rather than reuse anything another user made), mode 0700.
+fn make_scratch_dir() -> Option<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("charter-lsp-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    match builder.tempdir() {
+        Ok(dir) => Some(dir),
+        Err(error) => {
+            crate::transport::log(&format!(
+                "cannot make a private temporary directory ({error}); the standard library opens as `charter-std:` documents"
+            ));
+            None
         }
     }
 }
 
-/// Removes the scratch directories of servers that were killed before they could clean up
-/// (an editor may end its server with a signal). Only directories named like ours whose
-/// process no longer exists are touched; where `/proc` is missing nothing is removed.
-fn remove_stale_scratch_dirs() {
-    if !Path::new("/proc/self").exists() {
-        return;
+/// The largest document the server checks (about 100,000 lines); larger ones are left out of
+/// the project, and the user is told, so that typing stays responsive.
+pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
+
+/// What a workspace scan may cost: a folder such as `/` or a home directory must not take the
+/// server's memory or time.
+#[derive(Clone, Debug)]
+pub struct ScanBudget {
+    /// Directory entries looked at.
+    pub entries: usize,
+    /// `.charter` files read.
+    pub files: usize,
+    /// Bytes of `.charter` files read.
+    pub bytes: usize,
+}
+
+impl Default for ScanBudget {
+    fn default() -> ScanBudget {
+        ScanBudget {
+            entries: 100_000,
+            files: 5_000,
+            bytes: 64 * 1024 * 1024,
+        }
     }
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
-        return;
+}
+
+/// The result of a scan: the `.charter` files found, and what the user should be told.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub files: BTreeMap<DocKey, (PathBuf, String)>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads every `.charter` file under `roots`, within `budget`: directories named `target`,
+/// `node_modules` or `out`, hidden ones (`.git`), and build output (a directory with Charter's
+/// `manifest.json`) are skipped; symbolic links are not followed; only regular files are read.
+/// `cancelled` is polled so that a scan made stale by a newer one stops early.
+pub fn scan(roots: &[PathBuf], budget: &ScanBudget, cancelled: &dyn Fn() -> bool) -> Scan {
+    let mut result = Scan::default();
+    let mut entries = 0usize;
+    let mut bytes = 0usize;
+    'roots: for root in roots {
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|entry| !is_ignored_dir(entry));
+        for entry in walker.flatten() {
+            entries += 1;
+            if entries > budget.entries {
+                result.warnings.push(format!(
+                    "stopped looking for `.charter` files after {} entries under `{}`; only the files found so far are checked: open the project's own folder instead",
+                    budget.entries,
+                    shown(root)
+                ));
+                break 'roots;
+            }
+            if entries.is_multiple_of(1024) && cancelled() {
+                break 'roots;
+            }
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "charter") {
+                continue;
+            }
+            let Some(key) = key_of_path(path) else {
+                continue;
+            };
+            if result.files.len() >= budget.files {
+                result.warnings.push(format!(
+                    "the workspace has more than {} `.charter` files; only the first ones are checked: open the project's own folder instead",
+                    budget.files
+                ));
+                break 'roots;
+            }
+            match read_source(path) {
+                Ok(text) if bytes + text.len() > budget.bytes => {
+                    result.warnings.push(format!(
+                        "the workspace's `.charter` files exceed {} MiB; only the first ones are checked: open the project's own folder instead",
+                        budget.bytes / (1024 * 1024)
+                    ));
+                    break 'roots;
+                }
+                Ok(text) => {
+                    bytes += text.len();
+                    result.files.insert(key, (path.to_path_buf(), text));
+                }
+                Err(why) => result.warnings.push(why),
+            }
+        }
+    }
+    result
+}
+
+/// Reads a `.charter` file from disk: only a regular file (a FIFO would block, a device never
+/// end), at most [`MAX_DOCUMENT_BYTES`], as UTF-8. The error says why, for the user.
+pub fn read_source(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let why = |reason: String| format!("`{}` is not checked: {reason}", shown(path));
+    let metadata = std::fs::metadata(path).map_err(|error| why(error.to_string()))?;
+    if !metadata.is_file() {
+        return Err(why("it is not a regular file".to_string()));
+    }
+    let too_large = || {
+        why(format!(
+            "it is larger than {} MiB",
+            MAX_DOCUMENT_BYTES / (1024 * 1024)
+        ))
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        let Some(rest) = name.strip_prefix("charter-lsp-") else {
-            continue;
-        };
-        let Some(pid) = rest
-            .rsplit('-')
-            .next()
-            .and_then(|pid| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-            let dir = entry.path();
-            make_writable(&dir);
-            let _ = std::fs::remove_dir_all(&dir);
-        }
+    if metadata.len() > MAX_DOCUMENT_BYTES as u64 {
+        return Err(too_large());
     }
+    let file = open_without_blocking(path).map_err(|error| why(error.to_string()))?;
+    if !file
+        .metadata()
+        .map_err(|error| why(error.to_string()))?
+        .is_file()
+    {
+        return Err(why("it is not a regular file".to_string()));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_DOCUMENT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| why(error.to_string()))?;
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| why("it is not UTF-8 text".to_string()))
 }
 
-/// Writes `text` to `path` unless it is already there, and marks the file read-only (these are
-/// copies of embedded text: editing them would change nothing).
-fn write_read_only(path: &Path, text: &str) {
-    if std::fs::read_to_string(path).is_ok_and(|on_disk| on_disk == text) {
-        return;
-    }
-    if let Some(parent) = path.parent() {
-        let _ = std::fs::create_dir_all(parent);
-    }
-    // A previous write left it read-only; make it writable to refresh it.
-    if let Ok(metadata) = std::fs::metadata(path) {
-        let mut permissions = metadata.permissions();
-        #[expect(
-            clippy::permissions_set_readonly_false,
-            reason = "refreshing our own temp file"
-        )]
-        permissions.set_readonly(false);
-        let _ = std::fs::set_permissions(path, permissions);
-    }
-    if std::fs::write(path, text).is_ok() {
-        if let Ok(metadata) = std::fs::metadata(path) {
-            let mut permissions = metadata.permissions();
-            permissions.set_readonly(true);
-            let _ = std::fs::set_permissions(path, permissions);
-        }
-    }
+/// Opens a file without waiting for a writer (opening a FIFO that has none would block).
+/// The CLI reads sources the same way (`src/project.rs`).
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let descriptor = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(std::fs::File::from(descriptor))
 }
 
-fn make_writable(dir: &Path) {
-    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        if let Ok(metadata) = entry.metadata() {
-            let mut permissions = metadata.permissions();
-            #[expect(
-                clippy::permissions_set_readonly_false,
-                reason = "removing our own temp files"
-            )]
-            permissions.set_readonly(false);
-            let _ = std::fs::set_permissions(entry.path(), permissions);
-        }
-    }
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
+/// A path for a message, with control characters replaced.
+fn shown(path: &Path) -> String {
+    charter_syntax::diagnostic::sanitize(&path.display().to_string())
+}
+
+/// Directories the scan does not enter: hidden ones (`.git`), build and dependency folders,
+/// and Charter's own build output.
 fn is_ignored_dir(entry: &walkdir::DirEntry) -> bool {
-    entry.depth() > 0
-        && entry.file_type().is_dir()
-        && entry
-            .file_name()
-            .to_str()
-            .is_some_and(|name| name.starts_with('.') || name == "target" || name == "node_modules")
+    if entry.depth() == 0 || !entry.file_type().is_dir() {
+        return false;
+    }
+    let named = entry.file_name().to_str().is_some_and(|name| {
+        name.starts_with('.') || name == "target" || name == "node_modules" || name == "out"
+    });
+    named || is_build_output(entry.path())
+}
+
+/// Whether a directory holds the `manifest.json` of a Charter build.
+fn is_build_output(directory: &Path) -> bool {
+    use std::io::Read;
+    let manifest = directory.join("manifest.json");
+    if !std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut start = [0u8; 256];
+    let read = open_without_blocking(&manifest)
+        .and_then(|mut file| file.read(&mut start))
+        .unwrap_or(0);
+    String::from_utf8_lossy(&start[..read]).contains("\"generator\": \"charter")
 }
 
 fn fallback_uri(relative: &str) -> Uri {
@@ -517,5 +672,99 @@ mod tests {
         let client = Uri::from_str("file:///tmp/a%20b/%C3%A9.charter").expect("valid uri");
         assert_eq!(key_of_uri(&client), key);
         assert_eq!(path_of_key(&key), Some(PathBuf::from("/tmp/a b/é.charter")));
+    }
+
+    fn names(scan: &Scan) -> Vec<String> {
+        scan.files
+            .values()
+            .map(|(path, _)| {
+                path.file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_scan_skips_build_output_dependencies_hidden_folders_and_special_files() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let root = dir.path();
+        for folder in ["target", "node_modules", ".git", "out", "build", "policies"] {
+            std::fs::create_dir_all(root.join(folder)).expect("mkdir");
+            std::fs::write(
+                root.join(folder).join(format!("{folder}.charter")),
+                "filter {",
+            )
+            .expect("write");
+        }
+        std::fs::write(
+            root.join("build/manifest.json"),
+            "{\n  \"generator\": \"charter 0.1.0\",\n  \"files\": []\n}\n",
+        )
+        .expect("write");
+        std::fs::write(root.join("main.charter"), "filter {").expect("write");
+        std::os::unix::fs::symlink("/dev/zero", root.join("zero.charter")).expect("symlink");
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(root.join("pipe.charter"))
+            .status()
+            .expect("mkfifo");
+        assert!(fifo.success());
+        let huge = std::fs::File::create(root.join("huge.charter")).expect("create");
+        huge.set_len(MAX_DOCUMENT_BYTES as u64 + 1)
+            .expect("set length");
+
+        let scan = scan(&[root.to_path_buf()], &ScanBudget::default(), &|| false);
+        assert_eq!(names(&scan), vec!["main.charter", "policies.charter"]);
+        assert_eq!(scan.warnings.len(), 1, "{:?}", scan.warnings);
+        assert!(
+            scan.warnings[0].contains("huge.charter")
+                && scan.warnings[0].contains("larger than 4 MiB")
+        );
+        // Opening a FIFO directly (a buffer closed over it) does not block either.
+        assert!(read_source(&root.join("pipe.charter"))
+            .is_err_and(|why| why.contains("not a regular file")));
+    }
+
+    #[test]
+    fn the_scan_stays_within_its_budget_and_says_so() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        for index in 0..40 {
+            std::fs::write(dir.path().join(format!("f{index:02}.charter")), "// x\n")
+                .expect("write");
+        }
+        let roots = [dir.path().to_path_buf()];
+        let budgets = [
+            (
+                ScanBudget {
+                    entries: 10,
+                    ..ScanBudget::default()
+                },
+                "after 10 entries",
+            ),
+            (
+                ScanBudget {
+                    files: 5,
+                    ..ScanBudget::default()
+                },
+                "more than 5 `.charter` files",
+            ),
+            (
+                ScanBudget {
+                    bytes: 50,
+                    ..ScanBudget::default()
+                },
+                "exceed 0 MiB",
+            ),
+        ];
+        for (budget, warning) in budgets {
+            let scan = scan(&roots, &budget, &|| false);
+            assert!(scan.files.len() < 40, "{}", scan.files.len());
+            assert_eq!(scan.warnings.len(), 1);
+            assert!(scan.warnings[0].contains(warning), "{:?}", scan.warnings);
+        }
+        let scan = scan(&roots, &ScanBudget::default(), &|| false);
+        assert_eq!(scan.files.len(), 40);
+        assert!(scan.warnings.is_empty());
     }
 }

@@ -18,10 +18,7 @@ impl<'a> Files<'a> for CodespanFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, Error> {
-        self.sources
-            .document(id)
-            .map(|document| document.path.as_str())
-            .ok_or(Error::FileMissing)
+        self.sources.printable_name(id).ok_or(Error::FileMissing)
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, Error> {

@@ -12,22 +12,32 @@ use std::collections::HashMap;
 /// The documents of a compilation with their line indexes, looked up by file id.
 pub struct SourceMap<'a> {
     documents: HashMap<FileId, (&'a Document, LineIndex)>,
+    /// File names safe to print in a terminal, where they differ from the documents' paths.
+    printable_names: HashMap<FileId, String>,
     /// Source text safe to print in a terminal, where it differs from the document's.
     printable: HashMap<FileId, String>,
 }
 
-/// Replaces control characters (other than newline and tab) with `?` or `¿`, keeping every
-/// byte offset where it was: sources come from pull requests, and a CI log renders the escape
-/// sequences a source line would carry into an excerpt.
+/// Replaces control characters (other than newline, tab, and a carriage return that ends a
+/// line before its newline) with `?` or `¿`, keeping every byte offset where it was: sources
+/// come from pull requests, and a CI log renders the escape sequences a source line would
+/// carry into an excerpt; a lone carriage return would let a later part of the line print over
+/// an earlier one.
 pub fn printable_same_length(text: &str) -> Option<String> {
-    let is_hostile = |ch: char| ch.is_control() && ch != '\n' && ch != '\t' && ch != '\r';
-    if !text.chars().any(is_hostile) {
+    let bytes = text.as_bytes();
+    let is_hostile = |at: usize, ch: char| {
+        ch.is_control()
+            && ch != '\n'
+            && ch != '\t'
+            && !(ch == '\r' && bytes.get(at + 1) == Some(&b'\n'))
+    };
+    if !text.char_indices().any(|(at, ch)| is_hostile(at, ch)) {
         return None;
     }
     Some(
-        text.chars()
-            .map(|ch| match ch {
-                ch if !is_hostile(ch) => ch,
+        text.char_indices()
+            .map(|(at, ch)| match ch {
+                ch if !is_hostile(at, ch) => ch,
                 // One byte in UTF-8, like every C0 control and DEL.
                 ch if ch.len_utf8() == 1 => '?',
                 // C1 controls are two bytes, like `¿`.
@@ -50,12 +60,23 @@ impl<'a> SourceMap<'a> {
             .iter()
             .filter_map(|document| Some((document.id, printable_same_length(&document.text)?)))
             .collect();
+        let printable_names = documents
+            .iter()
+            .filter(|document| document.path.chars().any(char::is_control))
+            .map(|document| {
+                (
+                    document.id,
+                    charter_syntax::diagnostic::sanitize(&document.path),
+                )
+            })
+            .collect();
         let documents = documents
             .iter()
             .map(|document| (document.id, (document, LineIndex::new(&document.text))))
             .collect();
         SourceMap {
             documents,
+            printable_names,
             printable,
         }
     }
@@ -65,6 +86,15 @@ impl<'a> SourceMap<'a> {
         match self.printable.get(&id) {
             Some(text) => Some(text),
             None => self.document(id).map(|document| document.text.as_str()),
+        }
+    }
+
+    /// The document's path as a terminal may show it: control characters and escape
+    /// sequences in a file name are replaced.
+    pub fn printable_name(&self, id: FileId) -> Option<&str> {
+        match self.printable_names.get(&id) {
+            Some(name) => Some(name),
+            None => self.document(id).map(|document| document.path.as_str()),
         }
     }
 
@@ -123,5 +153,10 @@ mod tests {
         assert_eq!(printable.len(), text.len());
         assert_eq!(printable, "a?[31mb¿c\n?");
         assert_eq!(printable_same_length("plain\ttext\n"), None);
+        assert_eq!(printable_same_length("windows\r\nlines\r\n"), None);
+        assert_eq!(
+            printable_same_length("// hidden\rpolicy\r\n").as_deref(),
+            Some("// hidden?policy\r\n")
+        );
     }
 }

@@ -38,6 +38,7 @@ pub(crate) fn parse(file: FileId, text: &str) -> Parsed {
         unclosed_reported: HashSet::new(),
     };
     let source = parser.source_file();
+    parser.lone_carriage_returns();
     // Recovery reports in the order it works; readers and snapshots want source order.
     parser
         .diagnostics
@@ -145,6 +146,33 @@ impl<'a> Recovering<'a> {
         );
     }
 
+    /// Reports the first carriage return that is not followed by a line feed. A file saved
+    /// with such line endings would otherwise be read as one long line: a comment on its first
+    /// line would hide everything after it, and the file would check clean.
+    fn lone_carriage_returns(&mut self) {
+        let mut found = scan::lone_carriage_returns(self.text);
+        let Some(first) = found.next() else {
+            return;
+        };
+        let more = found.count();
+        let mut diagnostic = Diagnostic::error(
+            codes::UNEXPECTED,
+            "a carriage return without a line feed is not a line break",
+            self.span(first, first + 1),
+            "a lone `\\r` (the line ending of classic Mac OS)",
+        )
+        .with_help(
+            "save the file with `\\n` (LF) or `\\r\\n` (CRLF) line endings: until then, the text after a lone `\\r` belongs to the line before it, and a comment there hides it",
+        );
+        if more > 0 {
+            diagnostic = diagnostic.with_note(format!(
+                "the file has {more} more lone carriage return{}",
+                if more == 1 { "" } else { "s" }
+            ));
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
     fn source_file(&mut self) -> SourceFile {
         let text = self.text;
         let mut pieces = scan::split(text, 0, text.len(), TOP_LEVEL);
@@ -172,8 +200,16 @@ impl<'a> Recovering<'a> {
         let mut elements = Vec::with_capacity(pieces.len());
         for piece in pieces {
             match piece {
-                Piece::Comment { start, end, closed } => {
-                    if !closed {
+                Piece::Comment {
+                    start,
+                    end,
+                    closed,
+                    too_deep,
+                } => {
+                    // A comment nested too deeply is reported as that, even when it is closed.
+                    if let Some(at) = too_deep {
+                        self.too_deep(at);
+                    } else if !closed {
                         self.unclosed_comment(start);
                     }
                     elements.push(Element::Comment(self.comment(start, end)));
@@ -353,8 +389,16 @@ impl<'a> Recovering<'a> {
         let mut elements = Vec::new();
         for piece in pieces {
             match piece {
-                Piece::Comment { start, end, closed } => {
-                    if !closed {
+                Piece::Comment {
+                    start,
+                    end,
+                    closed,
+                    too_deep,
+                } => {
+                    // A comment nested too deeply is reported as that, even when it is closed.
+                    if let Some(at) = too_deep {
+                        self.too_deep(at);
+                    } else if !closed {
                         self.unclosed_comment(start);
                     }
                     elements.push(Element::Comment(self.comment(start, end)));

@@ -23,6 +23,8 @@ pub(crate) enum Piece {
         start: usize,
         end: usize,
         closed: bool,
+        /// The first `/*` nested deeper than [`MAX_NESTING`] inside it.
+        too_deep: Option<usize>,
     },
     /// An item or entry (trimmed of surrounding whitespace).
     Chunk(Chunk),
@@ -132,16 +134,22 @@ impl ChunkBuilder {
     }
 }
 
-/// Where a block comment starting at `start` (`/*`) ends, and whether it is closed; also
-/// whether its nesting went deeper than [`MAX_NESTING`].
-pub(crate) fn block_comment_end(bytes: &[u8], start: usize, end: usize) -> (usize, bool, bool) {
+/// Where a block comment starting at `start` (`/*`) ends, and whether it is closed; also the
+/// first `/*` nested deeper than [`MAX_NESTING`], if any.
+pub(crate) fn block_comment_end(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+) -> (usize, bool, Option<usize>) {
     let mut depth = 0usize;
-    let mut too_deep = false;
+    let mut too_deep = None;
     let mut i = start;
     while i < end {
         if bytes[i] == b'/' && i + 1 < end && bytes[i + 1] == b'*' {
             depth += 1;
-            too_deep |= depth > MAX_NESTING;
+            if depth > MAX_NESTING && too_deep.is_none() {
+                too_deep = Some(i);
+            }
             i += 2;
         } else if bytes[i] == b'*' && i + 1 < end && bytes[i + 1] == b'/' {
             depth -= 1;
@@ -154,6 +162,13 @@ pub(crate) fn block_comment_end(bytes: &[u8], start: usize, end: usize) -> (usiz
         }
     }
     (end, false, too_deep)
+}
+
+/// The offsets of carriage returns that are not followed by a line feed (the line ending of
+/// classic Mac OS). Charter's line ending is `\n` or `\r\n`: a lone `\r` is not one.
+pub(crate) fn lone_carriage_returns(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).filter(move |&at| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
 }
 
 /// Where a line comment starting at `start` ends (before the newline).
@@ -257,7 +272,7 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
             }
             b'/' if i + 1 < end && (bytes[i + 1] == b'/' || bytes[i + 1] == b'*') => {
                 let (comment_end, closed, too_deep) = if bytes[i + 1] == b'/' {
-                    (line_comment_end(bytes, i, end), true, false)
+                    (line_comment_end(bytes, i, end), true, None)
                 } else {
                     block_comment_end(bytes, i, end)
                 };
@@ -276,15 +291,16 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
                     pieces.push(Piece::Comment {
                         start: i,
                         end: comment_end,
-                        closed: closed && !too_deep,
+                        closed,
+                        too_deep,
                     });
                 } else {
                     chunk.touch(i, comment_end);
                     if !closed && chunk.unclosed_comment.is_none() {
                         chunk.unclosed_comment = Some(i);
                     }
-                    if too_deep && chunk.too_deep.is_none() {
-                        chunk.too_deep = Some(i);
+                    if too_deep.is_some() && chunk.too_deep.is_none() {
+                        chunk.too_deep = too_deep;
                     }
                 }
                 i = comment_end.max(i + 1);

@@ -54,7 +54,13 @@ impl Client {
 
     /// Starts the server without initializing it.
     pub fn spawn() -> Client {
+        Client::spawn_with_env(&[])
+    }
+
+    /// Starts the server, without initializing it, with these environment variables set.
+    pub fn spawn_with_env(env: &[(&str, &std::ffi::OsStr)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_charter-lsp"))
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("CHARTER_LSP_TRACE").is_some() {
@@ -252,10 +258,15 @@ impl Client {
 
     /// Waits for the process to end; whether it exited successfully.
     pub fn wait(&mut self) -> bool {
+        self.exit_code() == Some(0)
+    }
+
+    /// Waits for the process to end; its exit code.
+    pub fn exit_code(&mut self) -> Option<i32> {
         let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
-                return status.success();
+                return status.code();
             }
             assert!(Instant::now() < deadline, "the server did not exit");
             std::thread::sleep(Duration::from_millis(10));
