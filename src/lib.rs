@@ -7,3 +7,4 @@ pub mod date;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod version;
