@@ -12,6 +12,7 @@
 //! `target/` directory the first time it is needed (`python3 -m venv` + `pip install` of the
 //! pinned versions) and reuses it afterwards. `CHARTER_PYTHON` overrides the interpreter.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -53,14 +54,17 @@ fn is_ci_value(value: Option<&str>) -> bool {
     value.is_some_and(|value| value.eq_ignore_ascii_case("true") || value == "1")
 }
 
-/// Something a test needs is missing: outside CI, prints `SKIPPED: <reason>` (cargo test shows
-/// it with `--nocapture`, and in the output of a failing test) and returns, so the caller
-/// returns early; in CI, panics with the reason.
+/// Something a test needs is missing: outside CI, prints `SKIPPED: <reason>` and returns, so
+/// the caller returns early; in CI, panics with the reason.
+///
+/// The line is written to the process's stderr directly rather than with `println!`, which the
+/// test harness captures and shows only for failing tests: a plain `cargo test` shows every
+/// skip.
 pub fn skip_or_fail(reason: &str) {
     if let Some(message) = missing_message(in_ci(), reason) {
         panic!("{message}");
     }
-    println!("SKIPPED: {reason}");
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED: {reason}");
 }
 
 /// The panic message for a missing requirement, or `None` when the test may skip it.
