@@ -228,7 +228,12 @@ mod tests {
     #[test]
     fn require_path_of_a_missing_file_skips_or_panics_as_ci_says() {
         let missing = workspace_root().join("no-such-checker.py");
-        let outcome = std::panic::catch_unwind(|| require_path(missing, "no such checker"));
+        let outcome = std::panic::catch_unwind(|| {
+            require_path(
+                missing,
+                "(test-support testing itself) no-such-checker.py is missing",
+            )
+        });
         match outcome {
             Ok(found) => {
                 assert!(!in_ci(), "skipped in CI");
