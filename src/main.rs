@@ -26,8 +26,10 @@ use std::process::ExitCode;
     after_long_help = AFTER_LONG_HELP
 )]
 struct Cli {
-    /// When to colour output: auto (on a terminal; NO_COLOR, CLICOLOR and CLICOLOR_FORCE are
-    /// honoured), always, never.
+    /// When to colour output.
+    ///
+    /// auto: on a terminal, unless NO_COLOR is set and not empty; CLICOLOR_FORCE (not 0)
+    /// colours a pipe too, CLICOLOR=0 turns colour off.
     #[arg(long, value_enum, global = true, default_value_t = ColorArg::Auto)]
     color: ColorArg,
     #[command(subcommand)]
@@ -105,13 +107,15 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
-    /// Print a shell completion script: `charter completions bash > ~/.local/share/bash-completion/completions/charter`.
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For example: `charter completions bash > ~/.local/share/bash-completion/completions/charter`.
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `charter man > charter.1`; or write one page per command.
+    /// Print the man page (`charter man > charter.1`), or write one page per command.
     Man {
         /// Write `charter.1` and a `charter-COMMAND.1` page for every command into this
         /// directory (created if missing) instead of printing `charter.1`.
