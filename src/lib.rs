@@ -8,3 +8,4 @@ pub mod manifest;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod version;

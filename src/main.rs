@@ -1,22 +1,53 @@
-//! `charter`: check, build, format and test Charter policies; explain error codes; serve LSP.
+//! `charter`: check, build, format and test Charter policies; explain error codes; serve LSP;
+//! generate shell completions and man pages.
 
+use charter::render::color::{self, ColorEnvironment, ColorWhen};
+use charter::render::stream::{self, WriteError};
 use charter::render::{self, SourceMap};
-use charter::{date, manifest, output, project};
+use charter::{date, manifest, output, project, version};
 use charter_compiler::{Compilation, Options};
 use charter_syntax::Severity;
-use clap::{Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColor};
-use std::io::{IsTerminal, Write};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{
+    Buffer, Color, ColorChoice, ColorSpec, StandardStream, WriteColor,
+};
+use serde_json::{json, Value};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Policy-as-code for governing AI workloads on Azure.
 #[derive(Parser)]
-#[command(name = "charter", version, about, long_about = None)]
+#[command(
+    name = "charter",
+    version = version::version(),
+    about,
+    long_about = None,
+    after_long_help = AFTER_LONG_HELP
+)]
 struct Cli {
+    /// When to colour output.
+    ///
+    /// auto: on a terminal, unless NO_COLOR is set and not empty; CLICOLOR_FORCE (not 0)
+    /// colours a pipe too, CLICOLOR=0 turns colour off.
+    #[arg(long, value_enum, global = true, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
     #[command(subcommand)]
     command: Command,
 }
+
+/// `charter --help` (long form) and the man page end with this.
+const AFTER_LONG_HELP: &str = "\
+Exit status:
+  0  success
+  1  errors in the sources (or warnings with --deny-warnings), unformatted files with
+     `fmt --check`, failing test cases
+  2  usage, read or write errors
+
+Environment:
+  NO_COLOR        when set and not empty, no colour (unless --color=always)
+  CLICOLOR_FORCE  when set and not 0, colour even when output is not a terminal
+  CLICOLOR        0: no colour on a terminal either";
 
 #[derive(Subcommand)]
 enum Command {
@@ -39,17 +70,16 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
-    /// Format `.charter` files in the canonical layout.
+    /// Format `.charter` files in the canonical layout (`-`: standard input to standard output).
     Fmt {
-        /// A `.charter` file, or a project directory (every `.charter` file under it).
+        /// `.charter` files and project directories (every `.charter` file under them), or `-`
+        /// to format standard input to standard output.
         #[arg(default_value = ".")]
-        path: PathBuf,
-        /// Change nothing; exit 1 when a file is not formatted.
+        paths: Vec<PathBuf>,
+        /// Change nothing: print the changes as a unified diff and exit 1 when a file is not
+        /// formatted.
         #[arg(long)]
         check: bool,
-        /// When to colour messages (auto: on a terminal, unless NO_COLOR is set).
-        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-        color: ColorArg,
     },
     /// Print the long explanation of an error code, such as E0301.
     Explain {
@@ -77,11 +107,26 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For example: `charter completions bash > ~/.local/share/bash-completion/completions/charter`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (`charter man > charter.1`), or write one page per command.
+    Man {
+        /// Write `charter.1` and a `charter-COMMAND.1` page for every command into this
+        /// directory (created if missing) instead of printing `charter.1`.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
 struct CommonArgs {
-    /// How to print diagnostics.
+    /// How to print diagnostics (json and sarif: one document on stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// The date retirement checks compare against (YYYY-MM-DD); default: today (UTC).
@@ -90,9 +135,6 @@ struct CommonArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
-    /// When to colour diagnostics (auto: on a terminal, unless NO_COLOR is set).
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    color: ColorArg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -109,6 +151,16 @@ enum ColorArg {
     Never,
 }
 
+impl From<ColorArg> for ColorWhen {
+    fn from(arg: ColorArg) -> ColorWhen {
+        match arg {
+            ColorArg::Auto => ColorWhen::Auto,
+            ColorArg::Always => ColorWhen::Always,
+            ColorArg::Never => ColorWhen::Never,
+        }
+    }
+}
+
 /// Exit status: 0 ok, 1 errors in the sources, 2 usage or IO errors.
 const EXIT_PROBLEMS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
@@ -116,25 +168,22 @@ const EXIT_USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
-            let _ = error.print();
-            return if error.use_stderr() {
-                ExitCode::from(EXIT_USAGE)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
+        Err(error) => return clap_exit(&error),
+    };
+    let ui = Ui {
+        color: cli.color.into(),
+        environment: ColorEnvironment::from_process(),
     };
     match cli.command {
-        Command::Check { path, common } => check(&path, &common),
-        Command::Build { path, out, common } => build(&path, &out, &common),
-        Command::Fmt { path, check, color } => fmt(&path, check, color),
+        Command::Check { path, common } => check(&path, &common, &ui),
+        Command::Build { path, out, common } => build(&path, &out, &common, &ui),
+        Command::Fmt { paths, check } => fmt(&paths, check, &ui),
         Command::Explain {
             code,
             list,
             markdown,
         } => explain(code.as_deref(), list, markdown),
-        Command::Test { path, common } => test(&path, &common),
+        Command::Test { path, common } => test(&path, &common, &ui),
         Command::Lsp { stdio: _ } => match charter_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             // The protocol's exit code for an `exit` without `shutdown` is 1.
@@ -143,34 +192,93 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Completions { shell } => completions(shell),
+        Command::Man { out_dir } => man(out_dir.as_deref()),
     }
 }
 
-fn stderr_stream(color: ColorArg) -> StandardStream {
-    let choice = match color {
-        ColorArg::Always => ColorChoice::Always,
-        ColorArg::Never => ColorChoice::Never,
-        ColorArg::Auto => {
-            // codespan-reporting's `Auto` does not look at the terminal: decide here.
-            if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-                ColorChoice::Auto
-            } else {
-                ColorChoice::Never
-            }
+/// Prints clap's help, version or usage error. `--help` into a closed pipe ends quietly; into
+/// a full disk it is an error like any other output.
+fn clap_exit(error: &clap::Error) -> ExitCode {
+    let printed = error.print().map_err(WriteError::from_io);
+    if error.use_stderr() {
+        return ExitCode::from(EXIT_USAGE);
+    }
+    match printed {
+        Err(WriteError::Failed(failure)) => {
+            usage_error(format!("cannot write to standard output: {failure}"))
         }
-    };
-    StandardStream::stderr(choice)
+        Ok(()) | Err(WriteError::Closed) => ExitCode::SUCCESS,
+    }
+}
+
+/// How this run shows things to a person: the `--color` choice and the environment.
+struct Ui {
+    color: ColorWhen,
+    environment: ColorEnvironment,
+}
+
+impl Ui {
+    /// Standard error, coloured when the choice and the environment say so.
+    fn stderr(&self) -> StandardStream {
+        let colored = color::use_color(
+            self.color,
+            std::io::stderr().is_terminal(),
+            &self.environment,
+        );
+        StandardStream::stderr(if colored {
+            // Always, not Auto: termcolor's Auto reads NO_COLOR (even empty) and TERM itself,
+            // and the decision is made above.
+            ColorChoice::Always
+        } else {
+            ColorChoice::Never
+        })
+    }
+
+    /// Whether to colour what goes to standard output (a diff).
+    fn stdout_colored(&self) -> bool {
+        color::use_color(
+            self.color,
+            std::io::stdout().is_terminal(),
+            &self.environment,
+        )
+    }
 }
 
 fn usage_error(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    stream::eprintln(format_args!("error: {message}"));
     ExitCode::from(EXIT_USAGE)
+}
+
+/// Writes a command's output to stdout: a closed pipe ends the run quietly with `status` (the
+/// reader has what it wanted; the outcome is still the outcome), another failure is exit 2.
+fn print_stdout(text: &[u8], status: ExitCode) -> ExitCode {
+    match stream::stdout(text) {
+        Ok(()) | Err(WriteError::Closed) => status,
+        Err(WriteError::Failed(error)) => {
+            usage_error(format!("cannot write to standard output: {error}"))
+        }
+    }
+}
+
+/// A usage or I/O error of a command that takes `--format`: the message on stderr and, for
+/// `--format json`, the one JSON document of the run (with an `error` object) on stdout.
+fn fail(common: &CommonArgs, message: impl std::fmt::Display) -> ExitCode {
+    let message = message.to_string();
+    let code = usage_error(&message);
+    match common.format {
+        Format::Json => print_stdout(
+            render::json::pretty(&render::json::error_document(&message)).as_bytes(),
+            code,
+        ),
+        Format::Human | Format::Sarif => code,
+    }
 }
 
 /// Loads and compiles a project, or says why it could not be read.
 fn compile(path: &Path, common: &CommonArgs) -> Result<(project::Project, Compilation), ExitCode> {
-    let loaded = project::load(path).map_err(usage_error)?;
-    let manifest = manifest::load(&loaded.root).map_err(usage_error)?;
+    let loaded = project::load(path).map_err(|error| fail(common, error))?;
+    let manifest = manifest::load(&loaded.root).map_err(|error| fail(common, error))?;
     let options = Options {
         today: common.today.unwrap_or_else(date::today_utc),
         naming: manifest.map(|m| m.naming()).unwrap_or_default(),
@@ -181,59 +289,86 @@ fn compile(path: &Path, common: &CommonArgs) -> Result<(project::Project, Compil
     Ok((loaded, compilation))
 }
 
-/// Prints diagnostics in the chosen format; returns whether they fail the run.
-fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize) -> bool {
+/// The diagnostics of a run: rendered on stderr for a person, or as the machine-readable
+/// document (`--format json|sarif`) that the command completes and prints once at its end.
+struct Report {
+    /// Whether the diagnostics fail the run (errors, or warnings with `--deny-warnings`).
+    failed: bool,
+    /// The JSON or SARIF document; `None` for human output, which is already printed.
+    document: Option<Value>,
+}
+
+impl Report {
+    /// Adds a command's results to the JSON document (SARIF has no place for them).
+    fn insert(&mut self, key: &str, value: Value) {
+        if let Some(Value::Object(document)) = &mut self.document {
+            if document.contains_key("diagnostics") {
+                document.insert(key.to_string(), value);
+            }
+        }
+    }
+
+    /// Prints the document, if any, and returns `status`.
+    fn finish(self, status: ExitCode) -> ExitCode {
+        match self.document {
+            Some(document) => print_stdout(render::json::pretty(&document).as_bytes(), status),
+            None => status,
+        }
+    }
+}
+
+fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize, ui: &Ui) -> Report {
     let sources = SourceMap::new(&compilation.documents);
     let diagnostics = &compilation.diagnostics;
-    match common.format {
+    let document = match common.format {
         Format::Human => {
-            let mut stream = stderr_stream(common.color);
+            let mut stream = ui.stderr();
             let _ = render::human::emit(&mut stream, &sources, diagnostics);
             if !diagnostics.is_empty() {
                 let _ = writeln!(stream, "{}", render::human::summary(diagnostics));
             }
+            None
         }
-        Format::Json => {
-            print!(
-                "{}",
-                render::json::to_string(&sources, diagnostics, files_checked)
-            );
-        }
+        Format::Json => Some(render::json::report(&sources, diagnostics, files_checked)),
         Format::Sarif => {
             let rules = charter_compiler::codes::all();
-            print!(
-                "{}",
-                render::sarif::to_string(&sources, diagnostics, &rules)
-            );
+            serde_json::from_str(&render::sarif::to_string(&sources, diagnostics, &rules)).ok()
         }
-    }
+    };
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
-    errors || (common.deny_warnings && warnings)
+    Report {
+        failed: errors || (common.deny_warnings && warnings),
+        document,
+    }
 }
 
-fn status(stream: &mut StandardStream, verb: &str, rest: &str) {
-    let _ = stream.set_color(
-        codespan_reporting::term::termcolor::ColorSpec::new()
-            .set_fg(Some(codespan_reporting::term::termcolor::Color::Green))
-            .set_bold(true),
-    );
+fn status(stream: &mut dyn WriteColor, verb: &str, rest: &str) {
+    let _ = stream.set_color(ColorSpec::new().set_fg(Some(Color::Green)).set_bold(true));
     let _ = write!(stream, "{verb:>10}");
     let _ = stream.reset();
     let _ = writeln!(stream, " {rest}");
 }
 
-fn check(path: &Path, common: &CommonArgs) -> ExitCode {
+fn exit_status(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(EXIT_PROBLEMS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
     let (loaded, compilation) = match compile(path, common) {
         Ok(result) => result,
         Err(code) => return code,
     };
-    let failed = report(&compilation, common, loaded.documents.len());
+    let report = report(&compilation, common, loaded.documents.len(), ui);
     if matches!(common.format, Format::Human) {
         hint_when_a_file_is_checked_alone(path, &compilation);
     }
     if matches!(common.format, Format::Human) && compilation.diagnostics.is_empty() {
-        let mut stream = stderr_stream(common.color);
+        let mut stream = ui.stderr();
         let files = loaded.documents.len();
         status(
             &mut stream,
@@ -245,11 +380,8 @@ fn check(path: &Path, common: &CommonArgs) -> ExitCode {
             ),
         );
     }
-    if failed {
-        ExitCode::from(EXIT_PROBLEMS)
-    } else {
-        ExitCode::SUCCESS
-    }
+    let failed = report.failed;
+    report.finish(exit_status(failed))
 }
 
 /// A file checked on its own cannot see the names its project's other files declare; when
@@ -287,13 +419,13 @@ fn hint_when_a_file_is_checked_alone(path: &Path, compilation: &Compilation) {
         .map(|files| files.len().saturating_sub(1))
         .unwrap_or(0);
     if others > 0 {
-        eprintln!(
+        stream::eprintln(format_args!(
             "note: `{}` was checked on its own, but `{folder}` has {others} other `.charter` file{}: \
              run `charter check {folder}` to check them together",
             path.display(),
             if others == 1 { "" } else { "s" },
             folder = folder.display()
-        );
+        ));
     }
 }
 
@@ -360,22 +492,24 @@ fn artifacts(project: &charter_ir::Project) -> Vec<charter_ir::Artifact> {
     artifacts
 }
 
-fn build(path: &Path, out: &Path, common: &CommonArgs) -> ExitCode {
+fn build(path: &Path, out: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
     let (loaded, compilation) = match compile(path, common) {
         Ok(result) => result,
         Err(code) => return code,
     };
-    if report(&compilation, common, loaded.documents.len()) {
-        eprintln!(
+    let mut report = report(&compilation, common, loaded.documents.len(), ui);
+    if report.failed {
+        stream::eprintln(format_args!(
             "error: not writing `{}`: fix the errors above first",
             out.display()
-        );
-        return ExitCode::from(EXIT_PROBLEMS);
+        ));
+        report.insert("build", Value::Null);
+        return report.finish(ExitCode::from(EXIT_PROBLEMS));
     }
     let artifacts = artifacts(&compilation.project);
     match output::write(out, &artifacts) {
         Ok(written) => {
-            let mut stream = stderr_stream(common.color);
+            let mut stream = ui.stderr();
             let mut summary = format!(
                 "{} files into {} ({} changed, {} unchanged)",
                 artifacts.len() + 1,
@@ -387,26 +521,76 @@ fn build(path: &Path, out: &Path, common: &CommonArgs) -> ExitCode {
                 summary.push_str(&format!(", removed {} stale", written.removed.len()));
             }
             status(&mut stream, "Built", &summary);
-            for note in prerequisites(&compilation.project, &artifacts) {
-                let _ = writeln!(stream, "note: {note}");
+            let notes = prerequisites(&compilation.project, &artifacts);
+            for note in &notes {
+                stream::eprintln(format_args!("note: {note}"));
             }
-            ExitCode::SUCCESS
+            report.insert(
+                "build",
+                json!({
+                    "out": out.display().to_string(),
+                    "files": artifacts.len() + 1,
+                    "changed": written.written,
+                    "unchanged": written.unchanged,
+                    "removed": written.removed,
+                    "notes": notes,
+                }),
+            );
+            report.finish(ExitCode::SUCCESS)
         }
-        Err(error) => usage_error(format!("cannot write `{}`: {error}", out.display())),
+        Err(error) => {
+            let message = format!("cannot write `{}`: {error}", out.display());
+            let code = usage_error(&message);
+            report.insert("build", Value::Null);
+            report.insert("error", json!({ "message": message }));
+            report.finish(code)
+        }
     }
 }
 
-fn fmt(path: &Path, check_only: bool, color: ColorArg) -> ExitCode {
-    let files = match project::find_sources(path) {
-        Ok(files) => files,
-        Err(error) => return usage_error(error),
-    };
-    let mut stream = stderr_stream(color);
+/// `charter fmt`: formats files in place, or checks them (`--check`), or formats standard
+/// input to standard output (`-`).
+fn fmt(paths: &[PathBuf], check_only: bool, ui: &Ui) -> ExitCode {
+    let stdin = Path::new("-");
+    if paths.iter().any(|path| path == stdin) {
+        if paths.len() > 1 {
+            return usage_error(
+                "`-` (standard input) cannot be combined with other paths: format files, or standard input alone",
+            );
+        }
+        return fmt_stdin(check_only, ui);
+    }
+    let mut stream = ui.stderr();
+    let mut failed_io = false;
+    let mut files = Vec::new();
+    for path in paths {
+        match project::find_sources(path) {
+            Ok(found) => files.extend(found),
+            Err(error) => {
+                let _ = writeln!(stream, "error: {error}");
+                failed_io = true;
+            }
+        }
+    }
+    // The same file named twice (`charter fmt a.charter .`) is formatted once.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|file| seen.insert(std::fs::canonicalize(file).unwrap_or_else(|_| file.clone())));
+
+    let mut diffs = Vec::new();
     let mut unformatted = Vec::new();
     let mut refused = 0;
-    let mut failed_io = false;
     for (index, file) in files.iter().enumerate() {
-        let text = match project::read_utf8(file) {
+        let shown = file.display().to_string();
+        // Formatting writes the file a symlink points to, and only ever a regular file.
+        let target = match regular_file_target(file) {
+            Ok(target) => target,
+            Err(error) => {
+                let _ = writeln!(stream, "error: not formatting `{shown}`: {error}");
+                failed_io = true;
+                continue;
+            }
+        };
+        let text = match project::read_utf8(&target) {
             Ok(text) => text,
             Err(error) => {
                 let _ = writeln!(stream, "error: {error}");
@@ -415,92 +599,272 @@ fn fmt(path: &Path, check_only: bool, color: ColorArg) -> ExitCode {
             }
         };
         let id = charter_syntax::FileId(index as u32);
-        match charter_syntax::format::format_source(id, &text) {
-            Ok(formatted) if formatted == text => {}
-            Ok(formatted) => {
-                unformatted.push(file.display().to_string());
-                if !check_only {
-                    if let Err(error) = write_atomically(file, &formatted) {
-                        let _ =
-                            writeln!(stream, "error: cannot write `{}`: {error}", file.display());
-                        failed_io = true;
-                    }
-                }
+        match format_or_explain(id, &shown, &text, &mut stream) {
+            None => refused += 1,
+            Some(formatted) if formatted == text => {}
+            Some(formatted) if check_only => {
+                diffs.push(unified_diff(&shown, &text, &formatted));
+                unformatted.push(shown);
             }
-            Err(error) => {
-                refused += 1;
-                if let charter_syntax::format::FormatError::Syntax(diagnostics) = &error {
-                    let documents = [charter_compiler::Document {
-                        id,
-                        path: file.display().to_string(),
-                        text: text.clone(),
-                        is_stdlib: false,
-                    }];
-                    let sources = SourceMap::new(&documents);
-                    let _ = render::human::emit(&mut stream, &sources, diagnostics);
+            Some(formatted) => match write_atomically(&target, &formatted) {
+                Ok(()) => status(&mut stream, "Formatted", &shown),
+                Err(error) => {
+                    let _ = writeln!(stream, "error: cannot write `{shown}`: {error}");
+                    failed_io = true;
                 }
-                let _ = writeln!(
-                    stream,
-                    "error: not formatting `{}`: {error}",
-                    file.display()
-                );
-            }
+            },
         }
+    }
+    let mut code = if failed_io {
+        ExitCode::from(EXIT_USAGE)
+    } else {
+        exit_status(refused > 0 || !unformatted.is_empty())
+    };
+    if !diffs.is_empty() {
+        code = print_stdout(&colored_diff(&diffs.concat(), ui.stdout_colored()), code);
     }
     for file in &unformatted {
-        if check_only {
-            let _ = writeln!(stream, "not formatted: {file}");
-        } else {
-            status(&mut stream, "Formatted", file);
-        }
+        let _ = writeln!(stream, "not formatted: {file}");
     }
-    if failed_io {
-        return ExitCode::from(EXIT_USAGE);
+    if !unformatted.is_empty() {
+        let _ = writeln!(
+            stream,
+            "{} file{} not formatted: run `charter fmt` to format {}",
+            unformatted.len(),
+            if unformatted.len() == 1 { "" } else { "s" },
+            if unformatted.len() == 1 { "it" } else { "them" }
+        );
     }
-    if refused > 0 || (check_only && !unformatted.is_empty()) {
-        return ExitCode::from(EXIT_PROBLEMS);
-    }
-    ExitCode::SUCCESS
+    code
 }
 
-/// Writes through a temporary file in the same directory and renames it over the original.
-fn write_atomically(file: &Path, contents: &str) -> std::io::Result<()> {
+/// The formatted text, or `None` after printing why the file cannot be formatted (it does not
+/// parse, or the formatter refused to risk changing its meaning).
+fn format_or_explain(
+    id: charter_syntax::FileId,
+    shown: &str,
+    text: &str,
+    stream: &mut dyn WriteColor,
+) -> Option<String> {
+    match charter_syntax::format::format_source(id, text) {
+        Ok(formatted) => Some(formatted),
+        Err(error) => {
+            if let charter_syntax::format::FormatError::Syntax(diagnostics) = &error {
+                let documents = [charter_compiler::Document {
+                    id,
+                    path: shown.to_string(),
+                    text: text.to_string(),
+                    is_stdlib: false,
+                }];
+                let sources = SourceMap::new(&documents);
+                let _ = render::human::emit(stream, &sources, diagnostics);
+            }
+            let _ = writeln!(stream, "error: not formatting `{shown}`: {error}");
+            None
+        }
+    }
+}
+
+/// `charter fmt -`: standard input to standard output (or, with `--check`, a diff and the exit
+/// status), for editors and pipelines. A source that does not parse prints nothing on stdout.
+fn fmt_stdin(check_only: bool, ui: &Ui) -> ExitCode {
+    const SHOWN: &str = "<stdin>";
+    let mut bytes = Vec::new();
+    if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
+        return usage_error(format!("cannot read standard input: {error}"));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            return usage_error(format!(
+                "standard input is not valid UTF-8: invalid byte at offset {}; Charter sources must be UTF-8 text",
+                error.utf8_error().valid_up_to()
+            ))
+        }
+    };
+    let mut stream = ui.stderr();
+    let Some(formatted) = format_or_explain(charter_syntax::FileId(0), SHOWN, &text, &mut stream)
+    else {
+        return ExitCode::from(EXIT_PROBLEMS);
+    };
+    if !check_only {
+        return print_stdout(formatted.as_bytes(), ExitCode::SUCCESS);
+    }
+    if formatted == text {
+        return ExitCode::SUCCESS;
+    }
+    let diff = unified_diff(SHOWN, &text, &formatted);
+    let _ = writeln!(stream, "not formatted: {SHOWN}");
+    print_stdout(
+        &colored_diff(&diff, ui.stdout_colored()),
+        ExitCode::from(EXIT_PROBLEMS),
+    )
+}
+
+/// The file formatting must rewrite: `file` itself, or the file its symlinks lead to (so that a
+/// symlink stays a symlink), and only a regular file: never a device, FIFO or directory, and
+/// never through `/dev` or `/proc` (`/dev/stdin` leads to whatever the shell redirected).
+fn regular_file_target(file: &Path) -> Result<PathBuf, String> {
+    /// Linux's limit on symlinks followed in one lookup.
+    const MAX_LINKS: usize = 40;
+    let not_regular = |path: &Path| {
+        format!(
+            "`{}` is not a regular file (use `charter fmt -` to format standard input)",
+            path.display()
+        )
+    };
+    let mut current = file.to_path_buf();
+    for _ in 0..=MAX_LINKS {
+        let parent = match current.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let real_parent = std::fs::canonicalize(parent).map_err(|error| error.to_string())?;
+        if real_parent.starts_with("/dev") || real_parent.starts_with("/proc") {
+            return Err(not_regular(file));
+        }
+        let metadata = std::fs::symlink_metadata(&current).map_err(|error| error.to_string())?;
+        if metadata.file_type().is_symlink() {
+            let link = std::fs::read_link(&current).map_err(|error| error.to_string())?;
+            current = real_parent.join(link);
+        } else if metadata.is_file() {
+            return Ok(current);
+        } else {
+            return Err(not_regular(file));
+        }
+    }
+    Err(format!(
+        "too many levels of symbolic links from `{}`",
+        file.display()
+    ))
+}
+
+/// `--- a/FILE` / `+++ b/FILE` unified diff with three lines of context, as `git diff` shows.
+fn unified_diff(shown: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{shown}"), &format!("b/{shown}"))
+        .missing_newline_hint(true)
+        .to_string()
+}
+
+/// Colours a unified diff as `git diff` does, when `colored`.
+fn colored_diff(diff: &str, colored: bool) -> Vec<u8> {
+    if !colored {
+        return diff.as_bytes().to_vec();
+    }
+    let mut buffer = Buffer::ansi();
+    for line in diff.split_inclusive('\n') {
+        let color = if line.starts_with("+++") || line.starts_with("---") {
+            ColorSpec::new().set_bold(true).clone()
+        } else if line.starts_with('+') {
+            ColorSpec::new().set_fg(Some(Color::Green)).clone()
+        } else if line.starts_with('-') {
+            ColorSpec::new().set_fg(Some(Color::Red)).clone()
+        } else if line.starts_with("@@") {
+            ColorSpec::new().set_fg(Some(Color::Cyan)).clone()
+        } else {
+            ColorSpec::new()
+        };
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        let _ = buffer.set_color(&color);
+        let _ = buffer.write_all(body.as_bytes());
+        let _ = buffer.reset();
+        let _ = buffer.write_all(newline.as_bytes());
+    }
+    buffer.into_inner()
+}
+
+/// Writes through a temporary file in the same directory and renames it over the original,
+/// keeping its permissions, so that a failure leaves the original as it was. `file` is the
+/// resolved target (see [`regular_file_target`]).
+fn write_atomically(file: &Path, contents: &str) -> Result<(), String> {
     let directory = match file.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
-    temporary.write_all(contents.as_bytes())?;
-    temporary.as_file().sync_all()?;
-    if let Ok(metadata) = std::fs::metadata(file) {
-        let _ = std::fs::set_permissions(temporary.path(), metadata.permissions());
-    }
-    temporary.persist(file).map_err(|error| error.error)?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".charter-fmt-")
+        .tempfile_in(directory)
+        .map_err(|error| {
+            format!(
+                "cannot create a temporary file in `{}`: {}",
+                directory.display(),
+                std::io::Error::from(error.kind())
+            )
+        })?;
+    let written = temporary
+        .write_all(contents.as_bytes())
+        .and_then(|()| temporary.as_file().sync_all())
+        .and_then(|()| std::fs::metadata(file))
+        .and_then(|metadata| std::fs::set_permissions(temporary.path(), metadata.permissions()));
+    written.map_err(|error| error.to_string())?;
+    temporary
+        .persist(file)
+        .map_err(|error| error.error.to_string())?;
     Ok(())
+}
+
+/// `charter completions SHELL`: the completion script on stdout.
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "charter", &mut script);
+    print_stdout(&script, ExitCode::SUCCESS)
+}
+
+/// `charter man`: `charter.1` on stdout, or every page into `--out-dir`.
+fn man(out_dir: Option<&Path>) -> ExitCode {
+    let command = Cli::command();
+    let Some(directory) = out_dir else {
+        let mut page = Vec::new();
+        if let Err(error) = clap_mangen::Man::new(command).render(&mut page) {
+            return usage_error(format!("cannot render the man page: {error}"));
+        }
+        return print_stdout(&page, ExitCode::SUCCESS);
+    };
+    let written = std::fs::create_dir_all(directory)
+        .and_then(|()| clap_mangen::generate_to(command, directory));
+    match written {
+        Ok(()) => {
+            stream::eprintln(format_args!(
+                "wrote the man pages into {} (charter.1 and charter-COMMAND.1)",
+                directory.display()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(error) => usage_error(format!(
+            "cannot write the man pages into `{}`: {error}",
+            directory.display()
+        )),
+    }
 }
 
 fn explain(code: Option<&str>, list: bool, markdown: bool) -> ExitCode {
     if markdown {
-        print!("{}", charter_compiler::codes::markdown());
-        return ExitCode::SUCCESS;
+        return print_stdout(
+            charter_compiler::codes::markdown().as_bytes(),
+            ExitCode::SUCCESS,
+        );
     }
     if list || code.is_none() {
+        let mut text = String::new();
         for info in charter_compiler::codes::all() {
-            println!(
-                "{}  {:<8} {}",
+            text.push_str(&format!(
+                "{}  {:<8} {}\n",
                 info.code,
                 info.severity.as_str(),
                 info.title
-            );
+            ));
         }
-        return ExitCode::SUCCESS;
+        return print_stdout(text.as_bytes(), ExitCode::SUCCESS);
     }
     let code = code.unwrap_or_default();
     match charter_compiler::codes::lookup(code) {
-        Some(info) => {
-            print!("{}", explain_text(info));
-            ExitCode::SUCCESS
-        }
+        Some(info) => print_stdout(explain_text(info).as_bytes(), ExitCode::SUCCESS),
         None => usage_error(format!(
             "unknown error code `{}`: `charter explain --list` shows every code",
             charter_syntax::diagnostic::sanitize(code)
@@ -508,45 +872,59 @@ fn explain(code: Option<&str>, list: bool, markdown: bool) -> ExitCode {
     }
 }
 
-fn test(path: &Path, common: &CommonArgs) -> ExitCode {
+fn test(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
     let (loaded, compilation) = match compile(path, common) {
         Ok(result) => result,
         Err(code) => return code,
     };
-    if report(&compilation, common, loaded.documents.len()) {
-        eprintln!("error: not testing: fix the errors above first");
-        return ExitCode::from(EXIT_PROBLEMS);
+    let mut report = report(&compilation, common, loaded.documents.len(), ui);
+    if report.failed {
+        stream::eprintln("error: not testing: fix the errors above first");
+        report.insert("tests", Value::Null);
+        return report.finish(ExitCode::from(EXIT_PROBLEMS));
     }
     let built = artifacts(&compilation.project);
     let tree = match charter_evaluator::parse_artifacts(
         built.iter().map(|a| (a.path.as_str(), a.contents.as_str())),
     ) {
         Ok(tree) => tree,
-        Err(error) => return usage_error(format!("the built policies cannot be read: {error}")),
+        Err(error) => {
+            return fail(
+                common,
+                format!("the built policies cannot be read: {error}"),
+            )
+        }
     };
     let cases = match load_test_cases(&loaded.root) {
         Ok(cases) => cases,
-        Err(error) => return usage_error(error),
+        Err(error) => return fail(common, error),
     };
     if cases.is_empty() {
-        return usage_error(format!(
-            "no test cases: put resource fixtures in `{}` (see docs/testing.md)",
-            loaded.root.join("tests").display()
-        ));
+        return fail(
+            common,
+            format!(
+                "no test cases: put resource fixtures in `{}` (see docs/testing.md)",
+                loaded.root.join("tests").display()
+            ),
+        );
     }
     let today = common.today.unwrap_or_else(date::today_utc);
     let options = charter_evaluator::SuiteOptions {
         today: Some(today.to_string()),
     };
     let suite = charter_evaluator::run_suite_with(&tree, &cases, &options);
+    let status = exit_status(!suite.success());
     match common.format {
-        Format::Json => println!("{}", suite.to_json()),
-        Format::Human | Format::Sarif => print!("{}", suite.render()),
-    }
-    if suite.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_PROBLEMS)
+        Format::Json => {
+            report.insert("tests", suite.to_json());
+            report.finish(status)
+        }
+        Format::Human => print_stdout(suite.render().as_bytes(), status),
+        Format::Sarif => {
+            // stdout holds the one SARIF log; the cases' results are for the person reading.
+            let _ = write!(std::io::stderr().lock(), "{}", suite.render());
+            report.finish(status)
+        }
     }
 }
 

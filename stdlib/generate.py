@@ -20,6 +20,10 @@ Usage (from anywhere):
     python3 stdlib/generate.py            # write the files
     python3 stdlib/generate.py --check    # exit 1 if the files are out of date
 
+The reference folder is not part of the repository. When it is absent, `--check` prints
+`SKIPPED: ...` and exits 0, except with CI=true (or CI=1), where a missing reference is a
+failure (exit 1): CI must never pass by skipping. CHARTER_REFERENCE_DIR overrides its path.
+
 Only the Python standard library is used.
 """
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import sys
 from collections import defaultdict
@@ -34,7 +39,9 @@ from pathlib import Path
 
 STDLIB_DIR = Path(__file__).resolve().parent
 REPO_ROOT = STDLIB_DIR.parent
-REFERENCE_DIR = (REPO_ROOT / ".." / "shared" / "reference").resolve()
+REFERENCE_DIR = Path(
+    os.environ.get("CHARTER_REFERENCE_DIR") or (REPO_ROOT / ".." / "shared" / "reference")
+).resolve()
 
 # The research date of the catalog (reference/azure-ai-catalog.md): the day on which
 # `status_on_2026_11_22` was computed.
@@ -348,6 +355,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the generated files are out of date")
     arguments = parser.parse_args()
+
+    if not REFERENCE_DIR.is_dir():
+        reason = f"the reference folder {REFERENCE_DIR} is not beside the repository"
+        in_ci = os.environ.get("CI", "").lower() in ("true", "1")
+        if arguments.check and not in_ci:
+            print(f"SKIPPED: {reason}: the embedded catalog was not compared with it")
+            return 0
+        print(f"error: {reason}; the catalog cannot be generated without it", file=sys.stderr)
+        return 1
 
     outputs = {
         STDLIB_DIR / "models.charter": generate_models(),

@@ -1,5 +1,6 @@
-//! Runs shared/tools/azure_policy_check.py on the artifacts of every fixture: the REST bodies
-//! with `--form rest`, the ARM templates with the default ARM form.
+//! Runs the independent Azure Policy checker (`azure_policy_check.py`, beside the repository)
+//! on the artifacts of every fixture: the REST bodies with `--form rest`, the ARM templates
+//! with the default ARM form. Without the checker the test says SKIPPED, except in CI.
 
 #![expect(
     clippy::disallowed_methods,
@@ -8,16 +9,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn tool() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools/azure_policy_check.py")
-}
-
-/// Fails with instructions when python3 or jsonschema is missing, instead of passing silently.
-fn require_python() {
-    let probe = Command::new(charter_test_support::python())
+/// Fails with instructions when the provisioned Python cannot import jsonschema.
+fn require_jsonschema(python: &Path) {
+    let probe = Command::new(python)
         .args(["-c", "import jsonschema"])
         .output();
     match probe {
@@ -42,9 +39,9 @@ fn write(dir: &Path, artifacts: &[charter_ir::Artifact], keep: impl Fn(&str) -> 
     }
 }
 
-fn check(dir: &Path, form: &str) -> (bool, String) {
-    let output = Command::new(charter_test_support::python())
-        .arg(tool())
+fn check(python: &Path, tool: &Path, dir: &Path, form: &str) -> (bool, String) {
+    let output = Command::new(python)
+        .arg(tool)
         .args(["--form", form])
         .arg(dir.join("azure-policy"))
         .output()
@@ -81,14 +78,19 @@ fn nested_templates(path: &str, contents: &str) -> Vec<charter_ir::Artifact> {
 
 #[test]
 fn every_fixture_passes_the_azure_policy_checker() {
-    require_python();
-    assert!(tool().exists(), "checker not found at {}", tool().display());
+    let Some(tool) = charter_test_support::require_shared_tool("azure_policy_check.py") else {
+        return;
+    };
+    let Some(python) = charter_test_support::require_python() else {
+        return;
+    };
+    require_jsonschema(&python);
     let mut failures = Vec::new();
     for (name, project) in common::all() {
         let artifacts = charter_azure_policy::artifacts(&project);
         let rest = tempfile::tempdir().expect("temp dir");
         write(rest.path(), &artifacts, |p| !is_template(p));
-        let (ok, output) = check(rest.path(), "rest");
+        let (ok, output) = check(&python, &tool, rest.path(), "rest");
         if !ok {
             failures.push(format!("{name} (REST bodies, --form rest):\n{output}"));
         }
@@ -103,7 +105,7 @@ fn every_fixture_passes_the_azure_policy_checker() {
             .flat_map(|a| nested_templates(&a.path, &a.contents))
             .collect();
         write(arm.path(), &nested, |_| true);
-        let (ok, output) = check(arm.path(), "arm");
+        let (ok, output) = check(&python, &tool, arm.path(), "arm");
         if !ok {
             failures.push(format!("{name} (ARM template):\n{output}"));
         }

@@ -389,10 +389,6 @@ fn addresses_do_not_depend_on_the_order_of_other_workloads() {
 
 // ---------------------------------------------------------------- offline tools
 
-fn tools_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools")
-}
-
 /// Writes a build into a fresh temporary directory and returns it.
 #[expect(
     clippy::disallowed_methods,
@@ -458,11 +454,15 @@ fn require_python_dependency(rc: i32, text: &str, package: &str) {
 
 #[test]
 fn output_matches_the_azurerm_schema() {
+    let Some(tool) = charter_test_support::require_shared_tool("tf_schema_check.py") else {
+        return;
+    };
+    let Some(python) = charter_test_support::require_python() else {
+        return;
+    };
     for (label, project) in fixtures() {
         let dir = write_build(&project, &format!("schema-{label}"));
-        let (rc, text) = run(Command::new(charter_test_support::python())
-            .arg(tools_dir().join("tf_schema_check.py"))
-            .arg(&dir));
+        let (rc, text) = run(Command::new(&python).arg(&tool).arg(&dir));
         require_python_dependency(rc, &text, "python-hcl2==8.1.4");
         assert_eq!(
             rc, 0,
@@ -473,26 +473,9 @@ fn output_matches_the_azurerm_schema() {
     }
 }
 
-#[expect(
-    clippy::disallowed_macros,
-    reason = "a skipped check says so in the test output"
-)]
-fn skipped(why: &str) {
-    println!("SKIPPED: {why}");
-}
-
-fn terraform_on_path() -> bool {
-    Command::new("terraform")
-        .arg("version")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .output()
-        .is_ok_and(|output| output.status.success())
-}
-
 #[test]
 fn terraform_fmt_leaves_the_output_unchanged() {
-    if !terraform_on_path() {
-        skipped("terraform not on PATH");
+    if !charter_test_support::require_program("terraform", &["version"]) {
         return;
     }
     for (label, project) in fixtures() {
@@ -508,15 +491,18 @@ fn terraform_fmt_leaves_the_output_unchanged() {
 
 #[test]
 fn terraform_validate_accepts_the_output() {
-    if !terraform_on_path() {
-        skipped("terraform not on PATH");
+    let Some(tool) = charter_test_support::require_shared_tool("tf_offline_validate.py") else {
+        return;
+    };
+    if !charter_test_support::require_program("terraform", &["version"]) {
         return;
     }
+    let Some(python) = charter_test_support::require_python() else {
+        return;
+    };
     for (label, project) in fixtures() {
         let dir = write_build(&project, &format!("validate-{label}"));
-        let (rc, text) = run(Command::new(charter_test_support::python())
-            .arg(tools_dir().join("tf_offline_validate.py"))
-            .arg(&dir));
+        let (rc, text) = run(Command::new(&python).arg(&tool).arg(&dir));
         require_python_dependency(rc, &text, "tf==1.2.0");
         assert_eq!(rc, 0, "terraform validate rejected {label}:\n{text}");
         remove_build(&dir);
