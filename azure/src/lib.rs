@@ -7,11 +7,15 @@
 //! Rust), [`arm`] (a client that can GET any ARM path with paging, and PUT and DELETE, with
 //! retries) and [`publish`] (reading the deployed state and applying a plan).
 
+pub mod arm;
+pub mod auth;
 pub mod diff;
 pub mod desired;
 pub mod model;
 pub mod normalize;
 pub mod plan;
+pub mod publish;
+pub mod render;
 pub mod semantic;
 
 pub use model::{ApiVersions, DeployedObject, DesiredObject, Kind};
