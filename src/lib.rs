@@ -6,4 +6,5 @@ pub mod corpus;
 pub mod date;
 pub mod output;
 pub mod project;
+pub mod publish;
 pub mod render;

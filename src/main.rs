@@ -70,6 +70,38 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Compare what the build would publish with what is deployed in Azure, and print the plan.
+    Plan {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// How to print the plan.
+        #[arg(long, value_enum, default_value_t = charter::publish::PlanFormat::Human)]
+        format: charter::publish::PlanFormat,
+        /// Also save the plan as JSON, for `charter publish --plan FILE`.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Exit 0 when nothing would change, 2 when something would, 1 on any error.
+        #[arg(long)]
+        detailed_exitcode: bool,
+        #[command(flatten)]
+        azure: charter::publish::AzureArgs,
+    },
+    /// Publish the project's Azure Policy objects to Azure (plan, confirm, apply).
+    Publish {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Apply exactly this saved plan (`charter plan --out FILE`); refused when what is
+        /// deployed has changed since it was made.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+        /// Do not ask for confirmation (for CI).
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        azure: charter::publish::AzureArgs,
+    },
     /// Run the language server on stdio.
     Lsp {
         /// Accepted for editor clients that always pass it (vscode-languageclient does); stdio
@@ -135,6 +167,21 @@ fn main() -> ExitCode {
             markdown,
         } => explain(code.as_deref(), list, markdown),
         Command::Test { path, common } => test(&path, &common),
+        Command::Plan {
+            path,
+            format,
+            out,
+            detailed_exitcode,
+            azure,
+        } => {
+            charter::publish::plan_command(&path, &azure, format, out.as_deref(), detailed_exitcode)
+        }
+        Command::Publish {
+            path,
+            plan,
+            yes,
+            azure,
+        } => charter::publish::publish_command(&path, &azure, plan.as_deref(), yes),
         Command::Lsp { stdio: _ } => match charter_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => usage_error(format!("language server: {error}")),

@@ -104,7 +104,10 @@ impl fmt::Display for AzureError {
                 status,
                 code,
                 message,
-            } => write!(f, "{method} {path} failed with HTTP {status} {code}: {message}"),
+            } => write!(
+                f,
+                "{method} {path} failed with HTTP {status} {code}: {message}"
+            ),
             AzureError::Transport {
                 method,
                 path,
@@ -221,7 +224,9 @@ impl ArmClient {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|error| AzureError::Config(format!("cannot start the HTTP runtime: {error}")))?;
+            .map_err(|error| {
+                AzureError::Config(format!("cannot start the HTTP runtime: {error}"))
+            })?;
         Ok(ArmClient {
             scope: token_scope(&endpoint),
             endpoint,
@@ -328,7 +333,12 @@ impl ArmClient {
         }
     }
 
-    fn url(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<Url, AzureError> {
+    fn url(
+        &self,
+        path: &str,
+        api_version: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Url, AzureError> {
         let mut url = self.endpoint.clone();
         let base = url.path().trim_end_matches('/').to_string();
         url.set_path(&format!("{base}/{}", path.trim_start_matches('/')));
@@ -344,7 +354,12 @@ impl ArmClient {
     }
 
     /// One request, retried on 429, 5xx and transport failures within the budget.
-    pub fn send(&self, method: Method, url: &Url, body: Option<&Value>) -> Result<ArmResponse, AzureError> {
+    pub fn send(
+        &self,
+        method: Method,
+        url: &Url,
+        body: Option<&Value>,
+    ) -> Result<ArmResponse, AzureError> {
         let started = Instant::now();
         let shown_path = url.path().to_string();
         let method_name = method.to_string();
@@ -354,9 +369,10 @@ impl ArmClient {
             let (wait, last) = match outcome {
                 Ok(Attempt::Done(response)) => return Ok(response),
                 Ok(Attempt::Failed(error)) => return Err(error),
-                Ok(Attempt::Transient { error, retry_after }) => {
-                    (retry_after.unwrap_or_else(|| self.retry.backoff(attempt)), error.to_string())
-                }
+                Ok(Attempt::Transient { error, retry_after }) => (
+                    retry_after.unwrap_or_else(|| self.retry.backoff(attempt)),
+                    error.to_string(),
+                ),
                 Err(detail) => (self.retry.backoff(attempt), detail),
             };
             let waited = started.elapsed();
@@ -400,7 +416,9 @@ impl ArmClient {
         let status = u16::from(response.status());
         let retry_after = response
             .headers()
-            .get_optional_str(&azure_core::http::headers::HeaderName::from_static("retry-after"))
+            .get_optional_str(&azure_core::http::headers::HeaderName::from_static(
+                "retry-after",
+            ))
             .and_then(parse_retry_after);
         let bytes = response.body().as_ref();
         let parsed: Option<Value> = if bytes.is_empty() {

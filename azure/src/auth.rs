@@ -17,11 +17,10 @@ use azure_core::http::{
 };
 use azure_core::time::{Duration, OffsetDateTime};
 use azure_identity::{
-    AzureCliCredential, AzurePipelinesCredential, AzurePipelinesCredentialOptions,
-    ClientAssertion, ClientAssertionCredential, ClientAssertionCredentialOptions,
-    ClientSecretCredential, ClientSecretCredentialOptions, ManagedIdentityCredential,
-    ManagedIdentityCredentialOptions, UserAssignedId, WorkloadIdentityCredential,
-    WorkloadIdentityCredentialOptions,
+    AzureCliCredential, AzurePipelinesCredential, AzurePipelinesCredentialOptions, ClientAssertion,
+    ClientAssertionCredential, ClientAssertionCredentialOptions, ClientSecretCredential,
+    ClientSecretCredentialOptions, ManagedIdentityCredential, ManagedIdentityCredentialOptions,
+    UserAssignedId, WorkloadIdentityCredential, WorkloadIdentityCredentialOptions,
 };
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -136,7 +135,11 @@ pub struct Credential {
     pub description: String,
 }
 
-fn require<'a>(value: &'a Option<String>, variable: &str, method: &str) -> Result<&'a str, AzureError> {
+fn require<'a>(
+    value: &'a Option<String>,
+    variable: &str,
+    method: &str,
+) -> Result<&'a str, AzureError> {
     value.as_deref().ok_or_else(|| {
         AzureError::Config(format!(
             "{method} needs `{variable}`: set it in the environment (see docs/publishing.md)"
@@ -150,7 +153,9 @@ fn authority(settings: &AuthSettings) -> Result<Option<Url>, AzureError> {
         return Ok(None);
     };
     let url = Url::parse(host).map_err(|error| {
-        AzureError::Config(format!("AZURE_AUTHORITY_HOST `{host}` is not a URL: {error}"))
+        AzureError::Config(format!(
+            "AZURE_AUTHORITY_HOST `{host}` is not a URL: {error}"
+        ))
     })?;
     match url.scheme() {
         "https" => Ok(Some(url)),
@@ -190,7 +195,11 @@ pub fn credential(
         AuthMethod::Auto | AuthMethod::ClientSecret => {
             let tenant = require(&settings.tenant_id, "AZURE_TENANT_ID", "a client secret")?;
             let client = require(&settings.client_id, "AZURE_CLIENT_ID", "a client secret")?;
-            let secret = require(&settings.client_secret, "AZURE_CLIENT_SECRET", "a client secret")?;
+            let secret = require(
+                &settings.client_secret,
+                "AZURE_CLIENT_SECRET",
+                "a client secret",
+            )?;
             let description = format!("client secret of app `{client}` in tenant `{tenant}`");
             let token: Arc<dyn TokenCredential> = match (&authority, loopback_http) {
                 (Some(url), true) => Arc::new(LoopbackCredential::new(
@@ -244,8 +253,16 @@ pub fn credential(
             Ok(Credential { token, description })
         }
         AuthMethod::GithubActions => {
-            let tenant = require(&settings.tenant_id, "AZURE_TENANT_ID", "GitHub Actions OIDC")?;
-            let client = require(&settings.client_id, "AZURE_CLIENT_ID", "GitHub Actions OIDC")?;
+            let tenant = require(
+                &settings.tenant_id,
+                "AZURE_TENANT_ID",
+                "GitHub Actions OIDC",
+            )?;
+            let client = require(
+                &settings.client_id,
+                "AZURE_CLIENT_ID",
+                "GitHub Actions OIDC",
+            )?;
             let url = require(
                 &settings.github_request_url,
                 "ACTIONS_ID_TOKEN_REQUEST_URL (give the job `permissions: id-token: write`)",
@@ -284,8 +301,16 @@ pub fn credential(
             Ok(Credential { token, description })
         }
         AuthMethod::AzurePipelines => {
-            let tenant = require(&settings.tenant_id, "AZURE_TENANT_ID", "Azure Pipelines OIDC")?;
-            let client = require(&settings.client_id, "AZURE_CLIENT_ID", "Azure Pipelines OIDC")?;
+            let tenant = require(
+                &settings.tenant_id,
+                "AZURE_TENANT_ID",
+                "Azure Pipelines OIDC",
+            )?;
+            let client = require(
+                &settings.client_id,
+                "AZURE_CLIENT_ID",
+                "Azure Pipelines OIDC",
+            )?;
             let connection = require(
                 &settings.pipelines_service_connection_id,
                 "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
@@ -357,7 +382,10 @@ impl AssertionSource for TokenFile {
             .map_err(|error| {
                 azure_core::Error::with_message(
                     azure_core::error::ErrorKind::Credential,
-                    format!("cannot read the federated token file `{}`: {error}", self.0.display()),
+                    format!(
+                        "cannot read the federated token file `{}`: {error}",
+                        self.0.display()
+                    ),
                 )
             })
     }
@@ -376,7 +404,11 @@ struct GithubActionsAssertion {
 #[async_trait]
 impl AssertionSource for GithubActionsAssertion {
     async fn assertion(&self) -> azure_core::Result<String> {
-        let separator = if self.request_url.contains('?') { '&' } else { '?' };
+        let separator = if self.request_url.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
         let url = Url::parse(&format!(
             "{}{separator}audience={FEDERATION_AUDIENCE}",
             self.request_url
@@ -437,10 +469,16 @@ impl std::fmt::Debug for LoopbackCredential {
 }
 
 impl LoopbackCredential {
-    fn new(authority: Url, tenant: &str, client: &str, proof: Proof, http: Arc<dyn HttpClient>) -> Self {
+    fn new(
+        authority: Url,
+        tenant: &str,
+        client: &str,
+        proof: Proof,
+        http: Arc<dyn HttpClient>,
+    ) -> Self {
         let base = authority.as_str().trim_end_matches('/').to_string();
-        let endpoint = Url::parse(&format!("{base}/{tenant}/oauth2/v2.0/token"))
-            .unwrap_or(authority);
+        let endpoint =
+            Url::parse(&format!("{base}/{tenant}/oauth2/v2.0/token")).unwrap_or(authority);
         LoopbackCredential {
             endpoint,
             client_id: client.to_string(),
@@ -471,7 +509,9 @@ impl TokenCredential for LoopbackCredential {
             ("scope", &scopes.join(" ")),
         ]);
         match &self.proof {
-            Proof::Secret(secret) => form.push_str(&format!("&{}", url_form(&[("client_secret", secret)]))),
+            Proof::Secret(secret) => {
+                form.push_str(&format!("&{}", url_form(&[("client_secret", secret)])))
+            }
             Proof::Assertion(source) => {
                 let assertion = source.assertion().await?;
                 form.push_str(&format!(
@@ -508,7 +548,10 @@ impl TokenCredential for LoopbackCredential {
                 .to_string();
             return Err(azure_core::Error::with_message(
                 azure_core::error::ErrorKind::Credential,
-                format!("the token endpoint `{}` answered HTTP {status}: {description}", self.endpoint),
+                format!(
+                    "the token endpoint `{}` answered HTTP {status}: {description}",
+                    self.endpoint
+                ),
             ));
         }
         let token = body
@@ -592,7 +635,10 @@ mod tests {
     #[test]
     fn forms_are_encoded() {
         assert_eq!(
-            url_form(&[("scope", "https://management.azure.com/.default"), ("a", "b c")]),
+            url_form(&[
+                ("scope", "https://management.azure.com/.default"),
+                ("a", "b c")
+            ]),
             "scope=https%3A%2F%2Fmanagement.azure.com%2F.default&a=b%20c"
         );
     }

@@ -41,7 +41,10 @@ impl fmt::Display for DesiredError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DesiredError::Malformed { path, reason } => {
-                write!(f, "the built artifact `{path}` cannot be published: {reason}")
+                write!(
+                    f,
+                    "the built artifact `{path}` cannot be published: {reason}"
+                )
             }
             DesiredError::UnresolvedSubscriptions { names } => write!(
                 f,
@@ -227,10 +230,9 @@ fn stamp(objects: &mut [DesiredObject], owner_id: &str) {
             Kind::Exemption => object.body.pointer("/properties/policyAssignmentId"),
             _ => None,
         };
-        if let (Some(target), Some(parsed)) = (
-            target.and_then(Value::as_str),
-            parse_policy_id(&object.id),
-        ) {
+        if let (Some(target), Some(parsed)) =
+            (target.and_then(Value::as_str), parse_policy_id(&object.id))
+        {
             dependants
                 .entry(id_key(target))
                 .or_default()
@@ -392,10 +394,22 @@ mod tests {
             "id": "/subscriptions/lab/providers/Microsoft.Authorization/policyExemptions/p-exempt-lab",
             "properties": {"policyAssignmentId": format!("{MG}/providers/Microsoft.Authorization/policyAssignments/p")}});
         vec![
-            ("azure-policy/set-definitions/charter-p.json".into(), set.to_string()),
-            ("azure-policy/definitions/charter-a.json".into(), definition.to_string()),
-            ("azure-policy/assignments/p.json".into(), assignment.to_string()),
-            ("azure-policy/exemptions/p-exempt-lab.json".into(), exemption.to_string()),
+            (
+                "azure-policy/set-definitions/charter-p.json".into(),
+                set.to_string(),
+            ),
+            (
+                "azure-policy/definitions/charter-a.json".into(),
+                definition.to_string(),
+            ),
+            (
+                "azure-policy/assignments/p.json".into(),
+                assignment.to_string(),
+            ),
+            (
+                "azure-policy/exemptions/p-exempt-lab.json".into(),
+                exemption.to_string(),
+            ),
             ("azure-policy/template.json".into(), "{}".into()),
             ("terraform/policy.tf".into(), "".into()),
         ]
@@ -403,8 +417,8 @@ mod tests {
 
     #[test]
     fn subscriptions_named_by_name_need_their_ids() {
-        let error = desired_state(&artifacts(), &DesiredOptions::default())
-            .expect_err("`lab` is a name");
+        let error =
+            desired_state(&artifacts(), &DesiredOptions::default()).expect_err("`lab` is a name");
         assert_eq!(
             error,
             DesiredError::UnresolvedSubscriptions {

@@ -39,7 +39,9 @@ pub fn diff(kind: Kind, old: &Value, new: &Value) -> Vec<PropertyChange> {
             // Walk `properties` without naming it; identity and location keep their names.
             let old_props = get_ci(old, "properties").cloned().unwrap_or(Value::Null);
             let new_props = get_ci(new, "properties").cloned().unwrap_or(Value::Null);
-            walk(kind, &old_props, &new_props, &mut path, &mut shown, &mut out);
+            walk(
+                kind, &old_props, &new_props, &mut path, &mut shown, &mut out,
+            );
             for key in ["identity", "location"] {
                 let a = get_ci(old, key).cloned().unwrap_or(Value::Null);
                 let b = get_ci(new, key).cloned().unwrap_or(Value::Null);
@@ -72,12 +74,22 @@ fn walk(
         (Value::Null, Value::Null) => {}
         // An absent container (`parameters`, `metadata`) is an empty one, so that its added
         // entries show one by one.
-        (Value::Null, Value::Object(_)) if path.len() <= 1 => {
-            walk(kind, &Value::Object(Default::default()), new, path, shown, out)
-        }
-        (Value::Object(_), Value::Null) if path.len() <= 1 => {
-            walk(kind, old, &Value::Object(Default::default()), path, shown, out)
-        }
+        (Value::Null, Value::Object(_)) if path.len() <= 1 => walk(
+            kind,
+            &Value::Object(Default::default()),
+            new,
+            path,
+            shown,
+            out,
+        ),
+        (Value::Object(_), Value::Null) if path.len() <= 1 => walk(
+            kind,
+            old,
+            &Value::Object(Default::default()),
+            path,
+            shown,
+            out,
+        ),
         (Value::Null, _) => out.push(PropertyChange {
             path: display(),
             change: Change::Added(new.clone()),

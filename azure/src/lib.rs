@@ -9,8 +9,8 @@
 
 pub mod arm;
 pub mod auth;
-pub mod diff;
 pub mod desired;
+pub mod diff;
 pub mod model;
 pub mod normalize;
 pub mod plan;

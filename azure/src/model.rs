@@ -137,12 +137,16 @@ pub fn scope_level(scope: &str) -> ScopeLevel {
     match lower.as_slice() {
         [] => ScopeLevel::Tenant,
         [one] if one.is_empty() => ScopeLevel::Tenant,
-        [p, m, g, _] if p == "providers" && m == "microsoft.management" && g == "managementgroups" => {
+        [p, m, g, _]
+            if p == "providers" && m == "microsoft.management" && g == "managementgroups" =>
+        {
             ScopeLevel::ManagementGroup
         }
         [s, _] if s == "subscriptions" => ScopeLevel::Subscription,
         [s, _, r, _] if s == "subscriptions" && r == "resourcegroups" => ScopeLevel::ResourceGroup,
-        [s, _, r, _, p, ..] if s == "subscriptions" && r == "resourcegroups" && p == "providers" => {
+        [s, _, r, _, p, ..]
+            if s == "subscriptions" && r == "resourcegroups" && p == "providers" =>
+        {
             ScopeLevel::Resource
         }
         _ => ScopeLevel::Unknown,

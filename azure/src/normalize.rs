@@ -72,9 +72,7 @@ pub fn array_mode(kind: Kind, path: &[String]) -> ArrayMode {
         (Kind::SetDefinition, ["policydefinitions", "[]", "groupnames"])
         | (Kind::SetDefinition, ["policydefinitions", "[]", "parameters", _]) => ArrayMode::Set,
         (Kind::SetDefinition, ["policydefinitiongroups"]) => ArrayMode::Keyed("name"),
-        (Kind::Assignment, ["notscopes"]) | (Kind::Assignment, ["parameters", _]) => {
-            ArrayMode::Set
-        }
+        (Kind::Assignment, ["notscopes"]) | (Kind::Assignment, ["parameters", _]) => ArrayMode::Set,
         (Kind::Assignment, ["noncompliancemessages"]) => {
             ArrayMode::Keyed("policyDefinitionReferenceId")
         }
@@ -374,16 +372,16 @@ mod tests {
             "parameters": {"effect": {"type": "String", "allowedValues": ["Deny", "Audit"], "defaultValue": "Deny"}}
         }});
         let returned = json!({
-            "id": "/subscriptions/s/providers/Microsoft.Authorization/policyDefinitions/x",
-            "type": "Microsoft.Authorization/policyDefinitions", "name": "x",
-            "systemData": {"createdBy": "me"},
-            "properties": {
-                "displayName": "d", "policyType": "Custom", "mode": "Indexed", "description": null,
-                "policyRule": {"if": {"field": "type", "equals": "x"}, "then": {"effect": "deny"}},
-                "metadata": {"category": "AI", "createdBy": "me", "createdOn": "2026-01-01T00:00:00.0000000Z",
-                             "updatedBy": null, "updatedOn": null, "charterOwnerId": "o", "charterHash": "h"},
-                "parameters": {"effect": {"type": "string", "allowedValues": ["Audit", "Deny"], "defaultValue": "Deny"}}
-            }});
+        "id": "/subscriptions/s/providers/Microsoft.Authorization/policyDefinitions/x",
+        "type": "Microsoft.Authorization/policyDefinitions", "name": "x",
+        "systemData": {"createdBy": "me"},
+        "properties": {
+            "displayName": "d", "policyType": "Custom", "mode": "Indexed", "description": null,
+            "policyRule": {"if": {"field": "type", "equals": "x"}, "then": {"effect": "deny"}},
+            "metadata": {"category": "AI", "createdBy": "me", "createdOn": "2026-01-01T00:00:00.0000000Z",
+                         "updatedBy": null, "updatedOn": null, "charterOwnerId": "o", "charterHash": "h"},
+            "parameters": {"effect": {"type": "string", "allowedValues": ["Audit", "Deny"], "defaultValue": "Deny"}}
+        }});
         assert_eq!(
             normalize(Kind::Definition, &sent),
             normalize(Kind::Definition, &returned)
@@ -422,8 +420,14 @@ mod tests {
             "parameters": {"p": {"type": "Array", "defaultValue": []}}}});
         let c = json!({"properties": {"policyRule": {"if": {"anyOf": [{"field": "a"}, {"field": "b"}]}, "then": {"effect": "deny"}},
             "parameters": {"p": {"type": "Array"}}}});
-        assert_ne!(normalize(Kind::Definition, &a), normalize(Kind::Definition, &b));
-        assert_ne!(normalize(Kind::Definition, &a), normalize(Kind::Definition, &c));
+        assert_ne!(
+            normalize(Kind::Definition, &a),
+            normalize(Kind::Definition, &b)
+        );
+        assert_ne!(
+            normalize(Kind::Definition, &a),
+            normalize(Kind::Definition, &c)
+        );
     }
 
     #[test]

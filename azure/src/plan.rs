@@ -153,7 +153,9 @@ pub fn state_hash(deployed: &[DeployedObject]) -> String {
             format!(
                 "{} {} {} {}",
                 id_key(&object.id),
-                owner_of(&object.body).unwrap_or_default().to_ascii_lowercase(),
+                owner_of(&object.body)
+                    .unwrap_or_default()
+                    .to_ascii_lowercase(),
                 recorded_hash(&object.body).unwrap_or_default(),
                 canonical_string(&normalize(object.kind, &object.body))
             )
@@ -435,7 +437,9 @@ pub fn replace_reasons(kind: Kind, deployed: &Value, desired: &Value) -> Vec<Str
                     continue;
                 };
                 let (was_type, is_type) = (
-                    get_ci(declared, "type").and_then(Value::as_str).unwrap_or(""),
+                    get_ci(declared, "type")
+                        .and_then(Value::as_str)
+                        .unwrap_or(""),
                     get_ci(&now, "type").and_then(Value::as_str).unwrap_or(""),
                 );
                 if !was_type.eq_ignore_ascii_case(is_type) {
@@ -446,7 +450,8 @@ pub fn replace_reasons(kind: Kind, deployed: &Value, desired: &Value) -> Vec<Str
                 if set(get_ci(declared, "allowedValues")) != set(get_ci(&now, "allowedValues")) {
                     reasons.push(format!("parameter `{name}` changes its allowed values"));
                 }
-                let strong = |v: &Value| text(get_ci(v, "metadata").and_then(|m| get_ci(m, "strongType")));
+                let strong =
+                    |v: &Value| text(get_ci(v, "metadata").and_then(|m| get_ci(m, "strongType")));
                 if strong(declared) != strong(&now) {
                     reasons.push(format!("parameter `{name}` changes its strongType"));
                 }
@@ -550,10 +555,20 @@ pub fn operations(plan: &Plan) -> Vec<Operation> {
     pick(Kind::Exemption, &gone, Method::Delete, &mut out);
     pick(Kind::Assignment, &gone, Method::Delete, &mut out);
     pick(Kind::SetDefinition, &gone, Method::Delete, &mut out);
-    pick(Kind::Definition, &[Action::Replace], Method::Delete, &mut out);
+    pick(
+        Kind::Definition,
+        &[Action::Replace],
+        Method::Delete,
+        &mut out,
+    );
     pick(Kind::Definition, &written, Method::Put, &mut out);
     pick(Kind::SetDefinition, &written, Method::Put, &mut out);
-    pick(Kind::Definition, &[Action::Delete], Method::Delete, &mut out);
+    pick(
+        Kind::Definition,
+        &[Action::Delete],
+        Method::Delete,
+        &mut out,
+    );
     pick(Kind::Assignment, &written, Method::Put, &mut out);
     pick(Kind::Exemption, &written, Method::Put, &mut out);
     out
@@ -670,7 +685,8 @@ mod tests {
         let before = desired(json!({"p": {"type": "String", "defaultValue": "x"}}));
         let have: Vec<DeployedObject> = before.iter().map(as_deployed).collect();
         let plan = compute(&desired(json!({})), &have, &[MG.into()], &options());
-        let actions: Vec<(Kind, Action)> = plan.objects.iter().map(|o| (o.kind, o.action)).collect();
+        let actions: Vec<(Kind, Action)> =
+            plan.objects.iter().map(|o| (o.kind, o.action)).collect();
         assert_eq!(
             actions,
             vec![
@@ -679,8 +695,14 @@ mod tests {
                 (Kind::Assignment, Action::Replace)
             ]
         );
-        assert_eq!(plan.objects[0].replace_reasons, vec!["parameter `p` is removed"]);
-        assert_eq!(plan.objects[1].cascade_from.as_deref(), Some(id(Kind::Definition, "d").as_str()));
+        assert_eq!(
+            plan.objects[0].replace_reasons,
+            vec!["parameter `p` is removed"]
+        );
+        assert_eq!(
+            plan.objects[1].cascade_from.as_deref(),
+            Some(id(Kind::Definition, "d").as_str())
+        );
         let order: Vec<(Method, Kind)> = operations(&plan)
             .iter()
             .map(|o| (o.method, o.kind))
@@ -726,9 +748,13 @@ mod tests {
         };
         let plan = compute(&want, &[foreign, other], &[MG.into()], &options());
         assert_eq!(plan.blockers.len(), 1);
-        assert!(plan.blockers[0].message.contains("not published by this project"));
+        assert!(plan.blockers[0]
+            .message
+            .contains("not published by this project"));
         assert_eq!(plan.foreign.len(), 2);
-        assert!(operations(&plan).iter().all(|o| !o.id.contains("alz-locations")));
+        assert!(operations(&plan)
+            .iter()
+            .all(|o| !o.id.contains("alz-locations")));
     }
 
     #[test]

@@ -35,11 +35,7 @@ pub fn read_state(
                 scope.trim_end_matches('/'),
                 kind.segment()
             );
-            let items = client.list(
-                &path,
-                api.for_kind(kind),
-                &[("$filter", "atExactScope()")],
-            )?;
+            let items = client.list(&path, api.for_kind(kind), &[("$filter", "atExactScope()")])?;
             for item in items {
                 let Some(id) = item.get("id").and_then(Value::as_str).map(str::to_string) else {
                     continue;
@@ -47,7 +43,8 @@ pub fn read_state(
                 // INVARIANT: only objects at exactly this scope count, whatever the server
                 // returned (built-ins and inherited objects are never ours to manage).
                 match parse_policy_id(&id) {
-                    Some(parsed) if parsed.kind == kind && id_key(&parsed.scope) == id_key(&scope) => {}
+                    Some(parsed)
+                        if parsed.kind == kind && id_key(&parsed.scope) == id_key(&scope) => {}
                     _ => continue,
                 }
                 if owner_of(&item).is_some_and(|o| o.eq_ignore_ascii_case(owner_id)) {
@@ -115,10 +112,11 @@ pub struct ApplyFailure {
     pub operation: Option<Operation>,
 }
 
-/// Whether `error` is Azure's answer while a definition or initiative created moments ago
-/// has not reached every region yet: the assignment (or initiative) "is out of scope …
-/// please allow up to 30 minutes", or the referenced object "could not be found".
-pub fn is_replication_lag(error: &AzureError) -> bool {
+/// Whether `error` is Azure's answer while an object written moments ago (one of
+/// `written_references`, ids this request references) has not reached every region yet: the
+/// assignment (or initiative) "is out of scope … please allow up to 30 minutes", or the
+/// referenced object, named in the message, "could not be found".
+pub fn is_replication_lag(error: &AzureError, written_references: &[String]) -> bool {
     let AzureError::Arm {
         status: 400,
         code,
@@ -128,13 +126,18 @@ pub fn is_replication_lag(error: &AzureError) -> bool {
     else {
         return false;
     };
+    if written_references.is_empty() {
+        return false;
+    }
     let message = message.to_ascii_lowercase();
     match code.as_str() {
         "InvalidCreatePolicyAssignmentRequest" | "InvalidCreatePolicySetDefinitionRequest" => {
             message.contains("out of scope") || message.contains("only at or above")
         }
         "PolicyDefinitionNotFound" | "PolicySetDefinitionNotFound" | "PolicyAssignmentNotFound" => {
-            true
+            written_references
+                .iter()
+                .any(|id| message.contains(&id_key(id)))
         }
         _ => false,
     }
@@ -168,16 +171,19 @@ pub fn apply(
             Method::Delete => client.delete(&operation.id, version).map_err(fail)?,
             Method::Put => {
                 let body = operation.body.clone().unwrap_or(Value::Null);
-                let depends_on_this_run = operation.body.as_ref().is_some_and(|b| {
-                    references(operation.kind, b)
-                        .iter()
-                        .any(|r| written.contains(&id_key(r)))
-                });
+                let written_references: Vec<String> = operation
+                    .body
+                    .as_ref()
+                    .map(|b| references(operation.kind, b))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|r| written.contains(&id_key(r)))
+                    .collect();
                 let mut attempt = 0;
                 loop {
                     match client.put(&operation.id, version, &body) {
                         Ok(_) => break,
-                        Err(error) if depends_on_this_run && is_replication_lag(&error) => {
+                        Err(error) if is_replication_lag(&error, &written_references) => {
                             let wait = client.retry_policy().backoff(attempt);
                             if started.elapsed() + wait > client.retry_policy().budget {
                                 return Err(fail(AzureError::GaveUp {
@@ -269,4 +275,40 @@ fn verify(
 /// The last segment of an id.
 pub fn name_of(id: &str) -> &str {
     id.rsplit('/').next().unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(code: &str, message: &str) -> AzureError {
+        AzureError::Arm {
+            method: "PUT".into(),
+            path: "/x".into(),
+            status: 400,
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn replication_lag_needs_a_reference_written_in_this_run() {
+        let lag = error(
+            "InvalidCreatePolicyAssignmentRequest",
+            "The policy definition specified in policy assignment 'a' is out of scope.",
+        );
+        let written = vec!["/providers/Microsoft.Management/managementGroups/m/providers/Microsoft.Authorization/policySetDefinitions/s".to_string()];
+        assert!(is_replication_lag(&lag, &written));
+        assert!(!is_replication_lag(&lag, &[]));
+        let missing_builtin = error(
+            "PolicyDefinitionNotFound",
+            "The policy definition '/providers/Microsoft.Authorization/policyDefinitions/af253d37' could not be found.",
+        );
+        assert!(!is_replication_lag(&missing_builtin, &written));
+        let missing_new = error(
+            "PolicySetDefinitionNotFound",
+            "The policy set definition '/providers/Microsoft.Management/managementGroups/m/providers/Microsoft.Authorization/policySetDefinitions/s' could not be found.",
+        );
+        assert!(is_replication_lag(&missing_new, &written));
+    }
 }

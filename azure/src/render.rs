@@ -51,7 +51,11 @@ fn object_line(object: &ObjectPlan) -> String {
     if object.action == Action::Replace {
         let mut why = object.replace_reasons.clone();
         if let Some(cause) = &object.cascade_from {
-            why.push(format!("it references {} `{}`, which is replaced", kind_of(cause), name_of(cause)));
+            why.push(format!(
+                "it references {} `{}`, which is replaced",
+                kind_of(cause),
+                name_of(cause)
+            ));
         }
         line.push_str(&format!(" (replace: {})", why.join("; ")));
     }
@@ -118,11 +122,7 @@ pub fn human(plan: &Plan) -> String {
             drifted.len()
         ));
         for object in drifted {
-            out.push_str(&format!(
-                "    {} {}\n",
-                object.kind.label(),
-                object.id
-            ));
+            out.push_str(&format!("    {} {}\n", object.kind.label(), object.id));
         }
     }
     if !plan.kept.is_empty() {
@@ -350,7 +350,12 @@ mod tests {
                 prune: true,
             },
         );
-        let text = to_json(&plan, "https://management.azure.com", &ApiVersions::default()).to_string();
+        let text = to_json(
+            &plan,
+            "https://management.azure.com",
+            &ApiVersions::default(),
+        )
+        .to_string();
         let saved = read_saved(&text).expect("a plan");
         assert_eq!(saved.operations, operations(&plan));
         assert_eq!(saved.state_hash, plan.state_hash);

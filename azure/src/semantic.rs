@@ -44,7 +44,9 @@ pub fn describe(object: &ObjectPlan, project: Option<&Project>) -> Vec<String> {
     };
     match object.action {
         Action::Create => return vec![format!("{subject} will be enforced at `{scope}`")],
-        Action::Delete => return vec![format!("{subject} will no longer be enforced at `{scope}`")],
+        Action::Delete => {
+            return vec![format!("{subject} will no longer be enforced at `{scope}`")]
+        }
         Action::Unchanged => return Vec::new(),
         Action::Update | Action::Replace => {}
     }
@@ -86,7 +88,9 @@ pub fn describe(object: &ObjectPlan, project: Option<&Project>) -> Vec<String> {
         } else if lower == "allowedmodelversions" {
             for (item, added) in items(before, after) {
                 let (model, version) = item.split_once(',').unwrap_or((item.as_str(), ""));
-                let users = endpoints(project, |e| e.model.name == model && e.model.version == version);
+                let users = endpoints(project, |e| {
+                    e.model.name == model && e.model.version == version
+                });
                 lines.push(list_line(
                     &format!("model `{model} {version}`"),
                     "the allow-list",
@@ -153,7 +157,12 @@ fn effect_strength(effect: &str) -> i64 {
 fn items(before: Option<&Value>, after: Option<&Value>) -> Vec<(String, bool)> {
     let list = |v: Option<&Value>| -> Vec<String> {
         v.and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let (a, b) = (list(before), list(after));
@@ -162,11 +171,18 @@ fn items(before: Option<&Value>, after: Option<&Value>) -> Vec<(String, bool)> {
         .filter(|x| !b.contains(x))
         .map(|x| (x.clone(), false))
         .collect();
-    out.extend(b.iter().filter(|x| !a.contains(x)).map(|x| (x.clone(), true)));
+    out.extend(
+        b.iter()
+            .filter(|x| !a.contains(x))
+            .map(|x| (x.clone(), true)),
+    );
     out
 }
 
-fn endpoints(project: Option<&Project>, matches: impl Fn(&charter_ir::Endpoint) -> bool) -> Option<usize> {
+fn endpoints(
+    project: Option<&Project>,
+    matches: impl Fn(&charter_ir::Endpoint) -> bool,
+) -> Option<usize> {
     project.map(|p| {
         p.workloads
             .iter()
