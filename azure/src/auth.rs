@@ -246,7 +246,6 @@ pub fn credential(
                     client_id: Some(client.to_string()),
                     tenant_id: Some(tenant.to_string()),
                     token_file_path: Some(PathBuf::from(file)),
-                    ..Default::default()
                 }))
                 .map_err(sdk)?,
             };
@@ -330,7 +329,6 @@ pub fn credential(
                     credential_options: ClientAssertionCredentialOptions {
                         client_options: client_options(&authority),
                     },
-                    ..Default::default()
                 }),
             )
             .map_err(sdk)?;
@@ -349,7 +347,7 @@ pub fn credential(
             };
             let token = ManagedIdentityCredential::new(Some(ManagedIdentityCredentialOptions {
                 user_assigned_id: user_assigned,
-                ..Default::default()
+                client_options: ClientOptions::default(),
             }))
             .map_err(sdk)?;
             Ok(Credential { token, description })

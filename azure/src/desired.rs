@@ -214,7 +214,7 @@ pub fn desired_state(
             });
         }
     }
-    objects.sort_by(|a, b| (a.kind, id_key(&a.id)).cmp(&(b.kind, id_key(&b.id))));
+    objects.sort_by_key(|o| (o.kind, id_key(&o.id)));
     stamp(&mut objects, &options.owner_id);
     Ok(objects)
 }

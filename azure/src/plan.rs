@@ -290,9 +290,9 @@ pub fn compute(
 
     cascade(&mut objects, deployed, &owned, &mut blockers);
 
-    objects.sort_by(|a, b| (a.kind, id_key(&a.id)).cmp(&(b.kind, id_key(&b.id))));
-    kept.sort_by(|a, b| (a.kind, id_key(&a.id)).cmp(&(b.kind, id_key(&b.id))));
-    foreign.sort_by(|a, b| (a.kind, id_key(&a.id)).cmp(&(b.kind, id_key(&b.id))));
+    objects.sort_by_key(|o| (o.kind, id_key(&o.id)));
+    kept.sort_by_key(|o| (o.kind, id_key(&o.id)));
+    foreign.sort_by_key(|o| (o.kind, id_key(&o.id)));
     Plan {
         owner_id: options.owner_id.clone(),
         objects,

@@ -64,7 +64,7 @@ pub fn read_state(
             }
         }
     }
-    objects.sort_by(|a, b| (a.kind, id_key(&a.id)).cmp(&(b.kind, id_key(&b.id))));
+    objects.sort_by_key(|o| (o.kind, id_key(&o.id)));
     shown.sort_by_key(|s| id_key(s));
     Ok((objects, shown))
 }
@@ -109,7 +109,7 @@ pub enum ApplyEvent<'a> {
 pub struct ApplyFailure {
     pub error: AzureError,
     pub completed: usize,
-    pub operation: Option<Operation>,
+    pub operation: Option<Box<Operation>>,
 }
 
 /// Whether `error` is Azure's answer while an object written moments ago (one of
@@ -165,7 +165,7 @@ pub fn apply(
         let fail = |error: AzureError| ApplyFailure {
             error,
             completed: index,
-            operation: Some(operation.clone()),
+            operation: Some(Box::new(operation.clone())),
         };
         match operation.method {
             Method::Delete => client.delete(&operation.id, version).map_err(fail)?,

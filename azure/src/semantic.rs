@@ -110,7 +110,7 @@ pub fn describe(object: &ObjectPlan, project: Option<&Project>) -> Vec<String> {
             }
         } else if lower == "allowedregions" {
             for (region, added) in items(before, after) {
-                let users = endpoints(project, |e| e.regions.iter().any(|r| *r == region));
+                let users = endpoints(project, |e| e.regions.contains(&region));
                 lines.push(list_line(
                     &format!("region `{region}`"),
                     "the allowed regions",
