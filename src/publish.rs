@@ -150,7 +150,7 @@ fn build_desired(path: &Path, args: &AzureArgs, owner_id: &str) -> Result<Desire
         .into_iter()
         .map(|artifact| (artifact.path, artifact.contents))
         .collect();
-    let objects = desired::desired_state(
+    let state = desired::desired_state(
         &artifacts,
         &DesiredOptions {
             owner_id: owner_id.to_string(),
@@ -159,9 +159,12 @@ fn build_desired(path: &Path, args: &AzureArgs, owner_id: &str) -> Result<Desire
         },
     )
     .map_err(fail)?;
+    for warning in state.warnings() {
+        eprintln!("warning: {warning}");
+    }
     Ok(Desired {
         root: loaded.root,
-        objects,
+        objects: state.objects,
         project: compilation.project,
     })
 }

@@ -748,3 +748,42 @@ fn publish_without_yes_off_a_terminal_asks_for_it() {
     assert!(text(&output).contains("pass --yes"), "{}", text(&output));
     assert!(writes(&emulator).is_empty());
 }
+
+#[test]
+fn subscriptions_named_by_name_are_warned_about_with_the_flag_to_use() {
+    let Some(emulator) = Emulator::start(base_config()) else {
+        return;
+    };
+    let directory = contoso();
+    let output = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args([
+            "plan",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+            "--arm-endpoint",
+            &emulator.url,
+        ])
+        .arg(project(&directory))
+        .env("AZURE_TENANT_ID", TENANT)
+        .env("AZURE_CLIENT_ID", CLIENT)
+        .env("AZURE_CLIENT_SECRET", SECRET)
+        .env("AZURE_AUTHORITY_HOST", &emulator.url)
+        .output()
+        .expect("charter runs");
+    let message = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{message}");
+    assert!(
+        message.contains("warning: the project names subscription `contoso-research-lab` by name, and Azure needs its id: pass `--subscription contoso-research-lab=<subscription id>`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("pass `--default-subscription <subscription id>`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("derived from the project folder's name `contoso`"),
+        "{message}"
+    );
+}

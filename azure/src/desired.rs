@@ -22,15 +22,51 @@ pub struct DesiredOptions {
     pub default_subscription: Option<String>,
 }
 
+/// The desired objects, and what could not be resolved: subscriptions named by name without
+/// an id, and ids with the build's `{subscriptionId}` placeholder. Those are published as the
+/// build wrote them (an emulator accepts them; Azure refuses them when they are read), and the
+/// CLI warns about each with the flag that resolves it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesiredState {
+    pub objects: Vec<DesiredObject>,
+    pub unresolved_subscriptions: Vec<String>,
+    pub placeholders: Vec<String>,
+}
+
+impl DesiredState {
+    /// One sentence per unresolved subscription, saying how to resolve it.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .unresolved_subscriptions
+            .iter()
+            .map(|name| {
+                format!(
+                    "the project names subscription `{name}` by name, and Azure needs its id: \
+                     pass `--subscription {name}=<subscription id>`"
+                )
+            })
+            .collect();
+        if !self.placeholders.is_empty() {
+            out.push(format!(
+                "the project does not say which subscription holds {}: pass \
+                 `--default-subscription <subscription id>`, or give the workload in that \
+                 resource group a `subscription`",
+                self.placeholders
+                    .iter()
+                    .map(|id| format!("`{id}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        out
+    }
+}
+
 /// Why the build's output cannot be published as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DesiredError {
     /// A REST body is not JSON or lacks what every body has.
     Malformed { path: String, reason: String },
-    /// Subscriptions named by name, which Azure needs as ids.
-    UnresolvedSubscriptions { names: Vec<String> },
-    /// A resource group whose subscription the project does not name.
-    PlaceholderSubscription { ids: Vec<String> },
     /// A definition that no initiative or assignment references, so its location is unknown.
     UnplacedDefinition { name: String },
     /// An object at a scope where Azure does not allow its kind.
@@ -46,30 +82,6 @@ impl fmt::Display for DesiredError {
                     "the built artifact `{path}` cannot be published: {reason}"
                 )
             }
-            DesiredError::UnresolvedSubscriptions { names } => write!(
-                f,
-                "the project names {} by name, and Azure needs subscription ids: pass {}",
-                names
-                    .iter()
-                    .map(|n| format!("subscription `{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                names
-                    .iter()
-                    .map(|n| format!("`--subscription {n}=<subscription id>`"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-            DesiredError::PlaceholderSubscription { ids } => write!(
-                f,
-                "the project does not say which subscription holds {}: pass \
-                 `--default-subscription <subscription id>`, or give the workload in that \
-                 resource group a `subscription`",
-                ids.iter()
-                    .map(|id| format!("`{id}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
             DesiredError::UnplacedDefinition { name } => write!(
                 f,
                 "the definition `{name}` is used by no initiative or assignment, so Charter \
@@ -92,7 +104,7 @@ impl std::error::Error for DesiredError {}
 pub fn desired_state(
     artifacts: &[(String, String)],
     options: &DesiredOptions,
-) -> Result<Vec<DesiredObject>, DesiredError> {
+) -> Result<DesiredState, DesiredError> {
     let mut bodies: Vec<(Kind, String, Value)> = Vec::new();
     for (path, contents) in artifacts {
         let Some(kind) = Kind::ALL.into_iter().find(|kind| {
@@ -116,16 +128,6 @@ pub fn desired_state(
     let mut placeholders = BTreeSet::new();
     for (_, _, value) in &mut bodies {
         resolve_subscriptions(value, options, &mut unresolved, &mut placeholders);
-    }
-    if !unresolved.is_empty() {
-        return Err(DesiredError::UnresolvedSubscriptions {
-            names: unresolved.into_iter().collect(),
-        });
-    }
-    if !placeholders.is_empty() {
-        return Err(DesiredError::PlaceholderSubscription {
-            ids: placeholders.into_iter().collect(),
-        });
     }
 
     // Definitions carry no id: they are created wherever an initiative or assignment of the
@@ -216,7 +218,11 @@ pub fn desired_state(
     }
     objects.sort_by_key(|o| (o.kind, id_key(&o.id)));
     stamp(&mut objects, &options.owner_id);
-    Ok(objects)
+    Ok(DesiredState {
+        objects,
+        unresolved_subscriptions: unresolved.into_iter().collect(),
+        placeholders: placeholders.into_iter().collect(),
+    })
 }
 
 /// Writes `charterOwnerId`, `charterScopes` and `charterHash` into every object's metadata.
@@ -416,15 +422,11 @@ mod tests {
     }
 
     #[test]
-    fn subscriptions_named_by_name_need_their_ids() {
-        let error =
-            desired_state(&artifacts(), &DesiredOptions::default()).expect_err("`lab` is a name");
-        assert_eq!(
-            error,
-            DesiredError::UnresolvedSubscriptions {
-                names: vec!["lab".into()]
-            }
-        );
+    fn subscriptions_named_by_name_are_reported() {
+        let state = desired_state(&artifacts(), &DesiredOptions::default()).expect("publishable");
+        assert_eq!(state.unresolved_subscriptions, vec!["lab".to_string()]);
+        assert!(state.warnings()[0].contains("--subscription lab=<subscription id>"));
+        assert!(state.objects[3].id.starts_with("/subscriptions/lab/"));
     }
 
     #[test]
@@ -438,7 +440,9 @@ mod tests {
             .into(),
             default_subscription: None,
         };
-        let objects = desired_state(&artifacts(), &options).expect("publishable");
+        let state = desired_state(&artifacts(), &options).expect("publishable");
+        assert!(state.warnings().is_empty());
+        let objects = state.objects;
         let ids: Vec<&str> = objects.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(
             ids,

@@ -621,6 +621,7 @@ mod tests {
             },
         )
         .expect("publishable")
+        .objects
     }
 
     /// What Azure would return after a PUT of `object` (the server-written fields added).
