@@ -432,6 +432,7 @@ fn a_replace_cascades_and_runs_in_azures_order() {
         human.contains("  - definition charter-deployment-capacity-cap"),
         "{human}"
     );
+    insta::assert_snapshot!("plan_of_a_replace", human);
     emulator.clear_requests();
     publish(&emulator, &project(&directory));
     assert_eq!(
