@@ -7,5 +7,6 @@ pub mod date;
 pub mod manifest;
 pub mod output;
 pub mod project;
+pub mod publish;
 pub mod render;
 pub mod version;

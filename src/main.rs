@@ -4,8 +4,8 @@
 use charter::render::color::{self, ColorEnvironment, ColorWhen};
 use charter::render::stream::{self, WriteError};
 use charter::render::{self, SourceMap};
-use charter::{date, manifest, output, project, version};
-use charter_compiler::{Compilation, Options};
+use charter::{date, output, project, version};
+use charter_compiler::Compilation;
 use charter_syntax::Severity;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{
@@ -100,6 +100,38 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Compare what the build would publish with what is deployed in Azure, and print the plan.
+    Plan {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// How to print the plan.
+        #[arg(long, value_enum, default_value_t = charter::publish::PlanFormat::Human)]
+        format: charter::publish::PlanFormat,
+        /// Also save the plan as JSON, for `charter publish --plan FILE`.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Exit 0 when nothing would change, 2 when something would, 1 on any error.
+        #[arg(long)]
+        detailed_exitcode: bool,
+        #[command(flatten)]
+        azure: charter::publish::AzureArgs,
+    },
+    /// Publish the project's Azure Policy objects to Azure (plan, confirm, apply).
+    Publish {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Apply exactly this saved plan (`charter plan --out FILE`); refused when what is
+        /// deployed has changed since it was made.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+        /// Do not ask for confirmation (for CI).
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        azure: charter::publish::AzureArgs,
+    },
     /// Run the language server on stdio.
     Lsp {
         /// Accepted for editor clients that always pass it (vscode-languageclient does); stdio
@@ -184,6 +216,25 @@ fn main() -> ExitCode {
             markdown,
         } => explain(code.as_deref(), list, markdown),
         Command::Test { path, common } => test(&path, &common, &ui),
+        Command::Plan {
+            path,
+            format,
+            out,
+            detailed_exitcode,
+            mut azure,
+        } => {
+            azure.color = ui.color;
+            charter::publish::plan_command(&path, &azure, format, out.as_deref(), detailed_exitcode)
+        }
+        Command::Publish {
+            path,
+            plan,
+            yes,
+            mut azure,
+        } => {
+            azure.color = ui.color;
+            charter::publish::publish_command(&path, &azure, plan.as_deref(), yes)
+        }
         Command::Lsp { stdio: _ } => match charter_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             // The protocol's exit code for an `exit` without `shutdown` is 1.
@@ -277,16 +328,8 @@ fn fail(common: &CommonArgs, message: impl std::fmt::Display) -> ExitCode {
 
 /// Loads and compiles a project, or says why it could not be read.
 fn compile(path: &Path, common: &CommonArgs) -> Result<(project::Project, Compilation), ExitCode> {
-    let loaded = project::load(path).map_err(|error| fail(common, error))?;
-    let manifest = manifest::load(&loaded.root).map_err(|error| fail(common, error))?;
-    let options = Options {
-        today: common.today.unwrap_or_else(date::today_utc),
-        naming: manifest.map(|m| m.naming()).unwrap_or_default(),
-    };
-    let mut compilation = charter_compiler::compile(loaded.documents.clone(), &options);
-    // Every build proves that what it emits deploys and enforces what the source says.
-    charter_compliance::check(&mut compilation, options.today);
-    Ok((loaded, compilation))
+    project::compile(path, common.today.unwrap_or_else(date::today_utc))
+        .map_err(|error| fail(common, error))
 }
 
 /// The diagnostics of a run: rendered on stderr for a person, or as the machine-readable

@@ -229,3 +229,21 @@ fn display_path(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }
+
+/// Loads the project at `path` with its manifest and compiles it the way every command does:
+/// the checks, then the self-compliance proof of what the build would emit.
+pub fn compile(
+    path: &Path,
+    today: charter_ir::Date,
+) -> Result<(Project, charter_compiler::Compilation), String> {
+    let loaded = load(path).map_err(|error| error.to_string())?;
+    let manifest = crate::manifest::load(&loaded.root)?;
+    let options = charter_compiler::Options {
+        today,
+        naming: manifest.map(|m| m.naming()).unwrap_or_default(),
+    };
+    let mut compilation = charter_compiler::compile(loaded.documents.clone(), &options);
+    // Every build proves that what it emits deploys and enforces what the source says.
+    charter_compliance::check(&mut compilation, options.today);
+    Ok((loaded, compilation))
+}
