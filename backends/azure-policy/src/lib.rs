@@ -190,3 +190,36 @@ pub fn governance(project: &Project) -> Governance {
 pub fn artifacts(project: &Project) -> Vec<Artifact> {
     render::artifacts(&governance(project))
 }
+
+/// The files under `azure-policy/` for a governance the caller has adjusted (see
+/// [`append_to_messages`]).
+pub fn artifacts_of(governance: &Governance) -> Vec<Artifact> {
+    render::artifacts(governance)
+}
+
+/// Appends `suffix(policy, reference_id)` to every non-compliance message of every assignment:
+/// `charter build --docs-url` ends each message with a link to its rule's section of the
+/// "why was I denied?" page. An empty suffix leaves the message as it is.
+pub fn append_to_messages(governance: &mut Governance, suffix: impl Fn(&str, &str) -> String) {
+    for assignment in &mut governance.assignments {
+        let Some(set) = governance.sets.iter().find(|set| set.name == assignment.set) else {
+            continue;
+        };
+        let Value::Array(messages) = &mut assignment.non_compliance_messages else {
+            continue;
+        };
+        for entry in messages {
+            let Some(reference_id) = entry
+                .get("policyDefinitionReferenceId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            let added = suffix(&set.policy, &reference_id);
+            if let Some(Value::String(message)) = entry.get_mut("message") {
+                message.push_str(&added);
+            }
+        }
+    }
+}
