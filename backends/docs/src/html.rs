@@ -83,7 +83,16 @@ fn block_to(out: &mut String, block: &Block) {
             for row in rows {
                 out.push_str("<tr>");
                 for cell in row {
-                    out.push_str(&format!("<td>{}</td>", inlines_to(cell)));
+                    // A cell of one short word (a date, a number) never breaks at its hyphens.
+                    let one_word = match cell.as_slice() {
+                        [Inline::Text(word)] => word.len() <= 24 && !word.contains(' '),
+                        _ => false,
+                    };
+                    out.push_str(&format!(
+                        "<td{}>{}</td>",
+                        if one_word { " class=\"nowrap\"" } else { "" },
+                        inlines_to(cell)
+                    ));
                 }
                 out.push_str("</tr>\n");
             }

@@ -96,8 +96,37 @@ pub(crate) fn page(context: &Context<'_>, policy: &Policy) -> Page {
             level: 2,
             text: "Rules that deny".to_owned(),
         });
+        let denying: Vec<&SetReference> = set
+            .references
+            .iter()
+            .filter(|r| r.resource_manager_mode)
+            .collect();
+        if !denying.is_empty() {
+            let rows = denying
+                .iter()
+                .map(|reference| {
+                    vec![
+                        vec![crate::page::code_link(
+                            &reference.reference_id,
+                            PageId::Denied(policy.name.clone()),
+                            Some(&reference.reference_id),
+                        )],
+                        vec![text(group_title(set, reference))],
+                        vec![text(summary(reference))],
+                    ]
+                })
+                .collect();
+            blocks.push(Block::Table {
+                head: vec![
+                    "Rule (reference id)".to_owned(),
+                    "Area".to_owned(),
+                    "Denies".to_owned(),
+                ],
+                rows,
+            });
+        }
         let mut any = false;
-        for reference in set.references.iter().filter(|r| r.resource_manager_mode) {
+        for reference in denying {
             any = true;
             blocks.push(Block::Heading {
                 level: 3,
@@ -207,6 +236,31 @@ fn audit_subject(reference: &SetReference) -> String {
     match literal(reference, "filterName") {
         Some(filter) => format!("the {filter} content filter setting of each deployment"),
         None => "the model of each deployment".to_owned(),
+    }
+}
+
+/// What a rule denies, in a few words.
+fn summary(reference: &SetReference) -> String {
+    let definition = match &reference.definition {
+        DefinitionRef::Custom(name) => name.as_str(),
+        DefinitionRef::BuiltIn(id) => id.as_str(),
+    };
+    let setting = || match (literal(reference, "filterName"), literal(reference, "source")) {
+        (Some(category), Some(side)) => format!("{category} ({})", side.to_ascii_lowercase()),
+        _ => literal(reference, "blocklistName").unwrap_or_default().to_owned(),
+    };
+    match definition {
+        rules::name::ALLOWED_MODELS => "a model or version that is not approved".to_owned(),
+        rules::name::APPROVED_CONTENT_FILTER => "a deployment without an approved content filter".to_owned(),
+        rules::name::RAI_HARM_THRESHOLD => format!("a content filter that blocks less than the minimum: {}", setting()),
+        rules::name::RAI_SHIELD => format!("a content filter without the shield: {}", setting()),
+        rules::name::RAI_BLOCKLIST => format!("a content filter without the blocklist {}", setting()),
+        rules::name::ACCOUNT_REGIONS => "an AI account outside the allowed regions".to_owned(),
+        rules::name::DEPLOYMENT_CAPACITY => "a deployment over the capacity cap".to_owned(),
+        rules::name::PUBLIC_NETWORK_DISABLED => "an AI account open to the public network".to_owned(),
+        rules::name::OWNER_TAG => "an AI account without the ownership tag".to_owned(),
+        rules::builtin::DISABLE_LOCAL_AUTH => "an AI account that accepts keys (local authentication)".to_owned(),
+        _ => String::new(),
     }
 }
 

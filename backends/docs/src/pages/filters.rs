@@ -58,15 +58,20 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
         blocks.push(Block::Paragraph(vec![
             text(format!("{} requires every deployment's filter to be at least as strict as ", context.policy_title(policy))),
             context.filter_link(&minimum.name),
-            text(format!(
-                " in every category and on both sides. Approved filters: {}.",
-                if policy.approved_filters.is_empty() {
-                    "none yet".to_owned()
-                } else {
-                    policy.approved_filters.join(", ")
-                }
-            )),
+            text(" in every category and on both sides."),
         ]));
+        let mut approved = vec![text(format!("Filters approved under {}: ", context.policy_title(policy)))];
+        if policy.approved_filters.is_empty() {
+            approved.push(text("none yet"));
+        }
+        for (index, name) in policy.approved_filters.iter().enumerate() {
+            if index > 0 {
+                approved.push(text(", "));
+            }
+            approved.push(context.filter_link(name));
+        }
+        approved.push(text("."));
+        blocks.push(Block::Paragraph(approved));
     }
 
     if project.filters.is_empty() {
@@ -185,20 +190,22 @@ fn differences(filter: &Filter, minimum: &Filter) -> (Vec<Difference>, Vec<Diffe
     (stricter, weaker)
 }
 
-fn describe(differences: &[Difference]) -> String {
-    differences
-        .iter()
-        .map(|(side, category, level, base)| {
-            format!(
-                "{} on the {} side ({} rather than {})",
-                facts::category(*category),
-                facts::side(*side),
-                facts::level(*level),
-                facts::level(*base)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+/// One list item per difference: `Hate, prompt side: low (the minimum is medium)`.
+fn describe(differences: &[Difference]) -> Block {
+    Block::List(
+        differences
+            .iter()
+            .map(|(side, category, level, base)| {
+                vec![
+                    text(format!("{}, {} side: ", facts::category(*category), facts::side(*side))),
+                    code(facts::level(*level)),
+                    text(" (the minimum is "),
+                    code(facts::level(*base)),
+                    text(")"),
+                ]
+            })
+            .collect(),
+    )
 }
 
 fn section(context: &Context<'_>, filter: &Filter, minimums: &[(&charter_ir::Policy, &Filter)]) -> Vec<Block> {
@@ -247,9 +254,10 @@ fn section(context: &Context<'_>, filter: &Filter, minimums: &[(&charter_ir::Pol
                 content: vec![
                     text("Weaker than "),
                     code(&minimum.name),
-                    text(format!(", the minimum of {}, in: {}. Deployments governed by that policy cannot use it.", policy.name, describe(&weaker))),
+                    text(format!(", the minimum of {}: deployments governed by that policy cannot use it. Weaker in:", policy.name)),
                 ],
             });
+            blocks.push(describe(&weaker));
         }
         if stricter.is_empty() {
             if weaker.is_empty() {
@@ -263,8 +271,9 @@ fn section(context: &Context<'_>, filter: &Filter, minimums: &[(&charter_ir::Pol
             blocks.push(Block::Paragraph(vec![
                 text("Stricter than "),
                 code(&minimum.name),
-                text(format!(" (the minimum of {}) in: {}.", policy.name, describe(&stricter))),
+                text(format!(" (the minimum of {}) in:", policy.name)),
             ]));
+            blocks.push(describe(&stricter));
         }
     }
 

@@ -6,7 +6,7 @@ use charter_ir::{DeploymentType, Policy, Scope};
 use super::{retirement_figure, Context};
 use crate::facts::{self, Status, VersionFacts};
 use crate::page::{
-    code, code_link, link, link_to, one_line, paragraphs, strong, text, Block, Inline, Page,
+    code, code_link, link, link_to, paragraphs, strong, text, Block, Inline, Page,
     PageId, Tone,
 };
 
@@ -331,7 +331,11 @@ fn approved_models(
                 vec![text(kind)],
                 vec![text(publisher)],
                 vec![text(catalog.map_or("unknown", |v| v.lifecycle.label()))],
-                vec![text(date_or_dash(catalog.and_then(|v| v.deprecation)))],
+                vec![text(match catalog.and_then(|v| v.deprecation) {
+                    Some(date) if date <= context.today => format!("since {date}"),
+                    Some(date) => date.to_string(),
+                    None => "—".to_owned(),
+                })],
                 vec![text(retirement_text(version))],
                 vec![match catalog.and_then(|v| v.successor.as_ref()) {
                     Some(successor) => code(successor.to_string()),
@@ -395,12 +399,7 @@ fn approved_models(
             )],
         });
     }
-    let _ = context;
     blocks
-}
-
-fn date_or_dash(date: Option<charter_ir::Date>) -> String {
-    date.map_or_else(|| "—".to_owned(), |d| d.to_string())
 }
 
 fn retirement_text(version: &VersionFacts<'_>) -> String {
@@ -594,7 +593,6 @@ fn regions(context: &Context<'_>, policy: &Policy) -> Vec<Block> {
             ]
         })
         .collect();
-    let _ = one_line;
     vec![
         Block::Paragraph(vec![text(
             "AI accounts (and so every endpoint) may be created only in these regions.",
