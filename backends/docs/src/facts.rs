@@ -71,6 +71,14 @@ impl Status {
     }
 }
 
+/// The date from which Azure offers a version only to subscriptions that already deployed it
+/// ("deprecation", no new customers). The lifecycle stage is the current word: a past date
+/// beside a stage other than `deprecated` comes from an older source, and is not shown.
+pub(crate) fn no_new_customers_from(version: &Version, today: Date) -> Option<Date> {
+    let date = version.deprecation?;
+    (version.lifecycle == crate::catalog::Lifecycle::Deprecated || date > today).then_some(date)
+}
+
 /// Days from `from` to `to` (negative when `to` is earlier).
 pub(crate) fn days_between(from: Date, to: Date) -> i64 {
     to.days_since_epoch() - from.days_since_epoch()

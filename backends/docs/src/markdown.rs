@@ -110,7 +110,13 @@ fn inline_to(inline: &Inline) -> String {
     match inline {
         Inline::Text(text) => escape(text),
         Inline::Code(text) => code_span(text),
-        Inline::Strong(text) => format!("**{}**", escape(text)),
+        // `** x **` is not emphasis in CommonMark: keep the spaces outside the markers.
+        Inline::Strong(text) => {
+            let inner = text.trim();
+            let before = if text.starts_with(char::is_whitespace) { " " } else { "" };
+            let after = if text.ends_with(char::is_whitespace) { " " } else { "" };
+            format!("{before}**{}**{after}", escape(inner))
+        }
         Inline::Link {
             label,
             code,

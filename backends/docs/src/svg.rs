@@ -275,7 +275,7 @@ pub(crate) fn timeline(title: &str, rows: &[TimelineRow], today: Date, horizon_d
     }
     svg.push_str(&format!(
         "<path d=\"M{} {}l5 7l-5 7l-5 -7z\" fill=\"{TEXT}\"/>\n\
-         <text x=\"{}\" y=\"{}\" font-size=\"12\">deprecation date</text>\n",
+         <text x=\"{}\" y=\"{}\" font-size=\"12\">no new customers from</text>\n",
         number(legend_x + 5.0),
         number(legend_y - 11.0),
         number(legend_x + 16.0),

@@ -222,6 +222,14 @@ fn group_title(set: &SetDefinition, reference: &SetReference) -> String {
         .to_owned()
 }
 
+/// A category as the pages name it, from Azure's name of it (`Selfharm` is `Self-harm`).
+fn category_name(azure_name: &str) -> String {
+    charter_ir::Category::ALL
+        .into_iter()
+        .find(|category| charter_azure_policy::names::category(*category) == azure_name)
+        .map_or_else(|| azure_name.to_owned(), |category| facts::category(category).to_owned())
+}
+
 /// A parameter a reference passes as a fixed value (`{"value": "Hate"}`).
 fn literal<'a>(reference: &'a SetReference, name: &str) -> Option<&'a str> {
     reference
@@ -234,7 +242,10 @@ fn literal<'a>(reference: &'a SetReference, name: &str) -> Option<&'a str> {
 
 fn audit_subject(reference: &SetReference) -> String {
     match literal(reference, "filterName") {
-        Some(filter) => format!("the {filter} content filter setting of each deployment"),
+        Some(filter) => format!(
+            "the {} content filter setting of each deployment",
+            category_name(filter)
+        ),
         None => "the model of each deployment".to_owned(),
     }
 }
@@ -246,7 +257,9 @@ fn summary(reference: &SetReference) -> String {
         DefinitionRef::BuiltIn(id) => id.as_str(),
     };
     let setting = || match (literal(reference, "filterName"), literal(reference, "source")) {
-        (Some(category), Some(side)) => format!("{category} ({})", side.to_ascii_lowercase()),
+        (Some(category), Some(side)) => {
+            format!("{} ({})", category_name(category), side.to_ascii_lowercase())
+        }
         _ => literal(reference, "blocklistName").unwrap_or_default().to_owned(),
     };
     match definition {
@@ -312,7 +325,7 @@ fn rule_section(
             "Azure shows no custom message for this rule.",
         )])),
     }
-    let mut fix = vec![strong("How to fix it: ")];
+    let mut fix = vec![strong("How to fix it:"), text(" ")];
     fix.extend(fix_for(context, policy, reference));
     blocks.push(Block::Paragraph(fix));
     blocks
@@ -379,7 +392,8 @@ fn fix_for(context: &Context<'_>, policy: &Policy, reference: &SetReference) -> 
             }
             match (literal(reference, "filterName"), literal(reference, "source")) {
                 (Some(category), Some(side)) => fix.push(text(format!(
-                    " for {category} on the {} side",
+                    " for {} on the {} side",
+                    category_name(category),
                     side.to_ascii_lowercase()
                 ))),
                 _ => {

@@ -144,7 +144,9 @@ pub(crate) fn retirement_figure(context: &Context<'_>, policy: &Policy) -> Optio
             label: version.label(),
             retirement: version.retirement(),
             retirement_not_before: version.catalog.and_then(|v| v.retirement_not_before),
-            deprecation: version.catalog.and_then(|v| v.deprecation),
+            deprecation: version
+                .catalog
+                .and_then(|v| facts::no_new_customers_from(v, context.today)),
             status: version.status,
             in_use: !version.used_by.is_empty(),
         })

@@ -331,11 +331,12 @@ fn approved_models(
                 vec![text(kind)],
                 vec![text(publisher)],
                 vec![text(catalog.map_or("unknown", |v| v.lifecycle.label()))],
-                vec![text(match catalog.and_then(|v| v.deprecation) {
-                    Some(date) if date <= context.today => format!("since {date}"),
-                    Some(date) => date.to_string(),
-                    None => "—".to_owned(),
-                })],
+                vec![text(
+                    match catalog.and_then(|v| facts::no_new_customers_from(v, context.today)) {
+                        Some(date) => date.to_string(),
+                        None => "—".to_owned(),
+                    },
+                )],
                 vec![text(retirement_text(version))],
                 vec![match catalog.and_then(|v| v.successor.as_ref()) {
                     Some(successor) => code(successor.to_string()),
@@ -353,7 +354,7 @@ fn approved_models(
             "Kind",
             "Publisher",
             "Lifecycle",
-            "Deprecation",
+            "No new customers from",
             "Retirement",
             "Successor",
             "Status",
@@ -363,6 +364,15 @@ fn approved_models(
         .to_vec(),
         rows,
     });
+    blocks.push(Block::Paragraph(vec![
+        strong("No new customers from"),
+        text(
+            ": from that date Azure offers the version only to subscriptions that have already \
+             deployed it. ",
+        ),
+        strong("Retirement"),
+        text(": from that date deployments of the version stop working."),
+    ]));
     for version in versions.iter().filter(|v| v.status.needs_attention()) {
         let tone = if version.status == Status::Retired {
             Tone::Danger

@@ -327,9 +327,9 @@ fn endpoint_section(context: &Context<'_>, workload: &Workload, endpoint: &Endpo
     if let Some(policy) = context.policy(&workload.policy) {
         model.push(text(" "));
         model.push(link_to(
-            "Lifecycle and regions",
+            "Where it is available",
             PageId::Policy(policy.name.clone()),
-            super::policy::AVAILABILITY,
+            &format!("{} {}", endpoint.model.name, endpoint.model.version),
         ));
         model.push(text("."));
     }
@@ -340,23 +340,29 @@ fn endpoint_section(context: &Context<'_>, workload: &Workload, endpoint: &Endpo
         facts::deployment_type(endpoint.deployment_type)
     )), code(endpoint.deployment_type.charter_name()), text(format!("), capacity {}.", capacity_text(endpoint)))]);
 
+    let unit = if facts::is_provisioned(endpoint.deployment_type) {
+        "PTUs"
+    } else {
+        "units"
+    };
     let regions_text = match (endpoint.redundancy, endpoint.regions.as_slice()) {
         (_, []) => "No region is declared.".to_owned(),
         (_, [only]) => format!("Runs in {only} only: no redundancy across regions."),
         (Redundancy::ActivePassive, [primary, rest @ ..]) => format!(
-            "Active/passive: {primary} serves; {} stand{} by with {} units and take{} over if {primary} fails.",
-            rest.join(", "),
+            "Active/passive: {primary} serves; {} stand{} by with {} {unit} and take{} over if {primary} fails.",
+            and_list(rest),
             if rest.len() == 1 { "s" } else { "" },
             endpoint.standby_capacity.unwrap_or(endpoint.capacity),
             if rest.len() == 1 { "s" } else { "" },
         ),
         (Redundancy::ActiveActive, regions) => format!(
-            "Active/active: {} all serve, each with the full capacity.",
-            regions.join(", ")
+            "Active/active: {} {} serve, each with the full capacity.",
+            and_list(regions),
+            if regions.len() == 2 { "both" } else { "all" }
         ),
         (Redundancy::None, regions) => format!(
             "Runs in {} independently (no failover declared).",
-            regions.join(", ")
+            and_list(regions)
         ),
     };
     items.push(vec![text(regions_text)]);
@@ -393,4 +399,13 @@ fn endpoint_section(context: &Context<'_>, workload: &Workload, endpoint: &Endpo
         });
     }
     blocks
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
