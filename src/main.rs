@@ -379,10 +379,16 @@ fn build(path: &Path, out: &Path, docs_url: Option<&str>, common: &CommonArgs) -
 
 /// Like [`artifacts`], with every non-compliance message ending in a link to its rule's section
 /// of the "Why was I denied?" page published at `docs_url`.
-fn artifacts_linked_to_docs(project: &charter_ir::Project, docs_url: &str) -> Vec<charter_ir::Artifact> {
+fn artifacts_linked_to_docs(
+    project: &charter_ir::Project,
+    docs_url: &str,
+) -> Vec<charter_ir::Artifact> {
     let mut governance = charter_azure_policy::governance(project);
     charter_azure_policy::append_to_messages(&mut governance, |policy, rule| {
-        format!(" Details: {}", charter_docs::denied_page_url(docs_url, policy, rule))
+        format!(
+            " Details: {}",
+            charter_docs::denied_page_url(docs_url, policy, rule)
+        )
     });
     let mut artifacts = charter_azure_policy::artifacts_of(&governance);
     artifacts.extend(charter_terraform::artifacts_with(project, &governance));
@@ -430,7 +436,12 @@ fn document(path: &Path, out: &Path, check_only: bool, common: &CommonArgs) -> E
             return ExitCode::SUCCESS;
         }
         for (file, why) in &stale {
-            let _ = writeln!(stream, "stale: {} ({})", out.join(file).display(), why.describe());
+            let _ = writeln!(
+                stream,
+                "stale: {} ({})",
+                out.join(file).display(),
+                why.describe()
+            );
         }
         let date_flag = if recorded.is_some() {
             format!(" --today {today}")

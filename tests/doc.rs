@@ -151,7 +151,11 @@ fn the_html_is_well_formed_self_contained_and_its_links_resolve() {
             assert!(document.select(&svg).count() > 0, "{page} shows no picture");
         }
     }
-    assert!(links.len() > 50, "too few links to be a site: {}", links.len());
+    assert!(
+        links.len() > 50,
+        "too few links to be a site: {}",
+        links.len()
+    );
     for (page, href) in links {
         assert!(
             !href.contains("://") && !href.starts_with("//"),
@@ -186,8 +190,7 @@ fn the_pictures_are_well_formed_svg() {
     );
     for file in files {
         let text = read(&images.join(&file));
-        let document =
-            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let document = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         let root = document.root_element();
         assert_eq!(root.tag_name().name(), "svg", "{file}");
         assert_eq!(
@@ -210,7 +213,10 @@ fn the_pictures_are_well_formed_svg() {
         "text-embedding-3-large 1",
         "gpt-5.4-mini-contoso-research 1",
     ] {
-        assert!(timeline.contains(version), "{version} missing from the timeline");
+        assert!(
+            timeline.contains(version),
+            "{version} missing from the timeline"
+        );
     }
 }
 
@@ -266,7 +272,10 @@ fn the_markdown_links_resolve_to_pages_images_and_headings() {
     }
     assert!(links.len() > 50, "too few links: {}", links.len());
     for (page, link) in links {
-        assert!(!link.contains("://"), "{page} links outside the site: {link}");
+        assert!(
+            !link.contains("://"),
+            "{page} links outside the site: {link}"
+        );
         let (file, anchor) = match link.split_once('#') {
             Some((file, anchor)) => (file, Some(anchor)),
             None => (link.as_str(), None),
@@ -315,7 +324,11 @@ fn check_says_which_pages_are_stale() {
 
     let current = check(&["--today", TODAY]);
     assert_eq!(current.status.code(), Some(0), "{}", stderr(&current));
-    assert!(stderr(&current).contains("are current"), "{}", stderr(&current));
+    assert!(
+        stderr(&current).contains("are current"),
+        "{}",
+        stderr(&current)
+    );
     // Without --today, the check uses the date the pages were made for.
     let recorded = check(&[]);
     assert_eq!(recorded.status.code(), Some(0), "{}", stderr(&recorded));
@@ -342,7 +355,10 @@ fn check_says_which_pages_are_stale() {
         message.contains(&format!("--today {TODAY}")),
         "the fix names the recorded date: {message}"
     );
-    assert!(!message.contains("filters.md"), "filters did not change: {message}");
+    assert!(
+        !message.contains("filters.md"),
+        "filters did not change: {message}"
+    );
     let mut after = files_under(&out);
     after.push("markdown/exemptions.md".to_owned());
     after.sort();
@@ -355,8 +371,11 @@ fn doc_refuses_a_project_with_errors_and_leaves_the_pages_alone() {
     let out = dir.path().join("site");
     document(&project, &out);
     let before = read(&out.join("markdown/README.md"));
-    std::fs::write(project.join("broken.charter"), "policy broken { effect: maybe }\n")
-        .expect("write");
+    std::fs::write(
+        project.join("broken.charter"),
+        "policy broken { effect: maybe }\n",
+    )
+    .expect("write");
     let output = charter(&[
         "doc",
         path_str(&project),
@@ -366,7 +385,11 @@ fn doc_refuses_a_project_with_errors_and_leaves_the_pages_alone() {
         TODAY,
     ]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("not documenting"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not documenting"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(read(&out.join("markdown/README.md")), before);
 }
 
@@ -414,7 +437,10 @@ fn build_links_each_message_to_its_section_of_the_denied_page() {
     }
     assert!(checked >= 20, "only {checked} messages");
     let terraform = read(&out.join("terraform/policy.tf"));
-    assert!(terraform.contains(prefix.trim_start()), "Terraform keeps the links");
+    assert!(
+        terraform.contains(prefix.trim_start()),
+        "Terraform keeps the links"
+    );
 
     let bad = charter(&[
         "build",
@@ -425,7 +451,11 @@ fn build_links_each_message_to_its_section_of_the_denied_page() {
         "contoso docs",
     ]);
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
-    assert!(stderr(&bad).contains("not a web address"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("not a web address"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 /// Debian's Chromium, if installed.
@@ -492,11 +522,7 @@ fn pixels_like(png_file: &Path, rgb: [u8; 3]) -> usize {
     buffer[..info.buffer_size()]
         .chunks(channels)
         .filter(|pixel| {
-            pixel.len() >= 3
-                && pixel[..3]
-                    .iter()
-                    .zip(rgb)
-                    .all(|(a, b)| a.abs_diff(b) <= 12)
+            pixel.len() >= 3 && pixel[..3].iter().zip(rgb).all(|(a, b)| a.abs_diff(b) <= 12)
         })
         .count()
 }
@@ -519,7 +545,12 @@ fn the_pages_render_in_a_browser() {
         (
             "index",
             "AI governance",
-            &["Needs attention", "Policies", "Workloads", "Model retirements"],
+            &[
+                "Needs attention",
+                "Policies",
+                "Workloads",
+                "Model retirements",
+            ],
             true,
         ),
         (
@@ -599,7 +630,10 @@ fn the_pages_render_in_a_browser() {
             );
             // The bars and circles are this blue: the picture was drawn, not just parsed.
             let blue = pixels_like(&screenshot, [0x2f, 0x6f, 0xb3]);
-            assert!(blue > 2_000, "{page}: only {blue} pixels of the pictures' blue");
+            assert!(
+                blue > 2_000,
+                "{page}: only {blue} pixels of the pictures' blue"
+            );
         }
         println!("screenshot: {}", screenshot.display());
     }

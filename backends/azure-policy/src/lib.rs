@@ -202,7 +202,11 @@ pub fn artifacts_of(governance: &Governance) -> Vec<Artifact> {
 /// "why was I denied?" page. An empty suffix leaves the message as it is.
 pub fn append_to_messages(governance: &mut Governance, suffix: impl Fn(&str, &str) -> String) {
     for assignment in &mut governance.assignments {
-        let Some(set) = governance.sets.iter().find(|set| set.name == assignment.set) else {
+        let Some(set) = governance
+            .sets
+            .iter()
+            .find(|set| set.name == assignment.set)
+        else {
             continue;
         };
         let Value::Array(messages) = &mut assignment.non_compliance_messages else {

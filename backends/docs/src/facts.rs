@@ -349,8 +349,8 @@ pub(crate) fn share_of(amount: &str, percent: u32) -> Option<String> {
     {
         return None;
     }
-    let cents: u128 = whole.parse::<u128>().ok()? * 100
-        + format!("{fraction:0<2}").parse::<u128>().unwrap_or(0);
+    let cents: u128 =
+        whole.parse::<u128>().ok()? * 100 + format!("{fraction:0<2}").parse::<u128>().unwrap_or(0);
     let share = (cents * u128::from(percent) + 50) / 100;
     let (units, cents) = (share / 100, share % 100);
     let text = if cents == 0 {

@@ -152,7 +152,11 @@ mod tests {
     #[test]
     fn denied_page_urls_point_at_the_rule() {
         assert_eq!(
-            denied_page_url("https://contoso.github.io/ai/", "contoso_ai", "allowedModels"),
+            denied_page_url(
+                "https://contoso.github.io/ai/",
+                "contoso_ai",
+                "allowedModels"
+            ),
             "https://contoso.github.io/ai/denied-contoso_ai.html#allowedmodels"
         );
         assert_eq!(

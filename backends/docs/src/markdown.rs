@@ -113,8 +113,16 @@ fn inline_to(inline: &Inline) -> String {
         // `** x **` is not emphasis in CommonMark: keep the spaces outside the markers.
         Inline::Strong(text) => {
             let inner = text.trim();
-            let before = if text.starts_with(char::is_whitespace) { " " } else { "" };
-            let after = if text.ends_with(char::is_whitespace) { " " } else { "" };
+            let before = if text.starts_with(char::is_whitespace) {
+                " "
+            } else {
+                ""
+            };
+            let after = if text.ends_with(char::is_whitespace) {
+                " "
+            } else {
+                ""
+            };
             format!("{before}**{}**{after}", escape(inner))
         }
         Inline::Link {
@@ -140,11 +148,7 @@ fn inline_to(inline: &Inline) -> String {
 /// A code span that holds any text: fenced with more backticks than the text's longest run.
 fn code_span(text: &str) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     if longest == 0 {
         return format!("`{text}`");
     }
@@ -203,7 +207,10 @@ mod tests {
 
     #[test]
     fn markup_in_source_text_is_escaped() {
-        assert_eq!(escape("a *b* [c](d) <x> | y_z"), "a \\*b\\* \\[c\\](d) \\<x\\> \\| y\\_z");
+        assert_eq!(
+            escape("a *b* [c](d) <x> | y_z"),
+            "a \\*b\\* \\[c\\](d) \\<x\\> \\| y\\_z"
+        );
         assert_eq!(escape("line\nbreak"), "line break");
     }
 
@@ -217,7 +224,10 @@ mod tests {
     fn paragraphs_never_turn_into_lists_or_headings() {
         assert_eq!(escape_line_start("- not a list"), "\\- not a list");
         assert_eq!(escape_line_start("1. not a list"), "1\\. not a list");
-        assert_eq!(escape_line_start("2026-11-22 is a date"), "2026-11-22 is a date");
+        assert_eq!(
+            escape_line_start("2026-11-22 is a date"),
+            "2026-11-22 is a date"
+        );
     }
 
     #[test]

@@ -56,7 +56,10 @@ pub(crate) fn file_safe(name: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Block {
     /// A section heading (level 2 or 3); its anchor is [`anchor`] of the text.
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     Paragraph(Vec<Inline>),
     /// A bulleted list; each item is one line.
     List(Vec<Vec<Inline>>),
@@ -68,7 +71,10 @@ pub(crate) enum Block {
     /// Text quoted verbatim (a non-compliance message as Azure shows it).
     Quote(String),
     /// A highlighted note.
-    Callout { tone: Tone, content: Vec<Inline> },
+    Callout {
+        tone: Tone,
+        content: Vec<Inline>,
+    },
     /// A picture: an SVG file beside the Markdown pages, inline in the HTML ones.
     Figure(Figure),
 }

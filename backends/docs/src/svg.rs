@@ -78,7 +78,12 @@ fn open(width: f64, height: f64, title: &str) -> String {
 
 /// The retirement timeline: one bar per version from the left edge to its retirement date,
 /// coloured by status, with today marked and the policy's warning horizon shaded.
-pub(crate) fn timeline(title: &str, rows: &[TimelineRow], today: Date, horizon_days: u32) -> String {
+pub(crate) fn timeline(
+    title: &str,
+    rows: &[TimelineRow],
+    today: Date,
+    horizon_days: u32,
+) -> String {
     let label_width = rows
         .iter()
         .map(|row| text_width(&row.label) + if row.in_use { 14.0 } else { 0.0 })
@@ -93,9 +98,8 @@ pub(crate) fn timeline(title: &str, rows: &[TimelineRow], today: Date, horizon_d
     let chart_bottom = top + row_height * rows.len().max(1) as f64;
     let height = chart_bottom + 92.0;
 
-    let horizon_end = Date::from_days_since_epoch(
-        today.days_since_epoch() + i64::from(horizon_days),
-    );
+    let horizon_end =
+        Date::from_days_since_epoch(today.days_since_epoch() + i64::from(horizon_days));
     let latest = rows
         .iter()
         .filter_map(|row| row.retirement.or(row.retirement_not_before))
@@ -103,7 +107,10 @@ pub(crate) fn timeline(title: &str, rows: &[TimelineRow], today: Date, horizon_d
         .max()
         .unwrap_or(horizon_end);
     let start = month_start(today, -1);
-    let mut end = month_start(Date::from_days_since_epoch(latest.days_since_epoch() + 45), 1);
+    let mut end = month_start(
+        Date::from_days_since_epoch(latest.days_since_epoch() + 45),
+        1,
+    );
     if days_between(start, end) < 365 {
         end = month_start(start, 12);
     }
@@ -213,7 +220,10 @@ pub(crate) fn timeline(title: &str, rows: &[TimelineRow], today: Date, horizon_d
                 number(chart_right - bar_end)
             ));
         }
-        if let Some(deprecation) = row.deprecation.filter(|date| *date >= start && *date <= end) {
+        if let Some(deprecation) = row
+            .deprecation
+            .filter(|date| *date >= start && *date <= end)
+        {
             let mark = x(deprecation);
             svg.push_str(&format!(
                 "<path d=\"M{} {}l5 7l-5 7l-5 -7z\" fill=\"{TEXT}\" stroke=\"#ffffff\"/>\n",
@@ -473,7 +483,10 @@ mod tests {
             in_use: true,
         }];
         let first = timeline("Retirements", &rows, date("2026-11-22"), 120);
-        assert_eq!(first, timeline("Retirements", &rows, date("2026-11-22"), 120));
+        assert_eq!(
+            first,
+            timeline("Retirements", &rows, date("2026-11-22"), 120)
+        );
         assert!(first.contains("model&lt;&amp;&gt; 1"));
         assert!(first.contains("today 2026-11-22"));
     }

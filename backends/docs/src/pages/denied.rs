@@ -227,7 +227,10 @@ fn category_name(azure_name: &str) -> String {
     charter_ir::Category::ALL
         .into_iter()
         .find(|category| charter_azure_policy::names::category(*category) == azure_name)
-        .map_or_else(|| azure_name.to_owned(), |category| facts::category(category).to_owned())
+        .map_or_else(
+            || azure_name.to_owned(),
+            |category| facts::category(category).to_owned(),
+        )
 }
 
 /// A parameter a reference passes as a fixed value (`{"value": "Hate"}`).
@@ -256,23 +259,43 @@ fn summary(reference: &SetReference) -> String {
         DefinitionRef::Custom(name) => name.as_str(),
         DefinitionRef::BuiltIn(id) => id.as_str(),
     };
-    let setting = || match (literal(reference, "filterName"), literal(reference, "source")) {
+    let setting = || match (
+        literal(reference, "filterName"),
+        literal(reference, "source"),
+    ) {
         (Some(category), Some(side)) => {
-            format!("{} ({})", category_name(category), side.to_ascii_lowercase())
+            format!(
+                "{} ({})",
+                category_name(category),
+                side.to_ascii_lowercase()
+            )
         }
-        _ => literal(reference, "blocklistName").unwrap_or_default().to_owned(),
+        _ => literal(reference, "blocklistName")
+            .unwrap_or_default()
+            .to_owned(),
     };
     match definition {
         rules::name::ALLOWED_MODELS => "a model or version that is not approved".to_owned(),
-        rules::name::APPROVED_CONTENT_FILTER => "a deployment without an approved content filter".to_owned(),
-        rules::name::RAI_HARM_THRESHOLD => format!("a content filter that blocks less than the minimum: {}", setting()),
+        rules::name::APPROVED_CONTENT_FILTER => {
+            "a deployment without an approved content filter".to_owned()
+        }
+        rules::name::RAI_HARM_THRESHOLD => format!(
+            "a content filter that blocks less than the minimum: {}",
+            setting()
+        ),
         rules::name::RAI_SHIELD => format!("a content filter without the shield: {}", setting()),
-        rules::name::RAI_BLOCKLIST => format!("a content filter without the blocklist {}", setting()),
+        rules::name::RAI_BLOCKLIST => {
+            format!("a content filter without the blocklist {}", setting())
+        }
         rules::name::ACCOUNT_REGIONS => "an AI account outside the allowed regions".to_owned(),
         rules::name::DEPLOYMENT_CAPACITY => "a deployment over the capacity cap".to_owned(),
-        rules::name::PUBLIC_NETWORK_DISABLED => "an AI account open to the public network".to_owned(),
+        rules::name::PUBLIC_NETWORK_DISABLED => {
+            "an AI account open to the public network".to_owned()
+        }
         rules::name::OWNER_TAG => "an AI account without the ownership tag".to_owned(),
-        rules::builtin::DISABLE_LOCAL_AUTH => "an AI account that accepts keys (local authentication)".to_owned(),
+        rules::builtin::DISABLE_LOCAL_AUTH => {
+            "an AI account that accepts keys (local authentication)".to_owned()
+        }
         _ => String::new(),
     }
 }
@@ -316,7 +339,10 @@ fn rule_section(
     if let Some(Block::Paragraph(first)) = blocks.first_mut() {
         first.extend(definition_text(context, reference));
     }
-    match messages.iter().find(|(id, _)| *id == reference.reference_id) {
+    match messages
+        .iter()
+        .find(|(id, _)| *id == reference.reference_id)
+    {
         Some((_, message)) => {
             blocks.push(Block::Paragraph(vec![text("Azure's message:")]));
             blocks.push(Block::Quote(message.clone()));
@@ -385,12 +411,17 @@ fn fix_for(context: &Context<'_>, policy: &Policy, reference: &SetReference) -> 
             fix
         }
         rules::name::RAI_HARM_THRESHOLD | rules::name::RAI_SHIELD | rules::name::RAI_BLOCKLIST => {
-            let mut fix = vec![text("the content filter (RAI policy) itself is weaker than ")];
+            let mut fix = vec![text(
+                "the content filter (RAI policy) itself is weaker than ",
+            )];
             match &policy.minimum_filter {
                 Some(minimum) => fix.push(context.filter_link(&minimum.name)),
                 None => fix.push(text("the minimum")),
             }
-            match (literal(reference, "filterName"), literal(reference, "source")) {
+            match (
+                literal(reference, "filterName"),
+                literal(reference, "source"),
+            ) {
                 (Some(category), Some(side)) => fix.push(text(format!(
                     " for {} on the {} side",
                     category_name(category),

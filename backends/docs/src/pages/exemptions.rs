@@ -99,7 +99,10 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
                         PageId::Policy(policy.name.clone()),
                     )],
                     vec![
-                        text(format!("{} ", facts::scope_kind(&exemption.assignment_scope))),
+                        text(format!(
+                            "{} ",
+                            facts::scope_kind(&exemption.assignment_scope)
+                        )),
                         code(facts::scope_name(&exemption.assignment_scope)),
                     ],
                     vec![text(match exemption.category {

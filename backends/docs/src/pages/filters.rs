@@ -56,11 +56,17 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
         .collect();
     for (policy, minimum) in &minimums {
         blocks.push(Block::Paragraph(vec![
-            text(format!("{} requires every deployment's filter to be at least as strict as ", context.policy_title(policy))),
+            text(format!(
+                "{} requires every deployment's filter to be at least as strict as ",
+                context.policy_title(policy)
+            )),
             context.filter_link(&minimum.name),
             text(" in every category and on both sides."),
         ]));
-        let mut approved = vec![text(format!("Filters approved under {}: ", context.policy_title(policy)))];
+        let mut approved = vec![text(format!(
+            "Filters approved under {}: ",
+            context.policy_title(policy)
+        ))];
         if policy.approved_filters.is_empty() {
             approved.push(text("none yet"));
         }
@@ -113,7 +119,10 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
             if !category.applies_to(side) {
                 continue;
             }
-            let mut row = vec![vec![text(facts::side(side))], vec![text(facts::category(category))]];
+            let mut row = vec![
+                vec![text(facts::side(side))],
+                vec![text(facts::category(category))],
+            ];
             for filter in &project.filters {
                 row.push(setting_cell(filter, baseline, side, category));
             }
@@ -153,7 +162,12 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
     }
 }
 
-fn setting_cell(filter: &Filter, baseline: Option<&Filter>, side: Side, category: Category) -> Vec<Inline> {
+fn setting_cell(
+    filter: &Filter,
+    baseline: Option<&Filter>,
+    side: Side,
+    category: Category,
+) -> Vec<Inline> {
     let Some(level) = filter.level(side, category) else {
         return vec![text("—")];
     };
@@ -197,7 +211,11 @@ fn describe(differences: &[Difference]) -> Block {
             .iter()
             .map(|(side, category, level, base)| {
                 vec![
-                    text(format!("{}, {} side: ", facts::category(*category), facts::side(*side))),
+                    text(format!(
+                        "{}, {} side: ",
+                        facts::category(*category),
+                        facts::side(*side)
+                    )),
                     code(facts::level(*level)),
                     text(" (the minimum is "),
                     code(facts::level(*base)),
@@ -208,7 +226,11 @@ fn describe(differences: &[Difference]) -> Block {
     )
 }
 
-fn section(context: &Context<'_>, filter: &Filter, minimums: &[(&charter_ir::Policy, &Filter)]) -> Vec<Block> {
+fn section(
+    context: &Context<'_>,
+    filter: &Filter,
+    minimums: &[(&charter_ir::Policy, &Filter)],
+) -> Vec<Block> {
     let mut blocks: Vec<Block> = paragraphs(&filter.description)
         .into_iter()
         .map(|p| Block::Paragraph(vec![text(p)]))
@@ -221,7 +243,11 @@ fn section(context: &Context<'_>, filter: &Filter, minimums: &[(&charter_ir::Pol
         text("."),
     ]);
     if let Some(parent) = context.parent_of(&filter.name) {
-        facts_list.push(vec![text("Extends "), context.filter_link(parent), text(": it starts from those settings and changes some.")]);
+        facts_list.push(vec![
+            text("Extends "),
+            context.filter_link(parent),
+            text(": it starts from those settings and changes some."),
+        ]);
     }
     if filter.blocklists.is_empty() {
         facts_list.push(vec![text("Blocklists: none.")]);
@@ -281,13 +307,25 @@ fn section(context: &Context<'_>, filter: &Filter, minimums: &[(&charter_ir::Pol
     let mut apps: Vec<Inline> = Vec::new();
     let mut endpoints: Vec<Inline> = Vec::new();
     for workload in &context.project.workloads {
-        for app in workload.apps.iter().filter(|a| a.filter.as_deref() == Some(filter.name.as_str())) {
+        for app in workload
+            .apps
+            .iter()
+            .filter(|a| a.filter.as_deref() == Some(filter.name.as_str()))
+        {
             if !apps.is_empty() {
                 apps.push(text(", "));
             }
-            apps.push(code_link(format!("{}/{}", workload.name, app.name), PageId::Workload(workload.name.clone()), Some(super::workload::APPS)));
+            apps.push(code_link(
+                format!("{}/{}", workload.name, app.name),
+                PageId::Workload(workload.name.clone()),
+                Some(super::workload::APPS),
+            ));
         }
-        for endpoint in workload.endpoints.iter().filter(|e| e.filter.name == filter.name) {
+        for endpoint in workload
+            .endpoints
+            .iter()
+            .filter(|e| e.filter.name == filter.name)
+        {
             if !endpoints.is_empty() {
                 endpoints.push(text(", "));
             }

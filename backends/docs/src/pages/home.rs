@@ -38,7 +38,9 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
         text: "Policies".to_owned(),
     });
     if project.policies.is_empty() {
-        blocks.push(Block::Paragraph(vec![text("The project declares no policy.")]));
+        blocks.push(Block::Paragraph(vec![text(
+            "The project declares no policy.",
+        )]));
     } else {
         blocks.push(Block::Paragraph(vec![text(
             "A policy is a set of rules that Azure Policy enforces at the scopes it is assigned \
@@ -53,11 +55,7 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
                     .scopes
                     .iter()
                     .map(|scope| {
-                        format!(
-                            "{} {}",
-                            facts::scope_kind(scope),
-                            facts::scope_name(scope)
-                        )
+                        format!("{} {}", facts::scope_kind(scope), facts::scope_name(scope))
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
@@ -257,8 +255,12 @@ fn workload_row(context: &Context<'_>, workload: &Workload) -> Vec<Vec<Inline>> 
 fn attention(context: &Context<'_>) -> Vec<Block> {
     let mut blocks = Vec::new();
     for policy in &context.project.policies {
-        let versions =
-            facts::policy_versions(context.project, policy, context.input.catalog, context.today);
+        let versions = facts::policy_versions(
+            context.project,
+            policy,
+            context.input.catalog,
+            context.today,
+        );
         for version in versions.iter().filter(|v| v.status.needs_attention()) {
             let tone = if version.status == Status::Retired {
                 Tone::Danger
@@ -296,15 +298,15 @@ fn attention(context: &Context<'_>) -> Vec<Block> {
         for exemption in &policy.exemptions {
             let days = context.days_until(exemption.expires);
             if days <= EXPIRING_SOON_DAYS {
-                let tone = if days < 0 { Tone::Danger } else { Tone::Warning };
+                let tone = if days < 0 {
+                    Tone::Danger
+                } else {
+                    Tone::Warning
+                };
                 let when = if days < 0 {
                     format!("expired on {}", exemption.expires)
                 } else {
-                    format!(
-                        "expires {} ({})",
-                        facts::in_days(days),
-                        exemption.expires
-                    )
+                    format!("expires {} ({})", facts::in_days(days), exemption.expires)
                 };
                 blocks.push(Block::Callout {
                     tone,
@@ -314,10 +316,7 @@ fn attention(context: &Context<'_>) -> Vec<Block> {
                             facts::scope_kind(&exemption.scope)
                         )),
                         code(facts::scope_name(&exemption.scope)),
-                        text(format!(
-                            " from {} {when}. ",
-                            context.policy_title(policy)
-                        )),
+                        text(format!(" from {} {when}. ", context.policy_title(policy))),
                         link("See the exemptions", PageId::Exemptions),
                         text("."),
                     ],

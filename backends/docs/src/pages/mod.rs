@@ -133,8 +133,12 @@ pub(crate) fn build(input: &Input<'_>) -> Built {
 /// The retirement timeline of a policy: every version it approves or its workloads deploy,
 /// soonest retirement first.
 pub(crate) fn retirement_figure(context: &Context<'_>, policy: &Policy) -> Option<Block> {
-    let versions =
-        facts::policy_versions(context.project, policy, context.input.catalog, context.today);
+    let versions = facts::policy_versions(
+        context.project,
+        policy,
+        context.input.catalog,
+        context.today,
+    );
     if versions.is_empty() {
         return None;
     }

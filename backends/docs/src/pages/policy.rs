@@ -6,8 +6,7 @@ use charter_ir::{DeploymentType, Policy, Scope};
 use super::{retirement_figure, Context};
 use crate::facts::{self, Status, VersionFacts};
 use crate::page::{
-    code, code_link, link, link_to, paragraphs, strong, text, Block, Inline, Page,
-    PageId, Tone,
+    code, code_link, link, link_to, paragraphs, strong, text, Block, Inline, Page, PageId, Tone,
 };
 
 /// Section headings other pages link to.
@@ -24,7 +23,11 @@ pub(crate) fn page(context: &Context<'_>, policy: &Policy) -> Page {
         .map(|paragraph| Block::Paragraph(vec![text(paragraph)]))
         .collect();
 
-    let mut intro = vec![text("Charter policy "), code(&policy.name), text(" applies to ")];
+    let mut intro = vec![
+        text("Charter policy "),
+        code(&policy.name),
+        text(" applies to "),
+    ];
     intro.extend(scope_list(&policy.scopes));
     intro.push(text(format!(
         ". Its effect is {}. ",
@@ -48,8 +51,12 @@ pub(crate) fn page(context: &Context<'_>, policy: &Policy) -> Page {
         level: 2,
         text: APPROVED_MODELS.to_owned(),
     });
-    let versions =
-        facts::policy_versions(context.project, policy, context.input.catalog, context.today);
+    let versions = facts::policy_versions(
+        context.project,
+        policy,
+        context.input.catalog,
+        context.today,
+    );
     blocks.extend(approved_models(context, policy, &versions));
 
     if let Some(figure) = retirement_figure(context, policy) {
@@ -89,7 +96,11 @@ pub(crate) fn page(context: &Context<'_>, policy: &Policy) -> Page {
                     " ({}, {} endpoint{})",
                     facts::environment(workload.environment),
                     workload.endpoints.len(),
-                    if workload.endpoints.len() == 1 { "" } else { "s" }
+                    if workload.endpoints.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
                 )),
             ]
         })
@@ -106,7 +117,11 @@ pub(crate) fn page(context: &Context<'_>, policy: &Policy) -> Page {
             text(format!(
                 "{} scope{} {} exempted from this policy for a time: see ",
                 policy.exemptions.len(),
-                if policy.exemptions.len() == 1 { "" } else { "s" },
+                if policy.exemptions.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
                 if policy.exemptions.len() == 1 {
                     "is"
                 } else {
@@ -274,11 +289,16 @@ fn approved_models(
     if versions.is_empty() {
         return blocks;
     }
+    let show_no_new_customers = versions.iter().any(|version| {
+        version
+            .catalog
+            .and_then(|v| facts::no_new_customers_from(v, context.today))
+            .is_some()
+    });
     let rows = versions
         .iter()
         .map(|version| {
             let catalog = version.catalog;
-            let model_cell = vec![code(&version.model)];
             let kind = version
                 .catalog_model
                 .and_then(|m| m.kind.clone())
@@ -289,14 +309,22 @@ fn approved_models(
                     let mut who = m.publisher.clone().unwrap_or_default();
                     if m.declared_by_project {
                         if who.is_empty() {
-                            who = "declared by this project".to_owned();
+                            who = "declared in this project".to_owned();
                         } else {
-                            who.push_str(" (declared by this project)");
+                            who.push_str(", declared in this project");
                         }
                     }
                     who
                 })
                 .unwrap_or_default();
+            let about: Vec<String> = [kind, publisher]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect();
+            let mut model_cell = vec![code(&version.model)];
+            if !about.is_empty() {
+                model_cell.push(text(format!(" ({})", about.join(", "))));
+            }
             let status = {
                 let phrase = version.status.phrase();
                 let mut cell = vec![if version.status.needs_attention() {
@@ -318,25 +346,27 @@ fn approved_models(
                         cell.push(text(", "));
                     }
                     cell.push(code_link(
-                        format!("{workload}/{endpoint}"),
+                        endpoint,
                         PageId::Workload(workload.clone()),
                         Some(&super::workload::endpoint_heading(endpoint)),
                     ));
                 }
                 cell
             };
-            vec![
+            let mut row = vec![
                 model_cell,
                 vec![code(&version.version)],
-                vec![text(kind)],
-                vec![text(publisher)],
                 vec![text(catalog.map_or("unknown", |v| v.lifecycle.label()))],
-                vec![text(
+            ];
+            if show_no_new_customers {
+                row.push(vec![text(
                     match catalog.and_then(|v| facts::no_new_customers_from(v, context.today)) {
                         Some(date) => date.to_string(),
                         None => "—".to_owned(),
                     },
-                )],
+                )]);
+            }
+            row.extend([
                 vec![text(retirement_text(version))],
                 vec![match catalog.and_then(|v| v.successor.as_ref()) {
                     Some(successor) => code(successor.to_string()),
@@ -344,35 +374,34 @@ fn approved_models(
                 }],
                 status,
                 used,
-            ]
+            ]);
+            row
         })
         .collect();
+    let mut head = vec!["Model", "Version", "Lifecycle"];
+    if show_no_new_customers {
+        head.push("No new customers from");
+    }
+    head.extend(["Retirement", "Successor", "Status", "Deployed by"]);
     blocks.push(Block::Table {
-        head: [
-            "Model",
-            "Version",
-            "Kind",
-            "Publisher",
-            "Lifecycle",
-            "No new customers from",
-            "Retirement",
-            "Successor",
-            "Status",
-            "Deployed by",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
+        head: head.into_iter().map(str::to_owned).collect(),
         rows,
     });
-    blocks.push(Block::Paragraph(vec![
-        strong("No new customers from"),
-        text(
-            ": from that date Azure offers the version only to subscriptions that have already \
-             deployed it. ",
-        ),
+    let mut legend = Vec::new();
+    if show_no_new_customers {
+        legend.extend([
+            strong("No new customers from"),
+            text(
+                ": from that date Azure offers the version only to subscriptions that have \
+                 already deployed it. ",
+            ),
+        ]);
+    }
+    legend.extend([
         strong("Retirement"),
         text(": from that date deployments of the version stop working."),
-    ]));
+    ]);
+    blocks.push(Block::Paragraph(legend));
     for version in versions.iter().filter(|v| v.status.needs_attention()) {
         let tone = if version.status == Status::Retired {
             Tone::Danger
@@ -580,9 +609,7 @@ fn regions(context: &Context<'_>, policy: &Policy) -> Vec<Block> {
                         .unwrap_or_default(),
                 )],
                 vec![text(
-                    region
-                        .and_then(|r| r.geography.clone())
-                        .unwrap_or_default(),
+                    region.and_then(|r| r.geography.clone()).unwrap_or_default(),
                 )],
                 vec![text(
                     region

@@ -122,7 +122,9 @@ pub(crate) fn page(context: &Context<'_>, workload: &Workload) -> Page {
         text: "Endpoints".to_owned(),
     });
     if workload.endpoints.is_empty() {
-        blocks.push(Block::Paragraph(vec![text("The workload has no endpoint.")]));
+        blocks.push(Block::Paragraph(vec![text(
+            "The workload has no endpoint.",
+        )]));
     } else {
         let rows = workload
             .endpoints
@@ -166,7 +168,9 @@ pub(crate) fn page(context: &Context<'_>, workload: &Workload) -> Page {
         text: APPS.to_owned(),
     });
     if workload.apps.is_empty() {
-        blocks.push(Block::Paragraph(vec![text("The workload declares no app.")]));
+        blocks.push(Block::Paragraph(vec![text(
+            "The workload declares no app.",
+        )]));
     } else {
         let rows = workload
             .apps
@@ -253,7 +257,11 @@ fn capacity_text(endpoint: &Endpoint) -> String {
     }
 }
 
-fn endpoint_row(context: &Context<'_>, workload: &Workload, endpoint: &Endpoint) -> Vec<Vec<Inline>> {
+fn endpoint_row(
+    context: &Context<'_>,
+    workload: &Workload,
+    endpoint: &Endpoint,
+) -> Vec<Vec<Inline>> {
     let mut regions = Vec::new();
     for (index, region) in endpoint.regions.iter().enumerate() {
         if index > 0 {
@@ -277,7 +285,10 @@ fn endpoint_row(context: &Context<'_>, workload: &Workload, endpoint: &Endpoint)
             PageId::Workload(workload.name.clone()),
             Some(&endpoint_heading(&endpoint.name)),
         )],
-        vec![code(format!("{} {}", endpoint.model.name, endpoint.model.version))],
+        vec![code(format!(
+            "{} {}",
+            endpoint.model.name, endpoint.model.version
+        ))],
         vec![text(facts::deployment_type(endpoint.deployment_type))],
         vec![text(capacity_text(endpoint))],
         regions,
@@ -335,10 +346,14 @@ fn endpoint_section(context: &Context<'_>, workload: &Workload, endpoint: &Endpo
     }
     items.push(model);
 
-    items.push(vec![text(format!(
-        "Deployment type {} (",
-        facts::deployment_type(endpoint.deployment_type)
-    )), code(endpoint.deployment_type.charter_name()), text(format!("), capacity {}.", capacity_text(endpoint)))]);
+    items.push(vec![
+        text(format!(
+            "Deployment type {} (",
+            facts::deployment_type(endpoint.deployment_type)
+        )),
+        code(endpoint.deployment_type.charter_name()),
+        text(format!("), capacity {}.", capacity_text(endpoint))),
+    ]);
 
     let unit = if facts::is_provisioned(endpoint.deployment_type) {
         "PTUs"
