@@ -153,14 +153,15 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
         vec![
             link("Content filters", PageId::Filters),
             text(format!(
-                ": the {} content filters and how they compare with each policy's minimum.",
-                project.filters.len()
+                ": the {} and how they compare with each policy's minimum.",
+                super::count(project.filters.len(), "content filter")
             )),
         ],
         vec![
             link("Exemptions", PageId::Exemptions),
             text(format!(
-                ": the {exemption_count} scopes exempted from a policy, until when and why."
+                ": the {} exempted from a policy, until when and why.",
+                super::count(exemption_count, "scope")
             )),
         ],
     ]));

@@ -171,10 +171,9 @@ pub(crate) fn retirement_figure(context: &Context<'_>, policy: &Policy) -> Optio
     Some(Block::Figure(Figure {
         file: format!("retirements-{}.svg", crate::page::file_safe(&policy.name)),
         alt: format!(
-            "Timeline of the retirement dates of the {} model versions that policy {} approves \
-             or its workloads deploy, with today ({}) marked and the {}-day warning horizon \
-             shaded.",
-            rows.len(),
+            "Timeline of the retirement dates of the {} that policy {} approves or its \
+             workloads deploy, with today ({}) marked and the {}-day warning horizon shaded.",
+            count(rows.len(), "model version"),
             policy.name,
             context.today,
             policy.retirement_warning_days
@@ -187,6 +186,15 @@ pub(crate) fn retirement_figure(context: &Context<'_>, policy: &Policy) -> Optio
         ),
         svg,
     }))
+}
+
+/// `1 region`, `2 regions`.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// The matrix of endpoints by region for some workloads (`file` names the picture).
@@ -280,11 +288,10 @@ pub(crate) fn region_figure(
     Some(Block::Figure(Figure {
         file,
         alt: format!(
-            "Matrix of {} endpoints by the {} regions they run in, grouped by data zone; each \
-             cell gives the capacity units the endpoint has there and whether it serves or \
-             stands by.",
-            rows.len(),
-            columns.len()
+            "Matrix of {} by the {} they run in, grouped by data zone; each cell gives the \
+             capacity units the endpoint has there and whether it serves or stands by.",
+            count(rows.len(), "endpoint"),
+            count(columns.len(), "region")
         ),
         caption: "A filled circle: the endpoint serves traffic from that region; an open circle: \
                   a standby deployment for failover. The number is the deployment's capacity \
