@@ -4,6 +4,7 @@
 
 pub mod corpus;
 pub mod date;
+pub mod doc;
 pub mod manifest;
 pub mod output;
 pub mod project;

@@ -4,7 +4,7 @@
 use charter::render::color::{self, ColorEnvironment, ColorWhen};
 use charter::render::stream::{self, WriteError};
 use charter::render::{self, SourceMap};
-use charter::{date, output, project, version};
+use charter::{date, doc, output, project, version};
 use charter_compiler::Compilation;
 use charter_syntax::Severity;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -67,6 +67,27 @@ enum Command {
         /// Output directory.
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
+        /// Where the pages of `charter doc` are published: the address of the HTML folder, or a
+        /// template with {policy} and {rule}. Each non-compliance message then ends with a link
+        /// to its rule on the "Why was I denied?" page.
+        #[arg(long, value_name = "URL")]
+        docs_url: Option<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Write the governance as documentation pages (Markdown, self-contained HTML, SVG) for
+    /// workload teams and auditors.
+    Doc {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output directory.
+        #[arg(short, long, default_value = "site")]
+        out: PathBuf,
+        /// Change nothing; exit 1 when the pages in the output directory are not current (for
+        /// the date they were made for, unless --today is given).
+        #[arg(long)]
+        check: bool,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -208,7 +229,18 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check { path, common } => check(&path, &common, &ui),
-        Command::Build { path, out, common } => build(&path, &out, &common, &ui),
+        Command::Build {
+            path,
+            out,
+            docs_url,
+            common,
+        } => build(&path, &out, docs_url.as_deref(), &common, &ui),
+        Command::Doc {
+            path,
+            out,
+            check,
+            common,
+        } => document(&path, &out, check, &common, &ui),
         Command::Fmt { paths, check } => fmt(&paths, check, &ui),
         Command::Explain {
             code,
@@ -535,7 +567,25 @@ fn artifacts(project: &charter_ir::Project) -> Vec<charter_ir::Artifact> {
     artifacts
 }
 
-fn build(path: &Path, out: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
+fn build(
+    path: &Path,
+    out: &Path,
+    docs_url: Option<&str>,
+    common: &CommonArgs,
+    ui: &Ui,
+) -> ExitCode {
+    if let Some(url) = docs_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return fail(
+                common,
+                format!(
+                    "`--docs-url {}` is not a web address: give where the pages of `charter doc` are \
+                     published, such as https://contoso.github.io/ai-governance",
+                    charter_syntax::diagnostic::sanitize(url)
+                ),
+            );
+        }
+    }
     let (loaded, compilation) = match compile(path, common) {
         Ok(result) => result,
         Err(code) => return code,
@@ -549,7 +599,10 @@ fn build(path: &Path, out: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
         report.insert("build", Value::Null);
         return report.finish(ExitCode::from(EXIT_PROBLEMS));
     }
-    let artifacts = artifacts(&compilation.project);
+    let artifacts = match docs_url {
+        Some(url) => artifacts_linked_to_docs(&compilation.project, url),
+        None => artifacts(&compilation.project),
+    };
     match output::write(out, &artifacts) {
         Ok(written) => {
             let mut stream = ui.stderr();
@@ -585,6 +638,141 @@ fn build(path: &Path, out: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
             let message = format!("cannot write `{}`: {error}", out.display());
             let code = usage_error(&message);
             report.insert("build", Value::Null);
+            report.insert("error", json!({ "message": message }));
+            report.finish(code)
+        }
+    }
+}
+
+/// Like [`artifacts`], with every non-compliance message ending in a link to its rule's section
+/// of the "Why was I denied?" page published at `docs_url`.
+fn artifacts_linked_to_docs(
+    project: &charter_ir::Project,
+    docs_url: &str,
+) -> Vec<charter_ir::Artifact> {
+    let mut governance = charter_governance::governance(project);
+    governance.append_to_messages(|policy, rule| {
+        format!(
+            " Details: {}",
+            charter_docs::denied_page_url(docs_url, policy, rule)
+        )
+    });
+    let mut artifacts = charter_azure_policy::render(&governance);
+    artifacts.extend(charter_terraform::artifacts_with(project, &governance));
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    artifacts
+}
+
+/// `charter doc`: writes the documentation site, or with `--check` says whether the one in
+/// `out` is current.
+fn document(path: &Path, out: &Path, check_only: bool, common: &CommonArgs, ui: &Ui) -> ExitCode {
+    // `--check` compares with pages made for the day they record, unless --today names another,
+    // so that committed pages do not turn stale each midnight.
+    let recorded = if check_only && common.today.is_none() {
+        doc::published_as_of(out)
+    } else {
+        None
+    };
+    let today = common.today.or(recorded).unwrap_or_else(date::today_utc);
+    let (loaded, compilation) = match project::compile(path, today) {
+        Ok(result) => result,
+        Err(error) => return fail(common, error),
+    };
+    let mut report = report(&compilation, common, loaded.documents.len(), ui);
+    if report.failed {
+        stream::eprintln(format_args!(
+            "error: not documenting into `{}`: fix the errors above first",
+            out.display()
+        ));
+        report.insert("doc", Value::Null);
+        return report.finish(ExitCode::from(EXIT_PROBLEMS));
+    }
+    let site = doc::site(&compilation, today);
+    let mut stream = ui.stderr();
+    if check_only {
+        let stale = doc::stale_files(out, &site);
+        let stale_json: Vec<Value> = stale
+            .iter()
+            .map(|(file, why)| json!({ "file": file, "why": why.describe() }))
+            .collect();
+        report.insert(
+            "doc",
+            json!({
+                "out": out.display().to_string(),
+                "as_of": today.to_string(),
+                "files": site.len() + 1,
+                "stale": stale_json,
+            }),
+        );
+        if stale.is_empty() {
+            status(
+                &mut stream,
+                "Checked",
+                &format!(
+                    "{} files in {} are current (as of {today})",
+                    site.len() + 1,
+                    out.display()
+                ),
+            );
+            return report.finish(ExitCode::SUCCESS);
+        }
+        for (file, why) in &stale {
+            let _ = writeln!(
+                stream,
+                "stale: {} ({})",
+                out.join(file).display(),
+                why.describe()
+            );
+        }
+        let date_flag = if recorded.is_some() {
+            format!(" --today {today}")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            stream,
+            "error: {} of the pages in `{}` {} not current (as of {today}): run `charter doc {} -o {}{date_flag}`",
+            stale.len(),
+            out.display(),
+            if stale.len() == 1 { "is" } else { "are" },
+            path.display(),
+            out.display()
+        );
+        return report.finish(ExitCode::from(EXIT_PROBLEMS));
+    }
+    match output::write(out, &site) {
+        Ok(written) => {
+            let mut summary = format!(
+                "{} files into {} as of {today} ({} changed, {} unchanged)",
+                site.len() + 1,
+                out.display(),
+                written.written,
+                written.unchanged
+            );
+            if !written.removed.is_empty() {
+                summary.push_str(&format!(", removed {} stale", written.removed.len()));
+            }
+            status(&mut stream, "Documented", &summary);
+            report.insert(
+                "doc",
+                json!({
+                    "out": out.display().to_string(),
+                    "as_of": today.to_string(),
+                    "files": site.len() + 1,
+                    "changed": written.written,
+                    "unchanged": written.unchanged,
+                    "removed": written.removed,
+                }),
+            );
+            report.finish(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            let message = format!(
+                "cannot write `{}`: {error}; the previous pages are unchanged",
+                out.display()
+            );
+            let code = usage_error(&message);
+            report.insert("doc", Value::Null);
             report.insert("error", json!({ "message": message }));
             report.finish(code)
         }

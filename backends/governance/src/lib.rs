@@ -188,3 +188,32 @@ pub struct Exemption {
 pub fn governance(project: &Project) -> Governance {
     build::governance(project)
 }
+
+impl Governance {
+    /// Appends `suffix(policy, reference_id)` to every non-compliance message of every
+    /// assignment: `charter build --docs-url` ends each message with a link to its rule's
+    /// section of the "why was I denied?" page. An empty suffix leaves the message as it is.
+    pub fn append_to_messages(&mut self, suffix: impl Fn(&str, &str) -> String) {
+        for assignment in &mut self.assignments {
+            let Some(set) = self.sets.iter().find(|set| set.name == assignment.set) else {
+                continue;
+            };
+            let Value::Array(messages) = &mut assignment.non_compliance_messages else {
+                continue;
+            };
+            for entry in messages {
+                let Some(reference_id) = entry
+                    .get("policyDefinitionReferenceId")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                else {
+                    continue;
+                };
+                let added = suffix(&set.policy, &reference_id);
+                if let Some(Value::String(message)) = entry.get_mut("message") {
+                    message.push_str(&added);
+                }
+            }
+        }
+    }
+}

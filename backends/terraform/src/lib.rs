@@ -41,11 +41,19 @@ pub fn address(resource: &charter_governance::estate::EstateResource<'_>) -> Str
 /// The files under `terraform/`, sorted by path. A file with nothing to declare (no budgets,
 /// say) is left out.
 pub fn artifacts(project: &Project) -> Vec<Artifact> {
-    let governance = charter_governance::governance(project);
+    artifacts_with(project, &charter_governance::governance(project))
+}
+
+/// Like [`artifacts`], with the governance the caller computed from `project` (and perhaps
+/// adjusted, as `charter build --docs-url` does to the non-compliance messages).
+pub fn artifacts_with(
+    project: &Project,
+    governance: &charter_governance::Governance,
+) -> Vec<Artifact> {
     let estate = charter_governance::estate::estate(project);
     let mut context = Context::new(project);
     let mut files: Vec<(&str, String)> = Vec::new();
-    if let Some(text) = policy::file(&mut context, &governance) {
+    if let Some(text) = policy::file(&mut context, governance) {
         files.push(("policy.tf", text));
     }
     if let Some(text) = endpoints::file(&mut context, &estate) {
