@@ -9,6 +9,8 @@
 //!   project with errors; build is skipped);
 //! * `-- --write DIR 10000`: write the generated project to DIR and exit (for measuring the
 //!   release binary end to end with hyperfine, see docs/performance.md);
+//! * `-- --project examples/contoso`: the same rows on a project on disk (with its
+//!   `charter.toml`) instead of a generated one;
 //! * `-- --memory 100000`: peak resident memory (VmHWM) of a child process that generates
 //!   nothing but compiles the project from disk, as `charter check` does.
 //!
@@ -80,6 +82,8 @@ struct Args {
     error_every: Option<usize>,
     write: Option<PathBuf>,
     memory: bool,
+    /// Projects on disk to measure instead of generated ones.
+    projects: Vec<PathBuf>,
     /// Internal: the child of `--memory` compiles the project in this directory.
     child: Option<PathBuf>,
 }
@@ -90,6 +94,7 @@ fn parse_args() -> Result<Args, String> {
         error_every: None,
         write: None,
         memory: false,
+        projects: Vec::new(),
         child: None,
     };
     let mut raw = std::env::args().skip(1);
@@ -105,6 +110,9 @@ fn parse_args() -> Result<Args, String> {
             }
             "--write" => args.write = Some(raw.next().ok_or("--write needs a directory")?.into()),
             "--memory" => args.memory = true,
+            "--project" => args
+                .projects
+                .push(raw.next().ok_or("--project needs a directory")?.into()),
             "--memory-child" => {
                 args.child = Some(raw.next().ok_or("--memory-child needs a directory")?.into())
             }
@@ -115,7 +123,7 @@ fn parse_args() -> Result<Args, String> {
                 .push(other.parse().map_err(|_| format!("bad size `{other}`"))?),
         }
     }
-    if args.sizes.is_empty() {
+    if args.sizes.is_empty() && args.projects.is_empty() {
         args.sizes = vec![1_000, 10_000];
     }
     Ok(args)
@@ -150,22 +158,56 @@ fn main() -> ExitCode {
     if args.memory {
         return memory(&args.sizes, args.error_every);
     }
+    for dir in &args.projects {
+        let loaded = match charter::project::load(dir) {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                eprintln!("pipeline: cannot load `{}`: {error}", dir.display());
+                return ExitCode::from(2);
+            }
+        };
+        let naming = match charter::manifest::load(&loaded.root) {
+            Ok(manifest) => manifest.map(|m| m.naming()).unwrap_or_default(),
+            Err(error) => {
+                eprintln!("pipeline: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        let options = Options {
+            naming,
+            ..options()
+        };
+        let total: usize = loaded
+            .documents
+            .iter()
+            .map(|d| d.text.lines().count())
+            .sum();
+        let label = format!("{} ({total} lines", dir.display());
+        bench_documents(&label, loaded.documents, &options, 200);
+    }
     for &lines in &args.sizes {
-        bench_size(lines, args.error_every);
+        let files = corpus::generate(lines, args.error_every);
+        let total: usize = files.iter().map(|file| file.text.lines().count()).sum();
+        let iterations = if total > 50_000 { 5 } else { 20 };
+        let label = format!("{total} lines");
+        bench_documents(&label, corpus::documents(&files), &options(), iterations);
     }
     ExitCode::SUCCESS
 }
 
-fn bench_size(lines: usize, error_every: Option<usize>) {
-    let options = options();
-    let files = corpus::generate(lines, error_every);
-    let total: usize = files.iter().map(|file| file.text.lines().count()).sum();
-    let docs = corpus::documents(&files);
-    let iterations = if total > 50_000 { 5 } else { 20 };
-    println!(
-        "\n{total} lines in {} files ({iterations} runs each)",
-        files.len()
-    );
+/// Every row for one project: `label` names it (an opening parenthesis is closed here).
+fn bench_documents(
+    label: &str,
+    docs: Vec<charter_compiler::Document>,
+    options: &Options,
+    iterations: usize,
+) {
+    let label = if label.contains('(') {
+        format!("{label}, ")
+    } else {
+        format!("{label} (")
+    };
+    println!("\n{label}{} files, {iterations} runs each)", docs.len());
     println!(
         "{:<36} {:>13} {:>13} {:>9}",
         "", "min", "median", "vs floor"
@@ -192,7 +234,7 @@ fn bench_size(lines: usize, error_every: Option<usize>) {
     row(
         "check (parse + stdlib + checks)",
         measure(iterations, || {
-            std::hint::black_box(charter_compiler::compile(docs.clone(), &options));
+            std::hint::black_box(charter_compiler::compile(docs.clone(), options));
         }),
         None,
     );
@@ -206,7 +248,7 @@ fn bench_size(lines: usize, error_every: Option<usize>) {
         None,
     );
 
-    let compilation = charter_compiler::compile(docs.clone(), &options);
+    let compilation = charter_compiler::compile(docs.clone(), options);
     if compilation.has_errors() {
         println!(
             "(the generated project has {} diagnostics; build skipped)",
@@ -215,6 +257,20 @@ fn bench_size(lines: usize, error_every: Option<usize>) {
         return;
     }
     let project = &compilation.project;
+    row(
+        "governance (rules, initiatives)",
+        measure(iterations, || {
+            std::hint::black_box(charter_governance::governance(project));
+        }),
+        None,
+    );
+    row(
+        "estate (the resources Charter creates)",
+        measure(iterations, || {
+            std::hint::black_box(charter_governance::estate::estate(project));
+        }),
+        None,
+    );
     row(
         "self-compliance proof",
         measure(iterations, || {
