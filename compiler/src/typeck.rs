@@ -134,7 +134,6 @@ pub(crate) struct TypedPhrase<'a> {
     pub head: Option<Typed<'a>>,
     pub positional: Vec<Option<Typed<'a>>>,
     pub modifiers: Vec<TypedModifier<'a>>,
-    pub span: Span,
 }
 
 impl<'a> TypedPhrase<'a> {
@@ -184,6 +183,15 @@ pub(crate) enum TypedEntryKind<'a> {
 }
 
 impl<'a> TypedBlock<'a> {
+    /// A misspelt name in the resolver would read nothing, silently: the tests catch it here.
+    fn expect_entry(&self, name: &str) {
+        debug_assert!(
+            self.schema.entry(name).is_some(),
+            "`{}` blocks have no entry `{name}`",
+            self.schema.keyword
+        );
+    }
+
     /// The label's text and span, when the block has the right kind of label.
     pub(crate) fn label(&self) -> Option<(&'a str, Span)> {
         let label = self.ast.label.as_ref()?;
@@ -196,6 +204,7 @@ impl<'a> TypedBlock<'a> {
 
     /// The phrase of field `name`, with the field.
     pub(crate) fn field(&self, name: &str) -> Option<(&'a ast::Field, &TypedPhrase<'a>)> {
+        self.expect_entry(name);
         self.entries.iter().find_map(|entry| match &entry.kind {
             TypedEntryKind::Field(field, phrase) if entry.schema.name == name => {
                 Some((*field, phrase))
@@ -215,6 +224,7 @@ impl<'a> TypedBlock<'a> {
         &'s self,
         name: &'s str,
     ) -> impl Iterator<Item = (&'a ast::Clause, &'s TypedPhrase<'a>)> + 's {
+        self.expect_entry(name);
         self.entries
             .iter()
             .filter_map(move |entry| match &entry.kind {
@@ -230,6 +240,7 @@ impl<'a> TypedBlock<'a> {
         &'s self,
         name: &'s str,
     ) -> impl Iterator<Item = &'s TypedBlock<'a>> + 's {
+        self.expect_entry(name);
         self.entries
             .iter()
             .filter_map(move |entry| match &entry.kind {
@@ -685,7 +696,6 @@ fn check_phrase<'a>(
         head: None,
         positional: Vec::new(),
         modifiers: Vec::new(),
-        span: phrase.span,
     };
     let values = &phrase.values;
     let Some(first) = values.first() else {

@@ -3,10 +3,10 @@
 //! notifications sent to valid e-mail addresses (docs/terraform.md, "Budgets").
 
 use charter_syntax::diagnostic::sanitize;
-use charter_syntax::Diagnostic;
+use charter_syntax::{Diagnostic, Span};
 
-use super::Checker;
-use crate::typeck::{Typed, TypedPhrase};
+use super::Checks;
+use crate::model::{Budget, BudgetList};
 
 /// The most notifications (alert thresholds) one Azure budget takes.
 pub(super) const MAX_NOTIFICATIONS: usize = 5;
@@ -16,15 +16,11 @@ pub(super) const MAX_THRESHOLD_PERCENT: u32 = 1000;
 /// doubles), which hold 15 significant decimal digits.
 const MAX_AMOUNT_DIGITS: usize = 15;
 
-impl<'t, 'a> Checker<'t, 'a> {
+impl Checks<'_> {
     /// Reports every part of a `budget:` field that Azure would refuse.
-    pub(super) fn check_budget(&mut self, phrase: &TypedPhrase<'a>) {
-        if let Some(Typed::Money {
-            amount,
-            currency,
-            span,
-        }) = phrase.head.as_ref()
-        {
+    pub(super) fn check_budget(&mut self, budget: &Budget) {
+        if let Some(money) = &budget.amount {
+            let (amount, currency, span) = (&money.amount, &money.currency, &money.span);
             let integer_digits = amount
                 .split('.')
                 .next()
@@ -71,51 +67,29 @@ impl<'t, 'a> Checker<'t, 'a> {
             }
         }
 
-        if let Some(modifier) = phrase.modifier("alert_at") {
-            if let Some(list) = modifier.args.first().and_then(Option::as_ref) {
-                self.check_thresholds(list);
-            }
+        if let Some(list) = &budget.alert_at {
+            self.check_thresholds(list);
         }
-        if let Some(modifier) = phrase.modifier("notify") {
-            if let Some(list) = modifier.args.first().and_then(Option::as_ref) {
-                self.check_contacts(list);
-            }
+        if let Some(list) = &budget.notify {
+            self.check_contacts(list);
         }
     }
 
-    /// Whether a list is empty as written: its elements may have been dropped for being of
-    /// the wrong type, which their own diagnostics report.
-    fn written_empty(&self, list: &Typed<'a>) -> bool {
-        let span = list.span();
-        self.document(span.file)
-            .and_then(|document| document.text.get(span.range()))
-            .is_some_and(|text| {
-                text.trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .trim()
-                    .is_empty()
-            })
-    }
-
-    fn check_thresholds(&mut self, list: &Typed<'a>) {
-        let items = list.items();
-        if items.is_empty() && self.written_empty(list) {
+    fn check_thresholds(&mut self, list: &BudgetList<u32>) {
+        if list.items.is_empty() && list.written_empty {
             self.diagnostics.push(
                 Diagnostic::error(
                     "E0215",
                     "`alert_at` lists no thresholds",
-                    list.span(),
+                    list.span,
                     "no alerts",
                 )
                 .with_help("list the percentages of the amount to alert at, such as `[50%, 80%, 100%]`, or remove `alert_at`"),
             );
             return;
         }
-        let mut seen: Vec<(u32, charter_syntax::Span)> = Vec::new();
-        for item in items {
-            let Typed::Percent { value, span } = item else {
-                continue;
-            };
+        let mut seen: Vec<(u32, Span)> = Vec::new();
+        for (value, span) in &list.items {
             if *value == 0 {
                 self.diagnostics.push(
                     Diagnostic::error("E0215", "an alert threshold of 0% never fires", *span, "0%")
@@ -168,25 +142,22 @@ impl<'t, 'a> Checker<'t, 'a> {
         }
     }
 
-    fn check_contacts(&mut self, list: &Typed<'a>) {
-        let items = list.items();
-        if items.is_empty() && self.written_empty(list) {
+    fn check_contacts(&mut self, list: &BudgetList<String>) {
+        if list.items.is_empty() && list.written_empty {
             self.diagnostics.push(
                 Diagnostic::error(
                     "E0216",
                     "`notify` lists no one",
-                    list.span(),
+                    list.span,
                     "no contacts",
                 )
                 .with_help("list the e-mail addresses to alert, or remove `notify` (the resource group's owners are then notified)"),
             );
             return;
         }
-        let mut seen: Vec<(&str, charter_syntax::Span)> = Vec::new();
-        for item in items {
-            let Some((address, span)) = item.as_str() else {
-                continue;
-            };
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for (address, span) in &list.items {
+            let (address, span) = (address.as_str(), *span);
             if !email_address::EmailAddress::is_valid(address) || !address.contains('.') {
                 self.diagnostics.push(
                     Diagnostic::error(
