@@ -6,8 +6,10 @@
 
 mod analysis;
 pub mod catalog;
+mod checks;
 pub mod codes;
 mod dates;
+mod lower;
 pub mod model;
 mod resolve;
 pub mod schema;

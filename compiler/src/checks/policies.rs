@@ -1,0 +1,472 @@
+//! Policies: what a policy itself must get right (each model and deployment type allowed once,
+//! where its definitions are stored), and what an endpoint must respect in the policy that
+//! governs it (models, versions, regions, deployment types, capacity caps, the minimum filter).
+
+use charter_ir as ir;
+use charter_ir::Redundancy;
+use charter_syntax::diagnostic::sanitize;
+use charter_syntax::{Diagnostic, Span};
+
+use super::filters::{actual_word, describe};
+use super::{scope_source, Checks};
+use crate::model::{self, value_of, DefinitionsLocation, Endpoint, Policy, PolicyId, Weakness};
+
+impl Checks<'_> {
+    pub(super) fn check_policy(&mut self, policy: &Policy) {
+        if let Some(models) = &policy.models {
+            for (index, allow) in models.allows.iter().enumerate() {
+                // Only the first `allow` of a model would count; say so rather than silently
+                // ignore the second one's versions.
+                if let Some(first) = models.allows[..index]
+                    .iter()
+                    .find(|earlier| earlier.model.name == allow.model.name)
+                {
+                    let versions: Vec<String> =
+                        allow.versions.iter().map(|v| v.name.clone()).collect();
+                    self.diagnostics.push(duplicate_allow(
+                        &allow.model.name,
+                        allow.model.span,
+                        first,
+                        &versions,
+                    ));
+                }
+            }
+        }
+        if let Some(listed) = policy
+            .deployment_types
+            .as_ref()
+            .and_then(|field| field.value.as_ref())
+        {
+            for (index, (kind, span)) in listed.iter().enumerate() {
+                if listed[..index].iter().any(|(earlier, _)| earlier == kind) {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "E0205",
+                            format!("deployment type `{}` is listed twice", kind.charter_name()),
+                            *span,
+                            "listed again here",
+                        )
+                        .with_help("list each deployment type once")
+                        .with_fix("remove the duplicate", *span, ""),
+                    );
+                }
+            }
+        }
+        self.check_definitions_location(policy);
+        for exemption in &policy.exemptions {
+            self.check_exemption(exemption);
+            self.check_exemption_assignment(policy, exemption);
+        }
+    }
+
+    /// Checks where a policy's definitions are stored: not at a resource group, not an empty
+    /// id (E0203), not a subscription below its scopes (E0212), and said when Charter cannot
+    /// tell (E0211). Whether a management group contains the scopes is the user's word:
+    /// Charter cannot see it.
+    fn check_definitions_location(&mut self, policy: &Policy) {
+        let scopes = policy.scopes();
+        match policy.definitions_location() {
+            DefinitionsLocation::Stored(_) | DefinitionsLocation::Unknown => {}
+            DefinitionsLocation::AtResourceGroup { scope, span } => {
+                let Some(field) = &policy.definitions_at else {
+                    return;
+                };
+                let key = field.key;
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "E0203",
+                        format!(
+                            "expected a management group or subscription, found `{}`",
+                            sanitize(&scope_source(&scope))
+                        ),
+                        span,
+                        "definitions cannot be stored at a resource group",
+                    )
+                    .with_help("name the subscription that contains the resource group: `subscription(\"id\")`, or a management group above it")
+                    .with_note(format!("`{key}` takes `management_group(\"id\")` or `subscription(\"id\")`")),
+                );
+            }
+            DefinitionsLocation::EmptyId { span } => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "E0203",
+                        "expected a management group or subscription id, found an empty string",
+                        span,
+                        "the id is empty",
+                    )
+                    .with_help("name the management group or subscription that contains every scope of the policy"),
+                );
+            }
+            DefinitionsLocation::BelowItsScopes {
+                scope,
+                span,
+                outside,
+            } => {
+                let Some((first, _)) = outside.first() else {
+                    return;
+                };
+                let mut diagnostic = Diagnostic::error(
+                    "E0212",
+                    format!(
+                        "policy `{}` cannot store its definitions at `{}`",
+                        policy.name,
+                        sanitize(&scope_source(&scope))
+                    ),
+                    span,
+                    format!(
+                        "a subscription does not contain `{}`",
+                        sanitize(&scope_source(first))
+                    ),
+                );
+                for (_, scope_span) in &outside {
+                    diagnostic =
+                        diagnostic.with_secondary(*scope_span, "the policy is assigned here");
+                }
+                diagnostic = diagnostic
+                    .with_help("store the definitions at a management group above every scope of the policy: `definitions_at: management_group(\"id\")`")
+                    .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored");
+                self.diagnostics.push(diagnostic);
+            }
+            DefinitionsLocation::Ambiguous => {
+                self.report_ambiguous_location(policy, scopes);
+            }
+        }
+    }
+
+    /// Reports a policy whose definitions location Charter cannot tell (E0211), with a fix
+    /// that adds `definitions_at: management_group("")` after `scope:`: the id is left empty
+    /// (and reported as such) because only the user knows which group contains the scopes.
+    fn report_ambiguous_location(&mut self, policy: &Policy, scopes: &[(ir::Scope, Span)]) {
+        let Some(field) = &policy.scope else {
+            return;
+        };
+        let mut diagnostic = Diagnostic::error(
+            "E0211",
+            format!(
+                "policy `{}` is assigned at {} scopes: say where its definitions are stored",
+                policy.name,
+                scopes.len()
+            ),
+            field.key_span,
+            "the definitions and initiative need one place above these scopes",
+        );
+        for (_, span) in scopes {
+            diagnostic = diagnostic.with_secondary(*span, "the policy is assigned here");
+        }
+        let (at, before, after) = self.line_after(field.span);
+        let at = Span::new(field.span.file, at, at);
+        diagnostic = diagnostic
+            .with_help("add `definitions_at: management_group(\"...\")` naming a management group above all of them")
+            .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored, and Charter cannot know which management group contains which scope")
+            .with_fix(
+                "add `definitions_at: management_group(\"\")`",
+                at,
+                format!("{before}definitions_at: management_group(\"\"){after}"),
+            );
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Where to insert a new entry on the line after the field at `field`, at its indentation,
+    /// and the text to write before and after the entry: at the start of the next line when the
+    /// field ends its line (after any `//` comment, which stays with the field), else right
+    /// after the field (`{ scope: x, effect: deny }`).
+    fn line_after(&self, field: Span) -> (usize, String, String) {
+        let end = field.end as usize;
+        let text = self
+            .documents
+            .iter()
+            .find(|d| d.id == field.file)
+            .map_or("", |d| d.text.as_str());
+        let start = field.start as usize;
+        let line_start = text
+            .get(..start)
+            .and_then(|before| before.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let indent = text
+            .get(line_start..start)
+            .filter(|indent| indent.chars().all(|c| c == ' ' || c == '\t'))
+            .unwrap_or("  ")
+            .to_string();
+        let next_line = text.get(end..).and_then(|rest| {
+            let newline = rest.find('\n')?;
+            let tail = rest[..newline].trim();
+            (tail.is_empty() || tail.starts_with("//")).then_some(end + newline + 1)
+        });
+        match next_line {
+            Some(at) => (at, indent, "\n".to_string()),
+            None => (end, format!("\n{indent}"), String::new()),
+        }
+    }
+
+    pub(super) fn check_against_policy(&mut self, policy_id: PolicyId, endpoint: &Endpoint) {
+        let policy = self.model.policy(policy_id);
+        let policy_name = policy.name.clone();
+        let model = endpoint.known_model();
+        let version = endpoint.known_version();
+        let deployment = endpoint.deployment_type();
+        let (capacity, capacity_span) = endpoint.capacity();
+        let redundancy = endpoint.redundancy();
+        let filter = endpoint.filter();
+        let mut found = Vec::new();
+        if let (Some(models), Some(model)) = (&policy.models, model) {
+            let model_name = model.name.as_str();
+            let model_span = model.span;
+            // An `allow` of an unknown model close to this one (`gpt-5.4-mni`), or one whose
+            // name did not check, was reported at the policy and may be the one meant for this
+            // endpoint: "not allowed" would blame the endpoint for the policy's typo.
+            let allow_list_broken = models
+                .allowed()
+                .filter(|a| self.catalog.model(&a.model.name).is_none())
+                .any(|a| crate::suggest::closest(&a.model.name, [model_name]).is_some())
+                || models.unreadable;
+            match models.allowed().find(|a| a.model.name == model_name) {
+                None if allow_list_broken => {}
+                None => {
+                    let listing: Vec<String> = models
+                        .allowed()
+                        .map(|a| format!("`{}`", a.model.name))
+                        .collect();
+                    let diagnostic = Diagnostic::error(
+                        "E0401",
+                        format!("model `{}` is not allowed by policy `{policy_name}`", sanitize(model_name)),
+                        model_span,
+                        "not allowed",
+                    )
+                    .with_help(if listing.is_empty() {
+                        format!("policy `{policy_name}` allows no models; add `allow \"{}\"` to its `models` block", sanitize(model_name))
+                    } else {
+                        format!("use an allowed model ({}), or allow this one in the policy", listing.join(", "))
+                    })
+                    .with_secondary(models.keyword_span, format!("the models `{policy_name}` allows"));
+                    found.push(diagnostic);
+                }
+                Some(allow) => {
+                    if let Some(version) = version {
+                        let version_name = version.name.as_str();
+                        let version_span = version.span;
+                        if allow.in_catalog()
+                            && !allow.versions.is_empty()
+                            && !allow
+                                .versions
+                                .iter()
+                                .any(|v| v.name.eq_ignore_ascii_case(version_name))
+                        {
+                            let listing: Vec<String> = allow
+                                .versions
+                                .iter()
+                                .map(|v| format!("`{}`", v.name))
+                                .collect();
+                            let mut diagnostic = Diagnostic::error(
+                                "E0401",
+                                format!(
+                                    "version `{}` of `{model_name}` is not allowed by policy `{policy_name}`",
+                                    sanitize(version_name)
+                                ),
+                                version_span,
+                                "not allowed",
+                            )
+                            .with_secondary(allow.span, "the versions the policy allows")
+                            .with_help(format!("use an allowed version: {}", listing.join(", ")));
+                            if let [only] = allow.versions.as_slice() {
+                                diagnostic = diagnostic.with_fix(
+                                    format!("use version `{}`", only.name),
+                                    version_span,
+                                    format!("\"{}\"", only.name),
+                                );
+                            }
+                            found.push(diagnostic);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(field) = &policy.regions {
+            let allowed_regions: Vec<&str> = field.value.iter().map(|r| r.name.as_str()).collect();
+            for region in endpoint.regions() {
+                // An unknown region was reported already; "not allowed" would repeat it.
+                if region.known && !allowed_regions.contains(&region.name.as_str()) {
+                    let listing: Vec<String> =
+                        allowed_regions.iter().map(|r| format!("`{r}`")).collect();
+                    let diagnostic = Diagnostic::error(
+                        "E0402",
+                        format!(
+                            "region `{}` is not allowed by policy `{policy_name}`",
+                            sanitize(&region.name)
+                        ),
+                        region.span,
+                        "not allowed",
+                    )
+                    .with_help(format!("use an allowed region: {}", listing.join(", ")))
+                    .with_secondary(field.span, "the regions the policy allows");
+                    found.push(diagnostic);
+                }
+            }
+        }
+        if let (Some((kind, kind_span)), Some((allowed_types, types_span))) =
+            (deployment, policy.allowed_deployment_types())
+        {
+            if !allowed_types.contains(&kind) {
+                let listing: Vec<String> = allowed_types
+                    .iter()
+                    .map(|t| format!("`{}`", t.charter_name()))
+                    .collect();
+                let mut diagnostic = Diagnostic::error(
+                    "E0405",
+                    format!(
+                        "deployment type `{}` is not allowed by policy `{policy_name}`",
+                        kind.charter_name()
+                    ),
+                    kind_span,
+                    "not allowed",
+                )
+                .with_secondary(types_span, "the deployment types the policy allows")
+                .with_help(if listing.is_empty() {
+                    format!("policy `{policy_name}` allows no deployment type; add `{}` to its `deployment_types`", kind.charter_name())
+                } else {
+                    format!("use an allowed deployment type ({}), or allow this one in the policy", listing.join(", "))
+                });
+                if let [only] = allowed_types.as_slice() {
+                    diagnostic = diagnostic.with_fix(
+                        format!("use `{}`", only.charter_name()),
+                        kind_span,
+                        only.charter_name(),
+                    );
+                }
+                found.push(diagnostic);
+            }
+        }
+        // Pay-per-token capacity (1,000 tokens per minute a unit) and provisioned throughput
+        // units are different things with different prices: each has its own cap.
+        let provisioned = deployment.is_some_and(|(kind, _)| kind.is_provisioned());
+        let (cap_field, unit) = if provisioned {
+            (&policy.max_provisioned, "PTUs")
+        } else {
+            (&policy.max_capacity, "units")
+        };
+        if let (Some((cap, cap_span)), Some(field)) = (Policy::cap(cap_field), cap_field) {
+            let field_name = field.key;
+            if capacity > cap {
+                if let Some(span) = capacity_span {
+                    found.push(
+                        Diagnostic::error(
+                            "E0403",
+                            format!("capacity {capacity} is over the cap of {cap} {unit} set by policy `{policy_name}`"),
+                            span,
+                            format!("{capacity} {unit}"),
+                        )
+                        .with_secondary(cap_span, "the cap")
+                        .with_help(format!("use at most {cap} {unit} per deployment, or raise the policy's `{field_name}`"))
+                        .with_fix(format!("use capacity {cap}"), span, cap.to_string()),
+                    );
+                }
+            }
+            if redundancy == Redundancy::ActivePassive {
+                if let Some((standby, span)) = endpoint.standby() {
+                    if standby > cap {
+                        found.push(
+                            Diagnostic::error(
+                                "E0403",
+                                format!("standby capacity {standby} is over the cap of {cap} {unit} set by policy `{policy_name}`"),
+                                span,
+                                format!("{standby} {unit}"),
+                            )
+                            .with_secondary(cap_span, "the cap")
+                            .with_help(format!("the standby deployment is a deployment too: use at most {cap} {unit}"))
+                            .with_fix(format!("use standby {cap}"), span, cap.to_string()),
+                        );
+                    }
+                }
+            }
+        } else if provisioned {
+            if let (Some((_, token_cap_span)), Some(span)) =
+                (Policy::cap(&policy.max_capacity), capacity_span)
+            {
+                found.push(
+                    Diagnostic::warning(
+                        "E0406",
+                        format!("policy `{policy_name}` caps pay-per-token capacity but not provisioned throughput"),
+                        span,
+                        format!("{capacity} PTUs, uncapped"),
+                    )
+                    .with_secondary(token_cap_span, "caps only pay-per-token deployments")
+                    .with_note("`max_capacity` counts units of 1,000 tokens per minute; provisioned deployments count provisioned throughput units (PTUs), which cost far more each")
+                    .with_help("add `max_provisioned: N units` to the policy to cap provisioned deployments too"),
+                );
+            }
+        }
+        if let (Some(minimum), Some(filter)) = (value_of(&policy.minimum), filter) {
+            let weaker = self.model.weaknesses(filter.target, minimum.target);
+            if let Some(first) = weaker.first() {
+                let filter_name = &self.model.filter(filter.target).name;
+                let minimum_name = &self.model.filter(minimum.target).name;
+                let mut diagnostic = Diagnostic::error(
+                    "E0404",
+                    format!(
+                        "filter `{filter_name}` is weaker than policy `{policy_name}` requires: {}",
+                        describe(first, "the minimum is"),
+                    ),
+                    filter.span,
+                    format!("weaker than `{minimum_name}`"),
+                )
+                .with_help(format!(
+                    "use a filter at least as strict as `{minimum_name}` (for example `{minimum_name}` itself, or one that extends it)"
+                ));
+                if let Some(span) = first.span() {
+                    diagnostic = diagnostic.with_secondary(
+                        span,
+                        format!("`{filter_name}` sets `{}` here", actual_word(first)),
+                    );
+                }
+                if let Weakness::Blocklist { required_at, .. } = first {
+                    diagnostic = diagnostic
+                        .with_secondary(*required_at, format!("`{minimum_name}` applies it here"));
+                }
+                if let Some(field) = &policy.minimum {
+                    diagnostic = diagnostic.with_secondary(field.span, "the policy's minimum");
+                }
+                for other in weaker.iter().skip(1) {
+                    diagnostic = diagnostic.with_note(format!(
+                        "also weaker: {}",
+                        describe(other, "the minimum is")
+                    ));
+                }
+                found.push(diagnostic);
+            }
+        }
+        self.diagnostics.extend(found);
+    }
+}
+
+/// A second `allow` of the same model in a policy's `models` block.
+fn duplicate_allow(
+    model: &str,
+    span: Span,
+    first: &model::Allow,
+    versions: &[String],
+) -> Diagnostic {
+    let model = sanitize(model);
+    let diagnostic = Diagnostic::error(
+        "E0205",
+        format!("model `{model}` is allowed twice"),
+        span,
+        "allowed again here",
+    )
+    .with_secondary(first.span, "first allowed here");
+    // Without `versions`, an `allow` admits every version, so the merged clause does too.
+    if first.versions.is_empty() || versions.is_empty() {
+        return diagnostic.with_help(format!(
+            "keep one `allow \"{model}\"`; one without `versions` allows every version"
+        ));
+    }
+    let mut merged: Vec<String> = Vec::new();
+    for version in first.versions.iter().map(|v| &v.name).chain(versions) {
+        let quoted = format!("\"{}\"", sanitize(version));
+        if !merged.contains(&quoted) {
+            merged.push(quoted);
+        }
+    }
+    diagnostic.with_help(format!(
+        "keep one clause: `allow \"{model}\" versions [{}]`",
+        merged.join(", ")
+    ))
+}
