@@ -11,6 +11,7 @@ use charter_syntax::ast::{self, Value};
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Diagnostic, Span};
 
+use crate::codes;
 use crate::schema::{
     self, BlockSchema, EntrySchema, EntryShape, LabelKind, Occurs, PhraseSchema, Slot, StrRole,
     ValueKind,
@@ -270,7 +271,7 @@ pub(crate) fn check_top_level<'a>(
                 .iter()
                 .map(|&kind| schema::block(kind).keyword);
             let mut diagnostic = Diagnostic::error(
-                "E0201",
+                codes::fields::UNKNOWN_FIELD,
                 format!("unknown block `{}`", sanitize(keyword)),
                 block.keyword.span,
                 "not a kind of declaration",
@@ -331,7 +332,7 @@ fn check_block<'a>(
     if let (Some(extends), false) = (&block.extends, schema.extends) {
         diagnostics.push(
             Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "{} cannot extend another",
                     with_article(&format!("`{}`", schema.keyword))
@@ -375,7 +376,7 @@ fn check_block<'a>(
             {
                 diagnostics.push(
                     Diagnostic::error(
-                        "E0205",
+                        codes::fields::DUPLICATE_ENTRY,
                         format!("`{}` is given twice", entry_schema.name),
                         name_span,
                         "given again here",
@@ -452,7 +453,7 @@ fn check_label(
         | (LabelKind::Str, Some(ast::Label::Str(_))) => {}
         (LabelKind::None, Some(label)) => diagnostics.push(
             Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "{} block takes no name",
                     with_article(&format!("`{}`", schema.keyword))
@@ -465,7 +466,7 @@ fn check_label(
         ),
         (LabelKind::Name, Some(ast::Label::Str(string))) => {
             let mut diagnostic = Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "the name of {} is an identifier, not a string",
                     with_article(&format!("`{}`", schema.keyword))
@@ -485,7 +486,7 @@ fn check_label(
         }
         (LabelKind::Str, Some(ast::Label::Name(ident))) => diagnostics.push(
             Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "the name of {} is a string",
                     with_article(&format!("`{}`", schema.keyword))
@@ -497,7 +498,7 @@ fn check_label(
         ),
         (_, None) => diagnostics.push(
             Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "{} needs a name",
                     with_article(&format!("`{}`", schema.keyword))
@@ -519,7 +520,7 @@ fn unknown_entry(schema: &'static BlockSchema, name: &str, noun: &str, span: Spa
         _ => with_article(&format!("`{}`", schema.keyword)),
     };
     let diagnostic = Diagnostic::error(
-        "E0201",
+        codes::fields::UNKNOWN_FIELD,
         format!("unknown {noun} `{}` in {inside}", sanitize(name)),
         span,
         format!("not {} of {inside}", with_article(noun)),
@@ -559,7 +560,7 @@ fn wrong_shape(entry_schema: &'static EntrySchema, entry: &ast::Entry, span: Spa
         EntryShape::Block(_) => format!("write `{} {{ ... }}`", entry_schema.name),
     };
     Diagnostic::error(
-        "E0210",
+        codes::fields::FIELD_OR_CLAUSE,
         format!(
             "`{}` is a {}",
             entry_schema.name,
@@ -605,7 +606,7 @@ fn missing_entry(
         .map(|label| label.span())
         .unwrap_or(block.keyword.span);
     let mut diagnostic = Diagnostic::error(
-        "E0202",
+        codes::fields::MISSING_FIELD,
         format!(
             "missing required {what} in {}",
             block_description(schema, block)
@@ -701,7 +702,7 @@ fn check_phrase<'a>(
     let Some(first) = values.first() else {
         diagnostics.push(
             Diagnostic::error(
-                "E0207",
+                codes::fields::INCOMPLETE_PHRASE,
                 format!("`{}` has no value", entry.name),
                 phrase.span,
                 format!("expected {}", schema.head.describe()),
@@ -757,7 +758,7 @@ fn check_phrase<'a>(
         if typed.modifiers.iter().any(|m| m.word == modifier.word) {
             diagnostics.push(
                 Diagnostic::error(
-                    "E0206",
+                    codes::fields::UNEXPECTED_VALUE,
                     format!("`{}` is given twice in `{}`", modifier.word, entry.name),
                     word.span,
                     "given again here",
@@ -778,7 +779,7 @@ fn check_phrase<'a>(
                     if !slot.optional {
                         diagnostics.push(
                             Diagnostic::error(
-                                "E0207",
+                                codes::fields::INCOMPLETE_PHRASE,
                                 format!("missing {} after `{}`", slot.what, modifier.word),
                                 Span::new(end.file, end.end as usize, end.end as usize),
                                 format!("expected {}", slot.kind.describe()),
@@ -805,7 +806,7 @@ fn check_phrase<'a>(
             );
             diagnostics.push(
                 Diagnostic::error(
-                    "E0207",
+                    codes::fields::INCOMPLETE_PHRASE,
                     format!("missing `{}` in `{}`", modifier.word, entry.name),
                     at,
                     format!("expected `{}` here", modifier.word),
@@ -857,7 +858,7 @@ fn is_modifier_word(schema: &'static PhraseSchema, value: &Value) -> bool {
 
 fn missing_slot(entry: &'static EntrySchema, slot: &'static Slot, after: Span) -> Diagnostic {
     Diagnostic::error(
-        "E0207",
+        codes::fields::INCOMPLETE_PHRASE,
         format!("missing {} in `{}`", slot.what, entry.name),
         Span::new(after.file, after.end as usize, after.end as usize),
         format!("expected {}", slot.kind.describe()),
@@ -872,7 +873,7 @@ fn unexpected_value(
 ) -> Diagnostic {
     let found = describe_found(value);
     let diagnostic = Diagnostic::error(
-        "E0206",
+        codes::fields::UNEXPECTED_VALUE,
         format!("unexpected {found} in `{}`", entry.name),
         value.span(),
         "not expected here",
@@ -935,7 +936,7 @@ fn describe_found(value: &Value) -> String {
 fn mismatch(kind: &'static ValueKind, value: &Value) -> Diagnostic {
     let found = describe_found(value);
     Diagnostic::error(
-        "E0203",
+        codes::fields::WRONG_TYPE,
         format!("expected {}, found {found}", kind.describe()),
         value.span(),
         format!("this is {}", found_noun(value)),
@@ -1236,7 +1237,7 @@ fn whole(number: &ast::Number, positive: bool) -> Result<u32, Diagnostic> {
 
 fn out_of_range(number: &ast::Number, why: &str) -> Diagnostic {
     Diagnostic::error(
-        "E0208",
+        codes::fields::OUT_OF_RANGE,
         format!("`{}` is out of range: {why}", number.digits),
         number.span,
         "out of range",
@@ -1258,7 +1259,7 @@ fn keyword<'a>(
                 }),
                 None => {
                     let diagnostic = Diagnostic::error(
-                        "E0204",
+                        codes::fields::UNKNOWN_KEYWORD,
                         format!("expected {}", kind.describe()),
                         path.span,
                         format!("`{}` is not {}", sanitize(&text), set.what),
@@ -1346,7 +1347,7 @@ pub(crate) fn azure_name_problem(what: AzureName, name: &str, span: Span) -> Opt
         return None;
     };
     let diagnostic = Diagnostic::error(
-        "E0213",
+        codes::fields::INVALID_AZURE_NAME,
         format!("invalid {} `{}`: {problem}", what.noun(), sanitize(name)),
         span,
         format!("Azure refuses this {}", what.noun()),
@@ -1402,7 +1403,7 @@ fn scope<'a>(kind: &'static ValueKind, value: &'a Value) -> Result<Typed<'a>, Di
     let callee = call.callee.name.as_str();
     if !SCOPES.contains(&callee) {
         let diagnostic = Diagnostic::error(
-            "E0204",
+            codes::fields::UNKNOWN_KEYWORD,
             format!("unknown scope `{}`", sanitize(callee)),
             call.callee.span,
             "not a kind of scope",
@@ -1417,7 +1418,7 @@ fn scope<'a>(kind: &'static ValueKind, value: &'a Value) -> Result<Typed<'a>, Di
         [Value::Str(string)] => string.value.clone(),
         _ => {
             return Err(Diagnostic::error(
-                "E0203",
+                codes::fields::WRONG_TYPE,
                 format!("`{callee}` takes one string"),
                 call.span,
                 "expected one string argument",

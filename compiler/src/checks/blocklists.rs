@@ -6,6 +6,7 @@ use charter_syntax::diagnostic::sanitize;
 use charter_syntax::Diagnostic;
 
 use super::Checks;
+use crate::codes;
 use crate::model::{Blocklist, BlocklistEntry};
 
 impl Checks<'_> {
@@ -16,7 +17,7 @@ impl Checks<'_> {
         if let Some(problem) = blocklist_name_problem(name) {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "E0213",
+                    codes::fields::INVALID_AZURE_NAME,
                     format!("invalid blocklist name `{}`: {problem}", sanitize(name)),
                     name_span,
                     "Azure refuses this blocklist name",
@@ -31,7 +32,7 @@ impl Checks<'_> {
             {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0217",
+                        codes::fields::INVALID_BLOCKLIST,
                         format!(
                             "external blocklist `{}` lists {}",
                             sanitize(name),
@@ -58,7 +59,7 @@ impl Checks<'_> {
                 BlocklistEntry::Valid => {}
                 BlocklistEntry::Empty => self.diagnostics.push(
                     Diagnostic::error(
-                        "E0217",
+                        codes::fields::INVALID_BLOCKLIST,
                         format!("empty {singular} in blocklist `{}`", sanitize(name)),
                         span,
                         "matches nothing",
@@ -68,7 +69,7 @@ impl Checks<'_> {
                 ),
                 BlocklistEntry::Duplicate(first) => self.diagnostics.push(
                     Diagnostic::error(
-                        "E0217",
+                        codes::fields::INVALID_BLOCKLIST,
                         format!(
                             "{singular} `{}` is listed twice in blocklist `{}`",
                             sanitize(text),
@@ -86,7 +87,7 @@ impl Checks<'_> {
         if blocklist.terms.is_none() && blocklist.patterns.is_none() {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "E0217",
+                    codes::fields::INVALID_BLOCKLIST,
                     format!("blocklist `{}` has no terms and no patterns", sanitize(name)),
                     name_span,
                     "would block nothing",

@@ -6,6 +6,7 @@ use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Diagnostic, Span};
 
 use super::Checks;
+use crate::codes;
 use crate::model::{Budget, BudgetList};
 
 /// The most notifications (alert thresholds) one Azure budget takes.
@@ -30,7 +31,7 @@ impl Checks<'_> {
             if is_zero {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0214",
+                        codes::fields::INVALID_BUDGET_AMOUNT,
                         "a budget amount must be more than zero",
                         *span,
                         "zero",
@@ -42,7 +43,7 @@ impl Checks<'_> {
             } else if integer_digits.len() > MAX_AMOUNT_DIGITS {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0214",
+                        codes::fields::INVALID_BUDGET_AMOUNT,
                         format!(
                             "budget amount has {} digits, more than Azure keeps exactly",
                             integer_digits.len()
@@ -57,7 +58,7 @@ impl Checks<'_> {
             if iso_currency::Currency::from_code(currency).is_none() {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0214",
+                        codes::fields::INVALID_BUDGET_AMOUNT,
                         format!("`{}` is not an ISO 4217 currency code", sanitize(currency)),
                         *span,
                         "unknown currency",
@@ -79,7 +80,7 @@ impl Checks<'_> {
         if list.items.is_empty() && list.written_empty {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "E0215",
+                    codes::fields::INVALID_BUDGET_ALERT,
                     "`alert_at` lists no thresholds",
                     list.span,
                     "no alerts",
@@ -92,18 +93,21 @@ impl Checks<'_> {
         for (value, span) in &list.items {
             if *value == 0 {
                 self.diagnostics.push(
-                    Diagnostic::error("E0215", "an alert threshold of 0% never fires", *span, "0%")
-                        .with_note(
-                            "Azure takes thresholds above 0% and at most 1000% of the budget",
-                        )
-                        .with_help("use a percentage above 0%, such as `50%`"),
+                    Diagnostic::error(
+                        codes::fields::INVALID_BUDGET_ALERT,
+                        "an alert threshold of 0% never fires",
+                        *span,
+                        "0%",
+                    )
+                    .with_note("Azure takes thresholds above 0% and at most 1000% of the budget")
+                    .with_help("use a percentage above 0%, such as `50%`"),
                 );
                 continue;
             }
             if *value > MAX_THRESHOLD_PERCENT {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0215",
+                        codes::fields::INVALID_BUDGET_ALERT,
                         format!("alert threshold {value}% is above Azure's limit of {MAX_THRESHOLD_PERCENT}%"),
                         *span,
                         format!("more than {MAX_THRESHOLD_PERCENT}%"),
@@ -115,7 +119,7 @@ impl Checks<'_> {
             if let Some((_, first)) = seen.iter().find(|(v, _)| v == value) {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0215",
+                        codes::fields::INVALID_BUDGET_ALERT,
                         format!("alert threshold {value}% is listed twice"),
                         *span,
                         "listed again here",
@@ -130,7 +134,7 @@ impl Checks<'_> {
             if seen.len() == MAX_NOTIFICATIONS + 1 {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0215",
+                        codes::fields::INVALID_BUDGET_ALERT,
                         format!("a budget takes at most {MAX_NOTIFICATIONS} alert thresholds"),
                         *span,
                         format!("threshold number {}", MAX_NOTIFICATIONS + 1),
@@ -146,7 +150,7 @@ impl Checks<'_> {
         if list.items.is_empty() && list.written_empty {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "E0216",
+                    codes::fields::INVALID_BUDGET_CONTACT,
                     "`notify` lists no one",
                     list.span,
                     "no contacts",
@@ -161,7 +165,7 @@ impl Checks<'_> {
             if !email_address::EmailAddress::is_valid(address) || !address.contains('.') {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0216",
+                        codes::fields::INVALID_BUDGET_CONTACT,
                         format!("`{}` is not an e-mail address", sanitize(address)),
                         span,
                         "not an e-mail address",
@@ -173,7 +177,7 @@ impl Checks<'_> {
             if let Some((_, first)) = seen.iter().find(|(a, _)| a.eq_ignore_ascii_case(address)) {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0216",
+                        codes::fields::INVALID_BUDGET_CONTACT,
                         format!("`{}` is listed twice", sanitize(address)),
                         span,
                         "listed again here",

@@ -8,6 +8,7 @@ use charter_syntax::{Diagnostic, Span};
 
 use super::{schema_join, Checks};
 use crate::catalog;
+use crate::codes;
 use crate::dates;
 use crate::model::{self, Endpoint, Policy, Workload, DEFAULT_RETIREMENT_WARNING_DAYS};
 
@@ -112,7 +113,7 @@ impl Checks<'_> {
                 None => String::new(),
             };
             let diagnostic = Diagnostic::error(
-                "E0304",
+                codes::catalog::RETIRED_VERSION,
                 format!(
                     "version `{}` of `{model}` was retired{when}",
                     version.version
@@ -131,7 +132,7 @@ impl Checks<'_> {
             let days = dates::days_between(today, date);
             if days >= 0 && days <= i64::from(horizon) {
                 let diagnostic = Diagnostic::warning(
-                    "E0305",
+                    codes::catalog::RETIRES_SOON,
                     format!(
                         "version `{}` of `{model}` retires {qualifier}{date}, in {days} days",
                         version.version
@@ -151,7 +152,7 @@ impl Checks<'_> {
                 (None, None) => String::new(),
             };
             let diagnostic = Diagnostic::warning(
-                "E0309",
+                codes::catalog::DEPRECATED_VERSION,
                 format!(
                     "version `{}` of `{model}` is deprecated{retires}",
                     version.version
@@ -168,7 +169,7 @@ impl Checks<'_> {
         {
             self.diagnostics.push(
                 Diagnostic::warning(
-                    "E0308",
+                    codes::catalog::PREVIEW_IN_PRODUCTION,
                     format!("version `{}` of `{model}` is a preview, deployed in production", version.version),
                     version_span,
                     "a preview version",
@@ -205,7 +206,7 @@ fn unavailable(
             )
         };
         Diagnostic::error(
-            "E0306",
+            codes::catalog::VERSION_NOT_IN_REGION,
             format!(
                 "`{model}` version `{}` is not available in `{region}`",
                 version.version
@@ -220,7 +221,7 @@ fn unavailable(
             .map(|k| format!("`{}`", k.charter_name()))
             .collect();
         Diagnostic::error(
-            "E0307",
+            codes::catalog::DEPLOYMENT_TYPE_NOT_IN_REGION,
             format!(
                 "`{model}` version `{}` is not available as `{}` in `{region}`",
                 version.version,

@@ -9,6 +9,7 @@ use charter_syntax::{Diagnostic, Span};
 
 use super::Checks;
 use crate::catalog::RegionDataZone;
+use crate::codes;
 use crate::model::{self, Endpoint, Workload};
 
 impl Checks<'_> {
@@ -39,7 +40,7 @@ impl Checks<'_> {
             if let Some(first) = region.first {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0609",
+                        codes::sharing::REGION_TWICE,
                         format!("region `{}` is listed twice", sanitize(&region.name)),
                         region.span,
                         "listed again here",
@@ -68,7 +69,7 @@ impl Checks<'_> {
                 if redundancy != Redundancy::None && distinct.len() < 2 {
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "E0603",
+                            codes::sharing::REDUNDANCY_ONE_REGION,
                             format!(
                                 "redundancy `{}` needs at least two distinct regions, found {}",
                                 redundancy.charter_name(),
@@ -96,7 +97,7 @@ impl Checks<'_> {
                 if redundancy != Redundancy::ActivePassive && !redundancy_invalid {
                     self.diagnostics.push(
                         Diagnostic::warning(
-                            "E0607",
+                            codes::sharing::STANDBY_WITHOUT_ACTIVE_PASSIVE,
                             "`standby` has no effect without `redundancy active_passive`",
                             standby_span,
                             "ignored",
@@ -131,7 +132,7 @@ impl Checks<'_> {
                     };
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "E0604",
+                            codes::sharing::OUTSIDE_DATA_ZONE,
                             format!(
                                 "region `{}` is outside the workload's data zone `{}`",
                                 region.name,
@@ -160,7 +161,7 @@ impl Checks<'_> {
                 };
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0608",
+                        codes::sharing::GLOBAL_IN_DATA_ZONE,
                         format!(
                             "a `{}` deployment may process data outside the workload's data zone `{}`",
                             kind.charter_name(),
@@ -203,7 +204,7 @@ impl Checks<'_> {
                     .collect();
                 if let Some((_, region, span)) = zones.iter().find(|(zone, _, _)| zone.is_none()) {
                     let mut diagnostic = Diagnostic::error(
-                        "E0605",
+                        codes::sharing::ACROSS_DATA_ZONES,
                         format!("region `{region}` is in no data zone, so it cannot take a `{}` deployment", kind.charter_name()),
                         *span,
                         "in no data zone",
@@ -220,7 +221,7 @@ impl Checks<'_> {
                         rest.iter().find(|(z, _, _)| z != first_zone)
                     {
                         let mut diagnostic = Diagnostic::error(
-                            "E0605",
+                            codes::sharing::ACROSS_DATA_ZONES,
                             format!(
                                 "a `{}` endpoint spans data zones: `{region}` is in `{}`, `{first_region}` in `{}`",
                                 kind.charter_name(),

@@ -6,6 +6,7 @@ use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Diagnostic, Span};
 
 use super::{schema_join, scope_source, Checks};
+use crate::codes;
 use crate::model::{self, scope_name, ExemptionAssignment, Policy};
 use crate::schema::ScopeKind;
 
@@ -16,7 +17,7 @@ impl Checks<'_> {
             if date < today {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0701",
+                        codes::exemptions::EXEMPTION_EXPIRED,
                         format!("exemption expired on {date}"),
                         span,
                         format!("in the past (today is {today})"),
@@ -34,7 +35,7 @@ impl Checks<'_> {
             Some((text, _)) if !text.trim().is_empty() => {}
             Some((_, span)) => self.diagnostics.push(
                 Diagnostic::error(
-                    "E0702",
+                    codes::exemptions::EXEMPTION_WITHOUT_REASON,
                     "exemption without a reason",
                     *span,
                     "the reason is empty",
@@ -57,7 +58,7 @@ impl Checks<'_> {
                     ),
                     None => (exemption.keyword_span, Some((end, " as waiver \"REASON\""))),
                 };
-                let mut diagnostic = Diagnostic::error("E0702", "exemption without a reason", label_span, "no reason given")
+                let mut diagnostic = Diagnostic::error(codes::exemptions::EXEMPTION_WITHOUT_REASON, "exemption without a reason", label_span, "no reason given")
                     .with_help("add `as waiver \"why\"` or `as mitigated \"how\"`: the reason is kept for the audit trail");
                 if let Some((span, text)) = fix {
                     diagnostic = diagnostic.with_fix("add a reason", span, text);
@@ -83,7 +84,7 @@ impl Checks<'_> {
                     .map(|(scope, _)| format!("`{}`", sanitize(&scope_source(scope))))
                     .collect();
                 let mut diagnostic = Diagnostic::error(
-                    "E0704",
+                    codes::exemptions::EXEMPTION_OUTSIDE_ASSIGNMENT,
                     format!(
                         "policy `{}` is not assigned at `{}`",
                         policy.name,
@@ -130,7 +131,7 @@ impl Checks<'_> {
                     return;
                 };
                 let mut diagnostic = Diagnostic::error(
-                    "E0703",
+                    codes::exemptions::AMBIGUOUS_EXEMPTION,
                     format!(
                         "exemption of `{}` is ambiguous: policy `{}` is assigned at {} scopes",
                         sanitize(&scope_source(&exempted)),

@@ -5,6 +5,7 @@ use charter_syntax::diagnostic::sanitize;
 use charter_syntax::Diagnostic;
 
 use super::Checks;
+use crate::codes;
 use crate::model::{level_keyword, FilterId, Weakness};
 
 impl Checks<'_> {
@@ -28,7 +29,7 @@ impl Checks<'_> {
             let (side, category, level, span) =
                 (setting.side, setting.category, setting.level, setting.span);
             let diagnostic = Diagnostic::error(
-                "E0501",
+                codes::filters::WEAKENS_BASE,
                 format!(
                     "filter `{}` weakens `{}`: {} `{}` is `{}`, weaker than `{}`",
                     filter.name,
@@ -59,7 +60,7 @@ impl Checks<'_> {
                 let required = inherited.mode.charter_name();
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0501",
+                        codes::filters::WEAKENS_BASE,
                         format!(
                             "filter `{}` weakens `{}`: mode is `{}`, weaker than `{required}`",
                             filter.name,

@@ -10,6 +10,7 @@ use charter_syntax::diagnostic::sanitize;
 use charter_syntax::Diagnostic;
 
 use super::Checks;
+use crate::codes;
 use crate::model::{AccountProblem, FineTuned};
 
 impl Checks<'_> {
@@ -19,7 +20,7 @@ impl Checks<'_> {
         if !model.has_azure_name() {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "E0310",
+                    codes::catalog::INVALID_FINE_TUNED,
                     format!("`{}` is not the name of a fine-tuned model", sanitize(name)),
                     model.name_span,
                     "Azure names fine-tuned models `<base>.ft-<id>`",
@@ -34,7 +35,7 @@ impl Checks<'_> {
             if !name.starts_with(base_name.as_str()) {
                 self.diagnostics.push(
                     Diagnostic::warning(
-                        "E0310",
+                        codes::catalog::INVALID_FINE_TUNED,
                         format!(
                             "fine-tuned model `{}` does not start with the name of its base `{}`",
                             sanitize(name),
@@ -58,7 +59,7 @@ impl Checks<'_> {
             };
             self.diagnostics.push(
                 Diagnostic::error(
-                    "E0310",
+                    codes::catalog::INVALID_FINE_TUNED,
                     format!("invalid training account for `{}`: {problem}", sanitize(name)),
                     *span,
                     "not the ARM id of an AI account",

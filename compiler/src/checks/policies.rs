@@ -9,6 +9,7 @@ use charter_syntax::{Diagnostic, Span};
 
 use super::filters::{actual_word, describe};
 use super::{scope_source, Checks};
+use crate::codes;
 use crate::model::{self, value_of, DefinitionsLocation, Endpoint, Policy, PolicyId, Weakness};
 
 impl Checks<'_> {
@@ -41,7 +42,7 @@ impl Checks<'_> {
                 if listed[..index].iter().any(|(earlier, _)| earlier == kind) {
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "E0205",
+                            codes::fields::DUPLICATE_ENTRY,
                             format!("deployment type `{}` is listed twice", kind.charter_name()),
                             *span,
                             "listed again here",
@@ -74,7 +75,7 @@ impl Checks<'_> {
                 let key = field.key;
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0203",
+                        codes::fields::WRONG_TYPE,
                         format!(
                             "expected a management group or subscription, found `{}`",
                             sanitize(&scope_source(&scope))
@@ -89,7 +90,7 @@ impl Checks<'_> {
             DefinitionsLocation::EmptyId { span } => {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0203",
+                        codes::fields::WRONG_TYPE,
                         "expected a management group or subscription id, found an empty string",
                         span,
                         "the id is empty",
@@ -106,7 +107,7 @@ impl Checks<'_> {
                     return;
                 };
                 let mut diagnostic = Diagnostic::error(
-                    "E0212",
+                    codes::fields::DEFINITIONS_LOCATION_OUT_OF_REACH,
                     format!(
                         "policy `{}` cannot store its definitions at `{}`",
                         policy.name,
@@ -141,7 +142,7 @@ impl Checks<'_> {
             return;
         };
         let mut diagnostic = Diagnostic::error(
-            "E0211",
+            codes::fields::DEFINITIONS_LOCATION_MISSING,
             format!(
                 "policy `{}` is assigned at {} scopes: say where its definitions are stored",
                 policy.name,
@@ -227,7 +228,7 @@ impl Checks<'_> {
                         .map(|a| format!("`{}`", a.model.name))
                         .collect();
                     let diagnostic = Diagnostic::error(
-                        "E0401",
+                        codes::policies::MODEL_NOT_ALLOWED,
                         format!("model `{}` is not allowed by policy `{policy_name}`", sanitize(model_name)),
                         model_span,
                         "not allowed",
@@ -257,7 +258,7 @@ impl Checks<'_> {
                                 .map(|v| format!("`{}`", v.name))
                                 .collect();
                             let mut diagnostic = Diagnostic::error(
-                                "E0401",
+                                codes::policies::MODEL_NOT_ALLOWED,
                                 format!(
                                     "version `{}` of `{model_name}` is not allowed by policy `{policy_name}`",
                                     sanitize(version_name)
@@ -288,7 +289,7 @@ impl Checks<'_> {
                     let listing: Vec<String> =
                         allowed_regions.iter().map(|r| format!("`{r}`")).collect();
                     let diagnostic = Diagnostic::error(
-                        "E0402",
+                        codes::policies::REGION_NOT_ALLOWED,
                         format!(
                             "region `{}` is not allowed by policy `{policy_name}`",
                             sanitize(&region.name)
@@ -311,7 +312,7 @@ impl Checks<'_> {
                     .map(|t| format!("`{}`", t.charter_name()))
                     .collect();
                 let mut diagnostic = Diagnostic::error(
-                    "E0405",
+                    codes::policies::DEPLOYMENT_TYPE_NOT_ALLOWED,
                     format!(
                         "deployment type `{}` is not allowed by policy `{policy_name}`",
                         kind.charter_name()
@@ -349,7 +350,7 @@ impl Checks<'_> {
                 if let Some(span) = capacity_span {
                     found.push(
                         Diagnostic::error(
-                            "E0403",
+                            codes::policies::CAPACITY_OVER_CAP,
                             format!("capacity {capacity} is over the cap of {cap} {unit} set by policy `{policy_name}`"),
                             span,
                             format!("{capacity} {unit}"),
@@ -365,7 +366,7 @@ impl Checks<'_> {
                     if standby > cap {
                         found.push(
                             Diagnostic::error(
-                                "E0403",
+                                codes::policies::CAPACITY_OVER_CAP,
                                 format!("standby capacity {standby} is over the cap of {cap} {unit} set by policy `{policy_name}`"),
                                 span,
                                 format!("{standby} {unit}"),
@@ -383,7 +384,7 @@ impl Checks<'_> {
             {
                 found.push(
                     Diagnostic::warning(
-                        "E0406",
+                        codes::policies::PROVISIONED_NOT_CAPPED,
                         format!("policy `{policy_name}` caps pay-per-token capacity but not provisioned throughput"),
                         span,
                         format!("{capacity} PTUs, uncapped"),
@@ -400,7 +401,7 @@ impl Checks<'_> {
                 let filter_name = &self.model.filter(filter.target).name;
                 let minimum_name = &self.model.filter(minimum.target).name;
                 let mut diagnostic = Diagnostic::error(
-                    "E0404",
+                    codes::policies::FILTER_BELOW_MINIMUM,
                     format!(
                         "filter `{filter_name}` is weaker than policy `{policy_name}` requires: {}",
                         describe(first, "the minimum is"),
@@ -446,7 +447,7 @@ fn duplicate_allow(
 ) -> Diagnostic {
     let model = sanitize(model);
     let diagnostic = Diagnostic::error(
-        "E0205",
+        codes::fields::DUPLICATE_ENTRY,
         format!("model `{model}` is allowed twice"),
         span,
         "allowed again here",

@@ -8,6 +8,7 @@ use charter_syntax::{Diagnostic, Span};
 
 use super::filters::describe;
 use super::Checks;
+use crate::codes;
 use crate::model::{self, Endpoint, FilterId, ServedApp, Workload};
 
 impl Checks<'_> {
@@ -36,7 +37,7 @@ impl Checks<'_> {
                     let owner = owner.name.as_str();
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "E0601",
+                            codes::sharing::SERVES_OTHER_WORKLOAD,
                             format!(
                                 "endpoint `{endpoint_name}` of workload `{}` serves app `{}` of workload `{owner}`",
                                 workload.name,
@@ -72,7 +73,7 @@ impl Checks<'_> {
             {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0602",
+                        codes::sharing::SERVES_DIFFERENT_FILTERS,
                         format!(
                             "endpoint `{endpoint_name}` serves apps that require different filters: `{}` requires `{}`, `{}` requires `{}`",
                             first.name,
@@ -97,7 +98,7 @@ impl Checks<'_> {
                     let required_name = &filters[required.0].name;
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "E0502",
+                            codes::filters::WEAKER_THAN_APP,
                             format!(
                                 "filter `{}` is weaker than `{}`, which app `{}` requires: {}",
                                 filters[filter.target.0].name,
@@ -140,7 +141,7 @@ impl Checks<'_> {
                 };
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0606",
+                        codes::sharing::SANDBOX_MIXED,
                         format!("`{endpoint_word}` endpoint `{endpoint_name}` serves {app_word}, `{}`", app.name),
                         *span,
                         app_word.clone(),

@@ -10,6 +10,7 @@ use crate::catalog::{
     self, Availability, FineTunedEntry, Lifecycle, ModelKind, ModelVersion, RegionAccess,
     RegionDataZone, Successor, FINE_TUNED_VERSION,
 };
+use crate::codes;
 use crate::model::{FineTuned, Named};
 use crate::schema::BlockKind;
 use crate::symbols::{Declaration, SymbolKind};
@@ -223,7 +224,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
         };
         if let Some(existing) = self.catalog.model(name) {
             let diagnostic = Diagnostic::error(
-                "E0102",
+                codes::names::DUPLICATE_NAME,
                 format!("model `{}` is declared twice", sanitize(name)),
                 name_span,
                 "declared again here",
@@ -383,7 +384,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             return true;
         }
         let diagnostic = Diagnostic::error(
-            "E0301",
+            codes::catalog::UNKNOWN_MODEL,
             format!("unknown model `{}`", sanitize(model)),
             span,
             "not in the model catalog",
@@ -416,7 +417,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
         }
         let versions: Vec<&str> = entry.versions.iter().map(|v| v.version.as_str()).collect();
         let diagnostic = Diagnostic::error(
-            "E0302",
+            codes::catalog::UNKNOWN_VERSION,
             format!(
                 "unknown version `{}` of model `{}`",
                 sanitize(version),
@@ -447,7 +448,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             return true;
         }
         let diagnostic = Diagnostic::error(
-            "E0303",
+            codes::catalog::UNKNOWN_REGION,
             format!("unknown region `{}`", sanitize(region)),
             span,
             "not in the region catalog",
@@ -564,7 +565,7 @@ fn availability_complete(block: &TypedBlock<'_>) -> bool {
 /// A project's `model` or `region` whose name the standard library's catalog already has.
 fn already_in_stdlib(what: &str, name: &str, span: Span, stdlib_entry: Span) -> Diagnostic {
     Diagnostic::error(
-        "E0102",
+        codes::names::DUPLICATE_NAME,
         format!(
             "{what} `{}` is already in the standard library's catalog",
             sanitize(name)
@@ -587,7 +588,7 @@ fn name_part(text: &str) -> String {
 
 fn duplicate(what: &str, name: &str, span: Span, first: Span, first_in_stdlib: bool) -> Diagnostic {
     let diagnostic = Diagnostic::error(
-        "E0102",
+        codes::names::DUPLICATE_NAME,
         format!("{what} `{}` is declared twice", sanitize(name)),
         span,
         "declared again here",

@@ -6,6 +6,7 @@ use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{ast, Diagnostic, Span};
 
 use super::{field, Resolver};
+use crate::codes;
 use crate::model::{
     level_of, Blocklist, BlocklistManager, Effective, EffectiveBlocklist, EffectiveMode,
     EffectiveSetting, Extends, Filter, FilterId, ListedBlocklist, Setting, SideBlock,
@@ -201,7 +202,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             return;
         };
         let mut diagnostic = Diagnostic::error(
-            "E0103",
+            codes::names::EXTENDS_CYCLE,
             format!("cycle in `extends`: {}", names.join(" → ")),
             extends.span,
             "this `extends` closes a cycle",
@@ -304,7 +305,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             let first = self.model.blocklists[existing].name_span;
             self.diagnostics.push(
                 Diagnostic::error(
-                    "E0102",
+                    codes::names::DUPLICATE_NAME,
                     format!("blocklist `{}` is declared twice", sanitize(name)),
                     name_span,
                     "declared again here",
@@ -374,7 +375,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 continue;
             }
             let diagnostic = Diagnostic::error(
-                "E0105",
+                codes::names::UNDECLARED_BLOCKLIST,
                 format!("blocklist `{}` is not declared", sanitize(&name)),
                 span,
                 "no `blocklist` declares it",

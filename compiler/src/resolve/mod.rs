@@ -23,6 +23,7 @@ use charter_syntax::{ast, Diagnostic, FileId, Span};
 use indexmap::IndexMap;
 
 use crate::catalog::Catalog;
+use crate::codes;
 use crate::model::{Field, Item, Model};
 use crate::schema::{BlockKind, RefKind};
 use crate::symbols::{DeclId, Declaration, SymbolIndex, SymbolKind};
@@ -160,7 +161,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     .declaration(*existing)
                     .map(|d| (d.name_span, d.kind));
                 let mut diagnostic = Diagnostic::error(
-                    "E0102",
+                    codes::names::DUPLICATE_NAME,
                     format!("`{}` is declared twice", sanitize(&name)),
                     name_span,
                     format!("{} declared again here", kind.noun()),
@@ -231,7 +232,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 .collect();
             candidates.sort();
             let diagnostic = Diagnostic::error(
-                "E0101",
+                codes::names::UNKNOWN_NAME,
                 format!("unknown {} `{}`", expected.noun(), sanitize(&text)),
                 path.span,
                 format!("no {} has this name", expected.noun()),
@@ -262,7 +263,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 .declaration(decl)
                 .map(|d| (d.kind.noun(), d.name_span));
             let mut diagnostic = Diagnostic::error(
-                "E0104",
+                codes::names::WRONG_KIND_OF_NAME,
                 format!(
                     "expected {}, found {} `{}`",
                     typeck::with_article(expected.noun()),

@@ -9,6 +9,7 @@ use charter_syntax::{Diagnostic, Span};
 use super::catalog::named;
 use super::policies::keyword;
 use super::{clause, field, Resolver, Target};
+use crate::codes;
 use crate::model::{
     App, AppBlock, Budget, BudgetList, Deployment, Endpoint, ListedRegion, ModelUse, Modifier,
     Money, PolicyId, Ref, Regions, Served, ServedApp, Workload, WorkloadId,
@@ -79,7 +80,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             if let Some(existing) = apps.iter().find(|a| a.name == name) {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0102",
+                        codes::names::DUPLICATE_NAME,
                         format!("app `{}` is declared twice", sanitize(name)),
                         span,
                         "declared again here",
@@ -129,7 +130,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 if let Some((_, first)) = listed.iter().find(|(n, _)| *n == name) {
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "E0102",
+                            codes::names::DUPLICATE_NAME,
                             format!("app `{}` is listed twice", sanitize(&name)),
                             path.span,
                             "listed again here",
@@ -233,7 +234,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "E0102",
+                        codes::names::DUPLICATE_NAME,
                         format!(
                             "endpoint `{}` is declared twice in workload `{workload_name}`",
                             sanitize(name)
@@ -406,7 +407,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
         let declared = &self.model.workloads[workload.0];
         let candidates: Vec<&str> = declared.apps.iter().map(|a| a.name.as_str()).collect();
         let diagnostic = Diagnostic::error(
-            "E0101",
+            codes::names::UNKNOWN_NAME,
             format!("unknown app `{}`", sanitize(name)),
             span,
             format!("no app of workload `{}` has this name", declared.name),
