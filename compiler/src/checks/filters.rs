@@ -2,7 +2,6 @@
 //! is weaker than another, in words, for the checks that compare filters.
 
 use charter_syntax::diagnostic::sanitize;
-use charter_syntax::Diagnostic;
 
 use super::Checks;
 use crate::codes;
@@ -26,58 +25,27 @@ impl Checks<'_> {
             if setting.level.strictness() >= inherited.level.strictness() {
                 continue;
             }
-            let (side, category, level, span) =
-                (setting.side, setting.category, setting.level, setting.span);
-            let diagnostic = Diagnostic::error(
-                codes::filters::WEAKENS_BASE,
-                format!(
-                    "filter `{}` weakens `{}`: {} `{}` is `{}`, weaker than `{}`",
-                    filter.name,
-                    base_name,
-                    side.charter_name(),
-                    category.charter_name(),
-                    level_keyword(level),
-                    level_keyword(inherited.level),
-                ),
-                span,
-                format!("weaker than `{base_name}`"),
-            )
-            .with_secondary(
+            let diagnostic = codes::filters::weakens_base_setting(
+                &filter.name,
+                base_name,
+                (setting.side, setting.category, setting.level, setting.span),
+                inherited.level,
+                &filters[inherited.filter.0].name,
                 inherited.span,
-                format!("`{}` sets `{}` here", filters[inherited.filter.0].name, level_keyword(inherited.level)),
-            )
-            .with_help(format!(
-                "a filter that extends another may only make it stricter: set `{}: {}` or stricter, or do not extend `{base_name}`",
-                category.charter_name(),
-                level_keyword(inherited.level)
-            ))
-            .with_fix(format!("use `{}`", level_keyword(inherited.level)), span, level_keyword(inherited.level));
+            );
             self.diagnostics.push(diagnostic);
         }
         let own_mode = filter.effective.mode.filter(|m| m.filter == id);
         if let (Some(own), Some(inherited)) = (own_mode, base_effective.mode) {
             if own.mode.strictness() < inherited.mode.strictness() {
-                let required = inherited.mode.charter_name();
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::filters::WEAKENS_BASE,
-                        format!(
-                            "filter `{}` weakens `{}`: mode is `{}`, weaker than `{required}`",
-                            filter.name,
-                            base_name,
-                            own.mode.charter_name(),
-                        ),
-                        own.span,
-                        format!("weaker than `{base_name}`"),
-                    )
-                    .with_secondary(
-                        inherited.span,
-                        format!("`{}` sets `{required}` here", filters[inherited.filter.0].name),
-                    )
-                    .with_note("an asynchronous filter streams the completion before it is checked, so harmful text can reach the caller")
-                    .with_help(format!("use `mode: {required}`, or do not extend `{base_name}`"))
-                    .with_fix(format!("use `{required}`"), own.span, required),
-                );
+                self.diagnostics.push(codes::filters::weakens_base_mode(
+                    &filter.name,
+                    base_name,
+                    (own.mode, own.span),
+                    inherited.mode,
+                    &filters[inherited.filter.0].name,
+                    inherited.span,
+                ));
             }
         }
     }

@@ -1,6 +1,10 @@
 //! Filters (E05xx): a filter weaker than the one it extends or than an app requires.
 
-use charter_syntax::{Code, CodeInfo, Severity};
+use charter_ir::{Category, FilterMode, Level, Side};
+use charter_syntax::diagnostic::sanitize;
+use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
+
+use crate::model::level_keyword;
 
 /// E0501: filter weakens the filter it extends.
 pub const WEAKENS_BASE: Code = "E0501";
@@ -49,3 +53,61 @@ workload support {
 "#,
     },
 ];
+
+/// E0501 for a category: filter `filter` sets `side` `category` to `level` at `span`, weaker
+/// than `required`, which `setter` (`base` or a filter it extends) sets at `setter_span`.
+pub(crate) fn weakens_base_setting(
+    filter: &str,
+    base: &str,
+    (side, category, level, span): (Side, Category, Level, Span),
+    required: Level,
+    setter: &str,
+    setter_span: Span,
+) -> Diagnostic {
+    let (filter, base, setter) = (sanitize(filter), sanitize(base), sanitize(setter));
+    let required = level_keyword(required);
+    Diagnostic::error(
+        WEAKENS_BASE,
+        format!(
+            "filter `{filter}` weakens `{base}`: {} `{}` is `{}`, weaker than `{required}`",
+            side.charter_name(),
+            category.charter_name(),
+            level_keyword(level),
+        ),
+        span,
+        format!("weaker than `{base}`"),
+    )
+    .with_secondary(setter_span, format!("`{setter}` sets `{required}` here"))
+    .with_help(format!(
+        "a filter that extends another may only make it stricter: set `{}: {required}` or stricter, or do not extend `{base}`",
+        category.charter_name(),
+    ))
+    .with_fix(format!("use `{required}`"), span, required)
+}
+
+/// E0501 for the mode: filter `filter` states `mode` at `span`, weaker than `required`, which
+/// `setter` states at `setter_span`.
+pub(crate) fn weakens_base_mode(
+    filter: &str,
+    base: &str,
+    (mode, span): (FilterMode, Span),
+    required: FilterMode,
+    setter: &str,
+    setter_span: Span,
+) -> Diagnostic {
+    let (filter, base, setter) = (sanitize(filter), sanitize(base), sanitize(setter));
+    let required = required.charter_name();
+    Diagnostic::error(
+        WEAKENS_BASE,
+        format!(
+            "filter `{filter}` weakens `{base}`: mode is `{}`, weaker than `{required}`",
+            mode.charter_name(),
+        ),
+        span,
+        format!("weaker than `{base}`"),
+    )
+    .with_secondary(setter_span, format!("`{setter}` sets `{required}` here"))
+    .with_note("an asynchronous filter streams the completion before it is checked, so harmful text can reach the caller")
+    .with_help(format!("use `mode: {required}`, or do not extend `{base}`"))
+    .with_fix(format!("use `{required}`"), span, required)
+}

@@ -278,6 +278,55 @@ mod tests {
         assert!(raw.is_empty(), "raw codes:\n{}", raw.join("\n"));
     }
 
+    /// The constructors sanitise the user's text themselves: an escape sequence in a name
+    /// never reaches a terminal through a diagnostic.
+    #[test]
+    fn constructors_sanitise_user_text() {
+        let span = charter_syntax::Span::new(FileId(0), 0, 1);
+        let hostile = "a\u{1b}[31mb\u{7}";
+        let diagnostics = [
+            filters::weakens_base_mode(
+                hostile,
+                hostile,
+                (charter_ir::FilterMode::Asynchronous, span),
+                charter_ir::FilterMode::Default,
+                hostile,
+                span,
+            ),
+            exemptions::outside_assignment(
+                hostile,
+                hostile,
+                span,
+                &[(hostile.to_string(), span)],
+                Some(hostile),
+            ),
+            exemptions::ambiguous(hostile, hostile, span, &[span, span], hostile),
+        ];
+        for diagnostic in diagnostics {
+            assert!(
+                diagnostic.message.contains("`ab\u{FFFD}`"),
+                "{:?}",
+                diagnostic.message
+            );
+            let shown = [
+                diagnostic.message.clone(),
+                diagnostic.primary.message.clone(),
+                diagnostic.help.clone().unwrap_or_default(),
+            ]
+            .into_iter()
+            .chain(
+                diagnostic
+                    .secondary
+                    .iter()
+                    .map(|label| label.message.clone()),
+            )
+            .collect::<Vec<_>>();
+            for text in shown {
+                assert!(!text.chars().any(char::is_control), "{text:?}");
+            }
+        }
+    }
+
     #[test]
     fn codes_are_unique_sorted_and_documented() {
         let all = all();
