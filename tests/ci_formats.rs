@@ -458,3 +458,20 @@ fn the_templates_run_commands_that_exist() {
     }
     assert!(commands >= 12, "{commands} commands found");
 }
+
+/// One result and its rule, as code scanning reads them (the machine's root path redacted).
+#[test]
+fn a_sarif_result_reads_as_code_scanning_wants_it() {
+    let log = sarif("examples/mistakes");
+    let run = &log["runs"][0];
+    let result = &run["results"][0];
+    let index = result["ruleIndex"].as_u64().unwrap_or_default() as usize;
+    let mut rule = run["tool"]["driver"]["rules"][index].clone();
+    // The explanation is docs/errors.md's; the rest of the rule is what this test is about.
+    rule["help"] = Value::from("<the explanation, as in docs/errors.md>");
+    let shown = serde_json::json!({ "rule": rule, "result": result });
+    insta::assert_snapshot!(
+        "sarif_result",
+        serde_json::to_string_pretty(&shown).unwrap_or_default()
+    );
+}

@@ -1838,3 +1838,74 @@ fn plural(count: usize) -> &'static str {
         "s"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use charter_ir::{Category, FilterMode, FilterSetting};
+
+    fn filter(name: &str, hate: Threshold, violence: Threshold) -> Filter {
+        Filter {
+            name: name.into(),
+            description: String::new(),
+            settings: vec![
+                FilterSetting {
+                    side: Side::Prompt,
+                    category: Category::Hate,
+                    level: Level::Severity(hate),
+                },
+                FilterSetting {
+                    side: Side::Prompt,
+                    category: Category::Violence,
+                    level: Level::Severity(violence),
+                },
+            ],
+            blocklists: Vec::new(),
+            mode: FilterMode::Default,
+        }
+    }
+
+    #[test]
+    fn a_filter_weaker_anywhere_loosens_even_if_stronger_elsewhere() {
+        let before = filter("a", Threshold::Medium, Threshold::Medium);
+        let after = filter("b", Threshold::Low, Threshold::High);
+        let (classification, details) = compare_filters(&before, &after);
+        assert_eq!(classification, Classification::Loosening);
+        assert_eq!(
+            details,
+            "; weaker: prompt violence (medium -> high); stronger: prompt hate (medium -> low)"
+        );
+        let stricter = filter("c", Threshold::Low, Threshold::Medium);
+        assert_eq!(
+            compare_filters(&before, &stricter).0,
+            Classification::Tightening
+        );
+    }
+
+    #[test]
+    fn budgets_compare_per_month() {
+        let budget = |amount: &str, period| Budget {
+            amount: amount.into(),
+            currency: "USD".into(),
+            period,
+            alert_thresholds: vec![50, 100],
+            contacts: Vec::new(),
+        };
+        let mut out = Vec::new();
+        let monthly = budget("2000", BudgetPeriod::Monthly);
+        let quarterly = budget("3000", BudgetPeriod::Quarterly);
+        budget_changes(&monthly, &quarterly, &mut out);
+        assert_eq!(out[0].classification, Classification::Tightening);
+        assert_eq!(out[0].kind, "budget.amount");
+    }
+
+    fn budget_changes(old: &Budget, new: &Budget, out: &mut Vec<Change>) {
+        budget("w", Some(old), Some(new), &Affects::default(), out);
+    }
+
+    #[test]
+    fn nothing_changed_is_no_change() {
+        let project = Project::default();
+        assert_eq!(compare(&project, &project), Vec::new());
+    }
+}

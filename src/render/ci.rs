@@ -57,7 +57,7 @@ pub fn from_diagnostics(
             for note in &diagnostic.notes {
                 message.push_str(&format!("\nnote: {note}"));
             }
-            let title = charter_compiler::codes::lookup(&diagnostic.code)
+            let title = charter_compiler::codes::lookup(diagnostic.code)
                 .map(|info| format!("{} {}", diagnostic.code, info.title))
                 .unwrap_or_else(|| diagnostic.code.to_string());
             Annotation {
