@@ -4,8 +4,7 @@
 //! data in one (E0608).
 
 use charter_ir::{DeploymentType, Redundancy};
-use charter_syntax::diagnostic::sanitize;
-use charter_syntax::{Diagnostic, Span};
+use charter_syntax::Span;
 
 use super::Checks;
 use crate::catalog::RegionDataZone;
@@ -38,18 +37,11 @@ impl Checks<'_> {
             .flat_map(|field| field.value.listed.iter())
         {
             if let Some(first) = region.first {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::sharing::REGION_TWICE,
-                        format!("region `{}` is listed twice", sanitize(&region.name)),
-                        region.span,
-                        "listed again here",
-                    )
-                    .with_secondary(first, "first listed here")
-                    .with_note("each region of an endpoint gets its own AI account and deployment; a region listed twice would be created twice")
-                    .with_help("list each region once; for more capacity in one region, raise the deployment's capacity")
-                    .with_fix("remove the duplicate", region.span, ""),
-                );
+                self.diagnostics.push(codes::sharing::region_twice(
+                    &region.name,
+                    region.span,
+                    first,
+                ));
             }
         }
         let regions: Vec<&model::ListedRegion> = endpoint.regions().collect();
@@ -67,23 +59,12 @@ impl Checks<'_> {
                 distinct.sort_unstable();
                 distinct.dedup();
                 if redundancy != Redundancy::None && distinct.len() < 2 {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::sharing::REDUNDANCY_ONE_REGION,
-                            format!(
-                                "redundancy `{}` needs at least two distinct regions, found {}",
-                                redundancy.charter_name(),
-                                distinct.len()
-                            ),
-                            value_span,
-                            "needs a second region",
-                        )
-                        .with_secondary(
-                            field.value.list_span.unwrap_or(field.phrase_span),
-                            "the endpoint's regions",
-                        )
-                        .with_help("add a second region (its paired region is a good choice), or use `redundancy none`"),
-                    );
+                    self.diagnostics.push(codes::sharing::redundancy_one_region(
+                        redundancy,
+                        distinct.len(),
+                        value_span,
+                        field.value.list_span.unwrap_or(field.phrase_span),
+                    ));
                 }
             }
             // A misspelt redundancy mode was reported; which mode was meant is unknown, so
@@ -95,17 +76,8 @@ impl Checks<'_> {
                 .is_some_and(|modifier| modifier.value.is_none());
             if let Some((_, standby_span)) = endpoint.standby() {
                 if redundancy != Redundancy::ActivePassive && !redundancy_invalid {
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            codes::sharing::STANDBY_WITHOUT_ACTIVE_PASSIVE,
-                            "`standby` has no effect without `redundancy active_passive`",
-                            standby_span,
-                            "ignored",
-                        )
-                        .with_help(
-                            "remove `standby N`, or make the endpoint `redundancy active_passive`",
-                        ),
-                    );
+                    self.diagnostics
+                        .push(codes::sharing::standby_without_active_passive(standby_span));
                 }
             }
         }
@@ -126,27 +98,12 @@ impl Checks<'_> {
                 }
                 let actual = self.catalog.region(&region.name).and_then(|r| r.data_zone);
                 if actual != Some(wanted) {
-                    let where_it_is = match actual {
-                        Some(actual) => format!("in the `{}` data zone", actual.keyword()),
-                        None => "in no data zone".to_string(),
-                    };
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::sharing::OUTSIDE_DATA_ZONE,
-                            format!(
-                                "region `{}` is outside the workload's data zone `{}`",
-                                region.name,
-                                wanted.keyword()
-                            ),
-                            region.span,
-                            where_it_is,
-                        )
-                        .with_secondary(zone_span, "the workload's data zone")
-                        .with_help(format!(
-                            "use regions of the `{}` data zone",
-                            wanted.keyword()
-                        )),
-                    );
+                    self.diagnostics.push(codes::sharing::outside_data_zone(
+                        (&region.name, region.span),
+                        actual,
+                        wanted,
+                        zone_span,
+                    ));
                 }
             }
         }
@@ -154,34 +111,9 @@ impl Checks<'_> {
             (deployment_type, workload.data_zone())
         {
             if kind.is_global() {
-                let data_zone_type = match kind {
-                    DeploymentType::GlobalProvisioned => DeploymentType::DataZoneProvisioned,
-                    DeploymentType::GlobalBatch => DeploymentType::DataZoneBatch,
-                    _ => DeploymentType::DataZoneStandard,
-                };
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::sharing::GLOBAL_IN_DATA_ZONE,
-                        format!(
-                            "a `{}` deployment may process data outside the workload's data zone `{}`",
-                            kind.charter_name(),
-                            zone.charter_name()
-                        ),
-                        span,
-                        "processed in any Azure region",
-                    )
-                    .with_secondary(zone_span, "the workload's data zone")
-                    .with_note("global deployment types route each request to whichever region has capacity, anywhere in the world; only data-zone and regional types keep data within a data zone")
-                    .with_help(format!(
-                        "use `{}` (within the data zone) or a regional type",
-                        data_zone_type.charter_name()
-                    ))
-                    .with_fix(
-                        format!("use `{}`", data_zone_type.charter_name()),
-                        span,
-                        data_zone_type.charter_name(),
-                    ),
-                );
+                self.diagnostics.push(codes::sharing::global_in_data_zone(
+                    kind, span, zone, zone_span,
+                ));
             }
         }
         if let Some((kind, _)) = deployment_type {
@@ -203,44 +135,23 @@ impl Checks<'_> {
                     })
                     .collect();
                 if let Some((_, region, span)) = zones.iter().find(|(zone, _, _)| zone.is_none()) {
-                    let mut diagnostic = Diagnostic::error(
-                        codes::sharing::ACROSS_DATA_ZONES,
-                        format!("region `{region}` is in no data zone, so it cannot take a `{}` deployment", kind.charter_name()),
-                        *span,
-                        "in no data zone",
-                    )
-                    .with_help("use a region of a data zone, or a `standard` or `global_*` deployment type");
-                    if let Some(s) = deployment_span {
-                        diagnostic = diagnostic.with_secondary(s, "a data-zone deployment type");
-                    }
-                    self.diagnostics.push(diagnostic);
+                    self.diagnostics.push(codes::sharing::in_no_data_zone(
+                        (region, *span),
+                        kind,
+                        deployment_span,
+                    ));
                 } else if let Some(((first_zone, first_region, first_span), rest)) =
                     zones.split_first()
                 {
                     if let Some((zone, region, span)) =
                         rest.iter().find(|(z, _, _)| z != first_zone)
                     {
-                        let mut diagnostic = Diagnostic::error(
-                            codes::sharing::ACROSS_DATA_ZONES,
-                            format!(
-                                "a `{}` endpoint spans data zones: `{region}` is in `{}`, `{first_region}` in `{}`",
-                                kind.charter_name(),
-                                zone.map_or("", RegionDataZone::keyword),
-                                first_zone.map_or("", RegionDataZone::keyword),
-                            ),
-                            *span,
-                            "in another data zone",
-                        )
-                        .with_secondary(
-                            *first_span,
-                            format!("in the `{}` data zone", first_zone.map_or("", RegionDataZone::keyword)),
-                        )
-                        .with_help("keep a data-zone deployment within one data zone");
-                        if let Some(s) = deployment_span {
-                            diagnostic =
-                                diagnostic.with_secondary(s, "a data-zone deployment type");
-                        }
-                        self.diagnostics.push(diagnostic);
+                        self.diagnostics.push(codes::sharing::spans_data_zones(
+                            kind,
+                            (region, *zone, *span),
+                            (first_region, *first_zone, *first_span),
+                            deployment_span,
+                        ));
                     }
                 }
             }

@@ -1,11 +1,8 @@
-//! Filters: a filter that extends another may only make it stricter (E0501); and how one filter
-//! is weaker than another, in words, for the checks that compare filters.
-
-use charter_syntax::diagnostic::sanitize;
+//! Filters: a filter that extends another may only make it stricter (E0501).
 
 use super::Checks;
 use crate::codes;
-use crate::model::{level_keyword, FilterId, Weakness};
+use crate::model::FilterId;
 
 impl Checks<'_> {
     /// A filter that extends another may only make it stricter. Blocklists cannot be taken
@@ -48,43 +45,5 @@ impl Checks<'_> {
                 ));
             }
         }
-    }
-}
-
-/// What is weaker, for a message: ``prompt `hate` is `high`, the minimum is `medium` ``.
-pub(super) fn describe(weakness: &Weakness, required_word: &str) -> String {
-    match weakness {
-        Weakness::Setting {
-            side,
-            category,
-            level,
-            required,
-            ..
-        } => format!(
-            "{} `{}` is `{}`, {required_word} `{}`",
-            side.charter_name(),
-            category.charter_name(),
-            level_keyword(*level),
-            level_keyword(*required),
-        ),
-        Weakness::Blocklist { name, side, .. } => format!(
-            "blocklist `{}` is not applied to the {}, {required_word} applies it",
-            sanitize(name),
-            side.charter_name(),
-        ),
-        Weakness::Mode { mode, required, .. } => format!(
-            "mode is `{}`, {required_word} `{}`",
-            mode.charter_name(),
-            required.charter_name(),
-        ),
-    }
-}
-
-/// The weaker value as written (`high`, `asynchronous`), or the blocklist's name.
-pub(super) fn actual_word(weakness: &Weakness) -> String {
-    match weakness {
-        Weakness::Setting { level, .. } => level_keyword(*level).to_string(),
-        Weakness::Mode { mode, .. } => mode.charter_name().to_string(),
-        Weakness::Blocklist { name, .. } => sanitize(name),
     }
 }

@@ -7,9 +7,9 @@ use charter_ir::Redundancy;
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Diagnostic, Span};
 
-use super::filters::{actual_word, describe};
 use super::{scope_source, Checks};
 use crate::codes;
+use crate::codes::filters::{actual_word, describe};
 use crate::model::{self, value_of, DefinitionsLocation, Endpoint, Policy, PolicyId, Weakness};
 
 impl Checks<'_> {

@@ -3,12 +3,11 @@
 //! only from sandbox endpoints and the other way round (E0606).
 
 use charter_ir as ir;
-use charter_syntax::diagnostic::sanitize;
-use charter_syntax::{Diagnostic, Span};
+use charter_syntax::Span;
 
-use super::filters::describe;
 use super::Checks;
 use crate::codes;
+use crate::codes::sharing::AppFilter;
 use crate::model::{self, Endpoint, FilterId, ServedApp, Workload};
 
 impl Checks<'_> {
@@ -34,25 +33,11 @@ impl Checks<'_> {
                 } => {
                     let owner = self.model.workload(owner);
                     let app = &owner.apps[app];
-                    let owner = owner.name.as_str();
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::sharing::SERVES_OTHER_WORKLOAD,
-                            format!(
-                                "endpoint `{endpoint_name}` of workload `{}` serves app `{}` of workload `{owner}`",
-                                workload.name,
-                                sanitize(&item.name)
-                            ),
-                            item.span,
-                            format!("an app of `{owner}`"),
-                        )
-                        .with_secondary(app.name_span, format!("declared in workload `{owner}`"))
-                        .with_help(format!(
-                            "share an endpoint only within one workload: give `{owner}` its own endpoint for `{}`",
-                            sanitize(&item.name)
-                        ))
-                        .with_note("a shared endpoint mixes quotas, costs and content filters of teams that govern them separately"),
-                    );
+                    self.diagnostics.push(codes::sharing::serves_other_workload(
+                        (endpoint_name, &workload.name),
+                        (&item.name, item.span),
+                        (&owner.name, app.name_span),
+                    ));
                 }
                 ServedApp::Unknown => {}
             }
@@ -71,23 +56,21 @@ impl Checks<'_> {
             if let Some((other, other_filter, other_span)) =
                 rest.iter().find(|(_, f, _)| f != first_filter)
             {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::sharing::SERVES_DIFFERENT_FILTERS,
-                        format!(
-                            "endpoint `{endpoint_name}` serves apps that require different filters: `{}` requires `{}`, `{}` requires `{}`",
-                            first.name,
-                            filters[first_filter.0].name,
-                            other.name,
-                            filters[other_filter.0].name
-                        ),
+                self.diagnostics
+                    .push(codes::sharing::serves_different_filters(
+                        endpoint_name,
                         field.phrase_span,
-                        "apps with different content filters",
-                    )
-                    .with_secondary(*first_span, format!("`{}` requires this filter", first.name))
-                    .with_secondary(*other_span, format!("`{}` requires this filter", other.name))
-                    .with_help("give each group of apps with the same filter its own endpoint"),
-                );
+                        AppFilter {
+                            app: &first.name,
+                            filter: &filters[first_filter.0].name,
+                            span: *first_span,
+                        },
+                        AppFilter {
+                            app: &other.name,
+                            filter: &filters[other_filter.0].name,
+                            span: *other_span,
+                        },
+                    ));
             }
         }
         // The endpoint's filter must be at least as strict as what each app requires.
@@ -95,33 +78,12 @@ impl Checks<'_> {
             for (app, required, required_span) in &with_filters {
                 let weaker = self.model.weaknesses(filter.target, *required);
                 if let Some(first) = weaker.first() {
-                    let required_name = &filters[required.0].name;
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::filters::WEAKER_THAN_APP,
-                            format!(
-                                "filter `{}` is weaker than `{}`, which app `{}` requires: {}",
-                                filters[filter.target.0].name,
-                                required_name,
-                                app.name,
-                                describe(first, "not"),
-                            ),
-                            filter.span,
-                            format!("weaker than `{required_name}`"),
-                        )
-                        .with_secondary(
-                            *required_span,
-                            format!("`{}` requires this filter", app.name),
-                        )
-                        .with_help(format!(
-                            "use `{required_name}` or a stricter filter for this endpoint"
-                        ))
-                        .with_fix(
-                            format!("use `{required_name}`"),
-                            filter.span,
-                            required_name.clone(),
-                        ),
-                    );
+                    self.diagnostics.push(codes::filters::weaker_than_app(
+                        (&filters[filter.target.0].name, filter.span),
+                        (&filters[required.0].name, *required_span),
+                        &app.name,
+                        first,
+                    ));
                 }
             }
         }
@@ -139,16 +101,12 @@ impl Checks<'_> {
                 } else {
                     (environment.charter_name(), "a sandbox app".to_string())
                 };
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::sharing::SANDBOX_MIXED,
-                        format!("`{endpoint_word}` endpoint `{endpoint_name}` serves {app_word}, `{}`", app.name),
-                        *span,
-                        app_word.clone(),
-                    )
-                    .with_secondary(app.name_span, format!("`{}` is declared here", app.name))
-                    .with_help("keep sandbox experiments on sandbox endpoints, apart from dev, test and prod"),
-                );
+                self.diagnostics.push(codes::sharing::sandbox_mixed(
+                    (endpoint_word, endpoint_name),
+                    (&app_word, &app.name),
+                    *span,
+                    app.name_span,
+                ));
             }
         }
     }

@@ -4,7 +4,7 @@ use charter_ir::{Category, FilterMode, Level, Side};
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
 
-use crate::model::level_keyword;
+use crate::model::{level_keyword, Weakness};
 
 /// E0501: filter weakens the filter it extends.
 pub const WEAKENS_BASE: Code = "E0501";
@@ -110,4 +110,67 @@ pub(crate) fn weakens_base_mode(
     .with_note("an asynchronous filter streams the completion before it is checked, so harmful text can reach the caller")
     .with_help(format!("use `mode: {required}`, or do not extend `{base}`"))
     .with_fix(format!("use `{required}`"), span, required)
+}
+
+/// E0502: the endpoint's filter `filter` (at `span`) is weaker than `required` (required at
+/// `required_span`) that app `app` requires, first in the way `weakness` says.
+pub(crate) fn weaker_than_app(
+    (filter, span): (&str, Span),
+    (required, required_span): (&str, Span),
+    app: &str,
+    weakness: &Weakness,
+) -> Diagnostic {
+    let (filter, required, app) = (sanitize(filter), sanitize(required), sanitize(app));
+    Diagnostic::error(
+        WEAKER_THAN_APP,
+        format!(
+            "filter `{filter}` is weaker than `{required}`, which app `{app}` requires: {}",
+            describe(weakness, "not"),
+        ),
+        span,
+        format!("weaker than `{required}`"),
+    )
+    .with_secondary(required_span, format!("`{app}` requires this filter"))
+    .with_help(format!(
+        "use `{required}` or a stricter filter for this endpoint"
+    ))
+    .with_fix(format!("use `{required}`"), span, required.clone())
+}
+
+/// What is weaker, for a message: ``prompt `hate` is `high`, the minimum is `medium` ``.
+pub(crate) fn describe(weakness: &Weakness, required_word: &str) -> String {
+    match weakness {
+        Weakness::Setting {
+            side,
+            category,
+            level,
+            required,
+            ..
+        } => format!(
+            "{} `{}` is `{}`, {required_word} `{}`",
+            side.charter_name(),
+            category.charter_name(),
+            level_keyword(*level),
+            level_keyword(*required),
+        ),
+        Weakness::Blocklist { name, side, .. } => format!(
+            "blocklist `{}` is not applied to the {}, {required_word} applies it",
+            sanitize(name),
+            side.charter_name(),
+        ),
+        Weakness::Mode { mode, required, .. } => format!(
+            "mode is `{}`, {required_word} `{}`",
+            mode.charter_name(),
+            required.charter_name(),
+        ),
+    }
+}
+
+/// The weaker value as written (`high`, `asynchronous`), or the blocklist's name.
+pub(crate) fn actual_word(weakness: &Weakness) -> String {
+    match weakness {
+        Weakness::Setting { level, .. } => level_keyword(*level).to_string(),
+        Weakness::Mode { mode, .. } => mode.charter_name().to_string(),
+        Weakness::Blocklist { name, .. } => sanitize(name),
+    }
 }

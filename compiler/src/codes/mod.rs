@@ -301,6 +301,9 @@ mod tests {
                 Some(hostile),
             ),
             exemptions::ambiguous(hostile, hostile, span, &[span, span], hostile),
+            sharing::serves_other_workload((hostile, hostile), (hostile, span), (hostile, span)),
+            sharing::region_twice(hostile, span, span),
+            sharing::sandbox_mixed(("prod", hostile), ("a sandbox app", hostile), span, span),
         ];
         for diagnostic in diagnostics {
             assert!(

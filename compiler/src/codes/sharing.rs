@@ -1,6 +1,10 @@
 //! Sharing, redundancy and environments (E06xx): endpoints shared between apps and workloads, regions, data zones and standby.
 
-use charter_syntax::{Code, CodeInfo, Severity};
+use charter_ir::{DataZone, DeploymentType, Redundancy};
+use charter_syntax::diagnostic::sanitize;
+use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
+
+use crate::catalog::RegionDataZone;
 
 /// E0601: endpoint serves an app of another workload.
 pub const SERVES_OTHER_WORKLOAD: Code = "E0601";
@@ -262,3 +266,247 @@ workload support {
 "#,
     },
 ];
+
+/// E0601: endpoint `endpoint` of workload `workload` serves, at `span`, app `app` of workload
+/// `owner`, declared at `app_span`.
+pub(crate) fn serves_other_workload(
+    (endpoint, workload): (&str, &str),
+    (app, span): (&str, Span),
+    (owner, app_span): (&str, Span),
+) -> Diagnostic {
+    let (endpoint, workload, app, owner) = (
+        sanitize(endpoint),
+        sanitize(workload),
+        sanitize(app),
+        sanitize(owner),
+    );
+    Diagnostic::error(
+        SERVES_OTHER_WORKLOAD,
+        format!("endpoint `{endpoint}` of workload `{workload}` serves app `{app}` of workload `{owner}`"),
+        span,
+        format!("an app of `{owner}`"),
+    )
+    .with_secondary(app_span, format!("declared in workload `{owner}`"))
+    .with_help(format!(
+        "share an endpoint only within one workload: give `{owner}` its own endpoint for `{app}`"
+    ))
+    .with_note("a shared endpoint mixes quotas, costs and content filters of teams that govern them separately")
+}
+
+/// One app an endpoint serves, the filter it requires, and where it requires it.
+pub(crate) struct AppFilter<'a> {
+    pub app: &'a str,
+    pub filter: &'a str,
+    pub span: Span,
+}
+
+/// E0602: endpoint `endpoint` serves (its `serves:` at `span`) apps `first` and `other`, which
+/// require different filters.
+pub(crate) fn serves_different_filters(
+    endpoint: &str,
+    span: Span,
+    first: AppFilter<'_>,
+    other: AppFilter<'_>,
+) -> Diagnostic {
+    let (first_app, other_app) = (sanitize(first.app), sanitize(other.app));
+    Diagnostic::error(
+        SERVES_DIFFERENT_FILTERS,
+        format!(
+            "endpoint `{}` serves apps that require different filters: `{first_app}` requires `{}`, `{other_app}` requires `{}`",
+            sanitize(endpoint),
+            sanitize(first.filter),
+            sanitize(other.filter),
+        ),
+        span,
+        "apps with different content filters",
+    )
+    .with_secondary(first.span, format!("`{first_app}` requires this filter"))
+    .with_secondary(other.span, format!("`{other_app}` requires this filter"))
+    .with_help("give each group of apps with the same filter its own endpoint")
+}
+
+/// E0606: a `endpoint_word` endpoint `endpoint` serves, at `span`, `app_word` (``a sandbox
+/// app`` or ``a `prod` app``) `app`, declared at `app_span`.
+pub(crate) fn sandbox_mixed(
+    (endpoint_word, endpoint): (&str, &str),
+    (app_word, app): (&str, &str),
+    span: Span,
+    app_span: Span,
+) -> Diagnostic {
+    let app = sanitize(app);
+    Diagnostic::error(
+        SANDBOX_MIXED,
+        format!(
+            "`{endpoint_word}` endpoint `{}` serves {app_word}, `{app}`",
+            sanitize(endpoint)
+        ),
+        span,
+        app_word,
+    )
+    .with_secondary(app_span, format!("`{app}` is declared here"))
+    .with_help("keep sandbox experiments on sandbox endpoints, apart from dev, test and prod")
+}
+
+/// E0609: region `region` is listed again at `span`, first at `first`.
+pub(crate) fn region_twice(region: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        REGION_TWICE,
+        format!("region `{}` is listed twice", sanitize(region)),
+        span,
+        "listed again here",
+    )
+    .with_secondary(first, "first listed here")
+    .with_note("each region of an endpoint gets its own AI account and deployment; a region listed twice would be created twice")
+    .with_help("list each region once; for more capacity in one region, raise the deployment's capacity")
+    .with_fix("remove the duplicate", span, "")
+}
+
+/// E0603: `redundancy`, at `span`, with `distinct` distinct regions, listed at `regions_span`.
+pub(crate) fn redundancy_one_region(
+    redundancy: Redundancy,
+    distinct: usize,
+    span: Span,
+    regions_span: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        REDUNDANCY_ONE_REGION,
+        format!(
+            "redundancy `{}` needs at least two distinct regions, found {distinct}",
+            redundancy.charter_name(),
+        ),
+        span,
+        "needs a second region",
+    )
+    .with_secondary(regions_span, "the endpoint's regions")
+    .with_help("add a second region (its paired region is a good choice), or use `redundancy none`")
+}
+
+/// E0607 (a warning): `standby`, at `span`, without `redundancy active_passive`.
+pub(crate) fn standby_without_active_passive(span: Span) -> Diagnostic {
+    Diagnostic::warning(
+        STANDBY_WITHOUT_ACTIVE_PASSIVE,
+        "`standby` has no effect without `redundancy active_passive`",
+        span,
+        "ignored",
+    )
+    .with_help("remove `standby N`, or make the endpoint `redundancy active_passive`")
+}
+
+/// E0604: region `region`, at `span`, is in `actual` (or in no data zone), not in the
+/// workload's data zone `wanted`, stated at `zone_span`.
+pub(crate) fn outside_data_zone(
+    (region, span): (&str, Span),
+    actual: Option<RegionDataZone>,
+    wanted: RegionDataZone,
+    zone_span: Span,
+) -> Diagnostic {
+    let where_it_is = match actual {
+        Some(actual) => format!("in the `{}` data zone", actual.keyword()),
+        None => "in no data zone".to_string(),
+    };
+    Diagnostic::error(
+        OUTSIDE_DATA_ZONE,
+        format!(
+            "region `{}` is outside the workload's data zone `{}`",
+            sanitize(region),
+            wanted.keyword()
+        ),
+        span,
+        where_it_is,
+    )
+    .with_secondary(zone_span, "the workload's data zone")
+    .with_help(format!(
+        "use regions of the `{}` data zone",
+        wanted.keyword()
+    ))
+}
+
+/// E0608: a global deployment type `kind`, at `span`, in a workload whose data zone `zone` is
+/// stated at `zone_span`.
+pub(crate) fn global_in_data_zone(
+    kind: DeploymentType,
+    span: Span,
+    zone: DataZone,
+    zone_span: Span,
+) -> Diagnostic {
+    let data_zone_type = match kind {
+        DeploymentType::GlobalProvisioned => DeploymentType::DataZoneProvisioned,
+        DeploymentType::GlobalBatch => DeploymentType::DataZoneBatch,
+        _ => DeploymentType::DataZoneStandard,
+    };
+    Diagnostic::error(
+        GLOBAL_IN_DATA_ZONE,
+        format!(
+            "a `{}` deployment may process data outside the workload's data zone `{}`",
+            kind.charter_name(),
+            zone.charter_name()
+        ),
+        span,
+        "processed in any Azure region",
+    )
+    .with_secondary(zone_span, "the workload's data zone")
+    .with_note("global deployment types route each request to whichever region has capacity, anywhere in the world; only data-zone and regional types keep data within a data zone")
+    .with_help(format!(
+        "use `{}` (within the data zone) or a regional type",
+        data_zone_type.charter_name()
+    ))
+    .with_fix(
+        format!("use `{}`", data_zone_type.charter_name()),
+        span,
+        data_zone_type.charter_name(),
+    )
+}
+
+/// E0605 for a region in no data zone: `region`, at `span`, cannot take the data-zone
+/// deployment type `kind` (written at `deployment_span`).
+pub(crate) fn in_no_data_zone(
+    (region, span): (&str, Span),
+    kind: DeploymentType,
+    deployment_span: Option<Span>,
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::error(
+        ACROSS_DATA_ZONES,
+        format!(
+            "region `{}` is in no data zone, so it cannot take a `{}` deployment",
+            sanitize(region),
+            kind.charter_name()
+        ),
+        span,
+        "in no data zone",
+    )
+    .with_help("use a region of a data zone, or a `standard` or `global_*` deployment type");
+    if let Some(s) = deployment_span {
+        diagnostic = diagnostic.with_secondary(s, "a data-zone deployment type");
+    }
+    diagnostic
+}
+
+/// E0605 for regions of two data zones: a data-zone deployment type `kind` (written at
+/// `deployment_span`) with `region` (at `span`) in `zone` and `first_region` (at
+/// `first_span`) in `first_zone`.
+pub(crate) fn spans_data_zones(
+    kind: DeploymentType,
+    (region, zone, span): (&str, Option<RegionDataZone>, Span),
+    (first_region, first_zone, first_span): (&str, Option<RegionDataZone>, Span),
+    deployment_span: Option<Span>,
+) -> Diagnostic {
+    let first_zone = first_zone.map_or("", RegionDataZone::keyword);
+    let mut diagnostic = Diagnostic::error(
+        ACROSS_DATA_ZONES,
+        format!(
+            "a `{}` endpoint spans data zones: `{}` is in `{}`, `{}` in `{first_zone}`",
+            kind.charter_name(),
+            sanitize(region),
+            zone.map_or("", RegionDataZone::keyword),
+            sanitize(first_region),
+        ),
+        span,
+        "in another data zone",
+    )
+    .with_secondary(first_span, format!("in the `{first_zone}` data zone"))
+    .with_help("keep a data-zone deployment within one data zone");
+    if let Some(s) = deployment_span {
+        diagnostic = diagnostic.with_secondary(s, "a data-zone deployment type");
+    }
+    diagnostic
+}
