@@ -9,8 +9,7 @@ use charter_syntax::{Diagnostic, Span};
 
 use super::{scope_source, Checks};
 use crate::codes;
-use crate::codes::filters::{actual_word, describe};
-use crate::model::{self, value_of, DefinitionsLocation, Endpoint, Policy, PolicyId, Weakness};
+use crate::model::{self, value_of, DefinitionsLocation, Endpoint, Policy, PolicyId};
 
 impl Checks<'_> {
     pub(super) fn check_policy(&mut self, policy: &Policy) {
@@ -223,23 +222,14 @@ impl Checks<'_> {
             match models.allowed().find(|a| a.model.name == model_name) {
                 None if allow_list_broken => {}
                 None => {
-                    let listing: Vec<String> = models
-                        .allowed()
-                        .map(|a| format!("`{}`", a.model.name))
-                        .collect();
-                    let diagnostic = Diagnostic::error(
-                        codes::policies::MODEL_NOT_ALLOWED,
-                        format!("model `{}` is not allowed by policy `{policy_name}`", sanitize(model_name)),
-                        model_span,
-                        "not allowed",
-                    )
-                    .with_help(if listing.is_empty() {
-                        format!("policy `{policy_name}` allows no models; add `allow \"{}\"` to its `models` block", sanitize(model_name))
-                    } else {
-                        format!("use an allowed model ({}), or allow this one in the policy", listing.join(", "))
-                    })
-                    .with_secondary(models.keyword_span, format!("the models `{policy_name}` allows"));
-                    found.push(diagnostic);
+                    let allowed: Vec<&str> =
+                        models.allowed().map(|a| a.model.name.as_str()).collect();
+                    found.push(codes::policies::model_not_allowed(
+                        (model_name, model_span),
+                        &policy_name,
+                        &allowed,
+                        models.keyword_span,
+                    ));
                 }
                 Some(allow) => {
                     if let Some(version) = version {
@@ -252,30 +242,15 @@ impl Checks<'_> {
                                 .iter()
                                 .any(|v| v.name.eq_ignore_ascii_case(version_name))
                         {
-                            let listing: Vec<String> = allow
-                                .versions
-                                .iter()
-                                .map(|v| format!("`{}`", v.name))
-                                .collect();
-                            let mut diagnostic = Diagnostic::error(
-                                codes::policies::MODEL_NOT_ALLOWED,
-                                format!(
-                                    "version `{}` of `{model_name}` is not allowed by policy `{policy_name}`",
-                                    sanitize(version_name)
-                                ),
-                                version_span,
-                                "not allowed",
-                            )
-                            .with_secondary(allow.span, "the versions the policy allows")
-                            .with_help(format!("use an allowed version: {}", listing.join(", ")));
-                            if let [only] = allow.versions.as_slice() {
-                                diagnostic = diagnostic.with_fix(
-                                    format!("use version `{}`", only.name),
-                                    version_span,
-                                    format!("\"{}\"", only.name),
-                                );
-                            }
-                            found.push(diagnostic);
+                            let allowed: Vec<&str> =
+                                allow.versions.iter().map(|v| v.name.as_str()).collect();
+                            found.push(codes::policies::version_not_allowed(
+                                (version_name, version_span),
+                                model_name,
+                                &policy_name,
+                                &allowed,
+                                allow.span,
+                            ));
                         }
                     }
                 }
@@ -286,20 +261,12 @@ impl Checks<'_> {
             for region in endpoint.regions() {
                 // An unknown region was reported already; "not allowed" would repeat it.
                 if region.known && !allowed_regions.contains(&region.name.as_str()) {
-                    let listing: Vec<String> =
-                        allowed_regions.iter().map(|r| format!("`{r}`")).collect();
-                    let diagnostic = Diagnostic::error(
-                        codes::policies::REGION_NOT_ALLOWED,
-                        format!(
-                            "region `{}` is not allowed by policy `{policy_name}`",
-                            sanitize(&region.name)
-                        ),
-                        region.span,
-                        "not allowed",
-                    )
-                    .with_help(format!("use an allowed region: {}", listing.join(", ")))
-                    .with_secondary(field.span, "the regions the policy allows");
-                    found.push(diagnostic);
+                    found.push(codes::policies::region_not_allowed(
+                        (&region.name, region.span),
+                        &policy_name,
+                        &allowed_regions,
+                        field.span,
+                    ));
                 }
             }
         }
@@ -307,33 +274,12 @@ impl Checks<'_> {
             (deployment, policy.allowed_deployment_types())
         {
             if !allowed_types.contains(&kind) {
-                let listing: Vec<String> = allowed_types
-                    .iter()
-                    .map(|t| format!("`{}`", t.charter_name()))
-                    .collect();
-                let mut diagnostic = Diagnostic::error(
-                    codes::policies::DEPLOYMENT_TYPE_NOT_ALLOWED,
-                    format!(
-                        "deployment type `{}` is not allowed by policy `{policy_name}`",
-                        kind.charter_name()
-                    ),
-                    kind_span,
-                    "not allowed",
-                )
-                .with_secondary(types_span, "the deployment types the policy allows")
-                .with_help(if listing.is_empty() {
-                    format!("policy `{policy_name}` allows no deployment type; add `{}` to its `deployment_types`", kind.charter_name())
-                } else {
-                    format!("use an allowed deployment type ({}), or allow this one in the policy", listing.join(", "))
-                });
-                if let [only] = allowed_types.as_slice() {
-                    diagnostic = diagnostic.with_fix(
-                        format!("use `{}`", only.charter_name()),
-                        kind_span,
-                        only.charter_name(),
-                    );
-                }
-                found.push(diagnostic);
+                found.push(codes::policies::deployment_type_not_allowed(
+                    (kind, kind_span),
+                    &policy_name,
+                    &allowed_types,
+                    types_span,
+                ));
             }
         }
         // Pay-per-token capacity (1,000 tokens per minute a unit) and provisioned throughput
@@ -345,36 +291,22 @@ impl Checks<'_> {
             (&policy.max_capacity, "units")
         };
         if let (Some((cap, cap_span)), Some(field)) = (Policy::cap(cap_field), cap_field) {
-            let field_name = field.key;
-            if capacity > cap {
+            let cap = codes::policies::Cap {
+                cap,
+                unit,
+                field: field.key,
+                span: cap_span,
+                policy: &policy_name,
+            };
+            if capacity > cap.cap {
                 if let Some(span) = capacity_span {
-                    found.push(
-                        Diagnostic::error(
-                            codes::policies::CAPACITY_OVER_CAP,
-                            format!("capacity {capacity} is over the cap of {cap} {unit} set by policy `{policy_name}`"),
-                            span,
-                            format!("{capacity} {unit}"),
-                        )
-                        .with_secondary(cap_span, "the cap")
-                        .with_help(format!("use at most {cap} {unit} per deployment, or raise the policy's `{field_name}`"))
-                        .with_fix(format!("use capacity {cap}"), span, cap.to_string()),
-                    );
+                    found.push(codes::policies::capacity_over_cap(capacity, span, &cap));
                 }
             }
             if redundancy == Redundancy::ActivePassive {
                 if let Some((standby, span)) = endpoint.standby() {
-                    if standby > cap {
-                        found.push(
-                            Diagnostic::error(
-                                codes::policies::CAPACITY_OVER_CAP,
-                                format!("standby capacity {standby} is over the cap of {cap} {unit} set by policy `{policy_name}`"),
-                                span,
-                                format!("{standby} {unit}"),
-                            )
-                            .with_secondary(cap_span, "the cap")
-                            .with_help(format!("the standby deployment is a deployment too: use at most {cap} {unit}"))
-                            .with_fix(format!("use standby {cap}"), span, cap.to_string()),
-                        );
+                    if standby > cap.cap {
+                        found.push(codes::policies::standby_over_cap(standby, span, &cap));
                     }
                 }
             }
@@ -382,57 +314,25 @@ impl Checks<'_> {
             if let (Some((_, token_cap_span)), Some(span)) =
                 (Policy::cap(&policy.max_capacity), capacity_span)
             {
-                found.push(
-                    Diagnostic::warning(
-                        codes::policies::PROVISIONED_NOT_CAPPED,
-                        format!("policy `{policy_name}` caps pay-per-token capacity but not provisioned throughput"),
-                        span,
-                        format!("{capacity} PTUs, uncapped"),
-                    )
-                    .with_secondary(token_cap_span, "caps only pay-per-token deployments")
-                    .with_note("`max_capacity` counts units of 1,000 tokens per minute; provisioned deployments count provisioned throughput units (PTUs), which cost far more each")
-                    .with_help("add `max_provisioned: N units` to the policy to cap provisioned deployments too"),
-                );
+                found.push(codes::policies::provisioned_not_capped(
+                    &policy_name,
+                    capacity,
+                    span,
+                    token_cap_span,
+                ));
             }
         }
         if let (Some(minimum), Some(filter)) = (value_of(&policy.minimum), filter) {
             let weaker = self.model.weaknesses(filter.target, minimum.target);
-            if let Some(first) = weaker.first() {
-                let filter_name = &self.model.filter(filter.target).name;
-                let minimum_name = &self.model.filter(minimum.target).name;
-                let mut diagnostic = Diagnostic::error(
-                    codes::policies::FILTER_BELOW_MINIMUM,
-                    format!(
-                        "filter `{filter_name}` is weaker than policy `{policy_name}` requires: {}",
-                        describe(first, "the minimum is"),
-                    ),
-                    filter.span,
-                    format!("weaker than `{minimum_name}`"),
-                )
-                .with_help(format!(
-                    "use a filter at least as strict as `{minimum_name}` (for example `{minimum_name}` itself, or one that extends it)"
-                ));
-                if let Some(span) = first.span() {
-                    diagnostic = diagnostic.with_secondary(
-                        span,
-                        format!("`{filter_name}` sets `{}` here", actual_word(first)),
-                    );
-                }
-                if let Weakness::Blocklist { required_at, .. } = first {
-                    diagnostic = diagnostic
-                        .with_secondary(*required_at, format!("`{minimum_name}` applies it here"));
-                }
-                if let Some(field) = &policy.minimum {
-                    diagnostic = diagnostic.with_secondary(field.span, "the policy's minimum");
-                }
-                for other in weaker.iter().skip(1) {
-                    diagnostic = diagnostic.with_note(format!(
-                        "also weaker: {}",
-                        describe(other, "the minimum is")
-                    ));
-                }
-                found.push(diagnostic);
-            }
+            found.extend(codes::policies::filter_below_minimum(
+                (&self.model.filter(filter.target).name, filter.span),
+                &policy_name,
+                (
+                    &self.model.filter(minimum.target).name,
+                    policy.minimum.as_ref().map(|field| field.span),
+                ),
+                &weaker,
+            ));
         }
         self.diagnostics.extend(found);
     }
