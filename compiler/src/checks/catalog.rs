@@ -3,12 +3,13 @@
 //! production (E0308).
 
 use charter_ir as ir;
-use charter_ir::{Date, DeploymentType};
-use charter_syntax::{Diagnostic, Span};
+use charter_ir::Date;
+use charter_syntax::Span;
 
-use super::{schema_join, Checks};
+use super::Checks;
 use crate::catalog;
 use crate::codes;
+use crate::codes::catalog::VersionUsed;
 use crate::dates;
 use crate::model::{self, Endpoint, Policy, Workload, DEFAULT_RETIREMENT_WARNING_DAYS};
 
@@ -43,12 +44,11 @@ impl Checks<'_> {
                         if found.has_availability() {
                             for region in &regions {
                                 if region.known && !found.available(kind, &region.name) {
-                                    self.diagnostics.push(unavailable(
+                                    self.diagnostics.push(codes::catalog::unavailable(
                                         model_name,
                                         found,
                                         kind,
-                                        &region.name,
-                                        region.span,
+                                        (&region.name, region.span),
                                         deployment_span,
                                     ));
                                 }
@@ -84,45 +84,15 @@ impl Checks<'_> {
         horizon: u32,
         environment: ir::Environment,
     ) {
-        let successor_fix = |diagnostic: Diagnostic| -> Diagnostic {
-            match (&version.successor, phrase_span) {
-                (Some(successor), Some(phrase_span)) => match &successor.version {
-                    Some(successor_version) if successor.model == model => diagnostic.with_fix(
-                        format!("use version `{successor_version}`"),
-                        version_span,
-                        format!("\"{successor_version}\""),
-                    ),
-                    Some(successor_version) => diagnostic.with_fix(
-                        format!("use `{}` version `{successor_version}`", successor.model),
-                        phrase_span,
-                        format!("\"{}\" version \"{successor_version}\"", successor.model),
-                    ),
-                    None => diagnostic,
-                },
-                _ => diagnostic,
-            }
+        let used = VersionUsed {
+            model,
+            version,
+            span: version_span,
+            phrase_span,
         };
-        let successor_help = match (&version.successor, self.fine_tuned_successor_help(model)) {
-            (_, Some(fine_tuned)) => fine_tuned,
-            (Some(successor), None) => format!("move to its successor, {successor}"),
-            (None, None) => "move to a current version of the model".to_string(),
-        };
+        let help = codes::catalog::successor_help(&used, self.fine_tuned_base(model));
         if version.is_retired(today) {
-            let when = match version.retirement {
-                Some(date) => format!(" on {date}"),
-                None => String::new(),
-            };
-            let diagnostic = Diagnostic::error(
-                codes::catalog::RETIRED_VERSION,
-                format!(
-                    "version `{}` of `{model}` was retired{when}",
-                    version.version
-                ),
-                version_span,
-                "retired: deployments of it no longer work",
-            )
-            .with_help(successor_help);
-            self.diagnostics.push(successor_fix(diagnostic));
+            self.diagnostics.push(codes::catalog::retired(&used, help));
             return;
         }
         let retiring = version.retirement.map(|date| (date, "on ")).or(version
@@ -131,112 +101,24 @@ impl Checks<'_> {
         if let Some((date, qualifier)) = retiring {
             let days = dates::days_between(today, date);
             if days >= 0 && days <= i64::from(horizon) {
-                let diagnostic = Diagnostic::warning(
-                    codes::catalog::RETIRES_SOON,
-                    format!(
-                        "version `{}` of `{model}` retires {qualifier}{date}, in {days} days",
-                        version.version
-                    ),
-                    version_span,
-                    format!("retires within the policy's {horizon}-day warning"),
-                )
-                .with_help(successor_help);
-                self.diagnostics.push(successor_fix(diagnostic));
+                self.diagnostics.push(codes::catalog::retires_soon(
+                    &used,
+                    (qualifier, date, days),
+                    horizon,
+                    help,
+                ));
                 return;
             }
         }
         if version.lifecycle == catalog::Lifecycle::Deprecated {
-            let retires = match (version.retirement, version.retirement_not_before) {
-                (Some(date), _) => format!("; it retires on {date}"),
-                (None, Some(date)) => format!("; it retires no earlier than {date}"),
-                (None, None) => String::new(),
-            };
-            let diagnostic = Diagnostic::warning(
-                codes::catalog::DEPRECATED_VERSION,
-                format!(
-                    "version `{}` of `{model}` is deprecated{retires}",
-                    version.version
-                ),
-                version_span,
-                "deprecated: closed to new deployments",
-            )
-            .with_note("Azure no longer lets new customers deploy a deprecated version, and existing deployments stop working when it retires")
-            .with_help(successor_help);
-            self.diagnostics.push(successor_fix(diagnostic));
+            self.diagnostics
+                .push(codes::catalog::deprecated(&used, help));
             return;
         }
         if version.lifecycle == catalog::Lifecycle::Preview && environment == ir::Environment::Prod
         {
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    codes::catalog::PREVIEW_IN_PRODUCTION,
-                    format!("version `{}` of `{model}` is a preview, deployed in production", version.version),
-                    version_span,
-                    "a preview version",
-                )
-                .with_help("previews may change or go away without the usual notice; use a generally available version in `prod`"),
-            );
+            self.diagnostics
+                .push(codes::catalog::preview_in_production(&used));
         }
     }
-}
-
-fn unavailable(
-    model: &str,
-    version: &catalog::ModelVersion,
-    kind: DeploymentType,
-    region: &str,
-    span: Span,
-    deployment_span: Option<Span>,
-) -> Diagnostic {
-    let other_kinds = version.deployment_types_in(region);
-    let mut diagnostic = if other_kinds.is_empty() {
-        let elsewhere = version.regions_for(kind);
-        let help = if elsewhere.is_empty() {
-            format!(
-                "the catalog offers no `{}` deployments of this version anywhere",
-                kind.charter_name()
-            )
-        } else {
-            let listing: Vec<String> = elsewhere.iter().take(8).map(|r| format!("`{r}`")).collect();
-            let more = if elsewhere.len() > 8 { ", ..." } else { "" };
-            format!(
-                "`{}` deployments of it are available in {}{more}",
-                kind.charter_name(),
-                listing.join(", ")
-            )
-        };
-        Diagnostic::error(
-            codes::catalog::VERSION_NOT_IN_REGION,
-            format!(
-                "`{model}` version `{}` is not available in `{region}`",
-                version.version
-            ),
-            span,
-            "not available here",
-        )
-        .with_help(help)
-    } else {
-        let listing: Vec<String> = other_kinds
-            .iter()
-            .map(|k| format!("`{}`", k.charter_name()))
-            .collect();
-        Diagnostic::error(
-            codes::catalog::DEPLOYMENT_TYPE_NOT_IN_REGION,
-            format!(
-                "`{model}` version `{}` is not available as `{}` in `{region}`",
-                version.version,
-                kind.charter_name()
-            ),
-            span,
-            format!("no `{}` here", kind.charter_name()),
-        )
-        .with_help(format!(
-            "in `{region}` it is available as {}",
-            schema_join(&listing)
-        ))
-    };
-    if let Some(s) = deployment_span {
-        diagnostic = diagnostic.with_secondary(s, "the deployment type");
-    }
-    diagnostic
 }

@@ -92,10 +92,6 @@ fn scope_source(scope: &ir::Scope) -> String {
     format!("{}(\"{literal}\")", ScopeKind::of(scope).charter_name())
 }
 
-fn schema_join(words: &[String]) -> String {
-    crate::schema::join_or(words)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,10 @@
 //! The model and region catalog (E03xx): unknown, retired, deprecated, preview or unavailable models, versions and regions.
 
-use charter_syntax::{Code, CodeInfo, Severity};
+use charter_ir::{Date, DeploymentType};
+use charter_syntax::diagnostic::sanitize;
+use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
+
+use crate::catalog::{ModelVersion, Successor};
 
 /// E0301: unknown model.
 pub const UNKNOWN_MODEL: Code = "E0301";
@@ -254,3 +258,265 @@ workload support {
 "#,
     },
 ];
+
+/// Where an endpoint names a catalog version: the model, the version, the span of the version
+/// and of the whole `model ... version ...` phrase (for a fix that changes both).
+pub(crate) struct VersionUsed<'a> {
+    pub model: &'a str,
+    pub version: &'a ModelVersion,
+    pub span: Span,
+    pub phrase_span: Option<Span>,
+}
+
+/// What to move to from a version that retires: its successor, or for a fine-tuned model
+/// (`fine_tuned`: its base model, base version and the base's successor) a fine-tuning of the
+/// base's successor.
+pub(crate) fn successor_help(
+    used: &VersionUsed<'_>,
+    fine_tuned: Option<(&str, &str, Option<&Successor>)>,
+) -> String {
+    match (&used.version.successor, fine_tuned) {
+        (_, Some((base_model, base_version, successor))) => {
+            let (model, base_model, base_version) = (
+                sanitize(used.model),
+                sanitize(base_model),
+                sanitize(base_version),
+            );
+            match successor {
+                Some(successor) => format!(
+                    "`{model}` is fine-tuned from `{base_model}` version `{base_version}`, whose retirement it shares: fine-tune its successor, {}, and deploy that",
+                    sanitize(&successor.to_string())
+                ),
+                None => format!(
+                    "`{model}` is fine-tuned from `{base_model}` version `{base_version}`, whose retirement it shares: fine-tune a current version and deploy that"
+                ),
+            }
+        }
+        (Some(successor), None) => format!(
+            "move to its successor, {}",
+            sanitize(&successor.to_string())
+        ),
+        (None, None) => "move to a current version of the model".to_string(),
+    }
+}
+
+/// The fix that moves to the version's successor, when the catalog names one with its version.
+fn with_successor_fix(diagnostic: Diagnostic, used: &VersionUsed<'_>) -> Diagnostic {
+    let (Some(successor), Some(phrase_span)) = (&used.version.successor, used.phrase_span) else {
+        return diagnostic;
+    };
+    let Some(successor_version) = &successor.version else {
+        return diagnostic;
+    };
+    // The replacement is source text, written as it is.
+    if successor.model == used.model {
+        diagnostic.with_fix(
+            format!("use version `{}`", sanitize(successor_version)),
+            used.span,
+            format!("\"{successor_version}\""),
+        )
+    } else {
+        diagnostic.with_fix(
+            format!(
+                "use `{}` version `{}`",
+                sanitize(&successor.model),
+                sanitize(successor_version)
+            ),
+            phrase_span,
+            format!("\"{}\" version \"{successor_version}\"", successor.model),
+        )
+    }
+}
+
+/// `version `V` of `M``, sanitised.
+fn version_of(used: &VersionUsed<'_>) -> String {
+    format!(
+        "version `{}` of `{}`",
+        sanitize(&used.version.version),
+        sanitize(used.model)
+    )
+}
+
+/// E0304: the version is retired (on its retirement date, when the catalog has one).
+pub(crate) fn retired(used: &VersionUsed<'_>, help: String) -> Diagnostic {
+    let when = match used.version.retirement {
+        Some(date) => format!(" on {date}"),
+        None => String::new(),
+    };
+    let diagnostic = Diagnostic::error(
+        RETIRED_VERSION,
+        format!("{} was retired{when}", version_of(used)),
+        used.span,
+        "retired: deployments of it no longer work",
+    )
+    .with_help(help);
+    with_successor_fix(diagnostic, used)
+}
+
+/// E0305 (a warning): the version retires (`qualifier` is `on ` or `no earlier than `) on
+/// `date`, `days` from today, within the policy's `horizon`.
+pub(crate) fn retires_soon(
+    used: &VersionUsed<'_>,
+    (qualifier, date, days): (&str, Date, i64),
+    horizon: u32,
+    help: String,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::warning(
+        RETIRES_SOON,
+        format!(
+            "{} retires {qualifier}{date}, in {days} days",
+            version_of(used)
+        ),
+        used.span,
+        format!("retires within the policy's {horizon}-day warning"),
+    )
+    .with_help(help);
+    with_successor_fix(diagnostic, used)
+}
+
+/// E0309 (a warning): the version is deprecated.
+pub(crate) fn deprecated(used: &VersionUsed<'_>, help: String) -> Diagnostic {
+    let retires = match (used.version.retirement, used.version.retirement_not_before) {
+        (Some(date), _) => format!("; it retires on {date}"),
+        (None, Some(date)) => format!("; it retires no earlier than {date}"),
+        (None, None) => String::new(),
+    };
+    let diagnostic = Diagnostic::warning(
+        DEPRECATED_VERSION,
+        format!("{} is deprecated{retires}", version_of(used)),
+        used.span,
+        "deprecated: closed to new deployments",
+    )
+    .with_note("Azure no longer lets new customers deploy a deprecated version, and existing deployments stop working when it retires")
+    .with_help(help);
+    with_successor_fix(diagnostic, used)
+}
+
+/// E0308 (a warning): the version is a preview, deployed in production.
+pub(crate) fn preview_in_production(used: &VersionUsed<'_>) -> Diagnostic {
+    Diagnostic::warning(
+        PREVIEW_IN_PRODUCTION,
+        format!("{} is a preview, deployed in production", version_of(used)),
+        used.span,
+        "a preview version",
+    )
+    .with_help("previews may change or go away without the usual notice; use a generally available version in `prod`")
+}
+
+/// E0306 or E0307: the version is not available as `kind` (written at `deployment_span`) in
+/// `region` (at `span`): E0307 when it is available there as another type, else E0306.
+pub(crate) fn unavailable(
+    model: &str,
+    version: &ModelVersion,
+    kind: DeploymentType,
+    (region, span): (&str, Span),
+    deployment_span: Option<Span>,
+) -> Diagnostic {
+    let (model, region_shown) = (sanitize(model), sanitize(region));
+    let version_shown = sanitize(&version.version);
+    let other_kinds = version.deployment_types_in(region);
+    let mut diagnostic = if other_kinds.is_empty() {
+        let elsewhere = version.regions_for(kind);
+        let help = if elsewhere.is_empty() {
+            format!(
+                "the catalog offers no `{}` deployments of this version anywhere",
+                kind.charter_name()
+            )
+        } else {
+            let listing: Vec<String> = elsewhere
+                .iter()
+                .take(8)
+                .map(|r| format!("`{}`", sanitize(r)))
+                .collect();
+            let more = if elsewhere.len() > 8 { ", ..." } else { "" };
+            format!(
+                "`{}` deployments of it are available in {}{more}",
+                kind.charter_name(),
+                listing.join(", ")
+            )
+        };
+        Diagnostic::error(
+            VERSION_NOT_IN_REGION,
+            format!("`{model}` version `{version_shown}` is not available in `{region_shown}`"),
+            span,
+            "not available here",
+        )
+        .with_help(help)
+    } else {
+        let listing: Vec<String> = other_kinds
+            .iter()
+            .map(|k| format!("`{}`", k.charter_name()))
+            .collect();
+        Diagnostic::error(
+            DEPLOYMENT_TYPE_NOT_IN_REGION,
+            format!(
+                "`{model}` version `{version_shown}` is not available as `{}` in `{region_shown}`",
+                kind.charter_name()
+            ),
+            span,
+            format!("no `{}` here", kind.charter_name()),
+        )
+        .with_help(format!(
+            "in `{region_shown}` it is available as {}",
+            crate::schema::join_or(&listing)
+        ))
+    };
+    if let Some(s) = deployment_span {
+        diagnostic = diagnostic.with_secondary(s, "the deployment type");
+    }
+    diagnostic
+}
+
+/// E0310: `name`, at `span`, is not shaped like the name Azure gives a fine-tuned model.
+pub(crate) fn not_a_fine_tuned_name(name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        INVALID_FINE_TUNED,
+        format!("`{}` is not the name of a fine-tuned model", sanitize(name)),
+        span,
+        "Azure names fine-tuned models `<base>.ft-<id>`",
+    )
+    .with_note("Azure gives a fine-tuned model a name of its own, which deployments must use: the base model and version, `.ft-`, and the id of the fine-tuning job")
+    .with_help("copy the model's name from the fine-tuning job (Azure AI Foundry, or `az cognitiveservices account deployment list` in the training account)")
+}
+
+/// E0310 (a warning): fine-tuned model `name`, at `span`, does not start with the name of its
+/// base `base`, written at `base_span`.
+pub(crate) fn not_named_after_base(
+    (name, span): (&str, Span),
+    (base, base_span): (&str, Span),
+) -> Diagnostic {
+    Diagnostic::warning(
+        INVALID_FINE_TUNED,
+        format!(
+            "fine-tuned model `{}` does not start with the name of its base `{}`",
+            sanitize(name),
+            sanitize(base)
+        ),
+        span,
+        "not named after its base",
+    )
+    .with_secondary(base_span, "the base model")
+    .with_note("Azure names a fine-tuned model after the model it was trained from; a different name usually means the wrong base was written")
+    .with_help("check `base:` against the fine-tuning job")
+}
+
+/// E0310: the training account of `name`, at `span`, is not an AI account's ARM id: its shape
+/// is wrong, or (`not_a_guid`) its subscription segment is not a GUID.
+pub(crate) fn invalid_training_account(
+    name: &str,
+    span: Span,
+    not_a_guid: Option<&str>,
+) -> Diagnostic {
+    let problem = match not_a_guid {
+        None => "expected `/subscriptions/…/resourceGroups/…/providers/Microsoft.CognitiveServices/accounts/…`".to_string(),
+        Some(segment) => format!("`{}` is not a subscription id (a GUID)", sanitize(segment)),
+    };
+    Diagnostic::error(
+        INVALID_FINE_TUNED,
+        format!("invalid training account for `{}`: {problem}", sanitize(name)),
+        span,
+        "not the ARM id of an AI account",
+    )
+    .with_note("a fine-tuned model exists only in the account that trained it; deployments elsewhere name that account's id as the model's source")
+    .with_help("write the account's id: `/subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.CognitiveServices/accounts/<name>`")
+}

@@ -303,6 +303,8 @@ mod tests {
             exemptions::ambiguous(hostile, hostile, span, &[span, span], hostile),
             sharing::serves_other_workload((hostile, hostile), (hostile, span), (hostile, span)),
             sharing::region_twice(hostile, span, span),
+            catalog::not_named_after_base((hostile, span), (hostile, span)),
+            catalog::invalid_training_account(hostile, span, Some(hostile)),
             policies::model_not_allowed((hostile, span), hostile, &[hostile], span),
             policies::version_not_allowed((hostile, span), hostile, hostile, &[hostile], span),
             sharing::sandbox_mixed(("prod", hostile), ("a sandbox app", hostile), span, span),
