@@ -310,10 +310,12 @@ pub(crate) fn with_suggestion<'c>(
     quote: &str,
 ) -> Diagnostic {
     match suggest::closest(unknown, candidates) {
+        // The suggestion is a declared name, user text like any other: sanitised where it is
+        // shown, written as it is in the replacement.
         Some(suggestion) => diagnostic
-            .with_help(format!("did you mean `{suggestion}`?"))
+            .with_help(format!("did you mean `{}`?", sanitize(suggestion)))
             .with_fix(
-                format!("replace with `{suggestion}`"),
+                format!("replace with `{}`", sanitize(suggestion)),
                 span,
                 format!("{quote}{suggestion}{quote}"),
             ),

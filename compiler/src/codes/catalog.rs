@@ -520,3 +520,75 @@ pub(crate) fn invalid_training_account(
     .with_note("a fine-tuned model exists only in the account that trained it; deployments elsewhere name that account's id as the model's source")
     .with_help("write the account's id: `/subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.CognitiveServices/accounts/<name>`")
 }
+
+/// E0301: model `model`, at `span`, is not in the catalog, whose model names are `known`.
+pub(crate) fn unknown_model<'c>(
+    model: &str,
+    span: Span,
+    known: impl IntoIterator<Item = &'c str>,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        UNKNOWN_MODEL,
+        format!("unknown model `{}`", sanitize(model)),
+        span,
+        "not in the model catalog",
+    );
+    let diagnostic = crate::typeck::with_suggestion(diagnostic, model, known, span, "\"");
+    if diagnostic.help.is_none() {
+        diagnostic.with_help(
+            "declare it with `model \"NAME\" { ... }` if it is your own (fine-tuned or custom) model",
+        )
+    } else {
+        diagnostic
+    }
+}
+
+/// E0302: `version`, at `span`, is not among `versions`, the catalog's versions of `model`.
+pub(crate) fn unknown_version(
+    (version, span): (&str, Span),
+    model: &str,
+    versions: &[&str],
+) -> Diagnostic {
+    let model = sanitize(model);
+    let diagnostic = Diagnostic::error(
+        UNKNOWN_VERSION,
+        format!("unknown version `{}` of model `{model}`", sanitize(version)),
+        span,
+        "not a version of this model in the catalog",
+    );
+    let diagnostic =
+        crate::typeck::with_suggestion(diagnostic, version, versions.iter().copied(), span, "\"");
+    if diagnostic.help.is_some() {
+        return diagnostic;
+    }
+    if versions.is_empty() {
+        diagnostic.with_help(format!("the catalog lists no versions of `{model}`"))
+    } else {
+        let listing: Vec<String> = versions
+            .iter()
+            .map(|v| format!("`{}`", sanitize(v)))
+            .collect();
+        diagnostic.with_help(format!("known versions: {}", listing.join(", ")))
+    }
+}
+
+/// E0303: region `region`, at `span`, is not in the catalog, whose region names are `known`.
+pub(crate) fn unknown_region<'c>(
+    region: &str,
+    span: Span,
+    known: impl IntoIterator<Item = &'c str>,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        UNKNOWN_REGION,
+        format!("unknown region `{}`", sanitize(region)),
+        span,
+        "not in the region catalog",
+    );
+    let diagnostic = crate::typeck::with_suggestion(diagnostic, region, known, span, "\"");
+    if diagnostic.help.is_none() {
+        diagnostic
+            .with_help("regions are written as Azure's programmatic names, such as `swedencentral`")
+    } else {
+        diagnostic
+    }
+}

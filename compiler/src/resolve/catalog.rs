@@ -3,7 +3,7 @@
 
 use charter_ir::DeploymentType;
 use charter_syntax::diagnostic::sanitize;
-use charter_syntax::{ast, Diagnostic, Span};
+use charter_syntax::{ast, Span};
 
 use super::Resolver;
 use crate::catalog::{
@@ -14,7 +14,7 @@ use crate::codes;
 use crate::model::{FineTuned, Named};
 use crate::schema::BlockKind;
 use crate::symbols::{Declaration, SymbolKind};
-use crate::typeck::{self, Typed, TypedBlock};
+use crate::typeck::{Typed, TypedBlock};
 
 impl<'t, 'a> Resolver<'t, 'a> {
     /// Adds every `model` and `region` block to the catalog and declares their names.
@@ -112,12 +112,13 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     .map(|(publisher, _)| name_part(publisher))
                     .filter(|part| !part.is_empty())
                     .unwrap_or_else(|| "custom".to_string());
-                already_in_stdlib("model", name, name_span, existing.name_span).with_help(format!(
+                codes::names::already_in_stdlib("model", name, name_span, existing.name_span)
+                    .with_help(format!(
                     "give your model its own name (e.g. `{}-{owner}`), or use the catalog's entry",
                     sanitize(name)
                 ))
             } else {
-                duplicate(
+                codes::names::duplicate_in_catalog(
                     "model",
                     name,
                     name_span,
@@ -161,12 +162,13 @@ impl<'t, 'a> Resolver<'t, 'a> {
         if let Some(existing) = self.catalog.region(name) {
             let diagnostic = if existing.is_stdlib && !is_stdlib {
                 // Regions are Azure's: there is no other name to give one, only the entry to use.
-                already_in_stdlib("region", name, name_span, existing.name_span).with_help(
-                    "remove this declaration and use the catalog's entry; \
+                codes::names::already_in_stdlib("region", name, name_span, existing.name_span)
+                    .with_help(
+                        "remove this declaration and use the catalog's entry; \
                      a project declares only regions the catalog lacks",
-                )
+                    )
             } else {
-                duplicate(
+                codes::names::duplicate_in_catalog(
                     "region",
                     name,
                     name_span,
@@ -223,20 +225,9 @@ impl<'t, 'a> Resolver<'t, 'a> {
             return;
         };
         if let Some(existing) = self.catalog.model(name) {
-            let diagnostic = Diagnostic::error(
-                codes::names::DUPLICATE_NAME,
-                format!("model `{}` is declared twice", sanitize(name)),
-                name_span,
-                "declared again here",
-            );
-            let diagnostic = if existing.is_stdlib {
-                diagnostic.with_help("a fine-tuned model has a name of its own, the one Azure gave it (`<base>.ft-<id>`)")
-            } else {
-                diagnostic
-                    .with_secondary(existing.name_span, "first declared here")
-                    .with_help("keep one declaration per model")
-            };
-            self.diagnostics.push(diagnostic);
+            let first = (!existing.is_stdlib).then_some(existing.name_span);
+            self.diagnostics
+                .push(codes::names::duplicate_fine_tuned(name, name_span, first));
             return;
         }
         let base = block.field("base");
@@ -383,19 +374,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             self.symbols.refer(span, decl);
             return true;
         }
-        let diagnostic = Diagnostic::error(
-            codes::catalog::UNKNOWN_MODEL,
-            format!("unknown model `{}`", sanitize(model)),
-            span,
-            "not in the model catalog",
-        );
-        let diagnostic =
-            typeck::with_suggestion(diagnostic, model, self.catalog.model_names(), span, "\"");
-        let diagnostic = if diagnostic.help.is_none() {
-            diagnostic.with_help("declare it with `model \"NAME\" { ... }` if it is your own (fine-tuned or custom) model")
-        } else {
-            diagnostic
-        };
+        let diagnostic = codes::catalog::unknown_model(model, span, self.catalog.model_names());
         self.diagnostics.push(diagnostic);
         false
     }
@@ -416,26 +395,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             return true;
         }
         let versions: Vec<&str> = entry.versions.iter().map(|v| v.version.as_str()).collect();
-        let diagnostic = Diagnostic::error(
-            codes::catalog::UNKNOWN_VERSION,
-            format!(
-                "unknown version `{}` of model `{}`",
-                sanitize(version),
-                model
-            ),
-            span,
-            "not a version of this model in the catalog",
-        );
-        let mut diagnostic =
-            typeck::with_suggestion(diagnostic, version, versions.iter().copied(), span, "\"");
-        if diagnostic.help.is_none() {
-            diagnostic = if versions.is_empty() {
-                diagnostic.with_help(format!("the catalog lists no versions of `{model}`"))
-            } else {
-                let listing: Vec<String> = versions.iter().map(|v| format!("`{v}`")).collect();
-                diagnostic.with_help(format!("known versions: {}", listing.join(", ")))
-            };
-        }
+        let diagnostic = codes::catalog::unknown_version((version, span), model, &versions);
         self.diagnostics.push(diagnostic);
         false
     }
@@ -447,21 +407,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             self.symbols.refer(span, decl);
             return true;
         }
-        let diagnostic = Diagnostic::error(
-            codes::catalog::UNKNOWN_REGION,
-            format!("unknown region `{}`", sanitize(region)),
-            span,
-            "not in the region catalog",
-        );
-        let diagnostic =
-            typeck::with_suggestion(diagnostic, region, self.catalog.region_names(), span, "\"");
-        let diagnostic = if diagnostic.help.is_none() {
-            diagnostic.with_help(
-                "regions are written as Azure's programmatic names, such as `swedencentral`",
-            )
-        } else {
-            diagnostic
-        };
+        let diagnostic = codes::catalog::unknown_region(region, span, self.catalog.region_names());
         self.diagnostics.push(diagnostic);
         false
     }
@@ -562,20 +508,6 @@ fn availability_complete(block: &TypedBlock<'_>) -> bool {
     valid == written
 }
 
-/// A project's `model` or `region` whose name the standard library's catalog already has.
-fn already_in_stdlib(what: &str, name: &str, span: Span, stdlib_entry: Span) -> Diagnostic {
-    Diagnostic::error(
-        codes::names::DUPLICATE_NAME,
-        format!(
-            "{what} `{}` is already in the standard library's catalog",
-            sanitize(name)
-        ),
-        span,
-        "already in the catalog",
-    )
-    .with_secondary(stdlib_entry, "the standard library's entry")
-}
-
 /// A publisher's name as a model-name part: lower case, words joined by `-` (`Fabrikam AI` is
 /// `fabrikam-ai`).
 fn name_part(text: &str) -> String {
@@ -584,28 +516,4 @@ fn name_part(text: &str) -> String {
         .map(str::to_ascii_lowercase)
         .collect::<Vec<_>>()
         .join("-")
-}
-
-fn duplicate(what: &str, name: &str, span: Span, first: Span, first_in_stdlib: bool) -> Diagnostic {
-    let diagnostic = Diagnostic::error(
-        codes::names::DUPLICATE_NAME,
-        format!("{what} `{}` is declared twice", sanitize(name)),
-        span,
-        "declared again here",
-    )
-    .with_secondary(
-        first,
-        if first_in_stdlib {
-            "first declared in the standard library"
-        } else {
-            "first declared here"
-        },
-    );
-    if first_in_stdlib {
-        diagnostic.with_help(format!(
-            "the standard library already declares this {what}; rename yours or remove it"
-        ))
-    } else {
-        diagnostic.with_help("rename one of them or remove it")
-    }
 }

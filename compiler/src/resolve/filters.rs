@@ -2,8 +2,7 @@
 //! once inheritance is applied, and the blocklists filters list.
 
 use charter_ir::{Category, FilterMode, Side};
-use charter_syntax::diagnostic::sanitize;
-use charter_syntax::{ast, Diagnostic, Span};
+use charter_syntax::{ast, Span};
 
 use super::{field, Resolver};
 use crate::codes;
@@ -192,35 +191,24 @@ impl<'t, 'a> Resolver<'t, 'a> {
         };
         // Start the chain at the first filter in source order and follow `extends` around.
         let start = cycle.iter().position(|&i| i == first).unwrap_or(0);
-        let mut names: Vec<String> = cycle[start..]
+        let names: Vec<&str> = cycle[start..]
             .iter()
             .chain(cycle[..start].iter())
-            .map(|&i| format!("`{}`", filters[i].name))
+            .map(|&i| filters[i].name.as_str())
             .collect();
-        names.push(format!("`{}`", filters[first].name));
         let Some(extends) = filters[first].extends.as_ref() else {
             return;
         };
-        let mut diagnostic = Diagnostic::error(
-            codes::names::EXTENDS_CYCLE,
-            format!("cycle in `extends`: {}", names.join(" → ")),
-            extends.span,
-            "this `extends` closes a cycle",
-        );
-        for &member in cycle {
-            if member == first {
-                continue;
-            }
-            if let Some(extends) = filters[member].extends.as_ref() {
-                diagnostic = diagnostic.with_secondary(
-                    extends.span,
-                    format!("`{}` extends this", filters[member].name),
-                );
-            }
-        }
-        self.diagnostics.push(diagnostic.with_help(
-            "remove one `extends` so that the chain ends in a filter that sets every category",
-        ));
+        let others: Vec<(&str, Span)> = cycle
+            .iter()
+            .filter(|&&member| member != first)
+            .filter_map(|&member| {
+                let extends = filters[member].extends.as_ref()?;
+                Some((filters[member].name.as_str(), extends.span))
+            })
+            .collect();
+        self.diagnostics
+            .push(codes::names::extends_cycle(&names, extends.span, &others));
     }
 
     fn compute_effective(&mut self, index: usize, computed: &mut [bool]) {
@@ -303,16 +291,12 @@ impl<'t, 'a> Resolver<'t, 'a> {
         };
         if let Some(&existing) = self.blocklists.get(name) {
             let first = self.model.blocklists[existing].name_span;
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::names::DUPLICATE_NAME,
-                    format!("blocklist `{}` is declared twice", sanitize(name)),
-                    name_span,
-                    "declared again here",
-                )
-                .with_secondary(first, "first declared here")
-                .with_help("keep one declaration per blocklist, with all of its terms"),
-            );
+            self.diagnostics.push(codes::names::duplicate_in(
+                ("blocklist", name, name_span),
+                first,
+                (false, ""),
+                "keep one declaration per blocklist, with all of its terms",
+            ));
             return;
         }
         let decl = self.symbols.declare(Declaration {
@@ -374,22 +358,9 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 self.symbols.refer(span, self.model.blocklists[index].decl);
                 continue;
             }
-            let diagnostic = Diagnostic::error(
-                codes::names::UNDECLARED_BLOCKLIST,
-                format!("blocklist `{}` is not declared", sanitize(&name)),
-                span,
-                "no `blocklist` declares it",
-            );
             let names: Vec<&str> = self.blocklists.keys().map(String::as_str).collect();
-            let diagnostic = match crate::suggest::closest(&name, names.iter().copied()) {
-                Some(close) => diagnostic
-                    .with_help(format!("did you mean `{close}`?"))
-                    .with_fix(format!("use `{close}`"), span, format!("\"{close}\"")),
-                None => diagnostic.with_help(format!(
-                    "declare it with its terms: `blocklist \"{}\" {{ terms: [\"...\"] }}`, or with `managed: external` when another team creates it",
-                    sanitize(&name)
-                )),
-            };
+            let closest = crate::suggest::closest(&name, names.iter().copied());
+            let diagnostic = codes::names::undeclared_blocklist(&name, span, closest);
             self.diagnostics.push(diagnostic);
         }
     }

@@ -18,7 +18,6 @@ mod workloads;
 
 use std::collections::HashMap;
 
-use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{ast, Diagnostic, FileId, Span};
 use indexmap::IndexMap;
 
@@ -27,7 +26,7 @@ use crate::codes;
 use crate::model::{Field, Item, Model};
 use crate::schema::{BlockKind, RefKind};
 use crate::symbols::{DeclId, Declaration, SymbolIndex, SymbolKind};
-use crate::typeck::{self, TypedBlock, TypedPhrase};
+use crate::typeck::{TypedBlock, TypedPhrase};
 use crate::Document;
 
 /// What resolution produces.
@@ -160,23 +159,10 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     .symbols
                     .declaration(*existing)
                     .map(|d| (d.name_span, d.kind));
-                let mut diagnostic = Diagnostic::error(
-                    codes::names::DUPLICATE_NAME,
-                    format!("`{}` is declared twice", sanitize(&name)),
-                    name_span,
-                    format!("{} declared again here", kind.noun()),
-                )
-                .with_help("every top-level name must be unique across the project's files; rename one of them");
-                if let Some((span, first_kind)) = first {
-                    diagnostic = diagnostic.with_secondary(
-                        span,
-                        format!(
-                            "first declared here, as {}",
-                            typeck::with_article(first_kind.noun())
-                        ),
-                    );
-                }
-                self.diagnostics.push(diagnostic);
+                self.diagnostics.push(codes::names::duplicate_top_level(
+                    (&name, kind.noun(), name_span),
+                    first.map(|(span, first_kind)| (span, first_kind.noun())),
+                ));
                 continue;
             }
             let decl = self.symbols.declare(Declaration {
@@ -231,29 +217,13 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 .map(|(name, _)| name.clone())
                 .collect();
             candidates.sort();
-            let diagnostic = Diagnostic::error(
-                codes::names::UNKNOWN_NAME,
-                format!("unknown {} `{}`", expected.noun(), sanitize(&text)),
-                path.span,
-                format!("no {} has this name", expected.noun()),
-            );
-            let diagnostic = typeck::with_suggestion(
-                diagnostic,
-                &text,
+            let noun = expected.noun();
+            self.diagnostics.push(codes::names::unknown_name(
+                (noun, &format!("no {noun}")),
+                (&text, path.span),
                 candidates.iter().map(String::as_str),
-                path.span,
-                "",
-            );
-            let diagnostic = if diagnostic.help.is_none() {
-                diagnostic.with_help(format!(
-                    "declare `{} {} {{ ... }}` in any file of the project",
-                    expected.noun(),
-                    sanitize(&text)
-                ))
-            } else {
-                diagnostic
-            };
-            self.diagnostics.push(diagnostic);
+                |name| format!("declare `{noun} {name} {{ ... }}` in any file of the project"),
+            ));
             return None;
         };
         self.symbols.refer(path.span, decl);
@@ -262,27 +232,11 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 .symbols
                 .declaration(decl)
                 .map(|d| (d.kind.noun(), d.name_span));
-            let mut diagnostic = Diagnostic::error(
-                codes::names::WRONG_KIND_OF_NAME,
-                format!(
-                    "expected {}, found {} `{}`",
-                    typeck::with_article(expected.noun()),
-                    actual.map_or("name", |a| a.0),
-                    sanitize(&text)
-                ),
-                path.span,
-                format!("not {}", typeck::with_article(expected.noun())),
-            );
-            if let Some((noun, span)) = actual {
-                diagnostic = diagnostic.with_secondary(
-                    span,
-                    format!("declared here as {}", typeck::with_article(noun)),
-                );
-            }
-            self.diagnostics.push(diagnostic.with_help(format!(
-                "name {} here",
-                typeck::with_article(expected.noun())
-            )));
+            self.diagnostics.push(codes::names::wrong_kind_of_name(
+                (&text, path.span),
+                expected.noun(),
+                actual,
+            ));
             return None;
         }
         Some(target)

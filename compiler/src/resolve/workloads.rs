@@ -3,8 +3,7 @@
 //! version, filter, regions and apps each names.
 
 use charter_ir::{BudgetPeriod, DataZone, DeploymentType, Environment, Redundancy};
-use charter_syntax::diagnostic::sanitize;
-use charter_syntax::{Diagnostic, Span};
+use charter_syntax::Span;
 
 use super::catalog::named;
 use super::policies::keyword;
@@ -16,7 +15,7 @@ use crate::model::{
 };
 use crate::schema::{BlockKind, RefKind};
 use crate::symbols::{Declaration, SymbolKind};
-use crate::typeck::{self, Typed, TypedBlock, TypedPhrase};
+use crate::typeck::{Typed, TypedBlock, TypedPhrase};
 
 impl<'t, 'a> Resolver<'t, 'a> {
     /// Resolves every named workload block: apps first, for every workload, so that `serves`
@@ -78,16 +77,12 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 continue;
             };
             if let Some(existing) = apps.iter().find(|a| a.name == name) {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::names::DUPLICATE_NAME,
-                        format!("app `{}` is declared twice", sanitize(name)),
-                        span,
-                        "declared again here",
-                    )
-                    .with_secondary(existing.name_span, "first declared here")
-                    .with_help("keep one `app` block per app"),
-                );
+                self.diagnostics.push(codes::names::duplicate_in(
+                    ("app", name, span),
+                    existing.name_span,
+                    (false, ""),
+                    "keep one `app` block per app",
+                ));
                 continue;
             }
             let decl = self.symbols.declare(Declaration {
@@ -128,17 +123,12 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 let Some(path) = item.as_ref() else { continue };
                 let name = path.text();
                 if let Some((_, first)) = listed.iter().find(|(n, _)| *n == name) {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::names::DUPLICATE_NAME,
-                            format!("app `{}` is listed twice", sanitize(&name)),
-                            path.span,
-                            "listed again here",
-                        )
-                        .with_secondary(*first, "first listed here")
-                        .with_help("list each app once")
-                        .with_fix("remove the duplicate", path.span, ""),
-                    );
+                    self.diagnostics.push(codes::names::duplicate_in(
+                        ("app", &name, path.span),
+                        *first,
+                        (true, ""),
+                        "list each app once",
+                    ));
                     continue;
                 }
                 listed.push((name.clone(), path.span));
@@ -232,19 +222,12 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 continue;
             };
             if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::names::DUPLICATE_NAME,
-                        format!(
-                            "endpoint `{}` is declared twice in workload `{workload_name}`",
-                            sanitize(name)
-                        ),
-                        span,
-                        "declared again here",
-                    )
-                    .with_secondary(*first, "first declared here")
-                    .with_help("rename one of them"),
-                );
+                self.diagnostics.push(codes::names::duplicate_in(
+                    ("endpoint", name, span),
+                    *first,
+                    (false, &format!(" in workload `{workload_name}`")),
+                    "rename one of them",
+                ));
                 continue;
             }
             names.push((name, span));
@@ -406,22 +389,16 @@ impl<'t, 'a> Resolver<'t, 'a> {
         }
         let declared = &self.model.workloads[workload.0];
         let candidates: Vec<&str> = declared.apps.iter().map(|a| a.name.as_str()).collect();
-        let diagnostic = Diagnostic::error(
-            codes::names::UNKNOWN_NAME,
-            format!("unknown app `{}`", sanitize(name)),
-            span,
-            format!("no app of workload `{}` has this name", declared.name),
-        );
-        let diagnostic = typeck::with_suggestion(diagnostic, name, candidates, span, "");
-        let diagnostic = if diagnostic.help.is_none() {
-            diagnostic.with_help(format!(
-                "declare it in the workload's `apps: [...]`, or with `app {} {{ ... }}`",
-                sanitize(name)
-            ))
-        } else {
-            diagnostic
-        };
-        self.diagnostics.push(diagnostic);
+        self.diagnostics.push(codes::names::unknown_name(
+            ("app", &format!("no app of workload `{}`", declared.name)),
+            (name, span),
+            candidates,
+            |name| {
+                format!(
+                    "declare it in the workload's `apps: [...]`, or with `app {name} {{ ... }}`"
+                )
+            },
+        ));
         ServedApp::Unknown
     }
 }
