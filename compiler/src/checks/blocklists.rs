@@ -2,11 +2,9 @@
 //! every AI account whose filter uses it) or `blocklist "NAME" { managed: external }` (another
 //! team creates it).
 
-use charter_syntax::diagnostic::sanitize;
-use charter_syntax::Diagnostic;
-
 use super::Checks;
 use crate::codes;
+use crate::codes::fields::NameProblem;
 use crate::model::{Blocklist, BlocklistEntry};
 
 impl Checks<'_> {
@@ -15,41 +13,21 @@ impl Checks<'_> {
         let name = blocklist.name.as_str();
         let name_span = blocklist.name_span;
         if let Some(problem) = blocklist_name_problem(name) {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::fields::INVALID_AZURE_NAME,
-                    format!("invalid blocklist name `{}`: {problem}", sanitize(name)),
-                    name_span,
-                    "Azure refuses this blocklist name",
-                )
-                .with_help("a blocklist name starts with a letter or digit and has only letters, digits, `_`, `.` and `-`"),
-            );
+            self.diagnostics.push(codes::fields::invalid_blocklist_name(
+                name, name_span, problem,
+            ));
         }
         if blocklist.is_external() {
             for field in [&blocklist.terms, &blocklist.patterns]
                 .into_iter()
                 .flatten()
             {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::fields::INVALID_BLOCKLIST,
-                        format!(
-                            "external blocklist `{}` lists {}",
-                            sanitize(name),
-                            field.key
-                        ),
-                        field.span,
-                        "ignored: Charter does not create this blocklist",
-                    )
-                    .with_secondary(
+                self.diagnostics
+                    .push(codes::fields::external_blocklist_lists(
+                        name,
+                        (field.key, field.span),
                         blocklist.managed.as_ref().map_or(name_span, |f| f.span),
-                        "managed elsewhere",
-                    )
-                    .with_help(format!(
-                        "remove `{}` and keep them where the blocklist is managed, or remove `managed: external` so Charter creates the blocklist with them",
-                        field.key
-                    )),
-                );
+                    ));
             }
             return;
         }
@@ -57,62 +35,39 @@ impl Checks<'_> {
             let singular = if is_regex { "pattern" } else { "term" };
             match class {
                 BlocklistEntry::Valid => {}
-                BlocklistEntry::Empty => self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::fields::INVALID_BLOCKLIST,
-                        format!("empty {singular} in blocklist `{}`", sanitize(name)),
-                        span,
-                        "matches nothing",
-                    )
-                    .with_help("remove it")
-                    .with_fix("remove the empty entry", span, ""),
-                ),
-                BlocklistEntry::Duplicate(first) => self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::fields::INVALID_BLOCKLIST,
-                        format!(
-                            "{singular} `{}` is listed twice in blocklist `{}`",
-                            sanitize(text),
-                            sanitize(name)
-                        ),
-                        span,
-                        "listed again here",
-                    )
-                    .with_secondary(first, "first listed here")
-                    .with_help("list each term once")
-                    .with_fix("remove the duplicate", span, ""),
-                ),
+                BlocklistEntry::Empty => self
+                    .diagnostics
+                    .push(codes::fields::empty_blocklist_entry(singular, name, span)),
+                BlocklistEntry::Duplicate(first) => {
+                    self.diagnostics
+                        .push(codes::fields::duplicate_blocklist_entry(
+                            (singular, text),
+                            name,
+                            span,
+                            first,
+                        ))
+                }
             }
         }
         if blocklist.terms.is_none() && blocklist.patterns.is_none() {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::fields::INVALID_BLOCKLIST,
-                    format!("blocklist `{}` has no terms and no patterns", sanitize(name)),
-                    name_span,
-                    "would block nothing",
-                )
-                .with_help("add `terms: [\"...\"]` or `patterns: [\"...\"]`, or `managed: external` when another team creates the blocklist and its terms"),
-            );
+            self.diagnostics
+                .push(codes::fields::empty_blocklist(name, name_span));
         }
     }
 }
 
 /// Why Azure would refuse `name` as a blocklist name: it must match
 /// `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$` (the RAI blocklist's name pattern in the REST API).
-fn blocklist_name_problem(name: &str) -> Option<String> {
+fn blocklist_name_problem(name: &str) -> Option<NameProblem> {
     let Some(first) = name.chars().next() else {
-        return Some("it is empty".to_string());
+        return Some(NameProblem::Empty);
     };
     if !first.is_ascii_alphanumeric() {
-        return Some(format!("it starts with `{}`", sanitize(&first.to_string())));
+        return Some(NameProblem::StartsWith(first));
     }
     name.chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-        .map(|bad| match bad {
-            ' ' => "it contains a space".to_string(),
-            bad => format!("it contains `{}`", sanitize(&bad.to_string())),
-        })
+        .map(NameProblem::Contains)
 }
 
 #[cfg(test)]

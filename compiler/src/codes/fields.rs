@@ -1,6 +1,7 @@
 //! Fields and types (E02xx): entries the schema does not accept, values of the wrong type, and Azure's rules for names, budgets and blocklists.
 
-use charter_syntax::{Code, CodeInfo, Severity};
+use charter_syntax::diagnostic::sanitize;
+use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
 
 /// E0201: unknown field.
 pub const UNKNOWN_FIELD: Code = "E0201";
@@ -392,3 +393,104 @@ workload support {
 "#,
     },
 ];
+
+/// Why Azure refuses a name: what is wrong with its characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NameProblem {
+    Empty,
+    StartsWith(char),
+    Contains(char),
+}
+
+impl NameProblem {
+    /// The problem in words: `it contains a space`, ``it starts with `-` ``.
+    fn describe(self) -> String {
+        match self {
+            NameProblem::Empty => "it is empty".to_string(),
+            NameProblem::StartsWith(first) => {
+                format!("it starts with `{}`", sanitize(&first.to_string()))
+            }
+            NameProblem::Contains(' ') => "it contains a space".to_string(),
+            NameProblem::Contains(bad) => format!("it contains `{}`", sanitize(&bad.to_string())),
+        }
+    }
+}
+
+/// E0213 for a blocklist: Azure refuses `name` (at `span`) because of `problem`.
+pub(crate) fn invalid_blocklist_name(name: &str, span: Span, problem: NameProblem) -> Diagnostic {
+    Diagnostic::error(
+        INVALID_AZURE_NAME,
+        format!(
+            "invalid blocklist name `{}`: {}",
+            sanitize(name),
+            problem.describe()
+        ),
+        span,
+        "Azure refuses this blocklist name",
+    )
+    .with_help("a blocklist name starts with a letter or digit and has only letters, digits, `_`, `.` and `-`")
+}
+
+/// E0217: the external blocklist `name` lists `key` (`terms`, `patterns`, at `span`), which
+/// Charter does not create; `managed_span` is where it is said to be managed elsewhere.
+pub(crate) fn external_blocklist_lists(
+    name: &str,
+    (key, span): (&str, Span),
+    managed_span: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        INVALID_BLOCKLIST,
+        format!("external blocklist `{}` lists {key}", sanitize(name)),
+        span,
+        "ignored: Charter does not create this blocklist",
+    )
+    .with_secondary(managed_span, "managed elsewhere")
+    .with_help(format!(
+        "remove `{key}` and keep them where the blocklist is managed, or remove `managed: external` so Charter creates the blocklist with them"
+    ))
+}
+
+/// E0217: an empty `singular` (`term`, `pattern`), at `span`, in blocklist `name`.
+pub(crate) fn empty_blocklist_entry(singular: &str, name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        INVALID_BLOCKLIST,
+        format!("empty {singular} in blocklist `{}`", sanitize(name)),
+        span,
+        "matches nothing",
+    )
+    .with_help("remove it")
+    .with_fix("remove the empty entry", span, "")
+}
+
+/// E0217: `singular` `text` is listed again, at `span` (first at `first`), in blocklist `name`.
+pub(crate) fn duplicate_blocklist_entry(
+    (singular, text): (&str, &str),
+    name: &str,
+    span: Span,
+    first: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        INVALID_BLOCKLIST,
+        format!(
+            "{singular} `{}` is listed twice in blocklist `{}`",
+            sanitize(text),
+            sanitize(name)
+        ),
+        span,
+        "listed again here",
+    )
+    .with_secondary(first, "first listed here")
+    .with_help("list each term once")
+    .with_fix("remove the duplicate", span, "")
+}
+
+/// E0217: blocklist `name`, at `span`, lists neither terms nor patterns.
+pub(crate) fn empty_blocklist(name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        INVALID_BLOCKLIST,
+        format!("blocklist `{}` has no terms and no patterns", sanitize(name)),
+        span,
+        "would block nothing",
+    )
+    .with_help("add `terms: [\"...\"]` or `patterns: [\"...\"]`, or `managed: external` when another team creates the blocklist and its terms")
+}
