@@ -494,3 +494,129 @@ pub(crate) fn empty_blocklist(name: &str, span: Span) -> Diagnostic {
     )
     .with_help("add `terms: [\"...\"]` or `patterns: [\"...\"]`, or `managed: external` when another team creates the blocklist and its terms")
 }
+
+/// The most notifications (alert thresholds) one Azure budget takes.
+pub(crate) const MAX_NOTIFICATIONS: usize = 5;
+/// The highest alert threshold Azure takes, in percent of the amount.
+pub(crate) const MAX_THRESHOLD_PERCENT: u32 = 1000;
+/// The most integer digits an amount keeps exactly: budgets travel as JSON numbers (IEEE 754
+/// doubles), which hold 15 significant decimal digits.
+pub(crate) const MAX_AMOUNT_DIGITS: usize = 15;
+
+/// What Azure would refuse in a budget.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BudgetProblem<'a> {
+    /// The amount is zero.
+    ZeroAmount,
+    /// The amount has this many digits before the decimal point, more than
+    /// [`MAX_AMOUNT_DIGITS`].
+    TooManyDigits(usize),
+    /// The currency is not an ISO 4217 code.
+    UnknownCurrency(&'a str),
+    /// `alert_at: []`.
+    NoThresholds,
+    /// A threshold of 0%.
+    ZeroThreshold,
+    /// A threshold above [`MAX_THRESHOLD_PERCENT`].
+    ThresholdTooHigh(u32),
+    /// A threshold listed again (first at the span).
+    DuplicateThreshold(u32, Span),
+    /// The threshold after the [`MAX_NOTIFICATIONS`]th.
+    TooManyThresholds,
+    /// `notify: []`.
+    NoContacts,
+    /// A contact that is not an e-mail address.
+    NotAnEmailAddress(&'a str),
+    /// A contact listed again (first at the span).
+    DuplicateContact(&'a str, Span),
+}
+
+/// E0214, E0215 or E0216: what Azure would refuse in a budget, at `span`.
+pub(crate) fn invalid_budget(problem: BudgetProblem<'_>, span: Span) -> Diagnostic {
+    match problem {
+        BudgetProblem::ZeroAmount => Diagnostic::error(
+            INVALID_BUDGET_AMOUNT,
+            "a budget amount must be more than zero",
+            span,
+            "zero",
+        )
+        .with_help("give the amount the workload may spend per period, or remove the budget"),
+        BudgetProblem::TooManyDigits(digits) => Diagnostic::error(
+            INVALID_BUDGET_AMOUNT,
+            format!("budget amount has {digits} digits, more than Azure keeps exactly"),
+            span,
+            format!("at most {MAX_AMOUNT_DIGITS} digits before the decimal point"),
+        )
+        .with_note("budget amounts travel as JSON numbers, which hold about 15 significant digits; a longer amount would silently change")
+        .with_help("check the amount"),
+        BudgetProblem::UnknownCurrency(currency) => Diagnostic::error(
+            INVALID_BUDGET_AMOUNT,
+            format!("`{}` is not an ISO 4217 currency code", sanitize(currency)),
+            span,
+            "unknown currency",
+        )
+        .with_help("write the amount with a three-letter ISO 4217 code, such as `2000 USD` or `1800 EUR`"),
+        BudgetProblem::NoThresholds => Diagnostic::error(
+            INVALID_BUDGET_ALERT,
+            "`alert_at` lists no thresholds",
+            span,
+            "no alerts",
+        )
+        .with_help("list the percentages of the amount to alert at, such as `[50%, 80%, 100%]`, or remove `alert_at`"),
+        BudgetProblem::ZeroThreshold => Diagnostic::error(
+            INVALID_BUDGET_ALERT,
+            "an alert threshold of 0% never fires",
+            span,
+            "0%",
+        )
+        .with_note("Azure takes thresholds above 0% and at most 1000% of the budget")
+        .with_help("use a percentage above 0%, such as `50%`"),
+        BudgetProblem::ThresholdTooHigh(value) => Diagnostic::error(
+            INVALID_BUDGET_ALERT,
+            format!("alert threshold {value}% is above Azure's limit of {MAX_THRESHOLD_PERCENT}%"),
+            span,
+            format!("more than {MAX_THRESHOLD_PERCENT}%"),
+        )
+        .with_help(format!("use a threshold of at most {MAX_THRESHOLD_PERCENT}%")),
+        BudgetProblem::DuplicateThreshold(value, first) => Diagnostic::error(
+            INVALID_BUDGET_ALERT,
+            format!("alert threshold {value}% is listed twice"),
+            span,
+            "listed again here",
+        )
+        .with_secondary(first, "first listed here")
+        .with_help("list each threshold once")
+        .with_fix("remove the duplicate", span, ""),
+        BudgetProblem::TooManyThresholds => Diagnostic::error(
+            INVALID_BUDGET_ALERT,
+            format!("a budget takes at most {MAX_NOTIFICATIONS} alert thresholds"),
+            span,
+            format!("threshold number {}", MAX_NOTIFICATIONS + 1),
+        )
+        .with_note("each threshold is one notification of the Azure budget, and Azure allows five")
+        .with_help("keep the five thresholds that matter most"),
+        BudgetProblem::NoContacts => Diagnostic::error(
+            INVALID_BUDGET_CONTACT,
+            "`notify` lists no one",
+            span,
+            "no contacts",
+        )
+        .with_help("list the e-mail addresses to alert, or remove `notify` (the resource group's owners are then notified)"),
+        BudgetProblem::NotAnEmailAddress(address) => Diagnostic::error(
+            INVALID_BUDGET_CONTACT,
+            format!("`{}` is not an e-mail address", sanitize(address)),
+            span,
+            "not an e-mail address",
+        )
+        .with_help("write a full address, such as `ai-finops@contoso.com`"),
+        BudgetProblem::DuplicateContact(address, first) => Diagnostic::error(
+            INVALID_BUDGET_CONTACT,
+            format!("`{}` is listed twice", sanitize(address)),
+            span,
+            "listed again here",
+        )
+        .with_secondary(first, "first listed here")
+        .with_help("list each contact once")
+        .with_fix("remove the duplicate", span, ""),
+    }
+}
