@@ -4,12 +4,11 @@
 
 use charter_ir as ir;
 use charter_ir::Redundancy;
-use charter_syntax::diagnostic::sanitize;
-use charter_syntax::{Diagnostic, Span};
+use charter_syntax::Span;
 
 use super::{scope_source, Checks};
 use crate::codes;
-use crate::model::{self, value_of, DefinitionsLocation, Endpoint, Policy, PolicyId};
+use crate::model::{value_of, DefinitionsLocation, Endpoint, Policy, PolicyId};
 
 impl Checks<'_> {
     pub(super) fn check_policy(&mut self, policy: &Policy) {
@@ -23,11 +22,12 @@ impl Checks<'_> {
                 {
                     let versions: Vec<String> =
                         allow.versions.iter().map(|v| v.name.clone()).collect();
-                    self.diagnostics.push(duplicate_allow(
-                        &allow.model.name,
-                        allow.model.span,
-                        first,
+                    let first_versions: Vec<&str> =
+                        first.versions.iter().map(|v| v.name.as_str()).collect();
+                    self.diagnostics.push(codes::fields::model_allowed_twice(
+                        (&allow.model.name, allow.model.span),
                         &versions,
+                        (first.span, &first_versions),
                     ));
                 }
             }
@@ -39,16 +39,11 @@ impl Checks<'_> {
         {
             for (index, (kind, span)) in listed.iter().enumerate() {
                 if listed[..index].iter().any(|(earlier, _)| earlier == kind) {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::fields::DUPLICATE_ENTRY,
-                            format!("deployment type `{}` is listed twice", kind.charter_name()),
+                    self.diagnostics
+                        .push(codes::fields::deployment_type_listed_twice(
+                            kind.charter_name(),
                             *span,
-                            "listed again here",
-                        )
-                        .with_help("list each deployment type once")
-                        .with_fix("remove the duplicate", *span, ""),
-                    );
+                        ));
                 }
             }
         }
@@ -71,61 +66,32 @@ impl Checks<'_> {
                 let Some(field) = &policy.definitions_at else {
                     return;
                 };
-                let key = field.key;
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::fields::WRONG_TYPE,
-                        format!(
-                            "expected a management group or subscription, found `{}`",
-                            sanitize(&scope_source(&scope))
-                        ),
+                self.diagnostics
+                    .push(codes::fields::definitions_at_resource_group(
+                        &scope_source(&scope),
                         span,
-                        "definitions cannot be stored at a resource group",
-                    )
-                    .with_help("name the subscription that contains the resource group: `subscription(\"id\")`, or a management group above it")
-                    .with_note(format!("`{key}` takes `management_group(\"id\")` or `subscription(\"id\")`")),
-                );
+                        field.key,
+                    ));
             }
             DefinitionsLocation::EmptyId { span } => {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::fields::WRONG_TYPE,
-                        "expected a management group or subscription id, found an empty string",
-                        span,
-                        "the id is empty",
-                    )
-                    .with_help("name the management group or subscription that contains every scope of the policy"),
-                );
+                self.diagnostics
+                    .push(codes::fields::definitions_at_empty_id(span));
             }
             DefinitionsLocation::BelowItsScopes {
                 scope,
                 span,
                 outside,
             } => {
-                let Some((first, _)) = outside.first() else {
-                    return;
-                };
-                let mut diagnostic = Diagnostic::error(
-                    codes::fields::DEFINITIONS_LOCATION_OUT_OF_REACH,
-                    format!(
-                        "policy `{}` cannot store its definitions at `{}`",
-                        policy.name,
-                        sanitize(&scope_source(&scope))
-                    ),
-                    span,
-                    format!(
-                        "a subscription does not contain `{}`",
-                        sanitize(&scope_source(first))
-                    ),
-                );
-                for (_, scope_span) in &outside {
-                    diagnostic =
-                        diagnostic.with_secondary(*scope_span, "the policy is assigned here");
-                }
-                diagnostic = diagnostic
-                    .with_help("store the definitions at a management group above every scope of the policy: `definitions_at: management_group(\"id\")`")
-                    .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored");
-                self.diagnostics.push(diagnostic);
+                let outside: Vec<(String, Span)> = outside
+                    .iter()
+                    .map(|(scope, span)| (scope_source(scope), *span))
+                    .collect();
+                self.diagnostics
+                    .extend(codes::fields::definitions_location_out_of_reach(
+                        &policy.name,
+                        (&scope_source(&scope), span),
+                        &outside,
+                    ));
             }
             DefinitionsLocation::Ambiguous => {
                 self.report_ambiguous_location(policy, scopes);
@@ -140,30 +106,19 @@ impl Checks<'_> {
         let Some(field) = &policy.scope else {
             return;
         };
-        let mut diagnostic = Diagnostic::error(
-            codes::fields::DEFINITIONS_LOCATION_MISSING,
-            format!(
-                "policy `{}` is assigned at {} scopes: say where its definitions are stored",
-                policy.name,
-                scopes.len()
-            ),
-            field.key_span,
-            "the definitions and initiative need one place above these scopes",
-        );
-        for (_, span) in scopes {
-            diagnostic = diagnostic.with_secondary(*span, "the policy is assigned here");
-        }
+        let scope_spans: Vec<Span> = scopes.iter().map(|(_, span)| *span).collect();
         let (at, before, after) = self.line_after(field.span);
         let at = Span::new(field.span.file, at, at);
-        diagnostic = diagnostic
-            .with_help("add `definitions_at: management_group(\"...\")` naming a management group above all of them")
-            .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored, and Charter cannot know which management group contains which scope")
-            .with_fix(
-                "add `definitions_at: management_group(\"\")`",
-                at,
-                format!("{before}definitions_at: management_group(\"\"){after}"),
-            );
-        self.diagnostics.push(diagnostic);
+        self.diagnostics
+            .push(codes::fields::definitions_location_missing(
+                &policy.name,
+                field.key_span,
+                &scope_spans,
+                (
+                    at,
+                    format!("{before}definitions_at: management_group(\"\"){after}"),
+                ),
+            ));
     }
 
     /// Where to insert a new entry on the line after the field at `field`, at its indentation,
@@ -336,38 +291,4 @@ impl Checks<'_> {
         }
         self.diagnostics.extend(found);
     }
-}
-
-/// A second `allow` of the same model in a policy's `models` block.
-fn duplicate_allow(
-    model: &str,
-    span: Span,
-    first: &model::Allow,
-    versions: &[String],
-) -> Diagnostic {
-    let model = sanitize(model);
-    let diagnostic = Diagnostic::error(
-        codes::fields::DUPLICATE_ENTRY,
-        format!("model `{model}` is allowed twice"),
-        span,
-        "allowed again here",
-    )
-    .with_secondary(first.span, "first allowed here");
-    // Without `versions`, an `allow` admits every version, so the merged clause does too.
-    if first.versions.is_empty() || versions.is_empty() {
-        return diagnostic.with_help(format!(
-            "keep one `allow \"{model}\"`; one without `versions` allows every version"
-        ));
-    }
-    let mut merged: Vec<String> = Vec::new();
-    for version in first.versions.iter().map(|v| &v.name).chain(versions) {
-        let quoted = format!("\"{}\"", sanitize(version));
-        if !merged.contains(&quoted) {
-            merged.push(quoted);
-        }
-    }
-    diagnostic.with_help(format!(
-        "keep one clause: `allow \"{model}\" versions [{}]`",
-        merged.join(", ")
-    ))
 }

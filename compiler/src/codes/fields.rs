@@ -620,3 +620,133 @@ pub(crate) fn invalid_budget(problem: BudgetProblem<'_>, span: Span) -> Diagnost
         .with_fix("remove the duplicate", span, ""),
     }
 }
+
+/// E0205: deployment type `kind`, at `span`, is listed again in a policy's `deployment_types`.
+pub(crate) fn deployment_type_listed_twice(kind: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        DUPLICATE_ENTRY,
+        format!("deployment type `{kind}` is listed twice"),
+        span,
+        "listed again here",
+    )
+    .with_help("list each deployment type once")
+    .with_fix("remove the duplicate", span, "")
+}
+
+/// E0205: a second `allow` of `model` (at `span`, listing `versions`) in a policy's `models`
+/// block, whose first `allow` (at `first`) lists `first_versions`.
+pub(crate) fn model_allowed_twice(
+    (model, span): (&str, Span),
+    versions: &[String],
+    (first, first_versions): (Span, &[&str]),
+) -> Diagnostic {
+    let model = sanitize(model);
+    let diagnostic = Diagnostic::error(
+        DUPLICATE_ENTRY,
+        format!("model `{model}` is allowed twice"),
+        span,
+        "allowed again here",
+    )
+    .with_secondary(first, "first allowed here");
+    // Without `versions`, an `allow` admits every version, so the merged clause does too.
+    if first_versions.is_empty() || versions.is_empty() {
+        return diagnostic.with_help(format!(
+            "keep one `allow \"{model}\"`; one without `versions` allows every version"
+        ));
+    }
+    let mut merged: Vec<String> = Vec::new();
+    for version in first_versions
+        .iter()
+        .copied()
+        .chain(versions.iter().map(String::as_str))
+    {
+        let quoted = format!("\"{}\"", sanitize(version));
+        if !merged.contains(&quoted) {
+            merged.push(quoted);
+        }
+    }
+    diagnostic.with_help(format!(
+        "keep one clause: `allow \"{model}\" versions [{}]`",
+        merged.join(", ")
+    ))
+}
+
+/// E0203: `definitions_at` (the field `key`) names `scope`, a resource group, at `span`.
+pub(crate) fn definitions_at_resource_group(scope: &str, span: Span, key: &str) -> Diagnostic {
+    Diagnostic::error(
+        WRONG_TYPE,
+        format!(
+            "expected a management group or subscription, found `{}`",
+            sanitize(scope)
+        ),
+        span,
+        "definitions cannot be stored at a resource group",
+    )
+    .with_help("name the subscription that contains the resource group: `subscription(\"id\")`, or a management group above it")
+    .with_note(format!("`{key}` takes `management_group(\"id\")` or `subscription(\"id\")`"))
+}
+
+/// E0203: `definitions_at` names an empty id, at `span`.
+pub(crate) fn definitions_at_empty_id(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        WRONG_TYPE,
+        "expected a management group or subscription id, found an empty string",
+        span,
+        "the id is empty",
+    )
+    .with_help("name the management group or subscription that contains every scope of the policy")
+}
+
+/// E0212: policy `policy` stores its definitions at the subscription `scope` (at `span`),
+/// which does not contain the scopes `outside` (each as Charter writes it, with its span).
+pub(crate) fn definitions_location_out_of_reach(
+    policy: &str,
+    (scope, span): (&str, Span),
+    outside: &[(String, Span)],
+) -> Option<Diagnostic> {
+    let (first, _) = outside.first()?;
+    let mut diagnostic = Diagnostic::error(
+        DEFINITIONS_LOCATION_OUT_OF_REACH,
+        format!(
+            "policy `{}` cannot store its definitions at `{}`",
+            sanitize(policy),
+            sanitize(scope)
+        ),
+        span,
+        format!("a subscription does not contain `{}`", sanitize(first)),
+    );
+    for (_, scope_span) in outside {
+        diagnostic = diagnostic.with_secondary(*scope_span, "the policy is assigned here");
+    }
+    Some(diagnostic
+        .with_help("store the definitions at a management group above every scope of the policy: `definitions_at: management_group(\"id\")`")
+        .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored"))
+}
+
+/// E0211: policy `policy` is assigned at the scopes at `scope_spans` (its `scope:` key at
+/// `span`) and does not say where its definitions are stored; the fix inserts `insertion` at
+/// `at`.
+pub(crate) fn definitions_location_missing(
+    policy: &str,
+    span: Span,
+    scope_spans: &[Span],
+    (at, insertion): (Span, String),
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::error(
+        DEFINITIONS_LOCATION_MISSING,
+        format!(
+            "policy `{}` is assigned at {} scopes: say where its definitions are stored",
+            sanitize(policy),
+            scope_spans.len()
+        ),
+        span,
+        "the definitions and initiative need one place above these scopes",
+    );
+    for scope_span in scope_spans {
+        diagnostic = diagnostic.with_secondary(*scope_span, "the policy is assigned here");
+    }
+    diagnostic
+        .with_help("add `definitions_at: management_group(\"...\")` naming a management group above all of them")
+        .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored, and Charter cannot know which management group contains which scope")
+        .with_fix("add `definitions_at: management_group(\"\")`", at, insertion)
+}
