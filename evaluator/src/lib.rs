@@ -17,6 +17,7 @@ mod builtins;
 mod evaluate;
 mod expression;
 pub mod operators;
+pub mod report;
 mod suite;
 
 pub use builtins::builtin_definitions;
