@@ -13,9 +13,11 @@
 //! * [`aliases`] is the alias table (alias → payload path), embedded as data.
 
 pub mod aliases;
+pub mod audit;
 mod builtins;
 mod evaluate;
 mod expression;
+pub mod inputs;
 pub mod operators;
 pub mod report;
 mod suite;
