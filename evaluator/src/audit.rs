@@ -225,12 +225,12 @@ impl Auditor {
         {
             let coverage = match &expanded.scope {
                 None => Some(true),
-                Some(scope) => within(scope, &placement),
+                Some(scope) => known_within(scope, &placement),
             };
             let exclusion = expanded
                 .not_scopes
                 .iter()
-                .map(|scope| within(scope, &placement))
+                .map(|scope| known_within(scope, &placement))
                 .fold(Some(false), |all, one| match (all, one) {
                     (Some(true), _) | (_, Some(true)) => Some(true),
                     (None, _) | (_, None) => None,
@@ -320,11 +320,6 @@ impl Auditor {
             }
             None => Verdict::Compliant,
         };
-        for result in &results {
-            if let Some(reason) = &result.not_evaluated {
-                reasons.push(format!("`{}` not evaluated: {reason}", result.short_name()));
-            }
-        }
         reasons.dedup();
         Entry {
             id: id.map(str::to_string),
@@ -434,7 +429,7 @@ impl Auditor {
             match exemption
                 .scope
                 .as_deref()
-                .and_then(|scope| within(scope, placement))
+                .and_then(|scope| known_within(scope, placement))
             {
                 Some(true) => {
                     result.exempted_by = Some(exemption.name.clone());
@@ -457,6 +452,21 @@ impl Auditor {
                 }
             }
         }
+    }
+}
+
+/// [`within`], except that a subscription the build knows only by name
+/// (`{subscriptionId:lab}`, left when its id is not given) is taken not to be the known
+/// subscription of a resource: the caller notes once how to give the id, rather than every
+/// resource being undecided.
+fn known_within(scope: &str, placement: &Placement<'_>) -> Option<bool> {
+    match within(scope, placement) {
+        None if scope.contains("{subscriptionId:")
+            && placement.id.is_some_and(|id| !id.contains('{')) =>
+        {
+            Some(false)
+        }
+        other => other,
     }
 }
 
@@ -661,11 +671,8 @@ mod tests {
         payload["properties"] = Value::Null;
         let entry = audit(&payload, Some(&prod), &["properties".to_string()]);
         assert_eq!(entry.verdict, Verdict::NotEvaluated, "{entry:?}");
-        assert!(
-            entry.reasons[0].contains("model.name"),
-            "{:?}",
-            entry.reasons
-        );
+        let why = entry.why_not_evaluated();
+        assert!(why[0].contains("model.name"), "{why:?}");
     }
 
     #[test]

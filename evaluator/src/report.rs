@@ -305,6 +305,17 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Why the entry, or a rule of it, was not evaluated: the entry's reasons, then each rule's.
+    pub fn why_not_evaluated(&self) -> Vec<String> {
+        let mut why = self.reasons.clone();
+        for result in &self.results {
+            if let Some(reason) = &result.not_evaluated {
+                why.push(format!("`{}` not evaluated: {reason}", result.short_name()));
+            }
+        }
+        why
+    }
+
     /// The worst thing about the entry, for sorting: an estate error counts as much as a denial
     /// and a warning as much as an audit finding; then its verdict.
     fn rank(&self) -> (u8, u8) {
@@ -687,8 +698,23 @@ fn human_audit(report: &Report, paint: &Paint) -> String {
                 (count > 0).then(|| format!("{count} {}", verdict_words(*verdict, count)))
             })
             .collect();
+        let mut counts = counts;
+        for severity in [Severity::Error, Severity::Warning] {
+            let count = entries
+                .iter()
+                .flat_map(|entry| &entry.checks)
+                .filter(|check| check.severity == severity)
+                .count();
+            if count > 0 {
+                counts.push(format!(
+                    "{count} estate {}{}",
+                    severity.as_str(),
+                    if count == 1 { "" } else { "s" }
+                ));
+            }
+        }
         let title = match owner {
-            Some(owner) => format!("{owner}"),
+            Some(owner) => owner.to_string(),
             None => "no owner".to_string(),
         };
         let _ = writeln!(out, "{} ({})", paint.bold(&title), counts.join(", "));
@@ -819,7 +845,7 @@ fn human_footer(out: &mut String, report: &Report) {
     if !report.skipped.is_empty() {
         let _ = writeln!(
             out,
-            "not evaluated anywhere: {} reference(s) the evaluator does not have:",
+            "not evaluated for any resource: {} initiative member(s) the evaluator does not have (the verdicts leave them out):",
             report.skipped.len()
         );
         for reference in &report.skipped {
@@ -845,17 +871,24 @@ fn human_footer(out: &mut String, report: &Report) {
     } else {
         "resources"
     };
+    let checks = if report.kind == ReportKind::Audit {
+        format!(
+            "; estate checks: {errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" },
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} {noun}: {}; estate checks: {errors} error{}, {warnings} warning{}",
+        "{} {noun}: {}{checks}",
         report.entries.len(),
         if counts.is_empty() {
             "none".to_string()
         } else {
             counts.join(", ")
         },
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" },
     );
 }
 
@@ -1221,7 +1254,10 @@ pub fn junit(report: &Report, fail_on: FailOn) -> String {
             } else {
                 entry.resource_type.clone()
             };
-            let name = entry.id.clone().unwrap_or_else(|| entry.name.clone());
+            let name = match &entry.test {
+                Some(_) => entry.name.clone(),
+                None => entry.id.clone().unwrap_or_else(|| entry.name.clone()),
+            };
             let _ = writeln!(
                 out,
                 "    <testcase name=\"{}\" classname=\"{}\">",
@@ -1257,7 +1293,7 @@ pub fn junit(report: &Report, fail_on: FailOn) -> String {
                 let _ = writeln!(
                     out,
                     "      <skipped message=\"{}\"/>",
-                    xml(&entry.reasons.join("; "))
+                    xml(&entry.why_not_evaluated().join("; "))
                 );
             } else if !details.is_empty() {
                 let _ = writeln!(out, "      <system-out>{}</system-out>", xml(&details));
@@ -1282,7 +1318,8 @@ fn entry_details(entry: &Entry) -> String {
         }
     }
     for result in &entry.results {
-        if result.verdict() == Verdict::Compliant && entry.test.is_none() {
+        let passed_case = entry.test.as_ref().is_some_and(|test| test.passed);
+        if passed_case || (result.verdict() == Verdict::Compliant && entry.test.is_none()) {
             continue;
         }
         let _ = writeln!(out, "{}: {}", result.label(), rule_effect(result));
@@ -1402,6 +1439,7 @@ pub fn markdown(report: &Report) -> String {
                     })
                     .collect();
                 why.extend(entry.reasons.iter().cloned());
+                why.dedup();
                 why.extend(
                     entry
                         .checks
@@ -1557,7 +1595,7 @@ mod tests {
                   rule: field `regions` of policy `contoso_ai` at policy.charter:12:3
                   help: Create AI accounts in swedencentral.
 
-        no owner (1 compliant)
+        no owner (1 compliant, 1 estate error)
           ok shared (accounts)
               /subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/shared
               from resources.json#0
