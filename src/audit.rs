@@ -219,7 +219,11 @@ pub fn audit(compilation: &Compilation, args: &AuditArgs) -> Result<(Report, Inp
         under_subscription,
     };
     let project_audit = charter_compliance::audit::Audit::new(compilation, settings);
-    let artifacts = built_policies(compilation, &args.subscriptions, args.default_subscription.as_deref())?;
+    let artifacts = built_policies(
+        compilation,
+        &args.subscriptions,
+        args.default_subscription.as_deref(),
+    )?;
     let auditor = Auditor::new(&artifacts);
     let options = AuditOptions {
         today: Some(today.to_string()),
@@ -232,7 +236,8 @@ pub fn audit(compilation: &Compilation, args: &AuditArgs) -> Result<(Report, Inp
     let mut facts = Vec::new();
     let mut inputs = Inputs::default();
     let mut audit_one = |file: &str, resource: InputResource, report: &mut Report| {
-        let groups = project_audit.management_groups(resource.payload.get("id").and_then(Value::as_str));
+        let groups =
+            project_audit.management_groups(resource.payload.get("id").and_then(Value::as_str));
         let mut entry = auditor.audit(
             &Subject {
                 payload: &resource.payload,
@@ -263,7 +268,8 @@ pub fn audit(compilation: &Compilation, args: &AuditArgs) -> Result<(Report, Inp
     }
     for path in &args.resources {
         let file = shown(path);
-        let bytes = project::read_regular_file(path, MAX_EXPORT_BYTES).map_err(|e| e.to_string())?;
+        let bytes =
+            project::read_regular_file(path, MAX_EXPORT_BYTES).map_err(|e| e.to_string())?;
         let text = String::from_utf8(bytes).map_err(|error| {
             format!(
                 "`{file}` is not valid UTF-8: invalid byte at offset {}; resource exports are UTF-8 JSON",
@@ -309,7 +315,10 @@ pub fn audit(compilation: &Compilation, args: &AuditArgs) -> Result<(Report, Inp
         && artifacts
             .iter()
             .any(|(_, value)| value.to_string().contains("{subscriptionId}"))
-        && report.entries.iter().any(|entry| !entry.results.is_empty() || !entry.reasons.is_empty())
+        && report
+            .entries
+            .iter()
+            .any(|entry| !entry.results.is_empty() || !entry.reasons.is_empty())
     {
         report.notes.push(
             "the build leaves the subscription of some scopes to the deployment (`{subscriptionId}`): they are taken to match any subscription; pass --default-subscription ID to say which".to_string(),
@@ -393,8 +402,12 @@ fn built_policies(
             *text = text.replace("{subscriptionId}", id);
         }
     }
-    charter_evaluator::parse_artifacts(texts.iter().map(|(path, text)| (path.as_str(), text.as_str())))
-        .map_err(|error| format!("the built policies cannot be read: {error}"))
+    charter_evaluator::parse_artifacts(
+        texts
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    )
+    .map_err(|error| format!("the built policies cannot be read: {error}"))
 }
 
 /// The API version Charter reads Cognitive Services resources with.
@@ -412,7 +425,10 @@ fn read_from_azure(
 ) -> Result<(Vec<InputResource>, Vec<String>), String> {
     let mut scopes: Vec<String> = Vec::new();
     let mut add = |scope: String| {
-        if !scopes.iter().any(|known| known.eq_ignore_ascii_case(&scope)) {
+        if !scopes
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(&scope))
+        {
             scopes.push(scope);
         }
     };
@@ -427,7 +443,11 @@ fn read_from_azure(
         add(format!("/subscriptions/{id}"));
     }
     for workload in &compilation.project.workloads {
-        if let Some(id) = workload.subscription.as_deref().filter(|s| charter_ir::is_guid(s)) {
+        if let Some(id) = workload
+            .subscription
+            .as_deref()
+            .filter(|s| charter_ir::is_guid(s))
+        {
             add(format!("/subscriptions/{id}"));
         }
     }
@@ -456,7 +476,11 @@ fn read_from_azure(
             .list(&format!("{scope}/resources"), RESOURCES_API_VERSION, &[])
             .map_err(|error| format!("cannot list the resources of `{scope}`: {error}"))?;
         for item in listed {
-            let id = item.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let id = item
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             let is_account = item
                 .get("type")
                 .and_then(Value::as_str)
@@ -477,7 +501,11 @@ fn read_from_azure(
                     .list(&path, COGNITIVE_API_VERSION, &[])
                     .map_err(|error| format!("cannot list `{path}`: {error}"))?;
                 for child in items {
-                    let child_id = child.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let child_id = child
+                        .get("id")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string();
                     push(child, format!(": {child_id}"));
                 }
             }
@@ -503,7 +531,8 @@ fn client(args: &AuditArgs) -> Result<ArmClient, String> {
     let endpoint = arm::parse_endpoint(&args.arm_endpoint).map_err(|e| e.to_string())?;
     let settings = AuthSettings::from_env(|name| std::env::var(name).ok());
     let http = ArmClient::default_http();
-    let credential = auth::credential(args.auth, &settings, http.clone()).map_err(|e| e.to_string())?;
+    let credential =
+        auth::credential(args.auth, &settings, http.clone()).map_err(|e| e.to_string())?;
     let notify: Arc<dyn Fn(&str) + Send + Sync> = Arc::new(|message: &str| {
         crate::render::stream::eprintln(format_args!("note: {message}"));
     });
@@ -581,7 +610,8 @@ pub fn eval(args: &EvalArgs) -> Result<Report, String> {
     for path in &args.resources {
         let file = shown(path);
         let value = read_json(path, "JSON")?;
-        let input = inputs::read(&value, &input_options).map_err(|error| format!("`{file}`: {error}"))?;
+        let input =
+            inputs::read(&value, &input_options).map_err(|error| format!("`{file}`: {error}"))?;
         for resource in input.resources {
             let mut entry = auditor.audit(
                 &Subject {
@@ -593,7 +623,14 @@ pub fn eval(args: &EvalArgs) -> Result<Report, String> {
             );
             entry.file = Some(file.clone());
             if input.kind != inputs::InputKind::Payloads || resource.origin != "#0" {
-                entry.origin = Some(format!("{file}{}", if resource.origin.starts_with('#') { resource.origin.clone() } else { format!(": {}", resource.origin) }));
+                entry.origin = Some(format!(
+                    "{file}{}",
+                    if resource.origin.starts_with('#') {
+                        resource.origin.clone()
+                    } else {
+                        format!(": {}", resource.origin)
+                    }
+                ));
             }
             report.entries.push(entry);
         }
@@ -620,7 +657,11 @@ fn parameter_values(value: Value, file: &str) -> Result<Map<String, Value>, Stri
     if object.contains_key("contentVersion") || object.contains_key("$schema") {
         match object.remove("parameters") {
             Some(Value::Object(inner)) => object = inner,
-            _ => return Err(format!("`{file}` is a parameters file without `parameters`")),
+            _ => {
+                return Err(format!(
+                    "`{file}` is a parameters file without `parameters`"
+                ))
+            }
         }
     }
     Ok(object
@@ -647,7 +688,10 @@ fn check_parameters(target: &Value, name: &str, given: &Map<String, Value>) -> R
         .cloned()
         .unwrap_or_default();
     for parameter in given.keys() {
-        if !declared.keys().any(|known| known.eq_ignore_ascii_case(parameter)) {
+        if !declared
+            .keys()
+            .any(|known| known.eq_ignore_ascii_case(parameter))
+        {
             let known: Vec<String> = declared.keys().map(|k| format!("`{k}`")).collect();
             return Err(format!(
                 "`{name}` declares no parameter `{parameter}` ({})",
@@ -703,7 +747,10 @@ pub fn render(
                 Some(Value::Object(log)) if log.contains_key("runs") => log,
                 _ => {
                     let mut log = Map::new();
-                    log.insert("$schema".to_string(), json!("https://json.schemastore.org/sarif-2.1.0.json"));
+                    log.insert(
+                        "$schema".to_string(),
+                        json!("https://json.schemastore.org/sarif-2.1.0.json"),
+                    );
                     log.insert("version".to_string(), json!("2.1.0"));
                     log.insert("runs".to_string(), json!([]));
                     log
@@ -714,5 +761,139 @@ pub fn render(
             }
             crate::render::json::pretty(&Value::Object(log))
         }
+    }
+}
+
+/// Generated exports for the benchmark (`benches/audit.rs`) and its test.
+pub mod corpus {
+    use serde_json::{json, Value};
+
+    const SUBSCRIPTIONS: [&str; 4] = [
+        "8d3c1f0e-5b7a-4c2e-9f1d-3a6b0c4e7d21",
+        "5e2a9c7b-1d4f-4b8e-a3c6-9f0d2e7b1a48",
+        "2a6f9d3e-7c1b-4d8a-9e5f-0b3c7a1d6e94",
+        "c4b7e2d9-8a1f-4e3c-b6d0-2f9a5c1e8b37",
+    ];
+    const REGIONS: [&str; 5] = [
+        "swedencentral",
+        "germanywestcentral",
+        "francecentral",
+        "eastus2",
+        "westus3",
+    ];
+    const OWNERS: [&str; 3] = ["customer_support", "research", "customer_support"];
+
+    /// An Azure Resource Graph export (`az graph query` output) of `count` resources, shaped
+    /// like an estate governed by examples/contoso: per endpoint an AI account, a model
+    /// deployment, a content filter, a blocklist and a storage account. About one resource in
+    /// ten breaks a rule (a region, a model, a filter, public network access), and some
+    /// deployments run a version that retires soon.
+    pub fn resource_graph(count: usize) -> String {
+        let mut rows: Vec<Value> = Vec::with_capacity(count);
+        let mut endpoint = 0usize;
+        while rows.len() < count {
+            let subscription = SUBSCRIPTIONS[endpoint % SUBSCRIPTIONS.len()];
+            let owner = OWNERS[endpoint % OWNERS.len()];
+            let region = if endpoint % 10 == 9 {
+                "eastus"
+            } else {
+                REGIONS[endpoint % REGIONS.len()]
+            };
+            let group = format!("rg-ai-{}", endpoint % 200);
+            let account = format!("contoso-{}-ep{endpoint}-{region}", owner.replace('_', "-"));
+            let account_id = format!(
+                "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.CognitiveServices/accounts/{account}"
+            );
+            let tags = json!({ "contoso-workload": owner });
+            let common = |id: String, kind: &str, name: String, properties: Value, sku: Value| {
+                let account_kind = match kind {
+                    "Microsoft.CognitiveServices/accounts" => json!("OpenAI"),
+                    "Microsoft.Storage/storageAccounts" => json!("StorageV2"),
+                    _ => Value::Null,
+                };
+                json!({
+                    "id": id, "name": name, "type": kind.to_lowercase(), "tenantId": "0f3c2b1a-9e8d-4c7b-a6f5-e4d3c2b1a098",
+                    "kind": account_kind, "location": region, "resourceGroup": group, "subscriptionId": subscription,
+                    "managedBy": "", "sku": sku, "plan": null, "properties": properties, "tags": tags,
+                    "identity": null, "zones": null, "extendedLocation": null
+                })
+            };
+            rows.push(common(
+                account_id.clone(),
+                "Microsoft.CognitiveServices/accounts",
+                account.clone(),
+                json!({
+                    "customSubDomainName": account, "disableLocalAuth": true,
+                    "publicNetworkAccess": if endpoint % 17 == 3 { "Enabled" } else { "Disabled" },
+                    "provisioningState": "Succeeded"
+                }),
+                json!({ "name": "S0" }),
+            ));
+            let (model, version) = match endpoint % 7 {
+                6 => ("gpt-4o", "2024-05-13"),
+                0 | 3 => ("gpt-5.4-mini", "2026-03-17"),
+                _ => ("gpt-5.6-sol", "2026-07-09"),
+            };
+            rows.push(common(
+                format!("{account_id}/deployments/chat"),
+                "Microsoft.CognitiveServices/accounts/deployments",
+                "chat".to_string(),
+                json!({
+                    "model": { "format": "OpenAI", "name": model, "version": version },
+                    "raiPolicyName": "customer_facing", "versionUpgradeOption": "NoAutoUpgrade",
+                    "provisioningState": "Succeeded"
+                }),
+                json!({ "name": "DataZoneStandard", "capacity": 40 + (endpoint % 5) * 10 }),
+            ));
+            let weak = endpoint % 13 == 5;
+            let filters: Vec<Value> = ["Prompt", "Completion"]
+                .iter()
+                .flat_map(|source| {
+                    ["Hate", "Sexual", "Violence", "Selfharm"].iter().map(move |name| {
+                        json!({ "name": name, "source": source, "severityThreshold": if weak && *name == "Hate" { "High" } else { "Low" }, "enabled": true, "blocking": true })
+                    })
+                })
+                .chain([
+                    json!({ "name": "Jailbreak", "source": "Prompt", "enabled": true, "blocking": true }),
+                    json!({ "name": "Indirect Attack", "source": "Prompt", "enabled": true, "blocking": false }),
+                    json!({ "name": "Protected Material Text", "source": "Completion", "enabled": true, "blocking": true }),
+                    json!({ "name": "Protected Material Code", "source": "Completion", "enabled": true, "blocking": true }),
+                ])
+                .collect();
+            rows.push(common(
+                format!("{account_id}/raiPolicies/customer_facing"),
+                "Microsoft.CognitiveServices/accounts/raiPolicies",
+                "customer_facing".to_string(),
+                json!({
+                    "basePolicyName": "Microsoft.Default", "mode": "Default", "contentFilters": filters,
+                    "customBlocklists": [
+                        { "blocklistName": "contoso-banned-terms", "blocking": true, "source": "Prompt" },
+                        { "blocklistName": "contoso-banned-terms", "blocking": true, "source": "Completion" }
+                    ]
+                }),
+                Value::Null,
+            ));
+            rows.push(common(
+                format!("{account_id}/raiBlocklists/contoso-banned-terms"),
+                "Microsoft.CognitiveServices/accounts/raiBlocklists",
+                "contoso-banned-terms".to_string(),
+                json!({ "description": "Terms Contoso's assistants must never echo." }),
+                Value::Null,
+            ));
+            rows.push(common(
+                format!("/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Storage/storageAccounts/st{endpoint}"),
+                "Microsoft.Storage/storageAccounts",
+                format!("st{endpoint}"),
+                json!({ "allowBlobPublicAccess": false, "minimumTlsVersion": "TLS1_2", "publicNetworkAccess": "Disabled" }),
+                json!({ "name": "Standard_ZRS", "tier": "Standard" }),
+            ));
+            endpoint += 1;
+        }
+        rows.truncate(count);
+        let total = rows.len();
+        serde_json::to_string(
+            &json!({ "count": total, "data": rows, "skip_token": null, "total_records": total }),
+        )
+        .unwrap_or_default()
     }
 }

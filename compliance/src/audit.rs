@@ -65,6 +65,8 @@ pub struct Audit<'c> {
     accounts: HashMap<String, String>,
     /// Workload → its policy's retirement warning, in days.
     horizons: HashMap<String, u32>,
+    /// Resource group name (lower case) → the one workload whose resources it holds.
+    groups: HashMap<String, String>,
 }
 
 impl<'c> Audit<'c> {
@@ -141,6 +143,12 @@ impl<'c> Audit<'c> {
             }
         }
         let estate = charter_governance::estate::estate(project);
+        let groups = estate
+            .resource_groups
+            .iter()
+            .filter(|group| group.workloads.len() == 1)
+            .map(|group| (group.name.to_lowercase(), group.workloads[0].clone()))
+            .collect();
         let accounts = estate
             .accounts
             .iter()
@@ -150,7 +158,10 @@ impl<'c> Audit<'c> {
             .workloads
             .iter()
             .filter_map(|workload| {
-                let policy = project.policies.iter().find(|p| p.name == workload.policy)?;
+                let policy = project
+                    .policies
+                    .iter()
+                    .find(|p| p.name == workload.policy)?;
                 Some((workload.name.clone(), policy.retirement_warning_days))
             })
             .collect();
@@ -173,6 +184,7 @@ impl<'c> Audit<'c> {
             owner_keys,
             accounts,
             horizons,
+            groups,
         }
     }
 
@@ -195,7 +207,10 @@ impl<'c> Audit<'c> {
             .last()
             .and_then(|last| self.parents.get(&last.to_lowercase()))
         {
-            if groups.iter().any(|known| known.eq_ignore_ascii_case(parent)) {
+            if groups
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(parent))
+            {
                 break;
             }
             groups.push(parent.clone());
@@ -234,17 +249,32 @@ impl<'c> Audit<'c> {
             entry.owner = fact
                 .owner
                 .clone()
-                .or_else(|| fact.account.as_ref().and_then(|a| account_owner.get(a)).cloned())
+                .or_else(|| {
+                    fact.account
+                        .as_ref()
+                        .and_then(|a| account_owner.get(a))
+                        .cloned()
+                })
                 .or_else(|| {
                     fact.account_name
                         .as_ref()
                         .and_then(|name| self.accounts.get(name))
                         .cloned()
+                })
+                // A resource in the resource group of one workload is that workload's.
+                .or_else(|| {
+                    fact.resource_group
+                        .as_ref()
+                        .and_then(|group| self.groups.get(group))
+                        .cloned()
                 });
             for result in &mut entry.results {
                 result.source = self
                     .sources
-                    .get(&(result.assignment.to_lowercase(), result.reference_id.clone()))
+                    .get(&(
+                        result.assignment.to_lowercase(),
+                        result.reference_id.clone(),
+                    ))
                     .cloned();
             }
             if self.management_groups(entry.id.as_deref()).is_none() {
@@ -271,7 +301,10 @@ impl<'c> Audit<'c> {
     /// What the estate checks need to know about one resource: read while its payload is at
     /// hand, so that the payloads of a large export need not be kept.
     pub fn facts(&self, payload: &Value) -> Facts {
-        let id = payload.get("id").and_then(Value::as_str).map(str::to_lowercase);
+        let id = payload
+            .get("id")
+            .and_then(Value::as_str)
+            .map(str::to_lowercase);
         let resource_type = payload
             .get("type")
             .and_then(Value::as_str)
@@ -290,6 +323,10 @@ impl<'c> Audit<'c> {
                 })
             });
         let account = id.as_deref().and_then(account_of);
+        let resource_group = id.as_deref().and_then(|id| {
+            let rest = id.split("/resourcegroups/").nth(1)?;
+            rest.split('/').next().map(str::to_string)
+        });
         let account_name = account
             .as_deref()
             .and_then(|account| account.rsplit('/').next())
@@ -304,6 +341,7 @@ impl<'c> Audit<'c> {
         };
         Facts {
             id,
+            resource_group,
             resource_type,
             owner,
             account,
@@ -315,7 +353,8 @@ impl<'c> Audit<'c> {
 
     /// Retired, deprecated and retiring model versions.
     fn lifecycle(&self, entry: &mut Entry, fact: &Facts) {
-        let (Some(model), Some(version), Some(today)) = (&fact.model, &fact.version, self.settings.today)
+        let (Some(model), Some(version), Some(today)) =
+            (&fact.model, &fact.version, self.settings.today)
         else {
             return;
         };
@@ -339,7 +378,9 @@ impl<'c> Audit<'c> {
                 code: checks::RETIRED.to_string(),
                 severity: Severity::Error,
                 message: format!("{what}{when}: requests to it fail"),
-                help: successor.or_else(|| Some("redeploy it on a version the catalog lists as available".to_string())),
+                help: successor.or_else(|| {
+                    Some("redeploy it on a version the catalog lists as available".to_string())
+                }),
             });
             return;
         }
@@ -391,19 +432,30 @@ impl<'c> Audit<'c> {
         let mut owners: HashMap<String, BTreeSet<String>> = HashMap::new();
         for fact in facts {
             if let (Some(account), Some(owner)) = (&fact.account, &fact.owner) {
-                owners.entry(account.clone()).or_default().insert(owner.clone());
+                owners
+                    .entry(account.clone())
+                    .or_default()
+                    .insert(owner.clone());
             }
         }
         let mut reported: BTreeSet<String> = BTreeSet::new();
         for (entry, fact) in report.entries.iter_mut().zip(facts) {
-            let Some(account) = &fact.account else { continue };
+            let Some(account) = &fact.account else {
+                continue;
+            };
             let mut serving = owners.get(account).cloned().unwrap_or_default();
-            let declared_by = fact.account_name.as_ref().and_then(|name| self.accounts.get(name));
+            let declared_by = fact
+                .account_name
+                .as_ref()
+                .and_then(|name| self.accounts.get(name));
             if let Some(workload) = declared_by {
                 serving.insert(workload.clone());
             }
             let is_account = fact.resource_type == ACCOUNT;
-            if serving.len() > 1 && (is_account || !facts_have_account(facts, account)) && reported.insert(account.clone()) {
+            if serving.len() > 1
+                && (is_account || !facts_have_account(facts, account))
+                && reported.insert(account.clone())
+            {
                 let names: Vec<String> = serving.iter().map(|w| format!("`{w}`")).collect();
                 entry.checks.push(Check {
                     code: checks::SHARED.to_string(),
@@ -459,6 +511,8 @@ fn facts_have_account(facts: &[Facts], account: &str) -> bool {
 pub struct Facts {
     /// The id, lower case.
     id: Option<String>,
+    /// The resource group's name, lower case.
+    resource_group: Option<String>,
     /// The type, lower case.
     resource_type: String,
     /// The owner its own tags name.
@@ -495,14 +549,21 @@ fn rule_sources(
 ) -> HashMap<(String, String), SourceRef> {
     let mut sources = HashMap::new();
     for assignment in &governance.assignments {
-        let Some(set) = governance.sets.iter().find(|set| set.name == assignment.set) else {
+        let Some(set) = governance
+            .sets
+            .iter()
+            .find(|set| set.name == assignment.set)
+        else {
             continue;
         };
         for reference in &set.references {
             let field = charter_governance::policy_field(&reference.reference_id);
             if let Some(source) = policy_source(compilation, &set.policy, field) {
                 sources.insert(
-                    (assignment.name.to_lowercase(), reference.reference_id.clone()),
+                    (
+                        assignment.name.to_lowercase(),
+                        reference.reference_id.clone(),
+                    ),
                     source,
                 );
             }
@@ -512,7 +573,11 @@ fn rule_sources(
 }
 
 /// Where `field` of policy `policy` is written, or the policy's name when the field is not.
-fn policy_source(compilation: &Compilation, policy: &str, field: Option<&str>) -> Option<SourceRef> {
+fn policy_source(
+    compilation: &Compilation,
+    policy: &str,
+    field: Option<&str>,
+) -> Option<SourceRef> {
     for (document, tree) in compilation.documents.iter().zip(&compilation.trees) {
         if document.is_stdlib {
             continue;
@@ -535,7 +600,10 @@ fn policy_source(compilation: &Compilation, policy: &str, field: Option<&str>) -
             let (span, label) = match (entry_span, field) {
                 (Some(span), Some(field)) => (span, format!("`{field}` of policy `{policy}`")),
                 _ => (
-                    block.label.as_ref().map_or(block.keyword.span, |label| label.span()),
+                    block
+                        .label
+                        .as_ref()
+                        .map_or(block.keyword.span, |label| label.span()),
                     format!("policy `{policy}`"),
                 ),
             };

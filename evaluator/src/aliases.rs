@@ -222,9 +222,15 @@ mod tests {
     #[test]
     fn grouped_lines_parse_with_and_without_a_path() {
         let table = parse_grouped("# comment\n=Microsoft.X/things\nsetting\nsku.name\tsku.name\n");
-        assert_eq!(table["microsoft.x/things/setting"].path, "properties.setting");
+        assert_eq!(
+            table["microsoft.x/things/setting"].path,
+            "properties.setting"
+        );
         assert_eq!(table["microsoft.x/things/sku.name"].path, "sku.name");
-        assert_eq!(table["microsoft.x/things/sku.name"].resource_type, "Microsoft.X/things");
+        assert_eq!(
+            table["microsoft.x/things/sku.name"].resource_type,
+            "Microsoft.X/things"
+        );
     }
 
     #[test]

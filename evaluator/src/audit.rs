@@ -410,7 +410,9 @@ impl Auditor {
         reasons: &mut Vec<String>,
     ) {
         for exemption in &self.library.exempting {
-            if !exemption.assignment.eq_ignore_ascii_case(&result.assignment)
+            if !exemption
+                .assignment
+                .eq_ignore_ascii_case(&result.assignment)
                 || !(exemption.references.is_empty()
                     || exemption
                         .references
@@ -420,7 +422,9 @@ impl Auditor {
                 continue;
             }
             let expired = match (&options.today, &exemption.expires) {
-                (Some(today), Some(expires)) => expires.get(..10).unwrap_or(expires) < today.as_str(),
+                (Some(today), Some(expires)) => {
+                    expires.get(..10).unwrap_or(expires) < today.as_str()
+                }
                 _ => false,
             };
             if expired {
@@ -585,11 +589,18 @@ mod tests {
             ("d.json".to_string(), definition()),
             (
                 "a.json".to_string(),
-                assignment("prod-ai", "/providers/Microsoft.Management/managementGroups/prod", "Default"),
+                assignment(
+                    "prod-ai",
+                    "/providers/Microsoft.Management/managementGroups/prod",
+                    "Default",
+                ),
             ),
             (
                 "e.json".to_string(),
-                exemption("/subscriptions/s1/resourceGroups/rg-sandbox", "2027-01-31T23:59:59Z"),
+                exemption(
+                    "/subscriptions/s1/resourceGroups/rg-sandbox",
+                    "2027-01-31T23:59:59Z",
+                ),
             ),
         ])
     }
@@ -627,7 +638,10 @@ mod tests {
         assert_eq!(result.assignment, "prod-ai");
         assert_eq!(result.message.as_deref(), Some("Use gpt-4.1."));
         assert!(
-            result.compared().iter().any(|line| line.contains("\"gpt-4o\" notIn [\"gpt-4.1\"]")),
+            result
+                .compared()
+                .iter()
+                .any(|line| line.contains("\"gpt-4o\" notIn [\"gpt-4.1\"]")),
             "{:?}",
             result.compared()
         );
@@ -650,7 +664,32 @@ mod tests {
         );
         let outside = audit(&deployment("rg-ai", "gpt-4o"), Some(&dev), &[]);
         assert_eq!(outside.verdict, Verdict::NotEvaluated);
-        assert!(outside.reasons[0].contains("no assignment covers it"), "{:?}", outside.reasons);
+        assert!(
+            outside.reasons[0].contains("no assignment covers it"),
+            "{:?}",
+            outside.reasons
+        );
+    }
+
+    #[test]
+    fn an_expired_exemption_no_longer_applies() {
+        let prod = ["prod".to_string()];
+        let payload = deployment("rg-sandbox", "gpt-4o");
+        let audit_on = |today: &str| {
+            auditor().audit(
+                &Subject {
+                    payload: &payload,
+                    unknown: &[],
+                    management_groups: Some(&prod),
+                },
+                &AuditOptions {
+                    today: Some(today.to_string()),
+                    every_rule: false,
+                },
+            )
+        };
+        assert_eq!(audit_on("2027-01-31").verdict, Verdict::Exempt);
+        assert_eq!(audit_on("2027-02-01").verdict, Verdict::Deny);
     }
 
     #[test]
@@ -658,7 +697,8 @@ mod tests {
         let entry = audit(&deployment("rg-ai", "gpt-4o"), None, &[]);
         assert_eq!(entry.verdict, Verdict::NotEvaluated);
         assert!(
-            entry.reasons[0].contains("which management group its subscription is under is not known"),
+            entry.reasons[0]
+                .contains("which management group its subscription is under is not known"),
             "{:?}",
             entry.reasons
         );
@@ -719,7 +759,10 @@ mod tests {
             },
         );
         assert_eq!(entry.verdict, Verdict::Deny);
-        assert_eq!(entry.results[0].label(), "definition `allowed-models` (Allowed models)");
+        assert_eq!(
+            entry.results[0].label(),
+            "definition `allowed-models` (Allowed models)"
+        );
         assert!(!entry.results[0].outcome.trace.is_empty());
     }
 }

@@ -610,7 +610,11 @@ fn human_case(entry: &Entry) -> String {
         .into_iter()
         .partition(|result| result.outcome.targets_other_resources());
     for result in explained {
-        out.push_str(&format!("    {}: {}\n", result.label(), rule_effect(result)));
+        out.push_str(&format!(
+            "    {}: {}\n",
+            result.label(),
+            rule_effect(result)
+        ));
         for line in result.outcome.explain().lines() {
             out.push_str(&format!("      {line}\n"));
         }
@@ -777,12 +781,12 @@ fn short_type(resource_type: &str) -> &str {
 }
 
 fn human_entry(out: &mut String, entry: &Entry, paint: &Paint) {
-    let _ = writeln!(
-        out,
-        "  {} {}",
-        paint.verdict(entry.verdict),
-        entry_title(entry)
-    );
+    // A compliant resource shown for an estate check is labelled by its worst check.
+    let label = match (entry.verdict, entry.checks.iter().map(|c| c.severity).min()) {
+        (Verdict::Compliant, Some(severity)) => paint.severity(severity).to_uppercase(),
+        (verdict, _) => paint.verdict(verdict),
+    };
+    let _ = writeln!(out, "  {label} {}", entry_title(entry));
     if let Some(id) = &entry.id {
         let _ = writeln!(out, "      {id}");
     }
@@ -1097,7 +1101,11 @@ pub fn sarif_run(report: &Report, tool_version: &str) -> Value {
             if test.passed {
                 continue;
             }
-            add_rule("test-case", "a test case did not get its expected verdict", &mut rules);
+            add_rule(
+                "test-case",
+                "a test case did not get its expected verdict",
+                &mut rules,
+            );
             results.push(json!({
                 "ruleId": "test-case",
                 "level": "error",
@@ -1200,10 +1208,7 @@ fn location(source: Option<&SourceRef>, file: Option<&str>, logical: &Value) -> 
 pub fn junit(report: &Report, fail_on: FailOn) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let groups: Vec<(String, Vec<&Entry>)> = match report.kind {
-        ReportKind::Test => vec![(
-            "charter test".to_string(),
-            report.entries.iter().collect(),
-        )],
+        ReportKind::Test => vec![("charter test".to_string(), report.entries.iter().collect())],
         _ => report
             .groups()
             .into_iter()
@@ -1270,7 +1275,10 @@ pub fn junit(report: &Report, fail_on: FailOn) -> String {
                     Some(test) => format!(
                         "expected {}, got {}",
                         test.expected,
-                        entry.effect.clone().unwrap_or_else(|| "compliant".to_string())
+                        entry
+                            .effect
+                            .clone()
+                            .unwrap_or_else(|| "compliant".to_string())
                     ),
                     None => format!(
                         "{}{}",
@@ -1393,7 +1401,12 @@ pub fn markdown(report: &Report) -> String {
                     format!("{}: {}", entry.name, entry.description)
                 }),
                 cell(&test.expected),
-                cell(&entry.effect.clone().unwrap_or_else(|| "compliant".to_string()))
+                cell(
+                    &entry
+                        .effect
+                        .clone()
+                        .unwrap_or_else(|| "compliant".to_string())
+                )
             );
         }
         return out;
@@ -1415,37 +1428,36 @@ pub fn markdown(report: &Report) -> String {
             .filter(|entry| entry.verdict != Verdict::Compliant || !entry.checks.is_empty())
             .collect();
         let compliant = entries.len() - attention.len();
-        let _ = writeln!(
-            out,
-            "### {}\n",
-            cell(owner.unwrap_or("no owner"))
-        );
+        let _ = writeln!(out, "### {}\n", cell(owner.unwrap_or("no owner")));
         if !attention.is_empty() {
-            let _ = writeln!(out, "| verdict | resource | type | why |\n|---|---|---|---|");
+            let _ = writeln!(
+                out,
+                "| verdict | resource | type | why |\n|---|---|---|---|"
+            );
             for entry in attention {
                 let mut why: Vec<String> = entry
                     .results
                     .iter()
                     .filter(|result| result.verdict() != Verdict::Compliant)
                     .map(|result| {
-                        let mut text = format!("`{}`: {}", result.short_name(), rule_effect(result));
+                        let mut text =
+                            format!("`{}`: {}", result.short_name(), rule_effect(result));
                         if let Some(source) = &result.source {
-                            text.push_str(&format!(
-                                " ({}:{})",
-                                source.file, source.line
-                            ));
+                            text.push_str(&format!(" ({}:{})", source.file, source.line));
                         }
                         text
                     })
                     .collect();
                 why.extend(entry.reasons.iter().cloned());
                 why.dedup();
-                why.extend(
-                    entry
-                        .checks
-                        .iter()
-                        .map(|check| format!("{} `{}`: {}", check.severity.as_str(), check.code, check.message)),
-                );
+                why.extend(entry.checks.iter().map(|check| {
+                    format!(
+                        "{} `{}`: {}",
+                        check.severity.as_str(),
+                        check.code,
+                        check.message
+                    )
+                }));
                 let _ = writeln!(
                     out,
                     "| {} | `{}` | {} | {} |",
@@ -1551,8 +1563,18 @@ mod tests {
 
     fn sample() -> Report {
         let mut report = Report::new(ReportKind::Audit);
-        report.entries.push(entry("ok-account", Some("research"), Verdict::Compliant, vec![]));
-        report.entries.push(entry("us-account", Some("support"), Verdict::Deny, vec![rule(Some("deny"))]));
+        report.entries.push(entry(
+            "ok-account",
+            Some("research"),
+            Verdict::Compliant,
+            vec![],
+        ));
+        report.entries.push(entry(
+            "us-account",
+            Some("support"),
+            Verdict::Deny,
+            vec![rule(Some("deny"))],
+        ));
         let mut shared = entry("shared", None, Verdict::Compliant, vec![]);
         shared.checks.push(Check {
             code: "shared-endpoint".to_string(),
@@ -1578,7 +1600,9 @@ mod tests {
         assert!(report.failed(FailOn::Audit));
         assert!(!report.failed(FailOn::Never));
         let mut quiet = Report::new(ReportKind::Audit);
-        quiet.entries.push(entry("a", None, Verdict::Audit, vec![rule(Some("audit"))]));
+        quiet
+            .entries
+            .push(entry("a", None, Verdict::Audit, vec![rule(Some("audit"))]));
         assert!(!quiet.failed(FailOn::Deny));
         assert!(quiet.failed(FailOn::Audit));
     }
@@ -1596,7 +1620,7 @@ mod tests {
                   help: Create AI accounts in swedencentral.
 
         no owner (1 compliant, 1 estate error)
-          ok shared (accounts)
+          ERROR shared (accounts)
               /subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/shared
               from resources.json#0
               error[shared-endpoint]: AI account `shared` serves workloads `a` and `b`
@@ -1611,7 +1635,10 @@ mod tests {
     #[test]
     fn junit_escapes_and_fails_what_reaches_the_threshold() {
         let xml_text = junit(&sample(), FailOn::Deny);
-        assert!(xml_text.contains("<testsuites name=\"charter\" tests=\"3\" failures=\"2\""), "{xml_text}");
+        assert!(
+            xml_text.contains("<testsuites name=\"charter\" tests=\"3\" failures=\"2\""),
+            "{xml_text}"
+        );
         assert!(xml_text.contains("&quot;eastus&quot;"), "{xml_text}");
         assert!(xml_text.contains("type=\"deny\""), "{xml_text}");
         assert_eq!(xml("a\u{1b}[31m<b>"), "a\\u{1b}[31m&lt;b&gt;");

@@ -309,7 +309,10 @@ impl CaseReport {
     /// The case as a report entry.
     fn entry(&self) -> crate::report::Entry {
         use crate::report::{Entry, TestResult, Verdict};
-        let verdict = match (&self.verdict, self.results.iter().any(|r| r.verdict() == Verdict::Exempt)) {
+        let verdict = match (
+            &self.verdict,
+            self.results.iter().any(|r| r.verdict() == Verdict::Exempt),
+        ) {
             (Some(effect), _) => Verdict::of_effect(effect),
             (None, true) => Verdict::Exempt,
             (None, false) => Verdict::Compliant,
@@ -991,29 +994,27 @@ impl Library {
         options: &SuiteOptions,
     ) -> Option<&Exempting> {
         // An exemption applies only to resources known to be inside its scope.
-        self.exempting
-            .iter()
-            .find(|exemption| {
-                let expired = match (&options.today, &exemption.expires) {
-                    (Some(today), Some(expires)) => {
-                        expires.get(..10).unwrap_or(expires) < today.as_str()
-                    }
-                    _ => false,
-                };
-                exemption
-                    .assignment
-                    .eq_ignore_ascii_case(&result.assignment)
-                    && (exemption.references.is_empty()
-                        || exemption
-                            .references
-                            .iter()
-                            .any(|reference| reference.eq_ignore_ascii_case(&result.reference_id)))
-                    && exemption
-                        .scope
-                        .as_deref()
-                        .is_some_and(|scope| within(scope, placement) == Some(true))
-                    && !expired
-            })
+        self.exempting.iter().find(|exemption| {
+            let expired = match (&options.today, &exemption.expires) {
+                (Some(today), Some(expires)) => {
+                    expires.get(..10).unwrap_or(expires) < today.as_str()
+                }
+                _ => false,
+            };
+            exemption
+                .assignment
+                .eq_ignore_ascii_case(&result.assignment)
+                && (exemption.references.is_empty()
+                    || exemption
+                        .references
+                        .iter()
+                        .any(|reference| reference.eq_ignore_ascii_case(&result.reference_id)))
+                && exemption
+                    .scope
+                    .as_deref()
+                    .is_some_and(|scope| within(scope, placement) == Some(true))
+                && !expired
+        })
     }
 }
 

@@ -37,7 +37,9 @@ fn every_alias_of_the_reference_dump_resolves_to_its_path() {
             wrong.push(format!("{alias}: type {}", found.resource_type));
         } else if found.path != path {
             // The curated table is newer for its types; the dump's duplicates keep the first.
-            let in_curated = curated_types().iter().any(|t| t.eq_ignore_ascii_case(resource_type));
+            let in_curated = curated_types()
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(resource_type));
             if in_curated {
                 curated += 1;
             } else if !first_listing_wins(&text, alias, &found.path) {
@@ -46,9 +48,17 @@ fn every_alias_of_the_reference_dump_resolves_to_its_path() {
         }
         checked += 1;
     }
-    assert!(wrong.is_empty(), "{} wrong, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(10)]);
+    assert!(
+        wrong.is_empty(),
+        "{} wrong, e.g. {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(10)]
+    );
     assert!(checked > 65_000, "{checked}");
-    assert!(curated < 200, "{curated} curated aliases differ from the dump");
+    assert!(
+        curated < 200,
+        "{curated} curated aliases differ from the dump"
+    );
 }
 
 /// The resource types of the curated table.

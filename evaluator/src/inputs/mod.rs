@@ -110,7 +110,8 @@ pub fn read(value: &Value, options: &InputOptions) -> Result<Input, String> {
     match value {
         Value::Object(object) => {
             if object.contains_key("resource_changes")
-                || (object.contains_key("terraform_version") && object.contains_key("planned_values"))
+                || (object.contains_key("terraform_version")
+                    && object.contains_key("planned_values"))
             {
                 return terraform::read(value, options);
             }
@@ -120,7 +121,10 @@ pub fn read(value: &Value, options: &InputOptions) -> Result<Input, String> {
                         .to_string(),
                 );
             }
-            let schema = object.get("$schema").and_then(Value::as_str).unwrap_or_default();
+            let schema = object
+                .get("$schema")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if schema.to_lowercase().contains("deploymenttemplate")
                 || (object.contains_key("contentVersion") && object.contains_key("resources"))
             {
@@ -136,7 +140,9 @@ pub fn read(value: &Value, options: &InputOptions) -> Result<Input, String> {
                 }
                 return Ok(input);
             }
-            if object.contains_key("type") && (object.contains_key("id") || object.contains_key("name")) {
+            if object.contains_key("type")
+                && (object.contains_key("id") || object.contains_key("name"))
+            {
                 return Ok(rows(std::slice::from_ref(value), InputKind::Payloads));
             }
             Err(not_recognised())
@@ -274,7 +280,11 @@ impl RowCounter {
 }
 
 /// One row of an export: the resource, or why it is skipped.
-fn row(index: usize, item: Value, counter: &mut RowCounter) -> Result<InputResource, (String, String)> {
+fn row(
+    index: usize,
+    item: Value,
+    counter: &mut RowCounter,
+) -> Result<InputResource, (String, String)> {
     let origin = format!("#{index}");
     counter.rows += 1;
     if !item.is_object() {
@@ -339,9 +349,11 @@ pub fn read_streaming(
             Err(skip) => skipped.push(skip),
         };
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        let top = TopSeed { on_row: &mut on_row }
-            .deserialize(&mut deserializer)
-            .map_err(|error| format!("not valid JSON: {error}"))?;
+        let top = TopSeed {
+            on_row: &mut on_row,
+        }
+        .deserialize(&mut deserializer)
+        .map_err(|error| format!("not valid JSON: {error}"))?;
         deserializer
             .end()
             .map_err(|error| format!("not valid JSON: {error}"))?;
@@ -595,14 +607,25 @@ mod tests {
     fn shapes_are_told_apart() {
         let options = InputOptions::default();
         let graph = json!({"count": 1, "data": [{"id": "/subscriptions/s/resourceGroups/r/providers/microsoft.storage/storageaccounts/st", "type": "microsoft.storage/storageaccounts", "name": "st", "properties": {}}]});
-        assert_eq!(read(&graph, &options).map(|i| i.kind), Ok(InputKind::ResourceGraph));
+        assert_eq!(
+            read(&graph, &options).map(|i| i.kind),
+            Ok(InputKind::ResourceGraph)
+        );
         let list = json!([{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/st", "type": "Microsoft.Storage/storageAccounts", "name": "st", "resourceGroup": "r", "properties": null}]);
         let input = read(&list, &options).expect("a resource list");
         assert_eq!(input.kind, InputKind::ResourceList);
         assert_eq!(input.resources[0].unknown, ["properties"]);
-        assert!(input.notes[0].contains("without `properties`"), "{:?}", input.notes);
-        let single = json!({"type": "Microsoft.CognitiveServices/accounts", "name": "a", "properties": {}});
-        assert_eq!(read(&single, &options).map(|i| i.kind), Ok(InputKind::Payloads));
+        assert!(
+            input.notes[0].contains("without `properties`"),
+            "{:?}",
+            input.notes
+        );
+        let single =
+            json!({"type": "Microsoft.CognitiveServices/accounts", "name": "a", "properties": {}});
+        assert_eq!(
+            read(&single, &options).map(|i| i.kind),
+            Ok(InputKind::Payloads)
+        );
         assert!(read(&json!({"hello": 1}), &options).is_err());
         assert!(read(&json!([1, 2]), &options).is_err());
     }
@@ -623,7 +646,10 @@ mod tests {
         );
         assert_eq!(summary.kind, InputKind::ResourceGraph);
         assert_eq!((summary.resources, resources.len()), (1, 1));
-        assert_eq!(summary.skipped, [("#1".to_string(), "it has no `type`".to_string())]);
+        assert_eq!(
+            summary.skipped,
+            [("#1".to_string(), "it has no `type`".to_string())]
+        );
         let (summary, resources) = streamed(
             r#"[{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/a", "type": "Microsoft.Storage/storageAccounts", "name": "a", "resourceGroup": "r", "properties": null}]"#,
         );
@@ -632,14 +658,19 @@ mod tests {
         let (summary, resources) = streamed(
             r#"{"data": {"columns": [{"name": "id"}, {"name": "type"}, {"name": "name"}], "rows": [["/subscriptions/s/resourceGroups/r/providers/microsoft.storage/storageaccounts/a", "microsoft.storage/storageaccounts", "a"]]}, "count": 1}"#,
         );
-        assert_eq!((summary.kind, resources.len()), (InputKind::ResourceGraph, 1));
+        assert_eq!(
+            (summary.kind, resources.len()),
+            (InputKind::ResourceGraph, 1)
+        );
         let (summary, resources) = streamed(
             r#"{"type": "Microsoft.CognitiveServices/accounts", "name": "a", "properties": {}}"#,
         );
         assert_eq!((summary.kind, resources.len()), (InputKind::Payloads, 1));
-        let error = read_streaming("[1", &InputOptions::default(), &mut |_| {}).expect_err("broken");
+        let error =
+            read_streaming("[1", &InputOptions::default(), &mut |_| {}).expect_err("broken");
         assert!(error.starts_with("not valid JSON"), "{error}");
-        let error = read_streaming("\"text\"", &InputOptions::default(), &mut |_| {}).expect_err("a string");
+        let error = read_streaming("\"text\"", &InputOptions::default(), &mut |_| {})
+            .expect_err("a string");
         assert!(error.contains("object or array"), "{error}");
     }
 
@@ -648,7 +679,10 @@ mod tests {
         let table = json!({"data": {"columns": [{"name": "id"}, {"name": "type"}, {"name": "name"}, {"name": "properties"}],
             "rows": [["/subscriptions/s/resourceGroups/r/providers/microsoft.cognitiveservices/accounts/a", "microsoft.cognitiveservices/accounts", "a", {"publicNetworkAccess": "Enabled"}]]}});
         let input = read(&table, &InputOptions::default()).expect("a table");
-        assert_eq!(input.resources[0].payload["properties"]["publicNetworkAccess"], "Enabled");
+        assert_eq!(
+            input.resources[0].payload["properties"]["publicNetworkAccess"],
+            "Enabled"
+        );
         assert!(input.resources[0].unknown.is_empty());
     }
 

@@ -33,7 +33,9 @@ const DEPLOYMENT_MEMBERS: [&str; 8] = [
 pub(super) fn read(template: &Value, options: &InputOptions) -> Result<Input, String> {
     let scope = match &options.deployed_to {
         Some(scope) => scope.trim_end_matches('/').to_string(),
-        None => format!("/subscriptions/{UNKNOWN_SUBSCRIPTION}/resourceGroups/{UNKNOWN_RESOURCE_GROUP}"),
+        None => {
+            format!("/subscriptions/{UNKNOWN_SUBSCRIPTION}/resourceGroups/{UNKNOWN_RESOURCE_GROUP}")
+        }
     };
     let context = TemplateContext {
         parameters: template
@@ -157,7 +159,9 @@ fn read_resource(
             shown.clone(),
             "it is a `copy` loop, which is not expanded offline".to_string(),
         ));
-    } else if object.contains_key("scope") || resource_type.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
+    } else if object.contains_key("scope")
+        || resource_type.eq_ignore_ascii_case("Microsoft.Resources/deployments")
+    {
         input.skipped.push((
             shown.clone(),
             "nested deployments and extension resources (`scope`) are not read".to_string(),
@@ -173,7 +177,10 @@ fn read_resource(
         payload.insert("name".to_string(), json!(name));
         for (key, value) in object {
             let lowered = key.to_lowercase();
-            if lowered == "type" || lowered == "name" || DEPLOYMENT_MEMBERS.contains(&lowered.as_str()) {
+            if lowered == "type"
+                || lowered == "name"
+                || DEPLOYMENT_MEMBERS.contains(&lowered.as_str())
+            {
                 continue;
             }
             let evaluated = evaluate_all(value, context, &lowered, &mut unknown);
@@ -201,7 +208,12 @@ fn read_resource(
 
 /// `value` with every template expression in it evaluated; one that cannot be is `null`, and
 /// its path goes into `unknown`.
-fn evaluate_all(value: &Value, context: &TemplateContext, path: &str, unknown: &mut Vec<String>) -> Value {
+fn evaluate_all(
+    value: &Value,
+    context: &TemplateContext,
+    path: &str,
+    unknown: &mut Vec<String>,
+) -> Value {
     match value {
         Value::String(text) if expression::is_expression(text) => {
             match expression::evaluate(text, context) {
@@ -275,7 +287,9 @@ impl TemplateContext {
     fn resource_group(&self) -> Option<&str> {
         let lowered = self.scope.to_lowercase();
         let index = lowered.find("/resourcegroups/")?;
-        self.scope[index + "/resourcegroups/".len()..].split('/').next()
+        self.scope[index + "/resourcegroups/".len()..]
+            .split('/')
+            .next()
     }
 }
 
@@ -340,16 +354,26 @@ impl TemplateContext {
         };
         let (before, rest) = texts.split_at(type_index);
         let (subscription, group) = match before {
-            [] => (self.subscription_id().to_string(), self.resource_group().map(str::to_string)),
+            [] => (
+                self.subscription_id().to_string(),
+                self.resource_group().map(str::to_string),
+            ),
             [group] => (self.subscription_id().to_string(), Some(group.to_string())),
             [subscription, group] => (subscription.to_string(), Some(group.to_string())),
-            _ => return Err("`resourceId` takes at most a subscription and a resource group before the type".to_string()),
+            _ => return Err(
+                "`resourceId` takes at most a subscription and a resource group before the type"
+                    .to_string(),
+            ),
         };
         let scope = match group {
             Some(group) => format!("/subscriptions/{subscription}/resourceGroups/{group}"),
             None => format!("/subscriptions/{subscription}"),
         };
-        Ok(Value::String(resource_id(&scope, rest[0], &rest[1..].join("/"))))
+        Ok(Value::String(resource_id(
+            &scope,
+            rest[0],
+            &rest[1..].join("/"),
+        )))
     }
 }
 
@@ -406,10 +430,16 @@ mod tests {
             account.payload["id"],
             "/subscriptions/1111/resourceGroups/rg-chat/providers/Microsoft.CognitiveServices/accounts/contoso-chat"
         );
-        assert_eq!(account.unknown, ["location", "properties.apiproperties.key"]);
+        assert_eq!(
+            account.unknown,
+            ["location", "properties.apiproperties.key"]
+        );
         assert!(account.payload.get("apiVersion").is_none());
         let deployment = &input.resources[1];
-        assert_eq!(deployment.payload["type"], "Microsoft.CognitiveServices/accounts/deployments");
+        assert_eq!(
+            deployment.payload["type"],
+            "Microsoft.CognitiveServices/accounts/deployments"
+        );
         assert_eq!(deployment.payload["name"], "contoso-chat/chat");
         assert_eq!(
             deployment.payload["id"],
@@ -424,7 +454,13 @@ mod tests {
         assert!(input.resources[1].payload["id"]
             .as_str()
             .unwrap_or_default()
-            .starts_with("/subscriptions/{unknownSubscription}/resourceGroups/{unknownResourceGroup}/"));
-        assert!(input.notes[0].contains("--deployed-to"), "{:?}", input.notes);
+            .starts_with(
+                "/subscriptions/{unknownSubscription}/resourceGroups/{unknownResourceGroup}/"
+            ));
+        assert!(
+            input.notes[0].contains("--deployed-to"),
+            "{:?}",
+            input.notes
+        );
     }
 }

@@ -29,15 +29,33 @@ const AZAPI: &str = "registry.terraform.io/azure/azapi";
 /// the payload gets name, location and tags, and `properties` is unknown. The ARM types are
 /// those of the ids the provider documents for import.
 const ENVELOPE_ONLY: [(&str, &str); 9] = [
-    ("azurerm_storage_account", "Microsoft.Storage/storageAccounts"),
+    (
+        "azurerm_storage_account",
+        "Microsoft.Storage/storageAccounts",
+    ),
     ("azurerm_key_vault", "Microsoft.KeyVault/vaults"),
-    ("azurerm_log_analytics_workspace", "Microsoft.OperationalInsights/workspaces"),
-    ("azurerm_application_insights", "Microsoft.Insights/components"),
-    ("azurerm_user_assigned_identity", "Microsoft.ManagedIdentity/userAssignedIdentities"),
-    ("azurerm_private_endpoint", "Microsoft.Network/privateEndpoints"),
+    (
+        "azurerm_log_analytics_workspace",
+        "Microsoft.OperationalInsights/workspaces",
+    ),
+    (
+        "azurerm_application_insights",
+        "Microsoft.Insights/components",
+    ),
+    (
+        "azurerm_user_assigned_identity",
+        "Microsoft.ManagedIdentity/userAssignedIdentities",
+    ),
+    (
+        "azurerm_private_endpoint",
+        "Microsoft.Network/privateEndpoints",
+    ),
     ("azurerm_api_management", "Microsoft.ApiManagement/service"),
     ("azurerm_cdn_frontdoor_profile", "Microsoft.Cdn/profiles"),
-    ("azurerm_traffic_manager_profile", "Microsoft.Network/trafficManagerProfiles"),
+    (
+        "azurerm_traffic_manager_profile",
+        "Microsoft.Network/trafficManagerProfiles",
+    ),
 ];
 
 /// Policy objects: what the audit evaluates with, not resources it evaluates.
@@ -77,7 +95,10 @@ pub(super) fn read(plan: &Value, options: &InputOptions) -> Result<Input, String
     for change in changes {
         let address = change["address"].as_str().unwrap_or_default().to_string();
         let resource_type = change["type"].as_str().unwrap_or_default().to_string();
-        let provider = change["provider_name"].as_str().unwrap_or_default().to_lowercase();
+        let provider = change["provider_name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase();
         if change["mode"].as_str() == Some("data") {
             continue;
         }
@@ -212,7 +233,8 @@ impl Configuration<'_> {
             .resource(change)
             .and_then(|resource| resource["provider_config_key"].as_str())
             .unwrap_or("azurerm");
-        let expression = &self.plan["configuration"]["provider_config"][key]["expressions"]["subscription_id"];
+        let expression =
+            &self.plan["configuration"]["provider_config"][key]["expressions"]["subscription_id"];
         if let Some(constant) = expression["constant_value"].as_str() {
             return Some(constant.to_string());
         }
@@ -320,7 +342,9 @@ fn arm_id(
         }
         "azurerm_consumption_budget_resource_group" => {
             let group = id_attribute(change, "resource_group_id", config, ids)?;
-            Some(format!("{group}/providers/Microsoft.Consumption/budgets/{name}"))
+            Some(format!(
+                "{group}/providers/Microsoft.Consumption/budgets/{name}"
+            ))
         }
         "azapi_resource" => {
             let resource_type = azapi_type(change)?;
@@ -329,7 +353,11 @@ fn arm_id(
         }
         other => {
             let (_, arm_type) = ENVELOPE_ONLY.iter().find(|(known, _)| *known == other)?;
-            Some(resource_id(&group_id(change, config, options), arm_type, name))
+            Some(resource_id(
+                &group_id(change, config, options),
+                arm_type,
+                name,
+            ))
         }
     }
 }
@@ -339,7 +367,9 @@ fn arm_id(
 /// scope (a resource group, a subscription).
 fn azapi_id(parent: &str, resource_type: &str, name: &str) -> String {
     let parent_type = parent_type_of(parent);
-    let (resource_parent, last) = resource_type.rsplit_once('/').unwrap_or(("", resource_type));
+    let (resource_parent, last) = resource_type
+        .rsplit_once('/')
+        .unwrap_or(("", resource_type));
     match parent_type {
         Some(parent_type) if parent_type.eq_ignore_ascii_case(resource_parent) => {
             format!("{}/{last}/{name}", parent.trim_end_matches('/'))
@@ -456,14 +486,25 @@ fn payload(change: &Change, ids: &HashMap<String, String>) -> Result<(Value, Vec
             if let Some(sku) = block(change, "sku") {
                 // `capacity` defaults to 1 in the provider's schema.
                 let mut arm = Map::new();
-                for (attribute, key) in [("name", "name"), ("tier", "tier"), ("size", "size"), ("family", "family")] {
-                    if let Some(value) = sku.get(attribute).filter(|v| !v.is_null() && v.as_str() != Some("")) {
+                for (attribute, key) in [
+                    ("name", "name"),
+                    ("tier", "tier"),
+                    ("size", "size"),
+                    ("family", "family"),
+                ] {
+                    if let Some(value) = sku
+                        .get(attribute)
+                        .filter(|v| !v.is_null() && v.as_str() != Some(""))
+                    {
                         arm.insert(key.to_string(), value.clone());
                     }
                 }
                 arm.insert(
                     "capacity".to_string(),
-                    sku.get("capacity").filter(|v| !v.is_null()).cloned().unwrap_or(json!(1)),
+                    sku.get("capacity")
+                        .filter(|v| !v.is_null())
+                        .cloned()
+                        .unwrap_or(json!(1)),
                 );
                 payload.set("sku", Value::Object(arm));
             } else if change.after_unknown["sku"] == Value::Bool(true) {
@@ -472,7 +513,10 @@ fn payload(change: &Change, ids: &HashMap<String, String>) -> Result<(Value, Vec
             if let Some(model) = block(change, "model") {
                 let mut arm = Map::new();
                 for key in ["format", "name", "version"] {
-                    if let Some(value) = model.get(key).filter(|v| !v.is_null() && v.as_str() != Some("")) {
+                    if let Some(value) = model
+                        .get(key)
+                        .filter(|v| !v.is_null() && v.as_str() != Some(""))
+                    {
                         arm.insert(key.to_string(), value.clone());
                     }
                 }
@@ -499,12 +543,19 @@ fn payload(change: &Change, ids: &HashMap<String, String>) -> Result<(Value, Vec
                 Some(id.ok_or_else(missing_id)?),
                 "Microsoft.CognitiveServices/accounts/raiPolicies",
             );
-            payload.attribute("base_policy_name", "properties.basePolicyName", Value::clone);
+            payload.attribute(
+                "base_policy_name",
+                "properties.basePolicyName",
+                Value::clone,
+            );
             payload.attribute("mode", "properties.mode", Value::clone);
             payload.attribute("tags", "tags", Value::clone);
             if change.after_unknown["content_filter"] == Value::Bool(true) {
-                payload.unknown.push("properties.contentfilters".to_string());
-            } else if let Some(filters) = known(change, "content_filter").and_then(Value::as_array) {
+                payload
+                    .unknown
+                    .push("properties.contentfilters".to_string());
+            } else if let Some(filters) = known(change, "content_filter").and_then(Value::as_array)
+            {
                 let filters: Vec<Value> = filters
                     .iter()
                     .map(|filter| {
@@ -541,7 +592,10 @@ fn payload(change: &Change, ids: &HashMap<String, String>) -> Result<(Value, Vec
             payload.attribute("amount", "properties.amount", Value::clone);
             payload.attribute("time_grain", "properties.timeGrain", Value::clone);
             if let Some(period) = block(change, "time_period") {
-                payload.set("properties.timePeriod.startDate", period["start_date"].clone());
+                payload.set(
+                    "properties.timePeriod.startDate",
+                    period["start_date"].clone(),
+                );
                 if let Some(end) = period.get("end_date").filter(|v| !v.is_null()) {
                     payload.set("properties.timePeriod.endDate", end.clone());
                 }
@@ -553,7 +607,8 @@ fn payload(change: &Change, ids: &HashMap<String, String>) -> Result<(Value, Vec
         }
         "azapi_resource" => azapi_resource(change, id.ok_or_else(missing_id)?),
         other => {
-            let Some((_, arm_type)) = ENVELOPE_ONLY.iter().find(|(known, _)| *known == other) else {
+            let Some((_, arm_type)) = ENVELOPE_ONLY.iter().find(|(known, _)| *known == other)
+            else {
                 return Err(format!(
                     "Charter does not map `{other}` to an ARM payload (docs/audit.md lists the types it maps)"
                 ));
@@ -586,28 +641,41 @@ fn cognitive_account(change: &Change, id: &str) -> (Value, Vec<String>) {
         if change.after_unknown[attribute] == Value::Bool(true) {
             return None;
         }
-        Some(known(change, attribute).and_then(Value::as_bool).unwrap_or(default))
+        Some(
+            known(change, attribute)
+                .and_then(Value::as_bool)
+                .unwrap_or(default),
+        )
     };
     match flag("local_auth_enabled", true) {
         Some(enabled) => payload.set("properties.disableLocalAuth", json!(!enabled)),
-        None => payload.unknown.push("properties.disablelocalauth".to_string()),
+        None => payload
+            .unknown
+            .push("properties.disablelocalauth".to_string()),
     }
     match flag("public_network_access_enabled", true) {
         Some(enabled) => payload.set(
             "properties.publicNetworkAccess",
             json!(if enabled { "Enabled" } else { "Disabled" }),
         ),
-        None => payload.unknown.push("properties.publicnetworkaccess".to_string()),
+        None => payload
+            .unknown
+            .push("properties.publicnetworkaccess".to_string()),
     }
     match flag("outbound_network_access_restricted", false) {
-        Some(restricted) => payload.set("properties.restrictOutboundNetworkAccess", json!(restricted)),
+        Some(restricted) => payload.set(
+            "properties.restrictOutboundNetworkAccess",
+            json!(restricted),
+        ),
         None => payload
             .unknown
             .push("properties.restrictoutboundnetworkaccess".to_string()),
     }
     match flag("dynamic_throttling_enabled", false) {
         Some(enabled) => payload.set("properties.dynamicThrottlingEnabled", json!(enabled)),
-        None => payload.unknown.push("properties.dynamicthrottlingenabled".to_string()),
+        None => payload
+            .unknown
+            .push("properties.dynamicthrottlingenabled".to_string()),
     }
     payload.attribute("fqdns", "properties.allowedFqdnList", Value::clone);
     if change.after_unknown["network_acls"] == Value::Bool(true) {
@@ -633,12 +701,21 @@ fn cognitive_account(change: &Change, id: &str) -> (Value, Vec<String>) {
             })
             .collect();
         let mut arm = Map::new();
-        arm.insert("defaultAction".to_string(), acls.get("default_action").cloned().unwrap_or(Value::Null));
-        if let Some(bypass) = acls.get("bypass").filter(|v| !v.is_null() && v.as_str() != Some("")) {
+        arm.insert(
+            "defaultAction".to_string(),
+            acls.get("default_action").cloned().unwrap_or(Value::Null),
+        );
+        if let Some(bypass) = acls
+            .get("bypass")
+            .filter(|v| !v.is_null() && v.as_str() != Some(""))
+        {
             arm.insert("bypass".to_string(), bypass.clone());
         }
         arm.insert("ipRules".to_string(), Value::Array(ip_rules));
-        arm.insert("virtualNetworkRules".to_string(), Value::Array(network_rules));
+        arm.insert(
+            "virtualNetworkRules".to_string(),
+            Value::Array(network_rules),
+        );
         payload.set("properties.networkAcls", Value::Object(arm));
     }
     if let Some(identity) = block(change, "identity") {
@@ -686,11 +763,14 @@ fn azapi_resource(change: &Change, id: &str) -> Result<(Value, Vec<String>), Str
         payload.map.insert(key, value);
     }
     for path in unknown_body {
-        payload
-            .unknown
-            .push(if path.is_empty() { "properties".to_string() } else { path });
+        payload.unknown.push(if path.is_empty() {
+            "properties".to_string()
+        } else {
+            path
+        });
     }
-    if known(change, "location").is_some() || change.after_unknown["location"] == Value::Bool(true) {
+    if known(change, "location").is_some() || change.after_unknown["location"] == Value::Bool(true)
+    {
         payload.attribute("location", "location", |value| match value {
             Value::String(location) => json!(crate::evaluate::normalise_location(location)),
             other => other.clone(),
@@ -803,7 +883,10 @@ mod tests {
         let input = read(&plan(), &InputOptions::default()).expect("a plan");
         assert_eq!(input.resources.len(), 3, "{:?}", input.skipped);
         let group = &input.resources[0].payload;
-        assert_eq!(group["id"], "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ai");
+        assert_eq!(
+            group["id"],
+            "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ai"
+        );
         assert_eq!(group["location"], "swedencentral");
         let account = &input.resources[1].payload;
         assert_eq!(account["properties"]["disableLocalAuth"], true);
@@ -825,7 +908,11 @@ mod tests {
     #[test]
     fn ids_of_children_of_other_types() {
         assert_eq!(
-            azapi_id("/subscriptions/s/resourceGroups/r", "Microsoft.CognitiveServices/accounts", "a"),
+            azapi_id(
+                "/subscriptions/s/resourceGroups/r",
+                "Microsoft.CognitiveServices/accounts",
+                "a"
+            ),
             "/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/a"
         );
         assert_eq!(
