@@ -471,6 +471,7 @@ fn read_from_azure(
         });
     };
     let mut listed_only = 0usize;
+    let mut system_managed = 0usize;
     for scope in &scopes {
         let listed = client
             .list(&format!("{scope}/resources"), RESOURCES_API_VERSION, &[])
@@ -501,6 +502,17 @@ fn read_from_azure(
                     .list(&path, COGNITIVE_API_VERSION, &[])
                     .map_err(|error| format!("cannot list `{path}`: {error}"))?;
                 for child in items {
+                    // The read-only content filters every account has (`Microsoft.Default`,
+                    // `Microsoft.DefaultV2`): nobody deploys them, so no policy decides on
+                    // them; a deployment that uses one is judged by its `raiPolicyName`.
+                    if child
+                        .pointer("/properties/type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|kind| kind.eq_ignore_ascii_case("SystemManaged"))
+                    {
+                        system_managed += 1;
+                        continue;
+                    }
                     let child_id = child
                         .get("id")
                         .and_then(Value::as_str)
@@ -517,6 +529,12 @@ fn read_from_azure(
         client.endpoint(),
         scopes.join(", ")
     )];
+    if system_managed > 0 {
+        notes.push(format!(
+            "{system_managed} system-managed content filter{} (`Microsoft.Default`, `Microsoft.DefaultV2`) left out: they are read-only, and deployments that use them are judged by their `raiPolicyName`",
+            if system_managed == 1 { "" } else { "s" }
+        ));
+    }
     if listed_only > 0 {
         notes.push(format!(
             "{listed_only} resource{} other than AI accounts come from Azure's resource list, which carries no `properties`: rules that read them are not evaluated",

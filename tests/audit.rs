@@ -725,3 +725,219 @@ fn eval_expands_an_initiative() {
         "{verdicts:?}"
     );
 }
+
+// ------------------------------------------------------------------------- --from-azure
+
+/// The ARM emulator beside the repository (`../shared/tools/arm_emulator.py`), started on a
+/// free loopback port and stopped (by its process id) when dropped.
+struct Emulator {
+    child: std::process::Child,
+    url: String,
+    _config: tempfile::NamedTempFile,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Emulator {
+    /// Starts one holding `seed`, or prints SKIPPED (a failure under CI=true) when the tool is
+    /// not beside the repository.
+    fn start(seed: Value) -> Option<Emulator> {
+        use std::io::{BufRead, Write};
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/tools/arm_emulator.py");
+        if !script.exists() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{} is missing, and CI=true requires it",
+                script.display()
+            );
+            println!("SKIPPED: {} is not beside the repository", script.display());
+            return None;
+        }
+        let mut config = tempfile::NamedTempFile::new().expect("a temporary file");
+        config
+            .write_all(serde_json::json!({ "seed": seed }).to_string().as_bytes())
+            .expect("write the config");
+        let mut child = Command::new("python3")
+            .arg(&script)
+            .args(["--port", "0", "--print-port", "--config"])
+            .arg(config.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs the emulator");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the emulator prints its address");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .to_string();
+        Some(Emulator {
+            child,
+            url,
+            _config: config,
+        })
+    }
+
+    /// `charter audit examples/contoso --from-azure` signed in to the emulator as its default
+    /// client.
+    fn audit(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_charter"));
+        command
+            .args(["audit", "examples/contoso", TODAY, "--from-azure"])
+            .args(["--arm-endpoint", &self.url, "--retry-timeout", "20"])
+            .args(args)
+            .env("AZURE_TENANT_ID", "11111111-1111-1111-1111-111111111111")
+            .env("AZURE_CLIENT_ID", "00000000-0000-0000-0000-0000000000c1")
+            .env("AZURE_CLIENT_SECRET", "emulator-secret")
+            .env("AZURE_AUTHORITY_HOST", &self.url)
+            .env("NO_COLOR", "1");
+        for variable in [
+            "AZURE_FEDERATED_TOKEN_FILE",
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+            "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
+            "IDENTITY_ENDPOINT",
+            "MSI_ENDPOINT",
+        ] {
+            command.env_remove(variable);
+        }
+        command
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("charter runs")
+    }
+}
+
+const SUPPORT_SUBSCRIPTION: &str = "8d3c1f0e-5b7a-4c2e-9f1d-3a6b0c4e7d21";
+
+/// What the support team's subscription holds: its governed endpoint (account, deployment,
+/// filter, blocklist, as Charter builds them) and an account someone made by hand in the
+/// portal, with an old model on the default filter.
+fn support_estate() -> Value {
+    let chat = format!(
+        "{SUPPORT_GROUP}/providers/Microsoft.CognitiveServices/accounts/contoso-customer-support-support-chat-swedencentral"
+    );
+    let shadow = format!(
+        "/subscriptions/{SUPPORT_SUBSCRIPTION}/resourceGroups/rg-marketing-experiments/providers/Microsoft.CognitiveServices/accounts/marketing-copy-eastus"
+    );
+    let filters: Vec<Value> = ["Prompt", "Completion"]
+        .iter()
+        .flat_map(|source| {
+            ["Hate", "Sexual", "Violence", "Selfharm"].iter().map(move |name| {
+                serde_json::json!({"name": name, "source": source, "severityThreshold": "Low", "blocking": true, "enabled": true})
+            })
+        })
+        .chain([
+            serde_json::json!({"name": "Jailbreak", "source": "Prompt", "blocking": true, "enabled": true}),
+            serde_json::json!({"name": "Indirect Attack", "source": "Prompt", "blocking": false, "enabled": true}),
+            serde_json::json!({"name": "Protected Material Text", "source": "Completion", "blocking": true, "enabled": true}),
+            serde_json::json!({"name": "Protected Material Code", "source": "Completion", "blocking": true, "enabled": true}),
+        ])
+        .collect();
+    serde_json::json!({"resources": [
+        {"id": chat, "location": "swedencentral", "kind": "OpenAI", "sku": {"name": "S0"},
+         "tags": {"contoso-workload": "customer_support"},
+         "properties": {"customSubDomainName": "contoso-customer-support-support-chat-swedencentral",
+                        "publicNetworkAccess": "Disabled", "disableLocalAuth": true,
+                        "networkAcls": {"defaultAction": "Deny", "ipRules": [], "virtualNetworkRules": []}}},
+        {"id": format!("{chat}/deployments/support_chat"), "sku": {"name": "DataZoneStandard", "capacity": 120},
+         "tags": {"contoso-workload": "customer_support"},
+         "properties": {"model": {"format": "OpenAI", "name": "gpt-5.6-sol", "version": "2026-07-09"},
+                        "versionUpgradeOption": "NoAutoUpgrade", "raiPolicyName": "customer_facing"}},
+        {"id": format!("{chat}/raiBlocklists/contoso-banned-terms"),
+         "properties": {"description": "Product code names and other terms Contoso's assistants must never echo."}},
+        {"id": format!("{chat}/raiPolicies/customer_facing"),
+         "properties": {"mode": "Default", "basePolicyName": "Microsoft.Default", "contentFilters": filters,
+                        "customBlocklists": [
+                            {"source": "Prompt", "blocklistName": "contoso-banned-terms", "blocking": true},
+                            {"source": "Completion", "blocklistName": "contoso-banned-terms", "blocking": true}]}},
+        {"id": shadow, "location": "eastus", "kind": "OpenAI", "sku": {"name": "S0"},
+         "properties": {"customSubDomainName": "marketing-copy-eastus", "publicNetworkAccess": "Enabled"}},
+        {"id": format!("{shadow}/deployments/copywriter"), "sku": {"name": "GlobalStandard", "capacity": 10},
+         "properties": {"model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-05-13"},
+                        "versionUpgradeOption": "OnceNewDefaultVersionAvailable", "raiPolicyName": "Microsoft.DefaultV2"}}
+    ]})
+}
+
+#[test]
+fn from_azure_reads_the_estate_live() {
+    let Some(emulator) = Emulator::start(support_estate()) else {
+        return;
+    };
+    let subscription = format!("contoso-support-prod={SUPPORT_SUBSCRIPTION}");
+    let output = emulator.audit(&[
+        "--subscription",
+        &subscription,
+        "--under",
+        "contoso-ai-prod",
+        "--format",
+        "json",
+    ]);
+    let text = stdout(&output);
+    let document: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{error}: {text}{}", stderr(&output)));
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert_eq!(document["audit"]["inputs"][0]["kind"], "azure", "{text}");
+    assert_eq!(
+        document["resources"].as_array().map(Vec::len),
+        Some(6),
+        "{text}"
+    );
+    assert!(
+        document["notes"]
+            .to_string()
+            .contains("4 system-managed content filters (`Microsoft.Default`, `Microsoft.DefaultV2`) left out"),
+        "{text}"
+    );
+    for compliant in [
+        "/contoso-customer-support-support-chat-swedencentral",
+        "/deployments/support_chat",
+        "/raiPolicies/customer_facing",
+        "/raiBlocklists/contoso-banned-terms",
+    ] {
+        assert_eq!(
+            resource(&document, compliant)["verdict"],
+            "compliant",
+            "{compliant}: {text}"
+        );
+    }
+    let shadow = resource(&document, "/marketing-copy-eastus");
+    assert_eq!(shadow["verdict"], "deny");
+    assert_eq!(
+        rules(shadow, "deny"),
+        [
+            "accountRegions",
+            "localAuthDisabled",
+            "publicNetworkDisabled",
+            "ownerTag"
+        ]
+    );
+    assert_eq!(checks(shadow), ["unaccounted-account"]);
+    let copywriter = resource(&document, "/deployments/copywriter");
+    assert_eq!(copywriter["verdict"], "deny");
+    assert!(rules(copywriter, "deny").contains(&"allowedModels".to_string()));
+    assert_eq!(checks(copywriter), ["retiring-version"]);
+}
+
+#[test]
+fn from_azure_needs_to_know_where_to_read() {
+    let Some(emulator) = Emulator::start(serde_json::json!({"resources": []})) else {
+        return;
+    };
+    let output = emulator.audit(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--from-azure does not know which subscriptions to read"),
+        "{}",
+        stderr(&output)
+    );
+}
