@@ -941,3 +941,126 @@ fn from_azure_needs_to_know_where_to_read() {
         stderr(&output)
     );
 }
+
+// ------------------------------------------------- what `charter build` emits, planned
+
+const BUILD_PLAN: &str = "tests/fixtures/audit/contoso-build-plan.json";
+
+/// The Terraform `charter build` writes for examples/contoso, planned by Terraform
+/// (tests/fixtures/audit/README.md says how), is what its own policies allow.
+#[test]
+fn the_terraform_charter_builds_audits_clean() {
+    let (code, document) = audit_json(&[
+        "--resources",
+        BUILD_PLAN,
+        "--under",
+        "contoso-ai-prod",
+        "--subscription",
+        "contoso-research-lab=3f2b8c4e-6a1d-4e9b-8c7a-2d5f1e0b9a6c",
+    ]);
+    assert_eq!(code, Some(0), "{document}");
+    assert_eq!(document["audit"]["inputs"][0]["kind"], "terraform-plan");
+    let resources = document["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(resources.len(), 84, "{document}");
+    let denied: Vec<&Value> = resources
+        .iter()
+        .filter(|r| r["verdict"] != "compliant")
+        .collect();
+    assert!(denied.is_empty(), "{denied:#?}");
+    for resource in &resources {
+        assert!(
+            checks(resource)
+                .iter()
+                .all(|check| check == "deprecated-version"),
+            "only the models' own deprecation is reported: {resource}"
+        );
+    }
+    for kind in [
+        "microsoft.cognitiveservices/accounts",
+        "microsoft.cognitiveservices/accounts/deployments",
+        "microsoft.cognitiveservices/accounts/raipolicies",
+        "microsoft.cognitiveservices/accounts/raiblocklists",
+    ] {
+        assert!(
+            resources.iter().any(|r| r["type"]
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case(kind))),
+            "{kind}"
+        );
+    }
+}
+
+/// The plan above is of the Terraform `charter build` writes today: every resource it declares
+/// and every literal string it sets is in the plan. When the build changes, plan it again
+/// (tests/fixtures/audit/README.md).
+#[test]
+fn the_planned_build_is_the_current_build() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = charter(&[
+        "build",
+        "examples/contoso",
+        TODAY,
+        "--out",
+        out.path().to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let plan: Value = serde_json::from_str(&std::fs::read_to_string(BUILD_PLAN).expect("the plan"))
+        .expect("JSON");
+    let planned: std::collections::BTreeSet<String> = plan["configuration"]["root_module"]
+        ["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["address"].as_str().map(str::to_string))
+        .collect();
+    let plan_text = plan.to_string();
+    let mut declared = std::collections::BTreeSet::new();
+    let mut missing = Vec::new();
+    let dir = out.path().join("terraform");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("terraform/")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "tf"))
+        // Variables, outputs and provider versions are not resources.
+        .filter(|path| {
+            !["variables.tf", "outputs.tf", "versions.tf"]
+                .iter()
+                .any(|skip| path.ends_with(skip))
+        })
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for line in text.lines() {
+            let line = line.trim();
+            if let Some(rest) = line.strip_prefix("resource \"") {
+                let mut parts = rest.split('"');
+                if let (Some(kind), _, Some(name)) = (parts.next(), parts.next(), parts.next()) {
+                    declared.insert(format!("{kind}.{name}"));
+                }
+            }
+            // `key = "literal"`: the literal, as JSON writes it, is in the plan.
+            if let Some((key, value)) = line.split_once(" = \"") {
+                let literal = value.strip_suffix('"').unwrap_or(value);
+                let plain = !key.contains(' ')
+                    && !literal.contains(['\\', '$', '%', '"'])
+                    && !key.trim().is_empty();
+                if plain && !plan_text.contains(&format!("\"{literal}\"")) {
+                    missing.push(format!("{}: {line}", file.display()));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        declared, planned,
+        "the build declares other resources than the plan: plan it again"
+    );
+    assert!(
+        missing.is_empty(),
+        "values of the build the plan does not have (plan it again):\n{}",
+        missing.join("\n")
+    );
+}
