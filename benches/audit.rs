@@ -76,7 +76,10 @@ fn audit(export: &Path) -> Result<(usize, usize), String> {
 fn cpu_time() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // The fields after the command name (which is in parentheses and may hold spaces).
-    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
+    let after = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
     let fields: Vec<u64> = after
         .split_whitespace()
         .map(|field| field.parse().unwrap_or(0))

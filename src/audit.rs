@@ -37,6 +37,17 @@ pub enum ReportFormat {
     Junit,
     /// Markdown on stdout (pull-request comments, job summaries).
     Markdown,
+    /// GitHub Actions workflow commands: each finding on the line of the rule that made it.
+    Github,
+    /// Azure Pipelines logging commands: each finding on the line of the rule that made it.
+    AzureDevops,
+}
+
+impl ReportFormat {
+    /// Whether the format is a CI system's annotations.
+    pub fn is_ci(self) -> bool {
+        matches!(self, ReportFormat::Github | ReportFormat::AzureDevops)
+    }
 }
 
 /// `--fail-on`: what makes `audit` and `eval` exit 1.
@@ -746,6 +757,8 @@ pub fn render(
         ReportFormat::Human => report::human(report, colored),
         ReportFormat::Markdown => report::markdown(report),
         ReportFormat::Junit => report::junit(report, fail_on),
+        ReportFormat::Github => crate::render::github::to_string(&annotations(report)),
+        ReportFormat::AzureDevops => crate::render::azure_devops::to_string(&annotations(report)),
         ReportFormat::Json => {
             let mut document = match document {
                 Some(Value::Object(document)) => document,
@@ -780,6 +793,79 @@ pub fn render(
             crate::render::json::pretty(&Value::Object(log))
         }
     }
+}
+
+/// The findings of an audit or eval as CI annotations: per resource denied or audited, each
+/// rule that decided it, at the Charter source of the rule when a project made it (else at
+/// the input the resource came from); per estate check, one on the resource's input.
+pub fn annotations(report: &Report) -> Vec<crate::render::ci::Annotation> {
+    use crate::render::ci::{Annotation, Level};
+    use charter_evaluator::report::Verdict;
+    let root = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| crate::repository::root(&cwd));
+    let shown = |file: &str| {
+        root.as_deref()
+            .and_then(|root| crate::repository::relative(Path::new(file), root))
+            .unwrap_or_else(|| file.to_string())
+    };
+    let mut annotations = Vec::new();
+    for entry in &report.entries {
+        let what = entry.id.clone().unwrap_or_else(|| entry.name.clone());
+        for result in &entry.results {
+            let level = match result.verdict() {
+                Verdict::Deny => Level::Error,
+                Verdict::Audit => Level::Warning,
+                _ => continue,
+            };
+            let (file, start) = match &result.source {
+                Some(source) => (
+                    Some(shown(&source.file)),
+                    Some((source.line, source.column)),
+                ),
+                None => (entry.file.as_deref().map(shown), None),
+            };
+            let mut message = format!("{what}: {}", result.outcome.explain().trim_end());
+            if let Some(help) = &result.message {
+                message.push_str(&format!("\nhelp: {help}"));
+            }
+            annotations.push(Annotation {
+                level,
+                file,
+                start,
+                end: None,
+                code: None,
+                title: format!(
+                    "charter: {} {} by `{}` of assignment `{}`",
+                    entry.name,
+                    if level == Level::Error {
+                        "denied"
+                    } else {
+                        "audited"
+                    },
+                    result.reference_id,
+                    result.assignment
+                ),
+                message: charter_evaluator::printable(&message),
+            });
+        }
+        for check in &entry.checks {
+            annotations.push(Annotation {
+                level: if check.severity == charter_evaluator::report::Severity::Error {
+                    Level::Error
+                } else {
+                    Level::Warning
+                },
+                file: entry.file.as_deref().map(shown),
+                start: None,
+                end: None,
+                code: None,
+                title: format!("charter: {} ({})", entry.name, check.code),
+                message: charter_evaluator::printable(&format!("{what}: {}", check.message)),
+            });
+        }
+    }
+    annotations
 }
 
 /// Generated exports for the benchmark (`benches/audit.rs`) and its test.

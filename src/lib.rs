@@ -5,10 +5,12 @@
 pub mod audit;
 pub mod corpus;
 pub mod date;
+pub mod diff;
 pub mod doc;
 pub mod manifest;
 pub mod output;
 pub mod project;
 pub mod publish;
 pub mod render;
+pub mod repository;
 pub mod version;

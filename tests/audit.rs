@@ -1064,3 +1064,70 @@ fn the_planned_build_is_the_current_build() {
         missing.join("\n")
     );
 }
+
+/// `--format github|azure-devops`: each finding an annotation on the line of the rule that made
+/// it (the report itself goes to the log, on standard error).
+#[test]
+fn ci_annotations_point_at_the_rule() {
+    let args = |format: &'static str| {
+        vec![
+            "audit",
+            "examples/contoso",
+            TODAY,
+            "--resources",
+            GRAPH,
+            "--under",
+            "contoso-ai-prod",
+            "--format",
+            format,
+        ]
+    };
+    let output = charter(&args("github"));
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.lines()
+            .all(|line| line.starts_with("::error ") || line.starts_with("::warning ")),
+        "{text}"
+    );
+    assert!(
+        text.contains("::error file=examples/contoso/policy.charter,line=31,col=3,title=charter%3A contoso-customer-support-agent-assist-francecentral denied by `publicNetworkDisabled`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("::warning file=tests/fixtures/audit/resource-graph.json,title=charter%3A contoso-legacy-openai (unaccounted-account)"),
+        "{text}"
+    );
+    assert!(
+        stderr(&output).contains("8 resources: 4 denied"),
+        "{}",
+        stderr(&output)
+    );
+    let output = charter(&args("azure-devops"));
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.lines()
+            .all(|line| line.starts_with("##vso[task.logissue type=")),
+        "{text}"
+    );
+    assert!(
+        text.contains("sourcepath=examples/contoso/policy.charter;linenumber=23;"),
+        "{text}"
+    );
+
+    let output = charter(&[
+        "eval",
+        "--definition",
+        "evaluator/builtins/General__AllowedLocations_Deny.json",
+        "--resource",
+        GRAPH,
+        "--params",
+        "tests/fixtures/audit/locations.params.json",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("::error file=tests/fixtures/audit/resource-graph.json,title=charter%3A contoso-legacy-openai denied"), "{text}");
+}

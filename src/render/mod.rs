@@ -1,9 +1,13 @@
-//! Renderers for the one diagnostic type: human (codespan-reporting), JSON and SARIF. Each is
+//! Renderers for the one diagnostic type: human (codespan-reporting), JSON, SARIF, and the
+//! annotations of CI systems (GitHub Actions, Azure Pipelines: [`ci`]). Each is
 //! small and has its own snapshot test; the language server has its own in `lsp/`. Also the
 //! plumbing every command's output goes through: when to colour ([`color`]) and writing to
 //! standard output without panicking on a closed pipe or a full disk ([`stream`]).
 
+pub mod azure_devops;
+pub mod ci;
 pub mod color;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;

@@ -12,6 +12,8 @@
 //! `target/` directory the first time it is needed (`python3 -m venv` + `pip install` of the
 //! pinned versions) and reuses it afterwards. `CHARTER_PYTHON` overrides the interpreter.
 
+pub mod linters;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
