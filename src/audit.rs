@@ -764,13 +764,27 @@ pub fn render(
                 Some(Value::Object(document)) => document,
                 _ => crate::render::json::envelope(),
             };
-            for (key, value) in report::json(report) {
+            // The resources are written one at a time into the text: the JSON values of
+            // 100,000 resources at once would take several times the memory of the text.
+            const PLACEHOLDER: &str = "\u{0}charter: the resources\u{0}";
+            for (key, value) in report::json_deferred(report, PLACEHOLDER) {
                 document.insert(key, value);
             }
             for (key, value) in extra {
                 document.insert(key, value);
             }
-            crate::render::json::pretty(&Value::Object(document))
+            let text = crate::render::json::pretty(&Value::Object(document));
+            let marker = Value::from(PLACEHOLDER).to_string();
+            match text.split_once(&marker) {
+                Some((before, after)) => {
+                    let mut out = String::with_capacity(text.len() + report.entries.len() * 1024);
+                    out.push_str(before);
+                    write_entries(&mut out, &report.entries);
+                    out.push_str(after);
+                    out
+                }
+                None => text,
+            }
         }
         ReportFormat::Sarif => {
             let run = report::sarif_run(report, env!("CARGO_PKG_VERSION"));
@@ -793,6 +807,30 @@ pub fn render(
             crate::render::json::pretty(&Value::Object(log))
         }
     }
+}
+
+/// `entries` as the pretty-printed `resources` array of the JSON document (a member of the
+/// top-level object: its elements are indented by two levels), as `serde_json` would print it.
+fn write_entries(out: &mut String, entries: &[charter_evaluator::report::Entry]) {
+    if entries.is_empty() {
+        out.push_str("[]");
+        return;
+    }
+    out.push_str("[\n");
+    for (index, entry) in entries.iter().enumerate() {
+        if index > 0 {
+            out.push_str(",\n");
+        }
+        let text = serde_json::to_string_pretty(&report::entry_json(entry)).unwrap_or_default();
+        for (line_index, line) in text.lines().enumerate() {
+            if line_index > 0 {
+                out.push('\n');
+            }
+            out.push_str("    ");
+            out.push_str(line);
+        }
+    }
+    out.push_str("\n  ]");
 }
 
 /// The findings of an audit or eval as CI annotations: per resource denied or audited, each
@@ -999,5 +1037,61 @@ pub mod corpus {
             &json!({ "count": total, "data": rows, "skip_token": null, "total_records": total }),
         )
         .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use charter_evaluator::report::{Entry, ReportKind, Verdict};
+
+    fn entry(name: &str, verdict: Verdict) -> Entry {
+        Entry {
+            id: Some(format!("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/{name}")),
+            name: name.to_string(),
+            resource_type: "Microsoft.Storage/storageAccounts".to_string(),
+            description: String::new(),
+            file: Some("export.json".to_string()),
+            origin: Some("export.json#0".to_string()),
+            owner: None,
+            verdict,
+            effect: None,
+            results: Vec::new(),
+            reasons: vec!["a \"quoted\"\nreason".to_string()],
+            checks: Vec::new(),
+            test: None,
+        }
+    }
+
+    /// The JSON document written resource by resource is the one `serde_json` prints.
+    #[test]
+    fn resources_written_one_at_a_time_are_the_pretty_document() {
+        for count in [0, 1, 3] {
+            let mut audited = Report::new(ReportKind::Audit);
+            for index in 0..count {
+                audited
+                    .entries
+                    .push(entry(&format!("st{index}"), Verdict::Compliant));
+            }
+            audited.notes.push("a note".to_string());
+            let mut extra = Map::new();
+            extra.insert("audit".to_string(), json!({"failed": false}));
+            let text = render(
+                &audited,
+                ReportFormat::Json,
+                false,
+                FailOn::Never,
+                None,
+                extra.clone(),
+            );
+            let mut document = crate::render::json::envelope();
+            for (key, value) in report::json(&audited) {
+                document.insert(key, value);
+            }
+            for (key, value) in extra {
+                document.insert(key, value);
+            }
+            assert_eq!(text, crate::render::json::pretty(&Value::Object(document)));
+        }
     }
 }

@@ -981,7 +981,8 @@ fn rule_json(result: &RuleResult) -> Value {
     })
 }
 
-fn entry_json(entry: &Entry) -> Value {
+/// One resource of an audit or eval report, as [`json`] lists it under `resources`.
+pub fn entry_json(entry: &Entry) -> Value {
     json!({
         "id": entry.id,
         "name": entry.name,
@@ -1006,6 +1007,17 @@ fn entry_json(entry: &Entry) -> Value {
 /// * eval: `effect` (the strongest effect over every resource, lower case, `none` when none
 ///   applies), `verdict`, and the same `resources`, `skipped` and `notes`.
 pub fn json(report: &Report) -> Map<String, Value> {
+    members(report, None)
+}
+
+/// [`json`] with `placeholder` in place of the `resources` array: a caller rendering a large
+/// report writes each resource's [`entry_json`] into the text itself, one at a time, instead of
+/// holding every resource's JSON value at once.
+pub fn json_deferred(report: &Report, placeholder: &str) -> Map<String, Value> {
+    members(report, Some(placeholder))
+}
+
+fn members(report: &Report, placeholder: Option<&str>) -> Map<String, Value> {
     let mut members = Map::new();
     if report.kind == ReportKind::Test {
         let cases: Vec<Value> = report
@@ -1063,7 +1075,10 @@ pub fn json(report: &Report) -> Map<String, Value> {
     members.insert("counts".to_string(), Value::Object(counts));
     members.insert(
         "resources".to_string(),
-        report.entries.iter().map(entry_json).collect(),
+        match placeholder {
+            Some(placeholder) => json!(placeholder),
+            None => report.entries.iter().map(entry_json).collect(),
+        },
     );
     members.insert(
         "checks".to_string(),
