@@ -10,9 +10,12 @@
 //!
 //! [`Auditor::new`] reads the assignments, initiatives, definitions and exemptions once;
 //! [`Auditor::audit`] then evaluates one resource, without tracing, and traces only the rules
-//! that matched, so that a large, mostly compliant estate is fast.
+//! that matched, so that a large, mostly compliant estate is fast. Resources that agree on
+//! everything the rules read and stand alike towards every assigned or exempted scope get the
+//! same entry: each such shape is evaluated once ([`crate::reads`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
@@ -52,6 +55,66 @@ pub struct Auditor {
     by_type: Vec<(HashMap<String, Vec<usize>>, Vec<usize>)>,
     /// Per assignment: its non-compliance messages by reference id (`""` for the default).
     messages: Vec<HashMap<String, String>>,
+    /// What the rules read of each resource type, to evaluate each shape once.
+    reads: ReadSets,
+    /// Every scope that decides whether an assignment or exemption covers a resource.
+    scopes: Vec<String>,
+    /// Entries already made, by what decides them (see [`Auditor::shape`]).
+    made: Mutex<HashMap<String, Entry>>,
+}
+
+/// The most shapes remembered: an estate of resources that all differ in what the rules read
+/// gains nothing from remembering them.
+const MAX_REMEMBERED: usize = 20_000;
+
+/// What the rules read of each resource type (lower case): payload paths; `None` when a rule
+/// may read anything.
+struct ReadSets {
+    /// Read by rules whose types cannot be told.
+    any_type: Option<BTreeSet<String>>,
+    by_type: HashMap<String, Option<BTreeSet<String>>>,
+}
+
+impl ReadSets {
+    fn of(definitions: &[crate::suite::Named]) -> ReadSets {
+        let mut sets = ReadSets {
+            any_type: Some(BTreeSet::new()),
+            by_type: HashMap::new(),
+        };
+        for definition in definitions {
+            let reads = crate::reads(&definition.value);
+            let merge = |target: &mut Option<BTreeSet<String>>| match (target.as_mut(), &reads.keys)
+            {
+                (Some(set), Some(keys)) => set.extend(keys.iter().cloned()),
+                (Some(_), None) => *target = None,
+                (None, _) => {}
+            };
+            match &reads.types {
+                Some(types) => {
+                    for resource_type in types {
+                        merge(
+                            sets.by_type
+                                .entry(resource_type.to_lowercase())
+                                .or_insert_with(|| Some(BTreeSet::new())),
+                        );
+                    }
+                }
+                None => merge(&mut sets.any_type),
+            }
+        }
+        sets
+    }
+
+    /// The paths some rule reads of a resource of `lowered_type`; `None`: anything.
+    fn keys(&self, lowered_type: &str) -> Option<BTreeSet<String>> {
+        let mut keys = self.any_type.clone()?;
+        match self.by_type.get(lowered_type) {
+            Some(Some(typed)) => keys.extend(typed.iter().cloned()),
+            Some(None) => return None,
+            None => {}
+        }
+        Some(keys)
+    }
 }
 
 /// What one member of one assignment gave for a resource, before tracing.
@@ -153,11 +216,68 @@ impl Auditor {
                     .collect()
             })
             .collect();
+        let reads = ReadSets::of(&library.definitions);
+        let mut scopes: Vec<String> = Vec::new();
+        for expanded in &library.expanded {
+            scopes.extend(expanded.scope.iter().cloned());
+            scopes.extend(expanded.not_scopes.iter().cloned());
+        }
+        for exemption in &library.exempting {
+            scopes.extend(exemption.scope.iter().cloned());
+        }
+        scopes.sort();
+        scopes.dedup();
         Auditor {
             library,
             by_type,
             messages,
+            reads,
+            scopes,
+            made: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Everything that decides a resource's entry but its id and name: its type, every
+    /// property some rule reads, what it is known not to carry, its management groups and how
+    /// it stands towards each deciding scope. `None` when a rule may read anything of it, or
+    /// reads its id or name.
+    fn shape(
+        &self,
+        subject: &Subject<'_>,
+        placement: &Placement<'_>,
+        options: &AuditOptions,
+    ) -> Option<String> {
+        use std::fmt::Write as _;
+        let payload = subject.payload;
+        let resource_type = payload.get("type").and_then(Value::as_str)?;
+        let keys = self.reads.keys(&resource_type.to_lowercase())?;
+        if keys
+            .iter()
+            .any(|key| matches!(key.as_str(), "id" | "name" | "fullname"))
+        {
+            return None;
+        }
+        let mut shape = format!(
+            "{resource_type}\n{:?}\n{:?}\n{}\n",
+            subject.management_groups, subject.unknown, options.every_rule
+        );
+        for scope in &self.scopes {
+            shape.push(match known_within(scope, placement) {
+                Some(true) => 'y',
+                Some(false) => 'n',
+                None => '?',
+            });
+        }
+        for key in &keys {
+            let _ = write!(shape, "\n{key}=");
+            match crate::reads::value_at(payload, key) {
+                Some(value) => {
+                    let _ = write!(shape, "{value}");
+                }
+                None => shape.push('-'),
+            }
+        }
+        Some(shape)
     }
 
     /// References no resource can be evaluated against offline (built-ins that are not
@@ -212,6 +332,47 @@ impl Auditor {
             management_groups_complete: subject.management_groups.is_some(),
             placeholders_unknown: true,
         };
+        let shape = self.shape(subject, &placement, options);
+        if let Some(shape) = &shape {
+            let made = self
+                .made
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(entry) = made.get(shape) {
+                let mut entry = entry.clone();
+                entry.id = id.map(str::to_string);
+                entry.name = display_name(payload);
+                return entry;
+            }
+        }
+        let entry = self.evaluate(subject, options, &placement, &lowered_type);
+        if let Some(shape) = shape {
+            let mut made = self
+                .made
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if made.len() < MAX_REMEMBERED {
+                made.insert(shape, entry.clone());
+            }
+        }
+        entry
+    }
+
+    /// [`Auditor::audit`], without remembering.
+    fn evaluate(
+        &self,
+        subject: &Subject<'_>,
+        options: &AuditOptions,
+        placement: &Placement<'_>,
+        lowered_type: &str,
+    ) -> Entry {
+        let payload = subject.payload;
+        let id = payload.get("id").and_then(Value::as_str);
+        let resource_type = payload
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let placement = *placement;
         let mut reasons: Vec<String> = Vec::new();
         let mut covered = 0usize;
         let mut uncertain = 0usize;
@@ -254,7 +415,7 @@ impl Auditor {
             let mut members: Vec<usize> = untyped.clone();
             if options.every_rule {
                 members = (0..expanded.members.len()).collect();
-            } else if let Some(listed) = typed.get(&lowered_type) {
+            } else if let Some(listed) = typed.get(lowered_type) {
                 members.extend(listed);
                 members.sort_unstable();
             }
@@ -668,6 +829,47 @@ mod tests {
             outside.reasons[0].contains("no assignment covers it"),
             "{:?}",
             outside.reasons
+        );
+    }
+
+    /// One auditor remembers each shape it evaluated, and tells apart what differs in what
+    /// the rules read or in where the resource stands.
+    #[test]
+    fn alike_resources_share_an_evaluation_and_keep_their_names() {
+        let auditor = auditor();
+        let prod = ["prod".to_string()];
+        let run = |payload: &Value, groups: &[String]| {
+            auditor.audit(
+                &Subject {
+                    payload,
+                    unknown: &[],
+                    management_groups: Some(groups),
+                },
+                &AuditOptions::default(),
+            )
+        };
+        let first = run(&deployment("rg-ai", "gpt-4o"), &prod);
+        let mut other = deployment("rg-ai", "gpt-4o");
+        other["id"] = json!("/subscriptions/s2/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/b/deployments/writer");
+        other["name"] = json!("writer");
+        let second = run(&other, &prod);
+        assert_eq!(first.verdict, Verdict::Deny);
+        assert_eq!(second.verdict, Verdict::Deny);
+        assert_eq!(second.name, "b/writer");
+        assert_eq!(second.id.as_deref(), other["id"].as_str());
+        assert_eq!(second.results, first.results);
+        // Another model, another resource group (exempt), another management group.
+        assert_eq!(
+            run(&deployment("rg-ai", "gpt-4.1"), &prod).verdict,
+            Verdict::Compliant
+        );
+        assert_eq!(
+            run(&deployment("rg-sandbox", "gpt-4o"), &prod).verdict,
+            Verdict::Exempt
+        );
+        assert_eq!(
+            run(&deployment("rg-ai", "gpt-4o"), &["dev".to_string()]).verdict,
+            Verdict::NotEvaluated
         );
     }
 

@@ -594,6 +594,7 @@ fn is_placeholder(segment: &str) -> bool {
 }
 
 /// What a case says about where its resource lives.
+#[derive(Clone, Copy)]
 pub(crate) struct Placement<'a> {
     pub(crate) id: Option<&'a str>,
     pub(crate) management_groups: &'a [String],
