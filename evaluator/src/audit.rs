@@ -240,7 +240,7 @@ impl Auditor {
     /// Everything that decides a resource's entry but its id and name: its type, every
     /// property some rule reads, what it is known not to carry, its management groups and how
     /// it stands towards each deciding scope. `None` when a rule may read anything of it, or
-    /// reads its id or name.
+    /// reads its id (a rule that reads its name has the name in the shape).
     fn shape(
         &self,
         subject: &Subject<'_>,
@@ -253,7 +253,7 @@ impl Auditor {
         let keys = self.reads.keys(&resource_type.to_lowercase())?;
         if keys
             .iter()
-            .any(|key| matches!(key.as_str(), "id" | "name" | "fullname"))
+            .any(|key| matches!(key.as_str(), "id" | "fullname"))
         {
             return None;
         }
