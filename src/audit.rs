@@ -810,27 +810,34 @@ pub fn render(
 }
 
 /// `entries` as the pretty-printed `resources` array of the JSON document (a member of the
-/// top-level object: its elements are indented by two levels), as `serde_json` would print it.
+/// top-level object), as `serde_json` prints it: each entry's JSON value is made, written and
+/// dropped in turn.
 fn write_entries(out: &mut String, entries: &[charter_evaluator::report::Entry]) {
-    if entries.is_empty() {
-        out.push_str("[]");
+    struct Entries<'a>(&'a [charter_evaluator::report::Entry]);
+    impl serde::Serialize for Entries<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+            for entry in self.0 {
+                seq.serialize_element(&report::entry_json(entry))?;
+            }
+            seq.end()
+        }
+    }
+    // Written as the one member of an object, the array is indented as a top-level member is.
+    const OPEN: &str = "{\n  \"resources\": ";
+    let mut bytes = Vec::with_capacity(entries.len() * 1024 + OPEN.len());
+    let mut serializer = serde_json::Serializer::pretty(&mut bytes);
+    let wrapped = std::collections::BTreeMap::from([("resources", Entries(entries))]);
+    if serde::Serialize::serialize(&wrapped, &mut serializer).is_err() {
         return;
     }
-    out.push_str("[\n");
-    for (index, entry) in entries.iter().enumerate() {
-        if index > 0 {
-            out.push_str(",\n");
-        }
-        let text = serde_json::to_string_pretty(&report::entry_json(entry)).unwrap_or_default();
-        for (line_index, line) in text.lines().enumerate() {
-            if line_index > 0 {
-                out.push('\n');
-            }
-            out.push_str("    ");
-            out.push_str(line);
-        }
-    }
-    out.push_str("\n  ]");
+    let text = String::from_utf8_lossy(&bytes);
+    let array = text
+        .strip_prefix(OPEN)
+        .and_then(|rest| rest.strip_suffix("\n}"))
+        .unwrap_or("[]");
+    out.push_str(array);
 }
 
 /// The findings of an audit or eval as CI annotations: per resource denied or audited, each
