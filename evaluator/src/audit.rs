@@ -52,7 +52,7 @@ pub struct Auditor {
     library: Library,
     /// Per assignment: the members each resource type (lower case) can match, and the members
     /// whose types cannot be told from their rules.
-    by_type: Vec<(HashMap<String, Vec<usize>>, Vec<usize>)>,
+    by_type: Vec<MembersByType>,
     /// Per assignment: its non-compliance messages by reference id (`""` for the default).
     messages: Vec<HashMap<String, String>>,
     /// What the rules read of each resource type, to evaluate each shape once.
@@ -116,6 +116,10 @@ impl ReadSets {
         Some(keys)
     }
 }
+
+/// One assignment's members each resource type (lower case) can match, and the members whose
+/// types cannot be told from their rules.
+type MembersByType = (HashMap<String, Vec<usize>>, Vec<usize>);
 
 /// What one member of one assignment gave for a resource, before tracing.
 struct Found {
@@ -388,15 +392,18 @@ impl Auditor {
                 None => Some(true),
                 Some(scope) => known_within(scope, &placement),
             };
-            let exclusion = expanded
-                .not_scopes
-                .iter()
-                .map(|scope| known_within(scope, &placement))
-                .fold(Some(false), |all, one| match (all, one) {
-                    (Some(true), _) | (_, Some(true)) => Some(true),
-                    (None, _) | (_, None) => None,
-                    _ => Some(false),
-                });
+            // Excluded when a not-scope surely holds it; unknown when one may.
+            let mut exclusion = Some(false);
+            for scope in &expanded.not_scopes {
+                match known_within(scope, &placement) {
+                    Some(true) => {
+                        exclusion = Some(true);
+                        break;
+                    }
+                    None => exclusion = None,
+                    Some(false) => {}
+                }
+            }
             match (coverage, exclusion) {
                 (Some(false), _) | (_, Some(true)) => continue,
                 (Some(true), Some(false)) => covered += 1,
@@ -454,7 +461,7 @@ impl Auditor {
             .into_iter()
             .map(|found| self.result(found, subject, &placement, options, &mut reasons))
             .collect();
-        results.sort_by(|a, b| a.verdict().cmp(&b.verdict()));
+        results.sort_by_key(RuleResult::verdict);
         let effect = strongest(results.iter().filter_map(RuleResult::effective_effect));
         let verdict = match &effect {
             Some(effect) => Verdict::of_effect(effect),
