@@ -36,6 +36,8 @@ pub struct Catalog {
     models: IndexMap<String, Model>,
     /// Keyed by the region name as declared.
     regions: IndexMap<String, Region>,
+    /// The date the catalog describes Azure as of (see `catalog_layers`).
+    pub(crate) dated: Option<crate::catalog_layers::CatalogDate>,
 }
 
 /// A catalog model.
@@ -241,6 +243,21 @@ impl Catalog {
         self.regions.values()
     }
 
+    /// The date the catalog describes Azure as of: a pulled catalog's, else the embedded one's.
+    pub fn dated(&self) -> Option<crate::catalog_layers::CatalogDate> {
+        self.dated
+    }
+
+    /// The model named `name`, to extend it with a project's local entry.
+    pub(crate) fn model_mut(&mut self, name: &str) -> Option<&mut Model> {
+        self.models.get_mut(name)
+    }
+
+    /// Puts `model` in the catalog, replacing an entry of the same name in place.
+    pub(crate) fn put_model(&mut self, model: Model) {
+        self.models.insert(model.name.clone(), model);
+    }
+
     /// Model names, for suggestions and completion.
     pub fn model_names(&self) -> impl Iterator<Item = &str> {
         self.models.keys().map(String::as_str)
@@ -262,27 +279,15 @@ impl Catalog {
             return;
         };
         if let Some(existing) = self.models.get(name) {
-            let diagnostic = if existing.is_stdlib && !is_stdlib {
-                // Suggest a name of the model's own, from its publisher when it has one.
-                let owner = block
-                    .head("publisher")
-                    .and_then(|v| v.as_str())
-                    .map(|(publisher, _)| name_part(publisher))
-                    .filter(|part| !part.is_empty())
-                    .unwrap_or_else(|| "custom".to_string());
-                already_in_stdlib("model", name, name_span, existing.name_span).with_help(format!(
-                    "give your model its own name (e.g. `{}-{owner}`), or use the catalog's entry",
-                    charter_syntax::diagnostic::sanitize(name)
-                ))
-            } else {
-                duplicate(
-                    "model",
-                    name,
-                    name_span,
-                    existing.name_span,
-                    existing.is_stdlib,
-                )
-            };
+            // A project's model of a catalog name extends the entry (`catalog_layers`), so the
+            // duplicate is always two declarations of the same layer.
+            let diagnostic = duplicate(
+                "model",
+                name,
+                name_span,
+                existing.name_span,
+                existing.is_stdlib,
+            );
             diagnostics.push(diagnostic);
             return;
         }
@@ -436,7 +441,7 @@ impl Catalog {
     }
 }
 
-fn version_of(block: &TypedBlock<'_>) -> Option<ModelVersion> {
+pub(crate) fn version_of(block: &TypedBlock<'_>) -> Option<ModelVersion> {
     let (version, name_span) = block.label()?;
     let date = |field: &str| block.head(field).and_then(|v| v.as_date());
     let successor = block.field("successor").and_then(|(_, phrase)| {
@@ -545,16 +550,6 @@ fn already_in_stdlib(what: &str, name: &str, span: Span, stdlib_entry: Span) -> 
     .with_secondary(stdlib_entry, "the standard library's entry")
 }
 
-/// A publisher's name as a model-name part: lower case, words joined by `-` (`Fabrikam AI` is
-/// `fabrikam-ai`).
-fn name_part(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 fn duplicate(what: &str, name: &str, span: Span, first: Span, first_in_stdlib: bool) -> Diagnostic {
     let diagnostic = Diagnostic::error(
         "E0102",
@@ -573,7 +568,11 @@ fn duplicate(what: &str, name: &str, span: Span, first: Span, first_in_stdlib: b
             "first declared here"
         },
     );
-    if first_in_stdlib {
+    if what == "model" {
+        // Never suggest another name: a model's name is Azure's, and renaming it would deploy
+        // a model Azure does not know.
+        diagnostic.with_help("declare each model once: put all its versions in one `model` block")
+    } else if first_in_stdlib {
         diagnostic.with_help(format!(
             "the standard library already declares this {what}; rename yours or remove it"
         ))

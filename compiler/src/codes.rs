@@ -53,7 +53,7 @@ workload support {
         code: "E0102",
         severity: Severity::Error,
         title: "duplicate name",
-        explanation: r#"Two declarations share a name. Every top-level name (filter, policy, workload) is visible in every file of the project, so it must be unique across files; endpoint and app names must be unique within their workload, and catalog models and regions within the catalog. A project's own `model` or `region` may not take a name the standard library's catalog already has: the catalog keeps its entry, and the project's model needs a name of its own. The diagnostic points at both declarations."#,
+        explanation: r#"Two declarations share a name. Every top-level name (filter, policy, workload) is visible in every file of the project, so it must be unique across files; endpoint and app names must be unique within their workload, and catalog models and regions within the catalog. A project's own `region` may not take a name the standard library's catalog already has (a project `model` of a catalog name extends the catalog's entry instead: see E0311), and one model may not be declared twice in the project. The diagnostic points at both declarations."#,
         failing_example: r#"filter lenient extends std.filters.default {
   mode: default
 }
@@ -1125,6 +1125,25 @@ workload support {
         fixed_example: r#"fine_tuned "gpt-5.4-mini-2026-03-17.ft-7c1d5e9a2b4f4e0d8a6b3c2d1e0f9a8b" {
   base: "gpt-5.4-mini" version "2026-03-17"
   trained_in: "/subscriptions/3f2b8c4e-6a1d-4e9b-8c7a-2d5f1e0b9a6c/resourceGroups/rg-train/providers/Microsoft.CognitiveServices/accounts/ft-lab"
+}
+"#,
+    },
+    CodeInfo {
+        code: "E0311",
+        severity: Severity::Error,
+        title: "local catalog entry contradicts the catalog",
+        explanation: r#"A project's `model` block whose name the catalog already has is a local extension: it may add versions (a version Azure released after the catalog was made) and regions to the catalog's entry, without repeating what the catalog says. A field it does state (`format`, `publisher`, `kind`, or a known version's `lifecycle`, `deprecation`, `retirement`, `retirement_not_before`, `successor`) must agree with the catalog; where it does not, the catalog's value is kept and this error names both. Remove the field to use the catalog's value; if Azure itself changed it (a retirement date moved), run `charter catalog pull` so the catalog says so (docs/catalog.md)."#,
+        failing_example: r#"model "gpt-5.5" {
+  version "2026-04-24" {
+    retirement: 2030-01-01
+  }
+}
+"#,
+        fixed_example: r#"model "gpt-5.5" {
+  version "2026-12-01" {
+    lifecycle: preview
+    available global_standard ["swedencentral"]
+  }
 }
 "#,
     },

@@ -6,6 +6,8 @@
 
 mod analysis;
 pub mod catalog;
+pub mod catalog_layers;
+pub mod catalog_query;
 pub mod codes;
 mod dates;
 pub mod schema;

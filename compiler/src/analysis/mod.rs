@@ -405,9 +405,44 @@ impl<'t, 'a> Checker<'t, 'a> {
         let is_stdlib = |index: usize| self.documents.get(index).is_some_and(|d| d.is_stdlib);
         let (stdlib, project): (Vec<_>, Vec<_>) =
             typed.iter().partition(|(index, _)| is_stdlib(*index));
-        for (index, block) in stdlib.into_iter().chain(project) {
+        // Then a catalog pulled from Azure, then local extensions (see `catalog_layers`).
+        let pulled_date = |index: usize| {
+            self.documents
+                .get(index)
+                .and_then(|d| crate::catalog_layers::pulled_date(&d.text))
+        };
+        let (pulled, project): (Vec<_>, Vec<_>) = project
+            .into_iter()
+            .partition(|(index, _)| pulled_date(*index).is_some());
+        self.catalog.dated = pulled
+            .iter()
+            .filter_map(|(index, _)| pulled_date(*index))
+            .max()
+            .map(|date| crate::catalog_layers::CatalogDate { date, pulled: true })
+            .or_else(|| {
+                crate::catalog_layers::embedded_date().map(|date| {
+                    crate::catalog_layers::CatalogDate {
+                        date,
+                        pulled: false,
+                    }
+                })
+            });
+        for (index, block) in stdlib
+            .into_iter()
+            .chain(pulled.iter().copied())
+            .chain(project)
+        {
             let is_stdlib = self.documents.get(*index).is_some_and(|d| d.is_stdlib);
+            let layer_model = block.label().and_then(|(name, _)| self.catalog.model(name));
             match block.schema.kind {
+                crate::schema::BlockKind::Model if pulled_date(*index).is_some() => {
+                    crate::catalog_layers::replace_with_pulled(&mut self.catalog, block)
+                }
+                crate::schema::BlockKind::Model
+                    if !is_stdlib && layer_model.is_some_and(|m| m.is_stdlib) =>
+                {
+                    crate::catalog_layers::extend(&mut self.catalog, block, &mut self.diagnostics)
+                }
                 crate::schema::BlockKind::Model => {
                     self.catalog
                         .add_model(block, is_stdlib, &mut self.diagnostics)
