@@ -517,7 +517,11 @@ fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
         hint_when_a_file_is_checked_alone(path, &compilation);
     }
     let today = common.today.unwrap_or_else(date::today_utc);
-    charter::catalog::note_when_stale(&compilation.catalog, today, matches!(common.format, Format::Human));
+    charter::catalog::note_when_stale(
+        &compilation.catalog,
+        today,
+        matches!(common.format, Format::Human),
+    );
     if let Some(value) = charter::catalog::age_json(&compilation.catalog, today) {
         report.insert("catalog", value);
     }

@@ -53,8 +53,11 @@ impl Emulator {
         std::fs::copy(&script, tools.join("arm_emulator.py")).expect("copy the emulator");
         let models = std::fs::read_to_string(reference.join("models.csv")).expect("models.csv");
         std::fs::write(copy.join("models.csv"), edit(&models)).expect("write models.csv");
-        std::fs::copy(reference.join("model_regions.csv"), copy.join("model_regions.csv"))
-            .expect("copy model_regions.csv");
+        std::fs::copy(
+            reference.join("model_regions.csv"),
+            copy.join("model_regions.csv"),
+        )
+        .expect("copy model_regions.csv");
         std::os::unix::fs::symlink(reference.join("azure-policy"), copy.join("azure-policy"))
             .expect("link azure-policy/");
         let mut child = Command::new("python3")
@@ -173,7 +176,12 @@ fn a_pull_writes_a_formatted_catalog_that_checks_clean_and_takes_precedence() {
     };
     let project = contoso();
     let output = emulator.pull(project.path(), &[], SECRET);
-    assert!(output.status.success(), "{}{}", text(&output.stdout), text(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
     let stdout = text(&output.stdout);
     assert!(stdout.starts_with("Wrote "), "{stdout}");
     // The project's regions only: eastus2, francecentral, germanywestcentral, swedencentral, westus3.
@@ -182,31 +190,58 @@ fn a_pull_writes_a_formatted_catalog_that_checks_clean_and_takes_precedence() {
     let written = std::fs::read_to_string(&file).expect("the catalog file");
     assert!(written.starts_with("// charter catalog pull: as of 2026-11-22 from "));
     assert!(written.contains("model \"gpt-5.5\" {"));
-    let check = charter(&["check", project.path().to_str().unwrap(), "--today", TODAY]);
+    let check = charter(&[
+        "check",
+        project.path().to_str().expect("the test's setup"),
+        "--today",
+        TODAY,
+    ]);
     assert!(check.status.success(), "{}", text(&check.stderr));
-    let fmt = charter(&["fmt", "--check", file.to_str().unwrap()]);
-    assert!(fmt.status.success(), "{}{}", text(&fmt.stdout), text(&fmt.stderr));
+    let fmt = charter(&["fmt", "--check", file.to_str().expect("the test's setup")]);
+    assert!(
+        fmt.status.success(),
+        "{}{}",
+        text(&fmt.stdout),
+        text(&fmt.stderr)
+    );
     // The pulled catalog is the one queries and the checker read.
-    let models = charter(&["catalog", "models", project.path().to_str().unwrap(), "--format", "json", "--today", TODAY]);
+    let models = charter(&[
+        "catalog",
+        "models",
+        project.path().to_str().expect("the test's setup"),
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]);
     let json: Value = serde_json::from_slice(&models.stdout).expect("JSON");
     assert_eq!(json["catalog"]["pulled"], true);
     assert_eq!(json["catalog"]["date"], TODAY);
     // A second pull of the same data changes nothing.
     let again = emulator.pull(project.path(), &[], SECRET);
     assert!(again.status.success());
-    assert!(text(&again.stdout).contains("No changes since the previous catalog."), "{}", text(&again.stdout));
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
+    assert!(
+        text(&again.stdout).contains("No changes since the previous catalog."),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("the test's setup"),
+        written
+    );
 }
 
 #[test]
 fn a_moved_retirement_date_shows_in_the_diff_and_turns_the_warning_into_an_error() {
     // Azure brings the retirement of gpt-5.5 2026-04-24 forward, into the policy's 120-day
     // warning: the endpoint that deploys it gets a warning.
-    let Some(first) = Emulator::start(|models| with_retirement(models, "gpt-5.5", "2026-04-24", "2027-01-15")) else {
+    let Some(first) =
+        Emulator::start(|models| with_retirement(models, "gpt-5.5", "2026-04-24", "2027-01-15"))
+    else {
         return;
     };
     let project = contoso();
-    let path = project.path().to_str().unwrap();
+    let path = project.path().to_str().expect("the test's setup");
     let output = first.pull(project.path(), &[], SECRET);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
@@ -214,16 +249,28 @@ fn a_moved_retirement_date_shows_in_the_diff_and_turns_the_warning_into_an_error
         stdout.contains("~ gpt-5.5 2026-04-24: retirement moved from 2027-10-26 to 2027-01-15 (affects research.reasoning)"),
         "{stdout}"
     );
-    assert!(stdout.contains("new      workloads/research.charter:") || stdout.contains("research.charter:"), "{stdout}");
-    assert!(stdout.contains("warning[E0305]: version `2026-04-24` of `gpt-5.5` retires on 2027-01-15"), "{stdout}");
+    assert!(
+        stdout.contains("new      workloads/research.charter:")
+            || stdout.contains("research.charter:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("warning[E0305]: version `2026-04-24` of `gpt-5.5` retires on 2027-01-15"),
+        "{stdout}"
+    );
     let check = charter(&["check", path, "--today", TODAY]);
     assert!(check.status.success(), "a warning does not fail the check");
-    assert!(text(&check.stderr).contains("warning[E0305]"), "{}", text(&check.stderr));
+    assert!(
+        text(&check.stderr).contains("warning[E0305]"),
+        "{}",
+        text(&check.stderr)
+    );
     drop(first);
 
     // Then Azure retires it before today: the warning becomes an error.
-    let second = Emulator::start(|models| with_retirement(models, "gpt-5.5", "2026-04-24", "2026-11-01"))
-        .expect("the emulator started once already");
+    let second =
+        Emulator::start(|models| with_retirement(models, "gpt-5.5", "2026-04-24", "2026-11-01"))
+            .expect("the emulator started once already");
     let output = second.pull(project.path(), &["--format", "json"], SECRET);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
@@ -235,14 +282,32 @@ fn a_moved_retirement_date_shows_in_the_diff_and_turns_the_warning_into_an_error
         .expect("the retirement change");
     assert_eq!(moved["from"], "2027-01-15");
     assert_eq!(moved["to"], "2026-11-01");
-    assert_eq!(moved["endpoints"], serde_json::json!(["research.reasoning"]));
-    let new: Vec<&str> = report["check"]["new"].as_array().unwrap().iter().filter_map(|f| f["code"].as_str()).collect();
-    let gone: Vec<&str> = report["check"]["gone"].as_array().unwrap().iter().filter_map(|f| f["code"].as_str()).collect();
+    assert_eq!(
+        moved["endpoints"],
+        serde_json::json!(["research.reasoning"])
+    );
+    let new: Vec<&str> = report["check"]["new"]
+        .as_array()
+        .expect("the test's setup")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    let gone: Vec<&str> = report["check"]["gone"]
+        .as_array()
+        .expect("the test's setup")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
     assert!(new.contains(&"E0304"), "{report}");
     assert!(gone.contains(&"E0305"), "{report}");
     let check = charter(&["check", path, "--today", TODAY]);
     assert_eq!(check.status.code(), Some(1));
-    assert!(text(&check.stderr).contains("error[E0304]: version `2026-04-24` of `gpt-5.5` was retired on 2026-11-01"), "{}", text(&check.stderr));
+    assert!(
+        text(&check.stderr)
+            .contains("error[E0304]: version `2026-04-24` of `gpt-5.5` was retired on 2026-11-01"),
+        "{}",
+        text(&check.stderr)
+    );
 }
 
 #[test]
@@ -253,9 +318,19 @@ fn a_failed_sign_in_writes_nothing() {
     let project = contoso();
     let output = emulator.pull(project.path(), &[], "wrong-secret");
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
-    assert!(text(&output.stderr).starts_with("error: "), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).starts_with("error: "),
+        "{}",
+        text(&output.stderr)
+    );
     assert!(!project.path().join("catalog.charter").exists());
-    let bad = charter(&["catalog", "pull", project.path().to_str().unwrap(), "--subscription", "not-a-guid"]);
+    let bad = charter(&[
+        "catalog",
+        "pull",
+        project.path().to_str().expect("the test's setup"),
+        "--subscription",
+        "not-a-guid",
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("is not a subscription id"));
 }
@@ -263,26 +338,62 @@ fn a_failed_sign_in_writes_nothing() {
 #[test]
 fn queries_answer_by_capability_deployment_region_and_lifecycle() {
     let output = charter(&[
-        "catalog", "models", "examples/contoso", "--capability", "embeddings", "--deployment",
-        "global_standard", "--region", "swedencentral", "--lifecycle", "ga", "--today", TODAY,
+        "catalog",
+        "models",
+        "examples/contoso",
+        "--capability",
+        "embeddings",
+        "--deployment",
+        "global_standard",
+        "--region",
+        "swedencentral",
+        "--lifecycle",
+        "ga",
+        "--today",
+        TODAY,
     ]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     insta::assert_snapshot!("catalog_models_embeddings", text(&output.stdout));
-    let json = charter(&["catalog", "models", "examples/contoso", "--capability", "embeddings", "--format", "json", "--today", TODAY]);
+    let json = charter(&[
+        "catalog",
+        "models",
+        "examples/contoso",
+        "--capability",
+        "embeddings",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]);
     let document: Value = serde_json::from_slice(&json.stdout).expect("JSON");
-    assert!(document["versions"].as_array().unwrap().iter().all(|v| v["kind"] == "embeddings"));
+    assert!(document["versions"]
+        .as_array()
+        .expect("the test's setup")
+        .iter()
+        .all(|v| v["kind"] == "embeddings"));
     let wrong = charter(&["catalog", "models", "--deployment", "globalstandard"]);
     assert_eq!(wrong.status.code(), Some(2));
 }
 
 #[test]
 fn where_a_version_is_available() {
-    let output = charter(&["catalog", "where", "text-embedding-3-large", "1", "--path", "examples/contoso"]);
+    let output = charter(&[
+        "catalog",
+        "where",
+        "text-embedding-3-large",
+        "1",
+        "--path",
+        "examples/contoso",
+    ]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     insta::assert_snapshot!("catalog_where_embedding", text(&output.stdout));
     let unknown = charter(&["catalog", "where", "gpt-5.55", "--path", "examples/contoso"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(text(&unknown.stderr).contains("did you mean `gpt-5.5`?"), "{}", text(&unknown.stderr));
+    assert!(
+        text(&unknown.stderr).contains("did you mean `gpt-5.5`?"),
+        "{}",
+        text(&unknown.stderr)
+    );
 }
 
 #[test]
@@ -290,7 +401,15 @@ fn the_retirement_calendar_of_the_project() {
     let output = charter(&["catalog", "calendar", "examples/contoso", "--today", TODAY]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     insta::assert_snapshot!("catalog_calendar_contoso", text(&output.stdout));
-    let json = charter(&["catalog", "calendar", "examples/contoso", "--today", TODAY, "--format", "json"]);
+    let json = charter(&[
+        "catalog",
+        "calendar",
+        "examples/contoso",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
     let document: Value = serde_json::from_slice(&json.stdout).expect("JSON");
     let first = &document["calendar"][0];
     assert!(first["days_left"].as_i64().is_some(), "{document}");
@@ -304,25 +423,42 @@ fn local_extensions_add_a_version_the_queries_and_the_checker_see() {
         project.path().join("local-catalog.charter"),
         "// Released after the catalog was made.\nmodel \"gpt-5.5\" {\n  version \"2026-12-01\" {\n    lifecycle: ga\n    available data_zone_provisioned [\"eastus2\", \"westus3\"]\n  }\n}\n",
     )
-    .unwrap();
+    .expect("the test's setup");
     let research = project.path().join("workloads/research.charter");
-    let source = std::fs::read_to_string(&research).unwrap();
-    std::fs::write(&research, source.replace("model \"gpt-5.5\" version \"2026-04-24\"", "model \"gpt-5.5\" version \"2026-12-01\"")).unwrap();
+    let source = std::fs::read_to_string(&research).expect("the test's setup");
+    std::fs::write(
+        &research,
+        source.replace(
+            "model \"gpt-5.5\" version \"2026-04-24\"",
+            "model \"gpt-5.5\" version \"2026-12-01\"",
+        ),
+    )
+    .expect("the test's setup");
     let policy = project.path().join("policy.charter");
-    let allowed = std::fs::read_to_string(&policy).unwrap();
-    std::fs::write(&policy, allowed.replace("allow \"gpt-5.5\" versions [\"2026-04-24\"]", "allow \"gpt-5.5\" versions [\"2026-04-24\", \"2026-12-01\"]")).unwrap();
-    let path = project.path().to_str().unwrap();
+    let allowed = std::fs::read_to_string(&policy).expect("the test's setup");
+    std::fs::write(
+        &policy,
+        allowed.replace(
+            "allow \"gpt-5.5\" versions [\"2026-04-24\"]",
+            "allow \"gpt-5.5\" versions [\"2026-04-24\", \"2026-12-01\"]",
+        ),
+    )
+    .expect("the test's setup");
+    let path = project.path().to_str().expect("the test's setup");
     let check = charter(&["check", path, "--today", TODAY]);
     assert!(check.status.success(), "{}", text(&check.stderr));
     let found = charter(&["catalog", "where", "gpt-5.5", "2026-12-01", "--path", path]);
-    assert_eq!(text(&found.stdout), "gpt-5.5 2026-12-01\n  data_zone_provisioned: eastus2, westus3\n");
+    assert_eq!(
+        text(&found.stdout),
+        "gpt-5.5 2026-12-01\n  data_zone_provisioned: eastus2, westus3\n"
+    );
     // A local entry that contradicts the catalog is an error where it is written.
     std::fs::write(
         project.path().join("local-catalog.charter"),
         "model \"gpt-5.5\" {\n  version \"2026-04-24\" {\n    retirement: 2030-01-01\n  }\n}\n",
     )
-    .unwrap();
-    std::fs::write(&research, source).unwrap();
+    .expect("the test's setup");
+    std::fs::write(&research, source).expect("the test's setup");
     let check = charter(&["check", path, "--today", TODAY]);
     assert_eq!(check.status.code(), Some(1));
     let stderr = text(&check.stderr);
@@ -333,7 +469,11 @@ fn local_extensions_add_a_version_the_queries_and_the_checker_see() {
 #[test]
 fn check_notes_a_stale_catalog_and_version_states_its_date() {
     let fresh = charter(&["check", "examples/contoso", "--today", TODAY]);
-    assert!(!text(&fresh.stderr).contains("catalog pull"), "{}", text(&fresh.stderr));
+    assert!(
+        !text(&fresh.stderr).contains("catalog pull"),
+        "{}",
+        text(&fresh.stderr)
+    );
     let stale = charter(&["check", "examples/contoso", "--today", "2027-03-01"]);
     assert!(
         text(&stale.stderr).contains("note: the embedded catalog as of 2026-11-22 is 99 days old"),
@@ -341,10 +481,21 @@ fn check_notes_a_stale_catalog_and_version_states_its_date() {
         text(&stale.stderr)
     );
     assert!(text(&stale.stderr).contains("run `charter catalog pull`"));
-    let json = charter(&["check", "examples/contoso", "--today", "2027-03-01", "--format", "json"]);
+    let json = charter(&[
+        "check",
+        "examples/contoso",
+        "--today",
+        "2027-03-01",
+        "--format",
+        "json",
+    ]);
     let document: Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert_eq!(document["catalog"]["stale"], true);
     assert_eq!(document["catalog"]["age_days"], 99);
     let version = charter(&["--version"]);
-    assert!(text(&version.stdout).contains("2026-11-22"), "{}", text(&version.stdout));
+    assert!(
+        text(&version.stdout).contains("2026-11-22"),
+        "{}",
+        text(&version.stdout)
+    );
 }

@@ -112,7 +112,9 @@ pub fn parse_models(items: &[Value]) -> Vec<OfferedVersion> {
                 version,
                 format: text("format"),
                 publisher: text("publisher"),
-                lifecycle: text("lifecycleStatus").as_deref().and_then(AzureLifecycle::parse),
+                lifecycle: text("lifecycleStatus")
+                    .as_deref()
+                    .and_then(AzureLifecycle::parse),
                 retirement,
                 skus: Vec::new(),
                 capabilities: Vec::new(),
@@ -133,7 +135,11 @@ pub fn list_models(
     subscription: &str,
     location: &str,
 ) -> Result<Vec<OfferedVersion>, AzureError> {
-    let items = client.list(&models_path(subscription, location), MODELS_API_VERSION, &[])?;
+    let items = client.list(
+        &models_path(subscription, location),
+        MODELS_API_VERSION,
+        &[],
+    )?;
     Ok(parse_models(&items))
 }
 

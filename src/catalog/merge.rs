@@ -2,8 +2,8 @@
 //! says per location gives the new catalog (as Charter source), and the changes between the two
 //! with the project's endpoints each one affects.
 
-use charter_compiler::catalog::{Catalog, Lifecycle, Successor};
 use charter_azure::models::{AzureLifecycle, OfferedVersion};
+use charter_compiler::catalog::{Catalog, Lifecycle, Successor};
 use charter_ir::{Date, DeploymentType};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,9 +55,15 @@ fn kind_of(capabilities: &[String]) -> Option<String> {
 /// The lifecycle the new catalog states, from Azure's status and what the catalog said before.
 /// Azure has no `legacy` status (it reports such versions as generally available), so a legacy
 /// version stays legacy; a version retired by its date stays retired.
-fn lifecycle_of(azure: Option<AzureLifecycle>, before: Option<&PulledVersion>, today: Date) -> Lifecycle {
+fn lifecycle_of(
+    azure: Option<AzureLifecycle>,
+    before: Option<&PulledVersion>,
+    today: Date,
+) -> Lifecycle {
     let previous = before.map(|v| v.lifecycle);
-    let past_retirement = before.and_then(|v| v.retirement).is_some_and(|d| d <= today);
+    let past_retirement = before
+        .and_then(|v| v.retirement)
+        .is_some_and(|d| d <= today);
     match azure {
         Some(AzureLifecycle::Preview) => Lifecycle::Preview,
         Some(AzureLifecycle::Deprecating) => Lifecycle::Deprecated,
@@ -96,7 +102,9 @@ pub fn from_catalog(catalog: &Catalog) -> Vec<PulledModel> {
                     availability: version.availability.iter().fold(
                         BTreeMap::new(),
                         |mut map: BTreeMap<DeploymentType, BTreeSet<String>>, (kind, regions)| {
-                            map.entry(*kind).or_default().extend(regions.iter().cloned());
+                            map.entry(*kind)
+                                .or_default()
+                                .extend(regions.iter().cloned());
                             map
                         },
                     ),
@@ -111,14 +119,20 @@ pub fn from_catalog(catalog: &Catalog) -> Vec<PulledModel> {
 /// replaced by Azure's, other locations keep what the catalog said; lifecycle and retirement
 /// come from Azure for every version it lists; versions and models it lists that the catalog
 /// lacks are added.
-pub fn apply(models: &mut Vec<PulledModel>, offered: &BTreeMap<String, Vec<OfferedVersion>>, today: Date) {
+pub fn apply(
+    models: &mut Vec<PulledModel>,
+    offered: &BTreeMap<String, Vec<OfferedVersion>>,
+    today: Date,
+) {
     for location in offered.keys() {
         for model in models.iter_mut() {
             for version in &mut model.versions {
                 for regions in version.availability.values_mut() {
                     regions.remove(location);
                 }
-                version.availability.retain(|_, regions| !regions.is_empty());
+                version
+                    .availability
+                    .retain(|_, regions| !regions.is_empty());
             }
         }
     }
@@ -261,10 +275,22 @@ pub fn render(models: &[PulledModel], header: &[String]) -> String {
 pub enum ChangeKind {
     NewModel,
     NewVersion,
-    Retirement { from: Option<Date>, to: Option<Date> },
-    Lifecycle { from: Lifecycle, to: Lifecycle },
-    RegionsAdded { deployment: DeploymentType, regions: Vec<String> },
-    RegionsRemoved { deployment: DeploymentType, regions: Vec<String> },
+    Retirement {
+        from: Option<Date>,
+        to: Option<Date>,
+    },
+    Lifecycle {
+        from: Lifecycle,
+        to: Lifecycle,
+    },
+    RegionsAdded {
+        deployment: DeploymentType,
+        regions: Vec<String>,
+    },
+    RegionsRemoved {
+        deployment: DeploymentType,
+        regions: Vec<String>,
+    },
 }
 
 /// One change, with the project's endpoints (`workload.endpoint`) it affects.
@@ -279,23 +305,30 @@ pub struct Change {
 /// The changes from `before` to `after`, in catalog order, each with the endpoints of
 /// `project` it affects: those deploying the version (any version, for a new one), and for a
 /// region change only those deploying that type in one of the regions.
-pub fn changes(before: &[PulledModel], after: &[PulledModel], project: &charter_ir::Project) -> Vec<Change> {
-    let users = |model: &str, version: Option<&str>, regions: Option<(DeploymentType, &[String])>| {
-        let mut found = Vec::new();
-        for workload in &project.workloads {
-            for endpoint in &workload.endpoints {
-                let same_version = version.is_none_or(|v| endpoint.model.version.eq_ignore_ascii_case(v));
-                let in_regions = regions.is_none_or(|(kind, regions)| {
-                    endpoint.deployment_type == kind && endpoint.regions.iter().any(|r| regions.contains(r))
-                });
-                if endpoint.model.name == model && same_version && in_regions {
-                    found.push(format!("{}.{}", workload.name, endpoint.name));
+pub fn changes(
+    before: &[PulledModel],
+    after: &[PulledModel],
+    project: &charter_ir::Project,
+) -> Vec<Change> {
+    let users =
+        |model: &str, version: Option<&str>, regions: Option<(DeploymentType, &[String])>| {
+            let mut found = Vec::new();
+            for workload in &project.workloads {
+                for endpoint in &workload.endpoints {
+                    let same_version =
+                        version.is_none_or(|v| endpoint.model.version.eq_ignore_ascii_case(v));
+                    let in_regions = regions.is_none_or(|(kind, regions)| {
+                        endpoint.deployment_type == kind
+                            && endpoint.regions.iter().any(|r| regions.contains(r))
+                    });
+                    if endpoint.model.name == model && same_version && in_regions {
+                        found.push(format!("{}.{}", workload.name, endpoint.name));
+                    }
                 }
             }
-        }
-        found.sort();
-        found
-    };
+            found.sort();
+            found
+        };
     let mut out = Vec::new();
     for model in after {
         let Some(old) = before.iter().find(|m| m.name == model.name) else {
@@ -316,12 +349,23 @@ pub fn changes(before: &[PulledModel], after: &[PulledModel], project: &charter_
                     endpoints,
                 })
             };
-            let Some(was) = old.versions.iter().find(|v| v.version.eq_ignore_ascii_case(&version.version)) else {
-                push(&mut out, ChangeKind::NewVersion, users(&model.name, None, None));
+            let Some(was) = old
+                .versions
+                .iter()
+                .find(|v| v.version.eq_ignore_ascii_case(&version.version))
+            else {
+                push(
+                    &mut out,
+                    ChangeKind::NewVersion,
+                    users(&model.name, None, None),
+                );
                 continue;
             };
             let affected = || users(&model.name, Some(&version.version), None);
-            let (from, to) = (was.retirement.or(was.retirement_not_before), version.retirement.or(version.retirement_not_before));
+            let (from, to) = (
+                was.retirement.or(was.retirement_not_before),
+                version.retirement.or(version.retirement_not_before),
+            );
             if from != to {
                 push(&mut out, ChangeKind::Retirement { from, to }, affected());
             }
@@ -335,8 +379,12 @@ pub fn changes(before: &[PulledModel], after: &[PulledModel], project: &charter_
                     affected(),
                 );
             }
-            let kinds: BTreeSet<DeploymentType> =
-                was.availability.keys().chain(version.availability.keys()).copied().collect();
+            let kinds: BTreeSet<DeploymentType> = was
+                .availability
+                .keys()
+                .chain(version.availability.keys())
+                .copied()
+                .collect();
             for kind in kinds {
                 let empty = BTreeSet::new();
                 let old_regions = was.availability.get(&kind).unwrap_or(&empty);
@@ -344,12 +392,28 @@ pub fn changes(before: &[PulledModel], after: &[PulledModel], project: &charter_
                 let added: Vec<String> = new_regions.difference(old_regions).cloned().collect();
                 let removed: Vec<String> = old_regions.difference(new_regions).cloned().collect();
                 if !added.is_empty() {
-                    let endpoints = users(&model.name, Some(&version.version), Some((kind, &added)));
-                    push(&mut out, ChangeKind::RegionsAdded { deployment: kind, regions: added }, endpoints);
+                    let endpoints =
+                        users(&model.name, Some(&version.version), Some((kind, &added)));
+                    push(
+                        &mut out,
+                        ChangeKind::RegionsAdded {
+                            deployment: kind,
+                            regions: added,
+                        },
+                        endpoints,
+                    );
                 }
                 if !removed.is_empty() {
-                    let endpoints = users(&model.name, Some(&version.version), Some((kind, &removed)));
-                    push(&mut out, ChangeKind::RegionsRemoved { deployment: kind, regions: removed }, endpoints);
+                    let endpoints =
+                        users(&model.name, Some(&version.version), Some((kind, &removed)));
+                    push(
+                        &mut out,
+                        ChangeKind::RegionsRemoved {
+                            deployment: kind,
+                            regions: removed,
+                        },
+                        endpoints,
+                    );
                 }
             }
         }
@@ -370,12 +434,18 @@ impl Change {
             ChangeKind::Lifecycle { from, to } => {
                 format!("lifecycle {} → {}", from.keyword(), to.keyword())
             }
-            ChangeKind::RegionsAdded { deployment, regions } => format!(
+            ChangeKind::RegionsAdded {
+                deployment,
+                regions,
+            } => format!(
                 "{} added in {}",
                 deployment.charter_name(),
                 regions.join(", ")
             ),
-            ChangeKind::RegionsRemoved { deployment, regions } => format!(
+            ChangeKind::RegionsRemoved {
+                deployment,
+                regions,
+            } => format!(
                 "{} removed from {}",
                 deployment.charter_name(),
                 regions.join(", ")
@@ -416,7 +486,10 @@ mod tests {
     fn version(name: &str, retirement: &str, regions: &[(DeploymentType, &str)]) -> PulledVersion {
         let mut availability: BTreeMap<DeploymentType, BTreeSet<String>> = BTreeMap::new();
         for (kind, region) in regions {
-            availability.entry(*kind).or_default().insert(region.to_string());
+            availability
+                .entry(*kind)
+                .or_default()
+                .insert(region.to_string());
         }
         PulledVersion {
             version: name.into(),
@@ -458,7 +531,7 @@ mod tests {
                 offered("brand-new", "1", "", &["Standard", "NoSuchSku"]),
             ],
         );
-        let today = Date::parse("2026-11-22").unwrap();
+        let today = Date::parse("2026-11-22").expect("a date");
         apply(&mut after, &answers, today);
         let m = &after[0];
         assert_eq!(m.versions[0].retirement, Date::parse("2026-12-01").ok());
@@ -470,13 +543,19 @@ mod tests {
         assert_eq!(after[1].kind.as_deref(), Some("chat"));
         let found = changes(&before, &after, &charter_ir::Project::default());
         let kinds: Vec<&str> = found.iter().map(Change::kind_name).collect();
-        assert_eq!(kinds, ["retirement", "regions_removed", "new_version", "new_model"]);
-        assert_eq!(found[0].describe(), "retirement moved from 2027-01-01 to 2026-12-01");
+        assert_eq!(
+            kinds,
+            ["retirement", "regions_removed", "new_version", "new_model"]
+        );
+        assert_eq!(
+            found[0].describe(),
+            "retirement moved from 2027-01-01 to 2026-12-01"
+        );
     }
 
     #[test]
     fn legacy_and_past_retirements_survive_a_generally_available_answer() {
-        let today = Date::parse("2026-11-22").unwrap();
+        let today = Date::parse("2026-11-22").expect("a date");
         let mut legacy = version("1", "2027-01-01", &[]);
         legacy.lifecycle = Lifecycle::Legacy;
         let ga = Some(AzureLifecycle::GenerallyAvailable);
@@ -484,7 +563,13 @@ mod tests {
         let mut retired = version("1", "2026-01-01", &[]);
         retired.lifecycle = Lifecycle::Retired;
         assert_eq!(lifecycle_of(ga, Some(&retired), today), Lifecycle::Retired);
-        assert_eq!(lifecycle_of(Some(AzureLifecycle::Deprecating), None, today), Lifecycle::Deprecated);
-        assert_eq!(deployment_type_of_sku("provisionedmanaged"), Some(DeploymentType::Provisioned));
+        assert_eq!(
+            lifecycle_of(Some(AzureLifecycle::Deprecating), None, today),
+            Lifecycle::Deprecated
+        );
+        assert_eq!(
+            deployment_type_of_sku("provisionedmanaged"),
+            Some(DeploymentType::Provisioned)
+        );
     }
 }

@@ -93,7 +93,10 @@ fn parse_deployment(text: &str) -> Result<charter_ir::DeploymentType, String> {
             .iter()
             .map(|k| k.charter_name())
             .collect();
-        format!("unknown deployment type `{text}`: one of {}", names.join(", "))
+        format!(
+            "unknown deployment type `{text}`: one of {}",
+            names.join(", ")
+        )
     })
 }
 
@@ -139,7 +142,9 @@ pub fn run(command: &CatalogCommand) -> ExitCode {
                 region: region.clone(),
                 lifecycle: *lifecycle,
             };
-            with_catalog(path, common, |catalog, _, today| models(catalog, &filter, today, common.format))
+            with_catalog(path, common, |catalog, _, today| {
+                models(catalog, &filter, today, common.format)
+            })
         }
         CatalogCommand::Where {
             model,
@@ -149,9 +154,11 @@ pub fn run(command: &CatalogCommand) -> ExitCode {
         } => with_catalog(path, common, |catalog, _, _| {
             availability(catalog, model, version.as_deref(), common.format)
         }),
-        CatalogCommand::Calendar { path, common } => with_catalog(path, common, |catalog, project, today| {
-            calendar(catalog, project, today, common.format)
-        }),
+        CatalogCommand::Calendar { path, common } => {
+            with_catalog(path, common, |catalog, project, today| {
+                calendar(catalog, project, today, common.format)
+            })
+        }
     }
 }
 
@@ -183,7 +190,12 @@ fn retirement_text(version: &ModelVersion) -> String {
     }
 }
 
-fn models(catalog: &Catalog, filter: &VersionFilter, today: Date, format: CatalogFormat) -> ExitCode {
+fn models(
+    catalog: &Catalog,
+    filter: &VersionFilter,
+    today: Date,
+    format: CatalogFormat,
+) -> ExitCode {
     let rows = catalog_query::versions(catalog, filter, today);
     if format == CatalogFormat::Json {
         let items: Vec<Value> = rows
@@ -202,7 +214,9 @@ fn models(catalog: &Catalog, filter: &VersionFilter, today: Date, format: Catalo
                 })
             })
             .collect();
-        return print_json(&json!({"catalog": dated(catalog), "today": today.to_string(), "versions": items}));
+        return print_json(
+            &json!({"catalog": dated(catalog), "today": today.to_string(), "versions": items}),
+        );
     }
     let mut out = String::new();
     for row in &rows {
@@ -219,12 +233,19 @@ fn models(catalog: &Catalog, filter: &VersionFilter, today: Date, format: Catalo
         "{} version{} ({})\n",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" },
-        catalog.dated().map_or_else(|| "catalog".to_string(), |d| d.describe())
+        catalog
+            .dated()
+            .map_or_else(|| "catalog".to_string(), |d| d.describe())
     ));
     print(&out, ExitCode::SUCCESS)
 }
 
-fn availability(catalog: &Catalog, model: &str, version: Option<&str>, format: CatalogFormat) -> ExitCode {
+fn availability(
+    catalog: &Catalog,
+    model: &str,
+    version: Option<&str>,
+    format: CatalogFormat,
+) -> ExitCode {
     let Some(versions) = catalog_query::availability(catalog, model, version) else {
         let what = match version {
             Some(version) => format!("version `{version}` of `{model}`"),
@@ -259,13 +280,22 @@ fn availability(catalog: &Catalog, model: &str, version: Option<&str>, format: C
             out.push_str("  no availability in the catalog\n");
         }
         for (kind, regions) in types {
-            out.push_str(&format!("  {}: {}\n", kind.charter_name(), regions.join(", ")));
+            out.push_str(&format!(
+                "  {}: {}\n",
+                kind.charter_name(),
+                regions.join(", ")
+            ));
         }
     }
     print(&out, ExitCode::SUCCESS)
 }
 
-fn calendar(catalog: &Catalog, project: &charter_ir::Project, today: Date, format: CatalogFormat) -> ExitCode {
+fn calendar(
+    catalog: &Catalog,
+    project: &charter_ir::Project,
+    today: Date,
+    format: CatalogFormat,
+) -> ExitCode {
     let entries = catalog_query::calendar(catalog, project, today);
     if format == CatalogFormat::Json {
         let items: Vec<Value> = entries
@@ -283,7 +313,9 @@ fn calendar(catalog: &Catalog, project: &charter_ir::Project, today: Date, forma
                 })
             })
             .collect();
-        return print_json(&json!({"catalog": dated(catalog), "today": today.to_string(), "calendar": items}));
+        return print_json(
+            &json!({"catalog": dated(catalog), "today": today.to_string(), "calendar": items}),
+        );
     }
     let mut out = String::new();
     if entries.is_empty() {
@@ -291,12 +323,21 @@ fn calendar(catalog: &Catalog, project: &charter_ir::Project, today: Date, forma
     }
     for e in &entries {
         let when = match (e.retirement, e.retirement_not_before, e.days_left) {
-            (Some(date), _, Some(days)) if days < 0 => format!("retired {date} ({} days ago)", -days),
+            (Some(date), _, Some(days)) if days < 0 => {
+                format!("retired {date} ({} days ago)", -days)
+            }
             (Some(date), _, Some(days)) => format!("retires {date} (in {days} days)"),
-            (None, Some(date), Some(days)) => format!("retires no earlier than {date} (in {days} days)"),
+            (None, Some(date), Some(days)) => {
+                format!("retires no earlier than {date} (in {days} days)")
+            }
             _ => "no retirement date".to_string(),
         };
-        out.push_str(&format!("{} {}  {}  {when}\n", e.model, e.version, e.lifecycle.keyword()));
+        out.push_str(&format!(
+            "{} {}  {}  {when}\n",
+            e.model,
+            e.version,
+            e.lifecycle.keyword()
+        ));
         if let Some(successor) = &e.successor {
             out.push_str(&format!("  successor: {successor}\n"));
         }

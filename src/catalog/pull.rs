@@ -80,11 +80,21 @@ fn findings(compilation: &Compilation, skip: Option<&str>) -> BTreeSet<Finding> 
                 return None;
             }
             let start = (d.primary.span.start as usize).min(document.text.len());
-            let line = document.text.get(..start).unwrap_or("").matches('\n').count() + 1;
+            let line = document
+                .text
+                .get(..start)
+                .unwrap_or("")
+                .matches('\n')
+                .count()
+                + 1;
             Some(Finding {
                 file: document.path.clone(),
                 line,
-                severity: if d.severity == Severity::Error { "error" } else { "warning" },
+                severity: if d.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                },
                 code: d.code,
                 message: d.message.clone(),
             })
@@ -95,7 +105,10 @@ fn findings(compilation: &Compilation, skip: Option<&str>) -> BTreeSet<Finding> 
 pub fn run(args: &PullArgs) -> ExitCode {
     let today = args.today.unwrap_or_else(date::today_utc);
     if !charter_azure::desired::is_guid(&args.subscription) {
-        return fail(format!("`{}` is not a subscription id (a GUID)", args.subscription));
+        return fail(format!(
+            "`{}` is not a subscription id (a GUID)",
+            args.subscription
+        ));
     }
     let (loaded, before) = match project::compile(&args.path, today) {
         Ok(result) => result,
@@ -138,10 +151,11 @@ pub fn run(args: &PullArgs) -> ExitCode {
         }
     };
 
-    let client = match crate::publish::signed_in_client(&args.arm_endpoint, args.auth, args.retry_timeout) {
-        Ok(client) => client,
-        Err(code) => return ExitCode::from(code),
-    };
+    let client =
+        match crate::publish::signed_in_client(&args.arm_endpoint, args.auth, args.retry_timeout) {
+            Ok(client) => client,
+            Err(code) => return ExitCode::from(code),
+        };
     let mut offered = BTreeMap::new();
     for location in &locations {
         match charter_azure::models::list_models(&client, &args.subscription, location) {
@@ -235,7 +249,10 @@ pub fn run(args: &PullArgs) -> ExitCode {
         resolved: &resolved,
     };
     match args.format {
-        CatalogFormat::Json => print(&crate::render::json::pretty(&report.json()), ExitCode::SUCCESS),
+        CatalogFormat::Json => print(
+            &crate::render::json::pretty(&report.json()),
+            ExitCode::SUCCESS,
+        ),
         CatalogFormat::Text => print(&report.text(), ExitCode::SUCCESS),
     }
 }
@@ -304,7 +321,9 @@ impl Report<'_> {
         }
         for change in self.changes {
             let sign = match change.kind {
-                ChangeKind::NewModel | ChangeKind::NewVersion | ChangeKind::RegionsAdded { .. } => '+',
+                ChangeKind::NewModel | ChangeKind::NewVersion | ChangeKind::RegionsAdded { .. } => {
+                    '+'
+                }
                 ChangeKind::RegionsRemoved { .. } => '-',
                 _ => '~',
             };
@@ -321,19 +340,23 @@ impl Report<'_> {
         if !self.appeared.is_empty() || !self.resolved.is_empty() {
             out.push_str("\nWhat `charter check` now says differently:\n");
             for f in self.appeared {
-                out.push_str(&format!("  new      {}:{}: {}[{}]: {}\n", f.file, f.line, f.severity, f.code, f.message));
+                out.push_str(&format!(
+                    "  new      {}:{}: {}[{}]: {}\n",
+                    f.file, f.line, f.severity, f.code, f.message
+                ));
             }
             for f in self.resolved {
-                out.push_str(&format!("  gone     {}:{}: {}[{}]: {}\n", f.file, f.line, f.severity, f.code, f.message));
+                out.push_str(&format!(
+                    "  gone     {}:{}: {}[{}]: {}\n",
+                    f.file, f.line, f.severity, f.code, f.message
+                ));
             }
         }
         out
     }
 
     fn json(&self) -> Value {
-        let finding = |f: &&Finding| {
-            json!({"file": f.file, "line": f.line, "severity": f.severity, "code": f.code, "message": f.message})
-        };
+        let finding = |f: &&Finding| json!({"file": f.file, "line": f.line, "severity": f.severity, "code": f.code, "message": f.message});
         let changes: Vec<Value> = self
             .changes
             .iter()
@@ -354,8 +377,14 @@ impl Report<'_> {
                         value["from"] = json!(from.keyword());
                         value["to"] = json!(to.keyword());
                     }
-                    ChangeKind::RegionsAdded { deployment, regions }
-                    | ChangeKind::RegionsRemoved { deployment, regions } => {
+                    ChangeKind::RegionsAdded {
+                        deployment,
+                        regions,
+                    }
+                    | ChangeKind::RegionsRemoved {
+                        deployment,
+                        regions,
+                    } => {
                         value["deployment"] = json!(deployment.charter_name());
                         value["regions"] = json!(regions);
                     }
