@@ -11,9 +11,11 @@
 //! See docs/catalog.md.
 
 use charter_ir::Date;
-use charter_syntax::{Diagnostic, Span};
+use charter_syntax::Diagnostic;
 
-use crate::catalog::{self, Catalog, Model, ModelVersion};
+use crate::codes;
+
+use crate::catalog::{Catalog, Model, ModelVersion};
 use crate::typeck::TypedBlock;
 
 /// The first line of a catalog written by `charter catalog pull`, followed by
@@ -80,8 +82,28 @@ pub fn is_pulled(text: &str) -> bool {
     text.starts_with(PULLED_MARKER)
 }
 
+/// How the resolver reads a `version` block.
+pub(crate) type VersionOf = fn(&TypedBlock<'_>) -> Option<ModelVersion>;
+
+/// The catalog's date: the latest pulled catalog's, else the embedded one's.
+pub(crate) fn dated(pulled: impl Iterator<Item = Date>) -> Option<CatalogDate> {
+    pulled
+        .max()
+        .map(|date| CatalogDate { date, pulled: true })
+        .or_else(|| {
+            embedded_date().map(|date| CatalogDate {
+                date,
+                pulled: false,
+            })
+        })
+}
+
 /// A model as its block declares it.
-pub(crate) fn model_of(block: &TypedBlock<'_>, is_stdlib: bool) -> Option<Model> {
+pub(crate) fn model_of(
+    block: &TypedBlock<'_>,
+    is_stdlib: bool,
+    version_of: VersionOf,
+) -> Option<Model> {
     let (name, name_span) = block.label()?;
     let text = |field: &str| {
         block
@@ -97,10 +119,7 @@ pub(crate) fn model_of(block: &TypedBlock<'_>, is_stdlib: bool) -> Option<Model>
             .head("kind")
             .and_then(|v| v.as_keyword())
             .map(str::to_string),
-        versions: block
-            .blocks("version")
-            .filter_map(catalog::version_of)
-            .collect(),
+        versions: block.blocks("version").filter_map(version_of).collect(),
         doc: block.doc().map(str::to_string),
         name_span,
         span: block.ast.span,
@@ -111,9 +130,13 @@ pub(crate) fn model_of(block: &TypedBlock<'_>, is_stdlib: bool) -> Option<Model>
 
 /// A pulled catalog's model: it replaces the embedded entry of that name (or adds a model the
 /// embedded catalog lacks). It counts as Azure's entry, as the embedded one does.
-pub(crate) fn replace_with_pulled(catalog: &mut Catalog, block: &TypedBlock<'_>) {
-    if let Some(model) = model_of(block, true) {
-        catalog.put_model(model);
+pub(crate) fn replace_with_pulled(
+    catalog: &mut Catalog,
+    block: &TypedBlock<'_>,
+    version_of: VersionOf,
+) {
+    if let Some(model) = model_of(block, true, version_of) {
+        catalog.insert_model(model);
     }
 }
 
@@ -122,9 +145,10 @@ pub(crate) fn replace_with_pulled(catalog: &mut Catalog, block: &TypedBlock<'_>)
 pub(crate) fn extend(
     catalog: &mut Catalog,
     block: &TypedBlock<'_>,
+    version_of: VersionOf,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let Some(local) = model_of(block, false) else {
+    let Some(local) = model_of(block, false, version_of) else {
         return;
     };
     let Some(entry) = catalog.model_mut(&local.name) else {
@@ -139,12 +163,9 @@ pub(crate) fn extend(
         if let (Some(theirs), Some(ours)) = (theirs, ours) {
             if theirs != ours {
                 let span = block.field(field).map_or(local.name_span, |(f, _)| f.span);
-                diagnostics.push(contradiction(
-                    &local.name,
-                    None,
-                    field,
-                    &format!("`{ours}`"),
-                    &format!("`{theirs}`"),
+                diagnostics.push(codes::catalog::contradicts_catalog(
+                    (&local.name, None),
+                    (field, &format!("`{ours}`"), &format!("`{theirs}`")),
                     span,
                     origin,
                 ));
@@ -167,12 +188,9 @@ pub(crate) fn extend(
         };
         for (field, stated, mine, catalog_value) in version_fields(version_block, ours, theirs) {
             if stated && mine != catalog_value {
-                diagnostics.push(contradiction(
-                    &local.name,
-                    Some(&ours.version),
-                    field,
-                    &mine,
-                    &catalog_value,
+                diagnostics.push(codes::catalog::contradicts_catalog(
+                    (&local.name, Some(&ours.version)),
+                    (field, &mine, &catalog_value),
                     span_of(field),
                     theirs.name_span,
                 ));
@@ -240,36 +258,6 @@ fn version_fields(
             successor(theirs),
         ),
     ]
-}
-
-fn contradiction(
-    model: &str,
-    version: Option<&str>,
-    field: &str,
-    ours: &str,
-    theirs: &str,
-    span: Span,
-    origin: Span,
-) -> Diagnostic {
-    let model = charter_syntax::diagnostic::sanitize(model);
-    let what = match version {
-        Some(version) => format!(
-            "version `{}` of `{model}`",
-            charter_syntax::diagnostic::sanitize(version)
-        ),
-        None => format!("model `{model}`"),
-    };
-    Diagnostic::error(
-        "E0311",
-        format!("{what}: `{field}` is {ours} here, but {theirs} in the catalog"),
-        span,
-        "contradicts the catalog",
-    )
-    .with_secondary(origin, "the catalog's entry")
-    .with_help(format!(
-        "a local entry only adds to the catalog: remove `{field}` to use the catalog's value; \
-         if Azure has changed it, run `charter catalog pull` to bring the catalog up to date"
-    ))
 }
 
 #[cfg(test)]
