@@ -3,6 +3,7 @@
 //! the environment or the terminal is here (and in `lsp/`).
 
 pub mod audit;
+pub mod catalog;
 pub mod corpus;
 pub mod date;
 pub mod diff;

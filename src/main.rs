@@ -180,6 +180,9 @@ enum Command {
         #[command(flatten)]
         azure: charter::publish::AzureArgs,
     },
+    /// Pull the model catalog from Azure, and ask it questions (docs/catalog.md).
+    #[command(subcommand)]
+    Catalog(charter::catalog::CatalogCommand),
     /// Run the language server on stdio.
     Lsp {
         /// Accepted for editor clients that always pass it (vscode-languageclient does); stdio
@@ -310,6 +313,7 @@ fn main() -> ExitCode {
             azure.color = ui.color;
             charter::publish::publish_command(&path, &azure, plan.as_deref(), yes)
         }
+        Command::Catalog(command) => charter::catalog::run(&command),
         Command::Lsp { stdio: _ } => match charter_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             // The protocol's exit code for an `exit` without `shutdown` is 1.
@@ -547,9 +551,18 @@ fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
         Ok(result) => result,
         Err(code) => return code,
     };
-    let report = report(&compilation, common, loaded.documents.len(), ui);
+    let mut report = report(&compilation, common, loaded.documents.len(), ui);
     if matches!(common.format, Format::Human) {
         hint_when_a_file_is_checked_alone(path, &compilation);
+    }
+    let today = common.today.unwrap_or_else(date::today_utc);
+    charter::catalog::note_when_stale(
+        &compilation.catalog,
+        today,
+        matches!(common.format, Format::Human),
+    );
+    if let Some(value) = charter::catalog::age_json(&compilation.catalog, today) {
+        report.insert("catalog", value);
     }
     if matches!(common.format, Format::Human) && compilation.diagnostics.is_empty() {
         let mut stream = ui.stderr();

@@ -314,6 +314,12 @@ mod tests {
             catalog::unknown_version((hostile, span), hostile, &[hostile, "other"]),
             catalog::not_named_after_base((hostile, span), (hostile, span)),
             catalog::invalid_training_account(hostile, span, Some(hostile)),
+            catalog::contradicts_catalog(
+                (hostile, Some(hostile)),
+                ("retirement", "", ""),
+                span,
+                span,
+            ),
             policies::model_not_allowed((hostile, span), hostile, &[hostile], span),
             policies::version_not_allowed((hostile, span), hostile, hostile, &[hostile], span),
             sharing::sandbox_mixed(("prod", hostile), ("a sandbox app", hostile), span, span),

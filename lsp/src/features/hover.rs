@@ -223,7 +223,18 @@ fn model_details(analysis: &Analysis, name: &str) -> String {
             ));
         }
     }
+    out.push_str(&catalog_date_line(analysis));
     out
+}
+
+/// `_embedded catalog as of 2026-11-22_`: the date the catalog's facts are from.
+fn catalog_date_line(analysis: &Analysis) -> String {
+    analysis
+        .compilation
+        .catalog
+        .dated()
+        .map(|dated| format!("\n\n_{}_", dated.describe()))
+        .unwrap_or_default()
 }
 
 fn version_details(analysis: &Analysis, model: &str, version: &str) -> String {
@@ -251,6 +262,7 @@ fn version_details(analysis: &Analysis, model: &str, version: &str) -> String {
             " regions"
         });
     }
+    out.push_str(&catalog_date_line(analysis));
     out
 }
 
