@@ -3,7 +3,7 @@
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
 
-use crate::typeck::{with_article, with_suggestion};
+use super::{with_article, with_suggestion};
 
 /// E0101: unknown name.
 pub const UNKNOWN_NAME: Code = "E0101";
@@ -257,6 +257,21 @@ pub(crate) fn already_in_stdlib(
         "already in the catalog",
     )
     .with_secondary(stdlib_entry, "the standard library's entry")
+}
+
+/// E0102 for a project's model `name`, at `span`, that the standard library's catalog already
+/// has (at `stdlib_entry`); `owner` (its publisher, or `custom`) makes the suggested new name.
+pub(crate) fn model_already_in_stdlib(
+    name: &str,
+    span: Span,
+    stdlib_entry: Span,
+    owner: &str,
+) -> Diagnostic {
+    already_in_stdlib("model", name, span, stdlib_entry).with_help(format!(
+        "give your model its own name (e.g. `{}-{}`), or use the catalog's entry",
+        sanitize(name),
+        sanitize(owner)
+    ))
 }
 
 /// E0102 for a fine-tuned model whose name a catalog model already has: at `first` in the

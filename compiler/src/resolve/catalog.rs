@@ -2,7 +2,6 @@
 //! model, version and region name written elsewhere is resolved against them.
 
 use charter_ir::DeploymentType;
-use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{ast, Span};
 
 use super::Resolver;
@@ -112,11 +111,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     .map(|(publisher, _)| name_part(publisher))
                     .filter(|part| !part.is_empty())
                     .unwrap_or_else(|| "custom".to_string());
-                codes::names::already_in_stdlib("model", name, name_span, existing.name_span)
-                    .with_help(format!(
-                    "give your model its own name (e.g. `{}-{owner}`), or use the catalog's entry",
-                    sanitize(name)
-                ))
+                codes::names::model_already_in_stdlib(name, name_span, existing.name_span, &owner)
             } else {
                 codes::names::duplicate_in_catalog(
                     "model",
