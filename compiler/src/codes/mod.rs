@@ -96,7 +96,7 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 pub fn markdown() -> String {
     let mut out = String::from(
         "# Charter error codes\n\n\
-         <!-- Generated from compiler/src/codes.rs (and grammar/src/codes.rs) by \
+         <!-- Generated from compiler/src/codes/ (and grammar/src/codes.rs) by \
          `charter_compiler::codes::markdown()`; do not edit by hand. -->\n\n\
          Every diagnostic Charter reports has a stable code. `charter explain CODE` prints the \
          same text as this page.\n\n\
