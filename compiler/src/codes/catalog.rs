@@ -578,7 +578,7 @@ pub(crate) fn unknown_model<'c>(
         span,
         "not in the model catalog",
     );
-    let diagnostic = crate::typeck::with_suggestion(diagnostic, model, known, span, "\"");
+    let diagnostic = super::with_suggestion(diagnostic, model, known, span, "\"");
     if diagnostic.help.is_none() {
         diagnostic.with_help(
             "declare it with `model \"NAME\" { ... }` if it is your own (fine-tuned or custom) model",
@@ -602,7 +602,7 @@ pub(crate) fn unknown_version(
         "not a version of this model in the catalog",
     );
     let diagnostic =
-        crate::typeck::with_suggestion(diagnostic, version, versions.iter().copied(), span, "\"");
+        super::with_suggestion(diagnostic, version, versions.iter().copied(), span, "\"");
     if diagnostic.help.is_some() {
         return diagnostic;
     }
@@ -629,7 +629,7 @@ pub(crate) fn unknown_region<'c>(
         span,
         "not in the region catalog",
     );
-    let diagnostic = crate::typeck::with_suggestion(diagnostic, region, known, span, "\"");
+    let diagnostic = super::with_suggestion(diagnostic, region, known, span, "\"");
     if diagnostic.help.is_none() {
         diagnostic
             .with_help("regions are written as Azure's programmatic names, such as `swedencentral`")

@@ -3,7 +3,7 @@
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
 
-use crate::typeck::{with_article, with_suggestion};
+use super::{with_article, with_suggestion};
 
 /// E0101: unknown name.
 pub const UNKNOWN_NAME: Code = "E0101";
