@@ -2,6 +2,8 @@
 //! build output. The compiler crates are pure; everything that touches the disk, the clock,
 //! the environment or the terminal is here (and in `lsp/`).
 
+pub mod audit;
+pub mod catalog;
 pub mod corpus;
 pub mod date;
 pub mod diff;

@@ -41,7 +41,7 @@ const AFTER_LONG_HELP: &str = "\
 Exit status:
   0  success
   1  errors in the sources (or warnings with --deny-warnings), unformatted files with
-     `fmt --check`, failing test cases
+     `fmt --check`, failing test cases, what `audit` and `eval` --fail-on
   2  usage, read or write errors
 
 Environment:
@@ -119,7 +119,24 @@ enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
         #[command(flatten)]
-        common: CommonArgs,
+        args: charter::audit::TestArgs,
+    },
+    /// What the project's governance would do to real resources: each resource of an export
+    /// (Resource Graph, `az resource list`, ARM template, Terraform plan) or of Azure, against
+    /// every assignment that covers it; and what only the project can check (retired model
+    /// versions, endpoints shared across workloads, accounts no workload declares).
+    Audit {
+        /// A `.charter` file, or a project directory (every `.charter` file under it).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[command(flatten)]
+        args: charter::audit::AuditArgs,
+    },
+    /// Evaluate any Azure Policy definition or initiative (built-in or hand-written) against
+    /// resources, with the trace of every condition.
+    Eval {
+        #[command(flatten)]
+        args: charter::audit::EvalArgs,
     },
     /// Say what a change to the project means: each change tightening, loosening or neutral,
     /// the workloads and endpoints it affects, and the Azure objects that would change.
@@ -163,6 +180,9 @@ enum Command {
         #[command(flatten)]
         azure: charter::publish::AzureArgs,
     },
+    /// Pull the model catalog from Azure, and ask it questions (docs/catalog.md).
+    #[command(subcommand)]
+    Catalog(charter::catalog::CatalogCommand),
     /// Run the language server on stdio.
     Lsp {
         /// Accepted for editor clients that always pass it (vscode-languageclient does); stdio
@@ -270,7 +290,9 @@ fn main() -> ExitCode {
             list,
             markdown,
         } => explain(code.as_deref(), list, markdown),
-        Command::Test { path, common } => test(&path, &common, &ui),
+        Command::Test { path, args } => test(&path, &args, &ui),
+        Command::Audit { path, args } => audit(&path, &args, &ui),
+        Command::Eval { args } => eval(&args, &ui),
         Command::Diff { args } => charter::diff::run(&args, ui.color),
         Command::Plan {
             path,
@@ -291,6 +313,7 @@ fn main() -> ExitCode {
             azure.color = ui.color;
             charter::publish::publish_command(&path, &azure, plan.as_deref(), yes)
         }
+        Command::Catalog(command) => charter::catalog::run(&command),
         Command::Lsp { stdio: _ } => match charter_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             // The protocol's exit code for an `exit` without `shutdown` is 1.
@@ -432,6 +455,26 @@ impl Report {
         }
     }
 
+    /// Adds a run to the SARIF log, or the members of a report to the JSON document.
+    fn add_report(&mut self, test_report: &charter_evaluator::report::Report) {
+        match &mut self.document {
+            Some(Value::Object(document)) if document.contains_key("diagnostics") => {
+                for (key, value) in charter_evaluator::report::json(test_report) {
+                    document.insert(key, value);
+                }
+            }
+            Some(Value::Object(log)) => {
+                if let Some(Value::Array(runs)) = log.get_mut("runs") {
+                    runs.push(charter_evaluator::report::sarif_run(
+                        test_report,
+                        env!("CARGO_PKG_VERSION"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Prints the document, if any, and returns `status`.
     fn finish(self, status: ExitCode) -> ExitCode {
         if let Some((format, annotations)) = &self.annotations {
@@ -508,9 +551,18 @@ fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
         Ok(result) => result,
         Err(code) => return code,
     };
-    let report = report(&compilation, common, loaded.documents.len(), ui);
+    let mut report = report(&compilation, common, loaded.documents.len(), ui);
     if matches!(common.format, Format::Human) {
         hint_when_a_file_is_checked_alone(path, &compilation);
+    }
+    let today = common.today.unwrap_or_else(date::today_utc);
+    charter::catalog::note_when_stale(
+        &compilation.catalog,
+        today,
+        matches!(common.format, Format::Human),
+    );
+    if let Some(value) = charter::catalog::age_json(&compilation.catalog, today) {
+        report.insert("catalog", value);
     }
     if matches!(common.format, Format::Human) && compilation.diagnostics.is_empty() {
         let mut stream = ui.stderr();
@@ -1177,7 +1229,29 @@ fn explain(code: Option<&str>, list: bool, markdown: bool) -> ExitCode {
     }
 }
 
-fn test(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
+/// The diagnostics' format for a command whose report may be JUnit or Markdown (then the
+/// diagnostics go to standard error, for a person).
+fn common_args(
+    format: charter::audit::ReportFormat,
+    today: Option<charter_ir::Date>,
+    deny_warnings: bool,
+) -> CommonArgs {
+    use charter::audit::ReportFormat;
+    CommonArgs {
+        format: match format {
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Sarif => Format::Sarif,
+            ReportFormat::Github => Format::Github,
+            ReportFormat::AzureDevops => Format::AzureDevops,
+            ReportFormat::Human | ReportFormat::Junit | ReportFormat::Markdown => Format::Human,
+        },
+        today,
+        deny_warnings,
+    }
+}
+
+fn test(path: &Path, args: &charter::audit::TestArgs, ui: &Ui) -> ExitCode {
+    let common = &common_args(args.format, args.today, args.deny_warnings);
     let (loaded, compilation) = match compile(path, common) {
         Ok(result) => result,
         Err(code) => return code,
@@ -1217,28 +1291,131 @@ fn test(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
     let options = charter_evaluator::SuiteOptions {
         today: Some(today.to_string()),
     };
-    let suite = charter_evaluator::run_suite_with(&tree, &cases, &options);
-    let status = exit_status(!suite.success());
-    match common.format {
-        Format::Json => {
-            report.insert("tests", suite.to_json());
+    let cases_report = charter_evaluator::run_suite_with(&tree, &cases, &options);
+    let suite = cases_report.report();
+    let status = exit_status(suite.failed(charter_evaluator::report::FailOn::Deny));
+    use charter::audit::ReportFormat;
+    match args.format {
+        ReportFormat::Json => {
+            report.add_report(&suite);
             report.finish(status)
         }
-        Format::Human => print_stdout(suite.render().as_bytes(), status),
-        Format::Github | Format::AzureDevops => {
+        ReportFormat::Human => print_stdout(
+            charter_evaluator::report::human(&suite, false).as_bytes(),
+            status,
+        ),
+        ReportFormat::Github | ReportFormat::AzureDevops => {
             // The cases' results for the log; each failed case as an annotation on its fixture.
-            let _ = write!(std::io::stderr().lock(), "{}", suite.render());
+            let _ = write!(
+                std::io::stderr().lock(),
+                "{}",
+                charter_evaluator::report::human(&suite, false)
+            );
             if let Some((_, annotations)) = &mut report.annotations {
-                annotations.extend(failed_case_annotations(&suite));
+                annotations.extend(failed_case_annotations(&cases_report));
             }
             report.finish(status)
         }
-        Format::Sarif => {
-            // stdout holds the one SARIF log; the cases' results are for the person reading.
-            let _ = write!(std::io::stderr().lock(), "{}", suite.render());
+        ReportFormat::Sarif => {
+            // stdout holds the one SARIF log (the diagnostics, then the failed cases); the
+            // cases' results are also written for the person reading.
+            let _ = write!(
+                std::io::stderr().lock(),
+                "{}",
+                charter_evaluator::report::human(&suite, false)
+            );
+            report.add_report(&suite);
             report.finish(status)
         }
+        ReportFormat::Junit => print_stdout(
+            charter_evaluator::report::junit(&suite, charter_evaluator::report::FailOn::Deny)
+                .as_bytes(),
+            status,
+        ),
+        ReportFormat::Markdown => print_stdout(
+            charter_evaluator::report::markdown(&suite).as_bytes(),
+            status,
+        ),
     }
+}
+
+/// `charter audit`: the project's governance against real resources (docs/audit.md).
+fn audit(path: &Path, args: &charter::audit::AuditArgs, ui: &Ui) -> ExitCode {
+    let common = &common_args(args.format, args.today, args.deny_warnings);
+    let (loaded, compilation) = match compile(path, common) {
+        Ok(result) => result,
+        Err(code) => return code,
+    };
+    let mut report = report(&compilation, common, loaded.documents.len(), ui);
+    if report.failed {
+        stream::eprintln("error: not auditing: fix the errors above first");
+        report.insert("resources", Value::Null);
+        return report.finish(ExitCode::from(EXIT_PROBLEMS));
+    }
+    let (audited, inputs) = match charter::audit::audit(&compilation, args) {
+        Ok(result) => result,
+        Err(message) => return fail(common, message),
+    };
+    let fail_on = args.fail_on.into();
+    let failed = audited.failed(fail_on);
+    if args.format.is_ci() {
+        // The report for the log; the findings (and the sources' warnings) as annotations.
+        let _ = write!(
+            std::io::stderr().lock(),
+            "{}",
+            charter_evaluator::report::human(&audited, false)
+        );
+        let mut annotations = report
+            .annotations
+            .take()
+            .map(|(_, annotations)| annotations)
+            .unwrap_or_default();
+        annotations.extend(charter::audit::annotations(&audited));
+        return print_stdout(
+            ci_annotations(common.format, &annotations).as_bytes(),
+            exit_status(failed),
+        );
+    }
+    let today = args.today.unwrap_or_else(date::today_utc);
+    let mut extra = serde_json::Map::new();
+    extra.insert(
+        "audit".to_string(),
+        json!({
+            "today": today.to_string(),
+            "fail_on": format!("{:?}", args.fail_on).to_lowercase(),
+            "failed": failed,
+            "inputs": inputs.described,
+        }),
+    );
+    let text = charter::audit::render(
+        &audited,
+        args.format,
+        ui.stdout_colored(),
+        fail_on,
+        report.document.take(),
+        extra,
+    );
+    print_stdout(text.as_bytes(), exit_status(failed))
+}
+
+/// `charter eval`: a definition or initiative against resources.
+fn eval(args: &charter::audit::EvalArgs, ui: &Ui) -> ExitCode {
+    let common = &common_args(args.format, args.today, false);
+    let evaluated = match charter::audit::eval(args) {
+        Ok(evaluated) => evaluated,
+        Err(message) => return fail(common, message),
+    };
+    let fail_on = args.fail_on.into();
+    let failed = evaluated.failed(fail_on);
+    let text = charter::audit::render(
+        &evaluated,
+        args.format,
+        ui.stdout_colored(),
+        fail_on,
+        None,
+        serde_json::Map::new(),
+    );
+    print_stdout(text.as_bytes(), exit_status(failed))
 }
 
 /// An annotation per failed test case, at the line of its fixture where the case starts.

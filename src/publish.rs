@@ -73,7 +73,7 @@ pub enum PlanFormat {
     Json,
 }
 
-fn parse_auth(text: &str) -> Result<AuthMethod, String> {
+pub fn parse_auth(text: &str) -> Result<AuthMethod, String> {
     AuthMethod::parse(text).ok_or_else(|| {
         format!(
             "unknown method `{text}`: one of {}",
@@ -240,10 +240,20 @@ pub fn derived_owner_id(name: &str) -> String {
 }
 
 fn client(args: &AzureArgs) -> Result<ArmClient, u8> {
-    let endpoint = arm::parse_endpoint(&args.arm_endpoint).map_err(fail)?;
+    signed_in_client(&args.arm_endpoint, args.auth, args.retry_timeout)
+}
+
+/// A client for `arm_endpoint`, signed in with `method` and the `AZURE_*` variables, retrying
+/// for up to `retry_timeout` seconds; `charter catalog pull` signs in the same way.
+pub fn signed_in_client(
+    arm_endpoint: &str,
+    method: AuthMethod,
+    retry_timeout: u64,
+) -> Result<ArmClient, u8> {
+    let endpoint = arm::parse_endpoint(arm_endpoint).map_err(fail)?;
     let settings = AuthSettings::from_env(|name| std::env::var(name).ok());
     let http = ArmClient::default_http();
-    let credential = auth::credential(args.auth, &settings, http.clone()).map_err(fail)?;
+    let credential = auth::credential(method, &settings, http.clone()).map_err(fail)?;
     let notify: Arc<dyn Fn(&str) + Send + Sync> = Arc::new(|message: &str| {
         eprintln!("note: {message}");
     });
@@ -252,7 +262,7 @@ fn client(args: &AzureArgs) -> Result<ArmClient, u8> {
         credential.token,
         http,
         RetryPolicy {
-            budget: Duration::from_secs(args.retry_timeout),
+            budget: Duration::from_secs(retry_timeout),
             ..RetryPolicy::default()
         },
         notify,

@@ -106,6 +106,13 @@ fn the_language_reference_examples_check_clean() {
 }
 
 #[test]
+fn the_catalog_guide_examples_check_clean() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/catalog.md"))
+        .expect("docs/catalog.md");
+    check_groups("docs/catalog.md", &text);
+}
+
+#[test]
 fn the_readme_example_checks_clean() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .unwrap_or_default();

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod desired;
 pub mod diff;
 pub mod model;
+pub mod models;
 pub mod normalize;
 pub mod plan;
 pub mod publish;

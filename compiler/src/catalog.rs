@@ -35,6 +35,8 @@ pub struct Catalog {
     models: IndexMap<String, Model>,
     /// Keyed by the region name as declared.
     regions: IndexMap<String, Region>,
+    /// The date the catalog describes Azure as of (see `catalog_layers`).
+    pub(crate) dated: Option<crate::catalog_layers::CatalogDate>,
 }
 
 /// A catalog model.
@@ -264,6 +266,16 @@ impl Catalog {
     /// Region names, for suggestions and completion.
     pub fn region_names(&self) -> impl Iterator<Item = &str> {
         self.regions.keys().map(String::as_str)
+    }
+
+    /// The date the catalog describes Azure as of: a pulled catalog's, else the embedded one's.
+    pub fn dated(&self) -> Option<crate::catalog_layers::CatalogDate> {
+        self.dated
+    }
+
+    /// The model named `name`, to extend it with a project's local entry.
+    pub(crate) fn model_mut(&mut self, name: &str) -> Option<&mut Model> {
+        self.models.get_mut(name)
     }
 
     /// Adds a model (the resolver has checked that its name is free).

@@ -6,6 +6,8 @@
 
 mod analysis;
 pub mod catalog;
+pub mod catalog_layers;
+pub mod catalog_query;
 mod checks;
 pub mod codes;
 mod dates;

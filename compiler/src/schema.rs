@@ -171,7 +171,7 @@ impl ValueKind {
             ValueKind::Date => "a date (YYYY-MM-DD)".to_string(),
             ValueKind::Bool => "`true` or `false`".to_string(),
             ValueKind::Keyword(set) => format!("{}: {}", set.what, set.listing()),
-            ValueKind::Ref(kind) => format!("{} name", crate::typeck::with_article(kind.noun())),
+            ValueKind::Ref(kind) => format!("{} name", crate::codes::with_article(kind.noun())),
             ValueKind::Scope => {
                 "a scope: `management_group(\"id\")`, `subscription(\"id\")` or `resource_group(\"name\")`"
                     .to_string()

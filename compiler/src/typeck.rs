@@ -8,13 +8,11 @@
 
 use charter_ir::{Date, Scope};
 use charter_syntax::ast::{self, Value};
-use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Diagnostic, Span};
 
-use crate::codes;
+use crate::codes::fields::{self, AzureName, AzureNameProblem, RangeProblem, Remedy};
 use crate::schema::{
-    self, BlockSchema, EntrySchema, EntryShape, LabelKind, Occurs, PhraseSchema, Slot, StrRole,
-    ValueKind,
+    self, BlockSchema, EntrySchema, EntryShape, LabelKind, Occurs, PhraseSchema, StrRole, ValueKind,
 };
 use crate::suggest;
 
@@ -267,59 +265,12 @@ pub(crate) fn check_top_level<'a>(
             diagnostics,
         )),
         None => {
-            let words = schema::TOP_LEVEL
+            let known = schema::TOP_LEVEL
                 .iter()
                 .map(|&kind| schema::block(kind).keyword);
-            let mut diagnostic = Diagnostic::error(
-                codes::fields::UNKNOWN_FIELD,
-                format!("unknown block `{}`", sanitize(keyword)),
-                block.keyword.span,
-                "not a kind of declaration",
-            );
-            diagnostic = with_suggestion(diagnostic, keyword, words, block.keyword.span, "");
-            if diagnostic.help.is_none() {
-                diagnostic = diagnostic.with_help(
-                    "a file declares `filter`, `policy`, `workload`, `model` and `region` blocks",
-                );
-            }
-            diagnostics.push(diagnostic);
+            diagnostics.push(fields::unknown_block(keyword, block.keyword.span, known));
             None
         }
-    }
-}
-
-/// `noun` with its indefinite article, for messages: "an `endpoint`", "a `filter`", "an app".
-///
-/// Chosen by the first letter after any backtick, which is right for every word Charter puts
-/// after an article (keywords and domain nouns; none starts with a silent or a "you" vowel).
-pub(crate) fn with_article(noun: &str) -> String {
-    let first = noun.trim_start_matches('`').chars().next();
-    let article = match first {
-        Some(c) if "aeiouAEIOU".contains(c) => "an",
-        _ => "a",
-    };
-    format!("{article} {noun}")
-}
-
-/// Adds "did you mean" help and a replacing fix when `unknown` is close to a candidate.
-pub(crate) fn with_suggestion<'c>(
-    diagnostic: Diagnostic,
-    unknown: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-    span: Span,
-    quote: &str,
-) -> Diagnostic {
-    match suggest::closest(unknown, candidates) {
-        // The suggestion is a declared name, user text like any other: sanitised where it is
-        // shown, written as it is in the replacement.
-        Some(suggestion) => diagnostic
-            .with_help(format!("did you mean `{}`?", sanitize(suggestion)))
-            .with_fix(
-                format!("replace with `{}`", sanitize(suggestion)),
-                span,
-                format!("{quote}{suggestion}{quote}"),
-            ),
-        None => diagnostic,
     }
 }
 
@@ -332,18 +283,7 @@ fn check_block<'a>(
 ) -> TypedBlock<'a> {
     check_label(schema, block, diagnostics);
     if let (Some(extends), false) = (&block.extends, schema.extends) {
-        diagnostics.push(
-            Diagnostic::error(
-                codes::fields::MISPLACED_LABEL,
-                format!(
-                    "{} cannot extend another",
-                    with_article(&format!("`{}`", schema.keyword))
-                ),
-                extends.span,
-                "`extends` is not allowed here",
-            )
-            .with_help("only filters extend other filters; remove `extends ...`"),
-        );
+        diagnostics.push(fields::cannot_extend(schema.keyword, extends.span));
     }
 
     let mut typed = TypedBlock {
@@ -364,7 +304,12 @@ fn check_block<'a>(
             ast::Entry::Error(_) => continue,
         };
         let Some(entry_schema) = schema.entry(name) else {
-            diagnostics.push(unknown_entry(schema, name, entry_noun(entry), name_span));
+            diagnostics.push(fields::unknown_entry(
+                schema,
+                name,
+                entry_noun(entry),
+                name_span,
+            ));
             suggested.extend(suggest::closest(
                 name,
                 schema.entries.iter().map(|entry| entry.name),
@@ -376,16 +321,11 @@ fn check_block<'a>(
                 .iter()
                 .find(|(seen_name, _)| *seen_name == entry_schema.name)
             {
-                diagnostics.push(
-                    Diagnostic::error(
-                        codes::fields::DUPLICATE_ENTRY,
-                        format!("`{}` is given twice", entry_schema.name),
-                        name_span,
-                        "given again here",
-                    )
-                    .with_secondary(*first, "first given here")
-                    .with_help("keep one of them"),
-                );
+                diagnostics.push(fields::entry_given_twice(
+                    entry_schema.name,
+                    name_span,
+                    *first,
+                ));
                 continue;
             }
             seen.push((entry_schema.name, name_span));
@@ -409,7 +349,11 @@ fn check_block<'a>(
                 ))
             }
             (entry, _) => {
-                diagnostics.push(wrong_shape(entry_schema, entry, name_span));
+                diagnostics.push(fields::wrong_shape(
+                    entry_schema,
+                    entry_noun(entry),
+                    name_span,
+                ));
                 continue;
             }
         };
@@ -453,132 +397,24 @@ fn check_label(
         (LabelKind::None, None)
         | (LabelKind::Name, Some(ast::Label::Name(_)))
         | (LabelKind::Str, Some(ast::Label::Str(_))) => {}
-        (LabelKind::None, Some(label)) => diagnostics.push(
-            Diagnostic::error(
-                codes::fields::MISPLACED_LABEL,
-                format!(
-                    "{} block takes no name",
-                    with_article(&format!("`{}`", schema.keyword))
-                ),
-                label.span(),
-                "unexpected name",
-            )
-            .with_help("remove the name")
-            .with_fix("remove the name", label.span(), ""),
-        ),
+        (LabelKind::None, Some(label)) => {
+            diagnostics.push(fields::name_not_taken(schema.keyword, label.span()))
+        }
         (LabelKind::Name, Some(ast::Label::Str(string))) => {
-            let mut diagnostic = Diagnostic::error(
-                codes::fields::MISPLACED_LABEL,
-                format!(
-                    "the name of {} is an identifier, not a string",
-                    with_article(&format!("`{}`", schema.keyword))
-                ),
-                string.span,
-                "a string",
-            );
-            if is_identifier(&string.value) {
-                diagnostic = diagnostic
-                    .with_help(format!("write `{}` without quotes", string.value))
-                    .with_fix("remove the quotes", string.span, string.value.clone());
-            } else {
-                diagnostic = diagnostic
-                    .with_help("names are letters, digits and `_`, starting with a letter");
-            }
-            diagnostics.push(diagnostic);
+            diagnostics.push(fields::name_is_a_string(
+                schema.keyword,
+                (&string.value, string.span),
+                is_identifier(&string.value),
+            ))
         }
         (LabelKind::Str, Some(ast::Label::Name(ident))) => diagnostics.push(
-            Diagnostic::error(
-                codes::fields::MISPLACED_LABEL,
-                format!(
-                    "the name of {} is a string",
-                    with_article(&format!("`{}`", schema.keyword))
-                ),
-                ident.span,
-                "write it in quotes",
-            )
-            .with_fix("add quotes", ident.span, format!("\"{}\"", ident.name)),
+            fields::name_is_not_a_string(schema.keyword, (&ident.name, ident.span)),
         ),
-        (_, None) => diagnostics.push(
-            Diagnostic::error(
-                codes::fields::MISPLACED_LABEL,
-                format!(
-                    "{} needs a name",
-                    with_article(&format!("`{}`", schema.keyword))
-                ),
-                block.keyword.span,
-                "no name after this",
-            )
-            .with_help(match schema.label {
-                LabelKind::Str => format!("write `{} \"NAME\" {{ ... }}`", schema.keyword),
-                _ => format!("write `{} NAME {{ ... }}`", schema.keyword),
-            }),
-        ),
-    }
-}
-
-fn unknown_entry(schema: &'static BlockSchema, name: &str, noun: &str, span: Span) -> Diagnostic {
-    let inside = match schema.label {
-        LabelKind::None => format!("`{}`", schema.keyword),
-        _ => with_article(&format!("`{}`", schema.keyword)),
-    };
-    let diagnostic = Diagnostic::error(
-        codes::fields::UNKNOWN_FIELD,
-        format!("unknown {noun} `{}` in {inside}", sanitize(name)),
-        span,
-        format!("not {} of {inside}", with_article(noun)),
-    );
-    let names = schema.entries.iter().map(|entry| entry.name);
-    let diagnostic = with_suggestion(diagnostic, name, names, span, "");
-    if diagnostic.help.is_some() {
-        return diagnostic;
-    }
-    // A category written on the wrong side is a common slip: say where it belongs.
-    let other_side = match schema.kind {
-        schema::BlockKind::Prompt => {
-            Some(("completion", schema::block(schema::BlockKind::Completion)))
-        }
-        schema::BlockKind::Completion => Some(("prompt", schema::block(schema::BlockKind::Prompt))),
-        _ => None,
-    };
-    if let Some((side, other)) = other_side {
-        if other.entry(name).is_some() {
-            return diagnostic.with_help(format!(
-                "`{name}` applies to the {side} side only; move it into `{side} {{ ... }}`"
-            ));
-        }
-    }
-    let listing: Vec<String> = schema
-        .entries
-        .iter()
-        .map(|e| format!("`{}`", e.name))
-        .collect();
-    diagnostic.with_help(format!("{inside} takes {}", schema::join_or(&listing)))
-}
-
-fn wrong_shape(entry_schema: &'static EntrySchema, entry: &ast::Entry, span: Span) -> Diagnostic {
-    let help = match &entry_schema.shape {
-        EntryShape::Field(_) => format!("write `{}: ...`, with a colon", entry_schema.name),
-        EntryShape::Clause(_) => format!("write `{} ...`, without a colon", entry_schema.name),
-        EntryShape::Block(_) => format!("write `{} {{ ... }}`", entry_schema.name),
-    };
-    Diagnostic::error(
-        codes::fields::FIELD_OR_CLAUSE,
-        format!(
-            "`{}` is a {}",
-            entry_schema.name,
-            shape_noun(&entry_schema.shape)
-        ),
-        span,
-        format!("written as a {}", entry_noun(entry)),
-    )
-    .with_help(help)
-}
-
-fn shape_noun(shape: &EntryShape) -> &'static str {
-    match shape {
-        EntryShape::Field(_) => "field",
-        EntryShape::Clause(_) => "clause",
-        EntryShape::Block(_) => "block",
+        (_, None) => diagnostics.push(fields::missing_name(
+            schema.keyword,
+            block.keyword.span,
+            schema.label == LabelKind::Str,
+        )),
     }
 }
 
@@ -597,53 +433,20 @@ fn missing_entry(
     entry: &'static EntrySchema,
     text: &str,
 ) -> Diagnostic {
-    let what = match entry.shape {
-        EntryShape::Field(_) => format!("field `{}`", entry.name),
-        EntryShape::Clause(_) => format!("clause `{}`", entry.name),
-        EntryShape::Block(_) => format!("block `{} {{ ... }}`", entry.name),
-    };
     let label_span = block
         .label
         .as_ref()
         .map(|label| label.span())
         .unwrap_or(block.keyword.span);
-    let mut diagnostic = Diagnostic::error(
-        codes::fields::MISSING_FIELD,
-        format!(
-            "missing required {what} in {}",
-            block_description(schema, block)
+    fields::missing_entry(
+        (
+            schema.keyword,
+            block.label.as_ref().map(|label| label.text()),
         ),
         label_span,
-        format!(
-            "needs {}",
-            what.split_once(" ").map_or(what.as_str(), |(_, name)| name)
-        ),
+        entry,
+        insertion(block, entry, text),
     )
-    .with_help(format!("add {}", describe_entry_example(entry)))
-    .with_note(format!("`{}`: {}", entry.name, entry.doc));
-    if let Some((span, new_text)) = insertion(block, entry, text) {
-        diagnostic = diagnostic.with_fix(format!("add `{}`", entry_example(entry)), span, new_text);
-    }
-    diagnostic
-}
-
-fn block_description(schema: &'static BlockSchema, block: &ast::Block) -> String {
-    match &block.label {
-        Some(label) => format!("{} `{}`", schema.keyword, sanitize(label.text())),
-        None => format!("`{}`", schema.keyword),
-    }
-}
-
-fn entry_example(entry: &'static EntrySchema) -> String {
-    match entry.shape {
-        EntryShape::Field(_) => format!("{}: {}", entry.name, entry.placeholder),
-        EntryShape::Clause(_) => format!("{} {}", entry.name, entry.placeholder),
-        EntryShape::Block(_) => format!("{} {{ }}", entry.name),
-    }
-}
-
-fn describe_entry_example(entry: &'static EntrySchema) -> String {
-    format!("`{}`", entry_example(entry))
 }
 
 /// Where and what to insert to add a missing entry: on its own line before the closing brace,
@@ -669,7 +472,7 @@ fn insertion(
         .collect();
     let close_line_start = text.get(..close)?.rfind('\n').map_or(0, |i| i + 1);
     let before_close = text.get(close_line_start..close)?;
-    let line = entry_example(entry);
+    let line = fields::entry_example(entry);
     if before_close.trim().is_empty() && close_line_start > keyword_start {
         Some((
             Span::new(block.body_span.file, close_line_start, close_line_start),
@@ -702,15 +505,7 @@ fn check_phrase<'a>(
     };
     let values = &phrase.values;
     let Some(first) = values.first() else {
-        diagnostics.push(
-            Diagnostic::error(
-                codes::fields::INCOMPLETE_PHRASE,
-                format!("`{}` has no value", entry.name),
-                phrase.span,
-                format!("expected {}", schema.head.describe()),
-            )
-            .with_help(format!("write {}", describe_entry_example(entry))),
-        );
+        diagnostics.push(fields::no_value(entry, schema, phrase.span));
         return typed;
     };
     // A value the parser already reported (an invalid date, an unknown unit) still fills its
@@ -730,7 +525,7 @@ fn check_phrase<'a>(
             }
             _ => {
                 if !slot.optional {
-                    diagnostics.push(missing_slot(entry, slot, end));
+                    diagnostics.push(fields::missing_slot(entry, slot, end));
                 }
                 typed.positional.push(None);
             }
@@ -746,7 +541,7 @@ fn check_phrase<'a>(
         };
         let Some((modifier, word)) = modifier else {
             if !any_error(std::slice::from_ref(value)) {
-                diagnostics.push(unexpected_value(schema, entry, value));
+                diagnostics.push(fields::unexpected_value(schema, entry, value));
             }
             // One mistake, one diagnostic: skip what follows up to the next modifier word.
             while values
@@ -758,15 +553,11 @@ fn check_phrase<'a>(
             continue;
         };
         if typed.modifiers.iter().any(|m| m.word == modifier.word) {
-            diagnostics.push(
-                Diagnostic::error(
-                    codes::fields::UNEXPECTED_VALUE,
-                    format!("`{}` is given twice in `{}`", modifier.word, entry.name),
-                    word.span,
-                    "given again here",
-                )
-                .with_help("keep one of them"),
-            );
+            diagnostics.push(fields::modifier_given_twice(
+                modifier.word,
+                entry.name,
+                word.span,
+            ));
         }
         let mut args = Vec::new();
         let mut end = word.span;
@@ -779,15 +570,7 @@ fn check_phrase<'a>(
                 }
                 _ => {
                     if !slot.optional {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                codes::fields::INCOMPLETE_PHRASE,
-                                format!("missing {} after `{}`", slot.what, modifier.word),
-                                Span::new(end.file, end.end as usize, end.end as usize),
-                                format!("expected {}", slot.kind.describe()),
-                            )
-                            .with_help(modifier.doc),
-                        );
+                        diagnostics.push(fields::missing_modifier_argument(modifier, slot, end));
                     }
                     args.push(None);
                 }
@@ -806,15 +589,7 @@ fn check_phrase<'a>(
                 phrase.span.end as usize,
                 phrase.span.end as usize,
             );
-            diagnostics.push(
-                Diagnostic::error(
-                    codes::fields::INCOMPLETE_PHRASE,
-                    format!("missing `{}` in `{}`", modifier.word, entry.name),
-                    at,
-                    format!("expected `{}` here", modifier.word),
-                )
-                .with_help(format!("write {}", describe_entry_example(entry))),
-            );
+            diagnostics.push(fields::missing_modifier(entry, modifier.word, at));
         }
     }
     typed
@@ -858,115 +633,26 @@ fn is_modifier_word(schema: &'static PhraseSchema, value: &Value) -> bool {
     }
 }
 
-fn missing_slot(entry: &'static EntrySchema, slot: &'static Slot, after: Span) -> Diagnostic {
-    Diagnostic::error(
-        codes::fields::INCOMPLETE_PHRASE,
-        format!("missing {} in `{}`", slot.what, entry.name),
-        Span::new(after.file, after.end as usize, after.end as usize),
-        format!("expected {}", slot.kind.describe()),
-    )
-    .with_help(format!("write {}", describe_entry_example(entry)))
-}
-
-fn unexpected_value(
-    schema: &'static PhraseSchema,
-    entry: &'static EntrySchema,
-    value: &Value,
-) -> Diagnostic {
-    let found = describe_found(value);
-    let diagnostic = Diagnostic::error(
-        codes::fields::UNEXPECTED_VALUE,
-        format!("unexpected {found} in `{}`", entry.name),
-        value.span(),
-        "not expected here",
-    );
-    if schema.modifiers.is_empty() {
-        return diagnostic.with_help(format!(
-            "`{}` takes {}; remove the rest",
-            entry.name,
-            schema.head.describe()
-        ));
-    }
-    let words = schema.modifiers.iter().map(|m| m.word);
-    let word = match value {
-        Value::Path(path) => Some(path.text()),
-        _ => None,
-    };
-    let diagnostic = match &word {
-        Some(word) => with_suggestion(diagnostic, word, words, value.span(), ""),
-        None => diagnostic,
-    };
-    if diagnostic.help.is_some() {
-        return diagnostic;
-    }
-    let listing: Vec<String> = schema
-        .modifiers
-        .iter()
-        .map(|m| format!("`{}`", m.word))
-        .collect();
-    diagnostic.with_help(format!(
-        "after the value, `{}` takes {}",
-        entry.name,
-        schema::join_or(&listing)
-    ))
-}
-
-/// What a written value is, for "expected X, found Y".
-fn describe_found(value: &Value) -> String {
-    match value {
-        Value::Str(string) => format!("string `\"{}\"`", sanitize(&string.value)),
-        Value::Number(number) => match number.unit.as_ref().map(|unit| &unit.kind) {
-            None => format!("number `{}`", number.digits),
-            Some(ast::UnitKind::Percent) => format!("percentage `{}%`", number.digits),
-            Some(ast::UnitKind::Currency(currency)) => {
-                format!("amount `{} {currency}`", number.digits)
-            }
-            Some(ast::UnitKind::CapacityUnits) => format!("capacity `{} units`", number.digits),
-            Some(ast::UnitKind::Days) => format!("duration `{} days`", number.digits),
-            Some(ast::UnitKind::Weeks) => format!("duration `{} weeks`", number.digits),
-            Some(ast::UnitKind::Months) => format!("duration `{} months`", number.digits),
-            Some(ast::UnitKind::Years) => format!("duration `{} years`", number.digits),
-        },
-        Value::Date(date) => format!("date `{:04}-{:02}-{:02}`", date.year, date.month, date.day),
-        Value::Path(path) => format!("`{}`", sanitize(&path.text())),
-        Value::Call(call) => format!("`{}(...)`", sanitize(&call.callee.name)),
-        Value::List(_) => "list".to_string(),
-        Value::Error(_) => "value".to_string(),
-    }
-}
-
-fn mismatch(kind: &'static ValueKind, value: &Value) -> Diagnostic {
-    let found = describe_found(value);
-    Diagnostic::error(
-        codes::fields::WRONG_TYPE,
-        format!("expected {}, found {found}", kind.describe()),
-        value.span(),
-        format!("this is {}", found_noun(value)),
-    )
-}
-
-/// A mismatch with help saying what to write instead: the string's text without quotes when
-/// that is a valid value (`"50"` for a capacity), the value in quotes when a string is
+/// The wrong type, with help saying what to write instead: the string's text without quotes
+/// when that is a valid value (`"50"` for a capacity), the value in quotes when a string is
 /// expected, else what the entry takes.
 fn mismatch_explained(kind: &'static ValueKind, value: &Value) -> Diagnostic {
-    let diagnostic = mismatch(kind, value);
-    match value {
+    let remedy = match value {
         Value::Str(string) => match unquoted(kind, &string.value) {
-            Some(text) => diagnostic
-                .with_help(format!("write `{}` without quotes", sanitize(&text)))
-                .with_fix("remove the quotes", string.span, text),
-            None => diagnostic.with_help(format!("write {}", kind.describe())),
+            Some(text) => {
+                return fields::wrong_type(kind, value, Remedy::Unquote(&text, string.span))
+            }
+            None => Remedy::Describe,
         },
         Value::Number(number) if matches!(kind, ValueKind::Str(_)) && number.unit.is_none() => {
-            diagnostic
-                .with_help(format!("write it in quotes: `\"{}\"`", number.digits))
-                .with_fix("add quotes", number.span, format!("\"{}\"", number.digits))
+            Remedy::Quote(&number.digits, number.span)
         }
         Value::Number(_) if matches!(kind, ValueKind::Str(_)) => {
-            diagnostic.with_help("write it in quotes")
+            Remedy::Advice("write it in quotes")
         }
-        _ => diagnostic.with_help(format!("write {}", kind.describe())),
-    }
+        _ => Remedy::Describe,
+    };
+    fields::wrong_type(kind, value, remedy)
 }
 
 /// The text of a string written where a bare value belongs, when that text is a valid value of
@@ -1002,24 +688,6 @@ fn unquoted(kind: &'static ValueKind, text: &str) -> Option<String> {
     }
 }
 
-fn found_noun(value: &Value) -> &'static str {
-    match value {
-        Value::Str(_) => "a string",
-        Value::Number(number) => match number.unit.as_ref().map(|unit| &unit.kind) {
-            None => "a number",
-            Some(ast::UnitKind::Percent) => "a percentage",
-            Some(ast::UnitKind::Currency(_)) => "an amount of money",
-            Some(ast::UnitKind::CapacityUnits) => "a capacity",
-            Some(_) => "a duration",
-        },
-        Value::Date(_) => "a date",
-        Value::Path(_) => "a name",
-        Value::Call(_) => "a call",
-        Value::List(_) => "a list",
-        Value::Error(_) => "a value",
-    }
-}
-
 fn check_value<'a>(
     kind: &'static ValueKind,
     value: &'a Value,
@@ -1034,12 +702,11 @@ fn check_value<'a>(
                 value: &string.value,
                 span: string.span,
             }),
-            Value::Path(path) if *role != StrRole::Email => {
-                let text = path.text();
-                Err(mismatch(kind, value)
-                    .with_help(format!("write it in quotes: `\"{}\"`", sanitize(&text)))
-                    .with_fix("add quotes", path.span, format!("\"{text}\"")))
-            }
+            Value::Path(path) if *role != StrRole::Email => Err(fields::wrong_type(
+                kind,
+                value,
+                Remedy::Quote(&path.text(), path.span),
+            )),
             _ => Err(mismatch_explained(kind, value)),
         },
         ValueKind::Integer | ValueKind::Capacity => match value {
@@ -1070,9 +737,11 @@ fn check_value<'a>(
                     span: number.span,
                 })
             }
-            Value::Number(number) if number.unit.is_none() => Err(mismatch(kind, value)
-                .with_help(format!("write `{}%`", number.digits))
-                .with_fix("add `%`", number.span, format!("{}%", number.digits))),
+            Value::Number(number) if number.unit.is_none() => Err(fields::wrong_type(
+                kind,
+                value,
+                Remedy::AddPercent(&number.digits, number.span),
+            )),
             _ => Err(mismatch_explained(kind, value)),
         },
         ValueKind::Money => match value {
@@ -1082,10 +751,11 @@ fn check_value<'a>(
                     currency,
                     span: number.span,
                 }),
-                None => Err(mismatch(kind, value).with_help(format!(
-                    "add a currency code: `{} USD`, `{} EUR`, ...",
-                    number.digits, number.digits
-                ))),
+                None => Err(fields::wrong_type(
+                    kind,
+                    value,
+                    Remedy::AddCurrency(&number.digits),
+                )),
                 _ => Err(mismatch_explained(kind, value)),
             },
             _ => Err(mismatch_explained(kind, value)),
@@ -1108,11 +778,19 @@ fn check_value<'a>(
                                 days,
                                 span: number.span,
                             })
-                            .ok_or_else(|| out_of_range(number, "the duration is too long"))
+                            .ok_or_else(|| {
+                                fields::out_of_range(
+                                    &number.digits,
+                                    number.span,
+                                    RangeProblem::DurationTooLong,
+                                )
+                            })
                     }),
-                    None if number.unit.is_none() => Err(mismatch(kind, value)
-                        .with_help(format!("add a unit: `{} days`", number.digits))
-                        .with_fix("add `days`", number.span, format!("{} days", number.digits))),
+                    None if number.unit.is_none() => Err(fields::wrong_type(
+                        kind,
+                        value,
+                        Remedy::AddDays(&number.digits, number.span),
+                    )),
                     None => Err(mismatch_explained(kind, value)),
                 }
             }
@@ -1128,7 +806,11 @@ fn check_value<'a>(
                 span: date.span,
             }),
             Value::Str(_) => Err(mismatch_explained(kind, value)),
-            _ => Err(mismatch(kind, value).with_help("write a date as `YYYY-MM-DD`")),
+            _ => Err(fields::wrong_type(
+                kind,
+                value,
+                Remedy::Advice("write a date as `YYYY-MM-DD`"),
+            )),
         },
         ValueKind::Bool => keyword(&schema::BOOLEAN, kind, value).map(|typed| match typed {
             Typed::Keyword { word, span } => Typed::Bool {
@@ -1140,13 +822,11 @@ fn check_value<'a>(
         ValueKind::Keyword(set) => keyword(set, kind, value),
         ValueKind::Ref(ref_kind) => match value {
             Value::Path(path) => Ok(Typed::Ref { path }),
-            Value::Str(string) if is_identifier(&string.value) => Err(mismatch(kind, value)
-                .with_help(format!(
-                    "{} is named without quotes: `{}`",
-                    with_article(ref_kind.noun()),
-                    string.value
-                ))
-                .with_fix("remove the quotes", string.span, string.value.clone())),
+            Value::Str(string) if is_identifier(&string.value) => Err(fields::wrong_type(
+                kind,
+                value,
+                Remedy::UnquoteName(ref_kind.noun(), &string.value, string.span),
+            )),
             _ => Err(mismatch_explained(kind, value)),
         },
         ValueKind::Scope => scope(kind, value).inspect(|_| {
@@ -1164,19 +844,10 @@ fn check_value<'a>(
                 span: list.span,
             }),
             single => {
-                let mut diagnostic =
-                    mismatch(kind, value).with_help("write a list in brackets: `[a, b]`");
-                if let Ok(_typed) = check_value_quiet(element, single) {
-                    diagnostic = diagnostic.with_fix(
-                        "put it in a list",
-                        single.span(),
-                        format!("[{}]", source_hint(single)),
-                    );
-                    if source_hint(single).is_empty() {
-                        diagnostic.fix = None;
-                    }
-                }
-                Err(diagnostic)
+                let hint = source_hint(single);
+                let fix = (check_value_quiet(element, single).is_ok() && !hint.is_empty())
+                    .then(|| (single.span(), format!("[{hint}]")));
+                Err(fields::wrong_type(kind, value, Remedy::List(fix)))
             }
         },
         ValueKind::OneOrList(element) => match value {
@@ -1226,24 +897,13 @@ fn escape(text: &str) -> String {
 }
 
 fn whole(number: &ast::Number, positive: bool) -> Result<u32, Diagnostic> {
-    match number.digits.parse::<u32>() {
-        Ok(0) if positive => Err(out_of_range(number, "must be at least 1")
-            .with_help("a capacity is a whole number of units, at least 1")),
-        Ok(value) => Ok(value),
-        Err(_) if number.digits.contains('.') => {
-            Err(out_of_range(number, "must be a whole number"))
-        }
-        Err(_) => Err(out_of_range(number, "is too large")),
-    }
-}
-
-fn out_of_range(number: &ast::Number, why: &str) -> Diagnostic {
-    Diagnostic::error(
-        codes::fields::OUT_OF_RANGE,
-        format!("`{}` is out of range: {why}", number.digits),
-        number.span,
-        "out of range",
-    )
+    let problem = match number.digits.parse::<u32>() {
+        Ok(0) if positive => RangeProblem::ZeroCapacity,
+        Ok(value) => return Ok(value),
+        Err(_) if number.digits.contains('.') => RangeProblem::NotWhole,
+        Err(_) => RangeProblem::TooLarge,
+    };
+    Err(fields::out_of_range(&number.digits, number.span, problem))
 }
 
 fn keyword<'a>(
@@ -1259,64 +919,17 @@ fn keyword<'a>(
                     word: keyword.word,
                     span: path.span,
                 }),
-                None => {
-                    let diagnostic = Diagnostic::error(
-                        codes::fields::UNKNOWN_KEYWORD,
-                        format!("expected {}", kind.describe()),
-                        path.span,
-                        format!("`{}` is not {}", sanitize(&text), set.what),
-                    );
-                    Err(with_suggestion(
-                        diagnostic,
-                        &text,
-                        set.words.iter().map(|k| k.word),
-                        path.span,
-                        "",
-                    ))
-                }
+                None => Err(fields::unknown_keyword(kind, set, &text, path.span)),
             }
         }
-        Value::Str(string) if set.contains(&string.value) => Err(mismatch(kind, value)
-            .with_help(format!(
-                "keywords are written without quotes: `{}`",
-                string.value
-            ))
-            .with_fix("remove the quotes", string.span, string.value.clone())),
+        Value::Str(string) if set.contains(&string.value) => Err(fields::wrong_type(
+            kind,
+            value,
+            Remedy::UnquoteKeyword(&string.value, string.span),
+        )),
         _ => Err(mismatch_explained(kind, value)),
     }
 }
-
-/// The longest resource group name or management group id Azure accepts.
-const AZURE_NAME_MAX_CHARS: usize = 90;
-
-/// The Azure names Charter checks before Azure would refuse them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AzureName {
-    ResourceGroup,
-    ManagementGroup,
-    /// A subscription id (a GUID) or the name the project gives a subscription.
-    Subscription,
-}
-
-impl AzureName {
-    fn noun(self) -> &'static str {
-        match self {
-            AzureName::ResourceGroup => "resource group name",
-            AzureName::ManagementGroup => "management group id",
-            AzureName::Subscription => "subscription",
-        }
-    }
-
-    fn max_chars(self) -> usize {
-        match self {
-            AzureName::Subscription => SUBSCRIPTION_NAME_MAX_CHARS,
-            _ => AZURE_NAME_MAX_CHARS,
-        }
-    }
-}
-
-/// The longest subscription name Azure accepts.
-const SUBSCRIPTION_NAME_MAX_CHARS: usize = 64;
 
 /// E0213 when `name` breaks Azure's naming rules for `what`: 1 to 90 letters, digits, `_`,
 /// `-`, `.`, `(` and `)`, not ending with a period. (Resource group names may use any Unicode
@@ -1332,37 +945,18 @@ pub(crate) fn azure_name_problem(what: AzureName, name: &str, span: Span) -> Opt
     let max = what.max_chars();
     let length = name.chars().count();
     let problem = if name.is_empty() {
-        "it is empty".to_string()
+        AzureNameProblem::Empty
     } else if length > max {
-        format!("it is {length} characters long, more than {max}")
+        AzureNameProblem::TooLong(length)
     } else if what == AzureName::Subscription && name.starts_with('.') {
-        "it starts with a period".to_string()
+        AzureNameProblem::StartsWithPeriod
     } else if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
-        match bad {
-            ' ' => "it contains a space".to_string(),
-            bad if bad.is_control() => "it contains a control character".to_string(),
-            bad => format!("it contains `{}`", sanitize(&bad.to_string())),
-        }
+        AzureNameProblem::Contains(bad)
     } else if name.ends_with('.') {
-        "it ends with a period".to_string()
+        AzureNameProblem::EndsWithPeriod
     } else {
         return None;
     };
-    let diagnostic = Diagnostic::error(
-        codes::fields::INVALID_AZURE_NAME,
-        format!("invalid {} `{}`: {problem}", what.noun(), sanitize(name)),
-        span,
-        format!("Azure refuses this {}", what.noun()),
-    )
-    .with_help(match what {
-        AzureName::Subscription => format!(
-            "a subscription is its id (a GUID) or a name of 1 to {max} letters, digits, `_`, `-`, `.`, `(` or `)` that neither starts nor ends with `.`"
-        ),
-        _ => format!(
-            "{} is 1 to {max} letters, digits, `_`, `-`, `.`, `(` or `)`, and does not end with `.`",
-            with_article(what.noun())
-        ),
-    });
     // Offer the nearest valid name: each refused character becomes `-`.
     let repaired: String = name
         .chars()
@@ -1370,10 +964,14 @@ pub(crate) fn azure_name_problem(what: AzureName, name: &str, span: Span) -> Opt
         .take(max)
         .collect();
     let repaired = repaired.trim_end_matches('.').trim_start_matches('.');
-    if repaired.is_empty() || repaired.chars().all(|c| c == '-') {
-        return Some(diagnostic);
-    }
-    Some(diagnostic.with_fix(format!("use `{repaired}`"), span, format!("\"{repaired}\"")))
+    let repaired =
+        (!repaired.is_empty() && !repaired.chars().all(|c| c == '-')).then_some(repaired);
+    Some(fields::invalid_azure_name(
+        what,
+        (name, span),
+        problem,
+        repaired,
+    ))
 }
 
 /// E0213 for a `resource_group("...")` or `management_group("...")` scope Azure would refuse.
@@ -1404,29 +1002,11 @@ fn scope<'a>(kind: &'static ValueKind, value: &'a Value) -> Result<Typed<'a>, Di
     };
     let callee = call.callee.name.as_str();
     if !SCOPES.contains(&callee) {
-        let diagnostic = Diagnostic::error(
-            codes::fields::UNKNOWN_KEYWORD,
-            format!("unknown scope `{}`", sanitize(callee)),
-            call.callee.span,
-            "not a kind of scope",
-        );
-        let diagnostic = with_suggestion(diagnostic, callee, SCOPES, call.callee.span, "");
-        if diagnostic.help.is_some() {
-            return Err(diagnostic);
-        }
-        return Err(diagnostic.with_help("a scope is `management_group(\"id\")`, `subscription(\"id\")` or `resource_group(\"name\")`"));
+        return Err(fields::unknown_scope(callee, call.callee.span, &SCOPES));
     }
     let name = match call.args.as_slice() {
         [Value::Str(string)] => string.value.clone(),
-        _ => {
-            return Err(Diagnostic::error(
-                codes::fields::WRONG_TYPE,
-                format!("`{callee}` takes one string"),
-                call.span,
-                "expected one string argument",
-            )
-            .with_help(format!("write `{callee}(\"name\")`")))
-        }
+        _ => return Err(fields::scope_takes_one_string(callee, call.span)),
     };
     let scope = match callee {
         "management_group" => Scope::ManagementGroup(name),

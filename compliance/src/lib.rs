@@ -15,6 +15,7 @@
 //! scope. Assignments at management groups other than those scopes are left out until the
 //! project declares its management-group hierarchy.
 
+pub mod audit;
 mod names;
 
 use std::collections::{BTreeSet, HashMap};

@@ -2,6 +2,7 @@
 //! every condition it looked at and the values it compared.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde_json::{Map, Value};
@@ -24,6 +25,10 @@ pub struct Outcome {
     pub error: Option<String>,
     /// What was evaluated, in order, as an indented tree.
     pub trace: Vec<TraceStep>,
+    /// A field the evaluation read whose value the resource description does not know (an
+    /// export without `properties`, a Terraform value known only after apply): the outcome
+    /// then says what the known values give, and cannot be trusted as a verdict.
+    pub unknown: Option<String>,
 }
 
 /// One line of an evaluation trace.
@@ -78,7 +83,12 @@ impl Outcome {
             out.push('\n');
         }
         if let Some(error) = &self.error {
-            out.push_str(&format!("error: {error} (Azure treats this as deny)\n"));
+            if error.contains(UNKNOWN_ALIAS) {
+                // Azure would have refused to create the definition; nothing to judge here.
+                out.push_str(&format!("error: {error}\n"));
+            } else {
+                out.push_str(&format!("error: {error} (Azure treats this as deny)\n"));
+            }
         }
         out
     }
@@ -139,14 +149,49 @@ pub(crate) fn evaluate_resolved(
     resource: &Value,
     traced: bool,
 ) -> Outcome {
+    evaluate_partial(properties, parameters, resource, &[], traced)
+}
+
+/// [`evaluate_resolved`] for a resource of which some values are not known: `unknown` lists
+/// their paths in the payload (`properties`, `properties.networkAcls`, `tags`), lower case,
+/// dotted, without `[*]`. A field whose path is one of them, lies under one, or contains one
+/// is recorded in [`Outcome::unknown`].
+pub(crate) fn evaluate_partial(
+    properties: &Value,
+    parameters: &Map<String, Value>,
+    resource: &Value,
+    unknown: &[String],
+    traced: bool,
+) -> Outcome {
     let mut evaluation = Evaluation {
         trace: Vec::new(),
         parameters,
         resource,
+        unknown,
+        unknown_read: RefCell::new(None),
         quiet: usize::from(!traced),
         truncated: false,
     };
     evaluation.run(properties)
+}
+
+/// Whether a payload path (`properties.networkAcls.ipRules[*].value`) reads a value listed as
+/// unknown (see [`evaluate_partial`]).
+pub(crate) fn reads_unknown(path: &str, unknown: &[String]) -> bool {
+    if unknown.is_empty() {
+        return false;
+    }
+    let normalised = path.replace("[*]", "").to_lowercase();
+    unknown.iter().any(|listed| {
+        let listed = listed.as_str();
+        normalised == listed
+            || normalised
+                .strip_prefix(listed)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+            || listed
+                .strip_prefix(normalised.as_str())
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    })
 }
 
 /// The `properties` of a definition resource, or the value itself when it is already that.
@@ -188,6 +233,10 @@ struct Evaluation<'a> {
     trace: Vec<TraceStep>,
     parameters: &'a Map<String, Value>,
     resource: &'a Value,
+    /// Paths of the resource whose values are not known (see [`evaluate_partial`]).
+    unknown: &'a [String],
+    /// The first field read that lies in `unknown`.
+    unknown_read: RefCell<Option<String>>,
     /// Above zero while members that are not shown are evaluated: nothing is traced.
     quiet: usize,
     /// Whether lines were left out because the trace was full.
@@ -303,6 +352,8 @@ struct Scope<'s, 'a> {
     parameters: &'s Map<String, Value>,
     resource: &'a Value,
     bindings: &'s [Binding<'a>],
+    unknown: &'s [String],
+    unknown_read: &'s RefCell<Option<String>>,
 }
 
 impl<'s, 'a> Scope<'s, 'a> {
@@ -371,8 +422,19 @@ impl<'s, 'a> Scope<'s, 'a> {
     }
 
     /// Selects what a `field` names, honouring the members bound by enclosing counts.
+    /// Records that `field` (at payload `path`) was read, when its value is not known.
+    fn note_read(&self, field: &str, path: &str) {
+        if reads_unknown(path, self.unknown) {
+            let mut first = self.unknown_read.borrow_mut();
+            if first.is_none() {
+                *first = Some(field.to_string());
+            }
+        }
+    }
+
     fn select(&self, field: &str) -> Result<(Selected, Option<String>), String> {
         if aliases::is_top_level(field) {
+            self.note_read(field, &top_level_path(field));
             return Ok((Selected::One(self.top_level(field)), None));
         }
         let (resource_type, path, inferred) = match aliases::resolve(field) {
@@ -381,7 +443,10 @@ impl<'s, 'a> Scope<'s, 'a> {
                 path,
                 inferred,
             } => (resource_type, path, inferred),
-            Resolution::TopLevel => return Ok((Selected::One(self.top_level(field)), None)),
+            Resolution::TopLevel => {
+                self.note_read(field, &top_level_path(field));
+                return Ok((Selected::One(self.top_level(field)), None));
+            }
             Resolution::Unknown => return Err(format!("`{field}` is not a field or an alias")),
         };
         if inferred {
@@ -399,6 +464,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             };
             return Ok((selected, note));
         }
+        self.note_read(field, &path);
         let segments = parse_path(&path);
         let (start, rest) = self.bound_start(&segments);
         let values = walk(start.value(), rest);
@@ -426,6 +492,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         if !resource_type.eq_ignore_ascii_case(self.resource_type()) {
             return Ok(Vec::new());
         }
+        self.note_read(field, &path);
         let segments = parse_path(&path);
         let (start, rest) = self.bound_start(&segments);
         let offset = segments.len() - rest.len();
@@ -504,6 +571,22 @@ fn members_of<'v, 'a>(
         }
     }
     current.into_iter().map(|(_, bound)| bound).collect()
+}
+
+/// Where a top-level field lives in the payload, for [`reads_unknown`]: `tags['env']` reads
+/// `tags.env`, `fullName` and `name` read `name`.
+fn top_level_path(field: &str) -> String {
+    let lowered = field.to_lowercase();
+    if lowered == "fullname" {
+        return "name".to_string();
+    }
+    if lowered.starts_with("tags") && lowered != "tags" {
+        return match tag_key(field) {
+            Some(key) => format!("tags.{}", key.to_lowercase()),
+            None => "tags".to_string(),
+        };
+    }
+    lowered
 }
 
 /// The key of `tags.x`, `tags['x']` or `tags[x]`.
@@ -851,6 +934,8 @@ impl<'a> Evaluation<'a> {
                 parameters: self.parameters,
                 resource: self.resource,
                 bindings: &scope_bindings,
+                unknown: self.unknown,
+                unknown_read: &self.unknown_read,
             };
             rule.as_object()
                 .and_then(|rule| key(rule, "then"))
@@ -905,6 +990,7 @@ impl<'a> Evaluation<'a> {
             applicable,
             error,
             trace,
+            unknown: self.unknown_read.borrow_mut().take(),
         }
     }
 
@@ -1007,6 +1093,8 @@ impl<'a> Evaluation<'a> {
             parameters: self.parameters,
             resource: self.resource,
             bindings,
+            unknown: self.unknown,
+            unknown_read: &self.unknown_read,
         }
     }
 

@@ -13,6 +13,12 @@ pub(crate) trait Context {
     fn current(&self, name: Option<&str>) -> Result<Value, String>;
     /// The `requestContext()` object.
     fn request_context(&self) -> Value;
+    /// A function this context provides beyond the shared ones (an ARM template's
+    /// `variables()`, `resourceGroup()`, `resourceId()`), by lower-case name; `None` when it
+    /// provides no such function.
+    fn function(&self, _lowered: &str, _values: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
 }
 
 /// Whether a JSON string is a template expression rather than a literal.
@@ -359,6 +365,9 @@ fn apply(
     values: &[Value],
     context: &dyn Context,
 ) -> Result<Value, String> {
+    if let Some(result) = context.function(lowered, values) {
+        return result;
+    }
     match lowered {
         "parameters" => {
             arity(name, values, 1)?;
@@ -377,6 +386,7 @@ fn apply(
         "true" => Ok(Value::Bool(true)),
         "false" => Ok(Value::Bool(false)),
         "null" => Ok(Value::Null),
+        "format" => format_function(name, values),
         "concat" => {
             if values.iter().all(Value::is_array) {
                 let count: usize = values
@@ -730,6 +740,45 @@ fn apply(
             "function `{name}` is not supported by the offline evaluator"
         )),
     }
+}
+
+/// `format('{0}-{1}', a, b)`: .NET composite formatting, without format specifiers.
+fn format_function(name: &str, values: &[Value]) -> Result<Value, String> {
+    let Some((template, arguments)) = values.split_first() else {
+        return Err(format!("`{name}` needs a format string"));
+    };
+    let template = text_argument(name, template)?;
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find(['{', '}']) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        let Some(end) = tail.find('}').filter(|_| tail.starts_with('{')) else {
+            return Err(format!("`{name}`: unbalanced brace in `{template}`"));
+        };
+        let index: usize = tail[1..end]
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{name}`: `{}` is not a placeholder", &tail[..=end]))?;
+        let argument = arguments
+            .get(index)
+            .ok_or_else(|| format!("`{name}`: no argument {index}"))?;
+        match argument {
+            Value::String(text) => out.push_str(text),
+            other => out.push_str(&other.to_string()),
+        }
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(Value::String(out))
 }
 
 fn boolean(function: &str, value: &Value) -> Result<bool, String> {

@@ -13,11 +13,14 @@
 //! * [`aliases`] is the alias table (alias → payload path), embedded as data.
 
 pub mod aliases;
+pub mod audit;
 mod builtins;
 mod evaluate;
 mod expression;
+pub mod inputs;
 pub mod operators;
 mod reads;
+pub mod report;
 mod suite;
 
 pub use builtins::builtin_definitions;

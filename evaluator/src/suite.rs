@@ -230,74 +230,8 @@ pub struct SuiteOptions {
     pub today: Option<String>,
 }
 
-/// One definition evaluated for one case.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DefinitionResult {
-    /// The assignment's name.
-    pub assignment: String,
-    /// The member's `policyDefinitionReferenceId` (empty when the assignment targets the
-    /// definition directly).
-    pub reference_id: String,
-    /// The definition's name (a GUID for built-ins).
-    pub definition: String,
-    /// The definition's `displayName`.
-    pub display_name: String,
-    /// Whether the assignment enforces its effects (`enforcementMode` is not `DoNotEnforce`).
-    pub enforced: bool,
-    /// Set when an exemption covers this resource for this member (its name).
-    pub exempted_by: Option<String>,
-    /// What the evaluation gave, with its trace.
-    pub outcome: Outcome,
-}
-
-impl DefinitionResult {
-    /// The effect that actually happens: none when exempted, and a blocking or modifying
-    /// effect is only reported (as `audit`) when the assignment does not enforce.
-    pub fn effective_effect(&self) -> Option<String> {
-        if self.exempted_by.is_some() {
-            return None;
-        }
-        let effect = self.outcome.effect.clone()?;
-        if !self.enforced
-            && matches!(
-                effect.as_str(),
-                "deny" | "denyAction" | "modify" | "append" | "deployIfNotExists" | "mutate"
-            )
-        {
-            return Some("audit".to_string());
-        }
-        Some(effect)
-    }
-
-    fn matches_name(&self, wanted: &str) -> bool {
-        [&self.definition, &self.display_name, &self.reference_id]
-            .iter()
-            .any(|name| !name.is_empty() && name.eq_ignore_ascii_case(wanted))
-    }
-
-    /// The reference id, or the definition name when the assignment targets it directly.
-    fn short_name(&self) -> &str {
-        if self.reference_id.is_empty() {
-            &self.definition
-        } else {
-            &self.reference_id
-        }
-    }
-
-    fn label(&self) -> String {
-        let mut label = format!(
-            "assignment `{}` → definition `{}`",
-            self.assignment, self.definition
-        );
-        if !self.display_name.is_empty() && self.display_name != self.definition {
-            label.push_str(&format!(" ({})", self.display_name));
-        }
-        if !self.reference_id.is_empty() {
-            label.push_str(&format!(", reference `{}`", self.reference_id));
-        }
-        label
-    }
-}
+/// One definition evaluated for one case (the report's rule result).
+pub type DefinitionResult = crate::report::RuleResult;
 
 /// The result of one test case.
 #[derive(Clone, Debug, PartialEq)]
@@ -343,173 +277,83 @@ impl SuiteReport {
     }
 
     /// The report as JSON for tools: `{"passed", "failed", "cases": [{"name", "description",
-    /// "expected", "got", "passed", "skipped"}], "unexercised"}`.
+    /// "expected", "got", "passed", "problems", "skipped"}], "unexercised"}` (the `tests`
+    /// member [`crate::report::json`] makes).
     pub fn to_json(&self) -> Value {
-        let cases: Vec<Value> = self
-            .cases
-            .iter()
-            .map(|case| {
-                serde_json::json!({
-                    "name": case.case.name,
-                    "description": case.case.description,
-                    "expected": case.case.expect.label(),
-                    "got": case.verdict.clone().unwrap_or_else(|| "compliant".to_string()),
-                    "passed": case.passed,
-                    "problems": case.problems,
-                    "skipped": case.skipped,
-                })
-            })
-            .collect();
-        serde_json::json!({
-            "passed": self.passed(),
-            "failed": self.failed(),
-            "cases": cases,
-            "unexercised": self.unexercised,
-        })
+        crate::report::json(&self.report())
+            .remove("tests")
+            .unwrap_or(Value::Null)
     }
 
     /// Renders one `PASS`/`FAIL` line per case, an explanation under each failure, the
-    /// references skipped, and `N passed, M failed`.
+    /// references skipped, and `N passed, M failed` ([`crate::report::human`]).
     pub fn render(&self) -> String {
-        let mut out = String::new();
+        crate::report::human(&self.report(), false)
+    }
+
+    /// The suite as the report `charter test`, `audit` and `eval` share.
+    pub fn report(&self) -> crate::report::Report {
+        let mut report = crate::report::Report::new(crate::report::ReportKind::Test);
+        report.entries = self.cases.iter().map(CaseReport::entry).collect();
+        report.unexercised = self.unexercised.clone();
         let mut skipped = BTreeSet::new();
         for case in &self.cases {
-            out.push_str(&case.render());
             skipped.extend(case.skipped.iter().cloned());
         }
-        if !self.unexercised.is_empty() {
-            let names: Vec<String> = self
-                .unexercised
-                .iter()
-                .map(|name| format!("`{name}`"))
-                .collect();
-            out.push_str(&format!(
-                "no case makes these definitions match: {}\n",
-                names.join(", ")
-            ));
-        }
-        if !skipped.is_empty() {
-            out.push_str(&format!(
-                "skipped {} reference(s) the evaluator does not have:\n",
-                skipped.len()
-            ));
-            for reference in &skipped {
-                out.push_str(&format!("  {reference}\n"));
-            }
-        }
-        out.push_str(&format!(
-            "{} passed, {} failed\n",
-            self.passed(),
-            self.failed()
-        ));
-        // Case names, descriptions, policy names and values read from the resources all end up
-        // here: no control character reaches the terminal.
-        printable(&out)
+        report.skipped = skipped.into_iter().collect();
+        report
     }
 }
 
 impl CaseReport {
-    fn render(&self) -> String {
-        let status = if self.passed { "PASS" } else { "FAIL" };
-        let got = self
-            .verdict
-            .clone()
-            .unwrap_or_else(|| "compliant".to_string());
-        let mut out = format!("{status} {}", self.case.name);
-        if !self.case.description.is_empty() {
-            out.push_str(&format!(": {}", self.case.description));
-        }
-        out.push_str(&format!(
-            " (expected {}, got {got})\n",
-            self.case.expect.label()
-        ));
-        if self.passed {
-            // A pass that rests on an evaluation error (an implicit deny) hides a broken rule.
-            for result in self
-                .results
-                .iter()
-                .filter(|result| result.outcome.error.is_some())
-            {
-                out.push_str(&format!(
-                    "    warning: {}: {}\n",
-                    result.label(),
-                    result.outcome.error.clone().unwrap_or_default()
-                ));
-            }
-            return out;
-        }
-        for problem in &self.problems {
-            out.push_str(&format!("    problem: {problem}\n"));
-        }
-        if self.results.is_empty() && self.problems.is_empty() {
-            out.push_str("    no assignment covers this resource\n");
-        }
-        let (elsewhere, explained): (Vec<&DefinitionResult>, Vec<&DefinitionResult>) = self
-            .results_to_explain()
-            .into_iter()
-            .partition(|result| result.outcome.targets_other_resources());
-        for result in explained {
-            let effect = match (result.effective_effect(), &result.outcome.effect) {
-                (_, _) if !result.outcome.applicable => "not applicable".to_string(),
-                (Some(effective), Some(raw)) if &effective != raw => {
-                    format!("{raw}, reported as {effective} (enforcementMode DoNotEnforce)")
-                }
-                (Some(effective), _) => effective,
-                (None, Some(raw)) => format!(
-                    "{raw}, exempted by `{}`",
-                    result.exempted_by.clone().unwrap_or_default()
-                ),
-                (None, None) => "compliant".to_string(),
-            };
-            out.push_str(&format!("    {}: {effect}\n", result.label()));
-            for line in result.outcome.explain().lines() {
-                out.push_str(&format!("      {line}\n"));
-            }
-        }
-        // Rules about other resources are summarised: by the mode's reason, then by type.
-        let mut by_reason: Vec<(String, Vec<String>)> = Vec::new();
-        let mut other_types = Vec::new();
-        for result in elsewhere {
-            let name = format!("`{}`", result.short_name());
-            let reason = result
-                .outcome
-                .trace
-                .iter()
-                .find(|step| step.matched.is_none())
-                .map(|step| step.text.clone())
-                .filter(|_| !result.outcome.applicable);
-            match reason {
-                Some(reason) => match by_reason.iter_mut().find(|(known, _)| *known == reason) {
-                    Some((_, names)) => names.push(name),
-                    None => by_reason.push((reason, vec![name])),
-                },
-                None => other_types.push(name),
-            }
-        }
-        for (reason, names) in by_reason {
-            out.push_str(&format!("    {reason}: {}\n", names.join(", ")));
-        }
-        if !other_types.is_empty() {
-            out.push_str(&format!(
-                "    about other resource types: {}\n",
-                other_types.join(", ")
-            ));
-        }
-        // Skipped references are listed once, in the suite's summary: they are the same
-        // built-ins for every case, and repeating them under each failure buries the reasons.
-        out
-    }
-
-    /// The results that explain a failure: those that produced the unexpected effect when the
-    /// case expected compliance, else every result (each shows the condition that decided).
-    fn results_to_explain(&self) -> Vec<&DefinitionResult> {
-        match self.case.expect {
-            Expectation::Compliant => self
-                .results
-                .iter()
-                .filter(|result| result.effective_effect().is_some())
-                .collect(),
-            _ => self.results.iter().collect(),
+    /// The case as a report entry.
+    fn entry(&self) -> crate::report::Entry {
+        use crate::report::{Entry, TestResult, Verdict};
+        let verdict = match (
+            &self.verdict,
+            self.results.iter().any(|r| r.verdict() == Verdict::Exempt),
+        ) {
+            (Some(effect), _) => Verdict::of_effect(effect),
+            (None, true) => Verdict::Exempt,
+            (None, false) => Verdict::Compliant,
+        };
+        Entry {
+            id: self
+                .case
+                .resource
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            name: self.case.name.clone(),
+            resource_type: self
+                .case
+                .resource
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            description: self.case.description.clone(),
+            file: Some(
+                self.case
+                    .name
+                    .split_once('#')
+                    .map_or(self.case.name.as_str(), |(file, _)| file)
+                    .to_string(),
+            ),
+            origin: None,
+            owner: None,
+            verdict,
+            effect: self.verdict.clone(),
+            results: self.results.clone(),
+            reasons: Vec::new(),
+            checks: Vec::new(),
+            test: Some(TestResult {
+                expected: self.case.expect.label(),
+                expects_compliant: self.case.expect == Expectation::Compliant,
+                passed: self.passed,
+                problems: self.problems.clone(),
+                skipped: self.skipped.clone(),
+            }),
         }
     }
 }
@@ -594,54 +438,54 @@ pub fn run_suite_with(
 }
 
 #[derive(Clone, Debug)]
-struct Named {
-    name: String,
+pub(crate) struct Named {
+    pub(crate) name: String,
     /// Whether it comes with the evaluator rather than from the project.
-    bundled: bool,
-    display_name: String,
-    value: Value,
+    pub(crate) bundled: bool,
+    pub(crate) display_name: String,
+    pub(crate) value: Value,
 }
 
 #[derive(Default)]
-struct Library {
-    definitions: Vec<Named>,
-    sets: Vec<Named>,
-    assignments: Vec<Named>,
-    exemptions: Vec<Named>,
+pub(crate) struct Library {
+    pub(crate) definitions: Vec<Named>,
+    pub(crate) sets: Vec<Named>,
+    pub(crate) assignments: Vec<Named>,
+    pub(crate) exemptions: Vec<Named>,
     /// Per assignment (indexed like `assignments`), what it evaluates: worked out once, since
     /// it does not depend on the resource.
-    expanded: Vec<Expanded>,
+    pub(crate) expanded: Vec<Expanded>,
     /// The exemptions, read once.
-    exempting: Vec<Exempting>,
+    pub(crate) exempting: Vec<Exempting>,
 }
 
 /// An assignment, ready to evaluate resources against.
-struct Expanded {
+pub(crate) struct Expanded {
     /// Where it is assigned, from its id or `scope` property.
-    scope: Option<String>,
-    not_scopes: Vec<String>,
-    enforced: bool,
-    members: Vec<Member>,
+    pub(crate) scope: Option<String>,
+    pub(crate) not_scopes: Vec<String>,
+    pub(crate) enforced: bool,
+    pub(crate) members: Vec<Member>,
     /// References that cannot be evaluated offline.
-    skipped: Vec<String>,
+    pub(crate) skipped: Vec<String>,
 }
 
 /// One definition an assignment evaluates, with the parameter values it gets.
-struct Member {
-    reference_id: String,
+pub(crate) struct Member {
+    pub(crate) reference_id: String,
     /// Index into `Library::definitions`.
-    definition: usize,
+    pub(crate) definition: usize,
     /// The resource types (lower case) the rule can match at all, when its condition says so
     /// with literals (`allOf: [{"field": "type", "equals": "…"}, …]`); `None` when it cannot be
     /// told. An untraced evaluation of another type is skipped: the rule's first condition
     /// would fail.
-    target_types: Option<Vec<String>>,
+    pub(crate) target_types: Option<Vec<String>>,
     /// Every parameter's value (given, or the definition's default), or why they could not be
     /// worked out.
-    values: Result<Map<String, Value>, String>,
+    pub(crate) values: Result<Map<String, Value>, String>,
 }
 
-fn last_segment(id: &str) -> &str {
+pub(crate) fn last_segment(id: &str) -> &str {
     id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
 }
 
@@ -652,7 +496,7 @@ fn file_stem(path: &str) -> &str {
 
 /// The scope an assignment or exemption lives at, from its `id` (the part before
 /// `/providers/Microsoft.Authorization/...`) or a `scope` property.
-fn scope_of(value: &Value) -> Option<String> {
+pub(crate) fn scope_of(value: &Value) -> Option<String> {
     if let Some(scope) = value
         .get("properties")
         .and_then(|properties| properties.get("scope"))
@@ -671,7 +515,7 @@ fn scope_of(value: &Value) -> Option<String> {
 /// `None` when it cannot be told offline (a management-group scope the case does not place the
 /// resource in or out of, or a resource without an id). A `{placeholder}` segment in the scope
 /// (a build leaves `{subscriptionId}` where the deployment decides) matches any segment.
-fn within(scope: &str, resource: &Placement<'_>) -> Option<bool> {
+pub(crate) fn within(scope: &str, resource: &Placement<'_>) -> Option<bool> {
     let scope = scope.trim_end_matches('/');
     const GROUPS: &str = "/providers/microsoft.management/managementgroups/";
     if let Some(index) = find_ignore_case(scope, GROUPS) {
@@ -696,6 +540,10 @@ fn within(scope: &str, resource: &Placement<'_>) -> Option<bool> {
         let Some(actual) = actual.next() else {
             return Some(false);
         };
+        if resource.placeholders_unknown && is_placeholder(actual) && wanted != actual {
+            known = false;
+            continue;
+        }
         match segment_matches(wanted, actual) {
             Some(true) => {}
             Some(false) => return Some(false),
@@ -746,11 +594,16 @@ fn is_placeholder(segment: &str) -> bool {
 }
 
 /// What a case says about where its resource lives.
-struct Placement<'a> {
-    id: Option<&'a str>,
-    management_groups: &'a [String],
+#[derive(Clone, Copy)]
+pub(crate) struct Placement<'a> {
+    pub(crate) id: Option<&'a str>,
+    pub(crate) management_groups: &'a [String],
     /// See [`TestCase::management_groups_complete`].
-    management_groups_complete: bool,
+    pub(crate) management_groups_complete: bool,
+    /// Whether a placeholder in the resource's id (`{subscriptionId}`, where an input did not
+    /// say which subscription) stands for a subscription that is not known, so that it cannot
+    /// be told whether a scope naming a real one covers it. Test cases leave it `false`.
+    pub(crate) placeholders_unknown: bool,
 }
 
 fn parameter_values(parameters: Option<&Value>) -> Map<String, Value> {
@@ -828,7 +681,7 @@ impl Library {
         names
     }
 
-    fn add(&mut self, path: &str, value: &Value, bundled: bool) {
+    pub(crate) fn add(&mut self, path: &str, value: &Value, bundled: bool) {
         let properties = value.get("properties").unwrap_or(value);
         let named = || Named {
             bundled,
@@ -854,14 +707,14 @@ impl Library {
         }
     }
 
-    fn find<'a>(list: &'a [Named], id: &str) -> Option<&'a Named> {
+    pub(crate) fn find<'a>(list: &'a [Named], id: &str) -> Option<&'a Named> {
         let wanted = last_segment(id);
         list.iter()
             .find(|named| named.name.eq_ignore_ascii_case(wanted))
     }
 
     /// Works out every assignment's members and their parameter values (see [`Expanded`]).
-    fn expand(&mut self) {
+    pub(crate) fn expand(&mut self) {
         let expanded = self
             .assignments
             .iter()
@@ -999,6 +852,7 @@ impl Library {
             id: case.resource.get("id").and_then(Value::as_str),
             management_groups: &case.management_groups,
             management_groups_complete: case.management_groups_complete,
+            placeholders_unknown: false,
         };
         let mut results = Vec::new();
         let mut skipped = Vec::new();
@@ -1044,6 +898,7 @@ impl Library {
                         applicable: true,
                         error: None,
                         trace: Vec::new(),
+                        unknown: None,
                     },
                     Ok(values) => crate::evaluate::evaluate_resolved(
                         crate::evaluate::definition_properties(&definition.value),
@@ -1056,6 +911,7 @@ impl Library {
                         applicable: false,
                         error: Some(error.clone()),
                         trace: Vec::new(),
+                        unknown: None,
                     },
                 };
                 results.push(DefinitionResult {
@@ -1065,6 +921,11 @@ impl Library {
                     display_name: definition.display_name.clone(),
                     enforced: expanded.enforced,
                     exempted_by: None,
+                    exemption_expires: None,
+                    exemption_category: None,
+                    not_evaluated: None,
+                    message: None,
+                    source: None,
                     outcome,
                 });
             }
@@ -1080,7 +941,11 @@ impl Library {
         let mut seen = BTreeSet::new();
         skipped.retain(|reference| seen.insert(reference.clone()));
         for result in &mut results {
-            result.exempted_by = self.exemption_for(result, &placement, options);
+            if let Some(exemption) = self.exemption_for(result, &placement, options) {
+                result.exempted_by = Some(exemption.name.clone());
+                result.exemption_expires = exemption.expires.clone();
+                result.exemption_category = exemption.category.clone();
+            }
         }
         // A rule that reads an alias the evaluator does not know cannot be judged: Azure would
         // have refused the definition, and guessing the path would give a verdict on nothing.
@@ -1128,44 +993,43 @@ impl Library {
         result: &DefinitionResult,
         placement: &Placement<'_>,
         options: &SuiteOptions,
-    ) -> Option<String> {
+    ) -> Option<&Exempting> {
         // An exemption applies only to resources known to be inside its scope.
-        self.exempting
-            .iter()
-            .find(|exemption| {
-                let expired = match (&options.today, &exemption.expires) {
-                    (Some(today), Some(expires)) => {
-                        expires.get(..10).unwrap_or(expires) < today.as_str()
-                    }
-                    _ => false,
-                };
-                exemption
-                    .assignment
-                    .eq_ignore_ascii_case(&result.assignment)
-                    && (exemption.references.is_empty()
-                        || exemption
-                            .references
-                            .iter()
-                            .any(|reference| reference.eq_ignore_ascii_case(&result.reference_id)))
-                    && exemption
-                        .scope
-                        .as_deref()
-                        .is_some_and(|scope| within(scope, placement) == Some(true))
-                    && !expired
-            })
-            .map(|exemption| exemption.name.clone())
+        self.exempting.iter().find(|exemption| {
+            let expired = match (&options.today, &exemption.expires) {
+                (Some(today), Some(expires)) => {
+                    expires.get(..10).unwrap_or(expires) < today.as_str()
+                }
+                _ => false,
+            };
+            exemption
+                .assignment
+                .eq_ignore_ascii_case(&result.assignment)
+                && (exemption.references.is_empty()
+                    || exemption
+                        .references
+                        .iter()
+                        .any(|reference| reference.eq_ignore_ascii_case(&result.reference_id)))
+                && exemption
+                    .scope
+                    .as_deref()
+                    .is_some_and(|scope| within(scope, placement) == Some(true))
+                && !expired
+        })
     }
 }
 
 /// An exemption, read once: what it exempts, where, and until when.
-struct Exempting {
-    name: String,
+pub(crate) struct Exempting {
+    pub(crate) name: String,
     /// The last segment of the exempted assignment's id: its name.
-    assignment: String,
+    pub(crate) assignment: String,
     /// The initiative members it covers; empty for all of them.
-    references: Vec<String>,
-    expires: Option<String>,
-    scope: Option<String>,
+    pub(crate) references: Vec<String>,
+    pub(crate) expires: Option<String>,
+    pub(crate) scope: Option<String>,
+    /// `Waiver` or `Mitigated`.
+    pub(crate) category: Option<String>,
 }
 
 impl Exempting {
@@ -1191,13 +1055,14 @@ impl Exempting {
                 .unwrap_or_default(),
             expires: properties["expiresOn"].as_str().map(str::to_string),
             scope: scope_of(&exemption.value),
+            category: properties["exemptionCategory"].as_str().map(str::to_string),
         }
     }
 }
 
 /// Effects from the one that wins most decisively to the least: a denied request is denied
 /// whatever else matched.
-const PRECEDENCE: [&str; 10] = [
+pub(crate) const PRECEDENCE: [&str; 10] = [
     "deny",
     "denyAction",
     "modify",
@@ -1210,7 +1075,7 @@ const PRECEDENCE: [&str; 10] = [
     "addToNetworkGroup",
 ];
 
-fn strongest(effects: impl Iterator<Item = String>) -> Option<String> {
+pub(crate) fn strongest(effects: impl Iterator<Item = String>) -> Option<String> {
     effects.min_by_key(|effect| {
         PRECEDENCE
             .iter()
@@ -1263,6 +1128,7 @@ pub fn scope_contains(
             id: Some(id),
             management_groups,
             management_groups_complete: complete,
+            placeholders_unknown: false,
         },
     )
 }
@@ -1279,16 +1145,19 @@ mod tests {
             id: Some(id),
             management_groups: &groups,
             management_groups_complete: false,
+            placeholders_unknown: false,
         };
         let unplaced = Placement {
             id: Some(id),
             management_groups: &[],
             management_groups_complete: false,
+            placeholders_unknown: false,
         };
         let no_id = Placement {
             id: None,
             management_groups: &[],
             management_groups_complete: false,
+            placeholders_unknown: false,
         };
         assert_eq!(within("/subscriptions/s1", &placed), Some(true));
         assert_eq!(
@@ -1311,6 +1180,7 @@ mod tests {
             id: Some("/subscriptions/{subscriptionId:lab}/resourceGroups/rg"),
             management_groups: &[],
             management_groups_complete: false,
+            placeholders_unknown: false,
         };
         assert_eq!(
             within("/subscriptions/{subscriptionId:lab}", &named),
@@ -1325,6 +1195,7 @@ mod tests {
             id: Some("/subscriptions/Lab/resourceGroups/rg"),
             management_groups: &[],
             management_groups_complete: false,
+            placeholders_unknown: false,
         };
         assert_eq!(
             within("/subscriptions/{subscriptionId:lab}", &by_name),

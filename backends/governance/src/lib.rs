@@ -182,6 +182,27 @@ pub struct Exemption {
     pub metadata: Value,
 }
 
+/// The field of a Charter policy that makes an initiative member, by the member's
+/// `policyDefinitionReferenceId`: where a report about a rule points its reader in the source
+/// (`charter audit`). `None` for a reference id Charter does not write.
+pub fn policy_field(reference_id: &str) -> Option<&'static str> {
+    match reference_id {
+        "allowedModels" | "noAutoUpgrade" | "dataPlaneRegistryModels" => Some("models"),
+        "approvedContentFilter" | "raiMode" => Some("filters"),
+        "accountRegions" => Some("regions"),
+        "deploymentCapacity" => Some("max_capacity"),
+        "provisionedCapacity" => Some("max_provisioned"),
+        "deploymentTypes" => Some("deployment_types"),
+        "localAuthDisabled" => Some("local_auth"),
+        "publicNetworkDisabled" => Some("public_network"),
+        "ownerTag" => Some("owner_tag"),
+        // `rai<Category><Side>`, `raiBlocklist<N>` and the data-plane twins `dataPlane<Category>`
+        // all come from the policy's minimum filter.
+        id if id.starts_with("rai") || id.starts_with("dataPlane") => Some("filters"),
+        _ => None,
+    }
+}
+
 /// Compiles the governance of a checked project: the custom definitions its policies use
 /// (each once, sorted by name), one initiative per policy, one assignment per policy scope and
 /// the exemptions, in the IR's order.

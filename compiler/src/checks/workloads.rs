@@ -2,6 +2,7 @@
 //! each of their endpoints.
 
 use super::Checks;
+use crate::codes::fields::AzureName;
 use crate::model::{value_of, WorkloadId};
 use crate::typeck;
 
@@ -10,7 +11,7 @@ impl Checks<'_> {
         let workload = self.model.workload(id);
         if let Some((group, span)) = value_of(&workload.resource_group) {
             self.diagnostics.extend(typeck::azure_name_problem(
-                typeck::AzureName::ResourceGroup,
+                AzureName::ResourceGroup,
                 group,
                 *span,
             ));
@@ -20,7 +21,7 @@ impl Checks<'_> {
         }
         if let Some((subscription, span)) = value_of(&workload.subscription) {
             self.diagnostics.extend(typeck::azure_name_problem(
-                typeck::AzureName::Subscription,
+                AzureName::Subscription,
                 subscription,
                 *span,
             ));

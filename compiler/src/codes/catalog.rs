@@ -26,6 +26,8 @@ pub const PREVIEW_IN_PRODUCTION: Code = "E0308";
 pub const DEPRECATED_VERSION: Code = "E0309";
 /// E0310: invalid fine-tuned model.
 pub const INVALID_FINE_TUNED: Code = "E0310";
+/// E0311: a local catalog entry contradicts the catalog.
+pub const CONTRADICTS_CATALOG: Code = "E0311";
 
 /// The codes of this group, in code order, for `charter explain` and `docs/errors.md`.
 pub const CODES: &[CodeInfo] = &[
@@ -257,7 +259,50 @@ workload support {
 }
 "#,
     },
+    CodeInfo {
+        code: CONTRADICTS_CATALOG,
+        severity: Severity::Error,
+        title: "local catalog entry contradicts the catalog",
+        explanation: r#"A project's `model` block whose name the catalog already has is a local extension: it may add versions (a version Azure released after the catalog was made) and regions to the catalog's entry, without repeating what the catalog says. A field it does state (`format`, `publisher`, `kind`, or a known version's `lifecycle`, `deprecation`, `retirement`, `retirement_not_before`, `successor`) must agree with the catalog; where it does not, the catalog's value is kept and this error names both. Remove the field to use the catalog's value; if Azure itself changed it (a retirement date moved), run `charter catalog pull` so the catalog says so (docs/catalog.md)."#,
+        failing_example: include_str!("../../tests/fixtures/E0311.charter"),
+        fixed_example: r#"model "gpt-5.5" {
+  version "2026-12-01" {
+    lifecycle: preview
+    available global_standard ["swedencentral"]
+  }
+}
+"#,
+    },
 ];
+
+/// E0311: a local entry's `field` (`ours`) contradicts the catalog's value (`theirs`), in
+/// `model` (and `version`, for a version's field), at `span`; `origin` is the catalog's entry.
+pub(crate) fn contradicts_catalog(
+    (model, version): (&str, Option<&str>),
+    (field, ours, theirs): (&str, &str, &str),
+    span: Span,
+    origin: Span,
+) -> Diagnostic {
+    let what = match version {
+        Some(version) => format!("version `{}` of `{}`", sanitize(version), sanitize(model)),
+        None => format!("model `{}`", sanitize(model)),
+    };
+    Diagnostic::error(
+        CONTRADICTS_CATALOG,
+        format!(
+            "{what}: `{field}` is {} here, but {} in the catalog",
+            sanitize(ours),
+            sanitize(theirs)
+        ),
+        span,
+        "contradicts the catalog",
+    )
+    .with_secondary(origin, "the catalog's entry")
+    .with_help(format!(
+        "a local entry only adds to the catalog: remove `{field}` to use the catalog's value; \
+         if Azure has changed it, run `charter catalog pull` to bring the catalog up to date"
+    ))
+}
 
 /// Where an endpoint names a catalog version: the model, the version, the span of the version
 /// and of the whole `model ... version ...` phrase (for a fix that changes both).
@@ -533,7 +578,7 @@ pub(crate) fn unknown_model<'c>(
         span,
         "not in the model catalog",
     );
-    let diagnostic = crate::typeck::with_suggestion(diagnostic, model, known, span, "\"");
+    let diagnostic = super::with_suggestion(diagnostic, model, known, span, "\"");
     if diagnostic.help.is_none() {
         diagnostic.with_help(
             "declare it with `model \"NAME\" { ... }` if it is your own (fine-tuned or custom) model",
@@ -557,7 +602,7 @@ pub(crate) fn unknown_version(
         "not a version of this model in the catalog",
     );
     let diagnostic =
-        crate::typeck::with_suggestion(diagnostic, version, versions.iter().copied(), span, "\"");
+        super::with_suggestion(diagnostic, version, versions.iter().copied(), span, "\"");
     if diagnostic.help.is_some() {
         return diagnostic;
     }
@@ -584,7 +629,7 @@ pub(crate) fn unknown_region<'c>(
         span,
         "not in the region catalog",
     );
-    let diagnostic = crate::typeck::with_suggestion(diagnostic, region, known, span, "\"");
+    let diagnostic = super::with_suggestion(diagnostic, region, known, span, "\"");
     if diagnostic.help.is_none() {
         diagnostic
             .with_help("regions are written as Azure's programmatic names, such as `swedencentral`")

@@ -1,7 +1,14 @@
 //! Fields and types (E02xx): entries the schema does not accept, values of the wrong type, and Azure's rules for names, budgets and blocklists.
 
+use charter_syntax::ast::{UnitKind, Value};
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
+
+use super::{with_article, with_suggestion};
+use crate::schema::{
+    self, BlockKind, BlockSchema, EntrySchema, EntryShape, KeywordSet, LabelKind, Modifier,
+    PhraseSchema, Slot, ValueKind,
+};
 
 /// E0201: unknown field.
 pub const UNKNOWN_FIELD: Code = "E0201";
@@ -749,4 +756,627 @@ pub(crate) fn definitions_location_missing(
         .with_help("add `definitions_at: management_group(\"...\")` naming a management group above all of them")
         .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored, and Charter cannot know which management group contains which scope")
         .with_fix("add `definitions_at: management_group(\"\")`", at, insertion)
+}
+
+/// E0201: `keyword`, at `span`, starts no kind of top-level block; `known` are the keywords
+/// that do.
+pub(crate) fn unknown_block<'c>(
+    keyword: &str,
+    span: Span,
+    known: impl IntoIterator<Item = &'c str>,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        UNKNOWN_FIELD,
+        format!("unknown block `{}`", sanitize(keyword)),
+        span,
+        "not a kind of declaration",
+    );
+    let diagnostic = with_suggestion(diagnostic, keyword, known, span, "");
+    if diagnostic.help.is_some() {
+        return diagnostic;
+    }
+    diagnostic
+        .with_help("a file declares `filter`, `policy`, `workload`, `model` and `region` blocks")
+}
+
+/// E0209: a `keyword` block, which cannot extend another, has `extends` at `span`.
+pub(crate) fn cannot_extend(keyword: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        MISPLACED_LABEL,
+        format!(
+            "{} cannot extend another",
+            with_article(&format!("`{keyword}`"))
+        ),
+        span,
+        "`extends` is not allowed here",
+    )
+    .with_help("only filters extend other filters; remove `extends ...`")
+}
+
+/// E0205: entry `name`, which a block takes once, is given again at `span` (first at `first`).
+pub(crate) fn entry_given_twice(name: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        DUPLICATE_ENTRY,
+        format!("`{name}` is given twice"),
+        span,
+        "given again here",
+    )
+    .with_secondary(first, "first given here")
+    .with_help("keep one of them")
+}
+
+/// E0209: a `keyword` block, which takes no name, is named at `span`.
+pub(crate) fn name_not_taken(keyword: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        MISPLACED_LABEL,
+        format!(
+            "{} block takes no name",
+            with_article(&format!("`{keyword}`"))
+        ),
+        span,
+        "unexpected name",
+    )
+    .with_help("remove the name")
+    .with_fix("remove the name", span, "")
+}
+
+/// E0209: a `keyword` block, named by an identifier, is named by the string `text` at `span`;
+/// `identifier` says whether `text` would be a valid identifier without its quotes.
+pub(crate) fn name_is_a_string(
+    keyword: &str,
+    (text, span): (&str, Span),
+    identifier: bool,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        MISPLACED_LABEL,
+        format!(
+            "the name of {} is an identifier, not a string",
+            with_article(&format!("`{keyword}`"))
+        ),
+        span,
+        "a string",
+    );
+    if identifier {
+        diagnostic
+            .with_help(format!("write `{}` without quotes", sanitize(text)))
+            .with_fix("remove the quotes", span, text)
+    } else {
+        diagnostic.with_help("names are letters, digits and `_`, starting with a letter")
+    }
+}
+
+/// E0209: a `keyword` block, named by a string, is named by the identifier `name` at `span`.
+pub(crate) fn name_is_not_a_string(keyword: &str, (name, span): (&str, Span)) -> Diagnostic {
+    Diagnostic::error(
+        MISPLACED_LABEL,
+        format!(
+            "the name of {} is a string",
+            with_article(&format!("`{keyword}`"))
+        ),
+        span,
+        "write it in quotes",
+    )
+    .with_fix("add quotes", span, format!("\"{name}\""))
+}
+
+/// E0209: a `keyword` block, at `span`, has no name; `string` says whether it is named by a
+/// string.
+pub(crate) fn missing_name(keyword: &str, span: Span, string: bool) -> Diagnostic {
+    Diagnostic::error(
+        MISPLACED_LABEL,
+        format!("{} needs a name", with_article(&format!("`{keyword}`"))),
+        span,
+        "no name after this",
+    )
+    .with_help(if string {
+        format!("write `{keyword} \"NAME\" {{ ... }}`")
+    } else {
+        format!("write `{keyword} NAME {{ ... }}`")
+    })
+}
+
+/// E0201: `name`, written as a `noun` (field, clause, block) at `span`, is no entry of `schema`.
+pub(crate) fn unknown_entry(
+    schema: &'static BlockSchema,
+    name: &str,
+    noun: &str,
+    span: Span,
+) -> Diagnostic {
+    let inside = match schema.label {
+        LabelKind::None => format!("`{}`", schema.keyword),
+        _ => with_article(&format!("`{}`", schema.keyword)),
+    };
+    let diagnostic = Diagnostic::error(
+        UNKNOWN_FIELD,
+        format!("unknown {noun} `{}` in {inside}", sanitize(name)),
+        span,
+        format!("not {} of {inside}", with_article(noun)),
+    );
+    let names = schema.entries.iter().map(|entry| entry.name);
+    let diagnostic = with_suggestion(diagnostic, name, names, span, "");
+    if diagnostic.help.is_some() {
+        return diagnostic;
+    }
+    // A category written on the wrong side is a common slip: say where it belongs.
+    let other_side = match schema.kind {
+        BlockKind::Prompt => Some(("completion", schema::block(BlockKind::Completion))),
+        BlockKind::Completion => Some(("prompt", schema::block(BlockKind::Prompt))),
+        _ => None,
+    };
+    if let Some((side, other)) = other_side {
+        if other.entry(name).is_some() {
+            return diagnostic.with_help(format!(
+                "`{}` applies to the {side} side only; move it into `{side} {{ ... }}`",
+                sanitize(name)
+            ));
+        }
+    }
+    let listing: Vec<String> = schema
+        .entries
+        .iter()
+        .map(|e| format!("`{}`", e.name))
+        .collect();
+    diagnostic.with_help(format!("{inside} takes {}", schema::join_or(&listing)))
+}
+
+/// E0210: `entry` is written as a `written` (field, clause, block), at `span`, in another
+/// shape than its own.
+pub(crate) fn wrong_shape(entry: &'static EntrySchema, written: &str, span: Span) -> Diagnostic {
+    let (shape, help) = match &entry.shape {
+        EntryShape::Field(_) => (
+            "field",
+            format!("write `{}: ...`, with a colon", entry.name),
+        ),
+        EntryShape::Clause(_) => (
+            "clause",
+            format!("write `{} ...`, without a colon", entry.name),
+        ),
+        EntryShape::Block(_) => ("block", format!("write `{} {{ ... }}`", entry.name)),
+    };
+    Diagnostic::error(
+        FIELD_OR_CLAUSE,
+        format!("`{}` is a {shape}", entry.name),
+        span,
+        format!("written as a {written}"),
+    )
+    .with_help(help)
+}
+
+/// The line that adds `entry` with its placeholder: `scope: subscription("id")`.
+pub(crate) fn entry_example(entry: &'static EntrySchema) -> String {
+    match entry.shape {
+        EntryShape::Field(_) => format!("{}: {}", entry.name, entry.placeholder),
+        EntryShape::Clause(_) => format!("{} {}", entry.name, entry.placeholder),
+        EntryShape::Block(_) => format!("{} {{ }}", entry.name),
+    }
+}
+
+/// E0202: the `keyword` block named `label` (at `span`; its keyword's span when unnamed) lacks
+/// `entry`; the fix, when there is one, inserts its text at its span.
+pub(crate) fn missing_entry(
+    (keyword, label): (&str, Option<&str>),
+    span: Span,
+    entry: &'static EntrySchema,
+    fix: Option<(Span, String)>,
+) -> Diagnostic {
+    let what = match entry.shape {
+        EntryShape::Field(_) => format!("field `{}`", entry.name),
+        EntryShape::Clause(_) => format!("clause `{}`", entry.name),
+        EntryShape::Block(_) => format!("block `{} {{ ... }}`", entry.name),
+    };
+    let block = match label {
+        Some(label) => format!("{keyword} `{}`", sanitize(label)),
+        None => format!("`{keyword}`"),
+    };
+    let diagnostic = Diagnostic::error(
+        MISSING_FIELD,
+        format!("missing required {what} in {block}"),
+        span,
+        format!(
+            "needs {}",
+            what.split_once(" ").map_or(what.as_str(), |(_, name)| name)
+        ),
+    )
+    .with_help(format!("add `{}`", entry_example(entry)))
+    .with_note(format!("`{}`: {}", entry.name, entry.doc));
+    match fix {
+        Some((at, text)) => {
+            diagnostic.with_fix(format!("add `{}`", entry_example(entry)), at, text)
+        }
+        None => diagnostic,
+    }
+}
+
+/// E0207: `entry`, taking `phrase`, has no value at `span`.
+pub(crate) fn no_value(
+    entry: &'static EntrySchema,
+    phrase: &PhraseSchema,
+    span: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        INCOMPLETE_PHRASE,
+        format!("`{}` has no value", entry.name),
+        span,
+        format!("expected {}", phrase.head.describe()),
+    )
+    .with_help(format!("write `{}`", entry_example(entry)))
+}
+
+/// E0207: `entry` lacks its positional value `slot`, expected right after `after`.
+pub(crate) fn missing_slot(entry: &'static EntrySchema, slot: &Slot, after: Span) -> Diagnostic {
+    Diagnostic::error(
+        INCOMPLETE_PHRASE,
+        format!("missing {} in `{}`", slot.what, entry.name),
+        Span::new(after.file, after.end as usize, after.end as usize),
+        format!("expected {}", slot.kind.describe()),
+    )
+    .with_help(format!("write `{}`", entry_example(entry)))
+}
+
+/// E0207: `modifier` lacks its argument `slot`, expected right after `after`.
+pub(crate) fn missing_modifier_argument(
+    modifier: &Modifier,
+    slot: &Slot,
+    after: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        INCOMPLETE_PHRASE,
+        format!("missing {} after `{}`", slot.what, modifier.word),
+        Span::new(after.file, after.end as usize, after.end as usize),
+        format!("expected {}", slot.kind.describe()),
+    )
+    .with_help(modifier.doc)
+}
+
+/// E0207: `entry` lacks its required modifier `word`, expected at `at`.
+pub(crate) fn missing_modifier(entry: &'static EntrySchema, word: &str, at: Span) -> Diagnostic {
+    Diagnostic::error(
+        INCOMPLETE_PHRASE,
+        format!("missing `{word}` in `{}`", entry.name),
+        at,
+        format!("expected `{word}` here"),
+    )
+    .with_help(format!("write `{}`", entry_example(entry)))
+}
+
+/// E0206: modifier `word` is given again, at `span`, in `entry`.
+pub(crate) fn modifier_given_twice(word: &str, entry: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        UNEXPECTED_VALUE,
+        format!("`{word}` is given twice in `{entry}`"),
+        span,
+        "given again here",
+    )
+    .with_help("keep one of them")
+}
+
+/// E0206: `value` stands where `entry`, taking `phrase`, expects a modifier or nothing.
+pub(crate) fn unexpected_value(
+    phrase: &'static PhraseSchema,
+    entry: &'static EntrySchema,
+    value: &Value,
+) -> Diagnostic {
+    let found = describe_found(value);
+    let diagnostic = Diagnostic::error(
+        UNEXPECTED_VALUE,
+        format!("unexpected {found} in `{}`", entry.name),
+        value.span(),
+        "not expected here",
+    );
+    if phrase.modifiers.is_empty() {
+        return diagnostic.with_help(format!(
+            "`{}` takes {}; remove the rest",
+            entry.name,
+            phrase.head.describe()
+        ));
+    }
+    let words = phrase.modifiers.iter().map(|m| m.word);
+    let diagnostic = match value {
+        Value::Path(path) => with_suggestion(diagnostic, &path.text(), words, value.span(), ""),
+        _ => diagnostic,
+    };
+    if diagnostic.help.is_some() {
+        return diagnostic;
+    }
+    let listing: Vec<String> = phrase
+        .modifiers
+        .iter()
+        .map(|m| format!("`{}`", m.word))
+        .collect();
+    diagnostic.with_help(format!(
+        "after the value, `{}` takes {}",
+        entry.name,
+        schema::join_or(&listing)
+    ))
+}
+
+/// What a written value is, for "expected X, found Y".
+fn describe_found(value: &Value) -> String {
+    match value {
+        Value::Str(string) => format!("string `\"{}\"`", sanitize(&string.value)),
+        Value::Number(number) => match number.unit.as_ref().map(|unit| &unit.kind) {
+            None => format!("number `{}`", number.digits),
+            Some(UnitKind::Percent) => format!("percentage `{}%`", number.digits),
+            Some(UnitKind::Currency(currency)) => {
+                format!("amount `{} {}`", number.digits, sanitize(currency))
+            }
+            Some(UnitKind::CapacityUnits) => format!("capacity `{} units`", number.digits),
+            Some(UnitKind::Days) => format!("duration `{} days`", number.digits),
+            Some(UnitKind::Weeks) => format!("duration `{} weeks`", number.digits),
+            Some(UnitKind::Months) => format!("duration `{} months`", number.digits),
+            Some(UnitKind::Years) => format!("duration `{} years`", number.digits),
+        },
+        Value::Date(date) => format!("date `{:04}-{:02}-{:02}`", date.year, date.month, date.day),
+        Value::Path(path) => format!("`{}`", sanitize(&path.text())),
+        Value::Call(call) => format!("`{}(...)`", sanitize(&call.callee.name)),
+        Value::List(_) => "list".to_string(),
+        Value::Error(_) => "value".to_string(),
+    }
+}
+
+/// What kind of thing a written value is: "a string", "a duration".
+fn found_noun(value: &Value) -> &'static str {
+    match value {
+        Value::Str(_) => "a string",
+        Value::Number(number) => match number.unit.as_ref().map(|unit| &unit.kind) {
+            None => "a number",
+            Some(UnitKind::Percent) => "a percentage",
+            Some(UnitKind::Currency(_)) => "an amount of money",
+            Some(UnitKind::CapacityUnits) => "a capacity",
+            Some(_) => "a duration",
+        },
+        Value::Date(_) => "a date",
+        Value::Path(_) => "a name",
+        Value::Call(_) => "a call",
+        Value::List(_) => "a list",
+        Value::Error(_) => "a value",
+    }
+}
+
+/// How to write a value of the wrong type so that it has the right one.
+#[derive(Clone, Debug)]
+pub(crate) enum Remedy<'a> {
+    /// Say what the field takes: "write a whole number".
+    Describe,
+    /// A fixed piece of advice.
+    Advice(&'static str),
+    /// Put `text` (at the span) in quotes.
+    Quote(&'a str, Span),
+    /// Remove the quotes around `text` (the string at the span), which is a valid value bare.
+    Unquote(&'a str, Span),
+    /// As [`Remedy::Unquote`], for the name of something of the kind (`a filter`).
+    UnquoteName(&'static str, &'a str, Span),
+    /// As [`Remedy::Unquote`], for a keyword.
+    UnquoteKeyword(&'a str, Span),
+    /// Add `%` to the number `digits` at the span.
+    AddPercent(&'a str, Span),
+    /// Add a unit to the number `digits` at the span.
+    AddDays(&'a str, Span),
+    /// Add a currency code to the number `digits`.
+    AddCurrency(&'a str),
+    /// Write a list; the fix, when there is one, wraps the value at the span.
+    List(Option<(Span, String)>),
+}
+
+/// E0203: `value` is not of `kind`; `remedy` says how to write it.
+pub(crate) fn wrong_type(kind: &ValueKind, value: &Value, remedy: Remedy<'_>) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        WRONG_TYPE,
+        format!(
+            "expected {}, found {}",
+            kind.describe(),
+            describe_found(value)
+        ),
+        value.span(),
+        format!("this is {}", found_noun(value)),
+    );
+    match remedy {
+        Remedy::Describe => diagnostic.with_help(format!("write {}", kind.describe())),
+        Remedy::Advice(advice) => diagnostic.with_help(advice),
+        Remedy::Quote(text, span) => diagnostic
+            .with_help(format!("write it in quotes: `\"{}\"`", sanitize(text)))
+            .with_fix("add quotes", span, format!("\"{text}\"")),
+        Remedy::Unquote(text, span) => diagnostic
+            .with_help(format!("write `{}` without quotes", sanitize(text)))
+            .with_fix("remove the quotes", span, text),
+        Remedy::UnquoteName(noun, text, span) => diagnostic
+            .with_help(format!(
+                "{} is named without quotes: `{}`",
+                with_article(noun),
+                sanitize(text)
+            ))
+            .with_fix("remove the quotes", span, text),
+        Remedy::UnquoteKeyword(text, span) => diagnostic
+            .with_help(format!(
+                "keywords are written without quotes: `{}`",
+                sanitize(text)
+            ))
+            .with_fix("remove the quotes", span, text),
+        Remedy::AddPercent(digits, span) => diagnostic
+            .with_help(format!("write `{digits}%`"))
+            .with_fix("add `%`", span, format!("{digits}%")),
+        Remedy::AddDays(digits, span) => diagnostic
+            .with_help(format!("add a unit: `{digits} days`"))
+            .with_fix("add `days`", span, format!("{digits} days")),
+        Remedy::AddCurrency(digits) => diagnostic.with_help(format!(
+            "add a currency code: `{digits} USD`, `{digits} EUR`, ..."
+        )),
+        Remedy::List(fix) => {
+            let diagnostic = diagnostic.with_help("write a list in brackets: `[a, b]`");
+            match fix {
+                Some((span, text)) => diagnostic.with_fix("put it in a list", span, text),
+                None => diagnostic,
+            }
+        }
+    }
+}
+
+/// Why a number is out of range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RangeProblem {
+    /// A capacity of zero.
+    ZeroCapacity,
+    /// A fraction where a whole number belongs.
+    NotWhole,
+    /// More than the field holds.
+    TooLarge,
+    /// A duration too long to count in days.
+    DurationTooLong,
+}
+
+/// E0208: the number `digits`, at `span`, is out of range for `problem`.
+pub(crate) fn out_of_range(digits: &str, span: Span, problem: RangeProblem) -> Diagnostic {
+    let why = match problem {
+        RangeProblem::ZeroCapacity => "must be at least 1",
+        RangeProblem::NotWhole => "must be a whole number",
+        RangeProblem::TooLarge => "is too large",
+        RangeProblem::DurationTooLong => "the duration is too long",
+    };
+    let diagnostic = Diagnostic::error(
+        OUT_OF_RANGE,
+        format!("`{digits}` is out of range: {why}"),
+        span,
+        "out of range",
+    );
+    match problem {
+        RangeProblem::ZeroCapacity => {
+            diagnostic.with_help("a capacity is a whole number of units, at least 1")
+        }
+        _ => diagnostic,
+    }
+}
+
+/// E0204: `word`, at `span`, is none of the keywords of `set` that `kind` takes.
+pub(crate) fn unknown_keyword(
+    kind: &ValueKind,
+    set: &'static KeywordSet,
+    word: &str,
+    span: Span,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        UNKNOWN_KEYWORD,
+        format!("expected {}", kind.describe()),
+        span,
+        format!("`{}` is not {}", sanitize(word), set.what),
+    );
+    with_suggestion(diagnostic, word, set.words.iter().map(|k| k.word), span, "")
+}
+
+/// E0204: `callee`, at `span`, is none of the `scopes`.
+pub(crate) fn unknown_scope(callee: &str, span: Span, scopes: &[&str]) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        UNKNOWN_KEYWORD,
+        format!("unknown scope `{}`", sanitize(callee)),
+        span,
+        "not a kind of scope",
+    );
+    let diagnostic = with_suggestion(diagnostic, callee, scopes.iter().copied(), span, "");
+    if diagnostic.help.is_some() {
+        return diagnostic;
+    }
+    diagnostic.with_help("a scope is `management_group(\"id\")`, `subscription(\"id\")` or `resource_group(\"name\")`")
+}
+
+/// E0203: the scope `callee(...)`, at `span`, does not have one string argument.
+pub(crate) fn scope_takes_one_string(callee: &str, span: Span) -> Diagnostic {
+    let callee = sanitize(callee);
+    Diagnostic::error(
+        WRONG_TYPE,
+        format!("`{callee}` takes one string"),
+        span,
+        "expected one string argument",
+    )
+    .with_help(format!("write `{callee}(\"name\")`"))
+}
+
+/// The Azure names Charter checks before Azure would refuse them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AzureName {
+    ResourceGroup,
+    ManagementGroup,
+    /// A subscription id (a GUID) or the name the project gives a subscription.
+    Subscription,
+}
+
+/// The longest resource group name or management group id Azure accepts.
+const AZURE_NAME_MAX_CHARS: usize = 90;
+
+/// The longest subscription name Azure accepts.
+const SUBSCRIPTION_NAME_MAX_CHARS: usize = 64;
+
+impl AzureName {
+    fn noun(self) -> &'static str {
+        match self {
+            AzureName::ResourceGroup => "resource group name",
+            AzureName::ManagementGroup => "management group id",
+            AzureName::Subscription => "subscription",
+        }
+    }
+
+    /// The most characters Azure accepts.
+    pub(crate) fn max_chars(self) -> usize {
+        match self {
+            AzureName::Subscription => SUBSCRIPTION_NAME_MAX_CHARS,
+            _ => AZURE_NAME_MAX_CHARS,
+        }
+    }
+}
+
+/// Why Azure refuses a resource group name, management group id or subscription name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AzureNameProblem {
+    Empty,
+    /// It has this many characters, more than [`AzureName::max_chars`].
+    TooLong(usize),
+    StartsWithPeriod,
+    /// It contains this character, which Azure refuses.
+    Contains(char),
+    EndsWithPeriod,
+}
+
+/// E0213: Azure refuses `name`, a `what` at `span`, because of `problem`; `repaired` is the
+/// nearest name it accepts, when there is one.
+pub(crate) fn invalid_azure_name(
+    what: AzureName,
+    (name, span): (&str, Span),
+    problem: AzureNameProblem,
+    repaired: Option<&str>,
+) -> Diagnostic {
+    let max = what.max_chars();
+    let problem = match problem {
+        AzureNameProblem::Empty => "it is empty".to_string(),
+        AzureNameProblem::TooLong(length) => {
+            format!("it is {length} characters long, more than {max}")
+        }
+        AzureNameProblem::StartsWithPeriod => "it starts with a period".to_string(),
+        AzureNameProblem::Contains(' ') => "it contains a space".to_string(),
+        AzureNameProblem::Contains(bad) if bad.is_control() => {
+            "it contains a control character".to_string()
+        }
+        AzureNameProblem::Contains(bad) => format!("it contains `{}`", sanitize(&bad.to_string())),
+        AzureNameProblem::EndsWithPeriod => "it ends with a period".to_string(),
+    };
+    let diagnostic = Diagnostic::error(
+        INVALID_AZURE_NAME,
+        format!("invalid {} `{}`: {problem}", what.noun(), sanitize(name)),
+        span,
+        format!("Azure refuses this {}", what.noun()),
+    )
+    .with_help(match what {
+        AzureName::Subscription => format!(
+            "a subscription is its id (a GUID) or a name of 1 to {max} letters, digits, `_`, `-`, `.`, `(` or `)` that neither starts nor ends with `.`"
+        ),
+        _ => format!(
+            "{} is 1 to {max} letters, digits, `_`, `-`, `.`, `(` or `)`, and does not end with `.`",
+            with_article(what.noun())
+        ),
+    });
+    match repaired {
+        Some(repaired) => diagnostic.with_fix(
+            format!("use `{}`", sanitize(repaired)),
+            span,
+            format!("\"{repaired}\""),
+        ),
+        None => diagnostic,
+    }
 }

@@ -18,7 +18,45 @@ pub mod names;
 pub mod policies;
 pub mod sharing;
 
-use charter_syntax::CodeInfo;
+use charter_syntax::diagnostic::sanitize;
+use charter_syntax::{CodeInfo, Diagnostic, Span};
+
+use crate::suggest;
+
+/// `noun` with its indefinite article, for messages: "an `endpoint`", "a `filter`", "an app".
+///
+/// Chosen by the first letter after any backtick, which is right for every word Charter puts
+/// after an article (keywords and domain nouns; none starts with a silent or a "you" vowel).
+pub(crate) fn with_article(noun: &str) -> String {
+    let first = noun.trim_start_matches('`').chars().next();
+    let article = match first {
+        Some(c) if "aeiouAEIOU".contains(c) => "an",
+        _ => "a",
+    };
+    format!("{article} {noun}")
+}
+
+/// Adds "did you mean" help and a replacing fix when `unknown` is close to a candidate.
+pub(crate) fn with_suggestion<'c>(
+    diagnostic: Diagnostic,
+    unknown: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+    span: Span,
+    quote: &str,
+) -> Diagnostic {
+    match suggest::closest(unknown, candidates) {
+        // The suggestion is a declared name, user text like any other: sanitised where it is
+        // shown, written as it is in the replacement.
+        Some(suggestion) => diagnostic
+            .with_help(format!("did you mean `{}`?", sanitize(suggestion)))
+            .with_fix(
+                format!("replace with `{}`", sanitize(suggestion)),
+                span,
+                format!("{quote}{suggestion}{quote}"),
+            ),
+        None => diagnostic,
+    }
+}
 
 /// The codes of what a build emits (E08xx), which `charter-compliance` reports.
 pub use build::CODES as BUILD;
@@ -58,7 +96,7 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 pub fn markdown() -> String {
     let mut out = String::from(
         "# Charter error codes\n\n\
-         <!-- Generated from compiler/src/codes.rs (and grammar/src/codes.rs) by \
+         <!-- Generated from compiler/src/codes/ (and grammar/src/codes.rs) by \
          `charter_compiler::codes::markdown()`; do not edit by hand. -->\n\n\
          Every diagnostic Charter reports has a stable code. `charter explain CODE` prints the \
          same text as this page.\n\n\
@@ -99,7 +137,9 @@ fn with_newline(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{self, BlockKind, ValueKind};
     use crate::{compile, Document, Options};
+    use charter_syntax::ast::{StrLit, Value};
     use charter_syntax::FileId;
 
     fn codes_of(source: &str) -> Vec<&'static str> {
@@ -314,6 +354,12 @@ mod tests {
             catalog::unknown_version((hostile, span), hostile, &[hostile, "other"]),
             catalog::not_named_after_base((hostile, span), (hostile, span)),
             catalog::invalid_training_account(hostile, span, Some(hostile)),
+            catalog::contradicts_catalog(
+                (hostile, Some(hostile)),
+                ("retirement", "", ""),
+                span,
+                span,
+            ),
             policies::model_not_allowed((hostile, span), hostile, &[hostile], span),
             policies::version_not_allowed((hostile, span), hostile, hostile, &[hostile], span),
             sharing::sandbox_mixed(("prod", hostile), ("a sandbox app", hostile), span, span),
@@ -337,6 +383,70 @@ mod tests {
                     .map(|label| label.message.clone()),
             )
             .collect::<Vec<_>>();
+            for text in shown {
+                assert!(!text.chars().any(char::is_control), "{text:?}");
+            }
+        }
+
+        // The schema's diagnostics (E02xx) show the user's text in the message, a label, the
+        // help or a fix's title; a fix writes it back as written.
+        let string = Value::Str(StrLit {
+            value: hostile.to_string(),
+            span,
+        });
+        let policy = schema::block(BlockKind::Policy);
+        let scope = policy.entry("scope").expect("policies take a scope");
+        let effect = policy.entry("effect").expect("policies take an effect");
+        let phrase = effect.phrase().expect("`effect` is a field");
+        let ValueKind::Keyword(effects) = &phrase.head else {
+            panic!("`effect` takes a keyword")
+        };
+        let field_diagnostics = [
+            fields::unknown_block(hostile, span, ["policy", "workload"]),
+            fields::name_is_a_string("policy", (hostile, span), true),
+            fields::unknown_entry(policy, hostile, "field", span),
+            fields::missing_entry(("policy", Some(hostile)), span, scope, None),
+            fields::unexpected_value(phrase, effect, &string),
+            fields::wrong_type(&phrase.head, &string, fields::Remedy::Describe),
+            fields::wrong_type(
+                &ValueKind::Capacity,
+                &string,
+                fields::Remedy::Unquote(hostile, span),
+            ),
+            fields::wrong_type(
+                &ValueKind::Capacity,
+                &string,
+                fields::Remedy::Quote(hostile, span),
+            ),
+            fields::unknown_keyword(&phrase.head, effects, hostile, span),
+            fields::unknown_scope(hostile, span, &["subscription"]),
+            fields::scope_takes_one_string(hostile, span),
+            fields::invalid_azure_name(
+                fields::AzureName::ResourceGroup,
+                (hostile, span),
+                fields::AzureNameProblem::Contains('\u{1b}'),
+                Some(hostile),
+            ),
+        ];
+        for diagnostic in field_diagnostics {
+            let shown = [
+                diagnostic.message.clone(),
+                diagnostic.primary.message.clone(),
+                diagnostic.help.clone().unwrap_or_default(),
+            ]
+            .into_iter()
+            .chain(
+                diagnostic
+                    .secondary
+                    .iter()
+                    .map(|label| label.message.clone()),
+            )
+            .chain(diagnostic.fix.iter().map(|fix| fix.title.clone()))
+            .collect::<Vec<_>>();
+            assert!(
+                shown.iter().any(|text| text.contains("ab\u{FFFD}")),
+                "{shown:?}"
+            );
             for text in shown {
                 assert!(!text.chars().any(char::is_control), "{text:?}");
             }

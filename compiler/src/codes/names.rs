@@ -3,7 +3,7 @@
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
 
-use crate::typeck::{with_article, with_suggestion};
+use super::{with_article, with_suggestion};
 
 /// E0101: unknown name.
 pub const UNKNOWN_NAME: Code = "E0101";
@@ -46,7 +46,7 @@ workload support {
         code: DUPLICATE_NAME,
         severity: Severity::Error,
         title: "duplicate name",
-        explanation: r#"Two declarations share a name. Every top-level name (filter, policy, workload) is visible in every file of the project, so it must be unique across files; endpoint and app names must be unique within their workload, and catalog models and regions within the catalog. A project's own `model` or `region` may not take a name the standard library's catalog already has: the catalog keeps its entry, and the project's model needs a name of its own. The diagnostic points at both declarations."#,
+        explanation: r#"Two declarations share a name. Every top-level name (filter, policy, workload) is visible in every file of the project, so it must be unique across files; endpoint and app names must be unique within their workload, and catalog models and regions within the catalog. A project's own `region` may not take a name the standard library's catalog already has (a project `model` of a catalog name extends the catalog's entry instead: see E0311), and one model may not be declared twice in the project. The diagnostic points at both declarations."#,
         failing_example: include_str!("../../tests/fixtures/E0102.charter"),
         fixed_example: r#"filter lenient extends std.filters.default {
   mode: default
@@ -230,7 +230,11 @@ pub(crate) fn duplicate_in_catalog(
             "first declared here"
         },
     );
-    if first_in_stdlib {
+    if what == "model" {
+        // Never suggest another name: a model's name is Azure's, and renaming it would deploy
+        // a model Azure does not know.
+        diagnostic.with_help("declare each model once: put all its versions in one `model` block")
+    } else if first_in_stdlib {
         diagnostic.with_help(format!(
             "the standard library already declares this {what}; rename yours or remove it"
         ))

@@ -2,7 +2,6 @@
 //! model, version and region name written elsewhere is resolved against them.
 
 use charter_ir::DeploymentType;
-use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{ast, Span};
 
 use super::Resolver;
@@ -25,9 +24,36 @@ impl<'t, 'a> Resolver<'t, 'a> {
         let is_stdlib = |index: usize| self.documents.get(index).is_some_and(|d| d.is_stdlib);
         let (stdlib, project): (Vec<_>, Vec<_>) =
             typed.iter().partition(|(index, _)| is_stdlib(*index));
-        for (index, block) in stdlib.into_iter().chain(project) {
+        // Then a catalog pulled from Azure, then local extensions (see `catalog_layers`).
+        let pulled_date = |index: usize| {
+            self.documents
+                .get(index)
+                .and_then(|d| crate::catalog_layers::pulled_date(&d.text))
+        };
+        let (pulled, project): (Vec<_>, Vec<_>) = project
+            .into_iter()
+            .partition(|(index, _)| pulled_date(*index).is_some());
+        self.catalog.dated =
+            crate::catalog_layers::dated(pulled.iter().filter_map(|(i, _)| pulled_date(*i)));
+        for (index, block) in stdlib
+            .into_iter()
+            .chain(pulled.iter().copied())
+            .chain(project)
+        {
             let is_stdlib = self.documents.get(*index).is_some_and(|d| d.is_stdlib);
+            let layered = block.label().and_then(|(name, _)| self.catalog.model(name));
             match block.schema.kind {
+                BlockKind::Model if pulled_date(*index).is_some() => {
+                    crate::catalog_layers::replace_with_pulled(&mut self.catalog, block, version_of)
+                }
+                BlockKind::Model if !is_stdlib && layered.is_some_and(|m| m.is_stdlib) => {
+                    crate::catalog_layers::extend(
+                        &mut self.catalog,
+                        block,
+                        version_of,
+                        &mut self.diagnostics,
+                    )
+                }
                 BlockKind::Model => self.add_model(block, is_stdlib),
                 BlockKind::Region => self.add_region(block, is_stdlib),
                 _ => {}
@@ -104,28 +130,15 @@ impl<'t, 'a> Resolver<'t, 'a> {
             return;
         };
         if let Some(existing) = self.catalog.model(name) {
-            let diagnostic = if existing.is_stdlib && !is_stdlib {
-                // Suggest a name of the model's own, from its publisher when it has one.
-                let owner = block
-                    .head("publisher")
-                    .and_then(|v| v.as_str())
-                    .map(|(publisher, _)| name_part(publisher))
-                    .filter(|part| !part.is_empty())
-                    .unwrap_or_else(|| "custom".to_string());
-                codes::names::already_in_stdlib("model", name, name_span, existing.name_span)
-                    .with_help(format!(
-                    "give your model its own name (e.g. `{}-{owner}`), or use the catalog's entry",
-                    sanitize(name)
-                ))
-            } else {
-                codes::names::duplicate_in_catalog(
-                    "model",
-                    name,
-                    name_span,
-                    existing.name_span,
-                    existing.is_stdlib,
-                )
-            };
+            // A project's model of a catalog name extends the entry (`catalog_layers`), so the
+            // duplicate is always two declarations of the same layer.
+            let diagnostic = codes::names::duplicate_in_catalog(
+                "model",
+                name,
+                name_span,
+                existing.name_span,
+                existing.is_stdlib,
+            );
             self.diagnostics.push(diagnostic);
             return;
         }
@@ -506,14 +519,4 @@ fn availability_complete(block: &TypedBlock<'_>) -> bool {
         }
     }
     valid == written
-}
-
-/// A publisher's name as a model-name part: lower case, words joined by `-` (`Fabrikam AI` is
-/// `fabrikam-ai`).
-fn name_part(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect::<Vec<_>>()
-        .join("-")
 }

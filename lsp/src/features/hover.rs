@@ -3,12 +3,11 @@
 //! schema), and the long explanation of any diagnostic under the cursor.
 
 use charter_compiler::catalog::{Lifecycle, ModelVersion};
-use charter_compiler::model::FilterId;
+use charter_compiler::model::{Field, FilterId};
 use charter_ir::{Category, Date, Side};
-use charter_syntax::ast::{Block, Entry};
 use charter_syntax::Span;
 
-use super::index::{fields, Index, Occurrence, SymbolKind};
+use super::index::{Index, Occurrence, SymbolKind};
 use super::syntax;
 use crate::workspace::Analysis;
 
@@ -80,13 +79,6 @@ fn diagnostics_at(
         })
 }
 
-/// The source text of a field's value in a block (`medium`, `"Sweden Central"`).
-pub fn field_text<'t>(text: &'t str, block: &Block, key: &str) -> Option<&'t str> {
-    fields(&block.entries)
-        .find(|field| field.key.name == key)
-        .and_then(|field| text.get(field.value.span.range()))
-}
-
 fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> String {
     let declared = &index.symbols[symbol];
     let text = analysis.text(declared.file);
@@ -128,9 +120,12 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
     if let Some(doc) = declared.doc {
         out.push_str(&format!("\n\n{doc}"));
     }
-    let Some(block) = declared.block else {
+    if declared.block.is_none() {
         return out;
-    };
+    }
+    let model = &analysis.compilation.model;
+    let at = |span: Span| span.same_place(&declared.name_span);
+    let workloads = || model.workloads.iter();
     let details = match declared.kind {
         SymbolKind::Model => model_details(analysis, &declared.name),
         SymbolKind::ModelVersion => {
@@ -142,48 +137,78 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
         }
         SymbolKind::Filter => filter_details(analysis, index, symbol),
         SymbolKind::Region => region_details(analysis, &declared.name),
-        SymbolKind::Blocklist => listed_fields(text, block, &["managed", "terms", "patterns"]),
-        SymbolKind::Policy => listed_fields(
-            text,
-            block,
-            &[
-                "display_name",
-                "scope",
-                "effect",
-                "filters",
-                "regions",
-                "max_capacity",
-            ],
-        ),
-        SymbolKind::Workload => listed_fields(
-            text,
-            block,
-            &[
-                "governed_by",
-                "environment",
-                "resource_group",
-                "data_zone",
-                "budget",
-            ],
-        ),
-        SymbolKind::Endpoint => {
-            let mut lines = Vec::new();
-            for entry in &block.entries {
-                if let Entry::Clause(clause) = entry {
-                    if clause.keyword.name == "model" {
-                        if let Some(phrase) = text.get(clause.phrase.span.range()) {
-                            lines.push(format!("- model: `{phrase}`"));
-                        }
-                    }
-                }
-            }
-            let rest = listed_fields(text, block, &["deployment", "filter", "regions", "serves"]);
-            if !rest.is_empty() {
-                lines.push(rest);
-            }
-            lines.join("\n")
-        }
-        SymbolKind::App => listed_fields(text, block, &["environment", "filter"]),
+        SymbolKind::Blocklist => model
+            .blocklists
+            .iter()
+            .find(|blocklist| at(blocklist.name_span))
+            .map(|blocklist| {
+                listed_fields(
+                    text,
+                    &[
+                        written(&blocklist.managed),
+                        written(&blocklist.terms),
+                        written(&blocklist.patterns),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        SymbolKind::Policy => model
+            .policies
+            .iter()
+            .find(|policy| at(policy.name_span))
+            .map(|policy| {
+                listed_fields(
+                    text,
+                    &[
+                        written(&policy.display_name),
+                        written(&policy.scope),
+                        written(&policy.effect),
+                        written(&policy.minimum),
+                        written(&policy.regions),
+                        written(&policy.max_capacity),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        SymbolKind::Workload => workloads()
+            .find(|workload| at(workload.name_span))
+            .map(|workload| {
+                listed_fields(
+                    text,
+                    &[
+                        written(&workload.governed_by),
+                        written(&workload.environment),
+                        written(&workload.resource_group),
+                        written(&workload.data_zone),
+                        written(&workload.budget),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        SymbolKind::Endpoint => workloads()
+            .flat_map(|workload| &workload.endpoints)
+            .find(|endpoint| at(endpoint.name_span))
+            .map(|endpoint| {
+                listed_fields(
+                    text,
+                    &[
+                        written(&endpoint.model),
+                        written(&endpoint.deployment),
+                        written(&endpoint.filter),
+                        written(&endpoint.regions),
+                        written(&endpoint.serves),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        SymbolKind::App => workloads()
+            .flat_map(|workload| &workload.apps)
+            .find(|app| at(app.name_span))
+            .and_then(|app| app.block.as_ref())
+            .map(|block| {
+                listed_fields(text, &[written(&block.environment), written(&block.filter)])
+            })
+            .unwrap_or_default(),
     };
     if !details.is_empty() {
         out.push_str(&format!("\n\n{details}"));
@@ -191,9 +216,21 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
     out
 }
 
-fn listed_fields(text: &str, block: &Block, keys: &[&str]) -> String {
-    keys.iter()
-        .filter_map(|key| field_text(text, block, key).map(|value| format!("- {key}: `{value}`")))
+/// A field of the resolved model as the hover lists it: its key, and where its value is
+/// written (valid or not).
+fn written<T>(field: &Option<Field<T>>) -> Option<(&'static str, Span)> {
+    field.as_ref().map(|field| (field.key, field.phrase_span))
+}
+
+/// One line per field given, its value as written: ``- effect: `deny` ``.
+fn listed_fields(text: &str, fields: &[Option<(&'static str, Span)>]) -> String {
+    fields
+        .iter()
+        .flatten()
+        .filter_map(|(key, span)| {
+            text.get(span.range())
+                .map(|value| format!("- {key}: `{value}`"))
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -223,7 +260,18 @@ fn model_details(analysis: &Analysis, name: &str) -> String {
             ));
         }
     }
+    out.push_str(&catalog_date_line(analysis));
     out
+}
+
+/// `_embedded catalog as of 2026-11-22_`: the date the catalog's facts are from.
+fn catalog_date_line(analysis: &Analysis) -> String {
+    analysis
+        .compilation
+        .catalog
+        .dated()
+        .map(|dated| format!("\n\n_{}_", dated.describe()))
+        .unwrap_or_default()
 }
 
 fn version_details(analysis: &Analysis, model: &str, version: &str) -> String {
@@ -251,6 +299,7 @@ fn version_details(analysis: &Analysis, model: &str, version: &str) -> String {
             " regions"
         });
     }
+    out.push_str(&catalog_date_line(analysis));
     out
 }
 
@@ -434,9 +483,10 @@ fn filter_details(analysis: &Analysis, index: &Index<'_>, filter: usize) -> Stri
         ));
     }
     let declared = &index.symbols[filter];
-    if let Some(block) = declared.block {
+    if let Some(id) = filter_of_symbol(analysis, index, filter) {
         let text = analysis.text(declared.file);
-        let extra = listed_fields(text, block, &["blocklists", "mode"]);
+        let filter = analysis.compilation.model.filter(id);
+        let extra = listed_fields(text, &[written(&filter.blocklists), written(&filter.mode)]);
         if !extra.is_empty() {
             out.push_str(&format!("\n\n{extra}"));
         }
@@ -466,6 +516,114 @@ mod tests {
                 day: 1
             }),
             0
+        );
+    }
+
+    /// The fields a hover lists, read from the resolved model, each value as written (an
+    /// invalid one too: `effect: audits`).
+    #[test]
+    fn hover_lists_each_declarations_fields_as_written() {
+        use std::str::FromStr;
+        let source = r#"blocklist "banned" {
+  terms: ["Nightjar"]
+}
+
+filter careful extends std.filters.default {
+  blocklists: ["banned"]
+  mode: asynchronous_filter
+}
+
+policy guard {
+  display_name: "Guard"
+  scope: subscription("prod")
+  effect: audits
+  filters: at_least careful
+}
+
+workload support {
+  governed_by: guard
+  environment: prod
+  resource_group: "rg-support"
+
+  app bot {
+    environment: prod
+    filter: careful
+  }
+
+  endpoint chat {
+    model "gpt-4.1" version "2025-04-14"
+    deployment: global_standard capacity 10
+    filter: careful
+    regions: ["swedencentral"]
+  }
+}
+"#;
+        let today = Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        };
+        let mut workspace = crate::workspace::Workspace::new(Vec::new(), Some(today));
+        let uri =
+            lsp_types::Uri::from_str("file:///tmp/charter-hover/main.charter").expect("valid uri");
+        workspace.open(uri, source.to_string(), 1);
+        let analysis = workspace.analyze();
+        let index = Index::build(&analysis);
+        let hover = |kind: SymbolKind, name: &str| {
+            let symbol = index
+                .symbols
+                .iter()
+                .position(|symbol| symbol.kind == kind && symbol.name == name)
+                .expect("the symbol is declared");
+            describe_symbol(&analysis, &index, symbol)
+        };
+        let listed = |markdown: String| -> Vec<String> {
+            markdown
+                .lines()
+                .filter(|line| line.starts_with("- "))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(
+            listed(hover(SymbolKind::Blocklist, "banned")),
+            ["- terms: `[\"Nightjar\"]`"]
+        );
+        assert_eq!(
+            listed(hover(SymbolKind::Filter, "careful")),
+            [
+                "- blocklists: `[\"banned\"]`",
+                "- mode: `asynchronous_filter`"
+            ]
+        );
+        assert_eq!(
+            listed(hover(SymbolKind::Policy, "guard")),
+            [
+                "- display_name: `\"Guard\"`",
+                "- scope: `subscription(\"prod\")`",
+                "- effect: `audits`",
+                "- filters: `at_least careful`",
+            ]
+        );
+        assert_eq!(
+            listed(hover(SymbolKind::Workload, "support")),
+            [
+                "- governed_by: `guard`",
+                "- environment: `prod`",
+                "- resource_group: `\"rg-support\"`",
+            ]
+        );
+        assert_eq!(
+            listed(hover(SymbolKind::Endpoint, "chat")),
+            [
+                "- model: `\"gpt-4.1\" version \"2025-04-14\"`",
+                "- deployment: `global_standard capacity 10`",
+                "- filter: `careful`",
+                "- regions: `[\"swedencentral\"]`",
+            ]
+        );
+        assert_eq!(
+            listed(hover(SymbolKind::App, "bot")),
+            ["- environment: `prod`", "- filter: `careful`"]
         );
     }
 }
