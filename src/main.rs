@@ -1,9 +1,9 @@
 //! `charter`: check, build, format and test Charter policies; explain error codes; serve LSP;
 //! generate shell completions and man pages.
 
+use charter::render;
 use charter::render::color::{self, ColorEnvironment, ColorWhen};
 use charter::render::stream::{self, WriteError};
-use charter::render::{self, SourceMap};
 use charter::{date, doc, output, project, version};
 use charter_compiler::Compilation;
 use charter_syntax::Severity;
@@ -393,15 +393,12 @@ impl Report {
 }
 
 fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize, ui: &Ui) -> Report {
-    let sources = SourceMap::new(&compilation.documents);
+    let sources = render::sources(&compilation.documents);
     let diagnostics = &compilation.diagnostics;
     let document = match common.format {
         Format::Human => {
             let mut stream = ui.stderr();
-            let _ = render::human::emit(&mut stream, &sources, diagnostics);
-            if !diagnostics.is_empty() {
-                let _ = writeln!(stream, "{}", render::human::summary(diagnostics));
-            }
+            let _ = render::human::emit_report(&mut stream, &sources, diagnostics);
             None
         }
         Format::Json => Some(render::json::report(&sources, diagnostics, files_checked)),
@@ -887,7 +884,7 @@ fn format_or_explain(
                     text: text.to_string(),
                     is_stdlib: false,
                 }];
-                let sources = SourceMap::new(&documents);
+                let sources = render::sources(&documents);
                 let _ = render::human::emit(stream, &sources, diagnostics);
             }
             let _ = writeln!(stream, "error: not formatting `{shown}`: {error}");

@@ -109,11 +109,26 @@ pub fn emit(
     Ok(())
 }
 
-/// Renders without colour, for tests and files.
+/// Writes what `charter check` prints for these diagnostics: each of them (see [`emit`]), then
+/// the [`summary`] line when there is any.
+pub fn emit_report(
+    writer: &mut dyn WriteColor,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+) -> std::io::Result<()> {
+    emit(writer, sources, diagnostics)?;
+    if !diagnostics.is_empty() {
+        writeln!(writer, "{}", summary(diagnostics))?;
+    }
+    Ok(())
+}
+
+/// [`emit_report`] without colour: exactly the text `charter check --color never` prints on
+/// standard error, which is what the tests snapshot.
 pub fn to_string(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
     let mut buffer = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
     // Writing into memory cannot fail.
-    let _ = emit(&mut buffer, sources, diagnostics);
+    let _ = emit_report(&mut buffer, sources, diagnostics);
     String::from_utf8_lossy(&buffer.into_inner()).into_owned()
 }
 
