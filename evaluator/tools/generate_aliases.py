@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Generates evaluator/src/aliases.tsv, the alias table the evaluator embeds.
 
-Usage (from the repository root):
-    python3 evaluator/tools/generate_aliases.py ../shared/reference/azure-policy > evaluator/src/aliases.tsv
+A maintainer tool (the generated table is committed; the build never runs it). Usage, from the
+repository root, with the team's Azure Policy reference folder (not part of the repository):
+
+    python3 evaluator/tools/generate_aliases.py REFERENCE/azure-policy > evaluator/src/aliases.tsv
+
+Without an argument it reads `$CHARTER_REFERENCE_DIR/azure-policy`, by default the folder
+`reference/azure-policy` of the folder `shared` beside the repository.
 
 Input: the reference folder's `aliases/*.md` files (`| Default Path | Alias |` tables produced by
 `Get-AzPolicyAlias`, one file per resource type, named `<Namespace>__<type>-<child>.md`) and its
@@ -15,6 +20,7 @@ file is the same on every run.
 """
 
 import json
+import os
 import pathlib
 import re
 import sys
@@ -64,8 +70,17 @@ def builtin_aliases(folder, known):
     return rows
 
 
+def default_folder():
+    """`$CHARTER_REFERENCE_DIR/azure-policy`, else the team's folder beside the repository."""
+    reference = os.environ.get("CHARTER_REFERENCE_DIR")
+    if reference:
+        return pathlib.Path(reference) / "azure-policy"
+    repository = pathlib.Path(__file__).resolve().parents[2]
+    return repository.parent / "shared" / "reference" / "azure-policy"
+
+
 def main():
-    folder = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/azure-policy")
+    folder = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else default_folder()
     rows = table_aliases(folder)
     rows.update(builtin_aliases(folder, rows))
     out = sys.stdout

@@ -121,6 +121,15 @@ pub fn require_shared_tool(name: &str) -> Option<PathBuf> {
     )
 }
 
+/// `../shared/<relative>` (a document the team keeps beside the repository, such as the product
+/// design) when it is there; otherwise skips (or, in CI, fails).
+pub fn require_shared_file(relative: &str) -> Option<PathBuf> {
+    require_path(
+        workspace_root().join("..").join("shared").join(relative),
+        &format!("../shared/{relative} is not beside the repository"),
+    )
+}
+
 /// `../shared/reference/<relative>` when it is there; otherwise skips (or, in CI, fails).
 pub fn require_shared_reference(relative: &str) -> Option<PathBuf> {
     let path = if relative.is_empty() {

@@ -160,11 +160,11 @@ fn fmt_check_colours_the_diff_only_when_asked() {
 #[test]
 fn fmt_writes_through_a_symlink_and_keeps_it() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(dir.path().join("shared")).expect("mkdir");
-    let real = dir.path().join("shared/real.charter");
+    std::fs::create_dir(dir.path().join("sources")).expect("mkdir");
+    let real = dir.path().join("sources/real.charter");
     std::fs::write(&real, MESSY).expect("write");
     let link = dir.path().join("link.charter");
-    std::os::unix::fs::symlink("shared/real.charter", &link).expect("symlink");
+    std::os::unix::fs::symlink("sources/real.charter", &link).expect("symlink");
 
     let output = charter(&["fmt", path(&link)]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -109,13 +109,11 @@ fn the_readme_example_checks_clean() {
     check_groups("README.md", &with_prelude);
 }
 
-/// The product design's own example (`../shared/DESIGN.md` section 2) is valid Charter.
+/// The product design's own example (DESIGN.md, section 2, which the team keeps beside the
+/// repository) is valid Charter.
 #[test]
 fn the_design_example_checks_clean() {
-    let Some(path) = charter_test_support::require_path(
-        charter_test_support::workspace_root().join("../shared/DESIGN.md"),
-        "the product design ../shared/DESIGN.md is not beside the repository",
-    ) else {
+    let Some(path) = charter_test_support::require_shared_file("DESIGN.md") else {
         return;
     };
     let text = std::fs::read_to_string(&path).expect("read the product design");

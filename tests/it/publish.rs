@@ -1,6 +1,6 @@
-//! `charter plan` and `charter publish` against the ARM emulator in `../shared/tools/`
-//! (`arm_emulator.py`, Python standard library only), started per test on a free loopback
-//! port. Without the emulator the tests print SKIPPED, except under `CI=true`, where that
+//! `charter plan` and `charter publish` against the team's ARM emulator, kept beside the
+//! repository (`arm_emulator.py`, Python standard library only), started per test on a free
+//! loopback port. Without the emulator the tests print SKIPPED, except under `CI=true`, where that
 //! fails.
 
 use serde_json::{json, Value};

@@ -1,5 +1,5 @@
 //! Prints how long parsing and formatting a generated 10,000-line file takes. No assertion on
-//! time (machines differ); run `cargo test --release -p charter-syntax --test timing --
+//! time (machines differ); run `cargo test --release -p charter-syntax --test it timing --
 //! --nocapture` to read the numbers.
 #![expect(
     clippy::disallowed_methods,
