@@ -9,6 +9,8 @@
 //!   project with errors; build is skipped);
 //! * `-- --write DIR 10000`: write the generated project to DIR and exit (for measuring the
 //!   release binary end to end with hyperfine, see docs/performance.md);
+//! * `-- --only terraform 10000`: only the rows whose name contains `terraform` (to profile one
+//!   stage: `perf stat -e instructions` or valgrind's callgrind on the bench binary);
 //! * `-- --project examples/contoso`: the same rows on a project on disk (with its
 //!   `charter.toml`) instead of a generated one;
 //! * `-- --memory 100000`: peak resident memory (VmHWM) of a child process that generates
@@ -48,6 +50,20 @@ fn measure(iterations: usize, mut run: impl FnMut()) -> Timing {
         min: samples.first().copied().unwrap_or_default(),
         median: samples.get(samples.len() / 2).copied().unwrap_or_default(),
     }
+}
+
+/// The rows to run: `--only TEXT` keeps those whose name contains TEXT (for profiling one stage
+/// with `perf stat` or callgrind).
+static ONLY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Measures and prints one row, unless `--only` leaves it out.
+fn stage(name: &str, iterations: usize, floor: Option<Timing>, run: impl FnMut()) {
+    if let Some(Some(only)) = ONLY.get() {
+        if !name.contains(only.as_str()) {
+            return;
+        }
+    }
+    row(name, measure(iterations, run), floor);
 }
 
 fn row(name: &str, timing: Timing, floor: Option<Timing>) {
@@ -103,6 +119,10 @@ fn parse_args() -> Result<Args, String> {
             }
             "--write" => args.write = Some(raw.next().ok_or("--write needs a directory")?.into()),
             "--memory" => args.memory = true,
+            "--only" => {
+                let only = raw.next().ok_or("--only needs a stage name")?;
+                let _ = ONLY.set(Some(only));
+            }
             "--project" => args
                 .projects
                 .push(raw.next().ok_or("--project needs a directory")?.into()),
@@ -206,40 +226,29 @@ fn bench_documents(
         "", "min", "median", "vs floor"
     );
 
-    row(
-        "parse",
-        measure(iterations, || {
-            for doc in &docs {
-                std::hint::black_box(charter_syntax::parse(doc.id, &doc.text));
-            }
-        }),
-        None,
-    );
-    row(
+    stage("parse", iterations, None, || {
+        for doc in &docs {
+            std::hint::black_box(charter_syntax::parse(doc.id, &doc.text));
+        }
+    });
+    stage(
         "parse stdlib (uncached, for scale)",
-        measure(iterations, || {
+        iterations,
+        None,
+        || {
             for (index, (_, text)) in charter_compiler::STDLIB.iter().enumerate() {
                 std::hint::black_box(charter_syntax::parse(FileId(index as u32), text));
             }
-        }),
-        None,
+        },
     );
-    row(
-        "check (parse + stdlib + checks)",
-        measure(iterations, || {
-            std::hint::black_box(charter_compiler::compile(docs.clone(), options));
-        }),
-        None,
-    );
-    row(
-        "format",
-        measure(iterations, || {
-            for doc in &docs {
-                std::hint::black_box(charter_syntax::format::format_source(doc.id, &doc.text).ok());
-            }
-        }),
-        None,
-    );
+    stage("check (parse + stdlib + checks)", iterations, None, || {
+        std::hint::black_box(charter_compiler::compile(docs.clone(), options));
+    });
+    stage("format", iterations, None, || {
+        for doc in &docs {
+            std::hint::black_box(charter_syntax::format::format_source(doc.id, &doc.text).ok());
+        }
+    });
 
     let compilation = charter_compiler::compile(docs.clone(), options);
     if compilation.has_errors() {
@@ -250,37 +259,26 @@ fn bench_documents(
         return;
     }
     let project = &compilation.project;
-    row(
-        "governance (rules, initiatives)",
-        measure(iterations, || {
-            std::hint::black_box(charter_governance::governance(project));
-        }),
-        None,
-    );
-    row(
+    stage("governance (rules, initiatives)", iterations, None, || {
+        std::hint::black_box(charter_governance::governance(project));
+    });
+    stage(
         "estate (the resources Charter creates)",
-        measure(iterations, || {
+        iterations,
+        None,
+        || {
             std::hint::black_box(charter_governance::estate::estate(project));
-        }),
-        None,
+        },
     );
-    row(
-        "self-compliance proof",
-        measure(iterations, || {
-            std::hint::black_box(charter_compliance::prove(project, options.today));
-        }),
-        None,
-    );
-    row(
-        "derived-name collisions",
-        measure(iterations, || {
-            std::hint::black_box(charter_compliance::derived_name_collisions(
-                project,
-                &compilation.symbols,
-            ));
-        }),
-        None,
-    );
+    stage("self-compliance proof", iterations, None, || {
+        std::hint::black_box(charter_compliance::prove(project, options.today));
+    });
+    stage("derived-name collisions", iterations, None, || {
+        std::hint::black_box(charter_compliance::derived_name_collisions(
+            project,
+            &compilation.symbols,
+        ));
+    });
     let mut artifacts = charter_azure_policy::artifacts(project);
     artifacts.extend(charter_terraform::artifacts(project));
     let bytes: usize = artifacts
@@ -316,28 +314,16 @@ fn bench_documents(
         }
     });
     row("serde_json floor (all artifacts)", floor, None);
-    row(
-        "build: azure policy",
-        measure(iterations, || {
-            std::hint::black_box(charter_azure_policy::artifacts(project));
-        }),
-        Some(floor),
-    );
-    row(
-        "build: terraform",
-        measure(iterations, || {
-            std::hint::black_box(charter_terraform::artifacts(project));
-        }),
-        Some(floor),
-    );
-    row(
-        "build: both backends",
-        measure(iterations, || {
-            std::hint::black_box(charter_azure_policy::artifacts(project));
-            std::hint::black_box(charter_terraform::artifacts(project));
-        }),
-        Some(floor),
-    );
+    stage("build: azure policy", iterations, Some(floor), || {
+        std::hint::black_box(charter_azure_policy::artifacts(project));
+    });
+    stage("build: terraform", iterations, Some(floor), || {
+        std::hint::black_box(charter_terraform::artifacts(project));
+    });
+    stage("build: both backends", iterations, Some(floor), || {
+        std::hint::black_box(charter_azure_policy::artifacts(project));
+        std::hint::black_box(charter_terraform::artifacts(project));
+    });
 }
 
 /// Writes each size's project to a temporary directory and runs a child of this binary on it

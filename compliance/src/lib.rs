@@ -17,6 +17,8 @@
 
 mod names;
 
+use std::collections::{BTreeSet, HashMap};
+
 use charter_compiler::symbols::{SymbolIndex, SymbolKind};
 use charter_compiler::Compilation;
 use charter_governance::estate::{self, EstateResource, Origin};
@@ -122,19 +124,28 @@ fn prove_with(
     let artifacts = charter_azure_policy::rest_bodies(governance);
     let messages = non_compliance_messages(&artifacts);
     let resources = estate.resources();
-    // Resources whose payloads are the same apart from their id, in the same resource group and
-    // placement, get the same verdicts (every scope Charter assigns or exempts is a resource
-    // group or above): each such group is evaluated once. The content filter of one filter is
-    // the same payload in every account, and so are blocklists and their items.
+    // A rule's verdict depends only on the payload properties it reads and on where the
+    // resource stands. Resources of one type that agree on every property some rule reads, in
+    // the same resource group and placement (every scope Charter assigns or exempts is a
+    // resource group or above), get the same verdicts: each such group is evaluated once. The
+    // accounts of one workload differ only in name and region, and content filters,
+    // blocklists and their items repeat in every account.
+    let read = ReadSets::of(&artifacts);
+    let scopes = charter_evaluator::deciding_scopes(&artifacts);
     let mut cases: Vec<charter_evaluator::TestCase> = Vec::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut keys: std::collections::HashMap<(String, String, Vec<String>), usize> =
         std::collections::HashMap::new();
     for (index, resource) in resources.iter().enumerate() {
+        let shape = read.shape(resource.payload);
         for placement in placements(project, resource) {
             let key = (
-                resource.payload.to_string(),
-                resource_group_prefix(&placement.id).to_lowercase(),
+                shape.clone(),
+                if read.reads_id(resource.payload) {
+                    placement.id.to_lowercase()
+                } else {
+                    signature(&scopes, &placement)
+                },
                 placement.management_groups.clone(),
             );
             if let Some(&case) = keys.get(&key) {
@@ -212,6 +223,97 @@ fn prove_with(
 #[cfg(test)]
 mod tests;
 
+/// What the initiative's rules read of each resource type (see [`charter_evaluator::reads`]).
+struct ReadSets {
+    /// Read from every type (rules whose types cannot be told); `None`: anything.
+    any_type: Option<BTreeSet<String>>,
+    /// Read from one type (lower case); `None`: anything.
+    by_type: HashMap<String, Option<BTreeSet<String>>>,
+}
+
+impl ReadSets {
+    fn of(artifacts: &[(String, Value)]) -> Self {
+        let mut sets = ReadSets {
+            any_type: Some(BTreeSet::new()),
+            by_type: HashMap::new(),
+        };
+        let builtins = charter_evaluator::builtin_definitions();
+        let definitions = artifacts
+            .iter()
+            .chain(builtins.iter())
+            .map(|(_, body)| body)
+            .filter(|body| {
+                charter_evaluator::definition_properties(body)
+                    .get("policyRule")
+                    .is_some()
+            });
+        for definition in definitions {
+            let reads = charter_evaluator::reads(definition);
+            let targets: Vec<&mut Option<BTreeSet<String>>> = match &reads.types {
+                Some(types) => {
+                    for resource_type in types {
+                        sets.by_type
+                            .entry(resource_type.clone())
+                            .or_insert_with(|| Some(BTreeSet::new()));
+                    }
+                    sets.by_type
+                        .iter_mut()
+                        .filter(|(resource_type, _)| types.contains(resource_type))
+                        .map(|(_, keys)| keys)
+                        .collect()
+                }
+                None => vec![&mut sets.any_type],
+            };
+            for target in targets {
+                match (target.as_mut(), &reads.keys) {
+                    (Some(set), Some(keys)) => set.extend(keys.iter().cloned()),
+                    (Some(_), None) => *target = None,
+                    (None, _) => {}
+                }
+            }
+        }
+        sets
+    }
+
+    /// The keys some rule reads of a resource of `resource_type`; `None`: anything.
+    fn keys(&self, resource_type: &str) -> Option<BTreeSet<String>> {
+        let mut keys = self.any_type.clone()?;
+        match self.by_type.get(&resource_type.to_lowercase()) {
+            Some(Some(typed)) => keys.extend(typed.iter().cloned()),
+            Some(None) => return None,
+            None => {}
+        }
+        Some(keys)
+    }
+
+    /// What decides the verdicts on `payload`: its type and every property some rule reads.
+    fn shape(&self, payload: &Value) -> String {
+        let resource_type = payload["type"].as_str().unwrap_or_default();
+        let Some(keys) = self.keys(resource_type) else {
+            return format!("{}\n{payload}", resource_type.to_lowercase());
+        };
+        let mut shape = resource_type.to_lowercase();
+        for path in keys.iter().filter(|path| *path != "id") {
+            shape.push('\n');
+            shape.push_str(path);
+            shape.push('=');
+            match charter_evaluator::value_at(payload, path) {
+                Some(value) => shape.push_str(&value.to_string()),
+                None => shape.push('-'),
+            }
+        }
+        shape
+    }
+
+    /// Whether some rule reads a resource's id (directly or through `fullName`): then resources
+    /// are grouped only with others at the same id.
+    fn reads_id(&self, payload: &Value) -> bool {
+        let resource_type = payload["type"].as_str().unwrap_or_default();
+        self.keys(resource_type)
+            .is_none_or(|keys| keys.contains("id"))
+    }
+}
+
 /// Where a resource may be evaluated: an id with its subscription filled in, and the
 /// management groups it sits under.
 struct Placement {
@@ -282,19 +384,24 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
     out
 }
 
-/// The part of an id up to its resource group (`/subscriptions/x/resourceGroups/y`), or the
-/// whole id when it has none.
-fn resource_group_prefix(id: &str) -> &str {
-    let mut slashes = 0;
-    for (index, byte) in id.bytes().enumerate() {
-        if byte == b'/' {
-            slashes += 1;
-            if slashes == 5 {
-                return &id[..index];
+/// Where a placement stands relative to every scope that decides which assignments and
+/// exemptions apply: inside (`1`), outside (`0`) or unknown (`?`), one character per scope.
+fn signature(scopes: &[String], placement: &Placement) -> String {
+    scopes
+        .iter()
+        .map(|scope| {
+            match charter_evaluator::scope_contains(
+                scope,
+                &placement.id,
+                &placement.management_groups,
+                true,
+            ) {
+                Some(true) => '1',
+                Some(false) => '0',
+                None => '?',
             }
-        }
-    }
-    id
+        })
+        .collect()
 }
 
 /// `id` with its subscription segment replaced by `subscription` (as the governance writes a

@@ -17,6 +17,7 @@ mod builtins;
 mod evaluate;
 mod expression;
 pub mod operators;
+mod reads;
 mod suite;
 
 pub use builtins::builtin_definitions;
@@ -24,7 +25,8 @@ pub use evaluate::{
     canonical_effect, definition_properties, evaluate, normalise_location,
     supports_tags_and_location, Outcome, TraceStep, EFFECTS,
 };
+pub use reads::{reads, value_at, Reads};
 pub use suite::{
-    parse_artifacts, parse_cases, printable, run_suite, run_suite_with, CaseReport,
-    DefinitionResult, Expectation, SuiteOptions, SuiteReport, TestCase,
+    deciding_scopes, parse_artifacts, parse_cases, printable, run_suite, run_suite_with,
+    scope_contains, CaseReport, DefinitionResult, Expectation, SuiteOptions, SuiteReport, TestCase,
 };

@@ -1219,6 +1219,54 @@ fn strongest(effects: impl Iterator<Item = String>) -> Option<String> {
     })
 }
 
+/// Every scope that decides whether an assignment or exemption among `artifacts` applies to a
+/// resource: each assignment's scope and `notScopes`, and each exemption's scope. Two
+/// placements that [`scope_contains`] answers alike for every one of them are governed alike
+/// (a caller grouping similar resources uses this).
+pub fn deciding_scopes(artifacts: &[(String, Value)]) -> Vec<String> {
+    let mut scopes = Vec::new();
+    for (_, value) in artifacts {
+        let properties = value.get("properties").unwrap_or(value);
+        let is_exemption = properties.get("policyAssignmentId").is_some();
+        let is_assignment = !is_exemption
+            && properties.get("policyDefinitionId").is_some()
+            && properties.get("policyRule").is_none();
+        if !(is_exemption || is_assignment) {
+            continue;
+        }
+        scopes.extend(scope_of(value));
+        if let Some(Value::Array(not_scopes)) = properties.get("notScopes") {
+            scopes.extend(
+                not_scopes
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string),
+            );
+        }
+    }
+    scopes.sort();
+    scopes.dedup();
+    scopes
+}
+
+/// Whether a resource at `id`, under `management_groups` (all of them when `complete`), is
+/// within `scope`: `None` when it cannot be told offline (see [`TestCase`]).
+pub fn scope_contains(
+    scope: &str,
+    id: &str,
+    management_groups: &[String],
+    complete: bool,
+) -> Option<bool> {
+    within(
+        scope,
+        &Placement {
+            id: Some(id),
+            management_groups,
+            management_groups_complete: complete,
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

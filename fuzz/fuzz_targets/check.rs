@@ -17,13 +17,11 @@ fuzz_target!(|data: &[u8]| {
         text: text.to_string(),
         is_stdlib: false,
     };
-    let options = Options {
-        today: charter_ir::Date {
-            year: 2026,
-            month: 11,
-            day: 22,
-        },
-    };
+    let options = Options::new(charter_ir::Date {
+        year: 2026,
+        month: 11,
+        day: 22,
+    });
     let compilation = charter_compiler::compile(vec![document], &options);
     for diagnostic in &compilation.diagnostics {
         let span = diagnostic.primary.span;

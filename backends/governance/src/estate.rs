@@ -11,6 +11,8 @@ use charter_ir::{
     Policy, Project, Redundancy, ShieldMode, Toggle, Workload,
 };
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::names;
 
@@ -89,7 +91,8 @@ pub struct AccountBlocklist {
     pub name: String,
     pub id: String,
     /// `None` for an external blocklist: another team creates it, Charter only refers to it.
-    pub payload: Option<Value>,
+    /// Shared by every account that needs the blocklist.
+    pub payload: Option<Arc<Value>>,
     /// Charter's items, each with its name and payload (empty for an external blocklist).
     pub items: Vec<BlocklistItemResource>,
 }
@@ -101,7 +104,8 @@ pub struct BlocklistItemResource {
     pub name: String,
     pub item: BlocklistItem,
     pub id: String,
-    pub payload: Value,
+    /// Shared by every account that needs the blocklist.
+    pub payload: Arc<Value>,
 }
 
 /// The RAI policy (content filter) of one account.
@@ -111,7 +115,8 @@ pub struct RaiPolicy {
     pub filter: String,
     pub name: String,
     pub id: String,
-    pub payload: Value,
+    /// Shared by every account that deploys the same filter: the payload is the same.
+    pub payload: Arc<Value>,
 }
 
 /// The model deployment of one account.
@@ -262,6 +267,15 @@ impl Estate {
 /// The estate of a checked project.
 pub fn estate(project: &Project) -> Estate {
     let mut estate = Estate::default();
+    let prepared = prepare_blocklists(&project.blocklists);
+    // A filter's content filter is the same payload in every account that uses it.
+    let mut rai_payloads: HashMap<&str, Arc<Value>> = HashMap::new();
+    for endpoint in project.workloads.iter().flat_map(|w| &w.endpoints) {
+        let filter = &endpoint.filter;
+        rai_payloads.entry(filter.name.as_str()).or_insert_with(|| {
+            Arc::new(rai_policy_payload(&names::rai_policy(&filter.name), filter))
+        });
+    }
     for workload in &project.workloads {
         let policy = project
             .policies
@@ -271,7 +285,16 @@ pub fn estate(project: &Project) -> Estate {
         for endpoint in &workload.endpoints {
             for (index, region) in endpoint.regions.iter().enumerate() {
                 let account = account(
-                    project, workload, endpoint, policy, group, &estate, index, region,
+                    project,
+                    workload,
+                    endpoint,
+                    policy,
+                    group,
+                    &estate,
+                    &rai_payloads,
+                    &prepared,
+                    index,
+                    region,
                 );
                 estate.accounts.push(account);
             }
@@ -360,6 +383,8 @@ fn account(
     policy: Option<&Policy>,
     group: usize,
     estate: &Estate,
+    rai_payloads: &HashMap<&str, Arc<Value>>,
+    prepared: &HashMap<&str, PreparedBlocklist>,
     index: usize,
     region: &str,
 ) -> Account {
@@ -382,27 +407,42 @@ fn account(
     let local_auth_disabled = policy.is_some_and(|p| p.local_auth == Some(Toggle::Disabled));
     let public_network_disabled =
         policy.is_some_and(|p| p.public_network == Some(Toggle::Disabled));
-    let payload = json!({
-        "type": types::ACCOUNT,
-        "name": name,
-        "location": names::location(region),
-        "kind": kind,
-        "sku": { "name": "S0" },
-        "tags": tags,
-        "properties": {
-            // A custom subdomain is what Entra ID authentication and private endpoints need.
-            "customSubDomainName": name,
-            "disableLocalAuth": local_auth_disabled,
-            "publicNetworkAccess": if public_network_disabled { "Disabled" } else { "Enabled" }
-        }
-    });
+    let payload = object([
+        ("type", types::ACCOUNT.into()),
+        ("name", name.as_str().into()),
+        ("location", names::location(region).into()),
+        ("kind", kind.into()),
+        ("sku", object([("name", "S0".into())])),
+        ("tags", Value::Object(tags.clone())),
+        (
+            "properties",
+            object([
+                // A custom subdomain is what Entra ID authentication and private endpoints
+                // need.
+                ("customSubDomainName", name.as_str().into()),
+                ("disableLocalAuth", local_auth_disabled.into()),
+                (
+                    "publicNetworkAccess",
+                    if public_network_disabled {
+                        "Disabled"
+                    } else {
+                        "Enabled"
+                    }
+                    .into(),
+                ),
+            ]),
+        ),
+    ]);
 
-    let blocklists = account_blocklists(&project.blocklists, &endpoint.filter, &id);
+    let blocklists = account_blocklists(prepared, &endpoint.filter, &id);
     let rai_name = names::rai_policy(&endpoint.filter.name);
     let rai_policy = RaiPolicy {
         filter: endpoint.filter.name.clone(),
         id: format!("{id}/raiPolicies/{rai_name}"),
-        payload: rai_policy_payload(&rai_name, &endpoint.filter),
+        payload: rai_payloads
+            .get(endpoint.filter.name.as_str())
+            .cloned()
+            .unwrap_or_else(|| Arc::new(rai_policy_payload(&rai_name, &endpoint.filter))),
         name: rai_name.clone(),
     };
 
@@ -422,19 +462,28 @@ fn account(
             // deploys it from there.
             model.insert("source".into(), json!(fine_tuned.source_account));
         }
-        let payload = json!({
-            "type": types::DEPLOYMENT,
-            "name": endpoint.name,
-            "sku": { "name": names::sku(endpoint.deployment_type), "capacity": capacity },
-            "tags": tags,
-            "properties": {
-                "model": Value::Object(model),
-                "raiPolicyName": rai_name,
-                // Charter pins the version the policy allows; an automatic upgrade would move
-                // the deployment to a version the policy has not approved.
-                "versionUpgradeOption": "NoAutoUpgrade"
-            }
-        });
+        let payload = object([
+            ("type", types::DEPLOYMENT.into()),
+            ("name", endpoint.name.as_str().into()),
+            (
+                "sku",
+                object([
+                    ("name", names::sku(endpoint.deployment_type).into()),
+                    ("capacity", capacity.into()),
+                ]),
+            ),
+            ("tags", Value::Object(tags)),
+            (
+                "properties",
+                object([
+                    ("model", Value::Object(model)),
+                    ("raiPolicyName", rai_name.as_str().into()),
+                    // Charter pins the version the policy allows; an automatic upgrade would
+                    // move the deployment to a version the policy has not approved.
+                    ("versionUpgradeOption", "NoAutoUpgrade".into()),
+                ]),
+            ),
+        ]);
         Deployment {
             name: endpoint.name.clone(),
             standby,
@@ -460,7 +509,7 @@ fn account(
 
 /// The blocklists a filter applies, each once, with their items when Charter creates them.
 fn account_blocklists(
-    declared: &[Blocklist],
+    prepared: &HashMap<&str, PreparedBlocklist>,
     filter: &Filter,
     account_id: &str,
 ) -> Vec<AccountBlocklist> {
@@ -472,44 +521,77 @@ fn account_blocklists(
         .map(|listed| {
             let name = names::rai_blocklist(listed);
             let id = format!("{account_id}/raiBlocklists/{name}");
-            let blocklist = declared.iter().find(|b| b.name == listed);
-            match blocklist.map(|b| (&b.management, b)) {
-                Some((BlocklistManagement::Charter { items }, blocklist)) => AccountBlocklist {
-                    payload: Some(json!({
-                        "type": types::BLOCKLIST,
-                        "name": name,
-                        "properties": { "description": blocklist.description }
-                    })),
-                    items: items
+            match prepared.get(listed) {
+                Some(blocklist) => AccountBlocklist {
+                    payload: Some(Arc::clone(&blocklist.payload)),
+                    items: blocklist
+                        .items
                         .iter()
-                        .map(|item| {
-                            let item_name = names::blocklist_item(item);
-                            BlocklistItemResource {
-                                id: format!("{id}/raiBlocklistItems/{item_name}"),
-                                payload: json!({
-                                    "type": types::BLOCKLIST_ITEM,
-                                    "name": item_name,
-                                    "properties": {
-                                        "pattern": item.pattern,
-                                        "isRegex": item.is_regex
-                                    }
-                                }),
-                                name: item_name,
-                                item: item.clone(),
-                            }
+                        .map(|(item_name, item, payload)| BlocklistItemResource {
+                            id: format!("{id}/raiBlocklistItems/{item_name}"),
+                            name: item_name.clone(),
+                            item: item.clone(),
+                            payload: Arc::clone(payload),
                         })
                         .collect(),
                     name,
                     id,
                 },
                 // External, or (in an unchecked project) undeclared: referred to, not created.
-                _ => AccountBlocklist {
+                None => AccountBlocklist {
                     name,
                     id,
                     payload: None,
                     items: Vec::new(),
                 },
             }
+        })
+        .collect()
+}
+
+/// A blocklist Charter creates, with the payloads every account that needs it shares.
+struct PreparedBlocklist {
+    payload: Arc<Value>,
+    /// Each item's name, the item, and its payload.
+    items: Vec<(String, BlocklistItem, Arc<Value>)>,
+}
+
+/// The blocklists Charter creates (not the external ones), by name.
+fn prepare_blocklists(declared: &[Blocklist]) -> HashMap<&str, PreparedBlocklist> {
+    declared
+        .iter()
+        .filter_map(|blocklist| {
+            let BlocklistManagement::Charter { items } = &blocklist.management else {
+                return None;
+            };
+            let name = names::rai_blocklist(&blocklist.name);
+            let payload = json!({
+                "type": types::BLOCKLIST,
+                "name": name,
+                "properties": { "description": blocklist.description }
+            });
+            let items = items
+                .iter()
+                .map(|item| {
+                    let item_name = names::blocklist_item(item);
+                    let payload = json!({
+                        "type": types::BLOCKLIST_ITEM,
+                        "name": item_name,
+                        "properties": {
+                            "pattern": item.pattern,
+                            "isRegex": item.is_regex
+                        }
+                    });
+                    (item_name, item.clone(), Arc::new(payload))
+                })
+                .collect();
+            Some((
+                blocklist.name.as_str(),
+                PreparedBlocklist {
+                    payload: Arc::new(payload),
+                    items,
+                },
+            ))
         })
         .collect()
 }
@@ -552,16 +634,30 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
             })
         })
         .collect();
-    json!({
-        "type": types::RAI_POLICY,
-        "name": name,
-        "properties": {
-            "basePolicyName": BASE_RAI_POLICY,
-            "mode": names::rai_mode(filter.mode),
-            "contentFilters": content_filters,
-            "customBlocklists": blocklists
-        }
-    })
+    object([
+        ("type", types::RAI_POLICY.into()),
+        ("name", name.into()),
+        (
+            "properties",
+            object([
+                ("basePolicyName", BASE_RAI_POLICY.into()),
+                ("mode", names::rai_mode(filter.mode).into()),
+                ("contentFilters", Value::Array(content_filters)),
+                ("customBlocklists", Value::Array(blocklists)),
+            ]),
+        ),
+    ])
+}
+
+/// A JSON object of `entries`, in their order. Unlike `json!`, which serialises every
+/// embedded value again, it moves the values in.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect(),
+    )
 }
 
 fn time_grain(period: BudgetPeriod) -> &'static str {

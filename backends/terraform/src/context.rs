@@ -5,7 +5,8 @@
 //! month a budget starts; each such value becomes an input variable, declared only when some
 //! resource uses it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use charter_ir::{Project, Scope};
 
@@ -45,6 +46,9 @@ pub(crate) struct Context<'p> {
     pub(crate) providers: BTreeMap<String, ProviderAlias>,
     /// Whether some resource is written with the AzAPI provider.
     pub(crate) uses_azapi: bool,
+    /// AzAPI bodies already rendered, by the address of the shared payload they render (see
+    /// `endpoints::shared_body`).
+    pub(crate) rendered_bodies: HashMap<*const serde_json::Value, Arc<str>>,
 }
 
 impl<'p> Context<'p> {
@@ -54,6 +58,7 @@ impl<'p> Context<'p> {
             variables: BTreeMap::new(),
             providers: BTreeMap::new(),
             uses_azapi: !project.workloads.is_empty(),
+            rendered_bodies: HashMap::new(),
         };
         // The azurerm 4.x provider requires a subscription, so this one is always declared.
         context.variables.insert(

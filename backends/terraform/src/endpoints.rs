@@ -9,6 +9,7 @@
 //! on deployments (docs/terraform.md, "Why AzAPI").
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use charter_governance::estate::{self, Account, AccountBlocklist, Estate, COGNITIVE_API_VERSION};
 use charter_ir::{BlocklistManagement, Endpoint, Redundancy, Toggle, Workload};
@@ -283,7 +284,13 @@ fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account,
     let account_id = format!("azurerm_cognitive_account.{address}.id");
     let mut filter_depends_on: Vec<String> = Vec::new();
     for blocklist in &account.blocklists {
-        filter_depends_on.push(blocklist_blocks(&address, &account_id, blocklist, file));
+        filter_depends_on.push(blocklist_blocks(
+            context,
+            &address,
+            &account_id,
+            blocklist,
+            file,
+        ));
     }
 
     let rai_address = format!("{address}__filter");
@@ -291,7 +298,7 @@ fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account,
     body.string("type", &typed(estate::types::RAI_POLICY))
         .string("name", &account.rai_policy.name)
         .raw("parent_id", account_id.clone())
-        .attribute("body", body_of(&account.rai_policy.payload));
+        .attribute("body", shared_body(context, &account.rai_policy.payload));
     if !filter_depends_on.is_empty() {
         body.attribute(
             "depends_on",
@@ -341,6 +348,7 @@ fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account,
 
 /// The blocklist's blocks in one account; returns what the content filter must wait for.
 fn blocklist_blocks(
+    context: &mut Context<'_>,
     address: &str,
     account_id: &str,
     blocklist: &AccountBlocklist,
@@ -366,7 +374,7 @@ fn blocklist_blocks(
         ));
         return format!("data.azapi_resource.{blocklist_address}");
     };
-    body.attribute("body", body_of(payload));
+    body.attribute("body", shared_body(context, payload));
     file.block(Block::new(
         "resource",
         &["azapi_resource", &blocklist_address],
@@ -421,13 +429,26 @@ fn typed(resource_type: &str) -> String {
 /// The `body` of an AzAPI resource: the payload without the fields AzAPI sets itself (`type`
 /// and `name` are arguments, `tags` is an argument).
 fn body_of(payload: &Value) -> Expr {
-    let mut body = payload.clone();
-    if let Some(map) = body.as_object_mut() {
-        map.remove("type");
-        map.remove("name");
-        map.remove("tags");
+    match payload.as_object() {
+        Some(map) => Expr::Map(
+            map.iter()
+                .filter(|(key, _)| !matches!(key.as_str(), "type" | "name" | "tags"))
+                .map(|(key, value)| (key.clone(), Expr::from_json(value)))
+                .collect(),
+        ),
+        None => Expr::from_json(payload),
     }
-    Expr::from_json(&body)
+}
+
+/// [`body_of`] for a payload the estate shares between accounts (a content filter, a
+/// blocklist): rendered once, written as often as it is used.
+fn shared_body(context: &mut Context<'_>, payload: &Arc<Value>) -> Expr {
+    let rendered = context
+        .rendered_bodies
+        .entry(Arc::as_ptr(payload))
+        // An AzAPI resource's attributes are written at depth 1, inside its block.
+        .or_insert_with(|| body_of(payload).render(1));
+    Expr::Rendered(Arc::clone(rendered))
 }
 
 /// The Terraform address that creates a resource of the estate (`azurerm_cognitive_account.x`,

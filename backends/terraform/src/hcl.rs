@@ -14,6 +14,7 @@
 //! text can never become an interpolation.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// A file or block body: attributes, nested blocks and comments in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -42,6 +43,9 @@ pub(crate) struct Block {
 pub(crate) enum Expr {
     /// Written verbatim: references (`var.x`), numbers, booleans, function calls.
     Raw(String),
+    /// An expression rendered ahead by [`Expr::render`] at the depth it is written at, shared
+    /// where the same value is written many times (a content filter's body in every account).
+    Rendered(Arc<str>),
     /// A quoted string literal (escaped when written).
     Str(String),
     /// A string template with references: the parts are literal text and verbatim
@@ -280,9 +284,19 @@ impl Expr {
         }
     }
 
+    /// The expression as written at `depth`, for [`Expr::Rendered`].
+    pub(crate) fn render(&self, depth: usize) -> Arc<str> {
+        let mut out = String::new();
+        self.write(&mut out, depth);
+        out.into()
+    }
+
     /// Whether the value spans several lines, which ends a run of aligned `=` signs.
     fn is_multiline_object(&self) -> bool {
         match self {
+            Expr::Rendered(text) => {
+                (text.starts_with('{') || text.starts_with('[')) && text.contains('\n')
+            }
             Expr::Map(entries) => !entries.is_empty(),
             Expr::Tuple(items) => !items.is_empty(),
             _ => false,
@@ -292,6 +306,7 @@ impl Expr {
     fn write(&self, out: &mut String, depth: usize) {
         match self {
             Expr::Raw(text) => out.push_str(text),
+            Expr::Rendered(text) => out.push_str(text),
             Expr::Str(text) => write_quoted(out, text),
             Expr::Template(parts) => {
                 out.push('"');

@@ -1,0 +1,247 @@
+//! What of a resource a policy rule can read, told statically: the payload properties its
+//! `field` conditions, counts and `field('…')` calls name. Two resources of the same type that
+//! agree on those properties (and stand in the same place) get the same verdict from the rule,
+//! so a caller evaluating many similar resources (the self-compliance proof, an audit) can
+//! evaluate each distinct shape once.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::aliases::{self, Resolution};
+use crate::evaluate::{definition_properties, target_types};
+
+/// The payload properties a definition's rule reads, as dotted paths into the payload (`name`,
+/// `tags`, `sku.name`, `properties.contentfilters`, `id`, …, lower case, cut before the first
+/// array step), and the resource types it can match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reads {
+    /// The resource types (lower case) the rule can match; `None` when it cannot be told.
+    pub types: Option<Vec<String>>,
+    /// The payload paths the rule reads; `None` when it cannot be told (a field named by an
+    /// expression, an alias of unknown shape): then it may read anything.
+    pub keys: Option<BTreeSet<String>>,
+}
+
+/// What a policy definition (a REST body or its `properties`) reads.
+pub fn reads(definition: &Value) -> Reads {
+    let properties = definition_properties(definition);
+    let mut keys = Some(BTreeSet::new());
+    if let Some(rule) = properties.get("policyRule") {
+        collect(rule, &mut keys);
+    }
+    Reads {
+        types: target_types(properties),
+        keys,
+    }
+}
+
+/// Adds what `value` (a part of a rule) reads to `keys`; sets it to `None` when that cannot be
+/// told.
+fn collect(value: &Value, keys: &mut Option<BTreeSet<String>>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if key.eq_ignore_ascii_case("field") {
+                    match child.as_str() {
+                        Some(field) if !field.starts_with('[') => add_field(field, keys),
+                        Some(expression) if is_tag_expression(expression) => {
+                            add_field("tags", keys)
+                        }
+                        // A field named by an expression may be any field.
+                        _ => *keys = None,
+                    }
+                } else {
+                    collect(child, keys);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect(item, keys)),
+        Value::String(text) if text.starts_with('[') => scan_expression(text, keys),
+        _ => {}
+    }
+}
+
+/// Whether a field named by an expression is a tag whose name is a parameter, the usual form
+/// (`[concat('tags[', parameters('tagName'), ']')]`): whatever the name, it reads `tags`.
+fn is_tag_expression(expression: &str) -> bool {
+    let compact: String = expression
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    compact.starts_with("[concat('tags[',") || compact.starts_with("[concat('tags.',")
+}
+
+/// The `field('…')` calls of a template expression; any other argument than a string literal
+/// means the rule may read anything.
+fn scan_expression(expression: &str, keys: &mut Option<BTreeSet<String>>) {
+    let lowered = expression.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lowered[from..].find("field(") {
+        let start = from + found + "field(".len();
+        // `field(` inside a longer name (`myfield(`) is not the function.
+        let preceded_by_name = lowered[..from + found]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        from = start;
+        if preceded_by_name {
+            continue;
+        }
+        let rest = expression[start..].trim_start();
+        match rest.strip_prefix('\'').and_then(string_literal) {
+            Some(field) => add_field(&field, keys),
+            None => {
+                *keys = None;
+                return;
+            }
+        }
+    }
+}
+
+/// The text of a template string literal whose opening quote is already read (`''` is a
+/// quote), or `None` when it does not end.
+fn string_literal(rest: &str) -> Option<String> {
+    let mut text = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            if chars.peek() == Some(&'\'') {
+                chars.next();
+                text.push('\'');
+            } else {
+                return Some(text);
+            }
+        } else {
+            text.push(c);
+        }
+    }
+    None
+}
+
+/// Adds the payload path a field reads.
+fn add_field(field: &str, keys: &mut Option<BTreeSet<String>>) {
+    let Some(set) = keys else { return };
+    let lowered = field.to_ascii_lowercase();
+    if aliases::is_top_level(field) {
+        match lowered.as_str() {
+            // `fullName` is built from the name and, for a child resource, the id.
+            "fullname" => {
+                set.insert("name".to_owned());
+                set.insert("id".to_owned());
+            }
+            "identity.type" => {
+                set.insert("identity".to_owned());
+            }
+            _ if lowered.starts_with("tags") => {
+                set.insert("tags".to_owned());
+            }
+            _ => {
+                set.insert(lowered);
+            }
+        }
+        return;
+    }
+    match aliases::resolve(field) {
+        Resolution::Alias {
+            path,
+            inferred: false,
+            ..
+        } => {
+            let cut = path.split('[').next().unwrap_or_default();
+            set.insert(cut.trim_end_matches('.').to_ascii_lowercase());
+        }
+        // An alias the table lacks is an error whatever the payload says; a field of unknown
+        // shape could read anything.
+        Resolution::Alias { inferred: true, .. } => {}
+        Resolution::TopLevel | Resolution::Unknown => *keys = None,
+    }
+}
+
+/// The value at a dotted `path` of [`Reads::keys`] in `payload` (keys compare without case), or
+/// `None` when it is absent.
+pub fn value_at<'v>(payload: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(payload, |value, segment| {
+        value
+            .as_object()?
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(segment))
+            .map(|(_, child)| child)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn keys(rule: Value) -> Option<Vec<String>> {
+        reads(&json!({ "properties": { "mode": "All", "policyRule": rule } }))
+            .keys
+            .map(|set| set.into_iter().collect())
+    }
+
+    #[test]
+    fn fields_aliases_counts_and_expressions() {
+        let rule = json!({
+            "if": { "allOf": [
+                { "field": "type", "equals": "Microsoft.CognitiveServices/accounts/deployments" },
+                { "field": "Microsoft.CognitiveServices/accounts/deployments/sku.name", "in": ["Standard"] },
+                { "count": {
+                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/contentFilters[*]",
+                    "where": { "field": "Microsoft.CognitiveServices/accounts/raiPolicies/contentFilters[*].name", "equals": "Hate" }
+                }, "greater": 0 },
+                { "value": "[field('tags[''owner'']')]", "exists": true },
+                { "field": "fullName", "notEquals": "x" }
+            ]},
+            "then": { "effect": "deny" }
+        });
+        assert_eq!(
+            keys(rule),
+            Some(vec![
+                "id".to_owned(),
+                "name".to_owned(),
+                "properties.contentfilters".to_owned(),
+                "sku.name".to_owned(),
+                "tags".to_owned(),
+                "type".to_owned()
+            ])
+        );
+    }
+
+    #[test]
+    fn a_tag_named_by_a_parameter_reads_tags() {
+        let rule = json!({
+            "if": { "field": "[concat('tags[', parameters('tag'), ']')]", "exists": false },
+            "then": { "effect": "deny" }
+        });
+        assert_eq!(keys(rule), Some(vec!["tags".to_owned()]));
+    }
+
+    #[test]
+    fn a_field_named_by_an_expression_may_read_anything() {
+        let rule = json!({
+            "if": { "field": "[concat('properties.', parameters('setting'))]", "exists": false },
+            "then": { "effect": "deny" }
+        });
+        assert_eq!(keys(rule), None);
+        let rule = json!({
+            "if": { "value": "[field(parameters('field'))]", "exists": false },
+            "then": { "effect": "deny" }
+        });
+        assert_eq!(keys(rule), None);
+    }
+
+    #[test]
+    fn target_types_come_along() {
+        let definition = json!({ "properties": { "mode": "All", "policyRule": {
+            "if": { "allOf": [{ "field": "type", "equals": "Microsoft.Resources/resourceGroups" }] },
+            "then": { "effect": "audit" }
+        }}});
+        assert_eq!(
+            reads(&definition).types,
+            Some(vec!["microsoft.resources/resourcegroups".to_owned()])
+        );
+    }
+}
