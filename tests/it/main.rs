@@ -9,6 +9,7 @@
 //!   independent tools;
 //! - [`doc`]: `charter doc` on the example (Markdown, HTML, SVG, a real browser);
 //! - [`docs`]: every Charter example in the docs compiles;
+//! - [`generated`]: docs/schema.md and the editors' keyword lists are generated from the schema;
 //! - [`publish`]: `charter plan` and `charter publish` against the ARM emulator;
 //! - [`hardening`]: hostile and unlucky conditions (docs/security.md);
 //! - [`properties`]: property tests (formatter, parser, determinism, generated projects);
@@ -21,6 +22,7 @@ mod cli;
 mod conventions;
 mod doc;
 mod docs;
+mod generated;
 mod hardening;
 mod properties;
 mod publish;
