@@ -90,7 +90,11 @@ fn value_words() -> Vec<(&'static str, Vec<&'static str>)> {
     let mut seen = BTreeSet::new();
     let mut groups: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
     for set in keyword_sets() {
-        let words = set.words.iter().map(|keyword| keyword.word).filter(|word| seen.insert(*word));
+        let words = set
+            .words
+            .iter()
+            .map(|keyword| keyword.word)
+            .filter(|word| seen.insert(*word));
         match groups.iter_mut().find(|(what, _)| *what == set.what) {
             Some((_, group)) => group.extend(words),
             None => groups.push((set.what, words.collect())),
@@ -174,7 +178,11 @@ fn phrase_value(phrase: &PhraseSchema) -> String {
     let mut value = phrase.head.describe();
     for slot in phrase.positional {
         let optional = if slot.optional { ", optional" } else { "" };
-        value.push_str(&format!("; then {} ({}{optional})", slot.what, slot.kind.describe()));
+        value.push_str(&format!(
+            "; then {} ({}{optional})",
+            slot.what,
+            slot.kind.describe()
+        ));
     }
     value
 }
@@ -185,7 +193,11 @@ fn phrase_modifiers(phrase: &PhraseSchema) -> String {
         .iter()
         .map(|modifier| {
             let mut text = format!("`{}`", modifier.word);
-            let args: Vec<String> = modifier.args.iter().map(|slot| slot.kind.describe()).collect();
+            let args: Vec<String> = modifier
+                .args
+                .iter()
+                .map(|slot| slot.kind.describe())
+                .collect();
             if !args.is_empty() {
                 text.push_str(&format!(" {}", args.join(", then ")));
             }
@@ -215,16 +227,28 @@ fn schema_reference() -> String {
     );
     for (path, block) in blocks() {
         out.push_str(&format!("\n## `{}`\n\n", path.join(" › ")));
-        out.push_str(&format!("{}: {}\n\n", header(&path, block), cell(block.doc)));
+        out.push_str(&format!(
+            "{}: {}\n\n",
+            header(&path, block),
+            cell(block.doc)
+        ));
         out.push_str("| entry | kind | occurs | value | modifiers | meaning |\n");
         out.push_str("|---|---|---|---|---|---|\n");
         for entry in block.entries {
             let (kind, value, modifiers) = match &entry.shape {
-                EntryShape::Field(phrase) => ("field", phrase_value(phrase), phrase_modifiers(phrase)),
-                EntryShape::Clause(phrase) => ("clause", phrase_value(phrase), phrase_modifiers(phrase)),
+                EntryShape::Field(phrase) => {
+                    ("field", phrase_value(phrase), phrase_modifiers(phrase))
+                }
+                EntryShape::Clause(phrase) => {
+                    ("clause", phrase_value(phrase), phrase_modifiers(phrase))
+                }
                 EntryShape::Block(kind) => {
                     let nested = schema::block(*kind);
-                    ("block", format!("`{} {{ ... }}`", nested.keyword), String::new())
+                    (
+                        "block",
+                        format!("`{} {{ ... }}`", nested.keyword),
+                        String::new(),
+                    )
                 }
             };
             out.push_str(&format!(
@@ -292,7 +316,10 @@ fn alternation(words: &[&str]) -> String {
 fn the_vscode_grammar_lists_the_schema_words() {
     let relative = "editors/vscode/syntaxes/charter.tmLanguage.json";
     let text = std::fs::read_to_string(workspace_root().join(relative)).expect("read the grammar");
-    let values: Vec<&str> = value_words().into_iter().flat_map(|(_, words)| words).collect();
+    let values: Vec<&str> = value_words()
+        .into_iter()
+        .flat_map(|(_, words)| words)
+        .collect();
     let text = replace_between(
         &text,
         "\"name\": \"constant.language.charter\"",
@@ -342,14 +369,35 @@ fn any_of(groups: &[(&str, Vec<&str>)]) -> String {
 fn highlight_query(relative: &str, captures: [&str; 3]) {
     let [blocks_capture, modifier_capture, value_capture] = captures;
     let text = std::fs::read_to_string(workspace_root().join(relative)).expect("read the query");
-    let blocks: String = top_level_words().iter().map(|word| format!(" \"{word}\"")).collect();
+    let blocks: String = top_level_words()
+        .iter()
+        .map(|word| format!(" \"{word}\""))
+        .collect();
     // The anchors end with what follows the capture, so `@constant.builtin` does not find
     // `@constant.builtin.boolean`.
-    let text = replace_between(&text, &format!("(#any-of? @{blocks_capture} \""), blocks_capture, ")", &blocks);
+    let text = replace_between(
+        &text,
+        &format!("(#any-of? @{blocks_capture} \""),
+        blocks_capture,
+        ")",
+        &blocks,
+    );
     let modifiers = any_of(&[("", modifier_words())]);
-    let text = replace_between(&text, &format!("(#any-of? @{modifier_capture}\n"), modifier_capture, ")", &modifiers);
+    let text = replace_between(
+        &text,
+        &format!("(#any-of? @{modifier_capture}\n"),
+        modifier_capture,
+        ")",
+        &modifiers,
+    );
     let values = any_of(&value_words());
-    let text = replace_between(&text, &format!("(#any-of? @{value_capture}\n"), value_capture, ")", &values);
+    let text = replace_between(
+        &text,
+        &format!("(#any-of? @{value_capture}\n"),
+        value_capture,
+        ")",
+        &values,
+    );
     ensure(relative, &text);
 }
 
@@ -365,6 +413,10 @@ fn the_neovim_highlights_list_the_schema_words() {
 fn the_helix_highlights_list_the_schema_words() {
     highlight_query(
         "editors/helix/queries/charter/highlights.scm",
-        ["keyword.storage.type", "keyword.operator", "constant.builtin"],
+        [
+            "keyword.storage.type",
+            "keyword.operator",
+            "constant.builtin",
+        ],
     );
 }
