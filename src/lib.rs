@@ -4,10 +4,12 @@
 
 pub mod corpus;
 pub mod date;
+pub mod diff;
 pub mod doc;
 pub mod manifest;
 pub mod output;
 pub mod project;
 pub mod publish;
 pub mod render;
+pub mod repository;
 pub mod version;

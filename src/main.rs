@@ -121,6 +121,16 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Say what a change to the project means: each change tightening, loosening or neutral,
+    /// the workloads and endpoints it affects, and the Azure objects that would change.
+    ///
+    /// BASE and HEAD are git revisions of the repository the project is in (HEAD defaults to
+    /// the working tree), or two directories: `charter diff main`, `charter diff origin/main
+    /// HEAD policies/`, `charter diff old/ new/`.
+    Diff {
+        #[command(flatten)]
+        args: charter::diff::DiffArgs,
+    },
     /// Compare what the build would publish with what is deployed in Azure, and print the plan.
     Plan {
         /// A `.charter` file, or a project directory (every `.charter` file under it).
@@ -179,7 +189,9 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CommonArgs {
-    /// How to print diagnostics (json and sarif: one document on stdout).
+    /// How to print diagnostics (json and sarif: one document on stdout; github and
+    /// azure-devops: the CI system's annotation commands on stdout, the diagnostics for people
+    /// on stderr).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// The date retirement checks compare against (YYYY-MM-DD); default: today (UTC).
@@ -195,6 +207,17 @@ enum Format {
     Human,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`).
+    Github,
+    /// Azure Pipelines logging commands (`##vso[task.logissue …]…`).
+    AzureDevops,
+}
+
+impl Format {
+    /// Whether the format is a CI system's annotations.
+    fn is_ci(self) -> bool {
+        matches!(self, Format::Github | Format::AzureDevops)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -248,6 +271,7 @@ fn main() -> ExitCode {
             markdown,
         } => explain(code.as_deref(), list, markdown),
         Command::Test { path, common } => test(&path, &common, &ui),
+        Command::Diff { args } => charter::diff::run(&args, ui.color),
         Command::Plan {
             path,
             format,
@@ -354,7 +378,30 @@ fn fail(common: &CommonArgs, message: impl std::fmt::Display) -> ExitCode {
             render::json::pretty(&render::json::error_document(&message)).as_bytes(),
             code,
         ),
+        Format::Github | Format::AzureDevops => {
+            let annotation = render::ci::Annotation {
+                level: render::ci::Level::Error,
+                file: None,
+                start: None,
+                end: None,
+                code: None,
+                title: "charter".into(),
+                message,
+            };
+            print_stdout(
+                ci_annotations(common.format, &[annotation]).as_bytes(),
+                code,
+            )
+        }
         Format::Human | Format::Sarif => code,
+    }
+}
+
+/// Annotations in the format of the CI system `format` names.
+fn ci_annotations(format: Format, annotations: &[render::ci::Annotation]) -> String {
+    match format {
+        Format::AzureDevops => render::azure_devops::to_string(annotations),
+        _ => render::github::to_string(annotations),
     }
 }
 
@@ -371,6 +418,8 @@ struct Report {
     failed: bool,
     /// The JSON or SARIF document; `None` for human output, which is already printed.
     document: Option<Value>,
+    /// The CI annotations (`--format github|azure-devops`), printed by [`Report::finish`].
+    annotations: Option<(Format, Vec<render::ci::Annotation>)>,
 }
 
 impl Report {
@@ -385,6 +434,9 @@ impl Report {
 
     /// Prints the document, if any, and returns `status`.
     fn finish(self, status: ExitCode) -> ExitCode {
+        if let Some((format, annotations)) = &self.annotations {
+            return print_stdout(ci_annotations(*format, annotations).as_bytes(), status);
+        }
         match self.document {
             Some(document) => print_stdout(render::json::pretty(&document).as_bytes(), status),
             None => status,
@@ -395,16 +447,34 @@ impl Report {
 fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize, ui: &Ui) -> Report {
     let sources = render::sources(&compilation.documents);
     let diagnostics = &compilation.diagnostics;
+    let mut annotations = None;
     let document = match common.format {
-        Format::Human => {
+        Format::Human | Format::Github | Format::AzureDevops => {
+            // In CI the log shows the diagnostics as people read them, and the annotations
+            // (stdout) put them on the pull request's lines.
             let mut stream = ui.stderr();
             let _ = render::human::emit_report(&mut stream, &sources, diagnostics);
+            if common.format.is_ci() {
+                let (_, paths) = charter::repository::paths(&compilation.documents);
+                let rules = charter_compiler::codes::all();
+                annotations = Some((
+                    common.format,
+                    render::ci::from_diagnostics(&sources, diagnostics, &paths, &rules),
+                ));
+            }
             None
         }
         Format::Json => Some(render::json::report(&sources, diagnostics, files_checked)),
         Format::Sarif => {
             let rules = charter_compiler::codes::all();
-            serde_json::from_str(&render::sarif::to_string(&sources, diagnostics, &rules)).ok()
+            let (root, paths) = charter::repository::paths(&compilation.documents);
+            let options = render::sarif::Options {
+                root: root.as_deref(),
+                paths,
+                repository: charter::version::repository(),
+            };
+            let log = render::sarif::to_string_with(&sources, diagnostics, &rules, &options);
+            serde_json::from_str(&log).ok()
         }
     };
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
@@ -412,6 +482,7 @@ fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize, 
     Report {
         failed: errors || (common.deny_warnings && warnings),
         document,
+        annotations,
     }
 }
 
@@ -1148,12 +1219,72 @@ fn test(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
             report.finish(status)
         }
         Format::Human => print_stdout(suite.render().as_bytes(), status),
+        Format::Github | Format::AzureDevops => {
+            // The cases' results for the log; each failed case as an annotation on its fixture.
+            let _ = write!(std::io::stderr().lock(), "{}", suite.render());
+            if let Some((_, annotations)) = &mut report.annotations {
+                annotations.extend(failed_case_annotations(&suite));
+            }
+            report.finish(status)
+        }
         Format::Sarif => {
             // stdout holds the one SARIF log; the cases' results are for the person reading.
             let _ = write!(std::io::stderr().lock(), "{}", suite.render());
             report.finish(status)
         }
     }
+}
+
+/// An annotation per failed test case, at the line of its fixture where the case starts.
+fn failed_case_annotations(suite: &charter_evaluator::SuiteReport) -> Vec<render::ci::Annotation> {
+    let root = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| charter::repository::root(&cwd));
+    // The expectation as the report words it (`deny`, `compliant`).
+    let json = suite.to_json();
+    let expected = |index: usize| {
+        json["cases"][index]["expected"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    suite
+        .cases
+        .iter()
+        .enumerate()
+        .filter(|(_, case)| !case.passed)
+        .map(|(position, case)| {
+            // Case names are `FILE` or `FILE#INDEX`.
+            let (file, index) = match case.case.name.rsplit_once('#') {
+                Some((file, index)) => (file.to_string(), index.parse().unwrap_or(0)),
+                None => (case.case.name.clone(), 0),
+            };
+            let line = project::read_fixture(Path::new(&file))
+                .map(|text| render::ci::json_element_line(&text, index))
+                .unwrap_or(1);
+            let shown = root
+                .as_deref()
+                .and_then(|root| charter::repository::relative(Path::new(&file), root))
+                .unwrap_or_else(|| file.clone());
+            let got = case.verdict.clone().unwrap_or_else(|| "compliant".into());
+            let mut message = format!("expected {}, got {got}", expected(position));
+            if !case.case.description.is_empty() {
+                message = format!("{}: {message}", case.case.description);
+            }
+            for problem in &case.problems {
+                message.push_str(&format!("\nproblem: {problem}"));
+            }
+            render::ci::Annotation {
+                level: render::ci::Level::Error,
+                file: Some(shown),
+                start: Some((line, 1)),
+                end: None,
+                code: None,
+                title: format!("charter test: {} failed", case.case.name),
+                message: charter_evaluator::printable(&message),
+            }
+        })
+        .collect()
 }
 
 /// Reads every `tests/*.json` of the project, in name order.

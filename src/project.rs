@@ -26,7 +26,7 @@ pub struct Project {
 }
 
 /// Directories never searched for sources: build output, VCS and dependency folders.
-const SKIPPED_DIRECTORIES: &[&str] = &["target", "node_modules", "out"];
+pub const SKIPPED_DIRECTORIES: &[&str] = &["target", "node_modules", "out"];
 
 /// The largest `.charter` source Charter reads (about 400,000 lines): a policy file is a few
 /// hundred lines, and a limit keeps a runaway generator or a hostile file from exhausting memory.
@@ -238,12 +238,21 @@ pub fn compile(
 ) -> Result<(Project, charter_compiler::Compilation), String> {
     let loaded = load(path).map_err(|error| error.to_string())?;
     let manifest = crate::manifest::load(&loaded.root)?;
-    let options = charter_compiler::Options {
-        today,
-        naming: manifest.map(|m| m.naming()).unwrap_or_default(),
-    };
-    let mut compilation = charter_compiler::compile(loaded.documents.clone(), &options);
+    let naming = manifest.map(|m| m.naming()).unwrap_or_default();
+    let compilation = compile_documents(loaded.documents.clone(), naming, today);
+    Ok((loaded, compilation))
+}
+
+/// Compiles sources that are already in memory (`charter diff` reads them out of git) the way
+/// every command does: the checks, then the self-compliance proof.
+pub fn compile_documents(
+    documents: Vec<Document>,
+    naming: charter_ir::Naming,
+    today: charter_ir::Date,
+) -> charter_compiler::Compilation {
+    let options = charter_compiler::Options { today, naming };
+    let mut compilation = charter_compiler::compile(documents, &options);
     // Every build proves that what it emits deploys and enforces what the source says.
     charter_compliance::check(&mut compilation, options.today);
-    Ok((loaded, compilation))
+    compilation
 }

@@ -8,6 +8,12 @@ use std::sync::LazyLock;
 /// writes it).
 const DATE_MARKER: &str = "research date ";
 
+/// Charter's public repository (the `repository` of the package in `Cargo.toml`), the tool's
+/// home page in SARIF logs; `None` while the package names none.
+pub fn repository() -> Option<&'static str> {
+    Some(env!("CARGO_PKG_REPOSITORY")).filter(|address| address.starts_with("https://"))
+}
+
 /// The date of the embedded model catalog, `YYYY-MM-DD`.
 pub fn catalog_date() -> Option<&'static str> {
     let (_, models) = charter_compiler::STDLIB

@@ -1,11 +1,15 @@
 //! Renderers for the one diagnostic type, [`charter_syntax::Diagnostic`]: human
-//! ([`human`], codespan-reporting's style), JSON ([`json`]) and SARIF ([`sarif`]). Each is
+//! ([`human`], codespan-reporting's style), JSON ([`json`]), SARIF ([`sarif`]), and the
+//! annotations of CI systems ([`ci`], written by [`github`] and [`azure_devops`]). Each is
 //! small and has its own snapshot test; the language server has its own in `lsp/`.
 //!
 //! The `charter` CLI prints diagnostics with these functions, and every test that snapshots
 //! diagnostics renders them with the same functions, so a snapshot shows exactly what a user
 //! sees. Pure: text and values in, text out (the CLI decides colour and writes the streams).
 
+pub mod azure_devops;
+pub mod ci;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;

@@ -24,6 +24,7 @@
 
 mod diagnostics;
 mod fixtures;
+pub mod linters;
 
 pub use diagnostics::{apply_fix, apply_fixes, quick_fixes, render, render_file};
 pub use fixtures::{

@@ -8,6 +8,9 @@
 //! - [`artifacts`]: `charter build examples/contoso`, snapshotted and checked by the
 //!   independent tools;
 //! - [`doc`]: `charter doc` on the example (Markdown, HTML, SVG, a real browser);
+//! - [`diff`]: `charter diff` on a git history of examples/contoso;
+//! - [`ci_formats`]: the CI annotation formats, SARIF under Microsoft's validator, the pipeline
+//!   templates under actionlint;
 //! - [`docs`]: every Charter example in the docs compiles;
 //! - [`generated`]: docs/schema.md and the editors' keyword lists are generated from the schema;
 //! - [`publish`]: `charter plan` and `charter publish` against the ARM emulator;
@@ -18,8 +21,10 @@
 //!   `charter check` prints.
 
 mod artifacts;
+mod ci_formats;
 mod cli;
 mod conventions;
+mod diff;
 mod doc;
 mod docs;
 mod generated;
