@@ -342,7 +342,10 @@ fn a_build_killed_at_any_point_leaves_the_previous_or_the_new_output() {
         .and_then(|seed| seed.parse().ok())
         .unwrap_or(0x5eed_cafe_u64);
     let mut random = Random(seed);
-    let longest = durations.iter().max().copied().unwrap_or_default();
+    // The window the kill falls in. The builds were timed while other tests of this binary
+    // ran too; when a later build ends before its kill, the machine is less loaded than it was
+    // then, and the window shrinks so that later rounds still kill builds mid-way.
+    let mut window = durations.iter().max().copied().unwrap_or_default();
     let mut killed_during_a_build = 0;
     for round in 0..24 {
         let project = if round % 2 == 0 { &second } else { &first };
@@ -353,11 +356,13 @@ fn a_build_killed_at_any_point_leaves_the_previous_or_the_new_output() {
             .spawn()
             .expect("start a build");
         // Anywhere in the build, more often near its end, where the output is replaced.
-        let micros = longest.as_micros() as u64;
+        let micros = window.as_micros() as u64;
         let delay = micros / 3 + random.below(micros);
         std::thread::sleep(Duration::from_micros(delay));
         if child.try_wait().expect("poll").is_none() {
             killed_during_a_build += 1;
+        } else {
+            window = window * 2 / 3;
         }
         child.kill().expect("SIGKILL");
         child.wait().expect("reap");

@@ -81,6 +81,17 @@ impl Project {
         Project::new(&[("filters.charter", FILTERS), ("main.charter", MAIN)])
     }
 
+    /// Waits until the workspace scan has reached the server: every project file's first
+    /// diagnostics are published once the scanned files are checked. A request about a file
+    /// that is not open races the scan thread otherwise (and loses on a loaded machine).
+    fn scanned(mut self, names: &[&str]) -> Project {
+        for name in names {
+            let uri = self.uri(name);
+            self.client.diagnostics(&uri);
+        }
+        self
+    }
+
     fn uri(&self, name: &str) -> String {
         file_uri(&self.dir.path().join(name))
     }
@@ -536,7 +547,7 @@ fn code_actions_apply_the_compilers_fix() {
 
 #[test]
 fn document_and_workspace_symbols() {
-    let mut project = Project::standard();
+    let mut project = Project::standard().scanned(&["filters.charter", "main.charter"]);
     let outline = project.client.result(
         "textDocument/documentSymbol",
         json!({"textDocument": {"uri": project.uri("main.charter")}}),
@@ -595,7 +606,7 @@ fn formatting_uses_the_canonical_formatter() {
 
 #[test]
 fn semantic_tokens_and_inlay_hints() {
-    let mut project = Project::standard();
+    let mut project = Project::standard().scanned(&["filters.charter", "main.charter"]);
     let tokens = project.client.result(
         "textDocument/semanticTokens/full",
         json!({"textDocument": {"uri": project.uri("filters.charter")}}),
