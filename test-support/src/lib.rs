@@ -56,7 +56,7 @@ pub fn options() -> charter_compiler::Options {
     charter_compiler::Options::new(TODAY)
 }
 
-/// The pinned dependencies of the shared tools (see `../shared/tools/README.md`).
+/// The pinned PyPI dependencies of the independent checkers.
 pub const PYTHON_REQUIREMENTS: &[&str] = &["jsonschema==4.26.0", "python-hcl2==8.1.4", "tf==1.2.0"];
 
 static PROVISION: Mutex<()> = Mutex::new(());
