@@ -1,12 +1,11 @@
-//! The catalog of models and regions: built from the stdlib's `model` and `region` blocks and
-//! the project's own, keyed by their string names. The checker validates endpoints against it;
-//! the language server reads it for hover and completion inside strings.
+//! The catalog of models and regions: the resolver builds it from the stdlib's `model` and
+//! `region` blocks, the project's own and its `fine_tuned` models, keyed by their string names.
+//! The checks validate endpoints against it; the language server reads it for hover and
+//! completion inside strings.
 
 use charter_ir::{Date, DeploymentType};
-use charter_syntax::{ast, Diagnostic, Span};
+use charter_syntax::Span;
 use indexmap::IndexMap;
-
-use crate::typeck::TypedBlock;
 
 /// A fine-tuned model as its declaration gives it (see [`Catalog::add_fine_tuned`]).
 pub(crate) struct FineTunedEntry {
@@ -69,36 +68,46 @@ impl Model {
     }
 }
 
-/// Where a model version is in its lifecycle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lifecycle {
-    Preview,
-    Ga,
-    Legacy,
-    Deprecated,
-    Retired,
+charter_ir::keywords! {
+    /// Where a model version is in its lifecycle.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Lifecycle {
+        Preview => "preview",
+        Ga => "ga",
+        Legacy => "legacy",
+        Deprecated => "deprecated",
+        Retired => "retired",
+    }
 }
 
 impl Lifecycle {
-    fn from_keyword(word: &str) -> Lifecycle {
-        match word {
-            "preview" => Lifecycle::Preview,
-            "legacy" => Lifecycle::Legacy,
-            "deprecated" => Lifecycle::Deprecated,
-            "retired" => Lifecycle::Retired,
-            _ => Lifecycle::Ga,
-        }
-    }
-
     /// The keyword as written in Charter (`ga`).
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Lifecycle::Preview => "preview",
-            Lifecycle::Ga => "ga",
-            Lifecycle::Legacy => "legacy",
-            Lifecycle::Deprecated => "deprecated",
-            Lifecycle::Retired => "retired",
-        }
+    pub const fn keyword(self) -> &'static str {
+        self.charter_name()
+    }
+}
+
+charter_ir::keywords! {
+    /// What a catalog model does.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum ModelKind {
+        Chat => "chat",
+        Completions => "completions",
+        Embeddings => "embeddings",
+        Image => "image",
+        Audio => "audio",
+        Video => "video",
+        Realtime => "realtime",
+        Other => "other",
+    }
+}
+
+charter_ir::keywords! {
+    /// Who may use a catalog region.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum RegionAccess {
+        General => "general",
+        Restricted => "restricted",
     }
 }
 
@@ -183,21 +192,27 @@ impl ModelVersion {
     }
 }
 
-/// The data zone a region belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RegionDataZone {
-    Eu,
-    Us,
-    Apac,
+charter_ir::keywords! {
+    /// The data zone a region belongs to.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RegionDataZone {
+        Eu => "eu",
+        Us => "us",
+        Apac => "apac",
+    }
 }
 
 impl RegionDataZone {
     /// The keyword as written in Charter (`eu`).
-    pub fn keyword(self) -> &'static str {
-        match self {
-            RegionDataZone::Eu => "eu",
-            RegionDataZone::Us => "us",
-            RegionDataZone::Apac => "apac",
+    pub const fn keyword(self) -> &'static str {
+        self.charter_name()
+    }
+
+    /// The data zone of the regions a workload's data zone allows.
+    pub const fn of_workload(zone: charter_ir::DataZone) -> RegionDataZone {
+        match zone {
+            charter_ir::DataZone::Eu => RegionDataZone::Eu,
+            charter_ir::DataZone::Us => RegionDataZone::Us,
         }
     }
 }
@@ -251,66 +266,14 @@ impl Catalog {
         self.regions.keys().map(String::as_str)
     }
 
-    /// Adds a `model` block; a duplicate name is reported and the first declaration kept.
-    pub(crate) fn add_model(
-        &mut self,
-        block: &TypedBlock<'_>,
-        is_stdlib: bool,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let Some((name, name_span)) = block.label() else {
-            return;
-        };
-        if let Some(existing) = self.models.get(name) {
-            let diagnostic = if existing.is_stdlib && !is_stdlib {
-                // Suggest a name of the model's own, from its publisher when it has one.
-                let owner = block
-                    .head("publisher")
-                    .and_then(|v| v.as_str())
-                    .map(|(publisher, _)| name_part(publisher))
-                    .filter(|part| !part.is_empty())
-                    .unwrap_or_else(|| "custom".to_string());
-                already_in_stdlib("model", name, name_span, existing.name_span).with_help(format!(
-                    "give your model its own name (e.g. `{}-{owner}`), or use the catalog's entry",
-                    charter_syntax::diagnostic::sanitize(name)
-                ))
-            } else {
-                duplicate(
-                    "model",
-                    name,
-                    name_span,
-                    existing.name_span,
-                    existing.is_stdlib,
-                )
-            };
-            diagnostics.push(diagnostic);
-            return;
-        }
-        let text = |field: &str| {
-            block
-                .head(field)
-                .and_then(|v| v.as_str())
-                .map(|(s, _)| s.to_string())
-        };
-        let versions = block.blocks("version").filter_map(version_of).collect();
-        self.models.insert(
-            name.to_string(),
-            Model {
-                name: name.to_string(),
-                format: text("format"),
-                publisher: text("publisher"),
-                kind: block
-                    .head("kind")
-                    .and_then(|v| v.as_keyword())
-                    .map(str::to_string),
-                versions,
-                doc: block.doc().map(str::to_string),
-                name_span,
-                span: block.ast.span,
-                is_stdlib,
-                fine_tuned_from: None,
-            },
-        );
+    /// Adds a model (the resolver has checked that its name is free).
+    pub(crate) fn insert_model(&mut self, model: Model) {
+        self.models.insert(model.name.clone(), model);
+    }
+
+    /// Adds a region (the resolver has checked that its name is free).
+    pub(crate) fn insert_region(&mut self, region: Region) {
+        self.regions.insert(region.name.clone(), region);
     }
 
     /// Adds a fine-tuned model: one version, `1` (the version Azure gives every fine-tuned
@@ -368,216 +331,9 @@ impl Catalog {
         );
         true
     }
-
-    /// Adds a `region` block; a duplicate name is reported and the first declaration kept.
-    pub(crate) fn add_region(
-        &mut self,
-        block: &TypedBlock<'_>,
-        is_stdlib: bool,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let Some((name, name_span)) = block.label() else {
-            return;
-        };
-        if let Some(existing) = self.regions.get(name) {
-            let diagnostic = if existing.is_stdlib && !is_stdlib {
-                // Regions are Azure's: there is no other name to give one, only the entry to use.
-                already_in_stdlib("region", name, name_span, existing.name_span).with_help(
-                    "remove this declaration and use the catalog's entry; \
-                     a project declares only regions the catalog lacks",
-                )
-            } else {
-                duplicate(
-                    "region",
-                    name,
-                    name_span,
-                    existing.name_span,
-                    existing.is_stdlib,
-                )
-            };
-            diagnostics.push(diagnostic);
-            return;
-        }
-        let text = |field: &str| {
-            block
-                .head(field)
-                .and_then(|v| v.as_str())
-                .map(|(s, _)| s.to_string())
-        };
-        let data_zone =
-            block
-                .head("data_zone")
-                .and_then(|v| v.as_keyword())
-                .map(|word| match word {
-                    "eu" => RegionDataZone::Eu,
-                    "us" => RegionDataZone::Us,
-                    _ => RegionDataZone::Apac,
-                });
-        let availability_zones = matches!(
-            block.head("availability_zones"),
-            Some(crate::typeck::Typed::Bool { value: true, .. })
-        );
-        self.regions.insert(
-            name.to_string(),
-            Region {
-                name: name.to_string(),
-                display_name: text("display_name"),
-                geography: text("geography"),
-                paired: text("paired"),
-                data_zone,
-                availability_zones,
-                restricted: block.head("access").and_then(|v| v.as_keyword()) == Some("restricted"),
-                doc: block.doc().map(str::to_string),
-                name_span,
-                span: block.ast.span,
-                is_stdlib,
-            },
-        );
-    }
-}
-
-fn version_of(block: &TypedBlock<'_>) -> Option<ModelVersion> {
-    let (version, name_span) = block.label()?;
-    let date = |field: &str| block.head(field).and_then(|v| v.as_date());
-    let successor = block.field("successor").and_then(|(_, phrase)| {
-        let (model, _) = phrase.head.as_ref()?.as_str()?;
-        Some(Successor {
-            model: model.to_string(),
-            version: phrase
-                .modifier_arg("version")
-                .and_then(|v| v.as_str())
-                .map(|(v, _)| v.to_string()),
-        })
-    });
-    let availability = availability_of(block);
-    Some(ModelVersion {
-        version: version.to_string(),
-        lifecycle: Lifecycle::from_keyword(
-            block
-                .head("lifecycle")
-                .and_then(|v| v.as_keyword())
-                .unwrap_or("ga"),
-        ),
-        deprecation: date("deprecation"),
-        retirement: date("retirement"),
-        retirement_not_before: date("retirement_not_before"),
-        successor,
-        availability,
-        availability_complete: availability_complete(block),
-        doc: block.doc().map(str::to_string),
-        name_span,
-        span: block.ast.span,
-    })
-}
-
-/// The `available TYPE ["region", ...]` clauses of a block, in order.
-pub(crate) fn availability_of(block: &TypedBlock<'_>) -> Vec<(DeploymentType, Vec<String>)> {
-    block
-        .clauses("available")
-        .filter_map(|(_, phrase)| {
-            let kind = deployment_type(phrase.head.as_ref()?.as_keyword()?)?;
-            let regions = phrase
-                .positional(0)?
-                .items()
-                .iter()
-                .filter_map(|item| item.as_str().map(|(s, _)| s.to_string()))
-                .collect();
-            Some((kind, regions))
-        })
-        .collect()
-}
-
-/// Whether every `available` clause of a `version` block checked: a known deployment type and
-/// a list whose every region is a string. A clause lost to a syntax error or written in the
-/// wrong shape counts as invalid too.
-pub(crate) fn availability_complete(block: &TypedBlock<'_>) -> bool {
-    let written = block
-        .ast
-        .entries
-        .iter()
-        .filter(|entry| match entry {
-            ast::Entry::Field(field) => field.key.name == "available",
-            ast::Entry::Clause(clause) => clause.keyword.name == "available",
-            ast::Entry::Block(nested) => nested.keyword.name == "available",
-            ast::Entry::Error(_) => true,
-        })
-        .count();
-    let mut valid = 0;
-    for (clause, phrase) in block.clauses("available") {
-        let kind_valid = phrase
-            .head
-            .as_ref()
-            .and_then(|v| v.as_keyword())
-            .and_then(deployment_type)
-            .is_some();
-        let written_regions = match clause.phrase.values.get(1) {
-            Some(ast::Value::List(list)) => Some(list.items.len()),
-            _ => None,
-        };
-        let regions_valid = phrase
-            .positional(0)
-            .is_some_and(|list| Some(list.items().len()) == written_regions);
-        if kind_valid && regions_valid {
-            valid += 1;
-        }
-    }
-    valid == written
 }
 
 /// The deployment type a Charter keyword names.
 pub fn deployment_type(keyword: &str) -> Option<DeploymentType> {
-    DeploymentType::ALL
-        .into_iter()
-        .find(|kind| kind.charter_name() == keyword)
-}
-
-/// A project's `model` or `region` whose name the standard library's catalog already has.
-fn already_in_stdlib(what: &str, name: &str, span: Span, stdlib_entry: Span) -> Diagnostic {
-    Diagnostic::error(
-        "E0102",
-        format!(
-            "{what} `{}` is already in the standard library's catalog",
-            charter_syntax::diagnostic::sanitize(name)
-        ),
-        span,
-        "already in the catalog",
-    )
-    .with_secondary(stdlib_entry, "the standard library's entry")
-}
-
-/// A publisher's name as a model-name part: lower case, words joined by `-` (`Fabrikam AI` is
-/// `fabrikam-ai`).
-fn name_part(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-fn duplicate(what: &str, name: &str, span: Span, first: Span, first_in_stdlib: bool) -> Diagnostic {
-    let diagnostic = Diagnostic::error(
-        "E0102",
-        format!(
-            "{what} `{}` is declared twice",
-            charter_syntax::diagnostic::sanitize(name)
-        ),
-        span,
-        "declared again here",
-    )
-    .with_secondary(
-        first,
-        if first_in_stdlib {
-            "first declared in the standard library"
-        } else {
-            "first declared here"
-        },
-    );
-    if first_in_stdlib {
-        diagnostic.with_help(format!(
-            "the standard library already declares this {what}; rename yours or remove it"
-        ))
-    } else {
-        diagnostic.with_help("rename one of them or remove it")
-    }
+    DeploymentType::from_charter_name(keyword)
 }

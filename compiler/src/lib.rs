@@ -6,8 +6,12 @@
 
 mod analysis;
 pub mod catalog;
+mod checks;
 pub mod codes;
 mod dates;
+mod lower;
+pub mod model;
+mod resolve;
 pub mod schema;
 pub mod suggest;
 pub mod symbols;
@@ -71,6 +75,9 @@ pub struct Compilation {
     pub symbols: symbols::SymbolIndex,
     /// The model and region catalog (stdlib plus the project's own entries).
     pub catalog: catalog::Catalog,
+    /// The resolved model: every declaration with its references resolved and its values
+    /// typed, with their spans, for the language server.
+    pub model: model::Model,
 }
 
 impl Compilation {
@@ -177,5 +184,6 @@ pub fn compile_parsed(project_files: Vec<(Document, Parsed)>, options: &Options)
         project: analysis.project,
         symbols: analysis.symbols,
         catalog: analysis.catalog,
+        model: analysis.model,
     }
 }

@@ -5,6 +5,14 @@
 //! reads it for completion (field names, keywords) and hover (docs). See
 //! `docs/notes/0001-uniform-syntax.md` for the same table in prose.
 
+use charter_ir::{
+    BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment, ExemptionCategory,
+    FilterMode, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
+};
+
+use crate::catalog::{Lifecycle, ModelKind, RegionAccess, RegionDataZone};
+use crate::model::BlocklistManager;
+
 /// Every kind of block, top-level or nested.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BlockKind {
@@ -111,7 +119,7 @@ impl KeywordSet {
 }
 
 /// One keyword with the doc that hover and completion show.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Keyword {
     pub word: &'static str,
     pub doc: &'static str,
@@ -395,197 +403,214 @@ pub fn join_or(words: &[String]) -> String {
     }
 }
 
-macro_rules! keywords {
-    ($($word:literal => $doc:literal),* $(,)?) => {
-        &[$(Keyword { word: $word, doc: $doc }),*]
+/// A keyword set made from an enum's keywords (`charter_ir::keywords!`), in the enum's order,
+/// each with its doc. The enum is the one source of the words: the schema accepts exactly the
+/// values the IR (or the catalog) can hold, and the match that gives the docs has no default
+/// arm, so a new value without a doc does not compile.
+macro_rules! vocabulary {
+    ($what:literal, $enum:ident { $($variant:ident => $doc:literal),+ $(,)? }) => {
+        KeywordSet {
+            what: $what,
+            words: {
+                const fn doc(value: $enum) -> &'static str {
+                    match value {
+                        $($enum::$variant => $doc,)+
+                    }
+                }
+                const WORDS: [Keyword; $enum::ALL.len()] = {
+                    let mut words = [Keyword { word: "", doc: "" }; $enum::ALL.len()];
+                    let mut index = 0;
+                    while index < words.len() {
+                        let value = $enum::ALL[index];
+                        words[index] = Keyword {
+                            word: value.charter_name(),
+                            doc: doc(value),
+                        };
+                        index += 1;
+                    }
+                    words
+                };
+                &WORDS
+            },
+        }
     };
 }
 
 /// Harm-category thresholds.
-pub static SEVERITY: KeywordSet = KeywordSet {
-    what: "a severity",
-    words: keywords![
-        "low" => "Blocks low, medium and high severity content (strictest).",
-        "medium" => "Blocks medium and high severity content.",
-        "high" => "Blocks only high severity content.",
-        "off" => "Does not filter this category.",
-    ],
-};
+pub static SEVERITY: KeywordSet = vocabulary!("a severity", Threshold {
+    Low => "Blocks low, medium and high severity content (strictest).",
+    Medium => "Blocks medium and high severity content.",
+    High => "Blocks only high severity content.",
+    Off => "Does not filter this category.",
+});
 
 /// Shield modes.
-pub static SHIELD: KeywordSet = KeywordSet {
-    what: "a shield mode",
-    words: keywords![
-        "block" => "Detects and blocks.",
-        "annotate" => "Detects and annotates the response, does not block.",
-        "off" => "Does not detect.",
-    ],
-};
+pub static SHIELD: KeywordSet = vocabulary!("a shield mode", ShieldMode {
+    Block => "Detects and blocks.",
+    Annotate => "Detects and annotates the response, does not block.",
+    Off => "Does not detect.",
+});
 
 /// Streaming modes of a content filter.
-pub static FILTER_MODE: KeywordSet = KeywordSet {
-    what: "a streaming mode",
-    words: keywords![
-        "default" => "Filters content before it is streamed (Azure's `Default`).",
-        "asynchronous" => "Streams first and filters asynchronously (Azure's `Asynchronous_filter`).",
-    ],
-};
+pub static FILTER_MODE: KeywordSet = vocabulary!("a streaming mode", FilterMode {
+    Default => "Filters content before it is streamed (Azure's `Default`).",
+    Asynchronous => "Streams first and filters asynchronously (Azure's `Asynchronous_filter`).",
+});
 
 /// Who creates a blocklist.
-pub static BLOCKLIST_MANAGEMENT: KeywordSet = KeywordSet {
-    what: "who manages the blocklist",
-    words: keywords![
-        "charter" => "Charter creates the blocklist, with its terms and patterns, in every AI account whose filter uses it.",
-        "external" => "Another team creates the blocklist; Charter refers to it, and the build lists it as a prerequisite.",
-    ],
-};
+pub static BLOCKLIST_MANAGEMENT: KeywordSet = vocabulary!("who manages the blocklist", BlocklistManager {
+    Charter => "Charter creates the blocklist, with its terms and patterns, in every AI account whose filter uses it.",
+    External => "Another team creates the blocklist; Charter refers to it, and the build lists it as a prerequisite.",
+});
 
 /// Policy effects.
-pub static EFFECT: KeywordSet = KeywordSet {
-    what: "an effect",
-    words: keywords![
-        "deny" => "Azure Policy rejects non-compliant deployments.",
-        "audit" => "Azure Policy reports non-compliant deployments but lets them through.",
-        "disabled" => "The rules are assigned but not evaluated.",
-    ],
-};
+pub static EFFECT: KeywordSet = vocabulary!("an effect", Effect {
+    Deny => "Azure Policy rejects non-compliant deployments.",
+    Audit => "Azure Policy reports non-compliant deployments but lets them through.",
+    Disabled => "The rules are assigned but not evaluated.",
+});
 
 /// Enabled/disabled settings.
-pub static TOGGLE: KeywordSet = KeywordSet {
-    what: "a setting",
-    words: keywords![
-        "disabled" => "Must be turned off.",
-        "enabled" => "Must be turned on.",
-    ],
-};
+pub static TOGGLE: KeywordSet = vocabulary!("a setting", Toggle {
+    Disabled => "Must be turned off.",
+    Enabled => "Must be turned on.",
+});
 
 /// Environments of workloads and apps.
-pub static ENVIRONMENT: KeywordSet = KeywordSet {
-    what: "an environment",
-    words: keywords![
-        "sandbox" => "Experimentation, apart from everything else.",
-        "dev" => "Development.",
-        "test" => "Testing and quality gates.",
-        "prod" => "Production.",
-    ],
-};
+pub static ENVIRONMENT: KeywordSet = vocabulary!("an environment", Environment {
+    Sandbox => "Experimentation, apart from everything else.",
+    Dev => "Development.",
+    Test => "Testing and quality gates.",
+    Prod => "Production.",
+});
 
 /// Data zones a workload may keep its data in.
-pub static WORKLOAD_DATA_ZONE: KeywordSet = KeywordSet {
-    what: "a data zone",
-    words: keywords![
-        "eu" => "The EU Data Boundary.",
-        "us" => "The United States.",
-    ],
-};
+pub static WORKLOAD_DATA_ZONE: KeywordSet = vocabulary!("a data zone", DataZone {
+    Eu => "The EU Data Boundary.",
+    Us => "The United States.",
+});
 
 /// Data zones of catalog regions.
-pub static REGION_DATA_ZONE: KeywordSet = KeywordSet {
-    what: "a data zone",
-    words: keywords![
-        "eu" => "The EU Data Boundary.",
-        "us" => "The United States.",
-        "apac" => "Asia Pacific.",
-    ],
-};
+pub static REGION_DATA_ZONE: KeywordSet = vocabulary!("a data zone", RegionDataZone {
+    Eu => "The EU Data Boundary.",
+    Us => "The United States.",
+    Apac => "Asia Pacific.",
+});
 
 /// Budget periods.
-pub static BUDGET_PERIOD: KeywordSet = KeywordSet {
-    what: "a budget period",
-    words: keywords![
-        "monthly" => "The amount is per calendar month.",
-        "quarterly" => "The amount is per quarter.",
-        "annually" => "The amount is per year.",
-    ],
-};
+pub static BUDGET_PERIOD: KeywordSet = vocabulary!("a budget period", BudgetPeriod {
+    Monthly => "The amount is per calendar month.",
+    Quarterly => "The amount is per quarter.",
+    Annually => "The amount is per year.",
+});
 
 /// Deployment types (Azure SKUs).
-pub static DEPLOYMENT_TYPE: KeywordSet = KeywordSet {
-    what: "a deployment type",
-    words: keywords![
-        "global_standard" => "Pay per token, processed in any Azure region (`GlobalStandard`).",
-        "data_zone_standard" => "Pay per token, processed within the data zone (`DataZoneStandard`).",
-        "standard" => "Pay per token, processed in the deployment's region (`Standard`).",
-        "global_provisioned" => "Reserved throughput, processed in any region (`GlobalProvisionedManaged`).",
-        "data_zone_provisioned" => "Reserved throughput within the data zone (`DataZoneProvisionedManaged`).",
-        "provisioned" => "Reserved throughput in the deployment's region (`ProvisionedManaged`).",
-        "global_batch" => "Asynchronous batch jobs, processed in any region (`GlobalBatch`).",
-        "data_zone_batch" => "Asynchronous batch jobs within the data zone (`DataZoneBatch`).",
-        "developer" => "For fine-tuned model evaluation, no SLA (`DeveloperTier`).",
-    ],
-};
+pub static DEPLOYMENT_TYPE: KeywordSet = vocabulary!("a deployment type", DeploymentType {
+    GlobalStandard => "Pay per token, processed in any Azure region (`GlobalStandard`).",
+    DataZoneStandard => "Pay per token, processed within the data zone (`DataZoneStandard`).",
+    Standard => "Pay per token, processed in the deployment's region (`Standard`).",
+    GlobalProvisioned => "Reserved throughput, processed in any region (`GlobalProvisionedManaged`).",
+    DataZoneProvisioned => "Reserved throughput within the data zone (`DataZoneProvisionedManaged`).",
+    Provisioned => "Reserved throughput in the deployment's region (`ProvisionedManaged`).",
+    GlobalBatch => "Asynchronous batch jobs, processed in any region (`GlobalBatch`).",
+    DataZoneBatch => "Asynchronous batch jobs within the data zone (`DataZoneBatch`).",
+    Developer => "For fine-tuned model evaluation, no SLA (`DeveloperTier`).",
+});
 
 /// Redundancy modes of an endpoint.
-pub static REDUNDANCY: KeywordSet = KeywordSet {
-    what: "a redundancy mode",
-    words: keywords![
-        "none" => "No failover intent.",
-        "active_passive" => "The first region serves; the others stand by.",
-        "active_active" => "Every region serves at full capacity.",
-    ],
-};
+pub static REDUNDANCY: KeywordSet = vocabulary!("a redundancy mode", Redundancy {
+    None => "No failover intent.",
+    ActivePassive => "The first region serves; the others stand by.",
+    ActiveActive => "Every region serves at full capacity.",
+});
 
 /// Exemption categories.
-pub static EXEMPTION_CATEGORY: KeywordSet = KeywordSet {
-    what: "an exemption category",
-    words: keywords![
-        "waiver" => "The scope is knowingly out of compliance for a time.",
-        "mitigated" => "The intent of the policy is met another way.",
-    ],
-};
+pub static EXEMPTION_CATEGORY: KeywordSet = vocabulary!("an exemption category", ExemptionCategory {
+    Waiver => "The scope is knowingly out of compliance for a time.",
+    Mitigated => "The intent of the policy is met another way.",
+});
 
 /// Model kinds in the catalog.
-pub static MODEL_KIND: KeywordSet = KeywordSet {
-    what: "a model kind",
-    words: keywords![
-        "chat" => "Chat completions.",
-        "completions" => "Text completions.",
-        "embeddings" => "Embeddings.",
-        "image" => "Image generation.",
-        "audio" => "Speech and audio.",
-        "video" => "Video generation.",
-        "realtime" => "Realtime audio.",
-        "other" => "Anything else.",
-    ],
-};
+pub static MODEL_KIND: KeywordSet = vocabulary!("a model kind", ModelKind {
+    Chat => "Chat completions.",
+    Completions => "Text completions.",
+    Embeddings => "Embeddings.",
+    Image => "Image generation.",
+    Audio => "Speech and audio.",
+    Video => "Video generation.",
+    Realtime => "Realtime audio.",
+    Other => "Anything else.",
+});
 
 /// Lifecycle stages of a model version.
-pub static LIFECYCLE: KeywordSet = KeywordSet {
-    what: "a lifecycle stage",
-    words: keywords![
-        "preview" => "Not generally available; may change or go away.",
-        "ga" => "Generally available.",
-        "legacy" => "Still available; a newer version is recommended.",
-        "deprecated" => "No new customers; existing deployments keep working until retirement.",
-        "retired" => "No longer served.",
-    ],
-};
+pub static LIFECYCLE: KeywordSet = vocabulary!("a lifecycle stage", Lifecycle {
+    Preview => "Not generally available; may change or go away.",
+    Ga => "Generally available.",
+    Legacy => "Still available; a newer version is recommended.",
+    Deprecated => "No new customers; existing deployments keep working until retirement.",
+    Retired => "No longer served.",
+});
 
 /// Region access.
-pub static REGION_ACCESS: KeywordSet = KeywordSet {
-    what: "a region access",
-    words: keywords![
-        "general" => "Open to every customer.",
-        "restricted" => "Access-restricted: needs a request to Microsoft.",
-    ],
-};
+pub static REGION_ACCESS: KeywordSet = vocabulary!("a region access", RegionAccess {
+    General => "Open to every customer.",
+    Restricted => "Access-restricted: needs a request to Microsoft.",
+});
 
 /// Booleans.
 pub static BOOLEAN: KeywordSet = KeywordSet {
     what: "a boolean",
-    words: keywords![
-        "true" => "Yes.",
-        "false" => "No.",
+    words: &[
+        Keyword {
+            word: "true",
+            doc: "Yes.",
+        },
+        Keyword {
+            word: "false",
+            doc: "No.",
+        },
     ],
 };
 
 /// The `at_least` of `filters: at_least baseline`.
 pub static AT_LEAST: KeywordSet = KeywordSet {
     what: "a filter requirement",
-    words: keywords![
-        "at_least" => "Every deployment's filter must be this strict or stricter.",
-    ],
+    words: &[Keyword {
+        word: "at_least",
+        doc: "Every deployment's filter must be this strict or stricter.",
+    }],
 };
+
+charter_ir::keywords! {
+    /// The scope constructors: `management_group("id")`, `subscription("id")`,
+    /// `resource_group("name")`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum ScopeKind {
+        ManagementGroup => "management_group",
+        Subscription => "subscription",
+        ResourceGroup => "resource_group",
+    }
+}
+
+impl ScopeKind {
+    /// The kind of a scope.
+    pub fn of(scope: &Scope) -> ScopeKind {
+        match scope {
+            Scope::ManagementGroup(_) => ScopeKind::ManagementGroup,
+            Scope::Subscription(_) => ScopeKind::Subscription,
+            Scope::ResourceGroup(_) => ScopeKind::ResourceGroup,
+        }
+    }
+
+    /// The scope of this kind with this name or id.
+    pub fn scope(self, name: String) -> Scope {
+        match self {
+            ScopeKind::ManagementGroup => Scope::ManagementGroup(name),
+            ScopeKind::Subscription => Scope::Subscription(name),
+            ScopeKind::ResourceGroup => Scope::ResourceGroup(name),
+        }
+    }
+}
 
 const fn field(
     name: &'static str,
@@ -622,22 +647,22 @@ const fn nested(
     }
 }
 
-const fn side_blocklists(side: &'static str) -> EntrySchema {
+const fn side_blocklists(side: Side) -> EntrySchema {
     field(
         "blocklists",
         ValueKind::List(&ValueKind::Str(StrRole::Blocklist)),
         Occurs::Optional,
-        match side.as_bytes() {
-            b"prompt" => "Custom blocklists applied to the prompt only (declared with `blocklist \"NAME\" { ... }`).",
-            _ => "Custom blocklists applied to the completion only (declared with `blocklist \"NAME\" { ... }`).",
+        match side {
+            Side::Prompt => "Custom blocklists applied to the prompt only (declared with `blocklist \"NAME\" { ... }`).",
+            Side::Completion => "Custom blocklists applied to the completion only (declared with `blocklist \"NAME\" { ... }`).",
         },
         "[]",
     )
 }
 
-const fn harm(name: &'static str, doc: &'static str) -> EntrySchema {
+const fn harm(category: Category, doc: &'static str) -> EntrySchema {
     field(
-        name,
+        category.charter_name(),
         ValueKind::Keyword(&SEVERITY),
         Occurs::RequiredUnlessExtends,
         doc,
@@ -645,9 +670,9 @@ const fn harm(name: &'static str, doc: &'static str) -> EntrySchema {
     )
 }
 
-const fn shield(name: &'static str, doc: &'static str) -> EntrySchema {
+const fn shield(category: Category, doc: &'static str) -> EntrySchema {
     field(
-        name,
+        category.charter_name(),
         ValueKind::Keyword(&SHIELD),
         Occurs::RequiredUnlessExtends,
         doc,
@@ -664,13 +689,13 @@ static FILTER: BlockSchema = BlockSchema {
           mode for every shield, on the prompt and the completion side.",
     entries: &[
         nested(
-            "prompt",
+            Side::Prompt.charter_name(),
             BlockKind::Prompt,
             Occurs::RequiredUnlessExtends,
             "Settings for the user's prompt.",
         ),
         nested(
-            "completion",
+            Side::Completion.charter_name(),
             BlockKind::Completion,
             Occurs::RequiredUnlessExtends,
             "Settings for the model's completion.",
@@ -696,44 +721,65 @@ static FILTER: BlockSchema = BlockSchema {
 
 static PROMPT: BlockSchema = BlockSchema {
     kind: BlockKind::Prompt,
-    keyword: "prompt",
+    keyword: Side::Prompt.charter_name(),
     label: LabelKind::None,
     extends: false,
     doc: "Filter settings for the user's prompt.",
     entries: &[
-        harm("hate", "Hate and fairness: the lowest severity blocked."),
-        harm("sexual", "Sexual content: the lowest severity blocked."),
-        harm("violence", "Violence: the lowest severity blocked."),
-        harm("self_harm", "Self-harm: the lowest severity blocked."),
-        shield("jailbreak", "Prompt shield against jailbreak attempts."),
+        harm(
+            Category::Hate,
+            "Hate and fairness: the lowest severity blocked.",
+        ),
+        harm(
+            Category::Sexual,
+            "Sexual content: the lowest severity blocked.",
+        ),
+        harm(Category::Violence, "Violence: the lowest severity blocked."),
+        harm(
+            Category::SelfHarm,
+            "Self-harm: the lowest severity blocked.",
+        ),
         shield(
-            "indirect_attack",
+            Category::Jailbreak,
+            "Prompt shield against jailbreak attempts.",
+        ),
+        shield(
+            Category::IndirectAttack,
             "Prompt shield against attacks hidden in documents.",
         ),
-        side_blocklists("prompt"),
+        side_blocklists(Side::Prompt),
     ],
 };
 
 static COMPLETION: BlockSchema = BlockSchema {
     kind: BlockKind::Completion,
-    keyword: "completion",
+    keyword: Side::Completion.charter_name(),
     label: LabelKind::None,
     extends: false,
     doc: "Filter settings for the model's completion.",
     entries: &[
-        harm("hate", "Hate and fairness: the lowest severity blocked."),
-        harm("sexual", "Sexual content: the lowest severity blocked."),
-        harm("violence", "Violence: the lowest severity blocked."),
-        harm("self_harm", "Self-harm: the lowest severity blocked."),
+        harm(
+            Category::Hate,
+            "Hate and fairness: the lowest severity blocked.",
+        ),
+        harm(
+            Category::Sexual,
+            "Sexual content: the lowest severity blocked.",
+        ),
+        harm(Category::Violence, "Violence: the lowest severity blocked."),
+        harm(
+            Category::SelfHarm,
+            "Self-harm: the lowest severity blocked.",
+        ),
         shield(
-            "protected_material_text",
+            Category::ProtectedMaterialText,
             "Detects known text content (song lyrics, articles, ...).",
         ),
         shield(
-            "protected_material_code",
+            Category::ProtectedMaterialCode,
             "Detects source code from public repositories.",
         ),
-        side_blocklists("completion"),
+        side_blocklists(Side::Completion),
     ],
 };
 

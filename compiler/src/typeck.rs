@@ -11,6 +11,7 @@ use charter_syntax::ast::{self, Value};
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Diagnostic, Span};
 
+use crate::codes;
 use crate::schema::{
     self, BlockSchema, EntrySchema, EntryShape, LabelKind, Occurs, PhraseSchema, Slot, StrRole,
     ValueKind,
@@ -134,7 +135,6 @@ pub(crate) struct TypedPhrase<'a> {
     pub head: Option<Typed<'a>>,
     pub positional: Vec<Option<Typed<'a>>>,
     pub modifiers: Vec<TypedModifier<'a>>,
-    pub span: Span,
 }
 
 impl<'a> TypedPhrase<'a> {
@@ -184,6 +184,15 @@ pub(crate) enum TypedEntryKind<'a> {
 }
 
 impl<'a> TypedBlock<'a> {
+    /// A misspelt name in the resolver would read nothing, silently: the tests catch it here.
+    fn expect_entry(&self, name: &str) {
+        debug_assert!(
+            self.schema.entry(name).is_some(),
+            "`{}` blocks have no entry `{name}`",
+            self.schema.keyword
+        );
+    }
+
     /// The label's text and span, when the block has the right kind of label.
     pub(crate) fn label(&self) -> Option<(&'a str, Span)> {
         let label = self.ast.label.as_ref()?;
@@ -196,6 +205,7 @@ impl<'a> TypedBlock<'a> {
 
     /// The phrase of field `name`, with the field.
     pub(crate) fn field(&self, name: &str) -> Option<(&'a ast::Field, &TypedPhrase<'a>)> {
+        self.expect_entry(name);
         self.entries.iter().find_map(|entry| match &entry.kind {
             TypedEntryKind::Field(field, phrase) if entry.schema.name == name => {
                 Some((*field, phrase))
@@ -215,6 +225,7 @@ impl<'a> TypedBlock<'a> {
         &'s self,
         name: &'s str,
     ) -> impl Iterator<Item = (&'a ast::Clause, &'s TypedPhrase<'a>)> + 's {
+        self.expect_entry(name);
         self.entries
             .iter()
             .filter_map(move |entry| match &entry.kind {
@@ -230,6 +241,7 @@ impl<'a> TypedBlock<'a> {
         &'s self,
         name: &'s str,
     ) -> impl Iterator<Item = &'s TypedBlock<'a>> + 's {
+        self.expect_entry(name);
         self.entries
             .iter()
             .filter_map(move |entry| match &entry.kind {
@@ -259,7 +271,7 @@ pub(crate) fn check_top_level<'a>(
                 .iter()
                 .map(|&kind| schema::block(kind).keyword);
             let mut diagnostic = Diagnostic::error(
-                "E0201",
+                codes::fields::UNKNOWN_FIELD,
                 format!("unknown block `{}`", sanitize(keyword)),
                 block.keyword.span,
                 "not a kind of declaration",
@@ -298,10 +310,12 @@ pub(crate) fn with_suggestion<'c>(
     quote: &str,
 ) -> Diagnostic {
     match suggest::closest(unknown, candidates) {
+        // The suggestion is a declared name, user text like any other: sanitised where it is
+        // shown, written as it is in the replacement.
         Some(suggestion) => diagnostic
-            .with_help(format!("did you mean `{suggestion}`?"))
+            .with_help(format!("did you mean `{}`?", sanitize(suggestion)))
             .with_fix(
-                format!("replace with `{suggestion}`"),
+                format!("replace with `{}`", sanitize(suggestion)),
                 span,
                 format!("{quote}{suggestion}{quote}"),
             ),
@@ -320,7 +334,7 @@ fn check_block<'a>(
     if let (Some(extends), false) = (&block.extends, schema.extends) {
         diagnostics.push(
             Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "{} cannot extend another",
                     with_article(&format!("`{}`", schema.keyword))
@@ -364,7 +378,7 @@ fn check_block<'a>(
             {
                 diagnostics.push(
                     Diagnostic::error(
-                        "E0205",
+                        codes::fields::DUPLICATE_ENTRY,
                         format!("`{}` is given twice", entry_schema.name),
                         name_span,
                         "given again here",
@@ -441,7 +455,7 @@ fn check_label(
         | (LabelKind::Str, Some(ast::Label::Str(_))) => {}
         (LabelKind::None, Some(label)) => diagnostics.push(
             Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "{} block takes no name",
                     with_article(&format!("`{}`", schema.keyword))
@@ -454,7 +468,7 @@ fn check_label(
         ),
         (LabelKind::Name, Some(ast::Label::Str(string))) => {
             let mut diagnostic = Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "the name of {} is an identifier, not a string",
                     with_article(&format!("`{}`", schema.keyword))
@@ -474,7 +488,7 @@ fn check_label(
         }
         (LabelKind::Str, Some(ast::Label::Name(ident))) => diagnostics.push(
             Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "the name of {} is a string",
                     with_article(&format!("`{}`", schema.keyword))
@@ -486,7 +500,7 @@ fn check_label(
         ),
         (_, None) => diagnostics.push(
             Diagnostic::error(
-                "E0209",
+                codes::fields::MISPLACED_LABEL,
                 format!(
                     "{} needs a name",
                     with_article(&format!("`{}`", schema.keyword))
@@ -508,7 +522,7 @@ fn unknown_entry(schema: &'static BlockSchema, name: &str, noun: &str, span: Spa
         _ => with_article(&format!("`{}`", schema.keyword)),
     };
     let diagnostic = Diagnostic::error(
-        "E0201",
+        codes::fields::UNKNOWN_FIELD,
         format!("unknown {noun} `{}` in {inside}", sanitize(name)),
         span,
         format!("not {} of {inside}", with_article(noun)),
@@ -548,7 +562,7 @@ fn wrong_shape(entry_schema: &'static EntrySchema, entry: &ast::Entry, span: Spa
         EntryShape::Block(_) => format!("write `{} {{ ... }}`", entry_schema.name),
     };
     Diagnostic::error(
-        "E0210",
+        codes::fields::FIELD_OR_CLAUSE,
         format!(
             "`{}` is a {}",
             entry_schema.name,
@@ -594,7 +608,7 @@ fn missing_entry(
         .map(|label| label.span())
         .unwrap_or(block.keyword.span);
     let mut diagnostic = Diagnostic::error(
-        "E0202",
+        codes::fields::MISSING_FIELD,
         format!(
             "missing required {what} in {}",
             block_description(schema, block)
@@ -685,13 +699,12 @@ fn check_phrase<'a>(
         head: None,
         positional: Vec::new(),
         modifiers: Vec::new(),
-        span: phrase.span,
     };
     let values = &phrase.values;
     let Some(first) = values.first() else {
         diagnostics.push(
             Diagnostic::error(
-                "E0207",
+                codes::fields::INCOMPLETE_PHRASE,
                 format!("`{}` has no value", entry.name),
                 phrase.span,
                 format!("expected {}", schema.head.describe()),
@@ -747,7 +760,7 @@ fn check_phrase<'a>(
         if typed.modifiers.iter().any(|m| m.word == modifier.word) {
             diagnostics.push(
                 Diagnostic::error(
-                    "E0206",
+                    codes::fields::UNEXPECTED_VALUE,
                     format!("`{}` is given twice in `{}`", modifier.word, entry.name),
                     word.span,
                     "given again here",
@@ -768,7 +781,7 @@ fn check_phrase<'a>(
                     if !slot.optional {
                         diagnostics.push(
                             Diagnostic::error(
-                                "E0207",
+                                codes::fields::INCOMPLETE_PHRASE,
                                 format!("missing {} after `{}`", slot.what, modifier.word),
                                 Span::new(end.file, end.end as usize, end.end as usize),
                                 format!("expected {}", slot.kind.describe()),
@@ -795,7 +808,7 @@ fn check_phrase<'a>(
             );
             diagnostics.push(
                 Diagnostic::error(
-                    "E0207",
+                    codes::fields::INCOMPLETE_PHRASE,
                     format!("missing `{}` in `{}`", modifier.word, entry.name),
                     at,
                     format!("expected `{}` here", modifier.word),
@@ -847,7 +860,7 @@ fn is_modifier_word(schema: &'static PhraseSchema, value: &Value) -> bool {
 
 fn missing_slot(entry: &'static EntrySchema, slot: &'static Slot, after: Span) -> Diagnostic {
     Diagnostic::error(
-        "E0207",
+        codes::fields::INCOMPLETE_PHRASE,
         format!("missing {} in `{}`", slot.what, entry.name),
         Span::new(after.file, after.end as usize, after.end as usize),
         format!("expected {}", slot.kind.describe()),
@@ -862,7 +875,7 @@ fn unexpected_value(
 ) -> Diagnostic {
     let found = describe_found(value);
     let diagnostic = Diagnostic::error(
-        "E0206",
+        codes::fields::UNEXPECTED_VALUE,
         format!("unexpected {found} in `{}`", entry.name),
         value.span(),
         "not expected here",
@@ -925,7 +938,7 @@ fn describe_found(value: &Value) -> String {
 fn mismatch(kind: &'static ValueKind, value: &Value) -> Diagnostic {
     let found = describe_found(value);
     Diagnostic::error(
-        "E0203",
+        codes::fields::WRONG_TYPE,
         format!("expected {}, found {found}", kind.describe()),
         value.span(),
         format!("this is {}", found_noun(value)),
@@ -1226,7 +1239,7 @@ fn whole(number: &ast::Number, positive: bool) -> Result<u32, Diagnostic> {
 
 fn out_of_range(number: &ast::Number, why: &str) -> Diagnostic {
     Diagnostic::error(
-        "E0208",
+        codes::fields::OUT_OF_RANGE,
         format!("`{}` is out of range: {why}", number.digits),
         number.span,
         "out of range",
@@ -1248,7 +1261,7 @@ fn keyword<'a>(
                 }),
                 None => {
                     let diagnostic = Diagnostic::error(
-                        "E0204",
+                        codes::fields::UNKNOWN_KEYWORD,
                         format!("expected {}", kind.describe()),
                         path.span,
                         format!("`{}` is not {}", sanitize(&text), set.what),
@@ -1336,7 +1349,7 @@ pub(crate) fn azure_name_problem(what: AzureName, name: &str, span: Span) -> Opt
         return None;
     };
     let diagnostic = Diagnostic::error(
-        "E0213",
+        codes::fields::INVALID_AZURE_NAME,
         format!("invalid {} `{}`: {problem}", what.noun(), sanitize(name)),
         span,
         format!("Azure refuses this {}", what.noun()),
@@ -1392,7 +1405,7 @@ fn scope<'a>(kind: &'static ValueKind, value: &'a Value) -> Result<Typed<'a>, Di
     let callee = call.callee.name.as_str();
     if !SCOPES.contains(&callee) {
         let diagnostic = Diagnostic::error(
-            "E0204",
+            codes::fields::UNKNOWN_KEYWORD,
             format!("unknown scope `{}`", sanitize(callee)),
             call.callee.span,
             "not a kind of scope",
@@ -1407,7 +1420,7 @@ fn scope<'a>(kind: &'static ValueKind, value: &'a Value) -> Result<Typed<'a>, Di
         [Value::Str(string)] => string.value.clone(),
         _ => {
             return Err(Diagnostic::error(
-                "E0203",
+                codes::fields::WRONG_TYPE,
                 format!("`{callee}` takes one string"),
                 call.span,
                 "expected one string argument",

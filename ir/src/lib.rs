@@ -12,6 +12,43 @@
 
 use serde::Serialize;
 
+/// Declares a closed set of Charter keywords as an enum: each variant with the keyword Charter
+/// spells it with, `ALL` in declaration order, `charter_name` and `from_charter_name`, all from
+/// one list. The compiler's schema takes its keyword vocabularies from these enums, so a keyword
+/// cannot be accepted without a variant, and a new variant is a compile error wherever a backend
+/// or a check matches on the enum without handling it.
+#[macro_export]
+macro_rules! keywords {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident => $word:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $name {
+            $( $(#[$variant_meta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order (the order the schema lists the keywords in).
+            pub const ALL: [$name; [$($word),+].len()] = [$($name::$variant),+];
+
+            /// The keyword Charter uses.
+            pub const fn charter_name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)+
+                }
+            }
+
+            /// The value a Charter keyword names.
+            pub fn from_charter_name(word: &str) -> Option<$name> {
+                Self::ALL.into_iter().find(|value| value.charter_name() == word)
+            }
+        }
+    };
+}
+
 /// Everything one project declares, checked and resolved.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Project {
@@ -117,19 +154,23 @@ pub enum Scope {
     ResourceGroup(String),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Effect {
-    Deny,
-    Audit,
-    Disabled,
+keywords! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Effect {
+        Deny => "deny",
+        Audit => "audit",
+        Disabled => "disabled",
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Toggle {
-    Enabled,
-    Disabled,
+keywords! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Toggle {
+        Disabled => "disabled",
+        Enabled => "enabled",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -158,11 +199,13 @@ pub struct Exemption {
     pub reason: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExemptionCategory {
-    Waiver,
-    Mitigated,
+keywords! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ExemptionCategory {
+        Waiver => "waiver",
+        Mitigated => "mitigated",
+    }
 }
 
 /// A calendar date.
@@ -260,15 +303,17 @@ pub struct BlocklistUse {
     pub side: Side,
 }
 
-/// When a content filter runs relative to streaming the completion.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FilterMode {
-    /// Content is filtered before it is streamed to the caller (Azure's `Default`).
-    Default,
-    /// Content is streamed first and filtered asynchronously, so harmful text can reach the caller
-    /// before it is flagged (Azure's `Asynchronous_filter`). Weaker than `Default`.
-    Asynchronous,
+keywords! {
+    /// When a content filter runs relative to streaming the completion.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum FilterMode {
+        /// Content is filtered before it is streamed to the caller (Azure's `Default`).
+        Default => "default",
+        /// Content is streamed first and filtered asynchronously, so harmful text can reach the
+        /// caller before it is flagged (Azure's `Asynchronous_filter`). Weaker than `Default`.
+        Asynchronous => "asynchronous",
+    }
 }
 
 impl FilterMode {
@@ -277,14 +322,6 @@ impl FilterMode {
         match self {
             FilterMode::Asynchronous => 0,
             FilterMode::Default => 1,
-        }
-    }
-
-    /// The keyword Charter uses (`default`).
-    pub fn charter_name(self) -> &'static str {
-        match self {
-            FilterMode::Default => "default",
-            FilterMode::Asynchronous => "asynchronous",
         }
     }
 }
@@ -306,57 +343,36 @@ pub struct FilterSetting {
     pub level: Level,
 }
 
-/// Which text a filter setting applies to: the user's prompt or the model's completion.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Side {
-    Prompt,
-    Completion,
+keywords! {
+    /// Which text a filter setting applies to: the user's prompt or the model's completion.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Side {
+        Prompt => "prompt",
+        Completion => "completion",
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    Hate,
-    Sexual,
-    Violence,
-    SelfHarm,
-    /// Prompt shield against jailbreak attempts (prompt side).
-    Jailbreak,
-    /// Prompt shield against attacks hidden in documents (prompt side).
-    IndirectAttack,
-    /// Completion side.
-    ProtectedMaterialText,
-    /// Completion side.
-    ProtectedMaterialCode,
+keywords! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Category {
+        Hate => "hate",
+        Sexual => "sexual",
+        Violence => "violence",
+        SelfHarm => "self_harm",
+        /// Prompt shield against jailbreak attempts (prompt side).
+        Jailbreak => "jailbreak",
+        /// Prompt shield against attacks hidden in documents (prompt side).
+        IndirectAttack => "indirect_attack",
+        /// Completion side.
+        ProtectedMaterialText => "protected_material_text",
+        /// Completion side.
+        ProtectedMaterialCode => "protected_material_code",
+    }
 }
 
 impl Category {
-    pub const ALL: [Category; 8] = [
-        Category::Hate,
-        Category::Sexual,
-        Category::Violence,
-        Category::SelfHarm,
-        Category::Jailbreak,
-        Category::IndirectAttack,
-        Category::ProtectedMaterialText,
-        Category::ProtectedMaterialCode,
-    ];
-
-    /// The name as Charter spells it (`self_harm`).
-    pub fn charter_name(self) -> &'static str {
-        match self {
-            Category::Hate => "hate",
-            Category::Sexual => "sexual",
-            Category::Violence => "violence",
-            Category::SelfHarm => "self_harm",
-            Category::Jailbreak => "jailbreak",
-            Category::IndirectAttack => "indirect_attack",
-            Category::ProtectedMaterialText => "protected_material_text",
-            Category::ProtectedMaterialCode => "protected_material_code",
-        }
-    }
-
     /// Harm categories take a severity threshold; the others are shields (block/annotate/off).
     pub fn is_harm(self) -> bool {
         matches!(
@@ -397,25 +413,29 @@ impl Level {
     }
 }
 
-/// The lowest severity a harm category blocks: `low` blocks low, medium and high (strictest);
-/// `high` blocks only high; `off` blocks nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Threshold {
-    Low,
-    Medium,
-    High,
-    Off,
+keywords! {
+    /// The lowest severity a harm category blocks: `low` blocks low, medium and high (strictest);
+    /// `high` blocks only high; `off` blocks nothing.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Threshold {
+        Low => "low",
+        Medium => "medium",
+        High => "high",
+        Off => "off",
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ShieldMode {
-    /// Detect and block.
-    Block,
-    /// Detect and annotate the response, don't block.
-    Annotate,
-    Off,
+keywords! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ShieldMode {
+        /// Detect and block.
+        Block => "block",
+        /// Detect and annotate the response, don't block.
+        Annotate => "annotate",
+        Off => "off",
+    }
 }
 
 /// A team's AI workload: its apps, budget and endpoints, governed by one policy.
@@ -435,20 +455,24 @@ pub struct Workload {
     pub endpoints: Vec<Endpoint>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Environment {
-    Sandbox,
-    Dev,
-    Test,
-    Prod,
+keywords! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Environment {
+        Sandbox => "sandbox",
+        Dev => "dev",
+        Test => "test",
+        Prod => "prod",
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DataZone {
-    Eu,
-    Us,
+keywords! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum DataZone {
+        Eu => "eu",
+        Us => "us",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -471,12 +495,14 @@ pub struct Budget {
     pub contacts: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BudgetPeriod {
-    Monthly,
-    Quarterly,
-    Annually,
+keywords! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum BudgetPeriod {
+        Monthly => "monthly",
+        Quarterly => "quarterly",
+        Annually => "annually",
+    }
 }
 
 /// A model deployment served from one or more regions.
@@ -521,49 +547,24 @@ pub struct FineTuned {
     pub source_account: String,
 }
 
-/// Azure's deployment types (SKUs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeploymentType {
-    GlobalStandard,
-    DataZoneStandard,
-    Standard,
-    GlobalProvisioned,
-    DataZoneProvisioned,
-    Provisioned,
-    GlobalBatch,
-    DataZoneBatch,
-    Developer,
+keywords! {
+    /// Azure's deployment types (SKUs).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum DeploymentType {
+        GlobalStandard => "global_standard",
+        DataZoneStandard => "data_zone_standard",
+        Standard => "standard",
+        GlobalProvisioned => "global_provisioned",
+        DataZoneProvisioned => "data_zone_provisioned",
+        Provisioned => "provisioned",
+        GlobalBatch => "global_batch",
+        DataZoneBatch => "data_zone_batch",
+        Developer => "developer",
+    }
 }
 
 impl DeploymentType {
-    pub const ALL: [DeploymentType; 9] = [
-        DeploymentType::GlobalStandard,
-        DeploymentType::DataZoneStandard,
-        DeploymentType::Standard,
-        DeploymentType::GlobalProvisioned,
-        DeploymentType::DataZoneProvisioned,
-        DeploymentType::Provisioned,
-        DeploymentType::GlobalBatch,
-        DeploymentType::DataZoneBatch,
-        DeploymentType::Developer,
-    ];
-
-    /// The keyword Charter uses (`global_standard`).
-    pub fn charter_name(self) -> &'static str {
-        match self {
-            DeploymentType::GlobalStandard => "global_standard",
-            DeploymentType::DataZoneStandard => "data_zone_standard",
-            DeploymentType::Standard => "standard",
-            DeploymentType::GlobalProvisioned => "global_provisioned",
-            DeploymentType::DataZoneProvisioned => "data_zone_provisioned",
-            DeploymentType::Provisioned => "provisioned",
-            DeploymentType::GlobalBatch => "global_batch",
-            DeploymentType::DataZoneBatch => "data_zone_batch",
-            DeploymentType::Developer => "developer",
-        }
-    }
-
     /// Whether capacity is counted in provisioned throughput units (PTUs) rather than in units
     /// of 1,000 tokens per minute.
     pub fn is_provisioned(self) -> bool {
@@ -601,15 +602,17 @@ impl DeploymentType {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Redundancy {
-    /// One region, or several independent ones with no failover intent.
-    None,
-    /// The first region serves; the others stand by at `standby_capacity`.
-    ActivePassive,
-    /// Every region serves at full capacity.
-    ActiveActive,
+keywords! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Redundancy {
+        /// One region, or several independent ones with no failover intent.
+        None => "none",
+        /// The first region serves; the others stand by at `standby_capacity`.
+        ActivePassive => "active_passive",
+        /// Every region serves at full capacity.
+        ActiveActive => "active_active",
+    }
 }
 
 /// Whether `text` is a GUID (`8-4-4-4-12` hexadecimal digits), the form of a subscription id
@@ -648,6 +651,19 @@ mod tests {
             assert_eq!(date.to_string(), text);
             assert_eq!(date.days_since_epoch(), days);
         }
+    }
+
+    #[test]
+    fn keywords_name_their_values_both_ways() {
+        for zone in DataZone::ALL {
+            assert_eq!(DataZone::from_charter_name(zone.charter_name()), Some(zone));
+        }
+        assert_eq!(Toggle::ALL, [Toggle::Disabled, Toggle::Enabled]);
+        assert_eq!(
+            DeploymentType::from_charter_name("developer"),
+            Some(DeploymentType::Developer)
+        );
+        assert_eq!(Side::from_charter_name("Prompt"), None);
     }
 
     #[test]

@@ -9,9 +9,9 @@ use crate::convert;
 use crate::features::completion::{self, CandidateKind};
 use crate::features::folding::{self, FoldKind};
 use crate::features::formatting::{self, Formatted};
-use crate::features::index::{Index, Occurrence, SymbolKind};
+use crate::features::index::{Index, SymbolKind};
 use crate::features::outline::{self, OutlineItem, OutlineKind};
-use crate::features::{code_actions, hover, inlay_hints, semantic_tokens};
+use crate::features::{code_actions, hover, inlay_hints, navigation, rename, semantic_tokens};
 use crate::workspace::{key_of_uri, Analysis};
 
 /// The document a request is about, when it is part of the analysis.
@@ -151,46 +151,30 @@ pub fn definition(
     params: lsp::GotoDefinitionParams,
 ) -> Option<lsp::GotoDefinitionResponse> {
     let (file, offset) = locate(analysis, &params.text_document_position_params)?;
-    let names = Index::build(analysis);
-    let symbol = names.occurrence_at(file, offset)?.symbol();
-    let location = convert::location(analysis, names.symbols[symbol].name_span)?;
+    let span = navigation::definition(analysis, file, offset)?;
+    let location = convert::location(analysis, span)?;
     Some(lsp::GotoDefinitionResponse::Scalar(location))
 }
 
 /// `textDocument/references`.
 pub fn references(analysis: &Analysis, params: lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
     let (file, offset) = locate(analysis, &params.text_document_position)?;
-    let names = Index::build(analysis);
-    let symbol = names.occurrence_at(file, offset)?.symbol();
-    let mut locations = Vec::new();
-    if params.context.include_declaration {
-        locations.extend(convert::location(analysis, names.symbols[symbol].name_span));
-    }
-    locations.extend(
-        names
-            .references_to(symbol)
-            .filter_map(|r| convert::location(analysis, r.span)),
-    );
-    Some(locations)
+    let spans = navigation::references(analysis, file, offset, params.context.include_declaration)?;
+    Some(
+        spans
+            .into_iter()
+            .filter_map(|span| convert::location(analysis, span))
+            .collect(),
+    )
 }
 
-/// `textDocument/prepareRename`: only names declared in the project as identifiers can be
-/// renamed (catalog strings and stdlib names cannot).
+/// `textDocument/prepareRename`.
 pub fn prepare_rename(
     analysis: &Analysis,
     params: lsp::TextDocumentPositionParams,
 ) -> Option<lsp::PrepareRenameResponse> {
     let (file, offset) = locate(analysis, &params)?;
-    let names = Index::build(analysis);
-    let occurrence = names.occurrence_at(file, offset)?;
-    let symbol = &names.symbols[occurrence.symbol()];
-    if !symbol.kind.is_identifier() || analysis.files[symbol.file].is_stdlib {
-        return None;
-    }
-    let span = match occurrence {
-        Occurrence::Declaration(_) => symbol.name_span,
-        Occurrence::Reference(_, span) => span,
-    };
+    let span = rename::prepare_rename(analysis, file, offset)?;
     let (_, range) = convert::range(analysis, span)?;
     Some(lsp::PrepareRenameResponse::Range(range))
 }
@@ -207,53 +191,17 @@ pub fn rename(
     let Some((file, offset)) = locate(analysis, &params.text_document_position) else {
         return Ok(None);
     };
-    let new_name = params.new_name.trim();
-    let valid = new_name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && new_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid {
-        return Err(format!(
-            "`{new_name}` is not a valid name: use letters, digits and `_`"
-        ));
-    }
-    let names = Index::build(analysis);
-    let Some(occurrence) = names.occurrence_at(file, offset) else {
+    let Some((new_name, spans)) = rename::rename(analysis, file, offset, &params.new_name)? else {
         return Ok(None);
     };
-    let symbol_index = occurrence.symbol();
-    let symbol = &names.symbols[symbol_index];
-    if !symbol.kind.is_identifier() {
-        return Err("catalog names (models, versions, regions) cannot be renamed".to_string());
-    }
-    if analysis.files[symbol.file].is_stdlib {
-        return Err("names declared in the standard library cannot be renamed".to_string());
-    }
-    if new_name != symbol.name
-        && names
-            .find(symbol.kind, new_name, symbol.container)
-            .is_some()
-    {
-        return Err(format!(
-            "a {} named `{new_name}` already exists",
-            symbol.kind.keyword()
-        ));
-    }
     let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
-    let mut add = |span: charter_syntax::Span| {
+    for span in spans {
         if let Some((index, range)) = convert::range(analysis, span) {
             changes
                 .entry(analysis.files[index].uri.clone())
                 .or_default()
-                .push(lsp::TextEdit::new(range, new_name.to_string()));
+                .push(lsp::TextEdit::new(range, new_name.clone()));
         }
-    };
-    add(symbol.name_span);
-    for reference in names.references_to(symbol_index) {
-        add(reference.span);
     }
     Ok(Some(lsp::WorkspaceEdit {
         changes: Some(changes),

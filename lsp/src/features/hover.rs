@@ -3,11 +3,12 @@
 //! schema), and the long explanation of any diagnostic under the cursor.
 
 use charter_compiler::catalog::{Lifecycle, ModelVersion};
+use charter_compiler::model::FilterId;
 use charter_ir::{Category, Date, Side};
 use charter_syntax::ast::{Block, Entry};
 use charter_syntax::Span;
 
-use super::index::{blocks, fields, Index, Occurrence, SymbolKind};
+use super::index::{fields, Index, Occurrence, SymbolKind};
 use super::syntax;
 use crate::workspace::Analysis;
 
@@ -351,67 +352,64 @@ pub struct EffectiveSetting {
     pub from: String,
 }
 
+/// The model's filter a declared filter symbol is.
+pub fn filter_of_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Option<FilterId> {
+    let declared = &index.symbols[symbol];
+    analysis
+        .compilation
+        .model
+        .filters
+        .iter()
+        .position(|filter| filter.name_span.same_place(&declared.name_span))
+        .map(FilterId)
+}
+
 /// Every category setting of a filter after `extends`, nearest filter first; categories no
-/// filter in the chain sets are absent (the compiler reports them).
-pub fn effective_filter(
-    analysis: &Analysis,
-    index: &Index<'_>,
-    filter: usize,
-) -> Vec<EffectiveSetting> {
+/// filter in the chain sets are absent (the compiler reports them). Read from the resolved
+/// model: each filter's settings as written (valid or not), following `extends` to the filter
+/// it names and stopping where a cycle closes.
+pub fn effective_filter(analysis: &Analysis, filter: FilterId) -> Vec<EffectiveSetting> {
+    let model = &analysis.compilation.model;
+    let mut current = Some(filter);
     let mut settings: Vec<EffectiveSetting> = Vec::new();
     let mut visited = Vec::new();
-    let mut current = Some(filter);
-    while let Some(symbol) = current {
-        if visited.contains(&symbol) {
+    while let Some(id) = current {
+        if visited.contains(&id) {
             break; // A cycle in `extends`; the compiler reports it.
         }
-        visited.push(symbol);
-        let declared = &index.symbols[symbol];
-        let Some(block) = declared.block else { break };
-        let text = analysis.text(declared.file);
-        for side_block in blocks(&block.entries) {
-            let side = match side_block.keyword.name.as_str() {
-                "prompt" => Side::Prompt,
-                "completion" => Side::Completion,
-                _ => continue,
-            };
-            for field in fields(&side_block.entries) {
-                let Some(category) = Category::ALL
-                    .iter()
-                    .copied()
-                    .find(|c| c.charter_name() == field.key.name)
-                else {
-                    continue;
-                };
-                if settings
-                    .iter()
-                    .any(|s| s.side == side && s.category == category)
-                {
-                    continue;
-                }
-                if let Some(value) = text.get(field.value.span.range()) {
-                    settings.push(EffectiveSetting {
-                        side,
-                        category,
-                        value: value.to_string(),
-                        from: declared.name.clone(),
-                    });
-                }
+        visited.push(id);
+        let filter = model.filter(id);
+        let Some(text) = analysis
+            .index_of_id(filter.file)
+            .map(|file| analysis.text(file))
+        else {
+            break;
+        };
+        for written in &filter.written {
+            if settings
+                .iter()
+                .any(|s| s.side == written.side && s.category == written.category)
+            {
+                continue;
+            }
+            if let Some(value) = text.get(written.value_span.range()) {
+                settings.push(EffectiveSetting {
+                    side: written.side,
+                    category: written.category,
+                    value: value.to_string(),
+                    from: filter.name.clone(),
+                });
             }
         }
-        current = block.extends.as_ref().and_then(|path| {
-            index
-                .references
-                .iter()
-                .find(|r| r.span.same_place(&path.span))
-                .map(|r| r.target)
-        });
+        current = filter.extends.as_ref().and_then(|extends| extends.target);
     }
     settings
 }
 
 fn filter_details(analysis: &Analysis, index: &Index<'_>, filter: usize) -> String {
-    let settings = effective_filter(analysis, index, filter);
+    let settings = filter_of_symbol(analysis, index, filter)
+        .map(|id| effective_filter(analysis, id))
+        .unwrap_or_default();
     let name = &index.symbols[filter].name;
     let mut out = String::from("| category | prompt | completion |\n| --- | --- | --- |");
     for category in Category::ALL {

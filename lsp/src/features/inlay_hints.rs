@@ -1,10 +1,13 @@
 //! Inlay hints: what a filter inherits through `extends` (so the effective setting is visible
-//! where it is not written) and when a referenced model version retires.
+//! where it is not written) and when a referenced model version retires, read from the
+//! resolved model.
 
 use charter_ir::Side;
 
 use super::hover::{effective_filter, version_summary};
-use super::index::{blocks, Index, SymbolKind};
+use charter_compiler::model::FilterId;
+
+use super::index::{Index, SymbolKind};
 use crate::workspace::Analysis;
 
 /// One hint: text shown at a byte offset of a document.
@@ -24,21 +27,19 @@ pub fn inlay_hints(
     end: usize,
 ) -> Vec<Hint> {
     let mut hints = Vec::new();
-    for (symbol, declared) in index.of_kind(SymbolKind::Filter, None) {
-        let Some(block) = declared
-            .block
-            .filter(|b| declared.file == file && b.extends.is_some())
-        else {
-            continue;
-        };
-        if (block.span.end as usize) < start || (block.span.start as usize) > end {
+    let document = analysis.compilation.documents[file].id;
+    for (id, filter) in analysis.compilation.model.filters.iter().enumerate() {
+        if filter.file != document || filter.extends.is_none() {
             continue;
         }
-        let settings = effective_filter(analysis, index, symbol);
-        for (side, word) in [(Side::Prompt, "prompt"), (Side::Completion, "completion")] {
+        if (filter.span.end as usize) < start || (filter.span.start as usize) > end {
+            continue;
+        }
+        let settings = effective_filter(analysis, FilterId(id));
+        for side in [Side::Prompt, Side::Completion] {
             let inherited: Vec<String> = settings
                 .iter()
-                .filter(|s| s.side == side && s.from != declared.name)
+                .filter(|s| s.side == side && s.from != filter.name)
                 .map(|s| format!("{}: {}", s.category.charter_name(), s.value))
                 .collect();
             if inherited.is_empty() {
@@ -47,20 +48,20 @@ pub fn inlay_hints(
             let parents: Vec<&str> = {
                 let mut names: Vec<&str> = settings
                     .iter()
-                    .filter(|s| s.side == side && s.from != declared.name)
+                    .filter(|s| s.side == side && s.from != filter.name)
                     .map(|s| s.from.as_str())
                     .collect();
                 names.dedup();
                 names
             };
-            let (offset, label) = match blocks(&block.entries).find(|b| b.keyword.name == word) {
+            let (offset, label) = match filter.sides.iter().find(|block| block.side == side) {
                 Some(side_block) => (
                     side_block.body_span.start as usize + 1,
                     format!(" inherits {}", inherited.join(", ")),
                 ),
                 None => (
-                    block.body_span.start as usize + 1,
-                    format!(" {word} inherits {}", inherited.join(", ")),
+                    filter.body_span.start as usize + 1,
+                    format!(" {} inherits {}", side.charter_name(), inherited.join(", ")),
                 ),
             };
             hints.push(Hint {

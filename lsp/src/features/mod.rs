@@ -8,6 +8,8 @@ pub mod formatting;
 pub mod hover;
 pub mod index;
 pub mod inlay_hints;
+pub mod navigation;
 pub mod outline;
+pub mod rename;
 pub mod semantic_tokens;
 pub mod syntax;

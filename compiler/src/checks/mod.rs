@@ -1,0 +1,114 @@
+//! The governance checks: every rule a project must follow beyond its syntax, types and names,
+//! checked over the resolved model (`crate::model`) that type checking and resolution built.
+//!
+//! One module per concern (filters, policies, exemptions, workloads, budgets, endpoints, the
+//! catalog, sharing, blocklists, fine-tuned models), each an `impl Checks` block that reads
+//! the model and reports what it finds; a check never stops another, so an error in one place
+//! never hides the checks of another. `run` calls them in the model's order: where two
+//! diagnostics share a span, the earlier check's comes first.
+
+mod blocklists;
+mod budgets;
+mod catalog;
+mod endpoints;
+mod exemptions;
+mod filters;
+mod fine_tuned;
+mod policies;
+mod sharing;
+mod workloads;
+
+use charter_ir as ir;
+use charter_syntax::Diagnostic;
+
+use crate::catalog::Catalog;
+use crate::model::{scope_name, FilterId, Model, WorkloadId};
+use crate::schema::ScopeKind;
+use crate::{Document, Options};
+
+/// The checks' view of a compilation: what they read, and where they report.
+pub(crate) struct Checks<'a> {
+    documents: &'a [Document],
+    options: &'a Options,
+    model: &'a Model,
+    catalog: &'a Catalog,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs every check over a resolved model; returns what they report.
+pub(crate) fn run(
+    documents: &[Document],
+    options: &Options,
+    model: &Model,
+    catalog: &Catalog,
+) -> Vec<Diagnostic> {
+    let mut checks = Checks {
+        documents,
+        options,
+        model,
+        catalog,
+        diagnostics: Vec::new(),
+    };
+    checks.run();
+    checks.diagnostics
+}
+
+impl Checks<'_> {
+    /// Every check, in the order the model's declarations come (where two diagnostics share a
+    /// span, the earlier check's comes first).
+    fn run(&mut self) {
+        for fine_tuned in &self.model.fine_tuned {
+            self.check_fine_tuned(fine_tuned);
+        }
+        for blocklist in &self.model.blocklists {
+            self.check_blocklist(blocklist);
+        }
+        for index in 0..self.model.filters.len() {
+            self.check_filter(FilterId(index));
+        }
+        for policy in &self.model.policies {
+            self.check_policy(policy);
+        }
+        for index in 0..self.model.workloads.len() {
+            self.check_workload(WorkloadId(index));
+        }
+    }
+}
+
+/// A scope as Charter writes it: `management_group("contoso-ai-prod")`.
+fn scope_source(scope: &ir::Scope) -> String {
+    let name = scope_name(scope);
+    let mut literal = String::with_capacity(name.len() + 2);
+    for ch in name.chars() {
+        match ch {
+            '"' => literal.push_str("\\\""),
+            '\\' => literal.push_str("\\\\"),
+            '\n' => literal.push_str("\\n"),
+            '\t' => literal.push_str("\\t"),
+            ch if ch.is_control() => literal.push_str(&format!("\\u{{{:x}}}", u32::from(ch))),
+            ch => literal.push(ch),
+        }
+    }
+    format!("{}(\"{literal}\")", ScopeKind::of(scope).charter_name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_written_back_as_charter_source() {
+        assert_eq!(
+            scope_source(&ir::Scope::ManagementGroup("contoso-ai-dev".to_string())),
+            r#"management_group("contoso-ai-dev")"#
+        );
+        assert_eq!(
+            scope_source(&ir::Scope::ResourceGroup("rg \"a\"\\b\n".to_string())),
+            r#"resource_group("rg \"a\"\\b\n")"#
+        );
+        assert_eq!(
+            scope_name(&ir::Scope::Subscription("prod".to_string())),
+            "prod"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! Exemptions (E07xx): expired, unexplained, ambiguous or misplaced exemptions.
+
+use charter_ir::Date;
+use charter_syntax::diagnostic::sanitize;
+use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
+
+/// E0701: exemption expired.
+pub const EXEMPTION_EXPIRED: Code = "E0701";
+/// E0702: exemption without a reason.
+pub const EXEMPTION_WITHOUT_REASON: Code = "E0702";
+/// E0703: ambiguous exemption.
+pub const AMBIGUOUS_EXEMPTION: Code = "E0703";
+/// E0704: exemption under a scope the policy is not assigned at.
+pub const EXEMPTION_OUTSIDE_ASSIGNMENT: Code = "E0704";
+
+/// The codes of this group, in code order, for `charter explain` and `docs/errors.md`.
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: EXEMPTION_EXPIRED,
+        severity: Severity::Error,
+        title: "exemption expired",
+        explanation: r#"The exemption's `until` date is in the past (relative to today, or `--today`), so it no longer exempts anything; keeping it hides that the scope must now comply. Remove it, or renew it with a new date and a reason."#,
+        failing_example: include_str!("../../tests/fixtures/E0701.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  exempt resource_group("rg-lab") until 2027-01-31 as waiver "Lab experiments"
+}
+"#,
+    },
+    CodeInfo {
+        code: EXEMPTION_WITHOUT_REASON,
+        severity: Severity::Error,
+        title: "exemption without a reason",
+        explanation: r#"Every exemption says why (`as waiver "..."` or `as mitigated "..."`): the reason is what auditors read."#,
+        failing_example: include_str!("../../tests/fixtures/E0702.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  exempt resource_group("rg-lab") until 2027-01-31 as waiver "Lab experiments"
+}
+"#,
+    },
+    CodeInfo {
+        code: AMBIGUOUS_EXEMPTION,
+        severity: Severity::Error,
+        title: "ambiguous exemption",
+        explanation: r#"The policy is assigned at several scopes, and the exempted scope is not one of them, so it is unclear which assignment the exemption exempts. Azure requires an exemption to sit at or below the scope of the assignment it exempts, and Charter cannot know which management group or subscription contains the exempted scope. Say it with `under SCOPE`, naming the policy scope that contains the exempted one. An exemption at one of the policy's own scopes exempts the assignment there, and under a policy with a single scope no `under` is needed."#,
+        failing_example: include_str!("../../tests/fixtures/E0703.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  definitions_at: management_group("contoso-ai")
+  exempt resource_group("rg-lab") under management_group("contoso-ai-dev") until 2027-01-31 as waiver "Lab experiments"
+}
+"#,
+    },
+    CodeInfo {
+        code: EXEMPTION_OUTSIDE_ASSIGNMENT,
+        severity: Severity::Error,
+        title: "exemption under a scope the policy is not assigned at",
+        explanation: r#"`under SCOPE` says which of the policy's assignments an exemption exempts, so it must name one of the scopes in the policy's `scope:` field, written the same way. The help lists the policy's scopes and suggests the closest one."#,
+        failing_example: include_str!("../../tests/fixtures/E0704.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
+  definitions_at: management_group("contoso-ai")
+  exempt resource_group("rg-lab") under management_group("contoso-ai-dev") until 2027-01-31 as waiver "Lab experiments"
+}
+"#,
+    },
+];
+
+/// E0701: the exemption's `until` date, at `span`, is before today.
+pub(crate) fn expired(date: Date, today: Date, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        EXEMPTION_EXPIRED,
+        format!("exemption expired on {date}"),
+        span,
+        format!("in the past (today is {today})"),
+    )
+    .with_help("remove the exemption, or renew it with a new date if it is still needed")
+    .with_note("an expired exemption no longer exempts anything; keeping it hides that the scope must now comply")
+}
+
+/// E0702 for a reason written empty, at `span`.
+pub(crate) fn empty_reason(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        EXEMPTION_WITHOUT_REASON,
+        "exemption without a reason",
+        span,
+        "the reason is empty",
+    )
+    .with_help("say why the scope is exempt, for the audit trail")
+}
+
+/// E0702 for a reason not written: at `span` (the `exempt` keyword, or the `as` category
+/// without its text), with the text `insertion` inserts at `at` as the fix.
+pub(crate) fn missing_reason(span: Span, at: Span, insertion: &str) -> Diagnostic {
+    Diagnostic::error(
+        EXEMPTION_WITHOUT_REASON,
+        "exemption without a reason",
+        span,
+        "no reason given",
+    )
+    .with_help(
+        "add `as waiver \"why\"` or `as mitigated \"how\"`: the reason is kept for the audit trail",
+    )
+    .with_fix("add a reason", at, insertion)
+}
+
+/// E0704: `under`, at `span`, names `under` (a scope as Charter writes it), not one of the
+/// policy's `scopes` (written the same way, assigned at `scope_spans`); `closest` is the
+/// policy's scope of the same kind nearest to it, if any.
+pub(crate) fn outside_assignment(
+    policy: &str,
+    under: &str,
+    span: Span,
+    scopes: &[(String, Span)],
+    closest: Option<&str>,
+) -> Diagnostic {
+    let listing: Vec<String> = scopes
+        .iter()
+        .map(|(scope, _)| format!("`{}`", sanitize(scope)))
+        .collect();
+    let mut diagnostic = Diagnostic::error(
+        EXEMPTION_OUTSIDE_ASSIGNMENT,
+        format!(
+            "policy `{}` is not assigned at `{}`",
+            sanitize(policy),
+            sanitize(under)
+        ),
+        span,
+        "not one of the policy's scopes",
+    );
+    for (_, scope_span) in scopes {
+        diagnostic = diagnostic.with_secondary(*scope_span, "the policy is assigned here");
+    }
+    match closest {
+        Some(best) => diagnostic
+            .with_help(format!(
+                "did you mean `{}`? `under` names one of the policy's scopes: {}",
+                sanitize(best),
+                crate::schema::join_or(&listing)
+            ))
+            // The replacement is source text, written as it is.
+            .with_fix(format!("write `{}`", sanitize(best)), span, best),
+        None => diagnostic.with_help(format!(
+            "`under` names one of the policy's scopes: {}",
+            crate::schema::join_or(&listing)
+        )),
+    }
+}
+
+/// E0703: the exemption of `exempted` (a scope as Charter writes it), at `span`, does not say
+/// which of the policy's scopes (assigned at `scope_spans`; `first` the first of them, as
+/// Charter writes it) it exempts.
+pub(crate) fn ambiguous(
+    exempted: &str,
+    policy: &str,
+    span: Span,
+    scope_spans: &[Span],
+    first: &str,
+) -> Diagnostic {
+    let exempted = sanitize(exempted);
+    let mut diagnostic = Diagnostic::error(
+        AMBIGUOUS_EXEMPTION,
+        format!(
+            "exemption of `{exempted}` is ambiguous: policy `{}` is assigned at {} scopes",
+            sanitize(policy),
+            scope_spans.len()
+        ),
+        span,
+        "not one of the policy's scopes",
+    );
+    for scope_span in scope_spans {
+        diagnostic = diagnostic.with_secondary(*scope_span, "the policy is assigned here");
+    }
+    let at = Span::new(span.file, span.end as usize, span.end as usize);
+    diagnostic
+        .with_help(format!(
+            "say which assignment it exempts with `under SCOPE`, naming the policy scope that contains `{exempted}`"
+        ))
+        .with_note("an exemption must sit at or below the assignment it exempts, and Charter cannot know which management group or subscription contains the scope")
+        // The inserted text is source text, written as it is.
+        .with_fix(format!("add `under {}`", sanitize(first)), at, format!(" under {first}"))
+}

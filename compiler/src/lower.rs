@@ -1,0 +1,411 @@
+//! Lowering: the resolved model to the IR, with every inherited setting made explicit.
+//!
+//! Lowering reads only the model and the catalog; it never reports. It is complete only when
+//! the checks found no errors; what did not check is left out or given its default, so
+//! lowering never fails.
+
+use charter_ir as ir;
+use charter_ir::{Category, DeploymentType, Level, Redundancy, ShieldMode, Side, Threshold};
+
+use crate::catalog::Catalog;
+use crate::model::{
+    self, value_of, DefinitionsLocation, Endpoint, ExemptionAssignment, FilterId, Model, Policy,
+    PolicyId, ServedApp, Workload, DEFAULT_OWNER_TAG,
+};
+use crate::Options;
+
+/// Lowers the model to the IR. Complete only when there are no errors; what did not check is
+/// left out or given its default, so lowering never fails.
+pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::Project {
+    let workloads: Vec<ir::Workload> = model
+        .workloads
+        .iter()
+        .map(|workload| lower_workload(model, catalog, workload))
+        .collect();
+    let mut used_filters: Vec<&str> = Vec::new();
+    for workload in &workloads {
+        used_filters.extend(workload.endpoints.iter().map(|e| e.filter.name.as_str()));
+        used_filters.extend(workload.apps.iter().filter_map(|a| a.filter.as_deref()));
+    }
+    let minimum_uses = |name: &str| {
+        model.policies.iter().any(|p| {
+            value_of(&p.minimum).is_some_and(|minimum| model.filter(minimum.target).name == name)
+        })
+    };
+    let filters = model
+        .filters
+        .iter()
+        .enumerate()
+        .filter(|(_, filter)| {
+            !filter.is_stdlib
+                || used_filters.contains(&filter.name.as_str())
+                || minimum_uses(&filter.name)
+        })
+        .map(|(index, _)| lower_filter(model, FilterId(index)))
+        .collect();
+    let policies = model
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(index, policy)| lower_policy(model, catalog, PolicyId(index), policy, &workloads))
+        .collect();
+    let mut blocklists: Vec<ir::Blocklist> = model.blocklists.iter().map(lower_blocklist).collect();
+    blocklists.sort_by(|a, b| a.name.cmp(&b.name));
+    ir::Project {
+        policies,
+        workloads,
+        filters,
+        blocklists,
+        naming: options.naming.clone(),
+    }
+}
+
+fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
+    let filter = model.filter(id);
+    let effective = &filter.effective;
+    let mut settings = Vec::new();
+    for side in Side::ALL {
+        for category in Category::ALL {
+            if !category.applies_to(side) {
+                continue;
+            }
+            let level = effective
+                .setting(side, category)
+                .map(|s| s.level)
+                .unwrap_or(if category.is_harm() {
+                    Level::Severity(Threshold::Off)
+                } else {
+                    Level::Shield(ShieldMode::Off)
+                });
+            settings.push(ir::FilterSetting {
+                side,
+                category,
+                level,
+            });
+        }
+    }
+    let mut blocklists: Vec<ir::BlocklistUse> = effective
+        .blocklists
+        .iter()
+        .map(|b| ir::BlocklistUse {
+            name: b.name.clone(),
+            side: b.side,
+        })
+        .collect();
+    blocklists.sort();
+    blocklists.dedup();
+    ir::Filter {
+        name: filter.name.clone(),
+        description: filter.doc.clone().unwrap_or_default(),
+        settings,
+        blocklists,
+        mode: effective.mode(),
+    }
+}
+
+fn lower_workload(model: &Model, catalog: &Catalog, workload: &Workload) -> ir::Workload {
+    let environment = workload.environment();
+    ir::Workload {
+        name: workload.name.clone(),
+        description: workload.doc.clone().unwrap_or_default(),
+        policy: workload
+            .policy()
+            .map(|p| model.policy(p).name.clone())
+            .unwrap_or_default(),
+        environment,
+        resource_group: value_of(&workload.resource_group)
+            .map(|(group, _)| group.clone())
+            .unwrap_or_default(),
+        subscription: value_of(&workload.subscription)
+            .map(|(subscription, _)| subscription.clone()),
+        data_zone: workload.data_zone().map(|(zone, _)| zone),
+        apps: workload
+            .apps
+            .iter()
+            .map(|app| ir::App {
+                name: app.name.clone(),
+                environment: app.environment().unwrap_or(environment),
+                filter: app.filter().map(|f| model.filter(f.target).name.clone()),
+            })
+            .collect(),
+        budget: workload
+            .budget
+            .as_ref()
+            .and_then(|field| lower_budget(&field.value)),
+        endpoints: workload
+            .endpoints
+            .iter()
+            .map(|endpoint| lower_endpoint(model, catalog, endpoint))
+            .collect(),
+    }
+}
+
+fn lower_endpoint(model: &Model, catalog: &Catalog, endpoint: &Endpoint) -> ir::Endpoint {
+    let used = endpoint.model.as_ref().map(|field| &field.value);
+    let model_name = used.and_then(|used| used.model.as_ref());
+    let version = used.and_then(|used| used.version.as_ref());
+    // The format is known only when the model and the version are.
+    let format = match (endpoint.known_model(), endpoint.known_version()) {
+        (Some(known), Some(_)) => catalog
+            .model(&known.name)
+            .map(|entry| entry.format.clone().unwrap_or_default())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let (capacity, _) = endpoint.capacity();
+    let redundancy = endpoint.redundancy();
+    ir::Endpoint {
+        name: endpoint.name.clone(),
+        description: endpoint.doc.clone().unwrap_or_default(),
+        model: ir::ModelRef {
+            name: model_name.map(|m| m.name.clone()).unwrap_or_default(),
+            version: version
+                .map(|v| {
+                    // Lower the catalog's spelling of the version, which Azure expects.
+                    model_name
+                        .and_then(|m| catalog.model(&m.name))
+                        .and_then(|entry| entry.version(&v.name))
+                        .map_or_else(|| v.name.clone(), |found| found.version.clone())
+                })
+                .unwrap_or_default(),
+            format,
+            fine_tuned: model_name.and_then(|m| lower_fine_tuned(model, &m.name)),
+        },
+        deployment_type: endpoint
+            .deployment_type()
+            .map_or(DeploymentType::Standard, |(kind, _)| kind),
+        capacity,
+        filter: endpoint
+            .filter()
+            .map(|f| lower_filter(model, f.target))
+            .unwrap_or(ir::Filter {
+                name: String::new(),
+                description: String::new(),
+                settings: Vec::new(),
+                blocklists: Vec::new(),
+                mode: ir::FilterMode::Default,
+            }),
+        regions: endpoint.regions().map(|r| r.name.clone()).collect(),
+        redundancy,
+        standby_capacity: match redundancy {
+            Redundancy::ActivePassive => {
+                Some(endpoint.standby().map_or(capacity, |(standby, _)| standby))
+            }
+            _ => None,
+        },
+        serves: endpoint
+            .serves
+            .iter()
+            .flat_map(|field| field.value.iter().flatten())
+            .filter_map(|served| match served.app {
+                ServedApp::Own(_) => Some(served.name.clone()),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+/// What a deployable fine-tuned model is made from and where it lives.
+fn lower_fine_tuned(model: &Model, name: &str) -> Option<ir::FineTuned> {
+    let fine_tuned = model.deployable_fine_tuned(name)?;
+    let (base_model, base_version) = fine_tuned.base_entry.clone()?;
+    let (account, _) = fine_tuned.trained_in.clone()?;
+    Some(ir::FineTuned {
+        base_model,
+        base_version,
+        source_account: account,
+    })
+}
+
+fn lower_budget(budget: &model::Budget) -> Option<ir::Budget> {
+    let amount = budget.amount.as_ref()?;
+    let mut alert_thresholds: Vec<u32> = budget
+        .alert_at
+        .as_ref()
+        .map(|list| list.items.iter().map(|(value, _)| *value).collect())
+        .unwrap_or_default();
+    alert_thresholds.sort_unstable();
+    alert_thresholds.dedup();
+    Some(ir::Budget {
+        amount: amount.amount.clone(),
+        currency: amount.currency.clone(),
+        period: budget.period.unwrap_or(ir::BudgetPeriod::Monthly),
+        alert_thresholds,
+        contacts: budget
+            .notify
+            .as_ref()
+            .map(|list| {
+                list.items
+                    .iter()
+                    .map(|(contact, _)| contact.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
+fn lower_blocklist(blocklist: &model::Blocklist) -> ir::Blocklist {
+    ir::Blocklist {
+        name: blocklist.name.clone(),
+        description: blocklist.description(),
+        management: if blocklist.is_external() {
+            ir::BlocklistManagement::External
+        } else {
+            ir::BlocklistManagement::Charter {
+                items: blocklist
+                    .entries()
+                    .into_iter()
+                    .filter(|(_, _, _, class)| *class == model::BlocklistEntry::Valid)
+                    .map(|(pattern, is_regex, _, _)| ir::BlocklistItem {
+                        pattern: pattern.to_string(),
+                        is_regex,
+                    })
+                    .collect(),
+            }
+        },
+    }
+}
+
+fn lower_policy(
+    model: &Model,
+    catalog: &Catalog,
+    id: PolicyId,
+    policy: &Policy,
+    workloads: &[ir::Workload],
+) -> ir::Policy {
+    let scopes: Vec<ir::Scope> = policy
+        .scopes()
+        .iter()
+        .map(|(scope, _)| scope.clone())
+        .collect();
+    let definitions_scope = match policy.definitions_location() {
+        DefinitionsLocation::Stored(scope) => Some(scope),
+        _ => None,
+    }
+    .or_else(|| {
+        resource_groups_subscription(&policy.name, &scopes, workloads).map(ir::Scope::Subscription)
+    });
+    // The filters of the endpoints this policy governs that meet its minimum: the approved
+    // content filters.
+    let mut approved: Vec<String> = Vec::new();
+    for workload in model.workloads.iter().filter(|w| w.policy() == Some(id)) {
+        for endpoint in &workload.endpoints {
+            let Some(filter) = endpoint.filter() else {
+                continue;
+            };
+            let meets = value_of(&policy.minimum)
+                .is_none_or(|minimum| model.weaknesses(filter.target, minimum.target).is_empty());
+            if meets {
+                approved.push(model.filter(filter.target).name.clone());
+            }
+        }
+    }
+    approved.sort();
+    approved.dedup();
+    ir::Policy {
+        name: policy.name.clone(),
+        display_name: value_of(&policy.display_name)
+            .cloned()
+            .unwrap_or_else(|| policy.name.clone()),
+        description: value_of(&policy.description)
+            .cloned()
+            .unwrap_or_else(|| policy.doc.clone().unwrap_or_default()),
+        scopes,
+        definitions_scope,
+        effect: value_of(&policy.effect)
+            .copied()
+            .unwrap_or(ir::Effect::Deny),
+        allowed_models: policy.models.as_ref().map(|models| {
+            models
+                .allowed()
+                .map(|allow| {
+                    let entry = catalog.model(&allow.model.name);
+                    ir::AllowedModel {
+                        name: allow.model.name.clone(),
+                        format: entry.and_then(|m| m.format.clone()).unwrap_or_default(),
+                        versions: allow
+                            .versions
+                            .iter()
+                            .map(|v| {
+                                entry
+                                    .and_then(|m| m.version(&v.name))
+                                    .map_or_else(|| v.name.clone(), |found| found.version.clone())
+                            })
+                            .collect(),
+                        fine_tuned: entry.is_some_and(|m| m.fine_tuned_from.is_some()),
+                    }
+                })
+                .collect()
+        }),
+        minimum_filter: value_of(&policy.minimum)
+            .map(|minimum| lower_filter(model, minimum.target)),
+        approved_filters: approved,
+        allowed_regions: policy
+            .regions
+            .as_ref()
+            .map(|field| field.value.iter().map(|r| r.name.clone()).collect()),
+        max_capacity: Policy::cap(&policy.max_capacity).map(|(cap, _)| cap),
+        max_provisioned: Policy::cap(&policy.max_provisioned).map(|(cap, _)| cap),
+        allowed_deployment_types: policy.allowed_deployment_types().map(|(types, _)| types),
+        local_auth: value_of(&policy.local_auth).copied(),
+        public_network: value_of(&policy.public_network).copied(),
+        retirement_warning_days: policy.retirement_warning_days(),
+        owner_tag: value_of(&policy.owner_tag)
+            .cloned()
+            .unwrap_or_else(|| DEFAULT_OWNER_TAG.to_string()),
+        exemptions: policy
+            .exemptions
+            .iter()
+            .filter_map(|exemption| {
+                let (scope, _) = exemption.scope.clone()?;
+                // An unresolved assignment was reported (E0703, E0704).
+                let ExemptionAssignment::Scope(assignment_scope) =
+                    policy.exemption_assignment(exemption)
+                else {
+                    return None;
+                };
+                let (expires, _) = exemption.until?;
+                let reason = exemption.reason.as_ref().map(|modifier| &modifier.value);
+                Some(ir::Exemption {
+                    scope,
+                    assignment_scope,
+                    expires,
+                    category: reason
+                        .and_then(|reason| reason.category)
+                        .map_or(ir::ExemptionCategory::Waiver, |(category, _)| category),
+                    reason: reason
+                        .and_then(|reason| reason.text.as_ref())
+                        .map(|(text, _)| text.clone())
+                        .unwrap_or_default(),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// The subscription of a policy assigned only at resource groups, taken from the workloads in
+/// them (those the policy governs first): `None` when no workload there names its subscription
+/// (the deployment's own subscription is meant) or when the policy has other scopes.
+fn resource_groups_subscription(
+    policy: &str,
+    scopes: &[ir::Scope],
+    workloads: &[ir::Workload],
+) -> Option<String> {
+    if scopes
+        .iter()
+        .any(|scope| !matches!(scope, ir::Scope::ResourceGroup(_)))
+    {
+        return None;
+    }
+    scopes.iter().find_map(|scope| {
+        let ir::Scope::ResourceGroup(group) = scope else {
+            return None;
+        };
+        workloads
+            .iter()
+            .filter(|workload| &workload.resource_group == group && workload.subscription.is_some())
+            // Prefer the workloads this policy governs; any workload in the group will do.
+            .max_by_key(|workload| workload.policy == policy)
+            .and_then(|workload| workload.subscription.clone())
+    })
+}

@@ -1,0 +1,207 @@
+//! Policies: their fields, the minimum filter they name, the models, versions and regions they
+//! allow, and their exemptions.
+
+use charter_ir::{DeploymentType, Effect, ExemptionCategory, Scope, Toggle};
+use charter_syntax::Span;
+
+use super::catalog::named;
+use super::{field, Resolver};
+use crate::model::{Allow, Exemption, Models, Modifier, Policy, Reason, Ref};
+use crate::symbols::DeclId;
+use crate::typeck::{Typed, TypedBlock, TypedPhrase};
+
+impl<'t, 'a> Resolver<'t, 'a> {
+    /// A policy as written; the names it refers to are resolved once every name is declared.
+    pub(super) fn policy(
+        &self,
+        block: &TypedBlock<'a>,
+        name: String,
+        name_span: Span,
+        decl: DeclId,
+    ) -> Policy {
+        Policy {
+            name,
+            name_span,
+            span: block.ast.span,
+            doc: block.doc().map(str::to_string),
+            decl,
+            display_name: field(block, "display_name", text),
+            description: field(block, "description", text),
+            scope: field(block, "scope", |phrase| {
+                phrase
+                    .head
+                    .as_ref()
+                    .map(|value| value.items().iter().filter_map(scope).collect())
+                    .unwrap_or_default()
+            }),
+            definitions_at: field(block, "definitions_at", |phrase| {
+                phrase.head.as_ref().and_then(scope)
+            }),
+            effect: field(block, "effect", |phrase| {
+                keyword(phrase, Effect::from_charter_name)
+            }),
+            minimum: None,
+            models: None,
+            regions: None,
+            max_capacity: field(block, "max_capacity", integer),
+            max_provisioned: field(block, "max_provisioned", integer),
+            deployment_types: field(block, "deployment_types", |phrase| {
+                phrase.head.as_ref().map(|list| {
+                    list.items()
+                        .iter()
+                        .filter_map(|item| {
+                            let kind = item
+                                .as_keyword()
+                                .and_then(DeploymentType::from_charter_name)?;
+                            Some((kind, item.span()))
+                        })
+                        .collect()
+                })
+            }),
+            local_auth: field(block, "local_auth", |phrase| {
+                keyword(phrase, Toggle::from_charter_name)
+            }),
+            public_network: field(block, "public_network", |phrase| {
+                keyword(phrase, Toggle::from_charter_name)
+            }),
+            retirement_warning: field(block, "retirement_warning", |phrase| {
+                match phrase.head.as_ref() {
+                    Some(Typed::Duration { days, .. }) => Some(*days),
+                    _ => None,
+                }
+            }),
+            owner_tag: field(block, "owner_tag", text),
+            exemptions: block
+                .clauses("exempt")
+                .map(|(clause, phrase)| Exemption {
+                    span: clause.span,
+                    keyword_span: clause.keyword.span,
+                    scope: phrase.head.as_ref().and_then(scope),
+                    under: phrase.modifier("under").map(|modifier| Modifier {
+                        word_span: modifier.word_span,
+                        value: modifier
+                            .args
+                            .first()
+                            .and_then(Option::as_ref)
+                            .and_then(scope),
+                    }),
+                    until: match phrase.modifier_arg("until") {
+                        Some(Typed::Date { date, span }) => Some((*date, *span)),
+                        _ => None,
+                    },
+                    reason: phrase.modifier("as").map(|modifier| {
+                        let arg = |index: usize| modifier.args.get(index).and_then(Option::as_ref);
+                        Modifier {
+                            word_span: modifier.word_span,
+                            value: Reason {
+                                category: arg(0).and_then(|value| {
+                                    let category = value
+                                        .as_keyword()
+                                        .and_then(ExemptionCategory::from_charter_name)?;
+                                    Some((category, value.span()))
+                                }),
+                                text: arg(1)
+                                    .and_then(Typed::as_str)
+                                    .map(|(text, span)| (text.to_string(), span)),
+                            },
+                        }
+                    }),
+                })
+                .collect(),
+        }
+    }
+
+    /// Resolves what every policy names: its minimum filter, and the models, versions and
+    /// regions it allows.
+    pub(super) fn resolve_policies(&mut self) {
+        for index in 0..self.model.policies.len() {
+            let block = self.policy_blocks[index];
+            let minimum = field(block, "filters", |phrase| {
+                let path = phrase.positional(0).and_then(Typed::as_ref)?;
+                let target = self.resolve_filter(path)?;
+                Some(Ref {
+                    target,
+                    span: path.span,
+                })
+            });
+            let models = block.blocks("models").next().map(|models| {
+                let mut allows = Vec::new();
+                let mut unreadable = false;
+                for (clause, phrase) in models.clauses("allow") {
+                    let Some((model, span)) = phrase.head.as_ref().and_then(Typed::as_str) else {
+                        unreadable = true;
+                        continue;
+                    };
+                    let known = self.resolve_model(model, span);
+                    let mut versions = Vec::new();
+                    if let Some(list) = phrase.modifier_arg("versions") {
+                        for item in list.items() {
+                            if let Some((version, span)) = item.as_str() {
+                                let found = known && self.resolve_version(model, version, span);
+                                versions.push(named(version, span, found));
+                            }
+                        }
+                    }
+                    allows.push(Allow {
+                        model: named(model, span, known),
+                        span: clause.span,
+                        versions,
+                        // `versions` written with an invalid list: its versions are unknown.
+                        versions_unreadable: phrase.modifier("versions").is_some()
+                            && phrase.modifier_arg("versions").is_none(),
+                    });
+                }
+                Models {
+                    keyword_span: models.ast.keyword.span,
+                    allows,
+                    unreadable,
+                }
+            });
+            let regions = field(block, "regions", |phrase| {
+                let mut regions = Vec::new();
+                for item in phrase.head.as_ref().map(Typed::items).unwrap_or_default() {
+                    if let Some((region, span)) = item.as_str() {
+                        let known = self.resolve_region(region, span);
+                        regions.push(named(region, span, known));
+                    }
+                }
+                regions
+            });
+            let policy = &mut self.model.policies[index];
+            policy.minimum = minimum;
+            policy.models = models;
+            policy.regions = regions;
+        }
+    }
+}
+
+/// A string value.
+fn text(phrase: &TypedPhrase<'_>) -> Option<String> {
+    phrase
+        .head
+        .as_ref()
+        .and_then(Typed::as_str)
+        .map(|(text, _)| text.to_string())
+}
+
+/// A whole-number value.
+fn integer(phrase: &TypedPhrase<'_>) -> Option<u32> {
+    phrase.head.as_ref().and_then(Typed::as_int)
+}
+
+/// A keyword value, as the enum that names it.
+pub(super) fn keyword<T>(phrase: &TypedPhrase<'_>, of: impl Fn(&str) -> Option<T>) -> Option<T> {
+    phrase
+        .head
+        .as_ref()
+        .and_then(Typed::as_keyword)
+        .and_then(of)
+}
+
+/// A scope value with its span.
+fn scope(value: &Typed<'_>) -> Option<(Scope, Span)> {
+    match value {
+        Typed::Scope { scope, span } => Some((scope.clone(), *span)),
+        _ => None,
+    }
+}
