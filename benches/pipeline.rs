@@ -86,14 +86,7 @@ fn row(name: &str, timing: Timing, floor: Option<Timing>) {
 }
 
 fn options() -> Options {
-    Options {
-        naming: Default::default(),
-        today: charter_ir::Date {
-            year: 2026,
-            month: 11,
-            day: 22,
-        },
-    }
+    charter_test_support::options()
 }
 
 struct Args {

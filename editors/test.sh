@@ -79,18 +79,8 @@ source_count=$(wc -l <"$SOURCES" | tr -d ' ')
 echo "$source_count valid .charter files in the repository"
 
 # ---------------------------------------------------------------------------------------
-echo "== keyword lists"
-if ! command -v python3 >/dev/null; then
-  skip "keyword lists: python3 is not installed"
-else
-  python3 "$EDITORS/scripts/schema-words.py" "$ROOT" >"$TMP/log" 2>&1
-  case $? in
-    0) pass "keywords: TextMate and tree-sitter highlight lists match the compiler schema ($(tail -1 "$TMP/log" | cut -d: -f1))" ;;
-    3) skip "keywords: compiler/src/schema.rs not readable: $(tail -1 "$TMP/log")" ;;
-    *) fail "keywords: TextMate and tree-sitter highlight lists match the compiler schema"
-       sed 's/^/    /' "$TMP/log" ;;
-  esac
-fi
+# The keyword lists of the TextMate grammar and the highlight queries are generated from the
+# compiler's schema and checked by `cargo test --test it generated::` (tests/it/generated.rs).
 
 # ---------------------------------------------------------------------------------------
 echo "== VS Code extension (editors/vscode)"

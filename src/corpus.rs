@@ -7,7 +7,7 @@
 //! previous workload's filter, so `extends` chains are several levels deep), declared apps with
 //! `app` blocks, a budget, and endpoints on five catalog models, each deployed in one or two
 //! regions of the workload's data zone (every redundancy mode occurs) where
-//! reference/model_regions.csv lists the model as `DataZoneStandard` (`GlobalStandard` for the
+//! the stdlib's catalog offers the model as `data_zone_standard` (`global_standard` for the
 //! sandbox workloads). Every tenth workload is a sandbox under an audit-only policy.
 //!
 //! `error_every: Some(n)` plants one mistake in every n-th endpoint, cycling through four

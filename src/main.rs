@@ -1,9 +1,9 @@
 //! `charter`: check, build, format and test Charter policies; explain error codes; serve LSP;
 //! generate shell completions and man pages.
 
+use charter::render;
 use charter::render::color::{self, ColorEnvironment, ColorWhen};
 use charter::render::stream::{self, WriteError};
-use charter::render::{self, SourceMap};
 use charter::{date, doc, output, project, version};
 use charter_compiler::Compilation;
 use charter_syntax::Severity;
@@ -488,7 +488,7 @@ impl Report {
 }
 
 fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize, ui: &Ui) -> Report {
-    let sources = SourceMap::new(&compilation.documents);
+    let sources = render::sources(&compilation.documents);
     let diagnostics = &compilation.diagnostics;
     let mut annotations = None;
     let document = match common.format {
@@ -496,15 +496,13 @@ fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize, 
             // In CI the log shows the diagnostics as people read them, and the annotations
             // (stdout) put them on the pull request's lines.
             let mut stream = ui.stderr();
-            let _ = render::human::emit(&mut stream, &sources, diagnostics);
-            if !diagnostics.is_empty() {
-                let _ = writeln!(stream, "{}", render::human::summary(diagnostics));
-            }
+            let _ = render::human::emit_report(&mut stream, &sources, diagnostics);
             if common.format.is_ci() {
                 let (_, paths) = charter::repository::paths(&compilation.documents);
+                let rules = charter_compiler::codes::all();
                 annotations = Some((
                     common.format,
-                    render::ci::from_diagnostics(&sources, diagnostics, &paths),
+                    render::ci::from_diagnostics(&sources, diagnostics, &paths, &rules),
                 ));
             }
             None
@@ -1013,7 +1011,7 @@ fn format_or_explain(
                     text: text.to_string(),
                     is_stdlib: false,
                 }];
-                let sources = SourceMap::new(&documents);
+                let sources = render::sources(&documents);
                 let _ = render::human::emit(stream, &sources, diagnostics);
             }
             let _ = writeln!(stream, "error: not formatting `{shown}`: {error}");

@@ -1,7 +1,7 @@
 //! `charter plan` and `charter publish`: compare what the build would publish with what is
 //! deployed in Azure, and apply the difference (docs/publishing.md).
 
-use crate::render::{self, SourceMap};
+use crate::render;
 use crate::{date, project};
 use charter_azure::arm::{self, ArmClient, RetryPolicy};
 use charter_azure::auth::{self, AuthMethod, AuthSettings};
@@ -122,14 +122,9 @@ fn build_desired(path: &Path, args: &AzureArgs, owner_id: &str) -> Result<Desire
         .iter()
         .any(|d| d.severity == Severity::Warning);
     if !compilation.diagnostics.is_empty() {
-        let sources = SourceMap::new(&compilation.documents);
+        let sources = render::sources(&compilation.documents);
         let mut stream = stderr_stream(args.color);
-        let _ = render::human::emit(&mut stream, &sources, &compilation.diagnostics);
-        let _ = writeln!(
-            stream,
-            "{}",
-            render::human::summary(&compilation.diagnostics)
-        );
+        let _ = render::human::emit_report(&mut stream, &sources, &compilation.diagnostics);
     }
     if errors || (args.deny_warnings && warnings) {
         eprintln!("error: not planning: fix the errors above first");

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """Generate the catalog part of Charter's standard library from the reference CSVs.
 
-Reads (relative to the repository root, i.e. /work/main):
+A maintainer tool: the team regenerates the catalog with it when Azure's model list changes.
+A user never needs it, and the build never runs it (the generated files are committed). It
+reads the team's reference folder, which is not part of the repository (CHARTER_REFERENCE_DIR,
+by default the folder `reference` of the folder `shared` beside the repository):
 
-    ../shared/reference/models.csv         one row per model version
-    ../shared/reference/model_regions.csv  one row per (model, version, deployment type, region)
-    ../shared/reference/regions.csv        one row per public-cloud region
+    REFERENCE/models.csv         one row per model version
+    REFERENCE/model_regions.csv  one row per (model, version, deployment type, region)
+    REFERENCE/regions.csv        one row per public-cloud region
+
+The public sources of those rows are listed in stdlib/README.md ("As of").
 
 and writes, next to this script:
 

@@ -5,15 +5,11 @@ use super::*;
 use charter_compiler::{codes, compile, Document, Options};
 use charter_governance::estate::{self, Estate};
 use charter_ir::{
-    Category, Date, DeploymentType, FilterMode, Level, ShieldMode, Side, Threshold, Toggle,
+    Category, DeploymentType, FilterMode, Level, ShieldMode, Side, Threshold, Toggle,
 };
 use charter_syntax::FileId;
 
-const TODAY: Date = Date {
-    year: 2026,
-    month: 11,
-    day: 22,
-};
+use charter_test_support::TODAY;
 
 /// examples/contoso, as its files are.
 const CONTOSO: &[(&str, &str)] = &[

@@ -1,9 +1,10 @@
 //! Built-in Azure Policy definitions bundled with the evaluator, so that initiatives which
 //! reference them (rather than re-creating them) can be tested offline too.
 //!
-//! The files are verbatim copies of `shared/reference/azure-policy/builtins/` (Azure's
-//! `built-in-policies` at release 3.2026.0417.1). References to other built-ins are reported as
-//! skipped by the runner.
+//! The files are verbatim copies of Azure's published built-ins
+//! (<https://github.com/Azure/azure-policy>, `built-in-policies/` at release 3.2026.0417.1;
+//! docs/azure-policy.md, "Built-ins"). References to other built-ins are reported as skipped
+//! by the runner.
 
 use serde_json::Value;
 

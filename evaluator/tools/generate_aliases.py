@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Generates the alias tables the evaluator embeds.
 
-Usage (from the repository root):
-    python3 evaluator/tools/generate_aliases.py ../shared/reference/azure-policy
-    python3 evaluator/tools/generate_aliases.py ../shared/reference/azure-policy --check
+A maintainer tool (the generated files are committed; the build never runs it). Usage, from
+the repository root, with the team's Azure Policy reference folder (not part of the repository):
+    python3 evaluator/tools/generate_aliases.py REFERENCE/azure-policy
+    python3 evaluator/tools/generate_aliases.py REFERENCE/azure-policy --check
+Without a folder it reads `$CHARTER_REFERENCE_DIR/azure-policy`, by default the folder
+`reference/azure-policy` of the folder `shared` beside the repository.
 
 It writes two files into evaluator/src/ (with --check it writes nothing and exits 1 when either
 committed file differs from what it would write):
@@ -129,10 +132,19 @@ def compress(text):
     return buffer.getvalue()
 
 
+def default_folder():
+    """`$CHARTER_REFERENCE_DIR/azure-policy`, else the team's folder beside the repository."""
+    reference = os.environ.get("CHARTER_REFERENCE_DIR")
+    if reference:
+        return pathlib.Path(reference) / "azure-policy"
+    repository = pathlib.Path(__file__).resolve().parents[2]
+    return repository.parent / "shared" / "reference" / "azure-policy"
+
+
 def main():
     args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     check = "--check" in sys.argv[1:]
-    folder = pathlib.Path(args[0] if args else "../shared/reference/azure-policy")
+    folder = pathlib.Path(args[0]) if args else default_folder()
     tsv, curated_types = curated(folder)
     full = everything(folder, curated_types)
     tsv_path = OUT / "aliases.tsv"

@@ -586,7 +586,7 @@ impl DeploymentType {
         )
     }
 
-    /// The SKU name Azure uses for this deployment type (docs/azure-policy.md, "SKU names").
+    /// The SKU name Azure uses for this deployment type (docs/azure-policy.md, "Deployment types and capacity").
     pub fn sku_name(self) -> &'static str {
         match self {
             DeploymentType::GlobalStandard => "GlobalStandard",

@@ -5,12 +5,12 @@
 //! Run with `cargo bench -p charter-lsp --bench roundtrip` (add `-- --quick` for fewer rounds,
 //! `-- --rounds 2000` for a long session).
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+#[path = "../tests/it/client.rs"]
+mod client;
 
 use std::time::{Duration, Instant};
 
-use common::{file_uri, Client};
+use client::{file_uri, Client};
 use serde_json::json;
 
 /// Lines in the generated file.
@@ -32,7 +32,7 @@ fn main() {
     let uri = file_uri(&path);
 
     let started = Instant::now();
-    let mut client = Client::start(Some(dir.path()));
+    let mut client = Client::start_process(Some(dir.path()));
     let initial = client.diagnostics(&uri);
     let startup = started.elapsed();
     assert!(
@@ -185,14 +185,7 @@ fn main() {
     let edited = format!("{}x{}", &source[..edit_offset], &source[edit_offset..]);
     let mut cache = charter_syntax::incremental::ItemCache::new();
     charter_syntax::incremental::parse_with_cache(charter_syntax::FileId(0), &source, &mut cache);
-    let options = charter_compiler::Options {
-        naming: Default::default(),
-        today: charter_ir::Date {
-            year: 2026,
-            month: 11,
-            day: 22,
-        },
-    };
+    let options = charter_test_support::options();
     for _ in 0..rounds.min(50) {
         let document = charter_compiler::Document {
             id: charter_syntax::FileId(0),

@@ -12,6 +12,13 @@ mod server;
 mod transport;
 mod workspace;
 
+/// Runs the language server on a connection until the client sends `exit` (the tests run it
+/// in process, over `lsp_server::Connection::memory()`). Returns an error when initialization
+/// fails or the client exits without `shutdown`.
+pub fn run_connection(connection: lsp_server::Connection) -> Result<(), String> {
+    server::run(connection)
+}
+
 /// Runs the language server on stdin/stdout until the client sends `exit`. Returns an error
 /// (and the caller should exit with a non-zero status) when initialization fails or the client
 /// exits without `shutdown`.

@@ -12,12 +12,11 @@ pub mod semantic;
 
 use crate::render::color::ColorWhen;
 use crate::render::stream::{self, WriteError};
-use crate::render::SourceMap;
 use crate::{date, project};
 use charter_compiler::Document;
 use charter_syntax::FileId;
 use clap::ValueEnum;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -168,14 +167,12 @@ pub fn run(args: &DiffArgs, color: ColorWhen) -> ExitCode {
                 let compilation =
                     project::compile_documents(documents.clone(), naming.clone(), today);
                 if compilation.has_errors() {
-                    let sources = SourceMap::new(&compilation.documents);
+                    let sources = crate::render::sources(&compilation.documents);
                     let mut stderr = stderr_stream(color);
-                    let _ =
-                        crate::render::human::emit(&mut stderr, &sources, &compilation.diagnostics);
-                    let _ = writeln!(
-                        stderr,
-                        "{}",
-                        crate::render::human::summary(&compilation.diagnostics)
+                    let _ = crate::render::human::emit_report(
+                        &mut stderr,
+                        &sources,
+                        &compilation.diagnostics,
                     );
                     let message = format!(
                         "`{shown_path}` in {} does not check: fix its errors before comparing (`charter check`)",

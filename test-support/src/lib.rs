@@ -1,8 +1,18 @@
-//! Test-only helpers shared by the crates whose tests run the independent checkers that live
-//! beside the repository in `../shared/tools/` (Azure Policy schema/alias checker, azurerm
-//! schema checker, offline `terraform validate`) or external programs such as `terraform`.
+//! The test kit every crate's tests share, so that no test carries its own copy:
 //!
-//! A user who clones the repository has none of `../shared/`, and may not have `terraform`:
+//! - [`TODAY`] (and [`TODAY_TEXT`], [`TODAY_FLAG`], [`options`]): the date every test runs at,
+//!   so that retirement checks are reproducible;
+//! - fixtures ([`fixtures`], [`charter_files`], [`documents`], [`compile_fixture`],
+//!   [`lower`]): `.charter` files found and compiled with the stdlib, a multi-file fixture
+//!   split at its `// --- file: NAME.charter` lines;
+//! - diagnostics ([`render`], [`render_file`], [`quick_fixes`], [`apply_fix`]): rendered by
+//!   `charter-render`, the very functions `charter check` prints with, so a snapshot shows
+//!   what a user sees;
+//! - the `require_*` helpers for what lives outside the repository, below.
+//!
+//! Tests run the independent checkers that live beside the repository in `../shared/tools/`
+//! (Azure Policy schema/alias checker, azurerm schema checker, offline `terraform validate`) or
+//! external programs such as `terraform`. A user who clones the repository has none of `../shared/`, and may not have `terraform`:
 //! the `require_*` helpers make such a test print `SKIPPED: <reason>` and return early. In CI
 //! (`CI=true`, as `.ci/run` sets it) a missing checker is a failure instead: the helpers panic,
 //! so that CI can never pass by skipping.
@@ -12,14 +22,41 @@
 //! `target/` directory the first time it is needed (`python3 -m venv` + `pip install` of the
 //! pinned versions) and reuses it afterwards. `CHARTER_PYTHON` overrides the interpreter.
 
+mod diagnostics;
+mod fixtures;
 pub mod linters;
+
+pub use diagnostics::{apply_fix, apply_fixes, quick_fixes, render, render_file};
+pub use fixtures::{
+    charter_files, compile_fixture, compile_project, compile_source, documents, fixtures, lower,
+    lower_project, read_project, Fixture, FILE_MARKER,
+};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
-/// The pinned dependencies of the shared tools (see `../shared/tools/README.md`).
+/// The date every test runs at (`--today`), so that retirement checks are reproducible: the
+/// bundled examples and fixtures are written for it.
+pub const TODAY: charter_ir::Date = charter_ir::Date {
+    year: 2026,
+    month: 11,
+    day: 22,
+};
+
+/// [`TODAY`] as the CLI and the language server's `today` option read it.
+pub const TODAY_TEXT: &str = "2026-11-22";
+
+/// [`TODAY`] as one command-line argument.
+pub const TODAY_FLAG: &str = "--today=2026-11-22";
+
+/// The compiler's options for [`TODAY`], with no naming prefix.
+pub fn options() -> charter_compiler::Options {
+    charter_compiler::Options::new(TODAY)
+}
+
+/// The pinned PyPI dependencies of the independent checkers.
 pub const PYTHON_REQUIREMENTS: &[&str] = &["jsonschema==4.26.0", "python-hcl2==8.1.4", "tf==1.2.0"];
 
 static PROVISION: Mutex<()> = Mutex::new(());
@@ -82,6 +119,15 @@ pub fn require_shared_tool(name: &str) -> Option<PathBuf> {
     require_path(
         shared_tool(name),
         &format!("the independent checker ../shared/tools/{name} is not beside the repository"),
+    )
+}
+
+/// `../shared/<relative>` (a document the team keeps beside the repository, such as the product
+/// design) when it is there; otherwise skips (or, in CI, fails).
+pub fn require_shared_file(relative: &str) -> Option<PathBuf> {
+    require_path(
+        workspace_root().join("..").join("shared").join(relative),
+        &format!("../shared/{relative} is not beside the repository"),
     )
 }
 
@@ -202,6 +248,13 @@ fn provision_python() -> Result<PathBuf, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn today_is_one_date_in_three_spellings() {
+        assert_eq!(charter_ir::Date::parse(TODAY_TEXT), Ok(TODAY));
+        assert_eq!(TODAY_FLAG, format!("--today={TODAY_TEXT}"));
+        assert_eq!(options().today, TODAY);
+    }
 
     #[test]
     fn ci_is_true_or_1() {

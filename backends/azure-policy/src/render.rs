@@ -8,11 +8,11 @@ use charter_governance::{
     names, Assignment, Definition, DefinitionRef, Exemption, Governance, Location, SetDefinition,
 };
 
-/// API version of definitions, sets and assignments: the older of the two saved stable
-/// schemas, supported by more tools (shared/reference/azure-policy/README.md).
+/// API version of definitions, sets and assignments: a stable version with a published schema,
+/// older than the newest and so known to more tools (docs/azure-policy.md, "API versions").
 const API_VERSION: &str = "2025-03-01";
-/// Exemptions exist only in preview API versions (RESEARCH.md §3.7); this is the newest one
-/// whose schema is saved in shared/reference/azure-policy/schemas/.
+/// Exemptions exist only in preview API versions; this is the newest one with a published
+/// schema (docs/azure-policy.md, "Exemptions").
 const EXEMPTION_API_VERSION: &str = "2026-01-01-preview";
 
 const DEFINITION_TYPE: &str = "Microsoft.Authorization/policyDefinitions";
@@ -225,7 +225,7 @@ fn exemption_properties(exemption: &Exemption, assignment_id: Value) -> Value {
 }
 
 /// ARM evaluates every string that starts with `[`; `[[` makes it a literal that reaches Azure
-/// Policy as `[` (RESEARCH.md §3.9).
+/// Policy as `[` (docs/azure-policy.md, "ARM templates and REST bodies").
 fn escape(value: &Value) -> Value {
     match value {
         Value::String(text) if text.starts_with('[') => Value::String(format!("[{text}")),

@@ -181,7 +181,7 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
     let mut data_plane = |set: &mut SetBuilder| -> Value {
         data_plane_effect
             .get_or_insert_with(|| {
-                // The data-plane built-ins allow only Audit and Disabled (RESEARCH.md §0.3).
+                // The data-plane built-ins allow only Audit and Disabled (docs/azure-policy.md, "Built-ins").
                 let value = if policy.effect == Effect::Disabled {
                     "Disabled"
                 } else {
@@ -542,7 +542,7 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
 
     if policy.local_auth == Some(Toggle::Disabled) {
         // Built-in 71ef260a is exactly this rule in a Resource Manager mode, with effect
-        // Audit/Deny/Disabled (RESEARCH.md §1.7, §1.9.4). It also covers Azure AI Search
+        // Audit/Deny/Disabled (docs/azure-policy.md, "Built-ins"). It also covers Azure AI Search
         // services' local authentication.
         set.builtin(
             "localAuthDisabled",
@@ -737,7 +737,7 @@ fn content_filter_baseline(
         }
         if !harm_sides.is_empty() {
             // Built-in 930f48f9 checks both sides at once; a side the baseline leaves off
-            // accepts every threshold, enabled or not (RESEARCH.md §1.8).
+            // accepts every threshold, enabled or not (docs/azure-policy.md, "Built-ins").
             let data_effect = data_plane(set);
             let mut parameters = Map::new();
             parameters.insert("effect".to_owned(), data_effect);
@@ -811,7 +811,7 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
 
     // One message per Resource Manager member, and no assignment-wide message: that one would
     // also apply to the data-plane built-ins, whose mode does not support custom messages
-    // (RESEARCH.md §0).
+    // (docs/azure-policy.md, "Modes").
     let messages: Vec<Value> = set
         .messages
         .iter()

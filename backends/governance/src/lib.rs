@@ -172,7 +172,7 @@ pub struct Exemption {
     /// The ARM id of the exempted assignment.
     pub assignment_id: String,
     /// The initiative members the exemption covers: the Resource Manager mode ones, since
-    /// exemptions do not apply to Resource Provider modes (RESEARCH.md §0).
+    /// exemptions do not apply to Resource Provider modes (docs/azure-policy.md, "Modes").
     pub reference_ids: Vec<String>,
     /// `Waiver` or `Mitigated`.
     pub category: String,

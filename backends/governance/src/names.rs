@@ -9,8 +9,9 @@ use sha2::{Digest, Sha256};
 
 /// The content filter name the RAI policy API uses for a category (`contentFilters[*].name`).
 ///
-/// Spellings from `RESTSPEC …/2025-09-01/examples/ListRaiContentFilters.json` (`properties.name`)
-/// and `…/2025-06-01/examples/PutRaiPolicy.json`: shared/reference/azure-policy/RESEARCH.md §2.1.
+/// Spellings from the REST examples `ListRaiContentFilters.json` (2025-09-01, `properties.name`)
+/// and `PutRaiPolicy.json` (2025-06-01) in Azure/azure-rest-api-specs (docs/azure-policy.md,
+/// "Content filter spellings").
 pub fn category(category: Category) -> &'static str {
     match category {
         Category::Hate => "Hate",
@@ -24,7 +25,8 @@ pub fn category(category: Category) -> &'static str {
     }
 }
 
-/// The `contentFilters[*].source` value for a side (RESEARCH.md §2.2).
+/// The `contentFilters[*].source` value for a side (docs/azure-policy.md, "Content filter
+/// spellings").
 pub fn source(side: Side) -> &'static str {
     match side {
         Side::Prompt => "Prompt",
@@ -32,7 +34,8 @@ pub fn source(side: Side) -> &'static str {
     }
 }
 
-/// The `severityThreshold` value for a threshold (RESEARCH.md §2.2); `None` for `off`, which
+/// The `severityThreshold` value for a threshold (docs/azure-policy.md, "Content filter
+/// spellings"); `None` for `off`, which
 /// Azure expresses as `enabled: false` rather than as a threshold.
 pub fn severity(threshold: Threshold) -> Option<&'static str> {
     match threshold {
@@ -69,7 +72,8 @@ pub fn severities_at_least(minimum: Threshold) -> Vec<&'static str> {
     }
 }
 
-/// The deployment SKU name (`sku.name`) of a deployment type (RESEARCH.md §2.3).
+/// The deployment SKU name (`sku.name`) of a deployment type (docs/azure-policy.md,
+/// "Deployment types and capacity").
 pub fn sku(deployment_type: DeploymentType) -> &'static str {
     deployment_type.sku_name()
 }
@@ -83,7 +87,7 @@ pub fn effect(effect: Effect) -> &'static str {
     }
 }
 
-/// The `exemptionCategory` value (RESEARCH.md §3.7).
+/// The `exemptionCategory` value (docs/azure-policy.md, "Exemptions").
 pub fn exemption_category(category: ExemptionCategory) -> &'static str {
     match category {
         ExemptionCategory::Waiver => "Waiver",
@@ -91,7 +95,8 @@ pub fn exemption_category(category: ExemptionCategory) -> &'static str {
     }
 }
 
-/// The exemption's `expiresOn`: the end of the `until` day, in UTC (RESEARCH.md §3.7).
+/// The exemption's `expiresOn`: the end of the `until` day, in UTC (docs/azure-policy.md,
+/// "Exemptions").
 pub fn expires_on(date: Date) -> String {
     format!("{date}T23:59:59Z")
 }
@@ -108,7 +113,8 @@ pub fn location(region: &str) -> String {
 /// The name of the RAI policy (`Microsoft.CognitiveServices/accounts/raiPolicies`) a Charter
 /// filter is deployed as, and that deployments name in `raiPolicyName`.
 ///
-/// RAI policy names match `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$` (RESEARCH.md §2.2), so Charter names
+/// RAI policy names match `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$` (docs/azure-policy.md, "Content filter
+/// spellings"), so Charter names
 /// (`strict`, `std.filters.default`) are kept as they are; any other character becomes `-`.
 pub fn rai_policy(filter: &str) -> String {
     let mut name: String = filter
@@ -224,10 +230,12 @@ pub fn slug(name: &str) -> String {
     out.trim_matches('-').to_owned()
 }
 
-/// Azure's longest name for definitions, sets, assignments and exemptions (RESEARCH.md §3.8).
+/// Azure's longest name for definitions, sets, assignments and exemptions (docs/azure-policy.md,
+/// "Names and limits").
 pub const MAX_NAME: usize = 64;
 
-/// Azure's longest assignment name at management-group scope (RESEARCH.md §3.8).
+/// Azure's longest assignment name at management-group scope (docs/azure-policy.md, "Names
+/// and limits").
 pub const MAX_MANAGEMENT_GROUP_ASSIGNMENT_NAME: usize = 24;
 
 /// `name` when it fits in `max` characters; otherwise its start and an 8-digit hash of the whole

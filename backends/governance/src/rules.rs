@@ -63,7 +63,7 @@ fn not_system_rai_policy() -> Value {
 pub mod builtin {
     /// "Azure AI Services resources should have key access disabled (disable local
     /// authentication)", mode `Indexed`, effect Audit/Deny/Disabled
-    /// (builtins/AzureAiServices__DisableLocalAuth_Audit.json, RESEARCH §1.7).
+    /// (`Azure Ai Services/DisableLocalAuth_Audit.json`; docs/azure-policy.md, "Built-ins").
     pub const DISABLE_LOCAL_AUTH: &str =
         "/providers/Microsoft.Authorization/policyDefinitions/71ef260a-8f18-47b7-abcb-62d0673d94dc";
     /// "Cognitive Services Deployments should only use approved Registry Models", data plane,
@@ -145,9 +145,9 @@ fn with_effect(parameters: Value) -> Value {
 
 /// Deployments may only use approved `name,version` pairs, or a name allowed in any version.
 pub fn allowed_models() -> Definition {
-    // Aliases `…/deployments/model.name` and `…/deployments/model.version`: ALIASES
-    // Microsoft.CognitiveServices__accounts-deployments.md; the `concat(name, ',', version)`
-    // pattern is Microsoft's documented custom policy (RESEARCH §1.9.6, level V-doc).
+    // Aliases `…/deployments/model.name` and `…/deployments/model.version`; the
+    // `concat(name, ',', version)` pattern is Microsoft's documented custom policy sample
+    // (docs/azure-policy.md, "Aliases and fields").
     definition(
         name::ALLOWED_MODELS,
         "AI model deployments may only use approved models and versions",
@@ -193,8 +193,7 @@ pub fn allowed_models() -> Definition {
 
 /// Deployments must name one of the approved RAI policies (content filters).
 pub fn approved_content_filter() -> Definition {
-    // Alias `…/deployments/raiPolicyName`: ALIASES Microsoft.CognitiveServices__accounts-deployments.md
-    // (RESEARCH §1.3, level V-alias).
+    // Alias `…/deployments/raiPolicyName` (docs/azure-policy.md, "Aliases and fields").
     definition(
         name::APPROVED_CONTENT_FILTER,
         "AI model deployments must use an approved content filter",
@@ -233,8 +232,8 @@ pub fn approved_content_filter() -> Definition {
 /// An RAI policy must block one harm category on one side at one of the allowed thresholds.
 pub fn rai_harm_threshold() -> Definition {
     // Aliases `…/raiPolicies/contentFilters[*]` and its `.name`, `.source`, `.enabled`,
-    // `.blocking`, `.severityThreshold`: ALIASES Microsoft.CognitiveServices__accounts-raiPolicies.md
-    // The shape mirrors the data-plane built-in 930f48f9, per side instead of both sides at once.
+    // `.blocking`, `.severityThreshold` (docs/azure-policy.md, "Aliases and fields"). The shape
+    // mirrors the data-plane built-in 930f48f9, per side instead of both sides at once.
     definition(
         name::RAI_HARM_THRESHOLD,
         "Content filters must block a harm category at a baseline severity",
@@ -310,8 +309,8 @@ pub fn rai_harm_threshold() -> Definition {
 
 /// An RAI policy must enable a shield on one side, and block with it when required.
 pub fn rai_shield() -> Definition {
-    // Aliases as in `rai_harm_threshold` (ALIASES Microsoft.CognitiveServices__accounts-raiPolicies.md,
-    // RESEARCH §1.4); shield names and fixed sources from RESEARCH §2.1.
+    // Aliases as in `rai_harm_threshold`; shield names and their fixed sides from
+    // docs/azure-policy.md, "Content filter spellings".
     definition(
         name::RAI_SHIELD,
         "Content filters must enable a shield",
@@ -396,7 +395,7 @@ pub fn rai_shield() -> Definition {
 /// An RAI policy must apply a custom blocklist, blocking, on one side.
 pub fn rai_blocklist() -> Definition {
     // Aliases `…/raiPolicies/customBlocklists[*]`, `.blocklistName`, `.blocking`, `.source`
-    // (docs/azure-policy.md, "Aliases").
+    // (docs/azure-policy.md, "Aliases and fields").
     definition(
         name::RAI_BLOCKLIST,
         "Content filters must use a custom blocklist",
@@ -455,7 +454,7 @@ pub fn rai_blocklist() -> Definition {
 pub fn rai_mode() -> Definition {
     // Alias `…/raiPolicies/mode`; values `Default`, `Deferred`, `Blocking`,
     // `Asynchronous_filter`, of which `Deferred` is the older name of `Asynchronous_filter`
-    // (docs/azure-policy.md, "Aliases"). An absent mode is Azure's `Default`, so the rule names
+    // (docs/azure-policy.md, "Aliases and fields"). An absent mode is Azure's `Default`, so the rule names
     // the modes it refuses rather than those it accepts.
     definition(
         name::RAI_MODE,
@@ -490,7 +489,7 @@ pub fn rai_mode() -> Definition {
 pub fn version_upgrade() -> Definition {
     // Aliases `…/deployments/model.name` and `…/deployments/versionUpgradeOption`, whose values
     // are `OnceNewDefaultVersionAvailable`, `OnceCurrentVersionExpired` and `NoAutoUpgrade`
-    // (docs/azure-policy.md, "Aliases"). An absent option upgrades, so absence is non-compliant.
+    // (docs/azure-policy.md, "Aliases and fields"). An absent option upgrades, so absence is non-compliant.
     definition(
         name::VERSION_UPGRADE,
         "AI model deployments of pinned versions must not upgrade automatically",
@@ -534,8 +533,8 @@ pub fn version_upgrade() -> Definition {
 
 /// Deployments may only use the allowed deployment types (SKU names).
 pub fn deployment_types() -> Definition {
-    // Alias `…/deployments/sku.name` (docs/azure-policy.md, "Aliases"); the SKU names are the
-    // deployment types' (docs/azure-policy.md, "SKU names").
+    // Alias `…/deployments/sku.name` (docs/azure-policy.md, "Aliases and fields"); the SKU names are the
+    // deployment types' (docs/azure-policy.md, "Deployment types and capacity").
     definition(
         name::DEPLOYMENT_TYPES,
         "AI model deployments may only use allowed deployment types",
@@ -566,8 +565,9 @@ pub fn deployment_types() -> Definition {
 
 /// AI accounts only in the allowed regions.
 pub fn account_regions() -> Definition {
-    // `location` is a top-level field, not an alias (RESEARCH §1.1); the condition is the one of
-    // built-in e56962a6 "Allowed locations" (RESEARCH §1.9.5), narrowed to AI accounts.
+    // `location` is a top-level field, not an alias; the condition is the one of built-in
+    // e56962a6 "Allowed locations", narrowed to AI accounts (docs/azure-policy.md, "Aliases and
+    // fields" and "Built-ins").
     definition(
         name::ACCOUNT_REGIONS,
         "AI accounts may only be created in allowed regions",
@@ -600,7 +600,7 @@ pub fn deployment_capacity() -> Definition {
     // Aliases `…/deployments/sku.name`, `…/deployments/sku.capacity`, and the older shape
     // `…/deployments/scaleSettings.scaleType` / `.capacity` (scale type `Standard` for
     // pay-per-token, `Manual` for provisioned) that deployments made with older API versions
-    // carry instead of a SKU (docs/azure-policy.md, "Aliases").
+    // carry instead of a SKU (docs/azure-policy.md, "Aliases and fields").
     definition(
         name::DEPLOYMENT_CAPACITY,
         "AI model deployments may not exceed a capacity",
@@ -675,8 +675,8 @@ pub fn deployment_capacity() -> Definition {
 
 /// AI accounts must disable public network access.
 pub fn public_network_disabled() -> Definition {
-    // Alias `…/accounts/publicNetworkAccess`: ALIASES Microsoft.CognitiveServices__accounts.md,
-    // used by built-ins 037eea7a and 47ba1dd7 (RESEARCH §1.2, level V-builtin). Those built-ins
+    // Alias `…/accounts/publicNetworkAccess`, used by built-ins 037eea7a and 47ba1dd7
+    // (docs/azure-policy.md, "Aliases and fields" and "Built-ins"). Those built-ins
     // are not referenced: 037eea7a also passes accounts whose network ACL denies by default
     // while public access stays enabled, and 47ba1dd7 is a Modify policy that needs an identity.
     definition(

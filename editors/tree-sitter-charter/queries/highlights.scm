@@ -3,7 +3,8 @@
 ; one for the same node, so general patterns come first.
 ;
 ; The grammar is uniform (blocks, fields, clauses, phrases): which words are keywords is the
-; compiler schema's business, so the known words are listed here with #any-of?.
+; compiler schema's business, so the known words are listed here with #any-of?. The lists are
+; generated from the schema: edit compiler/src/schema.rs and run `cargo test --test it generated::`.
 
 ; Comments
 (line_comment) @comment
@@ -16,7 +17,7 @@
 
 (block
   keyword: (identifier) @keyword.type
-  (#any-of? @keyword.type "filter" "policy" "workload" "model" "region"))
+  (#any-of? @keyword.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned"))
 
 (block
   label: (identifier) @type.definition)
@@ -47,37 +48,47 @@
     .
     (identifier) @keyword.modifier .)
   (#any-of? @keyword.modifier
-    "versions" "version" "capacity" "redundancy" "standby" "alert_at" "notify" "under" "until" "as"
-    "at_least"))
+    "under" "until" "as" "versions" "alert_at" "notify" "version" "capacity" "redundancy"
+    "standby"))
 
 ; Enum keywords
 ((path
   .
   (identifier) @constant.builtin .)
   (#any-of? @constant.builtin
-    ; effects, switches
-    "deny" "audit" "disabled" "enabled"
-    ; severity thresholds and shields
-    "low" "medium" "high" "off" "block" "annotate"
-    ; filter mode
+    ; a streaming mode
     "default" "asynchronous"
-    ; environments and data zones
-    "sandbox" "dev" "test" "prod" "eu" "us" "apac"
-    ; budget periods
-    "monthly" "quarterly" "annually"
-    ; redundancy
-    "none" "active_passive" "active_active"
-    ; exemption categories
-    "waiver" "mitigated"
-    ; deployment types
+    ; a severity
+    "low" "medium" "high" "off"
+    ; a shield mode
+    "block" "annotate"
+    ; an effect
+    "deny" "audit" "disabled"
+    ; a filter requirement
+    "at_least"
+    ; a deployment type
     "global_standard" "data_zone_standard" "standard" "global_provisioned"
     "data_zone_provisioned" "provisioned" "global_batch" "data_zone_batch" "developer"
-    ; model kinds
+    ; a setting
+    "enabled"
+    ; an exemption category
+    "waiver" "mitigated"
+    ; an environment
+    "sandbox" "dev" "test" "prod"
+    ; a data zone
+    "eu" "us" "apac"
+    ; a budget period
+    "monthly" "quarterly" "annually"
+    ; a redundancy mode
+    "none" "active_passive" "active_active"
+    ; a model kind
     "chat" "completions" "embeddings" "image" "audio" "video" "realtime" "other"
-    ; lifecycle
+    ; a lifecycle stage
     "preview" "ga" "legacy" "deprecated" "retired"
-    ; region access
-    "restricted" "general"))
+    ; a region access
+    "general" "restricted"
+    ; who manages the blocklist
+    "charter" "external"))
 
 ((path
   .

@@ -1,6 +1,7 @@
 ; Highlights for Charter, with Helix's capture names. In Helix the FIRST matching pattern
 ; wins, so specific patterns come before general ones (the reverse of Neovim's order in
-; editors/tree-sitter-charter/queries/highlights.scm, which lists the same words).
+; editors/tree-sitter-charter/queries/highlights.scm, which lists the same words). The word
+; lists are generated from the compiler schema by `cargo test --test it generated::`.
 
 ; Comments
 (doc_comment) @comment.line.documentation
@@ -10,7 +11,7 @@
 ; Blocks: `filter NAME extends PATH { ... }`
 (block
   keyword: (identifier) @keyword.storage.type
-  (#any-of? @keyword.storage.type "filter" "policy" "workload" "model" "region"))
+  (#any-of? @keyword.storage.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned"))
 
 (block
   keyword: (identifier) @keyword)
@@ -48,8 +49,8 @@
     .
     (identifier) @keyword.operator .)
   (#any-of? @keyword.operator
-    "versions" "version" "capacity" "redundancy" "standby" "alert_at" "notify" "under" "until" "as"
-    "at_least"))
+    "under" "until" "as" "versions" "alert_at" "notify" "version" "capacity" "redundancy"
+    "standby"))
 
 ((path
   .
@@ -61,18 +62,39 @@
   .
   (identifier) @constant.builtin .)
   (#any-of? @constant.builtin
-    "deny" "audit" "disabled" "enabled"
-    "low" "medium" "high" "off" "block" "annotate"
+    ; a streaming mode
     "default" "asynchronous"
-    "sandbox" "dev" "test" "prod" "eu" "us" "apac"
-    "monthly" "quarterly" "annually"
-    "none" "active_passive" "active_active"
-    "waiver" "mitigated"
+    ; a severity
+    "low" "medium" "high" "off"
+    ; a shield mode
+    "block" "annotate"
+    ; an effect
+    "deny" "audit" "disabled"
+    ; a filter requirement
+    "at_least"
+    ; a deployment type
     "global_standard" "data_zone_standard" "standard" "global_provisioned"
     "data_zone_provisioned" "provisioned" "global_batch" "data_zone_batch" "developer"
+    ; a setting
+    "enabled"
+    ; an exemption category
+    "waiver" "mitigated"
+    ; an environment
+    "sandbox" "dev" "test" "prod"
+    ; a data zone
+    "eu" "us" "apac"
+    ; a budget period
+    "monthly" "quarterly" "annually"
+    ; a redundancy mode
+    "none" "active_passive" "active_active"
+    ; a model kind
     "chat" "completions" "embeddings" "image" "audio" "video" "realtime" "other"
+    ; a lifecycle stage
     "preview" "ga" "legacy" "deprecated" "retired"
-    "restricted" "general"))
+    ; a region access
+    "general" "restricted"
+    ; who manages the blocklist
+    "charter" "external"))
 
 (path
   .
