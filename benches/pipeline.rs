@@ -14,7 +14,10 @@
 //! * `-- --project examples/contoso`: the same rows on a project on disk (with its
 //!   `charter.toml`) instead of a generated one;
 //! * `-- --memory 100000`: peak resident memory (VmHWM) of a child process that generates
-//!   nothing but compiles the project from disk, as `charter check` does.
+//!   nothing but compiles the project from disk, as `charter check` does;
+//! * `-- --suggestions 8000`: "did you mean" at scale: N filters and one workload whose N apps
+//!   each name a filter with its last letter changed, so every reference is unknown and close
+//!   to exactly one of the N declared names.
 //!
 //! Figures are the minimum and the median of repeated runs (multiples of the floor are taken
 //! from the minima); docs/performance.md records them.
@@ -95,6 +98,8 @@ struct Args {
     projects: Vec<PathBuf>,
     /// Internal: the child of `--memory` compiles the project in this directory.
     child: Option<PathBuf>,
+    /// `--suggestions N`: the size of the "did you mean" project.
+    suggestions: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -105,6 +110,7 @@ fn parse_args() -> Result<Args, String> {
         memory: false,
         projects: Vec::new(),
         child: None,
+        suggestions: None,
     };
     let mut raw = std::env::args().skip(1);
     while let Some(arg) = raw.next() {
@@ -119,6 +125,14 @@ fn parse_args() -> Result<Args, String> {
             }
             "--write" => args.write = Some(raw.next().ok_or("--write needs a directory")?.into()),
             "--memory" => args.memory = true,
+            "--suggestions" => {
+                let count = raw.next().ok_or("--suggestions needs a number")?;
+                args.suggestions = Some(
+                    count
+                        .parse()
+                        .map_err(|_| format!("bad --suggestions `{count}`"))?,
+                );
+            }
             "--only" => {
                 let only = raw.next().ok_or("--only needs a stage name")?;
                 let _ = ONLY.set(Some(only));
@@ -136,7 +150,7 @@ fn parse_args() -> Result<Args, String> {
                 .push(other.parse().map_err(|_| format!("bad size `{other}`"))?),
         }
     }
-    if args.sizes.is_empty() && args.projects.is_empty() {
+    if args.sizes.is_empty() && args.projects.is_empty() && args.suggestions.is_none() {
         args.sizes = vec![1_000, 10_000];
     }
     Ok(args)
@@ -170,6 +184,9 @@ fn main() -> ExitCode {
     }
     if args.memory {
         return memory(&args.sizes, args.error_every);
+    }
+    if let Some(count) = args.suggestions {
+        suggestions(count);
     }
     for dir in &args.projects {
         let loaded = match charter::project::load(dir) {
@@ -386,4 +403,73 @@ fn memory_child(dir: &Path) -> ExitCode {
         compilation.diagnostics.len()
     );
     ExitCode::SUCCESS
+}
+
+/// The "did you mean" project of `--suggestions N`: N filters `filter_IIII_NNNNN` (a fixed
+/// pseudo-random five-digit tail) and a workload whose N apps each name a filter with its last
+/// letter changed to `x`.
+fn suggestions(count: usize) {
+    let mut state: u64 = 24;
+    let names: Vec<String> = (0..count)
+        .map(|index| {
+            // A linear congruential generator: the same names on every run.
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            format!("filter_{index:04}_{:05}", (state >> 33) % 100_000)
+        })
+        .collect();
+    let mut filters = String::new();
+    for name in &names {
+        filters.push_str(&format!(
+            "filter {name} extends std.filters.default {{}}\n\n"
+        ));
+    }
+    let apps: Vec<String> = (0..count).map(|index| format!("a{index}")).collect();
+    let mut workload = format!(
+        "workload big {{\n  environment: dev\n  resource_group: \"rg-big\"\n  data_zone: us\n  \
+         apps: [{}]\n\n",
+        apps.join(", ")
+    );
+    for (index, name) in names.iter().enumerate() {
+        let changed = format!("{}x", &name[..name.len() - 1]);
+        workload.push_str(&format!(
+            "  app a{index} {{\n    filter: {changed}\n  }}\n\n"
+        ));
+    }
+    workload.push_str("}\n");
+    let documents = vec![
+        charter_compiler::Document {
+            id: FileId(0),
+            path: "filters.charter".to_string(),
+            text: filters,
+            is_stdlib: false,
+        },
+        charter_compiler::Document {
+            id: FileId(1),
+            path: "workload.charter".to_string(),
+            text: workload,
+            is_stdlib: false,
+        },
+    ];
+    println!("\n\"did you mean\": {count} unknown names among {count} filters (3 runs)");
+    println!(
+        "{:<36} {:>13} {:>13} {:>9}",
+        "", "min", "median", "vs floor"
+    );
+    let mut suggested = 0;
+    stage("check with suggestions", 3, None, || {
+        let compilation = charter_compiler::compile(documents.clone(), &options());
+        suggested = compilation
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.help
+                    .as_deref()
+                    .is_some_and(|h| h.starts_with("did you mean"))
+            })
+            .count();
+        std::hint::black_box(compilation);
+    });
+    println!("({suggested} of {count} unknown names got a suggestion)");
 }

@@ -576,6 +576,10 @@ fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
         );
     }
     let failed = report.failed;
+    // The process exits next: freeing every syntax tree and the model one by one would cost
+    // more than some whole checks (4 M instructions on a small project, 17 M on 10,000 lines),
+    // and the operating system reclaims the memory at once.
+    std::mem::forget((loaded, compilation));
     report.finish(exit_status(failed))
 }
 

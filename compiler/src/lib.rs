@@ -19,9 +19,6 @@ pub mod suggest;
 pub mod symbols;
 mod typeck;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use charter_syntax::{ast, Diagnostic, FileId, Parsed};
 
 /// The embedded standard library: `(module name, source)`, in the order they get file ids.
@@ -107,45 +104,43 @@ pub fn compile(project_files: Vec<Document>, options: &Options) -> Compilation {
     compile_parsed(parsed, options)
 }
 
-/// How many stdlib parses (one per first file id) to keep.
-const STDLIB_CACHE_ENTRIES: usize = 8;
+/// The stdlib's syntax trees in `charter_syntax::codec`'s binary form, indexed like
+/// [`STDLIB`]: build.rs parsed the sources when the compiler was built.
+const PREPARED_STDLIB: &[&[u8]] = &[
+    include_bytes!(concat!(env!("OUT_DIR"), "/filters.tree")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/models.tree")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/regions.tree")),
+];
 
-/// The stdlib parsed with file ids from `first_id`, parsed once per process for each id.
+/// The stdlib's syntax trees with file ids from `first_id`.
 ///
-/// Parsing the embedded catalog costs more than checking a large project, and the language
-/// server recompiles on every edit; the sources never change, so the trees are kept (per first
-/// id, since spans carry file ids) rather than parsed again.
-fn parsed_stdlib(first_id: u32) -> Arc<Vec<Parsed>> {
-    static CACHE: OnceLock<Mutex<HashMap<u32, Arc<Vec<Parsed>>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Ok(cache) = cache.lock() {
-        if let Some(parsed) = cache.get(&first_id) {
-            return Arc::clone(parsed);
-        }
-    }
-    let parsed: Arc<Vec<Parsed>> = Arc::new(
-        STDLIB
-            .iter()
-            .enumerate()
-            .map(|(offset, (_, text))| {
-                charter_syntax::parse(FileId(first_id + offset as u32), text)
-            })
-            .collect(),
-    );
-    // A poisoned lock only means another thread panicked mid-insert; the parse is still good.
-    if let Ok(mut cache) = cache.lock() {
-        if cache.len() >= STDLIB_CACHE_ENTRIES {
-            cache.clear();
-        }
-        cache.insert(first_id, Arc::clone(&parsed));
-    }
-    parsed
+/// Parsing the embedded catalog costs more than checking a large project, and every run of the
+/// CLI and every edit in the language server needs the trees: they are decoded from the form
+/// build.rs prepared, which costs about as much as copying them (parsed again only if the
+/// prepared form could not be read, which would be a build bug).
+fn parsed_stdlib(first_id: u32) -> Vec<Parsed> {
+    STDLIB
+        .iter()
+        .zip(PREPARED_STDLIB)
+        .enumerate()
+        .map(|(offset, ((_, text), prepared))| {
+            let id = FileId(first_id + offset as u32);
+            match charter_syntax::codec::decode(prepared, id) {
+                Some(file) => Parsed {
+                    file,
+                    diagnostics: Vec::new(),
+                },
+                None => charter_syntax::parse(id, text),
+            }
+        })
+        .collect()
 }
 
 /// Like [`compile`], for project files already parsed (each with its parse of its own text,
 /// with spans in its own file id): the language server parses incrementally and hands the trees
 /// over, so that an edit does not parse the whole project again.
 pub fn compile_parsed(project_files: Vec<(Document, Parsed)>, options: &Options) -> Compilation {
+    suggest::reset_budget();
     let project_count = project_files.len();
     let mut documents = Vec::with_capacity(project_count + STDLIB.len());
     let mut diagnostics = Vec::new();
@@ -165,9 +160,9 @@ pub fn compile_parsed(project_files: Vec<(Document, Parsed)>, options: &Options)
             is_stdlib: true,
         });
     }
-    for parsed in parsed_stdlib(first_stdlib_id).iter() {
-        diagnostics.extend(parsed.diagnostics.iter().cloned());
-        trees.push(parsed.file.clone());
+    for parsed in parsed_stdlib(first_stdlib_id) {
+        diagnostics.extend(parsed.diagnostics);
+        trees.push(parsed.file);
     }
     let analysis = analysis::analyze(&documents, &trees, options);
     diagnostics.extend(analysis.diagnostics);
@@ -187,5 +182,33 @@ pub fn compile_parsed(project_files: Vec<(Document, Parsed)>, options: &Options)
         symbols: analysis.symbols,
         catalog: analysis.catalog,
         model: analysis.model,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The trees build.rs prepared are the trees the parser gives today, spans and comments
+    /// included (compared by their debug form: `==` on trees ignores positions).
+    #[test]
+    fn the_prepared_stdlib_is_the_parsed_stdlib() {
+        for first_id in [0, 7] {
+            let prepared = parsed_stdlib(first_id);
+            assert_eq!(prepared.len(), STDLIB.len());
+            for (offset, ((name, text), prepared)) in STDLIB.iter().zip(&prepared).enumerate() {
+                let parsed = charter_syntax::parse(FileId(first_id + offset as u32), text);
+                assert!(parsed.diagnostics.is_empty(), "std/{name}.charter");
+                assert!(
+                    charter_syntax::codec::decode(PREPARED_STDLIB[offset], FileId(0)).is_some(),
+                    "std/{name}.charter was prepared"
+                );
+                assert_eq!(
+                    format!("{:?}", prepared.file),
+                    format!("{:?}", parsed.file),
+                    "std/{name}.charter"
+                );
+            }
+        }
     }
 }

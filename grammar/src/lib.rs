@@ -10,6 +10,7 @@
 extern crate alloc;
 
 pub mod ast;
+pub mod codec;
 pub mod codes;
 pub mod diagnostic;
 pub mod format;

@@ -347,7 +347,7 @@ policy policy_{index:04} {{
   scope: subscription("sub-{index}")
   effect: audit
   models {{
-    allow "gpt-4.1" versions ["2025-04-14"]
+    allow "gpt-5.6-sol" versions ["2026-07-09"]
   }}
   filters: at_least filter_0000
   regions: ["swedencentral", "westeurope", "eastus2"]
@@ -362,7 +362,7 @@ workload workload_{index:04} {{
   apps: [app_{index:04}]
 
   endpoint chat_{index:04} {{
-    model "gpt-4.1" version "2025-04-14"
+    model "gpt-5.6-sol" version "2026-07-09"
     deployment: global_standard capacity 50
     filter: filter_{index:04}
     regions: ["swedencentral", "westeurope"] redundancy active_passive

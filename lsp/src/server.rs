@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, OnceLock};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
@@ -579,7 +580,9 @@ impl Server {
                 (started.elapsed() - compiled).as_secs_f64() * 1000.0
             ));
         }
-        self.analysis = Some(analysis);
+        if let Some(previous) = self.analysis.replace(analysis) {
+            drop_elsewhere(previous);
+        }
     }
 
     /// Publishes diagnostics for every project file whose diagnostics or version changed, and
@@ -738,6 +741,27 @@ fn answer(analysis: &Analysis, method: &str, params: Value) -> Result<Value, Req
             message: format!("unknown method `{method}`"),
         }),
     }
+}
+
+/// Frees an analysis on a thread of its own. Dropping a project's trees, model and catalog
+/// takes a few milliseconds on a large project, and nothing needs to wait for it: done on the
+/// main loop, it delayed the reply to the next request. Dropped here if the thread cannot be
+/// started.
+fn drop_elsewhere(analysis: Analysis) {
+    static DROPPER: OnceLock<Option<Sender<Analysis>>> = OnceLock::new();
+    let dropper = DROPPER.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel::<Analysis>();
+        std::thread::Builder::new()
+            .name("charter-drop".to_string())
+            .spawn(move || receiver.into_iter().for_each(drop))
+            .ok()
+            .map(|_| sender)
+    });
+    let Some(sender) = dropper else {
+        return;
+    };
+    // If the thread is gone the analysis comes back in the error and is dropped here.
+    let _ = sender.send(analysis);
 }
 
 #[cfg(test)]

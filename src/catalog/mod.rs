@@ -253,6 +253,8 @@ fn availability(
         };
         let mut message = format!("{what} is not in the catalog");
         if catalog.model(model).is_none() {
+            // One lookup, outside any compilation: give it a full suggestion budget.
+            charter_compiler::suggest::reset_budget();
             if let Some(near) = charter_compiler::suggest::closest(model, catalog.model_names()) {
                 message.push_str(&format!(" (did you mean `{near}`?)"));
             }

@@ -75,6 +75,10 @@ struct Resolver<'t, 'a> {
     policy_blocks: Vec<&'t TypedBlock<'a>>,
     /// The declaration of each workload block that got one, by its span.
     workload_decls: HashMap<(FileId, u32, u32), DeclId>,
+    /// The sorted names of each kind, the candidates for "did you mean": built on the first
+    /// unknown name of the kind, not once per unknown name (thousands of them would make
+    /// resolution quadratic), and dropped whenever a name is declared.
+    suggestion_candidates: HashMap<RefKind, Vec<String>>,
 }
 
 /// Resolves the type-checked top-level blocks (`typed`, each with the index of its document).
@@ -98,6 +102,7 @@ pub(crate) fn resolve<'a>(
         filter_blocks: Vec::new(),
         policy_blocks: Vec::new(),
         workload_decls: HashMap::new(),
+        suggestion_candidates: HashMap::new(),
     };
     resolver.build_catalog(typed);
     resolver.declare_fine_tuned(typed);
@@ -193,6 +198,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 }
             };
             self.names.insert(name, (target, decl));
+            self.suggestion_candidates.clear();
         }
     }
 
@@ -210,13 +216,19 @@ impl<'t, 'a> Resolver<'t, 'a> {
             if self.declared_in_broken_item(&text) {
                 return None;
             }
-            let mut candidates: Vec<String> = self
-                .names
-                .iter()
-                .filter(|(_, (target, _))| target_kind(*target) == expected)
-                .map(|(name, _)| name.clone())
-                .collect();
-            candidates.sort();
+            let names = &self.names;
+            let candidates = self
+                .suggestion_candidates
+                .entry(expected)
+                .or_insert_with(|| {
+                    let mut candidates: Vec<String> = names
+                        .iter()
+                        .filter(|(_, (target, _))| target_kind(*target) == expected)
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                    candidates.sort();
+                    candidates
+                });
             let noun = expected.noun();
             self.diagnostics.push(codes::names::unknown_name(
                 (noun, &format!("no {noun}")),
