@@ -728,55 +728,14 @@ fn eval_expands_an_initiative() {
 
 // ------------------------------------------------------------------------- --from-azure
 
-/// The ARM emulator of the independent tools (`require_shared_tool`), started on a
-/// free loopback port and stopped (by its process id) when dropped.
-struct Emulator {
-    child: std::process::Child,
-    url: String,
-    _config: tempfile::NamedTempFile,
-}
+use crate::emulator::Emulator;
 
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// An emulator holding `seed`.
+fn start_emulator(seed: Value) -> Option<Emulator> {
+    Emulator::start_config(&serde_json::json!({ "seed": seed }))
 }
 
 impl Emulator {
-    /// Starts one holding `seed`, or prints SKIPPED (a failure under CI=true) when the tool is
-    /// not beside the repository.
-    fn start(seed: Value) -> Option<Emulator> {
-        use std::io::{BufRead, Write};
-        let script = charter_test_support::require_shared_tool("arm_emulator.py")?;
-        let mut config = tempfile::NamedTempFile::new().expect("a temporary file");
-        config
-            .write_all(serde_json::json!({ "seed": seed }).to_string().as_bytes())
-            .expect("write the config");
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .args(["--port", "0", "--print-port", "--config"])
-            .arg(config.path())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 runs the emulator");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the emulator prints its address");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_string();
-        Some(Emulator {
-            child,
-            url,
-            _config: config,
-        })
-    }
-
     /// `charter audit examples/contoso --from-azure` signed in to the emulator as its default
     /// client.
     fn audit(&self, args: &[&str]) -> Output {
@@ -784,22 +743,8 @@ impl Emulator {
         command
             .args(["audit", "examples/contoso", TODAY, "--from-azure"])
             .args(["--arm-endpoint", &self.url, "--retry-timeout", "20"])
-            .args(args)
-            .env("AZURE_TENANT_ID", "11111111-1111-1111-1111-111111111111")
-            .env("AZURE_CLIENT_ID", "00000000-0000-0000-0000-0000000000c1")
-            .env("AZURE_CLIENT_SECRET", "emulator-secret")
-            .env("AZURE_AUTHORITY_HOST", &self.url)
-            .env("NO_COLOR", "1");
-        for variable in [
-            "AZURE_FEDERATED_TOKEN_FILE",
-            "ACTIONS_ID_TOKEN_REQUEST_URL",
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-            "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
-            "IDENTITY_ENDPOINT",
-            "MSI_ENDPOINT",
-        ] {
-            command.env_remove(variable);
-        }
+            .args(args);
+        self.sign_in(&mut command, Some(crate::emulator::SECRET));
         command
             .stdin(std::process::Stdio::null())
             .output()
@@ -860,7 +805,7 @@ fn support_estate() -> Value {
 
 #[test]
 fn from_azure_reads_the_estate_live() {
-    let Some(emulator) = Emulator::start(support_estate()) else {
+    let Some(emulator) = start_emulator(support_estate()) else {
         return;
     };
     let subscription = format!("contoso-support-prod={SUPPORT_SUBSCRIPTION}");
@@ -920,7 +865,7 @@ fn from_azure_reads_the_estate_live() {
 
 #[test]
 fn from_azure_needs_to_know_where_to_read() {
-    let Some(emulator) = Emulator::start(serde_json::json!({"resources": []})) else {
+    let Some(emulator) = start_emulator(serde_json::json!({"resources": []})) else {
         return;
     };
     let output = emulator.audit(&[]);

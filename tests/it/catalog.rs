@@ -5,13 +5,10 @@
 //! SKIPPED, except under `CI=true`, where that fails.
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
-const TENANT: &str = "11111111-1111-1111-1111-111111111111";
-const CLIENT: &str = "00000000-0000-0000-0000-0000000000c1";
-const SECRET: &str = "emulator-secret";
+use crate::emulator::{Emulator, SECRET};
 const SUBSCRIPTION: &str = "aaaaaaaa-0000-0000-0000-000000000001";
 const TODAY: &str = "2026-11-22";
 
@@ -19,70 +16,7 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-/// A running emulator serving its own copy of the reference data, so a test can change what
-/// Azure says; stopped (by its process id) when dropped.
-struct Emulator {
-    child: Child,
-    url: String,
-    _data: tempfile::TempDir,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 impl Emulator {
-    /// Starts one whose models list comes from the reference catalog with `edit` applied to
-    /// `models.csv`; or says SKIPPED (fails under CI=true) when the tool is not beside the
-    /// repository. The emulator reads `../reference/` next to its script, so the script and the
-    /// data are copied into a temporary tree of the same shape.
-    fn start(edit: impl Fn(&str) -> String) -> Option<Emulator> {
-        let script = charter_test_support::require_shared_tool("arm_emulator.py")?;
-        let reference = charter_test_support::require_shared_reference("models.csv")?
-            .parent()
-            .expect("the reference folder")
-            .to_path_buf();
-        let data = tempfile::tempdir().expect("a temporary directory");
-        let tools = data.path().join("tools");
-        let copy = data.path().join("reference");
-        std::fs::create_dir_all(&tools).expect("tools/");
-        std::fs::create_dir_all(&copy).expect("reference/");
-        std::fs::copy(&script, tools.join("arm_emulator.py")).expect("copy the emulator");
-        let models = std::fs::read_to_string(reference.join("models.csv")).expect("models.csv");
-        std::fs::write(copy.join("models.csv"), edit(&models)).expect("write models.csv");
-        std::fs::copy(
-            reference.join("model_regions.csv"),
-            copy.join("model_regions.csv"),
-        )
-        .expect("copy model_regions.csv");
-        std::os::unix::fs::symlink(reference.join("azure-policy"), copy.join("azure-policy"))
-            .expect("link azure-policy/");
-        let mut child = Command::new("python3")
-            .arg(tools.join("arm_emulator.py"))
-            .args(["--port", "0", "--print-port"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs the emulator");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the emulator prints its address");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_string();
-        Some(Emulator {
-            child,
-            url,
-            _data: data,
-        })
-    }
-
     /// `charter catalog pull PROJECT --arm-endpoint URL --subscription ID ARGS`, signed in
     /// with the `AZURE_*` client-credential variables, as publishing is.
     fn pull(&self, project: &Path, args: &[&str], secret: &str) -> Output {
@@ -92,22 +26,8 @@ impl Emulator {
             .arg(project)
             .args(["--arm-endpoint", &self.url, "--subscription", SUBSCRIPTION])
             .args(["--today", TODAY, "--retry-timeout", "30"])
-            .args(args)
-            .env("AZURE_TENANT_ID", TENANT)
-            .env("AZURE_CLIENT_ID", CLIENT)
-            .env("AZURE_CLIENT_SECRET", secret)
-            .env("AZURE_AUTHORITY_HOST", &self.url)
-            .env("NO_COLOR", "1");
-        for variable in [
-            "AZURE_FEDERATED_TOKEN_FILE",
-            "ACTIONS_ID_TOKEN_REQUEST_URL",
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-            "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
-            "IDENTITY_ENDPOINT",
-            "MSI_ENDPOINT",
-        ] {
-            command.env_remove(variable);
-        }
+            .args(args);
+        self.sign_in(&mut command, Some(secret));
         command.stdin(Stdio::null()).output().expect("charter runs")
     }
 }
@@ -171,7 +91,7 @@ fn with_retirement(models: &str, model: &str, version: &str, date: &str) -> Stri
 
 #[test]
 fn a_pull_writes_a_formatted_catalog_that_checks_clean_and_takes_precedence() {
-    let Some(emulator) = Emulator::start(str::to_string) else {
+    let Some(emulator) = Emulator::start_with_models(str::to_string) else {
         return;
     };
     let project = contoso();
@@ -235,9 +155,9 @@ fn a_pull_writes_a_formatted_catalog_that_checks_clean_and_takes_precedence() {
 fn a_moved_retirement_date_shows_in_the_diff_and_turns_the_warning_into_an_error() {
     // Azure brings the retirement of gpt-5.5 2026-04-24 forward, into the policy's 120-day
     // warning: the endpoint that deploys it gets a warning.
-    let Some(first) =
-        Emulator::start(|models| with_retirement(models, "gpt-5.5", "2026-04-24", "2027-01-15"))
-    else {
+    let Some(first) = Emulator::start_with_models(|models| {
+        with_retirement(models, "gpt-5.5", "2026-04-24", "2027-01-15")
+    }) else {
         return;
     };
     let project = contoso();
@@ -268,9 +188,10 @@ fn a_moved_retirement_date_shows_in_the_diff_and_turns_the_warning_into_an_error
     drop(first);
 
     // Then Azure retires it before today: the warning becomes an error.
-    let second =
-        Emulator::start(|models| with_retirement(models, "gpt-5.5", "2026-04-24", "2026-11-01"))
-            .expect("the emulator started once already");
+    let second = Emulator::start_with_models(|models| {
+        with_retirement(models, "gpt-5.5", "2026-04-24", "2026-11-01")
+    })
+    .expect("the emulator started once already");
     let output = second.pull(project.path(), &["--format", "json"], SECRET);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
@@ -312,7 +233,7 @@ fn a_moved_retirement_date_shows_in_the_diff_and_turns_the_warning_into_an_error
 
 #[test]
 fn a_failed_sign_in_writes_nothing() {
-    let Some(emulator) = Emulator::start(str::to_string) else {
+    let Some(emulator) = Emulator::start_with_models(str::to_string) else {
         return;
     };
     let project = contoso();

@@ -31,6 +31,7 @@ mod conventions;
 mod diff;
 mod doc;
 mod docs;
+mod emulator;
 mod generated;
 mod hardening;
 mod properties;

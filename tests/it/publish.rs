@@ -4,36 +4,20 @@
 //! fails.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-const TENANT: &str = "11111111-1111-1111-1111-111111111111";
-const CLIENT: &str = "00000000-0000-0000-0000-0000000000c1";
-const SECRET: &str = "emulator-secret";
+use crate::emulator::{Emulator, CLIENT, SECRET, TENANT};
 const LAB: &str = "aaaaaaaa-0000-0000-0000-000000000001";
 const DEV: &str = "bbbbbbbb-0000-0000-0000-000000000002";
 const OWNER: &str = "5f0c7a39-3f7e-4d6b-9a39-6b2f6c1d2e01";
 use charter_test_support::TODAY_TEXT as TODAY;
 const MG: &str = "/providers/Microsoft.Management/managementGroups";
-
-/// A running emulator; stopped (by its process id) when dropped.
-struct Emulator {
-    child: Child,
-    url: String,
-    _config: tempfile::NamedTempFile,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The tenant of the example: `contoso-ai` above `contoso-ai-prod` and `contoso-ai-dev`, the
 /// lab subscription under prod, the sandbox's subscription under dev. Built-ins that are not
@@ -49,55 +33,6 @@ fn base_config() -> Value {
 }
 
 impl Emulator {
-    /// Starts one, or says SKIPPED (fails under CI=true) when the tool is not beside the
-    /// repository.
-    fn start(config: Value) -> Option<Emulator> {
-        let script = charter_test_support::require_shared_tool("arm_emulator.py")?;
-        let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
-        file.write_all(config.to_string().as_bytes())
-            .expect("write the config");
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .args(["--port", "0", "--print-port", "--config"])
-            .arg(file.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs the emulator");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the emulator prints its address");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_string();
-        Some(Emulator {
-            child,
-            url,
-            _config: file,
-        })
-    }
-
-    /// A call to the emulator's control API (`/_emulator/...`).
-    fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let address = self.url.trim_start_matches("http://");
-        let mut stream = TcpStream::connect(address).expect("connect to the emulator");
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("send");
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).expect("read");
-        let (_, json) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
-        serde_json::from_str(json).unwrap_or(Value::Null)
-    }
-
     fn requests(&self) -> Vec<Value> {
         self.control("GET", "/_emulator/requests", None)["requests"]
             .as_array()
@@ -136,22 +71,7 @@ impl Emulator {
         if !args.contains(&"--retry-timeout") {
             command.args(["--retry-timeout", "60"]);
         }
-        command
-            .env("AZURE_TENANT_ID", TENANT)
-            .env("AZURE_CLIENT_ID", CLIENT)
-            .env("AZURE_AUTHORITY_HOST", &self.url)
-            .env("NO_COLOR", "1");
-        for variable in [
-            "AZURE_CLIENT_SECRET",
-            "AZURE_FEDERATED_TOKEN_FILE",
-            "ACTIONS_ID_TOKEN_REQUEST_URL",
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-            "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
-            "IDENTITY_ENDPOINT",
-            "MSI_ENDPOINT",
-        ] {
-            command.env_remove(variable);
-        }
+        self.sign_in(&mut command, None);
         for (key, value) in env {
             command.env(key, value);
         }
@@ -284,7 +204,7 @@ fn collapse(writes: &[(String, String)]) -> Vec<String> {
 
 #[test]
 fn a_first_publish_into_an_empty_tenant_then_a_plan_with_no_change() {
-    let Some(emulator) = Emulator::start(base_config()) else {
+    let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
     let directory = contoso();
@@ -323,7 +243,7 @@ fn a_first_publish_into_an_empty_tenant_then_a_plan_with_no_change() {
 
 #[test]
 fn a_one_field_change_shows_exactly_that_field() {
-    let Some(emulator) = Emulator::start(base_config()) else {
+    let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
     let directory = contoso();
@@ -380,7 +300,7 @@ fn a_one_field_change_shows_exactly_that_field() {
 
 #[test]
 fn a_replace_cascades_and_runs_in_azures_order() {
-    let Some(emulator) = Emulator::start(base_config()) else {
+    let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
     let directory = contoso();
@@ -444,7 +364,7 @@ fn a_replace_cascades_and_runs_in_azures_order() {
 
 #[test]
 fn foreign_objects_are_never_touched() {
-    let Some(emulator) = Emulator::start(base_config()) else {
+    let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
     let directory = contoso();
@@ -480,7 +400,7 @@ fn foreign_objects_are_never_touched() {
         ));
 
     // An object with the name the build wants, owned by nobody: never overwritten.
-    let second = Emulator::start(base_config()).expect("started above");
+    let second = Emulator::start_config(&base_config()).expect("started above");
     second.control(
         "POST",
         "/_emulator/seed",
@@ -501,7 +421,7 @@ fn foreign_objects_are_never_touched() {
 
 #[test]
 fn a_publish_that_dies_midway_converges_when_run_again() {
-    let Some(emulator) = Emulator::start(base_config()) else {
+    let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
     let directory = contoso();
@@ -531,7 +451,7 @@ fn a_publish_that_dies_midway_converges_when_run_again() {
 
 /// Publishes with `faults` set, checks every rule fired and that the result is complete.
 fn publish_through(faults: Value) -> Option<String> {
-    let emulator = Emulator::start(base_config())?;
+    let emulator = Emulator::start_config(&base_config())?;
     let directory = contoso();
     emulator.faults(faults);
     let output = emulator
@@ -604,7 +524,7 @@ fn stale_reads_are_waited_out_before_publish_returns() {
 
 #[test]
 fn a_wrong_secret_and_an_expired_token_say_what_to_check() {
-    let Some(emulator) = Emulator::start(base_config()) else {
+    let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
     let directory = contoso();
@@ -624,7 +544,7 @@ fn a_wrong_secret_and_an_expired_token_say_what_to_check() {
 
     let mut config = base_config();
     config["auth"] = json!({"token_lifetime_seconds": -60});
-    let expired = Emulator::start(config).expect("started above");
+    let expired = Emulator::start_config(&config).expect("started above");
     let output = expired.charter(&project(&directory), &["plan", "--detailed-exitcode"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     let message = text(&output);
@@ -640,7 +560,7 @@ fn forbidden_names_the_role_publishing_needs() {
     let mut config = base_config();
     config["auth"] = json!({"clients": [{"client_id": CLIENT, "client_secret": SECRET,
                                         "roles": [{"role": "Reader", "scope": "/"}]}]});
-    let Some(emulator) = Emulator::start(config) else {
+    let Some(emulator) = Emulator::start_config(&config) else {
         return;
     };
     let directory = contoso();
@@ -659,7 +579,7 @@ fn forbidden_names_the_role_publishing_needs() {
 
 #[test]
 fn a_saved_plan_is_applied_exactly_and_refused_once_azure_moved() {
-    let Some(emulator) = Emulator::start(base_config()) else {
+    let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
     let directory = contoso();
@@ -727,7 +647,7 @@ fn a_saved_plan_is_applied_exactly_and_refused_once_azure_moved() {
 
 #[test]
 fn publish_without_yes_off_a_terminal_asks_for_it() {
-    let Some(emulator) = Emulator::start(base_config()) else {
+    let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
     let directory = contoso();
@@ -739,7 +659,7 @@ fn publish_without_yes_off_a_terminal_asks_for_it() {
 
 #[test]
 fn subscriptions_named_by_name_are_warned_about_with_the_flag_to_use() {
-    let Some(emulator) = Emulator::start(base_config()) else {
+    let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
     let directory = contoso();

@@ -1,5 +1,6 @@
 //! The model and region catalog (E03xx): unknown, retired, deprecated, preview or unavailable models, versions and regions.
 
+use super::FIXED_ENDPOINT;
 use charter_ir::{Date, DeploymentType};
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
@@ -37,23 +38,7 @@ pub const CODES: &[CodeInfo] = &[
         title: "unknown model",
         explanation: r#"The model is not in the catalog: the standard library's list of Azure models, plus the models the project declares with `model "NAME" { ... }`. Check the spelling (model names compare exactly, as Azure compares them); declare your own fine-tuned or custom models."#,
         failing_example: include_str!("../../tests/fixtures/E0301.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: UNKNOWN_VERSION,
@@ -61,23 +46,7 @@ workload support {
         title: "unknown model version",
         explanation: r#"The model has no such version in the catalog. Versions compare case-insensitively (`1106-Preview` is `1106-preview`); the help lists the known versions or suggests the closest."#,
         failing_example: include_str!("../../tests/fixtures/E0302.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: UNKNOWN_REGION,
@@ -85,23 +54,7 @@ workload support {
         title: "unknown region",
         explanation: r#"The region is not in the catalog. Regions are written as Azure's programmatic names (`swedencentral`, not `Sweden Central`)."#,
         failing_example: include_str!("../../tests/fixtures/E0303.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: RETIRED_VERSION,
@@ -109,23 +62,7 @@ workload support {
         title: "retired model version",
         explanation: r#"The version was retired (its retirement date is today or earlier, or the catalog marks it retired): Azure no longer serves it, so a deployment of it fails or stops working. Move to the successor the help names; where the catalog names the successor's version the fix rewrites the model clause."#,
         failing_example: include_str!("../../tests/fixtures/E0304.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: RETIRES_SOON,
@@ -133,23 +70,7 @@ workload support {
         title: "model version retires soon",
         explanation: r#"The version retires within the governing policy's `retirement_warning` horizon (90 days unless the policy says otherwise), counted from today (`--today` in CI). Plan the move to the successor now; the warning names the date."#,
         failing_example: include_str!("../../tests/fixtures/E0305.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: VERSION_NOT_IN_REGION,
@@ -157,23 +78,7 @@ workload support {
         title: "model version not available in a region",
         explanation: r#"The catalog does not offer the version in that region with any deployment type. The help lists regions that offer the endpoint's deployment type."#,
         failing_example: include_str!("../../tests/fixtures/E0306.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: DEPLOYMENT_TYPE_NOT_IN_REGION,
@@ -181,23 +86,7 @@ workload support {
         title: "deployment type not available in a region",
         explanation: r#"The catalog offers the version in that region, but not with the endpoint's deployment type. The help lists the deployment types available there."#,
         failing_example: include_str!("../../tests/fixtures/E0307.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: PREVIEW_IN_PRODUCTION,
@@ -205,23 +94,7 @@ workload support {
         title: "preview model version in production",
         explanation: r#"A `prod` workload deploys a preview version. Previews may change or disappear without the notice generally available versions get."#,
         failing_example: include_str!("../../tests/fixtures/E0308.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: DEPRECATED_VERSION,
@@ -229,23 +102,7 @@ workload support {
         title: "deprecated model version",
         explanation: r#"The endpoint deploys a model version that Azure has deprecated: closed to new customers, and retiring on the date the message gives. A deployment made from Charter's output is a new deployment. Move to the successor the help names."#,
         failing_example: include_str!("../../tests/fixtures/E0309.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: INVALID_FINE_TUNED,

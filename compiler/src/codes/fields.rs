@@ -1,5 +1,6 @@
 //! Fields and types (E02xx): entries the schema does not accept, values of the wrong type, and Azure's rules for names, budgets and blocklists.
 
+use super::FIXED_ENDPOINT;
 use charter_syntax::ast::{UnitKind, Value};
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
@@ -128,23 +129,7 @@ workload support {
         title: "unknown keyword",
         explanation: r#"A field that takes one of a fixed set of keywords (a severity, an effect, an environment, a deployment type, ...) has a word that is not one of them. The message lists the keywords; the help suggests the closest."#,
         failing_example: include_str!("../../tests/fixtures/E0204.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: DUPLICATE_ENTRY,
@@ -177,23 +162,7 @@ workload support {
         title: "unexpected value in a phrase",
         explanation: r#"A phrase has a word or value its field does not take, such as a misspelt modifier (`capacty 10`) or a second value where one is expected. The help lists the modifiers the field takes."#,
         failing_example: include_str!("../../tests/fixtures/E0206.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: INCOMPLETE_PHRASE,
@@ -201,23 +170,7 @@ workload support {
         title: "incomplete phrase",
         explanation: r#"A phrase lacks a part it needs: the `version` of an endpoint's model, the period of a budget (`monthly`), the date after `until`, or the value after a modifier such as `capacity`."#,
         failing_example: include_str!("../../tests/fixtures/E0207.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: OUT_OF_RANGE,
@@ -225,23 +178,7 @@ workload support {
         title: "number out of range",
         explanation: r#"A number is outside what its field accepts: capacities are whole numbers of at least 1, percentages and durations are whole numbers, and every number must fit the field."#,
         failing_example: include_str!("../../tests/fixtures/E0208.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: MISPLACED_LABEL,
@@ -249,23 +186,7 @@ workload support {
         title: "misplaced block name or `extends`",
         explanation: r#"A block is missing its name, has a name it does not take, has the wrong kind of name (catalog entries are named by strings, everything else by identifiers), or uses `extends`, which only filters may."#,
         failing_example: include_str!("../../tests/fixtures/E0209.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: FIELD_OR_CLAUSE,

@@ -23,6 +23,12 @@ use charter_syntax::{CodeInfo, Diagnostic, Span};
 
 use crate::suggest;
 
+/// The fixed example of every code whose mistake is one wrong value in an otherwise ordinary
+/// endpoint (an unknown model, a retired version, a misspelt keyword, ...): one workload
+/// with one clean endpoint, kept as a fixture so that the fixture tests check it compiles clean.
+pub(crate) const FIXED_ENDPOINT: &str =
+    include_str!("../../tests/fixtures/ok_fixed_example.charter");
+
 /// `noun` with its indefinite article, for messages: "an `endpoint`", "a `filter`", "an app".
 ///
 /// Chosen by the first letter after any backtick, which is right for every word Charter puts

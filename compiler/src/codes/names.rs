@@ -1,5 +1,6 @@
 //! Names (E01xx): what a reference names, and names declared twice or in a cycle.
 
+use super::FIXED_ENDPOINT;
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
 
@@ -24,23 +25,7 @@ pub const CODES: &[CodeInfo] = &[
         title: "unknown name",
         explanation: r#"A reference names a filter, policy or app that is not declared anywhere in the project or the standard library. Check the spelling; the help suggests the closest declared name. Standard-library names are written with their module: `std.filters.default`."#,
         failing_example: include_str!("../../tests/fixtures/E0101.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: DUPLICATE_NAME,
@@ -95,23 +80,7 @@ filter b extends std.filters.default {
         title: "wrong kind of name",
         explanation: r#"A reference names a declaration of the wrong kind, for example a filter where a policy is expected (`governed_by: baseline`). Name a declaration of the kind the field takes."#,
         failing_example: include_str!("../../tests/fixtures/E0104_policy_expected.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
     CodeInfo {
         code: UNDECLARED_BLOCKLIST,

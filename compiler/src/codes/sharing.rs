@@ -1,5 +1,6 @@
 //! Sharing, redundancy and environments (E06xx): endpoints shared between apps and workloads, regions, data zones and standby.
 
+use super::FIXED_ENDPOINT;
 use charter_ir::{DataZone, DeploymentType, Redundancy};
 use charter_syntax::diagnostic::sanitize;
 use charter_syntax::{Code, CodeInfo, Diagnostic, Severity, Span};
@@ -247,23 +248,7 @@ workload support {
         title: "region listed twice",
         explanation: r#"An endpoint lists the same region twice. Each region of an endpoint gets its own AI account and deployment, so the second would be created twice under one name; for more capacity in one region, raise the deployment's capacity."#,
         failing_example: include_str!("../../tests/fixtures/E0609.charter"),
-        fixed_example: r#"policy guardrails {
-  scope: subscription("prod")
-}
-
-workload support {
-  governed_by: guardrails
-  environment: prod
-  resource_group: "rg-support"
-
-  endpoint chat {
-    model "gpt-5.6-sol" version "2026-07-09"
-    deployment: global_standard capacity 10
-    filter: std.filters.default
-    regions: ["swedencentral"]
-  }
-}
-"#,
+        fixed_example: FIXED_ENDPOINT,
     },
 ];
 
