@@ -313,6 +313,13 @@ fn interpret(args: &DiffArgs) -> Result<(Side, Side, PathBuf), String> {
     let repository = Repository::around(&project_path);
     let Some(repository) = repository else {
         if Path::new(&args.base).is_dir() {
+            if let Some(second) = head.as_deref().filter(|second| !Path::new(second).is_dir()) {
+                return Err(format!(
+                    "`{}` is not a directory (nor, outside a git repository, a revision): \
+                     to compare two directories, give two that exist",
+                    clean(second)
+                ));
+            }
             return Err(format!(
                 "to compare two directories, give both: `charter diff {} NEW_DIRECTORY`",
                 clean(&args.base)

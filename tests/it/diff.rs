@@ -357,6 +357,14 @@ fn two_directories_need_no_git() {
             .all(|(classification, kind)| classification == "loosening" && kind == "filter.mode"),
         "{kinds:?}"
     );
+    // A second directory that does not exist is named as such, not asked for again.
+    let output = charter_in(dir.path(), &["diff", "old", "missing", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`missing` is not a directory"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
