@@ -205,6 +205,16 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+    /// Start a project: write `charter.toml` (with a fresh owner id) and a starter policy into
+    /// a directory (created if missing). Nothing that exists is overwritten.
+    Init {
+        /// The project directory.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The project's name (default: the directory's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -324,6 +334,13 @@ fn main() -> ExitCode {
         },
         Command::Completions { shell } => completions(shell),
         Command::Man { out_dir } => man(out_dir.as_deref()),
+        Command::Init { path, name } => match charter::init::run(&path, name.as_deref()) {
+            Ok(message) => {
+                stream::eprintln(format_args!("{message}"));
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(message),
+        },
     }
 }
 

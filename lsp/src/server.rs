@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, OnceLock};
@@ -134,7 +135,7 @@ fn run_with_scanner(connection: Connection, scanner: Scanner) -> Result<(), Stri
     let mut server = Server {
         workspace: Workspace::new(Vec::new(), settings.today),
         connection,
-        analysis: None,
+        analyses: Vec::new(),
         dirty: true,
         published: BTreeMap::new(),
         shutdown_requested: false,
@@ -236,9 +237,10 @@ impl Settings {
 struct Server {
     connection: Connection,
     workspace: Workspace,
-    /// The latest compilation; `None` only before the first.
-    analysis: Option<Analysis>,
-    /// Whether an edit arrived since `analysis` was computed.
+    /// The latest compilation of every project (each file is in exactly one); empty only
+    /// before the first.
+    analyses: Vec<Analysis>,
+    /// Whether an edit arrived since `analyses` were computed.
     dirty: bool,
     /// What was last published per document, so unchanged diagnostics are not re-sent and
     /// vanished files are cleared.
@@ -321,7 +323,7 @@ impl Server {
     /// Starts scanning the workspace folders on a thread; a scan still running is cancelled.
     fn start_scan(&mut self) {
         let generation = self.scan_generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let roots = self.workspace.roots().to_vec();
+        let roots = self.workspace.scan_roots();
         if roots.is_empty() {
             self.on_scan(generation, Scan::default());
             return;
@@ -340,7 +342,7 @@ impl Server {
             });
         if spawned.is_err() {
             log("cannot start a thread to scan the workspace; scanning here");
-            let roots = self.workspace.roots().to_vec();
+            let roots = self.workspace.scan_roots();
             let scan = (self.scanner)(&roots, &self.scan_budget, &|| false);
             self.on_scan(generation, scan);
         }
@@ -442,12 +444,38 @@ impl Server {
             self.refresh();
         }
         let started = std::time::Instant::now();
-        let reply = match self.analysis.as_ref() {
-            Some(analysis) => answer(analysis, &method, params),
-            None => Err(RequestError {
+        let reply = if self.analyses.is_empty() {
+            Err(RequestError {
                 code: ErrorCode::InternalError,
                 message: "the project has not been compiled yet".to_string(),
-            }),
+            })
+        } else if method == "workspace/symbol" {
+            // Every project's symbols, one list.
+            let mut symbols = Vec::new();
+            let mut reply = Ok(Value::Null);
+            for analysis in &self.analyses {
+                match answer(analysis, &method, params.clone()) {
+                    Ok(Value::Array(found)) => symbols.extend(found),
+                    Ok(_) => {}
+                    Err(error) => reply = Err(error),
+                }
+            }
+            reply.map(|_| Value::Array(symbols))
+        } else {
+            // A request about a document is answered by that document's project.
+            let key = params
+                .pointer("/textDocument/uri")
+                .and_then(Value::as_str)
+                .and_then(|uri| lsp::Uri::from_str(uri).ok())
+                .map(|uri| workspace::key_of_uri(&uri));
+            let analysis = key
+                .and_then(|key| {
+                    self.analyses
+                        .iter()
+                        .find(|analysis| analysis.index_of_key(&key).is_some())
+                })
+                .unwrap_or(&self.analyses[0]);
+            answer(analysis, &method, params)
         };
         if self.trace {
             log(&format!(
@@ -467,6 +495,11 @@ impl Server {
                 self.workspace
                     .open(document.uri, document.text, document.version);
                 self.check_document_size(&uri);
+                // A file of a project outside the workspace folders: read the project's other
+                // files too, so that its names resolve.
+                if self.workspace.note_project_of(&uri) {
+                    self.start_scan();
+                }
                 self.dirty = true;
             }),
             "textDocument/didChange" => {
@@ -561,33 +594,70 @@ impl Server {
         // The compiler must never panic; if it does on some input, keep the last good analysis
         // and go on serving rather than take the editor's server down with it.
         let workspace = &mut self.workspace;
-        let analysis = match catch_unwind(AssertUnwindSafe(|| workspace.analyze())) {
-            Ok(analysis) => analysis,
+        let analyses = match catch_unwind(AssertUnwindSafe(|| workspace.analyze_all())) {
+            Ok(analyses) => analyses,
             Err(_) => {
                 log("the checker panicked on the current sources; keeping the previous results");
                 return;
             }
         };
         let compiled = started.elapsed();
-        if catch_unwind(AssertUnwindSafe(|| self.publish(&analysis))).is_err() {
+        let manifest_errors: Vec<String> = self
+            .workspace
+            .manifest_errors
+            .values()
+            .cloned()
+            .collect();
+        for why in manifest_errors {
+            self.warn(&format!("{why}; the project is checked without its manifest"));
+        }
+        if catch_unwind(AssertUnwindSafe(|| self.publish(&analyses))).is_err() {
             log("publishing diagnostics panicked; they may be stale");
         }
         if self.trace {
             log(&format!(
-                "checked {} documents in {:.2} ms, published in {:.2} ms",
-                analysis.files.len(),
+                "checked {} documents in {} project{} in {:.2} ms, published in {:.2} ms",
+                analyses.iter().map(|a| a.files.len()).sum::<usize>(),
+                analyses.len(),
+                if analyses.len() == 1 { "" } else { "s" },
                 compiled.as_secs_f64() * 1000.0,
                 (started.elapsed() - compiled).as_secs_f64() * 1000.0
             ));
         }
-        if let Some(previous) = self.analysis.replace(analysis) {
+        for previous in std::mem::replace(&mut self.analyses, analyses) {
             drop_elsewhere(previous);
         }
     }
 
     /// Publishes diagnostics for every project file whose diagnostics or version changed, and
-    /// clears files that left the project.
-    fn publish(&mut self, analysis: &Analysis) {
+    /// clears files that left every project. Each project's diagnostics go to its own files.
+    fn publish(&mut self, analyses: &[Analysis]) {
+        let mut published = BTreeMap::new();
+        for analysis in analyses {
+            self.publish_project(analysis, &mut published);
+        }
+        for (uri, diagnostics) in std::mem::take(&mut self.published).into_values() {
+            if !diagnostics.is_empty() {
+                self.send(Notification::new(
+                    "textDocument/publishDiagnostics".to_string(),
+                    lsp::PublishDiagnosticsParams {
+                        uri,
+                        diagnostics: Vec::new(),
+                        version: None,
+                    },
+                ));
+            }
+        }
+        self.published = published;
+    }
+
+    /// Publishes one project's diagnostics, moving what it publishes from `self.published`
+    /// into `published`.
+    fn publish_project(
+        &mut self,
+        analysis: &Analysis,
+        published: &mut BTreeMap<DocKey, (lsp::Uri, Vec<lsp::Diagnostic>)>,
+    ) {
         let mut per_file: BTreeMap<usize, Vec<lsp::Diagnostic>> = BTreeMap::new();
         for (index, file) in analysis.files.iter().enumerate() {
             if !file.is_stdlib {
@@ -604,16 +674,14 @@ impl Server {
                 }
             }
         }
-        let mut published = BTreeMap::new();
         for (index, diagnostics) in per_file {
             let file = &analysis.files[index];
             let previous = self.published.remove(&file.key);
-            let edited = file.version.is_some()
-                && self
-                    .analysis
-                    .as_ref()
-                    .and_then(|a| a.index_of_key(&file.key).map(|i| a.files[i].version))
-                    != Some(file.version);
+            let previous_version = self.analyses.iter().find_map(|a| {
+                a.index_of_key(&file.key)
+                    .map(|i| a.files[i].version)
+            });
+            let edited = file.version.is_some() && previous_version != Some(file.version);
             if edited || previous.as_ref().map(|(_, d)| d) != Some(&diagnostics) {
                 self.send(Notification::new(
                     "textDocument/publishDiagnostics".to_string(),
@@ -626,19 +694,6 @@ impl Server {
             }
             published.insert(file.key.clone(), (file.uri.clone(), diagnostics));
         }
-        for (uri, diagnostics) in std::mem::take(&mut self.published).into_values() {
-            if !diagnostics.is_empty() {
-                self.send(Notification::new(
-                    "textDocument/publishDiagnostics".to_string(),
-                    lsp::PublishDiagnosticsParams {
-                        uri,
-                        diagnostics: Vec::new(),
-                        version: None,
-                    },
-                ));
-            }
-        }
-        self.published = published;
     }
 }
 
