@@ -169,9 +169,13 @@ fn stderr_stream(
     })
 }
 
-/// The project root of `path`: the directory itself, or a file's directory.
+/// The project root of `path`: the nearest directory at or above it with a `charter.toml`;
+/// without one, the directory itself, or a file's directory.
 fn root_of(path: &Path) -> PathBuf {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(root) = charter_project::discover::find_manifest_dir(&canonical) {
+        return root;
+    }
     if canonical.is_file() {
         canonical
             .parent()
@@ -182,8 +186,9 @@ fn root_of(path: &Path) -> PathBuf {
     }
 }
 
-/// The owner id and where it came from: `--owner-id`, the project's `.charter-owner-id`, or a
-/// UUID derived from the project folder's name (version 8, from SHA-256, RFC 9562).
+/// The owner id and where it came from: `--owner-id`, the manifest's `project.owner`, the
+/// project's `.charter-owner-id`, or a UUID derived from the project folder's name (version 8,
+/// from SHA-256, RFC 9562).
 pub fn owner_id(path: &Path, flag: Option<&str>) -> Result<(String, String), String> {
     if let Some(id) = flag {
         let id = id.trim();
@@ -193,6 +198,12 @@ pub fn owner_id(path: &Path, flag: Option<&str>) -> Result<(String, String), Str
         return Ok((id.to_string(), "--owner-id".into()));
     }
     let root = root_of(path);
+    if let Some(owner) = crate::manifest::load(&root)?.and_then(|m| m.project.owner) {
+        return Ok((
+            owner,
+            format!("`{}`", root.join(crate::manifest::FILE_NAME).display()),
+        ));
+    }
     let file = root.join(OWNER_ID_FILE);
     if let Ok(text) = std::fs::read_to_string(&file) {
         let id = text.trim();

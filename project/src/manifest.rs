@@ -239,4 +239,25 @@ mod tests {
         assert!(error.starts_with("2:1: invalid `name_prefix`"), "{error}");
         assert!(error.contains("`C`"), "{error}");
     }
+
+    #[test]
+    fn reads_owner_ignore_and_cloud_and_rejects_bad_ones() {
+        let owner = new_owner_id();
+        let manifest = parse(&starter("demo", &owner)).expect("the starter parses");
+        assert_eq!(manifest.project.owner.as_deref(), Some(owner.as_str()));
+        assert_eq!(manifest.azure.cloud, Some(Cloud::AzureCloud));
+        let manifest = parse("[project]\nignore = [\"a/b/\"]\n[azure]\ncloud = \"AzureChinaCloud\"\n")
+            .expect("a valid manifest");
+        assert_eq!(manifest.ignored(), vec![PathBuf::from("a/b")]);
+        assert_eq!(
+            manifest.azure.cloud.map(Cloud::arm_endpoint),
+            Some("https://management.chinacloudapi.cn")
+        );
+        let error = parse("[project]\nowner = \"abc\"\n").expect_err("not a GUID");
+        assert!(error.starts_with("2:1: invalid `owner`"), "{error}");
+        let error = parse("[project]\nignore = [\"../x\"]\n").expect_err("outside");
+        assert!(error.starts_with("2:1: invalid `ignore`"), "{error}");
+        let error = parse("[azure]\ncloud = \"Moon\"\n").expect_err("unknown cloud");
+        assert!(error.contains("AzureCloud"), "{error}");
+    }
 }

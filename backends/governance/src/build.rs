@@ -903,10 +903,23 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
                     "{}/providers/Microsoft.Authorization/policyAssignments/{}",
                     assignment.scope_id, assignment.name
                 ),
-                reference_ids: resource_manager_refs.clone(),
+                // `only [RULES]`: the members those policy fields make.
+                reference_ids: resource_manager_refs
+                    .iter()
+                    .filter(|id| {
+                        exemption.rules.is_empty()
+                            || crate::policy_field(id).is_some_and(|field| {
+                                exemption
+                                    .rules
+                                    .iter()
+                                    .any(|rule| rule.charter_name() == field)
+                            })
+                    })
+                    .cloned()
+                    .collect(),
                 category: names::exemption_category(exemption.category).to_owned(),
                 expires_on: names::expires_on(exemption.expires),
-                metadata: json!({ "generatedBy": "charter", "charterPolicy": policy.name }),
+                metadata: exemption_metadata(&policy.name, exemption),
             });
         }
     }
@@ -1069,4 +1082,18 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
     }
+}
+
+/// An exemption's metadata: who made it, and the owner and ticket its source names.
+fn exemption_metadata(policy: &str, exemption: &charter_ir::Exemption) -> Value {
+    let mut metadata = json!({ "generatedBy": "charter", "charterPolicy": policy });
+    if let Value::Object(map) = &mut metadata {
+        if let Some(owner) = &exemption.owner {
+            map.insert("owner".into(), Value::String(owner.clone()));
+        }
+        if let Some(ticket) = &exemption.ticket {
+            map.insert("ticket".into(), Value::String(ticket.clone()));
+        }
+    }
+    metadata
 }
