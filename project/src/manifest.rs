@@ -71,8 +71,8 @@ pub enum Cloud {
 }
 
 impl Cloud {
-    /// The cloud's Azure Resource Manager endpoint (Microsoft Learn: "Azure Government
-    /// developer guide", "Azure China developer guide").
+    /// The cloud's Azure Resource Manager endpoint, as the Azure SDKs list them (azure_core's
+    /// `resource_manager_endpoint` module; azure-sdk-for-js `cloudSettingHelpers.ts`).
     pub fn arm_endpoint(self) -> &'static str {
         match self {
             Cloud::AzureCloud => "https://management.azure.com",
