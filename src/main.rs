@@ -567,7 +567,8 @@ fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
         Err(code) => return code,
     };
     let mut report = report(&compilation, common, loaded.documents.len(), ui);
-    if matches!(common.format, Format::Human) {
+    // With a manifest the whole project was checked; the hint is for a file on its own.
+    if matches!(common.format, Format::Human) && !loaded.project.has_manifest() {
         hint_when_a_file_is_checked_alone(path, &compilation);
     }
     let today = common.today.unwrap_or_else(date::today_utc);

@@ -41,16 +41,19 @@ pub const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
 /// The largest `tests/*.json` fixture `charter test` reads: resource payloads can be long lists.
 pub const MAX_FIXTURE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Lists the `.charter` files of `path` (a file or a directory), sorted.
+/// Lists the `.charter` files of `path` (a file or a directory), sorted: every one under a
+/// directory, nested projects included (`charter fmt` formats them all).
 pub fn find_sources(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    find_project_sources(path, None)
+    find_project_sources(path, None, false)
 }
 
 /// Lists the `.charter` files of `path` (a file or a directory), sorted, leaving out the
-/// folders `project` ignores and the projects nested in it (a folder with its own manifest).
+/// folders `project` ignores and, with `split`, the projects nested in it (a folder with its
+/// own manifest).
 fn find_project_sources(
     path: &Path,
     project: Option<&ProjectRoot>,
+    split: bool,
 ) -> Result<Vec<PathBuf>, LoadError> {
     let metadata = std::fs::metadata(path)
         .map_err(|error| LoadError(format!("cannot read `{}`: {error}", shown(path))))?;
@@ -66,7 +69,7 @@ fn find_project_sources(
     }
     let mut files = Vec::new();
     let mut nested = Vec::new();
-    collect(path, path, project, &mut files, &mut nested)?;
+    collect(path, path, project, split, &mut files, &mut nested)?;
     files.sort();
     if files.is_empty() {
         if !nested.is_empty() {
@@ -93,6 +96,7 @@ fn collect(
     start: &Path,
     directory: &Path,
     project: Option<&ProjectRoot>,
+    split: bool,
     files: &mut Vec<PathBuf>,
     nested: &mut Vec<PathBuf>,
 ) -> Result<(), LoadError> {
@@ -116,11 +120,11 @@ fn collect(
                 continue;
             }
             // Another project's sources are its own: never compiled with this one.
-            if path != start && path.join(charter_project::FILE_NAME).is_file() {
+            if split && path != start && path.join(charter_project::FILE_NAME).is_file() {
                 nested.push(path);
                 continue;
             }
-            collect(start, &path, project, files, nested)?;
+            collect(start, &path, project, split, files, nested)?;
         } else if name.ends_with(".charter") {
             files.push(path);
         }
@@ -142,9 +146,9 @@ pub fn load(path: &Path) -> Result<Project, LoadError> {
                 shown(&project.root)
             )));
         }
-        find_project_sources(&project.root, Some(&project))?
+        find_project_sources(&project.root, Some(&project), true)?
     } else {
-        find_sources(path)?
+        find_project_sources(path, None, true)?
     };
     let root = project.root.clone();
     let mut documents = Vec::with_capacity(paths.len());
