@@ -258,7 +258,9 @@ pub fn arm_endpoint(path: &Path, flag: Option<&str>) -> Result<String, String> {
         return Ok(endpoint.to_string());
     }
     let cloud = crate::manifest::load(&root_of(path))?.and_then(|m| m.azure.cloud);
-    Ok(cloud.map_or(arm::PUBLIC_ARM_ENDPOINT, |cloud| cloud.arm_endpoint()).to_string())
+    Ok(cloud
+        .map_or(arm::PUBLIC_ARM_ENDPOINT, |cloud| cloud.arm_endpoint())
+        .to_string())
 }
 
 /// A client for `arm_endpoint`, signed in with `method` and the `AZURE_*` variables, retrying

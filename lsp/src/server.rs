@@ -3,7 +3,9 @@
 //!
 //! The loop is synchronous. Edits only mark the workspace dirty; the project is recompiled
 //! when no message is waiting (so a burst of edits costs one compilation) or before a request
-//! is answered, and then diagnostics are published for every project file.
+//! is answered, and then diagnostics are published for every project file. The
+//! self-compliance proof of each compilation runs on a thread of its own (`proof`); its
+//! findings are merged, and published again, when they come.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -21,6 +23,7 @@ use serde_json::Value;
 
 use crate::convert;
 use crate::features;
+use crate::proof::{self, Prover};
 use crate::transport::log;
 use crate::workspace::{self, Analysis, DocKey, Scan, ScanBudget, Workspace};
 
@@ -147,6 +150,11 @@ fn run_with_scanner(connection: Connection, scanner: Scanner) -> Result<(), Stri
         scanner,
         warned: BTreeSet::new(),
         too_large: BTreeSet::new(),
+        prover: Prover::start(),
+        proof_patience: settings.proof_patience,
+        generation: 0,
+        proof_pending: false,
+        proof_published: BTreeMap::new(),
     };
     server.workspace.change_roots(settings.roots, &[]);
     server.start_scan();
@@ -195,6 +203,9 @@ struct Settings {
     /// Whether the client can watch files for us (dynamic registration).
     watch_files: bool,
     today: Option<charter_ir::Date>,
+    /// How long a check waits for its proof before publishing without it
+    /// (`initializationOptions.proofPatienceMs`).
+    proof_patience: std::time::Duration,
 }
 
 impl Settings {
@@ -226,9 +237,16 @@ impl Settings {
             .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        let proof_patience = params
+            .pointer("/initializationOptions/proofPatienceMs")
+            .and_then(Value::as_u64)
+            .map_or(proof::PATIENCE, |ms| {
+                std::time::Duration::from_millis(ms.min(10_000))
+            });
         Settings {
             roots,
             watch_files,
+            proof_patience,
             today,
         }
     }
@@ -240,7 +258,7 @@ struct Server {
     /// The latest compilation of every project (each file is in exactly one); empty only
     /// before the first.
     analyses: Vec<Analysis>,
-    /// Whether an edit arrived since `analyses` were computed.
+    /// Whether an edit arrived since `analysis` was computed.
     dirty: bool,
     /// What was last published per document, so unchanged diagnostics are not re-sent and
     /// vanished files are cleared.
@@ -260,6 +278,17 @@ struct Server {
     warned: BTreeSet<String>,
     /// Open documents too large to check (the user was told).
     too_large: BTreeSet<DocKey>,
+    /// Runs the self-compliance proof off the main loop.
+    prover: Prover,
+    proof_patience: std::time::Duration,
+    /// The number of the latest compilation; a proof of an older one is dropped.
+    generation: u64,
+    /// Whether the latest compilation's proof is still running.
+    proof_pending: bool,
+    /// The proof's diagnostics per file, as last published. While a proof runs, those of files
+    /// that did not change since are published again (their places still hold), so that
+    /// findings do not flicker off and on with every edit elsewhere.
+    proof_published: BTreeMap<DocKey, Vec<lsp::Diagnostic>>,
 }
 
 /// Why a request got an error reply.
@@ -290,6 +319,12 @@ impl Server {
                         return Err("the client closed the connection without `exit`".to_string())
                     }
                 },
+                recv(self.prover.outcomes) -> outcome => {
+                    if let Ok(outcome) = outcome {
+                        self.on_proof(outcome);
+                    }
+                    continue;
+                }
                 recv(self.scan_results) -> scan => {
                     if let Ok((generation, scan)) = scan {
                         self.on_scan(generation, scan);
@@ -587,14 +622,16 @@ impl Server {
         buffer.version = params.text_document.version;
     }
 
-    /// Recompiles the project and publishes what changed.
+    /// Recompiles every project and publishes what changed. The proofs of the new compilations
+    /// are handed to their thread; if they are back within the proof patience their findings
+    /// are published with the rest, otherwise they follow in a second publication.
     fn refresh(&mut self) {
         let started = std::time::Instant::now();
         self.dirty = false;
         // The compiler must never panic; if it does on some input, keep the last good analysis
         // and go on serving rather than take the editor's server down with it.
         let workspace = &mut self.workspace;
-        let analyses = match catch_unwind(AssertUnwindSafe(|| workspace.analyze_all())) {
+        let mut analyses = match catch_unwind(AssertUnwindSafe(|| workspace.analyze_all())) {
             Ok(analyses) => analyses,
             Err(_) => {
                 log("the checker panicked on the current sources; keeping the previous results");
@@ -602,26 +639,62 @@ impl Server {
             }
         };
         let compiled = started.elapsed();
-        let manifest_errors: Vec<String> = self
-            .workspace
-            .manifest_errors
-            .values()
-            .cloned()
-            .collect();
+        let manifest_errors: Vec<String> =
+            self.workspace.manifest_errors.values().cloned().collect();
         for why in manifest_errors {
-            self.warn(&format!("{why}; the project is checked without its manifest"));
+            self.warn(&format!(
+                "{why}; the project is checked without its manifest"
+            ));
         }
-        if catch_unwind(AssertUnwindSafe(|| self.publish(&analyses))).is_err() {
+        self.generation += 1;
+        self.carry_proof_forward(&analyses);
+        // A compilation with errors is not proved: its model is incomplete, and the errors
+        // already say what to fix. Each project is proved on its own.
+        let models: Vec<Option<proof::Model>> = analyses
+            .iter()
+            .map(|analysis| {
+                (!analysis.compilation.has_errors()).then(|| proof::Model {
+                    project: analysis.compilation.project.clone(),
+                    symbols: analysis.compilation.symbols.clone(),
+                })
+            })
+            .collect();
+        self.proof_pending = models.iter().any(Option::is_some);
+        if self.proof_pending {
+            self.prover.submit(proof::Job {
+                generation: self.generation,
+                models,
+                today: analyses[0].today,
+            });
+            // (A channel's wait spins and yields before it sleeps, long enough for a small
+            // proof to finish: no patience means not waiting at all.)
+            if !self.proof_patience.is_zero() {
+                if let Ok(outcome) = self.prover.outcomes.recv_timeout(self.proof_patience) {
+                    if outcome.generation == self.generation {
+                        self.merge_proof(&mut analyses, outcome);
+                    }
+                }
+            }
+        } else {
+            self.proof_published.clear();
+        }
+        let previous = self.versions();
+        if catch_unwind(AssertUnwindSafe(|| self.publish(&analyses, &previous))).is_err() {
             log("publishing diagnostics panicked; they may be stale");
         }
         if self.trace {
             log(&format!(
-                "checked {} documents in {} project{} in {:.2} ms, published in {:.2} ms",
+                "checked {} documents in {} project{} in {:.2} ms, published in {:.2} ms{}",
                 analyses.iter().map(|a| a.files.len()).sum::<usize>(),
                 analyses.len(),
                 if analyses.len() == 1 { "" } else { "s" },
                 compiled.as_secs_f64() * 1000.0,
-                (started.elapsed() - compiled).as_secs_f64() * 1000.0
+                (started.elapsed() - compiled).as_secs_f64() * 1000.0,
+                if self.proof_pending {
+                    ", proof still running"
+                } else {
+                    ""
+                }
             ));
         }
         for previous in std::mem::replace(&mut self.analyses, analyses) {
@@ -629,12 +702,92 @@ impl Server {
         }
     }
 
+    /// The proofs of a compilation are back: if they are the latest, their findings join the
+    /// analyses (so hover and code actions see them) and are published.
+    fn on_proof(&mut self, outcome: proof::Outcome) {
+        if outcome.generation != self.generation || !self.proof_pending {
+            return;
+        }
+        let mut analyses = std::mem::take(&mut self.analyses);
+        let previous = versions_of(&analyses);
+        self.merge_proof(&mut analyses, outcome);
+        if catch_unwind(AssertUnwindSafe(|| self.publish(&analyses, &previous))).is_err() {
+            log("publishing diagnostics panicked; they may be stale");
+        }
+        self.analyses = analyses;
+    }
+
+    fn merge_proof(&mut self, analyses: &mut [Analysis], outcome: proof::Outcome) {
+        self.proof_pending = false;
+        if self.trace {
+            log(&format!(
+                "proved in {:.2} ms",
+                outcome.elapsed.as_secs_f64() * 1000.0
+            ));
+        }
+        self.proof_published.clear();
+        for (analysis, found) in analyses.iter_mut().zip(outcome.diagnostics) {
+            for diagnostic in &found {
+                let explanation = self.workspace.explanation_uri(diagnostic.code);
+                let Some(index) = analysis.index_of_id(diagnostic.primary.span.file) else {
+                    continue;
+                };
+                if let Some(rendered) = convert::diagnostic(analysis, diagnostic, explanation) {
+                    self.proof_published
+                        .entry(analysis.files[index].key.clone())
+                        .or_default()
+                        .push(rendered);
+                }
+            }
+            let diagnostics = &mut analysis.compilation.diagnostics;
+            diagnostics.extend(found);
+            charter_compliance::sort(diagnostics);
+        }
+    }
+
+    /// Keeps the last proof's diagnostics of the files whose text did not change (and that
+    /// point at no file that did), to publish while the new proof runs.
+    fn carry_proof_forward(&mut self, analyses: &[Analysis]) {
+        if self.analyses.is_empty() {
+            self.proof_published.clear();
+            return;
+        }
+        let previous = &self.analyses;
+        let unchanged = |key: &DocKey| match (text_of(previous, key), text_of(analyses, key)) {
+            (Some(old), Some(new)) => old == new,
+            _ => false,
+        };
+        let changed_uris: BTreeSet<&str> = analyses
+            .iter()
+            .flat_map(|analysis| analysis.files.iter())
+            .filter(|file| !unchanged(&file.key))
+            .map(|file| file.uri.as_str())
+            .collect();
+        self.proof_published.retain(|key, diagnostics| {
+            diagnostics.retain(|diagnostic| {
+                diagnostic
+                    .related_information
+                    .iter()
+                    .flatten()
+                    .all(|related| !changed_uris.contains(related.location.uri.as_str()))
+            });
+            unchanged(key) && !diagnostics.is_empty()
+        });
+    }
+
+    /// The version of every file of the current analyses, to tell which were edited.
+    fn versions(&self) -> BTreeMap<DocKey, Option<i32>> {
+        versions_of(&self.analyses)
+    }
+
     /// Publishes diagnostics for every project file whose diagnostics or version changed, and
     /// clears files that left every project. Each project's diagnostics go to its own files.
-    fn publish(&mut self, analyses: &[Analysis]) {
+    /// While the proof runs, the findings it made before in files that did not change are
+    /// published again. `previous` holds the versions last published.
+    fn publish(&mut self, analyses: &[Analysis], previous: &BTreeMap<DocKey, Option<i32>>) {
         let mut published = BTreeMap::new();
         for analysis in analyses {
-            self.publish_project(analysis, &mut published);
+            self.publish_project(analysis, previous, &mut published);
         }
         for (uri, diagnostics) in std::mem::take(&mut self.published).into_values() {
             if !diagnostics.is_empty() {
@@ -656,6 +809,7 @@ impl Server {
     fn publish_project(
         &mut self,
         analysis: &Analysis,
+        previous: &BTreeMap<DocKey, Option<i32>>,
         published: &mut BTreeMap<DocKey, (lsp::Uri, Vec<lsp::Diagnostic>)>,
     ) {
         let mut per_file: BTreeMap<usize, Vec<lsp::Diagnostic>> = BTreeMap::new();
@@ -674,15 +828,18 @@ impl Server {
                 }
             }
         }
+        if self.proof_pending {
+            for (index, list) in per_file.iter_mut() {
+                if let Some(carried) = self.proof_published.get(&analysis.files[*index].key) {
+                    list.extend(carried.iter().cloned());
+                }
+            }
+        }
         for (index, diagnostics) in per_file {
             let file = &analysis.files[index];
-            let previous = self.published.remove(&file.key);
-            let previous_version = self.analyses.iter().find_map(|a| {
-                a.index_of_key(&file.key)
-                    .map(|i| a.files[i].version)
-            });
-            let edited = file.version.is_some() && previous_version != Some(file.version);
-            if edited || previous.as_ref().map(|(_, d)| d) != Some(&diagnostics) {
+            let last = self.published.remove(&file.key);
+            let edited = file.version.is_some() && previous.get(&file.key) != Some(&file.version);
+            if edited || last.as_ref().map(|(_, d)| d) != Some(&diagnostics) {
                 self.send(Notification::new(
                     "textDocument/publishDiagnostics".to_string(),
                     lsp::PublishDiagnosticsParams {
@@ -695,6 +852,13 @@ impl Server {
             published.insert(file.key.clone(), (file.uri.clone(), diagnostics));
         }
     }
+}
+
+/// The text of a document in whichever analysis holds it.
+fn text_of<'a>(analyses: &'a [Analysis], key: &str) -> Option<&'a str> {
+    analyses
+        .iter()
+        .find_map(|analysis| analysis.index_of_key(key).map(|index| analysis.text(index)))
 }
 
 fn reply_to(id: RequestId, reply: Result<Value, RequestError>) -> Response {
@@ -796,6 +960,15 @@ fn answer(analysis: &Analysis, method: &str, params: Value) -> Result<Value, Req
             message: format!("unknown method `{method}`"),
         }),
     }
+}
+
+/// The version of every file of some analyses.
+fn versions_of(analyses: &[Analysis]) -> BTreeMap<DocKey, Option<i32>> {
+    analyses
+        .iter()
+        .flat_map(|analysis| analysis.files.iter())
+        .map(|file| (file.key.clone(), file.version))
+        .collect()
 }
 
 /// Frees an analysis on a thread of its own. Dropping a project's trees, model and catalog

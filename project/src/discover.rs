@@ -179,7 +179,10 @@ mod tests {
         let root = dir.path();
         write(&root.join("a/charter.toml"), "[project]\nname = \"a\"\n");
         write(&root.join("a/workloads/x.charter"), "");
-        write(&root.join("a/inner/charter.toml"), "[project]\nname = \"inner\"\n");
+        write(
+            &root.join("a/inner/charter.toml"),
+            "[project]\nname = \"inner\"\n",
+        );
         write(&root.join("a/inner/y.charter"), "");
         write(&root.join("loose/z.charter"), "");
 

@@ -246,8 +246,9 @@ mod tests {
         let manifest = parse(&starter("demo", &owner)).expect("the starter parses");
         assert_eq!(manifest.project.owner.as_deref(), Some(owner.as_str()));
         assert_eq!(manifest.azure.cloud, Some(Cloud::AzureCloud));
-        let manifest = parse("[project]\nignore = [\"a/b/\"]\n[azure]\ncloud = \"AzureChinaCloud\"\n")
-            .expect("a valid manifest");
+        let manifest =
+            parse("[project]\nignore = [\"a/b/\"]\n[azure]\ncloud = \"AzureChinaCloud\"\n")
+                .expect("a valid manifest");
         assert_eq!(manifest.ignored(), vec![PathBuf::from("a/b")]);
         assert_eq!(
             manifest.azure.cloud.map(Cloud::arm_endpoint),

@@ -62,15 +62,29 @@ fn two_projects() -> (tempfile::TempDir, PathBuf) {
 fn a_file_deep_in_a_project_is_checked_with_its_project_from_anywhere() {
     let (_dir, root) = two_projects();
     for (args, cwd) in [
-        (vec!["check", "alpha/policies/deep/uses.charter"], root.clone()),
+        (
+            vec!["check", "alpha/policies/deep/uses.charter"],
+            root.clone(),
+        ),
         (vec!["check", "."], root.join("alpha/policies/deep")),
-        (vec!["check", "uses.charter"], root.join("beta/policies/deep")),
+        (
+            vec!["check", "uses.charter"],
+            root.join("beta/policies/deep"),
+        ),
         (vec!["check", "beta"], root.clone()),
     ] {
         let output = charter(&args, &cwd);
-        assert!(output.status.success(), "{args:?} in {cwd:?}: {}", stderr(&output));
+        assert!(
+            output.status.success(),
+            "{args:?} in {cwd:?}: {}",
+            stderr(&output)
+        );
         // Two files each: `out/` and `drafts/` are not part of the project.
-        assert!(stderr(&output).contains("(2 files): no problems"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("(2 files): no problems"),
+            "{}",
+            stderr(&output)
+        );
     }
 }
 
@@ -90,13 +104,20 @@ fn a_path_inside_an_ignored_folder_is_refused() {
     let (_dir, root) = two_projects();
     let output = charter(&["check", "alpha/drafts/draft.charter"], &root);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("leaves out"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("leaves out"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn a_broken_manifest_is_a_usage_error_naming_its_line() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    write(&dir.path().join("charter.toml"), "[project]\nowner = \"not-a-guid\"\n");
+    write(
+        &dir.path().join("charter.toml"),
+        "[project]\nowner = \"not-a-guid\"\n",
+    );
     write(&dir.path().join("a.charter"), SHARED);
     let output = charter(&["check", "a.charter"], dir.path());
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
@@ -118,7 +139,10 @@ fn init_writes_a_manifest_and_a_starter_that_builds_and_never_overwrites() {
     assert_eq!(parsed.project.name.as_deref(), Some("new-project"));
     let owner = parsed.project.owner.expect("an owner id");
     assert_eq!(owner.len(), 36, "{owner}");
-    assert_eq!(parsed.azure.cloud, Some(charter::manifest::Cloud::AzureCloud));
+    assert_eq!(
+        parsed.azure.cloud,
+        Some(charter::manifest::Cloud::AzureCloud)
+    );
 
     let output = charter(&["check", "new-project"], dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
@@ -128,7 +152,11 @@ fn init_writes_a_manifest_and_a_starter_that_builds_and_never_overwrites() {
     // A second init changes nothing: the owner id is written once.
     let output = init(&["new-project"], dir.path());
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("already initialised"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("already initialised"),
+        "{}",
+        stderr(&output)
+    );
     let again = std::fs::read_to_string(root.join("charter.toml")).expect("a manifest");
     assert_eq!(again, manifest);
 
@@ -137,7 +165,10 @@ fn init_writes_a_manifest_and_a_starter_that_builds_and_never_overwrites() {
     assert!(other.status.success());
     let other = std::fs::read_to_string(dir.path().join("other/charter.toml")).expect("read");
     assert_ne!(
-        charter::manifest::parse(&other).expect("valid").project.owner,
+        charter::manifest::parse(&other)
+            .expect("valid")
+            .project
+            .owner,
         Some(owner)
     );
 }

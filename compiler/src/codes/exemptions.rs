@@ -127,7 +127,13 @@ pub const CODES: &[CodeInfo] = &[
 
 /// E0705: the exemption's `until` date, at `span`, is `days` days from `today`, within the
 /// policy's warning horizon of `horizon` days.
-pub(crate) fn expires_soon(date: Date, today: Date, days: i64, horizon: u32, span: Span) -> Diagnostic {
+pub(crate) fn expires_soon(
+    date: Date,
+    today: Date,
+    days: i64,
+    horizon: u32,
+    span: Span,
+) -> Diagnostic {
     Diagnostic::warning(
         EXEMPTION_EXPIRES_SOON,
         format!(

@@ -108,8 +108,11 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     }),
                     only: phrase.modifier("only").map(|modifier| Modifier {
                         word_span: modifier.word_span,
-                        value: modifier.args.first().and_then(Option::as_ref).and_then(
-                            |value| {
+                        value: modifier
+                            .args
+                            .first()
+                            .and_then(Option::as_ref)
+                            .and_then(|value| {
                                 let Typed::List { items, .. } = value else {
                                     return None;
                                 };
@@ -124,8 +127,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                                         })
                                         .collect(),
                                 )
-                            },
-                        ),
+                            }),
                     }),
                     owner: text_modifier(phrase, "owner"),
                     ticket: text_modifier(phrase, "ticket"),

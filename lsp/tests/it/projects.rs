@@ -88,16 +88,21 @@ fn two_projects_side_by_side_are_checked_independently() {
     }
     // An edit that breaks one project shows only in that project.
     let alpha_shared = file_uri(&dir.path().join("alpha/shared.charter"));
-    client.open(&alpha_shared, "filter shared extends std.filters.nope {\n}\n");
+    client.open(
+        &alpha_shared,
+        "filter shared extends std.filters.nope {\n}\n",
+    );
     let broken = client.diagnostics_where(&alpha_shared, |d| !d.is_empty());
     assert!(!broken.is_empty());
     let beta_shared = file_uri(&dir.path().join("beta/shared.charter"));
     assert!(
-        !client.notifications.iter().any(|n| n["params"]["uri"]
-            == beta_shared.as_str()
-            && n["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|d| !d.is_empty())),
+        !client
+            .notifications
+            .iter()
+            .any(|n| n["params"]["uri"] == beta_shared.as_str()
+                && n["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| !d.is_empty())),
         "beta got alpha's diagnostics"
     );
     assert!(client.shutdown());

@@ -265,9 +265,14 @@ policy guardrails {
     let [limited, whole] = governance.exemptions.as_slice() else {
         panic!("two exemptions: {:?}", governance.exemptions);
     };
-    assert_eq!(limited.reference_ids, ["accountRegions", "localAuthDisabled"]);
+    assert_eq!(
+        limited.reference_ids,
+        ["accountRegions", "localAuthDisabled"]
+    );
     assert!(whole.reference_ids.len() > 2, "{:?}", whole.reference_ids);
-    assert!(whole.reference_ids.contains(&"publicNetworkDisabled".to_string()));
+    assert!(whole
+        .reference_ids
+        .contains(&"publicNetworkDisabled".to_string()));
     assert_eq!(limited.metadata["owner"], "ai-coe@contoso.com");
     assert_eq!(limited.metadata["ticket"], "RISK-1042");
     assert!(whole.metadata.get("owner").is_none());
