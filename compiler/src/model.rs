@@ -710,11 +710,14 @@ pub struct Exemption {
     /// `as CATEGORY "reason"`.
     pub reason: Option<Modifier<Reason>>,
     /// `only [RULES]`: the rules, each with its span; `None` inside when not a list.
-    pub only: Option<Modifier<Option<Vec<(charter_ir::ExemptRule, Span)>>>>,
+    pub only: Option<Modifier<ExemptRules>>,
     /// `owner "..."` and `ticket "..."`.
     pub owner: Option<Modifier<Option<(String, Span)>>>,
     pub ticket: Option<Modifier<Option<(String, Span)>>>,
 }
+
+/// The rules of `only [...]`, each with its span; `None` when the value is not a list.
+pub type ExemptRules = Option<Vec<(charter_ir::ExemptRule, Span)>>;
 
 /// The category and reason of an exemption, as far as they checked.
 #[derive(Clone, Debug)]

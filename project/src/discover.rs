@@ -105,8 +105,7 @@ pub fn find_manifest_dir(path: &Path) -> Option<PathBuf> {
     // given back relative to where the walk started when it can be, so messages keep the
     // user's spelling.
     let absolute = std::path::absolute(&start).ok()?;
-    let mut depth = 0usize;
-    for directory in absolute.ancestors() {
+    for (depth, directory) in absolute.ancestors().enumerate() {
         if directory.join(FILE).is_file() {
             if depth == 0 {
                 return Some(start);
@@ -121,7 +120,6 @@ pub fn find_manifest_dir(path: &Path) -> Option<PathBuf> {
                 lexical_normal(&relative)
             });
         }
-        depth += 1;
     }
     None
 }

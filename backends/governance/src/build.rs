@@ -1064,6 +1064,20 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// An exemption's metadata: who made it, and the owner and ticket its source names.
+fn exemption_metadata(policy: &str, exemption: &charter_ir::Exemption) -> Value {
+    let mut metadata = json!({ "generatedBy": "charter", "charterPolicy": policy });
+    if let Value::Object(map) = &mut metadata {
+        if let Some(owner) = &exemption.owner {
+            map.insert("owner".into(), Value::String(owner.clone()));
+        }
+        if let Some(ticket) = &exemption.ticket {
+            map.insert("ticket".into(), Value::String(ticket.clone()));
+        }
+    }
+    metadata
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1088,18 +1102,4 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
     }
-}
-
-/// An exemption's metadata: who made it, and the owner and ticket its source names.
-fn exemption_metadata(policy: &str, exemption: &charter_ir::Exemption) -> Value {
-    let mut metadata = json!({ "generatedBy": "charter", "charterPolicy": policy });
-    if let Value::Object(map) = &mut metadata {
-        if let Some(owner) = &exemption.owner {
-            map.insert("owner".into(), Value::String(owner.clone()));
-        }
-        if let Some(ticket) = &exemption.ticket {
-            map.insert("ticket".into(), Value::String(ticket.clone()));
-        }
-    }
-    metadata
 }
