@@ -124,3 +124,29 @@ fn a_file_opened_outside_the_workspace_is_checked_with_its_whole_project() {
     assert!(settled.is_empty());
     assert!(client.shutdown());
 }
+
+#[test]
+fn a_broken_manifest_is_shown_and_its_project_still_checked() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    write(
+        &dir.path().join("charter.toml"),
+        "[project]\nowner = \"not-a-guid\"\n",
+    );
+    write(&dir.path().join("shared.charter"), SHARED);
+    write(&dir.path().join("policies/uses.charter"), USES);
+    let mut client = Client::start(Some(dir.path()));
+    let message = client.notification("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("charter.toml:2:1: invalid `owner`"))
+    });
+    assert!(
+        message["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("checked without its manifest")),
+        "{message}"
+    );
+    let uses = file_uri(&dir.path().join("policies/uses.charter"));
+    assert!(client.diagnostics(&uses).is_empty());
+    assert!(client.shutdown());
+}

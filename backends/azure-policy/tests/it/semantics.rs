@@ -118,8 +118,27 @@ fn messages_and_exemptions_cover_exactly_the_resource_manager_members() {
                     .iter()
                     .any(|a| a.name == e.assignment && a.set == set.name)
             }) {
+                // `only [RULES]` limits an exemption to the members its rules make.
+                let rules = project
+                    .policies
+                    .iter()
+                    .filter(|policy| policy.name == set.policy)
+                    .flat_map(|policy| &policy.exemptions)
+                    .find(|source| source.scope == exemption.scope)
+                    .map(|source| source.rules.clone())
+                    .unwrap_or_default();
+                let expected: Vec<&str> = resource_manager
+                    .iter()
+                    .copied()
+                    .filter(|id| {
+                        rules.is_empty()
+                            || charter_governance::policy_field(id).is_some_and(|field| {
+                                rules.iter().any(|r| r.charter_name() == field)
+                            })
+                    })
+                    .collect();
                 assert_eq!(
-                    exemption.reference_ids, resource_manager,
+                    exemption.reference_ids, expected,
                     "{name}: {}",
                     exemption.name
                 );
