@@ -10,6 +10,7 @@
 //! Providers: azurerm `~> 4.79` (the schema the output is checked against) and AzAPI `~> 2.5`
 //! for the Cognitive Services resources azurerm cannot write (docs/terraform.md).
 
+mod authority;
 mod budgets;
 mod context;
 mod endpoints;
@@ -61,6 +62,9 @@ pub fn artifacts_with(
     }
     if let Some(text) = budgets::file(&mut context, &estate) {
         files.push(("budgets.tf", text));
+    }
+    if let Some(text) = authority::file(&mut context, &estate) {
+        files.push(("authority.tf", text));
     }
     if let Some(text) = outputs_file(project) {
         files.push(("outputs.tf", text));
