@@ -324,7 +324,26 @@ fn lower_policy(
                 .map(|(filter, _, _)| model.filter(*filter).name.clone())
                 .collect();
             minimum_filters.dedup();
+            let mut approved_filters: Vec<String> = Vec::new();
+            if !requirements.minimum_filters.is_empty() {
+                for workload in model.workloads.iter().filter(|w| w.policy() == Some(id)) {
+                    for endpoint in &workload.endpoints {
+                        let Some(filter) = endpoint.filter() else {
+                            continue;
+                        };
+                        let meets = requirements.minimum_filters.iter().all(|(minimum, _, _)| {
+                            model.weaknesses(filter.target, *minimum).is_empty()
+                        });
+                        if meets {
+                            approved_filters.push(model.filter(filter.target).name.clone());
+                        }
+                    }
+                }
+                approved_filters.sort();
+                approved_filters.dedup();
+            }
             ir::Classification {
+                approved_filters,
                 name: policy.classifications[index].name.clone(),
                 private_network: requirements.private_network.is_some(),
                 no_global_deployments: requirements.no_global_deployments.is_some(),

@@ -160,6 +160,9 @@ pub struct Classification {
     pub no_global_deployments: bool,
     /// Every endpoint's filter must be at least as strict as each of these filters.
     pub minimum_filters: Vec<String>,
+    /// The filters (RAI policies) of the policy's workloads that meet `minimum_filters`: the
+    /// content filters a deployment of this level may use (empty when no minimum applies).
+    pub approved_filters: Vec<String>,
 }
 
 keywords! {

@@ -11,6 +11,7 @@
 
 pub mod authority;
 mod build;
+mod classification;
 pub mod estate;
 pub mod names;
 pub mod rules;
