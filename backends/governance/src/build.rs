@@ -66,7 +66,7 @@ pub(crate) fn governance(project: &Project) -> Governance {
 type MakeDefinition = fn() -> Definition;
 
 /// Every custom definition, by name.
-const CUSTOM: [(&str, MakeDefinition); 15] = [
+const CUSTOM: [(&str, MakeDefinition); 18] = [
     (rules::name::ALLOWED_MODELS, rules::allowed_models),
     (
         rules::name::APPROVED_CONTENT_FILTER,
@@ -93,6 +93,18 @@ const CUSTOM: [(&str, MakeDefinition); 15] = [
     (
         rules::name::CLASSIFIED_CONTENT_FILTER,
         rules::classified_content_filter,
+    ),
+    (
+        rules::name::ML_ALLOWED_MODELS,
+        crate::machine_learning::allowed_models,
+    ),
+    (
+        rules::name::ML_ALLOWED_REGIONS,
+        crate::machine_learning::allowed_regions,
+    ),
+    (
+        rules::name::ML_CONTENT_SAFETY,
+        crate::machine_learning::content_safety,
     ),
 ];
 
@@ -134,6 +146,32 @@ impl SetBuilder {
             definition_version: None,
             resource_manager_mode: true,
         });
+    }
+
+    /// The initiative's data-plane effect parameter (declared on first use).
+    pub(crate) fn data_plane_effect(&mut self, policy: &Policy) -> Value {
+        if self.parameters.contains_key("dataPlaneEffect") {
+            return pass("dataPlaneEffect");
+        }
+        // The data-plane built-ins allow only Audit and Disabled (docs/azure-policy.md, "Built-ins").
+        let value = if policy.effect == Effect::Disabled {
+            "Disabled"
+        } else {
+            "Audit"
+        };
+        self.parameter("dataPlaneEffect", data_plane_effect_parameter(), json!(value))
+    }
+
+    /// A data-plane built-in reference (not in Resource Manager mode).
+    pub(crate) fn builtin_reference(
+        &mut self,
+        reference_id: &str,
+        id: &str,
+        version: &str,
+        group: &str,
+        parameters: Value,
+    ) {
+        self.builtin(reference_id, id, version, group, false, parameters);
     }
 
     fn builtin(
@@ -620,6 +658,7 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
     }
 
     crate::classification::rules(&mut set, &effect, policy, &owner);
+    crate::machine_learning::rules(&mut set, &effect, policy, &owner);
 
     finish(project, policy, set)
 }

@@ -12,6 +12,7 @@
 pub mod authority;
 mod build;
 mod classification;
+mod machine_learning;
 pub mod estate;
 pub mod names;
 pub mod rules;

@@ -54,6 +54,12 @@ pub mod name {
     pub const CLASSIFIED_NO_GLOBAL: &str = "charter-classified-no-global-deployments";
     /// Deployments tagged with a classification level use a content filter approved for it.
     pub const CLASSIFIED_CONTENT_FILTER: &str = "charter-classified-content-filter";
+    /// Machine Learning serverless endpoints and online deployments serve approved models.
+    pub const ML_ALLOWED_MODELS: &str = "charter-ml-allowed-models";
+    /// Machine Learning endpoints only in allowed regions.
+    pub const ML_ALLOWED_REGIONS: &str = "charter-ml-allowed-regions";
+    /// Machine Learning serverless endpoints keep content safety on.
+    pub const ML_CONTENT_SAFETY: &str = "charter-ml-content-safety";
 }
 
 /// The RAI policies Azure manages in every account: not the customer's to change, so the filter
@@ -93,6 +99,13 @@ pub mod builtin {
     /// initiative 5207647b (builtins/CognitiveServices__policySet__AllowDeploymentControl_Audit.json).
     pub const COMPLETION_CONTROL: &str =
         "/providers/Microsoft.Authorization/policyDefinitions/af253d37-136a-42f8-a1fc-30010c083d41";
+    /// "\[Preview\]: Azure Machine Learning Deployments should only use approved Registry
+    /// Models", data plane (mode `Microsoft.MachineLearningServices.v2.Data`), effect
+    /// Audit/Deny/Disabled, parameters `effect`, `allowedPublishers`, `allowedAssetIds`
+    /// (`Machine Learning/AllowDeployRegistryModels_Audit.json`; docs/azure-policy.md,
+    /// "Models outside Cognitive Services"). Not bundled with the evaluator.
+    pub const ML_REGISTRY_MODELS: &str =
+        "/providers/Microsoft.Authorization/policyDefinitions/12e5dd16-d201-47ff-849b-8454061c293d";
     /// The version range the initiative pins for the generally available built-in.
     pub const GA_VERSION: &str = "1.*.*";
     /// The version range of the preview data-plane built-ins (as initiative 5207647b pins them).
@@ -112,7 +125,7 @@ pub fn effect_parameter(allowed: &[&str], default: &str) -> Value {
     })
 }
 
-fn definition(
+pub(crate) fn definition(
     name: &str,
     display_name: &str,
     description: &str,
@@ -139,7 +152,7 @@ fn definition(
 }
 
 /// `parameters` with the effect parameter first, as the built-ins list it.
-fn with_effect(parameters: Value) -> Value {
+pub(crate) fn with_effect(parameters: Value) -> Value {
     let mut map = Map::new();
     map.insert(
         "effect".to_owned(),
