@@ -214,3 +214,152 @@ impl Checks<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{compile, Document, Options};
+    use charter_syntax::FileId;
+
+    const POLICY: &str = r#"
+policy guardrails {
+  scope: subscription("prod")
+  central_team: "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
+  public_network: disabled
+  classification "internal" {}
+  classification "confidential" {
+    global_deployments: disabled
+  }
+  classification "restricted" {
+    filters: at_least std.filters.strict
+  }
+}
+"#;
+
+    fn workload(name: &str, group: &str, authority: &str, level: &str) -> String {
+        format!(
+            r#"
+workload {name} {{
+  governed_by: guardrails
+  environment: prod
+  resource_group: "{group}"
+  {authority}
+  classification: "{level}"
+  endpoint chat {{
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }}
+}}
+"#
+        )
+    }
+
+    /// The codes and messages a project reports.
+    fn report(source: &str) -> Vec<(&'static str, String)> {
+        let documents = vec![Document {
+            id: FileId(0),
+            path: "project.charter".to_string(),
+            text: source.to_string(),
+            is_stdlib: false,
+        }];
+        let options = Options {
+            naming: Default::default(),
+            today: charter_ir::Date {
+                year: 2026,
+                month: 11,
+                day: 22,
+            },
+        };
+        compile(documents, &options)
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.message))
+            .collect()
+    }
+
+    const TEAM: &str = r#"managed_by: workload_team
+  team: "0b7e4c1a-2f3d-4e5a-9b6c-7d8e9f0a1b2c""#;
+
+    #[test]
+    fn raising_a_level_shows_what_the_workload_now_violates() {
+        let internal = report(&format!(
+            "{POLICY}{}",
+            workload("support", "rg-support", TEAM, "internal")
+        ));
+        assert!(internal.is_empty(), "{internal:?}");
+
+        let confidential = report(&format!(
+            "{POLICY}{}",
+            workload("support", "rg-support", TEAM, "confidential")
+        ));
+        assert_eq!(
+            confidential,
+            [(
+                "E1205",
+                "workload `support` does not meet level `confidential`: no global deployment type"
+                    .to_string()
+            )]
+        );
+
+        // The most sensitive level requires what the others do, and its own filter.
+        let restricted = report(&format!(
+            "{POLICY}{}",
+            workload("support", "rg-support", TEAM, "restricted")
+        ));
+        let messages: Vec<&str> = restricted.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "workload `support` does not meet level `restricted` (stated by `confidential`, a less sensitive level): no global deployment type",
+                "workload `support` does not meet level `restricted`: content filter at least `std.filters.strict`",
+            ]
+        );
+    }
+
+    #[test]
+    fn workloads_sharing_a_group_and_a_manager_are_fine() {
+        let central = r#"managed_by: central_team
+  team: "0b7e4c1a-2f3d-4e5a-9b6c-7d8e9f0a1b2c""#;
+        let other_team = r#"managed_by: central_team
+  team: "3c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f""#;
+        let both_central = report(&format!(
+            "{POLICY}{}{}",
+            workload("support", "rg-shared", central, "internal"),
+            workload("marketing", "rg-shared", other_team, "internal")
+        ));
+        assert!(both_central.is_empty(), "{both_central:?}");
+
+        let mixed = report(&format!(
+            "{POLICY}{}{}",
+            workload("support", "rg-shared", central, "internal"),
+            workload("marketing", "RG-Shared", TEAM, "internal")
+        ));
+        assert_eq!(
+            mixed.iter().map(|(code, _)| *code).collect::<Vec<_>>(),
+            ["E1203"]
+        );
+
+        let apart = report(&format!(
+            "{POLICY}{}{}",
+            workload("support", "rg-support", central, "internal"),
+            workload("marketing", "rg-marketing", TEAM, "internal")
+        ));
+        assert!(apart.is_empty(), "{apart:?}");
+    }
+
+    #[test]
+    fn a_workload_may_be_stricter_than_its_policy_but_not_looser() {
+        let policy = POLICY.replace("public_network: disabled", "");
+        let stricter = report(&format!(
+            "{policy}{}",
+            workload(
+                "support",
+                "rg-support",
+                &format!("{TEAM}\n  public_network: disabled"),
+                "internal"
+            )
+        ));
+        assert!(stricter.is_empty(), "{stricter:?}");
+    }
+}
