@@ -3,8 +3,8 @@
 //! ([`charter_governance::estate`]): the compliant endpoints themselves.
 //!
 //! Output is HCL that `terraform fmt` leaves unchanged, split by concern into
-//! `terraform/versions.tf`, `policy.tf`, `endpoints.tf`, `budgets.tf`, `variables.tf` and
-//! `outputs.tf`. Resource addresses derive from Charter names, so they are stable across
+//! `terraform/versions.tf`, `policy.tf`, `endpoints.tf`, `budgets.tf`, `authority.tf`,
+//! `variables.tf` and `outputs.tf`. Resource addresses derive from Charter names, so they are stable across
 //! builds, and the same project always gives byte-identical files.
 //!
 //! Providers: azurerm `~> 4.79` (the schema the output is checked against) and AzAPI `~> 2.5`
