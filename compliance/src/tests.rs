@@ -196,7 +196,8 @@ fn a_deployment_type_the_policy_does_not_allow_is_caught() {
         flagged_after(
             |p| p.workloads[1].endpoints[0].deployment_type = DeploymentType::GlobalStandard
         ),
-        ["deploymentTypes"]
+        // Customer support's data is confidential, which forbids global processing too.
+        ["classifiedNoGlobalDeployments", "deploymentTypes"]
     );
 }
 
@@ -208,7 +209,8 @@ fn keys_public_access_and_a_missing_owner_tag_are_caught() {
     );
     assert_eq!(
         flagged_after(|p| p.policies[0].public_network = None),
-        ["publicNetworkDisabled"]
+        // Both workloads' data is classified internal or above, which requires it too.
+        ["classifiedPrivateNetwork", "publicNetworkDisabled"]
     );
     assert_eq!(
         flagged_after(|p| p.policies[0].owner_tag = "team".into()),
@@ -292,9 +294,10 @@ fn classified_resources_that_break_their_level_are_caught() {
         flagged_after(|p| p.workloads[0].classification = Some("restricted".into())),
         ["classifiedContentFilter4"]
     );
-    // Public network access on accounts holding internal and confidential data.
+    // Public network access on accounts holding internal data, the policy still disabling it
+    // for everyone else.
     assert_eq!(
-        flagged_after(|p| p.policies[0].public_network = None),
+        flagged_after(|p| p.workloads[0].public_network = Some(Toggle::Enabled)),
         ["classifiedPrivateNetwork", "publicNetworkDisabled"]
     );
     // A global deployment of confidential customer data.

@@ -43,7 +43,7 @@ pub(crate) fn rules(set: &mut SetBuilder, effect: &Value, policy: &Policy, owner
                 "AI accounts holding data classified {} must disable public network access \
                  ({owner}): set publicNetworkAccess to Disabled and connect through a private \
                  endpoint.",
-                private.join(" or ")
+                join_or(&private)
             ),
         );
     }
@@ -75,7 +75,7 @@ pub(crate) fn rules(set: &mut SetBuilder, effect: &Value, policy: &Policy, owner
             format!(
                 "Deployments holding data classified {} may not use a global deployment type \
                  ({owner}): use a data-zone or regional type.",
-                no_global.join(" or ")
+                join_or(&no_global)
             ),
         );
     }
@@ -115,5 +115,14 @@ pub(crate) fn rules(set: &mut SetBuilder, effect: &Value, policy: &Policy, owner
                 }
             ),
         );
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn join_or(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [only] => (*only).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }

@@ -73,6 +73,8 @@
     "enabled"
     ; an exemption category
     "waiver" "mitigated"
+    ; a deployment authority
+    "workload_team" "central_team"
     ; an environment
     "sandbox" "dev" "test" "prod"
     ; a data zone

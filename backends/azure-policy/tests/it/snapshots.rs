@@ -109,8 +109,8 @@ policy other {
         .collect();
     assert_eq!(
         region_definitions,
-        ["charter-allowed-account-regions"],
-        "one generic definition"
+        ["charter-allowed-account-regions", "charter-ml-allowed-regions"],
+        "one generic definition per resource kind (AI accounts, Machine Learning endpoints)"
     );
     assert_eq!(governance.sets.len(), 2);
     for set in &governance.sets {
