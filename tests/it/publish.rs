@@ -357,7 +357,7 @@ fn a_replace_cascades_and_runs_in_azures_order() {
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(
         (code, &plan["summary"]["unchanged"]),
-        (0, &json!(16)),
+        (0, &json!(22)),
         "{plan:#}"
     );
 }
@@ -443,7 +443,7 @@ fn a_publish_that_dies_midway_converges_when_run_again() {
     assert_eq!(code, 2);
     assert_eq!(
         (&plan["summary"]["create"], &plan["summary"]["unchanged"]),
-        (&json!(4), &json!(13))
+        (&json!(4), &json!(19))
     );
     publish(&emulator, &project(&directory));
     assert_no_change(&emulator, &project(&directory));

@@ -120,10 +120,11 @@ policy other {
             .filter(|r| r.group_names.iter().any(|group| group == "regions"))
             .collect();
         assert!(!regions.is_empty(), "{}", set.name);
-        assert!(regions
-            .iter()
-            .all(|r| r.definition
-                == DefinitionRef::Custom("charter-allowed-account-regions".to_owned())));
+        assert!(regions.iter().all(|r| [
+            DefinitionRef::Custom("charter-allowed-account-regions".to_owned()),
+            DefinitionRef::Custom("charter-ml-allowed-regions".to_owned())
+        ]
+        .contains(&r.definition)));
     }
     // Two initiative locations (a management group and a subscription): one template each.
     let paths: Vec<_> = artifacts(&project).into_iter().map(|a| a.path).collect();
