@@ -13,8 +13,8 @@
 use std::collections::HashMap;
 
 use charter_ir::{
-    Authority, BudgetPeriod, Category, DataZone, Date, DeploymentType, Effect, Environment, ExemptionCategory,
-    FilterMode, Level, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
+    Authority, BudgetPeriod, Category, DataZone, Date, DeploymentType, Effect, Environment,
+    ExemptionCategory, FilterMode, Level, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
 };
 use charter_syntax::{FileId, Span};
 
@@ -509,9 +509,11 @@ impl Policy {
             }
             if let Some(field) = &level.minimum {
                 if let Some(minimum) = field.value {
-                    requirements
-                        .minimum_filters
-                        .push((minimum.target, level.name.clone(), field.span));
+                    requirements.minimum_filters.push((
+                        minimum.target,
+                        level.name.clone(),
+                        field.span,
+                    ));
                 }
             }
         }

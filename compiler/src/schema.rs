@@ -6,8 +6,8 @@
 //! `docs/notes/0001-uniform-syntax.md` for the same table in prose.
 
 use charter_ir::{
-    Authority, BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment, ExemptionCategory,
-    FilterMode, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
+    Authority, BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment,
+    ExemptionCategory, FilterMode, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
 };
 
 use crate::catalog::{Lifecycle, ModelKind, RegionAccess, RegionDataZone};

@@ -36,7 +36,10 @@ pub const COGNITIVE_SERVICES_OPENAI_USER: BuiltInRole = BuiltInRole {
 };
 
 /// Every role Charter grants.
-pub const ROLES: [BuiltInRole; 2] = [COGNITIVE_SERVICES_CONTRIBUTOR, COGNITIVE_SERVICES_OPENAI_USER];
+pub const ROLES: [BuiltInRole; 2] = [
+    COGNITIVE_SERVICES_CONTRIBUTOR,
+    COGNITIVE_SERVICES_OPENAI_USER,
+];
 
 /// The role a role definition id (`…/roleDefinitions/<guid>`) names, when Charter grants it.
 pub fn role_by_definition_id(definition_id: &str) -> Option<BuiltInRole> {
@@ -115,7 +118,10 @@ pub fn grants(workload: &Workload) -> Vec<(BuiltInRole, Grantee, String)> {
 
 /// The role assignments of every workload of `project`, on their resource groups (`groups`: the
 /// id of each workload's group, by workload index), each once.
-pub(crate) fn role_assignments(project: &Project, groups: &[(usize, String)]) -> Vec<RoleAssignment> {
+pub(crate) fn role_assignments(
+    project: &Project,
+    groups: &[(usize, String)],
+) -> Vec<RoleAssignment> {
     let mut assignments: Vec<RoleAssignment> = Vec::new();
     for (workload, (group, group_id)) in project.workloads.iter().zip(groups) {
         for (role, grantee, principal) in grants(workload) {
@@ -198,7 +204,11 @@ mod tests {
 
     #[test]
     fn a_self_managed_workload_gives_its_team_the_write_and_use_roles() {
-        let grants = grants(&workload(Authority::WorkloadTeam, Some("team"), Some("central")));
+        let grants = grants(&workload(
+            Authority::WorkloadTeam,
+            Some("team"),
+            Some("central"),
+        ));
         let roles: Vec<(&str, Grantee, &str)> = grants
             .iter()
             .map(|(role, grantee, who)| (role.name, *grantee, who.as_str()))
@@ -206,15 +216,27 @@ mod tests {
         assert_eq!(
             roles,
             [
-                ("Cognitive Services Contributor", Grantee::WorkloadTeam, "team"),
-                ("Cognitive Services OpenAI User", Grantee::WorkloadTeam, "team"),
+                (
+                    "Cognitive Services Contributor",
+                    Grantee::WorkloadTeam,
+                    "team"
+                ),
+                (
+                    "Cognitive Services OpenAI User",
+                    Grantee::WorkloadTeam,
+                    "team"
+                ),
             ]
         );
     }
 
     #[test]
     fn a_centrally_managed_workload_gives_its_team_only_the_use_role() {
-        let grants = grants(&workload(Authority::CentralTeam, Some("team"), Some("central")));
+        let grants = grants(&workload(
+            Authority::CentralTeam,
+            Some("team"),
+            Some("central"),
+        ));
         let roles: Vec<(&str, Grantee, &str)> = grants
             .iter()
             .map(|(role, grantee, who)| (role.name, *grantee, who.as_str()))
@@ -222,8 +244,16 @@ mod tests {
         assert_eq!(
             roles,
             [
-                ("Cognitive Services Contributor", Grantee::CentralTeam, "central"),
-                ("Cognitive Services OpenAI User", Grantee::WorkloadTeam, "team"),
+                (
+                    "Cognitive Services Contributor",
+                    Grantee::CentralTeam,
+                    "central"
+                ),
+                (
+                    "Cognitive Services OpenAI User",
+                    Grantee::WorkloadTeam,
+                    "team"
+                ),
             ]
         );
     }

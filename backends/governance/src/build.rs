@@ -89,7 +89,10 @@ const CUSTOM: [(&str, MakeDefinition); 18] = [
         rules::name::CLASSIFIED_PRIVATE_NETWORK,
         rules::classified_private_network,
     ),
-    (rules::name::CLASSIFIED_NO_GLOBAL, rules::classified_no_global),
+    (
+        rules::name::CLASSIFIED_NO_GLOBAL,
+        rules::classified_no_global,
+    ),
     (
         rules::name::CLASSIFIED_CONTENT_FILTER,
         rules::classified_content_filter,
@@ -137,7 +140,13 @@ impl SetBuilder {
         pass(name)
     }
 
-    pub(crate) fn custom(&mut self, reference_id: &str, definition: &str, group: &str, parameters: Value) {
+    pub(crate) fn custom(
+        &mut self,
+        reference_id: &str,
+        definition: &str,
+        group: &str,
+        parameters: Value,
+    ) {
         self.references.push(SetReference {
             reference_id: reference_id.to_owned(),
             definition: DefinitionRef::Custom(definition.to_owned()),
@@ -159,7 +168,11 @@ impl SetBuilder {
         } else {
             "Audit"
         };
-        self.parameter("dataPlaneEffect", data_plane_effect_parameter(), json!(value))
+        self.parameter(
+            "dataPlaneEffect",
+            data_plane_effect_parameter(),
+            json!(value),
+        )
     }
 
     /// A data-plane built-in reference (not in Resource Manager mode).

@@ -12,8 +12,8 @@
 pub mod authority;
 mod build;
 mod classification;
-mod machine_learning;
 pub mod estate;
+mod machine_learning;
 pub mod names;
 pub mod rules;
 

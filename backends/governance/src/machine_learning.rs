@@ -10,7 +10,8 @@ use crate::build::SetBuilder;
 use crate::rules::{self, builtin, definition, with_effect};
 use crate::{names, Definition};
 
-const SERVERLESS_ENDPOINTS: &str = "Microsoft.MachineLearningServices/workspaces/serverlessEndpoints";
+const SERVERLESS_ENDPOINTS: &str =
+    "Microsoft.MachineLearningServices/workspaces/serverlessEndpoints";
 const ONLINE_ENDPOINTS: &str = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";
 const ONLINE_DEPLOYMENTS: &str =
     "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";

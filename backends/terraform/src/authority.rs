@@ -29,7 +29,10 @@ pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String>
             body.raw("provider", provider.as_str());
         }
         body.string("name", &assignment.name)
-            .raw("scope", format!("azurerm_resource_group.{group_address}.id"))
+            .raw(
+                "scope",
+                format!("azurerm_resource_group.{group_address}.id"),
+            )
             .attribute(
                 "role_definition_id",
                 Expr::Template(vec![

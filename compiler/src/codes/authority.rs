@@ -133,9 +133,15 @@ pub(crate) fn no_managing_group(
     workload_span: Span,
 ) -> Diagnostic {
     let (who, field) = if central {
-        ("the central team", "add `central_team: \"<group object id>\"` to its policy")
+        (
+            "the central team",
+            "add `central_team: \"<group object id>\"` to its policy",
+        )
     } else {
-        ("its own team", "add `team: \"<group object id>\"` to the workload")
+        (
+            "its own team",
+            "add `team: \"<group object id>\"` to the workload",
+        )
     };
     Diagnostic::error(
         NO_MANAGING_GROUP,

@@ -2,7 +2,9 @@
 //! app of another workload), their fields and budget, and their endpoints with the model,
 //! version, filter, regions and apps each names.
 
-use charter_ir::{Authority, BudgetPeriod, DataZone, DeploymentType, Environment, Redundancy, Toggle};
+use charter_ir::{
+    Authority, BudgetPeriod, DataZone, DeploymentType, Environment, Redundancy, Toggle,
+};
 use charter_syntax::Span;
 
 use super::catalog::named;

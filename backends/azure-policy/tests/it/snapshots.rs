@@ -109,7 +109,10 @@ policy other {
         .collect();
     assert_eq!(
         region_definitions,
-        ["charter-allowed-account-regions", "charter-ml-allowed-regions"],
+        [
+            "charter-allowed-account-regions",
+            "charter-ml-allowed-regions"
+        ],
         "one generic definition per resource kind (AI accounts, Machine Learning endpoints)"
     );
     assert_eq!(governance.sets.len(), 2);
