@@ -105,7 +105,20 @@ fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
 
 fn lower_workload(model: &Model, catalog: &Catalog, workload: &Workload) -> ir::Workload {
     let environment = workload.environment();
+    let policy = workload.policy().map(|id| model.policy(id));
+    let authority = workload
+        .authority(policy)
+        .map(|(managed_by, _)| ir::WorkloadAuthority {
+            managed_by,
+            team: value_of(&workload.team).map(|(team, _)| team.clone()),
+            central_team: policy
+                .and_then(|policy| value_of(&policy.central_team))
+                .map(|(group, _)| group.clone()),
+        });
     ir::Workload {
+        authority,
+        classification: value_of(&workload.classification).map(|(level, _)| level.clone()),
+        public_network: value_of(&workload.public_network).copied(),
         name: workload.name.clone(),
         description: workload.doc.clone().unwrap_or_default(),
         policy: workload
@@ -302,7 +315,45 @@ fn lower_policy(
     }
     approved.sort();
     approved.dedup();
+    let classifications = (0..policy.classifications.len())
+        .map(|index| {
+            let requirements = policy.level_requirements(index);
+            let mut minimum_filters: Vec<String> = requirements
+                .minimum_filters
+                .iter()
+                .map(|(filter, _, _)| model.filter(*filter).name.clone())
+                .collect();
+            minimum_filters.dedup();
+            let mut approved_filters: Vec<String> = Vec::new();
+            if !requirements.minimum_filters.is_empty() {
+                for workload in model.workloads.iter().filter(|w| w.policy() == Some(id)) {
+                    for endpoint in &workload.endpoints {
+                        let Some(filter) = endpoint.filter() else {
+                            continue;
+                        };
+                        let meets = requirements.minimum_filters.iter().all(|(minimum, _, _)| {
+                            model.weaknesses(filter.target, *minimum).is_empty()
+                        });
+                        if meets {
+                            approved_filters.push(model.filter(filter.target).name.clone());
+                        }
+                    }
+                }
+                approved_filters.sort();
+                approved_filters.dedup();
+            }
+            ir::Classification {
+                approved_filters,
+                name: policy.classifications[index].name.clone(),
+                private_network: requirements.private_network.is_some(),
+                no_global_deployments: requirements.no_global_deployments.is_some(),
+                minimum_filters,
+            }
+        })
+        .collect();
     ir::Policy {
+        central_team: value_of(&policy.central_team).map(|(group, _)| group.clone()),
+        classifications,
         name: policy.name.clone(),
         display_name: value_of(&policy.display_name)
             .cloned()

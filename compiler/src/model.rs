@@ -13,8 +13,8 @@
 use std::collections::HashMap;
 
 use charter_ir::{
-    BudgetPeriod, Category, DataZone, Date, DeploymentType, Effect, Environment, ExemptionCategory,
-    FilterMode, Level, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
+    Authority, BudgetPeriod, Category, DataZone, Date, DeploymentType, Effect, Environment,
+    ExemptionCategory, FilterMode, Level, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
 };
 use charter_syntax::{FileId, Span};
 
@@ -455,6 +455,101 @@ pub struct Policy {
     pub exemption_warning: Option<Field<Option<u32>>>,
     /// `max_exemption:`, in days.
     pub max_exemption: Option<Field<Option<u32>>>,
+    /// `central_team:`: the central team's Entra group object id, with the span of the string.
+    pub central_team: Option<Field<Option<(String, Span)>>>,
+    /// `managed_by:`: who manages the AI resources of the workloads it governs, by default.
+    pub managed_by: Option<Field<Option<Authority>>>,
+    /// The `classification "LEVEL" { }` blocks, least sensitive first.
+    pub classifications: Vec<ClassificationLevel>,
+}
+
+/// A data classification level of a policy (`classification "LEVEL" { ... }`).
+#[derive(Clone, Debug)]
+pub struct ClassificationLevel {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+    pub doc: Option<String>,
+    /// `public_network: disabled|enabled`.
+    pub public_network: Option<Field<Option<Toggle>>>,
+    /// `global_deployments: disabled|enabled`.
+    pub global_deployments: Option<Field<Option<Toggle>>>,
+    /// `filters: at_least FILTER`, when it resolved to a filter.
+    pub minimum: Option<Field<Option<Ref<FilterId>>>>,
+}
+
+/// What a classification level requires of a workload: its own requirements and those of every
+/// level before it, each with the level that states it and the span of the field.
+#[derive(Clone, Debug, Default)]
+pub struct LevelRequirements {
+    /// `public_network: disabled`.
+    pub private_network: Option<(String, Span)>,
+    /// `global_deployments: disabled`.
+    pub no_global_deployments: Option<(String, Span)>,
+    /// `filters: at_least FILTER`, one per level that states one.
+    pub minimum_filters: Vec<(FilterId, String, Span)>,
+}
+
+impl Policy {
+    /// The index of the classification level called `name`.
+    pub fn classification_level(&self, name: &str) -> Option<usize> {
+        self.classifications
+            .iter()
+            .position(|level| level.name == name)
+    }
+
+    /// What level `index` requires, with the requirements of every level before it.
+    pub fn level_requirements(&self, index: usize) -> LevelRequirements {
+        let mut requirements = LevelRequirements::default();
+        for level in self.classifications.iter().take(index + 1) {
+            let disabled = |field: &Option<Field<Option<Toggle>>>| {
+                field
+                    .as_ref()
+                    .filter(|field| field.value == Some(Toggle::Disabled))
+                    .map(|field| (level.name.clone(), field.span))
+            };
+            if let Some(found) = disabled(&level.public_network) {
+                requirements.private_network = Some(found);
+            }
+            if let Some(found) = disabled(&level.global_deployments) {
+                requirements.no_global_deployments = Some(found);
+            }
+            if let Some(field) = &level.minimum {
+                if let Some(minimum) = field.value {
+                    requirements.minimum_filters.push((
+                        minimum.target,
+                        level.name.clone(),
+                        field.span,
+                    ));
+                }
+            }
+        }
+        requirements
+    }
+}
+
+impl Workload {
+    /// Who manages its AI resources and where that is said: its own `managed_by:`, else its
+    /// policy's; `None` when neither says.
+    pub fn authority(&self, policy: Option<&Policy>) -> Option<(Authority, Span)> {
+        let own = self
+            .managed_by
+            .as_ref()
+            .and_then(|field| field.value.map(|value| (value, field.span)));
+        own.or_else(|| {
+            policy
+                .and_then(|policy| policy.managed_by.as_ref())
+                .and_then(|field| field.value.map(|value| (value, field.span)))
+        })
+    }
+
+    /// Whether its AI accounts disable public network access: its own `public_network:`, else
+    /// its policy's.
+    pub fn public_network_disabled(&self, policy: Option<&Policy>) -> bool {
+        let own = value_of(&self.public_network).copied();
+        let inherited = policy.and_then(|policy| value_of(&policy.public_network).copied());
+        own.or(inherited) == Some(Toggle::Disabled)
+    }
 }
 
 /// The deployment types a policy lists, each with its span; `None` when the value is not a
@@ -747,6 +842,14 @@ pub struct Workload {
     pub apps: Vec<App>,
     /// Endpoints, one per name.
     pub endpoints: Vec<Endpoint>,
+    /// `managed_by:`: who manages its AI resources.
+    pub managed_by: Option<Field<Option<Authority>>>,
+    /// `team:`: its team's Entra group object id, with the span of the string.
+    pub team: Option<Field<Option<(String, Span)>>>,
+    /// `classification:`: the level of the data it processes, with the span of the string.
+    pub classification: Option<Field<Option<(String, Span)>>>,
+    /// `public_network:` of the workload itself.
+    pub public_network: Option<Field<Option<Toggle>>>,
 }
 
 impl Workload {

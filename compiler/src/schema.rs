@@ -6,7 +6,8 @@
 //! `docs/notes/0001-uniform-syntax.md` for the same table in prose.
 
 use charter_ir::{
-    BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment, ExemptRule,
+    Authority, BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment,
+    ExemptRule,
     ExemptionCategory, FilterMode, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
 };
 
@@ -42,6 +43,9 @@ pub enum BlockKind {
     Blocklist,
     /// `fine_tuned "NAME" { ... }`: a fine-tuned model, its base and the account that trained it.
     FineTuned,
+    /// `classification "LEVEL" { ... }` inside a policy: a data classification level and what it
+    /// requires.
+    Classification,
 }
 
 /// What a block's label must be.
@@ -354,6 +358,7 @@ pub fn block(kind: BlockKind) -> &'static BlockSchema {
         BlockKind::Region => &REGION,
         BlockKind::Blocklist => &BLOCKLIST,
         BlockKind::FineTuned => &FINE_TUNED,
+        BlockKind::Classification => &CLASSIFICATION,
     }
 }
 
@@ -568,6 +573,12 @@ pub static LIFECYCLE: KeywordSet = vocabulary!("a lifecycle stage", Lifecycle {
 pub static REGION_ACCESS: KeywordSet = vocabulary!("a region access", RegionAccess {
     General => "Open to every customer.",
     Restricted => "Access-restricted: needs a request to Microsoft.",
+});
+
+/// Who deploys and configures a workload's AI resources.
+pub static AUTHORITY: KeywordSet = vocabulary!("a deployment authority", Authority {
+    WorkloadTeam => "The workload's own team (its `team:` group) deploys and configures its AI resources, within the governance, on its own resource group.",
+    CentralTeam => "The central team (the policy's `central_team:` group) deploys and configures them; the workload's team may only use them.",
 });
 
 /// Booleans.
@@ -1021,6 +1032,29 @@ static POLICY: BlockSchema = BlockSchema {
             "The longest an exemption may run from today; a longer `until` is an error.",
             "180 days",
         ),
+        field(
+            "central_team",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The object id of the central team's Microsoft Entra group: the team that deploys \
+             and configures the AI resources of every workload managed by `central_team`.",
+            "\"00000000-0000-0000-0000-000000000000\"",
+        ),
+        field(
+            "managed_by",
+            ValueKind::Keyword(&AUTHORITY),
+            Occurs::Optional,
+            "Who deploys and configures the AI resources of the workloads the policy governs \
+             (each workload may say otherwise): `workload_team` or `central_team`.",
+            "workload_team",
+        ),
+        nested(
+            "classification",
+            BlockKind::Classification,
+            Occurs::Repeatable,
+            "A data classification level and what it requires; levels are listed least \
+             sensitive first, and each requires everything the levels before it require.",
+        ),
     ],
 };
 
@@ -1139,6 +1173,82 @@ static WORKLOAD: BlockSchema = BlockSchema {
             placeholder: "1000 USD monthly",
         },
         nested("endpoint", BlockKind::Endpoint, Occurs::Repeatable, "A model deployment in one or more regions."),
+        field(
+            "managed_by",
+            ValueKind::Keyword(&AUTHORITY),
+            Occurs::Optional,
+            "Who deploys and configures the workload's AI resources: `workload_team` (its `team:` \
+             group) or `central_team` (its policy's). Default: its policy's `managed_by`.",
+            "workload_team",
+        ),
+        field(
+            "team",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The object id of the workload team's Microsoft Entra group, which Charter gives \
+             roles on the workload's resource group.",
+            "\"00000000-0000-0000-0000-000000000000\"",
+        ),
+        field(
+            "classification",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The sensitivity of the data the workload processes: one of its policy's \
+             `classification` levels. Its AI resources carry it as a tag.",
+            "\"internal\"",
+        ),
+        field(
+            "public_network",
+            ValueKind::Keyword(&TOGGLE),
+            Occurs::Optional,
+            "Whether the workload's AI accounts may be reached from the public internet \
+             (default: its policy's `public_network`; a workload may only be stricter).",
+            "disabled",
+        ),
+    ],
+};
+
+static CLASSIFICATION: BlockSchema = BlockSchema {
+    kind: BlockKind::Classification,
+    keyword: "classification",
+    label: LabelKind::Str,
+    extends: false,
+    doc: "A data classification level of the policy and what a workload that processes data of \
+          this level must do. Levels are listed least sensitive first; each requires everything \
+          the levels before it require.",
+    entries: &[
+        field(
+            "public_network",
+            ValueKind::Keyword(&TOGGLE),
+            Occurs::Optional,
+            "`disabled`: the workload's AI accounts must be reached through private network \
+             only.",
+            "disabled",
+        ),
+        field(
+            "global_deployments",
+            ValueKind::Keyword(&TOGGLE),
+            Occurs::Optional,
+            "`disabled`: no global deployment type (`global_standard`, `global_provisioned`, \
+             `global_batch`), whose requests may be processed in any Azure region.",
+            "disabled",
+        ),
+        EntrySchema {
+            name: "filters",
+            shape: EntryShape::Field(PhraseSchema {
+                head: ValueKind::Keyword(&AT_LEAST),
+                positional: &[Slot {
+                    kind: ValueKind::Ref(RefKind::Filter),
+                    what: "the minimum filter",
+                    optional: false,
+                }],
+                modifiers: &[],
+            }),
+            occurs: Occurs::Optional,
+            doc: "`at_least FILTER`: every endpoint of a workload at this level must use a filter \
+                  this strict or stricter.",
+            placeholder: "at_least std.filters.default",
+        },
     ],
 };
 

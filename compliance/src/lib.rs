@@ -357,7 +357,9 @@ struct Placement {
 /// a management group scope places the resource under that group.
 fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement> {
     let workloads: Vec<&str> = match &resource.origin {
-        Origin::ResourceGroup { workloads } => workloads.iter().map(String::as_str).collect(),
+        Origin::ResourceGroup { workloads } | Origin::Authority { workloads } => {
+            workloads.iter().map(String::as_str).collect()
+        }
         Origin::Endpoint { workload, .. }
         | Origin::Filter { workload, .. }
         | Origin::Blocklist { workload, .. }
@@ -501,7 +503,7 @@ impl Finding {
                 Some(region.as_str()),
             ),
             Origin::Budget { workload } => (workload.as_str(), None, None),
-            Origin::ResourceGroup { workloads } => {
+            Origin::ResourceGroup { workloads } | Origin::Authority { workloads } => {
                 (workloads.first().map_or("", String::as_str), None, None)
             }
         };

@@ -228,6 +228,14 @@ pub(crate) fn collisions(
                     ),
                     workloads.first().and_then(|w| workload_span(w)),
                 ),
+                estate::Origin::Authority { workloads } => (
+                    resource.id.to_lowercase(),
+                    format!(
+                        "the role assignment `{}`",
+                        resource.payload["name"].as_str().unwrap_or_default()
+                    ),
+                    workloads.first().and_then(|w| workload_span(w)),
+                ),
                 estate::Origin::Budget { workload } => (
                     format!("budget:{workload}"),
                     format!("the budget of `{workload}`"),

@@ -196,7 +196,8 @@ fn a_deployment_type_the_policy_does_not_allow_is_caught() {
         flagged_after(
             |p| p.workloads[1].endpoints[0].deployment_type = DeploymentType::GlobalStandard
         ),
-        ["deploymentTypes"]
+        // Customer support's data is confidential, which forbids global processing too.
+        ["classifiedNoGlobalDeployments", "deploymentTypes"]
     );
 }
 
@@ -208,7 +209,8 @@ fn keys_public_access_and_a_missing_owner_tag_are_caught() {
     );
     assert_eq!(
         flagged_after(|p| p.policies[0].public_network = None),
-        ["publicNetworkDisabled"]
+        // Both workloads' data is classified internal or above, which requires it too.
+        ["classifiedPrivateNetwork", "publicNetworkDisabled"]
     );
     assert_eq!(
         flagged_after(|p| p.policies[0].owner_tag = "team".into()),
@@ -283,4 +285,55 @@ fn the_build_codes_examples_trigger_exactly_their_code() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn classified_resources_that_break_their_level_are_caught() {
+    // Research (internal) raised to restricted: its filter is weaker than the level's minimum.
+    assert_eq!(
+        flagged_after(|p| p.workloads[0].classification = Some("restricted".into())),
+        ["classifiedContentFilter4"]
+    );
+    // Public network access on accounts holding internal data, the policy still disabling it
+    // for everyone else.
+    assert_eq!(
+        flagged_after(|p| p.workloads[0].public_network = Some(Toggle::Enabled)),
+        ["classifiedPrivateNetwork", "publicNetworkDisabled"]
+    );
+    // A global deployment of confidential customer data.
+    let flagged = flagged_after(|p| {
+        p.workloads[1].endpoints[0].deployment_type = DeploymentType::GlobalStandard;
+    });
+    assert!(
+        flagged.contains(&"classifiedNoGlobalDeployments".to_string()),
+        "{flagged:?}"
+    );
+}
+
+#[test]
+fn role_assignments_are_part_of_the_estate() {
+    let project = contoso();
+    let estate = estate::estate(&project);
+    let assignments: Vec<(&str, &str)> = estate
+        .role_assignments
+        .iter()
+        .map(|a| (a.role.name, a.workloads[0].as_str()))
+        .collect();
+    assert_eq!(
+        assignments,
+        [
+            ("Cognitive Services Contributor", "research"),
+            ("Cognitive Services OpenAI User", "research"),
+            ("Cognitive Services Contributor", "customer_support"),
+            ("Cognitive Services OpenAI User", "customer_support"),
+        ]
+    );
+    assert_eq!(
+        estate
+            .resources()
+            .iter()
+            .filter(|r| r.noun == "role assignment")
+            .count(),
+        4
+    );
 }

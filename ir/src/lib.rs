@@ -142,6 +142,49 @@ pub struct Policy {
     /// The tag key that records which workload owns an AI account (endpoint-sharing rules).
     pub owner_tag: String,
     pub exemptions: Vec<Exemption>,
+    /// The object id of the central team's Microsoft Entra group (`central_team:`).
+    pub central_team: Option<String>,
+    /// The data classification levels the policy defines, least sensitive first, each with
+    /// every requirement of the levels below it (requirements accumulate).
+    pub classifications: Vec<Classification>,
+}
+
+/// A data classification level of a policy and what it requires of a workload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    /// The level's name (`confidential`), also the value of the classification tag.
+    pub name: String,
+    /// AI accounts must disable public network access.
+    pub private_network: bool,
+    /// Deployments may not use a global deployment type.
+    pub no_global_deployments: bool,
+    /// Every endpoint's filter must be at least as strict as each of these filters.
+    pub minimum_filters: Vec<String>,
+    /// The filters (RAI policies) of the policy's workloads that meet `minimum_filters`: the
+    /// content filters a deployment of this level may use (empty when no minimum applies).
+    pub approved_filters: Vec<String>,
+}
+
+keywords! {
+    /// Who deploys and configures a workload's AI resources.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Authority {
+        /// The workload's own team, within the governance.
+        WorkloadTeam => "workload_team",
+        /// The central (platform) team, for every workload.
+        CentralTeam => "central_team",
+    }
+}
+
+/// Who manages a workload's AI resources, with the groups the role assignments name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WorkloadAuthority {
+    pub managed_by: Authority,
+    /// The object id of the workload team's Microsoft Entra group.
+    pub team: Option<String>,
+    /// The object id of the central team's Microsoft Entra group.
+    pub central_team: Option<String>,
 }
 
 /// Where a policy is assigned or an exemption applies.
@@ -476,6 +519,12 @@ pub struct Workload {
     pub apps: Vec<App>,
     pub budget: Option<Budget>,
     pub endpoints: Vec<Endpoint>,
+    /// Who manages its AI resources, when the workload or its policy says.
+    pub authority: Option<WorkloadAuthority>,
+    /// The data classification level of the data it processes.
+    pub classification: Option<String>,
+    /// `public_network:` of the workload itself (it may only be stricter than its policy's).
+    pub public_network: Option<Toggle>,
 }
 
 keywords! {

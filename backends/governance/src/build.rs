@@ -14,13 +14,18 @@ use crate::{
 };
 
 /// The groups an initiative may use, in the order they are listed.
-const GROUPS: [(&str, &str, &str); 7] = [
+const GROUPS: [(&str, &str, &str); 8] = [
     ("models", "Models", "Which models and versions may be deployed."),
     ("content-filters", "Content filters", "Which content filters deployments use and how strict they are."),
     ("regions", "Regions", "Where AI accounts may be created."),
     ("capacity", "Capacity", "How much capacity a deployment may request."),
     ("security", "Security", "Authentication and network exposure of AI accounts."),
     ("ownership", "Ownership", "Tags that record which workload owns an AI account."),
+    (
+        "classification",
+        "Data classification",
+        "What the data classification tag of a resource requires of it.",
+    ),
     (
         "data-plane",
         "Data-plane audits (built-in)",
@@ -61,7 +66,7 @@ pub(crate) fn governance(project: &Project) -> Governance {
 type MakeDefinition = fn() -> Definition;
 
 /// Every custom definition, by name.
-const CUSTOM: [(&str, MakeDefinition); 12] = [
+const CUSTOM: [(&str, MakeDefinition); 18] = [
     (rules::name::ALLOWED_MODELS, rules::allowed_models),
     (
         rules::name::APPROVED_CONTENT_FILTER,
@@ -80,6 +85,30 @@ const CUSTOM: [(&str, MakeDefinition); 12] = [
     (rules::name::RAI_MODE, rules::rai_mode),
     (rules::name::VERSION_UPGRADE, rules::version_upgrade),
     (rules::name::DEPLOYMENT_TYPES, rules::deployment_types),
+    (
+        rules::name::CLASSIFIED_PRIVATE_NETWORK,
+        rules::classified_private_network,
+    ),
+    (
+        rules::name::CLASSIFIED_NO_GLOBAL,
+        rules::classified_no_global,
+    ),
+    (
+        rules::name::CLASSIFIED_CONTENT_FILTER,
+        rules::classified_content_filter,
+    ),
+    (
+        rules::name::ML_ALLOWED_MODELS,
+        crate::machine_learning::allowed_models,
+    ),
+    (
+        rules::name::ML_ALLOWED_REGIONS,
+        crate::machine_learning::allowed_regions,
+    ),
+    (
+        rules::name::ML_CONTENT_SAFETY,
+        crate::machine_learning::content_safety,
+    ),
 ];
 
 /// One Charter policy's initiative, assignments and exemptions.
@@ -91,7 +120,7 @@ struct CompiledPolicy {
 
 /// Collects an initiative: its parameters (with the policy's values as defaults), the values
 /// the assignment passes, its members and their non-compliance messages.
-struct SetBuilder {
+pub(crate) struct SetBuilder {
     parameters: Map<String, Value>,
     values: Map<String, Value>,
     references: Vec<SetReference>,
@@ -101,7 +130,7 @@ struct SetBuilder {
 impl SetBuilder {
     /// Declares an initiative parameter whose default and assigned value are `value`, and
     /// returns the expression that passes it to a member.
-    fn parameter(&mut self, name: &str, mut declaration: Value, value: Value) -> Value {
+    pub(crate) fn parameter(&mut self, name: &str, mut declaration: Value, value: Value) -> Value {
         if let Value::Object(map) = &mut declaration {
             map.insert("defaultValue".to_owned(), value.clone());
         }
@@ -111,7 +140,13 @@ impl SetBuilder {
         pass(name)
     }
 
-    fn custom(&mut self, reference_id: &str, definition: &str, group: &str, parameters: Value) {
+    pub(crate) fn custom(
+        &mut self,
+        reference_id: &str,
+        definition: &str,
+        group: &str,
+        parameters: Value,
+    ) {
         self.references.push(SetReference {
             reference_id: reference_id.to_owned(),
             definition: DefinitionRef::Custom(definition.to_owned()),
@@ -120,6 +155,36 @@ impl SetBuilder {
             definition_version: None,
             resource_manager_mode: true,
         });
+    }
+
+    /// The initiative's data-plane effect parameter (declared on first use).
+    pub(crate) fn data_plane_effect(&mut self, policy: &Policy) -> Value {
+        if self.parameters.contains_key("dataPlaneEffect") {
+            return pass("dataPlaneEffect");
+        }
+        // The data-plane built-ins allow only Audit and Disabled (docs/azure-policy.md, "Built-ins").
+        let value = if policy.effect == Effect::Disabled {
+            "Disabled"
+        } else {
+            "Audit"
+        };
+        self.parameter(
+            "dataPlaneEffect",
+            data_plane_effect_parameter(),
+            json!(value),
+        )
+    }
+
+    /// A data-plane built-in reference (not in Resource Manager mode).
+    pub(crate) fn builtin_reference(
+        &mut self,
+        reference_id: &str,
+        id: &str,
+        version: &str,
+        group: &str,
+        parameters: Value,
+    ) {
+        self.builtin(reference_id, id, version, group, false, parameters);
     }
 
     fn builtin(
@@ -141,7 +206,7 @@ impl SetBuilder {
         });
     }
 
-    fn message(&mut self, reference_id: &str, message: String) {
+    pub(crate) fn message(&mut self, reference_id: &str, message: String) {
         self.messages.push((reference_id.to_owned(), message));
     }
 }
@@ -161,7 +226,7 @@ fn pass(name: &str) -> Value {
 }
 
 /// `{"value": value}`: how a set reference passes a fixed value.
-fn literal(value: Value) -> Value {
+pub(crate) fn literal(value: Value) -> Value {
     json!({ "value": value })
 }
 
@@ -604,6 +669,9 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
             ),
         );
     }
+
+    crate::classification::rules(&mut set, &effect, policy, &owner);
+    crate::machine_learning::rules(&mut set, &effect, policy, &owner);
 
     finish(project, policy, set)
 }

@@ -36,6 +36,7 @@ pub mod types {
     pub const BLOCKLIST_ITEM: &str =
         "Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems";
     pub const BUDGET: &str = "Microsoft.Consumption/budgets";
+    pub const ROLE_ASSIGNMENT: &str = "Microsoft.Authorization/roleAssignments";
 }
 
 /// Everything Charter's Terraform creates, workload by workload.
@@ -47,6 +48,8 @@ pub struct Estate {
     pub accounts: Vec<Account>,
     /// Per workload with a budget.
     pub budgets: Vec<BudgetResource>,
+    /// The role assignments that make each workload's deployment authority true, each once.
+    pub role_assignments: Vec<crate::authority::RoleAssignment>,
 }
 
 /// A resource group that workloads' accounts live in.
@@ -167,6 +170,8 @@ pub enum Origin {
     },
     /// A workload's budget.
     Budget { workload: String },
+    /// A role assignment of the workloads' deployment authority.
+    Authority { workloads: Vec<String> },
 }
 
 /// One resource of the estate, flattened for evaluation.
@@ -260,6 +265,16 @@ impl Estate {
                 },
             });
         }
+        for assignment in &self.role_assignments {
+            out.push(EstateResource {
+                noun: "role assignment",
+                id: &assignment.id,
+                payload: &assignment.payload,
+                origin: Origin::Authority {
+                    workloads: assignment.workloads.clone(),
+                },
+            });
+        }
         out
     }
 }
@@ -276,12 +291,14 @@ pub fn estate(project: &Project) -> Estate {
             Arc::new(rai_policy_payload(&names::rai_policy(&filter.name), filter))
         });
     }
+    let mut groups: Vec<(usize, String)> = Vec::new();
     for workload in &project.workloads {
         let policy = project
             .policies
             .iter()
             .find(|policy| policy.name == workload.policy);
         let group = resource_group(&mut estate, workload, policy);
+        groups.push((group, estate.resource_groups[group].id.clone()));
         for endpoint in &workload.endpoints {
             for (index, region) in endpoint.regions.iter().enumerate() {
                 let account = account(
@@ -318,6 +335,7 @@ pub fn estate(project: &Project) -> Estate {
     for group in &mut estate.resource_groups {
         group.payload = resource_group_payload(group);
     }
+    estate.role_assignments = crate::authority::role_assignments(project, &groups);
     estate
 }
 
@@ -326,6 +344,11 @@ fn owner_tags(workload: &Workload, policy: Option<&Policy>) -> Map<String, Value
     let key = policy.map_or(names::DEFAULT_OWNER_TAG, |policy| policy.owner_tag.as_str());
     let mut tags = Map::new();
     tags.insert(key.to_string(), json!(workload.name));
+    // The classification rules read this tag at deploy time (docs/azure-policy.md, "Data
+    // classification").
+    if let Some(level) = &workload.classification {
+        tags.insert(names::CLASSIFICATION_TAG.to_string(), json!(level));
+    }
     tags
 }
 
@@ -405,8 +428,11 @@ fn account(
         "AIServices"
     };
     let local_auth_disabled = policy.is_some_and(|p| p.local_auth == Some(Toggle::Disabled));
-    let public_network_disabled =
-        policy.is_some_and(|p| p.public_network == Some(Toggle::Disabled));
+    // The workload's own setting, else its policy's (a workload may only be stricter).
+    let public_network_disabled = workload
+        .public_network
+        .or(policy.and_then(|p| p.public_network))
+        == Some(Toggle::Disabled);
     let payload = object([
         ("type", types::ACCOUNT.into()),
         ("name", name.as_str().into()),

@@ -9,8 +9,11 @@
 //! evaluates the one against the other; none of them decides a rule, a name or a scope on its
 //! own. docs/azure-policy.md and docs/terraform.md describe what is emitted and why.
 
+pub mod authority;
 mod build;
+mod classification;
 pub mod estate;
+mod machine_learning;
 pub mod names;
 pub mod rules;
 

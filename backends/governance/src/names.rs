@@ -259,6 +259,31 @@ pub fn fit(name: &str, max: usize) -> String {
     }
 }
 
+/// The tag that records the data classification of a workload's AI resources, which the
+/// classification rules read at deploy time.
+pub const CLASSIFICATION_TAG: &str = "charter-data-classification";
+
+/// The name of a role assignment: Azure requires a GUID. Derived from what the assignment is
+/// (scope, role, principal), so the same assignment keeps its name across builds and two
+/// different ones never share it: the SHA-256 of the three, laid out as an RFC 9562 version 8
+/// (custom) UUID.
+pub fn role_assignment(scope: &str, role_definition: &str, principal: &str) -> String {
+    let digest = Sha256::digest(format!("{scope}|{role_definition}|{principal}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
 /// The first 8 hex digits of the SHA-256 of `text`.
 pub fn short_hash(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());

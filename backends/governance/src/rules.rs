@@ -46,6 +46,20 @@ pub mod name {
     pub const VERSION_UPGRADE: &str = "charter-no-auto-upgrade";
     /// Deployments use an allowed deployment type (SKU).
     pub const DEPLOYMENT_TYPES: &str = "charter-allowed-deployment-types";
+    /// AI accounts tagged with a classification that requires private network disable public
+    /// network access.
+    pub const CLASSIFIED_PRIVATE_NETWORK: &str = "charter-classified-private-network";
+    /// Deployments tagged with a classification that forbids global processing use no global
+    /// deployment type.
+    pub const CLASSIFIED_NO_GLOBAL: &str = "charter-classified-no-global-deployments";
+    /// Deployments tagged with a classification level use a content filter approved for it.
+    pub const CLASSIFIED_CONTENT_FILTER: &str = "charter-classified-content-filter";
+    /// Machine Learning serverless endpoints and online deployments serve approved models.
+    pub const ML_ALLOWED_MODELS: &str = "charter-ml-allowed-models";
+    /// Machine Learning endpoints only in allowed regions.
+    pub const ML_ALLOWED_REGIONS: &str = "charter-ml-allowed-regions";
+    /// Machine Learning serverless endpoints keep content safety on.
+    pub const ML_CONTENT_SAFETY: &str = "charter-ml-content-safety";
 }
 
 /// The RAI policies Azure manages in every account: not the customer's to change, so the filter
@@ -85,6 +99,13 @@ pub mod builtin {
     /// initiative 5207647b (builtins/CognitiveServices__policySet__AllowDeploymentControl_Audit.json).
     pub const COMPLETION_CONTROL: &str =
         "/providers/Microsoft.Authorization/policyDefinitions/af253d37-136a-42f8-a1fc-30010c083d41";
+    /// "\[Preview\]: Azure Machine Learning Deployments should only use approved Registry
+    /// Models", data plane (mode `Microsoft.MachineLearningServices.v2.Data`), effect
+    /// Audit/Deny/Disabled, parameters `effect`, `allowedPublishers`, `allowedAssetIds`
+    /// (`Machine Learning/AllowDeployRegistryModels_Audit.json`; docs/azure-policy.md,
+    /// "Models outside Cognitive Services"). Not bundled with the evaluator.
+    pub const ML_REGISTRY_MODELS: &str =
+        "/providers/Microsoft.Authorization/policyDefinitions/12e5dd16-d201-47ff-849b-8454061c293d";
     /// The version range the initiative pins for the generally available built-in.
     pub const GA_VERSION: &str = "1.*.*";
     /// The version range of the preview data-plane built-ins (as initiative 5207647b pins them).
@@ -104,7 +125,7 @@ pub fn effect_parameter(allowed: &[&str], default: &str) -> Value {
     })
 }
 
-fn definition(
+pub(crate) fn definition(
     name: &str,
     display_name: &str,
     description: &str,
@@ -131,7 +152,7 @@ fn definition(
 }
 
 /// `parameters` with the effect parameter first, as the built-ins list it.
-fn with_effect(parameters: Value) -> Value {
+pub(crate) fn with_effect(parameters: Value) -> Value {
     let mut map = Map::new();
     map.insert(
         "effect".to_owned(),
@@ -725,6 +746,142 @@ pub fn owner_tag() -> Definition {
                 {
                     "field": "[concat('tags[', parameters('tagName'), ']')]",
                     "exists": false
+                }
+            ]
+        }),
+    )
+}
+
+/// The tag parameter of the classification rules.
+fn classification_tag_parameter() -> Value {
+    json!({
+        "type": "String",
+        "metadata": {
+            "displayName": "Classification tag",
+            "description": "The tag key that records the data classification of a resource."
+        }
+    })
+}
+
+/// The levels parameter of the classification rules.
+fn classification_levels_parameter(description: &str) -> Value {
+    json!({
+        "type": "Array",
+        "metadata": {
+            "displayName": "Classification levels",
+            "description": description
+        }
+    })
+}
+
+/// AI accounts whose classification tag names a level that requires private network access
+/// must disable public network access.
+pub fn classified_private_network() -> Definition {
+    // `tags['<name>']` as in `owner_tag`; alias `…/accounts/publicNetworkAccess` as in
+    // `public_network_disabled` (docs/azure-policy.md, "Data classification").
+    definition(
+        name::CLASSIFIED_PRIVATE_NETWORK,
+        "AI accounts holding classified data must disable public network access",
+        "Azure AI services / Azure OpenAI accounts whose data classification tag names a level \
+         that requires private network access must set publicNetworkAccess to Disabled.",
+        "Indexed",
+        with_effect(json!({
+            "tagName": classification_tag_parameter(),
+            "levels": classification_levels_parameter("The levels that require private network access.")
+        })),
+        json!({
+            "allOf": [
+                { "field": "type", "equals": ACCOUNTS },
+                {
+                    "field": "[concat('tags[', parameters('tagName'), ']')]",
+                    "in": "[parameters('levels')]"
+                },
+                {
+                    "field": "Microsoft.CognitiveServices/accounts/publicNetworkAccess",
+                    "notEquals": "Disabled"
+                }
+            ]
+        }),
+    )
+}
+
+/// Deployments whose classification tag names a level that forbids global processing may not
+/// use a global deployment type.
+pub fn classified_no_global() -> Definition {
+    // Alias `…/deployments/sku.name` as in `deployment_types`; tags as in `owner_tag`; mode
+    // `All` because deployments have no location (docs/azure-policy.md, "Data classification").
+    definition(
+        name::CLASSIFIED_NO_GLOBAL,
+        "AI model deployments holding classified data may not use global deployment types",
+        "Model deployments whose data classification tag names a level that keeps data out of \
+         global processing must not use a global deployment type (sku.name).",
+        "All",
+        with_effect(json!({
+            "tagName": classification_tag_parameter(),
+            "levels": classification_levels_parameter("The levels that forbid global deployment types."),
+            "globalSkus": {
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Global deployment types",
+                    "description": "SKU names whose requests may be processed in any Azure region."
+                }
+            }
+        })),
+        json!({
+            "allOf": [
+                { "field": "type", "equals": DEPLOYMENTS },
+                {
+                    "field": "[concat('tags[', parameters('tagName'), ']')]",
+                    "in": "[parameters('levels')]"
+                },
+                {
+                    "field": "Microsoft.CognitiveServices/accounts/deployments/sku.name",
+                    "in": "[parameters('globalSkus')]"
+                }
+            ]
+        }),
+    )
+}
+
+/// Deployments whose classification tag names a level must use a content filter approved for
+/// that level.
+pub fn classified_content_filter() -> Definition {
+    // Alias `…/deployments/raiPolicyName` as in `approved_content_filter`; tags as in
+    // `owner_tag` (docs/azure-policy.md, "Data classification").
+    definition(
+        name::CLASSIFIED_CONTENT_FILTER,
+        "AI model deployments holding classified data must use a content filter approved for \
+         their level",
+        "Model deployments whose data classification tag names the level must set raiPolicyName \
+         to one of the content filters at least as strict as the level requires.",
+        "All",
+        with_effect(json!({
+            "tagName": classification_tag_parameter(),
+            "level": {
+                "type": "String",
+                "metadata": {
+                    "displayName": "Classification level",
+                    "description": "The level whose deployments this checks."
+                }
+            },
+            "approvedContentFilters": {
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Approved content filters",
+                    "description": "RAI policies at least as strict as the level requires."
+                }
+            }
+        })),
+        json!({
+            "allOf": [
+                { "field": "type", "equals": DEPLOYMENTS },
+                {
+                    "field": "[concat('tags[', parameters('tagName'), ']')]",
+                    "equals": "[parameters('level')]"
+                },
+                {
+                    "field": "Microsoft.CognitiveServices/accounts/deployments/raiPolicyName",
+                    "notIn": "[parameters('approvedContentFilters')]"
                 }
             ]
         }),

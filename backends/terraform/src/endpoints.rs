@@ -473,6 +473,31 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             "azurerm_consumption_budget_resource_group.{}",
             identifier(workload)
         ),
+        Origin::Authority { .. } => {
+            // The group's name is the segment after `resourceGroups/` of the assignment's id.
+            let group = resource
+                .id
+                .split("/resourceGroups/")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or_default();
+            let role = charter_governance::authority::role_by_definition_id(
+                resource.payload["properties"]["roleDefinitionId"]
+                    .as_str()
+                    .unwrap_or_default(),
+            )
+            .map_or("", |role| role.name);
+            format!(
+                "azurerm_role_assignment.{}",
+                crate::authority::address(
+                    group,
+                    role,
+                    resource.payload["properties"]["principalId"]
+                        .as_str()
+                        .unwrap_or_default()
+                )
+            )
+        }
         Origin::Endpoint {
             workload,
             endpoint,

@@ -3,13 +3,14 @@
 //! ([`charter_governance::estate`]): the compliant endpoints themselves.
 //!
 //! Output is HCL that `terraform fmt` leaves unchanged, split by concern into
-//! `terraform/versions.tf`, `policy.tf`, `endpoints.tf`, `budgets.tf`, `variables.tf` and
-//! `outputs.tf`. Resource addresses derive from Charter names, so they are stable across
+//! `terraform/versions.tf`, `policy.tf`, `endpoints.tf`, `budgets.tf`, `authority.tf`,
+//! `variables.tf` and `outputs.tf`. Resource addresses derive from Charter names, so they are stable across
 //! builds, and the same project always gives byte-identical files.
 //!
 //! Providers: azurerm `~> 4.79` (the schema the output is checked against) and AzAPI `~> 2.5`
 //! for the Cognitive Services resources azurerm cannot write (docs/terraform.md).
 
+mod authority;
 mod budgets;
 mod context;
 mod endpoints;
@@ -61,6 +62,9 @@ pub fn artifacts_with(
     }
     if let Some(text) = budgets::file(&mut context, &estate) {
         files.push(("budgets.tf", text));
+    }
+    if let Some(text) = authority::file(&mut context, &estate) {
+        files.push(("authority.tf", text));
     }
     if let Some(text) = outputs_file(project) {
         files.push(("outputs.tf", text));

@@ -7,6 +7,7 @@
 //! never hides the checks of another. `run` calls them in the model's order: where two
 //! diagnostics share a span, the earlier check's comes first.
 
+mod authority;
 mod blocklists;
 mod budgets;
 mod catalog;
@@ -71,6 +72,14 @@ impl Checks<'_> {
         }
         for index in 0..self.model.workloads.len() {
             self.check_workload(WorkloadId(index));
+        }
+        // Deployment authority and data classification, after the rest: they read what the
+        // other checks have already reported on (filters, deployment types).
+        for policy in &self.model.policies {
+            self.check_policy_authority(policy);
+        }
+        for index in 0..self.model.workloads.len() {
+            self.check_workload_authority(WorkloadId(index));
         }
     }
 }

@@ -9,6 +9,7 @@
 //! catalog, E04xx policy violations, E05xx filters, E06xx sharing, redundancy and
 //! environments, E07xx exemptions, E08xx what the build emits (the self-compliance proof).
 
+pub mod authority;
 pub mod build;
 pub mod catalog;
 pub mod exemptions;
@@ -67,7 +68,7 @@ pub(crate) fn with_suggestion<'c>(
 /// The codes of what a build emits (E08xx), which `charter-compliance` reports.
 pub use build::CODES as BUILD;
 
-/// The checker's codes (E01xx to E07xx), in code order.
+/// The checker's codes (E01xx to E07xx, then E12xx), in code order within each range.
 pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
     [
         names::CODES,
@@ -77,6 +78,7 @@ pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
         filters::CODES,
         sharing::CODES,
         exemptions::CODES,
+        authority::CODES,
     ]
     .into_iter()
     .flatten()
@@ -84,11 +86,14 @@ pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
 
 /// Every code, syntax codes first, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {
-    charter_syntax::codes::ALL
+    let mut all: Vec<&'static CodeInfo> = charter_syntax::codes::ALL
         .iter()
         .chain(checker())
         .chain(BUILD.iter())
-        .collect()
+        .collect();
+    // The checker's ranges are not all below the build's (E08xx): keep code order.
+    all.sort_by_key(|info| info.code);
+    all
 }
 
 /// The entry for one code (`E0101`), case-insensitively.

@@ -1,12 +1,14 @@
 //! Policies: their fields, the minimum filter they name, the models, versions and regions they
 //! allow, and their exemptions.
 
-use charter_ir::{DeploymentType, Effect, ExemptRule, ExemptionCategory, Scope, Toggle};
+use charter_ir::{
+    Authority, DeploymentType, Effect, ExemptRule, ExemptionCategory, Scope, Toggle,
+};
 use charter_syntax::Span;
 
 use super::catalog::named;
 use super::{field, Resolver};
-use crate::model::{Allow, Exemption, Models, Modifier, Policy, Reason, Ref};
+use crate::model::{Allow, ClassificationLevel, Exemption, Models, Modifier, Policy, Reason, Ref};
 use crate::symbols::DeclId;
 use crate::typeck::{Typed, TypedBlock, TypedPhrase};
 
@@ -145,6 +147,11 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     _ => None,
                 }
             }),
+            central_team: field(block, "central_team", string_with_span),
+            managed_by: field(block, "managed_by", |phrase| {
+                keyword(phrase, Authority::from_charter_name)
+            }),
+            classifications: Vec::new(),
         }
     }
 
@@ -204,12 +211,58 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 }
                 regions
             });
+            let classifications = self.classifications(block);
             let policy = &mut self.model.policies[index];
+            policy.classifications = classifications;
             policy.minimum = minimum;
             policy.models = models;
             policy.regions = regions;
         }
     }
+}
+
+impl<'t, 'a> Resolver<'t, 'a> {
+    /// The `classification "LEVEL" { }` blocks of a policy, in order, with the filters they
+    /// name resolved.
+    fn classifications(&mut self, block: &'t TypedBlock<'a>) -> Vec<ClassificationLevel> {
+        let mut levels = Vec::new();
+        for level in block.blocks("classification") {
+            let Some((name, name_span)) = level.label() else {
+                continue;
+            };
+            let minimum = field(level, "filters", |phrase| {
+                let path = phrase.positional(0).and_then(Typed::as_ref)?;
+                let target = self.resolve_filter(path)?;
+                Some(Ref {
+                    target,
+                    span: path.span,
+                })
+            });
+            levels.push(ClassificationLevel {
+                name: name.to_string(),
+                name_span,
+                span: level.ast.span,
+                doc: level.doc().map(str::to_string),
+                public_network: field(level, "public_network", |phrase| {
+                    keyword(phrase, Toggle::from_charter_name)
+                }),
+                global_deployments: field(level, "global_deployments", |phrase| {
+                    keyword(phrase, Toggle::from_charter_name)
+                }),
+                minimum,
+            });
+        }
+        levels
+    }
+}
+
+/// A string value with its span.
+pub(super) fn string_with_span(phrase: &TypedPhrase<'_>) -> Option<(String, Span)> {
+    phrase
+        .head
+        .as_ref()
+        .and_then(Typed::as_str)
+        .map(|(text, span)| (text.to_string(), span))
 }
 
 /// A string value.

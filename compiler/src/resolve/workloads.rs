@@ -2,11 +2,13 @@
 //! app of another workload), their fields and budget, and their endpoints with the model,
 //! version, filter, regions and apps each names.
 
-use charter_ir::{BudgetPeriod, DataZone, DeploymentType, Environment, Redundancy};
+use charter_ir::{
+    Authority, BudgetPeriod, DataZone, DeploymentType, Environment, Redundancy, Toggle,
+};
 use charter_syntax::Span;
 
 use super::catalog::named;
-use super::policies::keyword;
+use super::policies::{keyword, string_with_span};
 use super::{clause, field, Resolver, Target};
 use crate::codes;
 use crate::model::{
@@ -50,6 +52,14 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 budget: field(block, "budget", |phrase| self.budget(phrase)),
                 apps,
                 endpoints: Vec::new(),
+                managed_by: field(block, "managed_by", |phrase| {
+                    keyword(phrase, Authority::from_charter_name)
+                }),
+                team: field(block, "team", string_with_span),
+                classification: field(block, "classification", string_with_span),
+                public_network: field(block, "public_network", |phrase| {
+                    keyword(phrase, Toggle::from_charter_name)
+                }),
             });
         }
         for (index, block) in blocks.into_iter().enumerate() {

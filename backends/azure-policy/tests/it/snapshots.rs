@@ -109,8 +109,11 @@ policy other {
         .collect();
     assert_eq!(
         region_definitions,
-        ["charter-allowed-account-regions"],
-        "one generic definition"
+        [
+            "charter-allowed-account-regions",
+            "charter-ml-allowed-regions"
+        ],
+        "one generic definition per resource kind (AI accounts, Machine Learning endpoints)"
     );
     assert_eq!(governance.sets.len(), 2);
     for set in &governance.sets {
@@ -120,10 +123,11 @@ policy other {
             .filter(|r| r.group_names.iter().any(|group| group == "regions"))
             .collect();
         assert!(!regions.is_empty(), "{}", set.name);
-        assert!(regions
-            .iter()
-            .all(|r| r.definition
-                == DefinitionRef::Custom("charter-allowed-account-regions".to_owned())));
+        assert!(regions.iter().all(|r| [
+            DefinitionRef::Custom("charter-allowed-account-regions".to_owned()),
+            DefinitionRef::Custom("charter-ml-allowed-regions".to_owned())
+        ]
+        .contains(&r.definition)));
     }
     // Two initiative locations (a management group and a subscription): one template each.
     let paths: Vec<_> = artifacts(&project).into_iter().map(|a| a.path).collect();

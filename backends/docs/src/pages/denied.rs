@@ -306,6 +306,25 @@ fn summary(reference: &SetReference) -> String {
         rules::builtin::DISABLE_LOCAL_AUTH => {
             "an AI account that accepts keys (local authentication)".to_owned()
         }
+        rules::name::CLASSIFIED_PRIVATE_NETWORK => {
+            "an AI account holding classified data, open to the public network".to_owned()
+        }
+        rules::name::CLASSIFIED_NO_GLOBAL => {
+            "a global deployment of data whose classification forbids it".to_owned()
+        }
+        rules::name::CLASSIFIED_CONTENT_FILTER => format!(
+            "a deployment of {} data with a filter weaker than the level requires",
+            literal(reference, "level").unwrap_or("classified")
+        ),
+        rules::name::ML_ALLOWED_MODELS => {
+            "a Machine Learning endpoint serving a model that is not approved".to_owned()
+        }
+        rules::name::ML_ALLOWED_REGIONS => {
+            "a Machine Learning endpoint outside the allowed regions".to_owned()
+        }
+        rules::name::ML_CONTENT_SAFETY => {
+            "a serverless endpoint with content safety turned off".to_owned()
+        }
         _ => String::new(),
     }
 }

@@ -82,6 +82,8 @@
     ; a policy rule
     "models" "filters" "regions" "max_capacity" "max_provisioned" "deployment_types"
     "local_auth" "public_network" "owner_tag"
+    ; a deployment authority
+    "workload_team" "central_team"
     ; an environment
     "sandbox" "dev" "test" "prod"
     ; a data zone
