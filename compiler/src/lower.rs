@@ -94,11 +94,22 @@ fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
         .collect();
     blocklists.sort();
     blocklists.dedup();
+    let mut safety_providers: Vec<ir::SafetyProviderUse> = effective
+        .safety_providers
+        .iter()
+        .map(|p| ir::SafetyProviderUse {
+            name: p.name.clone(),
+            side: p.side,
+        })
+        .collect();
+    safety_providers.sort();
+    safety_providers.dedup();
     ir::Filter {
         name: filter.name.clone(),
         description: filter.doc.clone().unwrap_or_default(),
         settings,
         blocklists,
+        safety_providers,
         mode: effective.mode(),
     }
 }
@@ -183,6 +194,7 @@ fn lower_endpoint(model: &Model, catalog: &Catalog, endpoint: &Endpoint) -> ir::
                 description: String::new(),
                 settings: Vec::new(),
                 blocklists: Vec::new(),
+                safety_providers: Vec::new(),
                 mode: ir::FilterMode::Default,
             }),
         regions: endpoint.regions().map(|r| r.name.clone()).collect(),

@@ -22,6 +22,12 @@ use crate::names;
 /// deployments take `model.source` (docs/terraform.md, "API versions").
 pub const COGNITIVE_API_VERSION: &str = "2025-06-01";
 
+/// The API version of RAI policies (account-level and subscription-level), which Charter writes
+/// through AzAPI: the first stable version whose `contentFilters[].source` takes an agent's
+/// intervention points (`PreToolCall`, `PostToolCall`, `PreRun`, `PostRun`), whose entries take
+/// an `action`, and whose policies take `safetyProviders` (docs/terraform.md, "API versions").
+pub const RAI_API_VERSION: &str = "2025-12-01";
+
 /// The RAI policy every Charter filter starts from. Charter then sets every category
 /// explicitly, so the base only matters for settings Charter does not know.
 pub const BASE_RAI_POLICY: &str = "Microsoft.Default";
@@ -606,20 +612,20 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
             let mut entry = Map::new();
             entry.insert("name".into(), json!(names::category(setting.category)));
             entry.insert("source".into(), json!(names::source(setting.side)));
-            let (enabled, blocking, threshold) = match setting.level {
+            let (enabled, blocking, threshold, action) = match setting.level {
                 Level::Severity(threshold) => match names::severity(threshold) {
-                    Some(spelling) => (true, true, Some(spelling)),
-                    None => (false, false, None),
+                    Some(spelling) => (true, true, Some(spelling), ShieldMode::Block),
+                    None => (false, false, None, ShieldMode::Off),
                 },
-                Level::Shield(ShieldMode::Block) => (true, true, None),
-                Level::Shield(ShieldMode::Annotate) => (true, false, None),
-                Level::Shield(ShieldMode::Off) => (false, false, None),
+                Level::Shield(mode) => (mode != ShieldMode::Off, mode.blocks(), None, mode),
             };
             if let Some(threshold) = threshold {
                 entry.insert("severityThreshold".into(), json!(threshold));
             }
             entry.insert("enabled".into(), json!(enabled));
             entry.insert("blocking".into(), json!(blocking));
+            // `action` since API 2025-12-01 (docs/azure-policy.md, "Agent guardrails").
+            entry.insert("action".into(), json!(names::action(action)));
             Value::Object(entry)
         })
         .collect();
@@ -629,6 +635,17 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
         .map(|used| {
             json!({
                 "blocklistName": names::rai_blocklist(&used.name),
+                "blocking": true,
+                "source": names::source(used.side)
+            })
+        })
+        .collect();
+    let safety_providers: Vec<Value> = filter
+        .safety_providers
+        .iter()
+        .map(|used| {
+            json!({
+                "safetyProviderName": used.name,
                 "blocking": true,
                 "source": names::source(used.side)
             })
@@ -644,6 +661,7 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
                 ("mode", names::rai_mode(filter.mode).into()),
                 ("contentFilters", Value::Array(content_filters)),
                 ("customBlocklists", Value::Array(blocklists)),
+                ("safetyProviders", Value::Array(safety_providers)),
             ]),
         ),
     ])

@@ -7,8 +7,10 @@
 //! fixture tests compile and snapshot. Ranges: E00xx syntax (the parser's, in
 //! `charter_syntax::codes`), E01xx names, E02xx fields and types, E03xx the model and region
 //! catalog, E04xx policy violations, E05xx filters, E06xx sharing, redundancy and
-//! environments, E07xx exemptions, E08xx what the build emits (the self-compliance proof).
+//! environments, E07xx exemptions, E08xx what the build emits (the self-compliance proof), E10xx agents and
+//! guardrails.
 
+pub mod agents;
 pub mod build;
 pub mod catalog;
 pub mod exemptions;
@@ -67,7 +69,7 @@ pub(crate) fn with_suggestion<'c>(
 /// The codes of what a build emits (E08xx), which `charter-compliance` reports.
 pub use build::CODES as BUILD;
 
-/// The checker's codes (E01xx to E07xx), in code order.
+/// The checker's codes (E01xx to E07xx, then E10xx), in code order.
 pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
     [
         names::CODES,
@@ -77,6 +79,7 @@ pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
         filters::CODES,
         sharing::CODES,
         exemptions::CODES,
+        agents::CODES,
     ]
     .into_iter()
     .flatten()

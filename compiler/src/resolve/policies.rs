@@ -1,7 +1,7 @@
 //! Policies: their fields, the minimum filter they name, the models, versions and regions they
 //! allow, and their exemptions.
 
-use charter_ir::{DeploymentType, Effect, ExemptionCategory, Scope, Toggle};
+use charter_ir::{DeploymentType, Effect, ExemptionCategory, Scope, Side, Toggle};
 use charter_syntax::Span;
 
 use super::catalog::named;
@@ -54,6 +54,17 @@ impl<'t, 'a> Resolver<'t, 'a> {
                                 .as_keyword()
                                 .and_then(DeploymentType::from_charter_name)?;
                             Some((kind, item.span()))
+                        })
+                        .collect()
+                })
+            }),
+            agent_sides: field(block, "agent_sides", |phrase| {
+                phrase.head.as_ref().map(|list| {
+                    list.items()
+                        .iter()
+                        .filter_map(|item| {
+                            let side = item.as_keyword().and_then(Side::from_charter_name)?;
+                            Some((side, item.span()))
                         })
                         .collect()
                 })
