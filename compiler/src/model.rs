@@ -485,6 +485,8 @@ pub struct Policy {
     /// `deployment_types:`: every type listed, in order (duplicates included); `None` inside
     /// when the value is not a list.
     pub deployment_types: Option<Field<DeploymentTypes>>,
+    /// `guardrail:`: the filter set once per subscription, when it resolved to a filter.
+    pub guardrail: Option<Field<Option<Ref<FilterId>>>>,
     /// `agent_sides:`: the sides every agent endpoint's filter must guard, with their spans.
     pub agent_sides: Option<Field<Option<Vec<(Side, Span)>>>>,
     pub local_auth: Option<Field<Option<Toggle>>>,

@@ -902,6 +902,15 @@ static POLICY: BlockSchema = BlockSchema {
             "[data_zone_standard]",
         ),
         field(
+            "guardrail",
+            ValueKind::Ref(RefKind::Filter),
+            Occurs::Optional,
+            "A filter set once per subscription as its guardrail (a subscription-level RAI \
+             policy, `Microsoft.CognitiveServices/raiPolicy`), in every subscription the \
+             policy's workloads deploy to.",
+            "std.filters.agents",
+        ),
+        field(
             "agent_sides",
             ValueKind::List(&ValueKind::Keyword(&SIDE)),
             Occurs::Optional,

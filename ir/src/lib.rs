@@ -123,6 +123,12 @@ pub struct Policy {
     pub allowed_models: Option<Vec<AllowedModel>>,
     /// The `filters: at_least X` baseline, with its effective settings.
     pub minimum_filter: Option<Filter>,
+    /// The filter set once per subscription as its guardrail (`guardrail:`), with its
+    /// effective settings.
+    pub guardrail: Option<Filter>,
+    /// The sides every endpoint that serves agents must guard (`agent_sides`), in the order
+    /// written.
+    pub agent_sides: Vec<Side>,
     /// Names of the filters (RAI policies) that workloads governed by this policy use and that
     /// are at least as strict as `minimum_filter`: the approved content filters.
     pub approved_filters: Vec<String>,
@@ -287,7 +293,9 @@ pub struct Filter {
     /// The name as the project refers to it (`strict`, `std.filters.default`).
     pub name: String,
     pub description: String,
-    /// Every category of both sides, in [`Category::ALL`] order, prompt side first.
+    /// Every required category of the prompt and the completion, and every optional one (any
+    /// on an agent's side) a filter of the chain sets, in [`Side::ALL`] then [`Category::ALL`]
+    /// order.
     pub settings: Vec<FilterSetting>,
     /// The custom blocklists the filter applies, each on one side, sorted by name, then side.
     pub blocklists: Vec<BlocklistUse>,
@@ -490,6 +498,8 @@ pub struct Endpoint {
     pub standby_capacity: Option<u32>,
     /// Names of the apps (of this workload) the endpoint serves.
     pub serves: Vec<String>,
+    /// Whether agents (Foundry Agent Service) run on it (`agents: enabled`).
+    pub agents: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

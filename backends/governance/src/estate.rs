@@ -38,6 +38,7 @@ pub mod types {
     pub const ACCOUNT: &str = "Microsoft.CognitiveServices/accounts";
     pub const DEPLOYMENT: &str = "Microsoft.CognitiveServices/accounts/deployments";
     pub const RAI_POLICY: &str = "Microsoft.CognitiveServices/accounts/raiPolicies";
+    pub const SUBSCRIPTION_RAI_POLICY: &str = "Microsoft.CognitiveServices/raiPolicy";
     pub const BLOCKLIST: &str = "Microsoft.CognitiveServices/accounts/raiBlocklists";
     pub const BLOCKLIST_ITEM: &str =
         "Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems";
@@ -53,6 +54,24 @@ pub struct Estate {
     pub accounts: Vec<Account>,
     /// Per workload with a budget.
     pub budgets: Vec<BudgetResource>,
+    /// The subscription-level guardrails (`guardrail:` of a policy), one per policy and
+    /// subscription its workloads deploy to, in source order. No Azure Policy alias reads
+    /// `Microsoft.CognitiveServices/raiPolicy`, so no rule governs them (docs/azure-policy.md,
+    /// "Agent guardrails").
+    pub guardrails: Vec<Guardrail>,
+}
+
+/// A filter set once per subscription (`Microsoft.CognitiveServices/raiPolicy`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guardrail {
+    /// The policy that asks for it.
+    pub policy: String,
+    pub filter: String,
+    /// The subscription as the project writes it; `None` for the deployment's own.
+    pub subscription: Option<String>,
+    pub name: String,
+    pub id: String,
+    pub payload: Value,
 }
 
 /// A resource group that workloads' accounts live in.
@@ -323,6 +342,35 @@ pub fn estate(project: &Project) -> Estate {
     }
     for group in &mut estate.resource_groups {
         group.payload = resource_group_payload(group);
+    }
+    for policy in &project.policies {
+        let Some(filter) = &policy.guardrail else {
+            continue;
+        };
+        let name = names::rai_policy(&filter.name);
+        let mut subscriptions: Vec<Option<&str>> = Vec::new();
+        for workload in project.workloads.iter().filter(|w| w.policy == policy.name) {
+            let subscription = workload.subscription.as_deref();
+            if !subscriptions.contains(&subscription) {
+                subscriptions.push(subscription);
+            }
+        }
+        for subscription in subscriptions {
+            let mut payload = rai_policy_payload(&name, filter);
+            payload["type"] = json!(types::SUBSCRIPTION_RAI_POLICY);
+            estate.guardrails.push(Guardrail {
+                policy: policy.name.clone(),
+                filter: filter.name.clone(),
+                subscription: subscription.map(str::to_string),
+                id: format!(
+                    "/subscriptions/{}/providers/{}/{name}",
+                    names::subscription_placeholder(subscription),
+                    types::SUBSCRIPTION_RAI_POLICY
+                ),
+                name: name.clone(),
+                payload,
+            });
+        }
     }
     estate
 }
@@ -651,7 +699,7 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
             })
         })
         .collect();
-    object([
+    let mut payload = object([
         ("type", types::RAI_POLICY.into()),
         ("name", name.into()),
         (
@@ -661,10 +709,13 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
                 ("mode", names::rai_mode(filter.mode).into()),
                 ("contentFilters", Value::Array(content_filters)),
                 ("customBlocklists", Value::Array(blocklists)),
-                ("safetyProviders", Value::Array(safety_providers)),
             ]),
         ),
-    ])
+    ]);
+    if !safety_providers.is_empty() {
+        payload["properties"]["safetyProviders"] = Value::Array(safety_providers);
+    }
+    payload
 }
 
 /// A JSON object of `entries`, in their order. Unlike `json!`, which serialises every

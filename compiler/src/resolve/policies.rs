@@ -58,6 +58,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                         .collect()
                 })
             }),
+            guardrail: None,
             agent_sides: field(block, "agent_sides", |phrase| {
                 phrase.head.as_ref().map(|list| {
                     list.items()
@@ -178,8 +179,17 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 }
                 regions
             });
+            let guardrail = field(block, "guardrail", |phrase| {
+                let path = phrase.head.as_ref().and_then(Typed::as_ref)?;
+                let target = self.resolve_filter(path)?;
+                Some(Ref {
+                    target,
+                    span: path.span,
+                })
+            });
             let policy = &mut self.model.policies[index];
             policy.minimum = minimum;
+            policy.guardrail = guardrail;
             policy.models = models;
             policy.regions = regions;
         }
