@@ -87,11 +87,14 @@ pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
 
 /// Every code, syntax codes first, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {
-    charter_syntax::codes::ALL
+    let mut all: Vec<&'static CodeInfo> = charter_syntax::codes::ALL
         .iter()
         .chain(checker())
         .chain(BUILD.iter())
-        .collect()
+        .collect();
+    // The checker's E10xx come after the build's E08xx.
+    all.sort_by_key(|info| info.code);
+    all
 }
 
 /// The entry for one code (`E0101`), case-insensitively.
