@@ -730,7 +730,7 @@ fn content_filter_baseline(
                             "Content filters (RAI policies) must turn on {azure_name} on the \
                              {side_name} side with action {}: update the filter ({owner}, \
                              baseline `{}`).",
-                            allowed.join(" or "),
+                            join_or(&allowed),
                             minimum.name
                         ),
                     );
@@ -1133,5 +1133,14 @@ mod tests {
         );
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn join_or(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [only] => (*only).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }

@@ -282,11 +282,25 @@ mod tests {
                 "Jailbreak",
                 "Indirect Attack",
                 "Protected Material Text",
-                "Protected Material Code"
+                "Protected Material Code",
+                "Task Adherence",
+                "Indirect Attack Spotlighting"
             ]
         );
-        assert_eq!(source(Side::Prompt), "Prompt");
-        assert_eq!(source(Side::Completion), "Completion");
+        let sources: Vec<_> = Side::ALL.iter().map(|s| source(*s)).collect();
+        assert_eq!(
+            sources,
+            [
+                "Prompt",
+                "Completion",
+                "PreToolCall",
+                "PostToolCall",
+                "PreRun",
+                "PostRun"
+            ]
+        );
+        let actions: Vec<_> = ShieldMode::ALL.iter().map(|m| action(*m)).collect();
+        assert_eq!(actions, ["BLOCKING", "HITL", "RETRY", "ANNOTATING", "None"]);
         assert_eq!(sku(DeploymentType::GlobalStandard), "GlobalStandard");
     }
 
