@@ -360,7 +360,8 @@ fn lower_policy(
         }),
         minimum_filter: value_of(&policy.minimum)
             .map(|minimum| lower_filter(model, minimum.target)),
-        guardrail: value_of(&policy.guardrail).map(|guardrail| lower_filter(model, guardrail.target)),
+        guardrail: value_of(&policy.guardrail)
+            .map(|guardrail| lower_filter(model, guardrail.target)),
         agent_sides: value_of(&policy.agent_sides)
             .map(|sides| sides.iter().map(|(side, _)| *side).collect())
             .unwrap_or_default(),

@@ -62,13 +62,10 @@ pub fn unchecked(project: &Project, estate: &Estate) -> Vec<String> {
              Azure Policy aliases: the initiative does not check it; how Azure combines it with \
              each deployment's content filter is not documented",
             guardrail.name,
-            guardrail
-                .subscription
-                .as_deref()
-                .map_or_else(
-                    || "the deployment's own subscription".to_string(),
-                    |s| format!("subscription `{s}`")
-                )
+            guardrail.subscription.as_deref().map_or_else(
+                || "the deployment's own subscription".to_string(),
+                |s| format!("subscription `{s}`")
+            )
         ));
     }
     notes

@@ -18,8 +18,10 @@ impl Checks<'_> {
         }
         for listed in &filter.listed_safety_providers {
             if !codes::agents::is_safety_provider_name(&listed.name) {
-                self.diagnostics
-                    .push(codes::agents::safety_provider_name(&listed.name, listed.span));
+                self.diagnostics.push(codes::agents::safety_provider_name(
+                    &listed.name,
+                    listed.span,
+                ));
             }
         }
     }
