@@ -131,7 +131,7 @@ fn main() {
         let _ = writeln!(out, "            Category::{} => {harm},", variant(&row[0]));
     }
     let _ = writeln!(out, "        }}\n    }}\n");
-    let _ = writeln!(out, "    /// Whether the control exists on that side.\n    pub const fn applies_to(self, side: Side) -> bool {{\n        match (self, side) {{");
+    let mut pairs = Vec::new();
     for row in &controls {
         for side in row[3].split(',') {
             assert!(
@@ -139,15 +139,18 @@ fn main() {
                 "controls.tsv: `{}` names unknown side `{side}`",
                 row[0]
             );
-            let _ = writeln!(
-                out,
-                "            (Category::{}, Side::{}) => true,",
+            pairs.push(format!(
+                "(Category::{}, Side::{})",
                 variant(&row[0]),
                 variant(side)
-            );
+            ));
         }
     }
-    let _ = writeln!(out, "            _ => false,\n        }}\n    }}\n");
+    let _ = writeln!(
+        out,
+        "    /// Whether the control exists on that side.\n    pub const fn applies_to(self, side: Side) -> bool {{\n        matches!(\n            (self, side),\n            {}\n        )\n    }}\n",
+        pairs.join("\n                | ")
+    );
     let _ = writeln!(out, "    /// Who the control works for: everyone, agents only, or direct model calls only.\n    pub const fn audience(self) -> Audience {{\n        match self {{");
     for row in &controls {
         let audience = match row[4].as_str() {

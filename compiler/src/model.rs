@@ -461,6 +461,9 @@ pub fn off_level(category: Category) -> Level {
     }
 }
 
+/// A side listed in a policy's `agent_sides`, and where.
+pub type ListedSide = (Side, Span);
+
 /// A governance policy (`policy NAME { ... }`).
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -488,7 +491,7 @@ pub struct Policy {
     /// `guardrail:`: the filter set once per subscription, when it resolved to a filter.
     pub guardrail: Option<Field<Option<Ref<FilterId>>>>,
     /// `agent_sides:`: the sides every agent endpoint's filter must guard, with their spans.
-    pub agent_sides: Option<Field<Option<Vec<(Side, Span)>>>>,
+    pub agent_sides: Option<Field<Option<Vec<ListedSide>>>>,
     pub local_auth: Option<Field<Option<Toggle>>>,
     pub public_network: Option<Field<Option<Toggle>>>,
     /// `retirement_warning:`, in days.

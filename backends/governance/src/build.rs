@@ -1110,6 +1110,15 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// `a`, `a or b`, `a, b or c`.
+fn join_or(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [only] => (*only).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1133,14 +1142,5 @@ mod tests {
         );
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
-    }
-}
-
-/// `a`, `a or b`, `a, b or c`.
-fn join_or(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [only] => (*only).to_string(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
