@@ -647,7 +647,8 @@ fn hint_when_a_file_is_checked_alone(path: &Path, compilation: &Compilation) {
 }
 
 /// What must be true before the build's output is deployed, in sentences: blocklists another
-/// team creates, and subscriptions the REST bodies name by a placeholder.
+/// team creates, what the initiative cannot check about agents (and the safety providers they
+/// need), and subscriptions the REST bodies name by a placeholder.
 fn prerequisites(project: &charter_ir::Project, artifacts: &[charter_ir::Artifact]) -> Vec<String> {
     let mut notes = Vec::new();
     for blocklist in &project.blocklists {
@@ -669,6 +670,10 @@ fn prerequisites(project: &charter_ir::Project, artifacts: &[charter_ir::Artifac
             ));
         }
     }
+    notes.extend(charter_governance::agents::unchecked(
+        project,
+        &charter_governance::estate::estate(project),
+    ));
     let mut placeholders: Vec<String> = Vec::new();
     let mut bodies = 0;
     for artifact in artifacts {

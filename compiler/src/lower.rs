@@ -30,6 +30,8 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
     let minimum_uses = |name: &str| {
         model.policies.iter().any(|p| {
             value_of(&p.minimum).is_some_and(|minimum| model.filter(minimum.target).name == name)
+                || value_of(&p.guardrail)
+                    .is_some_and(|guardrail| model.filter(guardrail.target).name == name)
         })
     };
     let filters = model
@@ -69,6 +71,12 @@ fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
             if !category.applies_to(side) {
                 continue;
             }
+            // An optional control no filter of the chain sets (any on an agent's side) is
+            // left to Azure: the RAI policy has no entry for it.
+            let optional = side.agents_only() || !category.required();
+            if optional && effective.setting(side, category).is_none() {
+                continue;
+            }
             let level = effective
                 .setting(side, category)
                 .map(|s| s.level)
@@ -94,11 +102,22 @@ fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
         .collect();
     blocklists.sort();
     blocklists.dedup();
+    let mut safety_providers: Vec<ir::SafetyProviderUse> = effective
+        .safety_providers
+        .iter()
+        .map(|p| ir::SafetyProviderUse {
+            name: p.name.clone(),
+            side: p.side,
+        })
+        .collect();
+    safety_providers.sort();
+    safety_providers.dedup();
     ir::Filter {
         name: filter.name.clone(),
         description: filter.doc.clone().unwrap_or_default(),
         settings,
         blocklists,
+        safety_providers,
         mode: effective.mode(),
     }
 }
@@ -196,6 +215,7 @@ fn lower_endpoint(model: &Model, catalog: &Catalog, endpoint: &Endpoint) -> ir::
                 description: String::new(),
                 settings: Vec::new(),
                 blocklists: Vec::new(),
+                safety_providers: Vec::new(),
                 mode: ir::FilterMode::Default,
             }),
         regions: endpoint.regions().map(|r| r.name.clone()).collect(),
@@ -215,6 +235,7 @@ fn lower_endpoint(model: &Model, catalog: &Catalog, endpoint: &Endpoint) -> ir::
                 _ => None,
             })
             .collect(),
+        agents: endpoint.serves_agents(),
     }
 }
 
@@ -390,6 +411,11 @@ fn lower_policy(
         }),
         minimum_filter: value_of(&policy.minimum)
             .map(|minimum| lower_filter(model, minimum.target)),
+        guardrail: value_of(&policy.guardrail)
+            .map(|guardrail| lower_filter(model, guardrail.target)),
+        agent_sides: value_of(&policy.agent_sides)
+            .map(|sides| sides.iter().map(|(side, _)| *side).collect())
+            .unwrap_or_default(),
         approved_filters: approved,
         allowed_regions: policy
             .regions

@@ -116,6 +116,18 @@ impl Model {
                     continue;
                 };
                 let Some(setting) = actual.setting(side, category) else {
+                    // An optional control (any on an agent's side) left out is off: weaker
+                    // than any control that detects something.
+                    let optional = side.agents_only() || !category.required();
+                    if optional && required.level.strictness() > 0 {
+                        weaker.push(Weakness::Setting {
+                            side,
+                            category,
+                            level: off_level(category),
+                            required: required.level,
+                            span: None,
+                        });
+                    }
                     continue;
                 };
                 if setting.level.strictness() < required.level.strictness() {
@@ -136,6 +148,19 @@ impl Model {
                 .any(|b| b.name == listed.name && b.side == listed.side)
             {
                 weaker.push(Weakness::Blocklist {
+                    name: listed.name.clone(),
+                    side: listed.side,
+                    required_at: listed.span,
+                });
+            }
+        }
+        for listed in &required.safety_providers {
+            if !actual
+                .safety_providers
+                .iter()
+                .any(|p| p.name == listed.name && p.side == listed.side)
+            {
+                weaker.push(Weakness::SafetyProvider {
                     name: listed.name.clone(),
                     side: listed.side,
                     required_at: listed.span,
@@ -228,6 +253,8 @@ pub struct Filter {
     pub written: Vec<WrittenSetting>,
     /// Its `prompt { }` and `completion { }` blocks, in source order.
     pub sides: Vec<SideBlock>,
+    /// The `safety_providers:` of every side block, with the side each is listed on.
+    pub listed_safety_providers: Vec<ListedBlocklist>,
     /// The `blocklists:` field of the filter itself (both sides).
     pub blocklists: Option<Field<Vec<(String, Span)>>>,
     /// Every blocklist it lists, from its own `blocklists:` (both sides) and then those of its
@@ -283,14 +310,11 @@ pub struct ListedBlocklist {
     pub span: Span,
 }
 
-/// Number of (side, category) slots: two sides of eight categories, some unused.
-const SLOTS: usize = 16;
+/// Number of (side, category) slots: every side of every category, some unused.
+const SLOTS: usize = Side::ALL.len() * Category::ALL.len();
 
 fn slot(side: Side, category: Category) -> usize {
-    let side_index = match side {
-        Side::Prompt => 0,
-        Side::Completion => Category::ALL.len(),
-    };
+    let side_index = Side::ALL.iter().position(|s| *s == side).unwrap_or(0) * Category::ALL.len();
     side_index
         + Category::ALL
             .iter()
@@ -300,14 +324,27 @@ fn slot(side: Side, category: Category) -> usize {
 
 /// What a filter filters once `extends` is applied: each setting from the nearest filter of
 /// the chain that writes it, the blocklists of the whole chain, and the nearest stated mode.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Effective {
-    settings: [Option<EffectiveSetting>; SLOTS],
+    settings: Vec<Option<EffectiveSetting>>,
     /// Every blocklist applied, per side, with where it was listed; a filter that extends
     /// another adds to its base's blocklists and cannot take one away.
     pub blocklists: Vec<EffectiveBlocklist>,
+    /// Every external safety provider called, per side, accumulated like the blocklists.
+    pub safety_providers: Vec<EffectiveBlocklist>,
     /// The `mode`, when the filter or one it extends states it.
     pub mode: Option<EffectiveMode>,
+}
+
+impl Default for Effective {
+    fn default() -> Self {
+        Effective {
+            settings: vec![None; SLOTS],
+            blocklists: Vec::new(),
+            safety_providers: Vec::new(),
+            mode: None,
+        }
+    }
 }
 
 impl Effective {
@@ -372,6 +409,13 @@ pub enum Weakness {
         /// Where the other filter lists it.
         required_at: Span,
     },
+    /// An external safety provider the other calls on a side is not called.
+    SafetyProvider {
+        name: String,
+        side: Side,
+        /// Where the other filter lists it.
+        required_at: Span,
+    },
     /// Content is filtered asynchronously where the other filters before streaming.
     Mode {
         mode: FilterMode,
@@ -386,7 +430,7 @@ impl Weakness {
     pub fn span(&self) -> Option<Span> {
         match self {
             Weakness::Setting { span, .. } | Weakness::Mode { span, .. } => *span,
-            Weakness::Blocklist { .. } => None,
+            Weakness::Blocklist { .. } | Weakness::SafetyProvider { .. } => None,
         }
     }
 }
@@ -420,6 +464,9 @@ pub fn off_level(category: Category) -> Level {
     }
 }
 
+/// A side listed in a policy's `agent_sides`, and where.
+pub type ListedSide = (Side, Span);
+
 /// A governance policy (`policy NAME { ... }`).
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -444,6 +491,10 @@ pub struct Policy {
     /// `deployment_types:`: every type listed, in order (duplicates included); `None` inside
     /// when the value is not a list.
     pub deployment_types: Option<Field<DeploymentTypes>>,
+    /// `guardrail:`: the filter set once per subscription, when it resolved to a filter.
+    pub guardrail: Option<Field<Option<Ref<FilterId>>>>,
+    /// `agent_sides:`: the sides every agent endpoint's filter must guard, with their spans.
+    pub agent_sides: Option<Field<Option<Vec<ListedSide>>>>,
     pub local_auth: Option<Field<Option<Toggle>>>,
     pub public_network: Option<Field<Option<Toggle>>>,
     /// `retirement_warning:`, in days.
@@ -961,9 +1012,16 @@ pub struct Endpoint {
     pub regions: Option<Field<Regions>>,
     /// `serves:`: the apps listed, when the value is a list.
     pub serves: Option<Field<Option<Vec<Served>>>>,
+    /// `agents:`: whether agents run on the endpoint.
+    pub agents: Option<Field<Option<Toggle>>>,
 }
 
 impl Endpoint {
+    /// Whether agents run on the endpoint (`agents: enabled`).
+    pub fn serves_agents(&self) -> bool {
+        value_of(&self.agents) == Some(&Toggle::Enabled)
+    }
+
     /// The model, when it is in the catalog.
     pub fn known_model(&self) -> Option<&Named> {
         self.model

@@ -6,10 +6,11 @@
 //! `docs/notes/0001-uniform-syntax.md` for the same table in prose.
 
 use charter_ir::{
-    Authority, BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment,
-    ExemptRule,
+    Authority, BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment, ExemptRule,
     ExemptionCategory, FilterMode, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
 };
+
+use std::sync::LazyLock;
 
 use crate::catalog::{Lifecycle, ModelKind, RegionAccess, RegionDataZone};
 use crate::model::BlocklistManager;
@@ -19,10 +20,9 @@ use crate::model::BlocklistManager;
 pub enum BlockKind {
     /// `filter NAME [extends PATH] { ... }`
     Filter,
-    /// `prompt { ... }` inside a filter.
-    Prompt,
-    /// `completion { ... }` inside a filter.
-    Completion,
+    /// A side block inside a filter (`prompt { ... }`, `tool_call { ... }`): one per side of
+    /// the table `ir/data/controls.tsv`.
+    Side(Side),
     /// `policy NAME { ... }`
     Policy,
     /// `models { allow ... }` inside a policy.
@@ -346,8 +346,7 @@ impl BlockSchema {
 pub fn block(kind: BlockKind) -> &'static BlockSchema {
     match kind {
         BlockKind::Filter => &FILTER,
-        BlockKind::Prompt => &PROMPT,
-        BlockKind::Completion => &COMPLETION,
+        BlockKind::Side(side) => side_block(side),
         BlockKind::Policy => &POLICY,
         BlockKind::PolicyModels => &POLICY_MODELS,
         BlockKind::Workload => &WORKLOAD,
@@ -450,11 +449,47 @@ pub static SEVERITY: KeywordSet = vocabulary!("a severity", Threshold {
 });
 
 /// Shield modes.
-pub static SHIELD: KeywordSet = vocabulary!("a shield mode", ShieldMode {
-    Block => "Detects and blocks.",
-    Annotate => "Detects and annotates the response, does not block.",
-    Off => "Does not detect.",
-});
+pub static SHIELD: KeywordSet = KeywordSet {
+    what: "a shield action",
+    words: {
+        // The actions and their docs come from the table `ir/data/controls.tsv`.
+        const WORDS: [Keyword; ShieldMode::ALL.len()] = {
+            let mut words = [Keyword { word: "", doc: "" }; ShieldMode::ALL.len()];
+            let mut index = 0;
+            while index < words.len() {
+                let value = ShieldMode::ALL[index];
+                words[index] = Keyword {
+                    word: value.charter_name(),
+                    doc: value.doc(),
+                };
+                index += 1;
+            }
+            words
+        };
+        &WORDS
+    },
+};
+
+/// The sides of a filter (intervention points), from the table `ir/data/controls.tsv`.
+pub static SIDE: KeywordSet = KeywordSet {
+    what: "a side",
+    words: {
+        const WORDS: [Keyword; Side::ALL.len()] = {
+            let mut words = [Keyword { word: "", doc: "" }; Side::ALL.len()];
+            let mut index = 0;
+            while index < words.len() {
+                let value = Side::ALL[index];
+                words[index] = Keyword {
+                    word: value.charter_name(),
+                    doc: value.doc(),
+                };
+                index += 1;
+            }
+            words
+        };
+        &WORDS
+    },
+};
 
 /// Streaming modes of a content filter.
 pub static FILTER_MODE: KeywordSet = vocabulary!("a streaming mode", FilterMode {
@@ -671,141 +706,124 @@ const fn nested(
     }
 }
 
-const fn side_blocklists(side: Side) -> EntrySchema {
-    field(
+/// The entries of one side block: every control the table `ir/data/controls.tsv` says applies
+/// on that side, then the side's own blocklists and safety providers. The controls of the
+/// prompt and the completion are required in a filter that extends nothing; those of the
+/// agents' sides are optional (a control left out is off).
+fn side_entries(side: Side) -> Vec<EntrySchema> {
+    let mut entries: Vec<EntrySchema> = Category::ALL
+        .into_iter()
+        .filter(|category| category.applies_to(side))
+        .map(|category| {
+            let occurs = if side.agents_only() || !category.required() {
+                Occurs::Optional
+            } else {
+                Occurs::RequiredUnlessExtends
+            };
+            let (keywords, placeholder) = if category.is_harm() {
+                (&SEVERITY, "medium")
+            } else {
+                (&SHIELD, "block")
+            };
+            field(
+                category.charter_name(),
+                ValueKind::Keyword(keywords),
+                occurs,
+                category.doc(),
+                placeholder,
+            )
+        })
+        .collect();
+    let side_doc: &'static str = Box::leak(
+        format!(
+            "Custom blocklists applied on this side only ({}; declared with `blocklist \"NAME\" \
+             {{ ... }}`).",
+            side.charter_name()
+        )
+        .into_boxed_str(),
+    );
+    entries.push(field(
         "blocklists",
         ValueKind::List(&ValueKind::Str(StrRole::Blocklist)),
         Occurs::Optional,
-        match side {
-            Side::Prompt => "Custom blocklists applied to the prompt only (declared with `blocklist \"NAME\" { ... }`).",
-            Side::Completion => "Custom blocklists applied to the completion only (declared with `blocklist \"NAME\" { ... }`).",
-        },
+        side_doc,
         "[]",
-    )
+    ));
+    entries.push(field(
+        "safety_providers",
+        ValueKind::List(&ValueKind::Str(StrRole::Text)),
+        Occurs::Optional,
+        "External safety providers Azure calls on this side (registered in the subscription as \
+         `Microsoft.CognitiveServices/raiExternalSafetyProviders`, by name); what they flag is \
+         blocked.",
+        "[]",
+    ));
+    entries
 }
 
-const fn harm(category: Category, doc: &'static str) -> EntrySchema {
-    field(
-        category.charter_name(),
-        ValueKind::Keyword(&SEVERITY),
-        Occurs::RequiredUnlessExtends,
-        doc,
-        "medium",
-    )
+/// The schema of every side block, built once from the table of sides and controls.
+static SIDE_BLOCKS: LazyLock<Vec<BlockSchema>> = LazyLock::new(|| {
+    Side::ALL
+        .into_iter()
+        .map(|side| BlockSchema {
+            kind: BlockKind::Side(side),
+            keyword: side.charter_name(),
+            label: LabelKind::None,
+            extends: false,
+            doc: side.doc(),
+            entries: Box::leak(side_entries(side).into_boxed_slice()),
+        })
+        .collect()
+});
+
+fn side_block(side: Side) -> &'static BlockSchema {
+    let index = Side::ALL.iter().position(|s| *s == side).unwrap_or(0);
+    &SIDE_BLOCKS[index]
 }
 
-const fn shield(category: Category, doc: &'static str) -> EntrySchema {
-    field(
-        category.charter_name(),
-        ValueKind::Keyword(&SHIELD),
-        Occurs::RequiredUnlessExtends,
-        doc,
-        "block",
-    )
-}
-
-static FILTER: BlockSchema = BlockSchema {
-    kind: BlockKind::Filter,
-    keyword: "filter",
-    label: LabelKind::Name,
-    extends: true,
-    doc: "A content filter (an Azure RAI policy): a threshold for every harm category and a \
-          mode for every shield, on the prompt and the completion side.",
-    entries: &[
-        nested(
-            Side::Prompt.charter_name(),
-            BlockKind::Prompt,
-            Occurs::RequiredUnlessExtends,
-            "Settings for the user's prompt.",
-        ),
-        nested(
-            Side::Completion.charter_name(),
-            BlockKind::Completion,
-            Occurs::RequiredUnlessExtends,
-            "Settings for the model's completion.",
-        ),
-        field(
-            "blocklists",
-            ValueKind::List(&ValueKind::Str(StrRole::Blocklist)),
-            Occurs::Optional,
-            "Custom blocklists applied to both the prompt and the completion (declared with \
-             `blocklist \"NAME\" { ... }`); a filter that extends another adds to its blocklists.",
-            "[]",
-        ),
-        field(
-            "mode",
-            ValueKind::Keyword(&FILTER_MODE),
-            Occurs::Optional,
-            "When content is filtered: `default` before it is streamed, `asynchronous` after \
-             (weaker). Inherited through `extends`; `default` when no filter in the chain says.",
-            "default",
-        ),
-    ],
-};
-
-static PROMPT: BlockSchema = BlockSchema {
-    kind: BlockKind::Prompt,
-    keyword: Side::Prompt.charter_name(),
-    label: LabelKind::None,
-    extends: false,
-    doc: "Filter settings for the user's prompt.",
-    entries: &[
-        harm(
-            Category::Hate,
-            "Hate and fairness: the lowest severity blocked.",
-        ),
-        harm(
-            Category::Sexual,
-            "Sexual content: the lowest severity blocked.",
-        ),
-        harm(Category::Violence, "Violence: the lowest severity blocked."),
-        harm(
-            Category::SelfHarm,
-            "Self-harm: the lowest severity blocked.",
-        ),
-        shield(
-            Category::Jailbreak,
-            "Prompt shield against jailbreak attempts.",
-        ),
-        shield(
-            Category::IndirectAttack,
-            "Prompt shield against attacks hidden in documents.",
-        ),
-        side_blocklists(Side::Prompt),
-    ],
-};
-
-static COMPLETION: BlockSchema = BlockSchema {
-    kind: BlockKind::Completion,
-    keyword: Side::Completion.charter_name(),
-    label: LabelKind::None,
-    extends: false,
-    doc: "Filter settings for the model's completion.",
-    entries: &[
-        harm(
-            Category::Hate,
-            "Hate and fairness: the lowest severity blocked.",
-        ),
-        harm(
-            Category::Sexual,
-            "Sexual content: the lowest severity blocked.",
-        ),
-        harm(Category::Violence, "Violence: the lowest severity blocked."),
-        harm(
-            Category::SelfHarm,
-            "Self-harm: the lowest severity blocked.",
-        ),
-        shield(
-            Category::ProtectedMaterialText,
-            "Detects known text content (song lyrics, articles, ...).",
-        ),
-        shield(
-            Category::ProtectedMaterialCode,
-            "Detects source code from public repositories.",
-        ),
-        side_blocklists(Side::Completion),
-    ],
-};
+static FILTER: LazyLock<BlockSchema> = LazyLock::new(|| {
+    let mut entries: Vec<EntrySchema> = Side::ALL
+        .into_iter()
+        .map(|side| {
+            nested(
+                side.charter_name(),
+                BlockKind::Side(side),
+                if side.agents_only() {
+                    Occurs::Optional
+                } else {
+                    Occurs::RequiredUnlessExtends
+                },
+                side.doc(),
+            )
+        })
+        .collect();
+    entries.push(field(
+        "blocklists",
+        ValueKind::List(&ValueKind::Str(StrRole::Blocklist)),
+        Occurs::Optional,
+        "Custom blocklists applied to both the prompt and the completion (declared with \
+         `blocklist \"NAME\" { ... }`); a filter that extends another adds to its blocklists.",
+        "[]",
+    ));
+    entries.push(field(
+        "mode",
+        ValueKind::Keyword(&FILTER_MODE),
+        Occurs::Optional,
+        "When content is filtered: `default` before it is streamed, `asynchronous` after \
+         (weaker). Inherited through `extends`; `default` when no filter in the chain says.",
+        "default",
+    ));
+    BlockSchema {
+        kind: BlockKind::Filter,
+        keyword: "filter",
+        label: LabelKind::Name,
+        extends: true,
+        doc: "A content filter (an Azure RAI policy, a guardrail): a threshold for every harm \
+              category and an action for every shield, on the prompt and the completion side, and \
+              for agents on their tool calls, tool responses and runs.",
+        entries: Box::leak(entries.into_boxed_slice()),
+    }
+});
 
 static POLICY: BlockSchema = BlockSchema {
     kind: BlockKind::Policy,
@@ -905,6 +923,24 @@ static POLICY: BlockSchema = BlockSchema {
             Occurs::Optional,
             "The deployment types deployments may use; without it any type is allowed.",
             "[data_zone_standard]",
+        ),
+        field(
+            "guardrail",
+            ValueKind::Ref(RefKind::Filter),
+            Occurs::Optional,
+            "A filter set once per subscription as its guardrail (a subscription-level RAI \
+             policy, `Microsoft.CognitiveServices/raiPolicy`), in every subscription the \
+             policy's workloads deploy to.",
+            "std.filters.agents",
+        ),
+        field(
+            "agent_sides",
+            ValueKind::List(&ValueKind::Keyword(&SIDE)),
+            Occurs::Optional,
+            "The sides (intervention points) every endpoint with `agents: enabled` must guard: \
+             its filter needs a control on each (a category not `off`, a blocklist or a safety \
+             provider).",
+            "[tool_call, tool_response]",
         ),
         field(
             "local_auth",
@@ -1369,6 +1405,15 @@ static ENDPOINT: BlockSchema = BlockSchema {
             "The apps of this workload that call the endpoint.",
             "[]",
         ),
+        field(
+            "agents",
+            ValueKind::Keyword(&TOGGLE),
+            Occurs::Optional,
+            "Whether agents (Foundry Agent Service) run on this endpoint's deployments: `enabled` \
+             makes the filter's tool-call, tool-response and run controls apply, and its \
+             policy's `agent_sides` required (default `disabled`).",
+            "enabled",
+        ),
     ],
 };
 
@@ -1650,9 +1695,12 @@ mod tests {
         assert!(block(BlockKind::Endpoint).entry("regions").is_some());
         assert_eq!(
             block_at_path(&["filter", "prompt"]).map(|b| b.kind),
-            Some(BlockKind::Prompt)
+            Some(BlockKind::Side(Side::Prompt))
         );
-        assert_eq!(keywords_for(BlockKind::Prompt, "jailbreak").len(), 3);
+        assert_eq!(
+            keywords_for(BlockKind::Side(Side::Prompt), "jailbreak").len(),
+            ShieldMode::ALL.len()
+        );
         assert_eq!(
             block(BlockKind::Workload)
                 .entry("environment")

@@ -37,6 +37,14 @@ const CONTOSO: &[(&str, &str)] = &[
         "workloads/support.charter",
         include_str!("../../examples/contoso/workloads/support.charter"),
     ),
+    (
+        "agent-filters.charter",
+        include_str!("../../examples/contoso/agent-filters.charter"),
+    ),
+    (
+        "workloads/agents.charter",
+        include_str!("../../examples/contoso/workloads/agents.charter"),
+    ),
 ];
 
 fn compiled(files: &[(&str, &str)]) -> Compilation {
@@ -134,6 +142,54 @@ fn a_weaker_harm_threshold_is_caught() {
         }
     });
     assert_eq!(flagged, ["raiViolenceCompletion"]);
+}
+
+#[test]
+fn a_tool_response_shield_left_out_is_caught() {
+    let flagged = flagged_after(|p| {
+        first_endpoint(p).filter.settings.retain(|setting| {
+            !(setting.side == Side::ToolResponse && setting.category == Category::IndirectAttack)
+        });
+    });
+    assert_eq!(flagged, ["raiIndirectAttackPostToolCall"]);
+}
+
+#[test]
+fn a_tool_response_shield_without_action_is_caught() {
+    let flagged = flagged_after(|p| {
+        for setting in &mut first_endpoint(p).filter.settings {
+            if setting.side == Side::ToolResponse && setting.category == Category::IndirectAttack {
+                setting.level = Level::Shield(ShieldMode::Off);
+            }
+        }
+    });
+    assert_eq!(flagged, ["raiIndirectAttackPostToolCall"]);
+}
+
+#[test]
+fn a_safety_provider_the_minimum_calls_is_caught_where_it_is_missing() {
+    let mut project = contoso();
+    let minimum = project.policies[0]
+        .minimum_filter
+        .as_mut()
+        .expect("the example has a minimum filter");
+    minimum
+        .safety_providers
+        .push(charter_ir::SafetyProviderUse {
+            name: "contoso-dlp".into(),
+            side: Side::ToolCall,
+        });
+    let estate = estate::estate(&project);
+    let findings = prove_estate(&project, &estate, TODAY);
+    // Every content filter but the triage agent's, which calls the provider.
+    assert!(findings
+        .iter()
+        .all(|f| f.reference_id == "raiSafetyProvider1"));
+    let agent_filter_flagged = findings
+        .iter()
+        .any(|f| f.id.contains("triage-agent") && f.id.contains("raiPolicies"));
+    assert!(!agent_filter_flagged);
+    assert!(!findings.is_empty());
 }
 
 #[test]

@@ -123,6 +123,12 @@ pub struct Policy {
     pub allowed_models: Option<Vec<AllowedModel>>,
     /// The `filters: at_least X` baseline, with its effective settings.
     pub minimum_filter: Option<Filter>,
+    /// The filter set once per subscription as its guardrail (`guardrail:`), with its
+    /// effective settings.
+    pub guardrail: Option<Filter>,
+    /// The sides every endpoint that serves agents must guard (`agent_sides`), in the order
+    /// written.
+    pub agent_sides: Vec<Side>,
     /// Names of the filters (RAI policies) that workloads governed by this policy use and that
     /// are at least as strict as `minimum_filter`: the approved content filters.
     pub approved_filters: Vec<String>,
@@ -353,12 +359,26 @@ pub struct Filter {
     /// The name as the project refers to it (`strict`, `std.filters.default`).
     pub name: String,
     pub description: String,
-    /// Every category of both sides, in [`Category::ALL`] order, prompt side first.
+    /// Every required category of the prompt and the completion, and every optional one (any
+    /// on an agent's side) a filter of the chain sets, in [`Side::ALL`] then [`Category::ALL`]
+    /// order.
     pub settings: Vec<FilterSetting>,
     /// The custom blocklists the filter applies, each on one side, sorted by name, then side.
     pub blocklists: Vec<BlocklistUse>,
+    /// The external safety providers the filter calls, each on one side, sorted by name, then
+    /// side.
+    pub safety_providers: Vec<SafetyProviderUse>,
     /// When content is filtered relative to streaming.
     pub mode: FilterMode,
+}
+
+/// An external safety provider (`Microsoft.CognitiveServices/raiExternalSafetyProviders`,
+/// registered in the subscription) a filter calls on one side.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct SafetyProviderUse {
+    /// The provider's name in the subscription.
+    pub name: String,
+    pub side: Side,
 }
 
 /// A blocklist a filter applies on one side.
@@ -409,54 +429,20 @@ pub struct FilterSetting {
     pub level: Level,
 }
 
-keywords! {
-    /// Which text a filter setting applies to: the user's prompt or the model's completion.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Side {
-        Prompt => "prompt",
-        Completion => "completion",
-    }
-}
+// `Side`, `Category` and `ShieldMode`, with their Azure spellings, are generated from the table
+// `data/controls.tsv` by `build.rs`: a filter name, a source or an action Azure adds is data.
+include!(concat!(env!("OUT_DIR"), "/controls.rs"));
 
-keywords! {
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Category {
-        Hate => "hate",
-        Sexual => "sexual",
-        Violence => "violence",
-        SelfHarm => "self_harm",
-        /// Prompt shield against jailbreak attempts (prompt side).
-        Jailbreak => "jailbreak",
-        /// Prompt shield against attacks hidden in documents (prompt side).
-        IndirectAttack => "indirect_attack",
-        /// Completion side.
-        ProtectedMaterialText => "protected_material_text",
-        /// Completion side.
-        ProtectedMaterialCode => "protected_material_code",
-    }
-}
-
-impl Category {
-    /// Harm categories take a severity threshold; the others are shields (block/annotate/off).
-    pub fn is_harm(self) -> bool {
-        matches!(
-            self,
-            Category::Hate | Category::Sexual | Category::Violence | Category::SelfHarm
-        )
-    }
-
-    /// Whether the category exists on that side.
-    pub fn applies_to(self, side: Side) -> bool {
-        match self {
-            Category::Jailbreak | Category::IndirectAttack => side == Side::Prompt,
-            Category::ProtectedMaterialText | Category::ProtectedMaterialCode => {
-                side == Side::Completion
-            }
-            _ => true,
-        }
-    }
+/// Who a control works for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Direct model calls and agents.
+    All,
+    /// Agents only: the service has nothing to apply it to on a direct model call.
+    Agents,
+    /// Direct model calls only: the service silently skips it for agents.
+    Models,
 }
 
 /// The setting of one category.
@@ -471,10 +457,11 @@ impl Level {
     /// How strict the setting is: higher is stricter. Comparable only within one kind.
     pub fn strictness(self) -> u8 {
         match self {
-            Level::Severity(Threshold::Off) | Level::Shield(ShieldMode::Off) => 0,
-            Level::Severity(Threshold::High) | Level::Shield(ShieldMode::Annotate) => 1,
-            Level::Severity(Threshold::Medium) | Level::Shield(ShieldMode::Block) => 2,
+            Level::Severity(Threshold::Off) => 0,
+            Level::Severity(Threshold::High) => 1,
+            Level::Severity(Threshold::Medium) => 2,
             Level::Severity(Threshold::Low) => 3,
+            Level::Shield(mode) => mode.strictness(),
         }
     }
 }
@@ -488,18 +475,6 @@ keywords! {
         Low => "low",
         Medium => "medium",
         High => "high",
-        Off => "off",
-    }
-}
-
-keywords! {
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum ShieldMode {
-        /// Detect and block.
-        Block => "block",
-        /// Detect and annotate the response, don't block.
-        Annotate => "annotate",
         Off => "off",
     }
 }
@@ -595,6 +570,8 @@ pub struct Endpoint {
     pub standby_capacity: Option<u32>,
     /// Names of the apps (of this workload) the endpoint serves.
     pub serves: Vec<String>,
+    /// Whether agents (Foundry Agent Service) run on it (`agents: enabled`).
+    pub agents: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

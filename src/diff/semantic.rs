@@ -9,7 +9,7 @@
 
 use charter_ir::{
     Budget, BudgetPeriod, DeploymentType, Effect, Endpoint, Exemption, Filter, Level, Policy,
-    Project, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle, Workload,
+    Project, Redundancy, Scope, Side, Threshold, Toggle, Workload,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -1751,17 +1751,13 @@ fn level_name(level: Level) -> &'static str {
         Level::Severity(Threshold::Low) => "low",
         Level::Severity(Threshold::Medium) => "medium",
         Level::Severity(Threshold::High) => "high",
-        Level::Severity(Threshold::Off) | Level::Shield(ShieldMode::Off) => "off",
-        Level::Shield(ShieldMode::Block) => "block",
-        Level::Shield(ShieldMode::Annotate) => "annotate",
+        Level::Severity(Threshold::Off) => "off",
+        Level::Shield(mode) => mode.charter_name(),
     }
 }
 
 fn side_name(side: Side) -> &'static str {
-    match side {
-        Side::Prompt => "prompt",
-        Side::Completion => "completion",
-    }
+    side.charter_name()
 }
 
 fn effect_name(effect: Effect) -> &'static str {
@@ -1861,6 +1857,7 @@ mod tests {
                 },
             ],
             blocklists: Vec::new(),
+            safety_providers: Vec::new(),
             mode: FilterMode::Default,
         }
     }

@@ -776,6 +776,7 @@ fn support_estate() -> Value {
             serde_json::json!({"name": "Indirect Attack", "source": "Prompt", "blocking": false, "enabled": true}),
             serde_json::json!({"name": "Protected Material Text", "source": "Completion", "blocking": true, "enabled": true}),
             serde_json::json!({"name": "Protected Material Code", "source": "Completion", "blocking": true, "enabled": true}),
+            serde_json::json!({"name": "Indirect Attack", "source": "PostToolCall", "blocking": false, "enabled": true, "action": "ANNOTATING"}),
         ])
         .collect();
     serde_json::json!({"resources": [
@@ -899,7 +900,7 @@ fn the_terraform_charter_builds_audits_clean() {
         .as_array()
         .cloned()
         .unwrap_or_default();
-    assert_eq!(resources.len(), 84, "{document}");
+    assert_eq!(resources.len(), 95, "{document}");
     let denied: Vec<&Value> = resources
         .iter()
         .filter(|r| r["verdict"] != "compliant")
@@ -1026,7 +1027,7 @@ fn ci_annotations_point_at_the_rule() {
         "{text}"
     );
     assert!(
-        text.contains("::error file=examples/contoso/policy.charter,line=31,col=3,title=charter%3A contoso-customer-support-agent-assist-francecentral denied by `publicNetworkDisabled`"),
+        text.contains("::error file=examples/contoso/policy.charter,line=36,col=3,title=charter%3A contoso-customer-support-agent-assist-francecentral denied by `publicNetworkDisabled`"),
         "{text}"
     );
     assert!(
@@ -1047,7 +1048,7 @@ fn ci_annotations_point_at_the_rule() {
         "{text}"
     );
     assert!(
-        text.contains("sourcepath=examples/contoso/policy.charter;linenumber=23;"),
+        text.contains("sourcepath=examples/contoso/policy.charter;linenumber=28;"),
         "{text}"
     );
 

@@ -183,7 +183,7 @@ fn each_commit_of_the_history_is_classified() {
     assert_eq!(document["fail_on"]["failed"], true);
     assert_eq!(
         document["changes"][0]["affects"]["workloads"],
-        serde_json::json!(["research", "customer_support"])
+        serde_json::json!(["support_agents", "research", "customer_support"])
     );
 
     // Extend an exemption.

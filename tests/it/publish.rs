@@ -170,7 +170,7 @@ fn assert_no_change(emulator: &Emulator, project: &Path) {
     assert_eq!(code, 0, "{plan:#}");
     assert_eq!(
         plan["summary"],
-        json!({"create": 0, "update": 0, "replace": 0, "delete": 0, "unchanged": 23,
+        json!({"create": 0, "update": 0, "replace": 0, "delete": 0, "unchanged": 24,
                "edited_outside": 0, "foreign": 0, "kept": 0, "blocked": 0}),
         "{plan:#}"
     );
@@ -210,7 +210,7 @@ fn a_first_publish_into_an_empty_tenant_then_a_plan_with_no_change() {
     let directory = contoso();
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(code, 2, "changes: {plan:#}");
-    assert_eq!(plan["summary"]["create"], 23);
+    assert_eq!(plan["summary"]["create"], 24);
     emulator.clear_requests();
     publish(&emulator, &project(&directory));
     assert_eq!(
@@ -234,7 +234,7 @@ fn a_first_publish_into_an_empty_tenant_then_a_plan_with_no_change() {
     let human = emulator.charter(&project(&directory), &["plan"]);
     assert!(
         String::from_utf8_lossy(&human.stdout).starts_with(
-            "Plan: 0 to create, 0 to update in place, 0 to replace, 0 to delete, 23 unchanged\n"
+            "Plan: 0 to create, 0 to update in place, 0 to replace, 0 to delete, 24 unchanged\n"
         ),
         "{}",
         text(&human)
@@ -257,7 +257,7 @@ fn a_one_field_change_shows_exactly_that_field() {
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(code, 2);
     assert_eq!(plan["summary"]["update"], 3, "{plan:#}");
-    assert_eq!(plan["summary"]["unchanged"], 20, "{plan:#}");
+    assert_eq!(plan["summary"]["unchanged"], 21, "{plan:#}");
     for object in plan["objects"].as_array().expect("objects") {
         if object["action"] != "update" {
             continue;
@@ -295,7 +295,7 @@ fn a_one_field_change_shows_exactly_that_field() {
     }
     publish(&emulator, &project(&directory));
     let (code, plan) = plan_json(&emulator, &project(&directory));
-    assert_eq!((code, &plan["summary"]["unchanged"]), (0, &json!(23)));
+    assert_eq!((code, &plan["summary"]["unchanged"]), (0, &json!(24)));
 }
 
 #[test]
@@ -318,7 +318,7 @@ fn a_replace_cascades_and_runs_in_azures_order() {
     let human = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(
         human.starts_with(
-            "Plan: 0 to create, 0 to update in place, 5 to replace, 1 to delete, 17 unchanged\n"
+            "Plan: 0 to create, 0 to update in place, 5 to replace, 1 to delete, 18 unchanged\n"
         ),
         "{}",
         text(&output)
@@ -357,7 +357,7 @@ fn a_replace_cascades_and_runs_in_azures_order() {
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(
         (code, &plan["summary"]["unchanged"]),
-        (0, &json!(22)),
+        (0, &json!(23)),
         "{plan:#}"
     );
 }
@@ -434,7 +434,7 @@ fn a_publish_that_dies_midway_converges_when_run_again() {
     );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
-        text(&output).contains("19 of 23 operations were applied"),
+        text(&output).contains("20 of 24 operations were applied"),
         "{}",
         text(&output)
     );
@@ -443,7 +443,7 @@ fn a_publish_that_dies_midway_converges_when_run_again() {
     assert_eq!(code, 2);
     assert_eq!(
         (&plan["summary"]["create"], &plan["summary"]["unchanged"]),
-        (&json!(4), &json!(19))
+        (&json!(4), &json!(20))
     );
     publish(&emulator, &project(&directory));
     assert_no_change(&emulator, &project(&directory));
@@ -566,7 +566,7 @@ fn forbidden_names_the_role_publishing_needs() {
     let directory = contoso();
     // Reading is enough to plan.
     let (code, plan) = plan_json(&emulator, &project(&directory));
-    assert_eq!((code, &plan["summary"]["create"]), (2, &json!(23)));
+    assert_eq!((code, &plan["summary"]["create"]), (2, &json!(24)));
     let output = emulator.charter(&project(&directory), &["publish", "--yes"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     let message = text(&output);

@@ -4,7 +4,7 @@
 
 use charter_ir::{
     Category, DataZone, Date, DeploymentType, Effect, Environment, Level, Policy, Project,
-    Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
+    Redundancy, Scope, Side, Threshold, Toggle,
 };
 
 use crate::catalog::{Catalog, Model, Version};
@@ -283,10 +283,7 @@ pub(crate) fn is_provisioned(kind: DeploymentType) -> bool {
 }
 
 pub(crate) fn side(side: Side) -> &'static str {
-    match side {
-        Side::Prompt => "prompt",
-        Side::Completion => "completion",
-    }
+    side.charter_name()
 }
 
 /// A category as the pages name it.
@@ -300,6 +297,8 @@ pub(crate) fn category(category: Category) -> &'static str {
         Category::IndirectAttack => "Indirect attack (prompt shield)",
         Category::ProtectedMaterialText => "Protected material: text",
         Category::ProtectedMaterialCode => "Protected material: code",
+        // Controls added to the table `ir/data/controls.tsv` later: Azure's name.
+        _ => category.azure_name(),
     }
 }
 
@@ -309,9 +308,8 @@ pub(crate) fn level(level: Level) -> &'static str {
         Level::Severity(Threshold::Low) => "low",
         Level::Severity(Threshold::Medium) => "medium",
         Level::Severity(Threshold::High) => "high",
-        Level::Severity(Threshold::Off) | Level::Shield(ShieldMode::Off) => "off",
-        Level::Shield(ShieldMode::Block) => "block",
-        Level::Shield(ShieldMode::Annotate) => "annotate",
+        Level::Severity(Threshold::Off) => "off",
+        Level::Shield(mode) => mode.charter_name(),
     }
 }
 

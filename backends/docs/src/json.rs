@@ -93,7 +93,7 @@ pub(crate) fn catalog(input: &Input<'_>) -> String {
         .iter()
         .map(|filter| {
             let mut sides = Map::new();
-            for side in [Side::Prompt, Side::Completion] {
+            for side in Side::ALL {
                 let mut settings = Map::new();
                 for category in Category::ALL {
                     if let Some(level) = filter.level(side, category) {
@@ -102,6 +102,10 @@ pub(crate) fn catalog(input: &Input<'_>) -> String {
                             json!(facts::level(level)),
                         );
                     }
+                }
+                // An agent's side the filter leaves alone is not listed.
+                if settings.is_empty() && side.agents_only() {
+                    continue;
                 }
                 sides.insert(facts::side(side).to_owned(), Value::Object(settings));
             }

@@ -66,7 +66,7 @@ pub(crate) fn governance(project: &Project) -> Governance {
 type MakeDefinition = fn() -> Definition;
 
 /// Every custom definition, by name.
-const CUSTOM: [(&str, MakeDefinition); 18] = [
+const CUSTOM: [(&str, MakeDefinition); 20] = [
     (rules::name::ALLOWED_MODELS, rules::allowed_models),
     (
         rules::name::APPROVED_CONTENT_FILTER,
@@ -75,6 +75,8 @@ const CUSTOM: [(&str, MakeDefinition); 18] = [
     (rules::name::RAI_HARM_THRESHOLD, rules::rai_harm_threshold),
     (rules::name::RAI_SHIELD, rules::rai_shield),
     (rules::name::RAI_BLOCKLIST, rules::rai_blocklist),
+    (rules::name::RAI_SHIELD_ACTION, rules::rai_shield_action),
+    (rules::name::RAI_SAFETY_PROVIDER, rules::rai_safety_provider),
     (rules::name::ACCOUNT_REGIONS, rules::account_regions),
     (rules::name::DEPLOYMENT_CAPACITY, rules::deployment_capacity),
     (
@@ -462,6 +464,29 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
                 ),
             );
         }
+        for (index, provider) in minimum.safety_providers.iter().enumerate() {
+            let reference_id = format!("raiSafetyProvider{}", index + 1);
+            let side = names::source(provider.side);
+            set.custom(
+                &reference_id,
+                rules::name::RAI_SAFETY_PROVIDER,
+                "content-filters",
+                json!({
+                    "effect": effect,
+                    "safetyProviderName": literal(json!(provider.name)),
+                    "source": literal(json!(side))
+                }),
+            );
+            set.message(
+                &reference_id,
+                format!(
+                    "Content filters (RAI policies) must call the external safety provider `{}` \
+                     on the {side} side, in blocking mode: update the filter ({owner}, baseline \
+                     `{}`).",
+                    provider.name, minimum.name
+                ),
+            );
+        }
         if minimum.mode == FilterMode::Default {
             set.custom(
                 "raiMode",
@@ -687,7 +712,7 @@ fn content_filter_baseline(
 ) {
     for category in Category::ALL {
         let mut harm_sides: Vec<(Side, Value)> = Vec::new();
-        for side in [Side::Prompt, Side::Completion] {
+        for side in Side::ALL {
             if !category.applies_to(side) {
                 continue;
             }
@@ -741,6 +766,43 @@ fn content_filter_baseline(
                     );
                     harm_sides.push((side, severities));
                 }
+                Level::Shield(mode)
+                    if !category.is_harm()
+                        && (side.agents_only()
+                            || !matches!(mode, ShieldMode::Block | ShieldMode::Annotate)) =>
+                {
+                    // An agent's side, or an action beyond block and annotate: the rule reads
+                    // `action`, which only API 2025-12-01 and later have; the data-plane
+                    // built-ins do not see these (docs/azure-policy.md, "Agent guardrails").
+                    let allowed: Vec<&str> = ShieldMode::ALL
+                        .into_iter()
+                        .filter(|other| {
+                            *other != ShieldMode::Off && other.strictness() >= mode.strictness()
+                        })
+                        .map(names::action)
+                        .collect();
+                    set.custom(
+                        &reference_id,
+                        rules::name::RAI_SHIELD_ACTION,
+                        "content-filters",
+                        json!({
+                            "effect": effect,
+                            "filterName": literal(json!(azure_name)),
+                            "source": literal(json!(side_name)),
+                            "allowedActions": literal(json!(allowed))
+                        }),
+                    );
+                    set.message(
+                        &reference_id,
+                        format!(
+                            "Content filters (RAI policies) must turn on {azure_name} on the \
+                             {side_name} side with action {}: update the filter ({owner}, \
+                             baseline `{}`).",
+                            join_or(&allowed),
+                            minimum.name
+                        ),
+                    );
+                }
                 Level::Shield(mode) if !category.is_harm() => {
                     let block = mode == ShieldMode::Block;
                     set.custom(
@@ -784,6 +846,8 @@ fn content_filter_baseline(
                             "allowedEnabledForCompletion",
                             "allowedBlockingForCompletion",
                         ),
+                        // The data-plane built-ins know the prompt and the completion only.
+                        _ => continue,
                     };
                     let mut parameters = Map::new();
                     parameters.insert("effect".to_owned(), data_effect);
@@ -803,6 +867,7 @@ fn content_filter_baseline(
                 Level::Severity(_) | Level::Shield(_) => {}
             }
         }
+        harm_sides.retain(|(side, _)| matches!(side, Side::Prompt | Side::Completion));
         if !harm_sides.is_empty() {
             // Built-in 930f48f9 checks both sides at once; a side the baseline leaves off
             // accepts every threshold, enabled or not (docs/azure-policy.md, "Built-ins").
@@ -1144,6 +1209,15 @@ fn exemption_metadata(policy: &str, exemption: &charter_ir::Exemption) -> Value 
         }
     }
     metadata
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn join_or(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [only] => (*only).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }
 
 #[cfg(test)]

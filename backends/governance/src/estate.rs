@@ -22,6 +22,12 @@ use crate::names;
 /// deployments take `model.source` (docs/terraform.md, "API versions").
 pub const COGNITIVE_API_VERSION: &str = "2025-06-01";
 
+/// The API version of RAI policies (account-level and subscription-level), which Charter writes
+/// through AzAPI: the first stable version whose `contentFilters[].source` takes an agent's
+/// intervention points (`PreToolCall`, `PostToolCall`, `PreRun`, `PostRun`), whose entries take
+/// an `action`, and whose policies take `safetyProviders` (docs/terraform.md, "API versions").
+pub const RAI_API_VERSION: &str = "2025-12-01";
+
 /// The RAI policy every Charter filter starts from. Charter then sets every category
 /// explicitly, so the base only matters for settings Charter does not know.
 pub const BASE_RAI_POLICY: &str = "Microsoft.Default";
@@ -32,6 +38,7 @@ pub mod types {
     pub const ACCOUNT: &str = "Microsoft.CognitiveServices/accounts";
     pub const DEPLOYMENT: &str = "Microsoft.CognitiveServices/accounts/deployments";
     pub const RAI_POLICY: &str = "Microsoft.CognitiveServices/accounts/raiPolicies";
+    pub const SUBSCRIPTION_RAI_POLICY: &str = "Microsoft.CognitiveServices/raiPolicy";
     pub const BLOCKLIST: &str = "Microsoft.CognitiveServices/accounts/raiBlocklists";
     pub const BLOCKLIST_ITEM: &str =
         "Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems";
@@ -50,6 +57,24 @@ pub struct Estate {
     pub budgets: Vec<BudgetResource>,
     /// The role assignments that make each workload's deployment authority true, each once.
     pub role_assignments: Vec<crate::authority::RoleAssignment>,
+    /// The subscription-level guardrails (`guardrail:` of a policy), one per policy and
+    /// subscription its workloads deploy to, in source order. No Azure Policy alias reads
+    /// `Microsoft.CognitiveServices/raiPolicy`, so no rule governs them (docs/azure-policy.md,
+    /// "Agent guardrails").
+    pub guardrails: Vec<Guardrail>,
+}
+
+/// A filter set once per subscription (`Microsoft.CognitiveServices/raiPolicy`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guardrail {
+    /// The policy that asks for it.
+    pub policy: String,
+    pub filter: String,
+    /// The subscription as the project writes it; `None` for the deployment's own.
+    pub subscription: Option<String>,
+    pub name: String,
+    pub id: String,
+    pub payload: Value,
 }
 
 /// A resource group that workloads' accounts live in.
@@ -336,6 +361,35 @@ pub fn estate(project: &Project) -> Estate {
         group.payload = resource_group_payload(group);
     }
     estate.role_assignments = crate::authority::role_assignments(project, &groups);
+    for policy in &project.policies {
+        let Some(filter) = &policy.guardrail else {
+            continue;
+        };
+        let name = names::rai_policy(&filter.name);
+        let mut subscriptions: Vec<Option<&str>> = Vec::new();
+        for workload in project.workloads.iter().filter(|w| w.policy == policy.name) {
+            let subscription = workload.subscription.as_deref();
+            if !subscriptions.contains(&subscription) {
+                subscriptions.push(subscription);
+            }
+        }
+        for subscription in subscriptions {
+            let mut payload = rai_policy_payload(&name, filter);
+            payload["type"] = json!(types::SUBSCRIPTION_RAI_POLICY);
+            estate.guardrails.push(Guardrail {
+                policy: policy.name.clone(),
+                filter: filter.name.clone(),
+                subscription: subscription.map(str::to_string),
+                id: format!(
+                    "/subscriptions/{}/providers/{}/{name}",
+                    names::subscription_placeholder(subscription),
+                    types::SUBSCRIPTION_RAI_POLICY
+                ),
+                name: name.clone(),
+                payload,
+            });
+        }
+    }
     estate
 }
 
@@ -632,20 +686,20 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
             let mut entry = Map::new();
             entry.insert("name".into(), json!(names::category(setting.category)));
             entry.insert("source".into(), json!(names::source(setting.side)));
-            let (enabled, blocking, threshold) = match setting.level {
+            let (enabled, blocking, threshold, action) = match setting.level {
                 Level::Severity(threshold) => match names::severity(threshold) {
-                    Some(spelling) => (true, true, Some(spelling)),
-                    None => (false, false, None),
+                    Some(spelling) => (true, true, Some(spelling), ShieldMode::Block),
+                    None => (false, false, None, ShieldMode::Off),
                 },
-                Level::Shield(ShieldMode::Block) => (true, true, None),
-                Level::Shield(ShieldMode::Annotate) => (true, false, None),
-                Level::Shield(ShieldMode::Off) => (false, false, None),
+                Level::Shield(mode) => (mode != ShieldMode::Off, mode.blocks(), None, mode),
             };
             if let Some(threshold) = threshold {
                 entry.insert("severityThreshold".into(), json!(threshold));
             }
             entry.insert("enabled".into(), json!(enabled));
             entry.insert("blocking".into(), json!(blocking));
+            // `action` since API 2025-12-01 (docs/azure-policy.md, "Agent guardrails").
+            entry.insert("action".into(), json!(names::action(action)));
             Value::Object(entry)
         })
         .collect();
@@ -660,7 +714,18 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
             })
         })
         .collect();
-    object([
+    let safety_providers: Vec<Value> = filter
+        .safety_providers
+        .iter()
+        .map(|used| {
+            json!({
+                "safetyProviderName": used.name,
+                "blocking": true,
+                "source": names::source(used.side)
+            })
+        })
+        .collect();
+    let mut payload = object([
         ("type", types::RAI_POLICY.into()),
         ("name", name.into()),
         (
@@ -672,7 +737,11 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
                 ("customBlocklists", Value::Array(blocklists)),
             ]),
         ),
-    ])
+    ]);
+    if !safety_providers.is_empty() {
+        payload["properties"]["safetyProviders"] = Value::Array(safety_providers);
+    }
+    payload
 }
 
 /// A JSON object of `entries`, in their order. Unlike `json!`, which serialises every

@@ -9,6 +9,7 @@
 //! evaluates the one against the other; none of them decides a rule, a name or a scope on its
 //! own. docs/azure-policy.md and docs/terraform.md describe what is emitted and why.
 
+pub mod agents;
 pub mod authority;
 mod build;
 mod classification;

@@ -4,7 +4,9 @@
 //! The Terraform backend reuses these functions, so that an RAI policy it creates and the Azure
 //! Policy rule that approves it agree on every name and every enum value.
 
-use charter_ir::{Category, Date, DeploymentType, Effect, ExemptionCategory, Side, Threshold};
+use charter_ir::{
+    Category, Date, DeploymentType, Effect, ExemptionCategory, ShieldMode, Side, Threshold,
+};
 use sha2::{Digest, Sha256};
 
 /// The content filter name the RAI policy API uses for a category (`contentFilters[*].name`).
@@ -13,25 +15,19 @@ use sha2::{Digest, Sha256};
 /// and `PutRaiPolicy.json` (2025-06-01) in Azure/azure-rest-api-specs (docs/azure-policy.md,
 /// "Content filter spellings").
 pub fn category(category: Category) -> &'static str {
-    match category {
-        Category::Hate => "Hate",
-        Category::Sexual => "Sexual",
-        Category::Violence => "Violence",
-        Category::SelfHarm => "Selfharm",
-        Category::Jailbreak => "Jailbreak",
-        Category::IndirectAttack => "Indirect Attack",
-        Category::ProtectedMaterialText => "Protected Material Text",
-        Category::ProtectedMaterialCode => "Protected Material Code",
-    }
+    category.azure_name()
 }
 
 /// The `contentFilters[*].source` value for a side (docs/azure-policy.md, "Content filter
-/// spellings").
+/// spellings" and "Agent guardrails"); from the table `ir/data/controls.tsv`.
 pub fn source(side: Side) -> &'static str {
-    match side {
-        Side::Prompt => "Prompt",
-        Side::Completion => "Completion",
-    }
+    side.azure_source()
+}
+
+/// The `contentFilters[*].action` value for a shield mode (docs/azure-policy.md, "Agent
+/// guardrails"); from the table `ir/data/controls.tsv`.
+pub fn action(mode: ShieldMode) -> &'static str {
+    mode.azure_action()
 }
 
 /// The `severityThreshold` value for a threshold (docs/azure-policy.md, "Content filter
@@ -311,11 +307,25 @@ mod tests {
                 "Jailbreak",
                 "Indirect Attack",
                 "Protected Material Text",
-                "Protected Material Code"
+                "Protected Material Code",
+                "Task Adherence",
+                "Indirect Attack Spotlighting"
             ]
         );
-        assert_eq!(source(Side::Prompt), "Prompt");
-        assert_eq!(source(Side::Completion), "Completion");
+        let sources: Vec<_> = Side::ALL.iter().map(|s| source(*s)).collect();
+        assert_eq!(
+            sources,
+            [
+                "Prompt",
+                "Completion",
+                "PreToolCall",
+                "PostToolCall",
+                "PreRun",
+                "PostRun"
+            ]
+        );
+        let actions: Vec<_> = ShieldMode::ALL.iter().map(|m| action(*m)).collect();
+        assert_eq!(actions, ["BLOCKING", "HITL", "RETRY", "ANNOTATING", "None"]);
         assert_eq!(sku(DeploymentType::GlobalStandard), "GlobalStandard");
     }
 

@@ -6,12 +6,13 @@
 //! every alias a rule reads with its public source (the alias tables Azure publishes through
 //! `Get-AzPolicyAlias`, and the built-ins in the Azure/azure-policy repository).
 
+use charter_ir::{Category, ShieldMode, Side};
 use serde_json::{json, Map, Value};
 
 use crate::Definition;
 
 /// The version written into every custom definition's metadata. Bump it when a rule changes.
-pub const DEFINITION_VERSION: &str = "2.0.0";
+pub const DEFINITION_VERSION: &str = "2.1.0";
 
 /// The metadata category of every custom definition (the built-ins' category for these types).
 pub const CATEGORY: &str = "Cognitive Services";
@@ -30,6 +31,10 @@ pub mod name {
     pub const RAI_HARM_THRESHOLD: &str = "charter-rai-harm-threshold";
     /// RAI policies must enable (and possibly block with) a shield on one side.
     pub const RAI_SHIELD: &str = "charter-rai-shield";
+    /// RAI policies must enable a shield on one side with one of the allowed actions.
+    pub const RAI_SHIELD_ACTION: &str = "charter-rai-shield-action";
+    /// RAI policies must call an external safety provider on one side, blocking.
+    pub const RAI_SAFETY_PROVIDER: &str = "charter-rai-safety-provider";
     /// RAI policies must use a custom blocklist, blocking.
     pub const RAI_BLOCKLIST: &str = "charter-rai-blocklist";
     /// AI accounts only in allowed regions.
@@ -66,6 +71,31 @@ pub mod name {
 /// rules leave them alone (deployments that use them are still refused by the approved-filter
 /// rule).
 pub const SYSTEM_RAI_POLICIES: [&str; 2] = ["Microsoft.Default", "Microsoft.DefaultV2"];
+
+/// The `source` parameter of the content-filter rules: every side of the table
+/// `ir/data/controls.tsv` (docs/azure-policy.md, "Agent guardrails").
+fn source_parameter() -> Value {
+    let sources: Vec<&str> = Side::ALL.into_iter().map(Side::azure_source).collect();
+    json!({
+        "type": "String",
+        "metadata": {
+            "displayName": "Side",
+            "description": "The intervention point: Prompt (the user's input), Completion (the \
+                            model's output), PreToolCall and PostToolCall (an agent's tool calls \
+                            and their results), PreRun and PostRun (an agent's run)."
+        },
+        "allowedValues": sources
+    })
+}
+
+/// The Azure names of the harm categories (`harm`) or of the shields, from the table.
+fn control_names(harm: bool) -> Vec<&'static str> {
+    Category::ALL
+        .into_iter()
+        .filter(|category| category.is_harm() == harm)
+        .map(Category::azure_name)
+        .collect()
+}
 
 /// `name notIn` the system-managed RAI policies.
 fn not_system_rai_policy() -> Value {
@@ -269,16 +299,9 @@ pub fn rai_harm_threshold() -> Definition {
                     "displayName": "Harm category",
                     "description": "The content filter name as the RAI policy API spells it."
                 },
-                "allowedValues": ["Hate", "Sexual", "Violence", "Selfharm"]
+                "allowedValues": control_names(true)
             },
-            "source": {
-                "type": "String",
-                "metadata": {
-                    "displayName": "Side",
-                    "description": "Prompt (the user's input) or Completion (the model's output)."
-                },
-                "allowedValues": ["Prompt", "Completion"]
-            },
+            "source": source_parameter(),
             "allowedSeverities": {
                 "type": "Array",
                 "metadata": {
@@ -345,21 +368,9 @@ pub fn rai_shield() -> Definition {
                     "displayName": "Shield",
                     "description": "The content filter name as the RAI policy API spells it."
                 },
-                "allowedValues": [
-                    "Jailbreak",
-                    "Indirect Attack",
-                    "Protected Material Text",
-                    "Protected Material Code"
-                ]
+                "allowedValues": control_names(false)
             },
-            "source": {
-                "type": "String",
-                "metadata": {
-                    "displayName": "Side",
-                    "description": "Prompt (the user's input) or Completion (the model's output)."
-                },
-                "allowedValues": ["Prompt", "Completion"]
-            },
+            "source": source_parameter(),
             "requireBlocking": {
                 "type": "Boolean",
                 "metadata": {
@@ -413,6 +424,128 @@ pub fn rai_shield() -> Definition {
     )
 }
 
+/// An RAI policy must enable a shield on one side with an action at least as strict as the
+/// baseline's (agents' sides, human review, retry).
+pub fn rai_shield_action() -> Definition {
+    // Aliases `…/raiPolicies/contentFilters[*]`, `.name`, `.source`, `.enabled` and `.action`
+    // (docs/azure-policy.md, "Agent guardrails").
+    let actions: Vec<&str> = ShieldMode::ALL
+        .into_iter()
+        .map(ShieldMode::azure_action)
+        .collect();
+    definition(
+        name::RAI_SHIELD_ACTION,
+        "Content filters must enable a shield with an allowed action",
+        "Content filters (Microsoft.CognitiveServices/accounts/raiPolicies) must have an enabled \
+         entry for the shield on the side (an agent's tool call or tool response among them) \
+         whose action is at least as strict as the baseline's.",
+        "All",
+        with_effect(json!({
+            "filterName": {
+                "type": "String",
+                "metadata": {
+                    "displayName": "Shield",
+                    "description": "The content filter name as the RAI policy API spells it."
+                },
+                "allowedValues": control_names(false)
+            },
+            "source": source_parameter(),
+            "allowedActions": {
+                "type": "Array",
+                "metadata": {
+                    "displayName": "Allowed actions",
+                    "description": "Actions at least as strict as the baseline's (BLOCKING is the strictest)."
+                },
+                "allowedValues": actions,
+                "defaultValue": ["BLOCKING"]
+            }
+        })),
+        json!({
+            "allOf": [
+                { "field": "type", "equals": RAI_POLICIES },
+                not_system_rai_policy(),
+                {
+                    "count": {
+                        "field": "Microsoft.CognitiveServices/accounts/raiPolicies/contentFilters[*]",
+                        "where": {
+                            "allOf": [
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/contentFilters[*].name",
+                                    "equals": "[parameters('filterName')]"
+                                },
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/contentFilters[*].source",
+                                    "equals": "[parameters('source')]"
+                                },
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/contentFilters[*].enabled",
+                                    "equals": true
+                                },
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/contentFilters[*].action",
+                                    "in": "[parameters('allowedActions')]"
+                                }
+                            ]
+                        }
+                    },
+                    "equals": 0
+                }
+            ]
+        }),
+    )
+}
+
+/// An RAI policy must call an external safety provider, blocking, on one side.
+pub fn rai_safety_provider() -> Definition {
+    // Aliases `…/raiPolicies/safetyProviders[*]`, `.safetyProviderName`, `.blocking`, `.source`
+    // (docs/azure-policy.md, "Agent guardrails").
+    definition(
+        name::RAI_SAFETY_PROVIDER,
+        "Content filters must call an external safety provider",
+        "Content filters (Microsoft.CognitiveServices/accounts/raiPolicies) must list the \
+         external safety provider in safetyProviders for the side, in blocking mode.",
+        "All",
+        with_effect(json!({
+            "safetyProviderName": {
+                "type": "String",
+                "metadata": {
+                    "displayName": "Safety provider",
+                    "description": "The name of the external safety provider registered in the subscription (raiExternalSafetyProviders)."
+                }
+            },
+            "source": source_parameter()
+        })),
+        json!({
+            "allOf": [
+                { "field": "type", "equals": RAI_POLICIES },
+                not_system_rai_policy(),
+                {
+                    "count": {
+                        "field": "Microsoft.CognitiveServices/accounts/raiPolicies/safetyProviders[*]",
+                        "where": {
+                            "allOf": [
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/safetyProviders[*].safetyProviderName",
+                                    "equals": "[parameters('safetyProviderName')]"
+                                },
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/safetyProviders[*].source",
+                                    "equals": "[parameters('source')]"
+                                },
+                                {
+                                    "field": "Microsoft.CognitiveServices/accounts/raiPolicies/safetyProviders[*].blocking",
+                                    "equals": true
+                                }
+                            ]
+                        }
+                    },
+                    "equals": 0
+                }
+            ]
+        }),
+    )
+}
+
 /// An RAI policy must apply a custom blocklist, blocking, on one side.
 pub fn rai_blocklist() -> Definition {
     // Aliases `…/raiPolicies/customBlocklists[*]`, `.blocklistName`, `.blocking`, `.source`
@@ -431,14 +564,7 @@ pub fn rai_blocklist() -> Definition {
                     "description": "The name of the custom blocklist (raiBlocklists resource)."
                 }
             },
-            "source": {
-                "type": "String",
-                "metadata": {
-                    "displayName": "Side",
-                    "description": "Prompt (the user's input) or Completion (the model's output)."
-                },
-                "allowedValues": ["Prompt", "Completion"]
-            }
+            "source": source_parameter()
         })),
         json!({
             "allOf": [

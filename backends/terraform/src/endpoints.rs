@@ -11,7 +11,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use charter_governance::estate::{self, Account, AccountBlocklist, Estate, COGNITIVE_API_VERSION};
+use charter_governance::estate::{
+    self, Account, AccountBlocklist, Estate, COGNITIVE_API_VERSION, RAI_API_VERSION,
+};
 use charter_ir::{BlocklistManagement, Endpoint, Redundancy, Toggle, Workload};
 use serde_json::Value;
 
@@ -295,10 +297,19 @@ fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account,
 
     let rai_address = format!("{address}__filter");
     let mut body = Body::new();
-    body.string("type", &typed(estate::types::RAI_POLICY))
-        .string("name", &account.rai_policy.name)
-        .raw("parent_id", account_id.clone())
-        .attribute("body", shared_body(context, &account.rai_policy.payload));
+    body.comment(
+        "API 2025-12-01: agents' intervention points, actions and safety providers. AzAPI \
+         releases older than the API do not know its schema, hence no client-side validation \
+         (docs/terraform.md, \"API versions\").",
+    );
+    body.string(
+        "type",
+        &format!("{}@{RAI_API_VERSION}", estate::types::RAI_POLICY),
+    )
+    .string("name", &account.rai_policy.name)
+    .raw("parent_id", account_id.clone())
+    .raw("schema_validation_enabled", "false")
+    .attribute("body", shared_body(context, &account.rai_policy.payload));
     if !filter_depends_on.is_empty() {
         body.attribute(
             "depends_on",

@@ -14,6 +14,7 @@ mod authority;
 mod budgets;
 mod context;
 mod endpoints;
+mod guardrails;
 mod hcl;
 mod names;
 mod policy;
@@ -59,6 +60,9 @@ pub fn artifacts_with(
     }
     if let Some(text) = endpoints::file(&mut context, &estate) {
         files.push(("endpoints.tf", text));
+    }
+    if let Some(text) = guardrails::file(&mut context, &estate) {
+        files.push(("guardrails.tf", text));
     }
     if let Some(text) = budgets::file(&mut context, &estate) {
         files.push(("budgets.tf", text));

@@ -25,6 +25,7 @@ impl Checks<'_> {
             self.check_against_policy(policy, endpoint);
         }
         self.check_serves(workload, endpoint);
+        self.check_endpoint_agents(workload, endpoint);
     }
 
     /// Each region listed once, two distinct ones for redundancy, and `standby` only where it

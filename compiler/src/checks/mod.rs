@@ -7,6 +7,7 @@
 //! never hides the checks of another. `run` calls them in the model's order: where two
 //! diagnostics share a span, the earlier check's comes first.
 
+mod agents;
 mod authority;
 mod blocklists;
 mod budgets;
@@ -66,6 +67,7 @@ impl Checks<'_> {
         }
         for index in 0..self.model.filters.len() {
             self.check_filter(FilterId(index));
+            self.check_filter_agents(FilterId(index));
         }
         for policy in &self.model.policies {
             self.check_policy(policy);

@@ -819,16 +819,29 @@ pub(crate) fn unknown_entry(
         return diagnostic;
     }
     // A category written on the wrong side is a common slip: say where it belongs.
-    let other_side = match schema.kind {
-        BlockKind::Prompt => Some(("completion", schema::block(BlockKind::Completion))),
-        BlockKind::Completion => Some(("prompt", schema::block(BlockKind::Prompt))),
-        _ => None,
+    let other_sides: Vec<&str> = match schema.kind {
+        BlockKind::Side(this) => charter_ir::Side::ALL
+            .into_iter()
+            .filter(|side| *side != this)
+            .filter(|side| schema::block(BlockKind::Side(*side)).entry(name).is_some())
+            .map(|side| side.charter_name())
+            .collect(),
+        _ => Vec::new(),
     };
-    if let Some((side, other)) = other_side {
-        if other.entry(name).is_some() {
+    match other_sides.as_slice() {
+        [] => {}
+        [side] => {
             return diagnostic.with_help(format!(
                 "`{}` applies to the {side} side only; move it into `{side} {{ ... }}`",
                 sanitize(name)
+            ));
+        }
+        sides => {
+            let blocks: Vec<String> = sides.iter().map(|s| format!("`{s} {{ ... }}`")).collect();
+            return diagnostic.with_help(format!(
+                "`{}` does not apply on this side; move it into {}",
+                sanitize(name),
+                schema::join_or(&blocks)
             ));
         }
     }

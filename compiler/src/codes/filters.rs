@@ -158,6 +158,11 @@ pub(crate) fn describe(weakness: &Weakness, required_word: &str) -> String {
             sanitize(name),
             side.charter_name(),
         ),
+        Weakness::SafetyProvider { name, side, .. } => format!(
+            "safety provider `{}` is not called on the {}, {required_word} calls it",
+            sanitize(name),
+            side.charter_name(),
+        ),
         Weakness::Mode { mode, required, .. } => format!(
             "mode is `{}`, {required_word} `{}`",
             mode.charter_name(),
@@ -171,6 +176,6 @@ pub(crate) fn actual_word(weakness: &Weakness) -> String {
     match weakness {
         Weakness::Setting { level, .. } => level_keyword(*level).to_string(),
         Weakness::Mode { mode, .. } => mode.charter_name().to_string(),
-        Weakness::Blocklist { name, .. } => sanitize(name),
+        Weakness::Blocklist { name, .. } | Weakness::SafetyProvider { name, .. } => sanitize(name),
     }
 }

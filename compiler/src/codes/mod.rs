@@ -7,8 +7,10 @@
 //! fixture tests compile and snapshot. Ranges: E00xx syntax (the parser's, in
 //! `charter_syntax::codes`), E01xx names, E02xx fields and types, E03xx the model and region
 //! catalog, E04xx policy violations, E05xx filters, E06xx sharing, redundancy and
-//! environments, E07xx exemptions, E08xx what the build emits (the self-compliance proof).
+//! environments, E07xx exemptions, E08xx what the build emits (the self-compliance proof), E10xx agents and
+//! guardrails.
 
+pub mod agents;
 pub mod authority;
 pub mod build;
 pub mod catalog;
@@ -68,7 +70,7 @@ pub(crate) fn with_suggestion<'c>(
 /// The codes of what a build emits (E08xx), which `charter-compliance` reports.
 pub use build::CODES as BUILD;
 
-/// The checker's codes (E01xx to E07xx, then E12xx), in code order within each range.
+/// The checker's codes (E01xx to E07xx, then E10xx and E12xx), in code order within each range.
 pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
     [
         names::CODES,
@@ -78,6 +80,7 @@ pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
         filters::CODES,
         sharing::CODES,
         exemptions::CODES,
+        agents::CODES,
         authority::CODES,
     ]
     .into_iter()

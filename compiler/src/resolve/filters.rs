@@ -15,8 +15,15 @@ use crate::schema::BlockKind;
 use crate::symbols::{DeclId, Declaration, SymbolKind};
 use crate::typeck::{Typed, TypedBlock};
 
-/// Both sides, for a filter's own `blocklists:`.
+/// The prompt and the completion, for a filter's own `blocklists:`.
 const BOTH_SIDES: &[Side] = &[Side::Prompt, Side::Completion];
+
+/// Each side alone, for a side's own `blocklists:`.
+fn one_side(side: Side) -> &'static [Side] {
+    static SIDES: [Side; Side::ALL.len()] = Side::ALL;
+    let index = SIDES.iter().position(|s| *s == side).unwrap_or(0);
+    std::slice::from_ref(&SIDES[index])
+}
 
 impl<'t, 'a> Resolver<'t, 'a> {
     /// A filter as written; its `extends` is resolved once every name is declared.
@@ -43,11 +50,22 @@ impl<'t, 'a> Resolver<'t, 'a> {
         list(block.head("blocklists"), BOTH_SIDES);
         for side in Side::ALL {
             for nested in block.blocks(side.charter_name()) {
-                let one_side: &'static [Side] = match side {
-                    Side::Prompt => &[Side::Prompt],
-                    Side::Completion => &[Side::Completion],
-                };
-                list(nested.head("blocklists"), one_side);
+                list(nested.head("blocklists"), one_side(side));
+            }
+        }
+        let mut listed_safety_providers = Vec::new();
+        for side in Side::ALL {
+            for nested in block.blocks(side.charter_name()) {
+                let items = nested.head("safety_providers").map(Typed::items);
+                for item in items.unwrap_or_default() {
+                    if let Some((name, span)) = item.as_str() {
+                        listed_safety_providers.push(ListedBlocklist {
+                            name: name.to_string(),
+                            sides: one_side(side),
+                            span,
+                        });
+                    }
+                }
             }
         }
         let mut settings = Vec::new();
@@ -119,6 +137,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 strings(phrase.head.as_ref().map(Typed::items).unwrap_or_default())
             }),
             listed_blocklists,
+            listed_safety_providers,
             mode: field(block, "mode", |phrase| {
                 let head = phrase.head.as_ref()?;
                 let mode = head.as_keyword().and_then(FilterMode::from_charter_name)?;
@@ -259,6 +278,21 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     .any(|b| b.name == listed.name && b.side == side)
                 {
                     effective.blocklists.push(EffectiveBlocklist {
+                        name: listed.name.clone(),
+                        side,
+                        span: listed.span,
+                    });
+                }
+            }
+        }
+        for listed in &filter.listed_safety_providers {
+            for &side in listed.sides {
+                if !effective
+                    .safety_providers
+                    .iter()
+                    .any(|p| p.name == listed.name && p.side == side)
+                {
+                    effective.safety_providers.push(EffectiveBlocklist {
                         name: listed.name.clone(),
                         side,
                         span: listed.span,

@@ -2,7 +2,7 @@
 //! allow, and their exemptions.
 
 use charter_ir::{
-    Authority, DeploymentType, Effect, ExemptRule, ExemptionCategory, Scope, Toggle,
+    Authority, DeploymentType, Effect, ExemptRule, ExemptionCategory, Scope, Side, Toggle,
 };
 use charter_syntax::Span;
 
@@ -56,6 +56,18 @@ impl<'t, 'a> Resolver<'t, 'a> {
                                 .as_keyword()
                                 .and_then(DeploymentType::from_charter_name)?;
                             Some((kind, item.span()))
+                        })
+                        .collect()
+                })
+            }),
+            guardrail: None,
+            agent_sides: field(block, "agent_sides", |phrase| {
+                phrase.head.as_ref().map(|list| {
+                    list.items()
+                        .iter()
+                        .filter_map(|item| {
+                            let side = item.as_keyword().and_then(Side::from_charter_name)?;
+                            Some((side, item.span()))
                         })
                         .collect()
                 })
@@ -212,9 +224,18 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 regions
             });
             let classifications = self.classifications(block);
+            let guardrail = field(block, "guardrail", |phrase| {
+                let path = phrase.head.as_ref().and_then(Typed::as_ref)?;
+                let target = self.resolve_filter(path)?;
+                Some(Ref {
+                    target,
+                    span: path.span,
+                })
+            });
             let policy = &mut self.model.policies[index];
             policy.classifications = classifications;
             policy.minimum = minimum;
+            policy.guardrail = guardrail;
             policy.models = models;
             policy.regions = regions;
         }

@@ -368,6 +368,9 @@ impl<'t, 'a> Resolver<'t, 'a> {
             filter,
             regions,
             serves,
+            agents: field(block, "agents", |phrase| {
+                super::policies::keyword(phrase, charter_ir::Toggle::from_charter_name)
+            }),
         }
     }
 

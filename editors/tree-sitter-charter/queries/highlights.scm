@@ -60,8 +60,8 @@
     "default" "asynchronous"
     ; a severity
     "low" "medium" "high" "off"
-    ; a shield mode
-    "block" "annotate"
+    ; a shield action
+    "block" "human_review" "retry" "annotate"
     ; an effect
     "deny" "audit" "disabled"
     ; a filter requirement
@@ -69,6 +69,8 @@
     ; a deployment type
     "global_standard" "data_zone_standard" "standard" "global_provisioned"
     "data_zone_provisioned" "provisioned" "global_batch" "data_zone_batch" "developer"
+    ; a side
+    "prompt" "completion" "tool_call" "tool_response" "run_start" "run_end"
     ; a setting
     "enabled"
     ; an exemption category

@@ -36,7 +36,7 @@ pub fn inlay_hints(
             continue;
         }
         let settings = effective_filter(analysis, FilterId(id));
-        for side in [Side::Prompt, Side::Completion] {
+        for side in Side::ALL {
             let inherited: Vec<String> = settings
                 .iter()
                 .filter(|s| s.side == side && s.from != filter.name)

@@ -114,9 +114,15 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
     let mut head = vec!["Side".to_owned(), "Category".to_owned()];
     head.extend(project.filters.iter().map(|f| f.name.clone()));
     let mut rows = Vec::new();
-    for side in [Side::Prompt, Side::Completion] {
+    for side in Side::ALL {
         for category in Category::ALL {
-            if !category.applies_to(side) {
+            // A control no filter sets (an agent's side, an optional control) has no row.
+            if !category.applies_to(side)
+                || project
+                    .filters
+                    .iter()
+                    .all(|f| f.level(side, category).is_none())
+            {
                 continue;
             }
             let mut row = vec![
