@@ -382,6 +382,8 @@ fn role_assignments_are_part_of_the_estate() {
             ("Cognitive Services OpenAI User", "research"),
             ("Cognitive Services Contributor", "customer_support"),
             ("Cognitive Services OpenAI User", "customer_support"),
+            ("Cognitive Services Contributor", "support_agents"),
+            ("Cognitive Services OpenAI User", "support_agents"),
         ]
     );
     assert_eq!(
