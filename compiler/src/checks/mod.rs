@@ -14,6 +14,7 @@ mod endpoints;
 mod exemptions;
 mod filters;
 mod fine_tuned;
+mod operations;
 mod policies;
 mod sharing;
 mod workloads;
@@ -72,6 +73,7 @@ impl Checks<'_> {
         for index in 0..self.model.workloads.len() {
             self.check_workload(WorkloadId(index));
         }
+        self.check_operations();
     }
 }
 

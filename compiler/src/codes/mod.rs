@@ -7,7 +7,8 @@
 //! fixture tests compile and snapshot. Ranges: E00xx syntax (the parser's, in
 //! `charter_syntax::codes`), E01xx names, E02xx fields and types, E03xx the model and region
 //! catalog, E04xx policy violations, E05xx filters, E06xx sharing, redundancy and
-//! environments, E07xx exemptions, E08xx what the build emits (the self-compliance proof).
+//! environments, E07xx exemptions, E08xx what the build emits (the self-compliance proof), E11xx operations (gateways,
+//! monitoring, continuity).
 
 pub mod build;
 pub mod catalog;
@@ -15,6 +16,7 @@ pub mod exemptions;
 pub mod fields;
 pub mod filters;
 pub mod names;
+pub mod operations;
 pub mod policies;
 pub mod sharing;
 
@@ -88,6 +90,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .iter()
         .chain(checker())
         .chain(BUILD.iter())
+        .chain(operations::CODES.iter())
         .collect()
 }
 
