@@ -57,7 +57,11 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
         filters,
         blocklists,
         naming: options.naming.clone(),
-        gateways: model.gateways.iter().map(|g| lower_gateway(model, g)).collect(),
+        gateways: model
+            .gateways
+            .iter()
+            .map(|g| lower_gateway(model, g))
+            .collect(),
         monitoring: model
             .monitoring
             .iter()

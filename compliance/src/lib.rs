@@ -333,6 +333,7 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
         | Origin::Filter { workload, .. }
         | Origin::Blocklist { workload, .. }
         | Origin::Budget { workload } => vec![workload.as_str()],
+        Origin::Operations { workloads, .. } => workloads.iter().map(String::as_str).collect(),
     };
     let mut out: Vec<Placement> = Vec::new();
     for workload in workloads {
@@ -472,7 +473,7 @@ impl Finding {
                 Some(region.as_str()),
             ),
             Origin::Budget { workload } => (workload.as_str(), None, None),
-            Origin::ResourceGroup { workloads } => {
+            Origin::ResourceGroup { workloads } | Origin::Operations { workloads, .. } => {
                 (workloads.first().map_or("", String::as_str), None, None)
             }
         };

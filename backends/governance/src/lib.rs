@@ -12,6 +12,7 @@
 mod build;
 pub mod estate;
 pub mod names;
+pub mod operations;
 pub mod rules;
 
 use charter_ir::Project;

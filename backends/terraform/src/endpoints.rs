@@ -473,6 +473,7 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             "azurerm_consumption_budget_resource_group.{}",
             identifier(workload)
         ),
+        Origin::Operations { declaration, .. } => crate::operations::address(resource, declaration),
         Origin::Endpoint {
             workload,
             endpoint,

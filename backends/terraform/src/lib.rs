@@ -15,6 +15,7 @@ mod context;
 mod endpoints;
 mod hcl;
 mod names;
+mod operations;
 mod policy;
 
 use charter_ir::{Artifact, Project, Redundancy};
@@ -61,6 +62,12 @@ pub fn artifacts_with(
     }
     if let Some(text) = budgets::file(&mut context, &estate) {
         files.push(("budgets.tf", text));
+    }
+    if let Some(text) = operations::gateways_file(&mut context, &estate) {
+        files.push(("gateways.tf", text));
+    }
+    if let Some(text) = operations::monitoring_file(&mut context, &estate) {
+        files.push(("monitoring.tf", text));
     }
     if let Some(text) = outputs_file(project) {
         files.push(("outputs.tf", text));

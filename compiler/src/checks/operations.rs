@@ -235,7 +235,13 @@ impl Checks<'_> {
 
     /// Whether the primary's paired region `pair` is a better standby: open to everyone,
     /// elsewhere, in the workload's data zone, and offering the endpoint's model and type.
-    fn pair_suits(&self, workload: &Workload, endpoint: &Endpoint, pair: &str, location: &str) -> bool {
+    fn pair_suits(
+        &self,
+        workload: &Workload,
+        endpoint: &Endpoint,
+        pair: &str,
+        location: &str,
+    ) -> bool {
         let Some(region) = self.catalog.region(pair) else {
             return false;
         };

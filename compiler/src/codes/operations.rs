@@ -150,7 +150,12 @@ pub const CODES: &[CodeInfo] = &[
 
 /// E1102: endpoint `name`, at `span`, has the name of another endpoint (at `first`) behind
 /// gateway `gateway`.
-pub(crate) fn deployment_name_clash(name: &str, span: Span, first: Span, gateway: &str) -> Diagnostic {
+pub(crate) fn deployment_name_clash(
+    name: &str,
+    span: Span,
+    first: Span,
+    gateway: &str,
+) -> Diagnostic {
     Diagnostic::error(
         DEPLOYMENT_NAME_CLASH,
         format!(
@@ -162,7 +167,9 @@ pub(crate) fn deployment_name_clash(name: &str, span: Span, first: Span, gateway
         "same deployment name",
     )
     .with_secondary(first, "the other endpoint")
-    .with_note("the gateway routes by deployment name, and each endpoint's deployments are named after it")
+    .with_note(
+        "the gateway routes by deployment name, and each endpoint's deployments are named after it",
+    )
     .with_help("rename one of the endpoints, or route the workloads through separate gateways")
 }
 
@@ -212,7 +219,12 @@ pub(crate) fn single_region_gateway(
 }
 
 /// E1105: `sku`, at `span`, for a gateway with `regions` regions (listed at `regions_span`).
-pub(crate) fn tier_one_region(sku: &str, span: Span, regions: usize, regions_span: Span) -> Diagnostic {
+pub(crate) fn tier_one_region(
+    sku: &str,
+    span: Span,
+    regions: usize,
+    regions_span: Span,
+) -> Diagnostic {
     Diagnostic::error(
         TIER_ONE_REGION,
         format!("API Management `{sku}` runs in one region, but the gateway lists {regions}"),
@@ -239,7 +251,10 @@ pub(crate) fn gateway_without_publisher(name: &str, span: Span) -> Diagnostic {
 pub(crate) fn routed_twice(workload: &str, span: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
         ROUTED_TWICE,
-        format!("workload `{}` is routed by two gateways", sanitize(workload)),
+        format!(
+            "workload `{}` is routed by two gateways",
+            sanitize(workload)
+        ),
         span,
         "routed again here",
     )
@@ -251,11 +266,16 @@ pub(crate) fn routed_twice(workload: &str, span: Span, first: Span) -> Diagnosti
 pub(crate) fn workspace_without_region(name: &str, span: Span) -> Diagnostic {
     Diagnostic::error(
         WORKSPACE_WITHOUT_REGION,
-        format!("the workspace of monitoring `{}` has no region", sanitize(name)),
+        format!(
+            "the workspace of monitoring `{}` has no region",
+            sanitize(name)
+        ),
         span,
         "Charter creates this workspace",
     )
-    .with_help("add `region: \"...\"` (a region of the monitored workloads), or `managed: external`")
+    .with_help(
+        "add `region: \"...\"` (a region of the monitored workloads), or `managed: external`",
+    )
 }
 
 /// E1112: retention of `days` days, at `span`.
@@ -263,7 +283,9 @@ pub(crate) fn retention_out_of_range(days: u32, span: Span) -> Diagnostic {
     let fixed = days.clamp(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS);
     Diagnostic::error(
         RETENTION_OUT_OF_RANGE,
-        format!("a workspace keeps data {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days, not {days}"),
+        format!(
+            "a workspace keeps data {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days, not {days}"
+        ),
         span,
         "out of range",
     )
@@ -272,7 +294,12 @@ pub(crate) fn retention_out_of_range(days: u32, span: Span) -> Diagnostic {
 
 /// E1113: workload `workload` (at `span`) also covered by monitoring `first` (declared at
 /// `first_span`).
-pub(crate) fn monitored_twice(workload: &str, span: Span, first: &str, first_span: Span) -> Diagnostic {
+pub(crate) fn monitored_twice(
+    workload: &str,
+    span: Span,
+    first: &str,
+    first_span: Span,
+) -> Diagnostic {
     Diagnostic::error(
         MONITORED_TWICE,
         format!(

@@ -51,8 +51,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                         subscription: field(block, "subscription", text),
                         region: field(block, "region", |phrase| {
                             let (region, span) = text(phrase)?;
-                            self.resolve_region(&region, span)
-                                .then_some((region, span))
+                            self.resolve_region(&region, span).then_some((region, span))
                         }),
                         retention: field(block, "retention", |phrase| match phrase.head {
                             Some(Typed::Duration { days, .. }) => Some(days),
