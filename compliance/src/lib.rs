@@ -17,6 +17,7 @@
 
 pub mod audit;
 mod names;
+mod related;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -188,6 +189,11 @@ fn prove_with(
             };
             for &index in group {
                 let resource = &resources[index];
+                if effect == "auditIfNotExists"
+                    && related::exists_related(&artifacts, &result.definition, resource, &resources)
+                {
+                    continue;
+                }
                 let finding = Finding {
                     noun: resource.noun,
                     id: resource.id.to_string(),

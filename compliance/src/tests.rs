@@ -26,6 +26,10 @@ const CONTOSO: &[(&str, &str)] = &[
         include_str!("../../examples/contoso/fine-tuned.charter"),
     ),
     (
+        "operations.charter",
+        include_str!("../../examples/contoso/operations.charter"),
+    ),
+    (
         "policy.charter",
         include_str!("../../examples/contoso/policy.charter"),
     ),
@@ -106,6 +110,34 @@ fn the_example_project_proves_clean() {
     // deployments, resource groups, budgets.
     let resources = estate::estate(&project).resources().len();
     assert!(resources > 60, "{resources} resources");
+}
+
+#[test]
+fn an_account_without_its_diagnostic_setting_is_caught() {
+    let project = contoso();
+    let mut estate = estate::estate(&project);
+    // The proof sees the gateway and monitoring resources too.
+    assert!(!estate.gateways.is_empty() && !estate.monitoring.is_empty());
+    let removed = estate.monitoring[0].diagnostic_settings.remove(0);
+    let account = estate.accounts[removed.account].id.clone();
+    let findings = prove_estate(&project, &estate, TODAY);
+    let flagged: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .map(|f| (f.id.as_str(), f.reference_id.as_str(), f.effect.as_str()))
+        .collect();
+    assert_eq!(
+        flagged,
+        [(account.as_str(), "diagnosticLogs", "auditIfNotExists")]
+    );
+}
+
+#[test]
+fn a_diagnostic_setting_on_another_resource_does_not_count() {
+    let project = contoso();
+    let mut estate = estate::estate(&project);
+    let setting = &mut estate.monitoring[0].diagnostic_settings[0];
+    setting.id = setting.id.replace("/accounts/", "/accounts/elsewhere-");
+    assert_eq!(flagged(&project, &estate), ["diagnosticLogs"]);
 }
 
 #[test]

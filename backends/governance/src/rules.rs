@@ -85,6 +85,11 @@ pub mod builtin {
     /// initiative 5207647b (builtins/CognitiveServices__policySet__AllowDeploymentControl_Audit.json).
     pub const COMPLETION_CONTROL: &str =
         "/providers/Microsoft.Authorization/policyDefinitions/af253d37-136a-42f8-a1fc-30010c083d41";
+    /// "Diagnostic logs in Azure AI services resources should be enabled", mode `Indexed`,
+    /// effect AuditIfNotExists/Disabled: an account without a diagnostic setting that sends
+    /// logs (`Azure Ai Services/DiagnosticLogs_Audit.json`; docs/azure-policy.md, "Built-ins").
+    pub const DIAGNOSTIC_LOGS: &str =
+        "/providers/Microsoft.Authorization/policyDefinitions/1b4d1c4e-934c-4703-944c-27c82c06bebb";
     /// The version range the initiative pins for the generally available built-in.
     pub const GA_VERSION: &str = "1.*.*";
     /// The version range of the preview data-plane built-ins (as initiative 5207647b pins them).
