@@ -184,7 +184,17 @@ fn prove_with(
     let mut findings: Vec<Finding> = Vec::new();
     for (case, group) in report.cases.iter().zip(&groups) {
         for result in &case.results {
-            let Some(effect) = result.effective_effect() else {
+            // An `auditIfNotExists` rule is judged here, against the estate's related resources.
+            let related_rule = result.exempted_by.is_none()
+                && result.outcome.effect.as_deref() == Some("auditIfNotExists")
+                && result
+                    .not_evaluated
+                    .as_deref()
+                    .is_some_and(|why| why.starts_with(charter_evaluator::RELATED_RESOURCES));
+            let Some(effect) = result
+                .effective_effect()
+                .or_else(|| related_rule.then(|| "auditIfNotExists".to_string()))
+            else {
                 continue;
             };
             for &index in group {

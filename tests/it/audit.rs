@@ -244,9 +244,11 @@ fn a_resource_list_without_properties_is_judged_only_on_what_it_has() {
     let legacy = resource(&document, "/contoso-legacy-openai");
     assert_eq!(legacy["verdict"], "deny");
     assert_eq!(rules(legacy, "deny"), ["accountRegions", "ownerTag"]);
+    // The diagnostic-logs audit depends on the account's diagnostic settings, which no
+    // export of the account carries.
     assert_eq!(
         rules(legacy, "not_evaluated"),
-        ["localAuthDisabled", "publicNetworkDisabled"]
+        ["localAuthDisabled", "publicNetworkDisabled", "diagnosticLogs"]
     );
     let chat = resource(
         &document,

@@ -628,7 +628,7 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
             builtin::GA_VERSION,
             "monitoring",
             true,
-            json!({ "effect": value }),
+            json!({ "effect": literal(json!(value)) }),
         );
         set.message(
             "diagnosticLogs",
