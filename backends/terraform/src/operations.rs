@@ -365,7 +365,7 @@ fn monitoring_blocks(
             workloads.join(", ")
         }
     ));
-    let workspace_id = match (&monitoring.payload, monitoring.group) {
+    let workspace_id: Expr = match (&monitoring.payload, monitoring.group) {
         (Some(payload), Some(group)) => {
             let group = &estate.resource_groups[group];
             let group_address = resource_group_address(&group.name, group.subscription.as_deref());
@@ -395,9 +395,25 @@ fn monitoring_blocks(
                 &["azurerm_log_analytics_workspace", &me],
                 body,
             ));
-            format!("azurerm_log_analytics_workspace.{me}.id")
+            Expr::Raw(format!("azurerm_log_analytics_workspace.{me}.id"))
         }
-        _ => quoted(&monitoring.workspace_id),
+        _ => {
+            // Created by another team: its id, with the subscription filled in.
+            let subscription = match monitoring.subscription.as_deref() {
+                Some(subscription) => context.subscription(subscription),
+                None => TemplatePart::Interpolation(format!("var.{DEFAULT_SUBSCRIPTION}")),
+            };
+            Expr::Template(vec![
+                TemplatePart::Text("/subscriptions/".into()),
+                subscription,
+                TemplatePart::Text(format!(
+                    "/resourceGroups/{}/providers/{}/{}",
+                    monitoring.resource_group,
+                    operations::types::WORKSPACE,
+                    monitoring.workspace
+                )),
+            ])
+        }
     };
 
     for setting in &monitoring.diagnostic_settings {
@@ -413,7 +429,7 @@ fn monitoring_blocks(
                 "target_resource_id",
                 format!("azurerm_cognitive_account.{account}.id"),
             )
-            .raw("log_analytics_workspace_id", workspace_id.clone());
+            .attribute("log_analytics_workspace_id", workspace_id.clone());
         let mut logs = Body::new();
         logs.string("category_group", "allLogs");
         body.block(Block::new("enabled_log", &[], logs));
