@@ -132,6 +132,52 @@ fn an_account_without_its_diagnostic_setting_is_caught() {
 }
 
 #[test]
+fn every_region_of_a_routed_endpoint_is_in_its_pool_with_the_same_deployment_name() {
+    let project = contoso();
+    let estate = estate::estate(&project);
+    let mut pools = 0;
+    for gateway in &estate.gateways {
+        for pool in &gateway.pools {
+            pools += 1;
+            let accounts: Vec<&estate::Account> = estate
+                .accounts
+                .iter()
+                .filter(|a| a.workload == pool.workload && a.endpoint == pool.endpoint)
+                .collect();
+            assert_eq!(pool.members.len(), accounts.len(), "{}", pool.name);
+            for account in accounts {
+                assert!(
+                    pool.members
+                        .iter()
+                        .any(|(backend, _, _)| *backend == account.name),
+                    "{} lacks {}",
+                    pool.name,
+                    account.region
+                );
+                let deployment = account.deployment.as_ref().map(|d| d.name.as_str());
+                assert_eq!(deployment, Some(pool.endpoint.as_str()));
+            }
+            // Active-active: one priority; active-passive: the primary first.
+            let endpoint = project
+                .workloads
+                .iter()
+                .flat_map(|w| &w.endpoints)
+                .find(|e| e.name == pool.endpoint)
+                .map(|e| e.redundancy);
+            let priorities: Vec<u32> = pool.members.iter().map(|(_, p, _)| *p).collect();
+            match endpoint {
+                Some(charter_ir::Redundancy::ActivePassive) => {
+                    assert_eq!(priorities[0], 1);
+                    assert!(priorities[1..].iter().all(|&p| p == 2));
+                }
+                _ => assert!(priorities.iter().all(|&p| p == 1)),
+            }
+        }
+    }
+    assert_eq!(pools, 5, "support's three endpoints and research's two");
+}
+
+#[test]
 fn a_diagnostic_setting_on_another_resource_does_not_count() {
     let project = contoso();
     let mut estate = estate::estate(&project);
