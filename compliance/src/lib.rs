@@ -71,22 +71,38 @@ pub fn check(compilation: &mut Compilation, today: charter_ir::Date) {
     if compilation.has_errors() {
         return;
     }
-    let project = &compilation.project;
-    let governance = charter_governance::governance(project);
-    let estate = estate::estate(project);
-    let mut found = names::collisions(project, &compilation.symbols, &governance, &estate);
-    if found.iter().all(|d| d.severity != Severity::Error) {
-        for finding in prove_with(project, &governance, &estate, today) {
-            if let Some(diagnostic) = finding.diagnostic(&compilation.symbols) {
-                found.push(diagnostic);
-            }
-        }
-    }
+    let found = diagnostics(&compilation.project, &compilation.symbols, today);
     if found.is_empty() {
         return;
     }
     compilation.diagnostics.extend(found);
-    compilation.diagnostics.sort_by_key(|d| {
+    sort(&mut compilation.diagnostics);
+}
+
+/// What the proof finds in the model of a compilation without errors, as diagnostics at the
+/// sources that made each resource. [`check`] adds them to its compilation; the language server
+/// runs this on a thread of its own, so that an edit's other diagnostics do not wait for it.
+pub fn diagnostics(
+    project: &Project,
+    symbols: &SymbolIndex,
+    today: charter_ir::Date,
+) -> Vec<Diagnostic> {
+    let governance = charter_governance::governance(project);
+    let estate = estate::estate(project);
+    let mut found = names::collisions(project, symbols, &governance, &estate);
+    if found.iter().all(|d| d.severity != Severity::Error) {
+        for finding in prove_with(project, &governance, &estate, today) {
+            if let Some(diagnostic) = finding.diagnostic(symbols) {
+                found.push(diagnostic);
+            }
+        }
+    }
+    found
+}
+
+/// Sorts diagnostics as a compilation keeps them: by file, then position.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| {
         (
             d.primary.span.file,
             d.primary.span.start,

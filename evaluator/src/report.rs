@@ -10,6 +10,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::evaluate::Outcome;
@@ -935,67 +937,126 @@ fn human_eval(report: &Report, paint: &Paint) -> String {
 
 // ------------------------------------------------------------------------------------- JSON
 
-fn source_json(source: &SourceRef) -> Value {
-    json!({
-        "label": source.label,
-        "file": source.file,
-        "line": source.line,
-        "column": source.column,
-    })
-}
-
-fn check_json(check: &Check) -> Value {
-    json!({
-        "check": check.code,
-        "severity": check.severity.as_str(),
-        "message": check.message,
-        "help": check.help,
-    })
-}
-
-fn rule_json(result: &RuleResult) -> Value {
-    let exemption = result.exempted_by.as_ref().map(|name| {
-        json!({
-            "name": name,
-            "expires": result.exemption_expires,
-            "category": result.exemption_category,
-        })
-    });
-    json!({
-        "rule": result.short_name(),
-        "reference_id": result.reference_id,
-        "definition": result.definition,
-        "display_name": result.display_name,
-        "assignment": result.assignment,
-        "verdict": result.verdict().as_str(),
-        "effect": effect_word(result.outcome.effect.as_deref()),
-        "effective_effect": effect_word(result.effective_effect().as_deref()),
-        "enforced": result.enforced,
-        "exemption": exemption,
-        "not_evaluated": result.not_evaluated,
-        "error": result.outcome.error,
-        "message": result.message,
-        "source": result.source.as_ref().map(source_json),
-        "compared": result.compared(),
-        "trace": result.outcome.explain().lines().collect::<Vec<_>>(),
-    })
-}
-
 /// One resource of an audit or eval report, as [`json`] lists it under `resources`.
 pub fn entry_json(entry: &Entry) -> Value {
-    json!({
-        "id": entry.id,
-        "name": entry.name,
-        "type": entry.resource_type,
-        "file": entry.file,
-        "origin": entry.origin,
-        "owner": entry.owner,
-        "verdict": entry.verdict.as_str(),
-        "effect": effect_word(entry.effect.as_deref()),
-        "rules": entry.results.iter().map(rule_json).collect::<Vec<_>>(),
-        "reasons": entry.reasons,
-        "checks": entry.checks.iter().map(check_json).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(EntryJson(entry)).unwrap_or(Value::Null)
+}
+
+/// One resource of an audit or eval report, serialised as [`entry_json`] gives it but without
+/// building a JSON value first: an audit writes 100,000 of them, and building each one's value
+/// tree was a fifth of the audit's time, most of it in the allocator. The members are written
+/// in the order the JSON document lists them.
+pub struct EntryJson<'a>(pub &'a Entry);
+
+impl Serialize for EntryJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let entry = self.0;
+        let mut map = serializer.serialize_map(Some(11))?;
+        map.serialize_entry("id", &entry.id)?;
+        map.serialize_entry("name", &entry.name)?;
+        map.serialize_entry("type", &entry.resource_type)?;
+        map.serialize_entry("file", &entry.file)?;
+        map.serialize_entry("origin", &entry.origin)?;
+        map.serialize_entry("owner", &entry.owner)?;
+        map.serialize_entry("verdict", entry.verdict.as_str())?;
+        map.serialize_entry("effect", &effect_word(entry.effect.as_deref()))?;
+        map.serialize_entry("rules", &Each(&entry.results, RuleJson))?;
+        map.serialize_entry("reasons", &entry.reasons)?;
+        map.serialize_entry("checks", &Each(&entry.checks, CheckJson))?;
+        map.end()
+    }
+}
+
+/// A slice serialised as a sequence of `view(item)`.
+struct Each<'a, T, V>(&'a [T], fn(&'a T) -> V);
+
+impl<'a, T, V: Serialize> Serialize for Each<'a, T, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(self.1))
+    }
+}
+
+struct SourceJson<'a>(&'a SourceRef);
+
+impl Serialize for SourceJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let source = self.0;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("label", &source.label)?;
+        map.serialize_entry("file", &source.file)?;
+        map.serialize_entry("line", &source.line)?;
+        map.serialize_entry("column", &source.column)?;
+        map.end()
+    }
+}
+
+struct CheckJson<'a>(&'a Check);
+
+impl Serialize for CheckJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let check = self.0;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("check", &check.code)?;
+        map.serialize_entry("severity", check.severity.as_str())?;
+        map.serialize_entry("message", &check.message)?;
+        map.serialize_entry("help", &check.help)?;
+        map.end()
+    }
+}
+
+struct ExemptionJson<'a>(&'a RuleResult, &'a str);
+
+impl Serialize for ExemptionJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ExemptionJson(result, name) = self;
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("name", name)?;
+        map.serialize_entry("expires", &result.exemption_expires)?;
+        map.serialize_entry("category", &result.exemption_category)?;
+        map.end()
+    }
+}
+
+/// The lines of a text, as a sequence of strings.
+struct Lines<'a>(&'a str);
+
+impl Serialize for Lines<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.lines())
+    }
+}
+
+struct RuleJson<'a>(&'a RuleResult);
+
+impl Serialize for RuleJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let result = self.0;
+        let exemption = result
+            .exempted_by
+            .as_deref()
+            .map(|name| ExemptionJson(result, name));
+        let mut map = serializer.serialize_map(Some(16))?;
+        map.serialize_entry("rule", result.short_name())?;
+        map.serialize_entry("reference_id", &result.reference_id)?;
+        map.serialize_entry("definition", &result.definition)?;
+        map.serialize_entry("display_name", &result.display_name)?;
+        map.serialize_entry("assignment", &result.assignment)?;
+        map.serialize_entry("verdict", result.verdict().as_str())?;
+        map.serialize_entry("effect", &effect_word(result.outcome.effect.as_deref()))?;
+        map.serialize_entry(
+            "effective_effect",
+            &effect_word(result.effective_effect().as_deref()),
+        )?;
+        map.serialize_entry("enforced", &result.enforced)?;
+        map.serialize_entry("exemption", &exemption)?;
+        map.serialize_entry("not_evaluated", &result.not_evaluated)?;
+        map.serialize_entry("error", &result.outcome.error)?;
+        map.serialize_entry("message", &result.message)?;
+        map.serialize_entry("source", &result.source.as_ref().map(SourceJson))?;
+        map.serialize_entry("compared", &result.compared())?;
+        map.serialize_entry("trace", &Lines(&result.outcome.explain()))?;
+        map.end()
+    }
 }
 
 /// The report's part of the run's one JSON document, as members to add to it:
@@ -1082,7 +1143,11 @@ fn members(report: &Report, placeholder: Option<&str>) -> Map<String, Value> {
     );
     members.insert(
         "checks".to_string(),
-        report.checks.iter().map(check_json).collect(),
+        report
+            .checks
+            .iter()
+            .map(|check| serde_json::to_value(CheckJson(check)).unwrap_or(Value::Null))
+            .collect(),
     );
     members.insert("skipped".to_string(), json!(report.skipped));
     members.insert("notes".to_string(), json!(report.notes));

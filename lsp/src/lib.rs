@@ -3,10 +3,12 @@
 //! `server` speaks the protocol (and is the only module that decodes messages), `protocol`
 //! converts between LSP types and the domain, `convert` converts positions (byte offsets
 //! inside, UTF-16 at the edge), and the modules under `features` answer in domain types:
-//! spans, names and markdown, never LSP types.
+//! spans, names and markdown, never LSP types. `proof` runs the self-compliance proof on a
+//! thread of its own, so that edits are answered without waiting for it.
 
 mod convert;
 mod features;
+mod proof;
 mod protocol;
 mod server;
 mod transport;

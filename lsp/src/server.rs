@@ -3,7 +3,9 @@
 //!
 //! The loop is synchronous. Edits only mark the workspace dirty; the project is recompiled
 //! when no message is waiting (so a burst of edits costs one compilation) or before a request
-//! is answered, and then diagnostics are published for every project file.
+//! is answered, and then diagnostics are published for every project file. The
+//! self-compliance proof of each compilation runs on a thread of its own (`proof`); its
+//! findings are merged, and published again, when they come.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -20,6 +22,7 @@ use serde_json::Value;
 
 use crate::convert;
 use crate::features;
+use crate::proof::{self, Prover};
 use crate::transport::log;
 use crate::workspace::{self, Analysis, DocKey, Scan, ScanBudget, Workspace};
 
@@ -146,6 +149,11 @@ fn run_with_scanner(connection: Connection, scanner: Scanner) -> Result<(), Stri
         scanner,
         warned: BTreeSet::new(),
         too_large: BTreeSet::new(),
+        prover: Prover::start(),
+        proof_patience: settings.proof_patience,
+        generation: 0,
+        proof_pending: false,
+        proof_published: BTreeMap::new(),
     };
     server.workspace.change_roots(settings.roots, &[]);
     server.start_scan();
@@ -194,6 +202,9 @@ struct Settings {
     /// Whether the client can watch files for us (dynamic registration).
     watch_files: bool,
     today: Option<charter_ir::Date>,
+    /// How long a check waits for its proof before publishing without it
+    /// (`initializationOptions.proofPatienceMs`).
+    proof_patience: std::time::Duration,
 }
 
 impl Settings {
@@ -225,9 +236,16 @@ impl Settings {
             .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        let proof_patience = params
+            .pointer("/initializationOptions/proofPatienceMs")
+            .and_then(Value::as_u64)
+            .map_or(proof::PATIENCE, |ms| {
+                std::time::Duration::from_millis(ms.min(10_000))
+            });
         Settings {
             roots,
             watch_files,
+            proof_patience,
             today,
         }
     }
@@ -258,6 +276,17 @@ struct Server {
     warned: BTreeSet<String>,
     /// Open documents too large to check (the user was told).
     too_large: BTreeSet<DocKey>,
+    /// Runs the self-compliance proof off the main loop.
+    prover: Prover,
+    proof_patience: std::time::Duration,
+    /// The number of the latest compilation; a proof of an older one is dropped.
+    generation: u64,
+    /// Whether the latest compilation's proof is still running.
+    proof_pending: bool,
+    /// The proof's diagnostics per file, as last published. While a proof runs, those of files
+    /// that did not change since are published again (their places still hold), so that
+    /// findings do not flicker off and on with every edit elsewhere.
+    proof_published: BTreeMap<DocKey, Vec<lsp::Diagnostic>>,
 }
 
 /// Why a request got an error reply.
@@ -288,6 +317,12 @@ impl Server {
                         return Err("the client closed the connection without `exit`".to_string())
                     }
                 },
+                recv(self.prover.outcomes) -> outcome => {
+                    if let Ok(outcome) = outcome {
+                        self.on_proof(outcome);
+                    }
+                    continue;
+                }
                 recv(self.scan_results) -> scan => {
                     if let Ok((generation, scan)) = scan {
                         self.on_scan(generation, scan);
@@ -554,14 +589,16 @@ impl Server {
         buffer.version = params.text_document.version;
     }
 
-    /// Recompiles the project and publishes what changed.
+    /// Recompiles the project and publishes what changed. The proof of the new compilation is
+    /// handed to its thread; if it is back within the proof patience its findings are published
+    /// with the rest, otherwise they follow in a second publication.
     fn refresh(&mut self) {
         let started = std::time::Instant::now();
         self.dirty = false;
         // The compiler must never panic; if it does on some input, keep the last good analysis
         // and go on serving rather than take the editor's server down with it.
         let workspace = &mut self.workspace;
-        let analysis = match catch_unwind(AssertUnwindSafe(|| workspace.analyze())) {
+        let mut analysis = match catch_unwind(AssertUnwindSafe(|| workspace.analyze())) {
             Ok(analysis) => analysis,
             Err(_) => {
                 log("the checker panicked on the current sources; keeping the previous results");
@@ -569,15 +606,45 @@ impl Server {
             }
         };
         let compiled = started.elapsed();
-        if catch_unwind(AssertUnwindSafe(|| self.publish(&analysis))).is_err() {
+        self.generation += 1;
+        self.carry_proof_forward(&analysis);
+        // A compilation with errors is not proved: its model is incomplete, and the errors
+        // already say what to fix.
+        self.proof_pending = !analysis.compilation.has_errors();
+        if self.proof_pending {
+            self.prover.submit(proof::Job {
+                generation: self.generation,
+                project: analysis.compilation.project.clone(),
+                symbols: analysis.compilation.symbols.clone(),
+                today: analysis.today,
+            });
+            // (A channel's wait spins and yields before it sleeps, long enough for a small
+            // proof to finish: no patience means not waiting at all.)
+            if !self.proof_patience.is_zero() {
+                if let Ok(outcome) = self.prover.outcomes.recv_timeout(self.proof_patience) {
+                    if outcome.generation == self.generation {
+                        self.merge_proof(&mut analysis, outcome);
+                    }
+                }
+            }
+        } else {
+            self.proof_published.clear();
+        }
+        let previous = self.versions();
+        if catch_unwind(AssertUnwindSafe(|| self.publish(&analysis, &previous))).is_err() {
             log("publishing diagnostics panicked; they may be stale");
         }
         if self.trace {
             log(&format!(
-                "checked {} documents in {:.2} ms, published in {:.2} ms",
+                "checked {} documents in {:.2} ms, published in {:.2} ms{}",
                 analysis.files.len(),
                 compiled.as_secs_f64() * 1000.0,
-                (started.elapsed() - compiled).as_secs_f64() * 1000.0
+                (started.elapsed() - compiled).as_secs_f64() * 1000.0,
+                if self.proof_pending {
+                    ", proof still running"
+                } else {
+                    ""
+                }
             ));
         }
         if let Some(previous) = self.analysis.replace(analysis) {
@@ -585,9 +652,89 @@ impl Server {
         }
     }
 
+    /// The proof of a compilation is back: if it is the latest, its findings join the analysis
+    /// (so hover and code actions see them) and are published.
+    fn on_proof(&mut self, outcome: proof::Outcome) {
+        if outcome.generation != self.generation || !self.proof_pending {
+            return;
+        }
+        let Some(mut analysis) = self.analysis.take() else {
+            return;
+        };
+        let previous = versions_of(&analysis);
+        self.merge_proof(&mut analysis, outcome);
+        if catch_unwind(AssertUnwindSafe(|| self.publish(&analysis, &previous))).is_err() {
+            log("publishing diagnostics panicked; they may be stale");
+        }
+        self.analysis = Some(analysis);
+    }
+
+    fn merge_proof(&mut self, analysis: &mut Analysis, outcome: proof::Outcome) {
+        self.proof_pending = false;
+        if self.trace {
+            log(&format!(
+                "proved in {:.2} ms",
+                outcome.elapsed.as_secs_f64() * 1000.0
+            ));
+        }
+        self.proof_published.clear();
+        for diagnostic in &outcome.diagnostics {
+            let explanation = self.workspace.explanation_uri(diagnostic.code);
+            let Some(index) = analysis.index_of_id(diagnostic.primary.span.file) else {
+                continue;
+            };
+            if let Some(rendered) = convert::diagnostic(analysis, diagnostic, explanation) {
+                self.proof_published
+                    .entry(analysis.files[index].key.clone())
+                    .or_default()
+                    .push(rendered);
+            }
+        }
+        let diagnostics = &mut analysis.compilation.diagnostics;
+        diagnostics.extend(outcome.diagnostics);
+        charter_compliance::sort(diagnostics);
+    }
+
+    /// Keeps the last proof's diagnostics of the files whose text did not change (and that
+    /// point at no file that did), to publish while the new proof runs.
+    fn carry_proof_forward(&mut self, analysis: &Analysis) {
+        let Some(previous) = &self.analysis else {
+            self.proof_published.clear();
+            return;
+        };
+        let unchanged =
+            |key: &DocKey| match (previous.index_of_key(key), analysis.index_of_key(key)) {
+                (Some(old), Some(new)) => previous.text(old) == analysis.text(new),
+                _ => false,
+            };
+        let changed_uris: BTreeSet<&str> = analysis
+            .files
+            .iter()
+            .filter(|file| !unchanged(&file.key))
+            .map(|file| file.uri.as_str())
+            .collect();
+        self.proof_published.retain(|key, diagnostics| {
+            diagnostics.retain(|diagnostic| {
+                diagnostic
+                    .related_information
+                    .iter()
+                    .flatten()
+                    .all(|related| !changed_uris.contains(related.location.uri.as_str()))
+            });
+            unchanged(key) && !diagnostics.is_empty()
+        });
+    }
+
+    /// The version of every file of the current analysis, to tell which were edited.
+    fn versions(&self) -> BTreeMap<DocKey, Option<i32>> {
+        self.analysis.as_ref().map(versions_of).unwrap_or_default()
+    }
+
     /// Publishes diagnostics for every project file whose diagnostics or version changed, and
     /// clears files that left the project.
-    fn publish(&mut self, analysis: &Analysis) {
+    /// While the proof runs, the findings it made before in files that did not change are
+    /// published again. `previous` holds the versions last published.
+    fn publish(&mut self, analysis: &Analysis, previous: &BTreeMap<DocKey, Option<i32>>) {
         let mut per_file: BTreeMap<usize, Vec<lsp::Diagnostic>> = BTreeMap::new();
         for (index, file) in analysis.files.iter().enumerate() {
             if !file.is_stdlib {
@@ -604,17 +751,19 @@ impl Server {
                 }
             }
         }
+        if self.proof_pending {
+            for (index, list) in per_file.iter_mut() {
+                if let Some(carried) = self.proof_published.get(&analysis.files[*index].key) {
+                    list.extend(carried.iter().cloned());
+                }
+            }
+        }
         let mut published = BTreeMap::new();
         for (index, diagnostics) in per_file {
             let file = &analysis.files[index];
-            let previous = self.published.remove(&file.key);
-            let edited = file.version.is_some()
-                && self
-                    .analysis
-                    .as_ref()
-                    .and_then(|a| a.index_of_key(&file.key).map(|i| a.files[i].version))
-                    != Some(file.version);
-            if edited || previous.as_ref().map(|(_, d)| d) != Some(&diagnostics) {
+            let last = self.published.remove(&file.key);
+            let edited = file.version.is_some() && previous.get(&file.key) != Some(&file.version);
+            if edited || last.as_ref().map(|(_, d)| d) != Some(&diagnostics) {
                 self.send(Notification::new(
                     "textDocument/publishDiagnostics".to_string(),
                     lsp::PublishDiagnosticsParams {
@@ -741,6 +890,15 @@ fn answer(analysis: &Analysis, method: &str, params: Value) -> Result<Value, Req
             message: format!("unknown method `{method}`"),
         }),
     }
+}
+
+/// The version of every file of an analysis.
+fn versions_of(analysis: &Analysis) -> BTreeMap<DocKey, Option<i32>> {
+    analysis
+        .files
+        .iter()
+        .map(|file| (file.key.clone(), file.version))
+        .collect()
 }
 
 /// Frees an analysis on a thread of its own. Dropping a project's trees, model and catalog

@@ -190,6 +190,22 @@ fn retirement_text(version: &ModelVersion) -> String {
     }
 }
 
+/// The deployment types a version is offered as: in `region` when the query names one,
+/// anywhere otherwise.
+fn deployment_types(version: &ModelVersion, region: Option<&str>) -> Vec<&'static str> {
+    match region {
+        Some(region) => version
+            .deployment_types_in(region)
+            .into_iter()
+            .map(|kind| kind.charter_name())
+            .collect(),
+        None => catalog_query::regions_by_type(version)
+            .iter()
+            .map(|(kind, _)| kind.charter_name())
+            .collect(),
+    }
+}
+
 fn models(
     catalog: &Catalog,
     filter: &VersionFilter,
@@ -210,7 +226,7 @@ fn models(
                     "retirement": row.version.retirement.map(|d| d.to_string()),
                     "retirement_not_before": row.version.retirement_not_before.map(|d| d.to_string()),
                     "successor": row.version.successor.as_ref().map(|s| json!({"model": s.model, "version": s.version})),
-                    "deployment_types": catalog_query::regions_by_type(row.version).iter().map(|(k, _)| k.charter_name()).collect::<Vec<_>>(),
+                    "deployment_types": deployment_types(row.version, filter.region.as_deref()),
                 })
             })
             .collect();

@@ -292,6 +292,55 @@ fn queries_answer_by_capability_deployment_region_and_lifecycle() {
         .expect("the test's setup")
         .iter()
         .all(|v| v["kind"] == "embeddings"));
+    // With a region, a version's deployment types are those offered in that region.
+    let in_region = charter(&[
+        "catalog",
+        "models",
+        "examples/contoso",
+        "--region",
+        "swedencentral",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]);
+    let document: Value = serde_json::from_slice(&in_region.stdout).expect("JSON");
+    let where_ = charter(&[
+        "catalog",
+        "where",
+        "gpt-5.5",
+        "2026-04-24",
+        "--path",
+        "examples/contoso",
+        "--format",
+        "json",
+    ]);
+    let availability: Value = serde_json::from_slice(&where_.stdout).expect("JSON");
+    let gpt55 = document["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .find(|v| v["model"] == "gpt-5.5" && v["version"] == "2026-04-24")
+        .expect("gpt-5.5 is offered in swedencentral");
+    let offered_in_sweden: Vec<&str> = availability["versions"][0]["availability"]
+        .as_object()
+        .expect("availability by deployment type")
+        .iter()
+        .filter(|(_, regions)| {
+            regions
+                .as_array()
+                .is_some_and(|r| r.iter().any(|r| r == "swedencentral"))
+        })
+        .map(|(kind, _)| kind.as_str())
+        .collect();
+    let listed: Vec<&str> = gpt55["deployment_types"]
+        .as_array()
+        .expect("deployment types")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(!listed.is_empty());
+    assert_eq!(listed, offered_in_sweden, "{availability}");
     let wrong = charter(&["catalog", "models", "--deployment", "globalstandard"]);
     assert_eq!(wrong.status.code(), Some(2));
 }

@@ -64,15 +64,35 @@ impl Client {
         Client::spawn().initialized(root, json!({}))
     }
 
-    fn initialized(mut self, root: Option<&Path>, capabilities: Value) -> Client {
+    /// Starts the server in this process with these `initializationOptions` besides `today`.
+    pub fn start_with_options(root: Option<&Path>, options: Value) -> Client {
+        Client::in_process().initialized_with(root, json!({}), options)
+    }
+
+    fn initialized(self, root: Option<&Path>, capabilities: Value) -> Client {
+        self.initialized_with(root, capabilities, json!({}))
+    }
+
+    fn initialized_with(
+        mut self,
+        root: Option<&Path>,
+        capabilities: Value,
+        options: Value,
+    ) -> Client {
         let root_uri = root.map(file_uri);
+        let mut initialization_options = json!({ "today": TODAY });
+        if let (Some(all), Some(extra)) =
+            (initialization_options.as_object_mut(), options.as_object())
+        {
+            all.extend(extra.clone());
+        }
         let init = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": root_uri,
                 "capabilities": capabilities,
-                "initializationOptions": { "today": TODAY },
+                "initializationOptions": initialization_options,
             }),
         );
         assert!(init.get("result").is_some(), "initialize failed: {init}");

@@ -768,3 +768,124 @@ fn highlights_and_folding_ranges() {
     assert_eq!(lines, [(1, 17), (2, 8), (10, 16), (21, 23)]);
     assert!(project.client.shutdown());
 }
+
+/// Two policies assigned at one subscription, the workload governed by the laxer one: the
+/// checker is content, and only the self-compliance proof (run on its own thread) finds that
+/// the stricter policy denies the endpoint's deployment.
+const LOCKDOWN: &str = r#"policy guardrails {
+  scope: subscription("prod")
+}
+
+policy lockdown {
+  scope: subscription("prod")
+  models {
+    allow "gpt-5.4-mini" versions ["2026-03-17"]
+  }
+}
+"#;
+
+const SUPPORT: &str = r#"workload support {
+  governed_by: guardrails
+  environment: prod
+  subscription: "prod"
+  resource_group: "rg-support"
+
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: global_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral"]
+  }
+}
+"#;
+
+#[test]
+fn the_self_compliance_proof_reaches_the_editor_and_its_findings_clear_when_fixed() {
+    let mut project = Project::new(&[("policies.charter", LOCKDOWN), ("support.charter", SUPPORT)]);
+    let support = project.uri("support.charter");
+    let denied = project.client.diagnostics_where(&support, |diagnostics| {
+        diagnostics.iter().any(|d| d["code"] == "E0801")
+    });
+    let finding = denied
+        .iter()
+        .find(|d| d["code"] == "E0801")
+        .expect("the proof's finding");
+    assert_eq!(finding["severity"], 1, "{finding}");
+    assert!(
+        finding["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("the initiative Charter emits denies")),
+        "{finding}"
+    );
+    // Allowing the model in the stricter policy clears the finding in the other file.
+    let policies = project.uri("policies.charter");
+    let fixed = LOCKDOWN.replace(
+        "allow \"gpt-5.4-mini\" versions [\"2026-03-17\"]",
+        "allow \"gpt-5.4-mini\" versions [\"2026-03-17\"]\n    allow \"gpt-5.6-sol\" versions [\"2026-07-09\"]",
+    );
+    project.client.open(&policies, LOCKDOWN);
+    project
+        .client
+        .change(&policies, 2, json!([{ "text": fixed }]));
+    project
+        .client
+        .diagnostics_where(&support, |diagnostics| diagnostics.is_empty());
+    assert!(project.client.shutdown());
+}
+
+/// With no patience the proof's findings always come in a publication of their own: they still
+/// arrive, they survive edits to files they do not involve (no flicker), and fixing the source
+/// clears them.
+#[test]
+fn the_proof_published_after_the_checker_survives_unrelated_edits() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (name, text) in [
+        ("policies.charter", LOCKDOWN),
+        ("support.charter", SUPPORT),
+        (
+            "notes.charter",
+            "filter notes extends std.filters.default {\n}\n",
+        ),
+    ] {
+        std::fs::write(dir.path().join(name), text).expect("write a fixture");
+    }
+    let mut client = Client::start_with_options(Some(dir.path()), json!({ "proofPatienceMs": 0 }));
+    let support = file_uri(&dir.path().join("support.charter"));
+    let notes = file_uri(&dir.path().join("notes.charter"));
+    let policies = file_uri(&dir.path().join("policies.charter"));
+    client.diagnostics_where(&support, |diagnostics| {
+        diagnostics.iter().any(|d| d["code"] == "E0801")
+    });
+    // Everything published for `support.charter` from here on is kept to look at.
+    client.notifications.clear();
+    let note = "filter notes extends std.filters.default {\n}\n";
+    client.open(&notes, note);
+    for version in 2..6 {
+        let text = format!("{note}{}", "\n".repeat(version as usize));
+        client.change(&notes, version, json!([{ "text": text }]));
+        // A request answers only after the edit is checked.
+        client.result(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": notes } }),
+        );
+    }
+    // Each edit's publications were sent before its request was answered: a withdrawal of the
+    // support file's findings would be among them.
+    let withdrawn: Vec<&Value> = client
+        .notifications
+        .iter()
+        .filter(|n| n["params"]["uri"] == support.as_str())
+        .collect();
+    assert!(
+        withdrawn.is_empty(),
+        "the proof's findings were republished while unrelated files were edited: {withdrawn:?}"
+    );
+    let fixed = LOCKDOWN.replace(
+        "allow \"gpt-5.4-mini\" versions [\"2026-03-17\"]",
+        "allow \"gpt-5.4-mini\" versions [\"2026-03-17\"]\n    allow \"gpt-5.6-sol\" versions [\"2026-07-09\"]",
+    );
+    client.open(&policies, LOCKDOWN);
+    client.change(&policies, 2, json!([{ "text": fixed }]));
+    client.diagnostics_where(&support, |diagnostics| diagnostics.is_empty());
+    assert!(client.shutdown());
+}
