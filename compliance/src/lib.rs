@@ -198,6 +198,8 @@ fn prove_with(
     };
     let report = charter_evaluator::run_suite_with(&artifacts, &cases, &options);
     let mut findings: Vec<Finding> = Vec::new();
+    // Parsed on the first `auditIfNotExists` rule that needs them.
+    let mut builtins: Option<Vec<(String, Value)>> = None;
     for (case, group) in report.cases.iter().zip(&groups) {
         for result in &case.results {
             // An `auditIfNotExists` rule is judged here, against the estate's related resources.
@@ -216,7 +218,15 @@ fn prove_with(
             for &index in group {
                 let resource = &resources[index];
                 if effect == "auditIfNotExists"
-                    && related::exists_related(&artifacts, &result.definition, resource, &resources)
+                    && related::exists_related(
+                        (
+                            &artifacts,
+                            builtins.get_or_insert_with(charter_evaluator::builtin_definitions),
+                        ),
+                        &result.definition,
+                        resource,
+                        &resources,
+                    )
                 {
                     continue;
                 }

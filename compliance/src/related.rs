@@ -8,14 +8,13 @@ use serde_json::{json, Map, Value};
 
 /// Whether `resource` meets the `auditIfNotExists` rule of definition `definition` (a name, a
 /// GUID for a built-in) through a related resource among `estate`. Definitions are looked up
-/// among the project's artifacts and the built-ins the evaluator bundles.
+/// among the project's artifacts and the built-ins the evaluator bundles (`builtins`).
 pub(crate) fn exists_related(
-    artifacts: &[(String, Value)],
+    (artifacts, builtins): (&[(String, Value)], &[(String, Value)]),
     definition: &str,
     resource: &EstateResource<'_>,
     estate: &[EstateResource<'_>],
 ) -> bool {
-    let builtins = charter_evaluator::builtin_definitions();
     let Some(found) = artifacts
         .iter()
         .chain(builtins.iter())
