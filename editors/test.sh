@@ -249,6 +249,9 @@ nvim_tests() {
     check "nvim $version: charter lsp on examples/contoso gives diagnostics and hover" \
       env CHARTER_BIN="$CHARTER" CHARTER_PROJECT="$project" CHARTER_TODAY=2026-11-22 \
       timeout 120 "$nv" --headless --clean -c "luafile $EDITORS/nvim/test/lsp_test.lua"
+    check "nvim $version: two projects side by side are checked independently" \
+      env CHARTER_BIN="$CHARTER" CHARTER_TODAY=2026-11-22 \
+      timeout 120 "$nv" --headless --clean -c "luafile $EDITORS/nvim/test/projects_test.lua"
   fi
 }
 

@@ -8,7 +8,9 @@ pub mod corpus;
 pub mod date;
 pub mod diff;
 pub mod doc;
-pub mod manifest;
+pub mod init;
+/// The project manifest, `charter.toml` (shared with the language server).
+pub use charter_project::manifest;
 pub mod output;
 pub mod project;
 pub mod publish;

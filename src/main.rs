@@ -205,6 +205,16 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+    /// Start a project: write `charter.toml` (with a fresh owner id) and a starter policy into
+    /// a directory (created if missing). Nothing that exists is overwritten.
+    Init {
+        /// The project directory.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The project's name (default: the directory's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -324,6 +334,13 @@ fn main() -> ExitCode {
         },
         Command::Completions { shell } => completions(shell),
         Command::Man { out_dir } => man(out_dir.as_deref()),
+        Command::Init { path, name } => match charter::init::run(&path, name.as_deref()) {
+            Ok(message) => {
+                stream::eprintln(format_args!("{message}"));
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(message),
+        },
     }
 }
 
@@ -550,7 +567,8 @@ fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
         Err(code) => return code,
     };
     let mut report = report(&compilation, common, loaded.documents.len(), ui);
-    if matches!(common.format, Format::Human) {
+    // With a manifest the whole project was checked; the hint is for a file on its own.
+    if matches!(common.format, Format::Human) && !loaded.project.has_manifest() {
         hint_when_a_file_is_checked_alone(path, &compilation);
     }
     let today = common.today.unwrap_or_else(date::today_utc);

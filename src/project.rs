@@ -1,7 +1,11 @@
-//! Finds and reads the `.charter` files of a project: one file, or every `.charter` file under
-//! a directory (recursively, in a stable order), compiled together.
+//! Finds and reads the `.charter` files of a project, compiled together. The project is found
+//! as `charter-project` finds it (the nearest `charter.toml` at or above the path given, so the
+//! editor and the CLI agree): with a manifest, every `.charter` file under its root except in
+//! ignored folders and in nested projects; without one, the file given, or every `.charter`
+//! file under the directory given (recursively, in a stable order).
 
 use charter_compiler::Document;
+use charter_project::ProjectRoot;
 use charter_syntax::FileId;
 use std::path::{Path, PathBuf};
 
@@ -23,10 +27,12 @@ pub struct Project {
     /// On-disk paths, indexed like `documents`.
     pub paths: Vec<PathBuf>,
     pub documents: Vec<Document>,
+    /// The project's root and manifest, as discovered.
+    pub project: ProjectRoot,
 }
 
 /// Directories never searched for sources: build output, VCS and dependency folders.
-pub const SKIPPED_DIRECTORIES: &[&str] = &["target", "node_modules", "out"];
+pub use charter_project::SKIPPED_DIRECTORIES;
 
 /// The largest `.charter` source Charter reads (about 400,000 lines): a policy file is a few
 /// hundred lines, and a limit keeps a runaway generator or a hostile file from exhausting memory.
@@ -35,8 +41,20 @@ pub const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
 /// The largest `tests/*.json` fixture `charter test` reads: resource payloads can be long lists.
 pub const MAX_FIXTURE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Lists the `.charter` files of `path` (a file or a directory), sorted.
+/// Lists the `.charter` files of `path` (a file or a directory), sorted: every one under a
+/// directory, nested projects included (`charter fmt` formats them all).
 pub fn find_sources(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    find_project_sources(path, None, false)
+}
+
+/// Lists the `.charter` files of `path` (a file or a directory), sorted, leaving out the
+/// folders `project` ignores and, with `split`, the projects nested in it (a folder with its
+/// own manifest).
+fn find_project_sources(
+    path: &Path,
+    project: Option<&ProjectRoot>,
+    split: bool,
+) -> Result<Vec<PathBuf>, LoadError> {
     let metadata = std::fs::metadata(path)
         .map_err(|error| LoadError(format!("cannot read `{}`: {error}", shown(path))))?;
     if metadata.is_file() {
@@ -50,9 +68,22 @@ pub fn find_sources(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
         )));
     }
     let mut files = Vec::new();
-    collect(path, &mut files)?;
+    let mut nested = Vec::new();
+    collect(path, path, project, split, &mut files, &mut nested)?;
     files.sort();
     if files.is_empty() {
+        if !nested.is_empty() {
+            nested.sort();
+            let names: Vec<String> = nested.iter().map(|p| format!("`{}`", shown(p))).collect();
+            return Err(LoadError(format!(
+                "`{}` has no `.charter` files of its own, but holds {} project{} ({}), each checked on its own: run `charter check {}`",
+                shown(path),
+                nested.len(),
+                if nested.len() == 1 { "" } else { "s" },
+                names.join(", "),
+                shown(&nested[0])
+            )));
+        }
         return Err(LoadError(format!(
             "no `.charter` files in `{}`: point at a project directory or a `.charter` file",
             shown(path)
@@ -61,7 +92,14 @@ pub fn find_sources(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
-fn collect(directory: &Path, files: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+fn collect(
+    start: &Path,
+    directory: &Path,
+    project: Option<&ProjectRoot>,
+    split: bool,
+    files: &mut Vec<PathBuf>,
+    nested: &mut Vec<PathBuf>,
+) -> Result<(), LoadError> {
     let entries = std::fs::read_dir(directory)
         .map_err(|error| LoadError(format!("cannot read `{}`: {error}", shown(directory))))?;
     for entry in entries {
@@ -76,9 +114,17 @@ fn collect(directory: &Path, files: &mut Vec<PathBuf>) -> Result<(), LoadError> 
         // A symbolic link is not followed into a directory (it could loop, or lead out of the
         // project); a link named `.charter` is read like a file, and must lead to a regular one.
         if file_type.is_dir() {
-            if !name.starts_with('.') && !SKIPPED_DIRECTORIES.contains(&name.as_ref()) {
-                collect(&path, files)?;
+            if charter_project::is_skipped_name(&name)
+                || project.is_some_and(|project| project.ignores(&path))
+            {
+                continue;
             }
+            // Another project's sources are its own: never compiled with this one.
+            if split && path != start && path.join(charter_project::FILE_NAME).is_file() {
+                nested.push(path);
+                continue;
+            }
+            collect(start, &path, project, split, files, nested)?;
         } else if name.ends_with(".charter") {
             files.push(path);
         }
@@ -86,14 +132,25 @@ fn collect(directory: &Path, files: &mut Vec<PathBuf>) -> Result<(), LoadError> 
     Ok(())
 }
 
-/// Reads a project: every source as UTF-8, with the path shown to the user.
+/// Reads a project: every source as UTF-8, with the path shown to the user. The project is
+/// the one whose manifest is nearest at or above `path`; without a manifest, `path` itself.
 pub fn load(path: &Path) -> Result<Project, LoadError> {
-    let paths = find_sources(path)?;
-    let root = if path.is_dir() {
-        path.to_path_buf()
+    std::fs::metadata(path)
+        .map_err(|error| LoadError(format!("cannot read `{}`: {error}", shown(path))))?;
+    let project = charter_project::discover(path).map_err(LoadError)?;
+    let paths = if project.has_manifest() {
+        if project.ignores(path) {
+            return Err(LoadError(format!(
+                "`{}` is in a folder the project `{}` leaves out (hidden, `target`, `node_modules`, `out`, or its manifest's `ignore`)",
+                shown(path),
+                shown(&project.root)
+            )));
+        }
+        find_project_sources(&project.root, Some(&project), true)?
     } else {
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
+        find_project_sources(path, None, true)?
     };
+    let root = project.root.clone();
     let mut documents = Vec::with_capacity(paths.len());
     for (index, file) in paths.iter().enumerate() {
         let text = read_utf8(file)?;
@@ -108,6 +165,7 @@ pub fn load(path: &Path) -> Result<Project, LoadError> {
         root,
         paths,
         documents,
+        project,
     })
 }
 
@@ -237,8 +295,12 @@ pub fn compile(
     today: charter_ir::Date,
 ) -> Result<(Project, charter_compiler::Compilation), String> {
     let loaded = load(path).map_err(|error| error.to_string())?;
-    let manifest = crate::manifest::load(&loaded.root)?;
-    let naming = manifest.map(|m| m.naming()).unwrap_or_default();
+    let naming = loaded
+        .project
+        .manifest
+        .as_ref()
+        .map(|m| m.naming())
+        .unwrap_or_default();
     let compilation = compile_documents(loaded.documents.clone(), naming, today);
     Ok((loaded, compilation))
 }

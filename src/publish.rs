@@ -27,9 +27,10 @@ pub const OWNER_ID_FILE: &str = ".charter-owner-id";
 #[derive(clap::Args, Debug, Clone)]
 pub struct AzureArgs {
     /// Azure Resource Manager endpoint (sovereign clouds, emulators); plain http:// only on a
-    /// loopback address.
-    #[arg(long, value_name = "URL", default_value = arm::PUBLIC_ARM_ENDPOINT)]
-    pub arm_endpoint: String,
+    /// loopback address. Default: the endpoint of the manifest's `azure.cloud`, else
+    /// https://management.azure.com.
+    #[arg(long, value_name = "URL")]
+    pub arm_endpoint: Option<String>,
     /// How to sign in: auto, client-secret, workload-identity, github-actions, azure-pipelines,
     /// managed-identity or azure-cli (auto: the first whose variables are set, else the Azure
     /// CLI).
@@ -169,9 +170,13 @@ fn stderr_stream(
     })
 }
 
-/// The project root of `path`: the directory itself, or a file's directory.
+/// The project root of `path`: the nearest directory at or above it with a `charter.toml`;
+/// without one, the directory itself, or a file's directory.
 fn root_of(path: &Path) -> PathBuf {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(root) = charter_project::discover::find_manifest_dir(&canonical) {
+        return root;
+    }
     if canonical.is_file() {
         canonical
             .parent()
@@ -182,8 +187,9 @@ fn root_of(path: &Path) -> PathBuf {
     }
 }
 
-/// The owner id and where it came from: `--owner-id`, the project's `.charter-owner-id`, or a
-/// UUID derived from the project folder's name (version 8, from SHA-256, RFC 9562).
+/// The owner id and where it came from: `--owner-id`, the manifest's `project.owner`, the
+/// project's `.charter-owner-id`, or a UUID derived from the project folder's name (version 8,
+/// from SHA-256, RFC 9562).
 pub fn owner_id(path: &Path, flag: Option<&str>) -> Result<(String, String), String> {
     if let Some(id) = flag {
         let id = id.trim();
@@ -193,6 +199,12 @@ pub fn owner_id(path: &Path, flag: Option<&str>) -> Result<(String, String), Str
         return Ok((id.to_string(), "--owner-id".into()));
     }
     let root = root_of(path);
+    if let Some(owner) = crate::manifest::load(&root)?.and_then(|m| m.project.owner) {
+        return Ok((
+            owner,
+            format!("`{}`", root.join(crate::manifest::FILE_NAME).display()),
+        ));
+    }
     let file = root.join(OWNER_ID_FILE);
     if let Ok(text) = std::fs::read_to_string(&file) {
         let id = text.trim();
@@ -234,8 +246,21 @@ pub fn derived_owner_id(name: &str) -> String {
     )
 }
 
-fn client(args: &AzureArgs) -> Result<ArmClient, u8> {
-    signed_in_client(&args.arm_endpoint, args.auth, args.retry_timeout)
+fn client(path: &Path, args: &AzureArgs) -> Result<ArmClient, u8> {
+    let endpoint = arm_endpoint(path, args.arm_endpoint.as_deref()).map_err(fail)?;
+    signed_in_client(&endpoint, args.auth, args.retry_timeout)
+}
+
+/// The Resource Manager endpoint: `--arm-endpoint`, else the one of the cloud the project's
+/// manifest names (`azure.cloud`), else the public cloud's.
+pub fn arm_endpoint(path: &Path, flag: Option<&str>) -> Result<String, String> {
+    if let Some(endpoint) = flag {
+        return Ok(endpoint.to_string());
+    }
+    let cloud = crate::manifest::load(&root_of(path))?.and_then(|m| m.azure.cloud);
+    Ok(cloud
+        .map_or(arm::PUBLIC_ARM_ENDPOINT, |cloud| cloud.arm_endpoint())
+        .to_string())
 }
 
 /// A client for `arm_endpoint`, signed in with `method` and the `AZURE_*` variables, retrying
@@ -276,7 +301,7 @@ pub fn signed_in_client(
 fn make_plan(path: &Path, args: &AzureArgs) -> Result<(Plan, ArmClient), u8> {
     let (owner, source) = owner_id(path, args.owner_id.as_deref()).map_err(fail)?;
     let desired = build_desired(path, args, &owner)?;
-    let client = client(args)?;
+    let client = client(path, args)?;
     let mut scopes: BTreeSet<String> = desired
         .objects
         .iter()
@@ -358,7 +383,7 @@ fn pretty(value: &serde_json::Value) -> String {
 pub fn publish_command(path: &Path, args: &AzureArgs, saved: Option<&Path>, yes: bool) -> ExitCode {
     let api = ApiVersions::default();
     let (operations, client) = match saved {
-        Some(file) => match load_saved(file, args) {
+        Some(file) => match load_saved(path, file, args) {
             Ok(result) => result,
             Err(code) => return ExitCode::from(code),
         },
@@ -492,7 +517,11 @@ fn confirm() -> Result<bool, String> {
 }
 
 /// A saved plan, refused unless what is deployed is still exactly what it was planned against.
-fn load_saved(file: &Path, args: &AzureArgs) -> Result<(Vec<plan::Operation>, ArmClient), u8> {
+fn load_saved(
+    path: &Path,
+    file: &Path,
+    args: &AzureArgs,
+) -> Result<(Vec<plan::Operation>, ArmClient), u8> {
     let text = std::fs::read_to_string(file)
         .map_err(|error| fail(format!("cannot read `{}`: {error}", file.display())))?;
     let saved = plan_render::read_saved(&text)
@@ -504,7 +533,7 @@ fn load_saved(file: &Path, args: &AzureArgs) -> Result<(Vec<plan::Operation>, Ar
         );
         return Err(EXIT_PROBLEMS);
     }
-    let client = client(args)?;
+    let client = client(path, args)?;
     let planned_endpoint = arm::parse_endpoint(&saved.arm_endpoint).map_err(fail)?;
     if planned_endpoint.origin() != client.endpoint().origin() {
         return Err(fail(format!(
@@ -542,6 +571,29 @@ fn short_hash(hash: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_arm_endpoint_comes_from_the_flag_then_the_manifests_cloud() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::write(dir.path().join("a.charter"), "").expect("write");
+        assert_eq!(
+            arm_endpoint(dir.path(), None).as_deref(),
+            Ok(arm::PUBLIC_ARM_ENDPOINT)
+        );
+        std::fs::write(
+            dir.path().join("charter.toml"),
+            "[azure]\ncloud = \"AzureUSGovernment\"\n",
+        )
+        .expect("write");
+        assert_eq!(
+            arm_endpoint(&dir.path().join("a.charter"), None).as_deref(),
+            Ok("https://management.usgovcloudapi.net")
+        );
+        assert_eq!(
+            arm_endpoint(dir.path(), Some("http://127.0.0.1:1")).as_deref(),
+            Ok("http://127.0.0.1:1")
+        );
+    }
 
     #[test]
     fn derived_owner_ids_are_stable_version_8_uuids() {

@@ -452,6 +452,27 @@ fn lower_policy(
                         .and_then(|reason| reason.text.as_ref())
                         .map(|(text, _)| text.clone())
                         .unwrap_or_default(),
+                    rules: {
+                        let mut rules: Vec<ir::ExemptRule> = exemption
+                            .only
+                            .as_ref()
+                            .and_then(|only| only.value.as_ref())
+                            .map(|rules| rules.iter().map(|(rule, _)| *rule).collect())
+                            .unwrap_or_default();
+                        rules.sort();
+                        rules.dedup();
+                        rules
+                    },
+                    owner: exemption
+                        .owner
+                        .as_ref()
+                        .and_then(|owner| owner.value.as_ref())
+                        .map(|(text, _)| text.clone()),
+                    ticket: exemption
+                        .ticket
+                        .as_ref()
+                        .and_then(|ticket| ticket.value.as_ref())
+                        .map(|(text, _)| text.clone()),
                 })
             })
             .collect(),

@@ -20,6 +20,9 @@ use charter_syntax::{FileId, Span};
 
 use crate::symbols::DeclId;
 
+/// The default `exemption_warning` of a policy, in days.
+pub const DEFAULT_EXEMPTION_WARNING_DAYS: u32 = 30;
+
 /// The default `retirement_warning` of a policy, in days.
 pub const DEFAULT_RETIREMENT_WARNING_DAYS: u32 = 90;
 /// The default `owner_tag` of a policy.
@@ -452,6 +455,10 @@ pub struct Policy {
     pub owner_tag: Option<Field<Option<String>>>,
     /// The `exempt` clauses, in source order.
     pub exemptions: Vec<Exemption>,
+    /// `exemption_warning:`, in days.
+    pub exemption_warning: Option<Field<Option<u32>>>,
+    /// `max_exemption:`, in days.
+    pub max_exemption: Option<Field<Option<u32>>>,
 }
 
 /// The deployment types a policy lists, each with its span; `None` when the value is not a
@@ -459,6 +466,13 @@ pub struct Policy {
 pub type DeploymentTypes = Option<Vec<(DeploymentType, Span)>>;
 
 impl Policy {
+    /// How long before an exemption expires to warn, in days.
+    pub fn exemption_warning_days(&self) -> u32 {
+        value_of(&self.exemption_warning)
+            .copied()
+            .unwrap_or(DEFAULT_EXEMPTION_WARNING_DAYS)
+    }
+
     /// How long before a retirement to warn, in days.
     pub fn retirement_warning_days(&self) -> u32 {
         value_of(&self.retirement_warning)
@@ -699,7 +713,15 @@ pub struct Exemption {
     pub until: Option<(Date, Span)>,
     /// `as CATEGORY "reason"`.
     pub reason: Option<Modifier<Reason>>,
+    /// `only [RULES]`: the rules, each with its span; `None` inside when not a list.
+    pub only: Option<Modifier<ExemptRules>>,
+    /// `owner "..."` and `ticket "..."`.
+    pub owner: Option<Modifier<Option<(String, Span)>>>,
+    pub ticket: Option<Modifier<Option<(String, Span)>>>,
 }
+
+/// The rules of `only [...]`, each with its span; `None` when the value is not a list.
+pub type ExemptRules = Option<Vec<(charter_ir::ExemptRule, Span)>>;
 
 /// The category and reason of an exemption, as far as they checked.
 #[derive(Clone, Debug)]

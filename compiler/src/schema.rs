@@ -6,8 +6,9 @@
 //! `docs/notes/0001-uniform-syntax.md` for the same table in prose.
 
 use charter_ir::{
-    BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment, ExemptionCategory,
-    FilterMode, GatewaySku, Management, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
+    BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment, ExemptRule,
+    ExemptionCategory, FilterMode, GatewaySku, Management, Redundancy, Scope, ShieldMode, Side,
+    Threshold, Toggle,
 };
 
 use crate::catalog::{Lifecycle, ModelKind, RegionAccess, RegionDataZone};
@@ -541,6 +542,19 @@ pub static EXEMPTION_CATEGORY: KeywordSet = vocabulary!("an exemption category",
     Mitigated => "The intent of the policy is met another way.",
 });
 
+/// The rules an exemption may be limited to (`only [...]`).
+pub static EXEMPT_RULE: KeywordSet = vocabulary!("a policy rule", ExemptRule {
+    Models => "The approved models and versions (`models`).",
+    Filters => "The minimum content filter (`filters`).",
+    Regions => "The allowed regions (`regions`).",
+    MaxCapacity => "The pay-per-token capacity cap (`max_capacity`).",
+    MaxProvisioned => "The provisioned throughput cap (`max_provisioned`).",
+    DeploymentTypes => "The allowed deployment types (`deployment_types`).",
+    LocalAuth => "No API keys (`local_auth`).",
+    PublicNetwork => "No public network access (`public_network`).",
+    OwnerTag => "The owner tag (`owner_tag`).",
+});
+
 /// Model kinds in the catalog.
 pub static MODEL_KIND: KeywordSet = vocabulary!("a model kind", ModelKind {
     Chat => "Chat completions.",
@@ -983,13 +997,59 @@ static POLICY: BlockSchema = BlockSchema {
                         required: false,
                         doc: "`waiver` or `mitigated`, and the reason.",
                     },
+                    Modifier {
+                        word: "only",
+                        args: &[Slot {
+                            kind: ValueKind::List(&ValueKind::Keyword(&EXEMPT_RULE)),
+                            what: "the rules exempted",
+                            optional: false,
+                        }],
+                        required: false,
+                        doc: "Exempt from these rules of the policy only (Azure's \
+                              `policyDefinitionReferenceIds`); without it, from every rule.",
+                    },
+                    Modifier {
+                        word: "owner",
+                        args: &[Slot {
+                            kind: ValueKind::Str(StrRole::Text),
+                            what: "who answers for the exemption",
+                            optional: false,
+                        }],
+                        required: false,
+                        doc: "Who answers for the exemption (a person or team).",
+                    },
+                    Modifier {
+                        word: "ticket",
+                        args: &[Slot {
+                            kind: ValueKind::Str(StrRole::Text),
+                            what: "the ticket that records the exemption",
+                            optional: false,
+                        }],
+                        required: false,
+                        doc: "The change or risk ticket that records the exemption.",
+                    },
                 ],
             }),
             occurs: Occurs::Repeatable,
-            doc: "`exempt SCOPE [under SCOPE] until DATE as waiver|mitigated \"reason\"`: a \
-                  time-limited exemption from the policy's assignment at the `under` scope.",
+            doc: "`exempt SCOPE [under SCOPE] until DATE as waiver|mitigated \"reason\" \
+                  [only [RULES]] [owner \"...\"] [ticket \"...\"]`: a time-limited exemption \
+                  from the policy's assignment at the `under` scope.",
             placeholder: "",
         },
+        field(
+            "exemption_warning",
+            ValueKind::Duration,
+            Occurs::Optional,
+            "How long before an exemption expires to warn (default `30 days`).",
+            "30 days",
+        ),
+        field(
+            "max_exemption",
+            ValueKind::Duration,
+            Occurs::Optional,
+            "The longest an exemption may run from today; a longer `until` is an error.",
+            "180 days",
+        ),
     ],
 };
 

@@ -6,11 +6,14 @@
 use charter_governance::estate::EstateResource;
 use serde_json::{json, Map, Value};
 
+/// Definitions as `(path, JSON)` pairs, as the evaluator takes them.
+type Definitions<'d> = &'d [(String, Value)];
+
 /// Whether `resource` meets the `auditIfNotExists` rule of definition `definition` (a name, a
 /// GUID for a built-in) through a related resource among `estate`. Definitions are looked up
 /// among the project's artifacts and the built-ins the evaluator bundles (`builtins`).
 pub(crate) fn exists_related(
-    (artifacts, builtins): (&[(String, Value)], &[(String, Value)]),
+    (artifacts, builtins): (Definitions<'_>, Definitions<'_>),
     definition: &str,
     resource: &EstateResource<'_>,
     estate: &[EstateResource<'_>],

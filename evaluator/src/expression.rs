@@ -1,6 +1,10 @@
 //! Template expressions (`"[parameters('effect')]"`, `"[concat('tags[', parameters('tag'), ']')]"`):
 //! a small parser and the subset of ARM template functions Azure Policy rules use.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 /// What an expression can read: parameters, resource fields and `count` iteration values.
@@ -38,9 +42,41 @@ pub(crate) fn evaluate_value(value: &Value, context: &dyn Context) -> Result<Val
 
 /// Evaluates a template expression string (with its surrounding brackets).
 pub(crate) fn evaluate(text: &str, context: &dyn Context) -> Result<Value, String> {
+    let expression = parsed(text);
+    match expression.as_ref() {
+        Ok(expression) => expression.evaluate(context),
+        Err(error) => Err(error.clone()),
+    }
+}
+
+/// How many parsed expressions a thread remembers. A project's rules hold a few hundred
+/// distinct expressions; the cache is emptied when it fills, so a stream of distinct ones
+/// (a fuzzer's) cannot grow it without bound.
+const PARSED_CAPACITY: usize = 4096;
+
+thread_local! {
+    /// Expressions already parsed, by their text. The same rule is evaluated against
+    /// thousands of resources (the self-compliance proof, an audit), and parsing its
+    /// expressions again each time was a quarter of an evaluation.
+    static PARSED: RefCell<HashMap<String, Rc<Result<Expr, String>>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// The parse of a template expression string (with its surrounding brackets), remembered.
+fn parsed(text: &str) -> Rc<Result<Expr, String>> {
+    if let Some(found) = PARSED.with(|cache| cache.borrow().get(text).cloned()) {
+        return found;
+    }
     let inner = &text[1..text.len() - 1];
-    let expression = Parser::new(inner).parse_all()?;
-    expression.evaluate(context)
+    let expression = Rc::new(Parser::new(inner).parse_all());
+    PARSED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= PARSED_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(text.to_string(), Rc::clone(&expression));
+    });
+    expression
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -202,6 +202,29 @@ pub struct Exemption {
     pub expires: Date,
     pub category: ExemptionCategory,
     pub reason: String,
+    /// The rules exempted (`only [...]`); empty: every rule of the policy.
+    pub rules: Vec<ExemptRule>,
+    /// Who answers for the exemption (`owner "..."`), and the ticket that records it.
+    pub owner: Option<String>,
+    pub ticket: Option<String>,
+}
+
+keywords! {
+    /// A rule of a policy an exemption may be limited to (`exempt ... only [regions]`): the
+    /// policy field that makes the rule.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ExemptRule {
+        Models => "models",
+        Filters => "filters",
+        Regions => "regions",
+        MaxCapacity => "max_capacity",
+        MaxProvisioned => "max_provisioned",
+        DeploymentTypes => "deployment_types",
+        LocalAuth => "local_auth",
+        PublicNetwork => "public_network",
+        OwnerTag => "owner_tag",
+    }
 }
 
 keywords! {

@@ -18,18 +18,25 @@ use crate::transport::log;
 /// than twice; a large project's comes in a second publication.
 pub const PATIENCE: Duration = Duration::from_millis(25);
 
-/// One proof to run: the model of the compilation numbered `generation`.
-pub struct Job {
-    pub generation: u64,
+/// One project's model to prove.
+pub struct Model {
     pub project: Project,
     pub symbols: SymbolIndex,
+}
+
+/// The proofs to run: the model of every project of the compilation numbered `generation`
+/// (`None` for a project with errors, which is not proved).
+pub struct Job {
+    pub generation: u64,
+    pub models: Vec<Option<Model>>,
     pub today: Date,
 }
 
-/// What a proof found, for the compilation numbered `generation`.
+/// What the proofs found, for the compilation numbered `generation`: one list per project, in
+/// the order of the job's models.
 pub struct Outcome {
     pub generation: u64,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Vec<Diagnostic>>,
     pub elapsed: Duration,
 }
 
@@ -87,13 +94,22 @@ impl Prover {
 /// without its findings and the log says so.
 fn run(job: Job) -> Outcome {
     let started = std::time::Instant::now();
-    let diagnostics = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        charter_compliance::diagnostics(&job.project, &job.symbols, job.today)
-    }))
-    .unwrap_or_else(|_| {
-        log("the self-compliance proof panicked on the current sources; its findings are missing");
-        Vec::new()
-    });
+    let diagnostics = job
+        .models
+        .iter()
+        .map(|model| {
+            let Some(model) = model else {
+                return Vec::new();
+            };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                charter_compliance::diagnostics(&model.project, &model.symbols, job.today)
+            }))
+            .unwrap_or_else(|_| {
+                log("the self-compliance proof panicked on the current sources; its findings are missing");
+                Vec::new()
+            })
+        })
+        .collect();
     Outcome {
         generation: job.generation,
         diagnostics,

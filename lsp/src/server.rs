@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, OnceLock};
@@ -137,7 +138,7 @@ fn run_with_scanner(connection: Connection, scanner: Scanner) -> Result<(), Stri
     let mut server = Server {
         workspace: Workspace::new(Vec::new(), settings.today),
         connection,
-        analysis: None,
+        analyses: Vec::new(),
         dirty: true,
         published: BTreeMap::new(),
         shutdown_requested: false,
@@ -254,8 +255,9 @@ impl Settings {
 struct Server {
     connection: Connection,
     workspace: Workspace,
-    /// The latest compilation; `None` only before the first.
-    analysis: Option<Analysis>,
+    /// The latest compilation of every project (each file is in exactly one); empty only
+    /// before the first.
+    analyses: Vec<Analysis>,
     /// Whether an edit arrived since `analysis` was computed.
     dirty: bool,
     /// What was last published per document, so unchanged diagnostics are not re-sent and
@@ -356,7 +358,7 @@ impl Server {
     /// Starts scanning the workspace folders on a thread; a scan still running is cancelled.
     fn start_scan(&mut self) {
         let generation = self.scan_generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let roots = self.workspace.roots().to_vec();
+        let roots = self.workspace.scan_roots();
         if roots.is_empty() {
             self.on_scan(generation, Scan::default());
             return;
@@ -375,7 +377,7 @@ impl Server {
             });
         if spawned.is_err() {
             log("cannot start a thread to scan the workspace; scanning here");
-            let roots = self.workspace.roots().to_vec();
+            let roots = self.workspace.scan_roots();
             let scan = (self.scanner)(&roots, &self.scan_budget, &|| false);
             self.on_scan(generation, scan);
         }
@@ -477,12 +479,38 @@ impl Server {
             self.refresh();
         }
         let started = std::time::Instant::now();
-        let reply = match self.analysis.as_ref() {
-            Some(analysis) => answer(analysis, &method, params),
-            None => Err(RequestError {
+        let reply = if self.analyses.is_empty() {
+            Err(RequestError {
                 code: ErrorCode::InternalError,
                 message: "the project has not been compiled yet".to_string(),
-            }),
+            })
+        } else if method == "workspace/symbol" {
+            // Every project's symbols, one list.
+            let mut symbols = Vec::new();
+            let mut reply = Ok(Value::Null);
+            for analysis in &self.analyses {
+                match answer(analysis, &method, params.clone()) {
+                    Ok(Value::Array(found)) => symbols.extend(found),
+                    Ok(_) => {}
+                    Err(error) => reply = Err(error),
+                }
+            }
+            reply.map(|_| Value::Array(symbols))
+        } else {
+            // A request about a document is answered by that document's project.
+            let key = params
+                .pointer("/textDocument/uri")
+                .and_then(Value::as_str)
+                .and_then(|uri| lsp::Uri::from_str(uri).ok())
+                .map(|uri| workspace::key_of_uri(&uri));
+            let analysis = key
+                .and_then(|key| {
+                    self.analyses
+                        .iter()
+                        .find(|analysis| analysis.index_of_key(&key).is_some())
+                })
+                .unwrap_or(&self.analyses[0]);
+            answer(analysis, &method, params)
         };
         if self.trace {
             log(&format!(
@@ -502,6 +530,11 @@ impl Server {
                 self.workspace
                     .open(document.uri, document.text, document.version);
                 self.check_document_size(&uri);
+                // A file of a project outside the workspace folders: read the project's other
+                // files too, so that its names resolve.
+                if self.workspace.note_project_of(&uri) {
+                    self.start_scan();
+                }
                 self.dirty = true;
             }),
             "textDocument/didChange" => {
@@ -589,41 +622,56 @@ impl Server {
         buffer.version = params.text_document.version;
     }
 
-    /// Recompiles the project and publishes what changed. The proof of the new compilation is
-    /// handed to its thread; if it is back within the proof patience its findings are published
-    /// with the rest, otherwise they follow in a second publication.
+    /// Recompiles every project and publishes what changed. The proofs of the new compilations
+    /// are handed to their thread; if they are back within the proof patience their findings
+    /// are published with the rest, otherwise they follow in a second publication.
     fn refresh(&mut self) {
         let started = std::time::Instant::now();
         self.dirty = false;
         // The compiler must never panic; if it does on some input, keep the last good analysis
         // and go on serving rather than take the editor's server down with it.
         let workspace = &mut self.workspace;
-        let mut analysis = match catch_unwind(AssertUnwindSafe(|| workspace.analyze())) {
-            Ok(analysis) => analysis,
+        let mut analyses = match catch_unwind(AssertUnwindSafe(|| workspace.analyze_all())) {
+            Ok(analyses) => analyses,
             Err(_) => {
                 log("the checker panicked on the current sources; keeping the previous results");
                 return;
             }
         };
         let compiled = started.elapsed();
+        let manifest_errors: Vec<String> =
+            self.workspace.manifest_errors.values().cloned().collect();
+        for why in manifest_errors {
+            self.warn(&format!(
+                "{why}; the project is checked without its manifest"
+            ));
+        }
         self.generation += 1;
-        self.carry_proof_forward(&analysis);
+        self.carry_proof_forward(&analyses);
         // A compilation with errors is not proved: its model is incomplete, and the errors
-        // already say what to fix.
-        self.proof_pending = !analysis.compilation.has_errors();
+        // already say what to fix. Each project is proved on its own.
+        let models: Vec<Option<proof::Model>> = analyses
+            .iter()
+            .map(|analysis| {
+                (!analysis.compilation.has_errors()).then(|| proof::Model {
+                    project: analysis.compilation.project.clone(),
+                    symbols: analysis.compilation.symbols.clone(),
+                })
+            })
+            .collect();
+        self.proof_pending = models.iter().any(Option::is_some);
         if self.proof_pending {
             self.prover.submit(proof::Job {
                 generation: self.generation,
-                project: analysis.compilation.project.clone(),
-                symbols: analysis.compilation.symbols.clone(),
-                today: analysis.today,
+                models,
+                today: analyses[0].today,
             });
             // (A channel's wait spins and yields before it sleeps, long enough for a small
             // proof to finish: no patience means not waiting at all.)
             if !self.proof_patience.is_zero() {
                 if let Ok(outcome) = self.prover.outcomes.recv_timeout(self.proof_patience) {
                     if outcome.generation == self.generation {
-                        self.merge_proof(&mut analysis, outcome);
+                        self.merge_proof(&mut analyses, outcome);
                     }
                 }
             }
@@ -631,13 +679,15 @@ impl Server {
             self.proof_published.clear();
         }
         let previous = self.versions();
-        if catch_unwind(AssertUnwindSafe(|| self.publish(&analysis, &previous))).is_err() {
+        if catch_unwind(AssertUnwindSafe(|| self.publish(&analyses, &previous))).is_err() {
             log("publishing diagnostics panicked; they may be stale");
         }
         if self.trace {
             log(&format!(
-                "checked {} documents in {:.2} ms, published in {:.2} ms{}",
-                analysis.files.len(),
+                "checked {} documents in {} project{} in {:.2} ms, published in {:.2} ms{}",
+                analyses.iter().map(|a| a.files.len()).sum::<usize>(),
+                analyses.len(),
+                if analyses.len() == 1 { "" } else { "s" },
                 compiled.as_secs_f64() * 1000.0,
                 (started.elapsed() - compiled).as_secs_f64() * 1000.0,
                 if self.proof_pending {
@@ -647,29 +697,27 @@ impl Server {
                 }
             ));
         }
-        if let Some(previous) = self.analysis.replace(analysis) {
+        for previous in std::mem::replace(&mut self.analyses, analyses) {
             drop_elsewhere(previous);
         }
     }
 
-    /// The proof of a compilation is back: if it is the latest, its findings join the analysis
-    /// (so hover and code actions see them) and are published.
+    /// The proofs of a compilation are back: if they are the latest, their findings join the
+    /// analyses (so hover and code actions see them) and are published.
     fn on_proof(&mut self, outcome: proof::Outcome) {
         if outcome.generation != self.generation || !self.proof_pending {
             return;
         }
-        let Some(mut analysis) = self.analysis.take() else {
-            return;
-        };
-        let previous = versions_of(&analysis);
-        self.merge_proof(&mut analysis, outcome);
-        if catch_unwind(AssertUnwindSafe(|| self.publish(&analysis, &previous))).is_err() {
+        let mut analyses = std::mem::take(&mut self.analyses);
+        let previous = versions_of(&analyses);
+        self.merge_proof(&mut analyses, outcome);
+        if catch_unwind(AssertUnwindSafe(|| self.publish(&analyses, &previous))).is_err() {
             log("publishing diagnostics panicked; they may be stale");
         }
-        self.analysis = Some(analysis);
+        self.analyses = analyses;
     }
 
-    fn merge_proof(&mut self, analysis: &mut Analysis, outcome: proof::Outcome) {
+    fn merge_proof(&mut self, analyses: &mut [Analysis], outcome: proof::Outcome) {
         self.proof_pending = false;
         if self.trace {
             log(&format!(
@@ -678,38 +726,40 @@ impl Server {
             ));
         }
         self.proof_published.clear();
-        for diagnostic in &outcome.diagnostics {
-            let explanation = self.workspace.explanation_uri(diagnostic.code);
-            let Some(index) = analysis.index_of_id(diagnostic.primary.span.file) else {
-                continue;
-            };
-            if let Some(rendered) = convert::diagnostic(analysis, diagnostic, explanation) {
-                self.proof_published
-                    .entry(analysis.files[index].key.clone())
-                    .or_default()
-                    .push(rendered);
+        for (analysis, found) in analyses.iter_mut().zip(outcome.diagnostics) {
+            for diagnostic in &found {
+                let explanation = self.workspace.explanation_uri(diagnostic.code);
+                let Some(index) = analysis.index_of_id(diagnostic.primary.span.file) else {
+                    continue;
+                };
+                if let Some(rendered) = convert::diagnostic(analysis, diagnostic, explanation) {
+                    self.proof_published
+                        .entry(analysis.files[index].key.clone())
+                        .or_default()
+                        .push(rendered);
+                }
             }
+            let diagnostics = &mut analysis.compilation.diagnostics;
+            diagnostics.extend(found);
+            charter_compliance::sort(diagnostics);
         }
-        let diagnostics = &mut analysis.compilation.diagnostics;
-        diagnostics.extend(outcome.diagnostics);
-        charter_compliance::sort(diagnostics);
     }
 
     /// Keeps the last proof's diagnostics of the files whose text did not change (and that
     /// point at no file that did), to publish while the new proof runs.
-    fn carry_proof_forward(&mut self, analysis: &Analysis) {
-        let Some(previous) = &self.analysis else {
+    fn carry_proof_forward(&mut self, analyses: &[Analysis]) {
+        if self.analyses.is_empty() {
             self.proof_published.clear();
             return;
+        }
+        let previous = &self.analyses;
+        let unchanged = |key: &DocKey| match (text_of(previous, key), text_of(analyses, key)) {
+            (Some(old), Some(new)) => old == new,
+            _ => false,
         };
-        let unchanged =
-            |key: &DocKey| match (previous.index_of_key(key), analysis.index_of_key(key)) {
-                (Some(old), Some(new)) => previous.text(old) == analysis.text(new),
-                _ => false,
-            };
-        let changed_uris: BTreeSet<&str> = analysis
-            .files
+        let changed_uris: BTreeSet<&str> = analyses
             .iter()
+            .flat_map(|analysis| analysis.files.iter())
             .filter(|file| !unchanged(&file.key))
             .map(|file| file.uri.as_str())
             .collect();
@@ -725,16 +775,43 @@ impl Server {
         });
     }
 
-    /// The version of every file of the current analysis, to tell which were edited.
+    /// The version of every file of the current analyses, to tell which were edited.
     fn versions(&self) -> BTreeMap<DocKey, Option<i32>> {
-        self.analysis.as_ref().map(versions_of).unwrap_or_default()
+        versions_of(&self.analyses)
     }
 
     /// Publishes diagnostics for every project file whose diagnostics or version changed, and
-    /// clears files that left the project.
+    /// clears files that left every project. Each project's diagnostics go to its own files.
     /// While the proof runs, the findings it made before in files that did not change are
     /// published again. `previous` holds the versions last published.
-    fn publish(&mut self, analysis: &Analysis, previous: &BTreeMap<DocKey, Option<i32>>) {
+    fn publish(&mut self, analyses: &[Analysis], previous: &BTreeMap<DocKey, Option<i32>>) {
+        let mut published = BTreeMap::new();
+        for analysis in analyses {
+            self.publish_project(analysis, previous, &mut published);
+        }
+        for (uri, diagnostics) in std::mem::take(&mut self.published).into_values() {
+            if !diagnostics.is_empty() {
+                self.send(Notification::new(
+                    "textDocument/publishDiagnostics".to_string(),
+                    lsp::PublishDiagnosticsParams {
+                        uri,
+                        diagnostics: Vec::new(),
+                        version: None,
+                    },
+                ));
+            }
+        }
+        self.published = published;
+    }
+
+    /// Publishes one project's diagnostics, moving what it publishes from `self.published`
+    /// into `published`.
+    fn publish_project(
+        &mut self,
+        analysis: &Analysis,
+        previous: &BTreeMap<DocKey, Option<i32>>,
+        published: &mut BTreeMap<DocKey, (lsp::Uri, Vec<lsp::Diagnostic>)>,
+    ) {
         let mut per_file: BTreeMap<usize, Vec<lsp::Diagnostic>> = BTreeMap::new();
         for (index, file) in analysis.files.iter().enumerate() {
             if !file.is_stdlib {
@@ -758,7 +835,6 @@ impl Server {
                 }
             }
         }
-        let mut published = BTreeMap::new();
         for (index, diagnostics) in per_file {
             let file = &analysis.files[index];
             let last = self.published.remove(&file.key);
@@ -775,20 +851,14 @@ impl Server {
             }
             published.insert(file.key.clone(), (file.uri.clone(), diagnostics));
         }
-        for (uri, diagnostics) in std::mem::take(&mut self.published).into_values() {
-            if !diagnostics.is_empty() {
-                self.send(Notification::new(
-                    "textDocument/publishDiagnostics".to_string(),
-                    lsp::PublishDiagnosticsParams {
-                        uri,
-                        diagnostics: Vec::new(),
-                        version: None,
-                    },
-                ));
-            }
-        }
-        self.published = published;
     }
+}
+
+/// The text of a document in whichever analysis holds it.
+fn text_of<'a>(analyses: &'a [Analysis], key: &str) -> Option<&'a str> {
+    analyses
+        .iter()
+        .find_map(|analysis| analysis.index_of_key(key).map(|index| analysis.text(index)))
 }
 
 fn reply_to(id: RequestId, reply: Result<Value, RequestError>) -> Response {
@@ -892,11 +962,11 @@ fn answer(analysis: &Analysis, method: &str, params: Value) -> Result<Value, Req
     }
 }
 
-/// The version of every file of an analysis.
-fn versions_of(analysis: &Analysis) -> BTreeMap<DocKey, Option<i32>> {
-    analysis
-        .files
+/// The version of every file of some analyses.
+fn versions_of(analyses: &[Analysis]) -> BTreeMap<DocKey, Option<i32>> {
+    analyses
         .iter()
+        .flat_map(|analysis| analysis.files.iter())
         .map(|file| (file.key.clone(), file.version))
         .collect()
 }

@@ -1,6 +1,9 @@
-//! The project as the editor sees it: every `.charter` file under the workspace folders, with
-//! open buffers taking precedence over the disk, compiled together by the compiler's one front
-//! end into an [`Analysis`] that every feature reads.
+//! The projects as the editor sees them: every `.charter` file under the workspace folders
+//! (and under the project root of every open file), with open buffers taking precedence over
+//! the disk. Each file belongs to the project `charter-project` finds for it (the nearest
+//! `charter.toml` above it, as the CLI finds it; without one, the workspace folder that holds
+//! it), and each project is compiled on its own by the compiler's one front end into an
+//! [`Analysis`] that every feature reads: diagnostics never leak from one project to another.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,6 +11,7 @@ use std::str::FromStr;
 
 use charter_compiler::{Compilation, Document, Options};
 use charter_ir::Date;
+use charter_project::ProjectRoot;
 use charter_syntax::incremental::{parse_with_cache, ItemCache};
 use charter_syntax::{FileId, LineIndex};
 use lsp_types::Uri;
@@ -51,6 +55,14 @@ pub struct Workspace {
     /// The parsed top-level items of every project document, so that an edit re-parses only
     /// the items it touched; one cache per document, dropped when the document leaves.
     parse_caches: BTreeMap<DocKey, ItemCache>,
+    /// The project of each directory that holds a document, as discovered (cleared by a new
+    /// scan, since a manifest may have come or gone).
+    projects: BTreeMap<PathBuf, ProjectRoot>,
+    /// Roots of projects (with a manifest) that hold an open file but lie outside every
+    /// workspace folder: scanned too, so that a file opened alone sees its whole project.
+    project_roots: Vec<PathBuf>,
+    /// Manifests that could not be read, with why (shown to the user by the server).
+    pub manifest_errors: BTreeMap<PathBuf, String>,
 }
 
 /// One document of an [`Analysis`]: how to name it to the client and convert its positions.
@@ -107,6 +119,9 @@ impl Workspace {
             stdlib_files: BTreeMap::new(),
             explained: BTreeMap::new(),
             parse_caches: BTreeMap::new(),
+            projects: BTreeMap::new(),
+            project_roots: Vec::new(),
+            manifest_errors: BTreeMap::new(),
         };
         // Callers that do not scan in the background (tests) see the disk at once.
         if !workspace.roots.is_empty() {
@@ -116,14 +131,80 @@ impl Workspace {
         workspace
     }
 
-    /// The workspace folders.
-    pub fn roots(&self) -> &[PathBuf] {
-        &self.roots
+    /// The folders to scan: the workspace folders, and the roots of projects holding an open
+    /// file outside them.
+    pub fn scan_roots(&self) -> Vec<PathBuf> {
+        let mut roots = self.roots.clone();
+        for root in &self.project_roots {
+            if !roots.contains(root) {
+                roots.push(root.clone());
+            }
+        }
+        roots
     }
 
     /// Replaces the files read from disk with the result of a [`scan`].
     pub fn set_disk(&mut self, files: BTreeMap<DocKey, (PathBuf, String)>) {
         self.disk = files;
+        // A manifest may have been added, changed or removed since the projects were found.
+        self.projects.clear();
+        self.manifest_errors.clear();
+    }
+
+    /// The project of a file on disk (cached per directory).
+    fn project_of(&mut self, path: &Path) -> ProjectRoot {
+        let directory = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        if let Some(project) = self.projects.get(&directory) {
+            return project.clone();
+        }
+        let project = match charter_project::discover(path) {
+            Ok(project) if project.has_manifest() => project,
+            Ok(_) => self.folder_project(&directory),
+            Err(why) => {
+                let root = charter_project::discover::find_manifest_dir(path)
+                    .unwrap_or_else(|| directory.clone());
+                self.manifest_errors.insert(root.clone(), why);
+                ProjectRoot::new(root, None)
+            }
+        };
+        self.projects.insert(directory, project.clone());
+        project
+    }
+
+    /// Without a manifest, a file's project is the workspace folder that holds it (the
+    /// innermost), or its own directory outside every folder.
+    fn folder_project(&self, directory: &Path) -> ProjectRoot {
+        let root = self
+            .roots
+            .iter()
+            .filter(|root| directory.starts_with(root))
+            .max_by_key(|root| root.components().count())
+            .cloned()
+            .unwrap_or_else(|| directory.to_path_buf());
+        ProjectRoot::new(root, None)
+    }
+
+    /// Notes the project of a newly opened file; `true` when its root is a project with a
+    /// manifest outside every scanned folder, so that the caller scans again to read the
+    /// project's other files.
+    pub fn note_project_of(&mut self, uri: &Uri) -> bool {
+        let Some(path) = path_of_uri(uri) else {
+            return false;
+        };
+        let project = self.project_of(&path);
+        if !project.has_manifest() {
+            return false;
+        }
+        let root = std::path::absolute(&project.root).unwrap_or(project.root);
+        let scanned = self
+            .scan_roots()
+            .iter()
+            .any(|scanned| root.starts_with(scanned));
+        if scanned {
+            return false;
+        }
+        self.project_roots.push(root);
+        true
     }
 
     /// Adds and removes workspace folders; the caller rescans.
@@ -158,17 +239,65 @@ impl Workspace {
         }
     }
 
-    /// Compiles the project: the files on disk, overlaid by open buffers, plus open buffers
-    /// outside the roots (so a lone file still gets diagnostics), then the stdlib.
+    /// Compiles the first project (for tests of one project); see [`Workspace::analyze_all`].
+    #[cfg(test)]
     pub fn analyze(&mut self) -> Analysis {
-        let mut keys: Vec<&DocKey> = self.disk.keys().chain(self.open.keys()).collect();
+        let mut analyses = self.analyze_all();
+        analyses.swap_remove(0)
+    }
+
+    /// Compiles every project on its own: the files on disk, overlaid by open buffers, plus
+    /// open buffers outside the roots (so a lone file still gets diagnostics), grouped by the
+    /// project each belongs to; files in a folder their project ignores are left out. Never
+    /// empty: with no documents, one analysis of the stdlib alone.
+    pub fn analyze_all(&mut self) -> Vec<Analysis> {
+        let mut keys: Vec<DocKey> = self.disk.keys().chain(self.open.keys()).cloned().collect();
         keys.sort();
         keys.dedup();
+        let mut groups: BTreeMap<PathBuf, (ProjectRoot, Vec<DocKey>)> = BTreeMap::new();
+        for key in keys {
+            let path = self
+                .disk
+                .get(&key)
+                .map(|(path, _)| path.clone())
+                .or_else(|| path_of_key(&key));
+            let project = match &path {
+                Some(path) => self.project_of(path),
+                // An untitled buffer has no folder: it is a project of its own.
+                None => ProjectRoot::new(PathBuf::from(&key), None),
+            };
+            if path.as_deref().is_some_and(|path| project.ignores(path)) {
+                continue;
+            }
+            groups
+                .entry(project.root.clone())
+                .or_insert_with(|| (project, Vec::new()))
+                .1
+                .push(key);
+        }
+        // Caches of documents that left every project are dropped with this map.
+        let mut previous_caches = std::mem::take(&mut self.parse_caches);
+        let mut analyses: Vec<Analysis> = groups
+            .into_values()
+            .map(|(project, keys)| self.analyze_project(&project, &keys, &mut previous_caches))
+            .collect();
+        if analyses.is_empty() {
+            let empty = ProjectRoot::new(PathBuf::new(), None);
+            analyses.push(self.analyze_project(&empty, &[], &mut previous_caches));
+        }
+        analyses
+    }
+
+    /// Compiles one project's documents, then the stdlib.
+    fn analyze_project(
+        &mut self,
+        project: &ProjectRoot,
+        keys: &[DocKey],
+        previous_caches: &mut BTreeMap<DocKey, ItemCache>,
+    ) -> Analysis {
         let mut documents = Vec::with_capacity(keys.len());
         let mut files = Vec::with_capacity(keys.len());
-        // Caches of documents that left the project are dropped with this map.
-        let mut previous_caches = std::mem::take(&mut self.parse_caches);
-        for (index, key) in keys.into_iter().enumerate() {
+        for (index, key) in keys.iter().enumerate() {
             // A buffer too large to check in editor time is left out (the server said so).
             if self
                 .open
@@ -217,8 +346,16 @@ impl Workspace {
             ));
         }
         let today = self.today.unwrap_or_else(system_today);
+        let options = Options {
+            today,
+            naming: project
+                .manifest
+                .as_ref()
+                .map(|manifest| manifest.naming())
+                .unwrap_or_default(),
+        };
         // The self-compliance proof is not run here: the server runs it on its own thread.
-        let compilation = charter_compiler::compile_parsed(documents, &Options::new(today));
+        let compilation = charter_compiler::compile_parsed(documents, &options);
         for document in compilation.documents.iter().skip(files.len()) {
             let (key, uri, line_index) = self.stdlib_location(document);
             files.push(FileInfo {

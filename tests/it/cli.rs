@@ -391,7 +391,9 @@ fn the_mistakes_project_reports_each_mistake_once() {
 }
 
 #[test]
-fn a_file_checked_alone_points_at_its_project() {
+fn a_file_of_a_project_is_checked_with_its_project() {
+    // examples/contoso has a `charter.toml`: the workload's file is checked with the policy
+    // and filters it refers to.
     let output = Command::new(env!("CARGO_BIN_EXE_charter"))
         .args([
             "check",
@@ -402,9 +404,41 @@ fn a_file_checked_alone_points_at_its_project() {
         .env("NO_COLOR", "1")
         .output()
         .expect("run charter");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("(6 files): no problems"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_file_checked_alone_points_at_its_project() {
+    // Without a manifest, a file is checked on its own; its unknown names get a hint.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let example = repo().join("examples/contoso");
+    for name in [
+        "policy.charter",
+        "filters.charter",
+        "blocklists.charter",
+        "fine-tuned.charter",
+    ] {
+        std::fs::copy(example.join(name), dir.path().join(name)).expect("copy");
+    }
+    std::fs::create_dir(dir.path().join("workloads")).expect("mkdir");
+    std::fs::copy(
+        example.join("workloads/research.charter"),
+        dir.path().join("workloads/research.charter"),
+    )
+    .expect("copy");
+    let file = dir.path().join("workloads/research.charter");
+    let output = charter(&["check", &file.to_string_lossy(), TODAY]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("run `charter check examples/contoso` to check them together"),
+        stderr(&output).contains(&format!(
+            "run `charter check {}` to check them together",
+            dir.path().display()
+        )),
         "{}",
         stderr(&output)
     );

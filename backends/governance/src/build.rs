@@ -910,6 +910,25 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
         // itself, or its `under` scope): Charter does not know the management-group hierarchy,
         // so it never guesses which assignment is in force at a scope.
         // INVARIANT: `assignment_scope` is one of the policy's scopes, so this finds one.
+        // `only [RULES]`: the members those policy fields make.
+        let reference_ids: Vec<String> = resource_manager_refs
+            .iter()
+            .filter(|id| {
+                exemption.rules.is_empty()
+                    || crate::policy_field(id).is_some_and(|field| {
+                        exemption
+                            .rules
+                            .iter()
+                            .any(|rule| rule.charter_name() == field)
+                    })
+            })
+            .cloned()
+            .collect();
+        // Rules that make no member an exemption can cover exempt nothing: an empty list
+        // would mean "every member" to Azure, so no exemption is written at all.
+        if !exemption.rules.is_empty() && reference_ids.is_empty() {
+            continue;
+        }
         if let Some(assignment) = assignments
             .iter()
             .find(|a| a.scope == exemption.assignment_scope)
@@ -938,10 +957,10 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
                     "{}/providers/Microsoft.Authorization/policyAssignments/{}",
                     assignment.scope_id, assignment.name
                 ),
-                reference_ids: resource_manager_refs.clone(),
+                reference_ids,
                 category: names::exemption_category(exemption.category).to_owned(),
                 expires_on: names::expires_on(exemption.expires),
-                metadata: json!({ "generatedBy": "charter", "charterPolicy": policy.name }),
+                metadata: exemption_metadata(&policy.name, exemption),
             });
         }
     }
@@ -1078,6 +1097,20 @@ fn truncate(text: &str, max: usize) -> String {
         cut.push('…');
         cut
     }
+}
+
+/// An exemption's metadata: who made it, and the owner and ticket its source names.
+fn exemption_metadata(policy: &str, exemption: &charter_ir::Exemption) -> Value {
+    let mut metadata = json!({ "generatedBy": "charter", "charterPolicy": policy });
+    if let Value::Object(map) = &mut metadata {
+        if let Some(owner) = &exemption.owner {
+            map.insert("owner".into(), Value::String(owner.clone()));
+        }
+        if let Some(ticket) = &exemption.ticket {
+            map.insert("ticket".into(), Value::String(ticket.clone()));
+        }
+    }
+    metadata
 }
 
 #[cfg(test)]

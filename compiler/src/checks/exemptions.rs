@@ -1,5 +1,6 @@
 //! Exemptions: not expired (E0701), with a reason (E0702), and exempting an assignment the
-//! policy has (E0703, E0704).
+//! policy has (E0703, E0704); expiring soon (E0705), within the policy's maximum duration
+//! (E0706), limited to rules the policy has (E0707), with a non-empty owner and ticket (E0708).
 
 use charter_ir as ir;
 use charter_syntax::Span;
@@ -10,6 +11,55 @@ use crate::model::{self, scope_name, ExemptionAssignment, Policy};
 use crate::schema::ScopeKind;
 
 impl Checks<'_> {
+    /// The checks an exemption needs its policy for: the warning horizon (E0705), the maximum
+    /// duration (E0706), and the rules `only` names (E0707).
+    pub(super) fn check_exemption_against_policy(
+        &mut self,
+        policy: &Policy,
+        exemption: &model::Exemption,
+    ) {
+        let today = self.options.today;
+        if let Some((date, span)) = exemption.until {
+            let days = crate::dates::days_between(today, date);
+            let max = policy
+                .max_exemption
+                .as_ref()
+                .and_then(|field| field.value.map(|days| (days, field.span)));
+            match max {
+                Some((max, max_span)) if days > i64::from(max) => self
+                    .diagnostics
+                    .push(codes::exemptions::too_long(date, days, max, span, max_span)),
+                _ => {
+                    let horizon = policy.exemption_warning_days();
+                    if (0..=i64::from(horizon)).contains(&days) {
+                        self.diagnostics.push(codes::exemptions::expires_soon(
+                            date, today, days, horizon, span,
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(rules) = exemption.only.as_ref().and_then(|only| only.value.as_ref()) {
+            for (rule, span) in rules {
+                if !policy_sets(policy, *rule) {
+                    self.diagnostics.push(codes::exemptions::absent_rule(
+                        rule.charter_name(),
+                        &policy.name,
+                        *span,
+                    ));
+                }
+            }
+        }
+        for (word, modifier) in [("owner", &exemption.owner), ("ticket", &exemption.ticket)] {
+            if let Some((text, span)) = modifier.as_ref().and_then(|m| m.value.as_ref()) {
+                if text.trim().is_empty() {
+                    self.diagnostics
+                        .push(codes::exemptions::empty_reference(word, *span));
+                }
+            }
+        }
+    }
+
     pub(super) fn check_exemption(&mut self, exemption: &model::Exemption) {
         let today = self.options.today;
         if let Some((date, span)) = exemption.until {
@@ -101,5 +151,21 @@ impl Checks<'_> {
                 ));
             }
         }
+    }
+}
+
+/// Whether the policy sets the field that makes `rule` (the owner tag always has a value).
+fn policy_sets(policy: &Policy, rule: ir::ExemptRule) -> bool {
+    use ir::ExemptRule as R;
+    match rule {
+        R::Models => policy.models.is_some(),
+        R::Filters => policy.minimum.is_some(),
+        R::Regions => policy.regions.is_some(),
+        R::MaxCapacity => policy.max_capacity.is_some(),
+        R::MaxProvisioned => policy.max_provisioned.is_some(),
+        R::DeploymentTypes => policy.deployment_types.is_some(),
+        R::LocalAuth => policy.local_auth.is_some(),
+        R::PublicNetwork => policy.public_network.is_some(),
+        R::OwnerTag => true,
     }
 }

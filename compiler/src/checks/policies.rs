@@ -51,6 +51,7 @@ impl Checks<'_> {
         for exemption in &policy.exemptions {
             self.check_exemption(exemption);
             self.check_exemption_assignment(policy, exemption);
+            self.check_exemption_against_policy(policy, exemption);
         }
     }
 

@@ -12,6 +12,14 @@ pub const EXEMPTION_WITHOUT_REASON: Code = "E0702";
 pub const AMBIGUOUS_EXEMPTION: Code = "E0703";
 /// E0704: exemption under a scope the policy is not assigned at.
 pub const EXEMPTION_OUTSIDE_ASSIGNMENT: Code = "E0704";
+/// E0705: exemption expires soon.
+pub const EXEMPTION_EXPIRES_SOON: Code = "E0705";
+/// E0706: exemption longer than the policy allows.
+pub const EXEMPTION_TOO_LONG: Code = "E0706";
+/// E0707: exemption from a rule the policy does not have.
+pub const EXEMPTION_FROM_ABSENT_RULE: Code = "E0707";
+/// E0708: exemption owner or ticket empty.
+pub const EXEMPTION_EMPTY_REFERENCE: Code = "E0708";
 
 /// The codes of this group, in code order, for `charter explain` and `docs/errors.md`.
 pub const CODES: &[CodeInfo] = &[
@@ -65,7 +73,120 @@ pub const CODES: &[CodeInfo] = &[
 }
 "#,
     },
+    CodeInfo {
+        code: EXEMPTION_EXPIRES_SOON,
+        severity: Severity::Warning,
+        title: "exemption expires soon",
+        explanation: r#"The exemption's `until` date is within the policy's `exemption_warning` (30 days unless the policy says otherwise) of today. On that date the exemption stops exempting anything and the check fails (E0701), so that the scope either complies or the waiver is renewed on purpose: this warning comes first, so that the renewal or the fix is planned rather than found when CI turns red. Renew it with a new `until` date (and a reason that still holds), or make the scope comply and remove it."#,
+        failing_example: include_str!("../../tests/fixtures/E0705.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  exempt resource_group("rg-lab") until 2027-03-31 as waiver "Lab experiments"
+}
+"#,
+    },
+    CodeInfo {
+        code: EXEMPTION_TOO_LONG,
+        severity: Severity::Error,
+        title: "exemption longer than the policy allows",
+        explanation: r#"The policy sets `max_exemption`, the longest an exemption may run from today, and this exemption's `until` date is further away. A waiver is meant to be reviewed: a long one outlives the reason it was granted for. Choose an earlier date, and renew the exemption when it is reviewed."#,
+        failing_example: include_str!("../../tests/fixtures/E0706.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  max_exemption: 180 days
+  exempt resource_group("rg-lab") until 2027-03-31 as waiver "Lab experiments"
+}
+"#,
+    },
+    CodeInfo {
+        code: EXEMPTION_FROM_ABSENT_RULE,
+        severity: Severity::Error,
+        title: "exemption from a rule the policy does not have",
+        explanation: r#"`only [...]` limits an exemption to some rules of the policy (Azure's `policyDefinitionReferenceIds`), each named by the policy field that makes it. A rule named there must be one the policy sets: exempting a scope from a rule that does not exist exempts nothing, and usually means the wrong policy or field was named."#,
+        failing_example: include_str!("../../tests/fixtures/E0707.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  regions: ["swedencentral"]
+  exempt resource_group("rg-lab") until 2027-01-31 as waiver "Lab experiments" only [regions]
+}
+"#,
+    },
+    CodeInfo {
+        code: EXEMPTION_EMPTY_REFERENCE,
+        severity: Severity::Error,
+        title: "exemption owner or ticket empty",
+        explanation: r#"`owner "..."` names who answers for an exemption and `ticket "..."` the change or risk ticket that records it; both are copied into the exemption's metadata in Azure for auditors. Written empty, they say nothing: fill them in, or leave the modifier out."#,
+        failing_example: include_str!("../../tests/fixtures/E0708.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  exempt resource_group("rg-lab") until 2027-01-31 as waiver "Lab experiments" owner "ai-coe@contoso.com" ticket "RISK-1042"
+}
+"#,
+    },
 ];
+
+/// E0705: the exemption's `until` date, at `span`, is `days` days from `today`, within the
+/// policy's warning horizon of `horizon` days.
+pub(crate) fn expires_soon(
+    date: Date,
+    today: Date,
+    days: i64,
+    horizon: u32,
+    span: Span,
+) -> Diagnostic {
+    Diagnostic::warning(
+        EXEMPTION_EXPIRES_SOON,
+        format!(
+            "exemption expires on {date}, in {days} day{}",
+            if days == 1 { "" } else { "s" }
+        ),
+        span,
+        format!("within the policy's {horizon}-day warning (today is {today})"),
+    )
+    .with_help("renew it with a later date and a reason that still holds, or make the scope comply and remove it")
+    .with_note("on that date the exemption stops exempting anything, and the check fails (E0701)")
+}
+
+/// E0706: the exemption's `until` date, at `span`, is `days` days from today, beyond the
+/// policy's `max_exemption` of `max` days (written at `max_span`).
+pub(crate) fn too_long(date: Date, days: i64, max: u32, span: Span, max_span: Span) -> Diagnostic {
+    Diagnostic::error(
+        EXEMPTION_TOO_LONG,
+        format!("exemption runs {days} days, longer than the policy's {max}-day maximum"),
+        span,
+        format!("{date} is {days} days from today"),
+    )
+    .with_secondary(max_span, "the longest an exemption may run")
+    .with_help(format!(
+        "choose a date at most {max} days from today, and renew the exemption when it is reviewed"
+    ))
+}
+
+/// E0707: `only` names `rule` (at `span`), which policy `policy` does not set.
+pub(crate) fn absent_rule(rule: &str, policy: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        EXEMPTION_FROM_ABSENT_RULE,
+        format!(
+            "policy `{}` has no `{}` rule to exempt from",
+            sanitize(policy),
+            sanitize(rule)
+        ),
+        span,
+        "the policy does not set this field",
+    )
+    .with_help("name a rule the policy sets, or remove it from `only`")
+}
+
+/// E0708: `owner` or `ticket` (`word`), at `span`, is empty.
+pub(crate) fn empty_reference(word: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        EXEMPTION_EMPTY_REFERENCE,
+        format!("exemption `{word}` is empty"),
+        span,
+        "empty",
+    )
+    .with_help(format!("fill in the {word}, or leave `{word}` out"))
+}
 
 /// E0701: the exemption's `until` date, at `span`, is before today.
 pub(crate) fn expired(date: Date, today: Date, span: Span) -> Diagnostic {

@@ -1,7 +1,7 @@
 //! Policies: their fields, the minimum filter they name, the models, versions and regions they
 //! allow, and their exemptions.
 
-use charter_ir::{DeploymentType, Effect, ExemptionCategory, Scope, Toggle};
+use charter_ir::{DeploymentType, Effect, ExemptRule, ExemptionCategory, Scope, Toggle};
 use charter_syntax::Span;
 
 use super::catalog::named;
@@ -106,8 +106,45 @@ impl<'t, 'a> Resolver<'t, 'a> {
                             },
                         }
                     }),
+                    only: phrase.modifier("only").map(|modifier| Modifier {
+                        word_span: modifier.word_span,
+                        value: modifier
+                            .args
+                            .first()
+                            .and_then(Option::as_ref)
+                            .and_then(|value| {
+                                let Typed::List { items, .. } = value else {
+                                    return None;
+                                };
+                                Some(
+                                    items
+                                        .iter()
+                                        .filter_map(|item| {
+                                            let rule = item
+                                                .as_keyword()
+                                                .and_then(ExemptRule::from_charter_name)?;
+                                            Some((rule, item.span()))
+                                        })
+                                        .collect(),
+                                )
+                            }),
+                    }),
+                    owner: text_modifier(phrase, "owner"),
+                    ticket: text_modifier(phrase, "ticket"),
                 })
                 .collect(),
+            exemption_warning: field(block, "exemption_warning", |phrase| {
+                match phrase.head.as_ref() {
+                    Some(Typed::Duration { days, .. }) => Some(*days),
+                    _ => None,
+                }
+            }),
+            max_exemption: field(block, "max_exemption", |phrase| {
+                match phrase.head.as_ref() {
+                    Some(Typed::Duration { days, .. }) => Some(*days),
+                    _ => None,
+                }
+            }),
         }
     }
 
@@ -204,4 +241,17 @@ fn scope(value: &Typed<'_>) -> Option<(Scope, Span)> {
         Typed::Scope { scope, span } => Some((scope.clone(), *span)),
         _ => None,
     }
+}
+
+/// A modifier with one text argument (`owner "..."`), as far as it checked.
+fn text_modifier(phrase: &TypedPhrase<'_>, word: &str) -> Option<Modifier<Option<(String, Span)>>> {
+    phrase.modifier(word).map(|modifier| Modifier {
+        word_span: modifier.word_span,
+        value: modifier
+            .args
+            .first()
+            .and_then(Option::as_ref)
+            .and_then(Typed::as_str)
+            .map(|(text, span)| (text.to_string(), span)),
+    })
 }

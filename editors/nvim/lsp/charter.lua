@@ -5,10 +5,12 @@
 return {
   cmd = { 'charter', 'lsp' },
   filetypes = { 'charter' },
-  -- A Charter project is a directory of `.charter` files, compiled together (as Terraform
-  -- treats a directory), so the server's root is the directory of the file.
+  -- A Charter project is the folder with its `charter.toml` (the nearest one above the file,
+  -- as `charter check` finds it); without one, the directory of the file. The server finds
+  -- each file's project itself too, so one server may serve several projects.
   root_dir = function(bufnr, on_dir)
-    on_dir(vim.fs.dirname(vim.api.nvim_buf_get_name(bufnr)))
+    local name = vim.api.nvim_buf_get_name(bufnr)
+    on_dir(vim.fs.root(bufnr, { 'charter.toml' }) or vim.fs.dirname(name))
   end,
   -- `{ today = 'YYYY-MM-DD' }` pins the date retirement checks use, like `charter check --today`.
   init_options = {},

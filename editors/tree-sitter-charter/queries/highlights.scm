@@ -48,8 +48,8 @@
     .
     (identifier) @keyword.modifier .)
   (#any-of? @keyword.modifier
-    "under" "until" "as" "versions" "alert_at" "notify" "version" "capacity" "redundancy"
-    "standby"))
+    "under" "until" "as" "only" "owner" "ticket" "versions" "alert_at" "notify" "version"
+    "capacity" "redundancy" "standby"))
 
 ; Enum keywords
 ((path
@@ -73,6 +73,9 @@
     "enabled"
     ; an exemption category
     "waiver" "mitigated"
+    ; a policy rule
+    "models" "filters" "regions" "max_capacity" "max_provisioned" "deployment_types"
+    "local_auth" "public_network" "owner_tag"
     ; an environment
     "sandbox" "dev" "test" "prod"
     ; a data zone

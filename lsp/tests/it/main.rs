@@ -15,6 +15,7 @@
 mod client;
 mod features;
 mod hardening;
+mod projects;
 mod protocol;
 mod robustness;
 mod snapshots;

@@ -118,8 +118,27 @@ fn messages_and_exemptions_cover_exactly_the_resource_manager_members() {
                     .iter()
                     .any(|a| a.name == e.assignment && a.set == set.name)
             }) {
+                // `only [RULES]` limits an exemption to the members its rules make.
+                let rules = project
+                    .policies
+                    .iter()
+                    .filter(|policy| policy.name == set.policy)
+                    .flat_map(|policy| &policy.exemptions)
+                    .find(|source| source.scope == exemption.scope)
+                    .map(|source| source.rules.clone())
+                    .unwrap_or_default();
+                let expected: Vec<&str> = resource_manager
+                    .iter()
+                    .copied()
+                    .filter(|id| {
+                        rules.is_empty()
+                            || charter_governance::policy_field(id).is_some_and(|field| {
+                                rules.iter().any(|r| r.charter_name() == field)
+                            })
+                    })
+                    .collect();
                 assert_eq!(
-                    exemption.reference_ids, resource_manager,
+                    exemption.reference_ids, expected,
                     "{name}: {}",
                     exemption.name
                 );
@@ -243,4 +262,40 @@ fn sibling_management_groups_use_the_initiative_stored_at_their_parent() {
         );
     }
     assert!(template.contains(&set_id), "{template}");
+}
+
+/// Issue 13: `only [...]` exempts from those rules' members alone, and the owner and ticket
+/// go into the exemption's metadata, in the REST body Azure receives.
+#[test]
+fn a_per_rule_exemption_names_only_its_rules_members_and_carries_owner_and_ticket() {
+    let project = lower(
+        r#"
+policy guardrails {
+  scope: subscription("prod")
+  regions: ["swedencentral"]
+  local_auth: disabled
+  public_network: disabled
+  exempt resource_group("rg-lab") until 2027-01-31 as waiver "Lab" only [regions, local_auth] owner "ai-coe@contoso.com" ticket "RISK-1042"
+  exempt resource_group("rg-other") until 2027-01-31 as waiver "Other"
+}
+"#,
+    );
+    let governance = governance(&project);
+    let [limited, whole] = governance.exemptions.as_slice() else {
+        panic!("two exemptions: {:?}", governance.exemptions);
+    };
+    assert_eq!(
+        limited.reference_ids,
+        ["accountRegions", "localAuthDisabled"]
+    );
+    assert!(whole.reference_ids.len() > 2, "{:?}", whole.reference_ids);
+    assert!(whole
+        .reference_ids
+        .contains(&"publicNetworkDisabled".to_string()));
+    assert_eq!(limited.metadata["owner"], "ai-coe@contoso.com");
+    assert_eq!(limited.metadata["ticket"], "RISK-1042");
+    assert!(whole.metadata.get("owner").is_none());
+    let bodies = charter_azure_policy::rest_bodies(&governance);
+    let text = serde_json::to_string(&bodies).expect("serialisable");
+    assert!(text.contains("\"RISK-1042\""), "{text}");
 }

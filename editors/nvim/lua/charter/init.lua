@@ -31,13 +31,21 @@ function M.server_config(opts)
   return config
 end
 
---- The directory a buffer's project lives in: Charter compiles a directory of files together.
+--- The directory a buffer's project lives in: the nearest folder above it with a
+--- `charter.toml` (as `charter check` finds it), else the buffer's own directory.
 local function project_dir(bufnr)
   local name = vim.api.nvim_buf_get_name(bufnr)
   if name == '' then
     return vim.fn.getcwd()
   end
-  return vim.fn.fnamemodify(name, ':p:h')
+  local dir = vim.fn.fnamemodify(name, ':p:h')
+  if vim.fs and vim.fs.find then
+    local manifest = vim.fs.find('charter.toml', { upward = true, path = dir, type = 'file' })[1]
+    if manifest then
+      return vim.fs.dirname(manifest)
+    end
+  end
+  return dir
 end
 
 --- Starts (or reuses) the server for a buffer on Neovim before 0.11.
