@@ -36,11 +36,13 @@ const EU_REGIONS: &[&str] = &[
     "polandcentral",
 ];
 
-/// US regions where every model in [`MODELS`] is listed as `DataZoneStandard`.
+/// US regions where every model in [`MODELS`] is listed as `DataZoneStandard`, ordered so that
+/// neighbours are in different places (East US and East US 2 are both in Virginia, and a
+/// standby beside its primary is a warning, E1121).
 const US_REGIONS: &[&str] = &[
     "eastus",
-    "eastus2",
     "westus",
+    "eastus2",
     "westus3",
     "centralus",
     "northcentralus",

@@ -337,6 +337,7 @@ def generate_regions() -> str:
         out.append(f"region {quote(row['name'])} {{")
         out.append(f"  display_name: {quote(row['display_name'])}")
         out.append(f"  geography: {quote(row['geography'])}")
+        out.append(f"  location: {quote(row['physical_location'])}")
         if row["paired_region"]:
             pair = f"  paired: {quote(row['paired_region'])}"
             if row["paired_region_access"] == "restricted":

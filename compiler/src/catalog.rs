@@ -225,6 +225,8 @@ pub struct Region {
     pub name: String,
     pub display_name: Option<String>,
     pub geography: Option<String>,
+    /// Where its datacenters are (`Virginia`): regions at one location share a failure domain.
+    pub location: Option<String>,
     pub paired: Option<String>,
     pub data_zone: Option<RegionDataZone>,
     pub availability_zones: bool,

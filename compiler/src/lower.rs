@@ -59,6 +59,81 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
         filters,
         blocklists,
         naming: options.naming.clone(),
+        gateways: model
+            .gateways
+            .iter()
+            .map(|g| lower_gateway(model, g))
+            .collect(),
+        monitoring: model
+            .monitoring
+            .iter()
+            .map(|m| lower_monitoring(model, m))
+            .collect(),
+    }
+}
+
+/// The text of a string field, empty when it was not written.
+fn text_of(field: &Option<model::Field<Option<model::Text>>>) -> String {
+    value_of(field)
+        .map(|(text, _)| text.clone())
+        .unwrap_or_default()
+}
+
+fn lower_gateway(model: &Model, gateway: &model::Gateway) -> ir::Gateway {
+    let mut workloads: Vec<String> = Vec::new();
+    for routed in gateway.routed() {
+        let name = &model.workload(routed.target).name;
+        if !workloads.contains(name) {
+            workloads.push(name.clone());
+        }
+    }
+    ir::Gateway {
+        name: gateway.name.clone(),
+        description: gateway.doc.clone().unwrap_or_default(),
+        service: text_of(&gateway.service),
+        management: gateway.management(),
+        resource_group: text_of(&gateway.resource_group),
+        subscription: value_of(&gateway.subscription).map(|(text, _)| text.clone()),
+        regions: gateway
+            .region_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        sku: gateway.sku(),
+        publisher: value_of(&gateway.publisher).map(|(text, _)| text.clone()),
+        workloads,
+    }
+}
+
+fn lower_monitoring(model: &Model, monitoring: &model::Monitoring) -> ir::Monitoring {
+    let workloads = model
+        .workloads
+        .iter()
+        .enumerate()
+        .filter(|(index, workload)| {
+            workload.decl.is_some() && monitoring.covers(model::WorkloadId(*index))
+        })
+        .map(|(_, workload)| workload.name.clone())
+        .collect();
+    ir::Monitoring {
+        name: monitoring.name.clone(),
+        description: monitoring.doc.clone().unwrap_or_default(),
+        workspace: text_of(&monitoring.workspace),
+        management: monitoring.management(),
+        resource_group: text_of(&monitoring.resource_group),
+        subscription: value_of(&monitoring.subscription).map(|(text, _)| text.clone()),
+        region: value_of(&monitoring.region).map(|(text, _)| text.clone()),
+        retention_days: value_of(&monitoring.retention).copied().unwrap_or(30),
+        workloads,
+        usage_alert_percent: value_of(&monitoring.usage_alert).copied().unwrap_or(80),
+        throttling_alert: value_of(&monitoring.throttling_alert)
+            .copied()
+            .unwrap_or(10),
+        contacts: monitoring
+            .contacts
+            .as_ref()
+            .map(|field| field.value.iter().map(|(c, _)| c.clone()).collect())
+            .unwrap_or_default(),
     }
 }
 

@@ -43,6 +43,10 @@ pub struct Model {
     pub blocklists: Vec<Blocklist>,
     /// Fine-tuned models, in declaration order, one per name.
     pub fine_tuned: Vec<FineTuned>,
+    /// Gateways (`gateway NAME { }`), in declaration order.
+    pub gateways: Vec<Gateway>,
+    /// Monitoring declarations (`monitoring NAME { }`), in declaration order.
+    pub monitoring: Vec<Monitoring>,
     /// What each declaration of the symbol index is, for the language server.
     pub(crate) items: HashMap<DeclId, Item>,
 }
@@ -1235,6 +1239,8 @@ pub struct FineTuned {
     /// The base model and version as the catalog names them, when both are in it.
     pub base_entry: Option<(String, String)>,
     pub trained_in: Option<(String, Span)>,
+    /// `copies_in:`: the regions with a copy of the model, when written.
+    pub copies_in: Option<Vec<(String, Span)>>,
     /// Whether it was added to the catalog (its base is known and its name was free).
     pub in_catalog: bool,
 }
@@ -1336,5 +1342,99 @@ mod tests {
             level_keyword(Level::Shield(ShieldMode::Annotate)),
             "annotate"
         );
+    }
+}
+
+/// A string value as written, with its span.
+pub type Text = (String, Span);
+
+/// `gateway NAME { ... }`: an API Management gateway in front of workloads' endpoints.
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+    pub doc: Option<String>,
+    /// `routes:`, each workload that resolved.
+    pub routes: Option<Field<Vec<Ref<WorkloadId>>>>,
+    pub service: Option<Field<Option<Text>>>,
+    pub management: Option<Field<Option<charter_ir::Management>>>,
+    pub resource_group: Option<Field<Option<Text>>>,
+    pub subscription: Option<Field<Option<Text>>>,
+    /// `regions:`, each region the catalog knows.
+    pub regions: Option<Field<Vec<Text>>>,
+    pub sku: Option<Field<Option<charter_ir::GatewaySku>>>,
+    pub publisher: Option<Field<Option<Text>>>,
+}
+
+impl Gateway {
+    /// The workloads it routes.
+    pub fn routed(&self) -> impl Iterator<Item = &Ref<WorkloadId>> {
+        self.routes.iter().flat_map(|field| field.value.iter())
+    }
+
+    /// Its regions, in order.
+    pub fn region_names(&self) -> Vec<&str> {
+        self.regions
+            .iter()
+            .flat_map(|field| field.value.iter().map(|(name, _)| name.as_str()))
+            .collect()
+    }
+
+    /// Who creates the service (`charter` when not given).
+    pub fn management(&self) -> charter_ir::Management {
+        value_of(&self.management)
+            .copied()
+            .unwrap_or(charter_ir::Management::Charter)
+    }
+
+    /// The tier: as written, else `premium` for more than one region, else `developer`.
+    pub fn sku(&self) -> charter_ir::GatewaySku {
+        value_of(&self.sku).copied().unwrap_or_else(|| {
+            if self.region_names().len() > 1 {
+                charter_ir::GatewaySku::Premium
+            } else {
+                charter_ir::GatewaySku::Developer
+            }
+        })
+    }
+}
+
+/// `monitoring NAME { ... }`: a Log Analytics workspace and the alerts of workloads.
+#[derive(Clone, Debug)]
+pub struct Monitoring {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+    pub doc: Option<String>,
+    pub workspace: Option<Field<Option<Text>>>,
+    pub management: Option<Field<Option<charter_ir::Management>>>,
+    pub resource_group: Option<Field<Option<Text>>>,
+    pub subscription: Option<Field<Option<Text>>>,
+    /// `region:`, when the catalog knows it.
+    pub region: Option<Field<Option<Text>>>,
+    /// `retention:` in days.
+    pub retention: Option<Field<Option<u32>>>,
+    /// `covers:`, each workload that resolved; `None`: every workload.
+    pub covers: Option<Field<Vec<Ref<WorkloadId>>>>,
+    pub usage_alert: Option<Field<Option<u32>>>,
+    pub throttling_alert: Option<Field<Option<u32>>>,
+    pub contacts: Option<Field<Vec<Text>>>,
+}
+
+impl Monitoring {
+    /// Who creates the workspace (`charter` when not given).
+    pub fn management(&self) -> charter_ir::Management {
+        value_of(&self.management)
+            .copied()
+            .unwrap_or(charter_ir::Management::Charter)
+    }
+
+    /// Whether it covers a workload.
+    pub fn covers(&self, id: WorkloadId) -> bool {
+        match &self.covers {
+            None => true,
+            Some(field) => field.value.iter().any(|r| r.target == id),
+        }
     }
 }

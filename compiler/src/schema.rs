@@ -7,7 +7,8 @@
 
 use charter_ir::{
     Authority, BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment, ExemptRule,
-    ExemptionCategory, FilterMode, Redundancy, Scope, ShieldMode, Side, Threshold, Toggle,
+    ExemptionCategory, FilterMode, GatewaySku, Management, Redundancy, Scope, ShieldMode, Side,
+    Threshold, Toggle,
 };
 
 use std::sync::LazyLock;
@@ -46,6 +47,10 @@ pub enum BlockKind {
     /// `classification "LEVEL" { ... }` inside a policy: a data classification level and what it
     /// requires.
     Classification,
+    /// `gateway NAME { ... }`: an API Management gateway in front of workloads' endpoints.
+    Gateway,
+    /// `monitoring NAME { ... }`: a Log Analytics workspace and the alerts of workloads.
+    Monitoring,
 }
 
 /// What a block's label must be.
@@ -66,6 +71,8 @@ pub enum RefKind {
     Policy,
     /// An app of a workload (`serves: [chat_web]`).
     App,
+    /// A workload (`routes: [customer_support]`).
+    Workload,
 }
 
 impl RefKind {
@@ -75,6 +82,7 @@ impl RefKind {
             RefKind::Filter => "filter",
             RefKind::Policy => "policy",
             RefKind::App => "app",
+            RefKind::Workload => "workload",
         }
     }
 }
@@ -358,6 +366,8 @@ pub fn block(kind: BlockKind) -> &'static BlockSchema {
         BlockKind::Blocklist => &BLOCKLIST,
         BlockKind::FineTuned => &FINE_TUNED,
         BlockKind::Classification => &CLASSIFICATION,
+        BlockKind::Gateway => &GATEWAY,
+        BlockKind::Monitoring => &MONITORING,
     }
 }
 
@@ -370,6 +380,8 @@ pub const TOP_LEVEL: &[BlockKind] = &[
     BlockKind::Region,
     BlockKind::Blocklist,
     BlockKind::FineTuned,
+    BlockKind::Gateway,
+    BlockKind::Monitoring,
 ];
 
 /// The top-level block introduced by `keyword`.
@@ -614,6 +626,23 @@ pub static REGION_ACCESS: KeywordSet = vocabulary!("a region access", RegionAcce
 pub static AUTHORITY: KeywordSet = vocabulary!("a deployment authority", Authority {
     WorkloadTeam => "The workload's own team (its `team:` group) deploys and configures its AI resources, within the governance, on its own resource group.",
     CentralTeam => "The central team (the policy's `central_team:` group) deploys and configures them; the workload's team may only use them.",
+});
+
+/// Who creates a gateway's service or a monitoring workspace.
+pub static MANAGEMENT: KeywordSet = vocabulary!("who manages it", Management {
+    Charter => "Charter creates it.",
+    External => "Another team creates it; Charter refers to it by name and adds only its own parts.",
+});
+
+/// API Management tiers.
+pub static GATEWAY_SKU: KeywordSet = vocabulary!("an API Management tier", GatewaySku {
+    Developer => "For development and tests, no SLA (`Developer`).",
+    Basic => "Entry production tier, one region (`Basic`).",
+    Standard => "Medium production tier, one region (`Standard`).",
+    Premium => "Multi-region gateways (additional locations) and availability zones (`Premium`).",
+    BasicV2 => "Entry v2 tier, one region (`BasicV2`).",
+    StandardV2 => "Standard v2 tier, one region (`StandardV2`).",
+    PremiumV2 => "Premium v2 tier (`PremiumV2`).",
 });
 
 /// Booleans.
@@ -1494,6 +1523,14 @@ static FINE_TUNED: BlockSchema = BlockSchema {
              deployments in other accounts name it as the model's source.",
             "\"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/name\"",
         ),
+        field(
+            "copies_in",
+            ValueKind::List(&ValueKind::Str(StrRole::Region)),
+            Occurs::Optional,
+            "The regions with a copy of the model (its training account's and those it was \
+             copied to): a redundant endpoint serving it needs one in each of its regions.",
+            "[]",
+        ),
         EntrySchema {
             doc: "`available TYPE [\"region\", ...]`: where the fine-tuned model can be deployed \
                   with that deployment type. Without any, the base version's availability is \
@@ -1638,6 +1675,14 @@ static REGION: BlockSchema = BlockSchema {
             "\"\"",
         ),
         field(
+            "location",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "Where the region's datacenters are (a metro area or state): regions at the same \
+             location share a failure domain.",
+            "\"\"",
+        ),
+        field(
             "paired",
             ValueKind::Str(StrRole::Region),
             Occurs::Optional,
@@ -1664,6 +1709,160 @@ static REGION: BlockSchema = BlockSchema {
             Occurs::Optional,
             "Whether the region is open to everyone (default `general`).",
             "general",
+        ),
+    ],
+};
+
+static GATEWAY: BlockSchema = BlockSchema {
+    kind: BlockKind::Gateway,
+    keyword: "gateway",
+    label: LabelKind::Name,
+    extends: false,
+    doc: "An Azure API Management gateway in front of workloads' endpoints: one backend per \
+          region with a circuit breaker that honours `Retry-After` on 429, in a pool that spreads \
+          `active_active` endpoints by capacity and fails `active_passive` ones over in order; \
+          the gateway's managed identity calls every account (keys stay disabled).",
+    entries: &[
+        field(
+            "routes",
+            ValueKind::List(&ValueKind::Ref(RefKind::Workload)),
+            Occurs::Required,
+            "The workloads whose endpoints the gateway routes.",
+            "[]",
+        ),
+        field(
+            "api_management",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Required,
+            "The API Management service's name (`<name>.azure-api.net`, unique across Azure).",
+            "\"apim-name\"",
+        ),
+        field(
+            "managed",
+            ValueKind::Keyword(&MANAGEMENT),
+            Occurs::Optional,
+            "Who creates the service: `charter` (default) or `external` (it exists already).",
+            "external",
+        ),
+        field(
+            "resource_group",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Required,
+            "The resource group of the service.",
+            "\"rg-gateway\"",
+        ),
+        field(
+            "subscription",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The subscription of the service (id or name; default: the deployment's).",
+            "\"\"",
+        ),
+        field(
+            "regions",
+            ValueKind::List(&ValueKind::Str(StrRole::Region)),
+            Occurs::Required,
+            "Where the gateway runs; the first region is the primary, the others are Premium \
+             additional locations.",
+            "[\"swedencentral\"]",
+        ),
+        field(
+            "sku",
+            ValueKind::Keyword(&GATEWAY_SKU),
+            Occurs::Optional,
+            "The API Management tier of a service Charter creates (default `premium` with more \
+             than one region, else `developer`).",
+            "premium",
+        ),
+        field(
+            "publisher",
+            ValueKind::Str(StrRole::Email),
+            Occurs::Optional,
+            "The publisher e-mail of a service Charter creates (required then).",
+            "\"ai-platform@example.com\"",
+        ),
+    ],
+};
+
+static MONITORING: BlockSchema = BlockSchema {
+    kind: BlockKind::Monitoring,
+    keyword: "monitoring",
+    label: LabelKind::Name,
+    extends: false,
+    doc: "A Log Analytics workspace every AI account of the covered workloads sends its logs and \
+          metrics to, and the alerts on their deployments (usage against capacity, throttling) \
+          and budgets, sent to an action group per workload.",
+    entries: &[
+        field(
+            "workspace",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Required,
+            "The Log Analytics workspace's name.",
+            "\"law-ai\"",
+        ),
+        field(
+            "managed",
+            ValueKind::Keyword(&MANAGEMENT),
+            Occurs::Optional,
+            "Who creates the workspace: `charter` (default) or `external` (it exists already).",
+            "external",
+        ),
+        field(
+            "resource_group",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Required,
+            "The resource group of the workspace.",
+            "\"rg-monitoring\"",
+        ),
+        field(
+            "subscription",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The subscription of the workspace (id or name; default: the deployment's).",
+            "\"\"",
+        ),
+        field(
+            "region",
+            ValueKind::Str(StrRole::Region),
+            Occurs::Optional,
+            "Where a workspace Charter creates lives (required then).",
+            "\"swedencentral\"",
+        ),
+        field(
+            "retention",
+            ValueKind::Duration,
+            Occurs::Optional,
+            "How long the workspace keeps data (default 30 days; 30 to 730 days).",
+            "30 days",
+        ),
+        field(
+            "covers",
+            ValueKind::List(&ValueKind::Ref(RefKind::Workload)),
+            Occurs::Optional,
+            "The workloads it monitors (default: every workload of the project).",
+            "[]",
+        ),
+        field(
+            "usage_alert_at",
+            ValueKind::Percent,
+            Occurs::Optional,
+            "Alert when a deployment uses this share of its capacity (default 80%).",
+            "80%",
+        ),
+        field(
+            "throttling_alert_at",
+            ValueKind::Integer,
+            Occurs::Optional,
+            "Alert when a deployment answers this many requests with 429 in five minutes \
+             (default 10).",
+            "10",
+        ),
+        field(
+            "notify",
+            ValueKind::List(&ValueKind::Str(StrRole::Email)),
+            Occurs::Optional,
+            "Who every alert notifies, besides each workload's budget contacts.",
+            "[]",
         ),
     ],
 };

@@ -17,6 +17,7 @@
 
 pub mod audit;
 mod names;
+mod related;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -197,13 +198,38 @@ fn prove_with(
     };
     let report = charter_evaluator::run_suite_with(&artifacts, &cases, &options);
     let mut findings: Vec<Finding> = Vec::new();
+    // Parsed on the first `auditIfNotExists` rule that needs them.
+    let mut builtins: Option<Vec<(String, Value)>> = None;
     for (case, group) in report.cases.iter().zip(&groups) {
         for result in &case.results {
-            let Some(effect) = result.effective_effect() else {
+            // An `auditIfNotExists` rule is judged here, against the estate's related resources.
+            let related_rule = result.exempted_by.is_none()
+                && result.outcome.effect.as_deref() == Some("auditIfNotExists")
+                && result
+                    .not_evaluated
+                    .as_deref()
+                    .is_some_and(|why| why.starts_with(charter_evaluator::RELATED_RESOURCES));
+            let Some(effect) = result
+                .effective_effect()
+                .or_else(|| related_rule.then(|| "auditIfNotExists".to_string()))
+            else {
                 continue;
             };
             for &index in group {
                 let resource = &resources[index];
+                if effect == "auditIfNotExists"
+                    && related::exists_related(
+                        (
+                            &artifacts,
+                            builtins.get_or_insert_with(charter_evaluator::builtin_definitions),
+                        ),
+                        &result.definition,
+                        resource,
+                        &resources,
+                    )
+                {
+                    continue;
+                }
                 let finding = Finding {
                     noun: resource.noun,
                     id: resource.id.to_string(),
@@ -364,6 +390,7 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
         | Origin::Filter { workload, .. }
         | Origin::Blocklist { workload, .. }
         | Origin::Budget { workload } => vec![workload.as_str()],
+        Origin::Operations { workloads, .. } => workloads.iter().map(String::as_str).collect(),
     };
     let mut out: Vec<Placement> = Vec::new();
     for workload in workloads {
@@ -503,7 +530,9 @@ impl Finding {
                 Some(region.as_str()),
             ),
             Origin::Budget { workload } => (workload.as_str(), None, None),
-            Origin::ResourceGroup { workloads } | Origin::Authority { workloads } => {
+            Origin::ResourceGroup { workloads }
+            | Origin::Authority { workloads }
+            | Origin::Operations { workloads, .. } => {
                 (workloads.first().map_or("", String::as_str), None, None)
             }
         };

@@ -241,6 +241,14 @@ pub(crate) fn collisions(
                     format!("the budget of `{workload}`"),
                     workload_span(workload),
                 ),
+                estate::Origin::Operations {
+                    declaration,
+                    workloads,
+                } => (
+                    resource.id.to_lowercase(),
+                    format!("the {} of `{declaration}`", resource.noun),
+                    workloads.first().and_then(|w| workload_span(w)),
+                ),
                 estate::Origin::Endpoint {
                     workload,
                     endpoint,

@@ -26,6 +26,10 @@ const CONTOSO: &[(&str, &str)] = &[
         include_str!("../../examples/contoso/fine-tuned.charter"),
     ),
     (
+        "operations.charter",
+        include_str!("../../examples/contoso/operations.charter"),
+    ),
+    (
         "policy.charter",
         include_str!("../../examples/contoso/policy.charter"),
     ),
@@ -114,6 +118,80 @@ fn the_example_project_proves_clean() {
     // deployments, resource groups, budgets.
     let resources = estate::estate(&project).resources().len();
     assert!(resources > 60, "{resources} resources");
+}
+
+#[test]
+fn an_account_without_its_diagnostic_setting_is_caught() {
+    let project = contoso();
+    let mut estate = estate::estate(&project);
+    // The proof sees the gateway and monitoring resources too.
+    assert!(!estate.gateways.is_empty() && !estate.monitoring.is_empty());
+    let removed = estate.monitoring[0].diagnostic_settings.remove(0);
+    let account = estate.accounts[removed.account].id.clone();
+    let findings = prove_estate(&project, &estate, TODAY);
+    let flagged: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .map(|f| (f.id.as_str(), f.reference_id.as_str(), f.effect.as_str()))
+        .collect();
+    assert_eq!(
+        flagged,
+        [(account.as_str(), "diagnosticLogs", "auditIfNotExists")]
+    );
+}
+
+#[test]
+fn every_region_of_a_routed_endpoint_is_in_its_pool_with_the_same_deployment_name() {
+    let project = contoso();
+    let estate = estate::estate(&project);
+    let mut pools = 0;
+    for gateway in &estate.gateways {
+        for pool in &gateway.pools {
+            pools += 1;
+            let accounts: Vec<&estate::Account> = estate
+                .accounts
+                .iter()
+                .filter(|a| a.workload == pool.workload && a.endpoint == pool.endpoint)
+                .collect();
+            assert_eq!(pool.members.len(), accounts.len(), "{}", pool.name);
+            for account in accounts {
+                assert!(
+                    pool.members
+                        .iter()
+                        .any(|(backend, _, _)| *backend == account.name),
+                    "{} lacks {}",
+                    pool.name,
+                    account.region
+                );
+                let deployment = account.deployment.as_ref().map(|d| d.name.as_str());
+                assert_eq!(deployment, Some(pool.endpoint.as_str()));
+            }
+            // Active-active: one priority; active-passive: the primary first.
+            let endpoint = project
+                .workloads
+                .iter()
+                .flat_map(|w| &w.endpoints)
+                .find(|e| e.name == pool.endpoint)
+                .map(|e| e.redundancy);
+            let priorities: Vec<u32> = pool.members.iter().map(|(_, p, _)| *p).collect();
+            match endpoint {
+                Some(charter_ir::Redundancy::ActivePassive) => {
+                    assert_eq!(priorities[0], 1);
+                    assert!(priorities[1..].iter().all(|&p| p == 2));
+                }
+                _ => assert!(priorities.iter().all(|&p| p == 1)),
+            }
+        }
+    }
+    assert_eq!(pools, 5, "support's three endpoints and research's two");
+}
+
+#[test]
+fn a_diagnostic_setting_on_another_resource_does_not_count() {
+    let project = contoso();
+    let mut estate = estate::estate(&project);
+    let setting = &mut estate.monitoring[0].diagnostic_settings[0];
+    setting.id = setting.id.replace("/accounts/", "/accounts/elsewhere-");
+    assert_eq!(flagged(&project, &estate), ["diagnosticLogs"]);
 }
 
 #[test]

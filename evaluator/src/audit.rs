@@ -466,9 +466,13 @@ impl Auditor {
         let verdict = match &effect {
             Some(effect) => Verdict::of_effect(effect),
             None if uncertain > 0
-                || results
-                    .iter()
-                    .any(|result| result.verdict() == Verdict::NotEvaluated) =>
+                || results.iter().any(|result| {
+                    result.verdict() == Verdict::NotEvaluated
+                        && !result
+                            .not_evaluated
+                            .as_deref()
+                            .is_some_and(|why| why.starts_with(crate::evaluate::RELATED_RESOURCES))
+                }) =>
             {
                 Verdict::NotEvaluated
             }
@@ -541,7 +545,10 @@ impl Auditor {
                 "it reads `{field}`, whose value the input does not give"
             ))
         } else {
-            None
+            crate::evaluate::related_resources_reason(
+                crate::evaluate::definition_properties(&definition.value),
+                &outcome,
+            )
         };
         let messages = &self.messages[found.assignment];
         let message = messages

@@ -2,13 +2,17 @@
 //! reference them (rather than re-creating them) can be tested offline too.
 //!
 //! The files are verbatim copies of Azure's published built-ins
-//! (<https://github.com/Azure/azure-policy>, `built-in-policies/` at release 3.2026.0417.1;
-//! docs/azure-policy.md, "Built-ins"). References to other built-ins are reported as skipped
+//! (<https://github.com/Azure/azure-policy>, `built-in-policies/` at release 3.2026.0417.1, and
+//! the diagnostic-logs audit 1b4d1c4e at commit 2528349; docs/azure-policy.md, "Built-ins"). References to other built-ins are reported as skipped
 //! by the runner.
 
 use serde_json::Value;
 
-const FILES: [(&str, &str); 7] = [
+const FILES: [(&str, &str); 8] = [
+    (
+        "builtins/AzureAiServices__DiagnosticLogs_Audit.json",
+        include_str!("../builtins/AzureAiServices__DiagnosticLogs_Audit.json"),
+    ),
     (
         "builtins/AzureAiServices__DisableLocalAuth_Audit.json",
         include_str!("../builtins/AzureAiServices__DisableLocalAuth_Audit.json"),

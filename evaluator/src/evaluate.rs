@@ -802,6 +802,27 @@ fn key<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
 }
 
 /// How an evaluation error about an alias missing from the table reads.
+/// The start of the reason an `auditIfNotExists` or `deployIfNotExists` rule is not judged: its
+/// verdict depends on related resources (the `details.type` of the rule) that one resource's
+/// payload does not carry. Such a rule never makes a resource "not evaluated" as a whole.
+pub const RELATED_RESOURCES: &str = "its verdict depends on related";
+
+/// Why an `…IfNotExists` outcome cannot be judged from the resource alone, or `None` for any
+/// other outcome.
+pub fn related_resources_reason(properties: &Value, outcome: &Outcome) -> Option<String> {
+    let effect = outcome.effect.as_deref()?;
+    if effect != "auditIfNotExists" && effect != "deployIfNotExists" {
+        return None;
+    }
+    let related = properties["policyRule"]["then"]["details"]["type"]
+        .as_str()
+        .unwrap_or("related");
+    Some(format!(
+        "{RELATED_RESOURCES} `{related}` resources, which the input does not list (Azure judges \
+         them after deployment)"
+    ))
+}
+
 pub(crate) const UNKNOWN_ALIAS: &str =
     "is not an alias the evaluator knows (not in its alias table)";
 

@@ -26,7 +26,8 @@ mod suite;
 pub use builtins::builtin_definitions;
 pub use evaluate::{
     canonical_effect, definition_properties, evaluate, normalise_location,
-    supports_tags_and_location, Outcome, TraceStep, EFFECTS,
+    related_resources_reason, supports_tags_and_location, Outcome, TraceStep, EFFECTS,
+    RELATED_RESOURCES,
 };
 pub use reads::{reads, value_at, Reads};
 pub use suite::{

@@ -28,7 +28,17 @@ pub fn reads(definition: &Value) -> Reads {
     let properties = definition_properties(definition);
     let mut keys = Some(BTreeSet::new());
     if let Some(rule) = properties.get("policyRule") {
-        collect(rule, &mut keys);
+        // An `…IfNotExists` rule's existence condition reads the related resources, not the
+        // one evaluated.
+        let mut own = rule.clone();
+        if let Some(details) = own
+            .get_mut("then")
+            .and_then(|then| then.get_mut("details"))
+            .and_then(Value::as_object_mut)
+        {
+            details.remove("existenceCondition");
+        }
+        collect(&own, &mut keys);
     }
     Reads {
         types: target_types(properties),
@@ -180,6 +190,24 @@ mod tests {
         reads(&json!({ "properties": { "mode": "All", "policyRule": rule } }))
             .keys
             .map(|set| set.into_iter().collect())
+    }
+
+    #[test]
+    fn an_existence_condition_reads_the_related_resource_not_this_one() {
+        let rule = json!({
+            "if": { "field": "type", "equals": "Microsoft.CognitiveServices/accounts" },
+            "then": {
+                "effect": "auditIfNotExists",
+                "details": {
+                    "type": "Microsoft.Insights/diagnosticSettings",
+                    "existenceCondition": {
+                        "field": "Microsoft.Insights/diagnosticSettings/logs[*]",
+                        "exists": true
+                    }
+                }
+            }
+        });
+        assert_eq!(keys(rule), Some(vec!["type".to_string()]));
     }
 
     #[test]

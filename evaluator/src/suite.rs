@@ -914,6 +914,10 @@ impl Library {
                         unknown: None,
                     },
                 };
+                let not_evaluated = crate::evaluate::related_resources_reason(
+                    crate::evaluate::definition_properties(&definition.value),
+                    &outcome,
+                );
                 results.push(DefinitionResult {
                     assignment: assignment.name.clone(),
                     reference_id: member.reference_id.clone(),
@@ -923,7 +927,7 @@ impl Library {
                     exempted_by: None,
                     exemption_expires: None,
                     exemption_category: None,
-                    not_evaluated: None,
+                    not_evaluated,
                     message: None,
                     source: None,
                     outcome,

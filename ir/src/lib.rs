@@ -61,6 +61,11 @@ pub struct Project {
     pub blocklists: Vec<Blocklist>,
     /// How Azure names are made globally unique (from the project manifest).
     pub naming: Naming,
+    /// The gateways in front of workloads' endpoints, in declaration order.
+    pub gateways: Vec<Gateway>,
+    /// Where workloads send their logs and metrics and whom their alerts notify, in declaration
+    /// order.
+    pub monitoring: Vec<Monitoring>,
 }
 
 /// Project settings that shape the names Charter gives Azure resources.
@@ -662,6 +667,105 @@ keywords! {
         /// Every region serves at full capacity.
         ActiveActive => "active_active",
     }
+}
+
+/// An Azure API Management gateway that routes the callers of workloads' endpoints to every
+/// region the endpoints run in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Gateway {
+    /// The Charter name (`support_gateway`).
+    pub name: String,
+    pub description: String,
+    /// The API Management service's name, a DNS name unique across Azure
+    /// (`<name>.azure-api.net`).
+    pub service: String,
+    /// Who creates the service: Charter, or another team (Charter adds only its backends, API,
+    /// policy and role assignments).
+    pub management: Management,
+    pub resource_group: String,
+    /// A subscription id or name, when the gateway names one.
+    pub subscription: Option<String>,
+    /// The regions the gateway runs in; the first is the primary (the others are Premium
+    /// additional locations).
+    pub regions: Vec<String>,
+    pub sku: GatewaySku,
+    /// The publisher e-mail API Management requires of a service Charter creates.
+    pub publisher: Option<String>,
+    /// The workloads whose redundant endpoints the gateway routes, in the order listed.
+    pub workloads: Vec<String>,
+}
+
+keywords! {
+    /// Who creates a resource Charter refers to.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Management {
+        Charter => "charter",
+        External => "external",
+    }
+}
+
+keywords! {
+    /// API Management pricing tiers (SKUs) Charter creates.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum GatewaySku {
+        Developer => "developer",
+        Basic => "basic",
+        Standard => "standard",
+        Premium => "premium",
+        BasicV2 => "basic_v2",
+        StandardV2 => "standard_v2",
+        PremiumV2 => "premium_v2",
+    }
+}
+
+impl GatewaySku {
+    /// The tier as azurerm's `sku_name` spells it, with one unit (`Premium_1`).
+    pub fn sku_name(self) -> &'static str {
+        match self {
+            GatewaySku::Developer => "Developer_1",
+            GatewaySku::Basic => "Basic_1",
+            GatewaySku::Standard => "Standard_1",
+            GatewaySku::Premium => "Premium_1",
+            GatewaySku::BasicV2 => "BasicV2_1",
+            GatewaySku::StandardV2 => "StandardV2_1",
+            GatewaySku::PremiumV2 => "PremiumV2_1",
+        }
+    }
+
+    /// Whether the tier can run gateways in more than one region (additional locations).
+    pub fn is_multi_region(self) -> bool {
+        matches!(self, GatewaySku::Premium)
+    }
+}
+
+/// A Log Analytics workspace the AI accounts of some workloads send their logs and metrics to,
+/// and the alerts on their deployments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Monitoring {
+    /// The Charter name (`contoso_operations`).
+    pub name: String,
+    pub description: String,
+    /// The workspace's name.
+    pub workspace: String,
+    /// Who creates the workspace.
+    pub management: Management,
+    pub resource_group: String,
+    pub subscription: Option<String>,
+    /// Where a workspace Charter creates lives.
+    pub region: Option<String>,
+    /// How long the workspace keeps data, in days.
+    pub retention_days: u32,
+    /// The workloads it covers (every workload of the project when the block lists none).
+    pub workloads: Vec<String>,
+    /// Alert when a deployment uses this share of its capacity (tokens per minute, or its
+    /// provisioned utilisation), in percent.
+    pub usage_alert_percent: u32,
+    /// Alert when a deployment answers this many requests with 429 in five minutes.
+    pub throttling_alert: u32,
+    /// Whom every alert notifies, besides each workload's budget contacts.
+    pub contacts: Vec<String>,
 }
 
 /// Whether `text` is a GUID (`8-4-4-4-12` hexadecimal digits), the form of a subscription id

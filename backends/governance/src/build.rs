@@ -14,13 +14,14 @@ use crate::{
 };
 
 /// The groups an initiative may use, in the order they are listed.
-const GROUPS: [(&str, &str, &str); 8] = [
+const GROUPS: [(&str, &str, &str); 9] = [
     ("models", "Models", "Which models and versions may be deployed."),
     ("content-filters", "Content filters", "Which content filters deployments use and how strict they are."),
     ("regions", "Regions", "Where AI accounts may be created."),
     ("capacity", "Capacity", "How much capacity a deployment may request."),
     ("security", "Security", "Authentication and network exposure of AI accounts."),
     ("ownership", "Ownership", "Tags that record which workload owns an AI account."),
+    ("monitoring", "Monitoring", "Diagnostic logs of AI accounts."),
     (
         "classification",
         "Data classification",
@@ -697,6 +698,39 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
 
     crate::classification::rules(&mut set, &effect, policy, &owner);
     crate::machine_learning::rules(&mut set, &effect, policy, &owner);
+    // A `monitoring` block covering a workload of this policy: audit accounts without a
+    // diagnostic setting with Azure's built-in 1b4d1c4e (effect AuditIfNotExists or Disabled
+    // only; docs/azure-policy.md, "Built-ins").
+    let monitored = project.workloads.iter().any(|workload| {
+        workload.policy == policy.name
+            && project
+                .monitoring
+                .iter()
+                .any(|m| m.workloads.contains(&workload.name))
+    });
+    if monitored {
+        let value = if policy.effect == Effect::Disabled {
+            "Disabled"
+        } else {
+            "AuditIfNotExists"
+        };
+        set.builtin(
+            "diagnosticLogs",
+            builtin::DIAGNOSTIC_LOGS,
+            builtin::GA_VERSION,
+            "monitoring",
+            true,
+            json!({ "effect": literal(json!(value)) }),
+        );
+        set.message(
+            "diagnosticLogs",
+            format!(
+                "AI accounts under {owner} must send their logs to a Log Analytics workspace \
+                 through a diagnostic setting; Charter creates one for every account of a \
+                 monitored workload."
+            ),
+        );
+    }
 
     finish(project, policy, set)
 }

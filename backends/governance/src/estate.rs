@@ -62,6 +62,10 @@ pub struct Estate {
     /// `Microsoft.CognitiveServices/raiPolicy`, so no rule governs them (docs/azure-policy.md,
     /// "Agent guardrails").
     pub guardrails: Vec<Guardrail>,
+    /// Per `gateway` declaration.
+    pub gateways: Vec<crate::operations::GatewayResources>,
+    /// Per `monitoring` declaration.
+    pub monitoring: Vec<crate::operations::MonitoringResources>,
 }
 
 /// A filter set once per subscription (`Microsoft.CognitiveServices/raiPolicy`).
@@ -197,6 +201,11 @@ pub enum Origin {
     Budget { workload: String },
     /// A role assignment of the workloads' deployment authority.
     Authority { workloads: Vec<String> },
+    /// A resource of a `gateway` or `monitoring` declaration, serving these workloads.
+    Operations {
+        declaration: String,
+        workloads: Vec<String>,
+    },
 }
 
 /// One resource of the estate, flattened for evaluation.
@@ -212,7 +221,7 @@ pub struct EstateResource<'e> {
 impl Estate {
     /// Every resource, in a stable order: resource groups, then per account the account, its
     /// blocklists and their items, its RAI policy and its deployment, then budgets.
-    pub fn resources(&self) -> Vec<EstateResource<'_>> {
+    pub fn resources<'e>(&'e self) -> Vec<EstateResource<'e>> {
         let mut out = Vec::new();
         for group in &self.resource_groups {
             out.push(EstateResource {
@@ -300,6 +309,64 @@ impl Estate {
                 },
             });
         }
+        for gateway in &self.gateways {
+            let origin = || Origin::Operations {
+                declaration: gateway.gateway.clone(),
+                workloads: gateway.workloads.clone(),
+            };
+            let mut push = |noun: &'static str, id: &'e str, payload: &'e Value| {
+                out.push(EstateResource {
+                    noun,
+                    id,
+                    payload,
+                    origin: origin(),
+                })
+            };
+            if let Some(payload) = &gateway.payload {
+                push("API Management service", &gateway.id, payload);
+            }
+            for backend in &gateway.backends {
+                push("API Management backend", &backend.id, &backend.payload);
+            }
+            for pool in &gateway.pools {
+                push("API Management backend pool", &pool.id, &pool.payload);
+            }
+            push("API Management API", &gateway.api.id, &gateway.api.payload);
+            push(
+                "API Management API policy",
+                &gateway.api.policy_id,
+                &gateway.api.policy_payload,
+            );
+            for assignment in &gateway.role_assignments {
+                push("role assignment", &assignment.id, &assignment.payload);
+            }
+        }
+        for monitoring in &self.monitoring {
+            let origin = || Origin::Operations {
+                declaration: monitoring.monitoring.clone(),
+                workloads: monitoring.workloads.clone(),
+            };
+            let mut push = |noun: &'static str, id: &'e str, payload: &'e Value| {
+                out.push(EstateResource {
+                    noun,
+                    id,
+                    payload,
+                    origin: origin(),
+                })
+            };
+            if let Some(payload) = &monitoring.payload {
+                push("Log Analytics workspace", &monitoring.workspace_id, payload);
+            }
+            for setting in &monitoring.diagnostic_settings {
+                push("diagnostic setting", &setting.id, &setting.payload);
+            }
+            for group in &monitoring.action_groups {
+                push("action group", &group.id, &group.payload);
+            }
+            for alert in &monitoring.alerts {
+                push("metric alert", &alert.id, &alert.payload);
+            }
+        }
         out
     }
 }
@@ -357,6 +424,9 @@ pub fn estate(project: &Project) -> Estate {
             });
         }
     }
+    estate.gateways = crate::operations::gateways(project, &mut estate);
+    estate.monitoring = crate::operations::monitoring(project, &mut estate);
+    alert_budgets(&mut estate, project);
     for group in &mut estate.resource_groups {
         group.payload = resource_group_payload(group);
     }
@@ -391,6 +461,95 @@ pub fn estate(project: &Project) -> Estate {
         }
     }
     estate
+}
+
+/// The budgets of monitored workloads also notify the workload's action group, and alert on
+/// the forecast reaching their highest threshold.
+fn alert_budgets(estate: &mut Estate, project: &Project) {
+    for monitoring in &estate.monitoring {
+        for group in &monitoring.action_groups {
+            let Some(budget) = estate
+                .budgets
+                .iter_mut()
+                .find(|b| b.workload == group.workload)
+            else {
+                continue;
+            };
+            let Some(declared) = project
+                .workloads
+                .iter()
+                .find(|w| w.name == group.workload)
+                .and_then(|w| w.budget.as_ref())
+            else {
+                continue;
+            };
+            let Some(notifications) = budget.payload["properties"]["notifications"].as_object_mut()
+            else {
+                continue;
+            };
+            for notification in notifications.values_mut() {
+                notification["contactGroups"] = json!([group.id]);
+                // The action group notifies someone; the owners are only the last resort.
+                if let Some(map) = notification.as_object_mut() {
+                    map.remove("contactRoles");
+                }
+            }
+            if let Some(highest) = declared.alert_thresholds.iter().max() {
+                let mut forecast = json!({
+                    "enabled": true,
+                    "operator": "GreaterThanOrEqualTo",
+                    "threshold": highest,
+                    "thresholdType": "Forecasted",
+                    "contactGroups": [group.id]
+                });
+                if !declared.contacts.is_empty() {
+                    forecast["contactEmails"] = json!(declared.contacts);
+                }
+                notifications.insert(
+                    format!("forecasted_GreaterThanOrEqualTo_{highest}_Percent"),
+                    forecast,
+                );
+            }
+        }
+    }
+}
+
+/// The index of the resource group of a gateway or workspace Charter creates, added on first
+/// use for the workloads it serves.
+pub(crate) fn operations_group(
+    estate: &mut Estate,
+    name: &str,
+    subscription: Option<&str>,
+    workloads: &[String],
+    region: Option<&str>,
+    project: &Project,
+    declaration: &str,
+) -> usize {
+    if let Some(index) = estate.resource_groups.iter().position(|group| {
+        group.name.eq_ignore_ascii_case(name) && group.subscription.as_deref() == subscription
+    }) {
+        return index;
+    }
+    let policy = workloads
+        .first()
+        .and_then(|w| project.workloads.iter().find(|x| &x.name == w))
+        .and_then(|w| project.policies.iter().find(|p| p.name == w.policy));
+    let key = policy.map_or(names::DEFAULT_OWNER_TAG, |policy| policy.owner_tag.as_str());
+    let mut tags = Map::new();
+    tags.insert(key.to_string(), json!(declaration));
+    estate.resource_groups.push(ResourceGroup {
+        name: name.to_string(),
+        subscription: subscription.map(str::to_string),
+        workloads: workloads.to_vec(),
+        default_location: region.map(names::location),
+        tags,
+        id: format!(
+            "/subscriptions/{}/resourceGroups/{name}",
+            names::subscription_placeholder(subscription)
+        ),
+        payload: Value::Null,
+    });
+    estate.resource_groups.len() - 1
 }
 
 /// The tag that records a workload as the owner of what it creates.

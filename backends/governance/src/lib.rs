@@ -16,6 +16,7 @@ mod classification;
 pub mod estate;
 mod machine_learning;
 pub mod names;
+pub mod operations;
 pub mod rules;
 
 use charter_ir::Project;

@@ -136,6 +136,11 @@ pub mod builtin {
     /// "Models outside Cognitive Services"). Not bundled with the evaluator.
     pub const ML_REGISTRY_MODELS: &str =
         "/providers/Microsoft.Authorization/policyDefinitions/12e5dd16-d201-47ff-849b-8454061c293d";
+    /// "Diagnostic logs in Azure AI services resources should be enabled", mode `Indexed`,
+    /// effect AuditIfNotExists/Disabled: an account without a diagnostic setting that sends
+    /// logs (`Azure Ai Services/DiagnosticLogs_Audit.json`; docs/azure-policy.md, "Built-ins").
+    pub const DIAGNOSTIC_LOGS: &str =
+        "/providers/Microsoft.Authorization/policyDefinitions/1b4d1c4e-934c-4703-944c-27c82c06bebb";
     /// The version range the initiative pins for the generally available built-in.
     pub const GA_VERSION: &str = "1.*.*";
     /// The version range of the preview data-plane built-ins (as initiative 5207647b pins them).

@@ -38,12 +38,14 @@ pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String>
         };
         let group = &estate.resource_groups[resource.resource_group];
         let group_address = resource_group_address(&group.name, group.subscription.as_deref());
+        let action_group = crate::operations::budget_action_group(estate, &workload.name);
         file.block(budget_block(
             workload,
             budget,
             &resource.name,
             &group_address,
             provider.as_deref(),
+            action_group.as_deref(),
         ));
     }
     Some(file.to_file())
@@ -78,6 +80,7 @@ fn budget_block(
     name: &str,
     group_address: &str,
     provider: Option<&str>,
+    action_group: Option<&str>,
 ) -> Block {
     let mut body = Body::new();
     body.comment(&format!(
@@ -101,18 +104,32 @@ fn budget_block(
     let mut period = Body::new();
     period.raw("start_date", format!("var.{BUDGET_START}"));
     body.block(Block::new("time_period", &[], period));
-    for threshold in &budget.alert_thresholds {
+    // A monitored workload's budget also alerts on the forecast reaching its highest threshold
+    // (the same notifications as the estate's payload).
+    let forecast = action_group.and(budget.alert_thresholds.iter().max());
+    let notifications = budget
+        .alert_thresholds
+        .iter()
+        .map(|threshold| (threshold, "Actual"))
+        .chain(forecast.map(|threshold| (threshold, "Forecasted")));
+    for (threshold, kind) in notifications {
         let mut notification = Body::new();
         notification
             .raw("enabled", "true")
             .raw("threshold", threshold.to_string())
             .string("operator", "GreaterThanOrEqualTo")
-            .string("threshold_type", "Actual");
-        if budget.contacts.is_empty() {
+            .string("threshold_type", kind);
+        if !budget.contacts.is_empty() {
+            notification.attribute("contact_emails", Expr::strings(&budget.contacts));
+        } else if action_group.is_none() {
             // Azure needs someone to notify; with no contacts, the owners of the group are it.
             notification.attribute("contact_roles", Expr::strings(&["Owner"]));
-        } else {
-            notification.attribute("contact_emails", Expr::strings(&budget.contacts));
+        }
+        if let Some(action_group) = action_group {
+            notification.attribute(
+                "contact_groups",
+                Expr::List(vec![Expr::Raw(action_group.to_string())]),
+            );
         }
         body.block(Block::new("notification", &[], notification));
     }

@@ -509,6 +509,7 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
                 )
             )
         }
+        Origin::Operations { declaration, .. } => crate::operations::address(resource, declaration),
         Origin::Endpoint {
             workload,
             endpoint,

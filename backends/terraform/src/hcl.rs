@@ -390,8 +390,15 @@ impl Expr {
             }
             Expr::Heredoc(text) => {
                 let inner = (depth + 1) * INDENT;
+                // An XML document (an API Management policy) is tagged as such; no line of the
+                // policies Charter writes is exactly this word.
+                let tag = if text.starts_with('<') {
+                    "XML"
+                } else {
+                    HEREDOC_TAG
+                };
                 out.push_str("<<-");
-                out.push_str(HEREDOC_TAG);
+                out.push_str(tag);
                 out.push('\n');
                 for line in text.lines() {
                     if !line.is_empty() {
@@ -401,7 +408,7 @@ impl Expr {
                     out.push('\n');
                 }
                 push_spaces(out, depth * INDENT);
-                out.push_str(HEREDOC_TAG);
+                out.push_str(tag);
             }
         }
     }

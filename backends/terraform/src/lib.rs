@@ -17,6 +17,7 @@ mod endpoints;
 mod guardrails;
 mod hcl;
 mod names;
+mod operations;
 mod policy;
 
 use charter_ir::{Artifact, Project, Redundancy};
@@ -69,6 +70,12 @@ pub fn artifacts_with(
     }
     if let Some(text) = authority::file(&mut context, &estate) {
         files.push(("authority.tf", text));
+    }
+    if let Some(text) = operations::gateways_file(&mut context, &estate) {
+        files.push(("gateways.tf", text));
+    }
+    if let Some(text) = operations::monitoring_file(&mut context, &estate) {
+        files.push(("monitoring.tf", text));
     }
     if let Some(text) = outputs_file(project) {
         files.push(("outputs.tf", text));

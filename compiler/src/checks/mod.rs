@@ -16,6 +16,7 @@ mod endpoints;
 mod exemptions;
 mod filters;
 mod fine_tuned;
+mod operations;
 mod policies;
 mod sharing;
 mod workloads;
@@ -83,6 +84,7 @@ impl Checks<'_> {
         for index in 0..self.model.workloads.len() {
             self.check_workload_authority(WorkloadId(index));
         }
+        self.check_operations();
     }
 }
 

@@ -8,7 +8,7 @@
 //! `charter_syntax::codes`), E01xx names, E02xx fields and types, E03xx the model and region
 //! catalog, E04xx policy violations, E05xx filters, E06xx sharing, redundancy and
 //! environments, E07xx exemptions, E08xx what the build emits (the self-compliance proof), E10xx agents and
-//! guardrails.
+//! guardrails, E11xx operations (gateways, monitoring, continuity), E12xx authority and data.
 
 pub mod agents;
 pub mod authority;
@@ -18,6 +18,7 @@ pub mod exemptions;
 pub mod fields;
 pub mod filters;
 pub mod names;
+pub mod operations;
 pub mod policies;
 pub mod sharing;
 
@@ -93,6 +94,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .iter()
         .chain(checker())
         .chain(BUILD.iter())
+        .chain(operations::CODES.iter())
         .collect();
     // The checker's ranges are not all below the build's (E08xx): keep code order.
     all.sort_by_key(|info| info.code);

@@ -202,6 +202,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             name: name.to_string(),
             display_name: text("display_name"),
             geography: text("geography"),
+            location: text("location"),
             paired: text("paired"),
             data_zone: block
                 .head("data_zone")
@@ -262,6 +263,14 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 .head("trained_in")
                 .and_then(Typed::as_str)
                 .map(|(account, span)| (account.to_string(), span)),
+            copies_in: block.head("copies_in").map(|list| {
+                list.items()
+                    .iter()
+                    .filter_map(Typed::as_str)
+                    .filter(|&(region, span)| self.resolve_region(region, span))
+                    .map(|(region, span)| (region.to_string(), span))
+                    .collect()
+            }),
             in_catalog: false,
         };
         let mut base_entry = None;

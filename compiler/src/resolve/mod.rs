@@ -13,6 +13,7 @@
 
 mod catalog;
 mod filters;
+mod operations;
 mod policies;
 mod workloads;
 
@@ -49,8 +50,7 @@ fn target_kind(target: Target) -> RefKind {
     match target {
         Target::Filter(_) => RefKind::Filter,
         Target::Policy(_) => RefKind::Policy,
-        // Workloads are never referenced; any kind that is not expected works here.
-        Target::Workload => RefKind::App,
+        Target::Workload => RefKind::Workload,
     }
 }
 
@@ -113,6 +113,7 @@ pub(crate) fn resolve<'a>(
     resolver.resolve_catalog_entries(typed);
     resolver.resolve_policies();
     resolver.resolve_workloads(typed);
+    resolver.resolve_operations(typed);
     resolver.index_items();
     Resolved {
         model: resolver.model,

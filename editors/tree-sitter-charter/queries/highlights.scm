@@ -17,7 +17,7 @@
 
 (block
   keyword: (identifier) @keyword.type
-  (#any-of? @keyword.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned"))
+  (#any-of? @keyword.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring"))
 
 (block
   label: (identifier) @type.definition)
@@ -95,7 +95,9 @@
     ; a region access
     "general" "restricted"
     ; who manages the blocklist
-    "charter" "external"))
+    "charter" "external"
+    ; an API Management tier
+    "basic" "premium" "basic_v2" "standard_v2" "premium_v2"))
 
 ((path
   .

@@ -352,8 +352,17 @@ fn bundled_built_ins_match_the_reference_folder() {
     else {
         return;
     };
+    // Bundled from Azure/azure-policy directly (commit 2528349), not saved in the folder.
+    const NOT_IN_REFERENCE: [&str; 1] = ["AzureAiServices__DiagnosticLogs_Audit.json"];
     for (path, bundled) in builtin_definitions() {
         let file = path.trim_start_matches("builtins/");
+        if NOT_IN_REFERENCE.contains(&file) {
+            assert!(
+                !folder.join(file).exists(),
+                "{file} is in the reference folder now: compare it"
+            );
+            continue;
+        }
         let text = std::fs::read_to_string(folder.join(file)).expect("reference file exists");
         let reference: Value = serde_json::from_str(&text).expect("reference file is JSON");
         assert_eq!(

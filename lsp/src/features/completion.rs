@@ -415,6 +415,7 @@ fn value_candidates(
         let (symbol_kind, container) = match reference {
             RefKind::Filter => (SymbolKind::Filter, None),
             RefKind::Policy => (SymbolKind::Policy, None),
+            RefKind::Workload => (SymbolKind::Workload, None),
             RefKind::App => (SymbolKind::App, workload_symbol(index, chain)),
         };
         let mut names: Vec<Candidate> = index

@@ -325,6 +325,10 @@ fn summary(reference: &SetReference) -> String {
         rules::name::ML_CONTENT_SAFETY => {
             "a serverless endpoint with content safety turned off".to_owned()
         }
+        rules::builtin::DIAGNOSTIC_LOGS => {
+            "an AI account without a diagnostic setting that sends its logs (audited, never denied)"
+                .to_owned()
+        }
         _ => String::new(),
     }
 }
@@ -578,6 +582,13 @@ fn fix_for(context: &Context<'_>, policy: &Policy, reference: &SetReference) -> 
                 " on the AI account and authenticate with Microsoft Entra ID (a managed \
                  identity) instead of keys.",
             ),
+        ],
+        rules::builtin::DIAGNOSTIC_LOGS => vec![
+            text("add a diagnostic setting to the AI account that sends its logs ("),
+            code("allLogs"),
+            text(") to a Log Analytics workspace; a "),
+            code("monitoring"),
+            text(" block that covers the workload makes Charter create it."),
         ],
         _ => vec![text("follow the message above.")],
     }

@@ -15,6 +15,10 @@ const SHOWN: &[(&str, &[&str])] = &[
         &["endpoints.tf", "outputs.tf", "variables.tf", "versions.tf"],
     ),
     ("non_openai_model", &["endpoints.tf"]),
+    (
+        "operations_external",
+        &["budgets.tf", "gateways.tf", "monitoring.tf"],
+    ),
     ("policy_scopes", &["policy.tf"]),
     (
         "redundancy_and_budget",

@@ -11,7 +11,7 @@
 ; Blocks: `filter NAME extends PATH { ... }`
 (block
   keyword: (identifier) @keyword.storage.type
-  (#any-of? @keyword.storage.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned"))
+  (#any-of? @keyword.storage.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring"))
 
 (block
   keyword: (identifier) @keyword)
@@ -101,7 +101,9 @@
     ; a region access
     "general" "restricted"
     ; who manages the blocklist
-    "charter" "external"))
+    "charter" "external"
+    ; an API Management tier
+    "basic" "premium" "basic_v2" "standard_v2" "premium_v2"))
 
 (path
   .
