@@ -468,8 +468,9 @@ fn role_assignments_are_part_of_the_estate() {
         estate
             .resources()
             .iter()
-            .filter(|r| r.noun == "role assignment")
+            .filter(|r| r.noun == "role assignment"
+                && matches!(r.origin, charter_governance::estate::Origin::Authority { .. }))
             .count(),
-        4
+        assignments.len()
     );
 }

@@ -909,7 +909,7 @@ fn the_terraform_charter_builds_audits_clean() {
     // The endpoint, budget, group and role-assignment resources, and the gateways' services,
     // the workspace and their resource groups (the types the audit maps; the rest is listed as
     // unmapped).
-    assert_eq!(resources.len(), 95, "{document}");
+    assert_eq!(resources.len(), 105, "{document}");
     let denied: Vec<&Value> = resources
         .iter()
         .filter(|r| r["verdict"] != "compliant")
