@@ -469,7 +469,10 @@ fn role_assignments_are_part_of_the_estate() {
             .resources()
             .iter()
             .filter(|r| r.noun == "role assignment"
-                && matches!(r.origin, charter_governance::estate::Origin::Authority { .. }))
+                && matches!(
+                    r.origin,
+                    charter_governance::estate::Origin::Authority { .. }
+                ))
             .count(),
         assignments.len()
     );
