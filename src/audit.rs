@@ -1023,6 +1023,8 @@ pub mod corpus {
                     json!({ "name": "Indirect Attack", "source": "Prompt", "enabled": true, "blocking": false }),
                     json!({ "name": "Protected Material Text", "source": "Completion", "enabled": true, "blocking": true }),
                     json!({ "name": "Protected Material Code", "source": "Completion", "enabled": true, "blocking": true }),
+                    // The baseline's indirect-attack shield on agents' tool responses.
+                    json!({ "name": "Indirect Attack", "source": "PostToolCall", "enabled": true, "blocking": false, "action": "ANNOTATING" }),
                 ])
                 .collect();
             rows.push(common(
