@@ -366,21 +366,7 @@ fn compile_policy(project: &Project, policy: &Policy) -> CompiledPolicy {
         // The data-plane twin matches registry asset ids. Their format is documented for Azure
         // OpenAI models only, and fine-tuned models have no registry asset id, so it is
         // referenced only when every allowed model is a catalog OpenAI model; it only audits.
-        if !models.is_empty() && models.iter().all(|m| m.format == "OpenAI" && !m.fine_tuned) {
-            let asset_ids: Vec<String> = models
-                .iter()
-                .flat_map(|m| {
-                    let base = format!(
-                        "azureml://registries/azure-openai/models/{}/versions/",
-                        m.name
-                    );
-                    if m.versions.is_empty() {
-                        vec![base]
-                    } else {
-                        m.versions.iter().map(|v| format!("{base}{v}")).collect()
-                    }
-                })
-                .collect();
+        if let Some(asset_ids) = openai_registry_asset_ids(models) {
             let effect = data_plane(&mut set);
             let ids = set.parameter(
                 "allowedModelAssetIds",
@@ -1243,6 +1229,33 @@ fn exemption_metadata(policy: &str, exemption: &charter_ir::Exemption) -> Value 
         }
     }
     metadata
+}
+
+/// The registry asset ids of the allowed models (a prefix when every version is allowed), as the
+/// data-plane built-ins of Cognitive Services and Machine Learning match them. `None` unless
+/// every allowed model is a catalog Azure OpenAI model: their asset ids are the only documented
+/// ones, and fine-tuned models have none.
+pub(crate) fn openai_registry_asset_ids(
+    models: &[charter_ir::AllowedModel],
+) -> Option<Vec<String>> {
+    if models.is_empty() || !models.iter().all(|m| m.format == "OpenAI" && !m.fine_tuned) {
+        return None;
+    }
+    let ids = models
+        .iter()
+        .flat_map(|m| {
+            let base = format!(
+                "azureml://registries/azure-openai/models/{}/versions/",
+                m.name
+            );
+            if m.versions.is_empty() {
+                vec![base]
+            } else {
+                m.versions.iter().map(|v| format!("{base}{v}")).collect()
+            }
+        })
+        .collect();
+    Some(ids)
 }
 
 /// `a`, `a or b`, `a, b or c`.

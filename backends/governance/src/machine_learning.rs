@@ -180,21 +180,7 @@ pub(crate) fn rules(set: &mut SetBuilder, effect: &Value, policy: &Policy, owner
         );
         // The data-plane twin, as for Cognitive Services: registry asset ids are documented
         // for Azure OpenAI models only, so it is referenced only when every model is one.
-        if !models.is_empty() && models.iter().all(|m| m.format == "OpenAI" && !m.fine_tuned) {
-            let asset_ids: Vec<String> = models
-                .iter()
-                .flat_map(|m| {
-                    let base = format!(
-                        "azureml://registries/azure-openai/models/{}/versions/",
-                        m.name
-                    );
-                    if m.versions.is_empty() {
-                        vec![base]
-                    } else {
-                        m.versions.iter().map(|v| format!("{base}{v}")).collect()
-                    }
-                })
-                .collect();
+        if let Some(asset_ids) = crate::build::openai_registry_asset_ids(models) {
             let effect = set.data_plane_effect(policy);
             set.builtin_reference(
                 "mlDataPlaneRegistryModels",
