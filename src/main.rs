@@ -1311,6 +1311,7 @@ fn test(path: &Path, args: &charter::audit::TestArgs, ui: &Ui) -> ExitCode {
     let today = common.today.unwrap_or_else(date::today_utc);
     let options = charter_evaluator::SuiteOptions {
         today: Some(today.to_string()),
+        ..Default::default()
     };
     let cases_report = charter_evaluator::run_suite_with(&tree, &cases, &options);
     let suite = cases_report.report();
