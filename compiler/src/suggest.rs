@@ -82,7 +82,8 @@ where
     for candidate in candidates {
         let candidate_chars;
         let is_prefix;
-        if unknown_ascii && candidate.is_ascii() {
+        let ascii = unknown_ascii && candidate.is_ascii();
+        if ascii {
             // ASCII lower-casing keeps the length, and a prefix test ignoring ASCII case is
             // the prefix test of the lower-cased names: nothing to allocate before scoring.
             candidate_chars = candidate.len();
@@ -94,8 +95,7 @@ where
             is_prefix = candidate.len() >= PREFIX_MIN_LEN
                 && unknown_lower.len() >= PREFIX_MIN_LEN
                 && longer.as_bytes()[..shorter.len()].eq_ignore_ascii_case(shorter.as_bytes());
-            candidate_lower.clear();
-            candidate_lower.extend(candidate.chars().map(|c| c.to_ascii_lowercase()));
+            // Lowered below, once the bound lets the candidate be scored: most never are.
         } else {
             candidate_lower.clear();
             candidate_lower.push_str(&candidate.to_lowercase());
@@ -116,6 +116,11 @@ where
         }
         if !spend((unknown_chars.max(1) * candidate_chars.max(1)) as u64) {
             return None;
+        }
+        if ascii {
+            candidate_lower.clear();
+            candidate_lower.push_str(candidate);
+            candidate_lower.make_ascii_lowercase();
         }
         let mut score = strsim::normalized_damerau_levenshtein(&unknown_lower, &candidate_lower);
         // A whole word written out (`production` for `prod`) or cut short (`mgmt`) is close
