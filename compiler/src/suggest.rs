@@ -199,7 +199,9 @@ impl Candidates {
             // Shorter names that `unknown` starts with.
             for cut in PREFIX_MIN_LEN..length {
                 let text = &lower[..cut];
-                let from = self.lowered.partition_point(|(name, _)| name.as_str() < text);
+                let from = self
+                    .lowered
+                    .partition_point(|(name, _)| name.as_str() < text);
                 visit.extend(
                     self.lowered[from..]
                         .iter()
@@ -343,9 +345,28 @@ mod tests {
     #[test]
     fn the_index_suggests_what_closest_suggests() {
         let mut names: Vec<String> = [
-            "prod", "production", "dev", "Dev", "test", "sandbox", "gpt-4o", "gpt-4o-mini",
-            "gpt-4.1", "GPT-4.1-nano", "swedencentral", "Prod-EU", "produ", "pro", "é-prod",
-            "Éclair", "x", "", "missing_filter", "MISSING", "filter_0001", "filter_0002",
+            "prod",
+            "production",
+            "dev",
+            "Dev",
+            "test",
+            "sandbox",
+            "gpt-4o",
+            "gpt-4o-mini",
+            "gpt-4.1",
+            "GPT-4.1-nano",
+            "swedencentral",
+            "Prod-EU",
+            "produ",
+            "pro",
+            "é-prod",
+            "Éclair",
+            "x",
+            "",
+            "missing_filter",
+            "MISSING",
+            "filter_0001",
+            "filter_0002",
         ]
         .iter()
         .map(|name| name.to_string())
@@ -353,16 +374,36 @@ mod tests {
         names.extend((0..300).map(|i| format!("workload_{i:03}_filter")));
         let index = Candidates::new(names.clone());
         let unknowns = [
-            "prod", "PRODUCTION", "produc", "pr", "gpt-4o-mni", "GPT-4.1-NAN", "sweden", "é-pro",
-            "éclair", "", "x", "missing", "missing_filter_with_a_long_tail", "filter_0003",
-            "workload_017_filtr", "workload_1", "WORKLOAD_299_FILTER", "zzz", "ecl",
+            "prod",
+            "PRODUCTION",
+            "produc",
+            "pr",
+            "gpt-4o-mni",
+            "GPT-4.1-NAN",
+            "sweden",
+            "é-pro",
+            "éclair",
+            "",
+            "x",
+            "missing",
+            "missing_filter_with_a_long_tail",
+            "filter_0003",
+            "workload_017_filtr",
+            "workload_1",
+            "WORKLOAD_299_FILTER",
+            "zzz",
+            "ecl",
         ];
         for unknown in unknowns {
             reset_budget();
             let expected = closest(unknown, names.iter().map(String::as_str));
             reset_budget();
             let plausible = index.plausible(unknown);
-            assert_eq!(closest(unknown, plausible.iter().copied()), expected, "{unknown}");
+            assert_eq!(
+                closest(unknown, plausible.iter().copied()),
+                expected,
+                "{unknown}"
+            );
             if unknown.is_ascii() && unknown.len() > 3 {
                 assert!(plausible.len() < names.len(), "{unknown}: {plausible:?}");
             }

@@ -188,7 +188,12 @@ impl Serialize for Report<'_, '_> {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        const OWN: [&str; 4] = ["schema_version", "charter_version", "diagnostics", "summary"];
+        const OWN: [&str; 4] = [
+            "schema_version",
+            "charter_version",
+            "diagnostics",
+            "summary",
+        ];
         let mut map = serializer.serialize_map(None)?;
         // As in a JSON object that a member is inserted into: a member named like one of the
         // report's own keys replaces its value in its place.

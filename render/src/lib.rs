@@ -95,10 +95,8 @@ impl<'a> SourceMap<'a> {
             .into_iter()
             .map(|source| {
                 if source.path.chars().any(char::is_control) {
-                    printable_names.insert(
-                        source.id,
-                        charter_syntax::diagnostic::sanitize(source.path),
-                    );
+                    printable_names
+                        .insert(source.id, charter_syntax::diagnostic::sanitize(source.path));
                 }
                 let document = Document {
                     source,
@@ -361,7 +359,12 @@ pub(crate) mod fixture {
         }
         // A span in a document the map does not have, and the same diagnostic twice (SARIF
         // numbers identical fingerprints).
-        diagnostics.push(Diagnostic::error("E0102", "nowhere", Span::new(FileId(99), 3, 5), "x"));
+        diagnostics.push(Diagnostic::error(
+            "E0102",
+            "nowhere",
+            Span::new(FileId(99), 3, 5),
+            "x",
+        ));
         diagnostics.extend(diagnostics.first().cloned());
         diagnostics
     }

@@ -313,11 +313,7 @@ impl Serialize for Results<'_, '_> {
                 level: level(diagnostic.severity),
                 message: Text { text },
                 locations: [LocationJson {
-                    physical_location: physical_location(
-                        sources,
-                        options,
-                        diagnostic.primary.span,
-                    ),
+                    physical_location: physical_location(sources, options, diagnostic.primary.span),
                     message: Text {
                         text: &diagnostic.primary.message,
                     },
@@ -621,7 +617,10 @@ mod tests {
         let rules: Vec<&CodeInfo> = infos.iter().collect();
         let root = Path::new("/home/me/my repo");
         let mut paths = RepositoryPaths::new();
-        paths.insert(charter_syntax::FileId(1), "project/workloads/support.charter".into());
+        paths.insert(
+            charter_syntax::FileId(1),
+            "project/workloads/support.charter".into(),
+        );
         let options = [
             Options::default(),
             Options {
@@ -639,7 +638,10 @@ mod tests {
                     expected
                 );
                 // With runs added after Charter's own, as `charter test` does.
-                let more = [json!({ "tool": { "driver": { "name": "more" } } }), json!({})];
+                let more = [
+                    json!({ "tool": { "driver": { "name": "more" } } }),
+                    json!({}),
+                ];
                 let mut log: Value = serde_json::from_str(&expected).unwrap_or(Value::Null);
                 if let Some(Value::Array(runs)) = log.get_mut("runs") {
                     runs.extend(more.iter().cloned());
