@@ -229,8 +229,10 @@ pub struct SuiteOptions {
     /// every exemption applies.
     pub today: Option<String>,
     /// Keep in each case's results only the rules that decide it (an effect, an error, or a
-    /// rule that could not be evaluated), not every rule that held no objection: what a caller
-    /// that reports only problems needs (the self-compliance proof), at a fraction of the cost.
+    /// rule that could not be evaluated), not every rule that held no objection, and leave the
+    /// resource out of each case's report (`null`): what a caller that reports only problems
+    /// and holds the resources itself needs (the self-compliance proof), at a fraction of the
+    /// cost.
     pub decisive_only: bool,
 }
 
@@ -1051,7 +1053,22 @@ impl Library {
                     .is_some_and(|verdict| verdict.eq_ignore_ascii_case(effect)),
             };
         CaseReport {
-            case: case.clone(),
+            case: if options.decisive_only {
+                // The caller has the resource; a second copy per case would double what an
+                // estate's proof holds.
+                TestCase {
+                    name: case.name.clone(),
+                    description: case.description.clone(),
+                    resource: Value::Null,
+                    expect: case.expect.clone(),
+                    definition: case.definition.clone(),
+                    assignment: case.assignment.clone(),
+                    management_groups: case.management_groups.clone(),
+                    management_groups_complete: case.management_groups_complete,
+                }
+            } else {
+                case.clone()
+            },
             passed,
             verdict,
             results,
