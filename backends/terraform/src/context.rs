@@ -61,10 +61,19 @@ impl<'p> Context<'p> {
             rendered_bodies: HashMap::new(),
         };
         // The azurerm 4.x provider requires a subscription, so this one is always declared.
-        context.variables.insert(
-            DEFAULT_SUBSCRIPTION.to_string(),
-            guid_variable("the id of the subscription Terraform deploys to (the provider's default; resource group scopes without a workload live here)"),
-        );
+        // With a hierarchy every resource names its subscription's provider, and the default is
+        // the hierarchy's first subscription, so nothing is left for the user to fill in.
+        let mut default = guid_variable("the id of the subscription Terraform deploys to (the provider's default; resource group scopes without a workload live here)");
+        if let Some(first) = project.hierarchy.subscriptions.first() {
+            default.description = format!(
+                "the id of the azurerm provider's default subscription (`{}`, the hierarchy's first): every resource names the provider of its own subscription",
+                first.name
+            );
+            default.default = Some(Expr::Str(first.id.clone()));
+        }
+        context
+            .variables
+            .insert(DEFAULT_SUBSCRIPTION.to_string(), default);
         context
     }
 
