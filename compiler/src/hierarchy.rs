@@ -363,6 +363,106 @@ impl crate::model::Model {
     }
 }
 
+impl crate::model::Model {
+    /// What hover shows about a workload's place: where it lives, and every policy assigned
+    /// above it (with the exemptions that cover it). `None` without a hierarchy or when the
+    /// workload does not resolve in it.
+    pub fn placement_markdown(&self, workload: &crate::model::Workload) -> Option<String> {
+        let place = self.workload_place(workload)?;
+        let hierarchy = &self.hierarchy;
+        let mut out = format!("lives in `{}`", hierarchy.path(&place));
+        if let Some((environment, _)) = hierarchy.environment(&place) {
+            out.push_str(&format!(" ({} environment)", environment.charter_name()));
+        }
+        let over = self.policies_over(&place);
+        if over.is_empty() {
+            out.push_str("\n\nno policy is assigned above it");
+            return Some(out);
+        }
+        out.push_str("\n\npolicies that apply to it:");
+        for id in over {
+            let policy = self.policy(id);
+            let at: Vec<String> = self
+                .policy_places(policy)
+                .into_iter()
+                .filter(|(_, scope)| hierarchy.contains(scope, &place))
+                .map(|(_, scope)| hierarchy.describe(&scope))
+                .collect();
+            out.push_str(&format!("\n- `{}`, assigned at {}", policy.name, at.join(", ")));
+            for exemption in &policy.exemptions {
+                let Some((scope, _)) = &exemption.scope else {
+                    continue;
+                };
+                let Ok(exempted) = hierarchy.place(scope) else {
+                    continue;
+                };
+                if hierarchy.contains(&exempted, &place) {
+                    let until = exemption
+                        .until
+                        .map(|(date, _)| format!(" until {date}"))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        " (exempted at {}{until})",
+                        hierarchy.describe(&exempted)
+                    ));
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// What hover shows about a management group or subscription of the hierarchy whose name
+    /// is written at `offset` of `file`: its place, its id, and the policies assigned there.
+    pub fn hierarchy_markdown(
+        &self,
+        file: charter_syntax::FileId,
+        offset: usize,
+    ) -> Option<(Span, String)> {
+        let hierarchy = &self.hierarchy;
+        let at = |span: &Span| span.file == file && span.contains(offset);
+        let (place, span, header) = if let Some(index) =
+            hierarchy.groups.iter().position(|g| at(&g.name_span))
+        {
+            let group = &hierarchy.groups[index];
+            let header = format!("management_group \"{}\"", group.name);
+            (Place::Group(index), group.name_span, header)
+        } else {
+            let index = hierarchy
+                .subscriptions
+                .iter()
+                .position(|s| at(&s.name_span))?;
+            let subscription = &hierarchy.subscriptions[index];
+            let header = format!(
+                "subscription \"{}\" (id {})",
+                subscription.name,
+                self.hierarchy.subscription_id(index)
+            );
+            (Place::Subscription(index), subscription.name_span, header)
+        };
+        let mut out = format!("```charter\n{header}\n```\n\nat `{}`", hierarchy.path(&place));
+        if let Some((environment, _)) = hierarchy.environment(&place) {
+            out.push_str(&format!(" ({} environment)", environment.charter_name()));
+        }
+        let doc = match &place {
+            Place::Group(index) => hierarchy.groups[*index].doc.as_ref(),
+            Place::Subscription(index) => hierarchy.subscriptions[*index].doc.as_ref(),
+            Place::ResourceGroup(..) => None,
+        };
+        if let Some(doc) = doc {
+            out.push_str(&format!("\n\n{doc}"));
+        }
+        let policies: Vec<String> = self
+            .policies_over(&place)
+            .into_iter()
+            .map(|id| format!("`{}`", self.policy(id).name))
+            .collect();
+        if !policies.is_empty() {
+            out.push_str(&format!("\n\npolicies assigned at or above it: {}", policies.join(", ")));
+        }
+        Some((span, out))
+    }
+}
+
 /// The place of a resource group named with an optional subscription (by name or id).
 pub fn placed(
     hierarchy: &Hierarchy,
