@@ -101,7 +101,7 @@ fn contoso_builds_with_no_placeholder_anywhere() {
     let template =
         std::fs::read_to_string(out.path().join("azure-policy/template.json")).expect("template");
     assert!(template.contains("contoso-ai-exempt-rg-ai-sandbox"));
-    assert!(template.contains("\"subscriptionId\": \"b4e6a8c0-1f3d-4b5e-8a7c-9d2f4e6a8b21\""));
+    assert!(template.contains("\"subscriptionId\": \"2a6f9d3e-7c1b-4d8a-9e5f-0b3c7a1d6e94\""));
 }
 
 #[test]
