@@ -141,3 +141,102 @@ fn the_placeholder_test_finds_every_form_the_backends_write() {
     assert!(stderr.contains("E0910"), "{stderr}");
     assert!(stderr.contains("management_group"), "{stderr}");
 }
+
+/// An AI account that breaks contoso's region rule, in `subscription`.
+fn legacy_account(subscription: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": format!("/subscriptions/{subscription}/resourceGroups/rg-legacy-ai/providers/Microsoft.CognitiveServices/accounts/legacy"),
+        "name": "legacy",
+        "type": "microsoft.cognitiveservices/accounts",
+        "kind": "OpenAI",
+        "location": "eastus",
+        "resourceGroup": "rg-legacy-ai",
+        "subscriptionId": subscription,
+        "tags": {},
+        "properties": { "disableLocalAuth": true, "publicNetworkAccess": "Disabled" }
+    })
+}
+
+/// `charter audit` places a resource by its subscription id through the hierarchy; `--under`
+/// places what the hierarchy does not.
+#[test]
+fn audit_places_resources_through_the_hierarchy() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let resources = dir.path().join("resources.json");
+    // contoso-support-prod (hierarchy.charter), and a subscription the hierarchy does not have.
+    let placed = "6c1e9a4f-2b7d-4e3a-9f8c-1d5b7e2a4c90";
+    let unknown = "0c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f";
+    let export = serde_json::json!({
+        "count": 2,
+        "data": [legacy_account(placed), legacy_account(unknown)]
+    });
+    std::fs::write(&resources, export.to_string()).expect("write the export");
+    let audit = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec![
+            "audit",
+            "examples/contoso",
+            "--today",
+            "2026-11-22",
+            "--resources",
+            resources.to_str().expect("a UTF-8 path"),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ];
+        args.extend_from_slice(extra);
+        let output = Command::new(env!("CARGO_BIN_EXE_charter"))
+            .args(&args)
+            .current_dir(repo())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run charter");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("one JSON document")
+    };
+    let verdict = |document: &serde_json::Value, subscription: &str| {
+        document["resources"]
+            .as_array()
+            .and_then(|all| {
+                all.iter().find(|r| {
+                    r["id"]
+                        .as_str()
+                        .is_some_and(|id| id.contains(subscription))
+                })
+            })
+            .map(|r| r["verdict"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    // The assignments that deny a resource.
+    let assignments = |document: &serde_json::Value, subscription: &str| -> Vec<String> {
+        let mut found: Vec<String> = document["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["id"].as_str().is_some_and(|id| id.contains(subscription)))
+            .flat_map(|r| r["rules"].as_array().cloned().unwrap_or_default())
+            .filter_map(|rule| rule["assignment"].as_str().map(str::to_string))
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    };
+    let document = audit(&[]);
+    assert_eq!(verdict(&document, placed), "deny", "{document:#}");
+    assert_eq!(verdict(&document, unknown), "not_evaluated", "{document:#}");
+    let by_hierarchy = assignments(&document, placed);
+    assert_eq!(by_hierarchy.len(), 1, "{document:#}");
+    // `--under` places the rest, and never moves what the hierarchy places: the production
+    // assignment denies the support account, the sandbox's the unknown one.
+    let document = audit(&["--under", "contoso-ai-sandbox"]);
+    assert_eq!(assignments(&document, placed), by_hierarchy, "{document:#}");
+    assert_eq!(verdict(&document, unknown), "deny", "{document:#}");
+    let sandbox = assignments(&document, unknown);
+    assert_eq!(sandbox.len(), 1, "{document:#}");
+    assert_ne!(sandbox, by_hierarchy, "{document:#}");
+}
