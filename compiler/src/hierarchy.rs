@@ -87,8 +87,7 @@ impl Hierarchy {
             .position(|s| s.name == name_or_id)
             .or_else(|| {
                 self.subscriptions.iter().position(|s| {
-                    s.id
-                        .as_ref()
+                    s.id.as_ref()
                         .is_some_and(|(id, _)| id.eq_ignore_ascii_case(name_or_id))
                 })
             })
@@ -193,10 +192,9 @@ impl Hierarchy {
     /// the project does not declare).
     pub fn lowest_common(&self, places: &[Place]) -> Option<Place> {
         let (first, rest) = places.split_first()?;
-        self.containers(first).into_iter().find(|candidate| {
-            rest.iter()
-                .all(|place| self.contains(candidate, place))
-        })
+        self.containers(first)
+            .into_iter()
+            .find(|candidate| rest.iter().all(|place| self.contains(candidate, place)))
     }
 
     /// The scope a place is written as, with a subscription by its id (its name when its id
@@ -350,10 +348,11 @@ impl crate::model::Model {
             .filter(|place| hierarchy.contains(place, &exempted))
             .collect();
         // The nearest: the one every other containing scope contains.
-        match containing
-            .iter()
-            .find(|candidate| containing.iter().all(|other| hierarchy.contains(other, candidate)))
-        {
+        match containing.iter().find(|candidate| {
+            containing
+                .iter()
+                .all(|other| hierarchy.contains(other, candidate))
+        }) {
             Some(nearest) => ExemptionPlace::Assignment((*nearest).clone()),
             None if scopes.len() == policy.scopes().len() && !scopes.is_empty() => {
                 ExemptionPlace::Outside(exempted)
@@ -388,7 +387,11 @@ impl crate::model::Model {
                 .filter(|(_, scope)| hierarchy.contains(scope, &place))
                 .map(|(_, scope)| hierarchy.describe(&scope))
                 .collect();
-            out.push_str(&format!("\n- `{}`, assigned at {}", policy.name, at.join(", ")));
+            out.push_str(&format!(
+                "\n- `{}`, assigned at {}",
+                policy.name,
+                at.join(", ")
+            ));
             for exemption in &policy.exemptions {
                 let Some((scope, _)) = &exemption.scope else {
                     continue;
@@ -420,26 +423,28 @@ impl crate::model::Model {
     ) -> Option<(Span, String)> {
         let hierarchy = &self.hierarchy;
         let at = |span: &Span| span.file == file && span.contains(offset);
-        let (place, span, header) = if let Some(index) =
-            hierarchy.groups.iter().position(|g| at(&g.name_span))
-        {
-            let group = &hierarchy.groups[index];
-            let header = format!("management_group \"{}\"", group.name);
-            (Place::Group(index), group.name_span, header)
-        } else {
-            let index = hierarchy
-                .subscriptions
-                .iter()
-                .position(|s| at(&s.name_span))?;
-            let subscription = &hierarchy.subscriptions[index];
-            let header = format!(
-                "subscription \"{}\" (id {})",
-                subscription.name,
-                self.hierarchy.subscription_id(index)
-            );
-            (Place::Subscription(index), subscription.name_span, header)
-        };
-        let mut out = format!("```charter\n{header}\n```\n\nat `{}`", hierarchy.path(&place));
+        let (place, span, header) =
+            if let Some(index) = hierarchy.groups.iter().position(|g| at(&g.name_span)) {
+                let group = &hierarchy.groups[index];
+                let header = format!("management_group \"{}\"", group.name);
+                (Place::Group(index), group.name_span, header)
+            } else {
+                let index = hierarchy
+                    .subscriptions
+                    .iter()
+                    .position(|s| at(&s.name_span))?;
+                let subscription = &hierarchy.subscriptions[index];
+                let header = format!(
+                    "subscription \"{}\" (id {})",
+                    subscription.name,
+                    self.hierarchy.subscription_id(index)
+                );
+                (Place::Subscription(index), subscription.name_span, header)
+            };
+        let mut out = format!(
+            "```charter\n{header}\n```\n\nat `{}`",
+            hierarchy.path(&place)
+        );
         if let Some((environment, _)) = hierarchy.environment(&place) {
             out.push_str(&format!(" ({} environment)", environment.charter_name()));
         }
@@ -457,7 +462,10 @@ impl crate::model::Model {
             .map(|id| format!("`{}`", self.policy(id).name))
             .collect();
         if !policies.is_empty() {
-            out.push_str(&format!("\n\npolicies assigned at or above it: {}", policies.join(", ")));
+            out.push_str(&format!(
+                "\n\npolicies assigned at or above it: {}",
+                policies.join(", ")
+            ));
         }
         Some((span, out))
     }
@@ -536,7 +544,9 @@ mod tests {
     #[test]
     fn places_resolve_by_name_and_id_and_nest() {
         let h = sample();
-        let rg = h.place(&Scope::ResourceGroup("rg-a".into())).unwrap();
+        let rg = h
+            .place(&Scope::ResourceGroup("rg-a".into()))
+            .expect("rg-a is in the hierarchy");
         assert_eq!(rg, Place::ResourceGroup(0, "rg-a".into()));
         assert_eq!(
             h.place(&Scope::Subscription(

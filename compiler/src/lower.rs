@@ -84,7 +84,9 @@ fn lower_hierarchy(hierarchy: &Hierarchy) -> ir::Hierarchy {
             .map(|(index, group)| ir::ManagementGroup {
                 name: group.name.clone(),
                 display_name: group.display_name.clone(),
-                parent: group.parent.map(|parent| hierarchy.groups[parent].name.clone()),
+                parent: group
+                    .parent
+                    .map(|parent| hierarchy.groups[parent].name.clone()),
                 environment: hierarchy.environment(&Place::Group(index)).map(|(e, _)| e),
             })
             .collect(),

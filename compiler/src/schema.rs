@@ -1876,48 +1876,6 @@ static MONITORING: BlockSchema = BlockSchema {
     ],
 };
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn severity_listing_reads_as_a_sentence() {
-        assert_eq!(
-            ValueKind::Keyword(&SEVERITY).describe(),
-            "a severity: low, medium, high or off"
-        );
-    }
-
-    #[test]
-    fn every_block_kind_has_its_schema() {
-        for &kind in TOP_LEVEL {
-            assert_eq!(block(kind).kind, kind);
-            for nested in block(kind).nested_blocks() {
-                assert_eq!(block(nested).kind, nested);
-            }
-        }
-        assert_eq!(
-            top_level_block("policy").map(|b| b.kind),
-            Some(BlockKind::Policy)
-        );
-        assert!(block(BlockKind::Endpoint).entry("regions").is_some());
-        assert_eq!(
-            block_at_path(&["filter", "prompt"]).map(|b| b.kind),
-            Some(BlockKind::Side(Side::Prompt))
-        );
-        assert_eq!(
-            keywords_for(BlockKind::Side(Side::Prompt), "jailbreak").len(),
-            ShieldMode::ALL.len()
-        );
-        assert_eq!(
-            block(BlockKind::Workload)
-                .entry("environment")
-                .map(|e| e.head_keywords().len()),
-            Some(4)
-        );
-    }
-}
-
 static MANAGEMENT_GROUP: BlockSchema = BlockSchema {
     kind: BlockKind::ManagementGroup,
     keyword: "management_group",
@@ -1990,3 +1948,45 @@ static SUBSCRIPTION: BlockSchema = BlockSchema {
         ),
     ],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_listing_reads_as_a_sentence() {
+        assert_eq!(
+            ValueKind::Keyword(&SEVERITY).describe(),
+            "a severity: low, medium, high or off"
+        );
+    }
+
+    #[test]
+    fn every_block_kind_has_its_schema() {
+        for &kind in TOP_LEVEL {
+            assert_eq!(block(kind).kind, kind);
+            for nested in block(kind).nested_blocks() {
+                assert_eq!(block(nested).kind, nested);
+            }
+        }
+        assert_eq!(
+            top_level_block("policy").map(|b| b.kind),
+            Some(BlockKind::Policy)
+        );
+        assert!(block(BlockKind::Endpoint).entry("regions").is_some());
+        assert_eq!(
+            block_at_path(&["filter", "prompt"]).map(|b| b.kind),
+            Some(BlockKind::Side(Side::Prompt))
+        );
+        assert_eq!(
+            keywords_for(BlockKind::Side(Side::Prompt), "jailbreak").len(),
+            ShieldMode::ALL.len()
+        );
+        assert_eq!(
+            block(BlockKind::Workload)
+                .entry("environment")
+                .map(|e| e.head_keywords().len()),
+            Some(4)
+        );
+    }
+}

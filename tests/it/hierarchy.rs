@@ -92,7 +92,10 @@ fn contoso_builds_with_no_placeholder_anywhere() {
     let mut found = Vec::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).expect("a UTF-8 artifact");
-        found.extend(placeholders(path.strip_prefix(out.path()).unwrap_or(path), &text));
+        found.extend(placeholders(
+            path.strip_prefix(out.path()).unwrap_or(path),
+            &text,
+        ));
     }
     assert!(found.is_empty(), "placeholders:\n{}", found.join("\n"));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -130,7 +133,12 @@ fn the_placeholder_test_finds_every_form_the_backends_write() {
         let text = std::fs::read_to_string(path).expect("a UTF-8 artifact");
         found.extend(placeholders(path, &text));
     }
-    for form in ["{subscriptionId", "subscriptionId_", "_subscription_id\"", "has no default"] {
+    for form in [
+        "{subscriptionId",
+        "subscriptionId_",
+        "_subscription_id\"",
+        "has no default",
+    ] {
         assert!(
             found.iter().any(|f| f.contains(form)),
             "{form} not found in {found:#?}"
@@ -203,11 +211,8 @@ fn audit_places_resources_through_the_hierarchy() {
         document["resources"]
             .as_array()
             .and_then(|all| {
-                all.iter().find(|r| {
-                    r["id"]
-                        .as_str()
-                        .is_some_and(|id| id.contains(subscription))
-                })
+                all.iter()
+                    .find(|r| r["id"].as_str().is_some_and(|id| id.contains(subscription)))
             })
             .map(|r| r["verdict"].as_str().unwrap_or_default().to_string())
             .unwrap_or_default()

@@ -986,7 +986,10 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
             let base = if policy.scopes.len() == 1 {
                 slug.clone()
             } else {
-                format!("{slug}-{}", &names::short_hash(&scope_label(project, scope))[..6])
+                format!(
+                    "{slug}-{}",
+                    &names::short_hash(&scope_label(project, scope))[..6]
+                )
             };
             let name = names::fit(&base, max);
             Assignment {

@@ -34,10 +34,9 @@ impl Checks<'_> {
             }
         }
         for subscription in &hierarchy.subscriptions {
-            if let Some(first) = seen.insert(
-                format!("sub:{}", subscription.name),
-                subscription.name_span,
-            ) {
+            if let Some(first) =
+                seen.insert(format!("sub:{}", subscription.name), subscription.name_span)
+            {
                 self.diagnostics.push(codes::duplicate(
                     "subscription",
                     &subscription.name,
@@ -124,7 +123,8 @@ impl Checks<'_> {
                         continue;
                     }
                 }
-                if let ExemptionPlace::Outside(place) = self.model.exemption_place(policy, exemption)
+                if let ExemptionPlace::Outside(place) =
+                    self.model.exemption_place(policy, exemption)
                 {
                     let scopes: Vec<(String, Span)> = policy
                         .scopes()

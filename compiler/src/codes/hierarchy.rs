@@ -300,7 +300,10 @@ policy guardrails {
 pub(crate) fn duplicate(noun: &str, name: &str, span: Span, first: Span) -> Diagnostic {
     Diagnostic::error(
         DUPLICATE_IN_HIERARCHY,
-        format!("{noun} `{}` is declared twice in the hierarchy", sanitize(name)),
+        format!(
+            "{noun} `{}` is declared twice in the hierarchy",
+            sanitize(name)
+        ),
         span,
         "declared again here",
     )
@@ -346,7 +349,10 @@ pub(crate) fn unknown_scope<'c>(
 
 /// E0909: the resource group `name`, at `span`, is held by every subscription in `holders`.
 pub(crate) fn ambiguous_resource_group(name: &str, span: Span, holders: &[&str]) -> Diagnostic {
-    let listing: Vec<String> = holders.iter().map(|h| format!("`{}`", sanitize(h))).collect();
+    let listing: Vec<String> = holders
+        .iter()
+        .map(|h| format!("`{}`", sanitize(h)))
+        .collect();
     Diagnostic::error(
         AMBIGUOUS_RESOURCE_GROUP,
         format!(
@@ -384,7 +390,9 @@ pub(crate) fn exemption_outside(
     }
     diagnostic
         .with_help("assign the policy where the scope sits, or remove the exemption")
-        .with_note("Azure requires an exemption to sit at or below the scope of the assignment it exempts")
+        .with_note(
+            "Azure requires an exemption to sit at or below the scope of the assignment it exempts",
+        )
 }
 
 /// E0908: `definitions_at` (source text, at `span`) is not above the `outside` scopes;

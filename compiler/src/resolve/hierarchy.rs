@@ -28,7 +28,11 @@ fn environment(block: &TypedBlock<'_>) -> Option<(Environment, charter_syntax::S
     field(block, "environment", |phrase| {
         keyword(phrase, Environment::from_charter_name)
     })
-    .and_then(|field| field.value.map(|environment| (environment, field.phrase_span)))
+    .and_then(|field| {
+        field
+            .value
+            .map(|environment| (environment, field.phrase_span))
+    })
 }
 
 fn read_group(block: &TypedBlock<'_>, parent: Option<usize>, hierarchy: &mut Hierarchy) {

@@ -927,7 +927,9 @@ fn hover_on_a_workload_shows_its_place_and_every_policy_that_applies() {
         .result("textDocument/hover", project.at("main.charter", &position));
     let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(
-        markdown.contains("lives in `contoso / contoso-prod / support-prod / rg-support` (prod environment)"),
+        markdown.contains(
+            "lives in `contoso / contoso-prod / support-prod / rg-support` (prod environment)"
+        ),
         "{markdown}"
     );
     assert!(
@@ -944,21 +946,31 @@ fn hover_on_a_workload_shows_its_place_and_every_policy_that_applies() {
 #[test]
 fn hover_on_a_subscription_shows_its_place_and_id() {
     let mut project = Project::new(&[("main.charter", HIERARCHY)]);
-    let source = HIERARCHY.replace(r#"subscription "support-prod" {"#, r#"subscription "support-$0prod" {"#);
+    let source = HIERARCHY.replace(
+        r#"subscription "support-prod" {"#,
+        r#"subscription "support-$0prod" {"#,
+    );
     let (_, position) = project.open("main.charter", &source);
     let hover = project
         .client
         .result("textDocument/hover", project.at("main.charter", &position));
     let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(
-        markdown.contains("subscription \"support-prod\" (id 1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71)"),
+        markdown
+            .contains("subscription \"support-prod\" (id 1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71)"),
         "{markdown}"
     );
-    assert!(markdown.contains("at `contoso / contoso-prod / support-prod` (prod environment)"), "{markdown}");
+    assert!(
+        markdown.contains("at `contoso / contoso-prod / support-prod` (prod environment)"),
+        "{markdown}"
+    );
     assert!(
         markdown.contains("policies assigned at or above it: `guardrails`, `lockdown`"),
         "{markdown}"
     );
-    assert_eq!(text_of_range(HIERARCHY, &hover["range"]), "\"support-prod\"");
+    assert_eq!(
+        text_of_range(HIERARCHY, &hover["range"]),
+        "\"support-prod\""
+    );
     assert!(project.client.shutdown());
 }
