@@ -592,3 +592,60 @@ mod tests {
         assert!(!is_guid("contoso-support-prod"));
     }
 }
+
+#[cfg(test)]
+mod lowering_tests {
+    use charter_ir::Scope;
+    use charter_syntax::FileId;
+
+    use crate::{compile, Document, Options};
+
+    /// The hierarchy-aware lowering: subscriptions by id, `definitions_at` computed, each
+    /// exemption exempting the assignment above it.
+    #[test]
+    fn lowering_resolves_every_scope_against_the_hierarchy() {
+        let source = include_str!("../tests/fixtures/ok_hierarchy.charter");
+        let documents = vec![Document {
+            id: FileId(0),
+            path: "hierarchy.charter".to_string(),
+            text: source.to_string(),
+            is_stdlib: false,
+        }];
+        let today = charter_ir::Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        };
+        let compilation = compile(documents, &Options::new(today));
+        assert!(
+            compilation.diagnostics.is_empty(),
+            "{:?}",
+            compilation.diagnostics
+        );
+        let project = &compilation.project;
+        let policy = &project.policies[0];
+        assert_eq!(
+            policy.definitions_scope,
+            Some(Scope::ManagementGroup("contoso".to_string()))
+        );
+        let exemption = &policy.exemptions[0];
+        assert_eq!(
+            exemption.assignment_scope,
+            Scope::ManagementGroup("contoso-sandbox".to_string())
+        );
+        let support = &project.workloads[0];
+        assert_eq!(
+            support.subscription.as_deref(),
+            Some("1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71")
+        );
+        let experiments = &project.workloads[1];
+        assert_eq!(
+            experiments.subscription.as_deref(),
+            Some("5d2a7f9c-3e1b-4c8d-9a6f-0b4e2d7c1a38")
+        );
+        assert_eq!(
+            project.hierarchy.management_groups_above("lab"),
+            ["contoso-sandbox", "contoso"]
+        );
+    }
+}
