@@ -137,6 +137,12 @@ impl Checks<'_> {
                         &hierarchy.path(&place),
                         *span,
                         &scopes,
+                        exemption
+                            .under
+                            .as_ref()
+                            .and_then(|m| m.value.as_ref())
+                            .map(|(under, _)| scope_source(under))
+                            .as_deref(),
                     ));
                 }
             }

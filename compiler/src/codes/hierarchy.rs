@@ -367,13 +367,14 @@ pub(crate) fn ambiguous_resource_group(name: &str, span: Span, holders: &[&str])
 }
 
 /// E0904: `policy`'s exemption of `exempted` (source text, placed at `path`), at `span`, is
-/// below none of the policy's `scopes` (source text and spans).
+/// below none of the policy's `scopes` (source text and spans), or not below its `under`.
 pub(crate) fn exemption_outside(
     policy: &str,
     exempted: &str,
     path: &str,
     span: Span,
     scopes: &[(String, Span)],
+    under: Option<&str>,
 ) -> Diagnostic {
     let mut diagnostic = Diagnostic::error(
         EXEMPTION_OUTSIDE_SCOPE,
@@ -388,11 +389,16 @@ pub(crate) fn exemption_outside(
     for (_, scope_span) in scopes {
         diagnostic = diagnostic.with_secondary(*scope_span, "the policy is assigned here");
     }
-    diagnostic
-        .with_help("assign the policy where the scope sits, or remove the exemption")
-        .with_note(
-            "Azure requires an exemption to sit at or below the scope of the assignment it exempts",
-        )
+    let help = match under {
+        Some(under) => format!(
+            "`under {}` is not above it: remove `under` (the hierarchy finds the assignment above the scope) or name the policy scope above it",
+            sanitize(under)
+        ),
+        None => "assign the policy where the scope sits, or remove the exemption".to_string(),
+    };
+    diagnostic.with_help(help).with_note(
+        "Azure requires an exemption to sit at or below the scope of the assignment it exempts",
+    )
 }
 
 /// E0908: `definitions_at` (source text, at `span`) is not above the `outside` scopes;
