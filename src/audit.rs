@@ -488,6 +488,10 @@ fn read_from_azure(
             add(format!("/subscriptions/{id}"));
         }
     }
+    // Every subscription of the declared hierarchy.
+    for subscription in &compilation.project.hierarchy.subscriptions {
+        add(format!("/subscriptions/{}", subscription.id));
+    }
     if scopes.is_empty() {
         return Err(
             "--from-azure does not know which subscriptions to read: name them with --subscription NAME=ID, --default-subscription ID or --read-scope /subscriptions/ID"

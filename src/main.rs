@@ -801,6 +801,18 @@ fn prerequisites(project: &charter_ir::Project, artifacts: &[charter_ir::Artifac
             placeholders.join(", ")
         ));
     }
+    let leaves_placeholders = !placeholders.is_empty()
+        || artifacts.iter().any(|artifact| {
+            artifact.contents.contains("subscriptionId_")
+                || artifact.contents.contains("_subscription_id\"")
+        });
+    if !project.hierarchy.is_declared() && leaves_placeholders {
+        notes.push(format!(
+            "[{}] the project declares no management-group hierarchy, so subscriptions it names are left as placeholders and parameters: declare `management_group \"ID\" {{ subscription \"NAME\" {{ id: \"GUID\" }} }}` to name every one by its id (`charter explain {}`)",
+            charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
+            charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
+        ));
+    }
     notes
 }
 

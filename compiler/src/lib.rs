@@ -11,6 +11,7 @@ pub mod catalog_query;
 mod checks;
 pub mod codes;
 mod dates;
+pub mod hierarchy;
 mod lower;
 pub mod model;
 mod resolve;

@@ -8,6 +8,7 @@ use charter_ir as ir;
 use charter_ir::{Category, DeploymentType, Level, Redundancy, ShieldMode, Side, Threshold};
 
 use crate::catalog::Catalog;
+use crate::hierarchy::{placed, ExemptionPlace, Hierarchy, Place};
 use crate::model::{
     self, value_of, DefinitionsLocation, Endpoint, ExemptionAssignment, FilterId, Model, Policy,
     PolicyId, ServedApp, Workload, DEFAULT_OWNER_TAG,
@@ -69,6 +70,67 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
             .iter()
             .map(|m| lower_monitoring(model, m))
             .collect(),
+        hierarchy: lower_hierarchy(&model.hierarchy),
+    }
+}
+
+/// The hierarchy for the backends: every subscription by its id, environments inherited.
+fn lower_hierarchy(hierarchy: &Hierarchy) -> ir::Hierarchy {
+    ir::Hierarchy {
+        management_groups: hierarchy
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(index, group)| ir::ManagementGroup {
+                name: group.name.clone(),
+                display_name: group.display_name.clone(),
+                parent: group
+                    .parent
+                    .map(|parent| hierarchy.groups[parent].name.clone()),
+                environment: hierarchy.environment(&Place::Group(index)).map(|(e, _)| e),
+            })
+            .collect(),
+        subscriptions: hierarchy
+            .subscriptions
+            .iter()
+            .enumerate()
+            .map(|(index, subscription)| ir::SubscriptionPlace {
+                name: subscription.name.clone(),
+                id: hierarchy.subscription_id(index),
+                management_group: hierarchy.groups[subscription.parent].name.clone(),
+                environment: hierarchy
+                    .environment(&Place::Subscription(index))
+                    .map(|(e, _)| e),
+                resource_groups: subscription
+                    .resource_groups
+                    .iter()
+                    .map(|(group, _)| group.clone())
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The subscription of something in `resource_group` (and `subscription`, as written): its id
+/// when the hierarchy places it, else as written (`None`: the deployment's own).
+fn subscription_of(
+    model: &Model,
+    subscription: Option<&str>,
+    resource_group: Option<&str>,
+) -> Option<String> {
+    match placed(&model.hierarchy, subscription, resource_group) {
+        Some(Place::Subscription(index) | Place::ResourceGroup(index, _)) => {
+            Some(model.hierarchy.subscription_id(index))
+        }
+        _ => subscription.map(str::to_string),
+    }
+}
+
+/// A scope with a subscription by its id when the hierarchy has it.
+fn resolved(model: &Model, scope: &ir::Scope) -> ir::Scope {
+    match model.hierarchy.place(scope) {
+        Ok(place) if model.hierarchy.is_declared() => model.hierarchy.scope_of(&place),
+        _ => scope.clone(),
     }
 }
 
@@ -93,7 +155,11 @@ fn lower_gateway(model: &Model, gateway: &model::Gateway) -> ir::Gateway {
         service: text_of(&gateway.service),
         management: gateway.management(),
         resource_group: text_of(&gateway.resource_group),
-        subscription: value_of(&gateway.subscription).map(|(text, _)| text.clone()),
+        subscription: subscription_of(
+            model,
+            value_of(&gateway.subscription).map(|(text, _)| text.as_str()),
+            value_of(&gateway.resource_group).map(|(text, _)| text.as_str()),
+        ),
         regions: gateway
             .region_names()
             .into_iter()
@@ -121,7 +187,11 @@ fn lower_monitoring(model: &Model, monitoring: &model::Monitoring) -> ir::Monito
         workspace: text_of(&monitoring.workspace),
         management: monitoring.management(),
         resource_group: text_of(&monitoring.resource_group),
-        subscription: value_of(&monitoring.subscription).map(|(text, _)| text.clone()),
+        subscription: subscription_of(
+            model,
+            value_of(&monitoring.subscription).map(|(text, _)| text.as_str()),
+            value_of(&monitoring.resource_group).map(|(text, _)| text.as_str()),
+        ),
         region: value_of(&monitoring.region).map(|(text, _)| text.clone()),
         retention_days: value_of(&monitoring.retention).copied().unwrap_or(30),
         workloads,
@@ -223,8 +293,11 @@ fn lower_workload(model: &Model, catalog: &Catalog, workload: &Workload) -> ir::
         resource_group: value_of(&workload.resource_group)
             .map(|(group, _)| group.clone())
             .unwrap_or_default(),
-        subscription: value_of(&workload.subscription)
-            .map(|(subscription, _)| subscription.clone()),
+        subscription: subscription_of(
+            model,
+            value_of(&workload.subscription).map(|(name, _)| name.as_str()),
+            value_of(&workload.resource_group).map(|(name, _)| name.as_str()),
+        ),
         data_zone: workload.data_zone().map(|(zone, _)| zone),
         apps: workload
             .apps
@@ -385,11 +458,23 @@ fn lower_policy(
     let scopes: Vec<ir::Scope> = policy
         .scopes()
         .iter()
-        .map(|(scope, _)| scope.clone())
+        .map(|(scope, _)| resolved(model, scope))
         .collect();
+    // With a hierarchy, the lowest management group (or subscription) above every scope.
+    let computed = || {
+        let places: Vec<Place> = model
+            .policy_places(policy)
+            .into_iter()
+            .map(|(_, place)| place)
+            .collect();
+        (model.hierarchy.is_declared() && places.len() == scopes.len())
+            .then(|| model.hierarchy.lowest_common(&places))
+            .flatten()
+            .map(|place| model.hierarchy.scope_of(&place))
+    };
     let definitions_scope = match policy.definitions_location() {
-        DefinitionsLocation::Stored(scope) => Some(scope),
-        _ => None,
+        DefinitionsLocation::Stored(scope) => Some(resolved(model, &scope)),
+        _ => computed(),
     }
     .or_else(|| {
         resource_groups_subscription(&policy.name, &scopes, workloads).map(ir::Scope::Subscription)
@@ -510,11 +595,19 @@ fn lower_policy(
             .iter()
             .filter_map(|exemption| {
                 let (scope, _) = exemption.scope.clone()?;
-                // An unresolved assignment was reported (E0703, E0704).
-                let ExemptionAssignment::Scope(assignment_scope) =
-                    policy.exemption_assignment(exemption)
-                else {
-                    return None;
+                let scope = resolved(model, &scope);
+                // With a hierarchy, the policy scope that contains the exempted one; an
+                // unresolved assignment was reported (E0703, E0704, E0904).
+                let assignment_scope = match model.exemption_place(policy, exemption) {
+                    ExemptionPlace::Assignment(place) => model.hierarchy.scope_of(&place),
+                    _ => {
+                        let ExemptionAssignment::Scope(assignment_scope) =
+                            policy.exemption_assignment(exemption)
+                        else {
+                            return None;
+                        };
+                        resolved(model, &assignment_scope)
+                    }
                 };
                 let (expires, _) = exemption.until?;
                 let reason = exemption.reason.as_ref().map(|modifier| &modifier.value);

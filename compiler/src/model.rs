@@ -47,6 +47,8 @@ pub struct Model {
     pub gateways: Vec<Gateway>,
     /// Monitoring declarations (`monitoring NAME { }`), in declaration order.
     pub monitoring: Vec<Monitoring>,
+    /// The management-group hierarchy (`management_group "ID" { }`); empty when undeclared.
+    pub hierarchy: crate::hierarchy::Hierarchy,
     /// What each declaration of the symbol index is, for the language server.
     pub(crate) items: HashMap<DeclId, Item>,
 }

@@ -51,6 +51,12 @@ pub enum BlockKind {
     Gateway,
     /// `monitoring NAME { ... }`: a Log Analytics workspace and the alerts of workloads.
     Monitoring,
+    /// `management_group "ID" { ... }`: a management group of the hierarchy, with the groups and
+    /// subscriptions below it.
+    ManagementGroup,
+    /// `subscription "NAME" { ... }` inside a management group: a subscription, its id and its
+    /// resource groups.
+    Subscription,
 }
 
 /// What a block's label must be.
@@ -368,6 +374,8 @@ pub fn block(kind: BlockKind) -> &'static BlockSchema {
         BlockKind::Classification => &CLASSIFICATION,
         BlockKind::Gateway => &GATEWAY,
         BlockKind::Monitoring => &MONITORING,
+        BlockKind::ManagementGroup => &MANAGEMENT_GROUP,
+        BlockKind::Subscription => &SUBSCRIPTION,
     }
 }
 
@@ -382,6 +390,7 @@ pub const TOP_LEVEL: &[BlockKind] = &[
     BlockKind::FineTuned,
     BlockKind::Gateway,
     BlockKind::Monitoring,
+    BlockKind::ManagementGroup,
 ];
 
 /// The top-level block introduced by `keyword`.
@@ -1862,6 +1871,79 @@ static MONITORING: BlockSchema = BlockSchema {
             ValueKind::List(&ValueKind::Str(StrRole::Email)),
             Occurs::Optional,
             "Who every alert notifies, besides each workload's budget contacts.",
+            "[]",
+        ),
+    ],
+};
+
+static MANAGEMENT_GROUP: BlockSchema = BlockSchema {
+    kind: BlockKind::ManagementGroup,
+    keyword: "management_group",
+    label: LabelKind::Str,
+    extends: false,
+    doc: "A management group of the hierarchy, by its id (`contoso-ai-prod`), with the \
+          management groups and subscriptions directly below it. Scopes that name it \
+          (`management_group(\"contoso-ai-prod\")`) resolve against it.",
+    entries: &[
+        field(
+            "display_name",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The management group's display name in Azure (default: its id).",
+            "\"\"",
+        ),
+        field(
+            "environment",
+            ValueKind::Keyword(&ENVIRONMENT),
+            Occurs::Optional,
+            "The environment everything below it is for (default: its parent's): `sandbox` \
+             places hold only sandbox workloads, and sandbox workloads live only there.",
+            "sandbox",
+        ),
+        nested(
+            "management_group",
+            BlockKind::ManagementGroup,
+            Occurs::Repeatable,
+            "A management group directly below this one.",
+        ),
+        nested(
+            "subscription",
+            BlockKind::Subscription,
+            Occurs::Repeatable,
+            "A subscription directly below this management group.",
+        ),
+    ],
+};
+
+static SUBSCRIPTION: BlockSchema = BlockSchema {
+    kind: BlockKind::Subscription,
+    keyword: "subscription",
+    label: LabelKind::Str,
+    extends: false,
+    doc: "A subscription, by the name the project uses for it (`contoso-support-prod`), in the \
+          management group it is written in: its id (a GUID) and its resource groups. \
+          `subscription(\"NAME\")` scopes and workloads' `subscription:` resolve to its id.",
+    entries: &[
+        field(
+            "id",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Required,
+            "The subscription id, a GUID (`00000000-0000-0000-0000-000000000000`).",
+            "\"00000000-0000-0000-0000-000000000000\"",
+        ),
+        field(
+            "environment",
+            ValueKind::Keyword(&ENVIRONMENT),
+            Occurs::Optional,
+            "The environment the subscription is for (default: its management group's).",
+            "sandbox",
+        ),
+        field(
+            "resource_groups",
+            ValueKind::List(&ValueKind::Str(StrRole::Text)),
+            Occurs::Optional,
+            "The resource groups of the subscription that the project names (workloads, \
+             gateways, monitoring, `resource_group(\"...\")` scopes).",
             "[]",
         ),
     ],

@@ -102,6 +102,20 @@ impl<'c> Audit<'c> {
                 .entry(subscription.to_lowercase())
                 .or_insert_with(|| (group.to_string(), why));
         };
+        // The declared hierarchy places its subscriptions first (by id), and its
+        // management groups' parents; `--under` places the rest.
+        for group in &project.hierarchy.management_groups {
+            if let Some(parent) = &group.parent {
+                parents.insert(group.name.to_lowercase(), parent.clone());
+            }
+        }
+        for subscription in &project.hierarchy.subscriptions {
+            place(
+                &subscription.id,
+                &subscription.management_group,
+                format!("subscription `{}` of the hierarchy", subscription.name),
+            );
+        }
         for (subscription, group) in &settings.under_subscription {
             place(subscription, group, "--under".to_string());
         }

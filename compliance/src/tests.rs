@@ -49,6 +49,10 @@ const CONTOSO: &[(&str, &str)] = &[
         "workloads/agents.charter",
         include_str!("../../examples/contoso/workloads/agents.charter"),
     ),
+    (
+        "hierarchy.charter",
+        include_str!("../../examples/contoso/hierarchy.charter"),
+    ),
 ];
 
 fn compiled(files: &[(&str, &str)]) -> Compilation {

@@ -66,6 +66,8 @@ pub struct Project {
     /// Where workloads send their logs and metrics and whom their alerts notify, in declaration
     /// order.
     pub monitoring: Vec<Monitoring>,
+    /// The management-group hierarchy; empty when the project declares none.
+    pub hierarchy: Hierarchy,
 }
 
 /// Project settings that shape the names Charter gives Azure resources.
@@ -828,5 +830,85 @@ mod tests {
         assert!(Date::parse("2027-02-29").is_err());
         assert!(Date::parse("2027-1-01").is_err());
         assert!(Date::parse("tomorrow").is_err());
+    }
+}
+
+/// The management-group hierarchy a project declares (`management_group "ID" { }`): where each
+/// subscription sits, its id and its resource groups. Empty when the project declares none.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Hierarchy {
+    /// Every management group, parents before children.
+    pub management_groups: Vec<ManagementGroup>,
+    pub subscriptions: Vec<SubscriptionPlace>,
+}
+
+/// A management group of the hierarchy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ManagementGroup {
+    /// Its id (`contoso-ai-prod`).
+    pub name: String,
+    pub display_name: Option<String>,
+    /// The id of the management group it sits in; `None` for a top-level one.
+    pub parent: Option<String>,
+    /// The environment it is for, as declared on it or inherited.
+    pub environment: Option<Environment>,
+}
+
+/// A subscription of the hierarchy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SubscriptionPlace {
+    /// The name the project uses for it (`contoso-support-prod`).
+    pub name: String,
+    /// Its id, a lower-case GUID.
+    pub id: String,
+    /// The id of the management group it sits in.
+    pub management_group: String,
+    /// The environment it is for, as declared on it or inherited.
+    pub environment: Option<Environment>,
+    pub resource_groups: Vec<String>,
+}
+
+impl Hierarchy {
+    /// Whether the project declares a hierarchy.
+    pub fn is_declared(&self) -> bool {
+        !self.management_groups.is_empty()
+    }
+
+    /// The subscription with this name or id (ids compared case-insensitively).
+    pub fn subscription(&self, name_or_id: &str) -> Option<&SubscriptionPlace> {
+        self.subscriptions
+            .iter()
+            .find(|s| s.name == name_or_id || s.id.eq_ignore_ascii_case(name_or_id))
+    }
+
+    /// The only subscription that holds a resource group of this name.
+    pub fn subscription_of_resource_group(&self, group: &str) -> Option<&SubscriptionPlace> {
+        let mut holders = self
+            .subscriptions
+            .iter()
+            .filter(|s| s.resource_groups.iter().any(|g| g == group));
+        let first = holders.next()?;
+        holders.next().is_none().then_some(first)
+    }
+
+    /// The management groups above a subscription (by name or id), nearest first; empty when
+    /// the hierarchy does not have it.
+    pub fn management_groups_above(&self, subscription: &str) -> Vec<&str> {
+        let mut chain: Vec<&str> = Vec::new();
+        let mut next = self
+            .subscription(subscription)
+            .map(|s| s.management_group.as_str());
+        while let Some(name) = next {
+            if chain.contains(&name) {
+                break;
+            }
+            chain.push(name);
+            next = self
+                .management_groups
+                .iter()
+                .find(|group| group.name == name)
+                .and_then(|group| group.parent.as_deref());
+        }
+        chain
     }
 }

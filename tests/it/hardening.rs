@@ -499,7 +499,9 @@ fn charter_test_on_a_16000_element_fixture_explains_it_briefly() {
         lines < 100 * evaluations.max(1) + 200,
         "{lines} lines of report for {evaluations} evaluations"
     );
-    assert!(lines < 2_500, "{lines} lines of report");
+    // Three assignments of the example's policy (production, development, sandbox) each
+    // evaluate the case.
+    assert!(lines < 3_500, "{lines} lines of report");
 }
 
 #[test]

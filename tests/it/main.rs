@@ -34,6 +34,7 @@ mod docs;
 mod emulator;
 mod generated;
 mod hardening;
+mod hierarchy;
 mod projects;
 mod properties;
 mod publish;

@@ -13,20 +13,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::emulator::{Emulator, CLIENT, SECRET, TENANT};
-const LAB: &str = "aaaaaaaa-0000-0000-0000-000000000001";
-const DEV: &str = "bbbbbbbb-0000-0000-0000-000000000002";
+// The lab and sandbox subscriptions of examples/contoso/hierarchy.charter.
+const LAB: &str = "8a3d5f7b-4c2e-4a1f-b6d9-0e8c2a4f6b13";
+const DEV: &str = "2a6f9d3e-7c1b-4d8a-9e5f-0b3c7a1d6e94";
 const OWNER: &str = "5f0c7a39-3f7e-4d6b-9a39-6b2f6c1d2e01";
 use charter_test_support::TODAY_TEXT as TODAY;
 const MG: &str = "/providers/Microsoft.Management/managementGroups";
 
-/// The tenant of the example: `contoso-ai` above `contoso-ai-prod` and `contoso-ai-dev`, the
-/// lab subscription under prod, the sandbox's subscription under dev. Built-ins that are not
-/// saved in the emulator (af253d37) exist in Azure, so unknown built-ins are accepted.
+/// The tenant of the example (examples/contoso/hierarchy.charter): `contoso-ai` above
+/// `contoso-ai-prod`, `contoso-ai-dev` and `contoso-ai-sandbox`, the lab subscription under
+/// prod, the sandbox's subscription under the sandbox group. Built-ins that are not saved in
+/// the emulator (af253d37) exist in Azure, so unknown built-ins are accepted.
 fn base_config() -> Value {
     json!({
         "hierarchy": {
-            "management_groups": {"contoso-ai": null, "contoso-ai-prod": "contoso-ai", "contoso-ai-dev": "contoso-ai"},
-            "subscriptions": {LAB: "contoso-ai-prod", DEV: "contoso-ai-dev"}
+            "management_groups": {"contoso-ai": null, "contoso-ai-prod": "contoso-ai", "contoso-ai-dev": "contoso-ai", "contoso-ai-sandbox": "contoso-ai"},
+            "subscriptions": {LAB: "contoso-ai-prod", DEV: "contoso-ai-sandbox"}
         },
         "accept_unknown_builtins": true
     })
@@ -170,7 +172,7 @@ fn assert_no_change(emulator: &Emulator, project: &Path) {
     assert_eq!(code, 0, "{plan:#}");
     assert_eq!(
         plan["summary"],
-        json!({"create": 0, "update": 0, "replace": 0, "delete": 0, "unchanged": 24,
+        json!({"create": 0, "update": 0, "replace": 0, "delete": 0, "unchanged": 25,
                "edited_outside": 0, "foreign": 0, "kept": 0, "blocked": 0}),
         "{plan:#}"
     );
@@ -210,7 +212,7 @@ fn a_first_publish_into_an_empty_tenant_then_a_plan_with_no_change() {
     let directory = contoso();
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(code, 2, "changes: {plan:#}");
-    assert_eq!(plan["summary"]["create"], 24);
+    assert_eq!(plan["summary"]["create"], 25);
     emulator.clear_requests();
     publish(&emulator, &project(&directory));
     assert_eq!(
@@ -234,7 +236,7 @@ fn a_first_publish_into_an_empty_tenant_then_a_plan_with_no_change() {
     let human = emulator.charter(&project(&directory), &["plan"]);
     assert!(
         String::from_utf8_lossy(&human.stdout).starts_with(
-            "Plan: 0 to create, 0 to update in place, 0 to replace, 0 to delete, 24 unchanged\n"
+            "Plan: 0 to create, 0 to update in place, 0 to replace, 0 to delete, 25 unchanged\n"
         ),
         "{}",
         text(&human)
@@ -256,7 +258,7 @@ fn a_one_field_change_shows_exactly_that_field() {
     );
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(code, 2);
-    assert_eq!(plan["summary"]["update"], 3, "{plan:#}");
+    assert_eq!(plan["summary"]["update"], 4, "{plan:#}");
     assert_eq!(plan["summary"]["unchanged"], 21, "{plan:#}");
     for object in plan["objects"].as_array().expect("objects") {
         if object["action"] != "update" {
@@ -295,7 +297,7 @@ fn a_one_field_change_shows_exactly_that_field() {
     }
     publish(&emulator, &project(&directory));
     let (code, plan) = plan_json(&emulator, &project(&directory));
-    assert_eq!((code, &plan["summary"]["unchanged"]), (0, &json!(24)));
+    assert_eq!((code, &plan["summary"]["unchanged"]), (0, &json!(25)));
 }
 
 #[test]
@@ -318,7 +320,7 @@ fn a_replace_cascades_and_runs_in_azures_order() {
     let human = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(
         human.starts_with(
-            "Plan: 0 to create, 0 to update in place, 5 to replace, 1 to delete, 18 unchanged\n"
+            "Plan: 0 to create, 0 to update in place, 6 to replace, 1 to delete, 18 unchanged\n"
         ),
         "{}",
         text(&output)
@@ -357,7 +359,7 @@ fn a_replace_cascades_and_runs_in_azures_order() {
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(
         (code, &plan["summary"]["unchanged"]),
-        (0, &json!(23)),
+        (0, &json!(24)),
         "{plan:#}"
     );
 }
@@ -434,7 +436,7 @@ fn a_publish_that_dies_midway_converges_when_run_again() {
     );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
-        text(&output).contains("20 of 24 operations were applied"),
+        text(&output).contains("20 of 25 operations were applied"),
         "{}",
         text(&output)
     );
@@ -443,7 +445,7 @@ fn a_publish_that_dies_midway_converges_when_run_again() {
     assert_eq!(code, 2);
     assert_eq!(
         (&plan["summary"]["create"], &plan["summary"]["unchanged"]),
-        (&json!(4), &json!(20))
+        (&json!(5), &json!(20))
     );
     publish(&emulator, &project(&directory));
     assert_no_change(&emulator, &project(&directory));
@@ -566,7 +568,7 @@ fn forbidden_names_the_role_publishing_needs() {
     let directory = contoso();
     // Reading is enough to plan.
     let (code, plan) = plan_json(&emulator, &project(&directory));
-    assert_eq!((code, &plan["summary"]["create"]), (2, &json!(24)));
+    assert_eq!((code, &plan["summary"]["create"]), (2, &json!(25)));
     let output = emulator.charter(&project(&directory), &["publish", "--yes"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     let message = text(&output);
@@ -642,7 +644,7 @@ fn a_saved_plan_is_applied_exactly_and_refused_once_azure_moved() {
         .filter(|o| o["kind"] == "policyAssignments")
         .map(|o| &o["body"]["properties"]["parameters"]["maxCapacity"]["value"])
         .collect();
-    assert_eq!(capacities, vec![&json!(300), &json!(300)]);
+    assert_eq!(capacities, vec![&json!(300), &json!(300), &json!(300)]);
 }
 
 #[test]
@@ -657,8 +659,10 @@ fn publish_without_yes_off_a_terminal_asks_for_it() {
     assert!(writes(&emulator).is_empty());
 }
 
+/// examples/contoso declares its hierarchy, so no subscription is named by name only: the plan
+/// needs neither `--subscription` nor `--default-subscription`.
 #[test]
-fn subscriptions_named_by_name_are_warned_about_with_the_flag_to_use() {
+fn a_hierarchy_names_every_subscription_by_its_id() {
     let Some(emulator) = Emulator::start_config(&base_config()) else {
         return;
     };
@@ -683,11 +687,11 @@ fn subscriptions_named_by_name_are_warned_about_with_the_flag_to_use() {
     let message = text(&output);
     assert_eq!(output.status.code(), Some(0), "{message}");
     assert!(
-        message.contains("warning: the project names subscription `contoso-research-lab` by name, and Azure needs its id: pass `--subscription contoso-research-lab=<subscription id>`"),
+        !message.contains("by name, and Azure needs its id"),
         "{message}"
     );
     assert!(
-        message.contains("pass `--default-subscription <subscription id>`"),
+        !message.contains("pass `--default-subscription <subscription id>`"),
         "{message}"
     );
     assert!(

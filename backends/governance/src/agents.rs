@@ -64,7 +64,11 @@ pub fn unchecked(project: &Project, estate: &Estate) -> Vec<String> {
             guardrail.name,
             guardrail.subscription.as_deref().map_or_else(
                 || "the deployment's own subscription".to_string(),
-                |s| format!("subscription `{s}`")
+                // By its name in the hierarchy, when the project declares one.
+                |s| match project.hierarchy.subscription(s) {
+                    Some(place) => format!("subscription `{}` ({s})", place.name),
+                    None => format!("subscription `{s}`"),
+                }
             )
         ));
     }

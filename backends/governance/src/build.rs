@@ -986,7 +986,10 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
             let base = if policy.scopes.len() == 1 {
                 slug.clone()
             } else {
-                format!("{slug}-{}", &names::short_hash(&scope_label(scope))[..6])
+                format!(
+                    "{slug}-{}",
+                    &names::short_hash(&scope_label(project, scope))[..6]
+                )
             };
             let name = names::fit(&base, max);
             Assignment {
@@ -996,7 +999,7 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
                     format!(
                         "Assigns Charter policy `{}` at {}. {}",
                         policy.name,
-                        scope_label(scope),
+                        scope_label(project, scope),
                         policy.description
                     )
                     .trim_end(),
@@ -1020,7 +1023,7 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
         let base = names::fit(
             &format!(
                 "{slug}-exempt-{}",
-                names::slug(scope_name(&exemption.scope))
+                names::slug(&scope_name(project, &exemption.scope))
             ),
             names::MAX_NAME,
         );
@@ -1063,7 +1066,7 @@ fn finish(project: &Project, policy: &Policy, set: SetBuilder) -> CompiledPolicy
                 display_name: truncate(
                     &format!(
                         "{display_name}: exemption for {}",
-                        scope_label(&exemption.scope)
+                        scope_label(project, &exemption.scope)
                     ),
                     128,
                 ),
@@ -1130,6 +1133,13 @@ fn workload_subscription(project: &Project, policy: &Policy, group: &str) -> Opt
         // Prefer the workloads this policy governs; any workload in the group will do.
         .max_by_key(|w| w.policy == policy.name)
         .and_then(|w| w.subscription.clone())
+        // A resource group no workload names a subscription for: the hierarchy's.
+        .or_else(|| {
+            project
+                .hierarchy
+                .subscription_of_resource_group(group)
+                .map(|s| s.id.clone())
+        })
 }
 
 fn scope_id(project: &Project, policy: &Policy, scope: &Scope) -> String {
@@ -1153,19 +1163,24 @@ fn scope_id(project: &Project, policy: &Policy, scope: &Scope) -> String {
     }
 }
 
-fn scope_name(scope: &Scope) -> &str {
+/// The name a scope is written with; a subscription the hierarchy resolved to its id by the
+/// name the project uses for it, so that names and labels read the same either way.
+fn scope_name(project: &Project, scope: &Scope) -> String {
     match scope {
-        Scope::ManagementGroup(name) | Scope::Subscription(name) | Scope::ResourceGroup(name) => {
-            name
-        }
+        Scope::Subscription(id) => project
+            .hierarchy
+            .subscription(id)
+            .map_or_else(|| id.clone(), |s| s.name.clone()),
+        Scope::ManagementGroup(name) | Scope::ResourceGroup(name) => name.clone(),
     }
 }
 
-fn scope_label(scope: &Scope) -> String {
+fn scope_label(project: &Project, scope: &Scope) -> String {
+    let name = scope_name(project, scope);
     match scope {
-        Scope::ManagementGroup(name) => format!("management group {name}"),
-        Scope::Subscription(name) => format!("subscription {name}"),
-        Scope::ResourceGroup(name) => format!("resource group {name}"),
+        Scope::ManagementGroup(_) => format!("management group {name}"),
+        Scope::Subscription(_) => format!("subscription {name}"),
+        Scope::ResourceGroup(_) => format!("resource group {name}"),
     }
 }
 

@@ -61,10 +61,19 @@ impl<'p> Context<'p> {
             rendered_bodies: HashMap::new(),
         };
         // The azurerm 4.x provider requires a subscription, so this one is always declared.
-        context.variables.insert(
-            DEFAULT_SUBSCRIPTION.to_string(),
-            guid_variable("the id of the subscription Terraform deploys to (the provider's default; resource group scopes without a workload live here)"),
-        );
+        // With a hierarchy every resource names its subscription's provider, and the default is
+        // the hierarchy's first subscription, so nothing is left for the user to fill in.
+        let mut default = guid_variable("the id of the subscription Terraform deploys to (the provider's default; resource group scopes without a workload live here)");
+        if let Some(first) = project.hierarchy.subscriptions.first() {
+            default.description = format!(
+                "the id of the azurerm provider's default subscription (`{}`, the hierarchy's first): every resource names the provider of its own subscription",
+                first.name
+            );
+            default.default = Some(Expr::Str(first.id.clone()));
+        }
+        context
+            .variables
+            .insert(DEFAULT_SUBSCRIPTION.to_string(), default);
         context
     }
 
@@ -151,9 +160,27 @@ impl<'p> Context<'p> {
 
     /// The `provider` meta-argument for resources in a named subscription (an aliased
     /// provider), or `None` for the default provider.
+    /// A subscription as addresses and comments name it: by its name in the hierarchy when the
+    /// project declares one (the IR carries its id), else as written.
+    pub(crate) fn named<'s>(&self, subscription: Option<&'s str>) -> Option<&'s str>
+    where
+        'p: 's,
+    {
+        let subscription = subscription?;
+        Some(
+            self.project
+                .hierarchy
+                .subscription(subscription)
+                .map_or(subscription, |place| place.name.as_str()),
+        )
+    }
+
     pub(crate) fn provider_for(&mut self, subscription: Option<&str>) -> Option<String> {
         let subscription = subscription?;
-        let alias = if is_subscription_id(subscription) {
+        let named = self.named(Some(subscription)).unwrap_or(subscription);
+        let alias = if named != subscription {
+            identifier(named)
+        } else if is_subscription_id(subscription) {
             format!("subscription_{}", identifier(&subscription[..8]))
         } else {
             identifier(subscription)
@@ -163,7 +190,7 @@ impl<'p> Context<'p> {
             .entry(alias.clone())
             .or_insert_with(|| ProviderAlias {
                 subscription: part,
-                written: subscription.to_string(),
+                written: named.to_string(),
             });
         Some(format!("azurerm.{alias}"))
     }

@@ -22,7 +22,11 @@ pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String>
         };
         let address = format!(
             "guardrail__{}__{}",
-            identifier(guardrail.subscription.as_deref().unwrap_or("default")),
+            identifier(
+                context
+                    .named(guardrail.subscription.as_deref())
+                    .unwrap_or("default")
+            ),
             identifier(&guardrail.name)
         );
         let mut body = Body::new();

@@ -40,6 +40,15 @@ pub(crate) fn endpoint_region(workload: &str, endpoint: &str, region: &str) -> S
 /// subscriptions). Several workloads in one group share it.
 pub(crate) fn resource_group_address(group: &str, subscription: Option<&str>) -> String {
     match subscription {
+        // A subscription id (from a hierarchy, or written) by its first eight digits, as its
+        // provider alias names it: readable, and the same wherever the address is made.
+        Some(subscription) if charter_governance::names::is_subscription_id(subscription) => {
+            format!(
+                "subscription_{}__{}",
+                identifier(&subscription[..8]),
+                identifier(group)
+            )
+        }
         Some(subscription) => format!("{}__{}", identifier(subscription), identifier(group)),
         None => identifier(group),
     }

@@ -137,6 +137,9 @@ impl Checks<'_> {
                     closest.as_deref(),
                 ));
             }
+            // With a hierarchy the assignment is the policy scope that contains the exempted
+            // one (`checks/hierarchy.rs` reports one outside every scope, E0904).
+            ExemptionAssignment::Ambiguous { .. } if self.model.hierarchy.is_declared() => {}
             ExemptionAssignment::Ambiguous { exempted, span } => {
                 let Some((first, _)) = scopes.first() else {
                     return;

@@ -16,6 +16,7 @@ mod endpoints;
 mod exemptions;
 mod filters;
 mod fine_tuned;
+mod hierarchy;
 mod operations;
 mod policies;
 mod sharing;
@@ -85,6 +86,7 @@ impl Checks<'_> {
             self.check_workload_authority(WorkloadId(index));
         }
         self.check_operations();
+        self.check_hierarchy();
     }
 }
 

@@ -94,6 +94,20 @@ impl Checks<'_> {
                         &outside,
                     ));
             }
+            // With a hierarchy the lowest management group above every scope is computed
+            // (`checks/hierarchy.rs` reports scopes it does not have).
+            DefinitionsLocation::Ambiguous if self.model.hierarchy.is_declared() => {
+                let places = self.model.policy_places(policy);
+                if places.len() == scopes.len()
+                    && self
+                        .model
+                        .hierarchy
+                        .lowest_common(&places.into_iter().map(|(_, p)| p).collect::<Vec<_>>())
+                        .is_none()
+                {
+                    self.report_ambiguous_location(policy, scopes);
+                }
+            }
             DefinitionsLocation::Ambiguous => {
                 self.report_ambiguous_location(policy, scopes);
             }

@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod exemptions;
 pub mod fields;
 pub mod filters;
+pub mod hierarchy;
 pub mod names;
 pub mod operations;
 pub mod policies;
@@ -83,6 +84,7 @@ pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
         exemptions::CODES,
         agents::CODES,
         authority::CODES,
+        hierarchy::CODES,
     ]
     .into_iter()
     .flatten()
@@ -95,6 +97,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(checker())
         .chain(BUILD.iter())
         .chain(operations::CODES.iter())
+        .chain(hierarchy::BUILD_NOTES.iter())
         .collect();
     // The checker's ranges are not all below the build's (E08xx): keep code order.
     all.sort_by_key(|info| info.code);

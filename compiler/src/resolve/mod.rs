@@ -13,6 +13,7 @@
 
 mod catalog;
 mod filters;
+mod hierarchy;
 mod operations;
 mod policies;
 mod workloads;
@@ -108,6 +109,7 @@ pub(crate) fn resolve<'a>(
     resolver.declare_fine_tuned(typed);
     resolver.declare_blocklists(typed);
     resolver.declare_names(typed);
+    resolver.declare_hierarchy(typed);
     resolver.resolve_filters();
     resolver.resolve_blocklist_references();
     resolver.resolve_catalog_entries(typed);

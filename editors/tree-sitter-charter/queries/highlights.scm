@@ -17,7 +17,7 @@
 
 (block
   keyword: (identifier) @keyword.type
-  (#any-of? @keyword.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring"))
+  (#any-of? @keyword.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring" "management_group"))
 
 (block
   label: (identifier) @type.definition)

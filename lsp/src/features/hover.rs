@@ -34,6 +34,14 @@ pub fn hover(
             Occurrence::Reference(_, span) => span,
             Occurrence::Declaration(symbol) => index.symbols[symbol].name_span,
         });
+    } else if let Some((place_span, markdown)) = analysis
+        .compilation
+        .model
+        .hierarchy_markdown(analysis.compilation.documents[file].id, offset)
+    {
+        // A management group or subscription of the hierarchy: its place.
+        sections.push(markdown);
+        span = Some(place_span);
     } else if let Some((schema_span, doc)) = syntax::schema_doc_at(analysis, file, offset) {
         sections.push(doc);
         span = Some(schema_span);
@@ -173,7 +181,7 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
         SymbolKind::Workload => workloads()
             .find(|workload| at(workload.name_span))
             .map(|workload| {
-                listed_fields(
+                let fields = listed_fields(
                     text,
                     &[
                         written(&workload.governed_by),
@@ -182,7 +190,12 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
                         written(&workload.data_zone),
                         written(&workload.budget),
                     ],
-                )
+                );
+                // Where the hierarchy places it and every policy that applies there.
+                match model.placement_markdown(workload) {
+                    Some(placement) => format!("{fields}\n\n{placement}"),
+                    None => fields,
+                }
             })
             .unwrap_or_default(),
         SymbolKind::Endpoint => workloads()

@@ -889,3 +889,88 @@ fn the_proof_published_after_the_checker_survives_unrelated_edits() {
     client.diagnostics_where(&support, |diagnostics| diagnostics.is_empty());
     assert!(client.shutdown());
 }
+
+/// A project with a hierarchy: a production group and a sandbox beside it.
+const HIERARCHY: &str = r#"management_group "contoso" {
+  management_group "contoso-prod" {
+    environment: prod
+    subscription "support-prod" {
+      id: "1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71"
+      resource_groups: ["rg-support"]
+    }
+  }
+}
+
+policy guardrails {
+  scope: management_group("contoso")
+}
+
+policy lockdown {
+  scope: subscription("support-prod")
+  exempt resource_group("rg-support") until 2027-01-31 as waiver "Migration"
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-support"
+}
+"#;
+
+#[test]
+fn hover_on_a_workload_shows_its_place_and_every_policy_that_applies() {
+    let mut project = Project::new(&[("main.charter", HIERARCHY)]);
+    let source = HIERARCHY.replace("workload support", "workload sup$0port");
+    let (_, position) = project.open("main.charter", &source);
+    let hover = project
+        .client
+        .result("textDocument/hover", project.at("main.charter", &position));
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        markdown.contains(
+            "lives in `contoso / contoso-prod / support-prod / rg-support` (prod environment)"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- `guardrails`, assigned at management group `contoso`"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- `lockdown`, assigned at subscription `support-prod` (exempted at resource group `rg-support` of subscription `support-prod` until 2027-01-31)"),
+        "{markdown}"
+    );
+    assert!(project.client.shutdown());
+}
+
+#[test]
+fn hover_on_a_subscription_shows_its_place_and_id() {
+    let mut project = Project::new(&[("main.charter", HIERARCHY)]);
+    let source = HIERARCHY.replace(
+        r#"subscription "support-prod" {"#,
+        r#"subscription "support-$0prod" {"#,
+    );
+    let (_, position) = project.open("main.charter", &source);
+    let hover = project
+        .client
+        .result("textDocument/hover", project.at("main.charter", &position));
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        markdown
+            .contains("subscription \"support-prod\" (id 1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71)"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("at `contoso / contoso-prod / support-prod` (prod environment)"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("policies assigned at or above it: `guardrails`, `lockdown`"),
+        "{markdown}"
+    );
+    assert_eq!(
+        text_of_range(HIERARCHY, &hover["range"]),
+        "\"support-prod\""
+    );
+    assert!(project.client.shutdown());
+}

@@ -11,7 +11,7 @@
 ; Blocks: `filter NAME extends PATH { ... }`
 (block
   keyword: (identifier) @keyword.storage.type
-  (#any-of? @keyword.storage.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring"))
+  (#any-of? @keyword.storage.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring" "management_group"))
 
 (block
   keyword: (identifier) @keyword)

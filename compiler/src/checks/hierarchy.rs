@@ -1,0 +1,329 @@
+//! The management-group hierarchy (E09xx): declared once (E0901) with well-formed subscription
+//! ids (E0902); once declared, every scope the project names is in it (E0903, E0909), every
+//! exemption sits below the assignment it exempts (E0904), every workload lives where its
+//! policy is assigned (E0905) and no other policy applies there unnoticed (E0906), sandboxes
+//! are apart from dev, test and production (E0907), and `definitions_at:` is above every scope
+//! (E0908).
+
+use std::collections::HashMap;
+
+use charter_ir::{Environment, Scope};
+use charter_syntax::Span;
+
+use super::{scope_source, Checks};
+use crate::codes::hierarchy as codes;
+use crate::hierarchy::{is_guid, ExemptionPlace, Place, Unplaced};
+use crate::model::{value_of, WorkloadId};
+
+impl Checks<'_> {
+    /// Every check of the hierarchy and of the scopes that resolve against it.
+    pub(super) fn check_hierarchy(&mut self) {
+        let hierarchy = &self.model.hierarchy;
+        if !hierarchy.is_declared() {
+            return;
+        }
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        for group in &hierarchy.groups {
+            if let Some(first) = seen.insert(format!("mg:{}", group.name), group.name_span) {
+                self.diagnostics.push(codes::duplicate(
+                    "management group",
+                    &group.name,
+                    group.name_span,
+                    first,
+                ));
+            }
+        }
+        for subscription in &hierarchy.subscriptions {
+            if let Some(first) =
+                seen.insert(format!("sub:{}", subscription.name), subscription.name_span)
+            {
+                self.diagnostics.push(codes::duplicate(
+                    "subscription",
+                    &subscription.name,
+                    subscription.name_span,
+                    first,
+                ));
+            }
+            if let Some((id, span)) = &subscription.id {
+                if !is_guid(id) {
+                    self.diagnostics.push(codes::malformed_id(id, *span));
+                } else if let Some(first) =
+                    seen.insert(format!("id:{}", id.to_ascii_lowercase()), *span)
+                {
+                    self.diagnostics
+                        .push(codes::duplicate("subscription id", id, *span, first));
+                }
+            }
+            let mut groups: HashMap<&str, Span> = HashMap::new();
+            for (group, span) in &subscription.resource_groups {
+                if let Some(first) = groups.insert(group, *span) {
+                    self.diagnostics
+                        .push(codes::duplicate("resource group", group, *span, first));
+                }
+            }
+        }
+        for policy in &self.model.policies {
+            for (scope, span) in policy.scopes() {
+                self.check_scope_known(scope, *span);
+            }
+            let definitions_at = policy
+                .definitions_at
+                .as_ref()
+                .and_then(|field| field.value.as_ref());
+            if let Some((scope, span)) = definitions_at {
+                if !matches!(scope, Scope::ResourceGroup(_)) && self.check_scope_known(scope, *span)
+                {
+                    if let Ok(stored) = hierarchy.place(scope) {
+                        let outside: Vec<(String, Span)> = policy
+                            .scopes()
+                            .iter()
+                            .filter(|(assigned, _)| {
+                                hierarchy
+                                    .place(assigned)
+                                    .is_ok_and(|place| !hierarchy.contains(&stored, &place))
+                            })
+                            .map(|(assigned, span)| (scope_source(assigned), *span))
+                            .collect();
+                        let below_its_scopes = matches!(
+                            policy.definitions_location(),
+                            crate::model::DefinitionsLocation::BelowItsScopes { .. }
+                        );
+                        if !outside.is_empty() && !below_its_scopes {
+                            let computed = hierarchy
+                                .lowest_common(
+                                    &self
+                                        .model
+                                        .policy_places(policy)
+                                        .into_iter()
+                                        .map(|(_, place)| place)
+                                        .collect::<Vec<_>>(),
+                                )
+                                .map(|place| scope_source(&hierarchy.scope_of_named(&place)));
+                            self.diagnostics.push(codes::definitions_below_scopes(
+                                &scope_source(scope),
+                                *span,
+                                &outside,
+                                computed.as_deref(),
+                            ));
+                        }
+                    }
+                }
+            }
+            for exemption in &policy.exemptions {
+                let Some((scope, span)) = &exemption.scope else {
+                    continue;
+                };
+                if !self.check_scope_known(scope, *span) {
+                    continue;
+                }
+                if let Some((under, under_span)) =
+                    exemption.under.as_ref().and_then(|m| m.value.as_ref())
+                {
+                    if !self.check_scope_known(under, *under_span) {
+                        continue;
+                    }
+                }
+                if let ExemptionPlace::Outside(place) =
+                    self.model.exemption_place(policy, exemption)
+                {
+                    let scopes: Vec<(String, Span)> = policy
+                        .scopes()
+                        .iter()
+                        .map(|(scope, span)| (scope_source(scope), *span))
+                        .collect();
+                    self.diagnostics.push(codes::exemption_outside(
+                        &policy.name,
+                        &scope_source(scope),
+                        &hierarchy.path(&place),
+                        *span,
+                        &scopes,
+                        exemption
+                            .under
+                            .as_ref()
+                            .and_then(|m| m.value.as_ref())
+                            .map(|(under, _)| scope_source(under))
+                            .as_deref(),
+                    ));
+                }
+            }
+        }
+        for index in 0..self.model.workloads.len() {
+            self.check_workload_place(WorkloadId(index));
+        }
+        for gateway in &self.model.gateways {
+            self.check_resource_place(
+                value_of(&gateway.subscription),
+                value_of(&gateway.resource_group),
+            );
+        }
+        for monitoring in &self.model.monitoring {
+            self.check_resource_place(
+                value_of(&monitoring.subscription),
+                value_of(&monitoring.resource_group),
+            );
+        }
+    }
+
+    /// Reports a scope the hierarchy does not have (E0903) or cannot place (E0909); whether it
+    /// has a place.
+    fn check_scope_known(&mut self, scope: &Scope, span: Span) -> bool {
+        let hierarchy = &self.model.hierarchy;
+        match hierarchy.place(scope) {
+            Ok(_) => true,
+            Err(Unplaced::Unknown) => {
+                let (noun, candidates): (&str, Vec<&str>) = match scope {
+                    Scope::ManagementGroup(_) => (
+                        "management group",
+                        hierarchy.groups.iter().map(|g| g.name.as_str()).collect(),
+                    ),
+                    Scope::Subscription(_) => (
+                        "subscription",
+                        hierarchy
+                            .subscriptions
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect(),
+                    ),
+                    Scope::ResourceGroup(_) => (
+                        "resource group",
+                        hierarchy
+                            .subscriptions
+                            .iter()
+                            .flat_map(|s| s.resource_groups.iter().map(|(g, _)| g.as_str()))
+                            .collect(),
+                    ),
+                };
+                self.diagnostics.push(codes::unknown_scope(
+                    noun,
+                    crate::model::scope_name(scope),
+                    span,
+                    candidates,
+                ));
+                false
+            }
+            Err(Unplaced::Ambiguous(holders)) => {
+                let names: Vec<&str> = holders
+                    .iter()
+                    .map(|&s| hierarchy.subscriptions[s].name.as_str())
+                    .collect();
+                self.diagnostics.push(codes::ambiguous_resource_group(
+                    crate::model::scope_name(scope),
+                    span,
+                    &names,
+                ));
+                false
+            }
+        }
+    }
+
+    /// Reports the subscription and resource group of a gateway or a monitoring workspace that
+    /// the hierarchy does not have; the place when it has them.
+    fn check_resource_place(
+        &mut self,
+        subscription: Option<&(String, Span)>,
+        resource_group: Option<&(String, Span)>,
+    ) -> Option<Place> {
+        let hierarchy = &self.model.hierarchy;
+        let in_subscription = match subscription {
+            Some((name, span)) => match hierarchy.subscription(name) {
+                Some(index) => Some(index),
+                None => {
+                    self.check_scope_known(&Scope::Subscription(name.clone()), *span);
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let (group, span) = resource_group?;
+        match hierarchy.resource_group(group, in_subscription) {
+            Ok(place) => Some(place),
+            Err(Unplaced::Unknown) => {
+                let candidates: Vec<&str> = hierarchy
+                    .subscriptions
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, _)| in_subscription.is_none_or(|s| s == *index))
+                    .flat_map(|(_, s)| s.resource_groups.iter().map(|(g, _)| g.as_str()))
+                    .collect();
+                let noun = match in_subscription {
+                    Some(s) => format!(
+                        "resource group of subscription `{}`",
+                        hierarchy.subscriptions[s].name
+                    ),
+                    None => "resource group".to_string(),
+                };
+                self.diagnostics
+                    .push(codes::unknown_scope(&noun, group, *span, candidates));
+                None
+            }
+            Err(Unplaced::Ambiguous(holders)) => {
+                let names: Vec<&str> = holders
+                    .iter()
+                    .map(|&s| hierarchy.subscriptions[s].name.as_str())
+                    .collect();
+                self.diagnostics
+                    .push(codes::ambiguous_resource_group(group, *span, &names));
+                None
+            }
+        }
+    }
+
+    /// A workload's place: known (E0903, E0909), under its policy (E0905) and no other
+    /// (E0906), and in a sandbox exactly when it is one (E0907).
+    fn check_workload_place(&mut self, id: WorkloadId) {
+        let model = self.model;
+        let workload = model.workload(id);
+        let Some(place) = self.check_resource_place(
+            value_of(&workload.subscription),
+            value_of(&workload.resource_group),
+        ) else {
+            return;
+        };
+        let hierarchy = &model.hierarchy;
+        let anchor = workload
+            .resource_group
+            .as_ref()
+            .map_or(workload.name_span, |field| field.span);
+        let over = model.policies_over(&place);
+        if let Some(governed_by) = value_of(&workload.governed_by) {
+            let policy = model.policy(governed_by.target);
+            if !over.contains(&governed_by.target) && !model.policy_places(policy).is_empty() {
+                self.diagnostics.push(codes::outside_policy(
+                    &workload.name,
+                    &policy.name,
+                    &hierarchy.path(&place),
+                    governed_by.span,
+                    policy.scope.as_ref().map(|field| field.span),
+                ));
+            }
+            for other in over.iter().filter(|other| **other != governed_by.target) {
+                let other = model.policy(*other);
+                self.diagnostics.push(codes::also_governed(
+                    &workload.name,
+                    &policy.name,
+                    &other.name,
+                    governed_by.span,
+                    other.scope.as_ref().map(|field| field.span),
+                ));
+            }
+        }
+        let environment = workload.environment();
+        let place_environment = hierarchy.environment(&place);
+        let in_sandbox = place_environment.is_some_and(|(env, _)| env == Environment::Sandbox);
+        let is_sandbox = environment == Environment::Sandbox;
+        if in_sandbox != is_sandbox {
+            let span = workload
+                .environment
+                .as_ref()
+                .map_or(anchor, |field| field.span);
+            self.diagnostics.push(codes::sandbox_apart(
+                &workload.name,
+                environment.charter_name(),
+                &hierarchy.describe(&place),
+                in_sandbox,
+                span,
+                place_environment.map(|(_, span)| span),
+            ));
+        }
+    }
+}
