@@ -896,14 +896,9 @@ const BUILD_PLAN: &str = "tests/fixtures/audit/contoso-build-plan.json";
 /// (tests/fixtures/audit/README.md says how), is what its own policies allow.
 #[test]
 fn the_terraform_charter_builds_audits_clean() {
-    let (code, document) = audit_json(&[
-        "--resources",
-        BUILD_PLAN,
-        "--under",
-        "contoso-ai-prod",
-        "--subscription",
-        "contoso-research-lab=3f2b8c4e-6a1d-4e9b-8c7a-2d5f1e0b9a6c",
-    ]);
+    // The hierarchy places every subscription the build deploys to: no `--under` or
+    // `--subscription` is needed.
+    let (code, document) = audit_json(&["--resources", BUILD_PLAN]);
     assert_eq!(code, Some(0), "{document}");
     assert_eq!(document["audit"]["inputs"][0]["kind"], "terraform-plan");
     let resources = document["resources"]
@@ -914,9 +909,21 @@ fn the_terraform_charter_builds_audits_clean() {
     // the workspace and their resource groups (the types the audit maps; the rest is listed as
     // unmapped).
     assert_eq!(resources.len(), 105, "{document}");
+    // The monitoring workspace and its resource group live in the platform subscription,
+    // directly under `contoso-ai`, where the policy is not assigned: nothing there judges them.
+    let outside = |r: &&Value| {
+        r["verdict"] == "not_evaluated"
+            && r["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("/subscriptions/d7f9b1c3-5e2a-4c6d-a8f0-3b5d7f9e1c42/resourceGroups/rg-ai-operations"))
+            && r["reasons"][0]
+                .as_str()
+                .is_some_and(|why| why.starts_with("no assignment covers it"))
+    };
+    assert_eq!(resources.iter().filter(outside).count(), 2, "{document}");
     let denied: Vec<&Value> = resources
         .iter()
-        .filter(|r| r["verdict"] != "compliant")
+        .filter(|r| r["verdict"] != "compliant" && !outside(r))
         .collect();
     assert!(denied.is_empty(), "{denied:#?}");
     for resource in &resources {
