@@ -69,6 +69,18 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
             .iter()
             .map(|m| lower_monitoring(model, m))
             .collect(),
+        business_units: model
+            .business_units
+            .iter()
+            .map(|unit| ir::BusinessUnit {
+                name: unit.name.clone(),
+                description: unit.doc.clone().unwrap_or_default(),
+                resource_group: value_of(&unit.resource_group)
+                    .map(|(group, _)| group.clone())
+                    .unwrap_or_default(),
+                subscription: value_of(&unit.subscription).map(|(id, _)| id.clone()),
+            })
+            .collect(),
     }
 }
 
@@ -213,6 +225,8 @@ fn lower_workload(model: &Model, catalog: &Catalog, workload: &Workload) -> ir::
         authority,
         classification: value_of(&workload.classification).map(|(level, _)| level.clone()),
         public_network: value_of(&workload.public_network).copied(),
+        business_unit: value_of(&workload.business_unit)
+            .map(|unit| model.business_units[unit.target].name.clone()),
         name: workload.name.clone(),
         description: workload.doc.clone().unwrap_or_default(),
         policy: workload

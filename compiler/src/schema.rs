@@ -7,8 +7,8 @@
 
 use charter_ir::{
     Authority, BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment, ExemptRule,
-    ExemptionCategory, FilterMode, GatewaySku, Management, Redundancy, Scope, ShieldMode, Side,
-    Threshold, Toggle,
+    ExemptionCategory, FilterMode, GatewaySku, Management, Redundancy, Requirement, Scope,
+    ShieldMode, Side, Threshold, Toggle,
 };
 
 use std::sync::LazyLock;
@@ -51,6 +51,9 @@ pub enum BlockKind {
     Gateway,
     /// `monitoring NAME { ... }`: a Log Analytics workspace and the alerts of workloads.
     Monitoring,
+    /// `business_unit NAME { ... }`: a business unit that owns one AI Foundry resource, whose
+    /// workloads are its projects.
+    BusinessUnit,
 }
 
 /// What a block's label must be.
@@ -73,6 +76,8 @@ pub enum RefKind {
     App,
     /// A workload (`routes: [customer_support]`).
     Workload,
+    /// A business unit (`business_unit: customer_service`).
+    BusinessUnit,
 }
 
 impl RefKind {
@@ -83,6 +88,7 @@ impl RefKind {
             RefKind::Policy => "policy",
             RefKind::App => "app",
             RefKind::Workload => "workload",
+            RefKind::BusinessUnit => "business unit",
         }
     }
 }
@@ -368,6 +374,7 @@ pub fn block(kind: BlockKind) -> &'static BlockSchema {
         BlockKind::Classification => &CLASSIFICATION,
         BlockKind::Gateway => &GATEWAY,
         BlockKind::Monitoring => &MONITORING,
+        BlockKind::BusinessUnit => &BUSINESS_UNIT,
     }
 }
 
@@ -382,6 +389,7 @@ pub const TOP_LEVEL: &[BlockKind] = &[
     BlockKind::FineTuned,
     BlockKind::Gateway,
     BlockKind::Monitoring,
+    BlockKind::BusinessUnit,
 ];
 
 /// The top-level block introduced by `keyword`.
@@ -643,6 +651,12 @@ pub static GATEWAY_SKU: KeywordSet = vocabulary!("an API Management tier", Gatew
     BasicV2 => "Entry v2 tier, one region (`BasicV2`).",
     StandardV2 => "Standard v2 tier, one region (`StandardV2`).",
     PremiumV2 => "Premium v2 tier (`PremiumV2`).",
+});
+
+/// Whether a policy requires every workload to belong to a business unit.
+pub static REQUIREMENT: KeywordSet = vocabulary!("required or optional", Requirement {
+    Required => "Every workload the policy governs must name its `business_unit:` (AI Foundry structure).",
+    Optional => "A workload may name a business unit; one that does not keeps its own AI accounts.",
 });
 
 /// Booleans.
@@ -1120,6 +1134,15 @@ static POLICY: BlockSchema = BlockSchema {
             "A data classification level and what it requires; levels are listed least \
              sensitive first, and each requires everything the levels before it require.",
         ),
+        field(
+            "business_units",
+            ValueKind::Keyword(&REQUIREMENT),
+            Occurs::Optional,
+            "`required`: every workload the policy governs names its `business_unit:`, so that \
+             each business unit gets its own AI Foundry resource and each workload a project in \
+             it (default `optional`).",
+            "required",
+        ),
     ],
 };
 
@@ -1269,6 +1292,14 @@ static WORKLOAD: BlockSchema = BlockSchema {
             "Whether the workload's AI accounts may be reached from the public internet \
              (default: its policy's `public_network`; a workload may only be stricter).",
             "disabled",
+        ),
+        field(
+            "business_unit",
+            ValueKind::Ref(RefKind::BusinessUnit),
+            Occurs::Optional,
+            "The business unit the workload belongs to: its endpoints are deployed in the \
+             business unit's AI Foundry resource, and the workload is a Foundry project there.",
+            "business_unit_name",
         ),
     ],
 };
@@ -1863,6 +1894,33 @@ static MONITORING: BlockSchema = BlockSchema {
             Occurs::Optional,
             "Who every alert notifies, besides each workload's budget contacts.",
             "[]",
+        ),
+    ],
+};
+
+static BUSINESS_UNIT: BlockSchema = BlockSchema {
+    kind: BlockKind::BusinessUnit,
+    keyword: "business_unit",
+    label: LabelKind::Name,
+    extends: false,
+    doc: "A business unit: it owns one AI Foundry resource (an AI Services account that manages \
+          projects) in each region its workloads deploy to, and each of its workloads is a \
+          Foundry project there. No AI account is shared across business units.",
+    entries: &[
+        field(
+            "resource_group",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Required,
+            "The resource group of the business unit's AI Foundry resources.",
+            "\"rg-foundry\"",
+        ),
+        field(
+            "subscription",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The subscription of its AI Foundry resources (id or name; default: the \
+             deployment's).",
+            "\"\"",
         ),
     ],
 };

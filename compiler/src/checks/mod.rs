@@ -15,6 +15,7 @@ mod catalog;
 mod endpoints;
 mod exemptions;
 mod filters;
+mod foundry;
 mod fine_tuned;
 mod operations;
 mod policies;
@@ -85,6 +86,8 @@ impl Checks<'_> {
             self.check_workload_authority(WorkloadId(index));
         }
         self.check_operations();
+        // AI Foundry structure: reads each workload's policy and managing group.
+        self.check_business_units();
     }
 }
 

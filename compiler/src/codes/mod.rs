@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod exemptions;
 pub mod fields;
 pub mod filters;
+pub mod foundry;
 pub mod names;
 pub mod operations;
 pub mod policies;
@@ -83,6 +84,7 @@ pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
         exemptions::CODES,
         agents::CODES,
         authority::CODES,
+        foundry::CODES,
     ]
     .into_iter()
     .flatten()
