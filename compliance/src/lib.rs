@@ -390,7 +390,9 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
         | Origin::Filter { workload, .. }
         | Origin::Blocklist { workload, .. }
         | Origin::Budget { workload } => vec![workload.as_str()],
-        Origin::Operations { workloads, .. } => workloads.iter().map(String::as_str).collect(),
+        Origin::Operations { workloads, .. } | Origin::BusinessUnit { workloads, .. } => {
+            workloads.iter().map(String::as_str).collect()
+        }
     };
     let mut out: Vec<Placement> = Vec::new();
     for workload in workloads {
@@ -532,7 +534,8 @@ impl Finding {
             Origin::Budget { workload } => (workload.as_str(), None, None),
             Origin::ResourceGroup { workloads }
             | Origin::Authority { workloads }
-            | Origin::Operations { workloads, .. } => {
+            | Origin::Operations { workloads, .. }
+            | Origin::BusinessUnit { workloads, .. } => {
                 (workloads.first().map_or("", String::as_str), None, None)
             }
         };

@@ -14,6 +14,7 @@ mod authority;
 mod budgets;
 mod context;
 mod endpoints;
+mod foundry;
 mod guardrails;
 mod hcl;
 mod names;

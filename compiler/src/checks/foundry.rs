@@ -21,9 +21,10 @@ impl Checks<'_> {
             let Some(policy) = workload.policy().map(|id| self.model.policy(id)) else {
                 continue;
             };
-            let required = policy.business_units.as_ref().filter(|field| {
-                field.value == Some(charter_ir::Requirement::Required)
-            });
+            let required = policy
+                .business_units
+                .as_ref()
+                .filter(|field| field.value == Some(charter_ir::Requirement::Required));
             if let (Some(required), None) = (required, &workload.business_unit) {
                 self.diagnostics.push(codes::no_business_unit(
                     &workload.name,
@@ -62,7 +63,11 @@ impl Checks<'_> {
             };
             self.diagnostics.push(codes::mixed_policies(
                 name,
-                (&other.name, &self.model.policy(policy).name, other.name_span),
+                (
+                    &other.name,
+                    &self.model.policy(policy).name,
+                    other.name_span,
+                ),
                 (
                     &first_workload.name,
                     &self.model.policy(first_policy).name,
@@ -72,7 +77,14 @@ impl Checks<'_> {
         }
         let managed: Vec<(WorkloadId, (String, String))> = members
             .iter()
-            .filter_map(|&id| Some((id, self.manager(self.model.workload(id))?)))
+            .filter_map(|&id| {
+                let (group, words) = self.manager(self.model.workload(id))?;
+                let named = match group.strip_prefix("team:").filter(|g| !g.is_empty()) {
+                    Some(id) => format!("{words} (group `{id}`)"),
+                    None => words,
+                };
+                Some((id, (group, named)))
+            })
             .collect();
         if let Some(((first, (group, words)), rest)) = managed.split_first() {
             if let Some((other, (_, other_words))) = rest.iter().find(|(_, (g, _))| g != group) {
@@ -102,7 +114,12 @@ impl Checks<'_> {
                         ));
                         break;
                     }
-                    deployed.push((&endpoint.name, &region.name, &workload.name, endpoint.name_span));
+                    deployed.push((
+                        &endpoint.name,
+                        &region.name,
+                        &workload.name,
+                        endpoint.name_span,
+                    ));
                 }
             }
         }

@@ -206,7 +206,9 @@ pub(crate) fn mixed_policies(
             sanitize(first_policy)
         ),
     )
-    .with_help("govern every workload of the business unit with one policy, or split the business unit")
+    .with_help(
+        "govern every workload of the business unit with one policy, or split the business unit",
+    )
 }
 
 /// E1211: workload `workload` (at `span`) of business unit `unit` is managed by `manager`,
@@ -255,6 +257,9 @@ pub(crate) fn deployment_name_taken(
             sanitize(endpoint)
         ),
     )
-    .with_secondary(first_span, format!("endpoint of workload `{}`", sanitize(first)))
+    .with_secondary(
+        first_span,
+        format!("endpoint of workload `{}`", sanitize(first)),
+    )
     .with_help("rename one of the endpoints")
 }
