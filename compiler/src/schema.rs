@@ -654,7 +654,7 @@ pub static GATEWAY_SKU: KeywordSet = vocabulary!("an API Management tier", Gatew
 });
 
 /// Whether a policy requires every workload to belong to a business unit.
-pub static REQUIREMENT: KeywordSet = vocabulary!("required or optional", Requirement {
+pub static REQUIREMENT: KeywordSet = vocabulary!("a requirement", Requirement {
     Required => "Every workload the policy governs must name its `business_unit:` (AI Foundry structure).",
     Optional => "A workload may name a business unit; one that does not keeps its own AI accounts.",
 });

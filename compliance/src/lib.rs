@@ -555,6 +555,19 @@ impl Finding {
                 declaration_span(symbols, SymbolKind::Blocklist, blocklist, None)
                     .map(|span| (span, format!("blocklist `{blocklist}`")))
             }
+            // A content filter in a business unit's Foundry resource is named after its filter.
+            Origin::BusinessUnit { .. } if self.noun == "RAI policy" => {
+                declaration_span(symbols, SymbolKind::Filter, &self.name, None).map(|span| {
+                    (
+                        span,
+                        format!("filter `{}`, deployed as this RAI policy", self.name),
+                    )
+                })
+            }
+            Origin::BusinessUnit { business_unit, .. } => {
+                declaration_span(symbols, SymbolKind::BusinessUnit, business_unit, None)
+                    .map(|span| (span, format!("business unit `{business_unit}`")))
+            }
             _ => None,
         };
         let (primary, label, secondary) = match (cause, endpoint_span, workload_span) {
