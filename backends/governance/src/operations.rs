@@ -314,14 +314,12 @@ fn gateway_resources(
                     continue;
                 };
                 let name = backend_name(account);
-                if !backends.iter().any(|b: &Backend| b.name == name) {
-                    backends.push(Backend {
-                        account: index,
-                        id: format!("{id}/backends/{name}"),
-                        payload: backend_payload(&name, account),
-                        name: name.clone(),
-                    });
-                }
+                backends.push(Backend {
+                    account: index,
+                    id: format!("{id}/backends/{name}"),
+                    payload: backend_payload(&name, account),
+                    name: name.clone(),
+                });
                 let priority = match endpoint.redundancy {
                     Redundancy::ActivePassive if position > 0 => 2,
                     _ => 1,
@@ -413,9 +411,17 @@ fn gateway_resources(
     }
 }
 
-/// The name of an account's backend: the account's own name.
+/// The name of an account's backend: the account's own name; in a business unit's AI Foundry
+/// resource, which holds several deployments, the name and the deployment's, so that each
+/// deployment keeps its own circuit breaker.
 pub fn backend_name(account: &Account) -> String {
-    account.name.clone()
+    match (&account.foundry, &account.deployment) {
+        (Some(_), Some(deployment)) => names::fit(
+            &format!("{}-{}", account.name, names::slug(&deployment.name)),
+            80,
+        ),
+        _ => account.name.clone(),
+    }
 }
 
 /// The backend of one account: its OpenAI endpoint, and a circuit breaker that opens on the
