@@ -397,10 +397,8 @@ fn findings_point_at_the_source_that_caused_them() {
         diagnostic.message
     );
     assert!(
-        diagnostic
-            .notes
-            .iter()
-            .any(|note| note.contains("azapi_resource.foundry__research_lab__eastus2__filter__research_agents")),
+        diagnostic.notes.iter().any(|note| note
+            .contains("azapi_resource.foundry__research_lab__eastus2__filter__research_agents")),
         "{:?}",
         diagnostic.notes
     );
@@ -502,7 +500,10 @@ fn a_business_units_foundry_resource_is_governed_like_any_account() {
     assert!(
         findings.iter().any(|f| f.id == estate.foundry[0].id),
         "{:?}",
-        findings.iter().map(|f| (&f.id, &f.reference_id)).collect::<Vec<_>>()
+        findings
+            .iter()
+            .map(|f| (&f.id, &f.reference_id))
+            .collect::<Vec<_>>()
     );
 }
 
