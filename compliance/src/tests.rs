@@ -161,7 +161,9 @@ fn every_region_of_a_routed_endpoint_is_in_its_pool_with_the_same_deployment_nam
                 assert!(
                     pool.members
                         .iter()
-                        .any(|(backend, _, _)| *backend == account.name),
+                        .any(|(backend, _, _)| {
+                            *backend == charter_governance::operations::backend_name(account)
+                        }),
                     "{} lacks {}",
                     pool.name,
                     account.region
