@@ -453,42 +453,120 @@ fn compile(path: &Path, common: &CommonArgs) -> Result<(project::Project, Compil
 
 /// The diagnostics of a run: rendered on stderr for a person, or as the machine-readable
 /// document (`--format json|sarif`) that the command completes and prints once at its end.
-struct Report {
+struct Report<'a> {
     /// Whether the diagnostics fail the run (errors, or warnings with `--deny-warnings`).
     failed: bool,
     /// The JSON or SARIF document; `None` for human output, which is already printed.
-    document: Option<Value>,
+    document: Option<Document<'a>>,
     /// The CI annotations (`--format github|azure-devops`), printed by [`Report::finish`].
     annotations: Option<(Format, Vec<render::ci::Annotation>)>,
 }
 
-impl Report {
+/// A machine-readable document, kept as what it is made of until [`Report::finish`] writes
+/// it: the diagnostics are serialised one at a time straight to standard output, never held
+/// as one JSON value or text (a run with 60,000 diagnostics would hold hundreds of megabytes).
+struct Document<'a> {
+    sources: render::SourceMap<'a>,
+    diagnostics: &'a [charter_syntax::Diagnostic],
+    kind: DocumentKind,
+}
+
+enum DocumentKind {
+    /// The JSON report and the members the command adds after its `summary`.
+    Json {
+        files_checked: usize,
+        members: serde_json::Map<String, Value>,
+    },
+    /// The SARIF log, the repository the paths are relative to, and the runs the command adds
+    /// after Charter's own.
+    Sarif {
+        root: Option<PathBuf>,
+        paths: render::ci::RepositoryPaths,
+        more_runs: Vec<Value>,
+    },
+}
+
+impl Document<'_> {
+    fn sarif_options<'o>(
+        root: &'o Option<PathBuf>,
+        paths: &render::ci::RepositoryPaths,
+    ) -> render::sarif::Options<'o> {
+        render::sarif::Options {
+            root: root.as_deref(),
+            paths: paths.clone(),
+            repository: charter::version::repository(),
+        }
+    }
+
+    /// Writes the whole document to `writer` as it is serialised.
+    fn write(&self, writer: &mut dyn Write) -> std::io::Result<()> {
+        match &self.kind {
+            DocumentKind::Json {
+                files_checked,
+                members,
+            } => render::json::write(
+                writer,
+                &render::json::Report {
+                    sources: &self.sources,
+                    diagnostics: self.diagnostics,
+                    files_checked: *files_checked,
+                    members,
+                },
+            ),
+            DocumentKind::Sarif {
+                root,
+                paths,
+                more_runs,
+            } => render::sarif::write(
+                writer,
+                &self.sources,
+                self.diagnostics,
+                &charter_compiler::codes::all(),
+                &Self::sarif_options(root, paths),
+                more_runs,
+            ),
+        }
+    }
+
+    /// The document as a JSON value (for `charter audit`, which adds its own members).
+    fn into_value(self) -> Option<Value> {
+        let mut text = Vec::new();
+        self.write(&mut text).ok()?;
+        serde_json::from_slice(&text).ok()
+    }
+}
+
+impl Report<'_> {
     /// Adds a command's results to the JSON document (SARIF has no place for them).
     fn insert(&mut self, key: &str, value: Value) {
-        if let Some(Value::Object(document)) = &mut self.document {
-            if document.contains_key("diagnostics") {
-                document.insert(key.to_string(), value);
-            }
+        if let Some(Document {
+            kind: DocumentKind::Json { members, .. },
+            ..
+        }) = &mut self.document
+        {
+            members.insert(key.to_string(), value);
         }
     }
 
     /// Adds a run to the SARIF log, or the members of a report to the JSON document.
     fn add_report(&mut self, test_report: &charter_evaluator::report::Report) {
         match &mut self.document {
-            Some(Value::Object(document)) if document.contains_key("diagnostics") => {
+            Some(Document {
+                kind: DocumentKind::Json { members, .. },
+                ..
+            }) => {
                 for (key, value) in charter_evaluator::report::json(test_report) {
-                    document.insert(key, value);
+                    members.insert(key, value);
                 }
             }
-            Some(Value::Object(log)) => {
-                if let Some(Value::Array(runs)) = log.get_mut("runs") {
-                    runs.push(charter_evaluator::report::sarif_run(
-                        test_report,
-                        env!("CARGO_PKG_VERSION"),
-                    ));
-                }
-            }
-            _ => {}
+            Some(Document {
+                kind: DocumentKind::Sarif { more_runs, .. },
+                ..
+            }) => more_runs.push(charter_evaluator::report::sarif_run(
+                test_report,
+                env!("CARGO_PKG_VERSION"),
+            )),
+            None => {}
         }
     }
 
@@ -498,17 +576,32 @@ impl Report {
             return print_stdout(ci_annotations(*format, annotations).as_bytes(), status);
         }
         match self.document {
-            Some(document) => print_stdout(render::json::pretty(&document).as_bytes(), status),
+            Some(document) => {
+                let written = document
+                    .write(&mut std::io::stdout().lock())
+                    .map_err(WriteError::from_io);
+                match written {
+                    Ok(()) | Err(WriteError::Closed) => status,
+                    Err(WriteError::Failed(error)) => {
+                        usage_error(format!("cannot write to standard output: {error}"))
+                    }
+                }
+            }
             None => status,
         }
     }
 }
 
-fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize, ui: &Ui) -> Report {
+fn report<'a>(
+    compilation: &'a Compilation,
+    common: &CommonArgs,
+    files_checked: usize,
+    ui: &Ui,
+) -> Report<'a> {
     let sources = render::sources(&compilation.documents);
     let diagnostics = &compilation.diagnostics;
     let mut annotations = None;
-    let document = match common.format {
+    let kind = match common.format {
         Format::Human | Format::Github | Format::AzureDevops => {
             // In CI the log shows the diagnostics as people read them, and the annotations
             // (stdout) put them on the pull request's lines.
@@ -524,24 +617,28 @@ fn report(compilation: &Compilation, common: &CommonArgs, files_checked: usize, 
             }
             None
         }
-        Format::Json => Some(render::json::report(&sources, diagnostics, files_checked)),
+        Format::Json => Some(DocumentKind::Json {
+            files_checked,
+            members: serde_json::Map::new(),
+        }),
         Format::Sarif => {
-            let rules = charter_compiler::codes::all();
             let (root, paths) = charter::repository::paths(&compilation.documents);
-            let options = render::sarif::Options {
-                root: root.as_deref(),
+            Some(DocumentKind::Sarif {
+                root,
                 paths,
-                repository: charter::version::repository(),
-            };
-            let log = render::sarif::to_string_with(&sources, diagnostics, &rules, &options);
-            serde_json::from_str(&log).ok()
+                more_runs: Vec::new(),
+            })
         }
     };
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
     Report {
         failed: errors || (common.deny_warnings && warnings),
-        document,
+        document: kind.map(|kind| Document {
+            sources,
+            diagnostics,
+            kind,
+        }),
         annotations,
     }
 }
@@ -594,11 +691,12 @@ fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
         );
     }
     let failed = report.failed;
+    let code = report.finish(exit_status(failed));
     // The process exits next: freeing every syntax tree and the model one by one would cost
     // more than some whole checks (4 M instructions on a small project, 17 M on 10,000 lines),
     // and the operating system reclaims the memory at once.
     std::mem::forget((loaded, compilation));
-    report.finish(exit_status(failed))
+    code
 }
 
 /// A file checked on its own cannot see the names its project's other files declare; when
@@ -1311,6 +1409,7 @@ fn test(path: &Path, args: &charter::audit::TestArgs, ui: &Ui) -> ExitCode {
     let today = common.today.unwrap_or_else(date::today_utc);
     let options = charter_evaluator::SuiteOptions {
         today: Some(today.to_string()),
+        ..Default::default()
     };
     let cases_report = charter_evaluator::run_suite_with(&tree, &cases, &options);
     let suite = cases_report.report();
@@ -1413,7 +1512,7 @@ fn audit(path: &Path, args: &charter::audit::AuditArgs, ui: &Ui) -> ExitCode {
         args.format,
         ui.stdout_colored(),
         fail_on,
-        report.document.take(),
+        report.document.take().and_then(Document::into_value),
         extra,
     );
     print_stdout(text.as_bytes(), exit_status(failed))

@@ -82,7 +82,8 @@ where
     for candidate in candidates {
         let candidate_chars;
         let is_prefix;
-        if unknown_ascii && candidate.is_ascii() {
+        let ascii = unknown_ascii && candidate.is_ascii();
+        if ascii {
             // ASCII lower-casing keeps the length, and a prefix test ignoring ASCII case is
             // the prefix test of the lower-cased names: nothing to allocate before scoring.
             candidate_chars = candidate.len();
@@ -94,8 +95,7 @@ where
             is_prefix = candidate.len() >= PREFIX_MIN_LEN
                 && unknown_lower.len() >= PREFIX_MIN_LEN
                 && longer.as_bytes()[..shorter.len()].eq_ignore_ascii_case(shorter.as_bytes());
-            candidate_lower.clear();
-            candidate_lower.extend(candidate.chars().map(|c| c.to_ascii_lowercase()));
+            // Lowered below, once the bound lets the candidate be scored: most never are.
         } else {
             candidate_lower.clear();
             candidate_lower.push_str(&candidate.to_lowercase());
@@ -117,6 +117,11 @@ where
         if !spend((unknown_chars.max(1) * candidate_chars.max(1)) as u64) {
             return None;
         }
+        if ascii {
+            candidate_lower.clear();
+            candidate_lower.push_str(candidate);
+            candidate_lower.make_ascii_lowercase();
+        }
         let mut score = strsim::normalized_damerau_levenshtein(&unknown_lower, &candidate_lower);
         // A whole word written out (`production` for `prod`) or cut short (`mgmt`) is close
         // even though many letters differ.
@@ -128,6 +133,100 @@ where
         }
     }
     best.map(|(_, candidate)| candidate)
+}
+
+/// Many candidate names indexed so that a lookup visits only those [`closest`] could score:
+/// the ASCII names by length and by lower-cased text, the others always. Without it, thousands
+/// of unknown names among thousands of declared ones cost a pass over every candidate each,
+/// even when no candidate's length comes near.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    /// The names, in the caller's order (the order [`closest`] breaks ties in).
+    names: Vec<String>,
+    /// The positions of the ASCII names of each length, by length.
+    by_length: Vec<(usize, Vec<usize>)>,
+    /// Every ASCII name lower-cased, with its position, sorted.
+    lowered: Vec<(String, usize)>,
+    /// The positions of the names that are not ASCII (visited by every lookup).
+    other: Vec<usize>,
+}
+
+impl Candidates {
+    /// The index of `names`, kept in their order.
+    pub fn new(names: Vec<String>) -> Candidates {
+        let mut lengths: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        let mut lowered = Vec::new();
+        let mut other = Vec::new();
+        for (at, name) in names.iter().enumerate() {
+            if name.is_ascii() {
+                lengths.entry(name.len()).or_default().push(at);
+                lowered.push((name.to_ascii_lowercase(), at));
+            } else {
+                other.push(at);
+            }
+        }
+        lowered.sort();
+        Candidates {
+            names,
+            by_length: lengths.into_iter().collect(),
+            lowered,
+            other,
+        }
+    }
+
+    /// The names, in their order, that [`closest`] could score for `unknown`: those whose
+    /// length allows [`MIN_SIMILARITY`], those that are a prefix of `unknown` or have it as a
+    /// prefix (ignoring case), and those not in ASCII; every name when `unknown` is not ASCII.
+    /// `closest` skips the others unscored and unbudgeted, so it suggests the same from these
+    /// as from every name.
+    pub fn plausible(&self, unknown: &str) -> Vec<&str> {
+        let lower = unknown.to_lowercase();
+        if !budget_left() {
+            return Vec::new();
+        }
+        if !lower.is_ascii() {
+            return self.names.iter().map(String::as_str).collect();
+        }
+        let length = lower.len();
+        let mut visit = self.other.clone();
+        for (candidate_length, positions) in &self.by_length {
+            let longest = length.max(*candidate_length);
+            if normalised(length.abs_diff(*candidate_length), longest) >= MIN_SIMILARITY {
+                visit.extend(positions);
+            }
+        }
+        if length >= PREFIX_MIN_LEN {
+            // Shorter names that `unknown` starts with.
+            for cut in PREFIX_MIN_LEN..length {
+                let text = &lower[..cut];
+                let from = self
+                    .lowered
+                    .partition_point(|(name, _)| name.as_str() < text);
+                visit.extend(
+                    self.lowered[from..]
+                        .iter()
+                        .take_while(|(name, _)| name == text)
+                        .map(|(_, at)| *at),
+                );
+            }
+            // Names that start with `unknown` (itself included).
+            let from = self
+                .lowered
+                .partition_point(|(name, _)| name.as_str() < lower.as_str());
+            visit.extend(
+                self.lowered[from..]
+                    .iter()
+                    .take_while(|(name, _)| name.starts_with(lower.as_str()))
+                    .map(|(_, at)| *at),
+            );
+        }
+        visit.sort_unstable();
+        visit.dedup();
+        visit
+            .into_iter()
+            .map(|at| self.names[at].as_str())
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -240,5 +339,74 @@ mod tests {
             closest("filter_0000_ax", ["filter_0000_ab"]),
             Some("filter_0000_ab")
         );
+    }
+
+    /// The index visits fewer names and suggests exactly what a pass over all of them does.
+    #[test]
+    fn the_index_suggests_what_closest_suggests() {
+        let mut names: Vec<String> = [
+            "prod",
+            "production",
+            "dev",
+            "Dev",
+            "test",
+            "sandbox",
+            "gpt-4o",
+            "gpt-4o-mini",
+            "gpt-4.1",
+            "GPT-4.1-nano",
+            "swedencentral",
+            "Prod-EU",
+            "produ",
+            "pro",
+            "é-prod",
+            "Éclair",
+            "x",
+            "",
+            "missing_filter",
+            "MISSING",
+            "filter_0001",
+            "filter_0002",
+        ]
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+        names.extend((0..300).map(|i| format!("workload_{i:03}_filter")));
+        let index = Candidates::new(names.clone());
+        let unknowns = [
+            "prod",
+            "PRODUCTION",
+            "produc",
+            "pr",
+            "gpt-4o-mni",
+            "GPT-4.1-NAN",
+            "sweden",
+            "é-pro",
+            "éclair",
+            "",
+            "x",
+            "missing",
+            "missing_filter_with_a_long_tail",
+            "filter_0003",
+            "workload_017_filtr",
+            "workload_1",
+            "WORKLOAD_299_FILTER",
+            "zzz",
+            "ecl",
+        ];
+        for unknown in unknowns {
+            reset_budget();
+            let expected = closest(unknown, names.iter().map(String::as_str));
+            reset_budget();
+            let plausible = index.plausible(unknown);
+            assert_eq!(
+                closest(unknown, plausible.iter().copied()),
+                expected,
+                "{unknown}"
+            );
+            if unknown.is_ascii() && unknown.len() > 3 {
+                assert!(plausible.len() < names.len(), "{unknown}: {plausible:?}");
+            }
+        }
     }
 }

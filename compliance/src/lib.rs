@@ -152,31 +152,42 @@ fn prove_with(
     let scopes = charter_evaluator::deciding_scopes(&artifacts);
     let mut cases: Vec<charter_evaluator::TestCase> = Vec::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut keys: std::collections::HashMap<(String, String, Vec<String>), usize> =
-        std::collections::HashMap::new();
+    // By the shape's fingerprint and the placement: the cases that may share it (a match is
+    // confirmed by comparing the values, since different shapes may share a fingerprint).
+    let mut keys: HashMap<(u64, String, Vec<String>), Vec<usize>> = HashMap::new();
+    let mut signatures = Signatures::new(&scopes);
     for (index, resource) in resources.iter().enumerate() {
-        let shape = read.shape(resource.payload);
+        let shape_keys = read.shape_keys(resource.payload);
+        let fingerprint = charter_evaluator::fingerprint(resource.payload, shape_keys);
         for placement in placements(project, resource) {
             let key = (
-                shape.clone(),
+                fingerprint,
                 if read.reads_id(resource.payload) {
                     placement.id.to_lowercase()
                 } else {
-                    signature(&scopes, &placement)
+                    signature(&scopes, &placement, &mut signatures)
                 },
                 placement.management_groups.clone(),
             );
-            if let Some(&case) = keys.get(&key) {
+            let candidates = keys.entry(key).or_default();
+            let same = candidates.iter().copied().find(|&case| {
+                charter_evaluator::agree(
+                    resources[groups[case][0]].payload,
+                    resource.payload,
+                    shape_keys,
+                )
+            });
+            if let Some(case) = same {
                 if !groups[case].contains(&index) {
                     groups[case].push(index);
                 }
                 continue;
             }
+            candidates.push(cases.len());
             let mut payload = resource.payload.clone();
             if let Value::Object(map) = &mut payload {
                 map.insert("id".to_string(), Value::String(placement.id.clone()));
             }
-            keys.insert(key, cases.len());
             cases.push(charter_evaluator::TestCase {
                 name: resource.id.to_string(),
                 description: String::new(),
@@ -195,6 +206,8 @@ fn prove_with(
     }
     let options = charter_evaluator::SuiteOptions {
         today: Some(today.to_string()),
+        // Only what decides a verdict is reported; the rules that held no objection are not.
+        decisive_only: true,
     };
     let report = charter_evaluator::run_suite_with(&artifacts, &cases, &options);
     let mut findings: Vec<Finding> = Vec::new();
@@ -276,6 +289,9 @@ struct ReadSets {
     /// rather than for every resource (cloning the sets per resource was a quarter of the
     /// proof).
     merged: HashMap<String, Option<BTreeSet<String>>>,
+    /// `merged` and `any_type` without `id`: the keys of a resource's shape.
+    shaped: HashMap<String, Option<BTreeSet<String>>>,
+    any_type_shaped: Option<BTreeSet<String>>,
 }
 
 impl ReadSets {
@@ -284,6 +300,8 @@ impl ReadSets {
             any_type: Some(BTreeSet::new()),
             by_type: HashMap::new(),
             merged: HashMap::new(),
+            shaped: HashMap::new(),
+            any_type_shaped: None,
         };
         let builtins = charter_evaluator::builtin_definitions();
         let definitions = artifacts
@@ -331,6 +349,20 @@ impl ReadSets {
                 (resource_type.clone(), merged)
             })
             .collect();
+        let without_id = |keys: &Option<BTreeSet<String>>| {
+            keys.as_ref().map(|keys| {
+                keys.iter()
+                    .filter(|key| *key != "id")
+                    .cloned()
+                    .collect::<BTreeSet<String>>()
+            })
+        };
+        sets.shaped = sets
+            .merged
+            .iter()
+            .map(|(resource_type, keys)| (resource_type.clone(), without_id(keys)))
+            .collect();
+        sets.any_type_shaped = without_id(&sets.any_type);
         sets
     }
 
@@ -342,23 +374,14 @@ impl ReadSets {
         }
     }
 
-    /// What decides the verdicts on `payload`: its type and every property some rule reads.
-    fn shape(&self, payload: &Value) -> String {
+    /// What decides the verdicts on `payload` besides its type: every property some rule
+    /// reads but its id (which the placement accounts for); `None`: the whole payload.
+    fn shape_keys(&self, payload: &Value) -> Option<&BTreeSet<String>> {
         let resource_type = payload["type"].as_str().unwrap_or_default();
-        let Some(keys) = self.keys(resource_type) else {
-            return format!("{}\n{payload}", resource_type.to_lowercase());
-        };
-        let mut shape = resource_type.to_lowercase();
-        for path in keys.iter().filter(|path| *path != "id") {
-            shape.push('\n');
-            shape.push_str(path);
-            shape.push('=');
-            match charter_evaluator::value_at(payload, path) {
-                Some(value) => shape.push_str(&value.to_string()),
-                None => shape.push('-'),
-            }
+        match self.shaped.get(&resource_type.to_lowercase()) {
+            Some(shaped) => shaped.as_ref(),
+            None => self.any_type_shaped.as_ref(),
         }
-        shape
     }
 
     /// Whether some rule reads a resource's id (directly or through `fullName`): then resources
@@ -447,8 +470,18 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
 
 /// Where a placement stands relative to every scope that decides which assignments and
 /// exemptions apply: inside (`1`), outside (`0`) or unknown (`?`), one character per scope.
-fn signature(scopes: &[String], placement: &Placement) -> String {
-    scopes
+fn signature(scopes: &[String], placement: &Placement, known: &mut Signatures) -> String {
+    // A scope compares only as many segments of the id as it has itself: ids that agree on
+    // the deepest scope's number of segments stand alike towards every scope.
+    let cut = known.cut(&placement.id);
+    let key = (
+        cut.to_ascii_lowercase(),
+        placement.management_groups.clone(),
+    );
+    if let Some(found) = known.by_prefix.get(&key) {
+        return found.clone();
+    }
+    let signature: String = scopes
         .iter()
         .map(|scope| {
             match charter_evaluator::scope_contains(
@@ -462,7 +495,38 @@ fn signature(scopes: &[String], placement: &Placement) -> String {
                 None => '?',
             }
         })
-        .collect()
+        .collect();
+    known.by_prefix.insert(key, signature.clone());
+    signature
+}
+
+/// Signatures already worked out, by the part of the id the scopes compare and the
+/// management groups.
+struct Signatures {
+    /// The most `/`-separated segments any scope has.
+    segments: usize,
+    by_prefix: HashMap<(String, Vec<String>), String>,
+}
+
+impl Signatures {
+    fn new(scopes: &[String]) -> Signatures {
+        Signatures {
+            segments: scopes
+                .iter()
+                .map(|scope| scope.trim_end_matches('/').split('/').count())
+                .max()
+                .unwrap_or(0),
+            by_prefix: HashMap::new(),
+        }
+    }
+
+    /// The first `segments` segments of `id`.
+    fn cut<'i>(&self, id: &'i str) -> &'i str {
+        match id.match_indices('/').nth(self.segments) {
+            Some((index, _)) => &id[..index],
+            None => id,
+        }
+    }
 }
 
 /// `id` with its subscription segment replaced by `subscription` (as the governance writes a
@@ -643,6 +707,42 @@ impl Finding {
 }
 
 /// The name span of a declaration, by kind, name and container.
+/// The name spans of a project's declarations (not the stdlib's), indexed once for a pass that
+/// looks many of them up (the derived-name check looks up one per resource).
+pub(crate) struct Spans<'s> {
+    by_name: HashMap<(SymbolKind, &'s str), Vec<Declared<'s>>>,
+}
+
+/// Where a declaration is declared (its container, if any) and its name's span.
+type Declared<'s> = (Option<&'s str>, Span);
+
+impl<'s> Spans<'s> {
+    pub(crate) fn new(symbols: &'s SymbolIndex) -> Spans<'s> {
+        let mut by_name: HashMap<(SymbolKind, &'s str), Vec<Declared<'s>>> = HashMap::new();
+        for declaration in symbols.declarations.iter().filter(|d| !d.is_stdlib) {
+            by_name
+                .entry((declaration.kind, declaration.name.as_str()))
+                .or_default()
+                .push((declaration.container.as_deref(), declaration.name_span));
+        }
+        Spans { by_name }
+    }
+
+    /// [`declaration_span`], looked up in the index.
+    pub(crate) fn get(
+        &self,
+        kind: SymbolKind,
+        name: &str,
+        container: Option<&str>,
+    ) -> Option<Span> {
+        self.by_name
+            .get(&(kind, name))?
+            .iter()
+            .find(|(declared_in, _)| container.is_none() || *declared_in == container)
+            .map(|(_, span)| *span)
+    }
+}
+
 pub(crate) fn declaration_span(
     symbols: &SymbolIndex,
     kind: SymbolKind,

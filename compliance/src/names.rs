@@ -11,7 +11,7 @@ use charter_governance::{estate, names, Location};
 use charter_ir::{Project, Scope};
 use charter_syntax::{Diagnostic, Span};
 
-use crate::{declaration_span, COLLISION};
+use crate::{Spans, COLLISION};
 
 /// One thing in the source that claims a derived name.
 #[derive(Clone, Debug)]
@@ -94,8 +94,9 @@ pub(crate) fn collisions(
     estate: &estate::Estate,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let policy_span = |name: &str| declaration_span(symbols, SymbolKind::Policy, name, None);
-    let workload_span = |name: &str| declaration_span(symbols, SymbolKind::Workload, name, None);
+    let spans = Spans::new(symbols);
+    let policy_span = |name: &str| spans.get(SymbolKind::Policy, name, None);
+    let workload_span = |name: &str| spans.get(SymbolKind::Workload, name, None);
 
     // Initiatives (and the assignments and exemptions named after them) per policy.
     {
@@ -224,8 +225,7 @@ pub(crate) fn collisions(
                         "endpoint `{}` of `{}` in {}",
                         account.endpoint, account.workload, account.region
                     ),
-                    span: declaration_span(
-                        symbols,
+                    span: spans.get(
                         SymbolKind::Endpoint,
                         &account.endpoint,
                         Some(&account.workload),
@@ -298,7 +298,7 @@ pub(crate) fn collisions(
                 } => (
                     resource.id.to_string(),
                     format!("endpoint `{endpoint}` of `{workload}` in {region}"),
-                    declaration_span(symbols, SymbolKind::Endpoint, endpoint, Some(workload)),
+                    spans.get(SymbolKind::Endpoint, endpoint, Some(workload)),
                 ),
                 estate::Origin::Blocklist {
                     blocklist,
@@ -308,16 +308,9 @@ pub(crate) fn collisions(
                 } => (
                     resource.id.to_string(),
                     format!("blocklist `{blocklist}`"),
-                    declaration_span(symbols, SymbolKind::Blocklist, blocklist, None).or_else(
-                        || {
-                            declaration_span(
-                                symbols,
-                                SymbolKind::Endpoint,
-                                endpoint,
-                                Some(workload),
-                            )
-                        },
-                    ),
+                    spans
+                        .get(SymbolKind::Blocklist, blocklist, None)
+                        .or_else(|| spans.get(SymbolKind::Endpoint, endpoint, Some(workload))),
                 ),
             };
             addresses.claim(

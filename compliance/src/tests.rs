@@ -159,11 +159,9 @@ fn every_region_of_a_routed_endpoint_is_in_its_pool_with_the_same_deployment_nam
             assert_eq!(pool.members.len(), accounts.len(), "{}", pool.name);
             for account in accounts {
                 assert!(
-                    pool.members
-                        .iter()
-                        .any(|(backend, _, _)| {
-                            *backend == charter_governance::operations::backend_name(account)
-                        }),
+                    pool.members.iter().any(|(backend, _, _)| {
+                        *backend == charter_governance::operations::backend_name(account)
+                    }),
                     "{} lacks {}",
                     pool.name,
                     account.region

@@ -59,8 +59,65 @@ pub struct Auditor {
     reads: ReadSets,
     /// Every scope that decides whether an assignment or exemption covers a resource.
     scopes: Vec<String>,
-    /// Entries already made, by what decides them (see [`Auditor::shape`]).
-    made: Mutex<HashMap<String, Entry>>,
+    /// Entries already made, by the fingerprint of what decides them (see [`Auditor::shape`]).
+    made: Mutex<Made>,
+    /// The most `/`-separated segments any deciding scope has: how much of an id the scopes
+    /// compare.
+    scope_segments: usize,
+    /// Standings towards the deciding scopes already worked out (see [`Auditor::standing`]).
+    standings: Mutex<rustc_hash::FxHashMap<String, String>>,
+}
+
+/// Entries already made, by shape.
+#[derive(Default)]
+struct Made {
+    by_hash: rustc_hash::FxHashMap<u64, Vec<(Shape<'static>, Entry)>>,
+    count: usize,
+}
+
+/// What decides a resource's entry but its id and name (see [`Auditor::shape`]): compared
+/// whole, since different shapes may share a fingerprint.
+#[derive(Clone, Debug, PartialEq)]
+struct Shape<'v> {
+    fingerprint: u64,
+    /// The type, the management groups, what is unknown, the options and the resource's
+    /// standing towards each deciding scope.
+    head: String,
+    /// The value at each path the rules read.
+    values: Vec<Option<std::borrow::Cow<'v, Value>>>,
+}
+
+impl Shape<'_> {
+    fn same(&self, other: &Shape<'_>) -> bool {
+        self.fingerprint == other.fingerprint
+            && self.head == other.head
+            && self.values.len() == other.values.len()
+            && self
+                .values
+                .iter()
+                .zip(&other.values)
+                .all(|(a, b)| match (a, b) {
+                    (Some(a), Some(b)) => crate::memo::same_value(a, b),
+                    (None, None) => true,
+                    _ => false,
+                })
+    }
+
+    fn owned(&self) -> Shape<'static> {
+        Shape {
+            fingerprint: self.fingerprint,
+            head: self.head.clone(),
+            values: self
+                .values
+                .iter()
+                .map(|value| {
+                    value
+                        .as_ref()
+                        .map(|value| std::borrow::Cow::Owned(value.as_ref().clone()))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The most shapes remembered: an estate of resources that all differ in what the rules read
@@ -73,6 +130,8 @@ struct ReadSets {
     /// Read by rules whose types cannot be told.
     any_type: Option<BTreeSet<String>>,
     by_type: HashMap<String, Option<BTreeSet<String>>>,
+    /// Per type, `any_type` and its own merged once (not once per resource).
+    merged: HashMap<String, Option<BTreeSet<String>>>,
 }
 
 impl ReadSets {
@@ -80,6 +139,7 @@ impl ReadSets {
         let mut sets = ReadSets {
             any_type: Some(BTreeSet::new()),
             by_type: HashMap::new(),
+            merged: HashMap::new(),
         };
         for definition in definitions {
             let reads = crate::reads(&definition.value);
@@ -102,18 +162,26 @@ impl ReadSets {
                 None => merge(&mut sets.any_type),
             }
         }
+        sets.merged = sets
+            .by_type
+            .iter()
+            .map(|(resource_type, typed)| {
+                let merged = match (&sets.any_type, typed) {
+                    (Some(any), Some(typed)) => Some(any.union(typed).cloned().collect()),
+                    _ => None,
+                };
+                (resource_type.clone(), merged)
+            })
+            .collect();
         sets
     }
 
     /// The paths some rule reads of a resource of `lowered_type`; `None`: anything.
-    fn keys(&self, lowered_type: &str) -> Option<BTreeSet<String>> {
-        let mut keys = self.any_type.clone()?;
-        match self.by_type.get(lowered_type) {
-            Some(Some(typed)) => keys.extend(typed.iter().cloned()),
-            Some(None) => return None,
-            None => {}
+    fn keys(&self, lowered_type: &str) -> Option<&BTreeSet<String>> {
+        match self.merged.get(lowered_type) {
+            Some(merged) => merged.as_ref(),
+            None => self.any_type.as_ref(),
         }
-        Some(keys)
     }
 }
 
@@ -231,13 +299,20 @@ impl Auditor {
         }
         scopes.sort();
         scopes.dedup();
+        let scope_segments = scopes
+            .iter()
+            .map(|scope| scope.trim_end_matches('/').split('/').count())
+            .max()
+            .unwrap_or(0);
         Auditor {
             library,
             by_type,
             messages,
             reads,
             scopes,
-            made: Mutex::new(HashMap::new()),
+            made: Mutex::new(Made::default()),
+            scope_segments,
+            standings: Mutex::new(rustc_hash::FxHashMap::default()),
         }
     }
 
@@ -245,13 +320,14 @@ impl Auditor {
     /// property some rule reads, what it is known not to carry, its management groups and how
     /// it stands towards each deciding scope. `None` when a rule may read anything of it, or
     /// reads its id (a rule that reads its name has the name in the shape).
-    fn shape(
+    fn shape<'p>(
         &self,
-        subject: &Subject<'_>,
+        subject: &Subject<'p>,
         placement: &Placement<'_>,
         options: &AuditOptions,
-    ) -> Option<String> {
+    ) -> Option<Shape<'p>> {
         use std::fmt::Write as _;
+        use std::hash::{Hash as _, Hasher as _};
         let payload = subject.payload;
         let resource_type = payload.get("type").and_then(Value::as_str)?;
         let keys = self.reads.keys(&resource_type.to_lowercase())?;
@@ -261,27 +337,89 @@ impl Auditor {
         {
             return None;
         }
-        let mut shape = format!(
-            "{resource_type}\n{:?}\n{:?}\n{}\n",
-            subject.management_groups, subject.unknown, options.every_rule
-        );
-        for scope in &self.scopes {
-            shape.push(match known_within(scope, placement) {
+        // Parts are separated by NUL, which no name holds.
+        let mut head = String::with_capacity(resource_type.len() + 64);
+        head.push_str(resource_type);
+        head.push('\0');
+        match subject.management_groups {
+            None => head.push('-'),
+            Some(groups) => {
+                for group in groups {
+                    head.push_str(group);
+                    head.push('\0');
+                }
+            }
+        }
+        head.push('\0');
+        for path in subject.unknown {
+            head.push_str(path);
+            head.push('\0');
+        }
+        head.push(if options.every_rule { '1' } else { '0' });
+        head.push('\0');
+        head.push_str(&self.standing(subject, placement));
+        let _ = write!(head, "\0{}", keys.len());
+        let values: Vec<Option<std::borrow::Cow<'p, Value>>> = keys
+            .iter()
+            .map(|key| crate::reads::value_at(payload, key).map(std::borrow::Cow::Borrowed))
+            .collect();
+        let mut hasher = rustc_hash::FxHasher::default();
+        head.hash(&mut hasher);
+        for value in &values {
+            match value {
+                Some(value) => crate::memo::hash_value(value, &mut hasher),
+                None => hasher.write_u8(0xff),
+            }
+        }
+        Some(Shape {
+            fingerprint: hasher.finish(),
+            head,
+            values,
+        })
+    }
+
+    /// How a placement stands towards each deciding scope (`y`, `n` or `?` per scope),
+    /// remembered by what decides it: the part of the id as deep as the deepest scope, whether
+    /// the id holds a placeholder, and the management groups.
+    fn standing(&self, subject: &Subject<'_>, placement: &Placement<'_>) -> String {
+        let id = placement.id.unwrap_or("");
+        let cut = match id.match_indices('/').nth(self.scope_segments) {
+            Some((index, _)) => &id[..index],
+            None => id,
+        };
+        let mut key = cut.to_ascii_lowercase();
+        key.push('\0');
+        key.push(if placement.id.is_none() { 'n' } else { 's' });
+        key.push(if id.contains('{') { '{' } else { '-' });
+        match subject.management_groups {
+            None => key.push('-'),
+            Some(groups) => {
+                for group in groups {
+                    key.push('\0');
+                    key.push_str(group);
+                }
+            }
+        }
+        let mut standings = self
+            .standings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(found) = standings.get(&key) {
+            return found.clone();
+        }
+        let standing: String = self
+            .scopes
+            .iter()
+            .map(|scope| match known_within(scope, placement) {
                 Some(true) => 'y',
                 Some(false) => 'n',
                 None => '?',
-            });
+            })
+            .collect();
+        if standings.len() < MAX_REMEMBERED {
+            standings.insert(key, standing.clone());
         }
-        for key in &keys {
-            let _ = write!(shape, "\n{key}=");
-            match crate::reads::value_at(payload, key) {
-                Some(value) => {
-                    let _ = write!(shape, "{value}");
-                }
-                None => shape.push('-'),
-            }
-        }
-        Some(shape)
+        standing
     }
 
     /// References no resource can be evaluated against offline (built-ins that are not
@@ -342,7 +480,11 @@ impl Auditor {
                 .made
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Some(entry) = made.get(shape) {
+            let found = made
+                .by_hash
+                .get(&shape.fingerprint)
+                .and_then(|kept| kept.iter().find(|(kept, _)| kept.same(shape)));
+            if let Some((_, entry)) = found {
                 let mut entry = entry.clone();
                 entry.id = id.map(str::to_string);
                 entry.name = display_name(payload);
@@ -355,8 +497,12 @@ impl Auditor {
                 .made
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            if made.len() < MAX_REMEMBERED {
-                made.insert(shape, entry.clone());
+            if made.count < MAX_REMEMBERED {
+                made.count += 1;
+                made.by_hash
+                    .entry(shape.fingerprint)
+                    .or_default()
+                    .push((shape.owned(), entry.clone()));
             }
         }
         entry
@@ -427,24 +573,12 @@ impl Auditor {
                 members.sort_unstable();
             }
             for member_index in members {
-                let member = &expanded.members[member_index];
-                let definition = &self.library.definitions[member.definition];
-                let outcome = match &member.values {
-                    Ok(values) => evaluate_partial(
-                        crate::evaluate::definition_properties(&definition.value),
-                        values,
-                        payload,
-                        subject.unknown,
-                        options.every_rule,
-                    ),
-                    Err(error) => Outcome {
-                        effect: None,
-                        applicable: false,
-                        error: Some(error.clone()),
-                        trace: Vec::new(),
-                        unknown: None,
-                    },
-                };
+                let outcome = self.library.outcome(
+                    (index, member_index),
+                    payload,
+                    subject.unknown,
+                    options.every_rule,
+                );
                 let matters = outcome.effect.is_some()
                     || outcome.error.is_some()
                     || (outcome.unknown.is_some() && outcome.applicable);

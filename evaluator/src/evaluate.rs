@@ -262,13 +262,14 @@ enum Binding<'a> {
 
 /// Where a walk along a path starts: in the resource (or a member borrowed from it), which
 /// lives as long as the evaluation, or in a value a value count holds.
+#[derive(Clone, Copy)]
 enum Start<'s, 'a> {
     Resource(&'a Value),
     Held(&'s Value),
 }
 
-impl Start<'_, '_> {
-    fn value(&self) -> &Value {
+impl<'s, 'a: 's> Start<'s, 'a> {
+    fn value(self) -> &'s Value {
         match self {
             Start::Resource(value) => value,
             Start::Held(value) => value,
@@ -292,8 +293,8 @@ thread_local! {
     /// Fields already resolved (top-level, alias or unknown) with their parsed payload path,
     /// by the field's text: rules read the same few fields of thousands of resources, and
     /// resolving and parsing them each time was a sixth of an evaluation.
-    static RESOLVED: std::cell::RefCell<std::collections::HashMap<String, ResolvedField>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static RESOLVED: std::cell::RefCell<rustc_hash::FxHashMap<String, ResolvedField>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// A field's resolution and, for an alias, its parsed path; remembered per thread.
@@ -347,6 +348,19 @@ fn same_segment(a: &Segment, b: &Segment) -> bool {
 
 fn property<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
     let object = value.as_object()?;
+    // Payload objects are small: a scan finds a key sooner than hashing it would.
+    if object.len() <= 16 {
+        let mut loose = None;
+        for (key, value) in object {
+            if key == name {
+                return Some(value);
+            }
+            if loose.is_none() && key.eq_ignore_ascii_case(name) {
+                loose = Some(value);
+            }
+        }
+        return loose;
+    }
     object.get(name).or_else(|| {
         object
             .iter()
@@ -356,8 +370,18 @@ fn property<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
 }
 
 /// Walks a path; each `[*]` fans out over an array's members (none when the array is absent).
-/// Only the values reached are copied, never what they are part of.
-fn walk(start: &Value, segments: &[Segment]) -> Vec<Option<Value>> {
+/// The values reached are borrowed, not copied.
+fn walk<'v>(start: &'v Value, segments: &[Segment]) -> Vec<Option<&'v Value>> {
+    if !segments.contains(&Segment::Every) {
+        // One value at most: no fan-out to collect.
+        let mut value = Some(start);
+        for segment in segments {
+            if let Segment::Property(name) = segment {
+                value = value.and_then(|value| property(value, name));
+            }
+        }
+        return vec![value];
+    }
     let mut current: Vec<Option<&Value>> = vec![Some(start)];
     for segment in segments {
         current = match segment {
@@ -374,16 +398,16 @@ fn walk(start: &Value, segments: &[Segment]) -> Vec<Option<Value>> {
                 .collect(),
         };
     }
-    current.into_iter().map(|value| value.cloned()).collect()
+    current
 }
 
-/// The values a `field` selects.
+/// The values a `field` selects, borrowed from the resource where they are found there.
 #[derive(Clone, Debug, PartialEq)]
-enum Selected {
+enum Selected<'v> {
     /// One value, `None` when absent.
-    One(Option<Value>),
+    One(Option<Cow<'v, Value>>),
     /// The values of a `[*]` alias: a condition holds when it holds for every one of them.
-    Every(Vec<Option<Value>>),
+    Every(Vec<Option<&'v Value>>),
 }
 
 /// Evaluation state visible to template functions.
@@ -471,7 +495,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         }
     }
 
-    fn select(&self, field: &str) -> Result<(Selected, Option<String>), String> {
+    fn select(&self, field: &str) -> Result<(Selected<'s>, Option<String>), String> {
         let resolved = resolved_field(field);
         let (resource_type, path, inferred, segments) = match &*resolved {
             (
@@ -484,7 +508,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             ) => (resource_type, path, *inferred, segments),
             (Resolution::TopLevel, _) => {
                 self.note_read(field, &top_level_path(field));
-                return Ok((Selected::One(self.top_level(field)), None));
+                return Ok((Selected::One(self.top_level(field).map(Cow::Owned)), None));
             }
             (Resolution::Unknown, _) => {
                 return Err(format!("`{field}` is not a field or an alias"))
@@ -511,18 +535,22 @@ impl<'s, 'a> Scope<'s, 'a> {
         let selected = if rest.contains(&Segment::Every) {
             Selected::Every(values)
         } else {
-            Selected::One(values.into_iter().next().flatten())
+            Selected::One(values.into_iter().next().flatten().map(Cow::Borrowed))
         };
         Ok((selected, note))
     }
 
     /// The members a field count iterates over, each with the bindings its `where` sees.
     fn count_members(&self, field: &str) -> Result<Vec<Vec<Binding<'a>>>, String> {
-        let Resolution::Alias {
-            resource_type,
-            path,
-            ..
-        } = aliases::resolve(field)
+        let resolved = resolved_field(field);
+        let (
+            Resolution::Alias {
+                resource_type,
+                path,
+                ..
+            },
+            segments,
+        ) = &*resolved
         else {
             return Err(format!("a field count needs a `[*]` alias, got `{field}`"));
         };
@@ -532,15 +560,14 @@ impl<'s, 'a> Scope<'s, 'a> {
         if !resource_type.eq_ignore_ascii_case(self.resource_type()) {
             return Ok(Vec::new());
         }
-        self.note_read(field, &path);
-        let segments = parse_path(&path);
-        let (start, rest) = self.bound_start(&segments);
+        self.note_read(field, path);
+        let (start, rest) = self.bound_start(segments);
         let offset = segments.len() - rest.len();
         Ok(match start {
-            Start::Resource(value) => members_of(value, &segments, offset, Cow::Borrowed),
-            Start::Held(value) => members_of(value, &segments, offset, |member| {
-                Cow::Owned(member.clone())
-            }),
+            Start::Resource(value) => members_of(value, segments, offset, Cow::Borrowed),
+            Start::Held(value) => {
+                members_of(value, segments, offset, |member| Cow::Owned(member.clone()))
+            }
         })
     }
 
@@ -661,8 +688,13 @@ impl Context for Scope<'_, '_> {
         let (selected, _) = self.select(name)?;
         Ok(match selected {
             // `field()` of an absent property is the empty string (Azure's documented result).
-            Selected::One(value) => value.unwrap_or_else(|| Value::String(String::new())),
-            Selected::Every(values) => Value::Array(values.into_iter().flatten().collect()),
+            Selected::One(value) => value.map_or_else(
+                || Value::String(String::new()),
+                std::borrow::Cow::into_owned,
+            ),
+            Selected::Every(values) => {
+                Value::Array(values.into_iter().flatten().cloned().collect())
+            }
         })
     }
 
@@ -701,7 +733,8 @@ impl Context for Scope<'_, '_> {
                             .all(|(a, b)| same_segment(a, b));
                     if bound {
                         let rest = &segments[prefix.len()..];
-                        let values: Vec<Value> = walk(member, rest).into_iter().flatten().collect();
+                        let values: Vec<Value> =
+                            walk(member, rest).into_iter().flatten().cloned().collect();
                         return Ok(if rest.contains(&Segment::Every) {
                             Value::Array(values)
                         } else {
@@ -785,7 +818,7 @@ fn show_selected(selected: &Selected) -> String {
             let shown: Vec<Value> = values
                 .iter()
                 .take(SHOWN_CHARS)
-                .map(|value| value.clone().unwrap_or(Value::Null))
+                .map(|value| value.cloned().unwrap_or(Value::Null))
                 .collect();
             format!("[*] {}", show(&Value::Array(shown)))
         }
@@ -793,6 +826,19 @@ fn show_selected(selected: &Selected) -> String {
 }
 
 fn key<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    if object.len() <= 16 {
+        // Rule objects are small: scan rather than hash (exact spelling first, as below).
+        let mut loose = None;
+        for (candidate, value) in object {
+            if candidate == name {
+                return Some(value);
+            }
+            if loose.is_none() && candidate.eq_ignore_ascii_case(name) {
+                loose = Some(value);
+            }
+        }
+        return loose;
+    }
     object.get(name).or_else(|| {
         object
             .iter()
@@ -1111,18 +1157,22 @@ impl<'a> Evaluation<'a> {
         }
         let (operator, expected) =
             operator.ok_or_else(|| format!("no operator in condition `{}`", show(node)))?;
-        let expected = {
-            let scope = self.scope(bindings);
-            expression::evaluate_value(expected, &scope)?
+        let expected = match expression::borrowed(expected, self.parameters) {
+            Some(expected) => Cow::Borrowed(expected),
+            None => {
+                let scope = self.scope(bindings);
+                Cow::Owned(expression::evaluate_value(expected, &scope)?)
+            }
         };
+        let expected = expected.as_ref();
         if let Some(field) = field {
-            self.field_condition(field, operator, &expected, bindings, depth)
+            self.field_condition(field, operator, expected, bindings, depth)
         } else if let Some(value) = value {
             let actual = {
                 let scope = self.scope(bindings);
                 expression::evaluate_value(value, &scope)?
             };
-            let matched = operators::apply(operator, Some(&actual), &expected)?;
+            let matched = operators::apply(operator, Some(&actual), expected)?;
             if self.tracing() {
                 let shown = match value {
                     Value::String(text) if expression::is_expression(text) => {
@@ -1133,14 +1183,14 @@ impl<'a> Evaluation<'a> {
                 self.push(
                     depth,
                     matched,
-                    format!("{shown} {} {}", operator.name(), show(&expected)),
+                    format!("{shown} {} {}", operator.name(), show(expected)),
                 );
             } else {
                 self.push(depth, matched, String::new());
             }
             Ok(matched)
         } else if let Some(count) = count {
-            self.count_condition(count, operator, &expected, bindings, depth)
+            self.count_condition(count, operator, expected, bindings, depth)
         } else {
             Err(format!(
                 "condition `{}` has no `field`, `value` or `count`",
@@ -1192,23 +1242,24 @@ impl<'a> Evaluation<'a> {
         bindings: &mut [Binding<'a>],
         depth: usize,
     ) -> Result<bool, String> {
-        let (name, selected, note) = {
-            let scope = self.scope(bindings);
-            let name = match expression::evaluate_value(field, &scope)? {
-                Value::String(name) => name,
+        let scope = self.scope(bindings);
+        // A field is nearly always named by a literal: read it in place.
+        let name: Cow<'_, str> = match field {
+            Value::String(text) if !text.starts_with('[') => Cow::Borrowed(text.as_str()),
+            _ => match expression::evaluate_value(field, &scope)? {
+                Value::String(name) => Cow::Owned(name),
                 other => return Err(format!("a `field` must name a field, got `{other}`")),
-            };
-            let (selected, note) = scope.select(&name)?;
-            (name, selected, note)
+            },
         };
+        let (selected, note) = scope.select(&name)?;
         let matched = match &selected {
-            Selected::One(value) => operators::apply(operator, value.as_ref(), expected)?,
+            Selected::One(value) => operators::apply(operator, value.as_deref(), expected)?,
             // A `[*]` field holds when every member satisfies the condition, so it holds for an
             // empty or absent array.
             Selected::Every(values) => {
                 let mut all = true;
                 for value in values {
-                    if !operators::apply(operator, value.as_ref(), expected)? {
+                    if !operators::apply(operator, *value, expected)? {
                         all = false;
                         break;
                     }
@@ -1221,16 +1272,14 @@ impl<'a> Evaluation<'a> {
             return Ok(matched);
         }
         let note = note.map(|note| format!(" ({note})")).unwrap_or_default();
-        let line = self.push(
-            depth,
-            matched,
-            format!(
-                "field `{name}` = {} {} {}{note}",
-                show_selected(&selected),
-                operator.name(),
-                show(expected)
-            ),
+        let text = format!(
+            "field `{name}` = {} {} {}{note}",
+            show_selected(&selected),
+            operator.name(),
+            show(expected)
         );
+        let name = name.into_owned();
+        let line = self.push(depth, matched, text);
         if let Some(step) = self.trace.get_mut(line) {
             step.field = Some(name);
         }

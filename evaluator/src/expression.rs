@@ -2,7 +2,6 @@
 //! a small parser and the subset of ARM template functions Azure Policy rules use.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde_json::{Map, Value};
@@ -40,6 +39,43 @@ pub(crate) fn evaluate_value(value: &Value, context: &dyn Context) -> Result<Val
     }
 }
 
+/// `value` itself when it is not a template expression, or the value of the parameter a plain
+/// `[parameters('name')]` names, borrowed: what most operands of most rules are, answered
+/// without copying. `None` when the value must be evaluated ([`evaluate_value`]), which also
+/// reports a parameter without a value.
+pub(crate) fn borrowed<'v>(
+    value: &'v Value,
+    parameters: &'v Map<String, Value>,
+) -> Option<&'v Value> {
+    let text = match value {
+        Value::String(text) if is_expression(text) => text,
+        Value::String(text) if text.starts_with("[[") => return None,
+        other => return Some(other),
+    };
+    let expression = parsed(text);
+    let Ok(Expr::Call(_, lowered, arguments)) = expression.as_ref() else {
+        return None;
+    };
+    let [Expr::Literal(Value::String(name))] = arguments.as_slice() else {
+        return None;
+    };
+    if lowered != "parameters" {
+        return None;
+    }
+    let found = parameters.get(name.as_str()).or_else(|| {
+        parameters
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    })?;
+    // A value over the evaluator's limits is refused by the evaluation; let it say so.
+    match found {
+        Value::String(text) if text.len() > MAX_TEXT_BYTES => None,
+        Value::Array(items) if items.len() > MAX_ITEMS => None,
+        _ => Some(found),
+    }
+}
+
 /// Evaluates a template expression string (with its surrounding brackets).
 pub(crate) fn evaluate(text: &str, context: &dyn Context) -> Result<Value, String> {
     let expression = parsed(text);
@@ -58,8 +94,8 @@ thread_local! {
     /// Expressions already parsed, by their text. The same rule is evaluated against
     /// thousands of resources (the self-compliance proof, an audit), and parsing its
     /// expressions again each time was a quarter of an evaluation.
-    static PARSED: RefCell<HashMap<String, Rc<Result<Expr, String>>>> =
-        RefCell::new(HashMap::new());
+    static PARSED: RefCell<rustc_hash::FxHashMap<String, Rc<Result<Expr, String>>>> =
+        RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// The parse of a template expression string (with its surrounding brackets), remembered.
@@ -82,7 +118,9 @@ fn parsed(text: &str) -> Rc<Result<Expr, String>> {
 #[derive(Clone, Debug, PartialEq)]
 enum Expr {
     Literal(Value),
-    Call(String, Vec<Expr>),
+    /// A function call: its name as written, lower-cased (how functions are looked up), and
+    /// its arguments.
+    Call(String, String, Vec<Expr>),
     Member(Box<Expr>, String),
     Index(Box<Expr>, Box<Expr>),
 }
@@ -232,7 +270,8 @@ impl<'a> Parser<'a> {
                     self.expect(',')?;
                 }
             }
-            return Ok(Expr::Call(name, arguments));
+            let lowered = name.to_lowercase();
+            return Ok(Expr::Call(name, lowered, arguments));
         }
         match name.to_lowercase().as_str() {
             "true" => Ok(Expr::Literal(Value::Bool(true))),
@@ -285,7 +324,7 @@ impl Expr {
                     _ => Err(format!("cannot index `{target}` with `{index}`")),
                 }
             }
-            Expr::Call(name, arguments) => call(name, arguments, context),
+            Expr::Call(name, lowered, arguments) => call(name, lowered, arguments, context),
         }
     }
 }
@@ -336,8 +375,12 @@ fn too_long(name: &str, bytes: usize) -> String {
     )
 }
 
-fn call(name: &str, arguments: &[Expr], context: &dyn Context) -> Result<Value, String> {
-    let lowered = name.to_lowercase();
+fn call(
+    name: &str,
+    lowered: &str,
+    arguments: &[Expr],
+    context: &dyn Context,
+) -> Result<Value, String> {
     // `if` evaluates only the branch it takes, so a guarded branch may fail harmlessly.
     if lowered == "if" {
         let [condition, then_branch, else_branch] = arguments else {
@@ -353,7 +396,7 @@ fn call(name: &str, arguments: &[Expr], context: &dyn Context) -> Result<Value, 
         .iter()
         .map(|argument| argument.evaluate(context))
         .collect::<Result<Vec<_>, _>>()?;
-    within_limits(name, apply(&lowered, name, &values, context)?)
+    within_limits(name, apply(lowered, name, &values, context)?)
 }
 
 fn text_argument<'v>(function: &str, value: &'v Value) -> Result<&'v str, String> {

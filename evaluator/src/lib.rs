@@ -18,6 +18,7 @@ mod builtins;
 mod evaluate;
 mod expression;
 pub mod inputs;
+mod memo;
 pub mod operators;
 mod reads;
 pub mod report;
@@ -29,7 +30,7 @@ pub use evaluate::{
     related_resources_reason, supports_tags_and_location, Outcome, TraceStep, EFFECTS,
     RELATED_RESOURCES,
 };
-pub use reads::{reads, value_at, Reads};
+pub use reads::{agree, fingerprint, reads, value_at, Reads};
 pub use suite::{
     deciding_scopes, parse_artifacts, parse_cases, printable, run_suite, run_suite_with,
     scope_contains, CaseReport, DefinitionResult, Expectation, SuiteOptions, SuiteReport, TestCase,

@@ -181,6 +181,55 @@ pub fn value_at<'v>(payload: &'v Value, path: &str) -> Option<&'v Value> {
     })
 }
 
+/// A hash of what `keys` (paths of [`Reads::keys`]; `None`: the whole payload) select of
+/// `payload`, with its type (lower case). Payloads that [`agree`] hash alike; a caller grouping
+/// payloads by it confirms a match with [`agree`], since different payloads may share a hash.
+pub fn fingerprint(payload: &Value, keys: Option<&BTreeSet<String>>) -> u64 {
+    use std::hash::Hasher as _;
+    let mut hasher = rustc_hash::FxHasher::default();
+    let resource_type = payload.get("type").and_then(Value::as_str).unwrap_or("");
+    for byte in resource_type.bytes() {
+        hasher.write_u8(byte.to_ascii_lowercase());
+    }
+    match keys {
+        None => crate::memo::hash_value(payload, &mut hasher),
+        Some(keys) => {
+            for key in keys {
+                match value_at(payload, key) {
+                    Some(value) => crate::memo::hash_value(value, &mut hasher),
+                    None => hasher.write_u8(0xff),
+                }
+            }
+        }
+    }
+    hasher.finish()
+}
+
+/// Whether two payloads have the same type (without case) and the same values at `keys`
+/// (`None`: are equal as a whole).
+pub fn agree(a: &Value, b: &Value, keys: Option<&BTreeSet<String>>) -> bool {
+    let type_of = |payload: &Value| {
+        payload
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    match keys {
+        None => crate::memo::same_value(a, b),
+        Some(keys) => {
+            type_of(a) == type_of(b)
+                && keys
+                    .iter()
+                    .all(|key| match (value_at(a, key), value_at(b, key)) {
+                        (Some(a), Some(b)) => crate::memo::same_value(a, b),
+                        (None, None) => true,
+                        _ => false,
+                    })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +308,21 @@ mod tests {
             "then": { "effect": "deny" }
         });
         assert_eq!(keys(rule), None);
+    }
+
+    #[test]
+    fn payloads_that_agree_on_the_keys_share_a_fingerprint() {
+        let keys: BTreeSet<String> = ["location".to_string(), "sku.name".to_string()].into();
+        let a = json!({"type": "Microsoft.X/y", "name": "a", "location": "eastus", "sku": {"name": "S0"}});
+        let b = json!({"type": "microsoft.x/Y", "name": "b", "location": "eastus", "sku": {"name": "S0"}});
+        let c = json!({"type": "Microsoft.X/y", "name": "a", "location": "eastus", "sku": {"name": "S1"}});
+        assert!(agree(&a, &b, Some(&keys)));
+        assert_eq!(fingerprint(&a, Some(&keys)), fingerprint(&b, Some(&keys)));
+        assert!(!agree(&a, &c, Some(&keys)));
+        assert_ne!(fingerprint(&a, Some(&keys)), fingerprint(&c, Some(&keys)));
+        // Without keys the whole payload counts.
+        assert!(!agree(&a, &b, None));
+        assert!(agree(&a, &a.clone(), None));
     }
 
     #[test]

@@ -228,6 +228,10 @@ pub struct SuiteOptions {
     /// Today as `YYYY-MM-DD`; exemptions that expired before it no longer apply. Without it,
     /// every exemption applies.
     pub today: Option<String>,
+    /// Keep in each case's results only the rules that decide it (an effect, an error, or a
+    /// rule that could not be evaluated), not every rule that held no objection: what a caller
+    /// that reports only problems needs (the self-compliance proof), at a fraction of the cost.
+    pub decisive_only: bool,
 }
 
 /// One definition evaluated for one case (the report's rule result).
@@ -457,6 +461,11 @@ pub(crate) struct Library {
     pub(crate) expanded: Vec<Expanded>,
     /// The exemptions, read once.
     pub(crate) exempting: Vec<Exempting>,
+    /// Per definition (indexed like `definitions`), the payload paths its rule reads, with
+    /// `type` (which decides its mode); `None` when that cannot be told.
+    pub(crate) reads: Vec<Option<Vec<String>>>,
+    /// Untraced outcomes, remembered by rule and what it reads.
+    pub(crate) memo: crate::memo::Memo,
 }
 
 /// An assignment, ready to evaluate resources against.
@@ -581,10 +590,16 @@ fn segment_matches(wanted: &str, actual: &str) -> Option<bool> {
 
 /// Where `needle` (lower case) starts in `haystack`, compared without case.
 fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    let needle = needle.as_bytes();
+    let first = needle.first()?.to_ascii_lowercase();
+    // Compare whole windows only where the first byte matches: this runs for every scope of
+    // every assignment and exemption against every resource.
     haystack
         .as_bytes()
         .windows(needle.len())
-        .position(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+        .position(|window| {
+            window[0].to_ascii_lowercase() == first && window.eq_ignore_ascii_case(needle)
+        })
 }
 
 /// Whether an id segment is a placeholder a build leaves for the deployment to fill in
@@ -722,6 +737,56 @@ impl Library {
             .collect();
         self.expanded = expanded;
         self.exempting = self.exemptions.iter().map(Exempting::read).collect();
+        self.reads = self
+            .definitions
+            .iter()
+            .map(|definition| {
+                crate::reads::reads(&definition.value).keys.map(|mut keys| {
+                    keys.insert("type".to_string());
+                    keys.into_iter().collect()
+                })
+            })
+            .collect();
+    }
+
+    /// The outcome of member `member` of assignment `assignment` for `resource`, of which the
+    /// paths `unknown` are not known; traced or not. Untraced outcomes are remembered by what
+    /// the rule reads ([`crate::memo`]).
+    pub(crate) fn outcome(
+        &self,
+        (assignment, member): (usize, usize),
+        resource: &Value,
+        unknown: &[String],
+        traced: bool,
+    ) -> Outcome {
+        let entry = &self.expanded[assignment].members[member];
+        let values = match &entry.values {
+            Ok(values) => values,
+            Err(error) => {
+                return Outcome {
+                    effect: None,
+                    applicable: false,
+                    error: Some(error.clone()),
+                    trace: Vec::new(),
+                    unknown: None,
+                }
+            }
+        };
+        let properties =
+            crate::evaluate::definition_properties(&self.definitions[entry.definition].value);
+        let evaluate =
+            || crate::evaluate::evaluate_partial(properties, values, resource, unknown, traced);
+        match self.reads.get(entry.definition) {
+            Some(Some(keys)) if !traced => self.memo.outcome(
+                (assignment, member),
+                entry.definition,
+                keys,
+                resource,
+                unknown,
+                evaluate,
+            ),
+            _ => evaluate(),
+        }
     }
 
     fn expand_assignment(&self, assignment: &Named) -> Expanded {
@@ -858,7 +923,9 @@ impl Library {
         let mut skipped = Vec::new();
         let mut problems = Vec::new();
         let mut covering = 0;
-        for (assignment, expanded) in self.assignments.iter().zip(&self.expanded) {
+        for (assignment_index, (assignment, expanded)) in
+            self.assignments.iter().zip(&self.expanded).enumerate()
+        {
             if let Some(wanted) = &case.assignment {
                 if !assignment.name.eq_ignore_ascii_case(wanted)
                     && !assignment.display_name.eq_ignore_ascii_case(wanted)
@@ -885,39 +952,40 @@ impl Library {
                 .get("type")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            for member in &expanded.members {
+            for (member_index, member) in expanded.members.iter().enumerate() {
                 let definition = &self.definitions[member.definition];
                 let elsewhere = !traced
                     && member.target_types.as_ref().is_some_and(|types| {
                         !types.iter().any(|t| t.eq_ignore_ascii_case(resource_type))
                     });
-                let outcome = match &member.values {
+                let outcome = if elsewhere {
                     // The rule is about other resource types: it cannot match this one.
-                    _ if elsewhere => Outcome {
+                    Outcome {
                         effect: None,
                         applicable: true,
                         error: None,
                         trace: Vec::new(),
                         unknown: None,
-                    },
-                    Ok(values) => crate::evaluate::evaluate_resolved(
-                        crate::evaluate::definition_properties(&definition.value),
-                        values,
+                    }
+                } else {
+                    self.outcome(
+                        (assignment_index, member_index),
                         &case.resource,
+                        &[],
                         traced,
-                    ),
-                    Err(error) => Outcome {
-                        effect: None,
-                        applicable: false,
-                        error: Some(error.clone()),
-                        trace: Vec::new(),
-                        unknown: None,
-                    },
+                    )
                 };
                 let not_evaluated = crate::evaluate::related_resources_reason(
                     crate::evaluate::definition_properties(&definition.value),
                     &outcome,
                 );
+                if options.decisive_only
+                    && outcome.effect.is_none()
+                    && outcome.error.is_none()
+                    && not_evaluated.is_none()
+                {
+                    continue;
+                }
                 results.push(DefinitionResult {
                     assignment: assignment.name.clone(),
                     reference_id: member.reference_id.clone(),

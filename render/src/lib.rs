@@ -16,6 +16,7 @@ pub mod sarif;
 
 use charter_syntax::{FileId, LineIndex, Span};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// One source document as the renderers need it: its file id, the path to show, its text.
 #[derive(Clone, Copy, Debug)]
@@ -26,13 +27,28 @@ pub struct Source<'a> {
     pub text: &'a str,
 }
 
-/// The documents of a compilation with their line indexes, looked up by file id.
+/// The documents of a compilation, looked up by file id. What the renderers derive from a
+/// document's text (its line index, its printable form) is computed the first time a
+/// diagnostic is rendered from it: most documents of a run (the stdlib's, every clean file)
+/// never are, and scanning them cost more than the rest of a small check.
 pub struct SourceMap<'a> {
-    documents: HashMap<FileId, (Source<'a>, LineIndex)>,
+    documents: HashMap<FileId, Document<'a>>,
     /// File names safe to print in a terminal, where they differ from the documents' paths.
     printable_names: HashMap<FileId, String>,
+}
+
+/// One document and what is derived from its text, once it is needed.
+struct Document<'a> {
+    source: Source<'a>,
+    index: OnceLock<LineIndex>,
     /// Source text safe to print in a terminal, where it differs from the document's.
-    printable: HashMap<FileId, String>,
+    printable: OnceLock<Option<String>>,
+}
+
+impl Document<'_> {
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(self.source.text))
+    }
 }
 
 /// Replaces control characters (other than newline, tab, and a carriage return that ends a
@@ -74,38 +90,35 @@ pub struct Position {
 impl<'a> SourceMap<'a> {
     /// The map of these documents (a compilation's, or one file's).
     pub fn new(documents: impl IntoIterator<Item = Source<'a>>) -> SourceMap<'a> {
-        let documents: Vec<Source<'a>> = documents.into_iter().collect();
-        let printable = documents
-            .iter()
-            .filter_map(|document| Some((document.id, printable_same_length(document.text)?)))
-            .collect();
-        let printable_names = documents
-            .iter()
-            .filter(|document| document.path.chars().any(char::is_control))
-            .map(|document| {
-                (
-                    document.id,
-                    charter_syntax::diagnostic::sanitize(document.path),
-                )
-            })
-            .collect();
+        let mut printable_names = HashMap::new();
         let documents = documents
             .into_iter()
-            .map(|document| (document.id, (document, LineIndex::new(document.text))))
+            .map(|source| {
+                if source.path.chars().any(char::is_control) {
+                    printable_names
+                        .insert(source.id, charter_syntax::diagnostic::sanitize(source.path));
+                }
+                let document = Document {
+                    source,
+                    index: OnceLock::new(),
+                    printable: OnceLock::new(),
+                };
+                (source.id, document)
+            })
             .collect();
         SourceMap {
             documents,
             printable_names,
-            printable,
         }
     }
 
     /// The text to show in excerpts: the document's, with control characters replaced.
     pub fn printable_text(&self, id: FileId) -> Option<&str> {
-        match self.printable.get(&id) {
-            Some(text) => Some(text),
-            None => self.document(id).map(|document| document.text),
-        }
+        let document = self.documents.get(&id)?;
+        let printable = document
+            .printable
+            .get_or_init(|| printable_same_length(document.source.text));
+        Some(printable.as_deref().unwrap_or(document.source.text))
     }
 
     /// The document's path as a terminal may show it: control characters and escape
@@ -119,14 +132,16 @@ impl<'a> SourceMap<'a> {
 
     /// The document with this id.
     pub fn document(&self, id: FileId) -> Option<Source<'a>> {
-        self.documents.get(&id).map(|(document, _)| *document)
+        self.documents.get(&id).map(|document| document.source)
     }
 
     /// 1-based line and char column of a byte offset.
     pub fn position(&self, id: FileId, offset: u32) -> Position {
         match self.documents.get(&id) {
-            Some((document, index)) => {
-                let (line, column) = index.line_col_chars(document.text, offset as usize);
+            Some(document) => {
+                let (line, column) = document
+                    .index()
+                    .line_col_chars(document.source.text, offset as usize);
                 Position {
                     line: line + 1,
                     column: column + 1,
@@ -139,8 +154,10 @@ impl<'a> SourceMap<'a> {
     /// 1-based line and UTF-16 column of a byte offset (SARIF's default column unit).
     pub fn position_utf16(&self, id: FileId, offset: u32) -> Position {
         match self.documents.get(&id) {
-            Some((document, index)) => {
-                let (line, column) = index.line_col_utf16(document.text, offset as usize);
+            Some(document) => {
+                let (line, column) = document
+                    .index()
+                    .line_col_utf16(document.source.text, offset as usize);
                 Position {
                     line: line + 1,
                     column: column + 1,
@@ -152,7 +169,7 @@ impl<'a> SourceMap<'a> {
 
     /// The line index of a document.
     pub fn line_index(&self, id: FileId) -> Option<&LineIndex> {
-        self.documents.get(&id).map(|(_, index)| index)
+        self.documents.get(&id).map(Document::index)
     }
 
     /// The path of the document a span is in, as the user sees it.
@@ -273,5 +290,94 @@ mod tests {
             printable_same_length("// hidden\rpolicy\r\n").as_deref(),
             Some("// hidden?policy\r\n")
         );
+    }
+}
+
+/// Many diagnostics of every shape, over documents with non-ASCII text, control characters in
+/// a text and in a file name, and a path that needs percent-encoding: what the JSON and SARIF
+/// writers are compared on with the value trees they replaced.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use charter_syntax::{Diagnostic, FileId, Span};
+
+    pub const DOCUMENTS: [(&str, &str); 4] = [
+        (
+            "policies/prod.charter",
+            "policy contoso_ai {\n  models {\n    é😀 allow \"gpt-4o-mni\"\n  }\n}\n",
+        ),
+        (
+            "workloads/support.charter",
+            "workload support {\n  governed_by: contoso_ai\n  environment: production\n}\n",
+        ),
+        (
+            "odd\u{7}name.charter",
+            "a\u{1b}[31m bad\rline\nsecond \u{85} line\t x\r\nthird\n",
+        ),
+        ("dir with space/é#1.charter", "x"),
+    ];
+
+    /// `count` diagnostics cycling through the documents, positions and parts.
+    pub fn diagnostics(count: usize) -> Vec<Diagnostic> {
+        let boundaries: Vec<Vec<usize>> = DOCUMENTS
+            .iter()
+            .map(|(_, text)| {
+                let mut at: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+                at.push(text.len());
+                at
+            })
+            .collect();
+        let span = |i: usize, width: usize| {
+            let file = i % DOCUMENTS.len();
+            let at = &boundaries[file];
+            let start = (i * 7) % at.len();
+            let end = (start + width).min(at.len() - 1);
+            Span::new(FileId(file as u32), at[start], at[end])
+        };
+        let codes = ["E0102", "E0605", "E0999"];
+        let mut diagnostics = Vec::new();
+        for i in 0..count {
+            let code = codes[i % codes.len()];
+            let message = format!("problem {} with `é` and \"quotes\"\tand\\", i % 11);
+            let mut diagnostic = if i % 3 == 0 {
+                Diagnostic::warning(code, message, span(i, i % 6), "")
+            } else {
+                Diagnostic::error(code, message, span(i, i % 6), format!("label {i}"))
+            };
+            for k in 0..(i % 4) {
+                diagnostic = diagnostic.with_secondary(span(i + k + 1, k), format!("also {k}"));
+            }
+            if i % 5 == 1 {
+                diagnostic = diagnostic.with_note("a note\nover two lines");
+            }
+            if i % 2 == 0 {
+                diagnostic = diagnostic.with_help(format!("did you mean `x{i}`?"));
+            }
+            if i % 7 == 2 {
+                diagnostic = diagnostic.with_fix("replace", span(i, 1), "\"new\"");
+            }
+            diagnostics.push(diagnostic);
+        }
+        // A span in a document the map does not have, and the same diagnostic twice (SARIF
+        // numbers identical fingerprints).
+        diagnostics.push(Diagnostic::error(
+            "E0102",
+            "nowhere",
+            Span::new(FileId(99), 3, 5),
+            "x",
+        ));
+        diagnostics.extend(diagnostics.first().cloned());
+        diagnostics
+    }
+
+    pub fn sources() -> Vec<super::Source<'static>> {
+        DOCUMENTS
+            .iter()
+            .enumerate()
+            .map(|(id, (path, text))| super::Source {
+                id: FileId(id as u32),
+                path,
+                text,
+            })
+            .collect()
     }
 }

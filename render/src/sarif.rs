@@ -14,9 +14,12 @@ use super::ci::RepositoryPaths;
 use super::SourceMap;
 use charter_syntax::{CodeInfo, Diagnostic, Severity, Span};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::io::{self, Write};
 use std::path::Path;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -64,44 +67,86 @@ fn relative_path(sources: &SourceMap, options: &Options, span: Span) -> String {
         .unwrap_or_else(|| sources.path(span).to_string())
 }
 
-fn physical_location(sources: &SourceMap, options: &Options, span: Span) -> Value {
+#[derive(Serialize)]
+struct Text<T> {
+    text: T,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ContextRegion<'s> {
+    start_line: usize,
+    end_line: usize,
+    snippet: Text<&'s str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region<'s> {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text<&'s str>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'s> {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_region: Option<ContextRegion<'s>>,
+    region: Region<'s>,
+}
+
+fn physical_location<'s>(
+    sources: &'s SourceMap,
+    options: &Options,
+    span: Span,
+) -> PhysicalLocation<'s> {
     let start = sources.position_utf16(span.file, span.start);
     let end = sources.position_utf16(span.file, span.end);
-    let mut region = json!({
-        "startLine": start.line,
-        "startColumn": start.column,
-        "endLine": end.line,
-        "endColumn": end.column,
-    });
-    let mut location = json!({
-        "artifactLocation": {
-            "uri": uri(&relative_path(sources, options, span)),
-            "uriBaseId": SRCROOT,
-        },
-    });
+    let mut region = Region {
+        start_line: start.line,
+        start_column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        snippet: None,
+    };
+    let mut context_region = None;
     if let (Some(text), Some(index)) = (
         sources.printable_text(span.file),
         sources.line_index(span.file),
     ) {
         let range = span.start as usize..span.end as usize;
-        if let Some(snippet) = text.get(range) {
-            region["snippet"] = json!({ "text": snippet });
-        }
+        region.snippet = text.get(range).map(|snippet| Text { text: snippet });
         // The whole lines the region is on.
         let first = index.line_of(span.start as usize);
         let last = index.line_of(span.end as usize);
         let from = index.line_start(first).unwrap_or(0);
         let to = index.line_start(last + 1).unwrap_or(text.len());
-        if let Some(lines) = text.get(from..to) {
-            location["contextRegion"] = json!({
-                "startLine": first + 1,
-                "endLine": last + 1,
-                "snippet": { "text": lines },
-            });
-        }
+        context_region = text.get(from..to).map(|lines| ContextRegion {
+            start_line: first + 1,
+            end_line: last + 1,
+            snippet: Text { text: lines },
+        });
     }
-    location["region"] = region;
-    location
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: uri(&relative_path(sources, options, span)),
+            uri_base_id: SRCROOT,
+        },
+        context_region,
+        region,
+    }
 }
 
 /// Tags by code range, the areas of `CONTRIBUTING.md`'s list.
@@ -206,6 +251,146 @@ fn fingerprint(
     format!("{hex}:{count}")
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LocationJson<'s> {
+    physical_location: PhysicalLocation<'s>,
+    message: Text<&'s str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'s> {
+    id: usize,
+    physical_location: PhysicalLocation<'s>,
+    message: Text<&'s str>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "charterDiagnostic/v1")]
+    diagnostic: String,
+}
+
+/// One result, serialised straight from its diagnostic.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultJson<'s> {
+    rule_id: &'s str,
+    level: &'static str,
+    message: Text<String>,
+    locations: [LocationJson<'s>; 1],
+    related_locations: Vec<RelatedLocation<'s>>,
+    partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+}
+
+/// The results, each built when the writer reaches it.
+struct Results<'s, 'a> {
+    sources: &'s SourceMap<'a>,
+    diagnostics: &'s [Diagnostic],
+    rules: &'s [&'s CodeInfo],
+    options: &'s Options<'s>,
+}
+
+impl Serialize for Results<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (sources, options) = (self.sources, self.options);
+        let mut rule_index: HashMap<&str, usize> = HashMap::new();
+        for (index, info) in self.rules.iter().enumerate() {
+            rule_index.entry(info.code).or_insert(index);
+        }
+        let mut seen = HashMap::new();
+        serializer.collect_seq(self.diagnostics.iter().map(|diagnostic| {
+            let mut text = diagnostic.message.clone();
+            if let Some(help) = &diagnostic.help {
+                text.push_str("\nhelp: ");
+                text.push_str(help);
+            }
+            ResultJson {
+                rule_id: diagnostic.code,
+                level: level(diagnostic.severity),
+                message: Text { text },
+                locations: [LocationJson {
+                    physical_location: physical_location(sources, options, diagnostic.primary.span),
+                    message: Text {
+                        text: &diagnostic.primary.message,
+                    },
+                }],
+                related_locations: diagnostic
+                    .secondary
+                    .iter()
+                    .enumerate()
+                    .map(|(index, label)| RelatedLocation {
+                        id: index + 1,
+                        physical_location: physical_location(sources, options, label.span),
+                        message: Text {
+                            text: &label.message,
+                        },
+                    })
+                    .collect(),
+                partial_fingerprints: Fingerprints {
+                    diagnostic: fingerprint(sources, options, diagnostic, &mut seen),
+                },
+                rule_index: rule_index.get(diagnostic.code).copied(),
+            }
+        }))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'s> {
+    name: &'static str,
+    full_name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    rules: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'s str>,
+}
+
+#[derive(Serialize)]
+struct Tool<'s> {
+    driver: Driver<'s>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'s, 'a> {
+    tool: Tool<'s>,
+    column_kind: &'static str,
+    results: Results<'s, 'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<Value>,
+}
+
+/// The runs: Charter's own, then those the command adds.
+struct Runs<'s, 'a> {
+    first: Run<'s, 'a>,
+    more: &'s [Value],
+}
+
+impl Serialize for Runs<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(1 + self.more.len()))?;
+        seq.serialize_element(&self.first)?;
+        for run in self.more {
+            seq.serialize_element(run)?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Log<'s, 'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Runs<'s, 'a>,
+}
+
 /// The SARIF log for one run, with the document paths as they are.
 pub fn to_string(sources: &SourceMap, diagnostics: &[Diagnostic], rules: &[&CodeInfo]) -> String {
     to_string_with(sources, diagnostics, rules, &Options::default())
@@ -218,73 +403,257 @@ pub fn to_string_with(
     rules: &[&CodeInfo],
     options: &Options,
 ) -> String {
-    let mut seen = HashMap::new();
-    let results: Vec<Value> = diagnostics
-        .iter()
-        .map(|diagnostic| {
-            let mut text = diagnostic.message.clone();
-            if let Some(help) = &diagnostic.help {
-                text.push_str(&format!("\nhelp: {help}"));
-            }
-            let mut result = json!({
-                "ruleId": diagnostic.code,
-                "level": level(diagnostic.severity),
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": physical_location(sources, options, diagnostic.primary.span),
-                    "message": { "text": diagnostic.primary.message },
-                }],
-                "relatedLocations": diagnostic.secondary.iter().enumerate().map(|(index, label)| json!({
-                    "id": index + 1,
-                    "physicalLocation": physical_location(sources, options, label.span),
-                    "message": { "text": label.message },
-                })).collect::<Vec<_>>(),
-                "partialFingerprints": {
-                    "charterDiagnostic/v1": fingerprint(sources, options, diagnostic, &mut seen),
-                },
-            });
-            if let Some(index) = rules.iter().position(|info| info.code == diagnostic.code) {
-                result["ruleIndex"] = json!(index);
-            }
-            result
-        })
-        .collect();
-    let mut driver = json!({
-        "name": "charter",
-        "fullName": "Charter policy-as-code checker",
-        "version": env!("CARGO_PKG_VERSION"),
-        "semanticVersion": env!("CARGO_PKG_VERSION"),
-        "rules": rules.iter().map(|info| rule(info, options.repository)).collect::<Vec<_>>(),
-    });
-    if let Some(repository) = options.repository {
-        driver["informationUri"] = json!(repository);
-    }
-    let mut run = json!({
-        "tool": { "driver": driver },
-        "columnKind": "utf16CodeUnits",
-        "results": results,
-    });
-    if let Some(root) = options.root {
+    let mut text = Vec::new();
+    // Writing into memory cannot fail, and every key is a string.
+    let _ = write(&mut text, sources, diagnostics, rules, options, &[]);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Writes the SARIF log, pretty-printed with a final newline (the text of [`to_string_with`]),
+/// to `writer` as it is serialised: each result is built when the writer reaches it, so a run
+/// with tens of thousands of diagnostics never holds them all as JSON. `more_runs` follow
+/// Charter's own run (the cases of `charter test`).
+pub fn write(
+    writer: &mut dyn Write,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    rules: &[&CodeInfo],
+    options: &Options,
+    more_runs: &[Value],
+) -> io::Result<()> {
+    let original_uri_base_ids = options.root.map(|root| {
         let mut bases = Map::new();
         bases.insert(
             SRCROOT.to_string(),
             json!({ "uri": format!("file://{}/", uri(&root.to_string_lossy()).trim_end_matches('/')) }),
         );
-        run["originalUriBaseIds"] = Value::Object(bases);
-    }
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [run],
+        Value::Object(bases)
     });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: Runs {
+            first: Run {
+                tool: Tool {
+                    driver: Driver {
+                        name: "charter",
+                        full_name: "Charter policy-as-code checker",
+                        version: env!("CARGO_PKG_VERSION"),
+                        semantic_version: env!("CARGO_PKG_VERSION"),
+                        rules: rules
+                            .iter()
+                            .map(|info| rule(info, options.repository))
+                            .collect(),
+                        information_uri: options.repository,
+                    },
+                },
+                column_kind: "utf16CodeUnits",
+                results: Results {
+                    sources,
+                    diagnostics,
+                    rules,
+                    options,
+                },
+                original_uri_base_ids,
+            },
+            more: more_runs,
+        },
+    };
+    let mut writer = io::BufWriter::with_capacity(64 * 1024, writer);
+    serde_json::to_writer_pretty(&mut writer, &log)?;
+    writer.write_all(b"\n")?;
+    writer.flush()
+}
+
+/// The SARIF log as a value (for a caller that adds to it; [`write`] streams the same text).
+pub fn to_value(
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    rules: &[&CodeInfo],
+    options: &Options,
+) -> Value {
+    serde_json::from_str(&to_string_with(sources, diagnostics, rules, options))
+        .unwrap_or(Value::Null)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture;
+
+    // The value tree this module built before it wrote the log as it serialised it, kept as
+    // the oracle the writer must match byte for byte.
+    fn old_physical_location(sources: &SourceMap, options: &Options, span: Span) -> Value {
+        let start = sources.position_utf16(span.file, span.start);
+        let end = sources.position_utf16(span.file, span.end);
+        let mut region = json!({
+            "startLine": start.line,
+            "startColumn": start.column,
+            "endLine": end.line,
+            "endColumn": end.column,
+        });
+        let mut location = json!({
+            "artifactLocation": {
+                "uri": uri(&relative_path(sources, options, span)),
+                "uriBaseId": SRCROOT,
+            },
+        });
+        if let (Some(text), Some(index)) = (
+            sources.printable_text(span.file),
+            sources.line_index(span.file),
+        ) {
+            let range = span.start as usize..span.end as usize;
+            if let Some(snippet) = text.get(range) {
+                region["snippet"] = json!({ "text": snippet });
+            }
+            // The whole lines the region is on.
+            let first = index.line_of(span.start as usize);
+            let last = index.line_of(span.end as usize);
+            let from = index.line_start(first).unwrap_or(0);
+            let to = index.line_start(last + 1).unwrap_or(text.len());
+            if let Some(lines) = text.get(from..to) {
+                location["contextRegion"] = json!({
+                    "startLine": first + 1,
+                    "endLine": last + 1,
+                    "snippet": { "text": lines },
+                });
+            }
+        }
+        location["region"] = region;
+        location
+    }
+
+    fn old_to_string_with(
+        sources: &SourceMap,
+        diagnostics: &[Diagnostic],
+        rules: &[&CodeInfo],
+        options: &Options,
+    ) -> String {
+        let mut seen = HashMap::new();
+        let results: Vec<Value> = diagnostics
+            .iter()
+            .map(|diagnostic| {
+                let mut text = diagnostic.message.clone();
+                if let Some(help) = &diagnostic.help {
+                    text.push_str(&format!("\nhelp: {help}"));
+                }
+                let mut result = json!({
+                    "ruleId": diagnostic.code,
+                    "level": level(diagnostic.severity),
+                    "message": { "text": text },
+                    "locations": [{
+                        "physicalLocation": old_physical_location(sources, options, diagnostic.primary.span),
+                        "message": { "text": diagnostic.primary.message },
+                    }],
+                    "relatedLocations": diagnostic.secondary.iter().enumerate().map(|(index, label)| json!({
+                        "id": index + 1,
+                        "physicalLocation": old_physical_location(sources, options, label.span),
+                        "message": { "text": label.message },
+                    })).collect::<Vec<_>>(),
+                    "partialFingerprints": {
+                        "charterDiagnostic/v1": fingerprint(sources, options, diagnostic, &mut seen),
+                    },
+                });
+                if let Some(index) = rules.iter().position(|info| info.code == diagnostic.code) {
+                    result["ruleIndex"] = json!(index);
+                }
+                result
+            })
+            .collect();
+        let mut driver = json!({
+            "name": "charter",
+            "fullName": "Charter policy-as-code checker",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": rules.iter().map(|info| rule(info, options.repository)).collect::<Vec<_>>(),
+        });
+        if let Some(repository) = options.repository {
+            driver["informationUri"] = json!(repository);
+        }
+        let mut run = json!({
+            "tool": { "driver": driver },
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        });
+        if let Some(root) = options.root {
+            let mut bases = Map::new();
+            bases.insert(
+                SRCROOT.to_string(),
+                json!({ "uri": format!("file://{}/", uri(&root.to_string_lossy()).trim_end_matches('/')) }),
+            );
+            run["originalUriBaseIds"] = Value::Object(bases);
+        }
+        let log = json!({
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [run],
+        });
+        let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    #[test]
+    fn the_written_log_is_the_value_tree_it_replaced() {
+        let sources = SourceMap::new(fixture::sources());
+        let infos = [
+            CodeInfo {
+                code: "E0605",
+                severity: Severity::Warning,
+                title: "unknown environment",
+                explanation: "The environment is not declared.\n\nDeclare it.",
+                failing_example: "a",
+                fixed_example: "b",
+            },
+            CodeInfo {
+                code: "E0102",
+                severity: Severity::Error,
+                title: "Charter's own unknown model",
+                explanation: "The model is not in the catalog.",
+                failing_example: "c\n",
+                fixed_example: "d",
+            },
+        ];
+        let rules: Vec<&CodeInfo> = infos.iter().collect();
+        let root = Path::new("/home/me/my repo");
+        let mut paths = RepositoryPaths::new();
+        paths.insert(
+            charter_syntax::FileId(1),
+            "project/workloads/support.charter".into(),
+        );
+        let options = [
+            Options::default(),
+            Options {
+                root: Some(root),
+                paths,
+                repository: Some("https://example.org/charter/"),
+            },
+        ];
+        for options in &options {
+            for count in [0, 1, 40, 400] {
+                let diagnostics = fixture::diagnostics(count);
+                let expected = old_to_string_with(&sources, &diagnostics, &rules, options);
+                assert_eq!(
+                    to_string_with(&sources, &diagnostics, &rules, options),
+                    expected
+                );
+                // With runs added after Charter's own, as `charter test` does.
+                let more = [
+                    json!({ "tool": { "driver": { "name": "more" } } }),
+                    json!({}),
+                ];
+                let mut log: Value = serde_json::from_str(&expected).unwrap_or(Value::Null);
+                if let Some(Value::Array(runs)) = log.get_mut("runs") {
+                    runs.extend(more.iter().cloned());
+                }
+                let mut text = Vec::new();
+                assert!(write(&mut text, &sources, &diagnostics, &rules, options, &more).is_ok());
+                let mut expected = serde_json::to_string_pretty(&log).unwrap_or_default();
+                expected.push('\n');
+                assert_eq!(String::from_utf8_lossy(&text), expected);
+            }
+        }
+    }
 
     #[test]
     fn paths_are_percent_encoded_uri_references() {

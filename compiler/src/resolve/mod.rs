@@ -80,7 +80,7 @@ struct Resolver<'t, 'a> {
     /// The sorted names of each kind, the candidates for "did you mean": built on the first
     /// unknown name of the kind, not once per unknown name (thousands of them would make
     /// resolution quadratic), and dropped whenever a name is declared.
-    suggestion_candidates: HashMap<RefKind, Vec<String>>,
+    suggestion_candidates: HashMap<RefKind, crate::suggest::Candidates>,
 }
 
 /// Resolves the type-checked top-level blocks (`typed`, each with the index of its document).
@@ -243,13 +243,13 @@ impl<'t, 'a> Resolver<'t, 'a> {
                         .map(|(name, _)| name.clone())
                         .collect();
                     candidates.sort();
-                    candidates
+                    crate::suggest::Candidates::new(candidates)
                 });
             let noun = expected.noun();
             self.diagnostics.push(codes::names::unknown_name(
                 (noun, &format!("no {noun}")),
                 (&text, path.span),
-                candidates.iter().map(String::as_str),
+                candidates.plausible(&text),
                 |name| format!("declare `{noun} {name} {{ ... }}` in any file of the project"),
             ));
             return None;

@@ -328,10 +328,12 @@ fn expired_exemptions_stop_applying() {
     )];
     let before = SuiteOptions {
         today: Some(charter_test_support::TODAY_TEXT.to_string()),
+        ..Default::default()
     };
     assert!(run_suite_with(&tree(), &cases, &before).success());
     let after = SuiteOptions {
         today: Some("2027-02-01".to_string()),
+        ..Default::default()
     };
     assert!(!run_suite_with(&tree(), &cases, &after).success());
 }
