@@ -204,12 +204,7 @@ pub(crate) fn collisions(
                             "the AI Foundry resource of business unit `{}` in {}",
                             foundry.business_unit, foundry.region
                         ),
-                        span: declaration_span(
-                            symbols,
-                            SymbolKind::BusinessUnit,
-                            &foundry.business_unit,
-                            None,
-                        ),
+                        span: spans.get(SymbolKind::BusinessUnit, &foundry.business_unit, None),
                     },
                 );
                 continue;
@@ -282,7 +277,8 @@ pub(crate) fn collisions(
                         "the {} of business unit `{business_unit}` in {region}",
                         resource.noun
                     ),
-                    declaration_span(symbols, SymbolKind::BusinessUnit, business_unit, None)
+                    spans
+                        .get(SymbolKind::BusinessUnit, business_unit, None)
                         .or_else(|| workloads.first().and_then(|w| workload_span(w))),
                 ),
                 estate::Origin::Endpoint {
