@@ -485,7 +485,11 @@ pub fn placed(
         None => None,
     };
     match resource_group {
-        Some(group) => hierarchy.resource_group(group, subscription).ok(),
+        // A resource group the hierarchy does not list is still in the subscription named.
+        Some(group) => hierarchy
+            .resource_group(group, subscription)
+            .ok()
+            .or(subscription.map(Place::Subscription)),
         None => subscription.map(Place::Subscription),
     }
 }

@@ -70,6 +70,19 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
             .iter()
             .map(|m| lower_monitoring(model, m))
             .collect(),
+        business_units: model
+            .business_units
+            .iter()
+            .enumerate()
+            .map(|(index, unit)| ir::BusinessUnit {
+                name: unit.name.clone(),
+                description: unit.doc.clone().unwrap_or_default(),
+                resource_group: value_of(&unit.resource_group)
+                    .map(|(group, _)| group.clone())
+                    .unwrap_or_default(),
+                subscription: business_unit_subscription(model, index, unit),
+            })
+            .collect(),
         hierarchy: lower_hierarchy(&model.hierarchy),
     }
 }
@@ -109,6 +122,38 @@ fn lower_hierarchy(hierarchy: &Hierarchy) -> ir::Hierarchy {
             })
             .collect(),
     }
+}
+
+/// The subscription of a business unit's Foundry resources: the one it names (by its id when
+/// the hierarchy places it); else the one its resource group is declared in; else the one all
+/// its workloads live in, when they agree (`None`: the deployment's own).
+fn business_unit_subscription(
+    model: &Model,
+    index: usize,
+    unit: &model::BusinessUnit,
+) -> Option<String> {
+    let written = value_of(&unit.subscription).map(|(name, _)| name.as_str());
+    let group = value_of(&unit.resource_group).map(|(name, _)| name.as_str());
+    if let Some(found) = subscription_of(model, written, group) {
+        return Some(found);
+    }
+    let mut theirs = model
+        .workloads
+        .iter()
+        .filter(|workload| {
+            value_of(&workload.business_unit).is_some_and(|unit| unit.target == index)
+        })
+        .map(|workload| {
+            subscription_of(
+                model,
+                value_of(&workload.subscription).map(|(name, _)| name.as_str()),
+                value_of(&workload.resource_group).map(|(name, _)| name.as_str()),
+            )
+        });
+    let first = theirs.next()??;
+    theirs
+        .all(|other| other.as_deref() == Some(first.as_str()))
+        .then_some(first)
 }
 
 /// The subscription of something in `resource_group` (and `subscription`, as written): its id
@@ -283,6 +328,8 @@ fn lower_workload(model: &Model, catalog: &Catalog, workload: &Workload) -> ir::
         authority,
         classification: value_of(&workload.classification).map(|(level, _)| level.clone()),
         public_network: value_of(&workload.public_network).copied(),
+        business_unit: value_of(&workload.business_unit)
+            .map(|unit| model.business_units[unit.target].name.clone()),
         name: workload.name.clone(),
         description: workload.doc.clone().unwrap_or_default(),
         policy: workload

@@ -49,6 +49,8 @@ pub struct Model {
     pub monitoring: Vec<Monitoring>,
     /// The management-group hierarchy (`management_group "ID" { }`); empty when undeclared.
     pub hierarchy: crate::hierarchy::Hierarchy,
+    /// Business units (`business_unit NAME { }`), in declaration order, one per name.
+    pub business_units: Vec<BusinessUnit>,
     /// What each declaration of the symbol index is, for the language server.
     pub(crate) items: HashMap<DeclId, Item>,
 }
@@ -77,6 +79,8 @@ pub enum Item {
     App(WorkloadId, usize),
     /// A blocklist of [`Model::blocklists`].
     Blocklist(usize),
+    /// A business unit of [`Model::business_units`].
+    BusinessUnit(usize),
 }
 
 impl Model {
@@ -518,6 +522,8 @@ pub struct Policy {
     pub managed_by: Option<Field<Option<Authority>>>,
     /// The `classification "LEVEL" { }` blocks, least sensitive first.
     pub classifications: Vec<ClassificationLevel>,
+    /// `business_units: required|optional`.
+    pub business_units: Option<Field<Option<charter_ir::Requirement>>>,
 }
 
 /// A data classification level of a policy (`classification "LEVEL" { ... }`).
@@ -907,6 +913,22 @@ pub struct Workload {
     pub classification: Option<Field<Option<(String, Span)>>>,
     /// `public_network:` of the workload itself.
     pub public_network: Option<Field<Option<Toggle>>>,
+    /// `business_unit:`, when it names a declared business unit (index into
+    /// [`Model::business_units`]).
+    pub business_unit: Option<Field<Option<Ref<usize>>>>,
+}
+
+/// `business_unit NAME { ... }`: a business unit that owns one AI Foundry resource per region
+/// its workloads use; each of its workloads is a project there.
+#[derive(Clone, Debug)]
+pub struct BusinessUnit {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+    pub doc: Option<String>,
+    pub decl: DeclId,
+    pub resource_group: Option<Field<Option<(String, Span)>>>,
+    pub subscription: Option<Field<Option<(String, Span)>>>,
 }
 
 impl Workload {

@@ -7,8 +7,8 @@
 
 use charter_ir::{
     Authority, BudgetPeriod, Category, DataZone, DeploymentType, Effect, Environment, ExemptRule,
-    ExemptionCategory, FilterMode, GatewaySku, Management, Redundancy, Scope, ShieldMode, Side,
-    Threshold, Toggle,
+    ExemptionCategory, FilterMode, GatewaySku, Management, Redundancy, Requirement, Scope,
+    ShieldMode, Side, Threshold, Toggle,
 };
 
 use std::sync::LazyLock;
@@ -57,6 +57,9 @@ pub enum BlockKind {
     /// `subscription "NAME" { ... }` inside a management group: a subscription, its id and its
     /// resource groups.
     Subscription,
+    /// `business_unit NAME { ... }`: a business unit that owns one AI Foundry resource, whose
+    /// workloads are its projects.
+    BusinessUnit,
 }
 
 /// What a block's label must be.
@@ -79,6 +82,8 @@ pub enum RefKind {
     App,
     /// A workload (`routes: [customer_support]`).
     Workload,
+    /// A business unit (`business_unit: customer_service`).
+    BusinessUnit,
 }
 
 impl RefKind {
@@ -89,6 +94,7 @@ impl RefKind {
             RefKind::Policy => "policy",
             RefKind::App => "app",
             RefKind::Workload => "workload",
+            RefKind::BusinessUnit => "business unit",
         }
     }
 }
@@ -376,6 +382,7 @@ pub fn block(kind: BlockKind) -> &'static BlockSchema {
         BlockKind::Monitoring => &MONITORING,
         BlockKind::ManagementGroup => &MANAGEMENT_GROUP,
         BlockKind::Subscription => &SUBSCRIPTION,
+        BlockKind::BusinessUnit => &BUSINESS_UNIT,
     }
 }
 
@@ -391,6 +398,7 @@ pub const TOP_LEVEL: &[BlockKind] = &[
     BlockKind::Gateway,
     BlockKind::Monitoring,
     BlockKind::ManagementGroup,
+    BlockKind::BusinessUnit,
 ];
 
 /// The top-level block introduced by `keyword`.
@@ -652,6 +660,12 @@ pub static GATEWAY_SKU: KeywordSet = vocabulary!("an API Management tier", Gatew
     BasicV2 => "Entry v2 tier, one region (`BasicV2`).",
     StandardV2 => "Standard v2 tier, one region (`StandardV2`).",
     PremiumV2 => "Premium v2 tier (`PremiumV2`).",
+});
+
+/// Whether a policy requires every workload to belong to a business unit.
+pub static REQUIREMENT: KeywordSet = vocabulary!("a requirement", Requirement {
+    Required => "Every workload the policy governs must name its `business_unit:` (AI Foundry structure).",
+    Optional => "A workload may name a business unit; one that does not keeps its own AI accounts.",
 });
 
 /// Booleans.
@@ -1129,6 +1143,15 @@ static POLICY: BlockSchema = BlockSchema {
             "A data classification level and what it requires; levels are listed least \
              sensitive first, and each requires everything the levels before it require.",
         ),
+        field(
+            "business_units",
+            ValueKind::Keyword(&REQUIREMENT),
+            Occurs::Optional,
+            "`required`: every workload the policy governs names its `business_unit:`, so that \
+             each business unit gets its own AI Foundry resource and each workload a project in \
+             it (default `optional`).",
+            "required",
+        ),
     ],
 };
 
@@ -1278,6 +1301,14 @@ static WORKLOAD: BlockSchema = BlockSchema {
             "Whether the workload's AI accounts may be reached from the public internet \
              (default: its policy's `public_network`; a workload may only be stricter).",
             "disabled",
+        ),
+        field(
+            "business_unit",
+            ValueKind::Ref(RefKind::BusinessUnit),
+            Occurs::Optional,
+            "The business unit the workload belongs to: its endpoints are deployed in the \
+             business unit's AI Foundry resource, and the workload is a Foundry project there.",
+            "business_unit_name",
         ),
     ],
 };
@@ -1945,6 +1976,33 @@ static SUBSCRIPTION: BlockSchema = BlockSchema {
             "The resource groups of the subscription that the project names (workloads, \
              gateways, monitoring, `resource_group(\"...\")` scopes).",
             "[]",
+        ),
+    ],
+};
+
+static BUSINESS_UNIT: BlockSchema = BlockSchema {
+    kind: BlockKind::BusinessUnit,
+    keyword: "business_unit",
+    label: LabelKind::Name,
+    extends: false,
+    doc: "A business unit: it owns one AI Foundry resource (an AI Services account that manages \
+          projects) in each region its workloads deploy to, and each of its workloads is a \
+          Foundry project there. No AI account is shared across business units.",
+    entries: &[
+        field(
+            "resource_group",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Required,
+            "The resource group of the business unit's AI Foundry resources.",
+            "\"rg-foundry\"",
+        ),
+        field(
+            "subscription",
+            ValueKind::Str(StrRole::Text),
+            Occurs::Optional,
+            "The subscription of its AI Foundry resources (id or name; default: the \
+             deployment's).",
+            "\"\"",
         ),
     ],
 };

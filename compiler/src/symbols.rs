@@ -21,6 +21,8 @@ pub enum SymbolKind {
     Region,
     /// A custom blocklist (`blocklist "contoso-banned-terms"`).
     Blocklist,
+    /// A business unit (`business_unit customer_service`).
+    BusinessUnit,
 }
 
 impl SymbolKind {
@@ -36,6 +38,7 @@ impl SymbolKind {
             SymbolKind::ModelVersion => "model version",
             SymbolKind::Region => "region",
             SymbolKind::Blocklist => "blocklist",
+            SymbolKind::BusinessUnit => "business unit",
         }
     }
 
@@ -43,6 +46,7 @@ impl SymbolKind {
     pub fn keyword(self) -> &'static str {
         match self {
             SymbolKind::ModelVersion => "version",
+            SymbolKind::BusinessUnit => "business_unit",
             other => other.noun(),
         }
     }

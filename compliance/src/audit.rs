@@ -67,6 +67,10 @@ pub struct Audit<'c> {
     horizons: HashMap<String, u32>,
     /// Resource group name (lower case) → the one workload whose resources it holds.
     groups: HashMap<String, String>,
+    /// A business unit's AI Foundry resource (name, lower case) → the business unit and the
+    /// workloads whose projects and deployments it holds: shared by design among them, and
+    /// only them.
+    business_units: HashMap<String, Vec<String>>,
 }
 
 impl<'c> Audit<'c> {
@@ -168,6 +172,16 @@ impl<'c> Audit<'c> {
             .iter()
             .map(|account| (account.name.to_lowercase(), account.workload.clone()))
             .collect();
+        let business_units = estate
+            .foundry
+            .iter()
+            .map(|foundry| {
+                // The resource itself carries the business unit's name as its owner.
+                let mut members = foundry.workloads.clone();
+                members.push(foundry.business_unit.clone());
+                (foundry.name.to_lowercase(), members)
+            })
+            .collect();
         let horizons = project
             .workloads
             .iter()
@@ -199,6 +213,7 @@ impl<'c> Audit<'c> {
             accounts,
             horizons,
             groups,
+            business_units,
         }
     }
 
@@ -466,7 +481,14 @@ impl<'c> Audit<'c> {
                 serving.insert(workload.clone());
             }
             let is_account = fact.resource_type == ACCOUNT;
+            // The workloads of one business unit share its Foundry resource by design.
+            let within_business_unit = fact
+                .account_name
+                .as_ref()
+                .and_then(|name| self.business_units.get(name))
+                .is_some_and(|workloads| serving.iter().all(|w| workloads.contains(w)));
             if serving.len() > 1
+                && !within_business_unit
                 && (is_account || !facts_have_account(facts, account))
                 && reported.insert(account.clone())
             {

@@ -413,7 +413,9 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
         | Origin::Filter { workload, .. }
         | Origin::Blocklist { workload, .. }
         | Origin::Budget { workload } => vec![workload.as_str()],
-        Origin::Operations { workloads, .. } => workloads.iter().map(String::as_str).collect(),
+        Origin::Operations { workloads, .. } | Origin::BusinessUnit { workloads, .. } => {
+            workloads.iter().map(String::as_str).collect()
+        }
     };
     let mut out: Vec<Placement> = Vec::new();
     for workload in workloads {
@@ -596,7 +598,8 @@ impl Finding {
             Origin::Budget { workload } => (workload.as_str(), None, None),
             Origin::ResourceGroup { workloads }
             | Origin::Authority { workloads }
-            | Origin::Operations { workloads, .. } => {
+            | Origin::Operations { workloads, .. }
+            | Origin::BusinessUnit { workloads, .. } => {
                 (workloads.first().map_or("", String::as_str), None, None)
             }
         };
@@ -615,6 +618,19 @@ impl Finding {
             Origin::Blocklist { blocklist, .. } => {
                 declaration_span(symbols, SymbolKind::Blocklist, blocklist, None)
                     .map(|span| (span, format!("blocklist `{blocklist}`")))
+            }
+            // A content filter in a business unit's Foundry resource is named after its filter.
+            Origin::BusinessUnit { .. } if self.noun == "RAI policy" => {
+                declaration_span(symbols, SymbolKind::Filter, &self.name, None).map(|span| {
+                    (
+                        span,
+                        format!("filter `{}`, deployed as this RAI policy", self.name),
+                    )
+                })
+            }
+            Origin::BusinessUnit { business_unit, .. } => {
+                declaration_span(symbols, SymbolKind::BusinessUnit, business_unit, None)
+                    .map(|span| (span, format!("business unit `{business_unit}`")))
             }
             _ => None,
         };

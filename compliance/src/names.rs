@@ -191,6 +191,24 @@ pub(crate) fn collisions(
             &mut found,
         );
         for account in &estate.accounts {
+            // Endpoints of a business unit share its AI Foundry resource, and its name.
+            if let Some(foundry) = account.foundry.map(|index| &estate.foundry[index]) {
+                accounts.claim(
+                    account.name.clone(),
+                    Claimant {
+                        identity: format!(
+                            "business unit {}/{}",
+                            foundry.business_unit, foundry.region
+                        ),
+                        described: format!(
+                            "the AI Foundry resource of business unit `{}` in {}",
+                            foundry.business_unit, foundry.region
+                        ),
+                        span: spans.get(SymbolKind::BusinessUnit, &foundry.business_unit, None),
+                    },
+                );
+                continue;
+            }
             accounts.claim(
                 account.name.clone(),
                 Claimant {
@@ -248,6 +266,20 @@ pub(crate) fn collisions(
                     resource.id.to_lowercase(),
                     format!("the {} of `{declaration}`", resource.noun),
                     workloads.first().and_then(|w| workload_span(w)),
+                ),
+                estate::Origin::BusinessUnit {
+                    business_unit,
+                    region,
+                    workloads,
+                } => (
+                    resource.id.to_lowercase(),
+                    format!(
+                        "the {} of business unit `{business_unit}` in {region}",
+                        resource.noun
+                    ),
+                    spans
+                        .get(SymbolKind::BusinessUnit, business_unit, None)
+                        .or_else(|| workloads.first().and_then(|w| workload_span(w))),
                 ),
                 estate::Origin::Endpoint {
                     workload,

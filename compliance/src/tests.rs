@@ -53,6 +53,10 @@ const CONTOSO: &[(&str, &str)] = &[
         "hierarchy.charter",
         include_str!("../../examples/contoso/hierarchy.charter"),
     ),
+    (
+        "business-units.charter",
+        include_str!("../../examples/contoso/business-units.charter"),
+    ),
 ];
 
 fn compiled(files: &[(&str, &str)]) -> Compilation {
@@ -159,9 +163,9 @@ fn every_region_of_a_routed_endpoint_is_in_its_pool_with_the_same_deployment_nam
             assert_eq!(pool.members.len(), accounts.len(), "{}", pool.name);
             for account in accounts {
                 assert!(
-                    pool.members
-                        .iter()
-                        .any(|(backend, _, _)| *backend == account.name),
+                    pool.members.iter().any(|(backend, _, _)| {
+                        *backend == charter_governance::operations::backend_name(account)
+                    }),
                     "{} lacks {}",
                     pool.name,
                     account.region
@@ -397,10 +401,8 @@ fn findings_point_at_the_source_that_caused_them() {
         diagnostic.message
     );
     assert!(
-        diagnostic
-            .notes
-            .iter()
-            .any(|note| note.contains("azapi_resource.research__reasoning__eastus2__filter")),
+        diagnostic.notes.iter().any(|note| note
+            .contains("azapi_resource.foundry__research_lab__eastus2__filter__research_agents")),
         "{:?}",
         diagnostic.notes
     );
@@ -464,10 +466,17 @@ fn role_assignments_are_part_of_the_estate() {
             ("Cognitive Services OpenAI User", "research"),
             ("Cognitive Services Contributor", "customer_support"),
             ("Cognitive Services OpenAI User", "customer_support"),
-            ("Cognitive Services Contributor", "support_agents"),
-            ("Cognitive Services OpenAI User", "support_agents"),
         ]
     );
+    // Both support workloads are managed by one group, on their business unit's resource
+    // group: each role once, for both.
+    assert_eq!(
+        estate.role_assignments[2].workloads,
+        ["customer_support", "support_agents"]
+    );
+    assert!(estate.role_assignments[2]
+        .id
+        .contains("/resourceGroups/rg-foundry-customer-service/"));
     assert_eq!(
         estate
             .resources()
@@ -480,4 +489,58 @@ fn role_assignments_are_part_of_the_estate() {
             .count(),
         assignments.len()
     );
+}
+
+#[test]
+fn a_business_units_foundry_resource_is_governed_like_any_account() {
+    let project = contoso();
+    let mut estate = estate::estate(&project);
+    // Contoso's workloads are projects of their business units' Foundry resources.
+    assert!(!estate.foundry.is_empty());
+    assert!(estate.foundry.iter().all(|f| !f.projects.is_empty()));
+    // Keys turned on in one Foundry resource are caught, as in any account.
+    estate.foundry[0].payload["properties"]["disableLocalAuth"] = serde_json::json!(false);
+    let findings = prove_estate(&project, &estate, TODAY);
+    assert!(
+        findings.iter().any(|f| f.id == estate.foundry[0].id),
+        "{:?}",
+        findings
+            .iter()
+            .map(|f| (&f.id, &f.reference_id))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_business_units_resource_keeps_the_strictest_network_and_the_most_sensitive_level() {
+    let project = contoso();
+    let estate = estate::estate(&project);
+    for foundry in &estate.foundry {
+        let properties = &foundry.payload["properties"];
+        assert_eq!(properties["allowProjectManagement"], true);
+        assert_eq!(foundry.payload["kind"], "AIServices");
+        assert_eq!(foundry.payload["identity"]["type"], "SystemAssigned");
+        assert_eq!(properties["publicNetworkAccess"], "Disabled");
+    }
+    let support = estate
+        .foundry
+        .iter()
+        .find(|f| f.business_unit == "customer_service" && f.region == "swedencentral")
+        .expect("customer service has a resource in Sweden Central");
+    assert_eq!(
+        support.payload["tags"]["charter-data-classification"],
+        "confidential"
+    );
+    // Two projects share it, each with its workload's tags.
+    let projects: Vec<&str> = support.projects.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(projects, ["customer-support", "support-agents"]);
+    // Every deployment of its workloads lives in it, once per endpoint.
+    let deployments: Vec<&str> = estate
+        .accounts
+        .iter()
+        .filter(|a| a.foundry.is_some() && a.id == support.id)
+        .filter_map(|a| a.deployment.as_ref().map(|d| d.id.as_str()))
+        .collect();
+    assert!(deployments.len() >= 3, "{deployments:?}");
+    assert!(deployments.iter().all(|id| id.starts_with(&support.id)));
 }

@@ -68,6 +68,22 @@ pub struct Project {
     pub monitoring: Vec<Monitoring>,
     /// The management-group hierarchy; empty when the project declares none.
     pub hierarchy: Hierarchy,
+    /// The business units that own Foundry resources (`business_unit NAME { }`), in declaration
+    /// order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub business_units: Vec<BusinessUnit>,
+}
+
+/// A business unit (`business_unit NAME { }`): it owns one AI Foundry resource (an AI Services
+/// account) per region its workloads use, and each of its workloads is a Foundry project in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BusinessUnit {
+    pub name: String,
+    pub description: String,
+    /// The resource group its Foundry resources live in.
+    pub resource_group: String,
+    /// A subscription id or name, when the business unit names one.
+    pub subscription: Option<String>,
 }
 
 /// Project settings that shape the names Charter gives Azure resources.
@@ -217,6 +233,16 @@ keywords! {
         Deny => "deny",
         Audit => "audit",
         Disabled => "disabled",
+    }
+}
+
+keywords! {
+    /// Whether a policy requires something of every workload it governs (`business_units:`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Requirement {
+        Required => "required",
+        Optional => "optional",
     }
 }
 
@@ -507,6 +533,9 @@ pub struct Workload {
     pub classification: Option<String>,
     /// `public_network:` of the workload itself (it may only be stricter than its policy's).
     pub public_network: Option<Toggle>,
+    /// The business unit whose Foundry resource holds its endpoints, as a project of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_unit: Option<String>,
 }
 
 keywords! {

@@ -39,6 +39,7 @@ fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
         SymbolKind::ModelVersion => lsp::SymbolKind::ENUM_MEMBER,
         SymbolKind::Region => lsp::SymbolKind::CONSTANT,
         SymbolKind::Blocklist => lsp::SymbolKind::ARRAY,
+        SymbolKind::BusinessUnit => lsp::SymbolKind::PACKAGE,
     }
 }
 

@@ -406,7 +406,7 @@ fn a_file_of_a_project_is_checked_with_its_project() {
         .expect("run charter");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("(10 files): no problems"),
+        stderr(&output).contains("(11 files): no problems"),
         "{}",
         stderr(&output)
     );

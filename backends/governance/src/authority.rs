@@ -199,6 +199,7 @@ mod tests {
             }),
             classification: None,
             public_network: None,
+            business_unit: None,
         }
     }
 

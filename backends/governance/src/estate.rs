@@ -66,6 +66,8 @@ pub struct Estate {
     pub gateways: Vec<crate::operations::GatewayResources>,
     /// Per `monitoring` declaration.
     pub monitoring: Vec<crate::operations::MonitoringResources>,
+    /// Per business unit and region: its AI Foundry resource and its workloads' projects.
+    pub foundry: Vec<crate::foundry::FoundryAccount>,
 }
 
 /// A filter set once per subscription (`Microsoft.CognitiveServices/raiPolicy`).
@@ -115,6 +117,10 @@ pub struct Account {
     pub rai_policy: RaiPolicy,
     /// `None` for a standby region with a standby capacity of 0.
     pub deployment: Option<Deployment>,
+    /// The business unit's AI Foundry resource the deployment lives in (index into
+    /// [`Estate::foundry`]), which creates the account, its content filter and blocklists; the
+    /// account's fields are then that resource's.
+    pub foundry: Option<usize>,
 }
 
 /// A blocklist in one account.
@@ -206,6 +212,13 @@ pub enum Origin {
         declaration: String,
         workloads: Vec<String>,
     },
+    /// A business unit's AI Foundry resource in a region (the account, its content filters and
+    /// blocklists), or a workload's project in it.
+    BusinessUnit {
+        business_unit: String,
+        region: String,
+        workloads: Vec<String>,
+    },
 }
 
 /// One resource of the estate, flattened for evaluation.
@@ -239,6 +252,18 @@ impl Estate {
                 endpoint: account.endpoint.clone(),
                 region: account.region.clone(),
             };
+            if account.foundry.is_some() {
+                // The business unit's resource creates the account, filter and blocklists.
+                if let Some(deployment) = &account.deployment {
+                    out.push(EstateResource {
+                        noun: "model deployment",
+                        id: &deployment.id,
+                        payload: &deployment.payload,
+                        origin: endpoint(),
+                    });
+                }
+                continue;
+            }
             out.push(EstateResource {
                 noun: "AI account",
                 id: &account.id,
@@ -288,6 +313,9 @@ impl Estate {
                     origin: endpoint(),
                 });
             }
+        }
+        for foundry in &self.foundry {
+            crate::foundry::resources(foundry, &mut out);
         }
         for budget in &self.budgets {
             out.push(EstateResource {
@@ -393,7 +421,7 @@ pub fn estate(project: &Project) -> Estate {
         groups.push((group, estate.resource_groups[group].id.clone()));
         for endpoint in &workload.endpoints {
             for (index, region) in endpoint.regions.iter().enumerate() {
-                let account = account(
+                let mut account = account(
                     project,
                     workload,
                     endpoint,
@@ -405,7 +433,20 @@ pub fn estate(project: &Project) -> Estate {
                     index,
                     region,
                 );
+                crate::foundry::attach(&mut estate, project, workload, policy, &mut account);
                 estate.accounts.push(account);
+            }
+        }
+        // A business unit's workload has its AI resources in the business unit's resource
+        // group: the roles of its deployment authority go there.
+        if let Some(foundry) = estate
+            .foundry
+            .iter()
+            .find(|f| f.workloads.contains(&workload.name))
+        {
+            let group = foundry.resource_group;
+            if let Some(last) = groups.last_mut() {
+                *last = (group, estate.resource_groups[group].id.clone());
             }
         }
         if let Some(budget) = &workload.budget {
@@ -743,6 +784,7 @@ fn account(
         blocklists,
         rai_policy,
         deployment,
+        foundry: None,
     }
 }
 

@@ -14,6 +14,7 @@ pub mod authority;
 mod build;
 mod classification;
 pub mod estate;
+pub mod foundry;
 mod machine_learning;
 pub mod names;
 pub mod operations;

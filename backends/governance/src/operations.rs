@@ -280,7 +280,15 @@ fn gateway_resources(
                 } else {
                     COGNITIVE_USER_ROLE
                 };
-                role_assignments.push(RoleAssignment {
+                // A business unit's AI Foundry resource holds several endpoints: one role, one
+                // backend for all of them.
+                let shared = account.foundry.is_some();
+                let assigned = shared
+                    && role_assignments
+                        .iter()
+                        .any(|a: &RoleAssignment| estate.accounts[a.account].id == account.id);
+                if !assigned {
+                    role_assignments.push(RoleAssignment {
                     account: index,
                     role_name: role.0.to_string(),
                     role_id: role.1.to_string(),
@@ -300,6 +308,7 @@ fn gateway_resources(
                         }
                     }),
                 });
+                }
                 // A region without a deployment (no capacity) has nothing to route to.
                 let Some(deployment) = &account.deployment else {
                     continue;
@@ -402,9 +411,17 @@ fn gateway_resources(
     }
 }
 
-/// The name of an account's backend: the account's own name.
+/// The name of an account's backend: the account's own name; in a business unit's AI Foundry
+/// resource, which holds several deployments, the name and the deployment's, so that each
+/// deployment keeps its own circuit breaker.
 pub fn backend_name(account: &Account) -> String {
-    account.name.clone()
+    match (&account.foundry, &account.deployment) {
+        (Some(_), Some(deployment)) => names::fit(
+            &format!("{}-{}", account.name, names::slug(&deployment.name)),
+            80,
+        ),
+        _ => account.name.clone(),
+    }
 }
 
 /// The backend of one account: its OpenAI endpoint, and a circuit breaker that opens on the
@@ -586,24 +603,30 @@ fn monitoring_resources(
         let action_group = action_groups.len() - 1;
         for &index in &accounts {
             let account = &estate.accounts[index];
-            diagnostic_settings.push(DiagnosticSetting {
-                account: index,
-                name: setting_name.clone(),
-                id: format!(
-                    "{}/providers/{}/{setting_name}",
-                    account.id,
-                    types::DIAGNOSTIC_SETTING
-                ),
-                payload: json!({
-                    "type": types::DIAGNOSTIC_SETTING,
-                    "name": setting_name,
-                    "properties": {
-                        "workspaceId": workspace_id,
-                        "logs": [{ "categoryGroup": "allLogs", "enabled": true }],
-                        "metrics": [{ "category": "AllMetrics", "enabled": true }]
-                    }
-                }),
-            });
+            // A business unit's AI Foundry resource sends its logs once.
+            let logged = diagnostic_settings
+                .iter()
+                .any(|s: &DiagnosticSetting| estate.accounts[s.account].id == account.id);
+            if !logged {
+                diagnostic_settings.push(DiagnosticSetting {
+                    account: index,
+                    name: setting_name.clone(),
+                    id: format!(
+                        "{}/providers/{}/{setting_name}",
+                        account.id,
+                        types::DIAGNOSTIC_SETTING
+                    ),
+                    payload: json!({
+                        "type": types::DIAGNOSTIC_SETTING,
+                        "name": setting_name,
+                        "properties": {
+                            "workspaceId": workspace_id,
+                            "logs": [{ "categoryGroup": "allLogs", "enabled": true }],
+                            "metrics": [{ "category": "AllMetrics", "enabled": true }]
+                        }
+                    }),
+                });
+            }
             let Some(deployment) = &account.deployment else {
                 continue;
             };
@@ -708,7 +731,18 @@ fn metric_alert(
         AlertKind::Usage => "usage",
         AlertKind::Throttling => "throttling",
     };
-    let name = names::fit(&format!("{}-{suffix}", account.name), 260);
+    // In a business unit's AI Foundry resource, one alert per deployment.
+    let name = match (&account.foundry, &account.deployment) {
+        (Some(_), Some(deployment)) => names::fit(
+            &format!(
+                "{}-{}-{suffix}",
+                account.name,
+                names::slug(&deployment.name)
+            ),
+            260,
+        ),
+        _ => names::fit(&format!("{}-{suffix}", account.name), 260),
+    };
     let payload = json!({
         "type": types::METRIC_ALERT,
         "name": name,

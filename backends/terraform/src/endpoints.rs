@@ -73,6 +73,7 @@ pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String>
         ));
     }
 
+    crate::foundry::blocks(context, estate, &mut file);
     for workload in &project.workloads {
         workload_blocks(context, estate, workload, &mut file);
     }
@@ -92,7 +93,7 @@ pub(crate) fn location_variable(group_address: &str) -> String {
     format!("{group_address}_location")
 }
 
-fn tags(tags: &serde_json::Map<String, Value>) -> Expr {
+pub(crate) fn tags(tags: &serde_json::Map<String, Value>) -> Expr {
     Expr::Map(
         tags.iter()
             .map(|(key, value)| {
@@ -237,6 +238,10 @@ fn endpoint_heading(endpoint: &Endpoint, public_network_disabled: bool) -> Strin
 }
 
 fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account, file: &mut Body) {
+    if let Some(index) = account.foundry {
+        crate::foundry::deployment_block(estate, account, &estate.foundry[index], file);
+        return;
+    }
     let address = endpoint_region(&account.workload, &account.endpoint, &account.region);
     let group = &estate.resource_groups[account.resource_group];
     let group_address = resource_group_address(&group.name, group.subscription.as_deref());
@@ -358,7 +363,7 @@ fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account,
 }
 
 /// The blocklist's blocks in one account; returns what the content filter must wait for.
-fn blocklist_blocks(
+pub(crate) fn blocklist_blocks(
     context: &mut Context<'_>,
     address: &str,
     account_id: &str,
@@ -433,13 +438,13 @@ fn blocklist_blocks(
 }
 
 /// `Type@api-version`, as AzAPI's `type` takes it.
-fn typed(resource_type: &str) -> String {
+pub(crate) fn typed(resource_type: &str) -> String {
     format!("{resource_type}@{COGNITIVE_API_VERSION}")
 }
 
 /// The `body` of an AzAPI resource: the payload without the fields AzAPI sets itself (`type`
 /// and `name` are arguments, `tags` is an argument).
-fn body_of(payload: &Value) -> Expr {
+pub(crate) fn body_of(payload: &Value) -> Expr {
     match payload.as_object() {
         Some(map) => Expr::Map(
             map.iter()
@@ -453,7 +458,7 @@ fn body_of(payload: &Value) -> Expr {
 
 /// [`body_of`] for a payload the estate shares between accounts (a content filter, a
 /// blocklist): rendered once, written as often as it is used.
-fn shared_body(context: &mut Context<'_>, payload: &Arc<Value>) -> Expr {
+pub(crate) fn shared_body(context: &mut Context<'_>, payload: &Arc<Value>) -> Expr {
     let rendered = context
         .rendered_bodies
         .entry(Arc::as_ptr(payload))
@@ -510,6 +515,11 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             )
         }
         Origin::Operations { declaration, .. } => crate::operations::address(resource, declaration),
+        Origin::BusinessUnit {
+            business_unit,
+            region,
+            ..
+        } => crate::foundry::address(resource, business_unit, region),
         Origin::Endpoint {
             workload,
             endpoint,

@@ -14,6 +14,7 @@ mod authority;
 mod budgets;
 mod context;
 mod endpoints;
+mod foundry;
 mod guardrails;
 mod hcl;
 mod names;
@@ -211,7 +212,11 @@ fn outputs_file(project: &Project) -> Option<String> {
                 .regions
                 .iter()
                 .map(|region| {
-                    let address = endpoint_region(&workload.name, &endpoint.name, region);
+                    // A business unit's endpoints are called at its AI Foundry resource.
+                    let address = match &workload.business_unit {
+                        Some(unit) => foundry::account_address(unit, region),
+                        None => endpoint_region(&workload.name, &endpoint.name, region),
+                    };
                     (
                         region.clone(),
                         Expr::Raw(format!("azurerm_cognitive_account.{address}.endpoint")),

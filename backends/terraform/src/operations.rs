@@ -48,7 +48,13 @@ pub(crate) fn monitoring_file(context: &mut Context<'_>, estate: &Estate) -> Opt
 /// The Terraform address of an account of the estate.
 fn account_address(estate: &Estate, index: usize) -> String {
     let account = &estate.accounts[index];
-    endpoint_region(&account.workload, &account.endpoint, &account.region)
+    match account.foundry {
+        Some(foundry) => {
+            let foundry = &estate.foundry[foundry];
+            crate::foundry::account_address(&foundry.business_unit, &foundry.region)
+        }
+        None => endpoint_region(&account.workload, &account.endpoint, &account.region),
+    }
 }
 
 fn gateway_blocks(

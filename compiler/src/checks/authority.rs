@@ -116,7 +116,7 @@ impl Checks<'_> {
 
     /// The group that gets write access to a workload's resource group, and how to name it in
     /// a message; `None` when nobody says who manages it.
-    fn manager(&self, workload: &Workload) -> Option<(String, String)> {
+    pub(super) fn manager(&self, workload: &Workload) -> Option<(String, String)> {
         let policy = workload.policy().map(|policy| self.model.policy(policy));
         let (authority, _) = workload.authority(policy)?;
         match authority {

@@ -16,6 +16,7 @@ mod endpoints;
 mod exemptions;
 mod filters;
 mod fine_tuned;
+mod foundry;
 mod hierarchy;
 mod operations;
 mod policies;
@@ -87,6 +88,8 @@ impl Checks<'_> {
         }
         self.check_operations();
         self.check_hierarchy();
+        // AI Foundry structure: reads each workload's policy and managing group.
+        self.check_business_units();
     }
 }
 

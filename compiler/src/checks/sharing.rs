@@ -33,6 +33,13 @@ impl Checks<'_> {
                 } => {
                     let owner = self.model.workload(owner);
                     let app = &owner.apps[app];
+                    // Across business units, the mistake is sharing their AI Foundry resource.
+                    if let Some(diagnostic) =
+                        self.shared_across_business_units(workload, endpoint, owner, item)
+                    {
+                        self.diagnostics.push(diagnostic);
+                        continue;
+                    }
                     self.diagnostics.push(codes::sharing::serves_other_workload(
                         (endpoint_name, &workload.name),
                         (&item.name, item.span),

@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod exemptions;
 pub mod fields;
 pub mod filters;
+pub mod foundry;
 pub mod hierarchy;
 pub mod names;
 pub mod operations;
@@ -85,6 +86,7 @@ pub fn checker() -> impl Iterator<Item = &'static CodeInfo> {
         agents::CODES,
         authority::CODES,
         hierarchy::CODES,
+        foundry::CODES,
     ]
     .into_iter()
     .flatten()

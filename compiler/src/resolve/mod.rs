@@ -45,6 +45,7 @@ enum Target {
     Filter(usize),
     Policy(usize),
     Workload,
+    BusinessUnit(usize),
 }
 
 fn target_kind(target: Target) -> RefKind {
@@ -52,6 +53,7 @@ fn target_kind(target: Target) -> RefKind {
         Target::Filter(_) => RefKind::Filter,
         Target::Policy(_) => RefKind::Policy,
         Target::Workload => RefKind::Workload,
+        Target::BusinessUnit(_) => RefKind::BusinessUnit,
     }
 }
 
@@ -152,6 +154,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 BlockKind::Filter => SymbolKind::Filter,
                 BlockKind::Policy => SymbolKind::Policy,
                 BlockKind::Workload => SymbolKind::Workload,
+                BlockKind::BusinessUnit => SymbolKind::BusinessUnit,
                 _ => continue,
             };
             let Some((short, name_span)) = block.label() else {
@@ -194,6 +197,18 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     self.model.policies.push(policy);
                     self.policy_blocks.push(block);
                     Target::Policy(self.model.policies.len() - 1)
+                }
+                SymbolKind::BusinessUnit => {
+                    self.model.business_units.push(crate::model::BusinessUnit {
+                        name: name.clone(),
+                        name_span,
+                        span: block.ast.span,
+                        doc: block.doc().map(str::to_string),
+                        decl,
+                        resource_group: field(block, "resource_group", policies::string_with_span),
+                        subscription: field(block, "subscription", policies::string_with_span),
+                    });
+                    Target::BusinessUnit(self.model.business_units.len() - 1)
                 }
                 _ => {
                     self.workload_decls.insert(span_key(block.ast.span), decl);
@@ -302,6 +317,9 @@ impl<'t, 'a> Resolver<'t, 'a> {
         }
         for (index, blocklist) in model.blocklists.iter().enumerate() {
             items.insert(blocklist.decl, Item::Blocklist(index));
+        }
+        for (index, unit) in model.business_units.iter().enumerate() {
+            items.insert(unit.decl, Item::BusinessUnit(index));
         }
         model.items = items;
     }

@@ -164,6 +164,9 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 keyword(phrase, Authority::from_charter_name)
             }),
             classifications: Vec::new(),
+            business_units: field(block, "business_units", |phrase| {
+                keyword(phrase, charter_ir::Requirement::from_charter_name)
+            }),
         }
     }
 

@@ -31,6 +31,16 @@ impl<'t, 'a> Resolver<'t, 'a> {
         for block in &blocks {
             let (name, name_span) = block.label().unwrap_or(("", block.ast.keyword.span));
             let apps = self.declare_apps(block, name);
+            let business_unit = field(block, "business_unit", |phrase| {
+                let path = phrase.head.as_ref().and_then(Typed::as_ref)?;
+                match self.resolve(path, RefKind::BusinessUnit)? {
+                    Target::BusinessUnit(index) => Some(Ref {
+                        target: index,
+                        span: path.span,
+                    }),
+                    _ => None,
+                }
+            });
             self.model.workloads.push(Workload {
                 name: name.to_string(),
                 name_span,
@@ -60,6 +70,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 public_network: field(block, "public_network", |phrase| {
                     keyword(phrase, Toggle::from_charter_name)
                 }),
+                business_unit,
             });
         }
         for (index, block) in blocks.into_iter().enumerate() {

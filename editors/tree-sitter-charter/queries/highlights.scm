@@ -17,7 +17,7 @@
 
 (block
   keyword: (identifier) @keyword.type
-  (#any-of? @keyword.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring" "management_group"))
+  (#any-of? @keyword.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring" "management_group" "business_unit"))
 
 (block
   label: (identifier) @type.definition)
@@ -80,6 +80,8 @@
     "local_auth" "public_network" "owner_tag"
     ; a deployment authority
     "workload_team" "central_team"
+    ; a requirement
+    "required" "optional"
     ; an environment
     "sandbox" "dev" "test" "prod"
     ; a data zone

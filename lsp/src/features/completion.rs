@@ -417,6 +417,7 @@ fn value_candidates(
             RefKind::Policy => (SymbolKind::Policy, None),
             RefKind::Workload => (SymbolKind::Workload, None),
             RefKind::App => (SymbolKind::App, workload_symbol(index, chain)),
+            RefKind::BusinessUnit => (SymbolKind::BusinessUnit, None),
         };
         let mut names: Vec<Candidate> = index
             .symbols

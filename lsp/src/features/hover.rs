@@ -222,6 +222,32 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
                 listed_fields(text, &[written(&block.environment), written(&block.filter)])
             })
             .unwrap_or_default(),
+        SymbolKind::BusinessUnit => model
+            .business_units
+            .iter()
+            .enumerate()
+            .find(|(_, unit)| at(unit.name_span))
+            .map(|(index, unit)| {
+                let fields = listed_fields(
+                    text,
+                    &[written(&unit.resource_group), written(&unit.subscription)],
+                );
+                let projects: Vec<String> = workloads()
+                    .filter(|w| {
+                        w.business_unit
+                            .as_ref()
+                            .and_then(|field| field.value)
+                            .is_some_and(|unit| unit.target == index)
+                    })
+                    .map(|w| format!("`{}`", w.name))
+                    .collect();
+                if projects.is_empty() {
+                    fields
+                } else {
+                    format!("{fields}\n\nprojects: {}", projects.join(", "))
+                }
+            })
+            .unwrap_or_default(),
     };
     if !details.is_empty() {
         out.push_str(&format!("\n\n{details}"));

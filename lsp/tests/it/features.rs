@@ -974,3 +974,33 @@ fn hover_on_a_subscription_shows_its_place_and_id() {
     );
     assert!(project.client.shutdown());
 }
+
+#[test]
+fn hover_on_a_business_unit_lists_its_resource_group_and_projects() {
+    let mut project = Project::standard();
+    let source = format!(
+        "{}\n/// Customer service.\nbusiness_unit customer_service {{\n  resource_group: \"rg-foundry-cs\"\n}}\n",
+        MAIN.replace(
+            "  resource_group: \"rg-support-ai\"\n",
+            "  resource_group: \"rg-support-ai\"\n  business_unit: customer_se$0rvice\n",
+        )
+    );
+    let (_, position) = project.open("main.charter", &source);
+    let hover = project
+        .client
+        .result("textDocument/hover", project.at("main.charter", &position));
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        markdown.contains("business_unit customer_service"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- resource_group: `\"rg-foundry-cs\"`"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("projects: `customer_support`"),
+        "{markdown}"
+    );
+    assert!(project.client.shutdown());
+}

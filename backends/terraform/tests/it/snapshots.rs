@@ -9,6 +9,10 @@
 
 /// The files each fixture is about.
 const SHOWN: &[(&str, &[&str])] = &[
+    (
+        "business_units",
+        &["authority.tf", "endpoints.tf", "outputs.tf"],
+    ),
     ("content_filter", &["endpoints.tf"]),
     (
         "endpoint",

@@ -11,7 +11,7 @@
 ; Blocks: `filter NAME extends PATH { ... }`
 (block
   keyword: (identifier) @keyword.storage.type
-  (#any-of? @keyword.storage.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring" "management_group"))
+  (#any-of? @keyword.storage.type "filter" "policy" "workload" "model" "region" "blocklist" "fine_tuned" "gateway" "monitoring" "management_group" "business_unit"))
 
 (block
   keyword: (identifier) @keyword)
@@ -86,6 +86,8 @@
     "local_auth" "public_network" "owner_tag"
     ; a deployment authority
     "workload_team" "central_team"
+    ; a requirement
+    "required" "optional"
     ; an environment
     "sandbox" "dev" "test" "prod"
     ; a data zone
