@@ -807,7 +807,9 @@ pub fn render(
             let marker = Value::from(PLACEHOLDER).to_string();
             match text.split_once(&marker) {
                 Some((before, after)) => {
-                    let mut out = String::with_capacity(text.len() + report.entries.len() * 1024);
+                    // Room for the entries (about 1.4 KB each): pages not written to are never
+                    // taken from the system.
+                    let mut out = String::with_capacity(text.len() + report.entries.len() * 2048);
                     out.push_str(before);
                     write_entries(&mut out, &report.entries);
                     out.push_str(after);
@@ -855,23 +857,30 @@ fn write_entries(out: &mut String, entries: &[charter_evaluator::report::Entry])
         }
     }
     // Written as the one member of an object, the array is indented as a top-level member is.
+    // It is written straight after what `out` holds, and the object's opening and closing are
+    // cut out in place: no second copy of a document of 100,000 resources.
     const OPEN: &str = "{\n  \"resources\": ";
-    let mut bytes = Vec::with_capacity(entries.len() * 1024 + OPEN.len());
-    let mut serializer = serde_json::Serializer::pretty(&mut bytes);
+    const CLOSE: &str = "\n}";
+    let mut bytes = std::mem::take(out).into_bytes();
+    let start = bytes.len();
     let wrapped = std::collections::BTreeMap::from([("resources", Entries(entries))]);
-    if serde::Serialize::serialize(&wrapped, &mut serializer).is_err() {
-        return;
+    let written = serde::Serialize::serialize(
+        &wrapped,
+        &mut serde_json::Serializer::pretty(&mut bytes),
+    );
+    let whole = written.is_ok()
+        && bytes[start..].starts_with(OPEN.as_bytes())
+        && bytes.ends_with(CLOSE.as_bytes());
+    if whole {
+        bytes.truncate(bytes.len() - CLOSE.len());
+        bytes.drain(start..start + OPEN.len());
+    } else {
+        bytes.truncate(start);
+        bytes.extend_from_slice(b"[]");
     }
-    // serde_json writes UTF-8; checking it is fast, unlike the lossy conversion, which
-    // copied the document.
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        return;
-    };
-    let array = text
-        .strip_prefix(OPEN)
-        .and_then(|rest| rest.strip_suffix("\n}"))
-        .unwrap_or("[]");
-    out.push_str(array);
+    // serde_json writes UTF-8, and `out` was a string: the check cannot fail.
+    *out = String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
 }
 
 /// The findings of an audit or eval as CI annotations: per resource denied or audited, each
