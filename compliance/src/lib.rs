@@ -211,8 +211,6 @@ fn prove_with(
     };
     let report = charter_evaluator::run_suite_with(&artifacts, &cases, &options);
     let mut findings: Vec<Finding> = Vec::new();
-    // Parsed on the first `auditIfNotExists` rule that needs them.
-    let mut builtins: Option<Vec<(String, Value)>> = None;
     for (case, group) in report.cases.iter().zip(&groups) {
         for result in &case.results {
             // An `auditIfNotExists` rule is judged here, against the estate's related resources.
@@ -234,7 +232,7 @@ fn prove_with(
                     && related::exists_related(
                         (
                             &artifacts,
-                            builtins.get_or_insert_with(charter_evaluator::builtin_definitions),
+                            charter_evaluator::builtin_definitions(),
                         ),
                         &result.definition,
                         resource,

@@ -204,7 +204,7 @@ impl Auditor {
         for (path, value) in artifacts {
             library.add(path, value, false);
         }
-        for (path, value) in &crate::builtin_definitions() {
+        for (path, value) in crate::builtin_definitions() {
             library.add(path, value, true);
         }
         library.expand();
@@ -224,7 +224,7 @@ impl Auditor {
         for (path, value) in definitions {
             library.add(path, value, false);
         }
-        for (path, value) in &crate::builtin_definitions() {
+        for (path, value) in crate::builtin_definitions() {
             library.add(path, value, true);
         }
         let is_set = Library::find(&library.sets, target).is_some()

@@ -402,7 +402,7 @@ pub fn run_suite_with(
     for (path, value) in artifacts {
         library.add(path, value, false);
     }
-    for (path, value) in &crate::builtin_definitions() {
+    for (path, value) in crate::builtin_definitions() {
         library.add(path, value, true);
     }
     library.expand();

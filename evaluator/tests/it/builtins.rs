@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 
 fn builtin(guid: &str) -> Value {
     builtin_definitions()
-        .into_iter()
-        .map(|(_, value)| value)
+        .iter()
+        .map(|(_, value)| value.clone())
         .find(|value| value["name"] == guid)
         .unwrap_or_else(|| panic!("built-in {guid} is bundled"))
 }
@@ -366,7 +366,7 @@ fn bundled_built_ins_match_the_reference_folder() {
         let text = std::fs::read_to_string(folder.join(file)).expect("reference file exists");
         let reference: Value = serde_json::from_str(&text).expect("reference file is JSON");
         assert_eq!(
-            bundled, reference,
+            *bundled, reference,
             "{file} differs from the reference folder"
         );
     }
