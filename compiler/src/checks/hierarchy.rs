@@ -47,6 +47,8 @@ impl Checks<'_> {
             if let Some((id, span)) = &subscription.id {
                 if !is_guid(id) {
                     self.diagnostics.push(codes::malformed_id(id, *span));
+                } else if id.bytes().all(|b| b == b'0' || b == b'-') {
+                    self.diagnostics.push(codes::placeholder_id(*span));
                 } else if let Some(first) =
                     seen.insert(format!("id:{}", id.to_ascii_lowercase()), *span)
                 {
@@ -146,6 +148,14 @@ impl Checks<'_> {
                     ));
                 }
             }
+        }
+        // A business unit's Foundry resources live in its subscription and resource group: both
+        // must be in the hierarchy (E0903, E0909), like a workload's.
+        for unit in &self.model.business_units {
+            self.check_resource_place(
+                value_of(&unit.subscription),
+                value_of(&unit.resource_group),
+            );
         }
         for index in 0..self.model.workloads.len() {
             self.check_workload_place(WorkloadId(index));
@@ -270,6 +280,8 @@ impl Checks<'_> {
 
     /// A workload's place: known (E0903, E0909), under its policy (E0905) and no other
     /// (E0906), and in a sandbox exactly when it is one (E0907).
+    /// With a business unit, its endpoints are deployed in the business unit's Foundry
+    /// resource: that place is held to the same rules, at the `business_unit:` line.
     fn check_workload_place(&mut self, id: WorkloadId) {
         let model = self.model;
         let workload = model.workload(id);
@@ -279,20 +291,78 @@ impl Checks<'_> {
         ) else {
             return;
         };
-        let hierarchy = &model.hierarchy;
         let anchor = workload
             .resource_group
             .as_ref()
             .map_or(workload.name_span, |field| field.span);
+        self.check_governed_place(id, &place, anchor, false);
+        let Some(unit) = workload.business_unit.as_ref() else {
+            return;
+        };
+        let Some(reference) = unit.value.as_ref() else {
+            return;
+        };
+        let business_unit = &model.business_units[reference.target];
+        // Unknown places were reported once, for the business unit itself.
+        let Some(unit_place) = crate::hierarchy::placed(
+            &model.hierarchy,
+            value_of(&business_unit.subscription).map(|(name, _)| name.as_str()),
+            value_of(&business_unit.resource_group).map(|(name, _)| name.as_str()),
+        ) else {
+            return;
+        };
+        if unit_place != place {
+            self.check_governed_place(id, &unit_place, unit.span, true);
+        }
+    }
+
+    /// A place where a workload's resources are deployed: under its policy (E0905) and no
+    /// other (E0906), and in a sandbox exactly when the workload is one (E0907).
+    /// `for_endpoints` says the place is its business unit's, where its endpoints go.
+    fn check_governed_place(
+        &mut self,
+        id: WorkloadId,
+        place: &Place,
+        anchor: Span,
+        for_endpoints: bool,
+    ) {
+        let before = self.diagnostics.len();
+        self.check_governed_place_at(id, place, anchor, for_endpoints);
+        if for_endpoints {
+            // Said at the `business_unit:` line: that is what puts the endpoints there.
+            for diagnostic in &mut self.diagnostics[before..] {
+                diagnostic.primary.message =
+                    "its endpoints are deployed in this business unit's Foundry resource"
+                        .to_string();
+            }
+        }
+    }
+
+    fn check_governed_place_at(
+        &mut self,
+        id: WorkloadId,
+        place: &Place,
+        anchor: Span,
+        for_endpoints: bool,
+    ) {
+        let model = self.model;
+        let workload = model.workload(id);
+        let place = place.clone();
+        let hierarchy = &model.hierarchy;
         let over = model.policies_over(&place);
         if let Some(governed_by) = value_of(&workload.governed_by) {
+            let at = if for_endpoints {
+                anchor
+            } else {
+                governed_by.span
+            };
             let policy = model.policy(governed_by.target);
             if !over.contains(&governed_by.target) && !model.policy_places(policy).is_empty() {
                 self.diagnostics.push(codes::outside_policy(
                     &workload.name,
                     &policy.name,
                     &hierarchy.path(&place),
-                    governed_by.span,
+                    at,
                     policy.scope.as_ref().map(|field| field.span),
                 ));
             }
@@ -302,7 +372,7 @@ impl Checks<'_> {
                     &workload.name,
                     &policy.name,
                     &other.name,
-                    governed_by.span,
+                    at,
                     other.scope.as_ref().map(|field| field.span),
                 ));
             }
@@ -312,10 +382,14 @@ impl Checks<'_> {
         let in_sandbox = place_environment.is_some_and(|(env, _)| env == Environment::Sandbox);
         let is_sandbox = environment == Environment::Sandbox;
         if in_sandbox != is_sandbox {
-            let span = workload
-                .environment
-                .as_ref()
-                .map_or(anchor, |field| field.span);
+            let span = if for_endpoints {
+                anchor
+            } else {
+                workload
+                    .environment
+                    .as_ref()
+                    .map_or(anchor, |field| field.span)
+            };
             self.diagnostics.push(codes::sandbox_apart(
                 &workload.name,
                 environment.charter_name(),

@@ -322,6 +322,18 @@ pub(crate) fn malformed_id(id: &str, span: Span) -> Diagnostic {
     .with_help("write the subscription's id as `az account list` shows it, such as `1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71`")
 }
 
+/// E0902: the all-zero id, the placeholder a starter or an example shows, is no subscription's.
+pub(crate) fn placeholder_id(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        MALFORMED_SUBSCRIPTION_ID,
+        "subscription id `00000000-0000-0000-0000-000000000000` is a placeholder".to_string(),
+        span,
+        "no subscription has this id",
+    )
+    .with_note("a build with it would deploy to no subscription; Charter refuses to ship an unfinished id")
+    .with_help("write the subscription's id as `az account list` shows it")
+}
+
 /// E0903: the `noun` `name`, at `span`, is not in the declared hierarchy.
 pub(crate) fn unknown_scope<'c>(
     noun: &str,
