@@ -864,10 +864,8 @@ fn write_entries(out: &mut String, entries: &[charter_evaluator::report::Entry])
     let mut bytes = std::mem::take(out).into_bytes();
     let start = bytes.len();
     let wrapped = std::collections::BTreeMap::from([("resources", Entries(entries))]);
-    let written = serde::Serialize::serialize(
-        &wrapped,
-        &mut serde_json::Serializer::pretty(&mut bytes),
-    );
+    let written =
+        serde::Serialize::serialize(&wrapped, &mut serde_json::Serializer::pretty(&mut bytes));
     let whole = written.is_ok()
         && bytes[start..].starts_with(OPEN.as_bytes())
         && bytes.ends_with(CLOSE.as_bytes());

@@ -97,6 +97,14 @@ impl RefKind {
             RefKind::BusinessUnit => "business unit",
         }
     }
+
+    /// The keyword that declares what the reference names (`business_unit`).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RefKind::BusinessUnit => "business_unit",
+            other => other.noun(),
+        }
+    }
 }
 
 /// What a string names, so completion and hover know where to look.
@@ -912,10 +920,11 @@ static POLICY: BlockSchema = BlockSchema {
             Occurs::Optional,
             "Where the policy's definitions and initiative are stored: a management group or \
              subscription at or above every scope the policy is assigned at (Azure assigns an \
-             initiative only at or below the place it is stored). Charter cannot see the \
-             management-group hierarchy, so this is your word for it. Default: the policy's only \
-             management group or subscription, or the subscription of its resource groups; \
-             required when the policy is assigned at several management groups or subscriptions.",
+             initiative only at or below the place it is stored). Default, with a declared \
+             hierarchy: the lowest management group above every scope; without one: the \
+             policy's only management group or subscription, or the subscription of its \
+             resource groups, and required when the policy is assigned at several management \
+             groups or subscriptions.",
             "management_group(\"\")",
         ),
         field(

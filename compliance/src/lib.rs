@@ -230,10 +230,7 @@ fn prove_with(
                 let resource = &resources[index];
                 if effect == "auditIfNotExists"
                     && related::exists_related(
-                        (
-                            &artifacts,
-                            charter_evaluator::builtin_definitions(),
-                        ),
+                        (&artifacts, charter_evaluator::builtin_definitions()),
                         &result.definition,
                         resource,
                         &resources,

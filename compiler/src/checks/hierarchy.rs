@@ -152,10 +152,7 @@ impl Checks<'_> {
         // A business unit's Foundry resources live in its subscription and resource group: both
         // must be in the hierarchy (E0903, E0909), like a workload's.
         for unit in &self.model.business_units {
-            self.check_resource_place(
-                value_of(&unit.subscription),
-                value_of(&unit.resource_group),
-            );
+            self.check_resource_place(value_of(&unit.subscription), value_of(&unit.resource_group));
         }
         for index in 0..self.model.workloads.len() {
             self.check_workload_place(WorkloadId(index));

@@ -51,7 +51,7 @@ pub const CODES: &[CodeInfo] = &[
         code: AMBIGUOUS_EXEMPTION,
         severity: Severity::Error,
         title: "ambiguous exemption",
-        explanation: r#"The policy is assigned at several scopes, and the exempted scope is not one of them, so it is unclear which assignment the exemption exempts. Azure requires an exemption to sit at or below the scope of the assignment it exempts, and Charter cannot know which management group or subscription contains the exempted scope. Say it with `under SCOPE`, naming the policy scope that contains the exempted one. An exemption at one of the policy's own scopes exempts the assignment there, and under a policy with a single scope no `under` is needed."#,
+        explanation: r#"The policy is assigned at several scopes, and the exempted scope is not one of them, so it is unclear which assignment the exemption exempts. Azure requires an exemption to sit at or below the scope of the assignment it exempts, and without a declared hierarchy Charter cannot know which management group or subscription contains the exempted scope. Declare the hierarchy (`management_group` blocks; docs/language.md) and Charter finds the assignment itself; or say it with `under SCOPE`, naming the policy scope that contains the exempted one. An exemption at one of the policy's own scopes exempts the assignment there, and under a policy with a single scope no `under` is needed."#,
         failing_example: include_str!("../../tests/fixtures/E0703.charter"),
         fixed_example: r#"policy guardrails {
   scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
@@ -298,7 +298,7 @@ pub(crate) fn ambiguous(
         .with_help(format!(
             "say which assignment it exempts with `under SCOPE`, naming the policy scope that contains `{exempted}`"
         ))
-        .with_note("an exemption must sit at or below the assignment it exempts, and Charter cannot know which management group or subscription contains the scope")
+        .with_note("an exemption must sit at or below the assignment it exempts, and without a declared hierarchy Charter cannot know which management group or subscription contains the scope")
         // The inserted text is source text, written as it is.
         .with_fix(format!("add `under {}`", sanitize(first)), at, format!(" under {first}"))
 }

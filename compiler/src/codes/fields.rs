@@ -217,7 +217,7 @@ workload support {
         code: DEFINITIONS_LOCATION_MISSING,
         severity: Severity::Error,
         title: "definitions location not given",
-        explanation: r#"A policy compiles to custom policy definitions and one initiative, stored at one management group or subscription, and assigned at each of the policy's scopes. Azure assigns an initiative only at or below the place it is stored, so that place must contain every scope. Charter cannot see the management-group hierarchy, so it infers the place only when it is unambiguous: the policy's only management group or subscription, or the subscription of its resource groups when it is assigned only at resource groups. When the policy is assigned at several management groups or subscriptions, or at one of them and at resource groups, say where its definitions are stored with `definitions_at: management_group("id")` (or `subscription("id")`), naming a management group above all of them. The fix adds the field with an empty id for you to fill in."#,
+        explanation: r#"A policy compiles to custom policy definitions and one initiative, stored at one management group or subscription, and assigned at each of the policy's scopes. Azure assigns an initiative only at or below the place it is stored, so that place must contain every scope. Without a declared hierarchy (`management_group` blocks, which let Charter compute the place), it infers the place only when it is unambiguous: the policy's only management group or subscription, or the subscription of its resource groups when it is assigned only at resource groups. When the policy is assigned at several management groups or subscriptions, or at one of them and at resource groups, say where its definitions are stored with `definitions_at: management_group("id")` (or `subscription("id")`), naming a management group above all of them, or declare the hierarchy. The fix adds the field with an empty id for you to fill in."#,
         failing_example: include_str!("../../tests/fixtures/E0211.charter"),
         fixed_example: r#"policy guardrails {
   scope: [management_group("contoso-ai-prod"), management_group("contoso-ai-dev")]
@@ -675,7 +675,7 @@ pub(crate) fn definitions_location_missing(
     }
     diagnostic
         .with_help("add `definitions_at: management_group(\"...\")` naming a management group above all of them")
-        .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored, and Charter cannot know which management group contains which scope")
+        .with_note("Azure assigns an initiative only at or below the management group or subscription where it is stored, and without a declared hierarchy Charter cannot know which management group contains which scope")
         .with_fix("add `definitions_at: management_group(\"\")`", at, insertion)
 }
 

@@ -308,7 +308,11 @@ pub(crate) fn duplicate(noun: &str, name: &str, span: Span, first: Span) -> Diag
         "declared again here",
     )
     .with_secondary(first, "first declared here")
-    .with_help("remove the second declaration, or give it its own name")
+    .with_help(if noun.ends_with(" id") {
+        "two subscriptions cannot share an id: correct the id of the one that is wrong (`az account list` shows them)"
+    } else {
+        "remove the second declaration, or give it its own name"
+    })
 }
 
 /// E0902: the subscription id `id`, at `span`, is not a GUID.
@@ -330,7 +334,9 @@ pub(crate) fn placeholder_id(span: Span) -> Diagnostic {
         span,
         "no subscription has this id",
     )
-    .with_note("a build with it would deploy to no subscription; Charter refuses to ship an unfinished id")
+    .with_note(
+        "a build with it would deploy to no subscription; Charter refuses to ship an unfinished id",
+    )
     .with_help("write the subscription's id as `az account list` shows it")
 }
 

@@ -248,11 +248,12 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     crate::suggest::Candidates::new(candidates)
                 });
             let noun = expected.noun();
+            let keyword = expected.keyword();
             self.diagnostics.push(codes::names::unknown_name(
                 (noun, &format!("no {noun}")),
                 (&text, path.span),
                 candidates.plausible(&text),
-                |name| format!("declare `{noun} {name} {{ ... }}` in any file of the project"),
+                |name| format!("declare `{keyword} {name} {{ ... }}` in any file of the project"),
             ));
             return None;
         };
