@@ -252,15 +252,29 @@ impl Checks<'_> {
                     .filter(|(index, _)| in_subscription.is_none_or(|s| s == *index))
                     .flat_map(|(_, s)| s.resource_groups.iter().map(|(g, _)| g.as_str()))
                     .collect();
-                let noun = match in_subscription {
-                    Some(s) => format!(
-                        "resource group of subscription `{}`",
-                        hierarchy.subscriptions[s].name
-                    ),
-                    None => "resource group".to_string(),
-                };
-                self.diagnostics
-                    .push(codes::unknown_scope(&noun, group, *span, candidates));
+                let mut diagnostic =
+                    codes::unknown_scope("resource group", group, *span, candidates);
+                if let Some(s) = in_subscription {
+                    let named = &hierarchy.subscriptions[s].name;
+                    diagnostic.message = format!(
+                        "subscription `{named}` has no resource group `{}` in the hierarchy",
+                        charter_syntax::diagnostic::sanitize(group)
+                    );
+                    diagnostic.primary.message = format!("not declared in subscription `{named}`");
+                    // Declared in another subscription: say where.
+                    let holders: Vec<&str> = hierarchy
+                        .subscriptions
+                        .iter()
+                        .filter(|other| other.resource_groups.iter().any(|(g, _)| g == group))
+                        .map(|other| other.name.as_str())
+                        .collect();
+                    if let [holder, ..] = holders.as_slice() {
+                        diagnostic.help = Some(format!(
+                            "it is declared in subscription `{holder}`: name that subscription, or declare the resource group under `{named}` if it sits there in Azure"
+                        ));
+                    }
+                }
+                self.diagnostics.push(diagnostic);
                 None
             }
             Err(Unplaced::Ambiguous(holders)) => {
