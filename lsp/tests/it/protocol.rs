@@ -150,7 +150,13 @@ fn files_changed_on_disk_join_and_leave_the_project() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri, "type": 3}]}),
     );
-    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    // The file's diagnostics may be published twice while it exists (the checker's, then with
+    // the proof's when the proof outlasts the server's patience on a loaded machine): wait
+    // for the clearing publication, which must come.
+    assert_eq!(
+        client.diagnostics_where(&uri, <[Value]>::is_empty),
+        Vec::<Value>::new()
+    );
     assert!(client.shutdown());
 }
 
@@ -172,6 +178,10 @@ fn workspace_folders_added_later_join_the_project() {
         "workspace/didChangeWorkspaceFolders",
         json!({"event": {"added": [], "removed": [folder]}}),
     );
-    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    // As above: a second publication of the file's diagnostics may come first.
+    assert_eq!(
+        client.diagnostics_where(&uri, <[Value]>::is_empty),
+        Vec::<Value>::new()
+    );
     assert!(client.shutdown());
 }
