@@ -249,36 +249,7 @@ fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account,
 
     // The account, from its payload: every attribute is one of the payload's fields.
     let payload = &account.payload;
-    let properties = &payload["properties"];
-    let mut body = Body::new();
-    if let Some(provider) = &provider {
-        body.raw("provider", provider.as_str());
-    }
-    body.string("name", &account.name)
-        .string("location", payload["location"].as_str().unwrap_or_default())
-        .raw(
-            "resource_group_name",
-            format!("azurerm_resource_group.{group_address}.name"),
-        )
-        .string("kind", payload["kind"].as_str().unwrap_or_default())
-        .string(
-            "sku_name",
-            payload["sku"]["name"].as_str().unwrap_or_default(),
-        )
-        .string(
-            "custom_subdomain_name",
-            properties["customSubDomainName"]
-                .as_str()
-                .unwrap_or_default(),
-        )
-        .raw(
-            "local_auth_enabled",
-            (!properties["disableLocalAuth"].as_bool().unwrap_or(false)).to_string(),
-        )
-        .raw(
-            "public_network_access_enabled",
-            (properties["publicNetworkAccess"].as_str() != Some("Disabled")).to_string(),
-        );
+    let mut body = account_body(payload, &account.name, &group_address, provider.as_deref());
     if let Some(tags_map) = payload["tags"].as_object() {
         body.attribute("tags", tags(tags_map));
     }
@@ -562,4 +533,45 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             }
         }
     }
+}
+
+/// The attributes an `azurerm_cognitive_account` takes from an AI account's payload (an
+/// endpoint's account or a business unit's Foundry resource): each one of the payload's fields.
+pub(crate) fn account_body(
+    payload: &Value,
+    name: &str,
+    group_address: &str,
+    provider: Option<&str>,
+) -> Body {
+    let properties = &payload["properties"];
+    let mut body = Body::new();
+    if let Some(provider) = provider {
+        body.raw("provider", provider);
+    }
+    body.string("name", name)
+        .string("location", payload["location"].as_str().unwrap_or_default())
+        .raw(
+            "resource_group_name",
+            format!("azurerm_resource_group.{group_address}.name"),
+        )
+        .string("kind", payload["kind"].as_str().unwrap_or_default())
+        .string(
+            "sku_name",
+            payload["sku"]["name"].as_str().unwrap_or_default(),
+        )
+        .string(
+            "custom_subdomain_name",
+            properties["customSubDomainName"]
+                .as_str()
+                .unwrap_or_default(),
+        )
+        .raw(
+            "local_auth_enabled",
+            (!properties["disableLocalAuth"].as_bool().unwrap_or(false)).to_string(),
+        )
+        .raw(
+            "public_network_access_enabled",
+            (properties["publicNetworkAccess"].as_str() != Some("Disabled")).to_string(),
+        );
+    body
 }

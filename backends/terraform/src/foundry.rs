@@ -8,7 +8,7 @@ use charter_governance::estate::{self, Account, Estate, EstateResource, RAI_API_
 use charter_governance::foundry::{FoundryAccount, PROJECT};
 
 use crate::context::Context;
-use crate::endpoints::{blocklist_blocks, body_of, shared_body, tags, typed};
+use crate::endpoints::{account_body, blocklist_blocks, body_of, shared_body, tags, typed};
 use crate::hcl::{Block, Body, Expr};
 use crate::names::{identifier, resource_group_address};
 
@@ -53,42 +53,14 @@ fn foundry_blocks(
 
     let payload = &foundry.payload;
     let properties = &payload["properties"];
-    let mut body = Body::new();
-    if let Some(provider) = &provider {
-        body.raw("provider", provider.as_str());
-    }
-    body.string("name", &foundry.name)
-        .string("location", payload["location"].as_str().unwrap_or_default())
-        .raw(
-            "resource_group_name",
-            format!("azurerm_resource_group.{group_address}.name"),
-        )
-        .string("kind", payload["kind"].as_str().unwrap_or_default())
-        .string(
-            "sku_name",
-            payload["sku"]["name"].as_str().unwrap_or_default(),
-        )
-        .string(
-            "custom_subdomain_name",
-            properties["customSubDomainName"]
-                .as_str()
-                .unwrap_or_default(),
-        )
-        .raw(
-            "local_auth_enabled",
-            (!properties["disableLocalAuth"].as_bool().unwrap_or(false)).to_string(),
-        )
-        .raw(
-            "public_network_access_enabled",
-            (properties["publicNetworkAccess"].as_str() != Some("Disabled")).to_string(),
-        )
-        .raw(
-            "project_management_enabled",
-            properties["allowProjectManagement"]
-                .as_bool()
-                .unwrap_or(false)
-                .to_string(),
-        );
+    let mut body = account_body(payload, &foundry.name, &group_address, provider.as_deref());
+    body.raw(
+        "project_management_enabled",
+        properties["allowProjectManagement"]
+            .as_bool()
+            .unwrap_or(false)
+            .to_string(),
+    );
     if let Some(kind) = payload["identity"]["type"].as_str() {
         let mut identity = Body::new();
         identity.string("type", kind);
