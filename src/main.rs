@@ -413,6 +413,23 @@ fn print_stdout(text: &[u8], status: ExitCode) -> ExitCode {
     }
 }
 
+/// Writes to standard output through `write`, as it produces it (buffered), with the outcomes
+/// of [`print_stdout`].
+fn write_stdout(
+    status: ExitCode,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = write(&mut out).and_then(|()| std::io::Write::flush(&mut out));
+    match written.map_err(WriteError::from_io) {
+        Ok(()) | Err(WriteError::Closed) => status,
+        Err(WriteError::Failed(error)) => {
+            usage_error(format!("cannot write to standard output: {error}"))
+        }
+    }
+}
+
 /// A usage or I/O error of a command that takes `--format`: the message on stderr and, for
 /// `--format json`, the one JSON document of the run (with an `error` object) on stdout.
 fn fail(common: &CommonArgs, message: impl std::fmt::Display) -> ExitCode {
@@ -1524,15 +1541,18 @@ fn audit(path: &Path, args: &charter::audit::AuditArgs, ui: &Ui) -> ExitCode {
             "inputs": inputs.described,
         }),
     );
-    let text = charter::audit::render(
-        &audited,
-        args.format,
-        ui.stdout_colored(),
-        fail_on,
-        report.document.take().and_then(Document::into_value),
-        extra,
-    );
-    print_stdout(text.as_bytes(), exit_status(failed))
+    let document = report.document.take().and_then(Document::into_value);
+    write_stdout(exit_status(failed), |out| {
+        charter::audit::write(
+            &audited,
+            args.format,
+            ui.stdout_colored(),
+            fail_on,
+            document,
+            extra,
+            out,
+        )
+    })
 }
 
 /// `charter eval`: a definition or initiative against resources.
