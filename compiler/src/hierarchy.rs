@@ -137,6 +137,14 @@ impl Hierarchy {
                 .map(Place::Subscription)
                 .ok_or(Unplaced::Unknown),
             Scope::ResourceGroup(name) => self.resource_group(name, None),
+            // One resource sits where its resource group does.
+            Scope::Resource(resource) => {
+                let subscription = match &resource.subscription {
+                    Some(name) => Some(self.subscription(name).ok_or(Unplaced::Unknown)?),
+                    None => None,
+                };
+                self.resource_group(&resource.resource_group, subscription)
+            }
         }
     }
 

@@ -174,6 +174,16 @@ impl Checks<'_> {
     /// Reports a scope the hierarchy does not have (E0903) or cannot place (E0909); whether it
     /// has a place.
     fn check_scope_known(&mut self, scope: &Scope, span: Span) -> bool {
+        if let Scope::Resource(resource) = scope {
+            // Its resource group, in the subscription written, must be declared.
+            let subscription = resource.subscription.clone().map(|name| (name, span));
+            return self
+                .check_resource_place(
+                    subscription.as_ref(),
+                    Some(&(resource.resource_group.clone(), span)),
+                )
+                .is_some();
+        }
         let hierarchy = &self.model.hierarchy;
         match hierarchy.place(scope) {
             Ok(_) => true,
@@ -191,7 +201,7 @@ impl Checks<'_> {
                             .map(|s| s.name.as_str())
                             .collect(),
                     ),
-                    Scope::ResourceGroup(_) => (
+                    Scope::ResourceGroup(_) | Scope::Resource(_) => (
                         "resource group",
                         hierarchy
                             .subscriptions
