@@ -479,6 +479,110 @@ impl crate::model::Model {
     }
 }
 
+impl crate::model::Model {
+    /// Hover on an exemption of one resource (`resource(...)` or `endpoint(...)`) at `offset`
+    /// of `file`: the resource's type and name (an endpoint's accounts, one per region, named
+    /// with `naming`), where it resolves (subscription, resource group) and its full id.
+    pub fn exempt_resource_markdown(
+        &self,
+        file: charter_syntax::FileId,
+        offset: usize,
+        naming: &charter_ir::Naming,
+    ) -> Option<(Span, String)> {
+        let (exemption, span, resource) = self
+            .policies
+            .iter()
+            .flat_map(|policy| &policy.exemptions)
+            .find_map(|exemption| match &exemption.scope {
+                Some((Scope::Resource(resource), span))
+                    if span.file == file && span.contains(offset) =>
+                {
+                    Some((exemption, *span, resource))
+                }
+                _ => None,
+            })?;
+        let names: Vec<String> = match exemption.endpoint.as_ref().and_then(|e| e.target) {
+            Some((workload, endpoint)) => {
+                let workload = self.workload(workload);
+                workload.endpoints[endpoint]
+                    .regions()
+                    .map(|region| {
+                        charter_ir::names::account(
+                            naming.prefix.as_deref(),
+                            &workload.name,
+                            &workload.endpoints[endpoint].name,
+                            &region.name,
+                        )
+                    })
+                    .collect()
+            }
+            None => vec![resource.name.clone()],
+        };
+        let hierarchy = &self.hierarchy;
+        let placed = hierarchy.place(&Scope::Resource(resource.clone())).ok();
+        let subscription = match &placed {
+            Some(Place::ResourceGroup(index, _)) => Some((
+                format!(
+                    "subscription `{}` (id `{}`)",
+                    hierarchy.subscriptions[*index].name,
+                    hierarchy.subscription_id(*index)
+                ),
+                hierarchy.subscription_id(*index),
+            )),
+            _ => resource.subscription.as_ref().map(|name| {
+                (
+                    format!("subscription `{name}` (its id is a deployment parameter)"),
+                    format!("{{subscriptionId:{name}}}"),
+                )
+            }),
+        };
+        let mut out = format!(
+            "```charter
+exempt {}
+```
+
+one resource of type `{}`, in resource group `{}`",
+            if exemption.endpoint.is_some() {
+                "endpoint"
+            } else {
+                "resource"
+            },
+            resource.resource_type,
+            resource.resource_group
+        );
+        match &subscription {
+            Some((described, _)) => out.push_str(&format!(" of {described}")),
+            None => out.push_str(
+                " of the subscription the policy is deployed to (declare the hierarchy to name it)",
+            ),
+        }
+        if let Some(place) = &placed {
+            out.push_str(&format!("; at `{}`", hierarchy.path(place)));
+        }
+        let segment = subscription
+            .as_ref()
+            .map_or_else(|| "{subscriptionId}".to_string(), |(_, id)| id.clone());
+        out.push_str(
+            "
+
+full id:",
+        );
+        for name in &names {
+            let one = charter_ir::ResourceScope {
+                name: name.clone(),
+                ..resource.clone()
+            };
+            out.push_str(&format!(
+                "
+- `/subscriptions/{segment}/resourceGroups/{}/{}`",
+                resource.resource_group,
+                one.provider_path()
+            ));
+        }
+        Some((span, out))
+    }
+}
+
 /// The place of a resource group named with an optional subscription (by name or id).
 pub fn placed(
     hierarchy: &Hierarchy,

@@ -177,12 +177,31 @@ impl Checks<'_> {
         if let Scope::Resource(resource) = scope {
             // Its resource group, in the subscription written, must be declared.
             let subscription = resource.subscription.clone().map(|name| (name, span));
-            return self
+            let before = self.diagnostics.len();
+            let placed = self
                 .check_resource_place(
                     subscription.as_ref(),
                     Some(&(resource.resource_group.clone(), span)),
                 )
                 .is_some();
+            let holders = self
+                .model
+                .hierarchy
+                .resource_group_subscriptions(&resource.resource_group);
+            for diagnostic in &mut self.diagnostics[before..] {
+                if diagnostic.code == codes::AMBIGUOUS_RESOURCE_GROUP {
+                    let first = holders
+                        .first()
+                        .map(|&s| self.model.hierarchy.subscriptions[s].name.as_str())
+                        .unwrap_or("NAME");
+                    diagnostic.help = Some(format!(
+                        "name the subscription in the resource group: `resource_group(\"{}\", subscription(\"{}\"))`",
+                        charter_syntax::diagnostic::sanitize(&resource.resource_group),
+                        charter_syntax::diagnostic::sanitize(first)
+                    ));
+                }
+            }
+            return placed;
         }
         let hierarchy = &self.model.hierarchy;
         match hierarchy.place(scope) {
@@ -223,11 +242,16 @@ impl Checks<'_> {
                     .iter()
                     .map(|&s| hierarchy.subscriptions[s].name.as_str())
                     .collect();
-                self.diagnostics.push(codes::ambiguous_resource_group(
-                    crate::model::scope_name(scope),
-                    span,
-                    &names,
+                let name = crate::model::scope_name(scope);
+                // A policy scope or a resource group's exemption has no `subscription:` field.
+                let mut diagnostic = codes::ambiguous_resource_group(name, span, &names);
+                diagnostic.help = Some(format!(
+                    "a policy scope or an exemption names a resource group by its name alone, so it must be unique in the hierarchy: if these are different resource groups, assign or exempt the subscription that holds the one meant (`subscription(\"{}\")`), or rename one of them in Azure and in the hierarchy; to exempt one resource in it, write `resource(resource_group(\"{}\", subscription(\"{}\")), TYPE, NAME)`",
+                    charter_syntax::diagnostic::sanitize(names.first().copied().unwrap_or("NAME")),
+                    charter_syntax::diagnostic::sanitize(name),
+                    charter_syntax::diagnostic::sanitize(names.first().copied().unwrap_or("NAME")),
                 ));
+                self.diagnostics.push(diagnostic);
                 false
             }
         }

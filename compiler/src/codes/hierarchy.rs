@@ -253,7 +253,7 @@ policy guardrails {
         code: AMBIGUOUS_RESOURCE_GROUP,
         severity: Severity::Error,
         title: "resource group in several subscriptions",
-        explanation: r#"A resource group's name is unique only within its subscription, and several subscriptions of the hierarchy hold one of this name, so Charter cannot tell which one is meant. For a workload, gateway or monitoring workspace, name the subscription with `subscription:`; a policy scope or exemption can name the subscription instead, or the resource groups can be renamed."#,
+        explanation: r#"A resource group's name is unique only within its subscription, and several subscriptions of the hierarchy hold one of this name, so Charter cannot tell which one is meant. For a workload, gateway or monitoring workspace, name the subscription with `subscription:`. An exemption of one resource names it in the resource group: `resource(resource_group("rg", subscription("NAME")), TYPE, NAME)`. A policy scope or a resource group's exemption names the resource group by its name alone, so the name must be unique in the hierarchy: assign or exempt the subscription that holds it instead, or rename one of the resource groups."#,
         failing_example: include_str!("../../tests/fixtures/E0909.charter"),
         fixed_example: r#"management_group "contoso" {
   subscription "support-prod" {

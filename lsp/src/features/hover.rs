@@ -34,6 +34,16 @@ pub fn hover(
             Occurrence::Reference(_, span) => span,
             Occurrence::Declaration(symbol) => index.symbols[symbol].name_span,
         });
+    } else if let Some((resource_span, markdown)) =
+        analysis.compilation.model.exempt_resource_markdown(
+            analysis.compilation.documents[file].id,
+            offset,
+            &analysis.compilation.project.naming,
+        )
+    {
+        // An exemption of one resource: where it resolves, and its full id.
+        sections.push(markdown);
+        span = Some(resource_span);
     } else if let Some((place_span, markdown)) = analysis
         .compilation
         .model
