@@ -1,5 +1,5 @@
 //! The management-group hierarchy (E09xx): declared once with well-formed ids, and every scope
-//! the project names placed in it (`checks/hierarchy.rs`); E0910 is the build's note that a
+//! the project names placed in it (`checks/hierarchy.rs`); E0910 is the build's warning that a
 //! project without a hierarchy leaves subscription placeholders.
 
 use charter_syntax::diagnostic::sanitize;
@@ -23,7 +23,7 @@ pub const SANDBOX_NOT_APART: Code = "E0907";
 pub const DEFINITIONS_BELOW_SCOPES: Code = "E0908";
 /// E0909: resource group in several subscriptions.
 pub const AMBIGUOUS_RESOURCE_GROUP: Code = "E0909";
-/// E0910: subscriptions left as placeholders (no hierarchy declared); a build note.
+/// E0910: subscriptions left as placeholders (no hierarchy declared); a build warning.
 pub const PLACEHOLDERS_WITHOUT_HIERARCHY: Code = "E0910";
 
 /// The checker's codes of this group, in code order, for `charter explain` and `docs/errors.md`.
@@ -279,7 +279,7 @@ pub const BUILD_NOTES: &[CodeInfo] = &[CodeInfo {
     code: PLACEHOLDERS_WITHOUT_HIERARCHY,
     severity: Severity::Warning,
     title: "subscriptions left as placeholders: no hierarchy declared",
-    explanation: r#"The project declares no management-group hierarchy, so Charter cannot know the id of a subscription it names (`subscription: "support-prod"`), nor the subscription of a resource group no workload names its subscription for. The build then writes placeholders: `{subscriptionId}` and `{subscriptionId:NAME}` in the REST bodies, `subscriptionId_NAME` parameters in the ARM templates (an exemption of a resource group whose subscription is unknown is left out of the template), and Terraform variables (`NAME_subscription_id`, and the provider's default subscription for resource groups). `charter build` says so in a note with this code. Declaring the hierarchy (`management_group "ID" { subscription "NAME" { id: "GUID" resource_groups: [...] } }`, docs/language.md) gives every subscription its id and every resource group its subscription, and removes the placeholders."#,
+    explanation: r#"The project declares no management-group hierarchy, so Charter cannot know the id of a subscription it names (`subscription: "support-prod"`), nor the subscription of a resource group no workload names its subscription for. The build then writes placeholders: `{subscriptionId}` and `{subscriptionId:NAME}` in the REST bodies, `subscriptionId_NAME` parameters in the ARM templates (an exemption of a resource group whose subscription is unknown is left out of the template), and Terraform variables (`NAME_subscription_id`, and the provider's default subscription for resource groups). `charter build` prints this warning after the build (and lists it under `build.warnings` in its JSON report). Declaring the hierarchy (`management_group "ID" { subscription "NAME" { id: "GUID" resource_groups: [...] } }`, docs/language.md) gives every subscription its id and every resource group its subscription, and removes the placeholders."#,
     failing_example: r#"policy guardrails {
   scope: subscription("support-prod")
 }
