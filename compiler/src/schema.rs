@@ -2028,6 +2028,16 @@ mod tests {
         );
     }
 
+    /// The parser's error recovery and its "did you mean" know every top-level keyword.
+    #[test]
+    fn the_parser_knows_every_top_level_keyword() {
+        let mut schema: Vec<&str> = TOP_LEVEL.iter().map(|&kind| block(kind).keyword).collect();
+        let mut parser: Vec<&str> = charter_syntax::TOP_LEVEL_KEYWORDS.to_vec();
+        schema.sort_unstable();
+        parser.sort_unstable();
+        assert_eq!(parser, schema);
+    }
+
     #[test]
     fn every_block_kind_has_its_schema() {
         for &kind in TOP_LEVEL {
