@@ -407,6 +407,22 @@ impl crate::model::Model {
                 let Ok(exempted) = hierarchy.place(scope) else {
                     continue;
                 };
+                if let Scope::Resource(resource) = scope {
+                    // One resource, not the whole place: said as such.
+                    if hierarchy.contains(&exempted, &place) {
+                        let until = exemption
+                            .until
+                            .map(|(date, _)| format!(" until {date}"))
+                            .unwrap_or_default();
+                        let name = if resource.name.is_empty() {
+                            "an endpoint's accounts".to_string()
+                        } else {
+                            format!("`{}`", resource.name)
+                        };
+                        out.push_str(&format!(" (one resource exempted: {name}{until})"));
+                    }
+                    continue;
+                }
                 if hierarchy.contains(&exempted, &place) {
                     let until = exemption
                         .until

@@ -397,3 +397,33 @@ fn a_resource_in_a_resource_group_two_subscriptions_hold_names_its_subscription(
         "{body}"
     );
 }
+
+/// E0906 warns that another policy applies to a workload; an exemption of the workload's
+/// place from every rule of that policy says it does not, and silences it. One from some
+/// rules only, or of one resource, does not.
+#[test]
+fn an_exemption_from_the_other_policy_silences_e0906_only_when_it_covers_every_rule() {
+    let with_lockdown = |exemption: &str| {
+        project("").replace(
+            "workload shop {",
+            &format!(
+                "policy lockdown {{\n  scope: subscription(\"shop-prod\")\n  local_auth: disabled\n{exemption}\n}}\n\nworkload shop {{"
+            ),
+        )
+    };
+    let (_, text) = check(&with_lockdown(""));
+    assert!(text.contains("E0906"), "{text}");
+    let (code, text) = check(&with_lockdown(
+        r#"  exempt resource_group("rg-shop") until 2027-06-30 as waiver "Governed by guardrails alone""#,
+    ));
+    assert!(!text.contains("E0906"), "{text}");
+    assert_eq!(code, Some(0), "{text}");
+    let (_, text) = check(&with_lockdown(
+        r#"  exempt resource_group("rg-shop") until 2027-06-30 as waiver "Keys" only [local_auth]"#,
+    ));
+    assert!(text.contains("E0906"), "{text}");
+    let (_, text) = check(&with_lockdown(
+        r#"  exempt resource(resource_group("rg-shop"), "Microsoft.CognitiveServices/accounts", "x") until 2027-06-30 as waiver "One account""#,
+    ));
+    assert!(text.contains("E0906"), "{text}");
+}

@@ -413,6 +413,12 @@ impl Checks<'_> {
             }
             for other in over.iter().filter(|other| **other != governed_by.target) {
                 let other = model.policy(*other);
+                // An unexpired exemption of the workload's place from every rule of the other
+                // policy says, in the source, that it does not apply there: Azure does not
+                // enforce it. One from some rules (`only`) or of one resource leaves the rest.
+                if exempts_place(hierarchy, other, &place, self.options.today) {
+                    continue;
+                }
                 self.diagnostics.push(codes::also_governed(
                     &workload.name,
                     &policy.name,
@@ -445,4 +451,27 @@ impl Checks<'_> {
             ));
         }
     }
+}
+
+/// Whether an unexpired exemption of `policy` covers `place` from every rule of the policy
+/// (no `only`), at the place or above it; an exemption of one resource never covers a place.
+fn exempts_place(
+    hierarchy: &crate::hierarchy::Hierarchy,
+    policy: &crate::model::Policy,
+    place: &Place,
+    today: charter_ir::Date,
+) -> bool {
+    policy.exemptions.iter().any(|exemption| {
+        let Some((scope, _)) = &exemption.scope else {
+            return false;
+        };
+        if matches!(scope, Scope::Resource(_)) || exemption.only.is_some() {
+            return false;
+        }
+        let current = exemption.until.is_some_and(|(until, _)| until >= today);
+        current
+            && hierarchy
+                .place(scope)
+                .is_ok_and(|exempted| hierarchy.contains(&exempted, place))
+    })
 }

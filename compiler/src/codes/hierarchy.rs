@@ -152,7 +152,7 @@ workload support {
         code: WORKLOAD_ALSO_GOVERNED,
         severity: Severity::Warning,
         title: "another policy applies to the workload",
-        explanation: r#"By the declared hierarchy, a policy other than the workload's `governed_by` is assigned above it, so Azure enforces both: every rule of the other policy applies to the workload's resources too, although the checker checks the workload against its own policy only (the self-compliance proof checks both, E0801). Make sure that is intended, or move one of the assignments. Hover on the workload lists every policy that applies to it."#,
+        explanation: r#"By the declared hierarchy, a policy other than the workload's `governed_by` is assigned above it, so Azure enforces both: every rule of the other policy applies to the workload's resources too, although the checker checks the workload against its own policy only (the self-compliance proof checks both, E0801). Make sure that is intended, or move one of the assignments. An unexpired exemption of the workload's place (or a scope above it) from every rule of the other policy says it does not apply there, and Azure does not enforce it: no warning then. An exemption from some rules only (`only [...]`), or of one resource, leaves the other rules in force, so the warning stays. Hover on the workload lists every policy that applies to it."#,
         failing_example: include_str!("../../tests/fixtures/E0906.charter"),
         fixed_example: r#"management_group "contoso" {
   management_group "contoso-prod" {
