@@ -1204,10 +1204,9 @@ fn scope_label(project: &Project, scope: &Scope) -> String {
         Scope::ManagementGroup(_) => format!("management group {name}"),
         Scope::Subscription(_) => format!("subscription {name}"),
         Scope::ResourceGroup(_) => format!("resource group {name}"),
-        Scope::Resource(resource) => format!(
-            "{} {name} in resource group {}",
-            resource.resource_type, resource.resource_group
-        ),
+        Scope::Resource(resource) => {
+            format!("{name} in resource group {}", resource.resource_group)
+        }
     }
 }
 
