@@ -6,6 +6,10 @@
 //!
 //! Type-checked here (E0203 for the wrong arguments, E0709 for an id Azure would refuse); an
 //! endpoint is resolved with the workloads (`resolve/policies.rs`).
+#![expect(
+    clippy::result_large_err,
+    reason = "the errors are diagnostics, built once per mistake, as in typeck.rs"
+)]
 
 use charter_ir::{ResourceScope, Scope};
 use charter_syntax::ast::{Call, Value};

@@ -503,6 +503,25 @@ mod tests {
                 category: "Waiver".into(),
                 expires_on: "2027-01-31T23:59:59Z".into(),
                 metadata: json!({}),
+            }, Exemption {
+                name: "p-legacy-exempt".into(),
+                display_name: String::new(),
+                description: String::new(),
+                assignment: "p-rg".into(),
+                // One resource, in a subscription known by name only: its id is built on the
+                // subscription's variable.
+                scope: Scope::Resource(charter_ir::ResourceScope {
+                    subscription: Some("team-sub".into()),
+                    resource_group: "rg-b".into(),
+                    resource_type: "Microsoft.CognitiveServices/accounts".into(),
+                    name: "legacy".into(),
+                }),
+                scope_id: "/subscriptions/{subscriptionId:team-sub}/resourceGroups/rg-b/providers/Microsoft.CognitiveServices/accounts/legacy".into(),
+                assignment_id: String::new(),
+                reference_ids: vec!["x".into()],
+                category: "Waiver".into(),
+                expires_on: "2027-01-31T23:59:59Z".into(),
+                metadata: json!({}),
             }],
         }
     }
@@ -511,7 +530,8 @@ mod tests {
     fn converts_a_hand_built_governance() {
         let project = Project::default();
         let mut context = Context::new(&project);
-        let text = file(&mut context, &governance()).expect("governance is not empty");
+        let text =
+            file(&mut context, &governance(), &Estate::default()).expect("governance is not empty");
         insta::assert_snapshot!(text);
         assert!(context.variables.contains_key("team_sub_subscription_id"));
     }
@@ -520,6 +540,9 @@ mod tests {
     fn empty_governance_writes_no_file() {
         let project = Project::default();
         let mut context = Context::new(&project);
-        assert_eq!(file(&mut context, &Governance::default()), None);
+        assert_eq!(
+            file(&mut context, &Governance::default(), &Estate::default()),
+            None
+        );
     }
 }
