@@ -427,3 +427,30 @@ fn an_exemption_from_the_other_policy_silences_e0906_only_when_it_covers_every_r
     ));
     assert!(text.contains("E0906"), "{text}");
 }
+
+/// `charter diff` says a new resource-level exemption loosens the policy, as Charter writes
+/// it, and which endpoint an `endpoint(...)` exemption affects.
+#[test]
+fn the_semantic_diff_shows_a_resource_exemption() {
+    let base = tempfile::tempdir().expect("a temporary directory");
+    let head = tempfile::tempdir().expect("a temporary directory");
+    write(base.path(), &project(""));
+    write(head.path(), &project(&format!("{LEGACY}\n{ENDPOINT}")));
+    let output = charter(&[
+        "diff",
+        &base.path().to_string_lossy(),
+        &head.path().to_string_lossy(),
+        TODAY,
+    ]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("exempts `resource(resource_group(\"rg-legacy\"), \"Microsoft.CognitiveServices/accounts\", \"legacy-oai\")`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("affects workload shop; endpoint shop.chat"),
+        "{text}"
+    );
+    // The legacy account, and the account of each of the endpoint's two regions.
+    assert!(text.contains("3 loosening"), "{text}");
+}
