@@ -552,19 +552,21 @@ impl crate::model::Model {
                 )
             }),
         };
+        let written = match &exemption.endpoint {
+            Some(endpoint) => format!("endpoint({}.{})", endpoint.workload.0, endpoint.endpoint.0),
+            None => format!(
+                "resource(resource_group({:?}), {:?}, {:?})",
+                resource.resource_group, resource.resource_type, resource.name
+            ),
+        };
+        let what = if names.len() == 1 {
+            "one resource".to_string()
+        } else {
+            format!("{} resources (one account per region)", names.len())
+        };
         let mut out = format!(
-            "```charter
-exempt {}
-```
-
-one resource of type `{}`, in resource group `{}`",
-            if exemption.endpoint.is_some() {
-                "endpoint"
-            } else {
-                "resource"
-            },
-            resource.resource_type,
-            resource.resource_group
+            "```charter\nexempt {written}\n```\n\n{what} of type `{}`, in resource group `{}`",
+            resource.resource_type, resource.resource_group
         );
         match &subscription {
             Some((described, _)) => out.push_str(&format!(" of {described}")),
@@ -578,19 +580,14 @@ one resource of type `{}`, in resource group `{}`",
         let segment = subscription
             .as_ref()
             .map_or_else(|| "{subscriptionId}".to_string(), |(_, id)| id.clone());
-        out.push_str(
-            "
-
-full id:",
-        );
+        out.push_str("\n\nfull id:");
         for name in &names {
             let one = charter_ir::ResourceScope {
                 name: name.clone(),
                 ..resource.clone()
             };
             out.push_str(&format!(
-                "
-- `/subscriptions/{segment}/resourceGroups/{}/{}`",
+                "\n- `/subscriptions/{segment}/resourceGroups/{}/{}`",
                 resource.resource_group,
                 one.provider_path()
             ));
