@@ -738,14 +738,9 @@ fn exempted_accounts(
     naming: &ir::Naming,
 ) -> Option<Vec<String>> {
     let (workload, endpoint) = exemption.endpoint.as_ref()?.target?;
-    let workload = &model.workload(workload).name;
-    let endpoint = &model
-        .workloads
-        .iter()
-        .find(|w| &w.name == workload)?
-        .endpoints
-        .get(endpoint)?
-        .name;
+    let workload = model.workload(workload);
+    let endpoint = &workload.endpoints.get(endpoint)?.name;
+    let workload = &workload.name;
     let lowered = workloads
         .iter()
         .find(|w| &w.name == workload)?
