@@ -823,19 +823,28 @@ fn prerequisites(project: &charter_ir::Project, artifacts: &[charter_ir::Artifac
             placeholders.join(", ")
         ));
     }
-    let leaves_placeholders = !placeholders.is_empty()
-        || artifacts.iter().any(|artifact| {
-            artifact.contents.contains("subscriptionId_")
-                || artifact.contents.contains("_subscription_id\"")
-        });
-    if !project.hierarchy.is_declared() && leaves_placeholders {
-        notes.push(format!(
-            "[{}] the project declares no management-group hierarchy, so subscriptions it names are left as placeholders and parameters: declare `management_group \"ID\" {{ subscription \"NAME\" {{ id: \"GUID\" }} }}` to name every one by its id (`charter explain {}`)",
-            charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
-            charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
-        ));
-    }
     notes
+}
+
+/// E0910, a warning of the build: the output names subscriptions by placeholders because the
+/// project declares no hierarchy. `None` when the project declares one, or nothing is left.
+fn placeholders_warning(
+    project: &charter_ir::Project,
+    artifacts: &[charter_ir::Artifact],
+) -> Option<String> {
+    let leaves_placeholders = artifacts.iter().any(|artifact| {
+        (artifact.path.starts_with("azure-policy/")
+            && !artifact.path.contains("template")
+            && artifact.contents.contains("{subscriptionId"))
+            || artifact.contents.contains("subscriptionId_")
+            || artifact.contents.contains("_subscription_id\"")
+    });
+    (!project.hierarchy.is_declared() && leaves_placeholders).then(|| {
+        format!(
+            "the project declares no management-group hierarchy, so subscriptions it names are left as placeholders and parameters: declare `management_group \"ID\" {{ subscription \"NAME\" {{ id: \"GUID\" }} }}` to name every one by its id (`charter explain {}`)",
+            charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
+        )
+    })
 }
 
 /// Everything `build` writes, relative to the output directory.
@@ -900,6 +909,24 @@ fn build(
             for note in &notes {
                 stream::eprintln(format_args!("note: {note}"));
             }
+            // A warning, as `charter explain E0910` lists it.
+            let warning = placeholders_warning(&compilation.project, &artifacts);
+            if let Some(warning) = &warning {
+                stream::eprintln(format_args!(
+                    "warning[{}]: {warning}",
+                    charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY
+                ));
+            }
+            let warnings: Vec<Value> = warning
+                .iter()
+                .map(|message| {
+                    json!({
+                        "code": charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
+                        "severity": "warning",
+                        "message": message,
+                    })
+                })
+                .collect();
             report.insert(
                 "build",
                 json!({
@@ -909,6 +936,7 @@ fn build(
                     "unchanged": written.unchanged,
                     "removed": written.removed,
                     "notes": notes,
+                    "warnings": warnings,
                 }),
             );
             report.finish(ExitCode::SUCCESS)
