@@ -1529,17 +1529,36 @@ fn audit(path: &Path, args: &charter::audit::AuditArgs, ui: &Ui) -> ExitCode {
         Err(code) => return code,
     };
     let mut report = report(&compilation, common, loaded.documents.len(), ui);
-    if report.failed {
+    // An expired exemption is an error of the sources, but Azure simply ignores it: the audit
+    // can still say what its expiry changes (the resources it covered are judged without it).
+    let only_expired = report.failed
+        && !(common.deny_warnings
+            && compilation
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Warning))
+        && compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .all(|d| d.code == charter_compiler::codes::exemptions::EXEMPTION_EXPIRED);
+    if report.failed && !only_expired {
         stream::eprintln("error: not auditing: fix the errors above first");
         report.insert("resources", Value::Null);
         return report.finish(ExitCode::from(EXIT_PROBLEMS));
+    }
+    if only_expired {
+        stream::eprintln(
+            "note: auditing anyway: Azure ignores an expired exemption, so the resources it covered are audited without it",
+        );
     }
     let (audited, inputs) = match charter::audit::audit(&compilation, args) {
         Ok(result) => result,
         Err(message) => return fail(common, message),
     };
     let fail_on = args.fail_on.into();
-    let failed = audited.failed(fail_on);
+    // The expired exemptions are still errors of the sources: the run fails.
+    let failed = audited.failed(fail_on) || only_expired;
     if args.format.is_ci() {
         // The report for the log; the findings (and the sources' warnings) as annotations.
         let _ = write!(

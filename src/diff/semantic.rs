@@ -855,6 +855,8 @@ impl Context<'_> {
                 scope_text(&exemption.assignment_scope)
             )
         };
+        // What an exemption covers: `only [...]`'s rules, or every rule.
+        let covers = |exemption: &Exemption| rules_text(&exemption.rules);
         for exemption in &new.exemptions {
             let affects = self.exempted(name, &exemption.scope);
             let Some(previous) = old.exemptions.iter().find(|e| same(e, exemption)) else {
@@ -863,8 +865,9 @@ impl Context<'_> {
                     kind: "policy.exemption",
                     subject: subject.clone(),
                     message: format!(
-                        "policy `{name}` exempts {} until {}",
+                        "policy `{name}` exempts {} from {} until {}",
                         describe(exemption),
+                        covers(exemption),
                         exemption.expires
                     ),
                     before: None,
@@ -892,6 +895,53 @@ impl Context<'_> {
                     ),
                     before: Some(previous.expires.to_string()),
                     after: Some(exemption.expires.to_string()),
+                    affects: affects.clone(),
+                });
+            }
+            if let Some(classification) = widened(&previous.rules, &exemption.rules) {
+                out.push(Change {
+                    classification,
+                    kind: "policy.exemption_rules",
+                    subject: subject.clone(),
+                    message: format!(
+                        "policy `{name}`: the exemption of {} {} {} (it exempted {})",
+                        describe(exemption),
+                        if classification == Classification::Loosening {
+                            "now exempts"
+                        } else {
+                            "now exempts only"
+                        },
+                        covers(exemption),
+                        covers(previous)
+                    ),
+                    before: Some(covers(previous)),
+                    after: Some(covers(exemption)),
+                    affects: affects.clone(),
+                });
+            }
+            if previous.owner != exemption.owner || previous.ticket != exemption.ticket {
+                let said = |e: &Exemption| {
+                    format!(
+                        "owner {}, ticket {}",
+                        e.owner
+                            .as_deref()
+                            .map_or("none".to_string(), |o| format!("`{o}`")),
+                        e.ticket
+                            .as_deref()
+                            .map_or("none".to_string(), |t| format!("`{t}`"))
+                    )
+                };
+                out.push(Change {
+                    classification: Classification::Neutral,
+                    kind: "policy.exemption_owner",
+                    subject: subject.clone(),
+                    message: format!(
+                        "policy `{name}`: the exemption of {} now has {}",
+                        describe(exemption),
+                        said(exemption)
+                    ),
+                    before: Some(said(previous)),
+                    after: Some(said(exemption)),
                     affects: affects.clone(),
                 });
             }
@@ -1854,6 +1904,37 @@ fn plural(count: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// The rules an exemption covers, in words: `only [...]`'s rules, or every rule.
+fn rules_text(rules: &[charter_ir::ExemptRule]) -> String {
+    if rules.is_empty() {
+        "every rule".to_string()
+    } else {
+        let mut names: Vec<&str> = rules.iter().map(|rule| rule.charter_name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        format!("only [{}]", names.join(", "))
+    }
+}
+
+/// How an exemption's rules changed from `before` to `after` (empty: every rule): loosening
+/// when it now exempts some rule it did not (even if it also dropped others), tightening when
+/// it only dropped rules, `None` when it covers the same rules.
+fn widened(
+    before: &[charter_ir::ExemptRule],
+    after: &[charter_ir::ExemptRule],
+) -> Option<Classification> {
+    use std::collections::BTreeSet;
+    let (old, new): (BTreeSet<_>, BTreeSet<_>) = (before.iter().collect(), after.iter().collect());
+    match (old.is_empty(), new.is_empty()) {
+        (true, true) => None,
+        (false, true) => Some(Classification::Loosening),
+        (true, false) => Some(Classification::Tightening),
+        (false, false) if old == new => None,
+        (false, false) if new.is_subset(&old) => Some(Classification::Tightening),
+        (false, false) => Some(Classification::Loosening),
     }
 }
 

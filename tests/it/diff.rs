@@ -211,6 +211,56 @@ fn each_commit_of_the_history_is_classified() {
     assert_eq!(objects[0]["action"], "update");
     assert_eq!(objects[0]["properties"], serde_json::json!(["expiresOn"]));
 
+    // Widen an exemption to one more rule: a loosening, although only its rules changed.
+    edit(
+        dir,
+        "policy.charter",
+        "    public_network,\n  ] owner \"ai-platform@contoso.com\"",
+        "    public_network,\n    regions,\n  ] owner \"ai-platform@contoso.com\"",
+    );
+    commit(dir, "widen an exemption");
+    let (output, document) = last_commit_changes(dir, &["--fail-on", "loosening"]);
+    assert_eq!(output.status.code(), Some(1), "widening fails the gate");
+    assert_eq!(
+        classifications(&document),
+        pairs(&[("loosening", "policy.exemption_rules")])
+    );
+    assert_eq!(
+        document["changes"][0]["before"],
+        "only [local_auth, public_network]"
+    );
+    assert_eq!(
+        document["changes"][0]["after"],
+        "only [local_auth, public_network, regions]"
+    );
+
+    // Drop `only` from it: every rule is exempted, a loosening too; then narrow it back.
+    edit(
+        dir,
+        "policy.charter",
+        " only [\n    local_auth,\n    public_network,\n    regions,\n  ] owner \"ai-platform",
+        " owner \"ai-platform",
+    );
+    commit(dir, "exempt every rule");
+    let (_, document) = last_commit_changes(dir, &[]);
+    assert_eq!(
+        classifications(&document),
+        pairs(&[("loosening", "policy.exemption_rules")])
+    );
+    assert_eq!(document["changes"][0]["after"], "every rule");
+    edit(
+        dir,
+        "policy.charter",
+        "Private Link\" owner \"ai-platform",
+        "Private Link\" only [local_auth] owner \"ai-platform",
+    );
+    commit(dir, "narrow the exemption");
+    let (_, document) = last_commit_changes(dir, &[]);
+    assert_eq!(
+        classifications(&document),
+        pairs(&[("tightening", "policy.exemption_rules")])
+    );
+
     // Reformat a file and edit a comment: no change in meaning, nothing to publish.
     let policy = dir.join("contoso/policy.charter");
     let text = std::fs::read_to_string(&policy).expect("read");

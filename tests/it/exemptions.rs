@@ -291,6 +291,53 @@ fn an_audit_exempts_the_named_resource_and_not_its_neighbour() {
     );
     let (other, other_rule) = verdict("/shop-other");
     assert_eq!(other, "deny", "{other_rule}");
+
+    // After the expiry the sources have an error (E0701), but Azure ignores an expired
+    // exemption: the audit still runs, judges the legacy account without it, and fails.
+    let output = charter(&[
+        "audit",
+        &dir.path().to_string_lossy(),
+        "--today=2027-07-15",
+        "--resources",
+        &resources.to_string_lossy(),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("auditing anyway"), "{stderr}");
+    let document: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert!(
+        document["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["code"] == "E0701"),
+        "{document}"
+    );
+    let legacy = document["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| {
+            r["id"]
+                .as_str()
+                .is_some_and(|id| id.ends_with("/shop-legacy"))
+        })
+        .unwrap_or_else(|| panic!("no shop-legacy in {document}"));
+    assert_eq!(legacy["verdict"], "deny", "{legacy}");
+}
+
+#[test]
+fn an_exemption_from_an_empty_list_of_rules_is_e0711() {
+    let (code, text) = check(&project(
+        r#"  exempt resource(resource_group("rg-shop"), "Microsoft.CognitiveServices/accounts", "shop-legacy") until 2027-06-30 as waiver "Legacy" only []"#,
+    ));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("E0711"), "{text}");
+    assert!(text.contains("`only` lists no rule"), "{text}");
 }
 
 #[test]

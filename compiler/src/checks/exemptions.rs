@@ -1,6 +1,7 @@
 //! Exemptions: not expired (E0701), with a reason (E0702), and exempting an assignment the
 //! policy has (E0703, E0704); expiring soon (E0705), within the policy's maximum duration
-//! (E0706), limited to rules the policy has (E0707), with a non-empty owner and ticket (E0708).
+//! (E0706), limited to rules the policy has (E0707), with a non-empty owner and ticket (E0708),
+//! and an `only` that lists some rule (E0711).
 
 use charter_ir as ir;
 use charter_syntax::Span;
@@ -37,6 +38,12 @@ impl Checks<'_> {
                         ));
                     }
                 }
+            }
+        }
+        if let Some(only) = &exemption.only {
+            if only.value.as_ref().is_some_and(Vec::is_empty) {
+                self.diagnostics
+                    .push(codes::exemptions::no_rule(only.word_span));
             }
         }
         if let Some(rules) = exemption.only.as_ref().and_then(|only| only.value.as_ref()) {

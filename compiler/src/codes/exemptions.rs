@@ -24,6 +24,8 @@ pub const EXEMPTION_EMPTY_REFERENCE: Code = "E0708";
 pub const MALFORMED_EXEMPT_RESOURCE: Code = "E0709";
 /// E0710: exemption of an endpoint that runs on a business unit's shared resource.
 pub const EXEMPT_SHARED_ENDPOINT: Code = "E0710";
+/// E0711: exemption from an empty list of rules.
+pub const EXEMPTION_FROM_NO_RULE: Code = "E0711";
 
 /// The codes of this group, in code order, for `charter explain` and `docs/errors.md`.
 pub const CODES: &[CodeInfo] = &[
@@ -151,7 +153,32 @@ pub const CODES: &[CodeInfo] = &[
 }
 "#,
     },
+    CodeInfo {
+        code: EXEMPTION_FROM_NO_RULE,
+        severity: Severity::Error,
+        title: "exemption from no rule",
+        explanation: r#"`only [...]` limits an exemption to the rules it lists. An empty list would exempt from nothing, but Azure reads an exemption without `policyDefinitionReferenceIds` as one from every rule of the assignment: deleting the last rule from the list would silently make the widest exemption there is. List the rules to exempt from, or remove `only` to exempt from every rule on purpose."#,
+        failing_example: include_str!("../../tests/fixtures/E0711.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  regions: ["swedencentral"]
+  exempt resource_group("rg-lab") until 2027-01-31 as waiver "Lab experiments" only [regions]
+}
+"#,
+    },
 ];
+
+/// E0711: `only` (at `span`) lists no rule.
+pub(crate) fn no_rule(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        EXEMPTION_FROM_NO_RULE,
+        "exemption from an empty list of rules",
+        span,
+        "`only` lists no rule",
+    )
+    .with_help("list the rules to exempt from (`only [regions]`), or remove `only` to exempt from every rule")
+    .with_note("Azure reads an exemption with no rule listed as an exemption from every rule of the assignment")
+}
 
 /// E0705: the exemption's `until` date, at `span`, is `days` days from `today`, within the
 /// policy's warning horizon of `horizon` days.

@@ -405,7 +405,7 @@ impl Resolver<'_, '_> {
         else {
             let candidates: Vec<&str> =
                 workload.endpoints.iter().map(|e| e.name.as_str()).collect();
-            let within = format!("workload `{workload_name}` has no endpoint");
+            let within = format!("no endpoint of workload `{workload_name}`");
             self.diagnostics.push(crate::codes::names::unknown_name(
                 ("endpoint", &within),
                 (endpoint_name, *endpoint_span),

@@ -9,8 +9,8 @@ use crate::page::{code, link, strong, text, Block, Inline, Page, PageId, Tone};
 
 pub(crate) fn page(context: &Context<'_>) -> Page {
     let mut blocks = vec![Block::Paragraph(vec![text(
-        "An exemption takes one scope (a management group, subscription or resource group) out \
-         of a policy's assignment until a date, for a stated reason. A waiver accepts the risk; \
+        "An exemption takes one scope (a management group, subscription, resource group or a \
+         single resource) out of a policy's assignment, from every rule or from some, until a date, for a stated reason. A waiver accepts the risk; \
          \"mitigated\" means the risk is handled another way. Azure stops applying the exemption \
          when it expires, and the rules apply again.",
     )])];
@@ -109,9 +109,11 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
                         ExemptionCategory::Waiver => "waiver",
                         ExemptionCategory::Mitigated => "mitigated",
                     })],
+                    vec![text(rules_covered(exemption))],
                     vec![text(exemption.expires.to_string())],
                     vec![status],
                     vec![text(crate::page::one_line(&exemption.reason))],
+                    vec![text(owner_and_ticket(exemption))],
                 ]
             })
             .collect();
@@ -121,9 +123,11 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
                 "From policy",
                 "Assignment at",
                 "Category",
+                "Rules",
                 "Expires",
                 "Status",
                 "Reason",
+                "Owner, ticket",
             ]
             .map(str::to_owned)
             .to_vec(),
@@ -153,8 +157,28 @@ pub(crate) fn page(context: &Context<'_>) -> Page {
     }
 }
 
-/// Which rules an exemption covers: every rule Azure lets an exemption cover, which leaves out
-/// the built-in data-plane audits.
+/// The rules an exemption covers, for the table: `only`'s, or every rule.
+fn rules_covered(exemption: &charter_ir::Exemption) -> String {
+    if exemption.rules.is_empty() {
+        "every rule".to_owned()
+    } else {
+        let names: Vec<&str> = exemption.rules.iter().map(|r| r.charter_name()).collect();
+        format!("only {}", names.join(", "))
+    }
+}
+
+/// Who answers for an exemption and the ticket that records it, for the table.
+fn owner_and_ticket(exemption: &charter_ir::Exemption) -> String {
+    match (&exemption.owner, &exemption.ticket) {
+        (Some(owner), Some(ticket)) => format!("{owner}, {ticket}"),
+        (Some(owner), None) => owner.clone(),
+        (None, Some(ticket)) => ticket.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+/// Which rules an exemption covers: those `only` lists, else every rule Azure lets an
+/// exemption cover, which leaves out the built-in data-plane audits.
 fn covered_rules(context: &Context<'_>) -> Vec<Inline> {
     let data_plane = context
         .governance
@@ -163,7 +187,8 @@ fn covered_rules(context: &Context<'_>) -> Vec<Inline> {
         .flat_map(|set| set.references.iter())
         .any(|reference| !reference.resource_manager_mode);
     let mut inlines = vec![text(
-        "An exemption covers every rule of the policy's assignment that Azure lets an exemption cover",
+        "An exemption with \"only\" covers the rules it lists; one without covers every rule of \
+         the policy's assignment that Azure lets an exemption cover",
     )];
     if data_plane {
         inlines.push(text(
