@@ -64,6 +64,9 @@ pub struct Audit<'c> {
     owner_keys: Vec<String>,
     /// AI account name (lower case) → the workload that declares it.
     accounts: HashMap<String, String>,
+    /// AI accounts (name, lower case) a policy exempts by name (`exempt resource(...)`): the
+    /// project knows them, although no workload declares them.
+    waived: std::collections::HashSet<String>,
     /// Workload → its policy's retirement warning, in days.
     horizons: HashMap<String, u32>,
     /// Resource group name (lower case) → the one workload whose resources it holds.
@@ -203,6 +206,19 @@ impl<'c> Audit<'c> {
         owner_keys.push(charter_governance::names::DEFAULT_OWNER_TAG.to_string());
         owner_keys.dedup();
         let sources = rule_sources(compilation, &governance);
+        let waived = project
+            .policies
+            .iter()
+            .flat_map(|policy| &policy.exemptions)
+            .filter_map(|exemption| match &exemption.scope {
+                Scope::Resource(resource)
+                    if resource.resource_type.eq_ignore_ascii_case(ACCOUNT) =>
+                {
+                    Some(lower_case(&resource.name))
+                }
+                _ => None,
+            })
+            .collect();
         let mut chains: HashMap<String, Vec<String>> = placed
             .iter()
             .map(|(subscription, (group, _))| (subscription.clone(), Self::chain(&parents, group)))
@@ -227,6 +243,7 @@ impl<'c> Audit<'c> {
             sources,
             owner_keys,
             accounts,
+            waived,
             horizons,
             groups,
             business_units,
@@ -544,7 +561,11 @@ impl<'c> Audit<'c> {
                     ),
                 });
             }
-            if is_account && declared_by.is_none() {
+            let waived = fact
+                .account_name
+                .as_ref()
+                .is_some_and(|name| self.waived.contains(name));
+            if is_account && declared_by.is_none() && !waived {
                 let message = match &fact.owner {
                     Some(owner) if self.horizons.contains_key(owner) => format!(
                         "AI account `{}` is tagged for workload `{owner}`, which declares no endpoint in it",

@@ -291,6 +291,18 @@ fn an_audit_exempts_the_named_resource_and_not_its_neighbour() {
     );
     let (other, other_rule) = verdict("/shop-other");
     assert_eq!(other, "deny", "{other_rule}");
+    // The waived account is one the project names; its unknown neighbour is not.
+    let unaccounted = |name: &str| {
+        document["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["id"].as_str().is_some_and(|id| id.ends_with(name)))
+            .flat_map(|r| r["checks"].as_array().cloned().unwrap_or_default())
+            .any(|check| check["check"] == "unaccounted-account")
+    };
+    assert!(!unaccounted("/shop-legacy"), "{document}");
+    assert!(unaccounted("/shop-other"), "{document}");
 
     // After the expiry the sources have an error (E0701), but Azure ignores an expired
     // exemption: the audit still runs, judges the legacy account without it, and fails.
