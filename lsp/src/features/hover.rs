@@ -101,7 +101,7 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
         (SymbolKind::ModelVersion, _) => {
             let model = declared
                 .container
-                .map(|m| index.symbols[m].name.as_str())
+                .map(|m| index.symbols[m].name)
                 .unwrap_or_default();
             format!("model \"{model}\" version \"{}\"", declared.name)
         }
@@ -139,7 +139,7 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
         SymbolKind::ModelVersion => {
             let model = declared
                 .container
-                .map(|m| index.symbols[m].name.as_str())
+                .map(|m| index.symbols[m].name)
                 .unwrap_or_default();
             version_details(analysis, model, &declared.name)
         }

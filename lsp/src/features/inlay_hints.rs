@@ -80,7 +80,7 @@ pub fn inlay_hints(
         if target.kind != SymbolKind::ModelVersion {
             continue;
         }
-        let Some(model) = target.container.map(|m| index.symbols[m].name.as_str()) else {
+        let Some(model) = target.container.map(|m| index.symbols[m].name) else {
             continue;
         };
         let Some(version) = analysis
