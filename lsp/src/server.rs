@@ -154,7 +154,7 @@ fn run_with_scanner(connection: Connection, scanner: Scanner) -> Result<(), Stri
         proof_patience: settings.proof_patience,
         generation: 0,
         proof_pending: false,
-        last_proof: None,
+        last_proof_fit: None,
         proof_published: BTreeMap::new(),
     };
     server.workspace.change_roots(settings.roots, &[]);
@@ -286,10 +286,10 @@ struct Server {
     generation: u64,
     /// Whether the latest compilation's proof is still running.
     proof_pending: bool,
-    /// How long the last proof that finished took: a check waits for its proof only when that
-    /// fits the patience, so a project whose proof is slow gets its compiler diagnostics at once
-    /// instead of after the whole patience.
-    last_proof: Option<std::time::Duration>,
+    /// Whether the last proof finished within the patience (`None` before the first): a check
+    /// waits for its proof only when it did, so a project whose proof is slow gets its compiler
+    /// diagnostics at once instead of after the whole patience.
+    last_proof_fit: Option<bool>,
     /// The proof's diagnostics per file, as last published. While a proof runs, those of files
     /// that did not change since are published again (their places still hold), so that
     /// findings do not flicker off and on with every edit elsewhere.
@@ -677,20 +677,20 @@ impl Server {
         // Wait for the proof (publishing once, complete) only if the last one took no longer
         // than the patience; otherwise publish the compiler's diagnostics first and copy the
         // model for the proof after.
-        let patient = !self.proof_patience.is_zero()
-            && self
-                .last_proof
-                .is_none_or(|took| took <= self.proof_patience);
+        let patient = !self.proof_patience.is_zero() && self.last_proof_fit != Some(false);
         let mut submit_after_publish = false;
         if self.proof_pending && patient {
             self.prover.submit(job(&analyses, self.generation));
             // (A channel's wait spins and yields before it sleeps, long enough for a small
             // proof to finish.)
-            if let Ok(outcome) = self.prover.outcomes.recv_timeout(self.proof_patience) {
-                self.last_proof = Some(outcome.elapsed);
-                if outcome.generation == self.generation {
-                    self.merge_proof(&mut analyses, outcome);
+            match self.prover.outcomes.recv_timeout(self.proof_patience) {
+                Ok(outcome) => {
+                    self.last_proof_fit = Some(outcome.elapsed <= self.proof_patience);
+                    if outcome.generation == self.generation {
+                        self.merge_proof(&mut analyses, outcome);
+                    }
                 }
+                Err(_) => self.last_proof_fit = Some(false),
             }
         } else if self.proof_pending {
             submit_after_publish = true;
@@ -727,7 +727,7 @@ impl Server {
     /// The proofs of a compilation are back: if they are the latest, their findings join the
     /// analyses (so hover and code actions see them) and are published.
     fn on_proof(&mut self, outcome: proof::Outcome) {
-        self.last_proof = Some(outcome.elapsed);
+        self.last_proof_fit = Some(outcome.elapsed <= self.proof_patience);
         if outcome.generation != self.generation || !self.proof_pending {
             return;
         }
