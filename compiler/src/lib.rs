@@ -115,12 +115,22 @@ pub fn compile(project_files: Vec<Document>, options: &Options) -> Compilation {
     compile_parsed(parsed, options)
 }
 
-/// The stdlib's syntax trees in `charter_syntax::codec`'s binary form, indexed like
+/// The stdlib's syntax trees in `charter_syntax::codec`'s binary form (each tree's bytes and
+/// its texts, the latter a `str` checked once when the compiler is built), indexed like
 /// [`STDLIB`]: build.rs parsed the sources when the compiler was built.
-const PREPARED_STDLIB: &[&[u8]] = &[
-    include_bytes!(concat!(env!("OUT_DIR"), "/filters.tree")),
-    include_bytes!(concat!(env!("OUT_DIR"), "/models.tree")),
-    include_bytes!(concat!(env!("OUT_DIR"), "/regions.tree")),
+const PREPARED_STDLIB: &[(&[u8], &str)] = &[
+    (
+        include_bytes!(concat!(env!("OUT_DIR"), "/filters.tree")),
+        include_str!(concat!(env!("OUT_DIR"), "/filters.strings")),
+    ),
+    (
+        include_bytes!(concat!(env!("OUT_DIR"), "/models.tree")),
+        include_str!(concat!(env!("OUT_DIR"), "/models.strings")),
+    ),
+    (
+        include_bytes!(concat!(env!("OUT_DIR"), "/regions.tree")),
+        include_str!(concat!(env!("OUT_DIR"), "/regions.strings")),
+    ),
 ];
 
 /// The stdlib's syntax trees with file ids from `first_id`.
@@ -133,9 +143,9 @@ fn parsed_stdlib(first_id: u32) -> Vec<Parsed> {
         .iter()
         .zip(PREPARED_STDLIB)
         .enumerate()
-        .map(|(offset, ((_, text), prepared))| {
+        .map(|(offset, ((_, text), (tree, strings)))| {
             let id = FileId(first_id + offset as u32);
-            match charter_syntax::codec::decode(prepared, id) {
+            match charter_syntax::codec::decode(tree, strings, id) {
                 Some(file) => Parsed {
                     file,
                     diagnostics: Vec::new(),
@@ -235,7 +245,12 @@ mod tests {
                 let parsed = charter_syntax::parse(FileId(first_id + offset as u32), text);
                 assert!(parsed.diagnostics.is_empty(), "std/{name}.charter");
                 assert!(
-                    charter_syntax::codec::decode(PREPARED_STDLIB[offset], FileId(0)).is_some(),
+                    charter_syntax::codec::decode(
+                        PREPARED_STDLIB[offset].0,
+                        PREPARED_STDLIB[offset].1,
+                        FileId(0)
+                    )
+                    .is_some(),
                     "std/{name}.charter was prepared"
                 );
                 assert_eq!(
