@@ -539,7 +539,7 @@ fn string_candidates(
                     .compilation
                     .catalog
                     .model(model_name)
-                    .and_then(|m| m.version(&version.name))
+                    .and_then(|m| m.version(version.name))
                     .map(|v| version_summary(v, analysis.today));
                 Candidate {
                     label: version.name.to_string(),
@@ -563,7 +563,7 @@ fn string_candidates(
                     let kind = analysis
                         .compilation
                         .catalog
-                        .model(&model.name)
+                        .model(model.name)
                         .and_then(|m| m.kind.clone())
                         .unwrap_or_else(|| "model".to_string());
                     (
@@ -598,7 +598,7 @@ fn string_candidates(
                     let display = analysis
                         .compilation
                         .catalog
-                        .region(&region.name)
+                        .region(region.name)
                         .and_then(|r| r.display_name.clone());
                     Candidate {
                         label: region.name.to_string(),

@@ -87,7 +87,7 @@ pub fn inlay_hints(
             .compilation
             .catalog
             .model(model)
-            .and_then(|m| m.version(&target.name))
+            .and_then(|m| m.version(target.name))
         else {
             continue;
         };
