@@ -253,7 +253,7 @@ pub fn audit(compilation: &Compilation, args: &AuditArgs) -> Result<(Report, Inp
             &Subject {
                 payload: &resource.payload,
                 unknown: &resource.unknown,
-                management_groups: groups.as_deref(),
+                management_groups: groups,
             },
             &options,
         );
@@ -783,7 +783,27 @@ pub fn render(
     document: Option<Value>,
     extra: Map<String, Value>,
 ) -> String {
-    match format {
+    let mut bytes = Vec::new();
+    // Writing into memory cannot fail, and what is written is UTF-8.
+    let _ = write(
+        report, format, colored, fail_on, document, extra, &mut bytes,
+    );
+    String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+/// [`render`], written to `out` as it is made: the JSON document of 100,000 resources is not
+/// held in memory whole.
+pub fn write(
+    report: &Report,
+    format: ReportFormat,
+    colored: bool,
+    fail_on: FailOn,
+    document: Option<Value>,
+    extra: Map<String, Value>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let text = match format {
         ReportFormat::Human => report::human(report, colored),
         ReportFormat::Markdown => report::markdown(report),
         ReportFormat::Junit => report::junit(report, fail_on),
@@ -794,7 +814,7 @@ pub fn render(
                 Some(Value::Object(document)) => document,
                 _ => crate::render::json::envelope(),
             };
-            // The resources are written one at a time into the text: the JSON values of
+            // The resources are written one at a time into the output: the JSON values of
             // 100,000 resources at once would take several times the memory of the text.
             const PLACEHOLDER: &str = "\u{0}charter: the resources\u{0}";
             for (key, value) in report::json_deferred(report, PLACEHOLDER) {
@@ -807,13 +827,10 @@ pub fn render(
             let marker = Value::from(PLACEHOLDER).to_string();
             match text.split_once(&marker) {
                 Some((before, after)) => {
-                    // Room for the entries (about 1.4 KB each): pages not written to are never
-                    // taken from the system.
-                    let mut out = String::with_capacity(text.len() + report.entries.len() * 2048);
-                    out.push_str(before);
-                    write_entries(&mut out, &report.entries);
-                    out.push_str(after);
-                    out
+                    out.write_all(before.as_bytes())?;
+                    write_entries(out, &report.entries)?;
+                    out.write_all(after.as_bytes())?;
+                    return Ok(());
                 }
                 None => text,
             }
@@ -838,47 +855,111 @@ pub fn render(
             }
             crate::render::json::pretty(&Value::Object(log))
         }
-    }
+    };
+    out.write_all(text.as_bytes())
 }
 
+/// How many resources one block of the `resources` array holds (see [`write_entries`]).
+const BLOCK: usize = 256;
+
 /// `entries` as the pretty-printed `resources` array of the JSON document (a member of the
-/// top-level object), as `serde_json` prints it: each entry's JSON value is made, written and
-/// dropped in turn.
-fn write_entries(out: &mut String, entries: &[charter_evaluator::report::Entry]) {
-    struct Entries<'a>(&'a [charter_evaluator::report::Entry]);
+/// top-level object), as `serde_json` prints it. The entries are rendered in blocks, the even
+/// ones on this thread and the odd ones on another (rendering was the largest part of an
+/// audit's time after the evaluation), and written in order as they are ready.
+fn write_entries(
+    out: &mut dyn std::io::Write,
+    entries: &[charter_evaluator::report::Entry],
+) -> std::io::Result<()> {
+    if entries.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    let blocks: Vec<&[charter_evaluator::report::Entry]> = entries.chunks(BLOCK).collect();
+    std::thread::scope(|scope| {
+        let (sender, rendered) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(2);
+        let odd: Vec<_> = blocks.iter().skip(1).step_by(2).copied().collect();
+        scope.spawn(move || {
+            let mut rules = RulesText::new();
+            for block in odd {
+                // The receiver is gone when writing failed: nothing more is wanted.
+                if sender.send(render_block(block, &mut rules)).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut rules = RulesText::new();
+        for (index, block) in blocks.iter().enumerate() {
+            if index > 0 {
+                out.write_all(b",")?;
+            }
+            let text = if index % 2 == 0 {
+                render_block(block, &mut rules)?
+            } else {
+                rendered.recv().map_err(|_| {
+                    std::io::Error::other("rendering the report's resources failed")
+                })??
+            };
+            out.write_all(&text)?;
+        }
+        Ok::<(), std::io::Error>(())
+    })?;
+    out.write_all(b"\n  ]")
+}
+
+/// The text of each shared list of rule results (by its address), as the `rules` member of
+/// an entry in the `resources` array: resources of one shape share their results, and their
+/// text is made once.
+type RulesText = std::collections::HashMap<usize, Box<serde_json::value::RawValue>>;
+
+/// One block of the `resources` array as [`write_entries`] writes it: each entry on a new line,
+/// indented as an element of a top-level member, separated by commas, with no brackets.
+fn render_block(
+    block: &[charter_evaluator::report::Entry],
+    rules: &mut RulesText,
+) -> std::io::Result<Vec<u8>> {
+    use charter_evaluator::report::{EntryJsonWithRules, RulesJson};
+    for entry in block {
+        let key = Arc::as_ptr(&entry.results) as usize;
+        if let std::collections::hash_map::Entry::Vacant(vacant) = rules.entry(key) {
+            // Printed on its own, then indented as the member of an entry of the array
+            // (JSON strings hold no line breaks, so every line break is the printer's).
+            let text =
+                serde_json::to_string_pretty(&RulesJson(&entry.results))?.replace('\n', "\n      ");
+            vacant.insert(serde_json::value::RawValue::from_string(text)?);
+        }
+    }
+    struct Entries<'a>(&'a [charter_evaluator::report::Entry], &'a RulesText);
     impl serde::Serialize for Entries<'_> {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeSeq;
+            use serde::ser::{Error as _, SerializeSeq as _};
             let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
             for entry in self.0 {
-                seq.serialize_element(&report::EntryJson(entry))?;
+                let key = Arc::as_ptr(&entry.results) as usize;
+                let rules = self
+                    .1
+                    .get(&key)
+                    .ok_or_else(|| S::Error::custom("a resource's rules were not rendered"))?;
+                seq.serialize_element(&EntryJsonWithRules(entry, rules))?;
             }
             seq.end()
         }
     }
-    // Written as the one member of an object, the array is indented as a top-level member is.
-    // It is written straight after what `out` holds, and the object's opening and closing are
-    // cut out in place: no second copy of a document of 100,000 resources.
-    const OPEN: &str = "{\n  \"resources\": ";
-    const CLOSE: &str = "\n}";
-    let mut bytes = std::mem::take(out).into_bytes();
-    let start = bytes.len();
-    let wrapped = std::collections::BTreeMap::from([("resources", Entries(entries))]);
-    let written =
-        serde::Serialize::serialize(&wrapped, &mut serde_json::Serializer::pretty(&mut bytes));
-    let whole = written.is_ok()
-        && bytes[start..].starts_with(OPEN.as_bytes())
-        && bytes.ends_with(CLOSE.as_bytes());
-    if whole {
-        bytes.truncate(bytes.len() - CLOSE.len());
-        bytes.drain(start..start + OPEN.len());
-    } else {
-        bytes.truncate(start);
-        bytes.extend_from_slice(b"[]");
+    // Written as the one member of an object, the array is indented as a top-level member is;
+    // the object's and the array's opening and closing are then cut off.
+    const OPEN: &str = "{\n  \"resources\": [";
+    const CLOSE: &str = "\n  ]\n}";
+    let mut bytes = Vec::with_capacity(block.len() * 2048);
+    let wrapped = std::collections::BTreeMap::from([("resources", Entries(block, rules))]);
+    serde::Serialize::serialize(&wrapped, &mut serde_json::Serializer::pretty(&mut bytes))
+        .map_err(std::io::Error::other)?;
+    if !(bytes.starts_with(OPEN.as_bytes()) && bytes.ends_with(CLOSE.as_bytes())) {
+        return Err(std::io::Error::other(
+            "a block of the report's resources was not written as an array",
+        ));
     }
-    // serde_json writes UTF-8, and `out` was a string: the check cannot fail.
-    *out = String::from_utf8(bytes)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+    bytes.truncate(bytes.len() - CLOSE.len());
+    bytes.drain(..OPEN.len());
+    Ok(bytes)
 }
 
 /// The findings of an audit or eval as CI annotations: per resource denied or audited, each
@@ -898,7 +979,7 @@ pub fn annotations(report: &Report) -> Vec<crate::render::ci::Annotation> {
     let mut annotations = Vec::new();
     for entry in &report.entries {
         let what = entry.id.clone().unwrap_or_else(|| entry.name.clone());
-        for result in &entry.results {
+        for result in entry.results.iter() {
             let level = match result.verdict() {
                 Verdict::Deny => Level::Error,
                 Verdict::Audit => Level::Warning,
@@ -1106,7 +1187,7 @@ mod tests {
             owner: None,
             verdict,
             effect: None,
-            results: Vec::new(),
+            results: Default::default(),
             reasons: vec!["a \"quoted\"\nreason".to_string()],
             checks: Vec::new(),
             test: None,

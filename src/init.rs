@@ -60,3 +60,80 @@ fn write_new(path: &Path, text: &str) -> Result<(), String> {
     std::io::Write::write_all(&mut file, text.as_bytes())
         .map_err(|error| format!("cannot write `{}`: {error}", shown(path)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The starter as `charter check` sees it on `today`.
+    fn checked(today: charter_ir::Date) -> charter_compiler::Compilation {
+        let documents = vec![charter_compiler::Document {
+            id: charter_syntax::FileId(0),
+            path: STARTER_FILE.to_string(),
+            text: STARTER.to_string(),
+            is_stdlib: false,
+        }];
+        let mut compilation =
+            charter_compiler::compile(documents, &charter_compiler::Options::new(today));
+        charter_compliance::check(&mut compilation, today);
+        compilation
+    }
+
+    /// A new user's first `charter check` says nothing to fix: no error and no warning, on the
+    /// day the embedded catalog describes and for half a year after (the model retires
+    /// later than that, beyond the default 90-day retirement warning).
+    #[test]
+    fn the_starter_checks_clean_with_no_warnings() {
+        let catalog_date = checked(charter_ir::Date::from_days_since_epoch(0))
+            .catalog
+            .dated()
+            .expect("the embedded catalog is dated")
+            .date;
+        for days in [0, 30, 90, 180] {
+            let today =
+                charter_ir::Date::from_days_since_epoch(catalog_date.days_since_epoch() + days);
+            let compilation = checked(today);
+            let found: Vec<String> = compilation
+                .diagnostics
+                .iter()
+                .map(|d| format!("{}: {}", d.code, d.message))
+                .collect();
+            assert!(found.is_empty(), "on {today}: {found:?}");
+        }
+    }
+
+    /// Every version the starter deploys is generally available and not deprecated by the
+    /// embedded catalog's date: Azure closes deprecated versions to new customers.
+    #[test]
+    fn the_starter_deploys_a_current_version() {
+        let compilation = checked(charter_ir::Date::from_days_since_epoch(0));
+        let catalog = &compilation.catalog;
+        let as_of = catalog.dated().expect("dated").date;
+        let endpoints: Vec<&charter_ir::Endpoint> = compilation
+            .project
+            .workloads
+            .iter()
+            .flat_map(|w| &w.endpoints)
+            .collect();
+        assert!(!endpoints.is_empty());
+        for endpoint in endpoints {
+            let version = catalog
+                .model(&endpoint.model.name)
+                .and_then(|m| m.version(&endpoint.model.version))
+                .expect("in the catalog");
+            assert_eq!(
+                version.lifecycle,
+                charter_compiler::catalog::Lifecycle::Ga,
+                "{}",
+                endpoint.model.name
+            );
+            assert!(
+                version.deprecation.is_none_or(|date| date > as_of),
+                "{} {} is deprecated on {:?}",
+                endpoint.model.name,
+                endpoint.model.version,
+                version.deprecation
+            );
+        }
+    }
+}

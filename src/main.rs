@@ -413,6 +413,23 @@ fn print_stdout(text: &[u8], status: ExitCode) -> ExitCode {
     }
 }
 
+/// Writes to standard output through `write`, as it produces it (buffered), with the outcomes
+/// of [`print_stdout`].
+fn write_stdout(
+    status: ExitCode,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = write(&mut out).and_then(|()| std::io::Write::flush(&mut out));
+    match written.map_err(WriteError::from_io) {
+        Ok(()) | Err(WriteError::Closed) => status,
+        Err(WriteError::Failed(error)) => {
+            usage_error(format!("cannot write to standard output: {error}"))
+        }
+    }
+}
+
 /// A usage or I/O error of a command that takes `--format`: the message on stderr and, for
 /// `--format json`, the one JSON document of the run (with an `error` object) on stdout.
 fn fail(common: &CommonArgs, message: impl std::fmt::Display) -> ExitCode {
@@ -806,19 +823,28 @@ fn prerequisites(project: &charter_ir::Project, artifacts: &[charter_ir::Artifac
             placeholders.join(", ")
         ));
     }
-    let leaves_placeholders = !placeholders.is_empty()
-        || artifacts.iter().any(|artifact| {
-            artifact.contents.contains("subscriptionId_")
-                || artifact.contents.contains("_subscription_id\"")
-        });
-    if !project.hierarchy.is_declared() && leaves_placeholders {
-        notes.push(format!(
-            "[{}] the project declares no management-group hierarchy, so subscriptions it names are left as placeholders and parameters: declare `management_group \"ID\" {{ subscription \"NAME\" {{ id: \"GUID\" }} }}` to name every one by its id (`charter explain {}`)",
-            charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
-            charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
-        ));
-    }
     notes
+}
+
+/// E0910, a warning of the build: the output names subscriptions by placeholders because the
+/// project declares no hierarchy. `None` when the project declares one, or nothing is left.
+fn placeholders_warning(
+    project: &charter_ir::Project,
+    artifacts: &[charter_ir::Artifact],
+) -> Option<String> {
+    let leaves_placeholders = artifacts.iter().any(|artifact| {
+        (artifact.path.starts_with("azure-policy/")
+            && !artifact.path.contains("template")
+            && artifact.contents.contains("{subscriptionId"))
+            || artifact.contents.contains("subscriptionId_")
+            || artifact.contents.contains("_subscription_id\"")
+    });
+    (!project.hierarchy.is_declared() && leaves_placeholders).then(|| {
+        format!(
+            "the project declares no management-group hierarchy, so subscriptions it names are left as placeholders and parameters: declare `management_group \"ID\" {{ subscription \"NAME\" {{ id: \"GUID\" }} }}` to name every one by its id (`charter explain {}`)",
+            charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
+        )
+    })
 }
 
 /// Everything `build` writes, relative to the output directory.
@@ -883,6 +909,24 @@ fn build(
             for note in &notes {
                 stream::eprintln(format_args!("note: {note}"));
             }
+            // A warning, as `charter explain E0910` lists it.
+            let warning = placeholders_warning(&compilation.project, &artifacts);
+            if let Some(warning) = &warning {
+                stream::eprintln(format_args!(
+                    "warning[{}]: {warning}",
+                    charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY
+                ));
+            }
+            let warnings: Vec<Value> = warning
+                .iter()
+                .map(|message| {
+                    json!({
+                        "code": charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY,
+                        "severity": "warning",
+                        "message": message,
+                    })
+                })
+                .collect();
             report.insert(
                 "build",
                 json!({
@@ -892,6 +936,7 @@ fn build(
                     "unchanged": written.unchanged,
                     "removed": written.removed,
                     "notes": notes,
+                    "warnings": warnings,
                 }),
             );
             report.finish(ExitCode::SUCCESS)
@@ -1524,15 +1569,18 @@ fn audit(path: &Path, args: &charter::audit::AuditArgs, ui: &Ui) -> ExitCode {
             "inputs": inputs.described,
         }),
     );
-    let text = charter::audit::render(
-        &audited,
-        args.format,
-        ui.stdout_colored(),
-        fail_on,
-        report.document.take().and_then(Document::into_value),
-        extra,
-    );
-    print_stdout(text.as_bytes(), exit_status(failed))
+    let document = report.document.take().and_then(Document::into_value);
+    write_stdout(exit_status(failed), |out| {
+        charter::audit::write(
+            &audited,
+            args.format,
+            ui.stdout_colored(),
+            fail_on,
+            document,
+            extra,
+            out,
+        )
+    })
 }
 
 /// `charter eval`: a definition or initiative against resources.

@@ -137,6 +137,14 @@ impl Hierarchy {
                 .map(Place::Subscription)
                 .ok_or(Unplaced::Unknown),
             Scope::ResourceGroup(name) => self.resource_group(name, None),
+            // One resource sits where its resource group does.
+            Scope::Resource(resource) => {
+                let subscription = match &resource.subscription {
+                    Some(name) => Some(self.subscription(name).ok_or(Unplaced::Unknown)?),
+                    None => None,
+                };
+                self.resource_group(&resource.resource_group, subscription)
+            }
         }
     }
 
@@ -399,6 +407,22 @@ impl crate::model::Model {
                 let Ok(exempted) = hierarchy.place(scope) else {
                     continue;
                 };
+                if let Scope::Resource(resource) = scope {
+                    // One resource, not the whole place: said as such.
+                    if hierarchy.contains(&exempted, &place) {
+                        let until = exemption
+                            .until
+                            .map(|(date, _)| format!(" until {date}"))
+                            .unwrap_or_default();
+                        let name = if resource.name.is_empty() {
+                            "an endpoint's accounts".to_string()
+                        } else {
+                            format!("`{}`", resource.name)
+                        };
+                        out.push_str(&format!(" (one resource exempted: {name}{until})"));
+                    }
+                    continue;
+                }
                 if hierarchy.contains(&exempted, &place) {
                     let until = exemption
                         .until
@@ -465,6 +489,107 @@ impl crate::model::Model {
             out.push_str(&format!(
                 "\n\npolicies assigned at or above it: {}",
                 policies.join(", ")
+            ));
+        }
+        Some((span, out))
+    }
+}
+
+impl crate::model::Model {
+    /// Hover on an exemption of one resource (`resource(...)` or `endpoint(...)`) at `offset`
+    /// of `file`: the resource's type and name (an endpoint's accounts, one per region, named
+    /// with `naming`), where it resolves (subscription, resource group) and its full id.
+    pub fn exempt_resource_markdown(
+        &self,
+        file: charter_syntax::FileId,
+        offset: usize,
+        naming: &charter_ir::Naming,
+    ) -> Option<(Span, String)> {
+        let (exemption, span, resource) = self
+            .policies
+            .iter()
+            .flat_map(|policy| &policy.exemptions)
+            .find_map(|exemption| match &exemption.scope {
+                Some((Scope::Resource(resource), span))
+                    if span.file == file && span.contains(offset) =>
+                {
+                    Some((exemption, *span, resource))
+                }
+                _ => None,
+            })?;
+        let names: Vec<String> = match exemption.endpoint.as_ref().and_then(|e| e.target) {
+            Some((workload, endpoint)) => {
+                let workload = self.workload(workload);
+                workload.endpoints[endpoint]
+                    .regions()
+                    .map(|region| {
+                        charter_ir::names::account(
+                            naming.prefix.as_deref(),
+                            &workload.name,
+                            &workload.endpoints[endpoint].name,
+                            &region.name,
+                        )
+                    })
+                    .collect()
+            }
+            None => vec![resource.name.clone()],
+        };
+        let hierarchy = &self.hierarchy;
+        let placed = hierarchy.place(&Scope::Resource(resource.clone())).ok();
+        let subscription = match &placed {
+            Some(Place::ResourceGroup(index, _)) => Some((
+                format!(
+                    "subscription `{}` (id `{}`)",
+                    hierarchy.subscriptions[*index].name,
+                    hierarchy.subscription_id(*index)
+                ),
+                hierarchy.subscription_id(*index),
+            )),
+            _ => resource.subscription.as_ref().map(|name| {
+                (
+                    format!("subscription `{name}` (its id is a deployment parameter)"),
+                    format!("{{subscriptionId:{name}}}"),
+                )
+            }),
+        };
+        let written = match &exemption.endpoint {
+            Some(endpoint) => format!("endpoint({}.{})", endpoint.workload.0, endpoint.endpoint.0),
+            None => format!(
+                "resource(resource_group({:?}), {:?}, {:?})",
+                resource.resource_group, resource.resource_type, resource.name
+            ),
+        };
+        let what = if names.len() == 1 {
+            "one resource".to_string()
+        } else {
+            format!("{} resources (one account per region)", names.len())
+        };
+        let mut out = format!(
+            "```charter\nexempt {written}\n```\n\n{what} of type `{}`, in resource group `{}`",
+            resource.resource_type, resource.resource_group
+        );
+        match &subscription {
+            Some((described, _)) => out.push_str(&format!(" of {described}")),
+            None => out.push_str(
+                " of the subscription the policy is deployed to (declare the hierarchy to name it)",
+            ),
+        }
+        if let Some(place) = &placed {
+            out.push_str(&format!("; at `{}`", hierarchy.path(place)));
+        }
+        let segment = subscription
+            .as_ref()
+            .map_or_else(|| "{subscriptionId}".to_string(), |(_, id)| id.clone());
+        out.push_str("\n\nfull id:");
+        for name in &names {
+            let one = charter_ir::ResourceScope {
+                name: name.clone(),
+                ..resource.clone()
+            };
+            out.push_str(&format!(
+                "\n- `/subscriptions/{segment}/resourceGroups/{}/{}`",
+                resource.resource_group,
+                one.provider_path()
             ));
         }
         Some((span, out))

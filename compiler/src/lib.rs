@@ -11,6 +11,7 @@ pub mod catalog_query;
 mod checks;
 pub mod codes;
 mod dates;
+mod exempt_scope;
 pub mod hierarchy;
 mod lower;
 pub mod model;

@@ -50,7 +50,15 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
         .policies
         .iter()
         .enumerate()
-        .map(|(index, policy)| lower_policy(model, catalog, PolicyId(index), policy, &workloads))
+        .map(|(index, policy)| {
+            lower_policy(
+                model,
+                catalog,
+                (PolicyId(index), policy),
+                &workloads,
+                &options.naming,
+            )
+        })
         .collect();
     let mut blocklists: Vec<ir::Blocklist> = model.blocklists.iter().map(lower_blocklist).collect();
     blocklists.sort_by(|a, b| a.name.cmp(&b.name));
@@ -173,6 +181,14 @@ fn subscription_of(
 
 /// A scope with a subscription by its id when the hierarchy has it.
 fn resolved(model: &Model, scope: &ir::Scope) -> ir::Scope {
+    if let ir::Scope::Resource(resource) = scope {
+        // The resource group's subscription, by its id, once the hierarchy places it.
+        let mut resource = resource.clone();
+        if let Ok(Place::ResourceGroup(subscription, _)) = model.hierarchy.place(scope) {
+            resource.subscription = Some(model.hierarchy.subscription_id(subscription));
+        }
+        return ir::Scope::Resource(resource);
+    }
     match model.hierarchy.place(scope) {
         Ok(place) if model.hierarchy.is_declared() => model.hierarchy.scope_of(&place),
         _ => scope.clone(),
@@ -498,9 +514,9 @@ fn lower_blocklist(blocklist: &model::Blocklist) -> ir::Blocklist {
 fn lower_policy(
     model: &Model,
     catalog: &Catalog,
-    id: PolicyId,
-    policy: &Policy,
+    (id, policy): (PolicyId, &Policy),
     workloads: &[ir::Workload],
+    naming: &ir::Naming,
 ) -> ir::Policy {
     let scopes: Vec<ir::Scope> = policy
         .scopes()
@@ -643,6 +659,7 @@ fn lower_policy(
             .filter_map(|exemption| {
                 let (scope, _) = exemption.scope.clone()?;
                 let scope = resolved(model, &scope);
+                let accounts = exempted_accounts(model, exemption, workloads, naming);
                 // With a hierarchy, the policy scope that contains the exempted one; an
                 // unresolved assignment was reported (E0703, E0704, E0904).
                 let assignment_scope = match model.exemption_place(policy, exemption) {
@@ -691,9 +708,52 @@ fn lower_policy(
                         .and_then(|ticket| ticket.value.as_ref())
                         .map(|(text, _)| text.clone()),
                 })
+                .map(|lowered| match (&lowered.scope, accounts) {
+                    // `endpoint(...)`: one exemption per account of the endpoint.
+                    (ir::Scope::Resource(resource), Some(accounts)) => accounts
+                        .into_iter()
+                        .map(|name| ir::Exemption {
+                            scope: ir::Scope::Resource(ir::ResourceScope {
+                                name,
+                                ..resource.clone()
+                            }),
+                            ..lowered.clone()
+                        })
+                        .collect(),
+                    _ => vec![lowered],
+                })
             })
+            .flatten()
             .collect(),
     }
+}
+
+/// The accounts Charter creates for the endpoint an exemption names
+/// (`endpoint(WORKLOAD.ENDPOINT)`), one per region, named as the backends name them;
+/// `None` when the exemption names no endpoint.
+fn exempted_accounts(
+    model: &Model,
+    exemption: &model::Exemption,
+    workloads: &[ir::Workload],
+    naming: &ir::Naming,
+) -> Option<Vec<String>> {
+    let (workload, endpoint) = exemption.endpoint.as_ref()?.target?;
+    let workload = model.workload(workload);
+    let endpoint = &workload.endpoints.get(endpoint)?.name;
+    let workload = &workload.name;
+    let lowered = workloads
+        .iter()
+        .find(|w| &w.name == workload)?
+        .endpoints
+        .iter()
+        .find(|e| &e.name == endpoint)?;
+    Some(
+        lowered
+            .regions
+            .iter()
+            .map(|region| ir::names::account(naming.prefix.as_deref(), workload, endpoint, region))
+            .collect(),
+    )
 }
 
 /// The subscription of a policy assigned only at resource groups, taken from the workloads in
@@ -706,7 +766,7 @@ fn resource_groups_subscription(
 ) -> Option<String> {
     if scopes
         .iter()
-        .any(|scope| !matches!(scope, ir::Scope::ResourceGroup(_)))
+        .any(|scope| !matches!(scope, ir::Scope::ResourceGroup(_) | ir::Scope::Resource(_)))
     {
         return None;
     }

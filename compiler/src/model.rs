@@ -674,7 +674,7 @@ impl Policy {
                 return DefinitionsLocation::Unknown;
             };
             let span = *span;
-            if let Scope::ResourceGroup(_) = scope {
+            if let Scope::ResourceGroup(_) | Scope::Resource(_) = scope {
                 return DefinitionsLocation::AtResourceGroup {
                     scope: scope.clone(),
                     span,
@@ -689,7 +689,7 @@ impl Policy {
                     .filter(|(assigned, _)| match assigned {
                         Scope::ManagementGroup(_) => true,
                         Scope::Subscription(other) => other != subscription,
-                        Scope::ResourceGroup(_) => false,
+                        Scope::ResourceGroup(_) | Scope::Resource(_) => false,
                     })
                     .cloned()
                     .collect();
@@ -706,7 +706,7 @@ impl Policy {
         let containers: Vec<&Scope> = scopes
             .iter()
             .map(|(scope, _)| scope)
-            .filter(|scope| !matches!(scope, Scope::ResourceGroup(_)))
+            .filter(|scope| !matches!(scope, Scope::ResourceGroup(_) | Scope::Resource(_)))
             .collect();
         match (containers.as_slice(), scopes.len()) {
             ([], _) => DefinitionsLocation::Unknown,
@@ -804,6 +804,7 @@ pub fn scope_name(scope: &Scope) -> &str {
         Scope::ManagementGroup(name) | Scope::Subscription(name) | Scope::ResourceGroup(name) => {
             name
         }
+        Scope::Resource(resource) => &resource.name,
     }
 }
 
@@ -861,8 +862,12 @@ pub struct Exemption {
     pub span: Span,
     /// The `exempt` keyword.
     pub keyword_span: Span,
-    /// The exempted scope, when it checked.
+    /// The exempted scope, when it checked; for `endpoint(WORKLOAD.ENDPOINT)`, once resolved,
+    /// the endpoint's account in the workload's resource group (its name is derived per
+    /// region, see [`Model::exempted_accounts`]).
     pub scope: Option<(Scope, Span)>,
+    /// `endpoint(WORKLOAD.ENDPOINT)`, as written and as resolved.
+    pub endpoint: Option<ExemptEndpoint>,
     pub under: Option<Modifier<Option<(Scope, Span)>>>,
     pub until: Option<(Date, Span)>,
     /// `as CATEGORY "reason"`.
@@ -872,6 +877,18 @@ pub struct Exemption {
     /// `owner "..."` and `ticket "..."`.
     pub owner: Option<Modifier<Option<(String, Span)>>>,
     pub ticket: Option<Modifier<Option<(String, Span)>>>,
+}
+
+/// `endpoint(WORKLOAD.ENDPOINT)` in an exemption.
+#[derive(Clone, Debug)]
+pub struct ExemptEndpoint {
+    /// The workload and the endpoint as written, each with its span.
+    pub workload: (String, Span),
+    pub endpoint: (String, Span),
+    /// The whole `endpoint(...)`.
+    pub span: Span,
+    /// The workload and the index of its endpoint, when both resolved (reported otherwise).
+    pub target: Option<(WorkloadId, usize)>,
 }
 
 /// The rules of `only [...]`, each with its span; `None` when the value is not a list.

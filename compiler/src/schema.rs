@@ -180,6 +180,9 @@ pub enum ValueKind {
     Ref(RefKind),
     /// `management_group("id")`, `subscription("id")` or `resource_group("name")`.
     Scope,
+    /// What an exemption exempts: a scope, one resource (`resource(resource_group("rg"),
+    /// "TYPE", "NAME")`) or the account of an endpoint (`endpoint(WORKLOAD.ENDPOINT)`).
+    ExemptScope,
     List(&'static ValueKind),
     /// One value of the kind, or a list of them.
     OneOrList(&'static ValueKind),
@@ -208,6 +211,10 @@ impl ValueKind {
                 "a scope: `management_group(\"id\")`, `subscription(\"id\")` or `resource_group(\"name\")`"
                     .to_string()
             }
+            ValueKind::ExemptScope => {
+                "a scope: `management_group(\"id\")`, `subscription(\"id\")`, `resource_group(\"name\")`, `resource(resource_group(\"name\"), \"TYPE\", \"NAME\")` or `endpoint(WORKLOAD.ENDPOINT)`"
+                    .to_string()
+            }
             ValueKind::List(element) => format!("a list of {}", element.describe_short()),
             ValueKind::OneOrList(element) => {
                 format!("{} or a list of them", element.describe_short())
@@ -219,7 +226,7 @@ impl ValueKind {
     fn describe_short(&self) -> String {
         match self {
             ValueKind::Keyword(set) => set.what.to_string(),
-            ValueKind::Scope => "scopes".to_string(),
+            ValueKind::Scope | ValueKind::ExemptScope => "scopes".to_string(),
             ValueKind::Str(StrRole::Text) => "strings".to_string(),
             ValueKind::Str(StrRole::Model) => "model names".to_string(),
             ValueKind::Str(StrRole::Version) => "model versions (strings)".to_string(),
@@ -708,6 +715,7 @@ charter_ir::keywords! {
         ManagementGroup => "management_group",
         Subscription => "subscription",
         ResourceGroup => "resource_group",
+        Resource => "resource",
     }
 }
 
@@ -718,15 +726,7 @@ impl ScopeKind {
             Scope::ManagementGroup(_) => ScopeKind::ManagementGroup,
             Scope::Subscription(_) => ScopeKind::Subscription,
             Scope::ResourceGroup(_) => ScopeKind::ResourceGroup,
-        }
-    }
-
-    /// The scope of this kind with this name or id.
-    pub fn scope(self, name: String) -> Scope {
-        match self {
-            ScopeKind::ManagementGroup => Scope::ManagementGroup(name),
-            ScopeKind::Subscription => Scope::Subscription(name),
-            ScopeKind::ResourceGroup => Scope::ResourceGroup(name),
+            Scope::Resource(_) => ScopeKind::Resource,
         }
     }
 }
@@ -1034,7 +1034,7 @@ static POLICY: BlockSchema = BlockSchema {
         EntrySchema {
             name: "exempt",
             shape: EntryShape::Clause(PhraseSchema {
-                head: ValueKind::Scope,
+                head: ValueKind::ExemptScope,
                 positional: &[],
                 modifiers: &[
                     Modifier {
@@ -2026,6 +2026,16 @@ mod tests {
             ValueKind::Keyword(&SEVERITY).describe(),
             "a severity: low, medium, high or off"
         );
+    }
+
+    /// The parser's error recovery and its "did you mean" know every top-level keyword.
+    #[test]
+    fn the_parser_knows_every_top_level_keyword() {
+        let mut schema: Vec<&str> = TOP_LEVEL.iter().map(|&kind| block(kind).keyword).collect();
+        let mut parser: Vec<&str> = charter_syntax::TOP_LEVEL_KEYWORDS.to_vec();
+        schema.sort_unstable();
+        parser.sort_unstable();
+        assert_eq!(parser, schema);
     }
 
     #[test]

@@ -60,6 +60,12 @@ pub(crate) enum Typed<'a> {
         scope: Scope,
         span: Span,
     },
+    /// `endpoint(WORKLOAD.ENDPOINT)`: the account of an endpoint Charter creates, resolved
+    /// once the workloads are.
+    Endpoint {
+        path: &'a ast::Path,
+        span: Span,
+    },
     List {
         items: Vec<Typed<'a>>,
         span: Span,
@@ -78,6 +84,7 @@ impl<'a> Typed<'a> {
             | Typed::Bool { span, .. }
             | Typed::Keyword { span, .. }
             | Typed::Scope { span, .. }
+            | Typed::Endpoint { span, .. }
             | Typed::List { span, .. } => *span,
             Typed::Ref { path } => path.span,
         }
@@ -834,6 +841,13 @@ fn check_value<'a>(
             // that the checks that read it run, and report the name once.
             diagnostics.extend(scope_name_problem(value));
         }),
+        ValueKind::ExemptScope => {
+            crate::exempt_scope::typed(value, diagnostics).unwrap_or_else(|| {
+                scope(kind, value).inspect(|_| {
+                    diagnostics.extend(scope_name_problem(value));
+                })
+            })
+        }
         ValueKind::List(element) => match value {
             Value::List(list) => Ok(Typed::List {
                 items: list
@@ -975,7 +989,7 @@ pub(crate) fn azure_name_problem(what: AzureName, name: &str, span: Span) -> Opt
 }
 
 /// E0213 for a `resource_group("...")` or `management_group("...")` scope Azure would refuse.
-fn scope_name_problem(value: &Value) -> Option<Diagnostic> {
+pub(crate) fn scope_name_problem(value: &Value) -> Option<Diagnostic> {
     let Value::Call(call) = value else {
         return None;
     };
@@ -995,14 +1009,30 @@ fn scope_name_problem(value: &Value) -> Option<Diagnostic> {
     }
 }
 
-fn scope<'a>(kind: &'static ValueKind, value: &'a Value) -> Result<Typed<'a>, Diagnostic> {
+pub(crate) fn scope<'a>(
+    kind: &'static ValueKind,
+    value: &'a Value,
+) -> Result<Typed<'a>, Diagnostic> {
     const SCOPES: [&str; 3] = ["management_group", "subscription", "resource_group"];
     let Value::Call(call) = value else {
         return Err(mismatch_explained(kind, value));
     };
     let callee = call.callee.name.as_str();
     if !SCOPES.contains(&callee) {
-        return Err(fields::unknown_scope(callee, call.callee.span, &SCOPES));
+        if matches!(kind, ValueKind::ExemptScope) {
+            return Err(fields::unknown_scope(
+                callee,
+                call.callee.span,
+                &crate::exempt_scope::EXEMPT_SCOPES,
+            ));
+        }
+        let diagnostic = fields::unknown_scope(callee, call.callee.span, &SCOPES);
+        if crate::exempt_scope::EXEMPT_SCOPES.contains(&callee) {
+            return Err(diagnostic.with_help(format!(
+                "`{callee}(...)` names one resource, which only an `exempt` clause can exempt; a policy is assigned at a management group, subscription or resource group"
+            )));
+        }
+        return Err(diagnostic);
     }
     let name = match call.args.as_slice() {
         [Value::Str(string)] => string.value.clone(),

@@ -51,14 +51,15 @@ const DEPLOYMENT: &str = "microsoft.cognitiveservices/accounts/deployments";
 pub struct Audit<'c> {
     compilation: &'c Compilation,
     settings: AuditSettings,
-    /// Management group (lower case) → its parent, as the policies' `definitions_at` implies.
-    parents: HashMap<String, String>,
     /// Subscription (id or name, lower case) → its management group, and why.
     placed: HashMap<String, (String, String)>,
-    /// Subscription name (lower case) ↔ id (lower case).
-    names: HashMap<String, String>,
-    /// `(assignment, reference id)` (lower case) → the Charter source of the rule.
-    sources: HashMap<(String, String), SourceRef>,
+    /// Subscription (id or name, lower case) → the management groups it sits under, its own
+    /// first: worked out once, since every audited resource asks.
+    chains: HashMap<String, Vec<String>>,
+    /// The management groups of a subscription the project does not place (`--under`).
+    unplaced_chain: Option<Vec<String>>,
+    /// Assignment (lower case) → reference id → the Charter source of the rule.
+    sources: HashMap<String, HashMap<String, SourceRef>>,
     /// The tag keys that name an owner (every policy's `owner_tag`), lower case.
     owner_keys: Vec<String>,
     /// AI account name (lower case) → the workload that declares it.
@@ -202,12 +203,27 @@ impl<'c> Audit<'c> {
         owner_keys.push(charter_governance::names::DEFAULT_OWNER_TAG.to_string());
         owner_keys.dedup();
         let sources = rule_sources(compilation, &governance);
+        let mut chains: HashMap<String, Vec<String>> = placed
+            .iter()
+            .map(|(subscription, (group, _))| (subscription.clone(), Self::chain(&parents, group)))
+            .collect();
+        for (subscription, other) in &names {
+            if !chains.contains_key(subscription) {
+                if let Some((group, _)) = placed.get(other) {
+                    chains.insert(subscription.clone(), Self::chain(&parents, group));
+                }
+            }
+        }
+        let unplaced_chain = settings
+            .under
+            .as_deref()
+            .map(|group| Self::chain(&parents, group));
         Audit {
             compilation,
             settings,
-            parents,
             placed,
-            names,
+            chains,
+            unplaced_chain,
             sources,
             owner_keys,
             accounts,
@@ -219,22 +235,23 @@ impl<'c> Audit<'c> {
 
     /// The management groups a resource's subscription sits under (its own first, then its
     /// ancestors as far as the project knows them), or `None` when it is not known.
-    pub fn management_groups(&self, resource_id: Option<&str>) -> Option<Vec<String>> {
-        let subscription = subscription_of(resource_id?)?.to_lowercase();
-        let group = self
-            .placed
-            .get(&subscription)
-            .or_else(|| {
-                self.names
-                    .get(&subscription)
-                    .and_then(|other| self.placed.get(other))
-            })
-            .map(|(group, _)| group.clone())
-            .or_else(|| self.settings.under.clone())?;
-        let mut groups = vec![group];
+    pub fn management_groups(&self, resource_id: Option<&str>) -> Option<&[String]> {
+        let subscription = subscription_of(resource_id?)?;
+        let known =
+            if subscription.bytes().any(|b| b.is_ascii_uppercase()) || !subscription.is_ascii() {
+                self.chains.get(&subscription.to_lowercase())
+            } else {
+                self.chains.get(subscription)
+            };
+        known.or(self.unplaced_chain.as_ref()).map(Vec::as_slice)
+    }
+
+    /// The management groups from `group` up, as far as the project knows its parents.
+    fn chain(parents: &HashMap<String, String>, group: &str) -> Vec<String> {
+        let mut groups = vec![group.to_string()];
         while let Some(parent) = groups
             .last()
-            .and_then(|last| self.parents.get(&last.to_lowercase()))
+            .and_then(|last| parents.get(&last.to_lowercase()))
         {
             if groups
                 .iter()
@@ -244,7 +261,7 @@ impl<'c> Audit<'c> {
             }
             groups.push(parent.clone());
         }
-        Some(groups)
+        groups
     }
 
     /// Where the project places subscriptions, in words, for the report's notes.
@@ -274,6 +291,8 @@ impl<'c> Audit<'c> {
             }
         }
         let mut unplaced: BTreeSet<String> = BTreeSet::new();
+        type Results = std::sync::Arc<Vec<charter_evaluator::report::RuleResult>>;
+        let mut annotated: HashMap<usize, (Results, Results)> = HashMap::new();
         for (entry, fact) in report.entries.iter_mut().zip(facts) {
             entry.owner = fact
                 .owner
@@ -297,14 +316,27 @@ impl<'c> Audit<'c> {
                         .and_then(|group| self.groups.get(group))
                         .cloned()
                 });
-            for result in &mut entry.results {
-                result.source = self
-                    .sources
-                    .get(&(
-                        result.assignment.to_lowercase(),
-                        result.reference_id.clone(),
-                    ))
-                    .cloned();
+            // Resources of one shape share their results: each shared list is annotated once.
+            let key = std::sync::Arc::as_ptr(&entry.results) as usize;
+            if let Some((_, done)) = annotated.get(&key) {
+                entry.results = done.clone();
+            } else {
+                let mut results = entry.results.as_ref().clone();
+                for result in &mut results {
+                    let assignment = &result.assignment;
+                    let rules = if assignment.bytes().any(|b| b.is_ascii_uppercase()) {
+                        self.sources.get(&lower_case(assignment))
+                    } else {
+                        self.sources.get(assignment)
+                    };
+                    result.source = rules
+                        .and_then(|rules| rules.get(&result.reference_id))
+                        .cloned();
+                }
+                let done = std::sync::Arc::new(results);
+                // The original is kept, so that its address is not reused while this runs.
+                annotated.insert(key, (entry.results.clone(), done.clone()));
+                entry.results = done;
             }
             if self.management_groups(entry.id.as_deref()).is_none() {
                 if let Some(subscription) = entry.id.as_deref().and_then(subscription_of) {
@@ -330,15 +362,13 @@ impl<'c> Audit<'c> {
     /// What the estate checks need to know about one resource: read while its payload is at
     /// hand, so that the payloads of a large export need not be kept.
     pub fn facts(&self, payload: &Value) -> Facts {
-        let id = payload
-            .get("id")
-            .and_then(Value::as_str)
-            .map(str::to_lowercase);
-        let resource_type = payload
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_lowercase();
+        let id = payload.get("id").and_then(Value::as_str).map(lower_case);
+        let resource_type = lower_case(
+            payload
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        );
         let owner = payload
             .get("tags")
             .and_then(Value::as_object)
@@ -352,10 +382,10 @@ impl<'c> Audit<'c> {
                 })
             });
         let account = id.as_deref().and_then(account_of);
-        let resource_group = id.as_deref().and_then(|id| {
-            let rest = id.split("/resourcegroups/").nth(1)?;
-            rest.split('/').next().map(str::to_string)
-        });
+        let resource_group = id
+            .as_deref()
+            .and_then(|id| segment_after(id, "resourcegroups"))
+            .map(str::to_string);
         let account_name = account
             .as_deref()
             .and_then(|account| account.rsplit('/').next())
@@ -467,6 +497,12 @@ impl<'c> Audit<'c> {
                     .insert(owner.clone());
             }
         }
+        // The accounts the input lists themselves (not only through their children).
+        let listed: std::collections::HashSet<&str> = facts
+            .iter()
+            .filter(|fact| fact.resource_type == ACCOUNT)
+            .filter_map(|fact| fact.id.as_deref())
+            .collect();
         let mut reported: BTreeSet<String> = BTreeSet::new();
         for (entry, fact) in report.entries.iter_mut().zip(facts) {
             let Some(account) = &fact.account else {
@@ -489,7 +525,7 @@ impl<'c> Audit<'c> {
                 .is_some_and(|workloads| serving.iter().all(|w| workloads.contains(w)));
             if serving.len() > 1
                 && !within_business_unit
-                && (is_account || !facts_have_account(facts, account))
+                && (is_account || !listed.contains(account.as_str()))
                 && reported.insert(account.clone())
             {
                 let names: Vec<String> = serving.iter().map(|w| format!("`{w}`")).collect();
@@ -537,12 +573,6 @@ impl<'c> Audit<'c> {
     }
 }
 
-fn facts_have_account(facts: &[Facts], account: &str) -> bool {
-    facts
-        .iter()
-        .any(|fact| fact.resource_type == ACCOUNT && fact.id.as_deref() == Some(account))
-}
-
 /// What the estate checks read of one resource ([`Audit::facts`]).
 pub struct Facts {
     /// The id, lower case.
@@ -571,10 +601,34 @@ fn subscription_of(id: &str) -> Option<&str> {
 /// The id (lower case) of the AI account an id (lower case) is or belongs to.
 fn account_of(id: &str) -> Option<String> {
     let marker = "/providers/microsoft.cognitiveservices/accounts/";
-    let index = id.find(marker)?;
+    let index = find_segments(id, marker)?;
     let rest = &id[index + marker.len()..];
     let name = rest.split('/').next().filter(|name| !name.is_empty())?;
     Some(format!("{}{marker}{name}", &id[..index]))
+}
+
+/// The segment after the first segment `key` of an id (lower case).
+fn segment_after<'a>(id: &'a str, key: &str) -> Option<&'a str> {
+    let start = find_segments(id, &format!("/{key}/"))? + key.len() + 2;
+    id[start..].split('/').next()
+}
+
+/// Where `marker` (which starts with `/`) first occurs in `id`: looked for only where a segment
+/// starts (a general text search, set up afresh for every resource, cost more than the rest of
+/// reading a resource's facts).
+fn find_segments(id: &str, marker: &str) -> Option<usize> {
+    let (bytes, marker) = (id.as_bytes(), marker.as_bytes());
+    (0..bytes.len()).find(|&at| bytes[at] == b'/' && bytes[at..].starts_with(marker))
+}
+
+/// A text in lower case; ids and types are ASCII, for which this copies without looking up
+/// Unicode's case tables.
+fn lower_case(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
+    }
 }
 
 /// The Charter source of every rule of every assignment: the field of the policy that makes
@@ -582,8 +636,8 @@ fn account_of(id: &str) -> Option<String> {
 fn rule_sources(
     compilation: &Compilation,
     governance: &charter_governance::Governance,
-) -> HashMap<(String, String), SourceRef> {
-    let mut sources = HashMap::new();
+) -> HashMap<String, HashMap<String, SourceRef>> {
+    let mut sources: HashMap<String, HashMap<String, SourceRef>> = HashMap::new();
     for assignment in &governance.assignments {
         let Some(set) = governance
             .sets
@@ -595,13 +649,10 @@ fn rule_sources(
         for reference in &set.references {
             let field = charter_governance::policy_field(&reference.reference_id);
             if let Some(source) = policy_source(compilation, &set.policy, field) {
-                sources.insert(
-                    (
-                        assignment.name.to_lowercase(),
-                        reference.reference_id.clone(),
-                    ),
-                    source,
-                );
+                sources
+                    .entry(assignment.name.to_lowercase())
+                    .or_default()
+                    .insert(reference.reference_id.clone(), source);
             }
         }
     }
@@ -671,5 +722,19 @@ mod tests {
             Some("/subscriptions/s/resourcegroups/r/providers/microsoft.cognitiveservices/accounts/a".to_string())
         );
         assert_eq!(account_of("/subscriptions/s/resourcegroups/r"), None);
+        assert_eq!(
+            account_of(
+                "/subscriptions/s/resourcegroups/r/providers/microsoft.cognitiveservices/accounts/"
+            ),
+            None
+        );
+        assert_eq!(
+            segment_after(
+                "/subscriptions/s/resourcegroups/rg-1/providers/x",
+                "resourcegroups"
+            ),
+            Some("rg-1")
+        );
+        assert_eq!(segment_after("/subscriptions/s", "resourcegroups"), None);
     }
 }

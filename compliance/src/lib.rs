@@ -443,6 +443,8 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
                         management_groups: Vec::new(),
                     })
                 }
+                // A policy is never assigned at one resource (only exempted there).
+                Scope::Resource(_) => None,
             };
             if let Some(placement) = placement {
                 if !out.iter().any(|p| {

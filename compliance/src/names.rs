@@ -134,7 +134,7 @@ pub(crate) fn collisions(
                     Scope::Subscription(name) => {
                         scope_claims.push(("subscription".into(), name.clone(), &policy.name))
                     }
-                    Scope::ResourceGroup(_) => {}
+                    Scope::ResourceGroup(_) | Scope::Resource(_) => {}
                 }
             }
         }

@@ -544,3 +544,79 @@ fn a_business_units_resource_keeps_the_strictest_network_and_the_most_sensitive_
     assert!(deployments.len() >= 3, "{deployments:?}");
     assert!(deployments.iter().all(|id| id.starts_with(&support.id)));
 }
+
+/// A workload outside any business unit, with one endpoint in two regions: two accounts in one
+/// resource group, the first exempted from the key rule by a resource-level exemption.
+const ONE_ACCOUNT_EXEMPT: &str = r#"
+management_group "contoso" {
+  management_group "contoso-prod" {
+    environment: prod
+    subscription "shop-prod" {
+      id: "1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71"
+      resource_groups: ["rg-shop"]
+    }
+  }
+}
+policy guardrails {
+  scope: management_group("contoso-prod")
+  regions: ["swedencentral", "germanywestcentral"]
+  local_auth: disabled
+  exempt resource(resource_group("rg-shop"), "Microsoft.CognitiveServices/accounts", "contoso-shop-chat-swedencentral") until 2027-06-30 as waiver "A legacy client needs keys" only [local_auth] ticket "RISK-1"
+}
+workload shop {
+  governed_by: guardrails
+  environment: prod
+  resource_group: "rg-shop"
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: data_zone_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral", "germanywestcentral"] redundancy active_active
+  }
+}
+"#;
+
+#[test]
+fn a_resource_level_exemption_exempts_that_resource_only() {
+    let compilation = compiled(&[("main.charter", ONE_ACCOUNT_EXEMPT)]);
+    assert!(
+        !compilation.has_errors(),
+        "{:?}",
+        compilation
+            .diagnostics
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+    let project = compilation.project;
+    assert_eq!(project.policies[0].exemptions.len(), 1);
+    // Planted: the accounts are built as if the policy allowed keys.
+    let mut keys_allowed = project.clone();
+    keys_allowed.policies[0].local_auth = None;
+    let estate = estate::estate(&keys_allowed);
+    let flagged_accounts = |project: &Project| -> Vec<String> {
+        let mut ids: Vec<String> = prove_estate(project, &estate, TODAY)
+            .into_iter()
+            .filter(|finding| finding.reference_id == "localAuthDisabled")
+            .map(|finding| finding.name)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    // Without the exemption both accounts are caught...
+    let mut unexempted = project.clone();
+    unexempted.policies[0].exemptions.clear();
+    assert_eq!(
+        flagged_accounts(&unexempted),
+        [
+            "contoso-shop-chat-germanywestcentral",
+            "contoso-shop-chat-swedencentral"
+        ]
+    );
+    // ...with it, only the account it does not name, in the same resource group.
+    assert_eq!(
+        flagged_accounts(&project),
+        ["contoso-shop-chat-germanywestcentral"]
+    );
+}

@@ -383,7 +383,12 @@ impl Auditor {
     /// the id holds a placeholder, and the management groups.
     fn standing(&self, subject: &Subject<'_>, placement: &Placement<'_>) -> String {
         let id = placement.id.unwrap_or("");
-        let cut = match id.match_indices('/').nth(self.scope_segments) {
+        let cut = match id
+            .bytes()
+            .enumerate()
+            .filter(|(_, byte)| *byte == b'/')
+            .nth(self.scope_segments)
+        {
             Some((index, _)) => &id[..index],
             None => id,
         };
@@ -637,7 +642,7 @@ impl Auditor {
             owner: None,
             verdict,
             effect,
-            results,
+            results: std::sync::Arc::new(results),
             reasons,
             checks: Vec::new(),
             test: None,
@@ -823,19 +828,24 @@ fn display_name(payload: &Value) -> String {
     let Some(id) = payload.get("id").and_then(Value::as_str) else {
         return name.to_string();
     };
-    let lowered = id.to_lowercase();
-    let Some(index) = lowered.rfind("/providers/") else {
+    // The part after the last `providers` segment, found from the end of the id without
+    // lower-casing it.
+    let bytes = id.as_bytes();
+    const PROVIDERS: &[u8] = b"/providers/";
+    let after_providers = (0..bytes.len().saturating_sub(PROVIDERS.len() - 1))
+        .rev()
+        .find(|&at| {
+            bytes[at] == b'/' && bytes[at..at + PROVIDERS.len()].eq_ignore_ascii_case(PROVIDERS)
+        })
+        .map(|at| at + PROVIDERS.len());
+    let Some(index) = after_providers else {
         return if name.is_empty() {
             last_segment(id).to_string()
         } else {
             name.to_string()
         };
     };
-    let names: Vec<&str> = id[index + "/providers/".len()..]
-        .split('/')
-        .skip(2)
-        .step_by(2)
-        .collect();
+    let names: Vec<&str> = id[index..].split('/').skip(2).step_by(2).collect();
     if names.is_empty() {
         name.to_string()
     } else {
@@ -847,6 +857,27 @@ fn display_name(payload: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_child_resource_is_named_with_its_parents() {
+        let named = |id: &str, name: &str| display_name(&json!({"id": id, "name": name}));
+        let deployment = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/chat";
+        assert_eq!(named(deployment, "chat"), "acct/chat");
+        assert_eq!(
+            named(&deployment.replace("providers", "PROVIDERS"), "chat"),
+            "acct/chat"
+        );
+        assert_eq!(named(deployment, "acct/chat"), "acct/chat");
+        // The last `providers` segment counts (an extension resource on another resource).
+        let extension = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/providers/Microsoft.Insights/diagnosticSettings/logs";
+        assert_eq!(named(extension, "logs"), "logs");
+        // No `providers` segment: the name, or the id's last segment.
+        assert_eq!(named("/subscriptions/s/resourceGroups/rg", "rg"), "rg");
+        assert_eq!(named("/subscriptions/s/resourceGroups/rg", ""), "rg");
+        // `providers` at the very end is not followed by a provider.
+        assert_eq!(named("/subscriptions/s/providers", ""), "providers");
+        assert_eq!(named("/providers/Microsoft.Management/managementGroups/mg/providers/Microsoft.Authorization/policyAssignments/a", ""), "a");
+    }
 
     const DEPLOYMENTS: &str = "Microsoft.CognitiveServices/accounts/deployments";
 

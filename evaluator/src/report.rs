@@ -296,8 +296,9 @@ pub struct Entry {
     pub verdict: Verdict,
     /// The strongest effect that happens (canonical spelling), `None` when none does.
     pub effect: Option<String>,
-    /// The rules that decided the verdict (for `eval`, every rule evaluated).
-    pub results: Vec<RuleResult>,
+    /// The rules that decided the verdict (for `eval`, every rule evaluated). Shared: an
+    /// audit gives resources of one shape the same results, and renders them once.
+    pub results: std::sync::Arc<Vec<RuleResult>>,
     /// Why the resource, or some rule, was not evaluated; other notes about it.
     pub reasons: Vec<String>,
     /// Estate checks about this resource.
@@ -310,7 +311,7 @@ impl Entry {
     /// Why the entry, or a rule of it, was not evaluated: the entry's reasons, then each rule's.
     pub fn why_not_evaluated(&self) -> Vec<String> {
         let mut why = self.reasons.clone();
-        for result in &self.results {
+        for result in self.results.iter() {
             if let Some(reason) = &result.not_evaluated {
                 why.push(format!("`{}` not evaluated: {reason}", result.short_name()));
             }
@@ -795,7 +796,7 @@ fn human_entry(out: &mut String, entry: &Entry, paint: &Paint) {
     if let Some(origin) = &entry.origin {
         let _ = writeln!(out, "      from {origin}");
     }
-    for result in &entry.results {
+    for result in entry.results.iter() {
         let verdict = result.verdict();
         if verdict == Verdict::Compliant {
             continue;
@@ -950,21 +951,48 @@ pub struct EntryJson<'a>(pub &'a Entry);
 
 impl Serialize for EntryJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let entry = self.0;
-        let mut map = serializer.serialize_map(Some(11))?;
-        map.serialize_entry("id", &entry.id)?;
-        map.serialize_entry("name", &entry.name)?;
-        map.serialize_entry("type", &entry.resource_type)?;
-        map.serialize_entry("file", &entry.file)?;
-        map.serialize_entry("origin", &entry.origin)?;
-        map.serialize_entry("owner", &entry.owner)?;
-        map.serialize_entry("verdict", entry.verdict.as_str())?;
-        map.serialize_entry("effect", &effect_word(entry.effect.as_deref()))?;
-        map.serialize_entry("rules", &Each(&entry.results, RuleJson))?;
-        map.serialize_entry("reasons", &entry.reasons)?;
-        map.serialize_entry("checks", &Each(&entry.checks, CheckJson))?;
-        map.end()
+        serialize_entry(self.0, &RulesJson(&self.0.results), serializer)
     }
+}
+
+/// [`EntryJson`] with its `rules` member given as JSON text already made (by [`RulesJson`],
+/// indented where the entry puts it): an audit gives resources of one shape the same
+/// results, and writes their text once.
+pub struct EntryJsonWithRules<'a>(pub &'a Entry, pub &'a serde_json::value::RawValue);
+
+impl Serialize for EntryJsonWithRules<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_entry(self.0, self.1, serializer)
+    }
+}
+
+/// The `rules` member of a resource's JSON ([`EntryJson`]).
+pub struct RulesJson<'a>(pub &'a [RuleResult]);
+
+impl Serialize for RulesJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(RuleJson))
+    }
+}
+
+fn serialize_entry<S: Serializer>(
+    entry: &Entry,
+    rules: &(impl Serialize + ?Sized),
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(11))?;
+    map.serialize_entry("id", &entry.id)?;
+    map.serialize_entry("name", &entry.name)?;
+    map.serialize_entry("type", &entry.resource_type)?;
+    map.serialize_entry("file", &entry.file)?;
+    map.serialize_entry("origin", &entry.origin)?;
+    map.serialize_entry("owner", &entry.owner)?;
+    map.serialize_entry("verdict", entry.verdict.as_str())?;
+    map.serialize_entry("effect", &effect_word(entry.effect.as_deref()))?;
+    map.serialize_entry("rules", rules)?;
+    map.serialize_entry("reasons", &entry.reasons)?;
+    map.serialize_entry("checks", &Each(&entry.checks, CheckJson))?;
+    map.end()
 }
 
 /// A slice serialised as a sequence of `view(item)`.
@@ -1199,7 +1227,7 @@ pub fn sarif_run(report: &Report, tool_version: &str) -> Value {
             }));
             continue;
         }
-        for result in &entry.results {
+        for result in entry.results.iter() {
             let verdict = result.verdict();
             let level = match verdict {
                 Verdict::Deny => "error",
@@ -1405,7 +1433,7 @@ fn entry_details(entry: &Entry) -> String {
             let _ = writeln!(out, "problem: {problem}");
         }
     }
-    for result in &entry.results {
+    for result in entry.results.iter() {
         let passed_case = entry.test.as_ref().is_some_and(|test| test.passed);
         if passed_case || (result.verdict() == Verdict::Compliant && entry.test.is_none()) {
             continue;
@@ -1634,7 +1662,7 @@ mod tests {
             owner: owner.map(str::to_string),
             verdict,
             effect: (verdict == Verdict::Deny).then(|| "deny".to_string()),
-            results,
+            results: std::sync::Arc::new(results),
             reasons: Vec::new(),
             checks: Vec::new(),
             test: None,

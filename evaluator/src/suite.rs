@@ -350,7 +350,7 @@ impl CaseReport {
             owner: None,
             verdict,
             effect: self.verdict.clone(),
-            results: self.results.clone(),
+            results: std::sync::Arc::new(self.results.clone()),
             reasons: Vec::new(),
             checks: Vec::new(),
             test: Some(TestResult {

@@ -19,6 +19,8 @@ mod parser;
 pub mod span;
 
 pub use diagnostic::{Code, CodeInfo, Diagnostic, Edit, Fix, Label, Severity};
+/// The keywords that start a top-level block, which error recovery and its help know.
+pub use parser::scan::TOP_LEVEL_KEYWORDS;
 pub use span::{FileId, LineIndex, Span};
 
 /// A parsed document and what went wrong while parsing it.

@@ -12,6 +12,8 @@
 
 use serde::Serialize;
 
+pub mod names;
+
 /// Declares a closed set of Charter keywords as an enum: each variant with the keyword Charter
 /// spells it with, `ALL` in declaration order, `charter_name` and `from_charter_name`, all from
 /// one list. The compiler's schema takes its keyword vocabularies from these enums, so a keyword
@@ -224,6 +226,54 @@ pub enum Scope {
     /// A subscription id, or a name that the deployment supplies as a variable.
     Subscription(String),
     ResourceGroup(String),
+    /// One resource, for an exemption (`resource(resource_group("rg"), "TYPE", "NAME")`, or the
+    /// account of an endpoint Charter creates, `endpoint(WORKLOAD.ENDPOINT)`).
+    Resource(ResourceScope),
+}
+
+/// One Azure resource an exemption names: its resource group (and that group's subscription,
+/// when known), its resource type and its name. Its ARM id is
+/// `/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/{resource_type}/{name}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResourceScope {
+    /// The subscription of the resource group: its id once resolved through the hierarchy, or
+    /// a name as written (`resource_group("rg", subscription("name"))`); `None`: the resource
+    /// group's subscription is found as for a `resource_group(...)` scope.
+    pub subscription: Option<String>,
+    pub resource_group: String,
+    /// `Namespace/type[/subtype...]`, e.g. `Microsoft.CognitiveServices/accounts`.
+    pub resource_type: String,
+    /// The resource's name; a child resource's is its names joined with `/`.
+    pub name: String,
+}
+
+impl ResourceScope {
+    /// The resource's id below its resource group: `providers/{type}/{name}`, with a child
+    /// type's segments interleaved with the name's (`Ns/a/b` and `x/y` give
+    /// `providers/Ns/a/x/b/y`), as ARM writes child resources.
+    pub fn provider_path(&self) -> String {
+        let mut segments = self.resource_type.split('/');
+        let namespace = segments.next().unwrap_or_default();
+        let mut path = format!("providers/{namespace}");
+        let mut names = self.name.split('/');
+        for kind in segments {
+            path.push('/');
+            path.push_str(kind);
+            path.push('/');
+            path.push_str(names.next().unwrap_or_default());
+        }
+        path
+    }
+
+    /// `Type/name` relative form used by an ARM template's `scope` property on an extension
+    /// resource deployed to the resource's own resource group (a child resource:
+    /// `Ns/a/b/x/y`).
+    pub fn relative_id(&self) -> String {
+        self.provider_path()
+            .strip_prefix("providers/")
+            .unwrap_or_default()
+            .to_string()
+    }
 }
 
 keywords! {
@@ -822,6 +872,33 @@ pub struct Artifact {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_resource_scope_writes_its_provider_path_with_child_types_interleaved() {
+        let account = ResourceScope {
+            subscription: None,
+            resource_group: "rg".into(),
+            resource_type: "Microsoft.CognitiveServices/accounts".into(),
+            name: "legacy-oai".into(),
+        };
+        assert_eq!(
+            account.provider_path(),
+            "providers/Microsoft.CognitiveServices/accounts/legacy-oai"
+        );
+        assert_eq!(
+            account.relative_id(),
+            "Microsoft.CognitiveServices/accounts/legacy-oai"
+        );
+        let deployment = ResourceScope {
+            resource_type: "Microsoft.CognitiveServices/accounts/deployments".into(),
+            name: "legacy-oai/gpt".into(),
+            ..account
+        };
+        assert_eq!(
+            deployment.relative_id(),
+            "Microsoft.CognitiveServices/accounts/legacy-oai/deployments/gpt"
+        );
+    }
 
     #[test]
     fn dates_convert_to_and_from_day_counts() {

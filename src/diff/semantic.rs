@@ -243,6 +243,24 @@ impl Context<'_> {
                         workload.subscription.as_ref() == Some(subscription)
                     }
                     Scope::ManagementGroup(_) => true,
+                    // One resource: the endpoint whose account it is, if Charter creates it.
+                    Scope::Resource(resource) => {
+                        for endpoint in &workload.endpoints {
+                            let owns = workload.resource_group == resource.resource_group
+                                && endpoint.regions.iter().any(|region| {
+                                    charter_ir::names::account(
+                                        project.naming.prefix.as_deref(),
+                                        &workload.name,
+                                        &endpoint.name,
+                                        region,
+                                    ) == resource.name
+                                });
+                            if owns {
+                                affects.add_endpoint(workload, endpoint);
+                            }
+                        }
+                        false
+                    }
                 };
                 if inside {
                     affects.add_workload(workload);
@@ -1815,6 +1833,10 @@ fn scope_text(scope: &Scope) -> String {
         Scope::ManagementGroup(name) => format!("management_group(\"{name}\")"),
         Scope::Subscription(name) => format!("subscription(\"{name}\")"),
         Scope::ResourceGroup(name) => format!("resource_group(\"{name}\")"),
+        Scope::Resource(resource) => format!(
+            "resource(resource_group(\"{}\"), \"{}\", \"{}\")",
+            resource.resource_group, resource.resource_type, resource.name
+        ),
     }
 }
 

@@ -15,6 +15,7 @@
 //!   templates under actionlint;
 //! - [`docs`]: every Charter example in the docs compiles;
 //! - [`generated`]: docs/schema.md and the editors' keyword lists are generated from the schema;
+//! - [`exemptions`]: resource-level exemptions built, audited and checked;
 //! - [`publish`]: `charter plan` and `charter publish` against the ARM emulator;
 //! - [`hardening`]: hostile and unlucky conditions (docs/security.md);
 //! - [`properties`]: property tests (formatter, parser, determinism, generated projects);
@@ -32,6 +33,7 @@ mod diff;
 mod doc;
 mod docs;
 mod emulator;
+mod exemptions;
 mod generated;
 mod hardening;
 mod hierarchy;

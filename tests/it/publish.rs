@@ -16,6 +16,8 @@ use crate::emulator::{Emulator, CLIENT, SECRET, TENANT};
 // The lab and sandbox subscriptions of examples/contoso/hierarchy.charter.
 const LAB: &str = "8a3d5f7b-4c2e-4a1f-b6d9-0e8c2a4f6b13";
 const DEV: &str = "2a6f9d3e-7c1b-4d8a-9e5f-0b3c7a1d6e94";
+/// The subscription of the legacy account examples/contoso exempts alone.
+const SUPPORT: &str = "6c1e9a4f-2b7d-4e3a-9f8c-1d5b7e2a4c90";
 const OWNER: &str = "5f0c7a39-3f7e-4d6b-9a39-6b2f6c1d2e01";
 use charter_test_support::TODAY_TEXT as TODAY;
 const MG: &str = "/providers/Microsoft.Management/managementGroups";
@@ -28,7 +30,7 @@ fn base_config() -> Value {
     json!({
         "hierarchy": {
             "management_groups": {"contoso-ai": null, "contoso-ai-prod": "contoso-ai", "contoso-ai-dev": "contoso-ai", "contoso-ai-sandbox": "contoso-ai"},
-            "subscriptions": {LAB: "contoso-ai-prod", DEV: "contoso-ai-sandbox"}
+            "subscriptions": {LAB: "contoso-ai-prod", DEV: "contoso-ai-sandbox", SUPPORT: "contoso-ai-prod"}
         },
         "accept_unknown_builtins": true
     })
@@ -172,7 +174,7 @@ fn assert_no_change(emulator: &Emulator, project: &Path) {
     assert_eq!(code, 0, "{plan:#}");
     assert_eq!(
         plan["summary"],
-        json!({"create": 0, "update": 0, "replace": 0, "delete": 0, "unchanged": 25,
+        json!({"create": 0, "update": 0, "replace": 0, "delete": 0, "unchanged": 26,
                "edited_outside": 0, "foreign": 0, "kept": 0, "blocked": 0}),
         "{plan:#}"
     );
@@ -212,7 +214,7 @@ fn a_first_publish_into_an_empty_tenant_then_a_plan_with_no_change() {
     let directory = contoso();
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(code, 2, "changes: {plan:#}");
-    assert_eq!(plan["summary"]["create"], 25);
+    assert_eq!(plan["summary"]["create"], 26);
     emulator.clear_requests();
     publish(&emulator, &project(&directory));
     assert_eq!(
@@ -236,7 +238,7 @@ fn a_first_publish_into_an_empty_tenant_then_a_plan_with_no_change() {
     let human = emulator.charter(&project(&directory), &["plan"]);
     assert!(
         String::from_utf8_lossy(&human.stdout).starts_with(
-            "Plan: 0 to create, 0 to update in place, 0 to replace, 0 to delete, 25 unchanged\n"
+            "Plan: 0 to create, 0 to update in place, 0 to replace, 0 to delete, 26 unchanged\n"
         ),
         "{}",
         text(&human)
@@ -259,7 +261,7 @@ fn a_one_field_change_shows_exactly_that_field() {
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(code, 2);
     assert_eq!(plan["summary"]["update"], 4, "{plan:#}");
-    assert_eq!(plan["summary"]["unchanged"], 21, "{plan:#}");
+    assert_eq!(plan["summary"]["unchanged"], 22, "{plan:#}");
     for object in plan["objects"].as_array().expect("objects") {
         if object["action"] != "update" {
             continue;
@@ -297,7 +299,7 @@ fn a_one_field_change_shows_exactly_that_field() {
     }
     publish(&emulator, &project(&directory));
     let (code, plan) = plan_json(&emulator, &project(&directory));
-    assert_eq!((code, &plan["summary"]["unchanged"]), (0, &json!(25)));
+    assert_eq!((code, &plan["summary"]["unchanged"]), (0, &json!(26)));
 }
 
 #[test]
@@ -320,7 +322,7 @@ fn a_replace_cascades_and_runs_in_azures_order() {
     let human = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(
         human.starts_with(
-            "Plan: 0 to create, 0 to update in place, 6 to replace, 1 to delete, 18 unchanged\n"
+            "Plan: 0 to create, 0 to update in place, 7 to replace, 1 to delete, 18 unchanged\n"
         ),
         "{}",
         text(&output)
@@ -359,7 +361,7 @@ fn a_replace_cascades_and_runs_in_azures_order() {
     let (code, plan) = plan_json(&emulator, &project(&directory));
     assert_eq!(
         (code, &plan["summary"]["unchanged"]),
-        (0, &json!(24)),
+        (0, &json!(25)),
         "{plan:#}"
     );
 }
@@ -436,7 +438,7 @@ fn a_publish_that_dies_midway_converges_when_run_again() {
     );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
-        text(&output).contains("20 of 25 operations were applied"),
+        text(&output).contains("20 of 26 operations were applied"),
         "{}",
         text(&output)
     );
@@ -445,7 +447,7 @@ fn a_publish_that_dies_midway_converges_when_run_again() {
     assert_eq!(code, 2);
     assert_eq!(
         (&plan["summary"]["create"], &plan["summary"]["unchanged"]),
-        (&json!(5), &json!(20))
+        (&json!(6), &json!(20))
     );
     publish(&emulator, &project(&directory));
     assert_no_change(&emulator, &project(&directory));
@@ -568,7 +570,7 @@ fn forbidden_names_the_role_publishing_needs() {
     let directory = contoso();
     // Reading is enough to plan.
     let (code, plan) = plan_json(&emulator, &project(&directory));
-    assert_eq!((code, &plan["summary"]["create"]), (2, &json!(25)));
+    assert_eq!((code, &plan["summary"]["create"]), (2, &json!(26)));
     let output = emulator.charter(&project(&directory), &["publish", "--yes"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     let message = text(&output);

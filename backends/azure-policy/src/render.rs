@@ -392,11 +392,11 @@ fn template(governance: &Governance, location: &Location) -> Value {
     }
 
     // Every other scope gets one nested deployment with its assignments and exemptions.
-    let mut targets: Vec<(&str, &charter_ir::Scope)> = Vec::new();
+    let mut targets: Vec<(String, charter_ir::Scope)> = Vec::new();
     for (scope_id, scope) in assignments
         .iter()
-        .map(|a| (a.scope_id.as_str(), &a.scope))
-        .chain(exemptions.iter().map(|e| (e.scope_id.as_str(), &e.scope)))
+        .map(|a| (a.scope_id.clone(), a.scope.clone()))
+        .chain(exemptions.iter().map(|e| exemption_target(e)))
     {
         if scope_id != here && !targets.iter().any(|(id, _)| *id == scope_id) {
             targets.push((scope_id, scope));
@@ -410,6 +410,8 @@ fn template(governance: &Governance, location: &Location) -> Value {
             charter_ir::Scope::ManagementGroup(name) => ("mg", name),
             charter_ir::Scope::Subscription(id) => ("sub", id),
             charter_ir::Scope::ResourceGroup(group) => ("rg", group),
+            // Never a target: a resource's exemption is created in its resource group.
+            charter_ir::Scope::Resource(resource) => ("rg", &resource.resource_group),
         };
         let mut name = names::fit(
             &format!("charter-{kind}-{}", names::slug(scope_name)),
@@ -422,7 +424,7 @@ fn template(governance: &Governance, location: &Location) -> Value {
                 names::MAX_NAME,
             );
         }
-        deployment_names.push((scope_id, name));
+        deployment_names.push((scope_id.as_str(), name));
     }
     let deployment_name_of = |scope_id: &str| -> String {
         deployment_names
@@ -432,7 +434,8 @@ fn template(governance: &Governance, location: &Location) -> Value {
             .unwrap_or_default()
     };
     let mut separately: Vec<String> = Vec::new();
-    for (scope_id, scope) in targets.iter().copied() {
+    for (scope_id, scope) in &targets {
+        let scope_id = scope_id.as_str();
         let here_assignments: Vec<&Assignment> = assignments
             .iter()
             .copied()
@@ -441,7 +444,7 @@ fn template(governance: &Governance, location: &Location) -> Value {
         let here_exemptions: Vec<&Exemption> = exemptions
             .iter()
             .copied()
-            .filter(|e| e.scope_id == scope_id)
+            .filter(|e| exemption_target(e).0 == scope_id)
             .collect();
         let found = placement(location, scope, scope_id);
         if let Some((name, subscription)) = found.as_ref().and_then(|p| p.parameter.clone()) {
@@ -513,13 +516,20 @@ fn template(governance: &Governance, location: &Location) -> Value {
                 "policyAssignmentId",
                 json!(inner_id(&exemption.assignment_id, &mut parameters)),
             );
-            inner.push(json!({
+            let mut resource = json!({
                 "type": EXEMPTION_TYPE,
                 "apiVersion": EXEMPTION_API_VERSION,
                 "name": exemption.name,
                 "dependsOn": depends_on,
                 "properties": properties
-            }));
+            });
+            if let charter_ir::Scope::Resource(exempted) = &exemption.scope {
+                // An extension resource on one resource of the deployment's resource group
+                // names it by `scope`, as `Namespace/type/name` (Microsoft Learn, "Setting
+                // scope for extension resources in ARM templates", "Apply to resource").
+                insert(&mut resource, "scope", json!(exempted.relative_id()));
+            }
+            inner.push(resource);
         }
         let name = deployment_name_of(scope_id);
         let mut deployment = Map::new();
@@ -577,6 +587,27 @@ fn template(governance: &Governance, location: &Location) -> Value {
     template
 }
 
+/// Where an exemption is created: the id and scope of its exempted scope, except that one
+/// resource's exemption is created in the resource group that holds the resource (it names
+/// the resource with `scope`), so that every exemption of a resource group shares one nested
+/// deployment.
+fn exemption_target(exemption: &Exemption) -> (String, charter_ir::Scope) {
+    match &exemption.scope {
+        charter_ir::Scope::Resource(resource) => {
+            let suffix = format!("/{}", resource.provider_path());
+            let group_id = exemption
+                .scope_id
+                .strip_suffix(&suffix)
+                .unwrap_or(&exemption.scope_id);
+            (
+                group_id.to_owned(),
+                charter_ir::Scope::ResourceGroup(resource.resource_group.clone()),
+            )
+        }
+        other => (exemption.scope_id.clone(), other.clone()),
+    }
+}
+
 /// How a nested deployment reaches a scope other than the template's own.
 struct Placement {
     /// `subscriptionId`, `resourceGroup`, `scope`, `location` of the deployment resource.
@@ -613,7 +644,7 @@ impl Placement {
 /// `location`; `None` when ARM cannot get there (a resource group in an unnamed subscription,
 /// seen from a management group).
 fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> Option<Placement> {
-    use charter_ir::Scope;
+    use charter_ir::{ResourceScope as ScopedResource, Scope};
     let deployment_location = ("location".to_owned(), json!("[deployment().location]"));
     match (location, scope) {
         (Location::ManagementGroup(_), Scope::ManagementGroup(name)) => Some(Placement {
@@ -637,9 +668,14 @@ fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> 
                 parameter,
             })
         }
-        (Location::Subscription(_), Scope::ResourceGroup(group))
-            if scope_id.starts_with(&format!("{}/resourceGroups/", location.id())) =>
-        {
+        (
+            Location::Subscription(_),
+            Scope::ResourceGroup(group)
+            | Scope::Resource(ScopedResource {
+                resource_group: group,
+                ..
+            }),
+        ) if scope_id.starts_with(&format!("{}/resourceGroups/", location.id())) => {
             Some(Placement {
                 properties: vec![("resourceGroup".to_owned(), json!(group))],
                 schema: RESOURCE_GROUP_TEMPLATE,
@@ -647,7 +683,14 @@ fn placement(location: &Location, scope: &charter_ir::Scope, scope_id: &str) -> 
                 parameter: None,
             })
         }
-        (_, Scope::ResourceGroup(group)) => {
+        (
+            _,
+            Scope::ResourceGroup(group)
+            | Scope::Resource(ScopedResource {
+                resource_group: group,
+                ..
+            }),
+        ) => {
             let subscription = scope_id
                 .strip_prefix("/subscriptions/")
                 .and_then(|rest| rest.split('/').next())

@@ -198,14 +198,22 @@ pub(crate) fn scope_kind(scope: &Scope) -> &'static str {
         Scope::ManagementGroup(_) => "management group",
         Scope::Subscription(_) => "subscription",
         Scope::ResourceGroup(_) => "resource group",
+        Scope::Resource(_) => "resource",
     }
 }
 
-pub(crate) fn scope_name(scope: &Scope) -> &str {
+/// A scope's name; one resource's is its id below the subscription
+/// (`resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/name`).
+pub(crate) fn scope_name(scope: &Scope) -> String {
     match scope {
         Scope::ManagementGroup(name) | Scope::Subscription(name) | Scope::ResourceGroup(name) => {
-            name
+            name.clone()
         }
+        Scope::Resource(resource) => format!(
+            "resourceGroups/{}/{}",
+            resource.resource_group,
+            resource.provider_path()
+        ),
     }
 }
 

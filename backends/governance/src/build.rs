@@ -1119,7 +1119,7 @@ fn location(policy: &Policy) -> Location {
         Some(Scope::Subscription(id)) => Location::Subscription(id.clone()),
         // The checker never resolves definitions to a resource group (E0203); `None` is a
         // policy assigned only at resource groups whose subscription the project does not name.
-        Some(Scope::ResourceGroup(_)) | None => {
+        Some(Scope::ResourceGroup(_) | Scope::Resource(_)) | None => {
             Location::Subscription(CURRENT_SUBSCRIPTION.to_owned())
         }
     }
@@ -1148,19 +1148,41 @@ fn scope_id(project: &Project, policy: &Policy, scope: &Scope) -> String {
             format!("/providers/Microsoft.Management/managementGroups/{name}")
         }
         Scope::Subscription(id) => format!("/subscriptions/{}", names::subscription_segment(id)),
-        Scope::ResourceGroup(group) => {
-            let subscription = workload_subscription(project, policy, group).unwrap_or_else(|| {
-                match location(policy) {
-                    Location::Subscription(id) => id,
-                    Location::ManagementGroup(_) => CURRENT_SUBSCRIPTION.to_owned(),
-                }
-            });
-            format!(
-                "/subscriptions/{}/resourceGroups/{group}",
-                names::subscription_segment(&subscription)
-            )
-        }
+        Scope::ResourceGroup(group) => resource_group_id(project, policy, group, None),
+        // One resource: in its resource group's subscription, found as for the group itself
+        // unless the checker resolved it (hierarchy) or the source named it.
+        Scope::Resource(resource) => format!(
+            "{}/{}",
+            resource_group_id(
+                project,
+                policy,
+                &resource.resource_group,
+                resource.subscription.as_deref()
+            ),
+            resource.provider_path()
+        ),
     }
+}
+
+/// The ARM id of a resource group: in `subscription` when known, else the subscription of a
+/// workload in it, else the hierarchy's, else where the policy is stored.
+fn resource_group_id(
+    project: &Project,
+    policy: &Policy,
+    group: &str,
+    subscription: Option<&str>,
+) -> String {
+    let subscription = subscription
+        .map(str::to_owned)
+        .or_else(|| workload_subscription(project, policy, group))
+        .unwrap_or_else(|| match location(policy) {
+            Location::Subscription(id) => id,
+            Location::ManagementGroup(_) => CURRENT_SUBSCRIPTION.to_owned(),
+        });
+    format!(
+        "/subscriptions/{}/resourceGroups/{group}",
+        names::subscription_segment(&subscription)
+    )
 }
 
 /// The name a scope is written with; a subscription the hierarchy resolved to its id by the
@@ -1172,6 +1194,7 @@ fn scope_name(project: &Project, scope: &Scope) -> String {
             .subscription(id)
             .map_or_else(|| id.clone(), |s| s.name.clone()),
         Scope::ManagementGroup(name) | Scope::ResourceGroup(name) => name.clone(),
+        Scope::Resource(resource) => resource.name.clone(),
     }
 }
 
@@ -1181,6 +1204,9 @@ fn scope_label(project: &Project, scope: &Scope) -> String {
         Scope::ManagementGroup(_) => format!("management group {name}"),
         Scope::Subscription(_) => format!("subscription {name}"),
         Scope::ResourceGroup(_) => format!("resource group {name}"),
+        Scope::Resource(resource) => {
+            format!("{name} in resource group {}", resource.resource_group)
+        }
     }
 }
 

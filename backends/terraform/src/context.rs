@@ -95,6 +95,24 @@ impl<'p> Context<'p> {
                     .and_then(charter_governance::names::subscription_of_segment);
                 self.resource_group_id(name, subscription)
             }
+            Scope::Resource(resource) => {
+                let subscription = arm_id
+                    .strip_prefix("/subscriptions/")
+                    .and_then(|rest| rest.split('/').next())
+                    .and_then(charter_governance::names::subscription_of_segment);
+                let tail = format!("/{}", resource.provider_path());
+                match self.resource_group_id(&resource.resource_group, subscription) {
+                    Expr::Raw(reference) => Expr::Template(vec![
+                        TemplatePart::Interpolation(reference),
+                        TemplatePart::Text(tail),
+                    ]),
+                    Expr::Template(mut parts) => {
+                        parts.push(TemplatePart::Text(tail));
+                        Expr::Template(parts)
+                    }
+                    other => other,
+                }
+            }
         }
     }
 

@@ -57,7 +57,7 @@ pub fn artifacts_with(
     let estate = charter_governance::estate::estate(project);
     let mut context = Context::new(project);
     let mut files: Vec<(&str, String)> = Vec::new();
-    if let Some(text) = policy::file(&mut context, governance) {
+    if let Some(text) = policy::file(&mut context, governance, &estate) {
         files.push(("policy.tf", text));
     }
     if let Some(text) = endpoints::file(&mut context, &estate) {

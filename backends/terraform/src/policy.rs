@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use charter_governance::estate::Estate;
 use charter_governance::{
     Assignment, Definition, DefinitionRef, Exemption, Governance, Location, SetDefinition,
     CURRENT_SUBSCRIPTION,
@@ -40,6 +41,9 @@ fn assignment_type(scope: &Scope) -> (&'static str, &'static str) {
             "azurerm_resource_group_policy_assignment",
             "resource_group_id",
         ),
+        // The checker assigns policies only at management groups, subscriptions and resource
+        // groups; one resource is an exemption's scope alone.
+        Scope::Resource(_) => ("azurerm_resource_policy_assignment", "resource_id"),
     }
 }
 
@@ -54,11 +58,16 @@ fn exemption_type(scope: &Scope) -> (&'static str, &'static str) {
             "azurerm_resource_group_policy_exemption",
             "resource_group_id",
         ),
+        Scope::Resource(_) => ("azurerm_resource_policy_exemption", "resource_id"),
     }
 }
 
 /// The body of `policy.tf`, or `None` when the project has no governance.
-pub(crate) fn file(context: &mut Context<'_>, governance: &Governance) -> Option<String> {
+pub(crate) fn file(
+    context: &mut Context<'_>,
+    governance: &Governance,
+    estate: &Estate,
+) -> Option<String> {
     if governance.definitions.is_empty()
         && governance.sets.is_empty()
         && governance.assignments.is_empty()
@@ -96,7 +105,7 @@ pub(crate) fn file(context: &mut Context<'_>, governance: &Governance) -> Option
         file.block(assignment_block(context, &homes, assignment));
     }
     for exemption in &governance.exemptions {
-        file.block(exemption_block(context, governance, exemption));
+        file.block(exemption_block(context, governance, estate, exemption));
     }
     Some(file.to_file())
 }
@@ -363,12 +372,18 @@ fn assignment_block(
 fn exemption_block(
     context: &mut Context<'_>,
     governance: &Governance,
+    estate: &Estate,
     exemption: &Exemption,
 ) -> Block {
     let (resource_type, scope_argument) = exemption_type(&exemption.scope);
     let mut body = Body::new();
     body.string("name", &exemption.name);
-    let scope_id = context.scope_id(&exemption.scope, &exemption.scope_id);
+    // An account this configuration creates is named by its address, so that Terraform
+    // creates it before its exemption.
+    let scope_id = match created_account(estate, &exemption.scope) {
+        Some(address) => Expr::Raw(format!("azurerm_cognitive_account.{address}.id")),
+        None => context.scope_id(&exemption.scope, &exemption.scope_id),
+    };
     body.attribute(scope_argument, scope_id);
     match assignment_address(governance, exemption) {
         Some(address) => {
@@ -396,6 +411,34 @@ fn exemption_block(
         &[resource_type, &identifier(&exemption.name)],
         body,
     )
+}
+
+/// The Terraform address of the account an exemption of one resource names, when this
+/// configuration creates it (an endpoint's own account; a business unit's shared Foundry
+/// resource is never an endpoint's exemption).
+fn created_account(estate: &Estate, scope: &Scope) -> Option<String> {
+    let Scope::Resource(resource) = scope else {
+        return None;
+    };
+    if !resource
+        .resource_type
+        .eq_ignore_ascii_case(charter_governance::estate::types::ACCOUNT)
+    {
+        return None;
+    }
+    estate
+        .accounts
+        .iter()
+        .filter(|account| account.foundry.is_none())
+        .find(|account| {
+            account.name.eq_ignore_ascii_case(&resource.name)
+                && estate.resource_groups[account.resource_group]
+                    .name
+                    .eq_ignore_ascii_case(&resource.resource_group)
+        })
+        .map(|account| {
+            crate::names::endpoint_region(&account.workload, &account.endpoint, &account.region)
+        })
 }
 
 #[cfg(test)]
@@ -460,6 +503,25 @@ mod tests {
                 category: "Waiver".into(),
                 expires_on: "2027-01-31T23:59:59Z".into(),
                 metadata: json!({}),
+            }, Exemption {
+                name: "p-legacy-exempt".into(),
+                display_name: String::new(),
+                description: String::new(),
+                assignment: "p-rg".into(),
+                // One resource, in a subscription known by name only: its id is built on the
+                // subscription's variable.
+                scope: Scope::Resource(charter_ir::ResourceScope {
+                    subscription: Some("team-sub".into()),
+                    resource_group: "rg-b".into(),
+                    resource_type: "Microsoft.CognitiveServices/accounts".into(),
+                    name: "legacy".into(),
+                }),
+                scope_id: "/subscriptions/{subscriptionId:team-sub}/resourceGroups/rg-b/providers/Microsoft.CognitiveServices/accounts/legacy".into(),
+                assignment_id: String::new(),
+                reference_ids: vec!["x".into()],
+                category: "Waiver".into(),
+                expires_on: "2027-01-31T23:59:59Z".into(),
+                metadata: json!({}),
             }],
         }
     }
@@ -468,7 +530,8 @@ mod tests {
     fn converts_a_hand_built_governance() {
         let project = Project::default();
         let mut context = Context::new(&project);
-        let text = file(&mut context, &governance()).expect("governance is not empty");
+        let text =
+            file(&mut context, &governance(), &Estate::default()).expect("governance is not empty");
         insta::assert_snapshot!(text);
         assert!(context.variables.contains_key("team_sub_subscription_id"));
     }
@@ -477,6 +540,9 @@ mod tests {
     fn empty_governance_writes_no_file() {
         let project = Project::default();
         let mut context = Context::new(&project);
-        assert_eq!(file(&mut context, &Governance::default()), None);
+        assert_eq!(
+            file(&mut context, &Governance::default(), &Estate::default()),
+            None
+        );
     }
 }

@@ -174,6 +174,35 @@ impl Checks<'_> {
     /// Reports a scope the hierarchy does not have (E0903) or cannot place (E0909); whether it
     /// has a place.
     fn check_scope_known(&mut self, scope: &Scope, span: Span) -> bool {
+        if let Scope::Resource(resource) = scope {
+            // Its resource group, in the subscription written, must be declared.
+            let subscription = resource.subscription.clone().map(|name| (name, span));
+            let before = self.diagnostics.len();
+            let placed = self
+                .check_resource_place(
+                    subscription.as_ref(),
+                    Some(&(resource.resource_group.clone(), span)),
+                )
+                .is_some();
+            let holders = self
+                .model
+                .hierarchy
+                .resource_group_subscriptions(&resource.resource_group);
+            for diagnostic in &mut self.diagnostics[before..] {
+                if diagnostic.code == codes::AMBIGUOUS_RESOURCE_GROUP {
+                    let first = holders
+                        .first()
+                        .map(|&s| self.model.hierarchy.subscriptions[s].name.as_str())
+                        .unwrap_or("NAME");
+                    diagnostic.help = Some(format!(
+                        "name the subscription in the resource group: `resource_group(\"{}\", subscription(\"{}\"))`",
+                        charter_syntax::diagnostic::sanitize(&resource.resource_group),
+                        charter_syntax::diagnostic::sanitize(first)
+                    ));
+                }
+            }
+            return placed;
+        }
         let hierarchy = &self.model.hierarchy;
         match hierarchy.place(scope) {
             Ok(_) => true,
@@ -191,7 +220,7 @@ impl Checks<'_> {
                             .map(|s| s.name.as_str())
                             .collect(),
                     ),
-                    Scope::ResourceGroup(_) => (
+                    Scope::ResourceGroup(_) | Scope::Resource(_) => (
                         "resource group",
                         hierarchy
                             .subscriptions
@@ -213,11 +242,16 @@ impl Checks<'_> {
                     .iter()
                     .map(|&s| hierarchy.subscriptions[s].name.as_str())
                     .collect();
-                self.diagnostics.push(codes::ambiguous_resource_group(
-                    crate::model::scope_name(scope),
-                    span,
-                    &names,
+                let name = crate::model::scope_name(scope);
+                // A policy scope or a resource group's exemption has no `subscription:` field.
+                let mut diagnostic = codes::ambiguous_resource_group(name, span, &names);
+                diagnostic.help = Some(format!(
+                    "a policy scope or an exemption names a resource group by its name alone, so it must be unique in the hierarchy: if these are different resource groups, assign or exempt the subscription that holds the one meant (`subscription(\"{}\")`), or rename one of them in Azure and in the hierarchy; to exempt one resource in it, write `resource(resource_group(\"{}\", subscription(\"{}\")), TYPE, NAME)`",
+                    charter_syntax::diagnostic::sanitize(names.first().copied().unwrap_or("NAME")),
+                    charter_syntax::diagnostic::sanitize(name),
+                    charter_syntax::diagnostic::sanitize(names.first().copied().unwrap_or("NAME")),
                 ));
+                self.diagnostics.push(diagnostic);
                 false
             }
         }
@@ -379,6 +413,12 @@ impl Checks<'_> {
             }
             for other in over.iter().filter(|other| **other != governed_by.target) {
                 let other = model.policy(*other);
+                // An unexpired exemption of the workload's place from every rule of the other
+                // policy says, in the source, that it does not apply there: Azure does not
+                // enforce it. One from some rules (`only`) or of one resource leaves the rest.
+                if exempts_place(hierarchy, other, &place, self.options.today) {
+                    continue;
+                }
                 self.diagnostics.push(codes::also_governed(
                     &workload.name,
                     &policy.name,
@@ -411,4 +451,27 @@ impl Checks<'_> {
             ));
         }
     }
+}
+
+/// Whether an unexpired exemption of `policy` covers `place` from every rule of the policy
+/// (no `only`), at the place or above it; an exemption of one resource never covers a place.
+fn exempts_place(
+    hierarchy: &crate::hierarchy::Hierarchy,
+    policy: &crate::model::Policy,
+    place: &Place,
+    today: charter_ir::Date,
+) -> bool {
+    policy.exemptions.iter().any(|exemption| {
+        let Some((scope, _)) = &exemption.scope else {
+            return false;
+        };
+        if matches!(scope, Scope::Resource(_)) || exemption.only.is_some() {
+            return false;
+        }
+        let current = exemption.until.is_some_and(|(until, _)| until >= today);
+        current
+            && hierarchy
+                .place(scope)
+                .is_ok_and(|exempted| hierarchy.contains(&exempted, place))
+    })
 }

@@ -95,7 +95,33 @@ impl Checks<'_> {
 
 /// A scope as Charter writes it: `management_group("contoso-ai-prod")`.
 fn scope_source(scope: &ir::Scope) -> String {
-    let name = scope_name(scope);
+    if let ir::Scope::Resource(resource) = scope {
+        let group = match &resource.subscription {
+            Some(subscription) => format!(
+                "resource_group({}, subscription({}))",
+                string_literal(&resource.resource_group),
+                string_literal(subscription)
+            ),
+            None => format!(
+                "resource_group({})",
+                string_literal(&resource.resource_group)
+            ),
+        };
+        return format!(
+            "resource({group}, {}, {})",
+            string_literal(&resource.resource_type),
+            string_literal(&resource.name)
+        );
+    }
+    format!(
+        "{}({})",
+        ScopeKind::of(scope).charter_name(),
+        string_literal(scope_name(scope))
+    )
+}
+
+/// A string as a Charter string literal, quoted and escaped.
+fn string_literal(name: &str) -> String {
     let mut literal = String::with_capacity(name.len() + 2);
     for ch in name.chars() {
         match ch {
@@ -107,7 +133,7 @@ fn scope_source(scope: &ir::Scope) -> String {
             ch => literal.push(ch),
         }
     }
-    format!("{}(\"{literal}\")", ScopeKind::of(scope).charter_name())
+    format!("\"{literal}\"")
 }
 
 #[cfg(test)]
@@ -127,6 +153,15 @@ mod tests {
         assert_eq!(
             scope_name(&ir::Scope::Subscription("prod".to_string())),
             "prod"
+        );
+        assert_eq!(
+            scope_source(&ir::Scope::Resource(ir::ResourceScope {
+                subscription: Some("prod".into()),
+                resource_group: "rg-a".into(),
+                resource_type: "Microsoft.CognitiveServices/accounts".into(),
+                name: "legacy".into(),
+            })),
+            r#"resource(resource_group("rg-a", subscription("prod")), "Microsoft.CognitiveServices/accounts", "legacy")"#
         );
     }
 }

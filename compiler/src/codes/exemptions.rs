@@ -20,6 +20,10 @@ pub const EXEMPTION_TOO_LONG: Code = "E0706";
 pub const EXEMPTION_FROM_ABSENT_RULE: Code = "E0707";
 /// E0708: exemption owner or ticket empty.
 pub const EXEMPTION_EMPTY_REFERENCE: Code = "E0708";
+/// E0709: malformed resource in an exemption.
+pub const MALFORMED_EXEMPT_RESOURCE: Code = "E0709";
+/// E0710: exemption of an endpoint that runs on a business unit's shared resource.
+pub const EXEMPT_SHARED_ENDPOINT: Code = "E0710";
 
 /// The codes of this group, in code order, for `charter explain` and `docs/errors.md`.
 pub const CODES: &[CodeInfo] = &[
@@ -120,6 +124,30 @@ pub const CODES: &[CodeInfo] = &[
         fixed_example: r#"policy guardrails {
   scope: subscription("prod")
   exempt resource_group("rg-lab") until 2027-01-31 as waiver "Lab experiments" owner "ai-coe@contoso.com" ticket "RISK-1042"
+}
+"#,
+    },
+    CodeInfo {
+        code: MALFORMED_EXEMPT_RESOURCE,
+        severity: Severity::Error,
+        title: "malformed resource in an exemption",
+        explanation: r#"`resource(resource_group("rg"), "TYPE", "NAME")` exempts one Azure resource, whose id Charter builds as `/subscriptions/{subscription}/resourceGroups/{rg}/providers/{TYPE}/{NAME}`. The type is a resource provider namespace and a type, with a child type after it when the resource is a child (`Microsoft.CognitiveServices/accounts`, `Microsoft.CognitiveServices/accounts/deployments`); the name is not empty, and a child resource's name gives one segment per type after the namespace's first (`"legacy-oai/gpt-4o"`). Azure would refuse any other id, so the exemption could not be created."#,
+        failing_example: include_str!("../../tests/fixtures/E0709.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  exempt resource(resource_group("rg-lab"), "Microsoft.CognitiveServices/accounts", "legacy-oai") until 2027-01-31 as waiver "Legacy account"
+}
+"#,
+    },
+    CodeInfo {
+        code: EXEMPT_SHARED_ENDPOINT,
+        severity: Severity::Error,
+        title: "exemption of an endpoint on a shared resource",
+        explanation: r#"`endpoint(WORKLOAD.ENDPOINT)` exempts the AI account Charter creates for that endpoint. A workload of a business unit has no account of its own: its endpoints are deployments in the business unit's Foundry resource, which every workload of the business unit shares, so exempting it would exempt them all. Exempt the shared resource on purpose with `resource(resource_group("rg"), "Microsoft.CognitiveServices/accounts", "NAME")` if that is meant, or limit the exemption with `only [...]`."#,
+        failing_example: include_str!("../../tests/fixtures/E0710.charter"),
+        fixed_example: r#"policy guardrails {
+  scope: subscription("prod")
+  exempt resource(resource_group("rg-research-foundry"), "Microsoft.CognitiveServices/accounts", "research-foundry-swedencentral") until 2027-01-31 as waiver "Shared Foundry resource under review"
 }
 "#,
     },
@@ -301,4 +329,31 @@ pub(crate) fn ambiguous(
         .with_note("an exemption must sit at or below the assignment it exempts, and without a declared hierarchy Charter cannot know which management group or subscription contains the scope")
         // The inserted text is source text, written as it is.
         .with_fix(format!("add `under {}`", sanitize(first)), at, format!(" under {first}"))
+}
+
+/// E0709: the resource of `resource(...)`, at `span`: `problem` says what is wrong.
+pub(crate) fn malformed_resource(problem: &str, span: Span, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        MALFORMED_EXEMPT_RESOURCE,
+        format!("malformed resource in an exemption: {problem}"),
+        span,
+        "Azure would refuse this resource id",
+    )
+    .with_help(help.to_string())
+}
+
+/// E0710: `endpoint(WORKLOAD.ENDPOINT)`, at `span`, names an endpoint of a workload of the
+/// business unit `unit`, whose Foundry resource the business unit's workloads share.
+pub(crate) fn shared_endpoint(endpoint: &str, unit: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        EXEMPT_SHARED_ENDPOINT,
+        format!(
+            "`{}` has no account of its own: it runs on business unit `{}`'s Foundry resource",
+            sanitize(endpoint),
+            sanitize(unit)
+        ),
+        span,
+        "shared by every workload of the business unit",
+    )
+    .with_help("exempting it would exempt every workload of the business unit: write `resource(resource_group(\"RG\"), \"Microsoft.CognitiveServices/accounts\", \"NAME\")` to exempt the shared resource on purpose")
 }

@@ -696,8 +696,17 @@ pub(crate) fn unknown_block<'c>(
     if diagnostic.help.is_some() {
         return diagnostic;
     }
-    diagnostic
-        .with_help("a file declares `filter`, `policy`, `workload`, `model` and `region` blocks")
+    let listing: Vec<String> = crate::schema::TOP_LEVEL
+        .iter()
+        .map(|&kind| format!("`{}`", crate::schema::block(kind).keyword))
+        .collect();
+    let (last, init) = listing
+        .split_last()
+        .map_or(("", &[][..]), |(l, i)| (l.as_str(), i));
+    diagnostic.with_help(format!(
+        "a file declares {} and {last} blocks",
+        init.join(", ")
+    ))
 }
 
 /// E0209: a `keyword` block, which cannot extend another, has `extends` at `span`.

@@ -1,5 +1,5 @@
 //! The management-group hierarchy (E09xx): declared once with well-formed ids, and every scope
-//! the project names placed in it (`checks/hierarchy.rs`); E0910 is the build's note that a
+//! the project names placed in it (`checks/hierarchy.rs`); E0910 is the build's warning that a
 //! project without a hierarchy leaves subscription placeholders.
 
 use charter_syntax::diagnostic::sanitize;
@@ -23,7 +23,7 @@ pub const SANDBOX_NOT_APART: Code = "E0907";
 pub const DEFINITIONS_BELOW_SCOPES: Code = "E0908";
 /// E0909: resource group in several subscriptions.
 pub const AMBIGUOUS_RESOURCE_GROUP: Code = "E0909";
-/// E0910: subscriptions left as placeholders (no hierarchy declared); a build note.
+/// E0910: subscriptions left as placeholders (no hierarchy declared); a build warning.
 pub const PLACEHOLDERS_WITHOUT_HIERARCHY: Code = "E0910";
 
 /// The checker's codes of this group, in code order, for `charter explain` and `docs/errors.md`.
@@ -152,7 +152,7 @@ workload support {
         code: WORKLOAD_ALSO_GOVERNED,
         severity: Severity::Warning,
         title: "another policy applies to the workload",
-        explanation: r#"By the declared hierarchy, a policy other than the workload's `governed_by` is assigned above it, so Azure enforces both: every rule of the other policy applies to the workload's resources too, although the checker checks the workload against its own policy only (the self-compliance proof checks both, E0801). Make sure that is intended, or move one of the assignments. Hover on the workload lists every policy that applies to it."#,
+        explanation: r#"By the declared hierarchy, a policy other than the workload's `governed_by` is assigned above it, so Azure enforces both: every rule of the other policy applies to the workload's resources too, although the checker checks the workload against its own policy only (the self-compliance proof checks both, E0801). Make sure that is intended, or move one of the assignments. An unexpired exemption of the workload's place (or a scope above it) from every rule of the other policy says it does not apply there, and Azure does not enforce it: no warning then. An exemption from some rules only (`only [...]`), or of one resource, leaves the other rules in force, so the warning stays. Hover on the workload lists every policy that applies to it."#,
         failing_example: include_str!("../../tests/fixtures/E0906.charter"),
         fixed_example: r#"management_group "contoso" {
   management_group "contoso-prod" {
@@ -253,7 +253,7 @@ policy guardrails {
         code: AMBIGUOUS_RESOURCE_GROUP,
         severity: Severity::Error,
         title: "resource group in several subscriptions",
-        explanation: r#"A resource group's name is unique only within its subscription, and several subscriptions of the hierarchy hold one of this name, so Charter cannot tell which one is meant. For a workload, gateway or monitoring workspace, name the subscription with `subscription:`; a policy scope or exemption can name the subscription instead, or the resource groups can be renamed."#,
+        explanation: r#"A resource group's name is unique only within its subscription, and several subscriptions of the hierarchy hold one of this name, so Charter cannot tell which one is meant. For a workload, gateway or monitoring workspace, name the subscription with `subscription:`. An exemption of one resource names it in the resource group: `resource(resource_group("rg", subscription("NAME")), TYPE, NAME)`. A policy scope or a resource group's exemption names the resource group by its name alone, so the name must be unique in the hierarchy: assign or exempt the subscription that holds it instead, or rename one of the resource groups."#,
         failing_example: include_str!("../../tests/fixtures/E0909.charter"),
         fixed_example: r#"management_group "contoso" {
   subscription "support-prod" {
@@ -279,7 +279,7 @@ pub const BUILD_NOTES: &[CodeInfo] = &[CodeInfo {
     code: PLACEHOLDERS_WITHOUT_HIERARCHY,
     severity: Severity::Warning,
     title: "subscriptions left as placeholders: no hierarchy declared",
-    explanation: r#"The project declares no management-group hierarchy, so Charter cannot know the id of a subscription it names (`subscription: "support-prod"`), nor the subscription of a resource group no workload names its subscription for. The build then writes placeholders: `{subscriptionId}` and `{subscriptionId:NAME}` in the REST bodies, `subscriptionId_NAME` parameters in the ARM templates (an exemption of a resource group whose subscription is unknown is left out of the template), and Terraform variables (`NAME_subscription_id`, and the provider's default subscription for resource groups). `charter build` says so in a note with this code. Declaring the hierarchy (`management_group "ID" { subscription "NAME" { id: "GUID" resource_groups: [...] } }`, docs/language.md) gives every subscription its id and every resource group its subscription, and removes the placeholders."#,
+    explanation: r#"The project declares no management-group hierarchy, so Charter cannot know the id of a subscription it names (`subscription: "support-prod"`), nor the subscription of a resource group no workload names its subscription for. The build then writes placeholders: `{subscriptionId}` and `{subscriptionId:NAME}` in the REST bodies, `subscriptionId_NAME` parameters in the ARM templates (an exemption of a resource group whose subscription is unknown is left out of the template), and Terraform variables (`NAME_subscription_id`, and the provider's default subscription for resource groups). `charter build` prints this warning after the build (and lists it under `build.warnings` in its JSON report). Declaring the hierarchy (`management_group "ID" { subscription "NAME" { id: "GUID" resource_groups: [...] } }`, docs/language.md) gives every subscription its id and every resource group its subscription, and removes the placeholders."#,
     failing_example: r#"policy guardrails {
   scope: subscription("support-prod")
 }

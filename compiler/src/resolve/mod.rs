@@ -117,6 +117,7 @@ pub(crate) fn resolve<'a>(
     resolver.resolve_catalog_entries(typed);
     resolver.resolve_policies();
     resolver.resolve_workloads(typed);
+    resolver.resolve_exempt_endpoints();
     resolver.resolve_operations(typed);
     resolver.index_items();
     Resolved {

@@ -8,7 +8,9 @@ use charter_syntax::Span;
 
 use super::catalog::named;
 use super::{field, Resolver};
-use crate::model::{Allow, ClassificationLevel, Exemption, Models, Modifier, Policy, Reason, Ref};
+use crate::model::{
+    Allow, ClassificationLevel, ExemptEndpoint, Exemption, Models, Modifier, Policy, Reason, Ref,
+};
 use crate::symbols::DeclId;
 use crate::typeck::{Typed, TypedBlock, TypedPhrase};
 
@@ -91,6 +93,18 @@ impl<'t, 'a> Resolver<'t, 'a> {
                     span: clause.span,
                     keyword_span: clause.keyword.span,
                     scope: phrase.head.as_ref().and_then(scope),
+                    endpoint: match phrase.head.as_ref() {
+                        Some(Typed::Endpoint { path, span }) => match path.segments.as_slice() {
+                            [workload, endpoint] => Some(ExemptEndpoint {
+                                workload: (workload.name.clone(), workload.span),
+                                endpoint: (endpoint.name.clone(), endpoint.span),
+                                span: *span,
+                                target: None,
+                            }),
+                            _ => None,
+                        },
+                        _ => None,
+                    },
                     under: phrase.modifier("under").map(|modifier| Modifier {
                         word_span: modifier.word_span,
                         value: modifier
@@ -331,4 +345,95 @@ fn text_modifier(phrase: &TypedPhrase<'_>, word: &str) -> Option<Modifier<Option
             .and_then(Typed::as_str)
             .map(|(text, span)| (text.to_string(), span)),
     })
+}
+
+impl Resolver<'_, '_> {
+    /// Resolves every `endpoint(WORKLOAD.ENDPOINT)` an exemption names, once the workloads
+    /// are: an unknown workload or endpoint is E0101 (with the nearest name), an endpoint of a
+    /// business unit's workload E0710; a resolved one exempts the endpoint's account, in the
+    /// workload's resource group and subscription.
+    pub(super) fn resolve_exempt_endpoints(&mut self) {
+        for policy in 0..self.model.policies.len() {
+            for index in 0..self.model.policies[policy].exemptions.len() {
+                let Some(written) = self.model.policies[policy].exemptions[index]
+                    .endpoint
+                    .clone()
+                else {
+                    continue;
+                };
+                let Some((target, scope)) = self.resolve_exempt_endpoint(&written) else {
+                    continue;
+                };
+                let exemption = &mut self.model.policies[policy].exemptions[index];
+                exemption.scope = Some((scope, written.span));
+                if let Some(endpoint) = exemption.endpoint.as_mut() {
+                    endpoint.target = Some(target);
+                }
+            }
+        }
+    }
+
+    fn resolve_exempt_endpoint(
+        &mut self,
+        written: &ExemptEndpoint,
+    ) -> Option<((crate::model::WorkloadId, usize), Scope)> {
+        let (workload_name, workload_span) = &written.workload;
+        let path = charter_syntax::ast::Path {
+            segments: vec![charter_syntax::ast::Ident {
+                name: workload_name.clone(),
+                span: *workload_span,
+            }],
+            span: *workload_span,
+        };
+        if !matches!(
+            self.resolve(&path, crate::schema::RefKind::Workload),
+            Some(super::Target::Workload)
+        ) {
+            return None;
+        }
+        let id = self
+            .model
+            .workloads
+            .iter()
+            .position(|w| &w.name == workload_name && w.decl.is_some())?;
+        let workload = &self.model.workloads[id];
+        let (endpoint_name, endpoint_span) = &written.endpoint;
+        let Some(endpoint) = workload
+            .endpoints
+            .iter()
+            .position(|e| &e.name == endpoint_name)
+        else {
+            let candidates: Vec<&str> =
+                workload.endpoints.iter().map(|e| e.name.as_str()).collect();
+            let within = format!("workload `{workload_name}` has no endpoint");
+            self.diagnostics.push(crate::codes::names::unknown_name(
+                ("endpoint", &within),
+                (endpoint_name, *endpoint_span),
+                candidates,
+                |name| format!("declare `endpoint {name} {{ ... }}` in workload `{workload_name}`"),
+            ));
+            return None;
+        };
+        self.symbols
+            .refer(*endpoint_span, workload.endpoints[endpoint].decl);
+        if let Some(unit) = crate::model::value_of(&workload.business_unit) {
+            let unit = &self.model.business_units[unit.target].name;
+            self.diagnostics
+                .push(crate::codes::exemptions::shared_endpoint(
+                    &format!("{workload_name}.{endpoint_name}"),
+                    unit,
+                    written.span,
+                ));
+            return None;
+        }
+        let (resource_group, _) = crate::model::value_of(&workload.resource_group)?;
+        let scope = Scope::Resource(charter_ir::ResourceScope {
+            subscription: crate::model::value_of(&workload.subscription).map(|(s, _)| s.clone()),
+            resource_group: resource_group.clone(),
+            resource_type: crate::exempt_scope::ACCOUNT_TYPE.to_string(),
+            // Derived per region when lowered ([`crate::model::Model::exempted_accounts`]).
+            name: String::new(),
+        });
+        Some(((crate::model::WorkloadId(id), endpoint), scope))
+    }
 }

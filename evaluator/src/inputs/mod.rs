@@ -21,6 +21,7 @@
 
 mod template;
 mod terraform;
+mod value;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -505,7 +506,7 @@ fn stream_rows<'de, A: SeqAccess<'de>>(
     on_row: &mut dyn FnMut(usize, Value),
 ) -> Result<(), A::Error> {
     let mut index = 0;
-    while let Some(item) = seq.next_element::<Value>()? {
+    while let Some(item) = seq.next_element_seed(value::ValueSeed)? {
         on_row(index, item);
         index += 1;
     }

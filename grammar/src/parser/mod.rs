@@ -330,9 +330,26 @@ impl<'a> Recovering<'a> {
                     .is_some_and(|rest| rest.starts_with([' ', '\t']))
             });
             let original = match level {
-                Level::Item if !writing_a_block => original.with_help(
-                    "a file holds blocks such as `policy NAME { ... }`: `filter`, `policy`, `workload`, `model` and `region`",
-                ),
+                Level::Item if !writing_a_block => {
+                    let listing: Vec<String> = scan::TOP_LEVEL_KEYWORDS
+                        .iter()
+                        .map(|keyword| format!("`{keyword}`"))
+                        .collect();
+                    let blocks = format!(
+                        "a file holds blocks such as `policy NAME {{ ... }}`: {}",
+                        listing.join(", ")
+                    );
+                    let word: String = text[chunk.start..chunk.end]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    match scan::similar_top_level_keyword(&word) {
+                        Some(keyword) => {
+                            original.with_help(format!("did you mean `{keyword}`? {blocks}"))
+                        }
+                        None => original.with_help(blocks),
+                    }
+                }
                 Level::Item | Level::Entry => original,
             };
             self.report_entry_failure(chunk, original);

@@ -13,7 +13,36 @@ const MATCH_SEARCH_LIMIT: usize = 128;
 
 /// Top-level keywords: in a file whose braces do not balance, a line starting with one of
 /// these at column 0 begins a new item.
-pub(crate) const TOP_LEVEL_KEYWORDS: &[&str] = &["filter", "policy", "workload", "model", "region"];
+/// The compiler's schema has the same list (`schema::TOP_LEVEL`; a test keeps them alike).
+pub const TOP_LEVEL_KEYWORDS: &[&str] = &[
+    "filter",
+    "policy",
+    "workload",
+    "model",
+    "region",
+    "blocklist",
+    "fine_tuned",
+    "gateway",
+    "monitoring",
+    "management_group",
+    "business_unit",
+];
+
+/// The top-level keyword a mistyped word most likely is (`managment_group`), if any is close.
+pub(crate) fn similar_top_level_keyword(word: &str) -> Option<&'static str> {
+    // One edit in a short word, two in a longer one, three in a long one.
+    let allowed = match word.chars().count() {
+        0..=4 => 1,
+        5..=10 => 2,
+        _ => 3,
+    };
+    TOP_LEVEL_KEYWORDS
+        .iter()
+        .map(|keyword| (strsim::damerau_levenshtein(word, keyword), *keyword))
+        .filter(|(distance, _)| *distance > 0 && *distance <= allowed)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, keyword)| keyword)
+}
 
 /// One piece of scanned source. Offsets are absolute byte offsets into the scanned text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -770,6 +799,30 @@ mod tests {
         let pieces = split(text, 0, text.len(), rules);
         assert_eq!(pieces.len(), 2);
         assert!(matches!(&pieces[0], Piece::Chunk(chunk) if chunk.unclosed == vec![9]));
+    }
+
+    #[test]
+    fn the_hierarchy_and_business_units_start_new_items_too() {
+        let rules = SplitRules {
+            split_on_comma: false,
+            cut_at_top_level_keyword: true,
+            close_braces_at_entry_line: false,
+            skip_extra_closers: false,
+        };
+        for keyword in ["management_group", "business_unit", "gateway", "monitoring"] {
+            let text = format!("policy p {{\n a: 1\n{keyword} x {{\n}}\n");
+            let pieces = split(&text, 0, text.len(), rules);
+            assert_eq!(pieces.len(), 2, "{keyword}");
+        }
+        assert_eq!(
+            similar_top_level_keyword("managment_group"),
+            Some("management_group")
+        );
+        assert_eq!(
+            similar_top_level_keyword("busines_unit"),
+            Some("business_unit")
+        );
+        assert_eq!(similar_top_level_keyword("endpoint"), None);
     }
 
     #[test]

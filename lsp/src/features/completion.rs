@@ -438,6 +438,7 @@ fn value_candidates(
     if matches!(
         kind,
         ValueKind::Scope
+            | ValueKind::ExemptScope
             | ValueKind::List(ValueKind::Scope)
             | ValueKind::OneOrList(ValueKind::Scope)
     ) {
@@ -450,6 +451,27 @@ fn value_candidates(
                 insert: format!("{callee}(\"\")"),
             });
         }
+    }
+    if matches!(kind, ValueKind::ExemptScope) {
+        // Only an exemption names one resource.
+        out.push(Candidate {
+            label: "resource".to_string(),
+            kind: CandidateKind::Keyword,
+            detail: Some("one resource".to_string()),
+            doc: Some("One Azure resource: its resource group, type and name.".to_string()),
+            insert:
+                "resource(resource_group(\"\"), \"Microsoft.CognitiveServices/accounts\", \"\")"
+                    .to_string(),
+        });
+        out.push(Candidate {
+            label: "endpoint".to_string(),
+            kind: CandidateKind::Keyword,
+            detail: Some("an endpoint's account".to_string()),
+            doc: Some(
+                "The AI account Charter creates for an endpoint, one per region.".to_string(),
+            ),
+            insert: "endpoint()".to_string(),
+        });
     }
     out
 }

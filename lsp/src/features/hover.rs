@@ -27,6 +27,16 @@ pub fn hover(
 ) -> Option<HoverInfo> {
     let mut sections = Vec::new();
     let mut span = None;
+    // An exemption of one resource (`resource(...)`, `endpoint(...)`): where it resolves,
+    // and its full id, before what a name inside it means.
+    if let Some((resource_span, markdown)) = analysis.compilation.model.exempt_resource_markdown(
+        analysis.compilation.documents[file].id,
+        offset,
+        &analysis.compilation.project.naming,
+    ) {
+        sections.push(markdown);
+        span = Some(resource_span);
+    }
     if let Some(occurrence) = index.occurrence_at(file, offset) {
         let symbol = occurrence.symbol();
         sections.push(describe_symbol(analysis, index, symbol));
@@ -34,17 +44,19 @@ pub fn hover(
             Occurrence::Reference(_, span) => span,
             Occurrence::Declaration(symbol) => index.symbols[symbol].name_span,
         });
-    } else if let Some((place_span, markdown)) = analysis
-        .compilation
-        .model
-        .hierarchy_markdown(analysis.compilation.documents[file].id, offset)
-    {
-        // A management group or subscription of the hierarchy: its place.
-        sections.push(markdown);
-        span = Some(place_span);
-    } else if let Some((schema_span, doc)) = syntax::schema_doc_at(analysis, file, offset) {
-        sections.push(doc);
-        span = Some(schema_span);
+    } else if sections.is_empty() {
+        if let Some((place_span, markdown)) = analysis
+            .compilation
+            .model
+            .hierarchy_markdown(analysis.compilation.documents[file].id, offset)
+        {
+            // A management group or subscription of the hierarchy: its place.
+            sections.push(markdown);
+            span = Some(place_span);
+        } else if let Some((schema_span, doc)) = syntax::schema_doc_at(analysis, file, offset) {
+            sections.push(doc);
+            span = Some(schema_span);
+        }
     }
     for diagnostic in diagnostics_at(analysis, file, offset) {
         if let Some(info) = charter_compiler::codes::lookup(diagnostic.code) {
@@ -555,6 +567,80 @@ mod tests {
                 day: 1
             }),
             0
+        );
+    }
+
+    /// Hover on an exemption of one resource says where it resolves through the hierarchy:
+    /// its subscription (name and id), its resource group and its full id; for an endpoint,
+    /// the account of each region.
+    #[test]
+    fn hover_on_a_resource_exemption_shows_where_it_resolves() {
+        use std::str::FromStr;
+        let source = r#"management_group "contoso" {
+  subscription "shop-prod" {
+    id: "1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71"
+    resource_groups: ["rg-shop", "rg-legacy"]
+  }
+}
+
+policy guard {
+  scope: management_group("contoso")
+  exempt resource(resource_group("rg-legacy"), "Microsoft.CognitiveServices/accounts", "legacy-oai") until 2027-06-30 as waiver "Legacy"
+  exempt endpoint(shop.chat) until 2027-06-30 as waiver "Keys"
+}
+
+workload shop {
+  governed_by: guard
+  environment: prod
+  resource_group: "rg-shop"
+  endpoint chat {
+    model "gpt-5.6-sol" version "2026-07-09"
+    deployment: data_zone_standard capacity 10
+    filter: std.filters.default
+    regions: ["swedencentral", "germanywestcentral"] redundancy active_active
+  }
+}
+"#;
+        let today = Date {
+            year: 2026,
+            month: 12,
+            day: 5,
+        };
+        let mut workspace = crate::workspace::Workspace::new(Vec::new(), Some(today));
+        let uri =
+            lsp_types::Uri::from_str("file:///tmp/charter-hover-exempt/main.charter").expect("uri");
+        workspace.open(uri, source.to_string(), 1);
+        let analysis = workspace.analyze();
+        let index = Index::build(&analysis);
+        let at = |needle: &str| {
+            let offset = source.find(needle).expect("in the source");
+            hover(&analysis, &index, 0, offset)
+                .expect("a hover")
+                .markdown
+        };
+        let resource = at("resource(resource_group(\"rg-legacy\")");
+        assert!(
+            resource
+                .contains("subscription `shop-prod` (id `1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71`)"),
+            "{resource}"
+        );
+        assert!(
+            resource.contains("resource group `rg-legacy`"),
+            "{resource}"
+        );
+        assert!(
+            resource.contains("`/subscriptions/1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71/resourceGroups/rg-legacy/providers/Microsoft.CognitiveServices/accounts/legacy-oai`"),
+            "{resource}"
+        );
+        // On the endpoint's name: the accounts, and what the endpoint is.
+        let endpoint = at("chat) until");
+        assert!(
+            endpoint.contains("/resourceGroups/rg-shop/providers/Microsoft.CognitiveServices/accounts/shop-chat-swedencentral`"),
+            "{endpoint}"
+        );
+        assert!(
+            endpoint.contains("accounts/shop-chat-germanywestcentral`"),
+            "{endpoint}"
         );
     }
 

@@ -376,6 +376,20 @@ fn completion_offers_fields_keywords_names_and_catalog_entries_by_context() {
             &["chat_web", "chat_mobile"],
             &[],
         ),
+        // What an exemption exempts: a scope, one resource or an endpoint's account...
+        (
+            "  scope: management_group(\"contoso-ai\")\n",
+            "  scope: management_group(\"contoso-ai\")\n  exempt $0\n",
+            &["resource_group", "resource", "endpoint"],
+            &[],
+        ),
+        // ...where a policy is assigned, no single resource.
+        (
+            "  scope: management_group(\"contoso-ai\")\n",
+            "  scope: $0\n",
+            &["management_group", "resource_group"],
+            &["resource", "endpoint"],
+        ),
     ];
     for (from, to, wanted, unwanted) in cases {
         assert!(MAIN.contains(from), "fixture lacks {from:?}");
