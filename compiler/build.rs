@@ -1,5 +1,6 @@
 //! Parses the embedded stdlib once, when the compiler is built, and writes each file's syntax
-//! tree in `charter_syntax::codec`'s binary form to OUT_DIR: every run of `charter` (and every
+//! tree in `charter_syntax::codec`'s binary form to OUT_DIR (NAME.tree, and NAME.strings with
+//! its texts, which src/lib.rs includes as a `str`): every run of `charter` (and every
 //! edit in the language server) then decodes the trees instead of parsing 8,600 lines again.
 
 #![expect(
@@ -35,9 +36,14 @@ fn main() {
                 diagnostic.message
             );
         }
-        let bytes = charter_syntax::codec::encode(&parsed.file);
-        let target = out_dir.join(format!("{name}.tree"));
-        std::fs::write(&target, bytes)
-            .unwrap_or_else(|error| panic!("cannot write {}: {error}", target.display()));
+        let encoded = charter_syntax::codec::encode(&parsed.file);
+        for (extension, contents) in [
+            ("tree", encoded.tree.as_slice()),
+            ("strings", encoded.strings.as_bytes()),
+        ] {
+            let target = out_dir.join(format!("{name}.{extension}"));
+            std::fs::write(&target, contents)
+                .unwrap_or_else(|error| panic!("cannot write {}: {error}", target.display()));
+        }
     }
 }

@@ -21,6 +21,8 @@ pub mod suggest;
 pub mod symbols;
 mod typeck;
 
+use std::sync::{Arc, OnceLock};
+
 use charter_syntax::{ast, Diagnostic, FileId, Parsed};
 
 /// The embedded standard library: `(module name, source)`, in the order they get file ids.
@@ -29,6 +31,13 @@ pub const STDLIB: &[(&str, &str)] = &[
     ("models", include_str!("../../stdlib/models.charter")),
     ("regions", include_str!("../../stdlib/regions.charter")),
 ];
+
+/// The file id of the first stdlib document; the others follow it in the order of [`STDLIB`].
+///
+/// The stdlib's ids are the same in every compilation, far above any project's (project files
+/// have ids `0..n`), so that its syntax trees, whose spans carry their file id, are prepared
+/// once per process and shared by every compilation (every edit in the language server).
+pub const STDLIB_FIRST_ID: u32 = 1 << 30;
 
 /// One source document of a compilation.
 #[derive(Clone, Debug)]
@@ -66,8 +75,9 @@ impl Options {
 #[derive(Clone, Debug)]
 pub struct Compilation {
     pub documents: Vec<Document>,
-    /// Syntax trees, indexed like `documents`.
-    pub trees: Vec<ast::SourceFile>,
+    /// Syntax trees, indexed like `documents`; the stdlib's are shared by every compilation of
+    /// the process.
+    pub trees: Vec<Arc<ast::SourceFile>>,
     /// Sorted by file, then position.
     pub diagnostics: Vec<Diagnostic>,
     /// The lowered model; complete only when there are no errors.
@@ -94,7 +104,7 @@ impl Compilation {
 }
 
 /// Compiles the project files (given with ids `0..n`) together with the embedded stdlib, which
-/// gets the ids after them (paths `std/NAME.charter`).
+/// gets the ids from [`STDLIB_FIRST_ID`] (paths `std/NAME.charter`).
 pub fn compile(project_files: Vec<Document>, options: &Options) -> Compilation {
     let parsed = project_files
         .into_iter()
@@ -106,28 +116,37 @@ pub fn compile(project_files: Vec<Document>, options: &Options) -> Compilation {
     compile_parsed(parsed, options)
 }
 
-/// The stdlib's syntax trees in `charter_syntax::codec`'s binary form, indexed like
+/// The stdlib's syntax trees in `charter_syntax::codec`'s binary form (each tree's bytes and
+/// its texts, the latter a `str` checked once when the compiler is built), indexed like
 /// [`STDLIB`]: build.rs parsed the sources when the compiler was built.
-const PREPARED_STDLIB: &[&[u8]] = &[
-    include_bytes!(concat!(env!("OUT_DIR"), "/filters.tree")),
-    include_bytes!(concat!(env!("OUT_DIR"), "/models.tree")),
-    include_bytes!(concat!(env!("OUT_DIR"), "/regions.tree")),
+const PREPARED_STDLIB: &[(&[u8], &str)] = &[
+    (
+        include_bytes!(concat!(env!("OUT_DIR"), "/filters.tree")),
+        include_str!(concat!(env!("OUT_DIR"), "/filters.strings")),
+    ),
+    (
+        include_bytes!(concat!(env!("OUT_DIR"), "/models.tree")),
+        include_str!(concat!(env!("OUT_DIR"), "/models.strings")),
+    ),
+    (
+        include_bytes!(concat!(env!("OUT_DIR"), "/regions.tree")),
+        include_str!(concat!(env!("OUT_DIR"), "/regions.strings")),
+    ),
 ];
 
 /// The stdlib's syntax trees with file ids from `first_id`.
 ///
-/// Parsing the embedded catalog costs more than checking a large project, and every run of the
-/// CLI and every edit in the language server needs the trees: they are decoded from the form
-/// build.rs prepared, which costs about as much as copying them (parsed again only if the
-/// prepared form could not be read, which would be a build bug).
+/// Parsing the embedded catalog costs more than checking a large project: the trees are
+/// decoded from the form build.rs prepared (parsed again only if the prepared form could not be
+/// read, which would be a build bug).
 fn parsed_stdlib(first_id: u32) -> Vec<Parsed> {
     STDLIB
         .iter()
         .zip(PREPARED_STDLIB)
         .enumerate()
-        .map(|(offset, ((_, text), prepared))| {
+        .map(|(offset, ((_, text), (tree, strings)))| {
             let id = FileId(first_id + offset as u32);
-            match charter_syntax::codec::decode(prepared, id) {
+            match charter_syntax::codec::decode(tree, strings, id) {
                 Some(file) => Parsed {
                     file,
                     diagnostics: Vec::new(),
@@ -136,6 +155,27 @@ fn parsed_stdlib(first_id: u32) -> Vec<Parsed> {
             }
         })
         .collect()
+}
+
+/// The stdlib of every compilation of the process: its documents and trees, with the ids from
+/// [`STDLIB_FIRST_ID`], decoded on first use and never again (the CLI compiles once; the
+/// language server compiles on every edit and shares these).
+struct PreparedStdlib {
+    trees: Vec<Arc<ast::SourceFile>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn prepared_stdlib() -> &'static PreparedStdlib {
+    static PREPARED: OnceLock<PreparedStdlib> = OnceLock::new();
+    PREPARED.get_or_init(|| {
+        let mut trees = Vec::with_capacity(STDLIB.len());
+        let mut diagnostics = Vec::new();
+        for parsed in parsed_stdlib(STDLIB_FIRST_ID) {
+            diagnostics.extend(parsed.diagnostics);
+            trees.push(Arc::new(parsed.file));
+        }
+        PreparedStdlib { trees, diagnostics }
+    })
 }
 
 /// Like [`compile`], for project files already parsed (each with its parse of its own text,
@@ -149,23 +189,27 @@ pub fn compile_parsed(project_files: Vec<(Document, Parsed)>, options: &Options)
     let mut trees = Vec::with_capacity(project_count + STDLIB.len());
     // INVARIANT: `trees` is indexed like `documents`: the caller's files, then the stdlib.
     for (document, parsed) in project_files {
+        // INVARIANT: project ids are below the stdlib's (callers number files `0..n`).
+        debug_assert!(
+            document.id.0 < STDLIB_FIRST_ID,
+            "project file id {:?}",
+            document.id
+        );
         documents.push(document);
         diagnostics.extend(parsed.diagnostics);
-        trees.push(parsed.file);
+        trees.push(Arc::new(parsed.file));
     }
-    let first_stdlib_id = documents.iter().map(|d| d.id.0 + 1).max().unwrap_or(0);
     for (offset, (name, text)) in STDLIB.iter().enumerate() {
         documents.push(Document {
-            id: FileId(first_stdlib_id + offset as u32),
+            id: FileId(STDLIB_FIRST_ID + offset as u32),
             path: format!("std/{name}.charter"),
             text: (*text).to_string(),
             is_stdlib: true,
         });
     }
-    for parsed in parsed_stdlib(first_stdlib_id) {
-        diagnostics.extend(parsed.diagnostics);
-        trees.push(parsed.file);
-    }
+    let stdlib = prepared_stdlib();
+    diagnostics.extend(stdlib.diagnostics.iter().cloned());
+    trees.extend(stdlib.trees.iter().cloned());
     let analysis = analysis::analyze(&documents, &trees, options);
     diagnostics.extend(analysis.diagnostics);
     // INVARIANT: diagnostics are sorted by file, then position, so every renderer agrees.
@@ -195,14 +239,19 @@ mod tests {
     /// included (compared by their debug form: `==` on trees ignores positions).
     #[test]
     fn the_prepared_stdlib_is_the_parsed_stdlib() {
-        for first_id in [0, 7] {
+        for first_id in [0, 7, STDLIB_FIRST_ID] {
             let prepared = parsed_stdlib(first_id);
             assert_eq!(prepared.len(), STDLIB.len());
             for (offset, ((name, text), prepared)) in STDLIB.iter().zip(&prepared).enumerate() {
                 let parsed = charter_syntax::parse(FileId(first_id + offset as u32), text);
                 assert!(parsed.diagnostics.is_empty(), "std/{name}.charter");
                 assert!(
-                    charter_syntax::codec::decode(PREPARED_STDLIB[offset], FileId(0)).is_some(),
+                    charter_syntax::codec::decode(
+                        PREPARED_STDLIB[offset].0,
+                        PREPARED_STDLIB[offset].1,
+                        FileId(0)
+                    )
+                    .is_some(),
                     "std/{name}.charter was prepared"
                 );
                 assert_eq!(
@@ -211,6 +260,38 @@ mod tests {
                     "std/{name}.charter"
                 );
             }
+        }
+    }
+
+    /// Every compilation shares the stdlib's trees (decoded once per process), with the ids
+    /// from `STDLIB_FIRST_ID` whatever the number of project files.
+    #[test]
+    fn compilations_share_the_stdlib() {
+        let document = |id: u32| Document {
+            id: FileId(id),
+            path: format!("f{id}.charter"),
+            text: "filter x extends std.filters.default {}\n".to_string(),
+            is_stdlib: false,
+        };
+        let options = Options::new(charter_ir::Date::parse("2026-11-22").expect("a date"));
+        let one = compile(vec![document(0)], &options);
+        let two = compile(vec![document(0), document(1)], &options);
+        let stdlib = |compilation: &Compilation| {
+            compilation
+                .documents
+                .iter()
+                .zip(&compilation.trees)
+                .filter(|(document, _)| document.is_stdlib)
+                .map(|(document, tree)| (document.id, Arc::clone(tree)))
+                .collect::<Vec<_>>()
+        };
+        let (one, two) = (stdlib(&one), stdlib(&two));
+        assert_eq!(one.len(), STDLIB.len());
+        for (offset, ((id_one, tree_one), (id_two, tree_two))) in one.iter().zip(&two).enumerate() {
+            assert_eq!(*id_one, FileId(STDLIB_FIRST_ID + offset as u32));
+            assert_eq!(id_one, id_two);
+            assert!(Arc::ptr_eq(tree_one, tree_two), "the same tree, not a copy");
+            assert_eq!(tree_one.span.file, *id_one);
         }
     }
 }

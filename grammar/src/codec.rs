@@ -4,32 +4,46 @@
 //!
 //! The format is private to one build: [`encode`] and [`decode`] come from the same source, so
 //! there is no versioning. Spans are stored without their file, which [`decode`] is given, so
-//! one encoding serves every file id. [`decode`] checks every length and tag and returns
-//! `None` rather than panic on bytes it did not write.
+//! one encoding serves every file id. The text of every name, string and comment goes to a
+//! separate [`Encoded::strings`], in the order the tree reads them: it is one UTF-8 text, so
+//! an embedder can include it with `include_str!` and the decoder copies out slices without
+//! validating each one. [`decode`] checks every length, tag and boundary and returns `None`
+//! rather than panic on bytes it did not write.
 
 use crate::ast::*;
 use crate::span::{FileId, Span};
 
-/// The tree as bytes.
-pub fn encode(file: &SourceFile) -> Vec<u8> {
-    let mut writer = Writer(Vec::new());
+/// A tree as bytes, and the texts the bytes refer to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Encoded {
+    /// The tree's structure, lengths and offsets.
+    pub tree: Vec<u8>,
+    /// Every text of the tree (names, strings, comments), one after the other.
+    pub strings: String,
+}
+
+/// The tree as bytes and texts.
+pub fn encode(file: &SourceFile) -> Encoded {
+    let mut writer = Writer(Encoded::default());
     writer.source_file(file);
     writer.0
 }
 
-/// The tree [`encode`] wrote, with every span in `file`; `None` if the bytes are not a whole
-/// encoding.
-pub fn decode(bytes: &[u8], file: FileId) -> Option<SourceFile> {
+/// The tree [`encode`] wrote, with every span in `file`; `None` if `tree` and `strings` are not
+/// a whole encoding.
+pub fn decode(tree: &[u8], strings: &str, file: FileId) -> Option<SourceFile> {
     let mut reader = Reader {
-        bytes,
+        bytes: tree,
         position: 0,
+        strings,
+        string_position: 0,
         file,
     };
-    let tree = reader.source_file()?;
-    (reader.position == bytes.len()).then_some(tree)
+    let decoded = reader.source_file()?;
+    (reader.position == tree.len() && reader.string_position == strings.len()).then_some(decoded)
 }
 
-struct Writer(Vec<u8>);
+struct Writer(Encoded);
 
 impl Writer {
     fn number(&mut self, mut value: u64) {
@@ -38,10 +52,10 @@ impl Writer {
             let byte = (value & 0x7f) as u8;
             value >>= 7;
             if value == 0 {
-                self.0.push(byte);
+                self.0.tree.push(byte);
                 return;
             }
-            self.0.push(byte | 0x80);
+            self.0.tree.push(byte | 0x80);
         }
     }
 
@@ -50,12 +64,12 @@ impl Writer {
     }
 
     fn flag(&mut self, flag: bool) {
-        self.0.push(u8::from(flag));
+        self.0.tree.push(u8::from(flag));
     }
 
     fn string(&mut self, text: &str) {
         self.length(text.len());
-        self.0.extend_from_slice(text.as_bytes());
+        self.0.strings.push_str(text);
     }
 
     fn span(&mut self, span: Span) {
@@ -73,11 +87,11 @@ impl Writer {
         for item in items {
             match item {
                 Item::Block(block) => {
-                    self.0.push(0);
+                    self.0.tree.push(0);
                     self.block(block);
                 }
                 Item::Error(error) => {
-                    self.0.push(1);
+                    self.0.tree.push(1);
                     self.span(error.span);
                 }
             }
@@ -100,20 +114,20 @@ impl Writer {
         self.trivia(trivia);
         self.ident(keyword);
         match label {
-            None => self.0.push(0),
+            None => self.0.tree.push(0),
             Some(Label::Name(ident)) => {
-                self.0.push(1);
+                self.0.tree.push(1);
                 self.ident(ident);
             }
             Some(Label::Str(string)) => {
-                self.0.push(2);
+                self.0.tree.push(2);
                 self.str_lit(string);
             }
         }
         match extends {
-            None => self.0.push(0),
+            None => self.0.tree.push(0),
             Some(path) => {
-                self.0.push(1);
+                self.0.tree.push(1);
                 self.path(path);
             }
         }
@@ -134,7 +148,7 @@ impl Writer {
                 value,
                 span,
             }) => {
-                self.0.push(0);
+                self.0.tree.push(0);
                 self.trivia(trivia);
                 self.ident(key);
                 self.phrase(value);
@@ -146,18 +160,18 @@ impl Writer {
                 phrase,
                 span,
             }) => {
-                self.0.push(1);
+                self.0.tree.push(1);
                 self.trivia(trivia);
                 self.ident(keyword);
                 self.phrase(phrase);
                 self.span(*span);
             }
             Entry::Block(block) => {
-                self.0.push(2);
+                self.0.tree.push(2);
                 self.block(block);
             }
             Entry::Error(error) => {
-                self.0.push(3);
+                self.0.tree.push(3);
                 self.span(error.span);
             }
         }
@@ -175,27 +189,27 @@ impl Writer {
     fn value(&mut self, value: &Value) {
         match value {
             Value::Str(string) => {
-                self.0.push(0);
+                self.0.tree.push(0);
                 self.str_lit(string);
             }
             Value::Number(Number { digits, unit, span }) => {
-                self.0.push(1);
+                self.0.tree.push(1);
                 self.string(digits);
                 match unit {
-                    None => self.0.push(0),
+                    None => self.0.tree.push(0),
                     Some(Unit { kind, span }) => {
-                        self.0.push(1);
+                        self.0.tree.push(1);
                         match kind {
-                            UnitKind::Percent => self.0.push(0),
+                            UnitKind::Percent => self.0.tree.push(0),
                             UnitKind::Currency(code) => {
-                                self.0.push(1);
+                                self.0.tree.push(1);
                                 self.string(code);
                             }
-                            UnitKind::Days => self.0.push(2),
-                            UnitKind::Weeks => self.0.push(3),
-                            UnitKind::Months => self.0.push(4),
-                            UnitKind::Years => self.0.push(5),
-                            UnitKind::CapacityUnits => self.0.push(6),
+                            UnitKind::Days => self.0.tree.push(2),
+                            UnitKind::Weeks => self.0.tree.push(3),
+                            UnitKind::Months => self.0.tree.push(4),
+                            UnitKind::Years => self.0.tree.push(5),
+                            UnitKind::CapacityUnits => self.0.tree.push(6),
                         }
                         self.span(*span);
                     }
@@ -208,19 +222,19 @@ impl Writer {
                 day,
                 span,
             }) => {
-                self.0.push(2);
+                self.0.tree.push(2);
                 // Zigzag, so that a (never written) negative year stays small.
                 self.number(((i64::from(*year) << 1) ^ (i64::from(*year) >> 63)) as u64);
-                self.0.push(*month);
-                self.0.push(*day);
+                self.0.tree.push(*month);
+                self.0.tree.push(*day);
                 self.span(*span);
             }
             Value::Path(path) => {
-                self.0.push(3);
+                self.0.tree.push(3);
                 self.path(path);
             }
             Value::Call(Call { callee, args, span }) => {
-                self.0.push(4);
+                self.0.tree.push(4);
                 self.ident(callee);
                 self.length(args.len());
                 for arg in args {
@@ -233,7 +247,7 @@ impl Writer {
                 dangling_comments,
                 span,
             }) => {
-                self.0.push(5);
+                self.0.tree.push(5);
                 self.length(items.len());
                 for ListItem { trivia, value } in items {
                     self.trivia(trivia);
@@ -243,7 +257,7 @@ impl Writer {
                 self.span(*span);
             }
             Value::Error(error) => {
-                self.0.push(6);
+                self.0.tree.push(6);
                 self.span(error.span);
             }
         }
@@ -276,18 +290,18 @@ impl Writer {
         } = trivia;
         self.flag(*blank_line_before);
         match doc {
-            None => self.0.push(0),
+            None => self.0.tree.push(0),
             Some(DocComment { text, span }) => {
-                self.0.push(1);
+                self.0.tree.push(1);
                 self.string(text);
                 self.span(*span);
             }
         }
         self.comments(leading);
         match trailing {
-            None => self.0.push(0),
+            None => self.0.tree.push(0),
             Some(comment) => {
-                self.0.push(1);
+                self.0.tree.push(1);
                 self.comment(comment);
             }
         }
@@ -315,6 +329,8 @@ impl Writer {
 struct Reader<'b> {
     bytes: &'b [u8],
     position: usize,
+    strings: &'b str,
+    string_position: usize,
     file: FileId,
 }
 
@@ -352,10 +368,12 @@ impl Reader<'_> {
     }
 
     fn string(&mut self) -> Option<String> {
-        let length = self.length()?;
-        let bytes = self.bytes.get(self.position..self.position + length)?;
-        self.position += length;
-        std::str::from_utf8(bytes).ok().map(str::to_string)
+        let length = usize::try_from(self.number()?).ok()?;
+        let end = self.string_position.checked_add(length)?;
+        // `get` is `None` past the end or off a character boundary.
+        let text = self.strings.get(self.string_position..end)?;
+        self.string_position = end;
+        Some(text.to_string())
     }
 
     fn span(&mut self) -> Option<Span> {
@@ -564,8 +582,9 @@ mod tests {
     /// every span's file and offsets.
     fn round_trips(text: &str) {
         let parsed = crate::parse(FileId(3), text);
-        let bytes = encode(&parsed.file);
-        let decoded = decode(&bytes, FileId(3)).expect("decodes what it encoded");
+        let encoded = encode(&parsed.file);
+        let decoded =
+            decode(&encoded.tree, &encoded.strings, FileId(3)).expect("decodes what it encoded");
         assert_eq!(format!("{decoded:?}"), format!("{:?}", parsed.file));
     }
 
@@ -590,13 +609,21 @@ mod tests {
     #[test]
     fn foreign_bytes_are_rejected_not_a_panic() {
         let parsed = crate::parse(FileId(0), include_str!("../../stdlib/filters.charter"));
-        let bytes = encode(&parsed.file);
-        for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
-            assert!(decode(&bytes[..cut], FileId(0)).is_none());
+        let Encoded { tree, strings } = encode(&parsed.file);
+        for cut in [0, 1, tree.len() / 2, tree.len() - 1] {
+            assert!(decode(&tree[..cut], &strings, FileId(0)).is_none());
         }
-        let mut longer = bytes.clone();
+        let mut longer = tree.clone();
         longer.push(0);
-        assert!(decode(&longer, FileId(0)).is_none());
-        assert!(decode(&[0xff; 16], FileId(0)).is_none());
+        assert!(decode(&longer, &strings, FileId(0)).is_none());
+        assert!(decode(&[0xff; 16], &strings, FileId(0)).is_none());
+        // Texts cut short or lengthened.
+        assert!(decode(&tree, &strings[..strings.len() - 1], FileId(0)).is_none());
+        assert!(decode(&tree, &format!("{strings}x"), FileId(0)).is_none());
+        // A text that would be cut inside a character.
+        let accented = crate::parse(FileId(0), "/// caf\u{e9}\nfilter x {}\n");
+        let Encoded { tree, strings } = encode(&accented.file);
+        let shifted = format!("x{}", &strings[..strings.len() - 1]);
+        assert!(decode(&tree, &shifted, FileId(0)).is_none());
     }
 }

@@ -57,6 +57,7 @@ impl Prover {
         let spawned = std::thread::Builder::new()
             .name("charter-proof".to_string())
             .spawn(move || {
+                lower_priority();
                 while let Ok(mut job) = jobs.recv() {
                     // Only the newest model matters: skip the ones edits made stale.
                     while let Ok(newer) = jobs.try_recv() {
@@ -87,6 +88,20 @@ impl Prover {
             None => job,
         };
         let _ = self.outcome_sender.send(run(job));
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (nice 10), so that on a busy machine the
+/// proof, which runs after every clean edit of a large project, yields the cores to the main
+/// loop answering the next edit. On Linux the nice value is a thread's own (setpriority(2),
+/// "NOTES": under NPTL a thread id names that thread); elsewhere it would be the whole
+/// server's, so it is left alone there.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        if rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10).is_err() {
+            log("cannot lower the priority of the proof thread");
+        }
     }
 }
 

@@ -154,6 +154,7 @@ fn run_with_scanner(connection: Connection, scanner: Scanner) -> Result<(), Stri
         proof_patience: settings.proof_patience,
         generation: 0,
         proof_pending: false,
+        last_proof_fit: None,
         proof_published: BTreeMap::new(),
     };
     server.workspace.change_roots(settings.roots, &[]);
@@ -285,6 +286,10 @@ struct Server {
     generation: u64,
     /// Whether the latest compilation's proof is still running.
     proof_pending: bool,
+    /// Whether the last proof finished within the patience (`None` before the first): a check
+    /// waits for its proof only when it did, so a project whose proof is slow gets its compiler
+    /// diagnostics at once instead of after the whole patience.
+    last_proof_fit: Option<bool>,
     /// The proof's diagnostics per file, as last published. While a proof runs, those of files
     /// that did not change since are published again (their places still hold), so that
     /// findings do not flicker off and on with every edit elsewhere.
@@ -650,37 +655,54 @@ impl Server {
         self.carry_proof_forward(&analyses);
         // A compilation with errors is not proved: its model is incomplete, and the errors
         // already say what to fix. Each project is proved on its own.
-        let models: Vec<Option<proof::Model>> = analyses
+        let proved: Vec<bool> = analyses
             .iter()
-            .map(|analysis| {
-                (!analysis.compilation.has_errors()).then(|| proof::Model {
-                    project: analysis.compilation.project.clone(),
-                    symbols: analysis.compilation.symbols.clone(),
-                })
-            })
+            .map(|analysis| !analysis.compilation.has_errors())
             .collect();
-        self.proof_pending = models.iter().any(Option::is_some);
-        if self.proof_pending {
-            self.prover.submit(proof::Job {
-                generation: self.generation,
-                models,
-                today: analyses[0].today,
-            });
+        self.proof_pending = proved.iter().any(|proved| *proved);
+        let job = |analyses: &[Analysis], generation| proof::Job {
+            generation,
+            models: analyses
+                .iter()
+                .zip(&proved)
+                .map(|(analysis, proved)| {
+                    proved.then(|| proof::Model {
+                        project: analysis.compilation.project.clone(),
+                        symbols: analysis.compilation.symbols.clone(),
+                    })
+                })
+                .collect(),
+            today: analyses[0].today,
+        };
+        // Wait for the proof (publishing once, complete) only if the last one took no longer
+        // than the patience; otherwise publish the compiler's diagnostics first and copy the
+        // model for the proof after.
+        let patient = !self.proof_patience.is_zero() && self.last_proof_fit != Some(false);
+        let mut submit_after_publish = false;
+        if self.proof_pending && patient {
+            self.prover.submit(job(&analyses, self.generation));
             // (A channel's wait spins and yields before it sleeps, long enough for a small
-            // proof to finish: no patience means not waiting at all.)
-            if !self.proof_patience.is_zero() {
-                if let Ok(outcome) = self.prover.outcomes.recv_timeout(self.proof_patience) {
+            // proof to finish.)
+            match self.prover.outcomes.recv_timeout(self.proof_patience) {
+                Ok(outcome) => {
+                    self.last_proof_fit = Some(outcome.elapsed <= self.proof_patience);
                     if outcome.generation == self.generation {
                         self.merge_proof(&mut analyses, outcome);
                     }
                 }
+                Err(_) => self.last_proof_fit = Some(false),
             }
+        } else if self.proof_pending {
+            submit_after_publish = true;
         } else {
             self.proof_published.clear();
         }
         let previous = self.versions();
         if catch_unwind(AssertUnwindSafe(|| self.publish(&analyses, &previous))).is_err() {
             log("publishing diagnostics panicked; they may be stale");
+        }
+        if submit_after_publish {
+            self.prover.submit(job(&analyses, self.generation));
         }
         if self.trace {
             log(&format!(
@@ -705,6 +727,7 @@ impl Server {
     /// The proofs of a compilation are back: if they are the latest, their findings join the
     /// analyses (so hover and code actions see them) and are published.
     fn on_proof(&mut self, outcome: proof::Outcome) {
+        self.last_proof_fit = Some(outcome.elapsed <= self.proof_patience);
         if outcome.generation != self.generation || !self.proof_pending {
             return;
         }

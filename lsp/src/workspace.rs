@@ -83,9 +83,28 @@ pub struct Analysis {
     pub compilation: Compilation,
     pub files: Vec<FileInfo>,
     pub today: Date,
+    /// What the requests' name index needs from the trees, found on the first request that
+    /// needs it and kept for every later one until the next analysis.
+    index_parts: std::sync::OnceLock<crate::features::index::IndexParts>,
 }
 
 impl Analysis {
+    /// An analysis of a compilation.
+    pub fn new(compilation: Compilation, files: Vec<FileInfo>, today: Date) -> Analysis {
+        Analysis {
+            compilation,
+            files,
+            today,
+            index_parts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The parts of the name index (`features::index`), found once per analysis.
+    pub fn index_parts(&self) -> &crate::features::index::IndexParts {
+        self.index_parts
+            .get_or_init(|| crate::features::index::IndexParts::build(self))
+    }
+
     /// The index (into `compilation.documents` and `files`) of a document.
     pub fn index_of_key(&self, key: &str) -> Option<usize> {
         self.files.iter().position(|file| file.key == key)
@@ -366,11 +385,7 @@ impl Workspace {
                 version: None,
             });
         }
-        Analysis {
-            compilation,
-            files,
-            today,
-        }
+        Analysis::new(compilation, files, today)
     }
 
     /// The path shown in messages: relative to the workspace folder that holds the file.

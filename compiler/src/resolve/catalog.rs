@@ -17,12 +17,13 @@ use crate::typeck::{Typed, TypedBlock};
 
 impl<'t, 'a> Resolver<'t, 'a> {
     /// Adds every `model` and `region` block to the catalog and declares their names.
-    pub(super) fn build_catalog(&mut self, typed: &[(usize, TypedBlock<'a>)]) {
+    pub(super) fn build_catalog(&mut self, typed: &[(usize, &TypedBlock<'a>)]) {
         // The stdlib's entries go in first, whatever the file order: a project that declares a
         // name the catalog already has is then the duplicate, so the error points at the
         // project's file and the catalog keeps Azure's entry.
         let is_stdlib = |index: usize| self.documents.get(index).is_some_and(|d| d.is_stdlib);
-        let (stdlib, project): (Vec<_>, Vec<_>) =
+        type Entry<'e, 'a> = &'e (usize, &'e TypedBlock<'a>);
+        let (stdlib, project): (Vec<Entry<'_, 'a>>, Vec<Entry<'_, 'a>>) =
             typed.iter().partition(|(index, _)| is_stdlib(*index));
         // Then a catalog pulled from Azure, then local extensions (see `catalog_layers`).
         let pulled_date = |index: usize| {
@@ -30,20 +31,20 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 .get(index)
                 .and_then(|d| crate::catalog_layers::pulled_date(&d.text))
         };
-        let (pulled, project): (Vec<_>, Vec<_>) = project
+        let (pulled, project): (Vec<Entry<'_, 'a>>, Vec<Entry<'_, 'a>>) = project
             .into_iter()
             .partition(|(index, _)| pulled_date(*index).is_some());
         self.catalog.dated =
             crate::catalog_layers::dated(pulled.iter().filter_map(|(i, _)| pulled_date(*i)));
-        for (index, block) in stdlib
+        for &(index, block) in stdlib
             .into_iter()
             .chain(pulled.iter().copied())
             .chain(project)
         {
-            let is_stdlib = self.documents.get(*index).is_some_and(|d| d.is_stdlib);
+            let is_stdlib = self.documents.get(index).is_some_and(|d| d.is_stdlib);
             let layered = block.label().and_then(|(name, _)| self.catalog.model(name));
             match block.schema.kind {
-                BlockKind::Model if pulled_date(*index).is_some() => {
+                BlockKind::Model if pulled_date(index).is_some() => {
                     crate::catalog_layers::replace_with_pulled(&mut self.catalog, block, version_of)
                 }
                 BlockKind::Model if !is_stdlib && layered.is_some_and(|m| m.is_stdlib) => {
@@ -226,7 +227,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
 
     /// Resolves every `fine_tuned` block's base and regions, and adds each to the catalog
     /// (after the stdlib's and the project's `model` blocks, which its base must be among).
-    pub(super) fn declare_fine_tuned(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) {
+    pub(super) fn declare_fine_tuned(&mut self, typed: &'t [(usize, &'t TypedBlock<'a>)]) {
         for (_, block) in typed {
             if block.schema.kind == BlockKind::FineTuned {
                 self.declare_one_fine_tuned(block);
@@ -357,7 +358,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
     /// The catalog entries a project declares name other entries: their successors and the
     /// regions they are available in. (The stdlib's are generated from the reference data and
     /// trusted.)
-    pub(super) fn resolve_catalog_entries(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) {
+    pub(super) fn resolve_catalog_entries(&mut self, typed: &'t [(usize, &'t TypedBlock<'a>)]) {
         for (index, block) in typed {
             if self.documents.get(*index).is_some_and(|d| d.is_stdlib)
                 || block.schema.kind != BlockKind::Model

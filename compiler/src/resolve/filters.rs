@@ -311,7 +311,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
     }
 
     /// Declares every `blocklist` block, one per name.
-    pub(super) fn declare_blocklists(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) {
+    pub(super) fn declare_blocklists(&mut self, typed: &'t [(usize, &'t TypedBlock<'a>)]) {
         for (_, block) in typed {
             if block.schema.kind == BlockKind::Blocklist {
                 self.declare_one_blocklist(block);

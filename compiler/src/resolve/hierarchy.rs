@@ -13,7 +13,7 @@ use crate::typeck::{Typed, TypedBlock};
 
 impl<'t, 'a> Resolver<'t, 'a> {
     /// Reads every top-level management group and what it contains.
-    pub(super) fn declare_hierarchy(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) {
+    pub(super) fn declare_hierarchy(&mut self, typed: &'t [(usize, &'t TypedBlock<'a>)]) {
         let mut hierarchy = Hierarchy::default();
         for (_, block) in typed {
             if block.schema.kind == BlockKind::ManagementGroup {

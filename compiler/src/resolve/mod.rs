@@ -87,7 +87,7 @@ struct Resolver<'t, 'a> {
 /// Resolves the type-checked top-level blocks (`typed`, each with the index of its document).
 pub(crate) fn resolve<'a>(
     documents: &'a [Document],
-    typed: &[(usize, TypedBlock<'a>)],
+    typed: &[(usize, &TypedBlock<'a>)],
     broken_items: Vec<&'a str>,
 ) -> Resolved {
     let mut resolver = Resolver {
@@ -149,7 +149,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
     }
 
     /// Declares filters, policies and workloads, reporting duplicates.
-    fn declare_names(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) {
+    fn declare_names(&mut self, typed: &'t [(usize, &'t TypedBlock<'a>)]) {
         for (_, block) in typed {
             let kind = match block.schema.kind {
                 BlockKind::Filter => SymbolKind::Filter,

@@ -10,7 +10,7 @@ use crate::typeck::{Typed, TypedBlock, TypedPhrase};
 
 impl<'t, 'a> Resolver<'t, 'a> {
     /// Resolves every named `gateway` and `monitoring` block, after the workloads.
-    pub(super) fn resolve_operations(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) {
+    pub(super) fn resolve_operations(&mut self, typed: &'t [(usize, &'t TypedBlock<'a>)]) {
         for (_, block) in typed {
             let Some((name, name_span)) = block.label() else {
                 continue;

@@ -22,11 +22,11 @@ use crate::typeck::{Typed, TypedBlock, TypedPhrase};
 impl<'t, 'a> Resolver<'t, 'a> {
     /// Resolves every named workload block: apps first, for every workload, so that `serves`
     /// can find apps of other workloads; then each workload's fields and endpoints.
-    pub(super) fn resolve_workloads(&mut self, typed: &'t [(usize, TypedBlock<'a>)]) {
+    pub(super) fn resolve_workloads(&mut self, typed: &'t [(usize, &'t TypedBlock<'a>)]) {
         let blocks: Vec<&'t TypedBlock<'a>> = typed
             .iter()
             .filter(|(_, b)| b.schema.kind == BlockKind::Workload && b.label().is_some())
-            .map(|(_, b)| b)
+            .map(|&(_, b)| b)
             .collect();
         for block in &blocks {
             let (name, name_span) = block.label().unwrap_or(("", block.ast.keyword.span));

@@ -386,6 +386,18 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
                     chunk.finish(&mut pieces);
                 }
             }
+            _ if is_plain(byte) => {
+                // A run of plain bytes (names, numbers, punctuation the scan ignores) changes
+                // nothing but the chunk's extent: take it whole rather than byte by byte. (The
+                // checks at the top of the loop only act on a line's first bytes, and those of
+                // the run's first byte were made above.)
+                let run = bytes[i + 1..end]
+                    .iter()
+                    .position(|&b| !is_plain(b))
+                    .map_or(end, |offset| i + 1 + offset);
+                chunk.touch(i, run);
+                i = run;
+            }
             _ => {
                 // Advance by a whole char so that offsets stay on char boundaries.
                 let width = utf8_width(byte);
@@ -515,6 +527,27 @@ fn starts_entry(bytes: &[u8], at: usize, end: usize) -> bool {
         Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => after > word_end,
         _ => false,
     }
+}
+
+/// Whether the scan treats a byte as nothing but part of a chunk, whatever its context: ASCII
+/// other than whitespace, brackets, quotes, commas and slashes.
+fn is_plain(byte: u8) -> bool {
+    byte.is_ascii()
+        && !matches!(
+            byte,
+            b' ' | b'\t'
+                | b'\r'
+                | b'\n'
+                | b','
+                | b'/'
+                | b'"'
+                | b'{'
+                | b'['
+                | b'('
+                | b'}'
+                | b']'
+                | b')'
+        )
 }
 
 fn utf8_width(first: u8) -> usize {

@@ -161,11 +161,11 @@ fn complete_unranked(
             .of_kind(SymbolKind::Filter, None)
             .filter(|(_, filter)| filter.name != *name)
             .map(|(_, filter)| Candidate {
-                label: filter.name.clone(),
+                label: filter.name.to_string(),
                 kind: CandidateKind::Name(SymbolKind::Filter),
                 detail: Some("filter".to_string()),
                 doc: filter.doc.map(str::to_string),
-                insert: filter.name.clone(),
+                insert: filter.name.to_string(),
             })
             .collect();
         return Some(Completions { replace, items });
@@ -424,11 +424,11 @@ fn value_candidates(
             .iter()
             .filter(|s| s.kind == symbol_kind && (container.is_none() || s.container == container))
             .map(|s| Candidate {
-                label: s.name.clone(),
+                label: s.name.to_string(),
                 kind: CandidateKind::Name(symbol_kind),
                 detail: Some(symbol_kind.keyword().to_string()),
                 doc: s.doc.map(str::to_string),
-                insert: s.name.clone(),
+                insert: s.name.to_string(),
             })
             .collect();
         // Project names before the stdlib's (`std.…`).
@@ -561,14 +561,14 @@ fn string_candidates(
                     .compilation
                     .catalog
                     .model(model_name)
-                    .and_then(|m| m.version(&version.name))
+                    .and_then(|m| m.version(version.name))
                     .map(|v| version_summary(v, analysis.today));
                 Candidate {
-                    label: version.name.clone(),
+                    label: version.name.to_string(),
                     kind: CandidateKind::Version,
                     detail: status,
                     doc: None,
-                    insert: version.name.clone(),
+                    insert: version.name.to_string(),
                 }
             })
             .collect();
@@ -581,17 +581,17 @@ fn string_candidates(
                 .map(|(_, model)| {
                     let is_allowed = allowed
                         .as_ref()
-                        .is_none_or(|names| names.contains(&model.name));
+                        .is_none_or(|names| names.iter().any(|name| name == model.name));
                     let kind = analysis
                         .compilation
                         .catalog
-                        .model(&model.name)
+                        .model(model.name)
                         .and_then(|m| m.kind.clone())
                         .unwrap_or_else(|| "model".to_string());
                     (
                         is_allowed,
                         Candidate {
-                            label: model.name.clone(),
+                            label: model.name.to_string(),
                             kind: CandidateKind::Model,
                             detail: Some(if is_allowed {
                                 kind.to_string()
@@ -599,7 +599,7 @@ fn string_candidates(
                                 format!("{kind} (not allowed by the policy)")
                             }),
                             doc: model.doc.map(str::to_string),
-                            insert: model.name.clone(),
+                            insert: model.name.to_string(),
                         },
                     )
                 })
@@ -614,20 +614,20 @@ fn string_candidates(
                 .filter(|(_, region)| {
                     allowed
                         .as_ref()
-                        .is_none_or(|names| names.contains(&region.name))
+                        .is_none_or(|names| names.iter().any(|name| name == region.name))
                 })
                 .map(|(_, region)| {
                     let display = analysis
                         .compilation
                         .catalog
-                        .region(&region.name)
+                        .region(region.name)
                         .and_then(|r| r.display_name.clone());
                     Candidate {
-                        label: region.name.clone(),
+                        label: region.name.to_string(),
                         kind: CandidateKind::Region,
                         detail: display,
                         doc: region.doc.map(str::to_string),
-                        insert: region.name.clone(),
+                        insert: region.name.to_string(),
                     }
                 })
                 .collect()

@@ -113,7 +113,7 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
         (SymbolKind::ModelVersion, _) => {
             let model = declared
                 .container
-                .map(|m| index.symbols[m].name.as_str())
+                .map(|m| index.symbols[m].name)
                 .unwrap_or_default();
             format!("model \"{model}\" version \"{}\"", declared.name)
         }
@@ -147,16 +147,16 @@ fn describe_symbol(analysis: &Analysis, index: &Index<'_>, symbol: usize) -> Str
     let at = |span: Span| span.same_place(&declared.name_span);
     let workloads = || model.workloads.iter();
     let details = match declared.kind {
-        SymbolKind::Model => model_details(analysis, &declared.name),
+        SymbolKind::Model => model_details(analysis, declared.name),
         SymbolKind::ModelVersion => {
             let model = declared
                 .container
-                .map(|m| index.symbols[m].name.as_str())
+                .map(|m| index.symbols[m].name)
                 .unwrap_or_default();
-            version_details(analysis, model, &declared.name)
+            version_details(analysis, model, declared.name)
         }
         SymbolKind::Filter => filter_details(analysis, index, symbol),
-        SymbolKind::Region => region_details(analysis, &declared.name),
+        SymbolKind::Region => region_details(analysis, declared.name),
         SymbolKind::Blocklist => model
             .blocklists
             .iter()

@@ -19,7 +19,7 @@ pub use charter_compiler::symbols::SymbolKind;
 pub struct Symbol<'a> {
     pub kind: SymbolKind,
     /// The name as references spell it: `baseline`, `std.filters.default`, `gpt-4o`, `2024-11-20`.
-    pub name: String,
+    pub name: &'a str,
     /// The enclosing symbol: the workload of an endpoint or app, the model of a version.
     pub container: Option<usize>,
     /// The document (index into the analysis's documents).
@@ -43,7 +43,140 @@ pub struct Reference {
 #[derive(Debug, Default)]
 pub struct Index<'a> {
     pub symbols: Vec<Symbol<'a>>,
-    pub references: Vec<Reference>,
+    pub references: &'a [Reference],
+}
+
+/// What [`Index::build`] works out that borrows nothing from the analysis: found once per
+/// analysis (`Analysis::index_parts`), so that hover, completion and the other requests do
+/// not walk every syntax tree (the stdlib's 8,600 lines included) again.
+#[derive(Debug, Default)]
+pub struct IndexParts {
+    /// By the compiler's declaration ids.
+    symbols: Vec<SymbolPart>,
+    references: Vec<Reference>,
+}
+
+#[derive(Debug)]
+struct SymbolPart {
+    file: usize,
+    container: Option<usize>,
+    block: Option<BlockPath>,
+}
+
+/// Where a block is: its document, its top-level item, then its position among the entries of
+/// the enclosing block at each level.
+#[derive(Clone, Debug)]
+struct BlockPath {
+    tree: usize,
+    item: usize,
+    nested: Vec<u32>,
+}
+
+impl BlockPath {
+    fn find<'a>(&self, analysis: &'a Analysis) -> Option<&'a Block> {
+        let tree = analysis.compilation.trees.get(self.tree)?;
+        let Item::Block(top) = tree.items.get(self.item)? else {
+            return None;
+        };
+        let mut block = top;
+        for position in &self.nested {
+            let Entry::Block(nested) = block.entries.get(*position as usize)? else {
+                return None;
+            };
+            block = nested;
+        }
+        Some(block)
+    }
+}
+
+impl IndexParts {
+    /// Joins the compiler's symbol index with the declaring blocks of the syntax trees.
+    pub fn build(analysis: &Analysis) -> IndexParts {
+        let compilation = &analysis.compilation;
+        // Every labelled block, by where its label starts, to find a declaration's block.
+        let mut blocks_by_label: HashMap<(charter_syntax::FileId, u32), BlockPath> = HashMap::new();
+        fn walk(
+            block: &Block,
+            path: &mut BlockPath,
+            out: &mut HashMap<(charter_syntax::FileId, u32), BlockPath>,
+        ) {
+            if let Some(label) = &block.label {
+                let span = label.span();
+                out.insert((span.file, span.start), path.clone());
+            }
+            for (position, entry) in block.entries.iter().enumerate() {
+                if let Entry::Block(child) = entry {
+                    path.nested.push(position as u32);
+                    walk(child, path, out);
+                    path.nested.pop();
+                }
+            }
+        }
+        for (tree_index, tree) in compilation.trees.iter().enumerate() {
+            for (item_index, item) in tree.items.iter().enumerate() {
+                if let Item::Block(block) = item {
+                    let mut path = BlockPath {
+                        tree: tree_index,
+                        item: item_index,
+                        nested: Vec::new(),
+                    };
+                    walk(block, &mut path, &mut blocks_by_label);
+                }
+            }
+        }
+        let declarations = &compilation.symbols.declarations;
+        let mut parts = IndexParts::default();
+        for declaration in declarations {
+            // INVARIANT: keep symbol numbers equal to the compiler's declaration ids, so a
+            // declaration in no known document still takes its slot (with file `usize::MAX`).
+            let file = analysis.index_of_id(declaration.name_span.file);
+            let block = file.and_then(|_| {
+                blocks_by_label
+                    .get(&(declaration.name_span.file, declaration.name_span.start))
+                    .cloned()
+            });
+            parts.symbols.push(SymbolPart {
+                file: file.unwrap_or(usize::MAX),
+                container: None,
+                block,
+            });
+        }
+        // Containers are named; the container of an endpoint or app is the workload of that
+        // name, of a version the model of that name (the first declared, as the checker
+        // resolves duplicates).
+        let mut containers: HashMap<(SymbolKind, &str), usize> = HashMap::new();
+        for (position, declaration) in declarations.iter().enumerate() {
+            if matches!(declaration.kind, SymbolKind::Model | SymbolKind::Workload) {
+                containers
+                    .entry((declaration.kind, declaration.name.as_str()))
+                    .or_insert(position);
+            }
+        }
+        for (part, declaration) in parts.symbols.iter_mut().zip(declarations) {
+            let Some(container) = declaration.container.as_deref() else {
+                continue;
+            };
+            let container_kind = match declaration.kind {
+                SymbolKind::ModelVersion => SymbolKind::Model,
+                _ => SymbolKind::Workload,
+            };
+            part.container = containers.get(&(container_kind, container)).copied();
+        }
+        for reference in &compilation.symbols.references {
+            let target = reference.target.0 as usize;
+            if let (Some(file), true) = (
+                analysis.index_of_id(reference.span.file),
+                target < parts.symbols.len(),
+            ) {
+                parts.references.push(Reference {
+                    file,
+                    span: reference.span,
+                    target,
+                });
+            }
+        }
+        parts
+    }
 }
 
 /// What is under a cursor.
@@ -65,96 +198,32 @@ impl Occurrence {
 }
 
 impl<'a> Index<'a> {
-    /// Joins the compiler's symbol index with the declaring blocks of the syntax trees.
+    /// The index of an analysis: the parts found once per analysis
+    /// (`Analysis::index_parts`), joined with the names and blocks they point at.
     pub fn build(analysis: &'a Analysis) -> Index<'a> {
-        let compilation = &analysis.compilation;
-        // Every labelled block, by where its label starts, to find a declaration's block.
-        let mut blocks_by_label: HashMap<(charter_syntax::FileId, u32), &'a Block> = HashMap::new();
-        fn walk<'t>(block: &'t Block, out: &mut HashMap<(charter_syntax::FileId, u32), &'t Block>) {
-            if let Some(label) = &block.label {
-                let span = label.span();
-                out.insert((span.file, span.start), block);
-            }
-            for child in blocks(&block.entries) {
-                walk(child, out);
-            }
-        }
-        for tree in &compilation.trees {
-            for item in &tree.items {
-                if let Item::Block(block) = item {
-                    walk(block, &mut blocks_by_label);
-                }
-            }
-        }
-        let declarations = &compilation.symbols.declarations;
-        let mut index = Index::default();
-        for declaration in declarations {
-            let Some(file) = analysis.index_of_id(declaration.name_span.file) else {
-                // INVARIANT: keep symbol numbers equal to the compiler's declaration ids, so a
-                // declaration in no known document still takes its slot.
-                index.symbols.push(Symbol {
-                    kind: declaration.kind,
-                    name: declaration.name.clone(),
-                    container: None,
-                    file: usize::MAX,
-                    name_span: declaration.name_span,
-                    block: None,
-                    doc: None,
-                });
-                continue;
-            };
-            let block = blocks_by_label
-                .get(&(declaration.name_span.file, declaration.name_span.start))
-                .copied();
-            index.symbols.push(Symbol {
-                kind: declaration.kind,
-                name: declaration.name.clone(),
-                container: None,
-                file,
-                name_span: declaration.name_span,
-                block,
-                doc: declaration.doc.as_deref(),
-            });
-        }
-        // Containers are named; the container of an endpoint or app is the workload of that
-        // name, of a version the model of that name (the first declared, as the checker
-        // resolves duplicates).
-        let mut containers: HashMap<(SymbolKind, &str), usize> = HashMap::new();
-        for (position, symbol) in index.symbols.iter().enumerate() {
-            if matches!(symbol.kind, SymbolKind::Model | SymbolKind::Workload) {
-                containers
-                    .entry((symbol.kind, symbol.name.as_str()))
-                    .or_insert(position);
-            }
-        }
-        let resolved: Vec<Option<usize>> = declarations
+        let parts = analysis.index_parts();
+        let symbols = parts
+            .symbols
             .iter()
-            .map(|declaration| {
-                let container = declaration.container.as_deref()?;
-                let container_kind = match declaration.kind {
-                    SymbolKind::ModelVersion => SymbolKind::Model,
-                    _ => SymbolKind::Workload,
-                };
-                containers.get(&(container_kind, container)).copied()
+            .zip(&analysis.compilation.symbols.declarations)
+            .map(|(part, declaration)| Symbol {
+                kind: declaration.kind,
+                name: &declaration.name,
+                container: part.container,
+                file: part.file,
+                name_span: declaration.name_span,
+                block: part.block.as_ref().and_then(|path| path.find(analysis)),
+                doc: if part.file == usize::MAX {
+                    None
+                } else {
+                    declaration.doc.as_deref()
+                },
             })
             .collect();
-        for (symbol, container) in index.symbols.iter_mut().zip(resolved) {
-            symbol.container = container;
+        Index {
+            symbols,
+            references: &parts.references,
         }
-        for reference in &compilation.symbols.references {
-            let target = reference.target.0 as usize;
-            if let (Some(file), true) = (
-                analysis.index_of_id(reference.span.file),
-                target < index.symbols.len(),
-            ) {
-                index.references.push(Reference {
-                    file,
-                    span: reference.span,
-                    target,
-                });
-            }
-        }
-        index
     }
 
     /// The declaration or reference at a byte offset of a document.
@@ -201,14 +270,6 @@ impl<'a> Index<'a> {
             s.kind == kind && s.file != usize::MAX && (within.is_none() || s.container == within)
         })
     }
-}
-
-/// The nested blocks of a block body.
-pub fn blocks(entries: &[Entry]) -> impl Iterator<Item = &Block> {
-    entries.iter().filter_map(|entry| match entry {
-        Entry::Block(block) => Some(block),
-        _ => None,
-    })
 }
 
 /// The fields of a block body.

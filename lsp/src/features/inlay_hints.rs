@@ -80,14 +80,14 @@ pub fn inlay_hints(
         if target.kind != SymbolKind::ModelVersion {
             continue;
         }
-        let Some(model) = target.container.map(|m| index.symbols[m].name.as_str()) else {
+        let Some(model) = target.container.map(|m| index.symbols[m].name) else {
             continue;
         };
         let Some(version) = analysis
             .compilation
             .catalog
             .model(model)
-            .and_then(|m| m.version(&target.name))
+            .and_then(|m| m.version(target.name))
         else {
             continue;
         };

@@ -127,9 +127,9 @@ pub fn workspace_symbols(
             Some((
                 (rank, is_stdlib(symbol.file)),
                 SymbolMatch {
-                    name: symbol.name.clone(),
+                    name: symbol.name.to_string(),
                     kind: symbol.kind,
-                    container: symbol.container.map(|c| index.symbols[c].name.clone()),
+                    container: symbol.container.map(|c| index.symbols[c].name.to_string()),
                     file: symbol.file,
                     span: symbol.name_span,
                 },
