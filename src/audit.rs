@@ -318,6 +318,16 @@ pub fn audit(compilation: &Compilation, args: &AuditArgs) -> Result<(Report, Inp
         })
         .map_err(|error| format!("`{file}`: {error}"))?;
         drop(text);
+        let rows = !matches!(summary.kind, inputs::InputKind::TerraformPlan);
+        if rows && summary.resources == 0 && !summary.skipped.is_empty() {
+            // Rows that were all skipped are a broken export, not an estate with nothing in
+            // it: a CI gate must not pass on them. (A Terraform plan of policy objects alone
+            // has nothing to audit by design.)
+            return Err(format!(
+                "{}; with nothing else in it, there is nothing to audit (a broken export?)",
+                skipped_note(&file, &summary.skipped)
+            ));
+        }
         for note in &summary.notes {
             report.notes.push(format!("`{file}`: {note}"));
         }

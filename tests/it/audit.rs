@@ -185,6 +185,30 @@ fn anything_denied_fails_the_run_unless_told_otherwise() {
     assert_eq!(audit_json(&never).0, Some(0));
 }
 
+#[test]
+fn an_export_with_nothing_auditable_is_an_error_and_an_empty_one_is_not() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"count": 2, "data": [{"id": "/subscriptions/s/resourceGroups/rg", "name": "a"}, {"name": "b", "type": null}]}"#,
+    )
+    .expect("write");
+    let broken = broken.to_string_lossy();
+    let output = charter(&["audit", "examples/contoso", TODAY, "--resources", &broken]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("2 entries not audited: 2 (it has no `type`): #0, #1; with nothing else in it, there is nothing to audit"),
+        "{}",
+        stderr(&output)
+    );
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, r#"{"count": 0, "data": []}"#).expect("write");
+    let empty = empty.to_string_lossy();
+    let output = charter(&["audit", "examples/contoso", TODAY, "--resources", &empty]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
 /// The sandbox's subscription is under the sandbox group (examples/contoso/hierarchy.charter),
 /// whose assignment the sandbox resource group is exempt from until 2027-03-31.
 #[test]
