@@ -225,7 +225,8 @@ fn hover_shows_model_versions_with_retirement_dates() {
 
 #[test]
 fn hover_shows_a_filters_effective_settings_after_extends() {
-    let mut project = Project::standard();
+    // The filter is declared in filters.charter, which is never opened: wait for the scan.
+    let mut project = Project::standard().scanned(&["filters.charter", "main.charter"]);
     let source = MAIN.replace("filter: strict", "filter: str$0ict");
     let (_, position) = project.open("main.charter", &source);
     let hover = project
@@ -292,7 +293,8 @@ fn hover_on_a_diagnostic_shows_its_explanation() {
 
 #[test]
 fn definition_goes_to_project_files_and_into_the_read_only_stdlib() {
-    let mut project = Project::standard();
+    // The filter is declared in filters.charter, which is never opened: wait for the scan.
+    let mut project = Project::standard().scanned(&["filters.charter", "main.charter"]);
     let source = MAIN.replace("filters: at_least baseline", "filters: at_least base$0line");
     let (_, position) = project.open("main.charter", &source);
     let found = project.client.result(
@@ -430,7 +432,8 @@ fn completion_offers_fields_keywords_names_and_catalog_entries_by_context() {
 
 #[test]
 fn references_and_rename_cover_every_file() {
-    let mut project = Project::standard();
+    // main.charter is never opened: its references come from the workspace scan.
+    let mut project = Project::standard().scanned(&["filters.charter", "main.charter"]);
     let (_, position) = project.open(
         "filters.charter",
         &FILTERS.replace("filter baseline", "filter base$0line"),
