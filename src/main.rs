@@ -405,12 +405,7 @@ fn usage_error(message: impl std::fmt::Display) -> ExitCode {
 /// Writes a command's output to stdout: a closed pipe ends the run quietly with `status` (the
 /// reader has what it wanted; the outcome is still the outcome), another failure is exit 2.
 fn print_stdout(text: &[u8], status: ExitCode) -> ExitCode {
-    match stream::stdout(text) {
-        Ok(()) | Err(WriteError::Closed) => status,
-        Err(WriteError::Failed(error)) => {
-            usage_error(format!("cannot write to standard output: {error}"))
-        }
-    }
+    outcome(stream::stdout(text), status)
 }
 
 /// Writes to standard output through `write`, as it produces it (buffered), with the outcomes
@@ -422,7 +417,13 @@ fn write_stdout(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = write(&mut out).and_then(|()| std::io::Write::flush(&mut out));
-    match written.map_err(WriteError::from_io) {
+    outcome(written.map_err(WriteError::from_io), status)
+}
+
+/// The exit status after writing the output: `status`, also when the reader closed the pipe;
+/// exit 2 when writing failed otherwise.
+fn outcome(written: Result<(), WriteError>, status: ExitCode) -> ExitCode {
+    match written {
         Ok(()) | Err(WriteError::Closed) => status,
         Err(WriteError::Failed(error)) => {
             usage_error(format!("cannot write to standard output: {error}"))

@@ -49,7 +49,7 @@ fn audit_json(args: &[&str]) -> (Option<i32>, Value) {
 }
 
 /// The resource of a report whose id ends with `suffix`.
-fn resource<'d>(document: &'d Value, suffix: &str) -> &'d Value {
+pub(crate) fn resource<'d>(document: &'d Value, suffix: &str) -> &'d Value {
     document["resources"]
         .as_array()
         .and_then(|resources| {

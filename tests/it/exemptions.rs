@@ -264,12 +264,7 @@ fn an_audit_exempts_the_named_resource_and_not_its_neighbour() {
         )
     });
     let verdict = |name: &str| -> (Value, Value) {
-        let resource = document["resources"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|r| r["id"].as_str().is_some_and(|id| id.ends_with(name)))
-            .unwrap_or_else(|| panic!("no {name} in {document}"));
+        let resource = crate::audit::resource(&document, name);
         let rule = resource["rules"]
             .as_array()
             .into_iter()
@@ -293,12 +288,10 @@ fn an_audit_exempts_the_named_resource_and_not_its_neighbour() {
     assert_eq!(other, "deny", "{other_rule}");
     // The waived account is one the project names; its unknown neighbour is not.
     let unaccounted = |name: &str| {
-        document["resources"]
+        crate::audit::resource(&document, name)["checks"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|r| r["id"].as_str().is_some_and(|id| id.ends_with(name)))
-            .flat_map(|r| r["checks"].as_array().cloned().unwrap_or_default())
             .any(|check| check["check"] == "unaccounted-account")
     };
     assert!(!unaccounted("/shop-legacy"), "{document}");
@@ -329,16 +322,7 @@ fn an_audit_exempts_the_named_resource_and_not_its_neighbour() {
             .any(|d| d["code"] == "E0701"),
         "{document}"
     );
-    let legacy = document["resources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|r| {
-            r["id"]
-                .as_str()
-                .is_some_and(|id| id.ends_with("/shop-legacy"))
-        })
-        .unwrap_or_else(|| panic!("no shop-legacy in {document}"));
+    let legacy = crate::audit::resource(&document, "/shop-legacy");
     assert_eq!(legacy["verdict"], "deny", "{legacy}");
 }
 
