@@ -35,3 +35,10 @@ pub struct Parsed {
 pub fn parse(file: FileId, text: &str) -> Parsed {
     parser::parse(file, text)
 }
+
+/// The parser with a choice of paths, for the differential tests: [`parse`] tries a
+/// hand-written parser on each item before pest, and both must give the same result.
+#[doc(hidden)]
+pub mod differential {
+    pub use crate::parser::{parse_with, FastPathStats, Paths};
+}

@@ -229,10 +229,6 @@ impl<'a> Lowerer<'a> {
         Span::new(self.file, self.base + span.start(), self.base + span.end())
     }
 
-    fn error(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
-    }
-
     pub fn comment(&self, pair: &Pair<'_, Rule>) -> Comment {
         comment_at(self.file, self.span(pair).start as usize, pair.as_str())
     }
@@ -315,22 +311,7 @@ impl<'a> Lowerer<'a> {
 
     /// Attaches comments to the entries of one block body.
     pub fn attach_entries(&mut self, elements: Vec<Element<Entry>>) -> (Vec<Entry>, Vec<Comment>) {
-        let rules = AttachRules {
-            blank_lines: BlankLines::Entries,
-            require_separator: true,
-        };
-        let attached = attach(self.file, self.text, elements, rules, self.diagnostics);
-        let mut entries = Vec::with_capacity(attached.nodes.len());
-        for (trivia, mut entry) in attached.nodes {
-            match &mut entry {
-                Entry::Field(field) => field.trivia = trivia,
-                Entry::Clause(clause) => clause.trivia = trivia,
-                Entry::Block(block) => block.trivia = trivia,
-                Entry::Error(error) => cover_comments(&mut error.span, &trivia),
-            }
-            entries.push(entry);
-        }
-        (entries, attached.dangling)
+        attach_entries(self.file, self.text, elements, self.diagnostics)
     }
 
     pub fn entry(&mut self, pair: Pair<'_, Rule>) -> Entry {
@@ -454,21 +435,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        let rules = AttachRules {
-            blank_lines: BlankLines::Ignored,
-            require_separator: false,
-        };
-        let attached = attach(self.file, self.text, elements, rules, self.diagnostics);
-        let items = attached
-            .nodes
-            .into_iter()
-            .map(|(trivia, value)| ListItem { trivia, value })
-            .collect();
-        Value::List(List {
-            items,
-            dangling_comments: attached.dangling,
-            span,
-        })
+        list_value(self.file, self.text, elements, span, self.diagnostics)
     }
 
     pub fn string(&mut self, pair: Pair<'_, Rule>) -> StrLit {
@@ -486,167 +453,255 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        if !closed {
-            // Close it before any brackets, commas and spaces it swallowed: `"block }`.
-            let kept = raw.trim_end_matches(|c: char| {
-                c.is_whitespace() || matches!(c, '}' | ']' | ')' | ',')
-            });
-            let close_at = Span::new(self.file, raw_start + kept.len(), raw_start + kept.len());
-            self.error(
-                Diagnostic::error(codes::UNCLOSED_STRING, "unclosed string", span, "this string is never closed")
-                    .with_help("add a `\"` at the end of the string; a string cannot span lines (write `\\n` for a line break)")
-                    .with_fix("close the string", close_at, "\""),
-            );
-        }
-        let value = self.unescape(raw, raw_start);
-        StrLit { value, span }
-    }
-
-    /// Resolves `\" \\ \n \t \u{...}`; reports any other escape.
-    fn unescape(&mut self, raw: &str, raw_start: usize) -> String {
-        let mut value = String::with_capacity(raw.len());
-        let mut chars = raw.char_indices().peekable();
-        while let Some((index, ch)) = chars.next() {
-            if ch != '\\' {
-                value.push(ch);
-                continue;
-            }
-            let Some((_, escaped)) = chars.next() else {
-                break;
-            };
-            match escaped {
-                '"' => value.push('"'),
-                '\\' => value.push('\\'),
-                'n' => value.push('\n'),
-                't' => value.push('\t'),
-                'u' => {
-                    let rest = &raw[index + 2..];
-                    let code = rest
-                        .strip_prefix('{')
-                        .and_then(|r| r.find('}').map(|close| &r[..close]))
-                        .filter(|hex| !hex.is_empty() && hex.len() <= 6);
-                    let decoded = code
-                        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                        .and_then(char::from_u32);
-                    match (code, decoded) {
-                        (Some(hex), Some(decoded)) => {
-                            value.push(decoded);
-                            // Skip `{hex}`.
-                            for _ in 0..hex.len() + 2 {
-                                chars.next();
-                            }
-                        }
-                        _ => {
-                            let end = raw_start + index + 2;
-                            self.error(
-                                Diagnostic::error(
-                                    codes::INVALID_ESCAPE,
-                                    "invalid unicode escape in a string",
-                                    Span::new(self.file, raw_start + index, end),
-                                    "expected `\\u{` then 1 to 6 hexadecimal digits of a unicode scalar value, then `}`",
-                                )
-                                .with_help("write for example `\\u{e9}` for `é`"),
-                            );
-                        }
-                    }
-                }
-                other => {
-                    let start = raw_start + index;
-                    let end = start + 1 + other.len_utf8();
-                    self.error(
-                        Diagnostic::error(
-                            codes::INVALID_ESCAPE,
-                            format!("unknown escape `\\{}` in a string", sanitize(&other.to_string())),
-                            Span::new(self.file, start, end),
-                            "not an escape Charter knows",
-                        )
-                        .with_help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{...}`; write `\\\\` for a backslash")
-                        .with_fix("write a backslash", Span::new(self.file, start, start + 1), "\\\\"),
-                    );
-                }
-            }
-        }
-        value
+        string_literal(self.file, span, raw, raw_start, closed, self.diagnostics)
     }
 
     fn number(&mut self, pair: Pair<'_, Rule>) -> Value {
         let span = self.span(&pair);
-        let mut digits = String::new();
+        let mut digits = "";
         let mut unit = None;
         for inner in pair.into_inner() {
-            let inner_span = self.span(&inner);
             match inner.as_rule() {
-                Rule::digits => digits = inner.as_str().to_string(),
-                Rule::percent => {
-                    unit = Some(Unit {
-                        kind: UnitKind::Percent,
-                        span: inner_span,
-                    })
-                }
-                Rule::unit => {
-                    let word = inner.as_str();
-                    let kind = match word {
-                        "day" | "days" => UnitKind::Days,
-                        "week" | "weeks" => UnitKind::Weeks,
-                        "month" | "months" => UnitKind::Months,
-                        "year" | "years" => UnitKind::Years,
-                        "unit" | "units" => UnitKind::CapacityUnits,
-                        _ if word.len() == 3 && word.bytes().all(|b| b.is_ascii_uppercase()) => {
-                            UnitKind::Currency(word.to_string())
-                        }
-                        _ => {
-                            let mut diagnostic = Diagnostic::error(
-                                codes::UNKNOWN_UNIT,
-                                format!("unknown unit `{}`", sanitize(word)),
-                                inner_span,
-                                "expected %, a currency such as USD, days, weeks, months, years or units",
-                            )
-                            .with_note("a word right after a number is read as its unit");
-                            if let Some(spelling) = unit_spelling(word) {
-                                diagnostic = diagnostic
-                                    .with_help(format!(
-                                        "units are case-sensitive: write `{spelling}`"
-                                    ))
-                                    .with_fix(format!("write `{spelling}`"), inner_span, spelling);
-                            } else if let Some(unit) = similar_unit(word) {
-                                diagnostic = diagnostic
-                                    .with_help(format!("did you mean `{unit}`?"))
-                                    .with_fix(format!("write `{unit}`"), inner_span, unit);
-                            }
-                            self.error(diagnostic);
-                            return Value::Error(ErrorNode { span });
-                        }
-                    };
-                    unit = Some(Unit {
-                        kind,
-                        span: inner_span,
-                    });
-                }
+                Rule::digits => digits = inner.as_str(),
+                Rule::percent | Rule::unit => unit = Some((inner.as_str(), self.span(&inner))),
                 _ => {}
             }
         }
-        Value::Number(Number { digits, unit, span })
+        number_value(span, digits, unit, self.diagnostics)
     }
 
     fn date(&mut self, pair: &Pair<'_, Rule>) -> Value {
-        let span = self.span(pair);
-        let text = pair.as_str();
-        match check_date(text) {
-            Ok((year, month, day)) => Value::Date(DateLit {
-                year,
-                month,
-                day,
-                span,
-            }),
-            Err(reason) => {
-                self.error(Diagnostic::error(
-                    codes::INVALID_DATE,
-                    format!("invalid date `{}`", sanitize(text)),
-                    span,
-                    format!("invalid date `{}`: {reason}", sanitize(text)),
-                ));
-                Value::Error(ErrorNode { span })
+        date_value(self.span(pair), pair.as_str(), self.diagnostics)
+    }
+}
+
+// ---- the lowering of leaf values, shared by the pest lowering and the hand-written parser ----
+// (so that both build the same nodes and report the same diagnostics, word for word)
+
+/// Attaches comments to the entries of one block body (reporting entries without a separator
+/// between them) and sets each entry's trivia.
+pub(crate) fn attach_entries(
+    file: FileId,
+    text: &str,
+    elements: Vec<Element<Entry>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Entry>, Vec<Comment>) {
+    let rules = AttachRules {
+        blank_lines: BlankLines::Entries,
+        require_separator: true,
+    };
+    let attached = attach(file, text, elements, rules, diagnostics);
+    let mut entries = Vec::with_capacity(attached.nodes.len());
+    for (trivia, mut entry) in attached.nodes {
+        match &mut entry {
+            Entry::Field(field) => field.trivia = trivia,
+            Entry::Clause(clause) => clause.trivia = trivia,
+            Entry::Block(block) => block.trivia = trivia,
+            Entry::Error(error) => cover_comments(&mut error.span, &trivia),
+        }
+        entries.push(entry);
+    }
+    (entries, attached.dangling)
+}
+
+/// A list from its elements and the comments between them, in source order.
+pub(crate) fn list_value(
+    file: FileId,
+    text: &str,
+    elements: Vec<Element<Value>>,
+    span: Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Value {
+    let rules = AttachRules {
+        blank_lines: BlankLines::Ignored,
+        require_separator: false,
+    };
+    let attached = attach(file, text, elements, rules, diagnostics);
+    let items = attached
+        .nodes
+        .into_iter()
+        .map(|(trivia, value)| ListItem { trivia, value })
+        .collect();
+    Value::List(List {
+        items,
+        dangling_comments: attached.dangling,
+        span,
+    })
+}
+
+/// A string literal spanning `span`, whose text between the quotes is `raw` (starting at
+/// `raw_start`); reports it if it is not `closed`, and its invalid escapes.
+pub(crate) fn string_literal(
+    file: FileId,
+    span: Span,
+    raw: &str,
+    raw_start: usize,
+    closed: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> StrLit {
+    if !closed {
+        // Close it before any brackets, commas and spaces it swallowed: `"block }`.
+        let kept =
+            raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '}' | ']' | ')' | ','));
+        let close_at = Span::new(file, raw_start + kept.len(), raw_start + kept.len());
+        diagnostics.push(
+            Diagnostic::error(codes::UNCLOSED_STRING, "unclosed string", span, "this string is never closed")
+                .with_help("add a `\"` at the end of the string; a string cannot span lines (write `\\n` for a line break)")
+                .with_fix("close the string", close_at, "\""),
+        );
+    }
+    let value = unescape(file, raw, raw_start, diagnostics);
+    StrLit { value, span }
+}
+
+/// Resolves `\" \\ \n \t \u{...}`; reports any other escape.
+fn unescape(
+    file: FileId,
+    raw: &str,
+    raw_start: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
+    let mut value = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((index, ch)) = chars.next() {
+        if ch != '\\' {
+            value.push(ch);
+            continue;
+        }
+        let Some((_, escaped)) = chars.next() else {
+            break;
+        };
+        match escaped {
+            '"' => value.push('"'),
+            '\\' => value.push('\\'),
+            'n' => value.push('\n'),
+            't' => value.push('\t'),
+            'u' => {
+                let rest = &raw[index + 2..];
+                let code = rest
+                    .strip_prefix('{')
+                    .and_then(|r| r.find('}').map(|close| &r[..close]))
+                    .filter(|hex| !hex.is_empty() && hex.len() <= 6);
+                let decoded = code
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .and_then(char::from_u32);
+                match (code, decoded) {
+                    (Some(hex), Some(decoded)) => {
+                        value.push(decoded);
+                        // Skip `{hex}`.
+                        for _ in 0..hex.len() + 2 {
+                            chars.next();
+                        }
+                    }
+                    _ => {
+                        let end = raw_start + index + 2;
+                        diagnostics.push(
+                            Diagnostic::error(
+                                codes::INVALID_ESCAPE,
+                                "invalid unicode escape in a string",
+                                Span::new(file, raw_start + index, end),
+                                "expected `\\u{` then 1 to 6 hexadecimal digits of a unicode scalar value, then `}`",
+                            )
+                            .with_help("write for example `\\u{e9}` for `é`"),
+                        );
+                    }
+                }
             }
+            other => {
+                let start = raw_start + index;
+                let end = start + 1 + other.len_utf8();
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::INVALID_ESCAPE,
+                        format!("unknown escape `\\{}` in a string", sanitize(&other.to_string())),
+                        Span::new(file, start, end),
+                        "not an escape Charter knows",
+                    )
+                    .with_help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{...}`; write `\\\\` for a backslash")
+                    .with_fix("write a backslash", Span::new(file, start, start + 1), "\\\\"),
+                );
+            }
+        }
+    }
+    value
+}
+
+/// A number spanning `span`: its `digits` as written, and the `%` or unit word after them with
+/// its span; reports an unknown unit (the number is then an error node).
+pub(crate) fn number_value(
+    span: Span,
+    digits: &str,
+    unit: Option<(&str, Span)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Value {
+    let unit = match unit {
+        None => None,
+        Some((word, unit_span)) => {
+            let kind = match word {
+                "%" => UnitKind::Percent,
+                "day" | "days" => UnitKind::Days,
+                "week" | "weeks" => UnitKind::Weeks,
+                "month" | "months" => UnitKind::Months,
+                "year" | "years" => UnitKind::Years,
+                "unit" | "units" => UnitKind::CapacityUnits,
+                _ if word.len() == 3 && word.bytes().all(|b| b.is_ascii_uppercase()) => {
+                    UnitKind::Currency(word.to_string())
+                }
+                _ => {
+                    let mut diagnostic = Diagnostic::error(
+                        codes::UNKNOWN_UNIT,
+                        format!("unknown unit `{}`", sanitize(word)),
+                        unit_span,
+                        "expected %, a currency such as USD, days, weeks, months, years or units",
+                    )
+                    .with_note("a word right after a number is read as its unit");
+                    if let Some(spelling) = unit_spelling(word) {
+                        diagnostic = diagnostic
+                            .with_help(format!("units are case-sensitive: write `{spelling}`"))
+                            .with_fix(format!("write `{spelling}`"), unit_span, spelling);
+                    } else if let Some(unit) = similar_unit(word) {
+                        diagnostic = diagnostic
+                            .with_help(format!("did you mean `{unit}`?"))
+                            .with_fix(format!("write `{unit}`"), unit_span, unit);
+                    }
+                    diagnostics.push(diagnostic);
+                    return Value::Error(ErrorNode { span });
+                }
+            };
+            Some(Unit {
+                kind,
+                span: unit_span,
+            })
+        }
+    };
+    Value::Number(Number {
+        digits: digits.to_string(),
+        unit,
+        span,
+    })
+}
+
+/// A date spanning `span`, written `text` (digits and two `-`); reports an invalid one (the
+/// date is then an error node).
+pub(crate) fn date_value(span: Span, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Value {
+    match check_date(text) {
+        Ok((year, month, day)) => Value::Date(DateLit {
+            year,
+            month,
+            day,
+            span,
+        }),
+        Err(reason) => {
+            diagnostics.push(Diagnostic::error(
+                codes::INVALID_DATE,
+                format!("invalid date `{}`", sanitize(text)),
+                span,
+                format!("invalid date `{}`: {reason}", sanitize(text)),
+            ));
+            Value::Error(ErrorNode { span })
         }
     }
 }

@@ -5,6 +5,7 @@
 //! parsed alone, its body is split into entries, and each entry is parsed alone (recursively
 //! for nested blocks), so one typo gives one diagnostic and one error node.
 
+mod descent;
 mod errors;
 mod lower;
 pub(crate) mod scan;
@@ -31,11 +32,37 @@ pub(crate) struct CharterParser;
 
 /// Parses one document; see [`crate::parse`].
 pub(crate) fn parse(file: FileId, text: &str) -> Parsed {
+    parse_with(file, text, Paths::FastThenPest).0
+}
+
+/// Which parsers [`parse_with`] runs on each chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paths {
+    /// The hand-written parser, and pest where it declines (what [`crate::parse`] does).
+    FastThenPest,
+    /// pest alone, as before the hand-written parser: the reference of the differential tests.
+    PestOnly,
+}
+
+/// What the hand-written parser did in one [`parse_with`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FastPathStats {
+    /// Chunks (items and entries) it parsed.
+    pub parsed: usize,
+    /// Chunks it left to pest.
+    pub declined: usize,
+}
+
+/// Parses one document with the given parsers; see [`crate::parse`]. Both choices give the
+/// same result: the differential tests check it.
+pub fn parse_with(file: FileId, text: &str, paths: Paths) -> (Parsed, FastPathStats) {
     let mut parser = Recovering {
         file,
         text,
         diagnostics: Vec::new(),
         unclosed_reported: HashSet::new(),
+        fast_path: paths == Paths::FastThenPest,
+        stats: FastPathStats::default(),
     };
     let source = parser.source_file();
     parser.lone_carriage_returns();
@@ -43,10 +70,11 @@ pub(crate) fn parse(file: FileId, text: &str) -> Parsed {
     parser
         .diagnostics
         .sort_by_key(|diagnostic| diagnostic.primary.span.start);
-    Parsed {
+    let parsed = Parsed {
         file: source,
         diagnostics: parser.diagnostics,
-    }
+    };
+    (parsed, parser.stats)
 }
 
 /// Whether a block being recovered is a top-level item or an entry of another block.
@@ -64,6 +92,9 @@ struct Recovering<'a> {
     /// Openers already reported as unclosed: a block and the entry it is recovered into may
     /// both find the same one.
     unclosed_reported: HashSet<usize>,
+    /// Whether the hand-written parser tries each chunk before pest.
+    fast_path: bool,
+    stats: FastPathStats,
 }
 
 /// How a whole file whose braces balance is split into top-level items (the incremental parser
@@ -272,6 +303,20 @@ impl<'a> Recovering<'a> {
         });
         if self.lexical_problem(chunk) {
             return error;
+        }
+        if self.fast_path {
+            let parsed = descent::item(
+                self.file,
+                self.text,
+                chunk.start,
+                chunk.end,
+                &mut self.diagnostics,
+            );
+            if let Some(block) = parsed {
+                self.stats.parsed += 1;
+                return Item::Block(block);
+            }
+            self.stats.declined += 1;
         }
         let source = &self.text[chunk.start..chunk.end];
         match CharterParser::parse(Rule::item_chunk, source) {
@@ -487,6 +532,20 @@ impl<'a> Recovering<'a> {
         });
         if self.lexical_problem(chunk) {
             return error;
+        }
+        if self.fast_path {
+            let parsed = descent::entry(
+                self.file,
+                self.text,
+                chunk.start,
+                chunk.end,
+                &mut self.diagnostics,
+            );
+            if let Some(entry) = parsed {
+                self.stats.parsed += 1;
+                return entry;
+            }
+            self.stats.declined += 1;
         }
         let source = &self.text[chunk.start..chunk.end];
         match CharterParser::parse(Rule::entry_chunk, source) {

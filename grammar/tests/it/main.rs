@@ -6,11 +6,13 @@
 //! - [`syntax_errors`]: every `tests/fixtures/syntax/*.charter`, its diagnostics snapshotted
 //!   as `charter check` prints them, and their fixes applied;
 //! - [`editing`]: incremental re-parsing equals a full parse;
+//! - [`fast_path`]: the hand-written parser gives what pest gives, or leaves the chunk to it;
 //! - [`format_repository`]: the formatter on every source of the repository;
 //! - [`robustness`]: mutated and hostile inputs never panic;
 //! - [`timing`]: prints how long a 10,000-line file takes (no assertion on time).
 
 mod editing;
+mod fast_path;
 mod format_repository;
 mod parse;
 mod robustness;

@@ -9,10 +9,10 @@ use charter_syntax::format::format_source;
 use charter_syntax::{parse, FileId};
 
 /// A small seeded xorshift, so that every run mutates the same way.
-struct XorShift(u64);
+pub(crate) struct XorShift(pub(crate) u64);
 
 impl XorShift {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -21,12 +21,12 @@ impl XorShift {
         x
     }
 
-    fn below(&mut self, bound: usize) -> usize {
+    pub(crate) fn below(&mut self, bound: usize) -> usize {
         (self.next() % bound.max(1) as u64) as usize
     }
 }
 
-const INSERTIONS: &[&[u8]] = &[
+pub(crate) const INSERTIONS: &[&[u8]] = &[
     b"{",
     b"}",
     b"\"",
@@ -53,7 +53,7 @@ const INSERTIONS: &[&[u8]] = &[
 /// on the large stdlib files.
 const WINDOW: usize = 1500;
 
-fn mutate(source: &[u8], rng: &mut XorShift) -> Vec<u8> {
+pub(crate) fn mutate(source: &[u8], rng: &mut XorShift) -> Vec<u8> {
     let mut start = rng.below(source.len().saturating_sub(WINDOW) + 1);
     // Start at a line, so that the window begins like a file.
     while start > 0 && source[start - 1] != b'\n' {

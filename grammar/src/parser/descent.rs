@@ -1,0 +1,591 @@
+//! The hand-written parser: recursive descent over the bytes of one chunk (a top-level item or
+//! an entry), following `charter.pest` rule by rule and building the syntax tree directly,
+//! without pest's pairs.
+//!
+//! It is the parser's fast path. For each chunk it either returns exactly the node, and the
+//! diagnostics, that pest and the lowering give for that chunk, or *declines*; the chunk is
+//! then parsed by pest as before, so that syntax errors, their messages and the recovery from
+//! them stay pest's. Declining is always safe (it only costs time), so the rule here is: accept
+//! only where pest accepts, with the same tree. Each function follows one rule of the grammar
+//! with PEG semantics (ordered choice, greedy repetition); where the grammar's choice would
+//! make the whole chunk fail, the function declines at once rather than backtracking:
+//!
+//! - an entry that reads `key:` is a field or nothing (a block and a clause both need a space,
+//!   a label or a `{` after the key);
+//! - a block whose header reached its `{` is a block or nothing (the clause that pest tries
+//!   next ends before that `{`, which nothing can follow);
+//! - a list, or a call once `name(` is read, that does not parse makes the chunk fail (no
+//!   other value starts with `[`, and the path `name` that pest tries next is followed by `(`,
+//!   which nothing can follow).
+//!
+//! Leaf values (strings and their escapes, numbers and units, dates) and the attachment of
+//! comments are built by the same functions as the lowering of pest's pairs (`lower.rs`), so
+//! that both paths report the same diagnostics in the same order. The differential tests
+//! (`grammar/tests/it/fast_path.rs`) compare both paths on every source of the repository,
+//! generated projects, and mutations of them.
+
+use crate::ast::{
+    Block, Call, Clause, Comment, Entry, ErrorNode, Field, Ident, Label, Path, Phrase, StrLit,
+    Trivia, Value,
+};
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+
+use super::lower::{self, comment_at, Element};
+use super::scan;
+
+/// The chunk is not parsed here: pest parses it.
+struct Declined;
+
+type Parse<T> = Result<T, Declined>;
+
+/// Parses `text[start..end]` as a top-level item (`item_chunk`): the block, or `None` when
+/// pest must parse the chunk. Diagnostics of the block's values are added to `diagnostics`
+/// only when the block is returned.
+pub(crate) fn item(
+    file: FileId,
+    text: &str,
+    start: usize,
+    end: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Block> {
+    let before = diagnostics.len();
+    let mut parser = Descent::new(file, text, start, end, diagnostics);
+    let parsed = parser.item().ok().filter(|_| parser.pos == end);
+    if parsed.is_none() {
+        diagnostics.truncate(before);
+    }
+    parsed
+}
+
+/// Parses `text[start..end]` as one entry of a block body (`entry_chunk`), or `None` when pest
+/// must parse the chunk.
+pub(crate) fn entry(
+    file: FileId,
+    text: &str,
+    start: usize,
+    end: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Entry> {
+    let before = diagnostics.len();
+    let mut parser = Descent::new(file, text, start, end, diagnostics);
+    let parsed = parser.entry().ok().filter(|_| parser.pos == end);
+    if parsed.is_none() {
+        diagnostics.truncate(before);
+    }
+    parsed
+}
+
+/// Where a block's header was found: offsets only, so that nothing is built (and no
+/// diagnostic reported) for a header that turns out to start a clause.
+struct Header {
+    keyword_end: usize,
+    label: Option<LabelAt>,
+    /// The span of the path after `extends`.
+    extends: Option<(usize, usize)>,
+    /// The offset of the `{`.
+    brace: usize,
+}
+
+enum LabelAt {
+    Name(usize, usize),
+    /// A string starting at this `"`.
+    Str(usize),
+}
+
+struct Descent<'a> {
+    file: FileId,
+    text: &'a str,
+    /// The text up to the end of the chunk: reading past it is reading nothing.
+    bytes: &'a [u8],
+    pos: usize,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+fn is_ident_start(byte: u8) -> bool {
+    byte.is_ascii_alphabetic() || byte == b'_'
+}
+
+fn is_ident_char(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// The length of the UTF-8 character whose first byte is `byte`.
+fn utf8_width(byte: u8) -> usize {
+    match byte {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+impl<'a> Descent<'a> {
+    fn new(
+        file: FileId,
+        text: &'a str,
+        start: usize,
+        end: usize,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Descent {
+            file,
+            text,
+            bytes: &text.as_bytes()[..end],
+            pos: start,
+            diagnostics,
+        }
+    }
+
+    fn byte(&self, at: usize) -> Option<u8> {
+        self.bytes.get(at).copied()
+    }
+
+    fn is(&self, at: usize, byte: u8) -> bool {
+        self.byte(at) == Some(byte)
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn ident(&self, start: usize, end: usize) -> Ident {
+        Ident {
+            name: self.text[start..end].to_string(),
+            span: self.span(start, end),
+        }
+    }
+
+    // ---- lexical -------------------------------------------------------------------------
+
+    /// `ident`: where the identifier at `at` ends, if one starts there.
+    fn ident_end(&self, at: usize) -> Option<usize> {
+        if !is_ident_start(self.byte(at)?) {
+            return None;
+        }
+        Some(self.skip(at + 1, is_ident_char))
+    }
+
+    fn skip(&self, mut at: usize, class: impl Fn(u8) -> bool) -> usize {
+        while self.byte(at).is_some_and(&class) {
+            at += 1;
+        }
+        at
+    }
+
+    /// `hs?`: spaces and tabs.
+    fn hs_end(&self, at: usize) -> usize {
+        self.skip(at, |b| b == b' ' || b == b'\t')
+    }
+
+    /// `ws?`: spaces, tabs and line breaks.
+    fn ws_end(&self, at: usize) -> usize {
+        self.skip(at, |b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    }
+
+    fn digits_end(&self, at: usize) -> usize {
+        self.skip(at, |b| b.is_ascii_digit())
+    }
+
+    /// `kw_extends`: `extends` not followed by an identifier character.
+    fn is_extends(&self, at: usize) -> bool {
+        self.bytes
+            .get(at..at + 7)
+            .is_some_and(|word| word == b"extends")
+            && !self.byte(at + 7).is_some_and(is_ident_char)
+    }
+
+    /// `hs? ~ ":"` at `at` (the look-ahead that ends paths and units).
+    fn colon_follows(&self, at: usize) -> bool {
+        self.is(self.hs_end(at), b':')
+    }
+
+    /// `path` without building it: where the path at `at` ends, if one is there.
+    fn path_end(&self, at: usize) -> Option<usize> {
+        let mut end = self.ident_end(at)?;
+        while self.is(end, b'.') {
+            match self.ident_end(end + 1) {
+                Some(next) => end = next,
+                None => break,
+            }
+        }
+        (!self.colon_follows(end)).then_some(end)
+    }
+
+    fn path(&self, start: usize, end: usize) -> Path {
+        let mut segments = Vec::new();
+        let mut at = start;
+        for segment in self.text[start..end].split('.') {
+            segments.push(self.ident(at, at + segment.len()));
+            at += segment.len() + 1;
+        }
+        Path {
+            segments,
+            span: self.span(start, end),
+        }
+    }
+
+    /// `quote ~ string_text ~ string_close?` at the `"` at `quote`: where its text ends, and
+    /// whether a `"` closes it there.
+    fn string_text_end(&self, quote: usize) -> (usize, bool) {
+        let bytes = self.bytes;
+        let mut at = quote + 1;
+        while at < bytes.len() {
+            match bytes[at] {
+                b'"' => return (at, true),
+                b'\n' => return (at, false),
+                b'\\' => {
+                    // `"\\" ~ !newline ~ ANY`
+                    let next = at + 1;
+                    match bytes.get(next) {
+                        None | Some(b'\n') => return (at, false),
+                        Some(b'\r') if bytes.get(next + 1) == Some(&b'\n') => return (at, false),
+                        Some(&escaped) => at = (next + utf8_width(escaped)).min(bytes.len()),
+                    }
+                }
+                _ => at += 1,
+            }
+        }
+        (at, false)
+    }
+
+    /// `gap`: whitespace and comments, the comments added to `elements`.
+    fn gap<T>(&mut self, elements: &mut Vec<Element<T>>) -> Parse<()> {
+        loop {
+            self.pos = self.ws_end(self.pos);
+            if !self.is(self.pos, b'/') {
+                return Ok(());
+            }
+            let start = self.pos;
+            let end = match self.byte(start + 1) {
+                Some(b'/') => self.bytes[start..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(self.bytes.len(), |offset| start + offset),
+                Some(b'*') => {
+                    let (end, closed, _) =
+                        scan::block_comment_end(self.bytes, start, self.bytes.len());
+                    if !closed {
+                        return Err(Declined);
+                    }
+                    end
+                }
+                // A `/` that starts no comment: nothing can follow a gap with it.
+                _ => return Err(Declined),
+            };
+            elements.push(Element::Comment(self.comment(start, end)));
+            self.pos = end;
+        }
+    }
+
+    fn comment(&self, start: usize, end: usize) -> Comment {
+        comment_at(self.file, start, &self.text[start..end])
+    }
+
+    // ---- structure -----------------------------------------------------------------------
+
+    /// `item_chunk`: one block.
+    fn item(&mut self) -> Parse<Block> {
+        let start = self.pos;
+        let keyword_end = self.ident_end(start).ok_or(Declined)?;
+        let header = self.header(keyword_end).ok_or(Declined)?;
+        self.block(start, header)
+    }
+
+    /// `header ~ brace_gap ~ lbrace` after the keyword ending at `keyword_end`, if it is there.
+    fn header(&self, keyword_end: usize) -> Option<Header> {
+        let mut at = keyword_end;
+        let mut label = None;
+        let label_start = self.hs_end(at);
+        if label_start > at && !self.is_extends(label_start) {
+            if self.is(label_start, b'"') {
+                let (text_end, closed) = self.string_text_end(label_start);
+                label = Some(LabelAt::Str(label_start));
+                at = text_end + usize::from(closed);
+            } else if let Some(end) = self.ident_end(label_start) {
+                label = Some(LabelAt::Name(label_start, end));
+                at = end;
+            }
+        }
+        let mut extends = None;
+        let keyword = self.hs_end(at);
+        if keyword > at && self.is_extends(keyword) {
+            let path_start = self.hs_end(keyword + 7);
+            if path_start > keyword + 7 {
+                if let Some(path_end) = self.path_end(path_start) {
+                    extends = Some((path_start, path_end));
+                    at = path_end;
+                }
+            }
+        }
+        let brace = self.ws_end(at);
+        self.is(brace, b'{').then_some(Header {
+            keyword_end,
+            label,
+            extends,
+            brace,
+        })
+    }
+
+    /// `block`, whose keyword starts at `start` and whose header is found.
+    fn block(&mut self, start: usize, header: Header) -> Parse<Block> {
+        let keyword = self.ident(start, header.keyword_end);
+        let label = match header.label {
+            None => None,
+            Some(LabelAt::Name(start, end)) => Some(Label::Name(self.ident(start, end))),
+            Some(LabelAt::Str(quote)) => Some(Label::Str(self.string(quote).0)),
+        };
+        let extends = header.extends.map(|(start, end)| self.path(start, end));
+        // `body = gap ~ (entry ~ gap ~ (comma ~ gap)?)*`, then `}`.
+        self.pos = header.brace + 1;
+        let mut elements = Vec::new();
+        loop {
+            self.gap(&mut elements)?;
+            if self.is(self.pos, b'}') {
+                break;
+            }
+            let entry_start = self.pos;
+            let entry = self.entry()?;
+            let span = self.span(entry_start, self.pos);
+            elements.push(Element::Node(entry, span));
+            self.gap(&mut elements)?;
+            if self.is(self.pos, b',') {
+                self.pos += 1;
+            }
+        }
+        self.pos += 1;
+        let (entries, dangling_comments) =
+            lower::attach_entries(self.file, self.text, elements, self.diagnostics);
+        Ok(Block {
+            trivia: Trivia::default(),
+            keyword,
+            label,
+            extends,
+            entries,
+            dangling_comments,
+            span: self.span(start, self.pos),
+            body_span: self.span(header.brace, self.pos),
+        })
+    }
+
+    /// `entry = field | block | clause`.
+    fn entry(&mut self) -> Parse<Entry> {
+        let start = self.pos;
+        let key_end = self.ident_end(start).ok_or(Declined)?;
+        let space_end = self.hs_end(key_end);
+        if self.is(space_end, b':') {
+            self.pos = self.hs_end(space_end + 1);
+            let value = self.phrase()?.ok_or(Declined)?;
+            return Ok(Entry::Field(Field {
+                trivia: Trivia::default(),
+                key: self.ident(start, key_end),
+                value,
+                span: self.span(start, self.pos),
+            }));
+        }
+        if let Some(header) = self.header(key_end) {
+            return self.block(start, header).map(Entry::Block);
+        }
+        if space_end == key_end {
+            return Err(Declined);
+        }
+        self.pos = space_end;
+        let phrase = self.phrase()?.ok_or(Declined)?;
+        Ok(Entry::Clause(Clause {
+            trivia: Trivia::default(),
+            keyword: self.ident(start, key_end),
+            phrase,
+            span: self.span(start, self.pos),
+        }))
+    }
+
+    /// `phrase = value ~ (hs ~ value)*`; `None` when no value starts here.
+    fn phrase(&mut self) -> Parse<Option<Phrase>> {
+        let start = self.pos;
+        let Some(first) = self.value()? else {
+            return Ok(None);
+        };
+        let mut values = vec![first];
+        loop {
+            let before = self.pos;
+            let after_space = self.hs_end(before);
+            if after_space == before {
+                break;
+            }
+            self.pos = after_space;
+            match self.value()? {
+                Some(value) => values.push(value),
+                None => {
+                    self.pos = before;
+                    break;
+                }
+            }
+        }
+        Ok(Some(Phrase {
+            values,
+            span: self.span(start, self.pos),
+        }))
+    }
+
+    // ---- values --------------------------------------------------------------------------
+
+    /// `value = date | number | string | call | path | list`; `None` when no value starts
+    /// here (and nothing was read).
+    fn value(&mut self) -> Parse<Option<Value>> {
+        let start = self.pos;
+        let Some(first) = self.byte(start) else {
+            return Ok(None);
+        };
+        if first.is_ascii_digit() {
+            return Ok(Some(self.date_or_number(start)));
+        }
+        if first == b'"' {
+            let (string, closed) = self.string(start);
+            return Ok(Some(if closed {
+                Value::Str(string)
+            } else {
+                // As in the lowering: a string still being typed is an error value.
+                Value::Error(ErrorNode { span: string.span })
+            }));
+        }
+        if first == b'[' {
+            return self.list().map(Some);
+        }
+        let Some(name_end) = self.ident_end(start) else {
+            return Ok(None);
+        };
+        if self.is(name_end, b'(') {
+            return self.call(start, name_end).map(Some);
+        }
+        let Some(end) = self.path_end(start) else {
+            return Ok(None);
+        };
+        self.pos = end;
+        Ok(Some(Value::Path(self.path(start, end))))
+    }
+
+    /// `date`, or else `number`, at the digit at `start`.
+    fn date_or_number(&mut self, start: usize) -> Value {
+        let digits_end = self.digits_end(start);
+        // date = ASCII_DIGIT+ ~ "-" ~ ASCII_DIGIT+ ~ "-" ~ ASCII_DIGIT+ ~ !ident_char
+        if self.is(digits_end, b'-') {
+            let month_end = self.digits_end(digits_end + 1);
+            if month_end > digits_end + 1 && self.is(month_end, b'-') {
+                let day_end = self.digits_end(month_end + 1);
+                if day_end > month_end + 1 && !self.byte(day_end).is_some_and(is_ident_char) {
+                    self.pos = day_end;
+                    let span = self.span(start, day_end);
+                    return lower::date_value(span, &self.text[start..day_end], self.diagnostics);
+                }
+            }
+        }
+        // number = digits ~ (percent | hs? ~ unit)?, digits = ASCII_DIGIT+ ~ ("." ~ ASCII_DIGIT+)?
+        let mut end = digits_end;
+        if self.is(end, b'.') {
+            let fraction_end = self.digits_end(end + 1);
+            if fraction_end > end + 1 {
+                end = fraction_end;
+            }
+        }
+        let digits = &self.text[start..end];
+        let mut unit = None;
+        if self.is(end, b'%') {
+            unit = Some(("%", self.span(end, end + 1)));
+            end += 1;
+        } else {
+            let word_start = self.hs_end(end);
+            if let Some(word_end) = self.ident_end(word_start) {
+                if !self.colon_follows(word_end) {
+                    let word = &self.text[word_start..word_end];
+                    unit = Some((word, self.span(word_start, word_end)));
+                    end = word_end;
+                }
+            }
+        }
+        self.pos = end;
+        lower::number_value(self.span(start, end), digits, unit, self.diagnostics)
+    }
+
+    /// `string` at the `"` at `quote`, and whether it is closed.
+    fn string(&mut self, quote: usize) -> (StrLit, bool) {
+        let (text_end, closed) = self.string_text_end(quote);
+        let end = text_end + usize::from(closed);
+        self.pos = end;
+        let string = lower::string_literal(
+            self.file,
+            self.span(quote, end),
+            &self.text[quote + 1..text_end],
+            quote + 1,
+            closed,
+            self.diagnostics,
+        );
+        (string, closed)
+    }
+
+    /// `list = lbracket ~ gap ~ (value ~ gap ~ (comma ~ gap ~ value ~ gap)* ~ (comma ~ gap)?)?
+    /// ~ rbracket`.
+    fn list(&mut self) -> Parse<Value> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut elements = Vec::new();
+        self.gap(&mut elements)?;
+        if !self.is(self.pos, b']') {
+            loop {
+                let value = self.value()?.ok_or(Declined)?;
+                let span = value.span();
+                elements.push(Element::Node(value, span));
+                self.gap(&mut elements)?;
+                match self.byte(self.pos) {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.gap(&mut elements)?;
+                        if self.is(self.pos, b']') {
+                            break;
+                        }
+                    }
+                    Some(b']') => break,
+                    _ => return Err(Declined),
+                }
+            }
+        }
+        self.pos += 1;
+        let span = self.span(start, self.pos);
+        Ok(lower::list_value(
+            self.file,
+            self.text,
+            elements,
+            span,
+            self.diagnostics,
+        ))
+    }
+
+    /// `call = ident ~ lparen ~ cgap ~ (value ~ cgap ~ (comma ~ cgap ~ value ~ cgap)* ~
+    /// (comma ~ cgap)?)? ~ rparen`, whose name spans `start..name_end`.
+    fn call(&mut self, start: usize, name_end: usize) -> Parse<Value> {
+        let callee = self.ident(start, name_end);
+        self.pos = self.ws_end(name_end + 1);
+        let mut args = Vec::new();
+        if !self.is(self.pos, b')') {
+            loop {
+                args.push(self.value()?.ok_or(Declined)?);
+                self.pos = self.ws_end(self.pos);
+                match self.byte(self.pos) {
+                    Some(b',') => {
+                        self.pos = self.ws_end(self.pos + 1);
+                        if self.is(self.pos, b')') {
+                            break;
+                        }
+                    }
+                    Some(b')') => break,
+                    _ => return Err(Declined),
+                }
+            }
+        }
+        self.pos += 1;
+        Ok(Value::Call(Call {
+            callee,
+            args,
+            span: self.span(start, self.pos),
+        }))
+    }
+}
