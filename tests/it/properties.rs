@@ -118,6 +118,80 @@ fn formatting_a_generated_project_is_idempotent_and_keeps_the_tree() {
     }
 }
 
+/// The parser's hand-written fast path gives what pest gives (grammar/tests/it/fast_path.rs
+/// checks the repository's sources): on generated projects of several sizes and error rates,
+/// where it parses every item, and on mutations of them, where it leaves some to pest.
+#[test]
+fn generated_projects_parse_the_same_with_and_without_the_fast_path() {
+    use charter_syntax::differential::{parse_with, Paths};
+    let same = |text: &str, what: &str| {
+        let (fast, stats) = parse_with(FileId(0), text, Paths::FastThenPest);
+        let (pest, _) = parse_with(FileId(0), text, Paths::PestOnly);
+        assert!(fast.file == pest.file, "{what}: the trees differ");
+        assert_eq!(fast.diagnostics, pest.diagnostics, "{what}");
+        stats
+    };
+    // A small seeded generator, so that every run mutates the same way.
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut below = |bound: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % bound.max(1) as u64) as usize
+    };
+    const INSERTIONS: &[&str] = &[
+        "{",
+        "}",
+        "\"",
+        "[",
+        "]",
+        "(",
+        ")",
+        "/*",
+        "//",
+        ",",
+        ":",
+        "\n",
+        "%",
+        " x",
+        "2027-02-30",
+        "\\",
+    ];
+    for (lines, errors) in [
+        (1_000, None),
+        (1_000, Some(7)),
+        (10_000, None),
+        (10_000, Some(50)),
+    ] {
+        for file in corpus::generate(lines, errors) {
+            let stats = same(&file.text, &file.path);
+            assert_eq!(stats.declined, 0, "{}: left to pest", file.path);
+            assert!(stats.parsed > 0);
+            for _ in 0..20 {
+                let mut text = file.text.clone().into_bytes();
+                let at = below(text.len());
+                match below(3) {
+                    0 => {
+                        let end = (at + 1 + below(8)).min(text.len());
+                        text.drain(at..end);
+                    }
+                    1 => {
+                        let end = (at + 1 + below(16)).min(text.len());
+                        let copy = text[at..end].to_vec();
+                        text.splice(at..at, copy);
+                    }
+                    _ => {
+                        let insertion = INSERTIONS[below(INSERTIONS.len())];
+                        text.splice(at..at, insertion.bytes());
+                    }
+                }
+                let text = String::from_utf8_lossy(&text);
+                same(&text, &format!("{} mutated", file.path));
+            }
+        }
+    }
+}
+
 #[test]
 fn a_generated_project_checks_clean() {
     let files = corpus::generate(3_000, None);

@@ -338,7 +338,7 @@ impl<'a> Descent<'a> {
         let extends = header.extends.map(|(start, end)| self.path(start, end));
         // `body = gap ~ (entry ~ gap ~ (comma ~ gap)?)*`, then `}`.
         self.pos = header.brace + 1;
-        let mut elements = Vec::new();
+        let mut elements = Vec::with_capacity(8);
         loop {
             self.gap(&mut elements)?;
             if self.is(self.pos, b'}') {

@@ -288,7 +288,14 @@ pub(crate) fn split(text: &str, start: usize, end: usize, rules: SplitRules) -> 
                 }
                 i += 1;
             }
-            b' ' | b'\t' | b'\r' => i += 1,
+            b' ' | b'\t' | b'\r' => {
+                // The spaces after it change nothing (only a line's first byte is checked for a
+                // keyword, and spaces set no indentation): take them whole.
+                i += 1;
+                while i < end && matches!(bytes[i], b' ' | b'\t') {
+                    i += 1;
+                }
+            }
             b',' if rules.split_on_comma && chunk.stack.is_empty() => {
                 if chunk.start.is_none() {
                     // A comma with nothing before it is left to the grammar to reject.
@@ -448,6 +455,13 @@ fn close_at_entry_line(
     chunk: &mut ChunkBuilder,
     rules: SplitRules,
 ) -> usize {
+    // Only the innermost openers are closed, and a `{` only with `close_braces_at_entry_line`:
+    // when that `{` is innermost, nothing can be closed, and the next newline looks again.
+    if !rules.close_braces_at_entry_line
+        && chunk.stack.last().is_some_and(|&open| bytes[open] == b'{')
+    {
+        return newline + 1;
+    }
     let Some(offset) = bytes[newline..end]
         .iter()
         .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
@@ -530,11 +544,18 @@ fn starts_entry(bytes: &[u8], at: usize, end: usize) -> bool {
 }
 
 /// Whether the scan treats a byte as nothing but part of a chunk, whatever its context: ASCII
-/// other than whitespace, brackets, quotes, commas and slashes.
+/// other than whitespace, brackets, quotes, commas and slashes. (A table: the scan asks it of
+/// nearly every byte of a file.)
 fn is_plain(byte: u8) -> bool {
-    byte.is_ascii()
-        && !matches!(
-            byte,
+    PLAIN[usize::from(byte)]
+}
+
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = !matches!(
+            byte as u8,
             b' ' | b'\t'
                 | b'\r'
                 | b'\n'
@@ -547,8 +568,11 @@ fn is_plain(byte: u8) -> bool {
                 | b'}'
                 | b']'
                 | b')'
-        )
-}
+        );
+        byte += 1;
+    }
+    table
+};
 
 fn utf8_width(first: u8) -> usize {
     match first {
