@@ -25,13 +25,13 @@
 //! generated projects, and mutations of them.
 
 use crate::ast::{
-    Block, Call, Clause, Comment, Entry, ErrorNode, Field, Ident, Label, Path, Phrase, StrLit,
-    Trivia, Value,
+    Block, Call, Clause, Comment, Entry, ErrorNode, Field, Ident, Label, ListItem, Path, Phrase,
+    StrLit, Trivia, Value,
 };
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
 
-use super::lower::{self, comment_at, Element};
+use super::lower::{self, comment_at, Attach, Attacher};
 use super::scan;
 
 /// The chunk is not parsed here: pest parses it.
@@ -249,8 +249,8 @@ impl<'a> Descent<'a> {
         (at, false)
     }
 
-    /// `gap`: whitespace and comments, the comments added to `elements`.
-    fn gap<T>(&mut self, elements: &mut Vec<Element<T>>) -> Parse<()> {
+    /// `gap`: whitespace and comments, the comments handed to `attacher`.
+    fn gap<T: Attach>(&mut self, attacher: &mut Attacher<'_, T>) -> Parse<()> {
         loop {
             self.pos = self.ws_end(self.pos);
             if !self.is(self.pos, b'/') {
@@ -273,7 +273,7 @@ impl<'a> Descent<'a> {
                 // A `/` that starts no comment: nothing can follow a gap with it.
                 _ => return Err(Declined),
             };
-            elements.push(Element::Comment(self.comment(start, end)));
+            attacher.comment(self.comment(start, end));
             self.pos = end;
         }
     }
@@ -338,24 +338,23 @@ impl<'a> Descent<'a> {
         let extends = header.extends.map(|(start, end)| self.path(start, end));
         // `body = gap ~ (entry ~ gap ~ (comma ~ gap)?)*`, then `}`.
         self.pos = header.brace + 1;
-        let mut elements = Vec::with_capacity(8);
+        let mut attacher = Attacher::new(self.file, self.text, lower::ENTRIES);
         loop {
-            self.gap(&mut elements)?;
+            self.gap(&mut attacher)?;
             if self.is(self.pos, b'}') {
                 break;
             }
             let entry_start = self.pos;
             let entry = self.entry()?;
             let span = self.span(entry_start, self.pos);
-            elements.push(Element::Node(entry, span));
-            self.gap(&mut elements)?;
+            attacher.node(entry, span);
+            self.gap(&mut attacher)?;
             if self.is(self.pos, b',') {
                 self.pos += 1;
             }
         }
         self.pos += 1;
-        let (entries, dangling_comments) =
-            lower::attach_entries(self.file, self.text, elements, self.diagnostics);
+        let (entries, dangling_comments) = attacher.finish(self.diagnostics);
         Ok(Block {
             trivia: Trivia::default(),
             keyword,
@@ -527,18 +526,19 @@ impl<'a> Descent<'a> {
     fn list(&mut self) -> Parse<Value> {
         let start = self.pos;
         self.pos += 1;
-        let mut elements = Vec::new();
-        self.gap(&mut elements)?;
+        let mut attacher = Attacher::new(self.file, self.text, lower::LIST_ITEMS);
+        self.gap(&mut attacher)?;
         if !self.is(self.pos, b']') {
             loop {
                 let value = self.value()?.ok_or(Declined)?;
                 let span = value.span();
-                elements.push(Element::Node(value, span));
-                self.gap(&mut elements)?;
+                let trivia = Trivia::default();
+                attacher.node(ListItem { trivia, value }, span);
+                self.gap(&mut attacher)?;
                 match self.byte(self.pos) {
                     Some(b',') => {
                         self.pos += 1;
-                        self.gap(&mut elements)?;
+                        self.gap(&mut attacher)?;
                         if self.is(self.pos, b']') {
                             break;
                         }
@@ -550,13 +550,7 @@ impl<'a> Descent<'a> {
         }
         self.pos += 1;
         let span = self.span(start, self.pos);
-        Ok(lower::list_value(
-            self.file,
-            self.text,
-            elements,
-            span,
-            self.diagnostics,
-        ))
+        Ok(lower::list_of(attacher, span, self.diagnostics))
     }
 
     /// `call = ident ~ lparen ~ cgap ~ (value ~ cgap ~ (comma ~ cgap ~ value ~ cgap)* ~

@@ -24,12 +24,6 @@ pub(crate) enum Element<T> {
     Node(T, Span),
 }
 
-/// Nodes with their comments attached, and the comments after the last node.
-pub(crate) struct Attached<T> {
-    pub nodes: Vec<(Trivia, T)>,
-    pub dangling: Vec<Comment>,
-}
-
 /// Whether the text has two line breaks with only spaces between them.
 fn has_blank_line(text: &str) -> bool {
     let mut seen_newline = false;
@@ -74,27 +68,49 @@ pub(crate) struct AttachRules {
     pub require_separator: bool,
 }
 
-/// Nodes that stand for source that did not parse: no separator is asked of them, since
-/// their own diagnostic says what is wrong.
-pub(crate) trait MaybeError {
+/// A node that comments attach to. Nodes that stand for source that did not parse ask for no
+/// separator, since their own diagnostic says what is wrong, and cover their comments.
+pub(crate) trait Attach {
     fn is_error(&self) -> bool;
+    /// Gives the node its comments.
+    fn set_trivia(&mut self, trivia: Trivia);
 }
 
-impl MaybeError for Entry {
+impl Attach for Entry {
     fn is_error(&self) -> bool {
         matches!(self, Entry::Error(_))
     }
-}
 
-impl MaybeError for Item {
-    fn is_error(&self) -> bool {
-        matches!(self, Item::Error(_))
+    fn set_trivia(&mut self, trivia: Trivia) {
+        match self {
+            Entry::Field(field) => field.trivia = trivia,
+            Entry::Clause(clause) => clause.trivia = trivia,
+            Entry::Block(block) => block.trivia = trivia,
+            Entry::Error(error) => cover_comments(&mut error.span, &trivia),
+        }
     }
 }
 
-impl MaybeError for Value {
+impl Attach for Item {
     fn is_error(&self) -> bool {
-        matches!(self, Value::Error(_))
+        matches!(self, Item::Error(_))
+    }
+
+    fn set_trivia(&mut self, trivia: Trivia) {
+        match self {
+            Item::Block(block) => block.trivia = trivia,
+            Item::Error(error) => cover_comments(&mut error.span, &trivia),
+        }
+    }
+}
+
+impl Attach for ListItem {
+    fn is_error(&self) -> bool {
+        matches!(self.value, Value::Error(_))
+    }
+
+    fn set_trivia(&mut self, trivia: Trivia) {
+        self.trivia = trivia;
     }
 }
 
@@ -102,124 +118,180 @@ impl MaybeError for Value {
 /// trailing comment; the `///` lines right before a node are its doc comment; other comments
 /// before a node are its leading comments; comments after the last node are dangling. Records
 /// blank lines as the rules say.
-pub(crate) fn attach<T: MaybeError>(
+pub(crate) fn attach<T: Attach>(
     file: FileId,
     text: &str,
     elements: Vec<Element<T>>,
     rules: AttachRules,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Attached<T> {
-    let mut nodes: Vec<(Trivia, T)> = Vec::new();
-    let mut pending: Vec<Comment> = Vec::new();
-    // Where the previous node (with its trailing comment) ends, and whether it has a trailing
-    // comment.
-    let mut previous_node: Option<(usize, bool)> = None;
-    // Where the previous element (node or comment) ends; `None` at the start of the container.
-    let mut previous_end: Option<usize> = None;
-    let mut gap_has_separator = false;
-    let mut previous_is_error = false;
-    let blank_since = |previous_end: Option<usize>, start: usize| {
-        rules.blank_lines != BlankLines::Ignored
-            && previous_end.is_some_and(|end| has_blank_line(text.get(end..start).unwrap_or("")))
-    };
+) -> (Vec<T>, Vec<Comment>) {
+    let mut attacher = Attacher::new(file, text, rules);
     for element in elements {
         match element {
-            Element::Comment(mut comment) => {
-                let start = comment.span.start as usize;
-                let end = comment.span.end as usize;
-                let between = previous_end
-                    .and_then(|from| text.get(from..start))
-                    .unwrap_or("");
-                gap_has_separator |= between.contains(['\n', ',']);
-                if let Some((node_end, has_trailing)) = previous_node {
-                    let same_line = !text.get(node_end..start).unwrap_or("\n").contains('\n');
-                    if !has_trailing && pending.is_empty() && same_line {
-                        if let Some((trivia, _)) = nodes.last_mut() {
-                            trivia.trailing = Some(comment);
-                        }
-                        previous_node = Some((end, true));
-                        previous_end = Some(end);
-                        continue;
-                    }
-                }
-                comment.blank_line_before = blank_since(previous_end, start);
-                previous_end = Some(end);
-                pending.push(comment);
-            }
-            Element::Node(node, span) => {
-                let start = span.start as usize;
-                let mut trivia = Trivia::default();
-                if previous_node.is_some() {
-                    let between = previous_end
-                        .and_then(|from| text.get(from..start))
-                        .unwrap_or("");
-                    gap_has_separator |= between.contains(['\n', ',']);
-                    if rules.require_separator
-                        && !gap_has_separator
-                        && !previous_is_error
-                        && !node.is_error()
-                    {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                codes::MISSING_SEPARATOR,
-                                "expected a new line or `,` between entries",
-                                Span::new(file, start, start),
-                                "expected a new line or `,` before this entry",
-                            )
-                            .with_fix(
-                                "insert a new line",
-                                Span::new(file, start, start),
-                                "\n",
-                            ),
-                        );
-                    }
-                }
-                // The run of `///` line comments at the end of the pending comments is the doc.
-                let doc_from = pending
-                    .iter()
-                    .rposition(|c| !is_doc_comment(&c.text))
-                    .map_or(0, |index| index + 1);
-                let doc_lines = pending.split_off(doc_from);
-                trivia.blank_line_before = match doc_lines.first() {
-                    Some(first_doc) => first_doc.blank_line_before,
-                    None => blank_since(previous_end, start),
-                };
-                if let (Some(first), Some(last)) = (doc_lines.first(), doc_lines.last()) {
-                    let lines: Vec<&str> =
-                        doc_lines.iter().map(|c| doc_line_text(&c.text)).collect();
-                    trivia.doc = Some(DocComment {
-                        text: lines.join("\n"),
-                        span: first.span.cover(last.span),
-                    });
-                }
-                trivia.leading = std::mem::take(&mut pending);
-                // The first thing of a container, and of every top-level item, is placed by the
-                // formatter; what the source had there is not kept.
-                let first_thing_is_fixed =
-                    previous_node.is_none() || rules.blank_lines == BlankLines::BetweenItems;
-                if first_thing_is_fixed {
-                    match trivia.leading.first_mut() {
-                        Some(first) => first.blank_line_before = false,
-                        None => trivia.blank_line_before = false,
-                    }
-                }
-                previous_is_error = node.is_error();
-                nodes.push((trivia, node));
-                previous_node = Some((span.end as usize, false));
-                previous_end = Some(span.end as usize);
-                gap_has_separator = false;
-            }
+            Element::Comment(comment) => attacher.comment(comment),
+            Element::Node(node, span) => attacher.node(node, span),
         }
     }
-    // Dangling comments right after the opening brace or bracket start their container.
-    if previous_node.is_none() {
-        if let Some(first) = pending.first_mut() {
-            first.blank_line_before = false;
+    attacher.finish(diagnostics)
+}
+
+/// [`attach`] one element at a time, in source order, so that a parser can hand each node and
+/// comment over as it reads it (the hand-written parser does).
+pub(crate) struct Attacher<'t, T> {
+    file: FileId,
+    text: &'t str,
+    rules: AttachRules,
+    nodes: Vec<T>,
+    /// The trivia of the last node, given to it when the next node comes (or at the end), so
+    /// that a trailing comment can still join it.
+    last_trivia: Option<Trivia>,
+    pending: Vec<Comment>,
+    /// Where the previous node (with its trailing comment) ends, and whether it has a
+    /// trailing comment.
+    previous_node: Option<(usize, bool)>,
+    /// Where the previous element (node or comment) ends; `None` at the start of the container.
+    previous_end: Option<usize>,
+    gap_has_separator: bool,
+    previous_is_error: bool,
+    /// Reported at [`Attacher::finish`], after the diagnostics of the nodes themselves.
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'t, T: Attach> Attacher<'t, T> {
+    pub(crate) fn new(file: FileId, text: &'t str, rules: AttachRules) -> Self {
+        Attacher {
+            file,
+            text,
+            rules,
+            nodes: Vec::new(),
+            last_trivia: None,
+            pending: Vec::new(),
+            previous_node: None,
+            previous_end: None,
+            gap_has_separator: false,
+            previous_is_error: false,
+            diagnostics: Vec::new(),
         }
     }
-    Attached {
-        nodes,
-        dangling: pending,
+
+    fn blank_since(&self, start: usize) -> bool {
+        self.rules.blank_lines != BlankLines::Ignored
+            && self
+                .previous_end
+                .is_some_and(|end| has_blank_line(self.text.get(end..start).unwrap_or("")))
+    }
+
+    pub(crate) fn comment(&mut self, mut comment: Comment) {
+        let text = self.text;
+        let start = comment.span.start as usize;
+        let end = comment.span.end as usize;
+        let between = self
+            .previous_end
+            .and_then(|from| text.get(from..start))
+            .unwrap_or("");
+        self.gap_has_separator |= between.contains(['\n', ',']);
+        if let Some((node_end, has_trailing)) = self.previous_node {
+            let same_line = !text.get(node_end..start).unwrap_or("\n").contains('\n');
+            if !has_trailing && self.pending.is_empty() && same_line {
+                if let Some(trivia) = self.last_trivia.as_mut() {
+                    trivia.trailing = Some(comment);
+                }
+                self.previous_node = Some((end, true));
+                self.previous_end = Some(end);
+                return;
+            }
+        }
+        comment.blank_line_before = self.blank_since(start);
+        self.previous_end = Some(end);
+        self.pending.push(comment);
+    }
+
+    pub(crate) fn node(&mut self, node: T, span: Span) {
+        let text = self.text;
+        let start = span.start as usize;
+        let mut trivia = Trivia::default();
+        if self.previous_node.is_some() {
+            let between = self
+                .previous_end
+                .and_then(|from| text.get(from..start))
+                .unwrap_or("");
+            self.gap_has_separator |= between.contains(['\n', ',']);
+            if self.rules.require_separator
+                && !self.gap_has_separator
+                && !self.previous_is_error
+                && !node.is_error()
+            {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::MISSING_SEPARATOR,
+                        "expected a new line or `,` between entries",
+                        Span::new(self.file, start, start),
+                        "expected a new line or `,` before this entry",
+                    )
+                    .with_fix(
+                        "insert a new line",
+                        Span::new(self.file, start, start),
+                        "\n",
+                    ),
+                );
+            }
+        }
+        // The run of `///` line comments at the end of the pending comments is the doc.
+        let doc_from = self
+            .pending
+            .iter()
+            .rposition(|c| !is_doc_comment(&c.text))
+            .map_or(0, |index| index + 1);
+        let doc_lines = self.pending.split_off(doc_from);
+        trivia.blank_line_before = match doc_lines.first() {
+            Some(first_doc) => first_doc.blank_line_before,
+            None => self.blank_since(start),
+        };
+        if let (Some(first), Some(last)) = (doc_lines.first(), doc_lines.last()) {
+            let lines: Vec<&str> = doc_lines.iter().map(|c| doc_line_text(&c.text)).collect();
+            trivia.doc = Some(DocComment {
+                text: lines.join("\n"),
+                span: first.span.cover(last.span),
+            });
+        }
+        trivia.leading = std::mem::take(&mut self.pending);
+        // The first thing of a container, and of every top-level item, is placed by the
+        // formatter; what the source had there is not kept.
+        let first_thing_is_fixed =
+            self.previous_node.is_none() || self.rules.blank_lines == BlankLines::BetweenItems;
+        if first_thing_is_fixed {
+            match trivia.leading.first_mut() {
+                Some(first) => first.blank_line_before = false,
+                None => trivia.blank_line_before = false,
+            }
+        }
+        self.previous_is_error = node.is_error();
+        self.give_last_trivia();
+        self.nodes.push(node);
+        self.last_trivia = Some(trivia);
+        self.previous_node = Some((span.end as usize, false));
+        self.previous_end = Some(span.end as usize);
+        self.gap_has_separator = false;
+    }
+
+    fn give_last_trivia(&mut self) {
+        if let (Some(trivia), Some(last)) = (self.last_trivia.take(), self.nodes.last_mut()) {
+            last.set_trivia(trivia);
+        }
+    }
+
+    /// The nodes with their comments, and the comments after the last node; reports what was
+    /// found missing.
+    pub(crate) fn finish(mut self, diagnostics: &mut Vec<Diagnostic>) -> (Vec<T>, Vec<Comment>) {
+        self.give_last_trivia();
+        // Dangling comments right after the opening brace or bracket start their container.
+        if self.previous_node.is_none() {
+            if let Some(first) = self.pending.first_mut() {
+                first.blank_line_before = false;
+            }
+        }
+        diagnostics.append(&mut self.diagnostics);
+        (self.nodes, self.pending)
     }
 }
 
@@ -478,6 +550,18 @@ impl<'a> Lowerer<'a> {
 // ---- the lowering of leaf values, shared by the pest lowering and the hand-written parser ----
 // (so that both build the same nodes and report the same diagnostics, word for word)
 
+/// How comments attach in a block body: blank lines kept, entries on one line reported.
+pub(crate) const ENTRIES: AttachRules = AttachRules {
+    blank_lines: BlankLines::Entries,
+    require_separator: true,
+};
+
+/// How comments attach in a list.
+pub(crate) const LIST_ITEMS: AttachRules = AttachRules {
+    blank_lines: BlankLines::Ignored,
+    require_separator: false,
+};
+
 /// Attaches comments to the entries of one block body (reporting entries without a separator
 /// between them) and sets each entry's trivia.
 pub(crate) fn attach_entries(
@@ -486,22 +570,7 @@ pub(crate) fn attach_entries(
     elements: Vec<Element<Entry>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Entry>, Vec<Comment>) {
-    let rules = AttachRules {
-        blank_lines: BlankLines::Entries,
-        require_separator: true,
-    };
-    let attached = attach(file, text, elements, rules, diagnostics);
-    let mut entries = Vec::with_capacity(attached.nodes.len());
-    for (trivia, mut entry) in attached.nodes {
-        match &mut entry {
-            Entry::Field(field) => field.trivia = trivia,
-            Entry::Clause(clause) => clause.trivia = trivia,
-            Entry::Block(block) => block.trivia = trivia,
-            Entry::Error(error) => cover_comments(&mut error.span, &trivia),
-        }
-        entries.push(entry);
-    }
-    (entries, attached.dangling)
+    attach(file, text, elements, ENTRIES, diagnostics)
 }
 
 /// A list from its elements and the comments between them, in source order.
@@ -512,19 +581,32 @@ pub(crate) fn list_value(
     span: Span,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Value {
-    let rules = AttachRules {
-        blank_lines: BlankLines::Ignored,
-        require_separator: false,
-    };
-    let attached = attach(file, text, elements, rules, diagnostics);
-    let items = attached
-        .nodes
-        .into_iter()
-        .map(|(trivia, value)| ListItem { trivia, value })
-        .collect();
+    let mut attacher = Attacher::new(file, text, LIST_ITEMS);
+    for element in elements {
+        match element {
+            Element::Comment(comment) => attacher.comment(comment),
+            Element::Node(value, value_span) => attacher.node(
+                ListItem {
+                    trivia: Trivia::default(),
+                    value,
+                },
+                value_span,
+            ),
+        }
+    }
+    list_of(attacher, span, diagnostics)
+}
+
+/// The list whose items and comments `attacher` holds.
+pub(crate) fn list_of(
+    attacher: Attacher<'_, ListItem>,
+    span: Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Value {
+    let (items, dangling_comments) = attacher.finish(diagnostics);
     Value::List(List {
         items,
-        dangling_comments: attached.dangling,
+        dangling_comments,
         span,
     })
 }

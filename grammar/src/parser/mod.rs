@@ -20,7 +20,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
 use crate::Parsed;
-use lower::{attach, cover_comments, AttachRules, BlankLines, Element, Lowerer};
+use lower::{attach, AttachRules, BlankLines, Element, Lowerer};
 use scan::{Chunk, Piece, SplitRules};
 
 pub(crate) use lower::doc_line_text;
@@ -261,24 +261,11 @@ impl<'a> Recovering<'a> {
             blank_lines: BlankLines::BetweenItems,
             require_separator: false,
         };
-        let attached = attach(self.file, text, elements, rules, &mut self.diagnostics);
-        let items = attached
-            .nodes
-            .into_iter()
-            .map(|(trivia, item)| match item {
-                Item::Block(mut block) => {
-                    block.trivia = trivia;
-                    Item::Block(block)
-                }
-                Item::Error(mut error) => {
-                    cover_comments(&mut error.span, &trivia);
-                    Item::Error(error)
-                }
-            })
-            .collect();
+        let (items, dangling_comments) =
+            attach(self.file, text, elements, rules, &mut self.diagnostics);
         SourceFile {
             items,
-            dangling_comments: attached.dangling,
+            dangling_comments,
             span: self.span(0, text.len()),
         }
     }
