@@ -248,6 +248,16 @@ fn bench_documents(
             std::hint::black_box(charter_syntax::parse(doc.id, &doc.text));
         }
     });
+    // The parser before its hand-written fast path (issue 24): pest on every chunk.
+    stage("parse, pest only (for scale)", iterations, None, || {
+        for doc in &docs {
+            std::hint::black_box(charter_syntax::differential::parse_with(
+                doc.id,
+                &doc.text,
+                charter_syntax::differential::Paths::PestOnly,
+            ));
+        }
+    });
     stage(
         "parse stdlib (uncached, for scale)",
         iterations,

@@ -25,8 +25,8 @@
 //! generated projects, and mutations of them.
 
 use crate::ast::{
-    Block, Call, Clause, Comment, Entry, ErrorNode, Field, Ident, Label, ListItem, Path, Phrase,
-    StrLit, Trivia, Value,
+    Block, Call, Clause, Comment, Entry, ErrorNode, Field, Ident, Item, Label, ListItem, Path,
+    Phrase, SourceFile, StrLit, Trivia, Value,
 };
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
@@ -76,6 +76,29 @@ pub(crate) fn entry(
     parsed
 }
 
+/// Parses a whole file whose every item the hand-written parser parses, or `None` (and no
+/// diagnostic added) when one does not, or when the file holds anything else than items and
+/// comments between them: the scanner and the recovery then take the file as before.
+///
+/// Without a scan of the file first: the scanner would split such a file into exactly these
+/// items and comments (an item ends at the `}` that closes its first `{`; strings and comments
+/// are read the same way; a line inside a list or call that parses never looks like an entry to
+/// the scanner, and no bracket is left open), so the scan is skipped, and each item is parsed
+/// where it starts.
+pub(crate) fn source_file(
+    file: FileId,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
+    let before = diagnostics.len();
+    let mut parser = Descent::new(file, text, 0, text.len(), diagnostics);
+    let parsed = parser.source_file().ok();
+    if parsed.is_none() {
+        diagnostics.truncate(before);
+    }
+    parsed
+}
+
 /// Where a block's header was found: offsets only, so that nothing is built (and no
 /// diagnostic reported) for a header that turns out to start a clause.
 struct Header {
@@ -99,6 +122,9 @@ struct Descent<'a> {
     /// The text up to the end of the chunk: reading past it is reading nothing.
     bytes: &'a [u8],
     pos: usize,
+    /// How many brackets are open, so that the parser declines where the scanner reports a
+    /// chunk nested too deeply.
+    depth: usize,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
@@ -133,6 +159,7 @@ impl<'a> Descent<'a> {
             text,
             bytes: &text.as_bytes()[..end],
             pos: start,
+            depth: 0,
             diagnostics,
         }
     }
@@ -278,11 +305,64 @@ impl<'a> Descent<'a> {
         }
     }
 
+    /// Where the block comment at `start` ends; declines where the scanner reports it
+    /// (unclosed, or nested too deeply).
+    fn block_comment_end(&self, start: usize) -> Parse<usize> {
+        match scan::block_comment_end(self.bytes, start, self.bytes.len()) {
+            (end, true, None) => Ok(end),
+            _ => Err(Declined),
+        }
+    }
+
     fn comment(&self, start: usize, end: usize) -> Comment {
         comment_at(self.file, start, &self.text[start..end])
     }
 
     // ---- structure -----------------------------------------------------------------------
+
+    /// Items and the comments between them, to the end of the text.
+    fn source_file(&mut self) -> Parse<SourceFile> {
+        // A byte-order mark at the start of a file is not content.
+        if self.text.starts_with('\u{feff}') {
+            self.pos = 3;
+        }
+        let mut attacher = Attacher::new(self.file, self.text, lower::ITEMS);
+        loop {
+            self.pos = self.ws_end(self.pos);
+            let start = self.pos;
+            match self.byte(start) {
+                None => break,
+                Some(b'/') if self.is(start + 1, b'/') => {
+                    // As the scanner cuts it: up to the line's end, without a `\r` there.
+                    let mut end = self.bytes[start..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(self.bytes.len(), |offset| start + offset);
+                    if self.bytes[end - 1] == b'\r' {
+                        end -= 1;
+                    }
+                    attacher.comment(self.comment(start, end));
+                    self.pos = end;
+                }
+                Some(b'/') if self.is(start + 1, b'*') => {
+                    let end = self.block_comment_end(start)?;
+                    attacher.comment(self.comment(start, end));
+                    self.pos = end;
+                }
+                Some(_) => {
+                    let block = self.item()?;
+                    let span = self.span(start, self.pos);
+                    attacher.node(Item::Block(block), span);
+                }
+            }
+        }
+        let (items, dangling_comments) = attacher.finish(self.diagnostics);
+        Ok(SourceFile {
+            items,
+            dangling_comments,
+            span: self.span(0, self.text.len()),
+        })
+    }
 
     /// `item_chunk`: one block.
     fn item(&mut self) -> Parse<Block> {
@@ -327,8 +407,18 @@ impl<'a> Descent<'a> {
         })
     }
 
+    /// Enters a bracket: declines past the scanner's nesting limit (the scanner reports it).
+    fn open(&mut self) -> Parse<()> {
+        self.depth += 1;
+        if self.depth > scan::MAX_NESTING {
+            return Err(Declined);
+        }
+        Ok(())
+    }
+
     /// `block`, whose keyword starts at `start` and whose header is found.
     fn block(&mut self, start: usize, header: Header) -> Parse<Block> {
+        self.open()?;
         let keyword = self.ident(start, header.keyword_end);
         let label = match header.label {
             None => None,
@@ -354,6 +444,7 @@ impl<'a> Descent<'a> {
             }
         }
         self.pos += 1;
+        self.depth -= 1;
         let (entries, dangling_comments) = attacher.finish(self.diagnostics);
         Ok(Block {
             trivia: Trivia::default(),
@@ -524,6 +615,7 @@ impl<'a> Descent<'a> {
     /// `list = lbracket ~ gap ~ (value ~ gap ~ (comma ~ gap ~ value ~ gap)* ~ (comma ~ gap)?)?
     /// ~ rbracket`.
     fn list(&mut self) -> Parse<Value> {
+        self.open()?;
         let start = self.pos;
         self.pos += 1;
         let mut attacher = Attacher::new(self.file, self.text, lower::LIST_ITEMS);
@@ -549,6 +641,7 @@ impl<'a> Descent<'a> {
             }
         }
         self.pos += 1;
+        self.depth -= 1;
         let span = self.span(start, self.pos);
         Ok(lower::list_of(attacher, span, self.diagnostics))
     }
@@ -556,6 +649,7 @@ impl<'a> Descent<'a> {
     /// `call = ident ~ lparen ~ cgap ~ (value ~ cgap ~ (comma ~ cgap ~ value ~ cgap)* ~
     /// (comma ~ cgap)?)? ~ rparen`, whose name spans `start..name_end`.
     fn call(&mut self, start: usize, name_end: usize) -> Parse<Value> {
+        self.open()?;
         let callee = self.ident(start, name_end);
         self.pos = self.ws_end(name_end + 1);
         let mut args = Vec::new();
@@ -576,6 +670,7 @@ impl<'a> Descent<'a> {
             }
         }
         self.pos += 1;
+        self.depth -= 1;
         Ok(Value::Call(Call {
             callee,
             args,

@@ -556,6 +556,12 @@ pub(crate) const ENTRIES: AttachRules = AttachRules {
     require_separator: true,
 };
 
+/// How comments attach between top-level items.
+pub(crate) const ITEMS: AttachRules = AttachRules {
+    blank_lines: BlankLines::BetweenItems,
+    require_separator: false,
+};
+
 /// How comments attach in a list.
 pub(crate) const LIST_ITEMS: AttachRules = AttachRules {
     blank_lines: BlankLines::Ignored,

@@ -20,7 +20,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
 use crate::Parsed;
-use lower::{attach, AttachRules, BlankLines, Element, Lowerer};
+use lower::{attach, Element, Lowerer};
 use scan::{Chunk, Piece, SplitRules};
 
 pub(crate) use lower::doc_line_text;
@@ -206,6 +206,12 @@ impl<'a> Recovering<'a> {
 
     fn source_file(&mut self) -> SourceFile {
         let text = self.text;
+        if self.fast_path {
+            if let Some(source) = descent::source_file(self.file, text, &mut self.diagnostics) {
+                self.stats.parsed += source.items.len();
+                return source;
+            }
+        }
         let mut pieces = scan::split(text, 0, text.len(), TOP_LEVEL);
         let unbalanced = pieces.iter().any(|piece| match piece {
             Piece::Chunk(chunk) => !chunk.unclosed.is_empty(),
@@ -257,12 +263,13 @@ impl<'a> Recovering<'a> {
                 }
             }
         }
-        let rules = AttachRules {
-            blank_lines: BlankLines::BetweenItems,
-            require_separator: false,
-        };
-        let (items, dangling_comments) =
-            attach(self.file, text, elements, rules, &mut self.diagnostics);
+        let (items, dangling_comments) = attach(
+            self.file,
+            text,
+            elements,
+            lower::ITEMS,
+            &mut self.diagnostics,
+        );
         SourceFile {
             items,
             dangling_comments,

@@ -303,3 +303,56 @@ fn the_grammar_s_edges_parse_the_same_both_ways() {
         same_both_ways(&recovered, &format!("{entry:?} in a recovered block"));
     }
 }
+
+/// Whole files: the hand-written parser reads a file without the scanner's split when every
+/// item parses, so the places where the scanner splits must come out the same.
+#[test]
+fn whole_files_parse_the_same_both_ways() {
+    const FILES: &[&str] = &[
+        "",
+        "\n\n",
+        "\u{feff}policy p {}\n",
+        "\u{feff}",
+        "// only a comment",
+        "// only a comment\r\n",
+        "/* only */",
+        "/* unclosed",
+        "/* /* nested */ */ policy p {}",
+        "policy p {} policy q {}",
+        "policy p {}\npolicy q {}\n",
+        "policy p {} // trailing\n// leading\npolicy q {}\n",
+        "policy p {} /* a */ /* b */\npolicy q {}",
+        "/// doc\npolicy p {}\n\n\n// dangling\n",
+        "policy p\n{}\n",
+        "policy p\n\n  {\n}\n",
+        "policy p\n  extends q {}\n",
+        "policy p {}\n}\n",
+        "policy p {} x",
+        "policy p {},\npolicy q {}",
+        "policy p {}\n, x",
+        "policy p { a: [\n  b\n  c: d\n] }\n",
+        "policy p { a: [\n  b,\n  c d\n] }\n",
+        "policy p { a: f(\n  b,\n  c\n) }\n",
+        "policy p { a: 1 } /",
+        "policy p { a: 1 }\r\npolicy q {\r\n  b: 2\r\n}\r\n",
+        "policy p { a: 1 }\rpolicy q {}",
+        "policy p { a: \"x }\npolicy q {}\n",
+        "policy p { a: \"x\\\r\n}\n",
+        "policy p {\n  a: 1 /* c\n}\n",
+        "policy p {\n  b {\n}\n\npolicy q {}\n",
+        "\0policy p {}",
+        "é",
+        "policy \"é\" { a: \"ü\" }",
+    ];
+    for file in FILES {
+        same_both_ways(file, &format!("{file:?}"));
+    }
+    let deep = format!("policy p {{ a: {}{} }}", "[".repeat(100), "]".repeat(100));
+    same_both_ways(&deep, "100 nested lists");
+    let too_deep = format!("policy p {{ a: {}{} }}", "[".repeat(101), "]".repeat(101));
+    same_both_ways(&too_deep, "101 nested lists");
+    let deep_comment = format!("policy p {{}}\n{}{}", "/*".repeat(101), "*/".repeat(101));
+    same_both_ways(&deep_comment, "101 nested comments");
+    let deep_blocks = format!("policy p {} a: 1 {}", "{ b ".repeat(99), "}".repeat(100));
+    same_both_ways(&deep_blocks, "nested blocks");
+}
