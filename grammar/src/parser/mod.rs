@@ -1,4 +1,18 @@
-//! The parser: pest grammar (`charter.pest`), error recovery and lowering.
+//! The parser: a hand-written fast path (`descent.rs`), the pest grammar (`charter.pest`),
+//! error recovery and the lowering of pest's pairs.
+//!
+//! Two parsers read the same grammar. The hand-written recursive-descent parser follows
+//! `charter.pest` rule by rule and builds the syntax tree directly from the bytes, at about a
+//! fifth of pest's cost (docs/performance.md, "Issue 24: a hand-written parser"); it either
+//! gives exactly what pest and the lowering give, or declines. pest handles everything it
+//! declines, which is every syntax error: pest's messages and the recovery below stay as they
+//! were. [`parse_with`] runs either path alone for the differential tests
+//! (grammar/tests/it/fast_path.rs), which compare them on every source of the repository,
+//! generated projects and mutations of both.
+//!
+//! First the whole file is offered to the hand-written parser: when every item parses (the
+//! common case), that is the tree, and the scanner's split is not needed. Otherwise the file
+//! goes through recovery, where each chunk is offered to the hand-written parser before pest.
 //!
 //! Recovery (docs/notes/0002-parser-recovery.md): the lexical scanner splits the file into
 //! top-level items, and each item is parsed alone. When an item does not parse, its header is
