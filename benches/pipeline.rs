@@ -268,6 +268,20 @@ fn bench_documents(
             }
         },
     );
+    stage(
+        "parse stdlib, pest only (for scale)",
+        iterations,
+        None,
+        || {
+            for (index, (_, text)) in charter_compiler::STDLIB.iter().enumerate() {
+                std::hint::black_box(charter_syntax::differential::parse_with(
+                    FileId(index as u32),
+                    text,
+                    charter_syntax::differential::Paths::PestOnly,
+                ));
+            }
+        },
+    );
     stage("check (parse + stdlib + checks)", iterations, None, || {
         std::hint::black_box(charter_compiler::compile(docs.clone(), options));
     });
