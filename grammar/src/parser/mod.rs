@@ -2,13 +2,13 @@
 //! error recovery and the lowering of pest's pairs.
 //!
 //! Two parsers read the same grammar. The hand-written recursive-descent parser follows
-//! `charter.pest` rule by rule and builds the syntax tree directly from the bytes, at about a
-//! fifth of pest's cost (docs/performance.md, "Issue 24: a hand-written parser"); it either
-//! gives exactly what pest and the lowering give, or declines. pest handles everything it
-//! declines, which is every syntax error: pest's messages and the recovery below stay as they
-//! were. [`parse_with`] runs either path alone for the differential tests
-//! (grammar/tests/it/fast_path.rs), which compare them on every source of the repository,
-//! generated projects and mutations of both.
+//! `charter.pest` rule by rule and builds the syntax tree directly from the bytes, at about an
+//! eighth of the cost of pest and the lowering (docs/performance.md, "Issue 24: a hand-written
+//! parser"); it either gives exactly what pest and the lowering give, or declines. pest
+//! handles everything it declines, which is every syntax error: pest's messages and the
+//! recovery below stay as they were. [`parse_with`] runs either path alone for the
+//! differential tests (grammar/tests/it/fast_path.rs), which compare them on every source of
+//! the repository, generated projects and mutations of both.
 //!
 //! First the whole file is offered to the hand-written parser: when every item parses (the
 //! common case), that is the tree, and the scanner's split is not needed. Otherwise the file
