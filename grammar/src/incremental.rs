@@ -61,6 +61,9 @@ pub struct ItemCache {
     stats: CacheStats,
     /// The text of the latest parse and its units, when that parse went unit by unit.
     layout: Option<Layout>,
+    /// The items of the latest parse, handed back by [`ItemCache::reclaim`]: the next parse
+    /// moves the unchanged ones into its tree instead of copying them.
+    reclaimed: Option<Vec<Item>>,
 }
 
 /// What the latest [`parse_with_cache`] did, for tests and logs.
@@ -96,6 +99,26 @@ impl ItemCache {
     /// What the latest parse did.
     pub fn stats(&self) -> CacheStats {
         self.stats
+    }
+
+    /// Hands back the tree of the latest parse, parsed from `text`, once nothing else needs
+    /// it: the next parse then moves its unchanged items (and shifts those after the edit)
+    /// instead of copying every item from the cache. Ignored unless `text` is the text of the
+    /// latest parse with this cache, in the same file (a tree of that text is the same
+    /// whichever way it was parsed).
+    pub fn reclaim(&mut self, text: &str, tree: SourceFile) {
+        let Some(layout) = &self.layout else {
+            return;
+        };
+        let items: usize = layout.units.iter().map(|unit| unit.parse.items.len()).sum();
+        if layout.file == tree.span.file && layout.text == text && tree.items.len() == items {
+            self.reclaimed = Some(tree.items);
+        }
+    }
+
+    /// Whether [`ItemCache::reclaim`] holds a tree for the next parse.
+    pub fn has_reclaimed(&self) -> bool {
+        self.reclaimed.is_some()
     }
 }
 
@@ -149,8 +172,9 @@ struct LaidUnit {
 pub fn parse_with_cache(file: FileId, text: &str, cache: &mut ItemCache) -> Parsed {
     cache.generation += 1;
     cache.stats = CacheStats::default();
+    let reclaimed = cache.reclaimed.take();
     if let Some(layout) = cache.layout.take() {
-        if let Some(parsed) = reparse_region(file, text, cache, layout) {
+        if let Some(parsed) = reparse_region(file, text, cache, layout, reclaimed) {
             return parsed;
         }
         cache.stats = CacheStats::default();
@@ -196,7 +220,7 @@ fn whole_scan(file: FileId, text: &str, cache: &mut ItemCache) -> Parsed {
             cached.uses += 1;
         }
     }
-    finish(file, text, laid, cache, String::new())
+    finish(file, text, laid, None, cache, String::new())
 }
 
 /// Re-parses after an edit by scanning only the units around the bytes that changed since
@@ -206,6 +230,7 @@ fn reparse_region(
     text: &str,
     cache: &mut ItemCache,
     layout: Layout,
+    reclaimed: Option<Vec<Item>>,
 ) -> Option<Parsed> {
     if layout.file != file || layout.units.is_empty() {
         return None;
@@ -337,6 +362,25 @@ fn reparse_region(
             }
         }
     }
+    // The items of the tree handed back, if any: those before the region stay where they
+    // are, those after it move; only the region's are copied from the cache.
+    let items = reclaimed.map(|old_items| {
+        let count =
+            |units: &[LaidUnit]| -> usize { units.iter().map(|unit| unit.parse.items.len()).sum() };
+        let (before, replaced) = (count(&units[..first]), count(&units[first..=last]));
+        let delta = new.len() as isize - old.len() as isize;
+        let mut items = Vec::with_capacity(old_items.len() + region_units.len());
+        let mut old_items = old_items.into_iter();
+        items.extend(old_items.by_ref().take(before));
+        for unit in &region_units {
+            copy_items(&unit.parse, unit.start, file, &mut items);
+        }
+        items.extend(old_items.by_ref().skip(replaced).map(|mut item| {
+            shift_item(&mut item, file, delta);
+            item
+        }));
+        items
+    });
     let mut laid = Vec::with_capacity(units.len() + region_units.len());
     laid.extend_from_slice(&units[..first]);
     laid.extend(region_units);
@@ -355,7 +399,7 @@ fn reparse_region(
         ..
     } = layout;
     drop(old_units);
-    Some(finish(file, text, laid, cache, buffer))
+    Some(finish(file, text, laid, items, cache, buffer))
 }
 
 /// How many leading bytes two texts share (compared a block at a time).
@@ -418,28 +462,40 @@ fn unit_parse(
     parse
 }
 
-/// Joins the units' parses into the file's, moving each to where its unit starts, and keeps
-/// the layout for the next parse (in `buffer`, whose allocation is reused).
+/// Copies a unit's items into `items`, moved to where the unit starts.
+fn copy_items(parse: &UnitParse, start: usize, file: FileId, items: &mut Vec<Item>) {
+    items.extend(parse.items.iter().map(|item| {
+        let mut item = item.clone();
+        shift_item(&mut item, file, start as isize);
+        item
+    }));
+}
+
+/// Joins the units' parses into the file's, moving each to where its unit starts (the items
+/// are copied from the units unless `items` already holds them), and keeps the layout for the
+/// next parse (in `buffer`, whose allocation is reused).
 fn finish(
     file: FileId,
     text: &str,
     units: Vec<LaidUnit>,
+    items: Option<Vec<Item>>,
     cache: &mut ItemCache,
     mut buffer: String,
 ) -> Parsed {
     cache.stats.hits = units.len() - cache.stats.misses.min(units.len());
-    let item_count = units.iter().map(|unit| unit.parse.items.len()).sum();
-    let mut items = Vec::with_capacity(item_count);
+    let items = items.unwrap_or_else(|| {
+        let item_count = units.iter().map(|unit| unit.parse.items.len()).sum();
+        let mut items = Vec::with_capacity(item_count);
+        for unit in &units {
+            copy_items(&unit.parse, unit.start, file, &mut items);
+        }
+        items
+    });
     let mut dangling_comments = Vec::new();
     let mut diagnostics = Vec::new();
     for unit in &units {
-        let delta = unit.start;
+        let delta = unit.start as isize;
         let parse = &unit.parse;
-        items.extend(parse.items.iter().map(|item| {
-            let mut item = item.clone();
-            shift_item(&mut item, file, delta);
-            item
-        }));
         dangling_comments.extend(parse.dangling_comments.iter().map(|comment| {
             let mut comment = comment.clone();
             shift_comment(&mut comment, file, delta);
@@ -632,11 +688,12 @@ fn parse_unit(file: FileId, unit_text: &str, expected: &[Piece]) -> Option<UnitP
 }
 
 /// Moves a span by `delta` bytes into `file`.
-fn shift(span: &mut Span, file: FileId, delta: usize) {
-    *span = Span::new(file, span.start as usize + delta, span.end as usize + delta);
+fn shift(span: &mut Span, file: FileId, delta: isize) {
+    let moved = |offset: u32| (offset as isize + delta) as usize;
+    *span = Span::new(file, moved(span.start), moved(span.end));
 }
 
-fn shift_diagnostic(diagnostic: &mut Diagnostic, file: FileId, delta: usize) {
+fn shift_diagnostic(diagnostic: &mut Diagnostic, file: FileId, delta: isize) {
     let Diagnostic {
         code: _,
         severity: _,
@@ -658,19 +715,19 @@ fn shift_diagnostic(diagnostic: &mut Diagnostic, file: FileId, delta: usize) {
     }
 }
 
-fn shift_label(label: &mut diagnostic::Label, file: FileId, delta: usize) {
+fn shift_label(label: &mut diagnostic::Label, file: FileId, delta: isize) {
     let diagnostic::Label { span, message: _ } = label;
     shift(span, file, delta);
 }
 
-fn shift_item(item: &mut Item, file: FileId, delta: usize) {
+fn shift_item(item: &mut Item, file: FileId, delta: isize) {
     match item {
         Item::Block(block) => shift_block(block, file, delta),
         Item::Error(error) => shift(&mut error.span, file, delta),
     }
 }
 
-fn shift_block(block: &mut Block, file: FileId, delta: usize) {
+fn shift_block(block: &mut Block, file: FileId, delta: isize) {
     let Block {
         trivia,
         keyword,
@@ -701,7 +758,7 @@ fn shift_block(block: &mut Block, file: FileId, delta: usize) {
     shift(body_span, file, delta);
 }
 
-fn shift_entry(entry: &mut Entry, file: FileId, delta: usize) {
+fn shift_entry(entry: &mut Entry, file: FileId, delta: isize) {
     match entry {
         Entry::Field(Field {
             trivia,
@@ -730,7 +787,7 @@ fn shift_entry(entry: &mut Entry, file: FileId, delta: usize) {
     }
 }
 
-fn shift_phrase(phrase: &mut Phrase, file: FileId, delta: usize) {
+fn shift_phrase(phrase: &mut Phrase, file: FileId, delta: isize) {
     let Phrase { values, span } = phrase;
     for value in values {
         shift_value(value, file, delta);
@@ -738,7 +795,7 @@ fn shift_phrase(phrase: &mut Phrase, file: FileId, delta: usize) {
     shift(span, file, delta);
 }
 
-fn shift_value(value: &mut Value, file: FileId, delta: usize) {
+fn shift_value(value: &mut Value, file: FileId, delta: isize) {
     match value {
         Value::Str(string) => shift(&mut string.span, file, delta),
         Value::Number(number) => {
@@ -774,7 +831,7 @@ fn shift_value(value: &mut Value, file: FileId, delta: usize) {
     }
 }
 
-fn shift_path(path: &mut Path, file: FileId, delta: usize) {
+fn shift_path(path: &mut Path, file: FileId, delta: isize) {
     let Path { segments, span } = path;
     for segment in segments {
         shift(&mut segment.span, file, delta);
@@ -782,7 +839,7 @@ fn shift_path(path: &mut Path, file: FileId, delta: usize) {
     shift(span, file, delta);
 }
 
-fn shift_trivia(trivia: &mut Trivia, file: FileId, delta: usize) {
+fn shift_trivia(trivia: &mut Trivia, file: FileId, delta: isize) {
     let Trivia {
         blank_line_before: _,
         doc,
@@ -800,7 +857,7 @@ fn shift_trivia(trivia: &mut Trivia, file: FileId, delta: usize) {
     }
 }
 
-fn shift_comment(comment: &mut Comment, file: FileId, delta: usize) {
+fn shift_comment(comment: &mut Comment, file: FileId, delta: isize) {
     shift(&mut comment.span, file, delta);
 }
 
@@ -860,6 +917,11 @@ mod tests {
             "{context}: diagnostics differ ({:?}) for text:\n{text}",
             cache.stats()
         );
+        // Most trees are handed back, as the language server does, so that the next parse
+        // moves their items; the others leave the next parse to copy every item.
+        if text.len() % 3 != 0 {
+            cache.reclaim(text, actual.file);
+        }
     }
 
     #[expect(
@@ -1204,6 +1266,32 @@ mod tests {
             assert_same(case, &mut cache, "cold");
             assert_same(case, &mut cache, "warm");
         }
+    }
+
+    #[test]
+    fn a_reclaimed_tree_is_moved_into_the_next_parse_only_if_it_is_the_latest_text() {
+        let text =
+            "policy a { deny x }\n\npolicy b { deny y }\n\npolicy c { deny z }\n\npolicy d { }\n";
+        let file = FileId(2);
+        let mut cache = ItemCache::new();
+        let first = parse_with_cache(file, text, &mut cache);
+        // Another text, or another file: ignored.
+        cache.reclaim("policy a { }\n", first.file.clone());
+        assert!(!cache.has_reclaimed());
+        let mut other_file = first.file.clone();
+        other_file.span.file = FileId(9);
+        cache.reclaim(text, other_file);
+        assert!(!cache.has_reclaimed());
+        cache.reclaim(text, first.file);
+        assert!(cache.has_reclaimed());
+        // An edit that shortens `b` moves `c` and `d` back; `a` stays.
+        let edited = text.replace("deny y", "y");
+        let parsed = parse_with_cache(file, &edited, &mut cache);
+        assert!(!cache.has_reclaimed(), "the reclaimed items were used");
+        assert_eq!(
+            format!("{:?}", parsed.file),
+            format!("{:?}", crate::parse(file, &edited).file)
+        );
     }
 
     #[test]

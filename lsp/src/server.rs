@@ -636,10 +636,18 @@ impl Server {
         // The compiler must never panic; if it does on some input, keep the last good analysis
         // and go on serving rather than take the editor's server down with it.
         let workspace = &mut self.workspace;
+        // The previous analyses' trees go back to the parse caches, so that the new ones move
+        // the items an edit left alone instead of copying them.
+        for previous in &mut self.analyses {
+            workspace.reclaim(previous);
+        }
         let mut analyses = match catch_unwind(AssertUnwindSafe(|| workspace.analyze_all())) {
             Ok(analyses) => analyses,
             Err(_) => {
                 log("the checker panicked on the current sources; keeping the previous results");
+                for previous in &mut self.analyses {
+                    previous.restore_trees();
+                }
                 return;
             }
         };

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use charter_compiler::{Compilation, Document, Options};
 use charter_ir::Date;
@@ -96,6 +97,17 @@ impl Analysis {
             files,
             today,
             index_parts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Parses again the project files' trees that [`Workspace::reclaim`] took, for an analysis
+    /// that must go on serving after all (the next one could not be made).
+    pub fn restore_trees(&mut self) {
+        let compilation = &mut self.compilation;
+        for (document, tree) in compilation.documents.iter().zip(&mut compilation.trees) {
+            if !document.is_stdlib && tree.items.is_empty() && !document.text.trim().is_empty() {
+                *tree = Arc::new(charter_syntax::parse(document.id, &document.text).file);
+            }
         }
     }
 
@@ -255,6 +267,41 @@ impl Workspace {
             if let Ok(fresh) = read_source(path) {
                 *text = fresh;
             }
+        }
+    }
+
+    /// Hands the project files' syntax trees of an analysis that is about to be replaced back
+    /// to their parse caches, so that the next analysis moves the items an edit left alone
+    /// instead of copying them. The analysis keeps its documents but loses those trees (a tree
+    /// shared elsewhere is left in place); [`Analysis::restore_trees`] parses them again if it
+    /// must go on serving.
+    pub fn reclaim(&mut self, analysis: &mut Analysis) {
+        let Analysis {
+            compilation, files, ..
+        } = analysis;
+        for ((file, document), tree) in files
+            .iter()
+            .zip(&compilation.documents)
+            .zip(compilation.trees.iter_mut())
+        {
+            if file.is_stdlib {
+                continue;
+            }
+            let (Some(cache), Some(tree)) =
+                (self.parse_caches.get_mut(&file.key), Arc::get_mut(tree))
+            else {
+                continue;
+            };
+            let span = tree.span;
+            let tree = std::mem::replace(
+                tree,
+                charter_syntax::ast::SourceFile {
+                    items: Vec::new(),
+                    dangling_comments: Vec::new(),
+                    span,
+                },
+            );
+            cache.reclaim(&document.text, tree);
         }
     }
 
@@ -786,8 +833,13 @@ mod tests {
             format!("// header\n\n{original}"),
             original.to_string(),
         ];
+        let mut previous: Option<Analysis> = None;
         for (version, text) in edits.iter().enumerate() {
             workspace.open(uri.clone(), text.clone(), version as i32 + 2);
+            // As the server does: the previous analysis's trees go back to the caches.
+            if let Some(mut previous) = previous.take() {
+                workspace.reclaim(&mut previous);
+            }
             let analysis = workspace.analyze();
             let documents = analysis
                 .compilation
@@ -807,6 +859,7 @@ mod tests {
                 format!("{:?}", fresh.diagnostics),
                 "diagnostics after edit {version}"
             );
+            previous = Some(analysis);
         }
         assert_eq!(workspace.parse_caches.len(), 2);
         workspace.close(&other);
