@@ -673,12 +673,7 @@ impl Server {
             models: analyses
                 .iter()
                 .zip(&proved)
-                .map(|(analysis, proved)| {
-                    proved.then(|| proof::Model {
-                        project: analysis.compilation.project.clone(),
-                        symbols: analysis.compilation.symbols.clone(),
-                    })
-                })
+                .map(|(analysis, proved)| proved.then(|| analysis.proof_model()))
                 .collect(),
             today: analyses[0].today,
         };

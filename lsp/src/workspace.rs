@@ -87,17 +87,42 @@ pub struct Analysis {
     /// What the requests' name index needs from the trees, found on the first request that
     /// needs it and kept for every later one until the next analysis.
     index_parts: std::sync::OnceLock<crate::features::index::IndexParts>,
+    /// The compilation's lowered project and symbol index, moved out of `compilation` (whose
+    /// fields are left empty) and shared with the self-compliance proof's thread, so that
+    /// handing them over copies nothing. Read them with [`Analysis::project`] and
+    /// [`Analysis::symbols`].
+    proof_model: Arc<crate::proof::Model>,
 }
 
 impl Analysis {
     /// An analysis of a compilation.
-    pub fn new(compilation: Compilation, files: Vec<FileInfo>, today: Date) -> Analysis {
+    pub fn new(mut compilation: Compilation, files: Vec<FileInfo>, today: Date) -> Analysis {
+        let proof_model = Arc::new(crate::proof::Model {
+            project: std::mem::take(&mut compilation.project),
+            symbols: std::mem::take(&mut compilation.symbols),
+        });
         Analysis {
             compilation,
             files,
             today,
             index_parts: std::sync::OnceLock::new(),
+            proof_model,
         }
+    }
+
+    /// The compilation's lowered project.
+    pub fn project(&self) -> &charter_ir::Project {
+        &self.proof_model.project
+    }
+
+    /// The compilation's symbol index.
+    pub fn symbols(&self) -> &charter_compiler::symbols::SymbolIndex {
+        &self.proof_model.symbols
+    }
+
+    /// The project and symbol index, shared, for the self-compliance proof.
+    pub fn proof_model(&self) -> Arc<crate::proof::Model> {
+        Arc::clone(&self.proof_model)
     }
 
     /// Parses again the project files' trees that [`Workspace::reclaim`] took, for an analysis
