@@ -79,7 +79,7 @@ fn main() {
                 &mut parse_stdlib_times,
             );
         }
-        let text = if reparse_times.len() % 2 == 0 {
+        let text = if reparse_times.len().is_multiple_of(2) {
             &edited
         } else {
             &source
@@ -220,7 +220,7 @@ fn server_round_trip(
     let mut version = 1;
     for round in 0..rounds {
         version += 1;
-        let (range_end, text) = if round % 2 == 0 {
+        let (range_end, text) = if round.is_multiple_of(2) {
             (column, "x")
         } else {
             (column + 1, "")
@@ -243,7 +243,7 @@ fn server_round_trip(
     let started = Instant::now();
     for round in 0..burst {
         version += 1;
-        let (range_end, text) = if (rounds + round) % 2 == 0 {
+        let (range_end, text) = if (rounds + round).is_multiple_of(2) {
             (column, "x")
         } else {
             (column + 1, "")
