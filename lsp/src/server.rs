@@ -621,13 +621,12 @@ impl Server {
             match change.range {
                 None => buffer.text = change.text,
                 Some(range) => {
-                    let index = charter_syntax::LineIndex::new(&buffer.text);
-                    let start = index.offset_utf16(
+                    let start = convert::offset_in_text(
                         &buffer.text,
                         range.start.line as usize,
                         range.start.character as usize,
                     );
-                    let end = index.offset_utf16(
+                    let end = convert::offset_in_text(
                         &buffer.text,
                         range.end.line as usize,
                         range.end.character as usize,
