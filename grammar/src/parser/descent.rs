@@ -1,6 +1,6 @@
-//! The hand-written parser: recursive descent over the bytes of one chunk (a top-level item or
-//! an entry), following `charter.pest` rule by rule and building the syntax tree directly,
-//! without pest's pairs.
+//! The hand-written parser: recursive descent over the bytes of a whole file, or of one chunk
+//! of the recovery (a top-level item or an entry), following `charter.pest` rule by rule and
+//! building the syntax tree directly, without pest's pairs.
 //!
 //! It is the parser's fast path. For each chunk it either returns exactly the node, and the
 //! diagnostics, that pest and the lowering give for that chunk, or *declines*; the chunk is
@@ -16,7 +16,10 @@
 //!   next ends before that `{`, which nothing can follow);
 //! - a list, or a call once `name(` is read, that does not parse makes the chunk fail (no
 //!   other value starts with `[`, and the path `name` that pest tries next is followed by `(`,
-//!   which nothing can follow).
+//!   which nothing can follow);
+//! - a whole file is read only if every item in it parses: then the scanner would have split
+//!   it into exactly those items and comments (see [`source_file`]); otherwise the file goes
+//!   through the scanner and each chunk is offered here again.
 //!
 //! Leaf values (strings and their escapes, numbers and units, dates) and the attachment of
 //! comments are built by the same functions as the lowering of pest's pairs (`lower.rs`), so
