@@ -156,9 +156,14 @@ fn prove_with(
     // confirmed by comparing the values, since different shapes may share a fingerprint).
     let mut keys: HashMap<(u64, String, Vec<String>), Vec<usize>> = HashMap::new();
     let mut signatures = Signatures::new(&scopes);
+    // Payloads shared between resources (a filter's content filter in every account that
+    // deploys it) are fingerprinted once.
+    let mut fingerprints: HashMap<*const Value, u64> = HashMap::new();
     for (index, resource) in resources.iter().enumerate() {
         let shape_keys = read.shape_keys(resource.payload);
-        let fingerprint = charter_evaluator::fingerprint(resource.payload, shape_keys);
+        let fingerprint = *fingerprints
+            .entry(std::ptr::from_ref(resource.payload))
+            .or_insert_with(|| charter_evaluator::fingerprint(resource.payload, shape_keys));
         for placement in placements(project, resource) {
             let key = (
                 fingerprint,

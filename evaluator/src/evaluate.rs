@@ -167,6 +167,7 @@ pub(crate) fn evaluate_partial(
         trace: Vec::new(),
         parameters,
         resource,
+        resource_type: resource.get("type").and_then(Value::as_str).unwrap_or(""),
         unknown,
         unknown_read: RefCell::new(None),
         quiet: usize::from(!traced),
@@ -233,6 +234,7 @@ struct Evaluation<'a> {
     trace: Vec<TraceStep>,
     parameters: &'a Map<String, Value>,
     resource: &'a Value,
+    resource_type: &'a str,
     /// Paths of the resource whose values are not known (see [`evaluate_partial`]).
     unknown: &'a [String],
     /// The first field read that lies in `unknown`.
@@ -414,6 +416,8 @@ enum Selected<'v> {
 struct Scope<'s, 'a> {
     parameters: &'s Map<String, Value>,
     resource: &'a Value,
+    /// The resource's `type`, looked up once per evaluation rather than per field read.
+    resource_type: &'a str,
     bindings: &'s [Binding<'a>],
     unknown: &'s [String],
     unknown_read: &'s RefCell<Option<String>>,
@@ -421,10 +425,7 @@ struct Scope<'s, 'a> {
 
 impl<'s, 'a> Scope<'s, 'a> {
     fn resource_type(&self) -> &str {
-        self.resource
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+        self.resource_type
     }
 
     fn top_level(&self, field: &str) -> Option<Value> {
@@ -531,11 +532,17 @@ impl<'s, 'a> Scope<'s, 'a> {
         }
         self.note_read(field, path);
         let (start, rest) = self.bound_start(segments);
-        let values = walk(start.value(), rest);
         let selected = if rest.contains(&Segment::Every) {
-            Selected::Every(values)
+            Selected::Every(walk(start.value(), rest))
         } else {
-            Selected::One(values.into_iter().next().flatten().map(Cow::Borrowed))
+            // One value at most: follow the path without collecting.
+            let mut value = Some(start.value());
+            for segment in rest {
+                if let Segment::Property(name) = segment {
+                    value = value.and_then(|value| property(value, name));
+                }
+            }
+            Selected::One(value.map(Cow::Borrowed))
         };
         Ok((selected, note))
     }
@@ -1040,6 +1047,7 @@ impl<'a> Evaluation<'a> {
             let scope = Scope {
                 parameters: self.parameters,
                 resource: self.resource,
+                resource_type: self.resource_type,
                 bindings: &scope_bindings,
                 unknown: self.unknown,
                 unknown_read: &self.unknown_read,
@@ -1203,6 +1211,7 @@ impl<'a> Evaluation<'a> {
         Scope {
             parameters: self.parameters,
             resource: self.resource,
+            resource_type: self.resource_type,
             bindings,
             unknown: self.unknown,
             unknown_read: &self.unknown_read,

@@ -55,6 +55,7 @@ struct Projection {
 impl Memo {
     /// The untraced outcome of the rule in `slot` (whose definition, `definition`, reads
     /// `keys` of a resource) for `resource`: remembered, or `evaluate`d and remembered.
+    #[cfg(test)]
     pub(crate) fn outcome(
         &self,
         slot: (usize, usize),
@@ -64,6 +65,23 @@ impl Memo {
         unknown: &[String],
         evaluate: impl FnOnce() -> Outcome,
     ) -> Outcome {
+        match self.projection(definition, keys, resource, unknown) {
+            Some(projection) => self.outcome_at(slot, projection, evaluate),
+            None => evaluate(),
+        }
+    }
+
+    /// Which of the projections kept `resource` shows of what `definition` reads (`keys`),
+    /// kept now if it is new; `None` when the memo is full. The members of one definition
+    /// (an initiative assigns it several times, with other parameters) share a projection, so
+    /// a caller asking for several of them works it out once.
+    pub(crate) fn projection(
+        &self,
+        definition: usize,
+        keys: &[String],
+        resource: &Value,
+        unknown: &[String],
+    ) -> Option<usize> {
         let resource_type = resource.get("type").and_then(Value::as_str).unwrap_or("");
         let values: Vec<Option<&Value>> = keys.iter().map(|key| value_at(resource, key)).collect();
         let mut hasher = FxHasher::default();
@@ -79,49 +97,59 @@ impl Memo {
         }
         unknown.hash(&mut hasher);
         let hash = hasher.finish();
-        let projection = {
-            let inner = self.lock();
-            let projection =
-                inner.by_hash.get(&hash).and_then(|candidates| {
-                    candidates.iter().copied().find(|&index| {
-                        let kept = &inner.projections[index];
-                        kept.definition == definition
-                            && kept.resource_type.eq_ignore_ascii_case(resource_type)
-                            && kept.unknown == unknown
-                            && kept.values.len() == values.len()
-                            && kept.values.iter().zip(&values).all(|(kept, seen)| {
-                                match (kept, seen) {
-                                    (Some(kept), Some(seen)) => same_value(kept, seen),
-                                    (None, None) => true,
-                                    _ => false,
-                                }
-                            })
-                    })
-                });
-            if let Some(outcome) =
-                projection.and_then(|projection| inner.outcomes.get(&(slot, projection)))
-            {
-                return outcome.clone();
-            }
-            projection
-        };
+        let mut inner = self.lock();
+        let found = inner.by_hash.get(&hash).and_then(|candidates| {
+            candidates.iter().copied().find(|&index| {
+                let kept = &inner.projections[index];
+                kept.definition == definition
+                    && kept.resource_type.eq_ignore_ascii_case(resource_type)
+                    && kept.unknown == unknown
+                    && kept.values.len() == values.len()
+                    && kept
+                        .values
+                        .iter()
+                        .zip(&values)
+                        .all(|(kept, seen)| match (kept, seen) {
+                            (Some(kept), Some(seen)) => same_value(kept, seen),
+                            (None, None) => true,
+                            _ => false,
+                        })
+            })
+        });
+        if found.is_some() {
+            return found;
+        }
+        if inner.projections.len() >= CAPACITY {
+            return None;
+        }
+        let index = inner.projections.len();
+        inner.projections.push(Projection {
+            definition,
+            resource_type: resource_type.to_ascii_lowercase(),
+            values: values.into_iter().map(|value| value.cloned()).collect(),
+            unknown: unknown.to_vec(),
+        });
+        inner.by_hash.entry(hash).or_default().push(index);
+        Some(index)
+    }
+
+    /// The untraced outcome of the rule in `slot` for a resource showing `projection` (of
+    /// [`Memo::projection`] for the slot's definition): remembered, or `evaluate`d and
+    /// remembered.
+    pub(crate) fn outcome_at(
+        &self,
+        slot: (usize, usize),
+        projection: usize,
+        evaluate: impl FnOnce() -> Outcome,
+    ) -> Outcome {
+        if let Some(outcome) = self.lock().outcomes.get(&(slot, projection)) {
+            return outcome.clone();
+        }
         let outcome = evaluate();
         let mut inner = self.lock();
-        if inner.outcomes.len() >= CAPACITY || inner.projections.len() >= CAPACITY {
-            return outcome;
+        if inner.outcomes.len() < CAPACITY {
+            inner.outcomes.insert((slot, projection), outcome.clone());
         }
-        let projection = projection.unwrap_or_else(|| {
-            let index = inner.projections.len();
-            inner.projections.push(Projection {
-                definition,
-                resource_type: resource_type.to_ascii_lowercase(),
-                values: values.into_iter().map(|value| value.cloned()).collect(),
-                unknown: unknown.to_vec(),
-            });
-            inner.by_hash.entry(hash).or_default().push(index);
-            index
-        });
-        inner.outcomes.insert((slot, projection), outcome.clone());
         outcome
     }
 
@@ -136,6 +164,9 @@ impl Memo {
 /// first: values built alike list their keys alike, and `==` on objects looks every key up by
 /// hash, which made comparing content-filter lists a large part of a lookup.
 pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
+    if std::ptr::eq(a, b) {
+        return true;
+    }
     match (a, b) {
         (Value::Array(a), Value::Array(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_value(a, b))

@@ -756,10 +756,24 @@ impl Library {
     /// the rule reads ([`crate::memo`]).
     pub(crate) fn outcome(
         &self,
+        slot: (usize, usize),
+        resource: &Value,
+        unknown: &[String],
+        traced: bool,
+    ) -> Outcome {
+        self.outcome_in(slot, resource, unknown, traced, &mut Vec::new())
+    }
+
+    /// [`Library::outcome`], with the projections of `resource` already worked out, by
+    /// definition (`projections`, filled in as they are worked out): one resource asked about
+    /// every member of an initiative projects once per definition, not once per member.
+    pub(crate) fn outcome_in(
+        &self,
         (assignment, member): (usize, usize),
         resource: &Value,
         unknown: &[String],
         traced: bool,
+        projections: &mut Vec<Option<Option<usize>>>,
     ) -> Outcome {
         let entry = &self.expanded[assignment].members[member];
         let values = match &entry.values {
@@ -774,19 +788,28 @@ impl Library {
                 }
             }
         };
-        let properties =
-            crate::evaluate::definition_properties(&self.definitions[entry.definition].value);
-        let evaluate =
-            || crate::evaluate::evaluate_partial(properties, values, resource, unknown, traced);
+        let evaluate = || {
+            let properties =
+                crate::evaluate::definition_properties(&self.definitions[entry.definition].value);
+            crate::evaluate::evaluate_partial(properties, values, resource, unknown, traced)
+        };
         match self.reads.get(entry.definition) {
-            Some(Some(keys)) if !traced => self.memo.outcome(
-                (assignment, member),
-                entry.definition,
-                keys,
-                resource,
-                unknown,
-                evaluate,
-            ),
+            Some(Some(keys)) if !traced => {
+                if projections.len() <= entry.definition {
+                    projections.resize(self.definitions.len().max(entry.definition + 1), None);
+                }
+                let projection = *projections[entry.definition].get_or_insert_with(|| {
+                    self.memo
+                        .projection(entry.definition, keys, resource, unknown)
+                });
+                match projection {
+                    Some(projection) => {
+                        self.memo
+                            .outcome_at((assignment, member), projection, evaluate)
+                    }
+                    None => evaluate(),
+                }
+            }
             _ => evaluate(),
         }
     }
@@ -925,6 +948,12 @@ impl Library {
         let mut skipped = Vec::new();
         let mut problems = Vec::new();
         let mut covering = 0;
+        let resource_type = case
+            .resource
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let mut projections = Vec::new();
         for (assignment_index, (assignment, expanded)) in
             self.assignments.iter().zip(&self.expanded).enumerate()
         {
@@ -949,11 +978,6 @@ impl Library {
             }
             covering += 1;
             skipped.extend(expanded.skipped.iter().cloned());
-            let resource_type = case
-                .resource
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
             for (member_index, member) in expanded.members.iter().enumerate() {
                 let definition = &self.definitions[member.definition];
                 let elsewhere = !traced
@@ -970,17 +994,22 @@ impl Library {
                         unknown: None,
                     }
                 } else {
-                    self.outcome(
+                    self.outcome_in(
                         (assignment_index, member_index),
                         &case.resource,
                         &[],
                         traced,
+                        &mut projections,
                     )
                 };
-                let not_evaluated = crate::evaluate::related_resources_reason(
-                    crate::evaluate::definition_properties(&definition.value),
-                    &outcome,
-                );
+                // Only a rule with an effect can wait on related resources.
+                let not_evaluated = match outcome.effect {
+                    Some(_) => crate::evaluate::related_resources_reason(
+                        crate::evaluate::definition_properties(&definition.value),
+                        &outcome,
+                    ),
+                    None => None,
+                };
                 if options.decisive_only
                     && outcome.effect.is_none()
                     && outcome.error.is_none()
