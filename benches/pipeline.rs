@@ -29,6 +29,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+/// The CLI's allocator, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// What a stage took over repeated runs. On a shared machine other processes only ever add
 /// time, so the minimum is the stable figure (and the one multiples are computed from); the
 /// median shows the typical run.

@@ -49,6 +49,9 @@ pub(crate) struct Context<'p> {
     /// AzAPI bodies already rendered, by the address of the shared payload they render (see
     /// `endpoints::shared_body`).
     pub(crate) rendered_bodies: HashMap<*const serde_json::Value, Arc<str>>,
+    /// The provider reference of each subscription already seen (`azurerm.alias`): one per
+    /// resource is asked for, and deriving it declares variables and aliases.
+    provider_references: HashMap<String, String>,
 }
 
 impl<'p> Context<'p> {
@@ -59,6 +62,7 @@ impl<'p> Context<'p> {
             providers: BTreeMap::new(),
             uses_azapi: !project.workloads.is_empty(),
             rendered_bodies: HashMap::new(),
+            provider_references: HashMap::new(),
         };
         // The azurerm 4.x provider requires a subscription, so this one is always declared.
         // With a hierarchy every resource names its subscription's provider, and the default is
@@ -195,6 +199,9 @@ impl<'p> Context<'p> {
 
     pub(crate) fn provider_for(&mut self, subscription: Option<&str>) -> Option<String> {
         let subscription = subscription?;
+        if let Some(reference) = self.provider_references.get(subscription) {
+            return Some(reference.clone());
+        }
         let named = self.named(Some(subscription)).unwrap_or(subscription);
         let alias = if named != subscription {
             identifier(named)
@@ -210,7 +217,10 @@ impl<'p> Context<'p> {
                 subscription: part,
                 written: named.to_string(),
             });
-        Some(format!("azurerm.{alias}"))
+        let reference = format!("azurerm.{alias}");
+        self.provider_references
+            .insert(subscription.to_string(), reference.clone());
+        Some(reference)
     }
 
     pub(crate) fn declare(&mut self, name: &str, variable: Variable) {

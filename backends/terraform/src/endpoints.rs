@@ -8,7 +8,7 @@
 //! blocklists, blocklist items, a fine-tuned model's `source`, the `DeveloperTier` SKU and tags
 //! on deployments (docs/terraform.md, "Why AzAPI").
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use charter_governance::estate::{
@@ -74,8 +74,17 @@ pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String>
     }
 
     crate::foundry::blocks(context, estate, &mut file);
+    // Each endpoint's accounts, in the estate's order (looked up once, not by a scan of every
+    // account per endpoint).
+    let mut accounts: HashMap<(&str, &str), Vec<&Account>> = HashMap::new();
+    for account in &estate.accounts {
+        accounts
+            .entry((account.workload.as_str(), account.endpoint.as_str()))
+            .or_default()
+            .push(account);
+    }
     for workload in &project.workloads {
-        workload_blocks(context, estate, workload, &mut file);
+        workload_blocks(context, estate, &accounts, workload, &mut file);
     }
     Some(file.to_file())
 }
@@ -156,6 +165,7 @@ fn blocklist_items_locals(context: &Context<'_>) -> Option<Block> {
 fn workload_blocks(
     context: &mut Context<'_>,
     estate: &Estate,
+    accounts: &HashMap<(&str, &str), Vec<&Account>>,
     workload: &Workload,
     file: &mut Body,
 ) {
@@ -180,11 +190,8 @@ fn workload_blocks(
             endpoint,
             policy.is_some_and(|p| p.public_network == Some(Toggle::Disabled)),
         ));
-        for account in estate
-            .accounts
-            .iter()
-            .filter(|a| a.workload == workload.name && a.endpoint == endpoint.name)
-        {
+        let key = (workload.name.as_str(), endpoint.name.as_str());
+        for account in accounts.get(&key).into_iter().flatten() {
             account_blocks(context, estate, account, file);
         }
     }

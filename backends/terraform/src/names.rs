@@ -8,6 +8,14 @@
 /// A Terraform identifier for a name: letters, digits and `_` kept, anything else becomes `_`,
 /// and a leading digit gets a `_` in front (identifiers must start with a letter or `_`).
 pub fn identifier(name: &str) -> String {
+    // Most names already are identifiers (`team_7`, `swedencentral`): copy them as they are.
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if plain {
+        return name.to_string();
+    }
     let mut out: String = name
         .chars()
         .map(|c| {
