@@ -761,7 +761,7 @@ impl Library {
         unknown: &[String],
         traced: bool,
     ) -> Outcome {
-        self.outcome_in(slot, resource, unknown, traced, &mut Vec::new())
+        self.outcome_in(slot, resource, unknown, traced, None)
     }
 
     /// [`Library::outcome`], with the projections of `resource` already worked out, by
@@ -773,7 +773,7 @@ impl Library {
         resource: &Value,
         unknown: &[String],
         traced: bool,
-        projections: &mut Vec<Option<Option<usize>>>,
+        projections: Option<&mut Vec<Option<Option<usize>>>>,
     ) -> Outcome {
         let entry = &self.expanded[assignment].members[member];
         let values = match &entry.values {
@@ -795,13 +795,19 @@ impl Library {
         };
         match self.reads.get(entry.definition) {
             Some(Some(keys)) if !traced => {
-                if projections.len() <= entry.definition {
-                    projections.resize(self.definitions.len().max(entry.definition + 1), None);
-                }
-                let projection = *projections[entry.definition].get_or_insert_with(|| {
+                let project = || {
                     self.memo
                         .projection(entry.definition, keys, resource, unknown)
-                });
+                };
+                let projection = match projections {
+                    Some(known) => {
+                        if known.len() <= entry.definition {
+                            known.resize(self.definitions.len().max(entry.definition + 1), None);
+                        }
+                        *known[entry.definition].get_or_insert_with(project)
+                    }
+                    None => project(),
+                };
                 match projection {
                     Some(projection) => {
                         self.memo
@@ -999,7 +1005,7 @@ impl Library {
                         &case.resource,
                         &[],
                         traced,
-                        &mut projections,
+                        Some(&mut projections),
                     )
                 };
                 // Only a rule with an effect can wait on related resources.
