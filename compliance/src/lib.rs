@@ -150,7 +150,7 @@ fn prove_with(
     // blocklists and their items repeat in every account.
     let read = ReadSets::of(&artifacts);
     let scopes = charter_evaluator::deciding_scopes(&artifacts);
-    let mut cases: Vec<charter_evaluator::TestCase> = Vec::new();
+    let mut cases: Vec<charter_evaluator::PlacedCase<'_>> = Vec::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     // By the shape's fingerprint and the placement: the cases that may share it (a match is
     // confirmed by comparing the values, since different shapes may share a fingerprint).
@@ -189,22 +189,23 @@ fn prove_with(
                 continue;
             }
             candidates.push(cases.len());
-            let mut payload = resource.payload.clone();
-            if let Value::Object(map) = &mut payload {
-                map.insert("id".to_string(), Value::String(placement.id.clone()));
-            }
-            cases.push(charter_evaluator::TestCase {
-                name: resource.id.to_string(),
-                description: String::new(),
-                resource: payload,
-                expect: charter_evaluator::Expectation::Compliant,
-                definition: None,
-                assignment: None,
-                management_groups: placement.management_groups,
-                // The project does not declare its management-group hierarchy yet: a resource
-                // counts as under its policy's group only, so assignments at other groups are
-                // not held against it.
-                management_groups_complete: true,
+            // The payload is borrowed, placed at the placement's id (never copied per case).
+            cases.push(charter_evaluator::PlacedCase {
+                case: charter_evaluator::TestCase {
+                    name: resource.id.to_string(),
+                    description: String::new(),
+                    resource: Value::Null,
+                    expect: charter_evaluator::Expectation::Compliant,
+                    definition: None,
+                    assignment: None,
+                    management_groups: placement.management_groups,
+                    // The project does not declare its management-group hierarchy yet: a
+                    // resource counts as under its policy's group only, so assignments at other
+                    // groups are not held against it.
+                    management_groups_complete: true,
+                },
+                resource: resource.payload,
+                id: placement.id,
             });
             groups.push(vec![index]);
         }
@@ -214,7 +215,7 @@ fn prove_with(
         // Only what decides a verdict is reported; the rules that held no objection are not.
         decisive_only: true,
     };
-    let report = charter_evaluator::run_suite_with(&artifacts, &cases, &options);
+    let report = charter_evaluator::run_placed_suite(&artifacts, &cases, &options);
     let mut findings: Vec<Finding> = Vec::new();
     for (case, group) in report.cases.iter().zip(&groups) {
         for result in &case.results {

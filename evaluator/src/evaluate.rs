@@ -163,7 +163,22 @@ pub(crate) fn evaluate_partial(
     unknown: &[String],
     traced: bool,
 ) -> Outcome {
+    evaluate_at(properties, parameters, resource, None, unknown, traced)
+}
+
+/// [`evaluate_partial`] for a resource whose id is `id` when given (the payload's own `id`
+/// otherwise): a caller placing one payload at several ids (the self-compliance proof) need
+/// not copy it to write each id in.
+pub(crate) fn evaluate_at(
+    properties: &Value,
+    parameters: &Map<String, Value>,
+    resource: &Value,
+    id: Option<&str>,
+    unknown: &[String],
+    traced: bool,
+) -> Outcome {
     let mut evaluation = Evaluation {
+        id,
         trace: Vec::new(),
         parameters,
         resource,
@@ -231,6 +246,8 @@ const TRACED_MEMBERS: usize = 20;
 const MAX_TRACE_STEPS: usize = 2_000;
 
 struct Evaluation<'a> {
+    /// The resource's id when it is not the payload's own (see [`evaluate_at`]).
+    id: Option<&'a str>,
     trace: Vec<TraceStep>,
     parameters: &'a Map<String, Value>,
     resource: &'a Value,
@@ -414,6 +431,8 @@ enum Selected<'v> {
 
 /// Evaluation state visible to template functions.
 struct Scope<'s, 'a> {
+    /// The resource's id when it is not the payload's own (see [`evaluate_at`]).
+    id: Option<&'a str>,
     parameters: &'s Map<String, Value>,
     resource: &'a Value,
     /// The resource's `type`, looked up once per evaluation rather than per field read.
@@ -455,6 +474,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                     .and_then(|tags| property(tags, &key))
                     .cloned()
             }
+            "id" if self.id.is_some() => self.id.map(|id| Value::String(id.to_string())),
             _ => property(self.resource, field).cloned(),
         }
     }
@@ -465,7 +485,10 @@ impl<'s, 'a> Scope<'s, 'a> {
         if name.contains('/') {
             return name.to_string();
         }
-        let Some(id) = self.resource.get("id").and_then(Value::as_str) else {
+        let Some(id) = self
+            .id
+            .or_else(|| self.resource.get("id").and_then(Value::as_str))
+        else {
             return name.to_string();
         };
         let lowered = id.to_lowercase();
@@ -1045,6 +1068,7 @@ impl<'a> Evaluation<'a> {
         let scope_bindings: Vec<Binding> = Vec::new();
         let effect = {
             let scope = Scope {
+                id: self.id,
                 parameters: self.parameters,
                 resource: self.resource,
                 resource_type: self.resource_type,
@@ -1209,6 +1233,7 @@ impl<'a> Evaluation<'a> {
 
     fn scope<'s>(&'s self, bindings: &'s [Binding<'a>]) -> Scope<'s, 'a> {
         Scope {
+            id: self.id,
             parameters: self.parameters,
             resource: self.resource,
             resource_type: self.resource_type,
