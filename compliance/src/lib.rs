@@ -159,15 +159,25 @@ fn prove_with(
     // Payloads shared between resources (a filter's content filter in every account that
     // deploys it) are fingerprinted once.
     let mut fingerprints: HashMap<*const Value, u64> = HashMap::new();
+    let governing = Governing::of(project);
+    // What is read of each type, worked out once per type (the sets are looked up by the
+    // lower-cased type).
+    let mut by_type: HashMap<&str, (Option<&BTreeSet<String>>, bool)> = HashMap::new();
     for (index, resource) in resources.iter().enumerate() {
-        let shape_keys = read.shape_keys(resource.payload);
+        let resource_type = resource.payload["type"].as_str().unwrap_or_default();
+        let (shape_keys, reads_id) = *by_type.entry(resource_type).or_insert_with(|| {
+            (
+                read.shape_keys(resource.payload),
+                read.reads_id(resource.payload),
+            )
+        });
         let fingerprint = *fingerprints
             .entry(std::ptr::from_ref(resource.payload))
             .or_insert_with(|| charter_evaluator::fingerprint(resource.payload, shape_keys));
-        for placement in placements(project, resource) {
+        for placement in placements(&governing, resource) {
             let key = (
                 fingerprint,
-                if read.reads_id(resource.payload) {
+                if reads_id {
                     placement.id.to_lowercase()
                 } else {
                     signature(&scopes, &placement, &mut signatures)
@@ -183,7 +193,9 @@ fn prove_with(
                 )
             });
             if let Some(case) = same {
-                if !groups[case].contains(&index) {
+                // Resources come in order: one already in the group is its last (a scan of
+                // the group grew with the square of a large group, blocklist items alike).
+                if groups[case].last() != Some(&index) {
                     groups[case].push(index);
                 }
                 continue;
@@ -405,7 +417,7 @@ struct Placement {
 /// resource group scope places only the workload's own group; a subscription scope fills in the
 /// subscription when the workload does not name one, and places nothing when it names another;
 /// a management group scope places the resource under that group.
-fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement> {
+fn placements(governing: &Governing<'_>, resource: &EstateResource<'_>) -> Vec<Placement> {
     let workloads: Vec<&str> = match &resource.origin {
         Origin::ResourceGroup { workloads } | Origin::Authority { workloads } => {
             workloads.iter().map(String::as_str).collect()
@@ -420,10 +432,7 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
     };
     let mut out: Vec<Placement> = Vec::new();
     for workload in workloads {
-        let Some(workload) = project.workloads.iter().find(|w| w.name == workload) else {
-            continue;
-        };
-        let Some(policy) = project.policies.iter().find(|p| p.name == workload.policy) else {
+        let Some(&(workload, Some(policy))) = governing.by_workload.get(workload) else {
             continue;
         };
         for scope in &policy.scopes {
@@ -469,6 +478,32 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
         });
     }
     out
+}
+
+/// Each workload of a project with the policy that governs it, by the workload's name: looked
+/// up for every resource of the estate (a scan of the workloads per resource grew with the
+/// square of the project).
+struct Governing<'p> {
+    by_workload: HashMap<&'p str, (&'p charter_ir::Workload, Option<&'p charter_ir::Policy>)>,
+}
+
+impl<'p> Governing<'p> {
+    fn of(project: &'p Project) -> Governing<'p> {
+        let policies: HashMap<&str, &charter_ir::Policy> = project
+            .policies
+            .iter()
+            .rev()
+            .map(|policy| (policy.name.as_str(), policy))
+            .collect();
+        let mut by_workload = HashMap::new();
+        // The first workload of a name wins, as a scan from the start found it.
+        for workload in &project.workloads {
+            by_workload
+                .entry(workload.name.as_str())
+                .or_insert((workload, policies.get(workload.policy.as_str()).copied()));
+        }
+        Governing { by_workload }
+    }
 }
 
 /// Where a placement stands relative to every scope that decides which assignments and
