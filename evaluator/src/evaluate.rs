@@ -359,7 +359,8 @@ fn parse_path(path: &str) -> Vec<Segment> {
 
 fn same_segment(a: &Segment, b: &Segment) -> bool {
     match (a, b) {
-        (Segment::Property(a), Segment::Property(b)) => a.eq_ignore_ascii_case(b),
+        // Paths of one alias table spell their segments alike: equal bytes settle it first.
+        (Segment::Property(a), Segment::Property(b)) => a == b || a.eq_ignore_ascii_case(b),
         (Segment::Every, Segment::Every) => true,
         _ => false,
     }
@@ -1159,6 +1160,34 @@ impl<'a> Evaluation<'a> {
         let mut count = None;
         let mut operator = None;
         for (name, entry) in object {
+            // Rules nearly always spell the keys as Azure documents them: match that first.
+            match name.as_str() {
+                "allOf" => {
+                    all_of = Some(entry);
+                    continue;
+                }
+                "anyOf" => {
+                    any_of = Some(entry);
+                    continue;
+                }
+                "not" => {
+                    not = Some(entry);
+                    continue;
+                }
+                "field" => {
+                    field = Some(entry);
+                    continue;
+                }
+                "value" => {
+                    value = Some(entry);
+                    continue;
+                }
+                "count" => {
+                    count = Some(entry);
+                    continue;
+                }
+                _ => {}
+            }
             if name.eq_ignore_ascii_case("allOf") {
                 all_of = Some(entry);
             } else if name.eq_ignore_ascii_case("anyOf") {

@@ -78,9 +78,15 @@ pub const OPERATORS: [(Operator, &str); 19] = [
 impl Operator {
     /// Parses an operator key; Azure accepts any casing (built-ins write `notin`).
     pub fn parse(key: &str) -> Option<Operator> {
+        // The documented spelling first: a plain comparison.
         OPERATORS
             .iter()
-            .find(|(_, name)| name.eq_ignore_ascii_case(key))
+            .find(|(_, name)| *name == key)
+            .or_else(|| {
+                OPERATORS
+                    .iter()
+                    .find(|(_, name)| name.eq_ignore_ascii_case(key))
+            })
             .map(|(operator, _)| *operator)
     }
 
