@@ -57,6 +57,12 @@ pub fn docs_catalog(catalog: &catalog::Catalog) -> charter_docs::Catalog {
 /// `(filter, the filter it extends)` for every filter of the project's own files that extends
 /// another, as written (`std.filters.default`): the IR keeps only effective settings.
 pub fn filter_extends(compilation: &Compilation) -> Vec<(String, String)> {
+    // INVARIANT: compiled with `project::Trees::Keep`, so every document has its tree.
+    debug_assert_eq!(
+        compilation.trees.len(),
+        compilation.documents.len(),
+        "the documentation needs the syntax trees"
+    );
     let mut pairs = Vec::new();
     for (document, tree) in compilation.documents.iter().zip(&compilation.trees) {
         if document.is_stdlib {

@@ -469,8 +469,12 @@ fn ci_annotations(format: Format, annotations: &[render::ci::Annotation]) -> Str
 }
 
 /// Loads and compiles a project, or says why it could not be read.
-fn compile(path: &Path, common: &CommonArgs) -> Result<(project::Project, Compilation), ExitCode> {
-    project::compile(path, common.today.unwrap_or_else(date::today_utc))
+fn compile(
+    path: &Path,
+    common: &CommonArgs,
+    trees: project::Trees,
+) -> Result<(project::Project, Compilation), ExitCode> {
+    project::compile_keeping(path, common.today.unwrap_or_else(date::today_utc), trees)
         .map_err(|error| fail(common, error))
 }
 
@@ -682,7 +686,7 @@ fn exit_status(failed: bool) -> ExitCode {
 }
 
 fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
-    let (loaded, compilation) = match compile(path, common) {
+    let (loaded, compilation) = match compile(path, common, project::Trees::Free) {
         Ok(result) => result,
         Err(code) => return code,
     };
@@ -875,7 +879,7 @@ fn build(
             );
         }
     }
-    let (loaded, compilation) = match compile(path, common) {
+    let (loaded, compilation) = match compile(path, common, project::Trees::Free) {
         Ok(result) => result,
         Err(code) => return code,
     };
@@ -1434,7 +1438,7 @@ fn common_args(
 
 fn test(path: &Path, args: &charter::audit::TestArgs, ui: &Ui) -> ExitCode {
     let common = &common_args(args.format, args.today, args.deny_warnings);
-    let (loaded, compilation) = match compile(path, common) {
+    let (loaded, compilation) = match compile(path, common, project::Trees::Keep) {
         Ok(result) => result,
         Err(code) => return code,
     };
@@ -1525,7 +1529,7 @@ fn test(path: &Path, args: &charter::audit::TestArgs, ui: &Ui) -> ExitCode {
 /// `charter audit`: the project's governance against real resources (docs/audit.md).
 fn audit(path: &Path, args: &charter::audit::AuditArgs, ui: &Ui) -> ExitCode {
     let common = &common_args(args.format, args.today, args.deny_warnings);
-    let (loaded, compilation) = match compile(path, common) {
+    let (loaded, compilation) = match compile(path, common, project::Trees::Keep) {
         Ok(result) => result,
         Err(code) => return code,
     };

@@ -288,11 +288,32 @@ fn display_path(path: &Path) -> String {
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }
 
+/// What a command reads of a compilation besides its model, symbols, catalog and diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trees {
+    /// The syntax trees of the project's files and the resolved model are kept (`charter doc`
+    /// and `charter audit` read where things are written).
+    Keep,
+    /// They are freed before the self-compliance proof runs (`check` and `build` read neither):
+    /// at 100,000 lines that lowers a check's peak memory by about a fifth
+    /// (docs/performance.md).
+    Free,
+}
+
 /// Loads the project at `path` with its manifest and compiles it the way every command does:
 /// the checks, then the self-compliance proof of what the build would emit.
 pub fn compile(
     path: &Path,
     today: charter_ir::Date,
+) -> Result<(Project, charter_compiler::Compilation), String> {
+    compile_keeping(path, today, Trees::Keep)
+}
+
+/// [`compile`], saying whether the syntax trees are kept.
+pub fn compile_keeping(
+    path: &Path,
+    today: charter_ir::Date,
+    trees: Trees,
 ) -> Result<(Project, charter_compiler::Compilation), String> {
     let loaded = load(path).map_err(|error| error.to_string())?;
     let naming = loaded
@@ -301,7 +322,7 @@ pub fn compile(
         .as_ref()
         .map(|m| m.naming())
         .unwrap_or_default();
-    let compilation = compile_documents(loaded.documents.clone(), naming, today);
+    let compilation = compile_sources(loaded.documents.clone(), naming, today, trees);
     Ok((loaded, compilation))
 }
 
@@ -312,8 +333,21 @@ pub fn compile_documents(
     naming: charter_ir::Naming,
     today: charter_ir::Date,
 ) -> charter_compiler::Compilation {
+    compile_sources(documents, naming, today, Trees::Keep)
+}
+
+fn compile_sources(
+    documents: Vec<Document>,
+    naming: charter_ir::Naming,
+    today: charter_ir::Date,
+    trees: Trees,
+) -> charter_compiler::Compilation {
     let options = charter_compiler::Options { today, naming };
     let mut compilation = charter_compiler::compile(documents, &options);
+    if trees == Trees::Free {
+        compilation.trees = Vec::new();
+        compilation.model = charter_compiler::model::Model::default();
+    }
     // Every build proves that what it emits deploys and enforces what the source says.
     charter_compliance::check(&mut compilation, options.today);
     compilation

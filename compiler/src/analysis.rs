@@ -51,6 +51,16 @@ fn stdlib_typed() -> &'static StdlibTyped {
     })
 }
 
+/// The catalog of the stdlib's blocks (see [`resolve::StdlibCatalog`]), built once per process.
+fn stdlib_catalog() -> &'static resolve::StdlibCatalog {
+    static CATALOG: std::sync::OnceLock<resolve::StdlibCatalog> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let blocks: Vec<&TypedBlock<'static>> =
+            stdlib_typed().0.iter().map(|(_, block)| block).collect();
+        resolve::stdlib_catalog(&blocks)
+    })
+}
+
 /// Checks and lowers a parsed project; `trees` is indexed like `documents`. The stdlib's
 /// documents are the prepared ones (`crate::prepared_stdlib`), whose blocks are type-checked
 /// once per process.
@@ -94,7 +104,7 @@ pub(crate) fn analyze(
                 stdlib_indexes.get(*offset).map(|index| (*index, block))
             }))
             .collect();
-    let resolved = resolve::resolve(documents, &typed, broken_items);
+    let resolved = resolve::resolve(documents, &typed, broken_items, Some(stdlib_catalog()));
     diagnostics.extend(resolved.diagnostics);
     diagnostics.extend(checks::run(
         documents,
@@ -109,5 +119,101 @@ pub(crate) fn analyze(
         symbols: resolved.symbols,
         catalog: resolved.catalog,
         model: resolved.model,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Resolution from the stdlib catalog prepared once per process is resolution that adds
+    /// the stdlib's blocks again: the same catalog, symbols, model and diagnostics, on projects
+    /// that extend, replace (a pulled catalog), redeclare and fine-tune the stdlib's entries.
+    #[test]
+    fn the_prepared_stdlib_catalog_resolves_as_the_stdlib_blocks_do() {
+        let fixtures = [
+            include_str!("../tests/fixtures/E0310.charter"),
+            include_str!("../tests/fixtures/E0311.charter"),
+            include_str!("../tests/fixtures/ok_catalog_pulled_precedence.charter"),
+            include_str!("../tests/fixtures/ok_catalog_local_extension.charter"),
+            include_str!("../tests/fixtures/ok_fine_tuned_copies.charter"),
+            include_str!("../tests/fixtures/cascade_stdlib_model_redeclared.charter"),
+            include_str!("../tests/fixtures/cascade_availability_typo.charter"),
+            include_str!("../../examples/contoso/fine-tuned.charter"),
+        ];
+        let options = Options::new(charter_ir::Date::parse("2026-11-22").expect("a date"));
+        let mut own_models = 0;
+        for (index, text) in fixtures.iter().enumerate() {
+            let document = Document {
+                id: charter_syntax::FileId(0),
+                path: "main.charter".to_string(),
+                text: (*text).to_string(),
+                is_stdlib: false,
+            };
+            let compilation = crate::compile(vec![document], &options);
+            let documents = &compilation.documents;
+            let mut project_typed = Vec::new();
+            let mut diagnostics = Vec::new();
+            for item in &compilation.trees[0].items {
+                if let ast::Item::Block(block) = item {
+                    if let Some(block) = typeck::check_top_level(block, text, &mut diagnostics) {
+                        project_typed.push((0, block));
+                    }
+                }
+            }
+            let typed: Vec<(usize, &TypedBlock<'_>)> = project_typed
+                .iter()
+                .map(|(index, block)| (*index, block))
+                .chain(
+                    stdlib_typed()
+                        .0
+                        .iter()
+                        .map(|(offset, block)| (offset + 1, block)),
+                )
+                .collect();
+            let prepared = resolve::resolve(documents, &typed, Vec::new(), Some(stdlib_catalog()));
+            let rebuilt = resolve::resolve(documents, &typed, Vec::new(), None);
+            assert_eq!(
+                format!("{:?}", prepared.catalog),
+                format!("{:?}", rebuilt.catalog),
+                "fixture {index}: catalog"
+            );
+            assert_eq!(
+                format!("{:?}", prepared.symbols),
+                format!("{:?}", rebuilt.symbols),
+                "fixture {index}: symbols"
+            );
+            let (mut prepared, mut rebuilt) = (prepared, rebuilt);
+            // (`items` is a hash map: compared in a fixed order.)
+            let items = |model: &mut crate::model::Model| {
+                let mut items: Vec<String> = std::mem::take(&mut model.items)
+                    .into_iter()
+                    .map(|entry| format!("{entry:?}"))
+                    .collect();
+                items.sort();
+                items
+            };
+            assert_eq!(
+                items(&mut prepared.model),
+                items(&mut rebuilt.model),
+                "fixture {index}: items"
+            );
+            assert_eq!(
+                format!("{:?}", prepared.model),
+                format!("{:?}", rebuilt.model),
+                "fixture {index}: model"
+            );
+            assert_eq!(
+                format!("{:?}", prepared.diagnostics),
+                format!("{:?}", rebuilt.diagnostics),
+                "fixture {index}: diagnostics"
+            );
+            own_models += prepared
+                .catalog
+                .models()
+                .filter(|model| !model.is_stdlib)
+                .count();
+        }
+        assert!(own_models > 0, "the fixtures declare models of their own");
     }
 }

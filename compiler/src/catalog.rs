@@ -5,6 +5,8 @@
 
 use charter_ir::{Date, DeploymentType};
 use charter_syntax::Span;
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 /// A fine-tuned model as its declaration gives it (see [`Catalog::add_fine_tuned`]).
@@ -29,12 +31,16 @@ pub(crate) struct Availability {
 pub const FINE_TUNED_VERSION: &str = "1";
 
 /// Every model and region a project can name.
+///
+/// Entries are shared (`Arc`): the stdlib's part is built once per process and every
+/// compilation's catalog starts as a copy of it that copies no entry (an entry a project
+/// extends is copied when it changes).
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
     /// Keyed by the model name as declared.
-    models: IndexMap<String, Model>,
+    models: IndexMap<String, Arc<Model>>,
     /// Keyed by the region name as declared.
-    regions: IndexMap<String, Region>,
+    regions: IndexMap<String, Arc<Region>>,
     /// The date the catalog describes Azure as of (see `catalog_layers`).
     pub(crate) dated: Option<crate::catalog_layers::CatalogDate>,
 }
@@ -242,22 +248,22 @@ pub struct Region {
 impl Catalog {
     /// The model named `name` (exact match, as Azure compares model names).
     pub fn model(&self, name: &str) -> Option<&Model> {
-        self.models.get(name)
+        self.models.get(name).map(|model| &**model)
     }
 
     /// The region named `name`.
     pub fn region(&self, name: &str) -> Option<&Region> {
-        self.regions.get(name)
+        self.regions.get(name).map(|region| &**region)
     }
 
     /// Every model, stdlib first, in declaration order.
     pub fn models(&self) -> impl Iterator<Item = &Model> {
-        self.models.values()
+        self.models.values().map(|model| &**model)
     }
 
     /// Every region, in declaration order.
     pub fn regions(&self) -> impl Iterator<Item = &Region> {
-        self.regions.values()
+        self.regions.values().map(|region| &**region)
     }
 
     /// Model names, for suggestions and completion.
@@ -277,17 +283,17 @@ impl Catalog {
 
     /// The model named `name`, to extend it with a project's local entry.
     pub(crate) fn model_mut(&mut self, name: &str) -> Option<&mut Model> {
-        self.models.get_mut(name)
+        self.models.get_mut(name).map(Arc::make_mut)
     }
 
     /// Adds a model (the resolver has checked that its name is free).
     pub(crate) fn insert_model(&mut self, model: Model) {
-        self.models.insert(model.name.clone(), model);
+        self.models.insert(model.name.clone(), Arc::new(model));
     }
 
     /// Adds a region (the resolver has checked that its name is free).
     pub(crate) fn insert_region(&mut self, region: Region) {
-        self.regions.insert(region.name.clone(), region);
+        self.regions.insert(region.name.clone(), Arc::new(region));
     }
 
     /// Adds a fine-tuned model: one version, `1` (the version Azure gives every fine-tuned
@@ -330,7 +336,7 @@ impl Catalog {
         };
         self.models.insert(
             name.clone(),
-            Model {
+            Arc::new(Model {
                 name,
                 format: base.format.clone(),
                 publisher: base.publisher.clone(),
@@ -341,7 +347,7 @@ impl Catalog {
                 span,
                 is_stdlib: false,
                 fine_tuned_from: Some((base.name.clone(), base_version.version.clone())),
-            },
+            }),
         );
         true
     }

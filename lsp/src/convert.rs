@@ -23,6 +23,31 @@ pub fn offset(analysis: &Analysis, index: usize, position: lsp::Position) -> usi
     )
 }
 
+/// The byte offset of an LSP position (0-based line, UTF-16 column) in `text`, as
+/// `LineIndex::offset_utf16` gives it, without building a line index: an edit's range is
+/// converted once, and indexing every line of a large buffer for it cost more than the search
+/// for the lines it names.
+pub fn offset_in_text(text: &str, line: usize, column: usize) -> usize {
+    let start = match line.checked_sub(1) {
+        None => 0,
+        Some(newlines) => match text.match_indices('\n').nth(newlines) {
+            Some((newline, _)) => newline + 1,
+            None => return text.len(),
+        },
+    };
+    let end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |newline| start + newline);
+    let mut units = 0;
+    for (index, ch) in text[start..end].char_indices() {
+        if units >= column {
+            return start + index;
+        }
+        units += ch.len_utf16();
+    }
+    end
+}
+
 /// The LSP range of a span, in the document the span belongs to; `None` when the span names
 /// no document of this analysis.
 pub fn range(analysis: &Analysis, span: Span) -> Option<(usize, lsp::Range)> {
@@ -102,6 +127,31 @@ pub fn diagnostic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The edit-range conversion agrees with the line index's, positions past the end of a
+    /// line or of the text, line breaks of both kinds and characters outside the BMP included.
+    #[test]
+    fn offsets_in_text_are_the_line_index_offsets() {
+        for text in [
+            "",
+            "\n",
+            "abc",
+            "policy a {\n  deny x\n}\n",
+            "a\r\nbé\r\n\r\nc😀d\n",
+            "😀\n\nx",
+        ] {
+            let index = charter_syntax::LineIndex::new(text);
+            for line in 0..6 {
+                for column in 0..8 {
+                    assert_eq!(
+                        offset_in_text(text, line, column),
+                        index.offset_utf16(text, line, column),
+                        "{text:?} line {line} column {column}"
+                    );
+                }
+            }
+        }
+    }
     use charter_syntax::FileId;
 
     #[test]

@@ -18,7 +18,8 @@ use crate::transport::log;
 /// than twice; a large project's comes in a second publication.
 pub const PATIENCE: Duration = Duration::from_millis(25);
 
-/// One project's model to prove.
+/// One project's model to prove (shared with the analysis it belongs to).
+#[derive(Debug)]
 pub struct Model {
     pub project: Project,
     pub symbols: SymbolIndex,
@@ -28,7 +29,7 @@ pub struct Model {
 /// (`None` for a project with errors, which is not proved).
 pub struct Job {
     pub generation: u64,
-    pub models: Vec<Option<Model>>,
+    pub models: Vec<Option<std::sync::Arc<Model>>>,
     pub today: Date,
 }
 

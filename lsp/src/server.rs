@@ -155,6 +155,7 @@ fn run_with_scanner(connection: Connection, scanner: Scanner) -> Result<(), Stri
         generation: 0,
         proof_pending: false,
         last_proof_fit: None,
+        deferred_proof: None,
         proof_published: BTreeMap::new(),
     };
     server.workspace.change_roots(settings.roots, &[]);
@@ -294,7 +295,14 @@ struct Server {
     /// that did not change since are published again (their places still hold), so that
     /// findings do not flicker off and on with every edit elsewhere.
     proof_published: BTreeMap<DocKey, Vec<lsp::Diagnostic>>,
+    /// A proof not waited for, handed to the prover only once the editor has been quiet until
+    /// the instant (each edit replaces it and moves the instant): while the user types, the
+    /// proof's thread does not compete with the next edit's check for the cores.
+    deferred_proof: Option<(proof::Job, std::time::Instant)>,
 }
+
+/// How long the editor must be quiet before a proof that is not waited for starts.
+const PROOF_QUIET: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// Why a request got an error reply.
 pub struct RequestError {
@@ -317,7 +325,17 @@ impl Server {
         // workspace scan is done.
         self.refresh();
         loop {
+            let quiet = match &self.deferred_proof {
+                Some((_, at)) => crossbeam_channel::at(*at),
+                None => crossbeam_channel::never(),
+            };
             let message = crossbeam_channel::select! {
+                recv(quiet) -> _ => {
+                    if let Some((job, _)) = self.deferred_proof.take() {
+                        self.prover.submit(job);
+                    }
+                    continue;
+                }
                 recv(self.connection.receiver) -> message => match message {
                     Ok(message) => message,
                     Err(_) => {
@@ -603,13 +621,12 @@ impl Server {
             match change.range {
                 None => buffer.text = change.text,
                 Some(range) => {
-                    let index = charter_syntax::LineIndex::new(&buffer.text);
-                    let start = index.offset_utf16(
+                    let start = convert::offset_in_text(
                         &buffer.text,
                         range.start.line as usize,
                         range.start.character as usize,
                     );
-                    let end = index.offset_utf16(
+                    let end = convert::offset_in_text(
                         &buffer.text,
                         range.end.line as usize,
                         range.end.character as usize,
@@ -636,10 +653,18 @@ impl Server {
         // The compiler must never panic; if it does on some input, keep the last good analysis
         // and go on serving rather than take the editor's server down with it.
         let workspace = &mut self.workspace;
+        // The previous analyses' trees go back to the parse caches, so that the new ones move
+        // the items an edit left alone instead of copying them.
+        for previous in &mut self.analyses {
+            workspace.reclaim(previous);
+        }
         let mut analyses = match catch_unwind(AssertUnwindSafe(|| workspace.analyze_all())) {
             Ok(analyses) => analyses,
             Err(_) => {
                 log("the checker panicked on the current sources; keeping the previous results");
+                for previous in &mut self.analyses {
+                    previous.restore_trees();
+                }
                 return;
             }
         };
@@ -665,12 +690,7 @@ impl Server {
             models: analyses
                 .iter()
                 .zip(&proved)
-                .map(|(analysis, proved)| {
-                    proved.then(|| proof::Model {
-                        project: analysis.compilation.project.clone(),
-                        symbols: analysis.compilation.symbols.clone(),
-                    })
-                })
+                .map(|(analysis, proved)| proved.then(|| analysis.proof_model()))
                 .collect(),
             today: analyses[0].today,
         };
@@ -701,9 +721,13 @@ impl Server {
         if catch_unwind(AssertUnwindSafe(|| self.publish(&analyses, &previous))).is_err() {
             log("publishing diagnostics panicked; they may be stale");
         }
-        if submit_after_publish {
-            self.prover.submit(job(&analyses, self.generation));
-        }
+        // A newer compilation's proof replaces one not started yet.
+        self.deferred_proof = submit_after_publish.then(|| {
+            (
+                job(&analyses, self.generation),
+                std::time::Instant::now() + PROOF_QUIET,
+            )
+        });
         if self.trace {
             log(&format!(
                 "checked {} documents in {} project{} in {:.2} ms, published in {:.2} ms{}",

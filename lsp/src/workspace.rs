@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use charter_compiler::{Compilation, Document, Options};
 use charter_ir::Date;
@@ -86,16 +87,52 @@ pub struct Analysis {
     /// What the requests' name index needs from the trees, found on the first request that
     /// needs it and kept for every later one until the next analysis.
     index_parts: std::sync::OnceLock<crate::features::index::IndexParts>,
+    /// The compilation's lowered project and symbol index, moved out of `compilation` (whose
+    /// fields are left empty) and shared with the self-compliance proof's thread, so that
+    /// handing them over copies nothing. Read them with [`Analysis::project`] and
+    /// [`Analysis::symbols`].
+    proof_model: Arc<crate::proof::Model>,
 }
 
 impl Analysis {
     /// An analysis of a compilation.
-    pub fn new(compilation: Compilation, files: Vec<FileInfo>, today: Date) -> Analysis {
+    pub fn new(mut compilation: Compilation, files: Vec<FileInfo>, today: Date) -> Analysis {
+        let proof_model = Arc::new(crate::proof::Model {
+            project: std::mem::take(&mut compilation.project),
+            symbols: std::mem::take(&mut compilation.symbols),
+        });
         Analysis {
             compilation,
             files,
             today,
             index_parts: std::sync::OnceLock::new(),
+            proof_model,
+        }
+    }
+
+    /// The compilation's lowered project.
+    pub fn project(&self) -> &charter_ir::Project {
+        &self.proof_model.project
+    }
+
+    /// The compilation's symbol index.
+    pub fn symbols(&self) -> &charter_compiler::symbols::SymbolIndex {
+        &self.proof_model.symbols
+    }
+
+    /// The project and symbol index, shared, for the self-compliance proof.
+    pub fn proof_model(&self) -> Arc<crate::proof::Model> {
+        Arc::clone(&self.proof_model)
+    }
+
+    /// Parses again the project files' trees that [`Workspace::reclaim`] took, for an analysis
+    /// that must go on serving after all (the next one could not be made).
+    pub fn restore_trees(&mut self) {
+        let compilation = &mut self.compilation;
+        for (document, tree) in compilation.documents.iter().zip(&mut compilation.trees) {
+            if !document.is_stdlib && tree.items.is_empty() && !document.text.trim().is_empty() {
+                *tree = Arc::new(charter_syntax::parse(document.id, &document.text).file);
+            }
         }
     }
 
@@ -255,6 +292,41 @@ impl Workspace {
             if let Ok(fresh) = read_source(path) {
                 *text = fresh;
             }
+        }
+    }
+
+    /// Hands the project files' syntax trees of an analysis that is about to be replaced back
+    /// to their parse caches, so that the next analysis moves the items an edit left alone
+    /// instead of copying them. The analysis keeps its documents but loses those trees (a tree
+    /// shared elsewhere is left in place); [`Analysis::restore_trees`] parses them again if it
+    /// must go on serving.
+    pub fn reclaim(&mut self, analysis: &mut Analysis) {
+        let Analysis {
+            compilation, files, ..
+        } = analysis;
+        for ((file, document), tree) in files
+            .iter()
+            .zip(&compilation.documents)
+            .zip(compilation.trees.iter_mut())
+        {
+            if file.is_stdlib {
+                continue;
+            }
+            let (Some(cache), Some(tree)) =
+                (self.parse_caches.get_mut(&file.key), Arc::get_mut(tree))
+            else {
+                continue;
+            };
+            let span = tree.span;
+            let tree = std::mem::replace(
+                tree,
+                charter_syntax::ast::SourceFile {
+                    items: Vec::new(),
+                    dangling_comments: Vec::new(),
+                    span,
+                },
+            );
+            cache.reclaim(&document.text, tree);
         }
     }
 
@@ -786,8 +858,13 @@ mod tests {
             format!("// header\n\n{original}"),
             original.to_string(),
         ];
+        let mut previous: Option<Analysis> = None;
         for (version, text) in edits.iter().enumerate() {
             workspace.open(uri.clone(), text.clone(), version as i32 + 2);
+            // As the server does: the previous analysis's trees go back to the caches.
+            if let Some(mut previous) = previous.take() {
+                workspace.reclaim(&mut previous);
+            }
             let analysis = workspace.analyze();
             let documents = analysis
                 .compilation
@@ -807,6 +884,7 @@ mod tests {
                 format!("{:?}", fresh.diagnostics),
                 "diagnostics after edit {version}"
             );
+            previous = Some(analysis);
         }
         assert_eq!(workspace.parse_caches.len(), 2);
         workspace.close(&other);

@@ -17,7 +17,11 @@ use crate::typeck::{Typed, TypedBlock};
 
 impl<'t, 'a> Resolver<'t, 'a> {
     /// Adds every `model` and `region` block to the catalog and declares their names.
-    pub(super) fn build_catalog(&mut self, typed: &[(usize, &TypedBlock<'a>)]) {
+    pub(super) fn build_catalog(
+        &mut self,
+        typed: &[(usize, &TypedBlock<'a>)],
+        stdlib_catalog: Option<&super::StdlibCatalog>,
+    ) {
         // The stdlib's entries go in first, whatever the file order: a project that declares a
         // name the catalog already has is then the duplicate, so the error points at the
         // project's file and the catalog keeps Azure's entry.
@@ -25,6 +29,19 @@ impl<'t, 'a> Resolver<'t, 'a> {
         type Entry<'e, 'a> = &'e (usize, &'e TypedBlock<'a>);
         let (stdlib, project): (Vec<Entry<'_, 'a>>, Vec<Entry<'_, 'a>>) =
             typed.iter().partition(|(index, _)| is_stdlib(*index));
+        match stdlib_catalog {
+            // Prepared once per process from the same blocks: a copy shares its entries.
+            Some(prepared) => {
+                self.catalog = prepared.catalog.clone();
+                self.diagnostics
+                    .extend(prepared.diagnostics.iter().cloned());
+            }
+            None => {
+                for &(_, block) in stdlib {
+                    self.add_stdlib_entry(block);
+                }
+            }
+        }
         // Then a catalog pulled from Azure, then local extensions (see `catalog_layers`).
         let pulled_date = |index: usize| {
             self.documents
@@ -36,18 +53,13 @@ impl<'t, 'a> Resolver<'t, 'a> {
             .partition(|(index, _)| pulled_date(*index).is_some());
         self.catalog.dated =
             crate::catalog_layers::dated(pulled.iter().filter_map(|(i, _)| pulled_date(*i)));
-        for &(index, block) in stdlib
-            .into_iter()
-            .chain(pulled.iter().copied())
-            .chain(project)
-        {
-            let is_stdlib = self.documents.get(index).is_some_and(|d| d.is_stdlib);
+        for &(index, block) in pulled.iter().copied().chain(project) {
             let layered = block.label().and_then(|(name, _)| self.catalog.model(name));
             match block.schema.kind {
                 BlockKind::Model if pulled_date(index).is_some() => {
                     crate::catalog_layers::replace_with_pulled(&mut self.catalog, block, version_of)
                 }
-                BlockKind::Model if !is_stdlib && layered.is_some_and(|m| m.is_stdlib) => {
+                BlockKind::Model if layered.is_some_and(|m| m.is_stdlib) => {
                     crate::catalog_layers::extend(
                         &mut self.catalog,
                         block,
@@ -55,8 +67,8 @@ impl<'t, 'a> Resolver<'t, 'a> {
                         &mut self.diagnostics,
                     )
                 }
-                BlockKind::Model => self.add_model(block, is_stdlib),
-                BlockKind::Region => self.add_region(block, is_stdlib),
+                BlockKind::Model => self.add_model(block, false),
+                BlockKind::Region => self.add_region(block, false),
                 _ => {}
             }
         }
@@ -122,6 +134,15 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 is_stdlib,
             });
             self.region_decls.insert(name, id);
+        }
+    }
+
+    /// Adds a stdlib `model` or `region` block to the catalog.
+    pub(super) fn add_stdlib_entry(&mut self, block: &TypedBlock<'_>) {
+        match block.schema.kind {
+            BlockKind::Model => self.add_model(block, true),
+            BlockKind::Region => self.add_region(block, true),
+            _ => {}
         }
     }
 

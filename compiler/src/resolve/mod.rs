@@ -84,30 +84,37 @@ struct Resolver<'t, 'a> {
     suggestion_candidates: HashMap<RefKind, crate::suggest::Candidates>,
 }
 
+/// The catalog of the stdlib's `model` and `region` blocks alone, and what adding them
+/// reported: the same in every compilation (the stdlib's blocks and ids are), so built once per
+/// process; each compilation's catalog starts from a copy that shares its entries.
+pub(crate) struct StdlibCatalog {
+    catalog: Catalog,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Builds the [`StdlibCatalog`] from the stdlib's type-checked blocks, in their order.
+pub(crate) fn stdlib_catalog(blocks: &[&TypedBlock<'_>]) -> StdlibCatalog {
+    let mut resolver = Resolver::new(&[], Vec::new());
+    for block in blocks {
+        resolver.add_stdlib_entry(block);
+    }
+    StdlibCatalog {
+        catalog: resolver.catalog,
+        diagnostics: resolver.diagnostics,
+    }
+}
+
 /// Resolves the type-checked top-level blocks (`typed`, each with the index of its document).
+/// With `stdlib_catalog`, the catalog starts from it instead of adding the stdlib's blocks
+/// again (it must be built from the same stdlib blocks `typed` holds).
 pub(crate) fn resolve<'a>(
     documents: &'a [Document],
     typed: &[(usize, &TypedBlock<'a>)],
     broken_items: Vec<&'a str>,
+    stdlib_catalog: Option<&StdlibCatalog>,
 ) -> Resolved {
-    let mut resolver = Resolver {
-        documents,
-        diagnostics: Vec::new(),
-        symbols: SymbolIndex::default(),
-        catalog: Catalog::default(),
-        model: Model::default(),
-        names: HashMap::new(),
-        model_decls: HashMap::new(),
-        version_decls: HashMap::new(),
-        region_decls: HashMap::new(),
-        broken_items,
-        blocklists: IndexMap::new(),
-        filter_blocks: Vec::new(),
-        policy_blocks: Vec::new(),
-        workload_decls: HashMap::new(),
-        suggestion_candidates: HashMap::new(),
-    };
-    resolver.build_catalog(typed);
+    let mut resolver = Resolver::new(documents, broken_items);
+    resolver.build_catalog(typed, stdlib_catalog);
     resolver.declare_fine_tuned(typed);
     resolver.declare_blocklists(typed);
     resolver.declare_names(typed);
@@ -129,6 +136,26 @@ pub(crate) fn resolve<'a>(
 }
 
 impl<'t, 'a> Resolver<'t, 'a> {
+    fn new(documents: &'a [Document], broken_items: Vec<&'a str>) -> Resolver<'t, 'a> {
+        Resolver {
+            documents,
+            diagnostics: Vec::new(),
+            symbols: SymbolIndex::default(),
+            catalog: Catalog::default(),
+            model: Model::default(),
+            names: HashMap::new(),
+            model_decls: HashMap::new(),
+            version_decls: HashMap::new(),
+            region_decls: HashMap::new(),
+            broken_items,
+            blocklists: IndexMap::new(),
+            filter_blocks: Vec::new(),
+            policy_blocks: Vec::new(),
+            workload_decls: HashMap::new(),
+            suggestion_candidates: HashMap::new(),
+        }
+    }
+
     fn is_stdlib(&self, file: FileId) -> bool {
         self.document(file).is_some_and(|d| d.is_stdlib)
     }

@@ -32,7 +32,7 @@ pub fn hover(
     if let Some((resource_span, markdown)) = analysis.compilation.model.exempt_resource_markdown(
         analysis.compilation.documents[file].id,
         offset,
-        &analysis.compilation.project.naming,
+        &analysis.project().naming,
     ) {
         sections.push(markdown);
         span = Some(resource_span);

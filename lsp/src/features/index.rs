@@ -124,7 +124,7 @@ impl IndexParts {
                 }
             }
         }
-        let declarations = &compilation.symbols.declarations;
+        let declarations = &analysis.symbols().declarations;
         let mut parts = IndexParts::default();
         for declaration in declarations {
             // INVARIANT: keep symbol numbers equal to the compiler's declaration ids, so a
@@ -162,7 +162,7 @@ impl IndexParts {
             };
             part.container = containers.get(&(container_kind, container)).copied();
         }
-        for reference in &compilation.symbols.references {
+        for reference in &analysis.symbols().references {
             let target = reference.target.0 as usize;
             if let (Some(file), true) = (
                 analysis.index_of_id(reference.span.file),
@@ -205,7 +205,7 @@ impl<'a> Index<'a> {
         let symbols = parts
             .symbols
             .iter()
-            .zip(&analysis.compilation.symbols.declarations)
+            .zip(&analysis.symbols().declarations)
             .map(|(part, declaration)| Symbol {
                 kind: declaration.kind,
                 name: &declaration.name,
