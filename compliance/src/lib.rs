@@ -150,19 +150,34 @@ fn prove_with(
     // blocklists and their items repeat in every account.
     let read = ReadSets::of(&artifacts);
     let scopes = charter_evaluator::deciding_scopes(&artifacts);
-    let mut cases: Vec<charter_evaluator::TestCase> = Vec::new();
+    let mut cases: Vec<charter_evaluator::PlacedCase<'_>> = Vec::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     // By the shape's fingerprint and the placement: the cases that may share it (a match is
     // confirmed by comparing the values, since different shapes may share a fingerprint).
     let mut keys: HashMap<(u64, String, Vec<String>), Vec<usize>> = HashMap::new();
     let mut signatures = Signatures::new(&scopes);
+    // Payloads shared between resources (a filter's content filter in every account that
+    // deploys it) are fingerprinted once.
+    let mut fingerprints: HashMap<*const Value, u64> = HashMap::new();
+    let governing = Governing::of(project);
+    // What is read of each type, worked out once per type (the sets are looked up by the
+    // lower-cased type).
+    let mut by_type: HashMap<&str, (Option<&BTreeSet<String>>, bool)> = HashMap::new();
     for (index, resource) in resources.iter().enumerate() {
-        let shape_keys = read.shape_keys(resource.payload);
-        let fingerprint = charter_evaluator::fingerprint(resource.payload, shape_keys);
-        for placement in placements(project, resource) {
+        let resource_type = resource.payload["type"].as_str().unwrap_or_default();
+        let (shape_keys, reads_id) = *by_type.entry(resource_type).or_insert_with(|| {
+            (
+                read.shape_keys(resource.payload),
+                read.reads_id(resource.payload),
+            )
+        });
+        let fingerprint = *fingerprints
+            .entry(std::ptr::from_ref(resource.payload))
+            .or_insert_with(|| charter_evaluator::fingerprint(resource.payload, shape_keys));
+        for placement in placements(&governing, resource) {
             let key = (
                 fingerprint,
-                if read.reads_id(resource.payload) {
+                if reads_id {
                     placement.id.to_lowercase()
                 } else {
                     signature(&scopes, &placement, &mut signatures)
@@ -178,28 +193,31 @@ fn prove_with(
                 )
             });
             if let Some(case) = same {
-                if !groups[case].contains(&index) {
+                // Resources come in order: one already in the group is its last (a scan of
+                // the group grew with the square of a large group, blocklist items alike).
+                if groups[case].last() != Some(&index) {
                     groups[case].push(index);
                 }
                 continue;
             }
             candidates.push(cases.len());
-            let mut payload = resource.payload.clone();
-            if let Value::Object(map) = &mut payload {
-                map.insert("id".to_string(), Value::String(placement.id.clone()));
-            }
-            cases.push(charter_evaluator::TestCase {
-                name: resource.id.to_string(),
-                description: String::new(),
-                resource: payload,
-                expect: charter_evaluator::Expectation::Compliant,
-                definition: None,
-                assignment: None,
-                management_groups: placement.management_groups,
-                // The project does not declare its management-group hierarchy yet: a resource
-                // counts as under its policy's group only, so assignments at other groups are
-                // not held against it.
-                management_groups_complete: true,
+            // The payload is borrowed, placed at the placement's id (never copied per case).
+            cases.push(charter_evaluator::PlacedCase {
+                case: charter_evaluator::TestCase {
+                    name: resource.id.to_string(),
+                    description: String::new(),
+                    resource: Value::Null,
+                    expect: charter_evaluator::Expectation::Compliant,
+                    definition: None,
+                    assignment: None,
+                    management_groups: placement.management_groups,
+                    // The project does not declare its management-group hierarchy yet: a
+                    // resource counts as under its policy's group only, so assignments at other
+                    // groups are not held against it.
+                    management_groups_complete: true,
+                },
+                resource: resource.payload,
+                id: placement.id,
             });
             groups.push(vec![index]);
         }
@@ -209,7 +227,7 @@ fn prove_with(
         // Only what decides a verdict is reported; the rules that held no objection are not.
         decisive_only: true,
     };
-    let report = charter_evaluator::run_suite_with(&artifacts, &cases, &options);
+    let report = charter_evaluator::run_placed_suite(&artifacts, &cases, &options);
     let mut findings: Vec<Finding> = Vec::new();
     for (case, group) in report.cases.iter().zip(&groups) {
         for result in &case.results {
@@ -399,7 +417,7 @@ struct Placement {
 /// resource group scope places only the workload's own group; a subscription scope fills in the
 /// subscription when the workload does not name one, and places nothing when it names another;
 /// a management group scope places the resource under that group.
-fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement> {
+fn placements(governing: &Governing<'_>, resource: &EstateResource<'_>) -> Vec<Placement> {
     let workloads: Vec<&str> = match &resource.origin {
         Origin::ResourceGroup { workloads } | Origin::Authority { workloads } => {
             workloads.iter().map(String::as_str).collect()
@@ -414,10 +432,7 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
     };
     let mut out: Vec<Placement> = Vec::new();
     for workload in workloads {
-        let Some(workload) = project.workloads.iter().find(|w| w.name == workload) else {
-            continue;
-        };
-        let Some(policy) = project.policies.iter().find(|p| p.name == workload.policy) else {
+        let Some(&(workload, Some(policy))) = governing.by_workload.get(workload) else {
             continue;
         };
         for scope in &policy.scopes {
@@ -463,6 +478,32 @@ fn placements(project: &Project, resource: &EstateResource<'_>) -> Vec<Placement
         });
     }
     out
+}
+
+/// Each workload of a project with the policy that governs it, by the workload's name: looked
+/// up for every resource of the estate (a scan of the workloads per resource grew with the
+/// square of the project).
+struct Governing<'p> {
+    by_workload: HashMap<&'p str, (&'p charter_ir::Workload, Option<&'p charter_ir::Policy>)>,
+}
+
+impl<'p> Governing<'p> {
+    fn of(project: &'p Project) -> Governing<'p> {
+        let policies: HashMap<&str, &charter_ir::Policy> = project
+            .policies
+            .iter()
+            .rev()
+            .map(|policy| (policy.name.as_str(), policy))
+            .collect();
+        let mut by_workload = HashMap::new();
+        // The first workload of a name wins, as a scan from the start found it.
+        for workload in &project.workloads {
+            by_workload
+                .entry(workload.name.as_str())
+                .or_insert((workload, policies.get(workload.policy.as_str()).copied()));
+        }
+        Governing { by_workload }
+    }
 }
 
 /// Where a placement stands relative to every scope that decides which assignments and

@@ -49,7 +49,7 @@ pub struct AuditOptions {
 
 /// A prepared set of assignments to audit resources against.
 pub struct Auditor {
-    library: Library,
+    library: Library<'static>,
     /// Per assignment: the members each resource type (lower case) can match, and the members
     /// whose types cannot be told from their rules.
     by_type: Vec<MembersByType>,
@@ -200,7 +200,7 @@ impl Auditor {
     /// Reads a built tree: `(path, JSON)` pairs of definitions, initiatives, assignments and
     /// exemptions (the shape [`crate::run_suite`] takes). The bundled built-ins are added.
     pub fn new(artifacts: &[(String, Value)]) -> Auditor {
-        let mut library = Library::default();
+        let mut library: Library<'static> = Library::default();
         for (path, value) in artifacts {
             library.add(path, value, false);
         }
@@ -220,7 +220,7 @@ impl Auditor {
         target: &str,
         parameters: &Map<String, Value>,
     ) -> Auditor {
-        let mut library = Library::default();
+        let mut library: Library<'static> = Library::default();
         for (path, value) in definitions {
             library.add(path, value, false);
         }
@@ -250,7 +250,7 @@ impl Auditor {
         Auditor::prepared(library)
     }
 
-    fn prepared(library: Library) -> Auditor {
+    fn prepared(library: Library<'static>) -> Auditor {
         let by_type = library
             .expanded
             .iter()

@@ -163,10 +163,26 @@ pub(crate) fn evaluate_partial(
     unknown: &[String],
     traced: bool,
 ) -> Outcome {
+    evaluate_at(properties, parameters, resource, None, unknown, traced)
+}
+
+/// [`evaluate_partial`] for a resource whose id is `id` when given (the payload's own `id`
+/// otherwise): a caller placing one payload at several ids (the self-compliance proof) need
+/// not copy it to write each id in.
+pub(crate) fn evaluate_at(
+    properties: &Value,
+    parameters: &Map<String, Value>,
+    resource: &Value,
+    id: Option<&str>,
+    unknown: &[String],
+    traced: bool,
+) -> Outcome {
     let mut evaluation = Evaluation {
+        id,
         trace: Vec::new(),
         parameters,
         resource,
+        resource_type: resource.get("type").and_then(Value::as_str).unwrap_or(""),
         unknown,
         unknown_read: RefCell::new(None),
         quiet: usize::from(!traced),
@@ -230,9 +246,12 @@ const TRACED_MEMBERS: usize = 20;
 const MAX_TRACE_STEPS: usize = 2_000;
 
 struct Evaluation<'a> {
+    /// The resource's id when it is not the payload's own (see [`evaluate_at`]).
+    id: Option<&'a str>,
     trace: Vec<TraceStep>,
     parameters: &'a Map<String, Value>,
     resource: &'a Value,
+    resource_type: &'a str,
     /// Paths of the resource whose values are not known (see [`evaluate_partial`]).
     unknown: &'a [String],
     /// The first field read that lies in `unknown`.
@@ -340,7 +359,8 @@ fn parse_path(path: &str) -> Vec<Segment> {
 
 fn same_segment(a: &Segment, b: &Segment) -> bool {
     match (a, b) {
-        (Segment::Property(a), Segment::Property(b)) => a.eq_ignore_ascii_case(b),
+        // Paths of one alias table spell their segments alike: equal bytes settle it first.
+        (Segment::Property(a), Segment::Property(b)) => a == b || a.eq_ignore_ascii_case(b),
         (Segment::Every, Segment::Every) => true,
         _ => false,
     }
@@ -412,8 +432,12 @@ enum Selected<'v> {
 
 /// Evaluation state visible to template functions.
 struct Scope<'s, 'a> {
+    /// The resource's id when it is not the payload's own (see [`evaluate_at`]).
+    id: Option<&'a str>,
     parameters: &'s Map<String, Value>,
     resource: &'a Value,
+    /// The resource's `type`, looked up once per evaluation rather than per field read.
+    resource_type: &'a str,
     bindings: &'s [Binding<'a>],
     unknown: &'s [String],
     unknown_read: &'s RefCell<Option<String>>,
@@ -421,10 +445,7 @@ struct Scope<'s, 'a> {
 
 impl<'s, 'a> Scope<'s, 'a> {
     fn resource_type(&self) -> &str {
-        self.resource
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+        self.resource_type
     }
 
     fn top_level(&self, field: &str) -> Option<Value> {
@@ -454,6 +475,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                     .and_then(|tags| property(tags, &key))
                     .cloned()
             }
+            "id" if self.id.is_some() => self.id.map(|id| Value::String(id.to_string())),
             _ => property(self.resource, field).cloned(),
         }
     }
@@ -464,7 +486,10 @@ impl<'s, 'a> Scope<'s, 'a> {
         if name.contains('/') {
             return name.to_string();
         }
-        let Some(id) = self.resource.get("id").and_then(Value::as_str) else {
+        let Some(id) = self
+            .id
+            .or_else(|| self.resource.get("id").and_then(Value::as_str))
+        else {
             return name.to_string();
         };
         let lowered = id.to_lowercase();
@@ -531,11 +556,17 @@ impl<'s, 'a> Scope<'s, 'a> {
         }
         self.note_read(field, path);
         let (start, rest) = self.bound_start(segments);
-        let values = walk(start.value(), rest);
         let selected = if rest.contains(&Segment::Every) {
-            Selected::Every(values)
+            Selected::Every(walk(start.value(), rest))
         } else {
-            Selected::One(values.into_iter().next().flatten().map(Cow::Borrowed))
+            // One value at most: follow the path without collecting.
+            let mut value = Some(start.value());
+            for segment in rest {
+                if let Segment::Property(name) = segment {
+                    value = value.and_then(|value| property(value, name));
+                }
+            }
+            Selected::One(value.map(Cow::Borrowed))
         };
         Ok((selected, note))
     }
@@ -1038,8 +1069,10 @@ impl<'a> Evaluation<'a> {
         let scope_bindings: Vec<Binding> = Vec::new();
         let effect = {
             let scope = Scope {
+                id: self.id,
                 parameters: self.parameters,
                 resource: self.resource,
+                resource_type: self.resource_type,
                 bindings: &scope_bindings,
                 unknown: self.unknown,
                 unknown_read: &self.unknown_read,
@@ -1127,6 +1160,34 @@ impl<'a> Evaluation<'a> {
         let mut count = None;
         let mut operator = None;
         for (name, entry) in object {
+            // Rules nearly always spell the keys as Azure documents them: match that first.
+            match name.as_str() {
+                "allOf" => {
+                    all_of = Some(entry);
+                    continue;
+                }
+                "anyOf" => {
+                    any_of = Some(entry);
+                    continue;
+                }
+                "not" => {
+                    not = Some(entry);
+                    continue;
+                }
+                "field" => {
+                    field = Some(entry);
+                    continue;
+                }
+                "value" => {
+                    value = Some(entry);
+                    continue;
+                }
+                "count" => {
+                    count = Some(entry);
+                    continue;
+                }
+                _ => {}
+            }
             if name.eq_ignore_ascii_case("allOf") {
                 all_of = Some(entry);
             } else if name.eq_ignore_ascii_case("anyOf") {
@@ -1201,8 +1262,10 @@ impl<'a> Evaluation<'a> {
 
     fn scope<'s>(&'s self, bindings: &'s [Binding<'a>]) -> Scope<'s, 'a> {
         Scope {
+            id: self.id,
             parameters: self.parameters,
             resource: self.resource,
+            resource_type: self.resource_type,
             bindings,
             unknown: self.unknown,
             unknown_read: &self.unknown_read,

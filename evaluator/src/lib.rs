@@ -32,6 +32,7 @@ pub use evaluate::{
 };
 pub use reads::{agree, fingerprint, reads, value_at, Reads};
 pub use suite::{
-    deciding_scopes, parse_artifacts, parse_cases, printable, run_suite, run_suite_with,
-    scope_contains, CaseReport, DefinitionResult, Expectation, SuiteOptions, SuiteReport, TestCase,
+    deciding_scopes, parse_artifacts, parse_cases, printable, run_placed_suite, run_suite,
+    run_suite_with, scope_contains, CaseReport, DefinitionResult, Expectation, PlacedCase,
+    SuiteOptions, SuiteReport, TestCase,
 };

@@ -13,6 +13,7 @@
 //! (the resource's name in a `fullName` comparison is read, but a trace of another resource
 //! would show another name), and traces are made only for the few results a report explains.
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
@@ -27,34 +28,38 @@ use crate::reads::value_at;
 const CAPACITY: usize = 100_000;
 
 /// Outcomes by rule slot (an assignment's member) and the values the rule reads.
+///
+/// Projections borrow the values they keep from resources that outlive the memo (`'r`: the
+/// cases of a suite) and copy them from any other (an audit's resources, which come and go).
 #[derive(Default)]
-pub(crate) struct Memo {
-    inner: Mutex<Inner>,
+pub(crate) struct Memo<'r> {
+    inner: Mutex<Inner<'r>>,
 }
 
 #[derive(Default)]
-struct Inner {
+struct Inner<'r> {
     /// What resources showed of the paths a definition reads, each kept once (the members of
     /// one definition, assigned with different parameters, read the same paths), by hash.
-    projections: Vec<Projection>,
+    projections: Vec<Projection<'r>>,
     by_hash: FxHashMap<u64, Vec<usize>>,
     /// Outcomes by slot and projection (an index into `projections`).
     outcomes: FxHashMap<((usize, usize), usize), Outcome>,
 }
 
-struct Projection {
+struct Projection<'r> {
     /// The definition whose paths were read.
     definition: usize,
     /// The resource's type, lower case.
     resource_type: String,
     /// The value at each read path, in the order of the definition's keys.
-    values: Vec<Option<Value>>,
+    values: Vec<Option<Cow<'r, Value>>>,
     unknown: Vec<String>,
 }
 
-impl Memo {
+impl<'r> Memo<'r> {
     /// The untraced outcome of the rule in `slot` (whose definition, `definition`, reads
     /// `keys` of a resource) for `resource`: remembered, or `evaluate`d and remembered.
+    #[cfg(test)]
     pub(crate) fn outcome(
         &self,
         slot: (usize, usize),
@@ -64,8 +69,37 @@ impl Memo {
         unknown: &[String],
         evaluate: impl FnOnce() -> Outcome,
     ) -> Outcome {
+        match self.projection(definition, keys, (resource, None), None, unknown) {
+            Some(projection) => self.outcome_at(slot, projection, evaluate),
+            None => evaluate(),
+        }
+    }
+
+    /// Which of the projections kept `resource` shows of what `definition` reads (`keys`),
+    /// kept now if it is new; `None` when the memo is full. The members of one definition
+    /// (an initiative assigns it several times, with other parameters) share a projection, so
+    /// a caller asking for several of them works it out once.
+    /// `lent` is `resource` when it outlives the memo: a new projection then borrows from it.
+    pub(crate) fn projection(
+        &self,
+        definition: usize,
+        keys: &[String],
+        (resource, lent): (&Value, Option<&'r Value>),
+        id: Option<&str>,
+        unknown: &[String],
+    ) -> Option<usize> {
         let resource_type = resource.get("type").and_then(Value::as_str).unwrap_or("");
-        let values: Vec<Option<&Value>> = keys.iter().map(|key| value_at(resource, key)).collect();
+        // The id the resource stands at, when it is not the payload's own.
+        let placed = id
+            .filter(|_| keys.iter().any(|key| key == "id"))
+            .map(|id| Value::String(id.to_string()));
+        let values: Vec<Option<&Value>> = keys
+            .iter()
+            .map(|key| match &placed {
+                Some(placed) if key == "id" => Some(placed),
+                _ => value_at(resource, key),
+            })
+            .collect();
         let mut hasher = FxHasher::default();
         definition.hash(&mut hasher);
         for byte in resource_type.bytes() {
@@ -79,53 +113,75 @@ impl Memo {
         }
         unknown.hash(&mut hasher);
         let hash = hasher.finish();
-        let projection = {
-            let inner = self.lock();
-            let projection =
-                inner.by_hash.get(&hash).and_then(|candidates| {
-                    candidates.iter().copied().find(|&index| {
-                        let kept = &inner.projections[index];
-                        kept.definition == definition
-                            && kept.resource_type.eq_ignore_ascii_case(resource_type)
-                            && kept.unknown == unknown
-                            && kept.values.len() == values.len()
-                            && kept.values.iter().zip(&values).all(|(kept, seen)| {
-                                match (kept, seen) {
-                                    (Some(kept), Some(seen)) => same_value(kept, seen),
-                                    (None, None) => true,
-                                    _ => false,
-                                }
-                            })
+        let mut inner = self.lock();
+        let found = inner.by_hash.get(&hash).and_then(|candidates| {
+            candidates.iter().copied().find(|&index| {
+                let kept = &inner.projections[index];
+                kept.definition == definition
+                    && kept.resource_type.eq_ignore_ascii_case(resource_type)
+                    && kept.unknown == unknown
+                    && kept.values.len() == values.len()
+                    && kept
+                        .values
+                        .iter()
+                        .zip(&values)
+                        .all(|(kept, seen)| match (kept, seen) {
+                            (Some(kept), Some(seen)) => same_value(kept.as_ref(), seen),
+                            (None, None) => true,
+                            _ => false,
+                        })
+            })
+        });
+        if found.is_some() {
+            return found;
+        }
+        if inner.projections.len() >= CAPACITY {
+            return None;
+        }
+        let index = inner.projections.len();
+        inner.projections.push(Projection {
+            definition,
+            resource_type: resource_type.to_ascii_lowercase(),
+            values: match lent {
+                Some(lent) => keys
+                    .iter()
+                    .map(|key| match &placed {
+                        Some(placed) if key == "id" => Some(Cow::Owned(placed.clone())),
+                        _ => value_at(lent, key).map(Cow::Borrowed),
                     })
-                });
-            if let Some(outcome) =
-                projection.and_then(|projection| inner.outcomes.get(&(slot, projection)))
-            {
-                return outcome.clone();
-            }
-            projection
-        };
+                    .collect(),
+                None => values
+                    .into_iter()
+                    .map(|value| value.map(|value| Cow::Owned(value.clone())))
+                    .collect(),
+            },
+            unknown: unknown.to_vec(),
+        });
+        inner.by_hash.entry(hash).or_default().push(index);
+        Some(index)
+    }
+
+    /// The untraced outcome of the rule in `slot` for a resource showing `projection` (of
+    /// [`Memo::projection`] for the slot's definition): remembered, or `evaluate`d and
+    /// remembered.
+    pub(crate) fn outcome_at(
+        &self,
+        slot: (usize, usize),
+        projection: usize,
+        evaluate: impl FnOnce() -> Outcome,
+    ) -> Outcome {
+        if let Some(outcome) = self.lock().outcomes.get(&(slot, projection)) {
+            return outcome.clone();
+        }
         let outcome = evaluate();
         let mut inner = self.lock();
-        if inner.outcomes.len() >= CAPACITY || inner.projections.len() >= CAPACITY {
-            return outcome;
+        if inner.outcomes.len() < CAPACITY {
+            inner.outcomes.insert((slot, projection), outcome.clone());
         }
-        let projection = projection.unwrap_or_else(|| {
-            let index = inner.projections.len();
-            inner.projections.push(Projection {
-                definition,
-                resource_type: resource_type.to_ascii_lowercase(),
-                values: values.into_iter().map(|value| value.cloned()).collect(),
-                unknown: unknown.to_vec(),
-            });
-            inner.by_hash.entry(hash).or_default().push(index);
-            index
-        });
-        inner.outcomes.insert((slot, projection), outcome.clone());
         outcome
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner<'r>> {
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -136,6 +192,9 @@ impl Memo {
 /// first: values built alike list their keys alike, and `==` on objects looks every key up by
 /// hash, which made comparing content-filter lists a large part of a lookup.
 pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
+    if std::ptr::eq(a, b) {
+        return true;
+    }
     match (a, b) {
         (Value::Array(a), Value::Array(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_value(a, b))

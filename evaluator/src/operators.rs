@@ -78,9 +78,15 @@ pub const OPERATORS: [(Operator, &str); 19] = [
 impl Operator {
     /// Parses an operator key; Azure accepts any casing (built-ins write `notin`).
     pub fn parse(key: &str) -> Option<Operator> {
+        // The documented spelling first: a plain comparison.
         OPERATORS
             .iter()
-            .find(|(_, name)| name.eq_ignore_ascii_case(key))
+            .find(|(_, name)| *name == key)
+            .or_else(|| {
+                OPERATORS
+                    .iter()
+                    .find(|(_, name)| name.eq_ignore_ascii_case(key))
+            })
             .map(|(operator, _)| *operator)
     }
 
@@ -166,10 +172,22 @@ pub fn loosely_equal(left: &Value, right: &Value) -> bool {
                 })
         }
         (Value::Null, Value::Null) => true,
+        // Two strings, the usual case, compare in place: no copy, no lower-cased copy.
+        (Value::String(a), Value::String(b)) => same_text(a, b),
         _ => match (text(left), text(right)) {
-            (Some(a), Some(b)) => a.to_lowercase() == b.to_lowercase(),
+            (Some(a), Some(b)) => same_text(&a, &b),
             _ => false,
         },
+    }
+}
+
+/// Whether two texts are equal ignoring case, as `a.to_lowercase() == b.to_lowercase()` says,
+/// without building either: ASCII texts compare byte by byte.
+fn same_text(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
     }
 }
 

@@ -212,17 +212,17 @@ pub fn fingerprint(payload: &Value, keys: Option<&BTreeSet<String>>) -> u64 {
 /// Whether two payloads have the same type (without case) and the same values at `keys`
 /// (`None`: are equal as a whole).
 pub fn agree(a: &Value, b: &Value, keys: Option<&BTreeSet<String>>) -> bool {
-    let type_of = |payload: &Value| {
-        payload
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_ascii_lowercase()
-    };
+    // Payloads shared between resources (a filter's content filter in every account) are one.
+    if std::ptr::eq(a, b) {
+        return true;
+    }
+    fn type_of(payload: &Value) -> &str {
+        payload.get("type").and_then(Value::as_str).unwrap_or("")
+    }
     match keys {
         None => crate::memo::same_value(a, b),
         Some(keys) => {
-            type_of(a) == type_of(b)
+            type_of(a).eq_ignore_ascii_case(type_of(b))
                 && keys
                     .iter()
                     .all(|key| match (value_at(a, key), value_at(b, key)) {

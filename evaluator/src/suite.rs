@@ -398,7 +398,48 @@ pub fn run_suite_with(
     cases: &[TestCase],
     options: &SuiteOptions,
 ) -> SuiteReport {
-    let mut library = Library::default();
+    run_cases(
+        artifacts,
+        cases.iter().map(|case| (case, &case.resource, None)),
+        options,
+    )
+}
+
+/// A test case whose resource is borrowed, placed at an id of its own: what a caller that
+/// evaluates one payload at several places (the self-compliance proof) passes to
+/// [`run_placed_suite`] instead of a copy of the payload per place.
+#[derive(Clone, Debug)]
+pub struct PlacedCase<'r> {
+    /// The case; its own `resource` is not read (leave it `null`).
+    pub case: TestCase,
+    /// The resource's payload.
+    pub resource: &'r Value,
+    /// The resource's id, which the payload need not carry.
+    pub id: String,
+}
+
+/// [`run_suite_with`] for cases whose resources are borrowed and placed ([`PlacedCase`]). The
+/// reports' cases carry no resource.
+pub fn run_placed_suite(
+    artifacts: &[(String, Value)],
+    cases: &[PlacedCase<'_>],
+    options: &SuiteOptions,
+) -> SuiteReport {
+    run_cases(
+        artifacts,
+        cases
+            .iter()
+            .map(|placed| (&placed.case, placed.resource, Some(placed.id.as_str()))),
+        options,
+    )
+}
+
+fn run_cases<'c>(
+    artifacts: &[(String, Value)],
+    cases: impl Iterator<Item = (&'c TestCase, &'c Value, Option<&'c str>)>,
+    options: &SuiteOptions,
+) -> SuiteReport {
+    let mut library: Library<'c> = Library::default();
     for (path, value) in artifacts {
         library.add(path, value, false);
     }
@@ -410,9 +451,8 @@ pub fn run_suite_with(
     // every condition of every rule is most of the cost. A case that fails, or rests on an
     // error, is evaluated again with its trace.
     let cases: Vec<CaseReport> = cases
-        .iter()
-        .map(|case| {
-            let quick = library.run_case(case, options, false);
+        .map(|(case, resource, id)| {
+            let quick = library.run_case((case, resource, id), options, false);
             let clean = quick.passed
                 && quick
                     .results
@@ -421,7 +461,7 @@ pub fn run_suite_with(
             if clean {
                 quick
             } else {
-                library.run_case(case, options, true)
+                library.run_case((case, resource, id), options, true)
             }
         })
         .collect();
@@ -452,8 +492,10 @@ pub(crate) struct Named {
     pub(crate) value: Value,
 }
 
+/// `'r`: how long the resources evaluated live (the memo borrows from them; see
+/// [`crate::memo::Memo`]).
 #[derive(Default)]
-pub(crate) struct Library {
+pub(crate) struct Library<'r> {
     pub(crate) definitions: Vec<Named>,
     pub(crate) sets: Vec<Named>,
     pub(crate) assignments: Vec<Named>,
@@ -467,7 +509,7 @@ pub(crate) struct Library {
     /// `type` (which decides its mode); `None` when that cannot be told.
     pub(crate) reads: Vec<Option<Vec<String>>>,
     /// Untraced outcomes, remembered by rule and what it reads.
-    pub(crate) memo: crate::memo::Memo,
+    pub(crate) memo: crate::memo::Memo<'r>,
 }
 
 /// An assignment, ready to evaluate resources against.
@@ -671,7 +713,7 @@ impl Context for SetParameters<'_> {
     }
 }
 
-impl Library {
+impl<'r> Library<'r> {
     /// The names (lowercase) of the definitions some assignment reaches.
     fn assigned_definitions(&self) -> BTreeSet<String> {
         let mut names = BTreeSet::new();
@@ -756,10 +798,25 @@ impl Library {
     /// the rule reads ([`crate::memo`]).
     pub(crate) fn outcome(
         &self,
-        (assignment, member): (usize, usize),
+        slot: (usize, usize),
         resource: &Value,
         unknown: &[String],
         traced: bool,
+    ) -> Outcome {
+        self.outcome_in(slot, (resource, None), None, unknown, traced, None)
+    }
+
+    /// [`Library::outcome`], with the projections of `resource` already worked out, by
+    /// definition (`projections`, filled in as they are worked out): one resource asked about
+    /// every member of an initiative projects once per definition, not once per member.
+    pub(crate) fn outcome_in(
+        &self,
+        (assignment, member): (usize, usize),
+        (resource, id): (&Value, Option<&str>),
+        lent: Option<&'r Value>,
+        unknown: &[String],
+        traced: bool,
+        projections: Option<&mut Vec<Option<Option<usize>>>>,
     ) -> Outcome {
         let entry = &self.expanded[assignment].members[member];
         let values = match &entry.values {
@@ -774,19 +831,34 @@ impl Library {
                 }
             }
         };
-        let properties =
-            crate::evaluate::definition_properties(&self.definitions[entry.definition].value);
-        let evaluate =
-            || crate::evaluate::evaluate_partial(properties, values, resource, unknown, traced);
+        let evaluate = || {
+            let properties =
+                crate::evaluate::definition_properties(&self.definitions[entry.definition].value);
+            crate::evaluate::evaluate_at(properties, values, resource, id, unknown, traced)
+        };
         match self.reads.get(entry.definition) {
-            Some(Some(keys)) if !traced => self.memo.outcome(
-                (assignment, member),
-                entry.definition,
-                keys,
-                resource,
-                unknown,
-                evaluate,
-            ),
+            Some(Some(keys)) if !traced => {
+                let project = || {
+                    self.memo
+                        .projection(entry.definition, keys, (resource, lent), id, unknown)
+                };
+                let projection = match projections {
+                    Some(known) => {
+                        if known.len() <= entry.definition {
+                            known.resize(self.definitions.len().max(entry.definition + 1), None);
+                        }
+                        *known[entry.definition].get_or_insert_with(project)
+                    }
+                    None => project(),
+                };
+                match projection {
+                    Some(projection) => {
+                        self.memo
+                            .outcome_at((assignment, member), projection, evaluate)
+                    }
+                    None => evaluate(),
+                }
+            }
             _ => evaluate(),
         }
     }
@@ -914,9 +986,15 @@ impl Library {
             .position(|named| named.name.eq_ignore_ascii_case(wanted))
     }
 
-    fn run_case(&self, case: &TestCase, options: &SuiteOptions, traced: bool) -> CaseReport {
+    /// Runs `case` against `resource` (its own, or one placed at `id`).
+    fn run_case(
+        &self,
+        (case, resource, id): (&TestCase, &'r Value, Option<&str>),
+        options: &SuiteOptions,
+        traced: bool,
+    ) -> CaseReport {
         let placement = Placement {
-            id: case.resource.get("id").and_then(Value::as_str),
+            id: id.or_else(|| resource.get("id").and_then(Value::as_str)),
             management_groups: &case.management_groups,
             management_groups_complete: case.management_groups_complete,
             placeholders_unknown: false,
@@ -925,6 +1003,11 @@ impl Library {
         let mut skipped = Vec::new();
         let mut problems = Vec::new();
         let mut covering = 0;
+        let resource_type = resource
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let mut projections = Vec::new();
         for (assignment_index, (assignment, expanded)) in
             self.assignments.iter().zip(&self.expanded).enumerate()
         {
@@ -949,11 +1032,6 @@ impl Library {
             }
             covering += 1;
             skipped.extend(expanded.skipped.iter().cloned());
-            let resource_type = case
-                .resource
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
             for (member_index, member) in expanded.members.iter().enumerate() {
                 let definition = &self.definitions[member.definition];
                 let elsewhere = !traced
@@ -970,17 +1048,23 @@ impl Library {
                         unknown: None,
                     }
                 } else {
-                    self.outcome(
+                    self.outcome_in(
                         (assignment_index, member_index),
-                        &case.resource,
+                        (resource, id),
+                        Some(resource),
                         &[],
                         traced,
+                        Some(&mut projections),
                     )
                 };
-                let not_evaluated = crate::evaluate::related_resources_reason(
-                    crate::evaluate::definition_properties(&definition.value),
-                    &outcome,
-                );
+                // Only a rule with an effect can wait on related resources.
+                let not_evaluated = match outcome.effect {
+                    Some(_) => crate::evaluate::related_resources_reason(
+                        crate::evaluate::definition_properties(&definition.value),
+                        &outcome,
+                    ),
+                    None => None,
+                };
                 if options.decisive_only
                     && outcome.effect.is_none()
                     && outcome.error.is_none()
