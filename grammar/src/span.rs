@@ -129,15 +129,21 @@ impl LineIndex {
             .line_start(line + 1)
             .map(|next| next - 1)
             .unwrap_or(text.len());
-        let mut units = 0;
-        for (index, ch) in text[start..end].char_indices() {
-            if units >= column {
-                return start + index;
-            }
-            units += ch.len_utf16();
-        }
-        end
+        utf16_column_offset(text, start, end, column)
     }
+}
+
+/// The byte offset of a UTF-16 column (LSP's default encoding) in the line `text[start..end]`:
+/// `end` when the column is past the line's end.
+pub fn utf16_column_offset(text: &str, start: usize, end: usize, column: usize) -> usize {
+    let mut units = 0;
+    for (index, ch) in text[start..end].char_indices() {
+        if units >= column {
+            return start + index;
+        }
+        units += ch.len_utf16();
+    }
+    end
 }
 
 fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {

@@ -38,14 +38,7 @@ pub fn offset_in_text(text: &str, line: usize, column: usize) -> usize {
     let end = text[start..]
         .find('\n')
         .map_or(text.len(), |newline| start + newline);
-    let mut units = 0;
-    for (index, ch) in text[start..end].char_indices() {
-        if units >= column {
-            return start + index;
-        }
-        units += ch.len_utf16();
-    }
-    end
+    charter_syntax::span::utf16_column_offset(text, start, end, column)
 }
 
 /// The LSP range of a span, in the document the span belongs to; `None` when the span names
