@@ -190,43 +190,25 @@ pub(crate) fn collisions(
             "an AI account's name is also its custom subdomain, a DNS name that must be unique across Azure",
             &mut found,
         );
+        // As for addresses below: a claimant is described only for a name claimed twice.
+        let mut first: HashMap<&str, &estate::Account> =
+            HashMap::with_capacity(estate.accounts.len());
         for account in &estate.accounts {
-            // Endpoints of a business unit share its AI Foundry resource, and its name.
-            if let Some(foundry) = account.foundry.map(|index| &estate.foundry[index]) {
-                accounts.claim(
-                    account.name.clone(),
-                    Claimant {
-                        identity: format!(
-                            "business unit {}/{}",
-                            foundry.business_unit, foundry.region
-                        ),
-                        described: format!(
-                            "the AI Foundry resource of business unit `{}` in {}",
-                            foundry.business_unit, foundry.region
-                        ),
-                        span: spans.get(SymbolKind::BusinessUnit, &foundry.business_unit, None),
-                    },
-                );
-                continue;
+            match first.get(account.name.as_str()) {
+                None => {
+                    first.insert(&account.name, account);
+                }
+                Some(&earlier) => {
+                    accounts.claim(
+                        account.name.clone(),
+                        account_claimant(estate, earlier, &spans),
+                    );
+                    accounts.claim(
+                        account.name.clone(),
+                        account_claimant(estate, account, &spans),
+                    );
+                }
             }
-            accounts.claim(
-                account.name.clone(),
-                Claimant {
-                    identity: format!(
-                        "{}/{}/{}",
-                        account.workload, account.endpoint, account.region
-                    ),
-                    described: format!(
-                        "endpoint `{}` of `{}` in {}",
-                        account.endpoint, account.workload, account.region
-                    ),
-                    span: spans.get(
-                        SymbolKind::Endpoint,
-                        &account.endpoint,
-                        Some(&account.workload),
-                    ),
-                },
-            );
         }
     }
     // Terraform addresses of the estate.
@@ -236,87 +218,24 @@ pub(crate) fn collisions(
             "Terraform needs every resource address once; a second resource with the same address makes the configuration invalid",
             &mut found,
         );
-        for resource in estate.resources() {
-            let (identity, described, span) = match &resource.origin {
-                estate::Origin::ResourceGroup { workloads } => (
-                    resource.id.to_lowercase(),
-                    format!(
-                        "resource group `{}`",
-                        resource.payload["name"].as_str().unwrap_or_default()
-                    ),
-                    workloads.first().and_then(|w| workload_span(w)),
-                ),
-                estate::Origin::Authority { workloads } => (
-                    resource.id.to_lowercase(),
-                    format!(
-                        "the role assignment `{}`",
-                        resource.payload["name"].as_str().unwrap_or_default()
-                    ),
-                    workloads.first().and_then(|w| workload_span(w)),
-                ),
-                estate::Origin::Budget { workload } => (
-                    format!("budget:{workload}"),
-                    format!("the budget of `{workload}`"),
-                    workload_span(workload),
-                ),
-                estate::Origin::Operations {
-                    declaration,
-                    workloads,
-                } => (
-                    resource.id.to_lowercase(),
-                    format!("the {} of `{declaration}`", resource.noun),
-                    workloads.first().and_then(|w| workload_span(w)),
-                ),
-                estate::Origin::BusinessUnit {
-                    business_unit,
-                    region,
-                    workloads,
-                } => (
-                    resource.id.to_lowercase(),
-                    format!(
-                        "the {} of business unit `{business_unit}` in {region}",
-                        resource.noun
-                    ),
-                    spans
-                        .get(SymbolKind::BusinessUnit, business_unit, None)
-                        .or_else(|| workloads.first().and_then(|w| workload_span(w))),
-                ),
-                estate::Origin::Endpoint {
-                    workload,
-                    endpoint,
-                    region,
+        // Most addresses are claimed once: what a message says of a resource is worked out
+        // only for an address claimed twice.
+        let resources = estate.resources();
+        let mut first: HashMap<String, usize> = HashMap::with_capacity(resources.len());
+        for (index, resource) in resources.iter().enumerate() {
+            let address = charter_terraform::address(resource);
+            match first.get(&address) {
+                None => {
+                    first.insert(address, index);
                 }
-                | estate::Origin::Filter {
-                    workload,
-                    endpoint,
-                    region,
-                    ..
-                } => (
-                    resource.id.to_string(),
-                    format!("endpoint `{endpoint}` of `{workload}` in {region}"),
-                    spans.get(SymbolKind::Endpoint, endpoint, Some(workload)),
-                ),
-                estate::Origin::Blocklist {
-                    blocklist,
-                    workload,
-                    endpoint,
-                    ..
-                } => (
-                    resource.id.to_string(),
-                    format!("blocklist `{blocklist}`"),
-                    spans
-                        .get(SymbolKind::Blocklist, blocklist, None)
-                        .or_else(|| spans.get(SymbolKind::Endpoint, endpoint, Some(workload))),
-                ),
-            };
-            addresses.claim(
-                charter_terraform::address(&resource),
-                Claimant {
-                    identity,
-                    described,
-                    span,
-                },
-            );
+                Some(&earlier) => {
+                    addresses.claim(
+                        address.clone(),
+                        address_claimant(&resources[earlier], &spans),
+                    );
+                    addresses.claim(address, address_claimant(resource, &spans));
+                }
+            }
         }
     }
     // Budgets are named after their workload, within its resource group.
@@ -338,4 +257,120 @@ pub(crate) fn collisions(
         }
     }
     found
+}
+
+/// How an E0803 message names a resource of the estate, and where in the source it is.
+fn address_claimant(resource: &estate::EstateResource<'_>, spans: &Spans<'_>) -> Claimant {
+    let workload_span = |name: &str| spans.get(SymbolKind::Workload, name, None);
+    let (identity, described, span) = match &resource.origin {
+        estate::Origin::ResourceGroup { workloads } => (
+            resource.id.to_lowercase(),
+            format!(
+                "resource group `{}`",
+                resource.payload["name"].as_str().unwrap_or_default()
+            ),
+            workloads.first().and_then(|w| workload_span(w)),
+        ),
+        estate::Origin::Authority { workloads } => (
+            resource.id.to_lowercase(),
+            format!(
+                "the role assignment `{}`",
+                resource.payload["name"].as_str().unwrap_or_default()
+            ),
+            workloads.first().and_then(|w| workload_span(w)),
+        ),
+        estate::Origin::Budget { workload } => (
+            format!("budget:{workload}"),
+            format!("the budget of `{workload}`"),
+            workload_span(workload),
+        ),
+        estate::Origin::Operations {
+            declaration,
+            workloads,
+        } => (
+            resource.id.to_lowercase(),
+            format!("the {} of `{declaration}`", resource.noun),
+            workloads.first().and_then(|w| workload_span(w)),
+        ),
+        estate::Origin::BusinessUnit {
+            business_unit,
+            region,
+            workloads,
+        } => (
+            resource.id.to_lowercase(),
+            format!(
+                "the {} of business unit `{business_unit}` in {region}",
+                resource.noun
+            ),
+            spans
+                .get(SymbolKind::BusinessUnit, business_unit, None)
+                .or_else(|| workloads.first().and_then(|w| workload_span(w))),
+        ),
+        estate::Origin::Endpoint {
+            workload,
+            endpoint,
+            region,
+        }
+        | estate::Origin::Filter {
+            workload,
+            endpoint,
+            region,
+            ..
+        } => (
+            resource.id.to_string(),
+            format!("endpoint `{endpoint}` of `{workload}` in {region}"),
+            spans.get(SymbolKind::Endpoint, endpoint, Some(workload)),
+        ),
+        estate::Origin::Blocklist {
+            blocklist,
+            workload,
+            endpoint,
+            ..
+        } => (
+            resource.id.to_string(),
+            format!("blocklist `{blocklist}`"),
+            spans
+                .get(SymbolKind::Blocklist, blocklist, None)
+                .or_else(|| spans.get(SymbolKind::Endpoint, endpoint, Some(workload))),
+        ),
+    };
+    Claimant {
+        identity,
+        described,
+        span,
+    }
+}
+
+/// How an E0803 message names an AI account, and where in the source it is declared.
+fn account_claimant(
+    estate: &estate::Estate,
+    account: &estate::Account,
+    spans: &Spans<'_>,
+) -> Claimant {
+    // Endpoints of a business unit share its AI Foundry resource, and its name.
+    if let Some(foundry) = account.foundry.map(|index| &estate.foundry[index]) {
+        return Claimant {
+            identity: format!("business unit {}/{}", foundry.business_unit, foundry.region),
+            described: format!(
+                "the AI Foundry resource of business unit `{}` in {}",
+                foundry.business_unit, foundry.region
+            ),
+            span: spans.get(SymbolKind::BusinessUnit, &foundry.business_unit, None),
+        };
+    }
+    Claimant {
+        identity: format!(
+            "{}/{}/{}",
+            account.workload, account.endpoint, account.region
+        ),
+        described: format!(
+            "endpoint `{}` of `{}` in {}",
+            account.endpoint, account.workload, account.region
+        ),
+        span: spans.get(
+            SymbolKind::Endpoint,
+            &account.endpoint,
+            Some(&account.workload),
+        ),
+    }
 }

@@ -620,3 +620,45 @@ fn a_resource_level_exemption_exempts_that_resource_only() {
         ["contoso-shop-chat-germanywestcentral"]
     );
 }
+
+/// Two endpoints whose Terraform addresses fold together (`a__b`'s `c` and `a`'s `b__c`):
+/// their account name and every resource they share an address for are reported once, naming
+/// both endpoints.
+#[test]
+fn endpoints_whose_addresses_fold_together_are_named_once_per_address() {
+    let endpoint = |name: &str| {
+        format!(
+            "  endpoint {name} {{\n    model \"gpt-5.6-sol\" version \"2026-07-09\"\n    deployment: global_standard capacity 10\n    filter: std.filters.default\n    regions: [\"swedencentral\"]\n  }}\n"
+        )
+    };
+    let source = format!(
+        "policy guardrails {{\n  scope: subscription(\"prod\")\n}}\n\nworkload a__b {{\n  governed_by: guardrails\n  environment: prod\n  resource_group: \"rg-one\"\n{}}}\n\nworkload a {{\n  governed_by: guardrails\n  environment: prod\n  resource_group: \"rg-two\"\n{}}}\n",
+        endpoint("c"),
+        endpoint("b__c")
+    );
+    let compilation = compiled(&[("main.charter", &source)]);
+    let accounts: Vec<&str> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == COLLISION && d.message.contains("AI account name"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        accounts,
+        ["endpoint `c` of `a__b` in swedencentral and endpoint `b__c` of `a` in swedencentral both become the AI account name `contoso-a-b-c-swedencentral`"]
+    );
+    let addresses: Vec<&str> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == COLLISION && d.message.contains("Terraform address"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            "endpoint `c` of `a__b` in swedencentral and endpoint `b__c` of `a` in swedencentral both become the Terraform address `azurerm_cognitive_account.a__b__c__swedencentral`",
+            "endpoint `c` of `a__b` in swedencentral and endpoint `b__c` of `a` in swedencentral both become the Terraform address `azapi_resource.a__b__c__swedencentral__filter`",
+            "endpoint `c` of `a__b` in swedencentral and endpoint `b__c` of `a` in swedencentral both become the Terraform address `azapi_resource.a__b__c__swedencentral__deployment`",
+        ]
+    );
+}
