@@ -686,6 +686,12 @@ fn policy_source(
     policy: &str,
     field: Option<&str>,
 ) -> Option<SourceRef> {
+    // INVARIANT: the caller kept the syntax trees (the CLI's `project::Trees::Keep`).
+    debug_assert_eq!(
+        compilation.trees.len(),
+        compilation.documents.len(),
+        "the audit points at the sources through the syntax trees"
+    );
     for (document, tree) in compilation.documents.iter().zip(&compilation.trees) {
         if document.is_stdlib {
             continue;

@@ -1,8 +1,8 @@
 //! Derived-name collisions (E0803): two different things in the source that Charter would give
 //! the same Azure name, artifact file or Terraform address. Names are derived by folding
 //! (`_`, `.` and runs of them become one `-` in Azure names; anything but letters, digits and
-//! `_` becomes `_` in Terraform identifiers), so `ai.prod` and `ai_prod`, or `alpha_one` and
-//! `alpha__one`, meet; the second would silently overwrite the first.
+//! `_` becomes `_` in Terraform identifiers; both are lower case), so `ai.prod` and `ai_prod`,
+//! `alpha_one` and `alpha__one`, or `Support` and `support`, meet; the second would silently overwrite the first.
 
 use std::collections::HashMap;
 
@@ -64,7 +64,7 @@ impl<'s> Claims<'s> {
                 )
                 .with_note(self.why)
                 .with_help(
-                    "rename one of them so that their names differ in more than `_`, `.` or `-`",
+                    "rename one of them so that their names differ in more than letter case, `_`, `.` or `-`",
                 );
                 if let Some(first_span) = first_span.filter(|s| *s != span) {
                     diagnostic =

@@ -662,3 +662,31 @@ fn endpoints_whose_addresses_fold_together_are_named_once_per_address() {
         ]
     );
 }
+
+/// Names that differ only in letter case meet too, and the help says so.
+#[test]
+fn names_that_differ_only_in_case_collide_and_the_help_says_so() {
+    let workload = |name: &str, group: &str| {
+        format!(
+            "workload {name} {{\n  governed_by: guardrails\n  environment: prod\n  resource_group: \"{group}\"\n  endpoint chat {{\n    model \"gpt-5.6-sol\" version \"2026-07-09\"\n    deployment: global_standard capacity 10\n    filter: std.filters.default\n    regions: [\"swedencentral\"]\n  }}\n}}\n"
+        )
+    };
+    let source = format!(
+        "policy guardrails {{\n  scope: subscription(\"prod\")\n}}\n\n{}\n{}",
+        workload("Shop", "rg-one"),
+        workload("shop", "rg-two")
+    );
+    let compilation = compiled(&[("main.charter", &source)]);
+    let account = compilation
+        .diagnostics
+        .iter()
+        .find(|d| d.code == COLLISION && d.message.contains("AI account name"))
+        .expect("an E0803 for the account name");
+    assert!(
+        account
+            .help
+            .as_deref()
+            .is_some_and(|help| help.contains("letter case")),
+        "{account:?}"
+    );
+}
