@@ -691,9 +691,7 @@ impl Writer {
 
 /// Whether a comment line has no control characters (nearly always), so needs no filtering.
 fn comment_line_is_clean(line: &str) -> bool {
-    !line
-        .bytes()
-        .any(|b| b < 0x20 || b == 0x7f || b == CONTROL_LEAD_BYTE)
+    !line.bytes().any(|b| COMMENT_FILTERED_BYTES[usize::from(b)])
 }
 
 /// Writes an object of string values, as [`Expr::Map`] of [`Expr::Str`] is written.
@@ -832,9 +830,34 @@ pub(crate) fn push_spaces(out: &mut String, mut count: usize) {
 /// literal keywords, which would not read as names.
 fn is_plain_key(key: &str) -> bool {
     key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && key.bytes().all(|b| IDENTIFIER_BYTES[usize::from(b)])
         && !matches!(key, "null" | "true" | "false")
 }
+
+/// The bytes of a plain identifier (ASCII letters, digits, `_`), as a table.
+static IDENTIFIER_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_';
+        byte += 1;
+    }
+    table
+};
+
+/// The bytes a comment line is filtered for (control characters; see [`needs_escape`] for the
+/// lead byte of the C1 controls), as a table.
+static COMMENT_FILTERED_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b < 0x20 || b == 0x7f || b == CONTROL_LEAD_BYTE;
+        byte += 1;
+    }
+    table
+};
 
 /// Writes an object key: bare when it is a plain identifier (`source`), quoted otherwise
 /// (`"charter-workload"`).
@@ -996,10 +1019,7 @@ fn write_wrapped(out: &mut String, indent: usize, line: &str, width: usize) {
 /// Comment text on one line, without control characters.
 fn sanitize_comment(line: &str) -> String {
     // Almost every comment is control-free: skip the per-character filter then.
-    if !line
-        .bytes()
-        .any(|b| b < 0x20 || b == 0x7f || b == CONTROL_LEAD_BYTE)
-    {
+    if comment_line_is_clean(line) {
         return line.trim_end().to_string();
     }
     line.chars()
@@ -1137,5 +1157,149 @@ mod tests {
             file.to_file(),
             "# Providers.\nprovider \"azurerm\" {\n  subscription_id = var.subscription_id\n\n  features {}\n}\n\nx {}\n"
         );
+    }
+
+    /// Writes `body`'s items through a [`Writer`], as `endpoints.tf` does, with the blocks
+    /// opened and closed rather than built.
+    fn stream(writer: &mut Writer, body: &Body) {
+        for item in &body.items {
+            match item {
+                Item::Attribute(name, value) => {
+                    writer.attribute(name, value);
+                }
+                Item::Block(block) => {
+                    let labels: Vec<&str> = block.labels.iter().map(String::as_str).collect();
+                    writer.open(&block.kind, &labels);
+                    stream(writer, &block.body);
+                    writer.close();
+                }
+                Item::Comment(lines) => {
+                    writer.comment(&lines.join("\n"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_writer_lays_out_as_the_tree_does() {
+        let json = serde_json::json!({
+            "properties": {"a": "x", "longer": [1, 2], "filters": [{"name": "${x}", "on": true}], "z": {}},
+            "sku": {"name": "S0", "capacity": 20},
+            "type": "skipped"
+        });
+        let mut inner = Body::new();
+        inner
+            .comment("Inside, first.")
+            .string("name", "a \"quoted\" %{name}")
+            .raw("x", "1")
+            .attribute("policy_rule", Expr::json(&serde_json::json!({"if": {"field": "type"}})))
+            .raw("longest_name", "true")
+            .attribute("object", Expr::from_json(&json))
+            .raw("after", "2")
+            .comment("A comment that introduces a block, long enough to be wrapped at the width of a comment line, which is a hundred columns.")
+            .block(Block::new("nested", &[], Body::new()))
+            .raw("y", "3")
+            .comment("A comment before an attribute.")
+            .raw("z", "4")
+            .block(Block::new("identity", &[], {
+                let mut body = Body::new();
+                body.string("type", "SystemAssigned");
+                body
+            }))
+            .comment("Trailing.");
+        let mut file = Body::new();
+        file.comment("Top.\n\nSecond paragraph.")
+            .block(Block::new("resource", &["a", "b"], inner.clone()))
+            .block(Block::new("empty", &["x"], Body::new()))
+            .comment("Between.")
+            .comment("Twice.")
+            .block(Block::new("resource", &["c", "d"], inner));
+        let mut writer = Writer::with_capacity(0);
+        stream(&mut writer, &file);
+        assert_eq!(writer.finish(), file.to_file());
+    }
+
+    #[test]
+    fn json_is_written_as_its_expression() {
+        let values = [
+            serde_json::json!({"type": "t", "name": "n", "tags": {"a": "b"}, "properties": {"x": null, "quoted-key": 1.5, "list": ["a", 1, false], "objects": [{"k": []}], "empty": {}, "nested": [[1]]}}),
+            serde_json::json!([1, 2]),
+            serde_json::json!("text ${x}"),
+            serde_json::json!({}),
+            serde_json::json!({"type": "only skipped"}),
+        ];
+        for value in &values {
+            for depth in [0, 1, 3] {
+                let mut written = String::new();
+                write_json(&mut written, depth, value, &["type", "name", "tags"]);
+                let expected = match value.as_object() {
+                    Some(map) => Expr::Map(
+                        map.iter()
+                            .filter(|(key, _)| !["type", "name", "tags"].contains(&key.as_str()))
+                            .map(|(key, value)| (key.clone(), Expr::from_json(value)))
+                            .collect(),
+                    ),
+                    None => Expr::from_json(value),
+                };
+                let mut reference = String::new();
+                expected.write(&mut reference, depth);
+                assert_eq!(written, reference, "{value} at depth {depth}");
+                assert_eq!(
+                    json_is_multiline(value, &["type", "name", "tags"]),
+                    expected.is_multiline_object()
+                );
+            }
+        }
+    }
+
+    /// The word-by-word wrapping, kept as the reference of the scan that wraps ASCII lines.
+    fn reference_wrapped(indent: usize, line: &str, width: usize) -> String {
+        let mut out = String::new();
+        let mut current = 0;
+        for word in line.split(' ').filter(|word| !word.is_empty()) {
+            let chars = word.chars().count();
+            if current > 0 && current + 1 + chars > width {
+                out.push('\n');
+                current = 0;
+            }
+            if current == 0 {
+                push_spaces(&mut out, indent);
+                out.push_str("# ");
+            } else {
+                out.push(' ');
+                current += 1;
+            }
+            out.push_str(word);
+            current += chars;
+        }
+        if current > 0 {
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn comments_wrap_as_word_by_word() {
+        let long_word = "x".repeat(30);
+        let lines = [
+            "short".to_string(),
+            "exactly ten".to_string(),
+            "a b c d e f g h i j k l m n o p".to_string(),
+            format!("{long_word} {long_word} a {long_word}"),
+            format!("a {long_word}"),
+            "two  spaces and é".to_string(),
+            "word ".repeat(40).trim_end().to_string(),
+        ];
+        for line in &lines {
+            for width in [1, 5, 10, 11, 12, 31, 98] {
+                let mut out = String::new();
+                write_wrapped(&mut out, 2, line, width);
+                assert_eq!(
+                    out,
+                    reference_wrapped(2, line, width),
+                    "{line:?} at {width}"
+                );
+            }
+        }
     }
 }
