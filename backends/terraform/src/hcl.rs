@@ -483,6 +483,7 @@ impl Writer {
         if is_block {
             self.close_run();
         }
+        // INVARIANT: the file's frame is never popped (`close` pops only what `open` pushed).
         let frame = self
             .frames
             .last_mut()
@@ -614,6 +615,7 @@ impl Writer {
 
     fn comment_lines<'a>(&mut self, lines: impl Iterator<Item = &'a str>) {
         self.close_run();
+        // INVARIANT: the file's frame is never popped (`close` pops only what `open` pushed).
         let frame = self
             .frames
             .last_mut()
@@ -668,6 +670,9 @@ impl Writer {
     pub(crate) fn close(&mut self) {
         self.close_run();
         debug_assert!(self.frames.len() > 1, "no block is open");
+        if self.frames.len() <= 1 {
+            return;
+        }
         let Some(frame) = self.frames.pop() else {
             return;
         };
