@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::context::{Context, Variable};
 use crate::hcl::{Block, Body, Expr, Writer};
-use crate::names::{endpoint_region, identifier, resource_group_address};
+use crate::names::{endpoint_region, identifier, push_identifier, resource_group_address};
 
 /// The `locals` map of every Charter blocklist's items.
 const BLOCKLIST_ITEMS_LOCAL: &str = "blocklist_items";
@@ -474,18 +474,34 @@ pub(crate) fn shared_body(context: &mut Context<'_>, payload: &Arc<Value>) -> Ex
 /// `azapi_resource.x__filter`), for messages that name it.
 pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
     use estate::{types, Origin};
-    let payload_type = resource.payload["type"].as_str().unwrap_or_default();
-    let payload_name = resource.payload["name"].as_str().unwrap_or_default();
+    let payload_type = || resource.payload["type"].as_str().unwrap_or_default();
+    let payload_name = || resource.payload["name"].as_str().unwrap_or_default();
+    // The resources of an endpoint in a region (all but a few of a large estate's) are written
+    // into one buffer: `TYPE.` and the endpoint's identifier, then its own suffix.
+    let endpoint_address = |kind: &str, workload: &str, endpoint: &str, region: &str| {
+        let mut out =
+            String::with_capacity(kind.len() + workload.len() + endpoint.len() + region.len() + 40);
+        out.push_str(kind);
+        out.push('.');
+        push_identifier(&mut out, workload);
+        out.push_str("__");
+        push_identifier(&mut out, endpoint);
+        out.push_str("__");
+        push_identifier(&mut out, region);
+        out
+    };
     match &resource.origin {
         Origin::ResourceGroup { .. } => {
+            // The subscription as the project writes it (an id, or a name the id's segment
+            // holds as `{subscriptionId:NAME}`), as the group's block is named after it.
             let subscription = resource
                 .id
                 .strip_prefix("/subscriptions/")
                 .and_then(|rest| rest.split('/').next())
-                .filter(|s| !s.starts_with('{'));
+                .and_then(charter_governance::names::subscription_of_segment);
             format!(
                 "azurerm_resource_group.{}",
-                resource_group_address(payload_name, subscription)
+                resource_group_address(payload_name(), subscription)
             )
         }
         Origin::Budget { workload } => format!(
@@ -528,11 +544,12 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             endpoint,
             region,
         } => {
-            let address = endpoint_region(workload, endpoint, region);
-            if payload_type == types::DEPLOYMENT {
-                format!("azapi_resource.{address}__deployment")
+            if payload_type() == types::DEPLOYMENT {
+                let mut address = endpoint_address("azapi_resource", workload, endpoint, region);
+                address.push_str("__deployment");
+                address
             } else {
-                format!("azurerm_cognitive_account.{address}")
+                endpoint_address("azurerm_cognitive_account", workload, endpoint, region)
             }
         }
         Origin::Filter {
@@ -540,29 +557,29 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             endpoint,
             region,
             ..
-        } => format!(
-            "azapi_resource.{}__filter",
-            endpoint_region(workload, endpoint, region)
-        ),
+        } => {
+            let mut address = endpoint_address("azapi_resource", workload, endpoint, region);
+            address.push_str("__filter");
+            address
+        }
         Origin::Blocklist {
             blocklist,
             workload,
             endpoint,
             region,
         } => {
-            let address = format!(
-                "{}__blocklist__{}",
-                endpoint_region(workload, endpoint, region),
-                identifier(&charter_governance::names::rai_blocklist(blocklist))
+            let mut address = endpoint_address("azapi_resource", workload, endpoint, region);
+            address.push_str("__blocklist__");
+            push_identifier(
+                &mut address,
+                &charter_governance::names::rai_blocklist(blocklist),
             );
-            if payload_type == types::BLOCKLIST_ITEM {
-                format!(
-                    "azapi_resource.{address}__items[{}]",
-                    crate::hcl::quote(payload_name)
-                )
-            } else {
-                format!("azapi_resource.{address}")
+            if payload_type() == types::BLOCKLIST_ITEM {
+                address.push_str("__items[");
+                address.push_str(&crate::hcl::quote(payload_name()));
+                address.push(']');
             }
+            address
         }
     }
 }

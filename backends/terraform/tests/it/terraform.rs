@@ -265,3 +265,37 @@ fn terraform_validate_accepts_the_output() {
         remove_build(&dir);
     }
 }
+
+/// `charter_terraform::address` (what E0803, the proof's findings and the audit of a plan call
+/// a resource) names a resource the Terraform declares, for every resource of every fixture's
+/// estate and the bundled example's: `TYPE.NAME`, or `TYPE.NAME["key"]` for a `for_each` one.
+#[test]
+fn every_resource_of_the_estate_is_declared_at_its_address() {
+    for (name, project) in crate::projects() {
+        let text = crate::render(&project);
+        let estate = charter_governance::estate::estate(&project);
+        for resource in estate.resources() {
+            let address = charter_terraform::address(&resource);
+            let (kind, rest) = address
+                .split_once('.')
+                .unwrap_or_else(|| panic!("{name}: `{address}` has no type"));
+            let (block, key) = match rest.split_once('[') {
+                Some((block, key)) => (block, Some(key.trim_end_matches(']'))),
+                None => (rest, None),
+            };
+            let declaration = format!("resource \"{kind}\" \"{block}\" {{");
+            assert!(
+                text.contains(&declaration),
+                "{name}: {} `{}` is at `{address}`, which the Terraform does not declare",
+                resource.noun,
+                resource.id
+            );
+            if let Some(key) = key {
+                assert!(
+                    text.contains(key),
+                    "{name}: the key {key} of `{address}` is not in the Terraform"
+                );
+            }
+        }
+    }
+}
