@@ -477,7 +477,7 @@ impl<'a> Descent<'a> {
             }));
         }
         if let Some(header) = self.header(key_end) {
-            return self.block(start, header).map(Entry::Block);
+            return self.block(start, header).map(|block| Entry::Block(Box::new(block)));
         }
         if space_end == key_end {
             return Err(Declined);
