@@ -509,7 +509,7 @@ fn check_phrase<'a>(
 ) -> TypedPhrase<'a> {
     let mut typed = TypedPhrase {
         head: None,
-        positional: Vec::new(),
+        positional: Vec::with_capacity(schema.positional.len()),
         modifiers: Vec::new(),
     };
     let values = &phrase.values;
@@ -568,7 +568,7 @@ fn check_phrase<'a>(
                 word.span,
             ));
         }
-        let mut args = Vec::new();
+        let mut args = Vec::with_capacity(modifier.args.len());
         let mut end = word.span;
         for slot in modifier.args {
             match values.get(index) {

@@ -291,6 +291,8 @@ impl<'t, T: Attach> Attacher<'t, T> {
             }
         }
         diagnostics.append(&mut self.diagnostics);
+        // Trees live until the model is resolved: no slack left from growing.
+        self.nodes.shrink_to_fit();
         (self.nodes, self.pending)
     }
 }
