@@ -117,10 +117,14 @@ pub(crate) fn analyze(
         &resolved.catalog,
     ));
     let project = lower::lower(&resolved.model, &resolved.catalog, options);
+    let mut symbols = resolved.symbols;
+    // The index outlives the compilation's other parts (the proof reads it): no growth slack.
+    symbols.declarations.shrink_to_fit();
+    symbols.references.shrink_to_fit();
     Analysis {
         diagnostics,
         project,
-        symbols: resolved.symbols,
+        symbols,
         catalog: resolved.catalog,
         model: resolved.model,
     }
