@@ -68,6 +68,29 @@ pub struct Estate {
     pub monitoring: Vec<crate::operations::MonitoringResources>,
     /// Per business unit and region: its AI Foundry resource and its workloads' projects.
     pub foundry: Vec<crate::foundry::FoundryAccount>,
+    /// `resource_groups` by name (lower case) and subscription: a scan per workload grew with
+    /// the square of the project.
+    groups_by_name: HashMap<(String, Option<String>), usize>,
+}
+
+impl Estate {
+    /// The index of the resource group `name` in `subscription`, if it is in the estate.
+    fn group_named(&self, name: &str, subscription: Option<&str>) -> Option<usize> {
+        self.groups_by_name
+            .get(&(name.to_ascii_lowercase(), subscription.map(str::to_string)))
+            .copied()
+    }
+
+    /// Adds a resource group (not in the estate yet) and returns its index.
+    fn add_group(&mut self, group: ResourceGroup) -> usize {
+        let index = self.resource_groups.len();
+        self.groups_by_name.insert(
+            (group.name.to_ascii_lowercase(), group.subscription.clone()),
+            index,
+        );
+        self.resource_groups.push(group);
+        index
+    }
 }
 
 /// A filter set once per subscription (`Microsoft.CognitiveServices/raiPolicy`).
@@ -219,6 +242,22 @@ pub enum Origin {
         region: String,
         workloads: Vec<String>,
     },
+}
+
+impl Origin {
+    /// The workloads the resource serves (one, for an endpoint's resources and a budget).
+    pub fn workloads(&self) -> &[String] {
+        match self {
+            Origin::ResourceGroup { workloads }
+            | Origin::Authority { workloads }
+            | Origin::Operations { workloads, .. }
+            | Origin::BusinessUnit { workloads, .. } => workloads,
+            Origin::Endpoint { workload, .. }
+            | Origin::Filter { workload, .. }
+            | Origin::Blocklist { workload, .. }
+            | Origin::Budget { workload } => std::slice::from_ref(workload),
+        }
+    }
 }
 
 /// One resource of the estate, flattened for evaluation.
@@ -566,9 +605,7 @@ pub(crate) fn operations_group(
     project: &Project,
     declaration: &str,
 ) -> usize {
-    if let Some(index) = estate.resource_groups.iter().position(|group| {
-        group.name.eq_ignore_ascii_case(name) && group.subscription.as_deref() == subscription
-    }) {
+    if let Some(index) = estate.group_named(name, subscription) {
         return index;
     }
     let policy = workloads
@@ -578,7 +615,7 @@ pub(crate) fn operations_group(
     let key = policy.map_or(names::DEFAULT_OWNER_TAG, |policy| policy.owner_tag.as_str());
     let mut tags = Map::new();
     tags.insert(key.to_string(), json!(declaration));
-    estate.resource_groups.push(ResourceGroup {
+    estate.add_group(ResourceGroup {
         name: name.to_string(),
         subscription: subscription.map(str::to_string),
         workloads: workloads.to_vec(),
@@ -589,8 +626,7 @@ pub(crate) fn operations_group(
             names::subscription_placeholder(subscription)
         ),
         payload: Value::Null,
-    });
-    estate.resource_groups.len() - 1
+    })
 }
 
 /// The tag that records a workload as the owner of what it creates.
@@ -608,10 +644,9 @@ fn owner_tags(workload: &Workload, policy: Option<&Policy>) -> Map<String, Value
 
 /// The index of the workload's resource group, added on first use.
 fn resource_group(estate: &mut Estate, workload: &Workload, policy: Option<&Policy>) -> usize {
-    if let Some(index) = estate.resource_groups.iter().position(|group| {
-        group.name.eq_ignore_ascii_case(&workload.resource_group)
-            && group.subscription == workload.subscription
-    }) {
+    if let Some(index) =
+        estate.group_named(&workload.resource_group, workload.subscription.as_deref())
+    {
         estate.resource_groups[index]
             .workloads
             .push(workload.name.clone());
@@ -622,7 +657,7 @@ fn resource_group(estate: &mut Estate, workload: &Workload, policy: Option<&Poli
         names::subscription_placeholder(workload.subscription.as_deref()),
         workload.resource_group
     );
-    estate.resource_groups.push(ResourceGroup {
+    estate.add_group(ResourceGroup {
         name: workload.resource_group.clone(),
         subscription: workload.subscription.clone(),
         workloads: vec![workload.name.clone()],
@@ -634,8 +669,7 @@ fn resource_group(estate: &mut Estate, workload: &Workload, policy: Option<&Poli
         tags: owner_tags(workload, policy),
         id,
         payload: Value::Null,
-    });
-    estate.resource_groups.len() - 1
+    })
 }
 
 fn resource_group_payload(group: &ResourceGroup) -> Value {
