@@ -20,12 +20,9 @@ pub struct SourceFile {
     pub span: Span,
 }
 
-/// A top-level construct, or the place of one that did not parse.
+/// A top-level construct, or the place of one that did not parse. (Almost every item is a
+/// block: it is not boxed, unlike [`Entry::Block`].)
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "almost every item is a block; boxing would add an allocation per item for nothing"
-)]
 pub enum Item {
     Block(Block),
     /// Source that did not parse; its diagnostic was reported, and it is skipped.

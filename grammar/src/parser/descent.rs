@@ -244,7 +244,10 @@ impl<'a> Descent<'a> {
 
     fn path(&self, start: usize, end: usize) -> Path {
         // Sized exactly: most paths are one word, and trees live until the model is resolved.
-        let dots = self.bytes[start..end].iter().filter(|&&b| b == b'.').count();
+        let dots = self.bytes[start..end]
+            .iter()
+            .filter(|&&b| b == b'.')
+            .count();
         let mut segments = Vec::with_capacity(dots + 1);
         let mut at = start;
         for segment in self.text[start..end].split('.') {
@@ -479,7 +482,9 @@ impl<'a> Descent<'a> {
             }));
         }
         if let Some(header) = self.header(key_end) {
-            return self.block(start, header).map(|block| Entry::Block(Box::new(block)));
+            return self
+                .block(start, header)
+                .map(|block| Entry::Block(Box::new(block)));
         }
         if space_end == key_end {
             return Err(Declined);
