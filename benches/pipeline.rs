@@ -369,6 +369,36 @@ fn bench_documents(
         std::hint::black_box(charter_azure_policy::artifacts(project));
         std::hint::black_box(charter_terraform::artifacts(project));
     });
+    // What `charter build` does once its self-compliance proof has built the estate: the
+    // governance once for both backends, and the estate not built again.
+    let estate = charter_governance::estate::estate(project);
+    stage(
+        "build: terraform given the estate",
+        iterations,
+        Some(floor),
+        || {
+            let governance = charter_governance::governance(project);
+            std::hint::black_box(charter_terraform::artifacts_with_estate(
+                project,
+                &governance,
+                &estate,
+            ));
+        },
+    );
+    stage(
+        "build: both given the estate",
+        iterations,
+        Some(floor),
+        || {
+            let governance = charter_governance::governance(project);
+            std::hint::black_box(charter_azure_policy::render(&governance));
+            std::hint::black_box(charter_terraform::artifacts_with_estate(
+                project,
+                &governance,
+                &estate,
+            ));
+        },
+    );
 }
 
 /// Writes each size's project to a temporary directory and runs a child of this binary on it

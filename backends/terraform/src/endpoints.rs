@@ -18,26 +18,40 @@ use charter_ir::{BlocklistManagement, Endpoint, Redundancy, Toggle, Workload};
 use serde_json::Value;
 
 use crate::context::{Context, Variable};
-use crate::hcl::{Block, Body, Expr};
+use crate::hcl::{Block, Body, Expr, Writer};
 use crate::names::{endpoint_region, identifier, resource_group_address};
 
 /// The `locals` map of every Charter blocklist's items.
 const BLOCKLIST_ITEMS_LOCAL: &str = "blocklist_items";
 
-/// The body of `endpoints.tf`, or `None` when the project declares no workload.
+/// The bytes `endpoints.tf` takes per AI account, about (its blocks, the content filter's
+/// body being most of it): the file is written into one buffer of that size.
+const BYTES_PER_ACCOUNT: usize = 6 * 1024;
+
+/// A resource group's address and the provider of its subscription, derived once for all the
+/// resources in it.
+struct GroupReference {
+    address: String,
+    provider: Option<String>,
+}
+
+/// The body of `endpoints.tf`, or `None` when the project declares no workload. Written
+/// straight into the text (there are thousands of resources in a large project), except for
+/// the few blocks built as trees.
 pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String> {
     let project = context.project;
     if project.workloads.is_empty() {
         return None;
     }
-    let mut file = Body::new();
+    let mut file = Writer::with_capacity(estate.accounts.len() * BYTES_PER_ACCOUNT);
     if let Some(locals) = blocklist_items_locals(context) {
         file.comment(
             "The terms and patterns of every blocklist Charter creates, by blocklist and item \
              name; each AI account whose filter uses a blocklist gets all of its items.",
         );
-        file.block(locals);
+        file.block(&locals);
     }
+    let mut groups = Vec::with_capacity(estate.resource_groups.len());
     for group in &estate.resource_groups {
         let address = resource_group_address(&group.name, group.subscription.as_deref());
         let location = location_variable(&address);
@@ -54,23 +68,20 @@ pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String>
             },
         );
         let provider = context.provider_for(group.subscription.as_deref());
-        let mut body = Body::new();
-        if let Some(provider) = &provider {
-            body.raw("provider", provider.as_str());
-        }
-        body.string("name", &group.name)
-            .raw("location", format!("var.{location}"))
-            .attribute("tags", tags(&group.tags));
         file.comment(&format!(
             "Resource group `{}`, of {}.",
             group.name,
             workload_list(&group.workloads)
         ));
-        file.block(Block::new(
-            "resource",
-            &["azurerm_resource_group", &address],
-            body,
-        ));
+        file.open("resource", &["azurerm_resource_group", &address]);
+        if let Some(provider) = &provider {
+            file.raw("provider", &[provider]);
+        }
+        file.string("name", &group.name)
+            .raw("location", &["var.", &location])
+            .string_map("tags", tag_entries(&group.tags));
+        file.close();
+        groups.push(GroupReference { address, provider });
     }
 
     crate::foundry::blocks(context, estate, &mut file);
@@ -84,9 +95,9 @@ pub(crate) fn file(context: &mut Context<'_>, estate: &Estate) -> Option<String>
             .push(account);
     }
     for workload in &project.workloads {
-        workload_blocks(context, estate, &accounts, workload, &mut file);
+        workload_blocks(context, estate, &groups, &accounts, workload, &mut file);
     }
-    Some(file.to_file())
+    Some(file.finish())
 }
 
 fn workload_list(workloads: &[String]) -> String {
@@ -102,17 +113,12 @@ pub(crate) fn location_variable(group_address: &str) -> String {
     format!("{group_address}_location")
 }
 
-pub(crate) fn tags(tags: &serde_json::Map<String, Value>) -> Expr {
-    Expr::Map(
-        tags.iter()
-            .map(|(key, value)| {
-                (
-                    key.clone(),
-                    Expr::Str(value.as_str().unwrap_or_default().to_string()),
-                )
-            })
-            .collect(),
-    )
+/// A payload's tags as the entries of a `tags` map (their values are strings).
+pub(crate) fn tag_entries(
+    tags: &serde_json::Map<String, Value>,
+) -> impl Iterator<Item = (&str, &str)> + Clone {
+    tags.iter()
+        .map(|(key, value)| (key.as_str(), value.as_str().unwrap_or_default()))
 }
 
 /// `locals { blocklist_items = { "<blocklist>" = { "<item>" = { pattern, is_regex } } } }` for
@@ -165,9 +171,10 @@ fn blocklist_items_locals(context: &Context<'_>) -> Option<Block> {
 fn workload_blocks(
     context: &mut Context<'_>,
     estate: &Estate,
+    groups: &[GroupReference],
     accounts: &HashMap<(&str, &str), Vec<&Account>>,
     workload: &Workload,
-    file: &mut Body,
+    file: &mut Writer,
 ) {
     let mut heading = format!(
         "Workload `{}` ({}), governed by `{}`.",
@@ -192,7 +199,7 @@ fn workload_blocks(
         ));
         let key = (workload.name.as_str(), endpoint.name.as_str());
         for account in accounts.get(&key).into_iter().flatten() {
-            account_blocks(context, estate, account, file);
+            account_blocks(context, estate, groups, account, file);
         }
     }
 }
@@ -244,29 +251,44 @@ fn endpoint_heading(endpoint: &Endpoint, public_network_disabled: bool) -> Strin
     heading
 }
 
-fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account, file: &mut Body) {
+/// The comment on every content filter (RAI policy) resource.
+pub(crate) const FILTER_COMMENT: &str = "API 2025-12-01: agents' intervention points, actions and \
+     safety providers. AzAPI releases older than the API do not know its schema, hence no \
+     client-side validation (docs/terraform.md, \"API versions\").";
+
+/// The payload fields AzAPI takes as arguments rather than in `body`.
+pub(crate) const AZAPI_ARGUMENTS: &[&str] = &["type", "name", "tags"];
+
+fn account_blocks(
+    context: &mut Context<'_>,
+    estate: &Estate,
+    groups: &[GroupReference],
+    account: &Account,
+    file: &mut Writer,
+) {
     if let Some(index) = account.foundry {
         crate::foundry::deployment_block(estate, account, &estate.foundry[index], file);
         return;
     }
     let address = endpoint_region(&account.workload, &account.endpoint, &account.region);
-    let group = &estate.resource_groups[account.resource_group];
-    let group_address = resource_group_address(&group.name, group.subscription.as_deref());
-    let provider = context.provider_for(group.subscription.as_deref());
+    let group = &groups[account.resource_group];
 
     // The account, from its payload: every attribute is one of the payload's fields.
     let payload = &account.payload;
-    let mut body = account_body(payload, &account.name, &group_address, provider.as_deref());
+    file.open("resource", &["azurerm_cognitive_account", &address]);
+    account_attributes(
+        file,
+        payload,
+        &account.name,
+        &group.address,
+        group.provider.as_deref(),
+    );
     if let Some(tags_map) = payload["tags"].as_object() {
-        body.attribute("tags", tags(tags_map));
+        file.string_map("tags", tag_entries(tags_map));
     }
-    file.block(Block::new(
-        "resource",
-        &["azurerm_cognitive_account", &address],
-        body,
-    ));
+    file.close();
 
-    let account_id = format!("azurerm_cognitive_account.{address}.id");
+    let account_id = ["azurerm_cognitive_account.", &address, ".id"];
     let mut filter_depends_on: Vec<String> = Vec::new();
     for blocklist in &account.blocklists {
         filter_depends_on.push(blocklist_blocks(
@@ -279,57 +301,44 @@ fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account,
     }
 
     let rai_address = format!("{address}__filter");
-    let mut body = Body::new();
-    body.comment(
-        "API 2025-12-01: agents' intervention points, actions and safety providers. AzAPI \
-         releases older than the API do not know its schema, hence no client-side validation \
-         (docs/terraform.md, \"API versions\").",
-    );
-    body.string(
-        "type",
-        &format!("{}@{RAI_API_VERSION}", estate::types::RAI_POLICY),
-    )
-    .string("name", &account.rai_policy.name)
-    .raw("parent_id", account_id.clone())
-    .raw("schema_validation_enabled", "false")
-    .attribute("body", shared_body(context, &account.rai_policy.payload));
+    file.open("resource", &["azapi_resource", &rai_address]);
+    file.comment(FILTER_COMMENT)
+        .string_parts("type", &[estate::types::RAI_POLICY, "@", RAI_API_VERSION])
+        .string("name", &account.rai_policy.name)
+        .raw("parent_id", &account_id)
+        .raw("schema_validation_enabled", &["false"])
+        .attribute("body", &shared_body(context, &account.rai_policy.payload));
     if !filter_depends_on.is_empty() {
-        body.attribute(
-            "depends_on",
-            Expr::List(filter_depends_on.into_iter().map(Expr::Raw).collect()),
-        );
+        file.attribute_with("depends_on", false, |out, _| {
+            write_list(out, filter_depends_on.iter().map(String::as_str))
+        });
     }
-    file.block(Block::new(
-        "resource",
-        &["azapi_resource", &rai_address],
-        body,
-    ));
+    file.close();
 
     match &account.deployment {
         Some(deployment) => {
-            let mut body = Body::new();
+            file.open(
+                "resource",
+                &["azapi_resource", &format!("{address}__deployment")],
+            );
             if deployment.standby {
-                body.comment(&format!(
+                file.comment(&format!(
                     "Standby region (active_passive): {} capacity units.",
                     deployment.capacity
                 ));
             }
-            body.string("type", &typed(estate::types::DEPLOYMENT))
-                .string("name", &deployment.name)
-                .raw("parent_id", account_id)
-                .attribute("body", body_of(&deployment.payload));
+            file.string_parts(
+                "type",
+                &[estate::types::DEPLOYMENT, "@", COGNITIVE_API_VERSION],
+            )
+            .string("name", &deployment.name)
+            .raw("parent_id", &account_id)
+            .json("body", &deployment.payload, AZAPI_ARGUMENTS);
             if let Some(tags_map) = deployment.payload["tags"].as_object() {
-                body.attribute("tags", tags(tags_map));
+                file.string_map("tags", tag_entries(tags_map));
             }
-            body.attribute(
-                "depends_on",
-                Expr::List(vec![Expr::Raw(format!("azapi_resource.{rai_address}"))]),
-            );
-            file.block(Block::new(
-                "resource",
-                &["azapi_resource", &format!("{address}__deployment")],
-                body,
-            ));
+            file.raw("depends_on", &["[azapi_resource.", &rai_address, "]"]);
+            file.close();
         }
         None => {
             file.comment(&format!(
@@ -340,19 +349,28 @@ fn account_blocks(context: &mut Context<'_>, estate: &Estate, account: &Account,
     }
 }
 
-/// The blocklist's blocks in one account; returns what the content filter must wait for.
+/// Writes `[a, b]`: a single-line list of references.
+pub(crate) fn write_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
+    out.push('[');
+    for (index, item) in items.enumerate() {
+        if index > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+    out.push(']');
+}
+
+/// The blocklist's blocks in one account (`account_id` is the account's id reference, in
+/// parts); returns what the content filter must wait for.
 pub(crate) fn blocklist_blocks(
     context: &mut Context<'_>,
     address: &str,
-    account_id: &str,
+    account_id: &[&str],
     blocklist: &AccountBlocklist,
-    file: &mut Body,
+    file: &mut Writer,
 ) -> String {
     let blocklist_address = format!("{address}__blocklist__{}", identifier(&blocklist.name));
-    let mut body = Body::new();
-    body.string("type", &typed(estate::types::BLOCKLIST))
-        .string("name", &blocklist.name)
-        .raw("parent_id", account_id);
     let Some(payload) = &blocklist.payload else {
         // Another team creates it: reading it makes `terraform apply` stop, before the content
         // filter is written, when it does not exist yet.
@@ -361,58 +379,61 @@ pub(crate) fn blocklist_blocks(
              content filter that uses it is applied.",
             blocklist.name
         ));
-        file.block(Block::new(
-            "data",
-            &["azapi_resource", &blocklist_address],
-            body,
-        ));
+        file.open("data", &["azapi_resource", &blocklist_address]);
+        blocklist_attributes(file, blocklist, account_id);
+        file.close();
         return format!("data.azapi_resource.{blocklist_address}");
     };
-    body.attribute("body", shared_body(context, payload));
-    file.block(Block::new(
-        "resource",
-        &["azapi_resource", &blocklist_address],
-        body,
-    ));
+    file.open("resource", &["azapi_resource", &blocklist_address]);
+    blocklist_attributes(file, blocklist, account_id);
+    file.attribute("body", &shared_body(context, payload));
+    file.close();
 
     let items_address = format!("{blocklist_address}__items");
-    let mut items = Body::new();
-    items
-        .raw(
-            "for_each",
-            format!(
-                "local.{BLOCKLIST_ITEMS_LOCAL}[{}]",
-                crate::hcl::quote(&blocklist.name)
-            ),
-        )
-        .string("type", &typed(estate::types::BLOCKLIST_ITEM))
-        .raw("name", "each.key")
-        .raw(
-            "parent_id",
-            format!("azapi_resource.{blocklist_address}.id"),
-        )
-        .attribute(
-            "body",
-            Expr::Map(vec![(
-                "properties".to_string(),
-                Expr::Map(vec![
-                    (
-                        "pattern".to_string(),
-                        Expr::Raw("each.value.pattern".into()),
-                    ),
-                    (
-                        "isRegex".to_string(),
-                        Expr::Raw("each.value.is_regex".into()),
-                    ),
-                ]),
-            )]),
-        );
-    file.block(Block::new(
-        "resource",
-        &["azapi_resource", &items_address],
-        items,
-    ));
+    file.open("resource", &["azapi_resource", &items_address]);
+    file.attribute_with("for_each", false, |out, _| {
+        out.push_str("local.");
+        out.push_str(BLOCKLIST_ITEMS_LOCAL);
+        out.push('[');
+        crate::hcl::write_quoted(out, &blocklist.name);
+        out.push(']');
+    });
+    file.string_parts(
+        "type",
+        &[estate::types::BLOCKLIST_ITEM, "@", COGNITIVE_API_VERSION],
+    )
+    .raw("name", &["each.key"])
+    .raw("parent_id", &["azapi_resource.", &blocklist_address, ".id"])
+    .attribute_with("body", true, write_blocklist_item_body);
+    file.close();
     format!("azapi_resource.{items_address}")
+}
+
+/// A blocklist's `type`, `name` and `parent_id`.
+fn blocklist_attributes(file: &mut Writer, blocklist: &AccountBlocklist, account_id: &[&str]) {
+    file.string_parts(
+        "type",
+        &[estate::types::BLOCKLIST, "@", COGNITIVE_API_VERSION],
+    )
+    .string("name", &blocklist.name)
+    .raw("parent_id", account_id);
+}
+
+/// Writes the `body` of a blocklist's items resource at `depth`: each item from the `locals`
+/// map.
+fn write_blocklist_item_body(out: &mut String, depth: usize) {
+    let lines: [(usize, &str); 5] = [
+        (1, "properties = {\n"),
+        (2, "pattern = each.value.pattern\n"),
+        (2, "isRegex = each.value.is_regex\n"),
+        (1, "}\n"),
+        (0, "}"),
+    ];
+    out.push_str("{\n");
+    for (level, line) in lines {
+        crate::hcl::push_spaces(out, (depth + level) * 2);
+        out.push_str(line);
+    }
 }
 
 /// `Type@api-version`, as AzAPI's `type` takes it.
@@ -426,7 +447,7 @@ pub(crate) fn body_of(payload: &Value) -> Expr {
     match payload.as_object() {
         Some(map) => Expr::Map(
             map.iter()
-                .filter(|(key, _)| !matches!(key.as_str(), "type" | "name" | "tags"))
+                .filter(|(key, _)| !AZAPI_ARGUMENTS.contains(&key.as_str()))
                 .map(|(key, value)| (key.clone(), Expr::from_json(value)))
                 .collect(),
         ),
@@ -441,7 +462,11 @@ pub(crate) fn shared_body(context: &mut Context<'_>, payload: &Arc<Value>) -> Ex
         .rendered_bodies
         .entry(Arc::as_ptr(payload))
         // An AzAPI resource's attributes are written at depth 1, inside its block.
-        .or_insert_with(|| body_of(payload).render(1));
+        .or_insert_with(|| {
+            let mut out = String::new();
+            crate::hcl::write_json(&mut out, 1, payload, AZAPI_ARGUMENTS);
+            out.into()
+        });
     Expr::Rendered(Arc::clone(rendered))
 }
 
@@ -542,24 +567,26 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
     }
 }
 
-/// The attributes an `azurerm_cognitive_account` takes from an AI account's payload (an
+/// Writes the attributes an `azurerm_cognitive_account` takes from an AI account's payload (an
 /// endpoint's account or a business unit's Foundry resource): each one of the payload's fields.
-pub(crate) fn account_body(
+pub(crate) fn account_attributes(
+    file: &mut Writer,
     payload: &Value,
     name: &str,
     group_address: &str,
     provider: Option<&str>,
-) -> Body {
+) {
     let properties = &payload["properties"];
-    let mut body = Body::new();
     if let Some(provider) = provider {
-        body.raw("provider", provider);
+        file.raw("provider", &[provider]);
     }
-    body.string("name", name)
+    let local_auth = !properties["disableLocalAuth"].as_bool().unwrap_or(false);
+    let public_network = properties["publicNetworkAccess"].as_str() != Some("Disabled");
+    file.string("name", name)
         .string("location", payload["location"].as_str().unwrap_or_default())
         .raw(
             "resource_group_name",
-            format!("azurerm_resource_group.{group_address}.name"),
+            &["azurerm_resource_group.", group_address, ".name"],
         )
         .string("kind", payload["kind"].as_str().unwrap_or_default())
         .string(
@@ -572,13 +599,15 @@ pub(crate) fn account_body(
                 .as_str()
                 .unwrap_or_default(),
         )
-        .raw(
-            "local_auth_enabled",
-            (!properties["disableLocalAuth"].as_bool().unwrap_or(false)).to_string(),
-        )
-        .raw(
-            "public_network_access_enabled",
-            (properties["publicNetworkAccess"].as_str() != Some("Disabled")).to_string(),
-        );
-    body
+        .raw("local_auth_enabled", &[boolean(local_auth)])
+        .raw("public_network_access_enabled", &[boolean(public_network)]);
+}
+
+/// An HCL boolean literal.
+pub(crate) fn boolean(value: bool) -> &'static str {
+    if value {
+        "true"
+    } else {
+        "false"
+    }
 }

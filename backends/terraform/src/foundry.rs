@@ -8,8 +8,11 @@ use charter_governance::estate::{self, Account, Estate, EstateResource, RAI_API_
 use charter_governance::foundry::{FoundryAccount, PROJECT};
 
 use crate::context::Context;
-use crate::endpoints::{account_body, blocklist_blocks, body_of, shared_body, tags, typed};
-use crate::hcl::{Block, Body, Expr};
+use crate::endpoints::{
+    account_attributes, blocklist_blocks, body_of, boolean, shared_body, tag_entries, typed,
+    write_list, FILTER_COMMENT,
+};
+use crate::hcl::{Block, Body, Expr, Writer};
 use crate::names::{identifier, resource_group_address};
 
 /// The identifier of a business unit's resources in one region.
@@ -27,7 +30,7 @@ fn filter_address(account: &str, rai_policy: &str) -> String {
 }
 
 /// Every business unit's AI Foundry resources.
-pub(crate) fn blocks(context: &mut Context<'_>, estate: &Estate, file: &mut Body) {
+pub(crate) fn blocks(context: &mut Context<'_>, estate: &Estate, file: &mut Writer) {
     for foundry in &estate.foundry {
         foundry_blocks(context, estate, foundry, file);
     }
@@ -37,7 +40,7 @@ fn foundry_blocks(
     context: &mut Context<'_>,
     estate: &Estate,
     foundry: &FoundryAccount,
-    file: &mut Body,
+    file: &mut Writer,
 ) {
     let address = account_address(&foundry.business_unit, &foundry.region);
     let group = &estate.resource_groups[foundry.resource_group];
@@ -53,29 +56,33 @@ fn foundry_blocks(
 
     let payload = &foundry.payload;
     let properties = &payload["properties"];
-    let mut body = account_body(payload, &foundry.name, &group_address, provider.as_deref());
-    body.raw(
+    file.open("resource", &["azurerm_cognitive_account", &address]);
+    account_attributes(
+        file,
+        payload,
+        &foundry.name,
+        &group_address,
+        provider.as_deref(),
+    );
+    file.raw(
         "project_management_enabled",
-        properties["allowProjectManagement"]
-            .as_bool()
-            .unwrap_or(false)
-            .to_string(),
+        &[boolean(
+            properties["allowProjectManagement"]
+                .as_bool()
+                .unwrap_or(false),
+        )],
     );
     if let Some(kind) = payload["identity"]["type"].as_str() {
-        let mut identity = Body::new();
-        identity.string("type", kind);
-        body.block(Block::new("identity", &[], identity));
+        file.open("identity", &[]);
+        file.string("type", kind);
+        file.close();
     }
     if let Some(tags_map) = payload["tags"].as_object() {
-        body.attribute("tags", tags(tags_map));
+        file.string_map("tags", tag_entries(tags_map));
     }
-    file.block(Block::new(
-        "resource",
-        &["azurerm_cognitive_account", &address],
-        body,
-    ));
+    file.close();
 
-    let account_id = format!("azurerm_cognitive_account.{address}.id");
+    let account_id = ["azurerm_cognitive_account.", &address, ".id"];
     let mut filter_depends_on: Vec<String> = Vec::new();
     for blocklist in &foundry.blocklists {
         filter_depends_on.push(blocklist_blocks(
@@ -87,40 +94,31 @@ fn foundry_blocks(
         ));
     }
     for rai_policy in &foundry.rai_policies {
-        let mut body = Body::new();
-        body.comment(
-            "API 2025-12-01: agents' intervention points, actions and safety providers. AzAPI \
-             releases older than the API do not know its schema, hence no client-side validation \
-             (docs/terraform.md, \"API versions\").",
-        );
-        body.string(
-            "type",
-            &format!("{}@{RAI_API_VERSION}", estate::types::RAI_POLICY),
-        )
-        .string("name", &rai_policy.name)
-        .raw("parent_id", account_id.clone())
-        .raw("schema_validation_enabled", "false")
-        .attribute("body", shared_body(context, &rai_policy.payload));
-        if !filter_depends_on.is_empty() {
-            body.attribute(
-                "depends_on",
-                Expr::List(filter_depends_on.iter().cloned().map(Expr::Raw).collect()),
-            );
-        }
-        file.block(Block::new(
+        file.open(
             "resource",
             &[
                 "azapi_resource",
                 &filter_address(&address, &rai_policy.name),
             ],
-            body,
-        ));
+        );
+        file.comment(FILTER_COMMENT)
+            .string_parts("type", &[estate::types::RAI_POLICY, "@", RAI_API_VERSION])
+            .string("name", &rai_policy.name)
+            .raw("parent_id", &account_id)
+            .raw("schema_validation_enabled", &["false"])
+            .attribute("body", &shared_body(context, &rai_policy.payload));
+        if !filter_depends_on.is_empty() {
+            file.attribute_with("depends_on", false, |out, _| {
+                write_list(out, filter_depends_on.iter().map(String::as_str))
+            });
+        }
+        file.close();
     }
     for project in &foundry.projects {
         let mut body = Body::new();
         body.string("type", &typed(PROJECT))
             .string("name", &project.name)
-            .raw("parent_id", account_id.clone())
+            .raw("parent_id", account_id.concat())
             .string(
                 "location",
                 project.payload["location"].as_str().unwrap_or_default(),
@@ -134,12 +132,21 @@ fn foundry_blocks(
         if let Some(tags_map) = project.payload["tags"].as_object() {
             body.attribute("tags", tags(tags_map));
         }
-        file.block(Block::new(
+        file.block(&Block::new(
             "resource",
             &["azapi_resource", &project_address(&address, &project.name)],
             body,
         ));
     }
+}
+
+/// A payload's tags as an expression, for the blocks built as trees.
+fn tags(tags: &serde_json::Map<String, serde_json::Value>) -> Expr {
+    Expr::Map(
+        tag_entries(tags)
+            .map(|(key, value)| (key.to_string(), Expr::Str(value.to_string())))
+            .collect(),
+    )
 }
 
 /// The address of a workload's project.
@@ -162,7 +169,7 @@ pub(crate) fn deployment_block(
     _estate: &Estate,
     account: &Account,
     foundry: &FoundryAccount,
-    file: &mut Body,
+    file: &mut Writer,
 ) {
     let address =
         crate::names::endpoint_region(&account.workload, &account.endpoint, &account.region);
@@ -204,7 +211,7 @@ pub(crate) fn deployment_block(
             filter_address(&foundry_address, &account.rai_policy.name)
         ))]),
     );
-    file.block(Block::new(
+    file.block(&Block::new(
         "resource",
         &["azapi_resource", &format!("{address}__deployment")],
         body,

@@ -43,7 +43,7 @@ pub(crate) struct Block {
 pub(crate) enum Expr {
     /// Written verbatim: references (`var.x`), numbers, booleans, function calls.
     Raw(String),
-    /// An expression rendered ahead by [`Expr::render`] at the depth it is written at, shared
+    /// An expression rendered ahead (by [`write_json`]) at the depth it is written at, shared
     /// where the same value is written many times (a content filter's body in every account).
     Rendered(Arc<str>),
     /// A quoted string literal (escaped when written).
@@ -284,13 +284,6 @@ impl Expr {
         }
     }
 
-    /// The expression as written at `depth`, for [`Expr::Rendered`].
-    pub(crate) fn render(&self, depth: usize) -> Arc<str> {
-        let mut out = String::new();
-        self.write(&mut out, depth);
-        out.into()
-    }
-
     /// Whether the value spans several lines, which ends a run of aligned `=` signs.
     fn is_multiline_object(&self) -> bool {
         match self {
@@ -414,6 +407,411 @@ impl Expr {
     }
 }
 
+/// Writes a file straight into its text, item by item, with the layout [`Body::to_file`] gives
+/// the same items: the hot resources of `endpoints.tf` are written through it without building
+/// a [`Body`] first (their attributes, tags and AzAPI bodies go straight to the output), and
+/// the rarer ones are built as [`Block`]s and written with [`Writer::block`].
+///
+/// The `=` signs of a run of attributes are aligned when the run ends (a block, a comment, a
+/// multi-line value or the end of the body): each line is written with one space after its
+/// name, and the lines that need more are padded then, in place.
+pub(crate) struct Writer {
+    out: String,
+    /// The bodies being written: the file's, then each open block's.
+    frames: Vec<Frame>,
+    /// The current alignment run, in the innermost body: for each attribute line, the offset
+    /// just after its name and the name's length.
+    run: Vec<(usize, usize)>,
+    /// Reused by [`Writer::close_run`] and for comment lines with control characters.
+    scratch: String,
+}
+
+/// One body being written, with what [`Body::write`] tracks while it writes its items.
+struct Frame {
+    /// The nesting depth of the body's items.
+    depth: usize,
+    top_level: bool,
+    previous_was_content: bool,
+    pending_comment: bool,
+    /// Where a blank line goes if the comment written there turns out to introduce a block
+    /// (inside a body, a comment is set off only from what it introduces).
+    blank_at: Option<usize>,
+    /// The length of the output just after the block's ` {\n` (an empty block is `name {}`).
+    opened_at: usize,
+}
+
+impl Frame {
+    fn new(depth: usize, top_level: bool, opened_at: usize) -> Self {
+        Self {
+            depth,
+            top_level,
+            previous_was_content: false,
+            pending_comment: false,
+            blank_at: None,
+            opened_at,
+        }
+    }
+}
+
+impl Writer {
+    /// A writer of a file expected to be about `capacity` bytes long.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            out: String::with_capacity(capacity.max(FILE_CAPACITY)),
+            frames: vec![Frame::new(0, true, 0)],
+            run: Vec::new(),
+            scratch: String::new(),
+        }
+    }
+
+    /// The file's text. Every block opened must have been closed.
+    pub(crate) fn finish(mut self) -> String {
+        self.close_run();
+        debug_assert_eq!(self.frames.len(), 1, "a block was left open");
+        self.out
+    }
+
+    fn frame(&mut self) -> &mut Frame {
+        // INVARIANT: the file's frame is never popped (`close` pops only what `open` pushed).
+        self.frames
+            .last_mut()
+            .expect("the file's frame is always there")
+    }
+
+    /// The spacing before an attribute or a block, as [`Body::write`] does it.
+    fn start_item(&mut self, is_block: bool) {
+        if is_block {
+            self.close_run();
+        }
+        // INVARIANT: the file's frame is never popped (`close` pops only what `open` pushed).
+        let frame = self
+            .frames
+            .last_mut()
+            .expect("the file's frame is always there");
+        if let Some(at) = frame.blank_at.take() {
+            if is_block {
+                self.out.insert(at, '\n');
+            }
+        }
+        if is_block && frame.previous_was_content && !frame.pending_comment {
+            self.out.push('\n');
+        }
+        frame.pending_comment = false;
+        frame.previous_was_content = true;
+    }
+
+    /// Pads the `=` of the current run's lines to one space after the longest name.
+    fn close_run(&mut self) {
+        let Some(width) = self.run.iter().map(|&(_, len)| len).max() else {
+            return;
+        };
+        // Lines before the first one that needs padding stay where they are.
+        if let Some(first) = self.run.iter().position(|&(_, len)| len < width) {
+            let start = self.run[first].0;
+            self.scratch.clear();
+            self.scratch.push_str(&self.out[start..]);
+            self.out.truncate(start);
+            let runs = &self.run[first..];
+            for (index, &(at, len)) in runs.iter().enumerate() {
+                let end = runs
+                    .get(index + 1)
+                    .map_or(self.scratch.len() + start, |r| r.0);
+                push_spaces(&mut self.out, width - len);
+                self.out.push_str(&self.scratch[at - start..end - start]);
+            }
+        }
+        self.run.clear();
+    }
+
+    /// Writes `name = <value>`, the value written by `write` at the body's depth. A value that
+    /// spans several lines as an object or a tuple (`multiline`) is not aligned and ends the run
+    /// of aligned `=` signs.
+    pub(crate) fn attribute_with(
+        &mut self,
+        name: &str,
+        multiline: bool,
+        write: impl FnOnce(&mut String, usize),
+    ) {
+        self.start_item(false);
+        if multiline {
+            self.close_run();
+        }
+        let depth = self.frame().depth;
+        push_spaces(&mut self.out, depth * INDENT);
+        self.out.push_str(name);
+        if !multiline {
+            self.run.push((self.out.len(), name.len()));
+        }
+        self.out.push_str(" = ");
+        write(&mut self.out, depth);
+        self.out.push('\n');
+    }
+
+    /// Writes `name = value` for an expression.
+    pub(crate) fn attribute(&mut self, name: &str, value: &Expr) -> &mut Self {
+        self.attribute_with(name, value.is_multiline_object(), |out, depth| {
+            value.write(out, depth)
+        });
+        self
+    }
+
+    /// Writes `name = "value"`.
+    pub(crate) fn string(&mut self, name: &str, value: &str) -> &mut Self {
+        self.attribute_with(name, false, |out, _| write_quoted(out, value));
+        self
+    }
+
+    /// Writes `name = "value"` for a value in parts, each escaped on its own (so no part may
+    /// end in `$` or `%` where the next begins with `{`; the parts are constants and names).
+    pub(crate) fn string_parts(&mut self, name: &str, parts: &[&str]) -> &mut Self {
+        self.attribute_with(name, false, |out, _| {
+            out.push('"');
+            for part in parts {
+                escape_into(out, part);
+            }
+            out.push('"');
+        });
+        self
+    }
+
+    /// Writes `name = value` with the value's parts written verbatim one after the other (a
+    /// reference, a number, a boolean).
+    pub(crate) fn raw(&mut self, name: &str, parts: &[&str]) -> &mut Self {
+        self.attribute_with(name, false, |out, _| {
+            for part in parts {
+                out.push_str(part);
+            }
+        });
+        self
+    }
+
+    /// Writes `name = { key = "value" ... }` for string values (tags), as [`Expr::Map`] of
+    /// [`Expr::Str`] would be written.
+    pub(crate) fn string_map<'a, I>(&mut self, name: &str, entries: I) -> &mut Self
+    where
+        I: Iterator<Item = (&'a str, &'a str)> + Clone,
+    {
+        let multiline = entries.clone().next().is_some();
+        self.attribute_with(name, multiline, |out, depth| {
+            write_string_map(out, depth, entries)
+        });
+        self
+    }
+
+    /// Writes `name = <the JSON value as HCL>`, as [`Expr::from_json`] would be written, with
+    /// the object's keys in `skip` left out (the fields AzAPI takes as arguments).
+    pub(crate) fn json(&mut self, name: &str, value: &serde_json::Value, skip: &[&str]) {
+        let multiline = json_is_multiline(value, skip);
+        self.attribute_with(name, multiline, |out, depth| {
+            write_json(out, depth, value, skip)
+        });
+    }
+
+    /// Writes comment lines before the next item, as [`Body::comment`] does.
+    pub(crate) fn comment(&mut self, text: &str) -> &mut Self {
+        self.comment_lines(text.lines());
+        self
+    }
+
+    fn comment_lines<'a>(&mut self, lines: impl Iterator<Item = &'a str>) {
+        self.close_run();
+        // INVARIANT: the file's frame is never popped (`close` pops only what `open` pushed).
+        let frame = self
+            .frames
+            .last_mut()
+            .expect("the file's frame is always there");
+        if frame.previous_was_content && !frame.pending_comment {
+            if frame.top_level {
+                self.out.push('\n');
+            } else {
+                frame.blank_at = Some(self.out.len());
+            }
+        }
+        frame.pending_comment = true;
+        frame.previous_was_content = true;
+        let indent = frame.depth * INDENT;
+        let width = COMMENT_WIDTH.saturating_sub(indent + 2);
+        for line in lines {
+            let line = if comment_line_is_clean(line) {
+                line.trim_end()
+            } else {
+                self.scratch.clear();
+                self.scratch
+                    .extend(line.chars().filter(|c| !c.is_control()));
+                let trimmed = self.scratch.trim_end().len();
+                self.scratch.truncate(trimmed);
+                self.scratch.as_str()
+            };
+            if line.is_empty() {
+                push_spaces(&mut self.out, indent);
+                self.out.push_str("#\n");
+            }
+            write_wrapped(&mut self.out, indent, line, width);
+        }
+    }
+
+    /// Opens a block (`kind "label" ... {`); its items follow, then [`Writer::close`].
+    pub(crate) fn open(&mut self, kind: &str, labels: &[&str]) -> &mut Self {
+        self.start_item(true);
+        let depth = self.frame().depth;
+        push_spaces(&mut self.out, depth * INDENT);
+        self.out.push_str(kind);
+        for label in labels {
+            self.out.push(' ');
+            write_quoted(&mut self.out, label);
+        }
+        self.out.push_str(" {\n");
+        let opened_at = self.out.len();
+        self.frames.push(Frame::new(depth + 1, false, opened_at));
+        self
+    }
+
+    /// Closes the block [`Writer::open`] opened last.
+    pub(crate) fn close(&mut self) {
+        self.close_run();
+        debug_assert!(self.frames.len() > 1, "no block is open");
+        if self.frames.len() <= 1 {
+            return;
+        }
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        if self.out.len() == frame.opened_at {
+            self.out.truncate(frame.opened_at - " {\n".len());
+            self.out.push_str(" {}\n");
+            return;
+        }
+        push_spaces(&mut self.out, (frame.depth - 1) * INDENT);
+        self.out.push_str("}\n");
+    }
+
+    /// Writes a block built as a tree.
+    pub(crate) fn block(&mut self, block: &Block) -> &mut Self {
+        self.start_item(true);
+        let depth = self.frame().depth;
+        block.write(&mut self.out, depth);
+        self
+    }
+}
+
+/// Whether a comment line has no control characters (nearly always), so needs no filtering.
+fn comment_line_is_clean(line: &str) -> bool {
+    !line.bytes().any(|b| COMMENT_FILTERED_BYTES[usize::from(b)])
+}
+
+/// Writes an object of string values, as [`Expr::Map`] of [`Expr::Str`] is written.
+fn write_string_map<'a>(
+    out: &mut String,
+    depth: usize,
+    entries: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) {
+    let width = entries.clone().map(|(key, _)| object_key_len(key)).max();
+    let Some(width) = width else {
+        out.push_str("{}");
+        return;
+    };
+    out.push_str("{\n");
+    let inner = (depth + 1) * INDENT;
+    for (key, value) in entries {
+        push_spaces(out, inner);
+        let start = out.len();
+        write_object_key(out, key);
+        let key_len = out.len() - start;
+        push_spaces(out, width.saturating_sub(key_len) + 1);
+        out.push_str("= ");
+        write_quoted(out, value);
+        out.push('\n');
+    }
+    push_spaces(out, depth * INDENT);
+    out.push('}');
+}
+
+/// Whether [`Expr::from_json`] of the value (without the keys in `skip`) spans several lines
+/// as an object or a tuple.
+fn json_is_multiline(value: &serde_json::Value, skip: &[&str]) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => map.keys().any(|key| !skip.contains(&key.as_str())),
+        Value::Array(items) => items.iter().any(|item| item.is_object() || item.is_array()),
+        _ => false,
+    }
+}
+
+/// Writes a JSON value as HCL at `depth`, exactly as [`Expr::from_json`] of it would be
+/// written, without building the expression; an object's keys in `skip` are left out (only at
+/// the top: nested objects are written whole).
+pub(crate) fn write_json(out: &mut String, depth: usize, value: &serde_json::Value, skip: &[&str]) {
+    use serde_json::Value;
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(number) => {
+            let _ = write!(out, "{number}");
+        }
+        Value::String(text) => write_quoted(out, text),
+        Value::Array(items) if !json_is_multiline(value, &[]) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                write_json(out, depth, item, &[]);
+            }
+            out.push(']');
+        }
+        Value::Array(items) => {
+            let inner = (depth + 1) * INDENT;
+            out.push_str("[\n");
+            for item in items {
+                push_spaces(out, inner);
+                write_json(out, depth + 1, item, &[]);
+                out.push_str(",\n");
+            }
+            push_spaces(out, depth * INDENT);
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let entries = || map.iter().filter(|(key, _)| !skip.contains(&key.as_str()));
+            if entries().next().is_none() {
+                out.push_str("{}");
+                return;
+            }
+            let inner = (depth + 1) * INDENT;
+            out.push_str("{\n");
+            // Runs of aligned `=` end at a value that spans several lines (as in `Expr::Map`).
+            let mut width = None;
+            let mut rest = entries();
+            while let Some((key, item)) = rest.next() {
+                let multiline = json_is_multiline(item, &[]);
+                let key_width = if multiline {
+                    width = None;
+                    object_key_len(key)
+                } else {
+                    *width.get_or_insert_with(|| {
+                        std::iter::once((key, item))
+                            .chain(rest.clone())
+                            .take_while(|(_, item)| !json_is_multiline(item, &[]))
+                            .map(|(key, _)| object_key_len(key))
+                            .max()
+                            .unwrap_or(0)
+                    })
+                };
+                push_spaces(out, inner);
+                let start = out.len();
+                write_object_key(out, key);
+                let key_len = out.len() - start;
+                push_spaces(out, key_width.saturating_sub(key_len) + 1);
+                out.push_str("= ");
+                write_json(out, depth + 1, item, &[]);
+                out.push('\n');
+            }
+            push_spaces(out, depth * INDENT);
+            out.push('}');
+        }
+    }
+}
+
 /// Spaces per nesting level.
 const INDENT: usize = 2;
 
@@ -425,7 +823,7 @@ const SPACES: &str = "                                                          
 const FILE_CAPACITY: usize = 64 * 1024;
 
 /// Pushes `count` spaces.
-fn push_spaces(out: &mut String, mut count: usize) {
+pub(crate) fn push_spaces(out: &mut String, mut count: usize) {
     while count > SPACES.len() {
         out.push_str(SPACES);
         count -= SPACES.len();
@@ -437,9 +835,34 @@ fn push_spaces(out: &mut String, mut count: usize) {
 /// literal keywords, which would not read as names.
 fn is_plain_key(key: &str) -> bool {
     key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && key.bytes().all(|b| IDENTIFIER_BYTES[usize::from(b)])
         && !matches!(key, "null" | "true" | "false")
 }
+
+/// The bytes of a plain identifier (ASCII letters, digits, `_`), as a table.
+static IDENTIFIER_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_';
+        byte += 1;
+    }
+    table
+};
+
+/// The bytes a comment line is filtered for (control characters; see [`needs_escape`] for the
+/// lead byte of the C1 controls), as a table.
+static COMMENT_FILTERED_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b < 0x20 || b == 0x7f || b == CONTROL_LEAD_BYTE;
+        byte += 1;
+    }
+    table
+};
 
 /// Writes an object key: bare when it is a plain identifier (`source`), quoted otherwise
 /// (`"charter-workload"`).
@@ -472,7 +895,7 @@ pub(crate) fn quote(text: &str) -> String {
 }
 
 /// Writes `text` as a quoted HCL string literal.
-fn write_quoted(out: &mut String, text: &str) {
+pub(crate) fn write_quoted(out: &mut String, text: &str) {
     out.push('"');
     escape_into(out, text);
     out.push('"');
@@ -483,9 +906,20 @@ fn write_quoted(out: &mut String, text: &str) {
 /// is ASCII or U+0080–U+009F, whose UTF-8 encoding starts with the byte 0xC2 (which other
 /// characters share, so this may answer yes for text that needs nothing; never the reverse).
 fn needs_escape(text: &str) -> bool {
-    text.bytes()
-        .any(|b| matches!(b, b'"' | b'\\' | b'{' | CONTROL_LEAD_BYTE) || b < 0x20 || b == 0x7f)
+    text.bytes().any(|b| ESCAPED_BYTES[usize::from(b)])
 }
+
+/// The bytes [`needs_escape`] looks for, as a table: one load per byte.
+static ESCAPED_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = matches!(b, b'"' | b'\\' | b'{' | CONTROL_LEAD_BYTE) || b < 0x20 || b == 0x7f;
+        byte += 1;
+    }
+    table
+};
 
 /// The first byte of the UTF-8 encoding of U+0080–U+00BF, among them the C1 control characters.
 const CONTROL_LEAD_BYTE: u8 = 0xC2;
@@ -540,6 +974,30 @@ const COMMENT_WIDTH: usize = 100;
 /// Writes `line` as `# ` comment lines at `indent`, wrapped at spaces to at most `width`
 /// characters (a longer word stays whole on its own line).
 fn write_wrapped(out: &mut String, indent: usize, line: &str, width: usize) {
+    // Nearly every comment is ASCII with single spaces between words: then bytes are
+    // characters, and each line breaks at the last space that fits.
+    if line.is_ascii() && !line.starts_with(' ') && !line.ends_with(' ') && !line.contains("  ") {
+        let mut rest = line;
+        while !rest.is_empty() {
+            let end = if rest.len() <= width {
+                rest.len()
+            } else {
+                // The last space within `width + 1` bytes ends a line of at most `width`; a
+                // word longer than that stays whole.
+                rest.as_bytes()[..=width]
+                    .iter()
+                    .rposition(|&b| b == b' ')
+                    .or_else(|| rest.find(' '))
+                    .unwrap_or(rest.len())
+            };
+            push_spaces(out, indent);
+            out.push_str("# ");
+            out.push_str(&rest[..end]);
+            out.push('\n');
+            rest = rest.get(end + 1..).unwrap_or_default();
+        }
+        return;
+    }
     // Characters on the comment line being written; zero before its first word.
     let mut current = 0;
     for word in line.split(' ').filter(|word| !word.is_empty()) {
@@ -566,10 +1024,7 @@ fn write_wrapped(out: &mut String, indent: usize, line: &str, width: usize) {
 /// Comment text on one line, without control characters.
 fn sanitize_comment(line: &str) -> String {
     // Almost every comment is control-free: skip the per-character filter then.
-    if !line
-        .bytes()
-        .any(|b| b < 0x20 || b == 0x7f || b == CONTROL_LEAD_BYTE)
-    {
+    if comment_line_is_clean(line) {
         return line.trim_end().to_string();
     }
     line.chars()
@@ -707,5 +1162,149 @@ mod tests {
             file.to_file(),
             "# Providers.\nprovider \"azurerm\" {\n  subscription_id = var.subscription_id\n\n  features {}\n}\n\nx {}\n"
         );
+    }
+
+    /// Writes `body`'s items through a [`Writer`], as `endpoints.tf` does, with the blocks
+    /// opened and closed rather than built.
+    fn stream(writer: &mut Writer, body: &Body) {
+        for item in &body.items {
+            match item {
+                Item::Attribute(name, value) => {
+                    writer.attribute(name, value);
+                }
+                Item::Block(block) => {
+                    let labels: Vec<&str> = block.labels.iter().map(String::as_str).collect();
+                    writer.open(&block.kind, &labels);
+                    stream(writer, &block.body);
+                    writer.close();
+                }
+                Item::Comment(lines) => {
+                    writer.comment(&lines.join("\n"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_writer_lays_out_as_the_tree_does() {
+        let json = serde_json::json!({
+            "properties": {"a": "x", "longer": [1, 2], "filters": [{"name": "${x}", "on": true}], "z": {}},
+            "sku": {"name": "S0", "capacity": 20},
+            "type": "skipped"
+        });
+        let mut inner = Body::new();
+        inner
+            .comment("Inside, first.")
+            .string("name", "a \"quoted\" %{name}")
+            .raw("x", "1")
+            .attribute("policy_rule", Expr::json(&serde_json::json!({"if": {"field": "type"}})))
+            .raw("longest_name", "true")
+            .attribute("object", Expr::from_json(&json))
+            .raw("after", "2")
+            .comment("A comment that introduces a block, long enough to be wrapped at the width of a comment line, which is a hundred columns.")
+            .block(Block::new("nested", &[], Body::new()))
+            .raw("y", "3")
+            .comment("A comment before an attribute.")
+            .raw("z", "4")
+            .block(Block::new("identity", &[], {
+                let mut body = Body::new();
+                body.string("type", "SystemAssigned");
+                body
+            }))
+            .comment("Trailing.");
+        let mut file = Body::new();
+        file.comment("Top.\n\nSecond paragraph.")
+            .block(Block::new("resource", &["a", "b"], inner.clone()))
+            .block(Block::new("empty", &["x"], Body::new()))
+            .comment("Between.")
+            .comment("Twice.")
+            .block(Block::new("resource", &["c", "d"], inner));
+        let mut writer = Writer::with_capacity(0);
+        stream(&mut writer, &file);
+        assert_eq!(writer.finish(), file.to_file());
+    }
+
+    #[test]
+    fn json_is_written_as_its_expression() {
+        let values = [
+            serde_json::json!({"type": "t", "name": "n", "tags": {"a": "b"}, "properties": {"x": null, "quoted-key": 1.5, "list": ["a", 1, false], "objects": [{"k": []}], "empty": {}, "nested": [[1]]}}),
+            serde_json::json!([1, 2]),
+            serde_json::json!("text ${x}"),
+            serde_json::json!({}),
+            serde_json::json!({"type": "only skipped"}),
+        ];
+        for value in &values {
+            for depth in [0, 1, 3] {
+                let mut written = String::new();
+                write_json(&mut written, depth, value, &["type", "name", "tags"]);
+                let expected = match value.as_object() {
+                    Some(map) => Expr::Map(
+                        map.iter()
+                            .filter(|(key, _)| !["type", "name", "tags"].contains(&key.as_str()))
+                            .map(|(key, value)| (key.clone(), Expr::from_json(value)))
+                            .collect(),
+                    ),
+                    None => Expr::from_json(value),
+                };
+                let mut reference = String::new();
+                expected.write(&mut reference, depth);
+                assert_eq!(written, reference, "{value} at depth {depth}");
+                assert_eq!(
+                    json_is_multiline(value, &["type", "name", "tags"]),
+                    expected.is_multiline_object()
+                );
+            }
+        }
+    }
+
+    /// The word-by-word wrapping, kept as the reference of the scan that wraps ASCII lines.
+    fn reference_wrapped(indent: usize, line: &str, width: usize) -> String {
+        let mut out = String::new();
+        let mut current = 0;
+        for word in line.split(' ').filter(|word| !word.is_empty()) {
+            let chars = word.chars().count();
+            if current > 0 && current + 1 + chars > width {
+                out.push('\n');
+                current = 0;
+            }
+            if current == 0 {
+                push_spaces(&mut out, indent);
+                out.push_str("# ");
+            } else {
+                out.push(' ');
+                current += 1;
+            }
+            out.push_str(word);
+            current += chars;
+        }
+        if current > 0 {
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn comments_wrap_as_word_by_word() {
+        let long_word = "x".repeat(30);
+        let lines = [
+            "short".to_string(),
+            "exactly ten".to_string(),
+            "a b c d e f g h i j k l m n o p".to_string(),
+            format!("{long_word} {long_word} a {long_word}"),
+            format!("a {long_word}"),
+            "two  spaces and é".to_string(),
+            "word ".repeat(40).trim_end().to_string(),
+        ];
+        for line in &lines {
+            for width in [1, 5, 10, 11, 12, 31, 98] {
+                let mut out = String::new();
+                write_wrapped(&mut out, 2, line, width);
+                assert_eq!(
+                    out,
+                    reference_wrapped(2, line, width),
+                    "{line:?} at {width}"
+                );
+            }
+        }
     }
 }

@@ -54,28 +54,41 @@ pub fn artifacts_with(
     project: &Project,
     governance: &charter_governance::Governance,
 ) -> Vec<Artifact> {
-    let estate = charter_governance::estate::estate(project);
+    artifacts_with_estate(
+        project,
+        governance,
+        &charter_governance::estate::estate(project),
+    )
+}
+
+/// Like [`artifacts_with`], with the estate the caller already built from `project`: `charter
+/// build` builds it once, for its self-compliance proof and for these files.
+pub fn artifacts_with_estate(
+    project: &Project,
+    governance: &charter_governance::Governance,
+    estate: &charter_governance::estate::Estate,
+) -> Vec<Artifact> {
     let mut context = Context::new(project);
     let mut files: Vec<(&str, String)> = Vec::new();
-    if let Some(text) = policy::file(&mut context, governance, &estate) {
+    if let Some(text) = policy::file(&mut context, governance, estate) {
         files.push(("policy.tf", text));
     }
-    if let Some(text) = endpoints::file(&mut context, &estate) {
+    if let Some(text) = endpoints::file(&mut context, estate) {
         files.push(("endpoints.tf", text));
     }
-    if let Some(text) = guardrails::file(&mut context, &estate) {
+    if let Some(text) = guardrails::file(&mut context, estate) {
         files.push(("guardrails.tf", text));
     }
-    if let Some(text) = budgets::file(&mut context, &estate) {
+    if let Some(text) = budgets::file(&mut context, estate) {
         files.push(("budgets.tf", text));
     }
-    if let Some(text) = authority::file(&mut context, &estate) {
+    if let Some(text) = authority::file(&mut context, estate) {
         files.push(("authority.tf", text));
     }
-    if let Some(text) = operations::gateways_file(&mut context, &estate) {
+    if let Some(text) = operations::gateways_file(&mut context, estate) {
         files.push(("gateways.tf", text));
     }
-    if let Some(text) = operations::monitoring_file(&mut context, &estate) {
+    if let Some(text) = operations::monitoring_file(&mut context, estate) {
         files.push(("monitoring.tf", text));
     }
     if let Some(text) = outputs_file(project) {

@@ -8,39 +8,45 @@
 /// A Terraform identifier for a name: letters, digits and `_` kept, anything else becomes `_`,
 /// and a leading digit gets a `_` in front (identifiers must start with a letter or `_`).
 pub fn identifier(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 1);
+    push_identifier(&mut out, name);
+    out
+}
+
+/// Appends [`identifier`] of `name` to `out`.
+pub(crate) fn push_identifier(out: &mut String, name: &str) {
     // Most names already are identifiers (`team_7`, `swedencentral`): copy them as they are.
     let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if plain {
-        return name.to_string();
+        out.push_str(name);
+        return;
     }
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        out.insert(0, '_');
+    // Every other character maps to a letter or `_`: only a leading digit (or nothing) needs one.
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        out.push('_');
     }
-    out
+    out.extend(name.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        }
+    }));
 }
 
 /// The identifier of one endpoint's resources in one region. `__` separates the parts, since
 /// Charter names may contain single underscores.
 pub(crate) fn endpoint_region(workload: &str, endpoint: &str, region: &str) -> String {
-    format!(
-        "{}__{}__{}",
-        identifier(workload),
-        identifier(endpoint),
-        identifier(region)
-    )
+    let mut out = String::with_capacity(workload.len() + endpoint.len() + region.len() + 8);
+    push_identifier(&mut out, workload);
+    out.push_str("__");
+    push_identifier(&mut out, endpoint);
+    out.push_str("__");
+    push_identifier(&mut out, region);
+    out
 }
 
 /// The identifier of a resource group's `azurerm_resource_group`: its name, after its
@@ -74,6 +80,9 @@ mod tests {
             "charter_allowed_models"
         );
         assert_eq!(identifier("9lives"), "_9lives");
+        assert_eq!(identifier("-x.Y"), "_x_y");
+        assert_eq!(identifier("é"), "_");
+        assert_eq!(identifier(""), "_");
         assert_eq!(
             endpoint_region("support", "chat", "swedencentral"),
             "support__chat__swedencentral"
