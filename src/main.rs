@@ -690,7 +690,7 @@ fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
         Ok(result) => result,
         Err(code) => return code,
     };
-    let mut report = report(&compilation, common, loaded.documents.len(), ui);
+    let mut report = report(&compilation, common, loaded.paths.len(), ui);
     // With a manifest the whole project was checked; the hint is for a file on its own.
     if matches!(common.format, Format::Human) && !loaded.project.has_manifest() {
         hint_when_a_file_is_checked_alone(path, &compilation);
@@ -706,7 +706,7 @@ fn check(path: &Path, common: &CommonArgs, ui: &Ui) -> ExitCode {
     }
     if matches!(common.format, Format::Human) && compilation.diagnostics.is_empty() {
         let mut stream = ui.stderr();
-        let files = loaded.documents.len();
+        let files = loaded.paths.len();
         status(
             &mut stream,
             "Checked",
@@ -883,7 +883,7 @@ fn build(
         Ok(result) => result,
         Err(code) => return code,
     };
-    let mut report = report(&compilation, common, loaded.documents.len(), ui);
+    let mut report = report(&compilation, common, loaded.paths.len(), ui);
     if report.failed {
         stream::eprintln(format_args!(
             "error: not writing `{}`: fix the errors above first",

@@ -26,6 +26,8 @@ pub struct Project {
     pub root: PathBuf,
     /// On-disk paths, indexed like `documents`.
     pub paths: Vec<PathBuf>,
+    /// The sources; empty after [`compile_keeping`] with [`Trees::Free`], which moves them
+    /// into the compilation (its `documents`, project files first) rather than copying them.
     pub documents: Vec<Document>,
     /// The project's root and manifest, as discovered.
     pub project: ProjectRoot,
@@ -296,7 +298,8 @@ pub enum Trees {
     Keep,
     /// They are freed before the self-compliance proof runs (`check` and `build` read neither):
     /// at 100,000 lines that lowers a check's peak memory by about a fifth
-    /// (docs/performance.md).
+    /// (docs/performance.md). The sources are moved into the compilation, not copied: the
+    /// loaded [`Project::documents`] is left empty (count the files by [`Project::paths`]).
     Free,
 }
 
@@ -315,14 +318,18 @@ pub fn compile_keeping(
     today: charter_ir::Date,
     trees: Trees,
 ) -> Result<(Project, charter_compiler::Compilation), String> {
-    let loaded = load(path).map_err(|error| error.to_string())?;
+    let mut loaded = load(path).map_err(|error| error.to_string())?;
     let naming = loaded
         .project
         .manifest
         .as_ref()
         .map(|m| m.naming())
         .unwrap_or_default();
-    let compilation = compile_sources(loaded.documents.clone(), naming, today, trees);
+    let documents = match trees {
+        Trees::Keep => loaded.documents.clone(),
+        Trees::Free => std::mem::take(&mut loaded.documents),
+    };
+    let compilation = compile_sources(documents, naming, today, trees);
     Ok((loaded, compilation))
 }
 

@@ -100,12 +100,12 @@ fn resource<'a>(
         ));
     }
     Ok(Typed::Scope {
-        scope: Scope::Resource(ResourceScope {
+        scope: Box::new(Scope::Resource(ResourceScope {
             subscription,
             resource_group,
             resource_type: kind.value.clone(),
             name: name.value.clone(),
-        }),
+        })),
         span: call.span,
     })
 }

@@ -56,8 +56,9 @@ pub(crate) enum Typed<'a> {
     Ref {
         path: &'a ast::Path,
     },
+    /// Boxed: a scope is the largest value by far, and one of the rarest.
     Scope {
-        scope: Scope,
+        scope: Box<Scope>,
         span: Span,
     },
     /// `endpoint(WORKLOAD.ENDPOINT)`: the account of an endpoint Charter creates, resolved
@@ -296,7 +297,8 @@ fn check_block<'a>(
     let mut typed = TypedBlock {
         schema,
         ast: block,
-        entries: Vec::new(),
+        // At most one typed entry per entry: no slack (typed blocks live until resolution).
+        entries: Vec::with_capacity(block.entries.len()),
     };
     // Spans of the first occurrence of each non-repeatable entry, to point at both copies.
     let mut seen: Vec<(&'static str, Span)> = Vec::new();
@@ -507,7 +509,7 @@ fn check_phrase<'a>(
 ) -> TypedPhrase<'a> {
     let mut typed = TypedPhrase {
         head: None,
-        positional: Vec::new(),
+        positional: Vec::with_capacity(schema.positional.len()),
         modifiers: Vec::new(),
     };
     let values = &phrase.values;
@@ -566,7 +568,7 @@ fn check_phrase<'a>(
                 word.span,
             ));
         }
-        let mut args = Vec::new();
+        let mut args = Vec::with_capacity(modifier.args.len());
         let mut end = word.span;
         for slot in modifier.args {
             match values.get(index) {
@@ -1044,7 +1046,7 @@ pub(crate) fn scope<'a>(
         _ => Scope::ResourceGroup(name),
     };
     Ok(Typed::Scope {
-        scope,
+        scope: Box::new(scope),
         span: call.span,
     })
 }

@@ -20,12 +20,9 @@ pub struct SourceFile {
     pub span: Span,
 }
 
-/// A top-level construct, or the place of one that did not parse.
+/// A top-level construct, or the place of one that did not parse. (Almost every item is a
+/// block: it is not boxed, unlike [`Entry::Block`].)
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "almost every item is a block; boxing would add an allocation per item for nothing"
-)]
 pub enum Item {
     Block(Block),
     /// Source that did not parse; its diagnostic was reported, and it is skipped.
@@ -78,7 +75,8 @@ impl Label {
 pub enum Entry {
     Field(Field),
     Clause(Clause),
-    Block(Block),
+    /// Boxed: a block is twice the size of a field, and most entries are fields.
+    Block(Box<Block>),
     /// A statement that did not parse; its diagnostic was reported.
     Error(ErrorNode),
 }
@@ -272,8 +270,17 @@ pub struct ErrorNode {
 
 /// The comments attached to a node: the `///` doc comment and `//`/`/* */` comments on the
 /// lines before it, and a comment after it on its last line.
+///
+/// Most nodes have none: an empty `Trivia` is one null pointer, and only a node with comments
+/// or a blank line before it pays for [`TriviaFields`] (at 100,000 lines this keeps about a
+/// fifth of the syntax trees' memory; docs/performance.md). Read the fields through `Deref`;
+/// build one from a [`TriviaFields`].
+#[derive(Clone, Default)]
+pub struct Trivia(Option<Box<TriviaFields>>);
+
+/// What a [`Trivia`] holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Trivia {
+pub struct TriviaFields {
     /// Whether a blank line separates this node (its doc comment, if it has one) from what
     /// comes before it: its last leading comment, or else the node before (kept by the
     /// formatter, which collapses several blank lines into one). Always false for the first
@@ -283,6 +290,78 @@ pub struct Trivia {
     pub doc: Option<DocComment>,
     pub leading: Vec<Comment>,
     pub trailing: Option<Comment>,
+}
+
+/// The fields of an empty [`Trivia`].
+static NO_TRIVIA: TriviaFields = TriviaFields {
+    blank_line_before: false,
+    doc: None,
+    leading: Vec::new(),
+    trailing: None,
+};
+
+impl TriviaFields {
+    fn is_empty(&self) -> bool {
+        !self.blank_line_before
+            && self.doc.is_none()
+            && self.leading.is_empty()
+            && self.trailing.is_none()
+    }
+}
+
+impl From<TriviaFields> for Trivia {
+    fn from(fields: TriviaFields) -> Trivia {
+        // INVARIANT: an empty trivia is never boxed (equality and the codec do not care, but
+        // memory does).
+        if fields.is_empty() {
+            Trivia(None)
+        } else {
+            Trivia(Some(Box::new(fields)))
+        }
+    }
+}
+
+impl Trivia {
+    /// The fields to change in place, when there are any (an empty trivia has nothing to
+    /// change: positions are shifted, never added).
+    pub fn fields_mut(&mut self) -> Option<&mut TriviaFields> {
+        self.0.as_deref_mut()
+    }
+}
+
+impl std::ops::Deref for Trivia {
+    type Target = TriviaFields;
+
+    fn deref(&self) -> &TriviaFields {
+        self.0.as_deref().unwrap_or(&NO_TRIVIA)
+    }
+}
+
+impl PartialEq for Trivia {
+    fn eq(&self, other: &Trivia) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Trivia {}
+
+/// Printed as the fields, as when they were stored inline (tests compare trees by their debug
+/// form).
+impl std::fmt::Debug for Trivia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let TriviaFields {
+            blank_line_before,
+            doc,
+            leading,
+            trailing,
+        } = &**self;
+        f.debug_struct("Trivia")
+            .field("blank_line_before", blank_line_before)
+            .field("doc", doc)
+            .field("leading", leading)
+            .field("trailing", trailing)
+            .finish()
+    }
 }
 
 /// Consecutive `///` lines, joined with `\n`, each without its `///` and one following space.

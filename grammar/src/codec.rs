@@ -282,12 +282,12 @@ impl Writer {
     }
 
     fn trivia(&mut self, trivia: &Trivia) {
-        let Trivia {
+        let TriviaFields {
             blank_line_before,
             doc,
             leading,
             trailing,
-        } = trivia;
+        } = &**trivia;
         self.flag(*blank_line_before);
         match doc {
             None => self.0.tree.push(0),
@@ -455,7 +455,7 @@ impl Reader<'_> {
                 phrase: self.phrase()?,
                 span: self.span()?,
             }),
-            2 => Entry::Block(self.block()?),
+            2 => Entry::Block(Box::new(self.block()?)),
             3 => Entry::Error(ErrorNode { span: self.span()? }),
             _ => return None,
         })
@@ -548,7 +548,7 @@ impl Reader<'_> {
     }
 
     fn trivia(&mut self) -> Option<Trivia> {
-        Some(Trivia {
+        Some(Trivia::from(TriviaFields {
             blank_line_before: self.flag()?,
             doc: self.optional(|reader| {
                 Some(DocComment {
@@ -558,7 +558,7 @@ impl Reader<'_> {
             })?,
             leading: self.comments()?,
             trailing: self.optional(Self::comment)?,
-        })
+        }))
     }
 
     fn comments(&mut self) -> Option<Vec<Comment>> {

@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use crate::ast::{
     Block, Call, Clause, Comment, DocComment, Entry, Field, Item, Label, List, ListItem, Path,
-    Phrase, SourceFile, Trivia, Value,
+    Phrase, SourceFile, Trivia, TriviaFields, Value,
 };
 use crate::diagnostic::{self, Diagnostic};
 use crate::parser::scan::{self, Chunk, Piece};
@@ -840,12 +840,15 @@ fn shift_path(path: &mut Path, file: FileId, delta: isize) {
 }
 
 fn shift_trivia(trivia: &mut Trivia, file: FileId, delta: isize) {
-    let Trivia {
+    let Some(TriviaFields {
         blank_line_before: _,
         doc,
         leading,
         trailing,
-    } = trivia;
+    }) = trivia.fields_mut()
+    else {
+        return;
+    };
     if let Some(DocComment { text: _, span }) = doc {
         shift(span, file, delta);
     }

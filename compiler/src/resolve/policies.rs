@@ -329,7 +329,7 @@ pub(super) fn keyword<T>(phrase: &TypedPhrase<'_>, of: impl Fn(&str) -> Option<T
 /// A scope value with its span.
 fn scope(value: &Typed<'_>) -> Option<(Scope, Span)> {
     match value {
-        Typed::Scope { scope, span } => Some((scope.clone(), *span)),
+        Typed::Scope { scope, span } => Some((Scope::clone(scope), *span)),
         _ => None,
     }
 }

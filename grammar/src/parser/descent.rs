@@ -243,7 +243,12 @@ impl<'a> Descent<'a> {
     }
 
     fn path(&self, start: usize, end: usize) -> Path {
-        let mut segments = Vec::new();
+        // Sized exactly: most paths are one word, and trees live until the model is resolved.
+        let dots = self.bytes[start..end]
+            .iter()
+            .filter(|&&b| b == b'.')
+            .count();
+        let mut segments = Vec::with_capacity(dots + 1);
         let mut at = start;
         for segment in self.text[start..end].split('.') {
             segments.push(self.ident(at, at + segment.len()));
@@ -477,7 +482,9 @@ impl<'a> Descent<'a> {
             }));
         }
         if let Some(header) = self.header(key_end) {
-            return self.block(start, header).map(Entry::Block);
+            return self
+                .block(start, header)
+                .map(|block| Entry::Block(Box::new(block)));
         }
         if space_end == key_end {
             return Err(Declined);
@@ -514,6 +521,7 @@ impl<'a> Descent<'a> {
                 }
             }
         }
+        values.shrink_to_fit();
         Ok(Some(Phrase {
             values,
             span: self.span(start, self.pos),

@@ -144,7 +144,7 @@ pub(crate) struct Attacher<'t, T> {
     nodes: Vec<T>,
     /// The trivia of the last node, given to it when the next node comes (or at the end), so
     /// that a trailing comment can still join it.
-    last_trivia: Option<Trivia>,
+    last_trivia: Option<TriviaFields>,
     pending: Vec<Comment>,
     /// Where the previous node (with its trailing comment) ends, and whether it has a
     /// trailing comment.
@@ -209,7 +209,7 @@ impl<'t, T: Attach> Attacher<'t, T> {
     pub(crate) fn node(&mut self, node: T, span: Span) {
         let text = self.text;
         let start = span.start as usize;
-        let mut trivia = Trivia::default();
+        let mut trivia = TriviaFields::default();
         if self.previous_node.is_some() {
             let between = self
                 .previous_end
@@ -276,7 +276,7 @@ impl<'t, T: Attach> Attacher<'t, T> {
 
     fn give_last_trivia(&mut self) {
         if let (Some(trivia), Some(last)) = (self.last_trivia.take(), self.nodes.last_mut()) {
-            last.set_trivia(trivia);
+            last.set_trivia(Trivia::from(trivia));
         }
     }
 
@@ -291,6 +291,8 @@ impl<'t, T: Attach> Attacher<'t, T> {
             }
         }
         diagnostics.append(&mut self.diagnostics);
+        // Trees live until the model is resolved: no slack left from growing.
+        self.nodes.shrink_to_fit();
         (self.nodes, self.pending)
     }
 }
@@ -389,7 +391,7 @@ impl<'a> Lowerer<'a> {
     pub fn entry(&mut self, pair: Pair<'_, Rule>) -> Entry {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::block => Entry::Block(self.block(pair)),
+            Rule::block => Entry::Block(Box::new(self.block(pair))),
             Rule::field | Rule::clause => {
                 let is_field = pair.as_rule() == Rule::field;
                 let mut key = None;

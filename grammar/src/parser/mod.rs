@@ -579,7 +579,7 @@ impl<'a> Recovering<'a> {
                 );
                 if scan::header_brace(self.text, chunk.start, chunk.end).is_some() {
                     match self.recover_block(chunk, diagnostic, Level::Entry) {
-                        Some(block) => Entry::Block(block),
+                        Some(block) => Entry::Block(Box::new(block)),
                         None => error,
                     }
                 } else {
