@@ -774,13 +774,17 @@ fn hint_when_a_file_is_checked_alone(path: &Path, compilation: &Compilation) {
 /// What must be true before the build's output is deployed, in sentences: blocklists another
 /// team creates, what the initiative cannot check about agents (and the safety providers they
 /// need), and subscriptions the REST bodies name by a placeholder.
-fn prerequisites(project: &charter_ir::Project, artifacts: &[charter_ir::Artifact]) -> Vec<String> {
+fn prerequisites(
+    project: &charter_ir::Project,
+    estate: &charter_governance::estate::Estate,
+    artifacts: &[charter_ir::Artifact],
+) -> Vec<String> {
     let mut notes = Vec::new();
     for blocklist in &project.blocklists {
         if blocklist.management != charter_ir::BlocklistManagement::External {
             continue;
         }
-        let accounts: Vec<String> = charter_governance::estate::estate(project)
+        let accounts: Vec<String> = estate
             .accounts
             .iter()
             .filter(|account| account.blocklists.iter().any(|b| b.name == blocklist.name))
@@ -795,10 +799,7 @@ fn prerequisites(project: &charter_ir::Project, artifacts: &[charter_ir::Artifac
             ));
         }
     }
-    notes.extend(charter_governance::agents::unchecked(
-        project,
-        &charter_governance::estate::estate(project),
-    ));
+    notes.extend(charter_governance::agents::unchecked(project, estate));
     let mut placeholders: Vec<String> = Vec::new();
     let mut bodies = 0;
     for artifact in artifacts {
@@ -854,8 +855,22 @@ fn placeholders_warning(
 
 /// Everything `build` writes, relative to the output directory.
 fn artifacts(project: &charter_ir::Project) -> Vec<charter_ir::Artifact> {
-    let mut artifacts = charter_azure_policy::artifacts(project);
-    artifacts.extend(charter_terraform::artifacts(project));
+    artifacts_from_estate(project, &charter_governance::estate::estate(project))
+}
+
+/// [`artifacts`], with the Terraform written from `estate` (the project's, which the
+/// self-compliance proof built already).
+fn artifacts_from_estate(
+    project: &charter_ir::Project,
+    estate: &charter_governance::estate::Estate,
+) -> Vec<charter_ir::Artifact> {
+    let governance = charter_governance::governance(project);
+    let mut artifacts = charter_azure_policy::render(&governance);
+    artifacts.extend(charter_terraform::artifacts_with_estate(
+        project,
+        &governance,
+        estate,
+    ));
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts
 }
@@ -879,9 +894,10 @@ fn build(
             );
         }
     }
-    let (loaded, compilation) = match compile(path, common, project::Trees::Free) {
+    let today = common.today.unwrap_or_else(date::today_utc);
+    let (loaded, compilation, estate) = match project::compile_for_build(path, today) {
         Ok(result) => result,
-        Err(code) => return code,
+        Err(error) => return fail(common, error),
     };
     let mut report = report(&compilation, common, loaded.paths.len(), ui);
     if report.failed {
@@ -892,9 +908,11 @@ fn build(
         report.insert("build", Value::Null);
         return report.finish(ExitCode::from(EXIT_PROBLEMS));
     }
+    // The proof's estate (a compilation without errors always has one).
+    let estate = estate.unwrap_or_else(|| charter_governance::estate::estate(&compilation.project));
     let artifacts = match docs_url {
-        Some(url) => artifacts_linked_to_docs(&compilation.project, url),
-        None => artifacts(&compilation.project),
+        Some(url) => artifacts_linked_to_docs(&compilation.project, &estate, url),
+        None => artifacts_from_estate(&compilation.project, &estate),
     };
     match output::write(out, &artifacts) {
         Ok(written) => {
@@ -910,7 +928,7 @@ fn build(
                 summary.push_str(&format!(", removed {} stale", written.removed.len()));
             }
             status(&mut stream, "Built", &summary);
-            let notes = prerequisites(&compilation.project, &artifacts);
+            let notes = prerequisites(&compilation.project, &estate, &artifacts);
             for note in &notes {
                 stream::eprintln(format_args!("note: {note}"));
             }
@@ -960,6 +978,7 @@ fn build(
 /// of the "Why was I denied?" page published at `docs_url`.
 fn artifacts_linked_to_docs(
     project: &charter_ir::Project,
+    estate: &charter_governance::estate::Estate,
     docs_url: &str,
 ) -> Vec<charter_ir::Artifact> {
     let mut governance = charter_governance::governance(project);
@@ -970,7 +989,11 @@ fn artifacts_linked_to_docs(
         )
     });
     let mut artifacts = charter_azure_policy::render(&governance);
-    artifacts.extend(charter_terraform::artifacts_with(project, &governance));
+    artifacts.extend(charter_terraform::artifacts_with_estate(
+        project,
+        &governance,
+        estate,
+    ));
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts
 }

@@ -329,8 +329,34 @@ pub fn compile_keeping(
         Trees::Keep => loaded.documents.clone(),
         Trees::Free => std::mem::take(&mut loaded.documents),
     };
-    let compilation = compile_sources(documents, naming, today, trees);
+    let (compilation, _) = compile_sources(documents, naming, today, trees);
     Ok((loaded, compilation))
+}
+
+/// [`compile_keeping`] for `charter build`: the syntax trees are freed, and the estate the
+/// self-compliance proof evaluated is given back (`None` when the compilation has errors), so
+/// that the Terraform is written from it rather than from a second one.
+pub fn compile_for_build(
+    path: &Path,
+    today: charter_ir::Date,
+) -> Result<
+    (
+        Project,
+        charter_compiler::Compilation,
+        Option<charter_governance::estate::Estate>,
+    ),
+    String,
+> {
+    let mut loaded = load(path).map_err(|error| error.to_string())?;
+    let naming = loaded
+        .project
+        .manifest
+        .as_ref()
+        .map(|m| m.naming())
+        .unwrap_or_default();
+    let documents = std::mem::take(&mut loaded.documents);
+    let (compilation, estate) = compile_sources(documents, naming, today, Trees::Free);
+    Ok((loaded, compilation, estate))
 }
 
 /// Compiles sources that are already in memory (`charter diff` reads them out of git) the way
@@ -340,7 +366,7 @@ pub fn compile_documents(
     naming: charter_ir::Naming,
     today: charter_ir::Date,
 ) -> charter_compiler::Compilation {
-    compile_sources(documents, naming, today, Trees::Keep)
+    compile_sources(documents, naming, today, Trees::Keep).0
 }
 
 fn compile_sources(
@@ -348,7 +374,10 @@ fn compile_sources(
     naming: charter_ir::Naming,
     today: charter_ir::Date,
     trees: Trees,
-) -> charter_compiler::Compilation {
+) -> (
+    charter_compiler::Compilation,
+    Option<charter_governance::estate::Estate>,
+) {
     let options = charter_compiler::Options { today, naming };
     let mut compilation = charter_compiler::compile(documents, &options);
     if trees == Trees::Free {
@@ -356,6 +385,6 @@ fn compile_sources(
         compilation.model = charter_compiler::model::Model::default();
     }
     // Every build proves that what it emits deploys and enforces what the source says.
-    charter_compliance::check(&mut compilation, options.today);
-    compilation
+    let estate = charter_compliance::check_keeping_estate(&mut compilation, options.today);
+    (compilation, estate)
 }
