@@ -25,8 +25,8 @@ use serde_json::{Map, Value};
 
 use crate::aliases::Resolution;
 use crate::evaluate::{
-    canonical_effect, full_name, key, mode_applies, normalise_location, parts, property,
-    resolved_field, same_segment, tag_key, Parts, Segment,
+    canonical_effect, full_name, key, normalise_location, parts, property,
+    resolved_field, same_segment, supports_tags_and_location, tag_key, Parts, Segment,
 };
 use crate::expression::{self, Context};
 use crate::operators::{self, Operator};
@@ -45,11 +45,62 @@ pub(crate) enum Decision {
 /// One definition's rule with one member's parameter values, compiled.
 #[derive(Debug)]
 pub(crate) struct CompiledRule {
-    /// The definition's mode (`Indexed` when it names none).
-    mode: String,
+    mode: Mode,
     /// Whether the effect is `disabled`: the condition is then never evaluated.
     disabled: bool,
     condition: Node,
+}
+
+/// A definition's mode (`Indexed` when it names none), as the interpreter's `mode_applies`
+/// reads it.
+#[derive(Debug)]
+enum Mode {
+    All,
+    Indexed,
+    /// A Resource Provider mode (`Microsoft.CognitiveServices.Data`), as written.
+    Provider(String),
+}
+
+impl Mode {
+    fn of(mode: &str) -> Mode {
+        match mode.to_lowercase().as_str() {
+            "all" => Mode::All,
+            "indexed" => Mode::Indexed,
+            _ => Mode::Provider(mode.to_string()),
+        }
+    }
+
+    /// Whether the mode evaluates a resource of `resource_type` (`mode_applies` is `Ok`),
+    /// without the message a refusal carries.
+    fn evaluates(&self, resource_type: &str) -> bool {
+        let namespace = resource_type.split('/').next().unwrap_or("");
+        match self {
+            Mode::All | Mode::Indexed => {
+                let data_plane = if namespace.is_ascii() {
+                    namespace.len() >= 5
+                        && namespace.as_bytes()[namespace.len() - 5..].eq_ignore_ascii_case(b".data")
+                } else {
+                    namespace.to_lowercase().ends_with(".data")
+                };
+                !data_plane && (matches!(self, Mode::All) || tracked(resource_type))
+            }
+            Mode::Provider(mode) => namespace.eq_ignore_ascii_case(mode),
+        }
+    }
+}
+
+/// [`supports_tags_and_location`], without lower-casing a copy of an ASCII type.
+fn tracked(resource_type: &str) -> bool {
+    if !resource_type.is_ascii() {
+        return supports_tags_and_location(resource_type);
+    }
+    let mut parts = resource_type.split('/');
+    let (Some(namespace), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !["microsoft.resources", "microsoft.authorization", "microsoft.management"]
+        .iter()
+        .any(|excluded| namespace.eq_ignore_ascii_case(excluded))
 }
 
 /// A compiled condition.
@@ -142,11 +193,12 @@ impl CompiledRule {
     /// `None` when the interpreter would report the rule itself as broken (no `policyRule`,
     /// no `if`, an effect that is not a string) or its effect reads the resource.
     pub(crate) fn compile(properties: &Value, parameters: &Map<String, Value>) -> Option<Self> {
-        let mode = properties
-            .get("mode")
-            .and_then(Value::as_str)
-            .unwrap_or("Indexed")
-            .to_string();
+        let mode = Mode::of(
+            properties
+                .get("mode")
+                .and_then(Value::as_str)
+                .unwrap_or("Indexed"),
+        );
         let rule = properties
             .as_object()
             .and_then(|properties| key(properties, "policyRule"))?;
@@ -174,7 +226,8 @@ impl CompiledRule {
     /// What the rule decides for `resource` (placed at `id` when given), as the interpreter's
     /// untraced evaluation with no unknown paths would; `None` when that is not certain.
     pub(crate) fn decide(&self, resource: &Value, id: Option<&str>) -> Option<Decision> {
-        if mode_applies(&self.mode, resource).is_err() {
+        let resource_type = resource.get("type").and_then(Value::as_str).unwrap_or("");
+        if !self.mode.evaluates(resource_type) {
             return Some(Decision::NotApplicable);
         }
         if self.disabled {
@@ -182,7 +235,7 @@ impl CompiledRule {
         }
         let mut run = Run {
             resource,
-            resource_type: resource.get("type").and_then(Value::as_str).unwrap_or(""),
+            resource_type,
             id,
             bound: Vec::new(),
         };
@@ -1197,6 +1250,40 @@ mod tests {
             }
         }
         tally
+    }
+
+    #[test]
+    fn modes_evaluate_the_types_the_interpreter_evaluates() {
+        let modes = [
+            "All", "all", "ALL", "Indexed", "indexed", "Microsoft.CognitiveServices.Data",
+            "microsoft.cognitiveservices.data", "Microsoft.Kubernetes.Data", "İndexed", "",
+        ];
+        let types = [
+            "Microsoft.CognitiveServices/accounts",
+            "Microsoft.CognitiveServices/accounts/deployments",
+            "Microsoft.CognitiveServices.Data/accounts/deployments",
+            "microsoft.cognitiveservices.DATA/accounts",
+            "Microsoft.Resources/resourceGroups",
+            "Microsoft.Authorization/roleAssignments",
+            "Microsoft.Management/managementGroups",
+            "MICROSOFT.RESOURCES/subscriptions",
+            "Microsoft.Storage/storageAccounts/blobServices",
+            "Microsoft.Storage",
+            "Microsoft.Ünicode.Data/things",
+            "Microsoft.Ünicode/things",
+            "nothing",
+            "",
+        ];
+        for mode in modes {
+            for resource_type in types {
+                let resource = json!({"type": resource_type});
+                assert_eq!(
+                    Mode::of(mode).evaluates(resource_type),
+                    crate::evaluate::mode_applies(mode, &resource).is_ok(),
+                    "{mode} on {resource_type}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -858,28 +858,28 @@ impl<'r> Library<'r> {
                 }
             }
         };
-        if !traced && unknown.is_empty() {
-            // The compiled rule settles what it can: a resource its mode skips, or whose `if`
-            // does not hold. A match (rare in a clean project) or anything uncertain goes to
-            // the interpreter.
-            let decided = entry
-                .compiled
-                .as_ref()
-                .and_then(|compiled| compiled.decide(resource, id));
-            let applicable = match decided {
-                Some(Decision::NotApplicable) => Some(false),
-                Some(Decision::NoMatch) => Some(true),
-                Some(Decision::Match) | None => None,
+        // The compiled rule settles what it can of an untraced evaluation: a resource its mode
+        // skips, or whose `if` does not hold. A match (rare in a clean project) or anything
+        // uncertain goes to the interpreter.
+        let decide = || {
+            let compiled = entry.compiled.as_ref().filter(|_| !traced && unknown.is_empty())?;
+            let applicable = match compiled.decide(resource, id)? {
+                Decision::NotApplicable => false,
+                Decision::NoMatch => true,
+                Decision::Match => return None,
             };
-            if let Some(applicable) = applicable {
-                return Outcome {
-                    effect: None,
-                    applicable,
-                    error: None,
-                    trace: Vec::new(),
-                    unknown: None,
-                };
-            }
+            Some(Outcome {
+                effect: None,
+                applicable,
+                error: None,
+                trace: Vec::new(),
+                unknown: None,
+            })
+        };
+        // Asked before the memo: answering is cheaper than projecting the resource, even for a
+        // rule that counts (docs/performance.md, "rules compiled once per member").
+        if let Some(outcome) = decide() {
+            return outcome;
         }
         let evaluate = || {
             let properties =
