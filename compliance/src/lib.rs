@@ -21,9 +21,11 @@ mod related;
 
 use std::collections::{BTreeSet, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use charter_compiler::symbols::{SymbolIndex, SymbolKind};
 use charter_compiler::Compilation;
-use charter_governance::estate::{self, EstateResource, Origin};
+use charter_governance::estate::{self, Origin};
 use charter_ir::{Project, Scope};
 use charter_syntax::{Diagnostic, Severity, Span};
 use serde_json::Value;
@@ -89,9 +91,10 @@ pub fn diagnostics(
 ) -> Vec<Diagnostic> {
     let governance = charter_governance::governance(project);
     let estate = estate::estate(project);
-    let mut found = names::collisions(project, symbols, &governance, &estate);
+    let resources = estate.resources();
+    let mut found = names::collisions(project, symbols, &governance, (&estate, &resources));
     if found.iter().all(|d| d.severity != Severity::Error) {
-        for finding in prove_with(project, &governance, &estate, today) {
+        for finding in prove_with(project, &governance, &resources, today) {
             if let Some(diagnostic) = finding.diagnostic(symbols) {
                 found.push(diagnostic);
             }
@@ -128,7 +131,7 @@ pub fn prove_estate(
     prove_with(
         project,
         &charter_governance::governance(project),
-        estate,
+        &estate.resources(),
         today,
     )
 }
@@ -136,12 +139,11 @@ pub fn prove_estate(
 fn prove_with(
     project: &Project,
     governance: &charter_governance::Governance,
-    estate: &estate::Estate,
+    resources: &[estate::EstateResource<'_>],
     today: charter_ir::Date,
 ) -> Vec<Finding> {
     let artifacts = charter_azure_policy::rest_bodies(governance);
     let messages = non_compliance_messages(&artifacts);
-    let resources = estate.resources();
     // A rule's verdict depends only on the payload properties it reads and on where the
     // resource stands. Resources of one type that agree on every property some rule reads, in
     // the same resource group and placement (every scope Charter assigns or exempts is a
@@ -152,17 +154,21 @@ fn prove_with(
     let scopes = charter_evaluator::deciding_scopes(&artifacts);
     let mut cases: Vec<charter_evaluator::PlacedCase<'_>> = Vec::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    // By the shape's fingerprint and the placement: the cases that may share it (a match is
-    // confirmed by comparing the values, since different shapes may share a fingerprint).
-    let mut keys: HashMap<(u64, String, Vec<String>), Vec<usize>> = HashMap::new();
-    let mut signatures = Signatures::new(&scopes);
+    // By the shape's fingerprint and where the resource stands: the cases that may share it (a
+    // match is confirmed by comparing the values, since different shapes may share a
+    // fingerprint).
+    let mut keys: FxHashMap<(u64, u32), Vec<usize>> = FxHashMap::default();
+    let mut standings = Standings::new(&scopes);
     // Payloads shared between resources (a filter's content filter in every account that
     // deploys it) are fingerprinted once.
-    let mut fingerprints: HashMap<*const Value, u64> = HashMap::new();
+    let mut fingerprints: FxHashMap<*const Value, u64> = FxHashMap::default();
     let governing = Governing::of(project);
+    // The placement rules of each list of workloads (one per account, shared by its
+    // resources), worked out once.
+    let mut rules_by_workloads: FxHashMap<&[String], Vec<PlacementRule<'_>>> = FxHashMap::default();
     // What is read of each type, worked out once per type (the sets are looked up by the
     // lower-cased type).
-    let mut by_type: HashMap<&str, (Option<&BTreeSet<String>>, bool)> = HashMap::new();
+    let mut by_type: FxHashMap<&str, (Option<&BTreeSet<String>>, bool)> = FxHashMap::default();
     for (index, resource) in resources.iter().enumerate() {
         let resource_type = resource.payload["type"].as_str().unwrap_or_default();
         let (shape_keys, reads_id) = *by_type.entry(resource_type).or_insert_with(|| {
@@ -174,17 +180,17 @@ fn prove_with(
         let fingerprint = *fingerprints
             .entry(std::ptr::from_ref(resource.payload))
             .or_insert_with(|| charter_evaluator::fingerprint(resource.payload, shape_keys));
-        for placement in placements(&governing, resource) {
-            let key = (
-                fingerprint,
-                if reads_id {
-                    placement.id.to_lowercase()
-                } else {
-                    signature(&scopes, &placement, &mut signatures)
-                },
-                placement.management_groups.clone(),
-            );
-            let candidates = keys.entry(key).or_default();
+        let workloads = resource.origin.workloads();
+        let rules = rules_by_workloads
+            .entry(workloads)
+            .or_insert_with(|| placement_rules(&governing, workloads));
+        for rule in rules.iter() {
+            let standing = if reads_id {
+                standings.at_id(rule.id(resource.id), rule)
+            } else {
+                standings.around(resource.id, rule)
+            };
+            let candidates = keys.entry((fingerprint, standing)).or_default();
             let same = candidates.iter().copied().find(|&case| {
                 charter_evaluator::agree(
                     resources[groups[case][0]].payload,
@@ -204,20 +210,23 @@ fn prove_with(
             // The payload is borrowed, placed at the placement's id (never copied per case).
             cases.push(charter_evaluator::PlacedCase {
                 case: charter_evaluator::TestCase {
-                    name: resource.id.to_string(),
+                    // Unnamed: the proof reads a case's results by its position, and a copy of
+                    // the id per case (kept again in its report) was a tenth of the proof's
+                    // memory.
+                    name: String::new(),
                     description: String::new(),
                     resource: Value::Null,
                     expect: charter_evaluator::Expectation::Compliant,
                     definition: None,
                     assignment: None,
-                    management_groups: placement.management_groups,
+                    management_groups: rule.management_groups(),
                     // The project does not declare its management-group hierarchy yet: a
                     // resource counts as under its policy's group only, so assignments at other
                     // groups are not held against it.
                     management_groups_complete: true,
                 },
                 resource: resource.payload,
-                id: placement.id,
+                id: rule.id(resource.id),
             });
             groups.push(vec![index]);
         }
@@ -251,7 +260,7 @@ fn prove_with(
                         (&artifacts, charter_evaluator::builtin_definitions()),
                         &result.definition,
                         resource,
-                        &resources,
+                        resources,
                     )
                 {
                     continue;
@@ -406,75 +415,81 @@ impl ReadSets {
     }
 }
 
-/// Where a resource may be evaluated: an id with its subscription filled in, and the
-/// management groups it sits under.
-struct Placement {
-    id: String,
-    management_groups: Vec<String>,
+/// Where a resource may be evaluated, as a rule applied to its id: the id as it is, or with
+/// its subscription filled in; and the management group it sits under, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct PlacementRule<'p> {
+    /// The subscription written into the id (the workload names none).
+    subscription: Option<&'p str>,
+    management_group: Option<&'p str>,
 }
 
-/// The placements of a resource: at each scope of the policy that governs its workload. A
-/// resource group scope places only the workload's own group; a subscription scope fills in the
-/// subscription when the workload does not name one, and places nothing when it names another;
-/// a management group scope places the resource under that group.
-fn placements(governing: &Governing<'_>, resource: &EstateResource<'_>) -> Vec<Placement> {
-    let workloads: Vec<&str> = match &resource.origin {
-        Origin::ResourceGroup { workloads } | Origin::Authority { workloads } => {
-            workloads.iter().map(String::as_str).collect()
+impl PlacementRule<'_> {
+    /// The resource's id under this rule.
+    fn id(&self, id: &str) -> String {
+        match self.subscription {
+            Some(subscription) => with_subscription(id, subscription),
+            None => id.to_string(),
         }
-        Origin::Endpoint { workload, .. }
-        | Origin::Filter { workload, .. }
-        | Origin::Blocklist { workload, .. }
-        | Origin::Budget { workload } => vec![workload.as_str()],
-        Origin::Operations { workloads, .. } | Origin::BusinessUnit { workloads, .. } => {
-            workloads.iter().map(String::as_str).collect()
-        }
-    };
-    let mut out: Vec<Placement> = Vec::new();
+    }
+
+    fn management_groups(&self) -> Vec<String> {
+        self.management_group
+            .map(str::to_string)
+            .into_iter()
+            .collect()
+    }
+}
+
+/// The placements of the resources of `workloads`: at each scope of the policy that governs
+/// each workload. A resource group scope places only the workload's own group; a subscription
+/// scope fills in the subscription when the workload does not name one, and places nothing
+/// when it names another; a management group scope places the resource under that group.
+/// The same for every resource of those workloads: worked out once per list of workloads.
+fn placement_rules<'p>(governing: &Governing<'p>, workloads: &[String]) -> Vec<PlacementRule<'p>> {
+    let mut out: Vec<PlacementRule<'p>> = Vec::new();
     for workload in workloads {
-        let Some(&(workload, Some(policy))) = governing.by_workload.get(workload) else {
+        let Some(&(workload, Some(policy))) = governing.by_workload.get(workload.as_str()) else {
             continue;
         };
         for scope in &policy.scopes {
-            let placement = match scope {
-                Scope::ManagementGroup(group) => Some(Placement {
-                    id: resource.id.to_string(),
-                    management_groups: vec![group.clone()],
+            let rule = match scope {
+                Scope::ManagementGroup(group) => Some(PlacementRule {
+                    subscription: None,
+                    management_group: Some(group.as_str()),
                 }),
                 Scope::Subscription(subscription) => match &workload.subscription {
                     Some(own) if own != subscription => None,
-                    Some(_) => Some(Placement {
-                        id: resource.id.to_string(),
-                        management_groups: Vec::new(),
+                    Some(_) => Some(PlacementRule {
+                        subscription: None,
+                        management_group: None,
                     }),
-                    None => Some(Placement {
-                        id: with_subscription(resource.id, subscription),
-                        management_groups: Vec::new(),
+                    None => Some(PlacementRule {
+                        subscription: Some(subscription.as_str()),
+                        management_group: None,
                     }),
                 },
-                Scope::ResourceGroup(group) => {
-                    (group.eq_ignore_ascii_case(&workload.resource_group)).then(|| Placement {
-                        id: resource.id.to_string(),
-                        management_groups: Vec::new(),
-                    })
-                }
+                Scope::ResourceGroup(group) => (group
+                    .eq_ignore_ascii_case(&workload.resource_group))
+                .then_some(PlacementRule {
+                    subscription: None,
+                    management_group: None,
+                }),
                 // A policy is never assigned at one resource (only exempted there).
                 Scope::Resource(_) => None,
             };
-            if let Some(placement) = placement {
-                if !out.iter().any(|p| {
-                    p.id == placement.id && p.management_groups == placement.management_groups
-                }) {
-                    out.push(placement);
-                }
+            // Two rules that place a resource at one id with the same groups would only
+            // evaluate it twice alike (and group it with itself).
+            if let Some(rule) = rule.filter(|rule| !out.contains(rule)) {
+                out.push(rule);
             }
         }
     }
     if out.is_empty() {
         // Outside every scope of its policy (or the policy has none): evaluated where it is.
-        out.push(Placement {
-            id: resource.id.to_string(),
-            management_groups: Vec::new(),
+        out.push(PlacementRule {
+            subscription: None,
+            management_group: None,
         });
     }
     out
@@ -506,65 +521,90 @@ impl<'p> Governing<'p> {
     }
 }
 
-/// Where a placement stands relative to every scope that decides which assignments and
-/// exemptions apply: inside (`1`), outside (`0`) or unknown (`?`), one character per scope.
-fn signature(scopes: &[String], placement: &Placement, known: &mut Signatures) -> String {
-    // A scope compares only as many segments of the id as it has itself: ids that agree on
-    // the deepest scope's number of segments stand alike towards every scope.
-    let cut = known.cut(&placement.id);
-    let key = (
-        cut.to_ascii_lowercase(),
-        placement.management_groups.clone(),
-    );
-    if let Some(found) = known.by_prefix.get(&key) {
-        return found.clone();
-    }
-    let signature: String = scopes
-        .iter()
-        .map(|scope| {
-            match charter_evaluator::scope_contains(
-                scope,
-                &placement.id,
-                &placement.management_groups,
-                true,
-            ) {
-                Some(true) => '1',
-                Some(false) => '0',
-                None => '?',
-            }
-        })
-        .collect();
-    known.by_prefix.insert(key, signature.clone());
-    signature
-}
-
-/// Signatures already worked out, by the part of the id the scopes compare and the
-/// management groups.
-struct Signatures {
-    /// The most `/`-separated segments any scope has.
+/// Where placed resources stand relative to every scope that decides which assignments and
+/// exemptions apply, each distinct standing numbered once. A standing is, per scope, whether
+/// the placement is inside (`1`), outside (`0`) or unknown (`?`), with its management groups;
+/// resources with one standing are judged alike by every assignment and exemption.
+struct Standings<'s> {
+    scopes: &'s [String],
+    /// The most `/`-separated segments any scope has: a scope compares only as many segments
+    /// of an id as it has itself, so ids that agree on that many stand alike.
     segments: usize,
-    by_prefix: HashMap<(String, Vec<String>), String>,
+    /// By the compared part of the resource's id (as the estate writes it) and the rule.
+    by_prefix: FxHashMap<(&'s str, PlacementRule<'s>), u32>,
+    /// By the standing itself: its signature (or, for a resource whose id some rule reads,
+    /// its whole id in lower case) and its management groups.
+    numbered: HashMap<(bool, String, Option<&'s str>), u32>,
 }
 
-impl Signatures {
-    fn new(scopes: &[String]) -> Signatures {
-        Signatures {
+impl<'s> Standings<'s> {
+    fn new(scopes: &'s [String]) -> Self {
+        Standings {
+            scopes,
             segments: scopes
                 .iter()
                 .map(|scope| scope.trim_end_matches('/').split('/').count())
                 .max()
                 .unwrap_or(0),
-            by_prefix: HashMap::new(),
+            by_prefix: FxHashMap::default(),
+            numbered: HashMap::new(),
         }
     }
 
-    /// The first `segments` segments of `id`.
-    fn cut<'i>(&self, id: &'i str) -> &'i str {
-        match id.match_indices('/').nth(self.segments) {
-            Some((index, _)) => &id[..index],
-            None => id,
+    /// The standing of the resource at `id` placed by `rule`. Filling in a subscription
+    /// changes only that segment, so the compared part of the placed id follows from the
+    /// compared part of `id`.
+    fn around(&mut self, id: &'s str, rule: &PlacementRule<'s>) -> u32 {
+        let cut = cut(id, self.segments);
+        if let Some(&found) = self.by_prefix.get(&(cut, *rule)) {
+            return found;
+        }
+        let placed = rule.id(id);
+        let management_groups = rule.management_groups();
+        let signature: String = self
+            .scopes
+            .iter()
+            .map(|scope| {
+                match charter_evaluator::scope_contains(scope, &placed, &management_groups, true) {
+                    Some(true) => '1',
+                    Some(false) => '0',
+                    None => '?',
+                }
+            })
+            .collect();
+        let number = self.number(false, signature, rule.management_group);
+        self.by_prefix.insert((cut, *rule), number);
+        number
+    }
+
+    /// The standing of a resource placed at `placed` by `rule`, for a resource whose id some
+    /// rule reads: only resources at the same id stand alike.
+    fn at_id(&mut self, placed: String, rule: &PlacementRule<'s>) -> u32 {
+        self.number(true, placed.to_lowercase(), rule.management_group)
+    }
+
+    /// The number of a standing (`by_id`: an id, not a signature).
+    fn number(&mut self, by_id: bool, standing: String, group: Option<&'s str>) -> u32 {
+        let next = u32::try_from(self.numbered.len()).expect("fewer than 2^32 standings");
+        *self
+            .numbered
+            .entry((by_id, standing, group))
+            .or_insert(next)
+    }
+}
+
+/// The first `segments` `/`-separated segments of `id`.
+fn cut(id: &str, segments: usize) -> &str {
+    let mut slashes = 0;
+    for (index, byte) in id.bytes().enumerate() {
+        if byte == b'/' {
+            if slashes == segments {
+                return &id[..index];
+            }
+            slashes += 1;
         }
     }
+    id
 }
 
 /// `id` with its subscription segment replaced by `subscription` (as the governance writes a

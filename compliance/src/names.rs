@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use charter_compiler::symbols::{SymbolIndex, SymbolKind};
 use charter_governance::{estate, names, Location};
 use charter_ir::{Project, Scope};
@@ -78,20 +80,22 @@ impl<'s> Claims<'s> {
 
 /// Every derived-name collision in a checked project.
 pub fn derived_name_collisions(project: &Project, symbols: &SymbolIndex) -> Vec<Diagnostic> {
+    let estate = estate::estate(project);
     collisions(
         project,
         symbols,
         &charter_governance::governance(project),
-        &estate::estate(project),
+        (&estate, &estate.resources()),
     )
 }
 
-/// [`derived_name_collisions`] for a governance and estate already built.
+/// [`derived_name_collisions`] for a governance and estate already built (with the estate's
+/// resources, as [`estate::Estate::resources`] lists them).
 pub(crate) fn collisions(
     project: &Project,
     symbols: &SymbolIndex,
     governance: &charter_governance::Governance,
-    estate: &estate::Estate,
+    (estate, resources): (&estate::Estate, &[estate::EstateResource<'_>]),
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let spans = Spans::new(symbols);
@@ -220,8 +224,8 @@ pub(crate) fn collisions(
         );
         // Most addresses are claimed once: what a message says of a resource is worked out
         // only for an address claimed twice.
-        let resources = estate.resources();
-        let mut first: HashMap<String, usize> = HashMap::with_capacity(resources.len());
+        let mut first: FxHashMap<String, usize> =
+            FxHashMap::with_capacity_and_hasher(resources.len(), Default::default());
         for (index, resource) in resources.iter().enumerate() {
             let address = charter_terraform::address(resource);
             match first.get(&address) {

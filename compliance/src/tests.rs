@@ -690,3 +690,13 @@ fn names_that_differ_only_in_case_collide_and_the_help_says_so() {
         "{account:?}"
     );
 }
+
+#[test]
+fn the_compared_part_of_an_id_ends_before_the_slash_after_its_segments() {
+    let id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a";
+    assert_eq!(super::cut(id, 0), "");
+    assert_eq!(super::cut(id, 3), "/subscriptions/s/resourceGroups");
+    assert_eq!(super::cut(id, 4), "/subscriptions/s/resourceGroups/rg");
+    assert_eq!(super::cut(id, 40), id);
+    assert_eq!(super::cut("", 2), "");
+}

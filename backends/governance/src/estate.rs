@@ -221,6 +221,22 @@ pub enum Origin {
     },
 }
 
+impl Origin {
+    /// The workloads the resource serves (one, for an endpoint's resources and a budget).
+    pub fn workloads(&self) -> &[String] {
+        match self {
+            Origin::ResourceGroup { workloads }
+            | Origin::Authority { workloads }
+            | Origin::Operations { workloads, .. }
+            | Origin::BusinessUnit { workloads, .. } => workloads,
+            Origin::Endpoint { workload, .. }
+            | Origin::Filter { workload, .. }
+            | Origin::Blocklist { workload, .. }
+            | Origin::Budget { workload } => std::slice::from_ref(workload),
+        }
+    }
+}
+
 /// One resource of the estate, flattened for evaluation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EstateResource<'e> {
