@@ -25,8 +25,8 @@ use serde_json::{Map, Value};
 
 use crate::aliases::Resolution;
 use crate::evaluate::{
-    canonical_effect, full_name, key, normalise_location, parts, property,
-    resolved_field, same_segment, supports_tags_and_location, tag_key, Parts, Segment,
+    canonical_effect, full_name, key, normalise_location, parts, property, resolved_field,
+    same_segment, supports_tags_and_location, tag_key, Parts, Segment,
 };
 use crate::expression::{self, Context};
 use crate::operators::{self, Operator};
@@ -78,7 +78,8 @@ impl Mode {
             Mode::All | Mode::Indexed => {
                 let data_plane = if namespace.is_ascii() {
                     namespace.len() >= 5
-                        && namespace.as_bytes()[namespace.len() - 5..].eq_ignore_ascii_case(b".data")
+                        && namespace.as_bytes()[namespace.len() - 5..]
+                            .eq_ignore_ascii_case(b".data")
                 } else {
                     namespace.to_lowercase().ends_with(".data")
                 };
@@ -98,9 +99,13 @@ fn tracked(resource_type: &str) -> bool {
     let (Some(namespace), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    !["microsoft.resources", "microsoft.authorization", "microsoft.management"]
-        .iter()
-        .any(|excluded| namespace.eq_ignore_ascii_case(excluded))
+    ![
+        "microsoft.resources",
+        "microsoft.authorization",
+        "microsoft.management",
+    ]
+    .iter()
+    .any(|excluded| namespace.eq_ignore_ascii_case(excluded))
 }
 
 /// A compiled condition.
@@ -1255,8 +1260,16 @@ mod tests {
     #[test]
     fn modes_evaluate_the_types_the_interpreter_evaluates() {
         let modes = [
-            "All", "all", "ALL", "Indexed", "indexed", "Microsoft.CognitiveServices.Data",
-            "microsoft.cognitiveservices.data", "Microsoft.Kubernetes.Data", "İndexed", "",
+            "All",
+            "all",
+            "ALL",
+            "Indexed",
+            "indexed",
+            "Microsoft.CognitiveServices.Data",
+            "microsoft.cognitiveservices.data",
+            "Microsoft.Kubernetes.Data",
+            "İndexed",
+            "",
         ];
         let types = [
             "Microsoft.CognitiveServices/accounts",

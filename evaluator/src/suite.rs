@@ -862,7 +862,10 @@ impl<'r> Library<'r> {
         // skips, or whose `if` does not hold. A match (rare in a clean project) or anything
         // uncertain goes to the interpreter.
         let decide = || {
-            let compiled = entry.compiled.as_ref().filter(|_| !traced && unknown.is_empty())?;
+            let compiled = entry
+                .compiled
+                .as_ref()
+                .filter(|_| !traced && unknown.is_empty())?;
             let applicable = match compiled.decide(resource, id)? {
                 Decision::NotApplicable => false,
                 Decision::NoMatch => true,
