@@ -70,15 +70,24 @@ pub struct Finding {
 /// (kept sorted by file and position). A compilation with errors is left alone: its IR is
 /// incomplete, and the errors already say what to fix.
 pub fn check(compilation: &mut Compilation, today: charter_ir::Date) {
+    check_keeping_estate(compilation, today);
+}
+
+/// [`check`], giving back the estate the proof evaluated (`None` for a compilation with
+/// errors): `charter build` writes its Terraform from it rather than building it again.
+pub fn check_keeping_estate(
+    compilation: &mut Compilation,
+    today: charter_ir::Date,
+) -> Option<estate::Estate> {
     if compilation.has_errors() {
-        return;
+        return None;
     }
-    let found = diagnostics(&compilation.project, &compilation.symbols, today);
-    if found.is_empty() {
-        return;
+    let (found, estate) = diagnostics_and_estate(&compilation.project, &compilation.symbols, today);
+    if !found.is_empty() {
+        compilation.diagnostics.extend(found);
+        sort(&mut compilation.diagnostics);
     }
-    compilation.diagnostics.extend(found);
-    sort(&mut compilation.diagnostics);
+    Some(estate)
 }
 
 /// What the proof finds in the model of a compilation without errors, as diagnostics at the
@@ -89,6 +98,15 @@ pub fn diagnostics(
     symbols: &SymbolIndex,
     today: charter_ir::Date,
 ) -> Vec<Diagnostic> {
+    diagnostics_and_estate(project, symbols, today).0
+}
+
+/// [`diagnostics`], with the estate they were found in.
+fn diagnostics_and_estate(
+    project: &Project,
+    symbols: &SymbolIndex,
+    today: charter_ir::Date,
+) -> (Vec<Diagnostic>, estate::Estate) {
     let governance = charter_governance::governance(project);
     let estate = estate::estate(project);
     let resources = estate.resources();
@@ -100,7 +118,8 @@ pub fn diagnostics(
             }
         }
     }
-    found
+    drop(resources);
+    (found, estate)
 }
 
 /// Sorts diagnostics as a compilation keeps them: by file, then position.

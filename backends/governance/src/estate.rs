@@ -68,6 +68,29 @@ pub struct Estate {
     pub monitoring: Vec<crate::operations::MonitoringResources>,
     /// Per business unit and region: its AI Foundry resource and its workloads' projects.
     pub foundry: Vec<crate::foundry::FoundryAccount>,
+    /// `resource_groups` by name (lower case) and subscription: a scan per workload grew with
+    /// the square of the project.
+    groups_by_name: HashMap<(String, Option<String>), usize>,
+}
+
+impl Estate {
+    /// The index of the resource group `name` in `subscription`, if it is in the estate.
+    fn group_named(&self, name: &str, subscription: Option<&str>) -> Option<usize> {
+        self.groups_by_name
+            .get(&(name.to_ascii_lowercase(), subscription.map(str::to_string)))
+            .copied()
+    }
+
+    /// Adds a resource group (not in the estate yet) and returns its index.
+    fn add_group(&mut self, group: ResourceGroup) -> usize {
+        let index = self.resource_groups.len();
+        self.groups_by_name.insert(
+            (group.name.to_ascii_lowercase(), group.subscription.clone()),
+            index,
+        );
+        self.resource_groups.push(group);
+        index
+    }
 }
 
 /// A filter set once per subscription (`Microsoft.CognitiveServices/raiPolicy`).
@@ -582,9 +605,7 @@ pub(crate) fn operations_group(
     project: &Project,
     declaration: &str,
 ) -> usize {
-    if let Some(index) = estate.resource_groups.iter().position(|group| {
-        group.name.eq_ignore_ascii_case(name) && group.subscription.as_deref() == subscription
-    }) {
+    if let Some(index) = estate.group_named(name, subscription) {
         return index;
     }
     let policy = workloads
@@ -594,7 +615,7 @@ pub(crate) fn operations_group(
     let key = policy.map_or(names::DEFAULT_OWNER_TAG, |policy| policy.owner_tag.as_str());
     let mut tags = Map::new();
     tags.insert(key.to_string(), json!(declaration));
-    estate.resource_groups.push(ResourceGroup {
+    estate.add_group(ResourceGroup {
         name: name.to_string(),
         subscription: subscription.map(str::to_string),
         workloads: workloads.to_vec(),
@@ -605,15 +626,14 @@ pub(crate) fn operations_group(
             names::subscription_placeholder(subscription)
         ),
         payload: Value::Null,
-    });
-    estate.resource_groups.len() - 1
+    })
 }
 
 /// The tag that records a workload as the owner of what it creates.
 fn owner_tags(workload: &Workload, policy: Option<&Policy>) -> Map<String, Value> {
     let key = policy.map_or(names::DEFAULT_OWNER_TAG, |policy| policy.owner_tag.as_str());
-    let mut tags = Map::new();
-    tags.insert(key.to_string(), json!(workload.name));
+    let mut tags = Map::with_capacity(2);
+    tags.insert(key.to_string(), workload.name.as_str().into());
     // The classification rules read this tag at deploy time (docs/azure-policy.md, "Data
     // classification").
     if let Some(level) = &workload.classification {
@@ -624,10 +644,9 @@ fn owner_tags(workload: &Workload, policy: Option<&Policy>) -> Map<String, Value
 
 /// The index of the workload's resource group, added on first use.
 fn resource_group(estate: &mut Estate, workload: &Workload, policy: Option<&Policy>) -> usize {
-    if let Some(index) = estate.resource_groups.iter().position(|group| {
-        group.name.eq_ignore_ascii_case(&workload.resource_group)
-            && group.subscription == workload.subscription
-    }) {
+    if let Some(index) =
+        estate.group_named(&workload.resource_group, workload.subscription.as_deref())
+    {
         estate.resource_groups[index]
             .workloads
             .push(workload.name.clone());
@@ -638,7 +657,7 @@ fn resource_group(estate: &mut Estate, workload: &Workload, policy: Option<&Poli
         names::subscription_placeholder(workload.subscription.as_deref()),
         workload.resource_group
     );
-    estate.resource_groups.push(ResourceGroup {
+    estate.add_group(ResourceGroup {
         name: workload.resource_group.clone(),
         subscription: workload.subscription.clone(),
         workloads: vec![workload.name.clone()],
@@ -650,8 +669,7 @@ fn resource_group(estate: &mut Estate, workload: &Workload, policy: Option<&Poli
         tags: owner_tags(workload, policy),
         id,
         payload: Value::Null,
-    });
-    estate.resource_groups.len() - 1
+    })
 }
 
 fn resource_group_payload(group: &ResourceGroup) -> Value {
@@ -749,14 +767,14 @@ fn account(
         endpoint.capacity
     };
     let deployment = (capacity > 0).then(|| {
-        let mut model = Map::new();
-        model.insert("format".into(), json!(endpoint.model.format));
-        model.insert("name".into(), json!(endpoint.model.name));
-        model.insert("version".into(), json!(endpoint.model.version));
+        let mut model = Map::with_capacity(4);
+        model.insert("format".into(), endpoint.model.format.as_str().into());
+        model.insert("name".into(), endpoint.model.name.as_str().into());
+        model.insert("version".into(), endpoint.model.version.as_str().into());
         if let Some(fine_tuned) = &endpoint.model.fine_tuned {
             // A fine-tuned model lives in the account that trained it; any other account
             // deploys it from there.
-            model.insert("source".into(), json!(fine_tuned.source_account));
+            model.insert("source".into(), fine_tuned.source_account.as_str().into());
         }
         let payload = object([
             ("type", types::DEPLOYMENT.into()),
@@ -900,9 +918,10 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
         .settings
         .iter()
         .map(|setting| {
-            let mut entry = Map::new();
-            entry.insert("name".into(), json!(names::category(setting.category)));
-            entry.insert("source".into(), json!(names::source(setting.side)));
+            // Sized once: six entries at most.
+            let mut entry = Map::with_capacity(6);
+            entry.insert("name".into(), names::category(setting.category).into());
+            entry.insert("source".into(), names::source(setting.side).into());
             let (enabled, blocking, threshold, action) = match setting.level {
                 Level::Severity(threshold) => match names::severity(threshold) {
                     Some(spelling) => (true, true, Some(spelling), ShieldMode::Block),
@@ -911,12 +930,12 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
                 Level::Shield(mode) => (mode != ShieldMode::Off, mode.blocks(), None, mode),
             };
             if let Some(threshold) = threshold {
-                entry.insert("severityThreshold".into(), json!(threshold));
+                entry.insert("severityThreshold".into(), threshold.into());
             }
-            entry.insert("enabled".into(), json!(enabled));
-            entry.insert("blocking".into(), json!(blocking));
+            entry.insert("enabled".into(), enabled.into());
+            entry.insert("blocking".into(), blocking.into());
             // `action` since API 2025-12-01 (docs/azure-policy.md, "Agent guardrails").
-            entry.insert("action".into(), json!(names::action(action)));
+            entry.insert("action".into(), names::action(action).into());
             Value::Object(entry)
         })
         .collect();
@@ -924,22 +943,22 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
         .blocklists
         .iter()
         .map(|used| {
-            json!({
-                "blocklistName": names::rai_blocklist(&used.name),
-                "blocking": true,
-                "source": names::source(used.side)
-            })
+            object([
+                ("blocklistName", names::rai_blocklist(&used.name).into()),
+                ("blocking", true.into()),
+                ("source", names::source(used.side).into()),
+            ])
         })
         .collect();
     let safety_providers: Vec<Value> = filter
         .safety_providers
         .iter()
         .map(|used| {
-            json!({
-                "safetyProviderName": used.name,
-                "blocking": true,
-                "source": names::source(used.side)
-            })
+            object([
+                ("safetyProviderName", used.name.as_str().into()),
+                ("blocking", true.into()),
+                ("source", names::source(used.side).into()),
+            ])
         })
         .collect();
     let mut payload = object([

@@ -101,6 +101,13 @@ pub fn expires_on(date: Date) -> String {
 
 /// An Azure location name (`swedencentral`): lower case, no spaces.
 pub fn location(region: &str) -> String {
+    // Catalog regions already are location names: copied as they are.
+    if region
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return region.to_string();
+    }
     region
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -300,6 +307,8 @@ mod tests {
         assert_eq!(rai_policy("std.filters.default"), "std.filters.default");
         assert_eq!(rai_policy("_x y"), "f_x-y");
         assert_eq!(location("Sweden Central"), "swedencentral");
+        assert_eq!(location("swedencentral"), "swedencentral");
+        assert_eq!(location("SwedenCentral2"), "swedencentral2");
         assert_eq!(
             expires_on(Date {
                 year: 2027,
