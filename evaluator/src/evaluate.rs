@@ -297,7 +297,7 @@ impl<'s, 'a: 's> Start<'s, 'a> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Segment {
+pub(crate) enum Segment {
     Property(String),
     Every,
 }
@@ -306,7 +306,7 @@ enum Segment {
 const RESOLVED_CAPACITY: usize = 4096;
 
 /// A field's resolution and, for an alias, its parsed payload path.
-type ResolvedField = std::rc::Rc<(Resolution, Vec<Segment>)>;
+pub(crate) type ResolvedField = std::rc::Rc<(Resolution, Vec<Segment>)>;
 
 thread_local! {
     /// Fields already resolved (top-level, alias or unknown) with their parsed payload path,
@@ -317,7 +317,7 @@ thread_local! {
 }
 
 /// A field's resolution and, for an alias, its parsed path; remembered per thread.
-fn resolved_field(field: &str) -> ResolvedField {
+pub(crate) fn resolved_field(field: &str) -> ResolvedField {
     if let Some(found) = RESOLVED.with(|cache| cache.borrow().get(field).cloned()) {
         return found;
     }
@@ -357,7 +357,7 @@ fn parse_path(path: &str) -> Vec<Segment> {
     segments
 }
 
-fn same_segment(a: &Segment, b: &Segment) -> bool {
+pub(crate) fn same_segment(a: &Segment, b: &Segment) -> bool {
     match (a, b) {
         // Paths of one alias table spell their segments alike: equal bytes settle it first.
         (Segment::Property(a), Segment::Property(b)) => a == b || a.eq_ignore_ascii_case(b),
@@ -366,7 +366,7 @@ fn same_segment(a: &Segment, b: &Segment) -> bool {
     }
 }
 
-fn property<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
+pub(crate) fn property<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
     let object = value.as_object()?;
     // Payload objects are small: a scan finds a key sooner than hashing it would.
     if object.len() <= 16 {
@@ -480,33 +480,9 @@ impl<'s, 'a> Scope<'s, 'a> {
         }
     }
 
-    /// A child resource's full name (`account/deployment`): the template name when it already
-    /// has the parent, else the names in the resource id after the provider namespace.
+    /// A child resource's full name (see [`full_name`]).
     fn full_name(&self, name: &str) -> String {
-        if name.contains('/') {
-            return name.to_string();
-        }
-        let Some(id) = self
-            .id
-            .or_else(|| self.resource.get("id").and_then(Value::as_str))
-        else {
-            return name.to_string();
-        };
-        let lowered = id.to_lowercase();
-        let Some(index) = lowered.rfind("/providers/") else {
-            return name.to_string();
-        };
-        // After `/providers/<namespace>/` the id alternates type and name segments.
-        let names: Vec<&str> = id[index + "/providers/".len()..]
-            .split('/')
-            .skip(2)
-            .step_by(2)
-            .collect();
-        if names.is_empty() {
-            name.to_string()
-        } else {
-            names.join("/")
-        }
+        full_name(name, self.id, self.resource)
     }
 
     /// Selects what a `field` names, honouring the members bound by enclosing counts.
@@ -622,6 +598,32 @@ impl<'s, 'a> Scope<'s, 'a> {
     }
 }
 
+/// A child resource's full name (`account/deployment`): the template name when it already
+/// has the parent, else the names in the resource id after the provider namespace.
+pub(crate) fn full_name(name: &str, id: Option<&str>, resource: &Value) -> String {
+    if name.contains('/') {
+        return name.to_string();
+    }
+    let Some(id) = id.or_else(|| resource.get("id").and_then(Value::as_str)) else {
+        return name.to_string();
+    };
+    let lowered = id.to_lowercase();
+    let Some(index) = lowered.rfind("/providers/") else {
+        return name.to_string();
+    };
+    // After `/providers/<namespace>/` the id alternates type and name segments.
+    let names: Vec<&str> = id[index + "/providers/".len()..]
+        .split('/')
+        .skip(2)
+        .step_by(2)
+        .collect();
+    if names.is_empty() {
+        name.to_string()
+    } else {
+        names.join("/")
+    }
+}
+
 /// The members of the `[*]` alias `segments` under `start` (where `segments[..offset]` is
 /// already bound), each with its bindings; `member` makes a binding's value from a member.
 fn members_of<'v, 'a>(
@@ -688,7 +690,7 @@ fn top_level_path(field: &str) -> String {
 }
 
 /// The key of `tags.x`, `tags['x']` or `tags[x]`.
-fn tag_key(field: &str) -> Option<String> {
+pub(crate) fn tag_key(field: &str) -> Option<String> {
     let rest = field.get(4..)?;
     if let Some(key) = rest.strip_prefix('.') {
         return Some(key.to_string());
@@ -856,7 +858,7 @@ fn show_selected(selected: &Selected) -> String {
     }
 }
 
-fn key<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+pub(crate) fn key<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
     if object.len() <= 16 {
         // Rule objects are small: scan rather than hash (exact spelling first, as below).
         let mut loose = None;
@@ -967,7 +969,7 @@ fn type_literals(condition: &Value) -> Option<Vec<String>> {
     None
 }
 
-fn mode_applies(mode: &str, resource: &Value) -> Result<(), String> {
+pub(crate) fn mode_applies(mode: &str, resource: &Value) -> Result<(), String> {
     let resource_type = resource.get("type").and_then(Value::as_str).unwrap_or("");
     let namespace = resource_type.split('/').next().unwrap_or("");
     let is_data_plane = namespace.to_lowercase().ends_with(".data");
@@ -992,6 +994,73 @@ fn mode_applies(mode: &str, resource: &Value) -> Result<(), String> {
             "mode `{mode}` does not evaluate `{resource_type}`"
         )),
     }
+}
+
+/// The keys of a condition object, classified: what [`Evaluation::condition`] (and the
+/// compiled rules, [`crate::compiled`]) read of it.
+#[derive(Default)]
+pub(crate) struct Parts<'v> {
+    pub(crate) all_of: Option<&'v Value>,
+    pub(crate) any_of: Option<&'v Value>,
+    pub(crate) not: Option<&'v Value>,
+    pub(crate) field: Option<&'v Value>,
+    pub(crate) value: Option<&'v Value>,
+    pub(crate) count: Option<&'v Value>,
+    /// The first key that is an operator, with its operand.
+    pub(crate) operator: Option<(Operator, &'v Value)>,
+}
+
+/// Classifies a condition's keys (see [`Parts`]).
+pub(crate) fn parts(object: &Map<String, Value>) -> Parts<'_> {
+    // One pass over the keys (compared without case, as Azure does) rather than a lookup
+    // per kind of condition: this runs for every condition of every rule.
+    let mut parts = Parts::default();
+    for (name, entry) in object {
+        // Rules nearly always spell the keys as Azure documents them: match that first.
+        match name.as_str() {
+            "allOf" => {
+                parts.all_of = Some(entry);
+                continue;
+            }
+            "anyOf" => {
+                parts.any_of = Some(entry);
+                continue;
+            }
+            "not" => {
+                parts.not = Some(entry);
+                continue;
+            }
+            "field" => {
+                parts.field = Some(entry);
+                continue;
+            }
+            "value" => {
+                parts.value = Some(entry);
+                continue;
+            }
+            "count" => {
+                parts.count = Some(entry);
+                continue;
+            }
+            _ => {}
+        }
+        if name.eq_ignore_ascii_case("allOf") {
+            parts.all_of = Some(entry);
+        } else if name.eq_ignore_ascii_case("anyOf") {
+            parts.any_of = Some(entry);
+        } else if name.eq_ignore_ascii_case("not") {
+            parts.not = Some(entry);
+        } else if name.eq_ignore_ascii_case("field") {
+            parts.field = Some(entry);
+        } else if name.eq_ignore_ascii_case("value") {
+            parts.value = Some(entry);
+        } else if name.eq_ignore_ascii_case("count") {
+            parts.count = Some(entry);
+        } else if parts.operator.is_none() {
+            parts.operator = Operator::parse(name).map(|parsed| (parsed, entry));
+        }
+    }
+    parts
 }
 
 impl<'a> Evaluation<'a> {
@@ -1150,60 +1219,15 @@ impl<'a> Evaluation<'a> {
                 show(node)
             ));
         };
-        // One pass over the keys (compared without case, as Azure does) rather than a lookup
-        // per kind of condition: this runs for every condition of every rule.
-        let mut all_of = None;
-        let mut any_of = None;
-        let mut not = None;
-        let mut field = None;
-        let mut value = None;
-        let mut count = None;
-        let mut operator = None;
-        for (name, entry) in object {
-            // Rules nearly always spell the keys as Azure documents them: match that first.
-            match name.as_str() {
-                "allOf" => {
-                    all_of = Some(entry);
-                    continue;
-                }
-                "anyOf" => {
-                    any_of = Some(entry);
-                    continue;
-                }
-                "not" => {
-                    not = Some(entry);
-                    continue;
-                }
-                "field" => {
-                    field = Some(entry);
-                    continue;
-                }
-                "value" => {
-                    value = Some(entry);
-                    continue;
-                }
-                "count" => {
-                    count = Some(entry);
-                    continue;
-                }
-                _ => {}
-            }
-            if name.eq_ignore_ascii_case("allOf") {
-                all_of = Some(entry);
-            } else if name.eq_ignore_ascii_case("anyOf") {
-                any_of = Some(entry);
-            } else if name.eq_ignore_ascii_case("not") {
-                not = Some(entry);
-            } else if name.eq_ignore_ascii_case("field") {
-                field = Some(entry);
-            } else if name.eq_ignore_ascii_case("value") {
-                value = Some(entry);
-            } else if name.eq_ignore_ascii_case("count") {
-                count = Some(entry);
-            } else if operator.is_none() {
-                operator = Operator::parse(name).map(|parsed| (parsed, entry));
-            }
-        }
+        let Parts {
+            all_of,
+            any_of,
+            not,
+            field,
+            value,
+            count,
+            operator,
+        } = parts(object);
         if let Some(children) = all_of {
             return self.logical(children, bindings, depth, true);
         }

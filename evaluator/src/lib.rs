@@ -15,6 +15,7 @@
 pub mod aliases;
 pub mod audit;
 mod builtins;
+mod compiled;
 mod evaluate;
 mod expression;
 pub mod inputs;

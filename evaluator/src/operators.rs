@@ -184,11 +184,15 @@ pub fn loosely_equal(left: &Value, right: &Value) -> bool {
 /// Whether two texts are equal ignoring case, as `a.to_lowercase() == b.to_lowercase()` says,
 /// without building either: ASCII texts compare byte by byte.
 fn same_text(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a.to_lowercase() == b.to_lowercase()
+    // The same bytes (the usual match, compared at memory speed), or the same but for the case
+    // of ASCII letters (whose other characters are the same and lower-case alike): equal.
+    if a == b || a.eq_ignore_ascii_case(b) {
+        return true;
     }
+    if a.is_ascii() && b.is_ascii() {
+        return false;
+    }
+    a.to_lowercase() == b.to_lowercase()
 }
 
 fn member_of(value: &Value, list: &Value) -> bool {

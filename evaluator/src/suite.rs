@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use crate::compiled::{CompiledRule, Decision};
 use crate::evaluate::{canonical_effect, Outcome, EFFECTS};
 use crate::expression::{self, Context};
 
@@ -536,6 +537,32 @@ pub(crate) struct Member {
     /// Every parameter's value (given, or the definition's default), or why they could not be
     /// worked out.
     pub(crate) values: Result<Map<String, Value>, String>,
+    /// The rule compiled with those values, for untraced evaluations ([`crate::compiled`]);
+    /// `None` when it cannot be (the interpreter then evaluates every resource).
+    pub(crate) compiled: Option<CompiledRule>,
+}
+
+impl Member {
+    /// A member of `definition` (whose `properties` are given) with parameter `values`, its
+    /// target types worked out and its rule compiled.
+    fn new(
+        reference_id: String,
+        definition: usize,
+        properties: &Value,
+        values: Result<Map<String, Value>, String>,
+    ) -> Member {
+        let compiled = values
+            .as_ref()
+            .ok()
+            .and_then(|values| CompiledRule::compile(properties, values));
+        Member {
+            reference_id,
+            definition,
+            target_types: crate::evaluate::target_types(properties),
+            values,
+            compiled,
+        }
+    }
 }
 
 pub(crate) fn last_segment(id: &str) -> &str {
@@ -831,6 +858,32 @@ impl<'r> Library<'r> {
                 }
             }
         };
+        // The compiled rule settles what it can of an untraced evaluation: a resource its mode
+        // skips, or whose `if` does not hold. A match (rare in a clean project) or anything
+        // uncertain goes to the interpreter.
+        let decide = || {
+            let compiled = entry
+                .compiled
+                .as_ref()
+                .filter(|_| !traced && unknown.is_empty())?;
+            let applicable = match compiled.decide(resource, id)? {
+                Decision::NotApplicable => false,
+                Decision::NoMatch => true,
+                Decision::Match => return None,
+            };
+            Some(Outcome {
+                effect: None,
+                applicable,
+                error: None,
+                trace: Vec::new(),
+                unknown: None,
+            })
+        };
+        // Asked before the memo: answering is cheaper than projecting the resource, even for a
+        // rule that counts (docs/performance.md, "rules compiled once per member").
+        if let Some(outcome) = decide() {
+            return outcome;
+        }
         let evaluate = || {
             let properties =
                 crate::evaluate::definition_properties(&self.definitions[entry.definition].value);
@@ -943,11 +996,11 @@ impl<'r> Library<'r> {
                 }
                 let properties =
                     crate::evaluate::definition_properties(&self.definitions[definition].value);
-                expanded.members.push(Member {
-                    reference_id: reference_id.to_string(),
+                expanded.members.push(Member::new(
+                    reference_id.to_string(),
                     definition,
-                    target_types: crate::evaluate::target_types(properties),
-                    values: match error {
+                    properties,
+                    match error {
                         Some(error) => Err(format!(
                             "parameter values of reference `{reference_id}`: {error}"
                         )),
@@ -956,21 +1009,20 @@ impl<'r> Library<'r> {
                             &member_values,
                         )),
                     },
-                });
+                ));
             }
         } else {
             match Self::position(&self.definitions, target) {
-                Some(definition) => expanded.members.push(Member {
-                    reference_id: String::new(),
-                    definition,
-                    target_types: crate::evaluate::target_types(
-                        crate::evaluate::definition_properties(&self.definitions[definition].value),
-                    ),
-                    values: Ok(crate::evaluate::resolve_parameters(
-                        crate::evaluate::definition_properties(&self.definitions[definition].value),
-                        &values,
-                    )),
-                }),
+                Some(definition) => {
+                    let properties =
+                        crate::evaluate::definition_properties(&self.definitions[definition].value);
+                    expanded.members.push(Member::new(
+                        String::new(),
+                        definition,
+                        properties,
+                        Ok(crate::evaluate::resolve_parameters(properties, &values)),
+                    ));
+                }
                 None => expanded.skipped.push(format!(
                     "definition `{target}` of assignment `{}` is not in the build",
                     assignment.name
