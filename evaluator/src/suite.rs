@@ -231,9 +231,9 @@ pub struct SuiteOptions {
     pub today: Option<String>,
     /// Keep in each case's results only the rules that decide it (an effect, an error, or a
     /// rule that could not be evaluated), not every rule that held no objection, and leave the
-    /// resource out of each case's report (`null`): what a caller that reports only problems
-    /// and holds the resources itself needs (the self-compliance proof), at a fraction of the
-    /// cost.
+    /// resource and the references that cannot be evaluated offline out of each case's report
+    /// (`null`, none): what a caller that reports only problems and holds the resources itself
+    /// needs (the self-compliance proof), at a fraction of the cost.
     pub decisive_only: bool,
 }
 
@@ -1083,7 +1083,9 @@ impl<'r> Library<'r> {
                 continue;
             }
             covering += 1;
-            skipped.extend(expanded.skipped.iter().cloned());
+            if !options.decisive_only {
+                skipped.extend(expanded.skipped.iter().cloned());
+            }
             for (member_index, member) in expanded.members.iter().enumerate() {
                 let definition = &self.definitions[member.definition];
                 let elsewhere = !traced
@@ -1361,6 +1363,52 @@ pub fn scope_contains(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_full_report_lists_the_references_that_cannot_be_evaluated_offline() {
+        let assignment = serde_json::json!({
+            "name": "a",
+            "properties": {
+                "policyDefinitionId": "/providers/Microsoft.Authorization/policyDefinitions/elsewhere",
+                "scope": "/subscriptions/s"
+            }
+        });
+        let artifacts = vec![("assignments/a.json".to_string(), assignment)];
+        let resource = serde_json::json!({
+            "type": "Microsoft.CognitiveServices/accounts",
+            "name": "x",
+            "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/x"
+        });
+        let case = TestCase {
+            name: "x".into(),
+            description: String::new(),
+            resource: Value::Null,
+            expect: Expectation::Compliant,
+            definition: None,
+            assignment: None,
+            management_groups: Vec::new(),
+            management_groups_complete: false,
+        };
+        let placed = [PlacedCase {
+            case,
+            resource: &resource,
+            id: resource["id"].as_str().unwrap().to_string(),
+        }];
+        let skipped = |decisive_only| {
+            let options = SuiteOptions {
+                today: None,
+                decisive_only,
+            };
+            run_placed_suite(&artifacts, &placed, &options).cases[0]
+                .skipped
+                .clone()
+        };
+        assert_eq!(
+            skipped(false),
+            ["definition `/providers/Microsoft.Authorization/policyDefinitions/elsewhere` of assignment `a` is not in the build"]
+        );
+        assert!(skipped(true).is_empty());
+    }
 
     #[test]
     fn scopes_cover_resource_ids() {
