@@ -1374,10 +1374,12 @@ mod tests {
             }
         });
         let artifacts = vec![("assignments/a.json".to_string(), assignment)];
+        let id =
+            "/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/x";
         let resource = serde_json::json!({
             "type": "Microsoft.CognitiveServices/accounts",
             "name": "x",
-            "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/x"
+            "id": id
         });
         let case = TestCase {
             name: "x".into(),
@@ -1392,7 +1394,7 @@ mod tests {
         let placed = [PlacedCase {
             case,
             resource: &resource,
-            id: resource["id"].as_str().unwrap().to_string(),
+            id: id.to_string(),
         }];
         let skipped = |decisive_only| {
             let options = SuiteOptions {
