@@ -318,19 +318,7 @@ pub fn compile_keeping(
     today: charter_ir::Date,
     trees: Trees,
 ) -> Result<(Project, charter_compiler::Compilation), String> {
-    let mut loaded = load(path).map_err(|error| error.to_string())?;
-    let naming = loaded
-        .project
-        .manifest
-        .as_ref()
-        .map(|m| m.naming())
-        .unwrap_or_default();
-    let documents = match trees {
-        Trees::Keep => loaded.documents.clone(),
-        Trees::Free => std::mem::take(&mut loaded.documents),
-    };
-    let (compilation, _) = compile_sources(documents, naming, today, trees);
-    Ok((loaded, compilation))
+    compile_loaded(path, today, trees).map(|(loaded, compilation, _)| (loaded, compilation))
 }
 
 /// [`compile_keeping`] for `charter build`: the syntax trees are freed, and the estate the
@@ -347,6 +335,22 @@ pub fn compile_for_build(
     ),
     String,
 > {
+    compile_loaded(path, today, Trees::Free)
+}
+
+/// Loads and compiles the project at `path`, with the estate its proof evaluated.
+fn compile_loaded(
+    path: &Path,
+    today: charter_ir::Date,
+    trees: Trees,
+) -> Result<
+    (
+        Project,
+        charter_compiler::Compilation,
+        Option<charter_governance::estate::Estate>,
+    ),
+    String,
+> {
     let mut loaded = load(path).map_err(|error| error.to_string())?;
     let naming = loaded
         .project
@@ -354,8 +358,11 @@ pub fn compile_for_build(
         .as_ref()
         .map(|m| m.naming())
         .unwrap_or_default();
-    let documents = std::mem::take(&mut loaded.documents);
-    let (compilation, estate) = compile_sources(documents, naming, today, Trees::Free);
+    let documents = match trees {
+        Trees::Keep => loaded.documents.clone(),
+        Trees::Free => std::mem::take(&mut loaded.documents),
+    };
+    let (compilation, estate) = compile_sources(documents, naming, today, trees);
     Ok((loaded, compilation, estate))
 }
 

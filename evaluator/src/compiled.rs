@@ -42,6 +42,25 @@ pub(crate) enum Decision {
     Match,
 }
 
+impl Decision {
+    /// The untraced outcome the interpreter gives for this decision, when it is not a match
+    /// (a match needs the interpreter's effect and details).
+    pub(crate) fn settled_outcome(self) -> Option<crate::evaluate::Outcome> {
+        let applicable = match self {
+            Decision::NotApplicable => false,
+            Decision::NoMatch => true,
+            Decision::Match => return None,
+        };
+        Some(crate::evaluate::Outcome {
+            effect: None,
+            applicable,
+            error: None,
+            trace: Vec::new(),
+            unknown: None,
+        })
+    }
+}
+
 /// One definition's rule with one member's parameter values, compiled.
 #[derive(Debug)]
 pub(crate) struct CompiledRule {
@@ -261,16 +280,7 @@ struct Constants<'p> {
 
 impl Context for Constants<'_> {
     fn parameter(&self, name: &str) -> Result<Value, String> {
-        self.parameters
-            .get(name)
-            .or_else(|| {
-                self.parameters
-                    .iter()
-                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                    .map(|(_, value)| value)
-            })
-            .cloned()
-            .ok_or_else(|| format!("parameter `{name}` has no value and no default"))
+        crate::evaluate::parameter_value(self.parameters, name)
     }
 
     fn field(&self, _name: &str) -> Result<Value, String> {
@@ -804,22 +814,6 @@ mod tests {
         not_compiled: usize,
     }
 
-    /// The untraced outcome a decision stands for, when it is not a match.
-    fn outcome_of(decision: Decision) -> Option<Outcome> {
-        let applicable = match decision {
-            Decision::NotApplicable => false,
-            Decision::NoMatch => true,
-            Decision::Match => return None,
-        };
-        Some(Outcome {
-            effect: None,
-            applicable,
-            error: None,
-            trace: Vec::new(),
-            unknown: None,
-        })
-    }
-
     /// Compares the compiled rule of `properties` with `parameters` against the interpreter on
     /// every resource.
     fn compare(
@@ -853,7 +847,7 @@ mod tests {
                         Value::Object(resolved.clone())
                     )
                 };
-                match outcome_of(decision) {
+                match decision.settled_outcome() {
                     Some(expected) => assert_eq!(interpreted, expected, "{}", context()),
                     None => {
                         tally.matched += 1;

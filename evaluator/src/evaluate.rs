@@ -703,18 +703,27 @@ pub(crate) fn tag_key(field: &str) -> Option<String> {
     Some(inner.to_string())
 }
 
+/// The value of the parameter `name` (matched without case when no key is spelled alike), as
+/// `parameters('name')` gives it.
+pub(crate) fn parameter_value(
+    parameters: &Map<String, Value>,
+    name: &str,
+) -> Result<Value, String> {
+    parameters
+        .get(name)
+        .or_else(|| {
+            parameters
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value)
+        })
+        .cloned()
+        .ok_or_else(|| format!("parameter `{name}` has no value and no default"))
+}
+
 impl Context for Scope<'_, '_> {
     fn parameter(&self, name: &str) -> Result<Value, String> {
-        self.parameters
-            .get(name)
-            .or_else(|| {
-                self.parameters
-                    .iter()
-                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                    .map(|(_, value)| value)
-            })
-            .cloned()
-            .ok_or_else(|| format!("parameter `{name}` has no value and no default"))
+        crate::evaluate::parameter_value(self.parameters, name)
     }
 
     fn field(&self, name: &str) -> Result<Value, String> {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::compiled::{CompiledRule, Decision};
+use crate::compiled::CompiledRule;
 use crate::evaluate::{canonical_effect, Outcome, EFFECTS};
 use crate::expression::{self, Context};
 
@@ -866,18 +866,7 @@ impl<'r> Library<'r> {
                 .compiled
                 .as_ref()
                 .filter(|_| !traced && unknown.is_empty())?;
-            let applicable = match compiled.decide(resource, id)? {
-                Decision::NotApplicable => false,
-                Decision::NoMatch => true,
-                Decision::Match => return None,
-            };
-            Some(Outcome {
-                effect: None,
-                applicable,
-                error: None,
-                trace: Vec::new(),
-                unknown: None,
-            })
+            compiled.decide(resource, id)?.settled_outcome()
         };
         // Asked before the memo: answering is cheaper than projecting the resource, even for a
         // rule that counts (docs/performance.md, "rules compiled once per member").

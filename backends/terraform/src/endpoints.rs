@@ -19,7 +19,9 @@ use serde_json::Value;
 
 use crate::context::{Context, Variable};
 use crate::hcl::{Block, Body, Expr, Writer};
-use crate::names::{endpoint_region, identifier, push_identifier, resource_group_address};
+use crate::names::{
+    endpoint_region, identifier, push_endpoint_region, push_identifier, resource_group_address,
+};
 
 /// The `locals` map of every Charter blocklist's items.
 const BLOCKLIST_ITEMS_LOCAL: &str = "blocklist_items";
@@ -483,11 +485,7 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             String::with_capacity(kind.len() + workload.len() + endpoint.len() + region.len() + 40);
         out.push_str(kind);
         out.push('.');
-        push_identifier(&mut out, workload);
-        out.push_str("__");
-        push_identifier(&mut out, endpoint);
-        out.push_str("__");
-        push_identifier(&mut out, region);
+        push_endpoint_region(&mut out, workload, endpoint, region);
         out
     };
     match &resource.origin {

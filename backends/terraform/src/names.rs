@@ -41,12 +41,17 @@ pub(crate) fn push_identifier(out: &mut String, name: &str) {
 /// Charter names may contain single underscores.
 pub(crate) fn endpoint_region(workload: &str, endpoint: &str, region: &str) -> String {
     let mut out = String::with_capacity(workload.len() + endpoint.len() + region.len() + 8);
-    push_identifier(&mut out, workload);
-    out.push_str("__");
-    push_identifier(&mut out, endpoint);
-    out.push_str("__");
-    push_identifier(&mut out, region);
+    push_endpoint_region(&mut out, workload, endpoint, region);
     out
+}
+
+/// Appends [`endpoint_region`] to `out`.
+pub(crate) fn push_endpoint_region(out: &mut String, workload: &str, endpoint: &str, region: &str) {
+    push_identifier(out, workload);
+    out.push_str("__");
+    push_identifier(out, endpoint);
+    out.push_str("__");
+    push_identifier(out, region);
 }
 
 /// The identifier of a resource group's `azurerm_resource_group`: its name, after its
