@@ -796,7 +796,7 @@ mod tests {
     //! other lengths, strings in other cases).
 
     use super::*;
-    use crate::evaluate::{definition_properties, evaluate_at, resolve_parameters, Outcome};
+    use crate::evaluate::{definition_properties, evaluate_at, resolve_parameters};
     use serde_json::json;
 
     /// What the differential runs saw.
