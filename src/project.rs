@@ -321,36 +321,23 @@ pub fn compile_keeping(
     compile_loaded(path, today, trees).map(|(loaded, compilation, _)| (loaded, compilation))
 }
 
+/// A loaded project, its compilation, and the estate its self-compliance proof evaluated
+/// (`None` when the compilation has errors).
+pub type Compiled = (
+    Project,
+    charter_compiler::Compilation,
+    Option<charter_governance::estate::Estate>,
+);
+
 /// [`compile_keeping`] for `charter build`: the syntax trees are freed, and the estate the
 /// self-compliance proof evaluated is given back (`None` when the compilation has errors), so
 /// that the Terraform is written from it rather than from a second one.
-pub fn compile_for_build(
-    path: &Path,
-    today: charter_ir::Date,
-) -> Result<
-    (
-        Project,
-        charter_compiler::Compilation,
-        Option<charter_governance::estate::Estate>,
-    ),
-    String,
-> {
+pub fn compile_for_build(path: &Path, today: charter_ir::Date) -> Result<Compiled, String> {
     compile_loaded(path, today, Trees::Free)
 }
 
 /// Loads and compiles the project at `path`, with the estate its proof evaluated.
-fn compile_loaded(
-    path: &Path,
-    today: charter_ir::Date,
-    trees: Trees,
-) -> Result<
-    (
-        Project,
-        charter_compiler::Compilation,
-        Option<charter_governance::estate::Estate>,
-    ),
-    String,
-> {
+fn compile_loaded(path: &Path, today: charter_ir::Date, trees: Trees) -> Result<Compiled, String> {
     let mut loaded = load(path).map_err(|error| error.to_string())?;
     let naming = loaded
         .project

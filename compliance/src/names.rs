@@ -269,10 +269,21 @@ fn address_claimant(resource: &estate::EstateResource<'_>, spans: &Spans<'_>) ->
     let (identity, described, span) = match &resource.origin {
         estate::Origin::ResourceGroup { workloads } => (
             resource.id.to_lowercase(),
-            format!(
-                "resource group `{}`",
-                resource.payload["name"].as_str().unwrap_or_default()
-            ),
+            {
+                let name = resource.payload["name"].as_str().unwrap_or_default();
+                // Groups of one name in two subscriptions differ only by their subscription.
+                match resource
+                    .id
+                    .strip_prefix("/subscriptions/")
+                    .and_then(|rest| rest.split('/').next())
+                    .and_then(names::subscription_of_segment)
+                {
+                    Some(subscription) => {
+                        format!("resource group `{name}` of subscription `{subscription}`")
+                    }
+                    None => format!("resource group `{name}`"),
+                }
+            },
             workloads.first().and_then(|w| workload_span(w)),
         ),
         estate::Origin::Authority { workloads } => (

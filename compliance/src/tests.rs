@@ -700,3 +700,28 @@ fn the_compared_part_of_an_id_ends_before_the_slash_after_its_segments() {
     assert_eq!(super::cut(id, 40), id);
     assert_eq!(super::cut("", 2), "");
 }
+
+#[test]
+fn resource_groups_whose_subscriptions_fold_together_are_named_with_their_subscriptions() {
+    let workload = |name: &str, subscription: &str| {
+        format!(
+            "workload {name} {{\n  governed_by: guardrails\n  environment: prod\n  subscription: \"{subscription}\"\n  resource_group: \"rg-chatbot\"\n  endpoint {name}_chat {{\n    model \"gpt-5.6-sol\" version \"2026-07-09\"\n    deployment: global_standard capacity 10\n    filter: std.filters.default\n    regions: [\"swedencentral\"]\n  }}\n}}\n"
+        )
+    };
+    let source = format!(
+        "policy guardrails {{\n  scope: subscription(\"demo-prod-sub\")\n}}\n\n{}\n{}",
+        workload("one", "demo-prod-sub"),
+        workload("two", "demo_prod.sub")
+    );
+    let compilation = compiled(&[("main.charter", &source)]);
+    let group = compilation
+        .diagnostics
+        .iter()
+        .find(|d| d.code == COLLISION && d.message.contains("resource group"))
+        .expect("an E0803 for the resource groups' Terraform address");
+    assert!(
+        group.message.contains("of subscription `demo-prod-sub`")
+            && group.message.contains("of subscription `demo_prod.sub`"),
+        "{group:?}"
+    );
+}

@@ -709,14 +709,7 @@ pub(crate) fn parameter_value(
     parameters: &Map<String, Value>,
     name: &str,
 ) -> Result<Value, String> {
-    parameters
-        .get(name)
-        .or_else(|| {
-            parameters
-                .iter()
-                .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                .map(|(_, value)| value)
-        })
+    key(parameters, name)
         .cloned()
         .ok_or_else(|| format!("parameter `{name}` has no value and no default"))
 }

@@ -330,16 +330,7 @@ impl Expr {
 }
 
 fn member(target: &Value, name: &str) -> Option<Value> {
-    let object = target.as_object()?;
-    object
-        .get(name)
-        .or_else(|| {
-            object
-                .iter()
-                .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                .map(|(_, value)| value)
-        })
-        .cloned()
+    crate::evaluate::key(target.as_object()?, name).cloned()
 }
 
 /// The text of a value as template functions see it (strings without quotes).

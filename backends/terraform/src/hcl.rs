@@ -998,6 +998,12 @@ fn write_wrapped(out: &mut String, indent: usize, line: &str, width: usize) {
         }
         return;
     }
+    write_wrapped_by_words(out, indent, line, width);
+}
+
+/// [`write_wrapped`] word by word, counting characters: any line (the reference of the scan
+/// that wraps plain ASCII lines).
+fn write_wrapped_by_words(out: &mut String, indent: usize, line: &str, width: usize) {
     // Characters on the comment line being written; zero before its first word.
     let mut current = 0;
     for word in line.split(' ').filter(|word| !word.is_empty()) {
@@ -1257,32 +1263,6 @@ mod tests {
         }
     }
 
-    /// The word-by-word wrapping, kept as the reference of the scan that wraps ASCII lines.
-    fn reference_wrapped(indent: usize, line: &str, width: usize) -> String {
-        let mut out = String::new();
-        let mut current = 0;
-        for word in line.split(' ').filter(|word| !word.is_empty()) {
-            let chars = word.chars().count();
-            if current > 0 && current + 1 + chars > width {
-                out.push('\n');
-                current = 0;
-            }
-            if current == 0 {
-                push_spaces(&mut out, indent);
-                out.push_str("# ");
-            } else {
-                out.push(' ');
-                current += 1;
-            }
-            out.push_str(word);
-            current += chars;
-        }
-        if current > 0 {
-            out.push('\n');
-        }
-        out
-    }
-
     #[test]
     fn comments_wrap_as_word_by_word() {
         let long_word = "x".repeat(30);
@@ -1299,11 +1279,9 @@ mod tests {
             for width in [1, 5, 10, 11, 12, 31, 98] {
                 let mut out = String::new();
                 write_wrapped(&mut out, 2, line, width);
-                assert_eq!(
-                    out,
-                    reference_wrapped(2, line, width),
-                    "{line:?} at {width}"
-                );
+                let mut reference = String::new();
+                write_wrapped_by_words(&mut reference, 2, line, width);
+                assert_eq!(out, reference, "{line:?} at {width}");
             }
         }
     }
