@@ -161,160 +161,357 @@ fn prove_with(
     resources: &[estate::EstateResource<'_>],
     today: charter_ir::Date,
 ) -> Vec<Finding> {
-    let artifacts = charter_azure_policy::rest_bodies(governance);
-    let messages = non_compliance_messages(&artifacts);
-    // A rule's verdict depends only on the payload properties it reads and on where the
-    // resource stands. Resources of one type that agree on every property some rule reads, in
-    // the same resource group and placement (every scope Charter assigns or exempts is a
-    // resource group or above), get the same verdicts: each such group is evaluated once. The
-    // accounts of one workload differ only in name and region, and content filters,
-    // blocklists and their items repeat in every account.
-    let read = ReadSets::of(&artifacts);
-    let scopes = charter_evaluator::deciding_scopes(&artifacts);
-    let mut cases: Vec<charter_evaluator::PlacedCase<'_>> = Vec::new();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    // By the shape's fingerprint and where the resource stands: the cases that may share it (a
-    // match is confirmed by comparing the values, since different shapes may share a
-    // fingerprint).
-    let mut keys: FxHashMap<(u64, u32), Vec<usize>> = FxHashMap::default();
-    let mut standings = Standings::new(&scopes);
-    // Payloads shared between resources (a filter's content filter in every account that
-    // deploys it) are fingerprinted once.
-    let mut fingerprints: FxHashMap<*const Value, u64> = FxHashMap::default();
-    let governing = Governing::of(project);
-    // The placement rules of each list of workloads (one per account, shared by its
-    // resources), worked out once.
-    let mut rules_by_workloads: FxHashMap<&[String], Vec<PlacementRule<'_>>> = FxHashMap::default();
-    // What is read of each type, worked out once per type (the sets are looked up by the
-    // lower-cased type).
-    let mut by_type: FxHashMap<&str, (Option<&BTreeSet<String>>, bool)> = FxHashMap::default();
-    for (index, resource) in resources.iter().enumerate() {
-        let resource_type = resource.payload["type"].as_str().unwrap_or_default();
-        let (shape_keys, reads_id) = *by_type.entry(resource_type).or_insert_with(|| {
-            (
-                read.shape_keys(resource.payload),
-                read.reads_id(resource.payload),
-            )
-        });
-        let fingerprint = *fingerprints
-            .entry(std::ptr::from_ref(resource.payload))
-            .or_insert_with(|| charter_evaluator::fingerprint(resource.payload, shape_keys));
-        let workloads = resource.origin.workloads();
-        let rules = rules_by_workloads
-            .entry(workloads)
-            .or_insert_with(|| placement_rules(&governing, workloads));
-        for rule in rules.iter() {
-            let standing = if reads_id {
-                standings.at_id(rule.id(resource.id), rule)
-            } else {
-                standings.around(resource.id, rule)
-            };
-            let candidates = keys.entry((fingerprint, standing)).or_default();
-            let same = candidates.iter().copied().find(|&case| {
-                charter_evaluator::agree(
-                    resources[groups[case][0]].payload,
-                    resource.payload,
-                    shape_keys,
+    let proof = Proof::new(project, governance, today);
+    let (setting, suite, options) = (&proof.setting, &proof.suite, &proof.options);
+    // A rule's verdict depends only on what it reads of a resource and on where the resource
+    // stands. First, resources are grouped by their shapes (what decides each rule's answer:
+    // `charter_evaluator::shapes`), so that the deployments of every workload, which name
+    // their own content filter, are evaluated once per model and capacity rather than once
+    // per workload. A group without findings settles every resource in it.
+    let shapes = suite.shapes();
+    let coarse = setting.group(
+        resources,
+        0..resources.len(),
+        &mut Interner::shapes(&shapes),
+    );
+    let report = suite.run(&coarse.cases, options);
+    let mut flagged = vec![false; resources.len()];
+    for (case, group) in report.cases.iter().zip(&coarse.groups) {
+        if !case.passed || !case.results.is_empty() {
+            for &index in group {
+                flagged[index] = true;
+            }
+        }
+    }
+    drop(report);
+    drop(coarse);
+    if !flagged.contains(&true) {
+        return Vec::new();
+    }
+    // The resources of a group with findings are evaluated again, grouped only with those
+    // that agree on every value read: each finding then shows its own resource's values.
+    proof.findings_among(
+        resources,
+        (0..resources.len()).filter(|&index| flagged[index]),
+    )
+}
+
+/// What the proof prepares once: the initiative's REST bodies, its members' non-compliance
+/// messages, how resources are placed and grouped, and the suite that evaluates them.
+struct Proof<'p> {
+    artifacts: Vec<(String, Value)>,
+    messages: HashMap<(String, String), String>,
+    setting: Setting<'p>,
+    suite: charter_evaluator::PlacedSuite<'p>,
+    options: charter_evaluator::SuiteOptions,
+}
+
+impl<'p> Proof<'p> {
+    fn new(
+        project: &'p Project,
+        governance: &charter_governance::Governance,
+        today: charter_ir::Date,
+    ) -> Self {
+        let artifacts = charter_azure_policy::rest_bodies(governance);
+        Proof {
+            messages: non_compliance_messages(&artifacts),
+            setting: Setting {
+                read: ReadSets::of(&artifacts),
+                scopes: charter_evaluator::deciding_scopes(&artifacts),
+                governing: Governing::of(project),
+            },
+            suite: charter_evaluator::PlacedSuite::new(&artifacts),
+            options: charter_evaluator::SuiteOptions {
+                today: Some(today.to_string()),
+                // Only what decides a verdict is reported; the rules that held no objection
+                // are not.
+                decisive_only: true,
+            },
+            artifacts,
+        }
+    }
+
+    /// The findings about the resources at `indices` (in order), grouped only with resources
+    /// that agree on every value some rule reads: what the proof reports, once per resource and
+    /// rule.
+    fn findings_among(
+        &self,
+        resources: &'p [estate::EstateResource<'p>],
+        indices: impl Iterator<Item = usize>,
+    ) -> Vec<Finding> {
+        let (artifacts, messages) = (&self.artifacts, &self.messages);
+        let fine = self
+            .setting
+            .group(resources, indices, &mut Interner::values());
+        let report = self.suite.run(&fine.cases, &self.options);
+        let mut findings: Vec<Finding> = Vec::new();
+        for (case, group) in report.cases.iter().zip(&fine.groups) {
+            for result in &case.results {
+                // An `auditIfNotExists` rule is judged here, against the estate's related resources.
+                let related_rule = result.exempted_by.is_none()
+                    && result.outcome.effect.as_deref() == Some("auditIfNotExists")
+                    && result
+                        .not_evaluated
+                        .as_deref()
+                        .is_some_and(|why| why.starts_with(charter_evaluator::RELATED_RESOURCES));
+                let Some(effect) = result
+                    .effective_effect()
+                    .or_else(|| related_rule.then(|| "auditIfNotExists".to_string()))
+                else {
+                    continue;
+                };
+                for &index in group {
+                    let resource = &resources[index];
+                    if effect == "auditIfNotExists"
+                        && related::exists_related(
+                            (artifacts, charter_evaluator::builtin_definitions()),
+                            &result.definition,
+                            resource,
+                            resources,
+                        )
+                    {
+                        continue;
+                    }
+                    let finding = Finding {
+                        noun: resource.noun,
+                        id: resource.id.to_string(),
+                        name: resource.payload["name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        address: charter_terraform::address(resource),
+                        origin: resource.origin.clone(),
+                        effect: effect.clone(),
+                        assignment: result.assignment.clone(),
+                        reference_id: result.reference_id.clone(),
+                        rule: result.display_name.clone(),
+                        message: messages
+                            .get(&(result.assignment.clone(), result.reference_id.clone()))
+                            .cloned(),
+                        trace: result.outcome.explain(),
+                        error: result.outcome.error.clone(),
+                    };
+                    // One finding per resource and rule, whichever placement showed it first.
+                    if !findings.iter().any(|f| {
+                        f.id == finding.id
+                            && f.reference_id == finding.reference_id
+                            && f.rule == finding.rule
+                    }) {
+                        findings.push(finding);
+                    }
+                }
+            }
+        }
+        findings
+    }
+}
+
+/// [`prove_estate`] without its first pass: every resource grouped only with those that agree
+/// on every value read (as the proof grouped them before shapes). Tests hold the two to the same
+/// findings.
+#[cfg(test)]
+fn prove_estate_by_values(
+    project: &Project,
+    estate: &estate::Estate,
+    today: charter_ir::Date,
+) -> Vec<Finding> {
+    let resources = estate.resources();
+    Proof::new(project, &charter_governance::governance(project), today)
+        .findings_among(&resources, 0..resources.len())
+}
+
+/// What the proof reads once of the initiative and the project to place and group resources.
+struct Setting<'p> {
+    read: ReadSets,
+    scopes: Vec<String>,
+    governing: Governing<'p>,
+}
+
+/// The cases of one pass of the proof: one per group of resources that get the same verdicts,
+/// with the resources of each (by index into the estate's resources, in order).
+struct Grouping<'r> {
+    cases: Vec<charter_evaluator::PlacedCase<'r>>,
+    groups: Vec<Vec<usize>>,
+}
+
+impl Setting<'_> {
+    /// Groups the resources at `indices` (in order), at every placement, by what `interner`
+    /// numbers their payloads and where they stand: each group is one case.
+    fn group<'r>(
+        &self,
+        resources: &'r [estate::EstateResource<'r>],
+        indices: impl Iterator<Item = usize>,
+        interner: &mut Interner<'_, 'r>,
+    ) -> Grouping<'r> {
+        let mut grouping = Grouping {
+            cases: Vec::new(),
+            groups: Vec::new(),
+        };
+        // By the payload's number and where the resource stands.
+        let mut cases_by: FxHashMap<(u32, u32), usize> = FxHashMap::default();
+        let mut standings = Standings::new(&self.scopes);
+        // The placement rules of each list of workloads (one per account, shared by its
+        // resources), worked out once.
+        let mut rules_by_workloads: FxHashMap<&[String], Vec<PlacementRule<'_>>> =
+            FxHashMap::default();
+        // What is read of each type, worked out once per type.
+        let mut by_type: FxHashMap<&str, (Option<&BTreeSet<String>>, bool)> = FxHashMap::default();
+        for index in indices {
+            let resource = &resources[index];
+            let resource_type = resource.payload["type"].as_str().unwrap_or_default();
+            let (shape_keys, reads_id) = *by_type.entry(resource_type).or_insert_with(|| {
+                (
+                    self.read.shape_keys(resource.payload),
+                    self.read.reads_id(resource.payload),
                 )
             });
-            if let Some(case) = same {
-                // Resources come in order: one already in the group is its last (a scan of
-                // the group grew with the square of a large group, blocklist items alike).
-                if groups[case].last() != Some(&index) {
-                    groups[case].push(index);
-                }
-                continue;
-            }
-            candidates.push(cases.len());
-            // The payload is borrowed, placed at the placement's id (never copied per case).
-            cases.push(charter_evaluator::PlacedCase {
-                case: charter_evaluator::TestCase {
-                    // Unnamed: the proof reads a case's results by its position, and a copy of
-                    // the id per case (kept again in its report) was a tenth of the proof's
-                    // memory.
-                    name: String::new(),
-                    description: String::new(),
-                    resource: Value::Null,
-                    expect: charter_evaluator::Expectation::Compliant,
-                    definition: None,
-                    assignment: None,
-                    management_groups: rule.management_groups(),
-                    // The project does not declare its management-group hierarchy yet: a
-                    // resource counts as under its policy's group only, so assignments at other
-                    // groups are not held against it.
-                    management_groups_complete: true,
-                },
-                resource: resource.payload,
-                id: rule.id(resource.id),
-            });
-            groups.push(vec![index]);
-        }
-    }
-    let options = charter_evaluator::SuiteOptions {
-        today: Some(today.to_string()),
-        // Only what decides a verdict is reported; the rules that held no objection are not.
-        decisive_only: true,
-    };
-    let report = charter_evaluator::run_placed_suite(&artifacts, &cases, &options);
-    let mut findings: Vec<Finding> = Vec::new();
-    for (case, group) in report.cases.iter().zip(&groups) {
-        for result in &case.results {
-            // An `auditIfNotExists` rule is judged here, against the estate's related resources.
-            let related_rule = result.exempted_by.is_none()
-                && result.outcome.effect.as_deref() == Some("auditIfNotExists")
-                && result
-                    .not_evaluated
-                    .as_deref()
-                    .is_some_and(|why| why.starts_with(charter_evaluator::RELATED_RESOURCES));
-            let Some(effect) = result
-                .effective_effect()
-                .or_else(|| related_rule.then(|| "auditIfNotExists".to_string()))
-            else {
-                continue;
-            };
-            for &index in group {
-                let resource = &resources[index];
-                if effect == "auditIfNotExists"
-                    && related::exists_related(
-                        (&artifacts, charter_evaluator::builtin_definitions()),
-                        &result.definition,
-                        resource,
-                        resources,
-                    )
-                {
+            let number = interner.number(resource.payload, shape_keys);
+            let workloads = resource.origin.workloads();
+            let rules = rules_by_workloads
+                .entry(workloads)
+                .or_insert_with(|| placement_rules(&self.governing, workloads));
+            for rule in rules.iter() {
+                let standing = if reads_id {
+                    standings.at_id(rule.id(resource.id), rule)
+                } else {
+                    standings.around(resource.id, rule)
+                };
+                if let Some(&case) = cases_by.get(&(number, standing)) {
+                    // Resources come in order: one already in the group is its last (a scan of
+                    // the group grew with the square of a large group, blocklist items alike).
+                    let group = &mut grouping.groups[case];
+                    if group.last() != Some(&index) {
+                        group.push(index);
+                    }
                     continue;
                 }
-                let finding = Finding {
-                    noun: resource.noun,
-                    id: resource.id.to_string(),
-                    name: resource.payload["name"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string(),
-                    address: charter_terraform::address(resource),
-                    origin: resource.origin.clone(),
-                    effect: effect.clone(),
-                    assignment: result.assignment.clone(),
-                    reference_id: result.reference_id.clone(),
-                    rule: result.display_name.clone(),
-                    message: messages
-                        .get(&(result.assignment.clone(), result.reference_id.clone()))
-                        .cloned(),
-                    trace: result.outcome.explain(),
-                    error: result.outcome.error.clone(),
-                };
-                // One finding per resource and rule, whichever placement showed it first.
-                if !findings.iter().any(|f| {
-                    f.id == finding.id
-                        && f.reference_id == finding.reference_id
-                        && f.rule == finding.rule
-                }) {
-                    findings.push(finding);
-                }
+                cases_by.insert((number, standing), grouping.cases.len());
+                // The payload is borrowed, placed at the placement's id (never copied per case).
+                grouping.cases.push(charter_evaluator::PlacedCase {
+                    case: charter_evaluator::TestCase {
+                        // Unnamed: the proof reads a case's results by its position, and a copy
+                        // of the id per case (kept again in its report) was a tenth of the
+                        // proof's memory.
+                        name: String::new(),
+                        description: String::new(),
+                        resource: Value::Null,
+                        expect: charter_evaluator::Expectation::Compliant,
+                        definition: None,
+                        assignment: None,
+                        management_groups: rule.management_groups(),
+                        // The project does not declare its management-group hierarchy yet: a
+                        // resource counts as under its policy's group only, so assignments at
+                        // other groups are not held against it.
+                        management_groups_complete: true,
+                    },
+                    resource: resource.payload,
+                    id: rule.id(resource.id),
+                });
+                grouping.groups.push(vec![index]);
             }
         }
+        grouping
     }
-    findings
+}
+
+/// Numbers payloads so that payloads with one number get the same verdicts from every rule (at
+/// the same standing): by their [`charter_evaluator::shapes::Shape`], or by the values at every
+/// path some rule reads. Payloads shared between resources (a filter's content filter in every
+/// account that deploys it) are numbered once.
+struct Interner<'s, 'v> {
+    by_payload: FxHashMap<*const Value, u32>,
+    next: u32,
+    kind: Interning<'s, 'v>,
+}
+
+enum Interning<'s, 'v> {
+    Shapes {
+        shapes: &'s charter_evaluator::shapes::Shapes<'s>,
+        /// By the payload's type (as written): how to take its shape.
+        plans: FxHashMap<&'v str, charter_evaluator::shapes::Plan<'s>>,
+        /// By fingerprint: the shapes numbered, with their numbers.
+        by_hash: FxHashMap<u64, Vec<(charter_evaluator::shapes::Shape<'v>, u32)>>,
+    },
+    Values {
+        /// By fingerprint: a payload of each number (payloads of one type have the same keys
+        /// read, and payloads of different types never agree).
+        by_hash: FxHashMap<u64, Vec<(&'v Value, u32)>>,
+    },
+}
+
+impl<'s, 'v> Interner<'s, 'v> {
+    fn shapes(shapes: &'s charter_evaluator::shapes::Shapes<'s>) -> Self {
+        Interner {
+            by_payload: FxHashMap::default(),
+            next: 0,
+            kind: Interning::Shapes {
+                shapes,
+                plans: FxHashMap::default(),
+                by_hash: FxHashMap::default(),
+            },
+        }
+    }
+
+    fn values() -> Self {
+        Interner {
+            by_payload: FxHashMap::default(),
+            next: 0,
+            kind: Interning::Values {
+                by_hash: FxHashMap::default(),
+            },
+        }
+    }
+
+    /// The number of `payload`, of which rules read `keys` (`None`: anything; the same for
+    /// every payload of a type).
+    fn number(&mut self, payload: &'v Value, keys: Option<&BTreeSet<String>>) -> u32 {
+        if let Some(&number) = self.by_payload.get(&std::ptr::from_ref(payload)) {
+            return number;
+        }
+        let next = self.next;
+        let number = match &mut self.kind {
+            Interning::Shapes {
+                shapes,
+                plans,
+                by_hash,
+            } => {
+                let resource_type = payload["type"].as_str().unwrap_or_default();
+                let plan = plans
+                    .entry(resource_type)
+                    .or_insert_with(|| shapes.plan(keys));
+                let shape = shapes.shape(plan, payload);
+                let same = by_hash.entry(shape.fingerprint()).or_default();
+                match same.iter().find(|(kept, _)| *kept == shape) {
+                    Some(&(_, number)) => number,
+                    None => {
+                        same.push((shape, next));
+                        next
+                    }
+                }
+            }
+            Interning::Values { by_hash } => {
+                let same = by_hash
+                    .entry(charter_evaluator::fingerprint(payload, keys))
+                    .or_default();
+                // Different shapes may share a fingerprint: a match is confirmed by the values.
+                match same
+                    .iter()
+                    .find(|(kept, _)| charter_evaluator::agree(kept, payload, keys))
+                {
+                    Some(&(_, number)) => number,
+                    None => {
+                        same.push((payload, next));
+                        next
+                    }
+                }
+            }
+        };
+        if number == next {
+            self.next += 1;
+        }
+        self.by_payload.insert(std::ptr::from_ref(payload), number);
+        number
+    }
 }
 
 #[cfg(test)]

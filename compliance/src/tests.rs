@@ -128,6 +128,79 @@ fn the_example_project_proves_clean() {
     assert!(resources > 60, "{resources} resources");
 }
 
+/// Plants `change` and holds the proof (grouped by shapes first) to the findings of grouping by
+/// values alone; returns the findings with each finding's resource's payload.
+fn same_findings_either_way(change: impl FnOnce(&mut Project)) -> Vec<(Finding, Value)> {
+    let project = contoso();
+    let mut changed = project.clone();
+    change(&mut changed);
+    let estate = estate::estate(&changed);
+    let findings = prove_estate(&project, &estate, TODAY);
+    assert_eq!(
+        findings,
+        crate::prove_estate_by_values(&project, &estate, TODAY)
+    );
+    let resources = estate.resources();
+    findings
+        .into_iter()
+        .map(|finding| {
+            let payload = resources
+                .iter()
+                .find(|resource| resource.id == finding.id)
+                .map(|resource| resource.payload.clone())
+                .unwrap_or_default();
+            (finding, payload)
+        })
+        .collect()
+}
+
+#[test]
+fn grouping_by_shape_finds_what_grouping_by_value_finds() {
+    assert!(same_findings_either_way(|_| {}).is_empty());
+    // Every deployment names a filter of its own the policy did not approve: they share a
+    // shape, and each finding still shows its own deployment's filter.
+    let findings = same_findings_either_way(|p| {
+        for (w, workload) in p.workloads.iter_mut().enumerate() {
+            for (e, endpoint) in workload.endpoints.iter_mut().enumerate() {
+                endpoint.filter.name = format!("unreviewed-{w}-{e}");
+            }
+        }
+    });
+    let approvals: Vec<&(Finding, Value)> = findings
+        .iter()
+        .filter(|(f, _)| f.reference_id == "approvedContentFilter")
+        .collect();
+    assert!(approvals.len() > 2, "{} findings", approvals.len());
+    for (finding, payload) in &approvals {
+        let filter = payload["properties"]["raiPolicyName"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(filter.starts_with("unreviewed-"), "{payload}");
+        assert!(
+            finding.trace.contains(&format!("\"{filter}\"")),
+            "the trace of {} shows its own filter `{filter}`: {}",
+            finding.id,
+            finding.trace
+        );
+    }
+    // Mistakes in one endpoint only, and in several at once.
+    assert!(
+        !same_findings_either_way(|p| first_endpoint(p).model.version = "2025-08-07".into())
+            .is_empty()
+    );
+    assert!(
+        !same_findings_either_way(|p| first_endpoint(p).regions[0] = "westeurope".into())
+            .is_empty()
+    );
+    assert!(!same_findings_either_way(|p| {
+        p.workloads[0].endpoints[0].capacity = 61;
+        p.workloads[0].endpoints[1].capacity = 201;
+        p.policies[0].owner_tag = "team".into();
+    })
+    .is_empty());
+    assert!(!same_findings_either_way(|p| p.policies[0].public_network = None).is_empty());
+}
+
 #[test]
 fn an_account_without_its_diagnostic_setting_is_caught() {
     let project = contoso();

@@ -152,7 +152,7 @@ enum Node {
 }
 
 /// Where a `field` condition reads.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 enum Access {
     TopLevel(TopLevel),
     Alias {
@@ -171,7 +171,7 @@ enum Access {
 }
 
 /// The top-level fields, as the interpreter's `Scope::top_level` reads them.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 enum TopLevel {
     Name,
     FullName,
@@ -268,6 +268,207 @@ impl CompiledRule {
         } else {
             Decision::NoMatch
         })
+    }
+}
+
+/// How a compiled rule's `if` condition reads a resource (see [`crate::shapes`]), one read at
+/// a time.
+pub(crate) enum Read<'c> {
+    /// A condition on the value at one payload path alone, compared with a constant.
+    Test(Test<'c>),
+    /// A payload path (as [`crate::reads`] spells it) read some other way: counted, through an
+    /// array, or as part of a name or id built from several properties.
+    Whole(String),
+    /// A condition the compiled rule gives no answer for: the interpreter evaluates the rule,
+    /// and reads what it likes.
+    Opaque,
+}
+
+/// A `field` condition outside any `count` that reads the value at one payload path and
+/// compares it with a constant: its answer depends on that value alone.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Test<'c> {
+    access: &'c Access,
+    operator: Operator,
+    expected: &'c Value,
+}
+
+impl PartialEq for Test<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.operator == other.operator
+            && self.access == other.access
+            && crate::memo::same_value(self.expected, other.expected)
+    }
+}
+
+impl Test<'_> {
+    /// The payload path it reads, as [`crate::reads`] spells it (lower case).
+    pub(crate) fn key(&self) -> String {
+        match self.access {
+            Access::TopLevel(TopLevel::Name) => "name".to_string(),
+            Access::TopLevel(TopLevel::Location) => "location".to_string(),
+            Access::TopLevel(TopLevel::Other(field)) => field.to_ascii_lowercase(),
+            // One tag, by its name (`tags['owner']`, or a name a parameter gives): of the tags.
+            Access::TopLevel(TopLevel::Tag(_)) => "tags".to_string(),
+            Access::Alias { rest, .. } => property_path(rest),
+            // Never made a test (see `CompiledRule::reads`).
+            Access::TopLevel(_) => String::new(),
+        }
+    }
+
+    /// The value the condition compares, read from `resource` as its evaluation reads it;
+    /// `None` when there is none (an alias of another type selects nothing).
+    pub(crate) fn value<'v>(&self, resource: &'v Value) -> Option<Cow<'v, Value>> {
+        let resource_type = resource.get("type").and_then(Value::as_str).unwrap_or("");
+        match self.access {
+            Access::TopLevel(field) => Run {
+                resource,
+                resource_type,
+                id: None,
+                bound: Vec::new(),
+            }
+            .top_level(field),
+            Access::Alias {
+                resource_type: own,
+                rest,
+                ..
+            } => {
+                if !own.eq_ignore_ascii_case(resource_type) {
+                    return None;
+                }
+                let mut value = Some(resource);
+                for segment in rest {
+                    if let Segment::Property(name) = segment {
+                        value = value.and_then(|value| property(value, name));
+                    }
+                }
+                value.map(Cow::Borrowed)
+            }
+        }
+    }
+
+    /// Whether the condition holds for a resource on which it reads `value` (of
+    /// [`Test::value`]); `None` when it gives no answer.
+    pub(crate) fn answer(&self, value: Option<&Value>) -> Option<bool> {
+        operators::apply(self.operator, value, self.expected).ok()
+    }
+
+    /// Whether it reads the resource as `other` does (and so reads the same value).
+    pub(crate) fn same_read(&self, other: &Test<'_>) -> bool {
+        self.access == other.access
+    }
+}
+
+/// The properties of `segments` joined with dots and lower-cased, up to the first `[*]` or
+/// bracket: the path [`crate::reads`] keeps for an alias.
+fn property_path(segments: &[Segment]) -> String {
+    let mut path = String::new();
+    for segment in segments {
+        let Segment::Property(name) = segment else {
+            break;
+        };
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(name);
+    }
+    let cut = path.split('[').next().unwrap_or_default();
+    cut.trim_end_matches('.').to_ascii_lowercase()
+}
+
+impl CompiledRule {
+    /// Every read its `if` condition makes of a resource (none when its effect is disabled,
+    /// since the condition is then never evaluated).
+    pub(crate) fn reads<'c>(&'c self, out: &mut Vec<Read<'c>>) {
+        if !self.disabled {
+            node_reads(&self.condition, false, out);
+        }
+    }
+}
+
+/// The reads of `node` (`in_count`: inside a count's `where`, where a test would have to be
+/// evaluated with the count's members bound).
+fn node_reads<'c>(node: &'c Node, in_count: bool, out: &mut Vec<Read<'c>>) {
+    match node {
+        Node::Bail => out.push(Read::Opaque),
+        Node::Constant(_) => {}
+        Node::All(children) | Node::Any(children) => {
+            for child in children {
+                node_reads(child, in_count, out);
+            }
+        }
+        Node::Not(child) => node_reads(child, in_count, out),
+        Node::Field {
+            access,
+            operator,
+            expected,
+        } => out.push(field_read(access, *operator, expected, in_count)),
+        Node::Count {
+            members, filter, ..
+        } => {
+            if let Members::Field {
+                from: None, rest, ..
+            } = members
+            {
+                out.push(Read::Whole(property_path(rest)));
+            }
+            if let Some(filter) = filter {
+                node_reads(filter, true, out);
+            }
+        }
+    }
+}
+
+/// How one `field` condition reads the resource.
+fn field_read<'c>(
+    access: &'c Access,
+    operator: Operator,
+    expected: &'c Value,
+    in_count: bool,
+) -> Read<'c> {
+    let test = Read::Test(Test {
+        access,
+        operator,
+        expected,
+    });
+    match access {
+        Access::TopLevel(TopLevel::Name | TopLevel::Location | TopLevel::Tag(Some(_)))
+            if !in_count =>
+        {
+            test
+        }
+        Access::TopLevel(TopLevel::Other(field)) if !in_count && !field.contains(['.', '[']) => {
+            test
+        }
+        Access::TopLevel(TopLevel::Name) => Read::Whole("name".to_string()),
+        Access::TopLevel(TopLevel::Location) => Read::Whole("location".to_string()),
+        Access::TopLevel(TopLevel::Other(field)) => {
+            let cut = field.split('[').next().unwrap_or_default();
+            Read::Whole(cut.trim_end_matches('.').to_ascii_lowercase())
+        }
+        // The full name is built from the name and the id; the id is never tested alone.
+        Access::TopLevel(TopLevel::FullName) => Read::Whole("name".to_string()),
+        Access::TopLevel(TopLevel::Id(_)) => Read::Whole("id".to_string()),
+        Access::TopLevel(TopLevel::IdentityType) => Read::Whole("identity".to_string()),
+        Access::TopLevel(TopLevel::Tags | TopLevel::Tag(_)) => Read::Whole("tags".to_string()),
+        Access::Alias {
+            from: None,
+            every: false,
+            rest,
+            rest_every: false,
+            ..
+        } if !in_count
+            && rest.iter().all(
+                |segment| matches!(segment, Segment::Property(name) if !name.contains('[')),
+            ) =>
+        {
+            test
+        }
+        Access::Alias {
+            from: None, rest, ..
+        } => Read::Whole(property_path(rest)),
+        // Relative to a counted member: the count's own path covers it.
+        Access::Alias { from: Some(_), .. } => Read::Whole(String::new()),
     }
 }
 

@@ -23,6 +23,7 @@ mod memo;
 pub mod operators;
 mod reads;
 pub mod report;
+pub mod shapes;
 mod suite;
 
 pub use builtins::builtin_definitions;
@@ -35,5 +36,5 @@ pub use reads::{agree, fingerprint, reads, value_at, Reads};
 pub use suite::{
     deciding_scopes, parse_artifacts, parse_cases, printable, run_placed_suite, run_suite,
     run_suite_with, scope_contains, CaseReport, DefinitionResult, Expectation, PlacedCase,
-    SuiteOptions, SuiteReport, TestCase,
+    PlacedSuite, SuiteOptions, SuiteReport, TestCase,
 };

@@ -46,6 +46,28 @@ pub fn reads(definition: &Value) -> Reads {
     }
 }
 
+/// What a definition's rule reads outside its `if` condition (its effect and details, but not
+/// an existence condition, which reads the related resources), spelled as [`reads`] spells
+/// it; `None` when that cannot be told.
+pub(crate) fn reads_outside_condition(definition: &Value) -> Option<BTreeSet<String>> {
+    let properties = definition_properties(definition);
+    let mut keys = Some(BTreeSet::new());
+    let Some(rule) = properties.get("policyRule").and_then(Value::as_object) else {
+        return keys;
+    };
+    for (name, part) in rule {
+        if name.eq_ignore_ascii_case("if") {
+            continue;
+        }
+        let mut own = part.clone();
+        if let Some(details) = own.get_mut("details").and_then(Value::as_object_mut) {
+            details.remove("existenceCondition");
+        }
+        collect(&own, &mut keys);
+    }
+    keys
+}
+
 /// Adds what `value` (a part of a rule) reads to `keys`; sets it to `None` when that cannot be
 /// told.
 fn collect(value: &Value, keys: &mut Option<BTreeSet<String>>) {

@@ -426,13 +426,7 @@ pub fn run_placed_suite(
     cases: &[PlacedCase<'_>],
     options: &SuiteOptions,
 ) -> SuiteReport {
-    run_cases(
-        artifacts,
-        cases
-            .iter()
-            .map(|placed| (&placed.case, placed.resource, Some(placed.id.as_str()))),
-        options,
-    )
+    PlacedSuite::new(artifacts).run(cases, options)
 }
 
 fn run_cases<'c>(
@@ -440,48 +434,98 @@ fn run_cases<'c>(
     cases: impl Iterator<Item = (&'c TestCase, &'c Value, Option<&'c str>)>,
     options: &SuiteOptions,
 ) -> SuiteReport {
-    let mut library: Library<'c> = Library::default();
-    for (path, value) in artifacts {
-        library.add(path, value, false);
+    Library::of(artifacts).report(cases, options)
+}
+
+/// A built tree ready to evaluate placed cases against ([`run_placed_suite`], once prepared):
+/// a caller that runs several passes over resources that live as long as `'r` (the
+/// self-compliance proof) prepares the definitions, assignments and compiled rules once, and
+/// its passes share what the rules answered.
+pub struct PlacedSuite<'r> {
+    library: Library<'r>,
+}
+
+impl<'r> PlacedSuite<'r> {
+    /// Reads `artifacts` (as [`run_suite_with`] does, with the bundled built-ins).
+    pub fn new(artifacts: &[(String, Value)]) -> Self {
+        PlacedSuite {
+            library: Library::of(artifacts),
+        }
     }
-    for (path, value) in crate::builtin_definitions() {
-        library.add(path, value, true);
+
+    /// [`run_placed_suite`] on this tree.
+    pub fn run(&self, cases: &[PlacedCase<'r>], options: &SuiteOptions) -> SuiteReport {
+        self.library.report(
+            cases
+                .iter()
+                .map(|placed| (&placed.case, placed.resource, Some(placed.id.as_str()))),
+            options,
+        )
     }
-    library.expand();
-    // Untraced first: a case that passes cleanly needs no explanation, and building one for
-    // every condition of every rule is most of the cost. A case that fails, or rests on an
-    // error, is evaluated again with its trace.
-    let cases: Vec<CaseReport> = cases
-        .map(|(case, resource, id)| {
-            let quick = library.run_case((case, resource, id), options, false);
-            let clean = quick.passed
-                && quick
-                    .results
-                    .iter()
-                    .all(|result| result.outcome.error.is_none());
-            if clean {
-                quick
-            } else {
-                library.run_case((case, resource, id), options, true)
-            }
-        })
-        .collect();
-    let assigned = library.assigned_definitions();
-    let matched: BTreeSet<String> = cases
-        .iter()
-        .flat_map(|case| &case.results)
-        .filter(|result| result.outcome.effect.is_some())
-        .map(|result| result.definition.to_lowercase())
-        .collect();
-    let unexercised = library
-        .definitions
-        .iter()
-        .filter(|definition| !definition.bundled)
-        .filter(|definition| assigned.contains(&definition.name.to_lowercase()))
-        .filter(|definition| !matched.contains(&definition.name.to_lowercase()))
-        .map(|definition| definition.name.clone())
-        .collect();
-    SuiteReport { cases, unexercised }
+
+    /// What decides each rule's answers, for grouping resources that get the same verdicts
+    /// ([`crate::shapes`]).
+    pub fn shapes(&self) -> crate::shapes::Shapes<'_> {
+        crate::shapes::Shapes::of(&self.library)
+    }
+}
+
+impl<'r> Library<'r> {
+    /// The library of `artifacts` and the bundled built-ins, expanded.
+    fn of(artifacts: &[(String, Value)]) -> Self {
+        let mut library = Library::default();
+        for (path, value) in artifacts {
+            library.add(path, value, false);
+        }
+        for (path, value) in crate::builtin_definitions() {
+            library.add(path, value, true);
+        }
+        library.expand();
+        library
+    }
+
+    /// Runs `cases` and reports on them and on the definitions none of them matched.
+    fn report<'c>(
+        &self,
+        cases: impl Iterator<Item = (&'c TestCase, &'r Value, Option<&'c str>)>,
+        options: &SuiteOptions,
+    ) -> SuiteReport {
+        let library = self;
+        // Untraced first: a case that passes cleanly needs no explanation, and building one for
+        // every condition of every rule is most of the cost. A case that fails, or rests on an
+        // error, is evaluated again with its trace.
+        let cases: Vec<CaseReport> = cases
+            .map(|(case, resource, id)| {
+                let quick = library.run_case((case, resource, id), options, false);
+                let clean = quick.passed
+                    && quick
+                        .results
+                        .iter()
+                        .all(|result| result.outcome.error.is_none());
+                if clean {
+                    quick
+                } else {
+                    library.run_case((case, resource, id), options, true)
+                }
+            })
+            .collect();
+        let assigned = library.assigned_definitions();
+        let matched: BTreeSet<String> = cases
+            .iter()
+            .flat_map(|case| &case.results)
+            .filter(|result| result.outcome.effect.is_some())
+            .map(|result| result.definition.to_lowercase())
+            .collect();
+        let unexercised = library
+            .definitions
+            .iter()
+            .filter(|definition| !definition.bundled)
+            .filter(|definition| assigned.contains(&definition.name.to_lowercase()))
+            .filter(|definition| !matched.contains(&definition.name.to_lowercase()))
+            .map(|definition| definition.name.clone())
+            .collect();
+        SuiteReport { cases, unexercised }
+    }
 }
 
 #[derive(Clone, Debug)]
