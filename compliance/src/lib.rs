@@ -751,6 +751,9 @@ struct Standings<'s> {
     /// By the standing itself: its signature (or, for a resource whose id some rule reads,
     /// its whole id in lower case) and its management groups.
     numbered: HashMap<(bool, String, Option<&'s str>), u32>,
+    /// The compared part of the last id (when it was cut short of the whole id), its rule and
+    /// its standing.
+    last: Option<(&'s str, PlacementRule<'s>, u32)>,
 }
 
 impl<'s> Standings<'s> {
@@ -764,6 +767,7 @@ impl<'s> Standings<'s> {
                 .unwrap_or(0),
             by_prefix: FxHashMap::default(),
             numbered: HashMap::new(),
+            last: None,
         }
     }
 
@@ -771,25 +775,44 @@ impl<'s> Standings<'s> {
     /// changes only that segment, so the compared part of the placed id follows from the
     /// compared part of `id`.
     fn around(&mut self, id: &'s str, rule: &PlacementRule<'s>) -> u32 {
-        let cut = cut(id, self.segments);
-        if let Some(&found) = self.by_prefix.get(&(cut, *rule)) {
-            return found;
+        // Resources come account by account: most share the compared part of the last id.
+        if let Some((last, last_rule, number)) = self.last {
+            if last_rule == *rule
+                && id.starts_with(last)
+                && id.as_bytes().get(last.len()) == Some(&b'/')
+            {
+                return number;
+            }
         }
-        let placed = rule.id(id);
-        let management_groups = rule.management_groups();
-        let signature: String = self
-            .scopes
-            .iter()
-            .map(|scope| {
-                match charter_evaluator::scope_contains(scope, &placed, &management_groups, true) {
-                    Some(true) => '1',
-                    Some(false) => '0',
-                    None => '?',
-                }
-            })
-            .collect();
-        let number = self.number(false, signature, rule.management_group);
-        self.by_prefix.insert((cut, *rule), number);
+        let (cut, whole) = cut(id, self.segments);
+        let number = match self.by_prefix.get(&(cut, *rule)) {
+            Some(&found) => found,
+            None => {
+                let placed = rule.id(id);
+                let management_groups = rule.management_groups();
+                let signature: String = self
+                    .scopes
+                    .iter()
+                    .map(|scope| {
+                        match charter_evaluator::scope_contains(
+                            scope,
+                            &placed,
+                            &management_groups,
+                            true,
+                        ) {
+                            Some(true) => '1',
+                            Some(false) => '0',
+                            None => '?',
+                        }
+                    })
+                    .collect();
+                let number = self.number(false, signature, rule.management_group);
+                self.by_prefix.insert((cut, *rule), number);
+                number
+            }
+        };
+        // Only a part cut short of the whole id is the compared part of longer ids too.
+        self.last = (!whole).then_some((cut, *rule, number));
         number
     }
 
@@ -809,18 +832,18 @@ impl<'s> Standings<'s> {
     }
 }
 
-/// The first `segments` `/`-separated segments of `id`.
-fn cut(id: &str, segments: usize) -> &str {
+/// The first `segments` `/`-separated segments of `id`, and whether that is the whole id.
+fn cut(id: &str, segments: usize) -> (&str, bool) {
     let mut slashes = 0;
     for (index, byte) in id.bytes().enumerate() {
         if byte == b'/' {
             if slashes == segments {
-                return &id[..index];
+                return (&id[..index], false);
             }
             slashes += 1;
         }
     }
-    id
+    (id, true)
 }
 
 /// `id` with its subscription segment replaced by `subscription` (as the governance writes a

@@ -767,11 +767,45 @@ fn names_that_differ_only_in_case_collide_and_the_help_says_so() {
 #[test]
 fn the_compared_part_of_an_id_ends_before_the_slash_after_its_segments() {
     let id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a";
-    assert_eq!(super::cut(id, 0), "");
-    assert_eq!(super::cut(id, 3), "/subscriptions/s/resourceGroups");
-    assert_eq!(super::cut(id, 4), "/subscriptions/s/resourceGroups/rg");
-    assert_eq!(super::cut(id, 40), id);
-    assert_eq!(super::cut("", 2), "");
+    assert_eq!(super::cut(id, 0), ("", false));
+    assert_eq!(
+        super::cut(id, 3),
+        ("/subscriptions/s/resourceGroups", false)
+    );
+    assert_eq!(
+        super::cut(id, 4),
+        ("/subscriptions/s/resourceGroups/rg", false)
+    );
+    assert_eq!(super::cut(id, 40), (id, true));
+    assert_eq!(super::cut("", 2), ("", true));
+}
+
+#[test]
+fn resources_stand_as_the_compared_part_of_their_id_says_one_after_another() {
+    let scopes = vec![
+        "/subscriptions/s/resourceGroups/rg".to_string(),
+        "/subscriptions/s".to_string(),
+    ];
+    let mut standings = Standings::new(&scopes);
+    let rule = PlacementRule {
+        subscription: None,
+        management_group: None,
+    };
+    let account =
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a";
+    let deployment = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a/deployments/d";
+    let other =
+        "/subscriptions/s/resourceGroups/rg2/providers/Microsoft.CognitiveServices/accounts/b";
+    let group = "/subscriptions/s/resourceGroups/rg";
+    let longer = "/subscriptions/s/resourceGroups/rg2";
+    let inside = standings.around(account, &rule);
+    assert_eq!(standings.around(deployment, &rule), inside);
+    let outside = standings.around(other, &rule);
+    assert_ne!(outside, inside);
+    // The group itself is cut whole; a group whose name it begins is another.
+    assert_eq!(standings.around(group, &rule), inside);
+    assert_eq!(standings.around(longer, &rule), outside);
+    assert_eq!(standings.around(account, &rule), inside);
 }
 
 #[test]

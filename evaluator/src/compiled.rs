@@ -316,10 +316,14 @@ impl Test<'_> {
         }
     }
 
-    /// The value the condition compares, read from `resource` as its evaluation reads it;
-    /// `None` when there is none (an alias of another type selects nothing).
-    pub(crate) fn value<'v>(&self, resource: &'v Value) -> Option<Cow<'v, Value>> {
-        let resource_type = resource.get("type").and_then(Value::as_str).unwrap_or("");
+    /// The value the condition compares, read from `resource` (of type `resource_type`, as its
+    /// `type` says) as its evaluation reads it; `None` when there is none (an alias of another
+    /// type selects nothing).
+    pub(crate) fn value<'v>(
+        &self,
+        resource: &'v Value,
+        resource_type: &'v str,
+    ) -> Option<Cow<'v, Value>> {
         match self.access {
             Access::TopLevel(field) => Run {
                 resource,

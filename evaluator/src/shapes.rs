@@ -196,7 +196,10 @@ impl<'l> Shapes<'l> {
         }
         let parts: Vec<Part<'v>> = match &plan.steps {
             None => vec![Part::Value(Some(Cow::Borrowed(payload)))],
-            Some(steps) => steps.iter().map(|step| self.part(step, payload)).collect(),
+            Some(steps) => steps
+                .iter()
+                .map(|step| self.part(step, payload, resource_type))
+                .collect(),
         };
         for part in &parts {
             match part {
@@ -216,14 +219,14 @@ impl<'l> Shapes<'l> {
     }
 
     /// What decides the answers of the rules that read one property of `payload`.
-    fn part<'v>(&self, step: &Step<'_>, payload: &'v Value) -> Part<'v> {
+    fn part<'v>(&self, step: &Step<'_>, payload: &'v Value, resource_type: &'v str) -> Part<'v> {
         let (tests, slot, key) = match step {
             Step::Value(key) => return Part::Value(value_at(payload, key).map(Cow::Borrowed)),
             Step::Tests { tests, slot, key } => (*tests, *slot, *key),
         };
         let answers = match slot {
             Some(slot) => {
-                let value = tests[0].value(payload);
+                let value = tests[0].value(payload, resource_type);
                 match value.as_deref() {
                     Some(Value::String(text)) => self.remembered(slot, text, || {
                         answers(tests, |test| test.answer(value.as_deref()))
@@ -231,7 +234,9 @@ impl<'l> Shapes<'l> {
                     other => answers(tests, |test| test.answer(other)),
                 }
             }
-            None => answers(tests, |test| test.answer(test.value(payload).as_deref())),
+            None => answers(tests, |test| {
+                test.answer(test.value(payload, resource_type).as_deref())
+            }),
         };
         match answers {
             Some(bits) => Part::Answers(bits),
