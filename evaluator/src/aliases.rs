@@ -5,7 +5,8 @@
 //!
 //! * `aliases.tsv`, the curated table: the Cognitive Services and Machine Learning types
 //!   Charter's rules read, from Azure's alias tables as `Get-AzPolicyAlias` lists them (2025),
-//!   and the data-plane aliases only Microsoft's built-ins show;
+//!   the data-plane aliases only Microsoft's built-ins show, and the other aliases the bundled
+//!   built-ins read (the diagnostic settings an `auditIfNotExists` rule looks for);
 //! * `all-aliases.txt.gz`, every other resource provider's aliases (about 65,000, from a 2024
 //!   `Get-AzPolicyAlias -ListAvailable` dump), for evaluating definitions Charter did not write
 //!   (`charter eval`). It is decompressed the first time an alias is not in the curated table,
@@ -186,6 +187,39 @@ mod tests {
             .expect("the accounts alias table is embedded");
         assert_eq!(alias.path, "properties.disableLocalAuth");
         assert_eq!(alias.resource_type, "Microsoft.CognitiveServices/accounts");
+    }
+
+    /// Loading the full table takes longer than the rest of a `charter check` of a small
+    /// project: the aliases the evaluator's own built-ins read are in the curated one.
+    #[test]
+    fn every_alias_the_bundled_built_ins_read_is_in_the_curated_table() {
+        fn fields(node: &serde_json::Value, found: &mut Vec<String>) {
+            match node {
+                serde_json::Value::Object(map) => {
+                    for (key, value) in map {
+                        match value.as_str() {
+                            Some(field) if key == "field" && !field.starts_with('[') => {
+                                found.push(field.to_string());
+                            }
+                            _ => fields(value, found),
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|i| fields(i, found)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        for (_, definition) in crate::builtin_definitions() {
+            fields(definition, &mut found);
+        }
+        let missing: Vec<&String> = found
+            .iter()
+            .filter(|field| !is_top_level(field))
+            .filter(|field| !table().contains_key(&field.to_lowercase()))
+            .collect();
+        assert!(found.len() > 10, "{found:?}");
+        assert!(missing.is_empty(), "{missing:?}");
     }
 
     #[test]
