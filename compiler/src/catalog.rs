@@ -8,6 +8,7 @@ use charter_syntax::Span;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
 
 /// A fine-tuned model as its declaration gives it (see [`Catalog::add_fine_tuned`]).
 pub(crate) struct FineTunedEntry {
@@ -37,10 +38,11 @@ pub const FINE_TUNED_VERSION: &str = "1";
 /// extends is copied when it changes).
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
-    /// Keyed by the model name as declared.
-    models: IndexMap<String, Arc<Model>>,
+    /// Keyed by the model name as declared. (Hashed with Fx: every endpoint looks its model
+    /// and regions up, and the order is the insertion order whatever the hasher.)
+    models: IndexMap<String, Arc<Model>, FxBuildHasher>,
     /// Keyed by the region name as declared.
-    regions: IndexMap<String, Arc<Region>>,
+    regions: IndexMap<String, Arc<Region>, FxBuildHasher>,
     /// The date the catalog describes Azure as of (see `catalog_layers`).
     pub(crate) dated: Option<crate::catalog_layers::CatalogDate>,
 }

@@ -10,7 +10,7 @@
 //! "written, with no value" (`Field { value: None, .. }`), so the checks stay quiet about it and
 //! the editor can still show what was written.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use charter_ir::{
     Authority, BudgetPeriod, Category, DataZone, Date, DeploymentType, Effect, Environment,
@@ -52,7 +52,7 @@ pub struct Model {
     /// Business units (`business_unit NAME { }`), in declaration order, one per name.
     pub business_units: Vec<BusinessUnit>,
     /// What each declaration of the symbol index is, for the language server.
-    pub(crate) items: HashMap<DeclId, Item>,
+    pub(crate) items: FxHashMap<DeclId, Item>,
 }
 
 /// A filter of [`Model::filters`].
@@ -117,38 +117,40 @@ impl Model {
         let actual = &self.filter(filter).effective;
         let required = &self.filter(minimum).effective;
         let mut weaker = Vec::new();
-        for side in Side::ALL {
-            for category in Category::ALL {
-                if !category.applies_to(side) {
-                    continue;
-                }
-                let Some(required) = required.setting(side, category) else {
-                    continue;
-                };
-                let Some(setting) = actual.setting(side, category) else {
-                    // An optional control (any on an agent's side) left out is off: weaker
-                    // than any control that detects something.
-                    let optional = side.agents_only() || !category.required();
-                    if optional && required.level.strictness() > 0 {
-                        weaker.push(Weakness::Setting {
-                            side,
-                            category,
-                            level: off_level(category),
-                            required: required.level,
-                            span: None,
-                        });
-                    }
-                    continue;
-                };
-                if setting.level.strictness() < required.level.strictness() {
+        // Only the controls `minimum` sets are compared: walk its slots (side by side, each in
+        // category order, as `slot` lays them out) rather than every side and category.
+        for (index, required) in required.settings.iter().enumerate() {
+            let Some(required) = required else {
+                continue;
+            };
+            let side = Side::ALL[index / Category::ALL.len()];
+            let category = Category::ALL[index % Category::ALL.len()];
+            if !category.applies_to(side) {
+                continue;
+            }
+            let Some(setting) = actual.setting(side, category) else {
+                // An optional control (any on an agent's side) left out is off: weaker
+                // than any control that detects something.
+                let optional = side.agents_only() || !category.required();
+                if optional && required.level.strictness() > 0 {
                     weaker.push(Weakness::Setting {
                         side,
                         category,
-                        level: setting.level,
+                        level: off_level(category),
                         required: required.level,
-                        span: Some(setting.span),
+                        span: None,
                     });
                 }
+                continue;
+            };
+            if setting.level.strictness() < required.level.strictness() {
+                weaker.push(Weakness::Setting {
+                    side,
+                    category,
+                    level: setting.level,
+                    required: required.level,
+                    span: Some(setting.span),
+                });
             }
         }
         for listed in &required.blocklists {
@@ -324,12 +326,10 @@ pub struct ListedBlocklist {
 const SLOTS: usize = Side::ALL.len() * Category::ALL.len();
 
 fn slot(side: Side, category: Category) -> usize {
-    let side_index = Side::ALL.iter().position(|s| *s == side).unwrap_or(0) * Category::ALL.len();
-    side_index
-        + Category::ALL
-            .iter()
-            .position(|c| *c == category)
-            .unwrap_or(0)
+    // INVARIANT: `ALL` lists a keyword enum's values in declaration order, and the enums have
+    // no explicit discriminants, so a value's discriminant is its position in `ALL` (the test
+    // `slots_are_positions_in_all` checks it): no search on every lookup.
+    side as usize * Category::ALL.len() + category as usize
 }
 
 /// What a filter filters once `extends` is applied: each setting from the nearest filter of
@@ -1353,6 +1353,20 @@ pub fn account_id_problem(id: &str) -> Option<AccountProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every side and category has its own slot, at its positions in `ALL`.
+    #[test]
+    fn slots_are_positions_in_all() {
+        for (side_index, side) in Side::ALL.into_iter().enumerate() {
+            for (category_index, category) in Category::ALL.into_iter().enumerate() {
+                assert_eq!(
+                    slot(side, category),
+                    side_index * Category::ALL.len() + category_index,
+                    "{side:?} {category:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn account_ids_are_checked_segment_by_segment() {

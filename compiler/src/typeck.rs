@@ -372,25 +372,29 @@ fn check_block<'a>(
         });
     }
 
+    // A block with a syntax error inside may have lost the entry to recovery: stay quiet.
+    let has_errors = block
+        .entries
+        .iter()
+        .any(|entry| matches!(entry, ast::Entry::Error(_)));
     for entry_schema in schema.entries {
         let required = match entry_schema.occurs {
             Occurs::Required => true,
             Occurs::RequiredUnlessExtends => !filter_extends,
             Occurs::Optional | Occurs::Repeatable => false,
         };
+        // Most entries are optional: look for one in the block only when it is required.
+        if !required || has_errors {
+            continue;
+        }
         let given = block.entries.iter().any(|entry| match entry {
             ast::Entry::Field(field) => field.key.name == entry_schema.name,
             ast::Entry::Clause(clause) => clause.keyword.name == entry_schema.name,
             ast::Entry::Block(nested) => nested.keyword.name == entry_schema.name,
             ast::Entry::Error(_) => false,
         });
-        // A block with a syntax error inside may have lost the entry to recovery: stay quiet.
-        let has_errors = block
-            .entries
-            .iter()
-            .any(|entry| matches!(entry, ast::Entry::Error(_)));
         let misspelt = suggested.contains(&entry_schema.name);
-        if required && !given && !has_errors && !misspelt {
+        if !given && !misspelt {
             diagnostics.push(missing_entry(schema, block, entry_schema, text));
         }
     }
@@ -928,16 +932,13 @@ fn keyword<'a>(
     value: &'a Value,
 ) -> Result<Typed<'a>, Diagnostic> {
     match value {
-        Value::Path(path) => {
-            let text = path.text();
-            match set.words.iter().find(|keyword| keyword.word == text) {
-                Some(keyword) => Ok(Typed::Keyword {
-                    word: keyword.word,
-                    span: path.span,
-                }),
-                None => Err(fields::unknown_keyword(kind, set, &text, path.span)),
-            }
-        }
+        Value::Path(path) => match set.words.iter().find(|keyword| path.text_is(keyword.word)) {
+            Some(keyword) => Ok(Typed::Keyword {
+                word: keyword.word,
+                span: path.span,
+            }),
+            None => Err(fields::unknown_keyword(kind, set, &path.text(), path.span)),
+        },
         Value::Str(string) if set.contains(&string.value) => Err(fields::wrong_type(
             kind,
             value,

@@ -224,6 +224,25 @@ impl Path {
         names.join(".")
     }
 
+    /// Whether the path as written is `text`, without joining its segments as
+    /// [`Path::text`] does (keyword and name lookups compare many paths).
+    pub fn text_is(&self, text: &str) -> bool {
+        let mut rest = text;
+        for (index, segment) in self.segments.iter().enumerate() {
+            if index > 0 {
+                match rest.strip_prefix('.') {
+                    Some(after_dot) => rest = after_dot,
+                    None => return false,
+                }
+            }
+            match rest.strip_prefix(segment.name.as_str()) {
+                Some(after_segment) => rest = after_segment,
+                None => return false,
+            }
+        }
+        rest.is_empty()
+    }
+
     /// The single identifier, when the path has one segment.
     pub fn as_ident(&self) -> Option<&Ident> {
         match self.segments.as_slice() {
@@ -380,4 +399,50 @@ pub struct Comment {
     /// comment or a node), so that paragraphs of comments and a file's header comment keep
     /// their blank lines. Normalised like [`Trivia::blank_line_before`].
     pub blank_line_before: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::FileId;
+
+    fn path(segments: &[&str]) -> Path {
+        let span = Span::new(FileId(0), 0, 0);
+        Path {
+            segments: segments
+                .iter()
+                .map(|name| Ident {
+                    name: (*name).to_string(),
+                    span,
+                })
+                .collect(),
+            span,
+        }
+    }
+
+    /// `text_is` agrees with comparing `text()`, dots and all.
+    #[test]
+    fn a_path_is_its_text() {
+        let paths = [
+            path(&[]),
+            path(&["deny"]),
+            path(&["std", "filters", "default"]),
+        ];
+        let texts = [
+            "",
+            "deny",
+            "den",
+            "denyy",
+            "std.filters.default",
+            "std.filters",
+            "std.filtersdefault",
+            "std.filters.default.",
+            ".std.filters.default",
+        ];
+        for path in &paths {
+            for text in texts {
+                assert_eq!(path.text_is(text), path.text() == text, "{text:?}");
+            }
+        }
+    }
 }

@@ -342,13 +342,20 @@ impl Reader<'_> {
     }
 
     fn number(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
+        // Most numbers (lengths, tags, offsets below 128) are one byte.
+        let first = self.byte()?;
+        if first & 0x80 == 0 {
+            return Some(u64::from(first));
+        }
+        let mut value = u64::from(first & 0x7f);
+        let mut shift = 7;
+        while shift < 64 {
             let byte = self.byte()?;
             value |= u64::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 return Some(value);
             }
+            shift += 7;
         }
         None
     }

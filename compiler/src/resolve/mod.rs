@@ -18,7 +18,9 @@ mod operations;
 mod policies;
 mod workloads;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use charter_syntax::{ast, Diagnostic, FileId, Span};
 use indexmap::IndexMap;
@@ -64,24 +66,24 @@ struct Resolver<'t, 'a> {
     catalog: Catalog,
     model: Model,
     /// Top-level names (filters, policies, workloads), stdlib ones as `std.MODULE.NAME`.
-    names: HashMap<String, (Target, DeclId)>,
-    model_decls: HashMap<String, DeclId>,
-    version_decls: HashMap<(String, String), DeclId>,
-    region_decls: HashMap<String, DeclId>,
+    names: FxHashMap<String, (Target, DeclId)>,
+    model_decls: FxHashMap<String, DeclId>,
+    version_decls: FxHashMap<(String, String), DeclId>,
+    region_decls: FxHashMap<String, DeclId>,
     /// The text of top-level items that did not parse: a name declared there is not reported
     /// as unknown, since the syntax error already explains it.
     broken_items: Vec<&'a str>,
     /// Declared blocklists: index into `model.blocklists`, by name.
-    blocklists: IndexMap<String, usize>,
+    blocklists: IndexMap<String, usize, FxBuildHasher>,
     /// The blocks of `model.filters` and `model.policies`, by the same index.
     filter_blocks: Vec<&'t TypedBlock<'a>>,
     policy_blocks: Vec<&'t TypedBlock<'a>>,
     /// The declaration of each workload block that got one, by its span.
-    workload_decls: HashMap<(FileId, u32, u32), DeclId>,
+    workload_decls: FxHashMap<(FileId, u32, u32), DeclId>,
     /// The sorted names of each kind, the candidates for "did you mean": built on the first
     /// unknown name of the kind, not once per unknown name (thousands of them would make
     /// resolution quadratic), and dropped whenever a name is declared.
-    suggestion_candidates: HashMap<RefKind, crate::suggest::Candidates>,
+    suggestion_candidates: FxHashMap<RefKind, crate::suggest::Candidates>,
 }
 
 /// The catalog of the stdlib's `model` and `region` blocks alone, and what adding them
@@ -143,16 +145,16 @@ impl<'t, 'a> Resolver<'t, 'a> {
             symbols: SymbolIndex::default(),
             catalog: Catalog::default(),
             model: Model::default(),
-            names: HashMap::new(),
-            model_decls: HashMap::new(),
-            version_decls: HashMap::new(),
-            region_decls: HashMap::new(),
+            names: FxHashMap::default(),
+            model_decls: FxHashMap::default(),
+            version_decls: FxHashMap::default(),
+            region_decls: FxHashMap::default(),
             broken_items,
-            blocklists: IndexMap::new(),
+            blocklists: IndexMap::default(),
             filter_blocks: Vec::new(),
             policy_blocks: Vec::new(),
-            workload_decls: HashMap::new(),
-            suggestion_candidates: HashMap::new(),
+            workload_decls: FxHashMap::default(),
+            suggestion_candidates: FxHashMap::default(),
         }
     }
 
@@ -250,8 +252,12 @@ impl<'t, 'a> Resolver<'t, 'a> {
 
     /// Resolves a reference to a top-level name, recording it in the symbol index.
     fn resolve(&mut self, path: &ast::Path, expected: RefKind) -> Option<Target> {
-        let text = path.text();
-        let mut found = self.names.get(&text).copied();
+        // Most references are one word: look those up as written, without joining segments.
+        let text: Cow<'_, str> = match path.as_ident() {
+            Some(ident) => Cow::Borrowed(&ident.name),
+            None => Cow::Owned(path.text()),
+        };
+        let mut found = self.names.get(text.as_ref()).copied();
         if found.is_none() {
             // Inside a stdlib module, its own names are visible unqualified.
             if let Some(module) = self.module_of(path.span.file) {
@@ -325,7 +331,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
     /// Records what each declaration is, for [`Model::item`].
     fn index_items(&mut self) {
         let model = &mut self.model;
-        let mut items = HashMap::new();
+        let mut items = FxHashMap::default();
         for (index, filter) in model.filters.iter().enumerate() {
             items.insert(filter.decl, Item::Filter(crate::model::FilterId(index)));
         }

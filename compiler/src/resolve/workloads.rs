@@ -28,6 +28,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
             .filter(|(_, b)| b.schema.kind == BlockKind::Workload && b.label().is_some())
             .map(|&(_, b)| b)
             .collect();
+        self.model.workloads.reserve(blocks.len());
         for block in &blocks {
             let (name, name_span) = block.label().unwrap_or(("", block.ast.keyword.span));
             let apps = self.declare_apps(block, name);
@@ -238,6 +239,11 @@ impl<'t, 'a> Resolver<'t, 'a> {
     fn resolve_endpoints(&mut self, block: &'t TypedBlock<'a>, workload: WorkloadId) {
         let workload_name = self.model.workloads[workload.0].name.clone();
         let mut names: Vec<(&str, Span)> = Vec::new();
+        // Endpoints are large: sized once rather than grown (and copied) endpoint by endpoint.
+        let count = block.blocks("endpoint").count();
+        self.model.workloads[workload.0]
+            .endpoints
+            .reserve_exact(count);
         for endpoint in block.blocks("endpoint") {
             let Some((name, span)) = endpoint.label() else {
                 continue;
@@ -311,8 +317,9 @@ impl<'t, 'a> Resolver<'t, 'a> {
             })
         });
         let regions = field(block, "regions", |phrase| {
-            let mut listed: Vec<ListedRegion> = Vec::new();
-            for item in phrase.head.as_ref().map(Typed::items).unwrap_or_default() {
+            let items = phrase.head.as_ref().map(Typed::items).unwrap_or_default();
+            let mut listed: Vec<ListedRegion> = Vec::with_capacity(items.len());
+            for item in items {
                 let Some((region, span)) = item.as_str() else {
                     continue;
                 };
@@ -355,7 +362,7 @@ impl<'t, 'a> Resolver<'t, 'a> {
         });
         let serves = field(block, "serves", |phrase| {
             let list = phrase.head.as_ref()?;
-            let mut served = Vec::new();
+            let mut served = Vec::with_capacity(list.items().len());
             for item in list.items() {
                 let Some(path) = item.as_ref() else { continue };
                 let name = path.text();

@@ -244,16 +244,19 @@ impl<'a> Descent<'a> {
 
     fn path(&self, start: usize, end: usize) -> Path {
         // Sized exactly: most paths are one word, and trees live until the model is resolved.
-        let dots = self.bytes[start..end]
-            .iter()
-            .filter(|&&b| b == b'.')
-            .count();
+        let written = &self.bytes[start..end];
+        let dots = written.iter().filter(|&&b| b == b'.').count();
         let mut segments = Vec::with_capacity(dots + 1);
-        let mut at = start;
-        for segment in self.text[start..end].split('.') {
-            segments.push(self.ident(at, at + segment.len()));
-            at += segment.len() + 1;
+        // The segments are what lies between dots (a path holds ASCII only: identifier
+        // characters and dots), the last one after the last dot.
+        let mut segment_start = start;
+        for (offset, &byte) in written.iter().enumerate() {
+            if byte == b'.' {
+                segments.push(self.ident(segment_start, start + offset));
+                segment_start = start + offset + 1;
+            }
         }
+        segments.push(self.ident(segment_start, end));
         Path {
             segments,
             span: self.span(start, end),
