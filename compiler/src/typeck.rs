@@ -855,14 +855,7 @@ fn check_value<'a>(
             })
         }
         ValueKind::List(element) => match value {
-            Value::List(list) => Ok(Typed::List {
-                items: list
-                    .items
-                    .iter()
-                    .filter_map(|item| check_value(element, &item.value, diagnostics))
-                    .collect(),
-                span: list.span,
-            }),
+            Value::List(list) => Ok(check_list(element, list, diagnostics)),
             single => {
                 let hint = source_hint(single);
                 let fix = (check_value_quiet(element, single).is_ok() && !hint.is_empty())
@@ -871,14 +864,7 @@ fn check_value<'a>(
             }
         },
         ValueKind::OneOrList(element) => match value {
-            Value::List(list) => Ok(Typed::List {
-                items: list
-                    .items
-                    .iter()
-                    .filter_map(|item| check_value(element, &item.value, diagnostics))
-                    .collect(),
-                span: list.span,
-            }),
+            Value::List(list) => Ok(check_list(element, list, diagnostics)),
             single => return check_value(element, single, diagnostics),
         },
     };
@@ -888,6 +874,27 @@ fn check_value<'a>(
             diagnostics.push(diagnostic);
             None
         }
+    }
+}
+
+/// A list whose elements are checked as `element`; an element that does not check is left out
+/// (and reported).
+fn check_list<'a>(
+    element: &'static ValueKind,
+    list: &'a ast::List,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Typed<'a> {
+    // Sized for every element at once: typed lists live until resolution has read them, and
+    // collecting a filtered iterator would grow (and copy) the vector element by element.
+    let mut items = Vec::with_capacity(list.items.len());
+    items.extend(
+        list.items
+            .iter()
+            .filter_map(|item| check_value(element, &item.value, diagnostics)),
+    );
+    Typed::List {
+        items,
+        span: list.span,
     }
 }
 

@@ -179,6 +179,20 @@ impl<'t, 'a> Resolver<'t, 'a> {
 
     /// Declares filters, policies and workloads, reporting duplicates.
     fn declare_names(&mut self, typed: &'t [(usize, &'t TypedBlock<'a>)]) {
+        // Filters and policies are large: their vectors are sized once rather than grown (and
+        // copied) as they are declared; the names table likewise.
+        let count_of = |kind: BlockKind| {
+            typed
+                .iter()
+                .filter(|(_, block)| block.schema.kind == kind)
+                .count()
+        };
+        let (filters, policies) = (count_of(BlockKind::Filter), count_of(BlockKind::Policy));
+        self.model.filters.reserve(filters);
+        self.filter_blocks.reserve(filters);
+        self.model.policies.reserve(policies);
+        self.policy_blocks.reserve(policies);
+        self.names.reserve(typed.len());
         for (_, block) in typed {
             let kind = match block.schema.kind {
                 BlockKind::Filter => SymbolKind::Filter,
