@@ -797,32 +797,6 @@ fn account(
         .public_network
         .or(policy.and_then(|p| p.public_network))
         == Some(Toggle::Disabled);
-    let payload = object([
-        ("type", types::ACCOUNT.into()),
-        ("name", name.as_str().into()),
-        ("location", names::location(region).into()),
-        ("kind", kind.into()),
-        ("sku", object([("name", "S0".into())])),
-        ("tags", Value::Object(tags.clone())),
-        (
-            "properties",
-            object([
-                // A custom subdomain is what Entra ID authentication and private endpoints
-                // need.
-                ("customSubDomainName", name.as_str().into()),
-                ("disableLocalAuth", local_auth_disabled.into()),
-                (
-                    "publicNetworkAccess",
-                    if public_network_disabled {
-                        "Disabled"
-                    } else {
-                        "Enabled"
-                    }
-                    .into(),
-                ),
-            ]),
-        ),
-    ]);
 
     let blocklists = account_blocklists(prepared, &endpoint.filter, &id);
     let rai_name = names::rai_policy(&endpoint.filter.name);
@@ -846,7 +820,7 @@ fn account(
         let payload = match deployments.iter().find(|(built, _)| *built == capacity) {
             Some((_, payload)) => Arc::clone(payload),
             None => {
-                let payload = Arc::new(deployment_payload(endpoint, capacity, tags, &rai_name));
+                let payload = Arc::new(deployment_payload(endpoint, capacity, &tags, &rai_name));
                 deployments.push((capacity, Arc::clone(&payload)));
                 payload
             }
@@ -859,6 +833,33 @@ fn account(
             payload,
         }
     });
+
+    let payload = object([
+        ("type", types::ACCOUNT.into()),
+        ("name", name.as_str().into()),
+        ("location", names::location(region).into()),
+        ("kind", kind.into()),
+        ("sku", object([("name", "S0".into())])),
+        ("tags", Value::Object(tags)),
+        (
+            "properties",
+            object([
+                // A custom subdomain is what Entra ID authentication and private endpoints
+                // need.
+                ("customSubDomainName", name.as_str().into()),
+                ("disableLocalAuth", local_auth_disabled.into()),
+                (
+                    "publicNetworkAccess",
+                    if public_network_disabled {
+                        "Disabled"
+                    } else {
+                        "Enabled"
+                    }
+                    .into(),
+                ),
+            ]),
+        ),
+    ]);
 
     Account {
         workload: workload.name.clone(),
@@ -879,7 +880,7 @@ fn account(
 fn deployment_payload(
     endpoint: &Endpoint,
     capacity: u32,
-    tags: Map<String, Value>,
+    tags: &Map<String, Value>,
     rai_name: &str,
 ) -> Value {
     let mut model = Map::with_capacity(3 + usize::from(endpoint.model.fine_tuned.is_some()));
@@ -901,7 +902,7 @@ fn deployment_payload(
                 ("capacity", capacity.into()),
             ]),
         ),
-        ("tags", Value::Object(tags)),
+        ("tags", Value::Object(tags.clone())),
         (
             "properties",
             object([
@@ -1105,35 +1106,48 @@ fn time_grain(period: BudgetPeriod) -> &'static str {
 /// The budget payload; the start date is the deployment's choice (a Terraform variable), so it
 /// is a placeholder here.
 fn budget_payload(name: &str, budget: &Budget) -> Value {
-    let mut notifications = Map::new();
+    // Built entry by entry rather than with `json!`, which serialises every embedded value
+    // again; sized so a monitored budget's notifications still fit once `alert_budgets`
+    // swaps their contact roles for an action group.
+    let mut notifications = Map::with_capacity(budget.alert_thresholds.len() + 1);
     for threshold in &budget.alert_thresholds {
-        let mut notification = json!({
-            "enabled": true,
-            "operator": "GreaterThanOrEqualTo",
-            "threshold": threshold,
-            "thresholdType": "Actual"
-        });
+        let mut notification = Map::with_capacity(6);
+        notification.insert("enabled".into(), true.into());
+        notification.insert("operator".into(), "GreaterThanOrEqualTo".into());
+        notification.insert("threshold".into(), (*threshold).into());
+        notification.insert("thresholdType".into(), "Actual".into());
         if budget.contacts.is_empty() {
-            notification["contactRoles"] = json!(["Owner"]);
+            notification.insert("contactRoles".into(), Value::Array(vec!["Owner".into()]));
         } else {
-            notification["contactEmails"] = json!(budget.contacts);
+            notification.insert("contactEmails".into(), contacts(&budget.contacts));
         }
         notifications.insert(
             format!("actual_GreaterThanOrEqualTo_{threshold}_Percent"),
-            notification,
+            Value::Object(notification),
         );
     }
-    json!({
-        "type": types::BUDGET,
-        "name": name,
-        "properties": {
-            "category": "Cost",
-            "amount": serde_json::from_str::<serde_json::Number>(&budget.amount)
-                .map(Value::Number)
-                .unwrap_or_else(|_| json!(budget.amount)),
-            "timeGrain": time_grain(budget.period),
-            "timePeriod": { "startDate": "{budgetStartDate}" },
-            "notifications": Value::Object(notifications)
-        }
-    })
+    let amount = serde_json::from_str::<serde_json::Number>(&budget.amount)
+        .map_or_else(|_| budget.amount.as_str().into(), Value::Number);
+    object([
+        ("type", types::BUDGET.into()),
+        ("name", name.into()),
+        (
+            "properties",
+            object([
+                ("category", "Cost".into()),
+                ("amount", amount),
+                ("timeGrain", time_grain(budget.period).into()),
+                (
+                    "timePeriod",
+                    object([("startDate", "{budgetStartDate}".into())]),
+                ),
+                ("notifications", Value::Object(notifications)),
+            ]),
+        ),
+    ])
+}
+
+/// A budget's contact emails, as a JSON array.
+fn contacts(emails: &[String]) -> Value {
+    Value::Array(emails.iter().map(|email| email.as_str().into()).collect())
 }
