@@ -503,12 +503,14 @@ impl Estate {
 pub fn estate(project: &Project) -> Estate {
     let mut estate = Estate::default();
     let prepared = prepare_blocklists(&project.blocklists);
-    // A filter's content filter is the same payload in every account that uses it.
-    let mut rai_payloads: HashMap<&str, Arc<Value>> = HashMap::new();
+    // A filter's content filter has the same name and payload in every account that uses it.
+    let mut rai_payloads: HashMap<&str, (String, Arc<Value>)> = HashMap::new();
     for endpoint in project.workloads.iter().flat_map(|w| &w.endpoints) {
         let filter = &endpoint.filter;
         rai_payloads.entry(filter.name.as_str()).or_insert_with(|| {
-            Arc::new(rai_policy_payload(&names::rai_policy(&filter.name), filter))
+            let name = names::rai_policy(&filter.name);
+            let payload = Arc::new(rai_policy_payload(&name, filter));
+            (name, payload)
         });
     }
     // One account per endpoint and region, sized once: a growing vector of them holds up to
@@ -769,7 +771,7 @@ fn account(
     policy: Option<&Policy>,
     group: usize,
     estate: &Estate,
-    rai_payloads: &HashMap<&str, Arc<Value>>,
+    rai_payloads: &HashMap<&str, (String, Arc<Value>)>,
     prepared: &HashMap<&str, PreparedBlocklist>,
     index: usize,
     region: &str,
@@ -799,14 +801,18 @@ fn account(
         == Some(Toggle::Disabled);
 
     let blocklists = account_blocklists(prepared, &endpoint.filter, &id);
-    let rai_name = names::rai_policy(&endpoint.filter.name);
+    let (rai_name, rai_payload) = match rai_payloads.get(endpoint.filter.name.as_str()) {
+        Some((name, payload)) => (name.clone(), Arc::clone(payload)),
+        None => {
+            let name = names::rai_policy(&endpoint.filter.name);
+            let payload = Arc::new(rai_policy_payload(&name, &endpoint.filter));
+            (name, payload)
+        }
+    };
     let rai_policy = RaiPolicy {
         filter: endpoint.filter.name.clone(),
         id: concat(&[&id, "/raiPolicies/", &rai_name]),
-        payload: rai_payloads
-            .get(endpoint.filter.name.as_str())
-            .cloned()
-            .unwrap_or_else(|| Arc::new(rai_policy_payload(&rai_name, &endpoint.filter))),
+        payload: rai_payload,
         name: rai_name.clone(),
     };
 
