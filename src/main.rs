@@ -962,6 +962,15 @@ fn build(
                     "warnings": warnings,
                 }),
             );
+            // The build's own warning fails a run that denies warnings, as the sources' do
+            // (the files are written: they are what the warning is about).
+            if common.deny_warnings && warning.is_some() {
+                stream::eprintln(format_args!(
+                    "error: warning {} denied by --deny-warnings",
+                    charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY
+                ));
+                return report.finish(ExitCode::from(EXIT_PROBLEMS));
+            }
             report.finish(ExitCode::SUCCESS)
         }
         Err(error) => {

@@ -478,7 +478,7 @@ impl<'s, 'v> Interner<'s, 'v> {
                 let resource_type = payload["type"].as_str().unwrap_or_default();
                 let plan = plans
                     .entry(resource_type)
-                    .or_insert_with(|| shapes.plan(keys));
+                    .or_insert_with(|| shapes.plan(resource_type, keys));
                 let shape = shapes.shape(plan, payload);
                 let same = by_hash.entry(shape.fingerprint()).or_default();
                 match same.iter().find(|(kept, _)| *kept == shape) {

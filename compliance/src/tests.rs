@@ -128,6 +128,45 @@ fn the_example_project_proves_clean() {
     assert!(resources > 60, "{resources} resources");
 }
 
+#[test]
+fn the_resources_are_listed_in_a_vector_of_their_number() {
+    let estate = estate::estate(&contoso());
+    let resources = estate.resources();
+    // The example has every kind: business units, gateways, monitoring, blocklists.
+    assert!(!estate.foundry.is_empty() && !estate.gateways.is_empty());
+    assert!(!estate.monitoring.is_empty());
+    assert_eq!(resources.capacity(), resources.len());
+}
+
+#[test]
+fn regions_deploying_the_same_capacity_share_one_payload() {
+    let estate = estate::estate(&contoso());
+    let deployments = |endpoint: &str| -> Vec<&estate::Deployment> {
+        estate
+            .accounts
+            .iter()
+            .filter(|account| account.endpoint == endpoint)
+            .filter_map(|account| account.deployment.as_ref())
+            .collect()
+    };
+    // research.charter: `redundancy active_active` in two regions.
+    let active = deployments("summarizer_ft");
+    assert_eq!(active.len(), 2, "{active:?}");
+    assert!(std::sync::Arc::ptr_eq(
+        &active[0].payload,
+        &active[1].payload
+    ));
+    // `standby 15` deploys another capacity: its own payload.
+    let passive = deployments("reasoning");
+    assert_eq!(passive.len(), 2, "{passive:?}");
+    assert_ne!(passive[0].capacity, passive[1].capacity);
+    assert!(!std::sync::Arc::ptr_eq(
+        &passive[0].payload,
+        &passive[1].payload
+    ));
+    assert_eq!(passive[1].payload["sku"]["capacity"], 15);
+}
+
 /// Plants `change` and holds the proof (grouped by shapes first) to the findings of grouping by
 /// values alone; returns the findings with each finding's resource's payload.
 fn same_findings_either_way(change: impl FnOnce(&mut Project)) -> Vec<(Finding, Value)> {
@@ -441,11 +480,13 @@ fn a_deployment_that_upgrades_itself_is_caught() {
         .deployment
         .as_mut()
         .expect("the first account has a deployment");
-    deployment.payload["properties"]["versionUpgradeOption"] =
+    std::sync::Arc::make_mut(&mut deployment.payload)["properties"]["versionUpgradeOption"] =
         "OnceNewDefaultVersionAvailable".into();
     assert_eq!(flagged(&project, &estate), ["noAutoUpgrade"]);
     let deployment = estate.accounts[0].deployment.as_mut().expect("still there");
-    if let Some(properties) = deployment.payload["properties"].as_object_mut() {
+    if let Some(properties) =
+        std::sync::Arc::make_mut(&mut deployment.payload)["properties"].as_object_mut()
+    {
         properties.remove("versionUpgradeOption");
     }
     assert_eq!(flagged(&project, &estate), ["noAutoUpgrade"]);

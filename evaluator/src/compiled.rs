@@ -357,6 +357,23 @@ impl Test<'_> {
         operators::apply(self.operator, value, self.expected).ok()
     }
 
+    /// The answer for every resource of type `resource_type` (as its `type` is written, not
+    /// empty), when the condition reads nothing else of it: an alias of another type (which
+    /// selects nothing) or the type itself. `Some(None)`: it gives no answer.
+    pub(crate) fn answer_for(&self, resource_type: &str) -> Option<Option<bool>> {
+        match self.access {
+            Access::Alias {
+                resource_type: own, ..
+            } if !own.eq_ignore_ascii_case(resource_type) => Some(self.answer(None)),
+            // Spelled `type`, it reads the payload's own `type` key (another spelling could
+            // find another key).
+            Access::TopLevel(TopLevel::Other(field)) if field == "type" => {
+                Some(self.answer(Some(&Value::String(resource_type.to_string()))))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether it reads the resource as `other` does (and so reads the same value).
     pub(crate) fn same_read(&self, other: &Test<'_>) -> bool {
         self.access == other.access

@@ -160,10 +160,10 @@ impl<'l> Shapes<'l> {
         }
     }
 
-    /// How to take the shape of payloads of `payload`'s type, of which rules read `keys` (paths
-    /// of [`crate::Reads::keys`]; `None`: anything, so the whole payload counts): worked out
-    /// once per type, then used for each payload ([`Shapes::shape`]).
-    pub fn plan(&self, keys: Option<&BTreeSet<String>>) -> Plan<'_> {
+    /// How to take the shape of payloads of `resource_type` (their `type`, as written), of which
+    /// rules read `keys` (paths of [`crate::Reads::keys`]; `None`: anything, so the whole payload
+    /// counts): worked out once per type, then used for each payload ([`Shapes::shape`]).
+    pub fn plan(&self, resource_type: &str, keys: Option<&BTreeSet<String>>) -> Plan<'_> {
         let Some(keys) = keys else {
             return Plan { steps: None };
         };
@@ -171,23 +171,36 @@ impl<'l> Shapes<'l> {
             .iter()
             .filter(|key| self.read.as_ref().is_none_or(|read| read.contains(*key)))
             .map(|key| match self.tests.get_key_value(key) {
-                Some((key, tests)) => Step::Tests {
-                    tests,
-                    // Tests that read the property the same way read the same value: it is
-                    // read once, and the answers are remembered by that value.
-                    slot: tests
-                        .iter()
-                        .all(|test| test.same_read(&tests[0]))
-                        .then_some(std::ptr::from_ref(key) as usize),
-                    key: key.as_str(),
-                },
+                // Tests that read an alias of another type, or the type itself, answer alike
+                // for every payload of this type: answered once here.
+                Some((key, tests)) if !resource_type.is_empty() => {
+                    match answers(tests, |test| test.answer_for(resource_type)?) {
+                        Some(bits) => Step::Constant(bits),
+                        None => Self::tests_step(key, tests),
+                    }
+                }
+                Some((key, tests)) => Self::tests_step(key, tests),
                 None => Step::Value(key.clone()),
             })
             .collect();
         Plan { steps: Some(steps) }
     }
 
-    /// The shape of `payload`, of a type `plan` was made for.
+    /// The step of a property read only by `tests`.
+    fn tests_step<'s>(key: &'s str, tests: &'s [Test<'s>]) -> Step<'s> {
+        Step::Tests {
+            tests,
+            // Tests that read the property the same way read the same value: it is
+            // read once, and the answers are remembered by that value.
+            slot: tests
+                .iter()
+                .all(|test| test.same_read(&tests[0]))
+                .then_some(key.as_ptr() as usize),
+            key,
+        }
+    }
+
+    /// The shape of `payload`, of the type (its `type`, as written) `plan` was made for.
     pub fn shape<'v>(&self, plan: &Plan<'_>, payload: &'v Value) -> Shape<'v> {
         let resource_type = payload.get("type").and_then(Value::as_str).unwrap_or("");
         let mut hasher = FxHasher::default();
@@ -221,6 +234,7 @@ impl<'l> Shapes<'l> {
     /// What decides the answers of the rules that read one property of `payload`.
     fn part<'v>(&self, step: &Step<'_>, payload: &'v Value, resource_type: &'v str) -> Part<'v> {
         let (tests, slot, key) = match step {
+            Step::Constant(bits) => return Part::Answers(*bits),
             Step::Value(key) => return Part::Value(value_at(payload, key).map(Cow::Borrowed)),
             Step::Tests { tests, slot, key } => (*tests, *slot, *key),
         };
@@ -300,6 +314,8 @@ enum Step<'s> {
         slot: Option<usize>,
         key: &'s str,
     },
+    /// A property whose tests answer alike for every payload of the type.
+    Constant(u64),
     /// A property compared by value.
     Value(String),
 }
@@ -344,6 +360,16 @@ mod tests {
         ]
     }
 
+    /// The shape of `payload` under a plan made for its type.
+    fn shape_of<'v>(
+        shapes: &Shapes<'_>,
+        keys: Option<&BTreeSet<String>>,
+        payload: &'v Value,
+    ) -> Shape<'v> {
+        let resource_type = payload["type"].as_str().unwrap_or_default();
+        shapes.shape(&shapes.plan(resource_type, keys), payload)
+    }
+
     fn deployment(filter: &str, capacity: u64) -> Value {
         json!({
             "type": "Microsoft.CognitiveServices/accounts/deployments",
@@ -381,26 +407,23 @@ mod tests {
         let (a, b) = (deployment("guard-a", 10), deployment("guard-b", 20));
         let (unapproved, over) = (deployment("other", 10), deployment("guard-a", 200));
         assert_eq!(
-            shapes.shape(&shapes.plan(Some(&keys)), &a),
-            shapes.shape(&shapes.plan(Some(&keys)), &b)
+            shape_of(&shapes, Some(&keys), &a),
+            shape_of(&shapes, Some(&keys), &b)
         );
         assert_eq!(
-            shapes.shape(&shapes.plan(Some(&keys)), &a).fingerprint(),
-            shapes.shape(&shapes.plan(Some(&keys)), &b).fingerprint()
+            shape_of(&shapes, Some(&keys), &a).fingerprint(),
+            shape_of(&shapes, Some(&keys), &b).fingerprint()
         );
         assert_ne!(
-            shapes.shape(&shapes.plan(Some(&keys)), &a),
-            shapes.shape(&shapes.plan(Some(&keys)), &unapproved)
+            shape_of(&shapes, Some(&keys), &a),
+            shape_of(&shapes, Some(&keys), &unapproved)
         );
         assert_ne!(
-            shapes.shape(&shapes.plan(Some(&keys)), &a),
-            shapes.shape(&shapes.plan(Some(&keys)), &over)
+            shape_of(&shapes, Some(&keys), &a),
+            shape_of(&shapes, Some(&keys), &over)
         );
         // Without keys the whole payload counts.
-        assert_ne!(
-            shapes.shape(&shapes.plan(None), &a),
-            shapes.shape(&shapes.plan(None), &b)
-        );
+        assert_ne!(shape_of(&shapes, None, &a), shape_of(&shapes, None, &b));
     }
 
     #[test]
@@ -420,8 +443,8 @@ mod tests {
         let shapes = suite.shapes();
         let keys = keys();
         assert_ne!(
-            shapes.shape(&shapes.plan(Some(&keys)), &deployment("guard-a", 10)),
-            shapes.shape(&shapes.plan(Some(&keys)), &deployment("guard-b", 10))
+            shape_of(&shapes, Some(&keys), &deployment("guard-a", 10)),
+            shape_of(&shapes, Some(&keys), &deployment("guard-b", 10))
         );
     }
 
@@ -454,8 +477,8 @@ mod tests {
             })
         };
         assert_ne!(
-            shapes.shape(&shapes.plan(Some(&keys)), &policy("Hate")),
-            shapes.shape(&shapes.plan(Some(&keys)), &policy("hate"))
+            shape_of(&shapes, Some(&keys), &policy("Hate")),
+            shape_of(&shapes, Some(&keys), &policy("hate"))
         );
     }
 
@@ -477,12 +500,12 @@ mod tests {
         let account = |location: &str, sku: &str| json!({ "type": "Microsoft.CognitiveServices/accounts", "name": "a", "location": location, "sku": { "name": sku } });
         // `sku.name` is read by no assigned rule; `westus` and `northeurope` both fail the test.
         assert_eq!(
-            shapes.shape(&shapes.plan(Some(&keys)), &account("westus", "S0")),
-            shapes.shape(&shapes.plan(Some(&keys)), &account("northeurope", "S1"))
+            shape_of(&shapes, Some(&keys), &account("westus", "S0")),
+            shape_of(&shapes, Some(&keys), &account("northeurope", "S1"))
         );
         assert_ne!(
-            shapes.shape(&shapes.plan(Some(&keys)), &account("westus", "S0")),
-            shapes.shape(&shapes.plan(Some(&keys)), &account("eastus", "S0"))
+            shape_of(&shapes, Some(&keys), &account("westus", "S0")),
+            shape_of(&shapes, Some(&keys), &account("eastus", "S0"))
         );
     }
 
@@ -498,7 +521,7 @@ mod tests {
         let suite = PlacedSuite::new(&artifacts);
         let shapes = suite.shapes();
         let keys: BTreeSet<String> = ["type", "tags"].into_iter().map(str::to_string).collect();
-        let plan = shapes.plan(Some(&keys));
+        let plan = shapes.plan("Microsoft.CognitiveServices/accounts", Some(&keys));
         let account = |tags: Value| json!({ "type": "Microsoft.CognitiveServices/accounts", "name": "a", "tags": tags });
         let ann = account(json!({ "owner": "ann", "charter-workload": "one" }));
         let bob = account(json!({ "owner": "bob", "charter-workload": "two" }));

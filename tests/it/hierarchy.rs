@@ -155,6 +155,24 @@ fn the_placeholder_test_finds_every_form_the_backends_write() {
         String::from_utf8_lossy(&explained.stdout)
     );
     assert!(stderr.contains("management_group"), "{stderr}");
+    // With --deny-warnings the same build fails, as a check with a warning does.
+    let denied = tempfile::tempdir().expect("a temporary directory");
+    let output = charter(&[
+        "build",
+        dir.path().to_str().expect("a UTF-8 path"),
+        "-o",
+        denied.path().to_str().expect("a UTF-8 path"),
+        "--today",
+        "2026-11-22",
+        "--deny-warnings",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("warning[E0910]"), "{stderr}");
+    assert!(
+        stderr.contains("error: warning E0910 denied by --deny-warnings"),
+        "{stderr}"
+    );
 }
 
 /// An AI account that breaks contoso's region rule, in `subscription`.
