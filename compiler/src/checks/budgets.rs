@@ -10,9 +10,9 @@ use crate::codes::fields::{
 };
 use crate::model::{Budget, BudgetList};
 
-impl Checks<'_> {
+impl<'a> Checks<'a> {
     /// Reports every part of a `budget:` field that Azure would refuse.
-    pub(super) fn check_budget(&mut self, budget: &Budget) {
+    pub(super) fn check_budget(&mut self, budget: &'a Budget) {
         if let Some(money) = &budget.amount {
             let (amount, currency, span) = (&money.amount, &money.currency, money.span);
             let integer_digits = amount
@@ -79,7 +79,7 @@ impl Checks<'_> {
         }
     }
 
-    fn check_contacts(&mut self, list: &BudgetList<String>) {
+    fn check_contacts(&mut self, list: &'a BudgetList<String>) {
         if list.items.is_empty() && list.written_empty {
             self.diagnostics
                 .push(invalid_budget(BudgetProblem::NoContacts, list.span));
@@ -88,7 +88,14 @@ impl Checks<'_> {
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for (address, span) in &list.items {
             let (address, span) = (address.as_str(), *span);
-            if !email_address::EmailAddress::is_valid(address) || !address.contains('.') {
+            let valid = self.valid_contacts.contains(address) || {
+                let valid = email_address::EmailAddress::is_valid(address) && address.contains('.');
+                if valid {
+                    self.valid_contacts.insert(address);
+                }
+                valid
+            };
+            if !valid {
                 self.diagnostics.push(invalid_budget(
                     BudgetProblem::NotAnEmailAddress(address),
                     span,

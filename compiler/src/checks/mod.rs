@@ -25,6 +25,7 @@ mod workloads;
 
 use charter_ir as ir;
 use charter_syntax::Diagnostic;
+use rustc_hash::FxHashSet;
 
 use crate::catalog::Catalog;
 use crate::model::{scope_name, FilterId, Model, WorkloadId};
@@ -38,6 +39,9 @@ pub(crate) struct Checks<'a> {
     model: &'a Model,
     catalog: &'a Catalog,
     diagnostics: Vec<Diagnostic>,
+    /// Budget contacts already found to be valid addresses: budgets repeat the same few
+    /// contacts, and validating an address parses it.
+    valid_contacts: FxHashSet<&'a str>,
 }
 
 /// Runs every check over a resolved model; returns what they report.
@@ -53,6 +57,7 @@ pub(crate) fn run(
         model,
         catalog,
         diagnostics: Vec::new(),
+        valid_contacts: FxHashSet::default(),
     };
     checks.run();
     checks.diagnostics

@@ -6,9 +6,9 @@ use crate::codes::fields::AzureName;
 use crate::model::{value_of, WorkloadId};
 use crate::typeck;
 
-impl Checks<'_> {
+impl<'a> Checks<'a> {
     pub(super) fn check_workload(&mut self, id: WorkloadId) {
-        let workload = self.model.workload(id);
+        let workload: &'a crate::model::Workload = self.model.workload(id);
         if let Some((group, span)) = value_of(&workload.resource_group) {
             self.diagnostics.extend(typeck::azure_name_problem(
                 AzureName::ResourceGroup,
