@@ -113,3 +113,36 @@ impl<'a> Checks<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{compile, Document, Options};
+
+    /// Contacts are checked at every budget: one found valid at the first budget is valid at
+    /// the next, and one that is not an address is reported at each budget that names it
+    /// (the checks remember valid addresses only).
+    #[test]
+    fn contacts_are_checked_at_every_budget() {
+        let workload = |name: &str| {
+            format!(
+                "workload {name} {{\n  environment: prod\n  resource_group: \"rg-{name}\"\n  \
+                 budget: 2000 USD monthly alert_at [80%] notify [\"finops@example.com\", \
+                 \"finops team\"]\n}}\n"
+            )
+        };
+        let document = Document {
+            id: charter_syntax::FileId(0),
+            path: "main.charter".to_string(),
+            text: format!("{}{}", workload("support"), workload("billing")),
+            is_stdlib: false,
+        };
+        let options = Options::new(charter_ir::Date::parse("2026-11-22").expect("a date"));
+        let contacts: Vec<String> = compile(vec![document], &options)
+            .diagnostics
+            .into_iter()
+            .filter(|diagnostic| diagnostic.code == crate::codes::fields::INVALID_BUDGET_CONTACT)
+            .map(|diagnostic| diagnostic.message)
+            .collect();
+        assert_eq!(contacts, ["`finops team` is not an e-mail address"; 2]);
+    }
+}
