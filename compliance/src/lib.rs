@@ -751,9 +751,9 @@ struct Standings<'s> {
     /// By the standing itself: its signature (or, for a resource whose id some rule reads,
     /// its whole id in lower case) and its management groups.
     numbered: HashMap<(bool, String, Option<&'s str>), u32>,
-    /// The compared part of the last id (when it was cut short of the whole id), its rule and
-    /// its standing.
-    last: Option<(&'s str, PlacementRule<'s>, u32)>,
+    /// Per rule, the compared part of the last id it placed (when that was cut short of the
+    /// whole id) and its standing: a resource has a rule per scope of its policy, a handful.
+    last: Vec<(&'s str, PlacementRule<'s>, u32)>,
 }
 
 impl<'s> Standings<'s> {
@@ -767,7 +767,7 @@ impl<'s> Standings<'s> {
                 .unwrap_or(0),
             by_prefix: FxHashMap::default(),
             numbered: HashMap::new(),
-            last: None,
+            last: Vec::new(),
         }
     }
 
@@ -775,12 +775,10 @@ impl<'s> Standings<'s> {
     /// changes only that segment, so the compared part of the placed id follows from the
     /// compared part of `id`.
     fn around(&mut self, id: &'s str, rule: &PlacementRule<'s>) -> u32 {
-        // Resources come account by account: most share the compared part of the last id.
-        if let Some((last, last_rule, number)) = self.last {
-            if last_rule == *rule
-                && id.starts_with(last)
-                && id.as_bytes().get(last.len()) == Some(&b'/')
-            {
+        // Resources come account by account: most share the compared part of the last id
+        // placed by the same rule.
+        if let Some(&(last, _, number)) = self.last.iter().find(|(_, last, _)| last == rule) {
+            if id.starts_with(last) && id.as_bytes().get(last.len()) == Some(&b'/') {
                 return number;
             }
         }
@@ -812,7 +810,10 @@ impl<'s> Standings<'s> {
             }
         };
         // Only a part cut short of the whole id is the compared part of longer ids too.
-        self.last = (!whole).then_some((cut, *rule, number));
+        self.last.retain(|(_, last, _)| last != rule);
+        if !whole {
+            self.last.push((cut, *rule, number));
+        }
         number
     }
 

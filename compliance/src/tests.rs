@@ -847,6 +847,20 @@ fn resources_stand_as_the_compared_part_of_their_id_says_one_after_another() {
     assert_eq!(standings.around(group, &rule), inside);
     assert_eq!(standings.around(longer, &rule), outside);
     assert_eq!(standings.around(account, &rule), inside);
+    // Placed by two rules in turn, each keeps its own.
+    let under_group = PlacementRule {
+        subscription: None,
+        management_group: Some("ai"),
+    };
+    let grouped = standings.around(account, &under_group);
+    assert_ne!(grouped, inside);
+    assert_eq!(standings.around(deployment, &rule), inside);
+    assert_eq!(standings.around(deployment, &under_group), grouped);
+    assert_eq!(
+        standings.around(other, &under_group),
+        standings.around(other, &under_group)
+    );
+    assert_ne!(standings.around(other, &under_group), grouped);
 }
 
 #[test]
