@@ -26,45 +26,42 @@ pub struct Reads {
 /// What a policy definition (a REST body or its `properties`) reads.
 pub fn reads(definition: &Value) -> Reads {
     let properties = definition_properties(definition);
-    let mut keys = Some(BTreeSet::new());
-    if let Some(rule) = properties.get("policyRule") {
-        // An `…IfNotExists` rule's existence condition reads the related resources, not the
-        // one evaluated.
-        let mut own = rule.clone();
-        if let Some(details) = own
-            .get_mut("then")
-            .and_then(|then| then.get_mut("details"))
-            .and_then(Value::as_object_mut)
-        {
-            details.remove("existenceCondition");
-        }
-        collect(&own, &mut keys);
-    }
+    let keys = match properties.get("policyRule") {
+        Some(rule) => rule_reads(rule, true),
+        None => Some(BTreeSet::new()),
+    };
     Reads {
         types: target_types(properties),
         keys,
     }
 }
 
-/// What a definition's rule reads outside its `if` condition (its effect and details, but not
-/// an existence condition, which reads the related resources), spelled as [`reads`] spells
-/// it; `None` when that cannot be told.
+/// What a definition's rule reads outside its `if` condition (its effect and details), spelled
+/// as [`reads`] spells it; `None` when that cannot be told.
 pub(crate) fn reads_outside_condition(definition: &Value) -> Option<BTreeSet<String>> {
-    let properties = definition_properties(definition);
-    let mut keys = Some(BTreeSet::new());
-    let Some(rule) = properties.get("policyRule").and_then(Value::as_object) else {
-        return keys;
-    };
-    for (name, part) in rule {
-        if name.eq_ignore_ascii_case("if") {
-            continue;
-        }
-        let mut own = part.clone();
-        if let Some(details) = own.get_mut("details").and_then(Value::as_object_mut) {
-            details.remove("existenceCondition");
-        }
-        collect(&own, &mut keys);
+    match definition_properties(definition).get("policyRule") {
+        Some(rule) => rule_reads(rule, false),
+        None => Some(BTreeSet::new()),
     }
+}
+
+/// What a `policyRule` reads of the resource it evaluates, with its `if` condition or only the
+/// rest. An `…IfNotExists` rule's existence condition reads the related resources, not the one
+/// evaluated, so it is left out.
+fn rule_reads(rule: &Value, with_condition: bool) -> Option<BTreeSet<String>> {
+    let mut own = rule.clone();
+    if let Some(parts) = own.as_object_mut().filter(|_| !with_condition) {
+        parts.retain(|name, _| !name.eq_ignore_ascii_case("if"));
+    }
+    if let Some(details) = own
+        .get_mut("then")
+        .and_then(|then| then.get_mut("details"))
+        .and_then(Value::as_object_mut)
+    {
+        details.remove("existenceCondition");
+    }
+    let mut keys = Some(BTreeSet::new());
+    collect(&own, &mut keys);
     keys
 }
 
@@ -283,6 +280,30 @@ mod tests {
             }
         });
         assert_eq!(keys(rule), Some(vec!["type".to_string()]));
+    }
+
+    #[test]
+    fn what_a_rule_reads_outside_its_condition_is_its_details() {
+        let definition = json!({ "properties": { "mode": "All", "policyRule": {
+            "if": { "field": "location", "equals": "eastus" },
+            "then": {
+                "effect": "auditIfNotExists",
+                "details": {
+                    "type": "Microsoft.Insights/diagnosticSettings",
+                    "name": "[field('name')]",
+                    "existenceCondition": { "field": "Microsoft.Insights/diagnosticSettings/logs[*]", "exists": true }
+                }
+            }
+        }}});
+        let outside: Option<Vec<String>> =
+            reads_outside_condition(&definition).map(|keys| keys.into_iter().collect());
+        assert_eq!(outside, Some(vec!["name".to_owned()]));
+        assert_eq!(
+            reads(&definition)
+                .keys
+                .map(|keys| keys.into_iter().collect::<Vec<_>>()),
+            Some(vec!["location".to_owned(), "name".to_owned()])
+        );
     }
 
     #[test]

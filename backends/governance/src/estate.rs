@@ -565,13 +565,14 @@ pub fn estate(project: &Project) -> Estate {
         }
         if let Some(budget) = &workload.budget {
             let name = names::budget(&workload.name);
-            let id = concat(&[
+            let id = [
                 &estate.resource_groups[group].id,
                 "/providers/",
                 types::BUDGET,
                 "/",
                 &name,
-            ]);
+            ]
+            .concat();
             estate.budgets.push(BudgetResource {
                 workload: workload.name.clone(),
                 payload: budget_payload(&name, budget),
@@ -784,7 +785,7 @@ fn account(
         region,
     );
     let group_id = &estate.resource_groups[group].id;
-    let id = concat(&[group_id, "/providers/", types::ACCOUNT, "/", &name]);
+    let id = [group_id, "/providers/", types::ACCOUNT, "/", &name].concat();
     let tags = owner_tags(workload, policy);
     // OpenAI models run on an OpenAI account; every other format (Meta, Mistral AI, …) is
     // served by an AI Services (Foundry) account.
@@ -811,7 +812,7 @@ fn account(
     };
     let rai_policy = RaiPolicy {
         filter: endpoint.filter.name.clone(),
-        id: concat(&[&id, "/raiPolicies/", &rai_name]),
+        id: [&id, "/raiPolicies/", &rai_name].concat(),
         payload: rai_payload,
         name: rai_name.clone(),
     };
@@ -835,7 +836,7 @@ fn account(
             name: endpoint.name.clone(),
             standby,
             capacity,
-            id: concat(&[&id, "/deployments/", &endpoint.name]),
+            id: [&id, "/deployments/", &endpoint.name].concat(),
             payload,
         }
     });
@@ -935,7 +936,7 @@ fn account_blocklists(
         .into_iter()
         .map(|listed| {
             let name = names::rai_blocklist(listed);
-            let id = concat(&[account_id, "/raiBlocklists/", &name]);
+            let id = [account_id, "/raiBlocklists/", &name].concat();
             match prepared.get(listed) {
                 Some(blocklist) => AccountBlocklist {
                     payload: Some(Arc::clone(&blocklist.payload)),
@@ -943,7 +944,7 @@ fn account_blocklists(
                         .items
                         .iter()
                         .map(|(item_name, item, payload)| BlocklistItemResource {
-                            id: concat(&[&id, "/raiBlocklistItems/", item_name]),
+                            id: [&id, "/raiBlocklistItems/", item_name].concat(),
                             name: item_name.clone(),
                             item: item.clone(),
                             payload: Arc::clone(payload),
@@ -1089,16 +1090,6 @@ fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
             .map(|(key, value)| (key.to_owned(), value))
             .collect(),
     )
-}
-
-/// `parts` joined, in a string of exactly their length: resource ids are built by the
-/// thousand, and `format!` costs several times the copying.
-fn concat(parts: &[&str]) -> String {
-    let mut joined = String::with_capacity(parts.iter().map(|part| part.len()).sum());
-    for part in parts {
-        joined.push_str(part);
-    }
-    joined
 }
 
 fn time_grain(period: BudgetPeriod) -> &'static str {
