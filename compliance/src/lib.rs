@@ -12,8 +12,10 @@
 //!
 //! Placement: a workload's resources are evaluated at each scope of the policy that governs it
 //! (the source says they live under it), with every assignment of the project that covers that
-//! scope. Assignments at management groups other than those scopes are left out until the
-//! project declares its management-group hierarchy.
+//! scope. A declared hierarchy that places the workload's subscription rules out the policy's
+//! management groups it is not under (a policy assigned at prod, dev and sandbox does not put a
+//! prod workload in the sandbox). Assignments at management groups other than the policy's
+//! scopes are left out: the resource counts as under its policy's group only.
 
 pub mod audit;
 mod names;
@@ -660,7 +662,8 @@ impl PlacementRule<'_> {
 /// The placements of the resources of `workloads`: at each scope of the policy that governs
 /// each workload. A resource group scope places only the workload's own group; a subscription
 /// scope fills in the subscription when the workload does not name one, and places nothing
-/// when it names another; a management group scope places the resource under that group.
+/// when it names another; a management group scope places the resource under that group, when
+/// the declared hierarchy does not place the workload's subscription elsewhere.
 /// The same for every resource of those workloads: worked out once per list of workloads.
 fn placement_rules<'p>(governing: &Governing<'p>, workloads: &[String]) -> Vec<PlacementRule<'p>> {
     let mut out: Vec<PlacementRule<'p>> = Vec::new();
@@ -670,10 +673,12 @@ fn placement_rules<'p>(governing: &Governing<'p>, workloads: &[String]) -> Vec<P
         };
         for scope in &policy.scopes {
             let rule = match scope {
-                Scope::ManagementGroup(group) => Some(PlacementRule {
-                    subscription: None,
-                    management_group: Some(group.as_str()),
-                }),
+                Scope::ManagementGroup(group) => governing
+                    .may_live_under(workload, group)
+                    .then_some(PlacementRule {
+                        subscription: None,
+                        management_group: Some(group.as_str()),
+                    }),
                 Scope::Subscription(subscription) => match &workload.subscription {
                     Some(own) if own != subscription => None,
                     Some(_) => Some(PlacementRule {
@@ -716,6 +721,7 @@ fn placement_rules<'p>(governing: &Governing<'p>, workloads: &[String]) -> Vec<P
 /// square of the project).
 struct Governing<'p> {
     by_workload: HashMap<&'p str, (&'p charter_ir::Workload, Option<&'p charter_ir::Policy>)>,
+    hierarchy: &'p charter_ir::Hierarchy,
 }
 
 impl<'p> Governing<'p> {
@@ -733,7 +739,25 @@ impl<'p> Governing<'p> {
                 .entry(workload.name.as_str())
                 .or_insert((workload, policies.get(workload.policy.as_str()).copied()));
         }
-        Governing { by_workload }
+        Governing {
+            by_workload,
+            hierarchy: &project.hierarchy,
+        }
+    }
+
+    /// Whether `workload` may live under management group `group`: when the declared
+    /// hierarchy places its subscription (named, or the only one holding its resource group),
+    /// only the groups above that subscription; otherwise any group its policy is assigned at.
+    fn may_live_under(&self, workload: &charter_ir::Workload, group: &str) -> bool {
+        let subscription = workload.subscription.as_deref().or_else(|| {
+            self.hierarchy
+                .subscription_of_resource_group(&workload.resource_group)
+                .map(|place| place.name.as_str())
+        });
+        let above = subscription
+            .map(|subscription| self.hierarchy.management_groups_above(subscription))
+            .unwrap_or_default();
+        above.is_empty() || above.iter().any(|above| above.eq_ignore_ascii_case(group))
     }
 }
 

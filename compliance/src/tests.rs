@@ -887,3 +887,52 @@ fn resource_groups_whose_subscriptions_fold_together_are_named_with_their_subscr
         "{group:?}"
     );
 }
+
+/// A policy assigned only at a management group where no workload of the hierarchy lives flags
+/// nothing: contoso's policy is assigned at prod, dev and sandbox, and the hierarchy says where
+/// each workload's subscription is.
+#[test]
+fn a_policy_where_no_workload_lives_flags_nothing() {
+    let lockdown = |group: &str| {
+        format!(
+            "policy lockdown {{\n  scope: management_group(\"{group}\")\n  effect: audit\n  models {{\n    allow \"gpt-5.4-mini\" versions [\"2026-03-17\"]\n  }}\n}}\n"
+        )
+    };
+    let flagged_workloads = |group: &str| {
+        let extra = lockdown(group);
+        let mut files = CONTOSO.to_vec();
+        files.push(("lockdown.charter", extra.as_str()));
+        let compilation = compiled(&files);
+        let mut found: Vec<String> = prove(&compilation.project, TODAY)
+            .into_iter()
+            .filter(|finding| finding.assignment == "lockdown")
+            .flat_map(|finding| finding.origin.workloads().to_vec())
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    };
+    assert_eq!(
+        flagged_workloads("contoso-ai-sandbox"),
+        Vec::<String>::new()
+    );
+    // At dev, only the workloads whose subscriptions sit under dev.
+    let dev = flagged_workloads("contoso-ai-dev");
+    let project = contoso();
+    for workload in &dev {
+        let place = project
+            .workloads
+            .iter()
+            .find(|w| &w.name == workload)
+            .and_then(|w| w.subscription.as_deref())
+            .map(|subscription| project.hierarchy.management_groups_above(subscription));
+        assert!(
+            place.is_some_and(|above| above.contains(&"contoso-ai-dev")),
+            "{workload} is not under contoso-ai-dev: {dev:?}"
+        );
+    }
+    assert!(
+        !dev.is_empty(),
+        "the dev workloads break lockdown's model list"
+    );
+}
