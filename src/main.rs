@@ -965,10 +965,13 @@ fn build(
             // The build's own warning fails a run that denies warnings, as the sources' do
             // (the files are written: they are what the warning is about).
             if common.deny_warnings && warning.is_some() {
-                stream::eprintln(format_args!(
-                    "error: warning {} denied by --deny-warnings",
+                let message = format!(
+                    "warning {} denied by --deny-warnings",
                     charter_compiler::codes::hierarchy::PLACEHOLDERS_WITHOUT_HIERARCHY
-                ));
+                );
+                stream::eprintln(format_args!("error: {message}"));
+                // A machine reading the report sees why the run failed.
+                report.insert("error", json!({ "message": message }));
                 return report.finish(ExitCode::from(EXIT_PROBLEMS));
             }
             report.finish(ExitCode::SUCCESS)

@@ -173,6 +173,26 @@ fn the_placeholder_test_finds_every_form_the_backends_write() {
         stderr.contains("error: warning E0910 denied by --deny-warnings"),
         "{stderr}"
     );
+    // The JSON report says why the run failed.
+    let json = charter(&[
+        "build",
+        dir.path().to_str().expect("a UTF-8 path"),
+        "-o",
+        denied.path().to_str().expect("a UTF-8 path"),
+        "--today",
+        "2026-11-22",
+        "--deny-warnings",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value =
+        serde_json::from_slice(&json.stdout).expect("a JSON report on stdout");
+    assert_eq!(
+        report["error"]["message"],
+        "warning E0910 denied by --deny-warnings"
+    );
+    assert_eq!(report["build"]["warnings"][0]["code"], "E0910");
 }
 
 /// An AI account that breaks contoso's region rule, in `subscription`.
