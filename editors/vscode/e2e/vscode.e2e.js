@@ -92,13 +92,21 @@ async function run(page) {
   // 1. The squiggle: the language server's diagnostic drawn under the region.
   const squiggle = page.locator('.monaco-editor .squiggly-error').first();
   await squiggle.waitFor();
-  const squiggleBox = await squiggle.boundingBox();
   const mistakeSpan = page.locator('.view-lines span', { hasText: MISTAKE }).last();
-  const mistakeBox = await mistakeSpan.boundingBox();
-  if (!squiggleBox || !mistakeBox ||
-      Math.abs(squiggleBox.y - mistakeBox.y) > mistakeBox.height ||
-      squiggleBox.x + squiggleBox.width < mistakeBox.x ||
-      squiggleBox.x > mistakeBox.x + mistakeBox.width) {
+  // The editor re-renders its lines as decorations and tokens arrive, and an element being
+  // replaced has no box: measure again for a few seconds before calling it misplaced.
+  let squiggleBox = null;
+  let mistakeBox = null;
+  const under = () => squiggleBox && mistakeBox &&
+      Math.abs(squiggleBox.y - mistakeBox.y) <= mistakeBox.height &&
+      squiggleBox.x + squiggleBox.width >= mistakeBox.x &&
+      squiggleBox.x <= mistakeBox.x + mistakeBox.width;
+  for (let attempt = 0; attempt < 20 && !under(); attempt++) {
+    if (attempt > 0) await page.waitForTimeout(250);
+    squiggleBox = await squiggle.boundingBox();
+    mistakeBox = await mistakeSpan.boundingBox();
+  }
+  if (!under()) {
     throw new Error(`the squiggle ${JSON.stringify(squiggleBox)} is not under \`${MISTAKE}\` ${JSON.stringify(mistakeBox)}`);
   }
   await shot(page, 'squiggle');
