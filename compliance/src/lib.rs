@@ -766,7 +766,8 @@ impl<'p> Governing<'p> {
 /// the placement is inside (`1`), outside (`0`) or unknown (`?`), with its management groups;
 /// resources with one standing are judged alike by every assignment and exemption.
 struct Standings<'s> {
-    scopes: &'s [String],
+    /// The scopes, each read once.
+    scopes: Vec<charter_evaluator::Scope>,
     /// The most `/`-separated segments any scope has: a scope compares only as many segments
     /// of an id as it has itself, so ids that agree on that many stand alike.
     segments: usize,
@@ -783,7 +784,10 @@ struct Standings<'s> {
 impl<'s> Standings<'s> {
     fn new(scopes: &'s [String]) -> Self {
         Standings {
-            scopes,
+            scopes: scopes
+                .iter()
+                .map(|scope| charter_evaluator::Scope::new(scope))
+                .collect(),
             segments: scopes
                 .iter()
                 .map(|scope| scope.trim_end_matches('/').split('/').count())
@@ -816,12 +820,7 @@ impl<'s> Standings<'s> {
                     .scopes
                     .iter()
                     .map(|scope| {
-                        match charter_evaluator::scope_contains(
-                            scope,
-                            &placed,
-                            &management_groups,
-                            true,
-                        ) {
+                        match scope.contains(&placed, &management_groups, true) {
                             Some(true) => '1',
                             Some(false) => '0',
                             None => '?',

@@ -36,5 +36,5 @@ pub use reads::{agree, fingerprint, reads, value_at, Reads};
 pub use suite::{
     deciding_scopes, parse_artifacts, parse_cases, printable, run_placed_suite, run_suite,
     run_suite_with, scope_contains, CaseReport, DefinitionResult, Expectation, PlacedCase,
-    PlacedSuite, SuiteOptions, SuiteReport, TestCase,
+    PlacedSuite, Scope, SuiteOptions, SuiteReport, TestCase,
 };

@@ -204,6 +204,46 @@ pub fn value_at<'v>(payload: &'v Value, path: &str) -> Option<&'v Value> {
         })
 }
 
+/// A path of [`value_at`] split and lower-cased once, for a caller that reads it from many
+/// payloads.
+#[derive(Debug)]
+pub(crate) struct Path {
+    /// Its segments, lower case.
+    segments: Vec<Box<[u8]>>,
+}
+
+impl Path {
+    pub(crate) fn new(path: &str) -> Path {
+        Path {
+            segments: path
+                .as_bytes()
+                .split(|byte| *byte == b'.')
+                .map(|segment| segment.to_ascii_lowercase().into_boxed_slice())
+                .collect(),
+        }
+    }
+
+    /// [`value_at`] of this path in `payload`.
+    pub(crate) fn value_at<'v>(&self, payload: &'v Value) -> Option<&'v Value> {
+        self.segments.iter().try_fold(payload, |value, segment| {
+            value
+                .as_object()?
+                .iter()
+                .find(|(key, _)| same_lower_case(key.as_bytes(), segment))
+                .map(|(_, child)| child)
+        })
+    }
+}
+
+/// Whether `key` is `lower` (lower case) without case: only the key is lower-cased.
+fn same_lower_case(key: &[u8], lower: &[u8]) -> bool {
+    key.len() == lower.len()
+        && key
+            .iter()
+            .zip(lower)
+            .all(|(key, lower)| key.to_ascii_lowercase() == *lower)
+}
+
 /// A hash of what `keys` (paths of [`Reads::keys`]; `None`: the whole payload) select of
 /// `payload`, with its type (lower case). Payloads that [`agree`] hash alike; a caller grouping
 /// payloads by it confirms a match with [`agree`], since different payloads may share a hash.
@@ -262,6 +302,27 @@ mod tests {
         reads(&json!({ "properties": { "mode": "All", "policyRule": rule } }))
             .keys
             .map(|set| set.into_iter().collect())
+    }
+
+    #[test]
+    fn a_split_path_reads_what_value_at_reads() {
+        let payload = json!({
+            "type": "Microsoft.CognitiveServices/accounts/deployments",
+            "properties": { "raiPolicyName": "guard", "model": { "Name": "gpt" } },
+            "sku": 3
+        });
+        for path in [
+            "type",
+            "properties.raipolicyname",
+            "Properties.RaiPolicyName",
+            "properties.model.name",
+            "properties.model.version",
+            "sku.capacity",
+            "missing",
+            "",
+        ] {
+            assert_eq!(Path::new(path).value_at(&payload), value_at(&payload, path), "{path}");
+        }
     }
 
     #[test]

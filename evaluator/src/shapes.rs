@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use crate::compiled::{Read, Test};
 use crate::memo::{hash_value, same_value};
-use crate::reads::{reads_outside_condition, value_at};
+use crate::reads::{reads_outside_condition, Path};
 use crate::suite::Library;
 
 /// The most conditions one property's answers are kept for (as the bits of a word); a property
@@ -38,18 +38,18 @@ pub struct Shapes<'l> {
     /// Per payload path (as [`crate::reads`] spells it) that rules read only by comparing it
     /// with a constant, the distinct comparisons.
     tests: HashMap<String, Vec<Test<'l>>>,
-    /// The answers of a property's tests by the text they read, by the property (the address
-    /// of its key in `tests`, which does not change once built) and the text's hash: a
-    /// property that differs per resource (a workload's filter name) takes few values, each
-    /// tested once.
-    answers: RefCell<FxHashMap<(usize, u64), Vec<Remembered>>>,
+    /// The answers of a property's tests by the value they read, by the property (the address
+    /// of its key in `tests`, which does not change once built), the tests that were not
+    /// asked (answered once per type) and the value's hash: a property that differs per
+    /// resource (a workload's filter name) takes few values, each tested once.
+    answers: RefCell<FxHashMap<(usize, u64, u64), Vec<Remembered>>>,
     /// The paths some assigned rule reads, when all of them are known: a path only rules that
     /// are not assigned read decides nothing.
     read: Option<HashSet<String>>,
 }
 
-/// A text a property's tests read, with their answers for it (`None`: one gave none).
-type Remembered = (String, Option<u64>);
+/// A value a property's tests read, with their answers for it (`None`: one gave none).
+type Remembered = (Value, Option<u64>);
 
 /// What decides the verdicts on one payload (see [`Shapes::shape`]).
 #[derive(Debug)]
@@ -164,49 +164,75 @@ impl<'l> Shapes<'l> {
     /// rules read `keys` (paths of [`crate::Reads::keys`]; `None`: anything, so the whole payload
     /// counts): worked out once per type, then used for each payload ([`Shapes::shape`]).
     pub fn plan(&self, resource_type: &str, keys: Option<&BTreeSet<String>>) -> Plan<'_> {
-        let Some(keys) = keys else {
-            return Plan { steps: None };
-        };
-        let steps = keys
-            .iter()
-            .filter(|key| self.read.as_ref().is_none_or(|read| read.contains(*key)))
-            .map(|key| match self.tests.get_key_value(key) {
-                // Tests that read an alias of another type, or the type itself, answer alike
-                // for every payload of this type: answered once here.
-                Some((key, tests)) if !resource_type.is_empty() => {
-                    match answers(tests, |test| test.answer_for(resource_type)?) {
-                        Some(bits) => Step::Constant(bits),
-                        None => Self::tests_step(key, tests),
-                    }
-                }
-                Some((key, tests)) => Self::tests_step(key, tests),
-                None => Step::Value(key.clone()),
-            })
-            .collect();
-        Plan { steps: Some(steps) }
+        let mut type_hasher = FxHasher::default();
+        hash_type(resource_type, &mut type_hasher);
+        let steps = keys.map(|keys| {
+            keys.iter()
+                .filter(|key| self.read.as_ref().is_none_or(|read| read.contains(*key)))
+                .map(|key| match self.tests.get_key_value(key) {
+                    Some((key, tests)) => Self::tests_step(key, tests, resource_type),
+                    None => Step::Value(Path::new(key)),
+                })
+                .collect()
+        });
+        Plan {
+            resource_type: resource_type.to_string(),
+            type_hasher,
+            steps,
+        }
     }
 
-    /// The step of a property read only by `tests`.
-    fn tests_step<'s>(key: &'s str, tests: &'s [Test<'s>]) -> Step<'s> {
+    /// The step of a property read only by `tests`, for payloads of `resource_type`.
+    fn tests_step<'s>(key: &'s str, tests: &'s [Test<'s>], resource_type: &str) -> Step<'s> {
+        // Tests that read an alias of another type, or the type itself, answer alike for every
+        // payload of this type: answered once here.
+        let mut settled = 0u64;
+        let mut constant = 0u64;
+        if !resource_type.is_empty() {
+            for (index, test) in tests.iter().enumerate() {
+                match test.answer_for(resource_type) {
+                    Some(Some(answer)) => {
+                        settled |= 1 << index;
+                        constant |= u64::from(answer) << index;
+                    }
+                    // A condition that gives no answer sends the rule to the interpreter for
+                    // every payload: compared by value.
+                    Some(None) => return Step::Value(Path::new(key)),
+                    None => {}
+                }
+            }
+        }
+        let mut varying = tests
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| settled & (1 << index) == 0);
+        let Some((_, first)) = varying.next() else {
+            return Step::Constant(constant);
+        };
+        // Tests that read the property the same way read the same value: it is read once,
+        // and the answers are remembered by that value.
+        let same_read = varying.all(|(_, test)| test.same_read(first));
+        let varying_tests = Varying { tests, settled };
+        let absent = same_read.then(|| varying_tests.answers(|test| test.answer(None)));
         Step::Tests {
-            tests,
-            // Tests that read the property the same way read the same value: it is
-            // read once, and the answers are remembered by that value.
-            slot: tests
-                .iter()
-                .all(|test| test.same_read(&tests[0]))
-                .then_some(key.as_ptr() as usize),
-            key,
+            varying: varying_tests,
+            constant,
+            slot: same_read.then_some(key.as_ptr() as usize),
+            absent,
+            path: Path::new(key),
         }
     }
 
     /// The shape of `payload`, of the type (its `type`, as written) `plan` was made for.
     pub fn shape<'v>(&self, plan: &Plan<'_>, payload: &'v Value) -> Shape<'v> {
-        let resource_type = payload.get("type").and_then(Value::as_str).unwrap_or("");
-        let mut hasher = FxHasher::default();
-        for byte in resource_type.bytes() {
-            hasher.write_u8(byte.to_ascii_lowercase());
-        }
+        let resource_type = payload_type(payload);
+        let mut hasher = if resource_type == plan.resource_type {
+            plan.type_hasher.clone()
+        } else {
+            let mut hasher = FxHasher::default();
+            hash_type(resource_type, &mut hasher);
+            hasher
+        };
         let parts: Vec<Part<'v>> = match &plan.steps {
             None => vec![Part::Value(Some(Cow::Borrowed(payload)))],
             Some(steps) => steps
@@ -233,47 +259,57 @@ impl<'l> Shapes<'l> {
 
     /// What decides the answers of the rules that read one property of `payload`.
     fn part<'v>(&self, step: &Step<'_>, payload: &'v Value, resource_type: &'v str) -> Part<'v> {
-        let (tests, slot, key) = match step {
+        let (varying, constant, slot, absent, path) = match step {
             Step::Constant(bits) => return Part::Answers(*bits),
-            Step::Value(key) => return Part::Value(value_at(payload, key).map(Cow::Borrowed)),
-            Step::Tests { tests, slot, key } => (*tests, *slot, *key),
+            Step::Value(path) => return Part::Value(path.value_at(payload).map(Cow::Borrowed)),
+            Step::Tests {
+                varying,
+                constant,
+                slot,
+                absent,
+                path,
+            } => (varying, *constant, *slot, *absent, path),
         };
-        let answers = match slot {
-            Some(slot) => {
-                let value = tests[0].value(payload, resource_type);
+        let answers = match (slot, absent) {
+            (Some(slot), Some(absent)) => {
+                let value = varying.first().value(payload, resource_type);
                 match value.as_deref() {
-                    Some(Value::String(text)) => self.remembered(slot, text, || {
-                        answers(tests, |test| test.answer(value.as_deref()))
-                    }),
-                    other => answers(tests, |test| test.answer(other)),
+                    None => absent,
+                    // Only a scalar: the operators may tell apart objects that compare equal
+                    // (their keys in another order).
+                    Some(value @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
+                        self.remembered(slot, varying.settled, value, || {
+                            varying.answers(|test| test.answer(Some(value)))
+                        })
+                    }
+                    other => varying.answers(|test| test.answer(other)),
                 }
             }
-            None => answers(tests, |test| {
-                test.answer(test.value(payload, resource_type).as_deref())
-            }),
+            _ => varying.answers(|test| test.answer(test.value(payload, resource_type).as_deref())),
         };
         match answers {
-            Some(bits) => Part::Answers(bits),
+            Some(bits) => Part::Answers(bits | constant),
             // A condition that gives no answer sends the rule to the interpreter, which may
             // say more than whether it holds (an error names the value): compared by value.
-            None => Part::Value(value_at(payload, key).map(Cow::Borrowed)),
+            None => Part::Value(path.value_at(payload).map(Cow::Borrowed)),
         }
     }
 
-    /// The answers for the text `text` read by the tests of `slot`: remembered, or worked out
-    /// by `answer` and remembered.
+    /// The answers for the value `value` read by the tests of `slot` but those `settled`:
+    /// remembered, or worked out by `answer` and remembered.
     fn remembered(
         &self,
         slot: usize,
-        text: &str,
+        settled: u64,
+        value: &Value,
         answer: impl FnOnce() -> Option<u64>,
     ) -> Option<u64> {
         let mut hasher = FxHasher::default();
-        hasher.write(text.as_bytes());
-        let at = (slot, hasher.finish());
+        hash_value(value, &mut hasher);
+        let at = (slot, settled, hasher.finish());
         if let Some(known) = self.answers.borrow().get(&at).and_then(|same| {
             same.iter()
-                .find(|(seen, _)| seen == text)
+                .find(|(seen, _)| same_value(seen, value))
                 .map(|(_, answers)| *answers)
         }) {
             return known;
@@ -283,41 +319,82 @@ impl<'l> Shapes<'l> {
             .borrow_mut()
             .entry(at)
             .or_default()
-            .push((text.to_string(), answers));
+            .push((value.clone(), answers));
         answers
     }
 }
 
-/// The answers of `tests`, one bit each, as `answer` gives them; `None` when one gives none.
-fn answers<'t>(
-    tests: &'t [Test<'_>],
-    mut answer: impl FnMut(&'t Test<'_>) -> Option<bool>,
-) -> Option<u64> {
-    let mut bits = 0u64;
-    for (index, test) in tests.iter().enumerate() {
-        bits |= u64::from(answer(test)?) << index;
+/// A payload's `type` (empty when it has none): a scan of its keys, which put `type` first,
+/// finds it sooner than hashing the key would.
+fn payload_type(payload: &Value) -> &str {
+    payload
+        .as_object()
+        .and_then(|object| object.iter().find(|(key, _)| *key == "type"))
+        .and_then(|(_, value)| value.as_str())
+        .unwrap_or("")
+}
+
+/// Feeds a resource type, lower case, to a shape's hasher.
+fn hash_type(resource_type: &str, hasher: &mut FxHasher) {
+    for byte in resource_type.bytes() {
+        hasher.write_u8(byte.to_ascii_lowercase());
     }
-    Some(bits)
+}
+
+/// The tests of a property whose answers differ between payloads of one type: all but the
+/// `settled` ones (one bit each), which answer alike for all of them.
+struct Varying<'s> {
+    tests: &'s [Test<'s>],
+    settled: u64,
+}
+
+impl<'s> Varying<'s> {
+    /// The first of them (there is one: a property with none is a [`Step::Constant`]).
+    fn first(&self) -> &'s Test<'s> {
+        let index = (!self.settled).trailing_zeros() as usize;
+        &self.tests[index]
+    }
+
+    /// Their answers, at their bits, as `answer` gives them; `None` when one gives none.
+    fn answers(&self, mut answer: impl FnMut(&'s Test<'s>) -> Option<bool>) -> Option<u64> {
+        let mut bits = 0u64;
+        for (index, test) in self.tests.iter().enumerate() {
+            if self.settled & (1 << index) == 0 {
+                bits |= u64::from(answer(test)?) << index;
+            }
+        }
+        Some(bits)
+    }
 }
 
 /// How to take the shape of payloads of one type (see [`Shapes::plan`]).
 pub struct Plan<'s> {
+    /// The type, as written, it was made for.
+    resource_type: String,
+    /// A hasher fed that type, as every shape of it starts.
+    type_hasher: FxHasher,
     /// One per property read; `None`: the whole payload.
     steps: Option<Vec<Step<'s>>>,
 }
 
 enum Step<'s> {
-    /// A property read only by `tests`; `slot`, when they all read it the same way, keys the
-    /// answers remembered by its value.
+    /// A property read only by tests, some of which may answer alike for every payload of
+    /// the type (their answers are `constant`).
     Tests {
-        tests: &'s [Test<'s>],
+        varying: Varying<'s>,
+        constant: u64,
+        /// When the varying tests all read the property the same way: keys the answers
+        /// remembered by its value.
         slot: Option<usize>,
-        key: &'s str,
+        /// Their answers when the property is absent, worked out once (`Some` with `slot`).
+        absent: Option<Option<u64>>,
+        /// The property, read when a test gives no answer.
+        path: Path,
     },
     /// A property whose tests answer alike for every payload of the type.
     Constant(u64),
     /// A property compared by value.
-    Value(String),
+    Value(Path),
 }
 
 #[cfg(test)]

@@ -641,9 +641,20 @@ pub(crate) fn scope_of(value: &Value) -> Option<String> {
 /// (a build leaves `{subscriptionId}` where the deployment decides) matches any segment.
 pub(crate) fn within(scope: &str, resource: &Placement<'_>) -> Option<bool> {
     let scope = scope.trim_end_matches('/');
+    within_read(scope, management_group(scope), resource)
+}
+
+/// The management group a scope (without a trailing `/`) names, when it is a management
+/// group's.
+fn management_group(scope: &str) -> Option<&str> {
     const GROUPS: &str = "/providers/microsoft.management/managementgroups/";
-    if let Some(index) = find_ignore_case(scope, GROUPS) {
-        let group = last_segment(&scope[index..]);
+    find_ignore_case(scope, GROUPS).map(|index| last_segment(&scope[index..]))
+}
+
+/// [`within`] for a scope without a trailing `/`, whose management group (`group`, from
+/// [`management_group`]) is already read.
+fn within_read(scope: &str, group: Option<&str>, resource: &Placement<'_>) -> Option<bool> {
+    if let Some(group) = group {
         if resource.management_groups.is_empty() && !resource.management_groups_complete {
             return None;
         }
@@ -1382,15 +1393,42 @@ pub fn scope_contains(
     management_groups: &[String],
     complete: bool,
 ) -> Option<bool> {
-    within(
-        scope,
-        &Placement {
-            id: Some(id),
-            management_groups,
-            management_groups_complete: complete,
-            placeholders_unknown: false,
-        },
-    )
+    Scope::new(scope).contains(id, management_groups, complete)
+}
+
+/// A scope read once, for a caller that places many resources in or out of it (as
+/// [`scope_contains`] does for one).
+#[derive(Clone, Debug)]
+pub struct Scope {
+    /// The scope, without a trailing `/`.
+    text: String,
+    /// The management group it names, when it is a management group's.
+    group: Option<String>,
+}
+
+impl Scope {
+    /// Reads `scope`.
+    pub fn new(scope: &str) -> Scope {
+        let text = scope.trim_end_matches('/');
+        Scope {
+            text: text.to_string(),
+            group: management_group(text).map(str::to_string),
+        }
+    }
+
+    /// [`scope_contains`] for this scope.
+    pub fn contains(&self, id: &str, management_groups: &[String], complete: bool) -> Option<bool> {
+        within_read(
+            &self.text,
+            self.group.as_deref(),
+            &Placement {
+                id: Some(id),
+                management_groups,
+                management_groups_complete: complete,
+                placeholders_unknown: false,
+            },
+        )
+    }
 }
 
 #[cfg(test)]
@@ -1515,5 +1553,48 @@ mod tests {
         assert_eq!(within(dev, &placed), Some(false));
         assert_eq!(within(dev, &unplaced), None);
         assert_eq!(within("/subscriptions/s2", &no_id), None);
+    }
+
+    #[test]
+    fn a_scope_read_once_places_resources_as_one_read_each_time() {
+        let ids = [
+            "/subscriptions/S1/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/a",
+            "/subscriptions/{subscriptionId:lab}/resourceGroups/rg",
+            "/subscriptions/Lab/resourceGroups/rg",
+        ];
+        let scopes = [
+            "",
+            "/",
+            "/subscriptions/s1",
+            "/subscriptions/s1/resourcegroups/RG-AI/",
+            "/subscriptions/s2",
+            "/subscriptions/{subscriptionId}/resourceGroups/rg-ai",
+            "/subscriptions/{subscriptionId:lab}",
+            "/providers/Microsoft.Management/managementGroups/Contoso-Prod",
+            "/providers/Microsoft.Management/managementGroups/contoso-dev/",
+        ];
+        let groups = ["contoso-prod".to_string()];
+        for scope in scopes {
+            let read = Scope::new(scope);
+            for id in ids {
+                for (management_groups, complete) in
+                    [(&groups[..], false), (&[][..], false), (&[][..], true)]
+                {
+                    assert_eq!(
+                        read.contains(id, management_groups, complete),
+                        within(
+                            scope,
+                            &Placement {
+                                id: Some(id),
+                                management_groups,
+                                management_groups_complete: complete,
+                                placeholders_unknown: false,
+                            }
+                        ),
+                        "{scope} {id}"
+                    );
+                }
+            }
+        }
     }
 }

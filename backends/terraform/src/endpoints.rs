@@ -8,6 +8,7 @@
 //! blocklists, blocklist items, a fine-tuned model's `source`, the `DeveloperTier` SKU and tags
 //! on deployments (docs/terraform.md, "Why AzAPI").
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ use crate::context::{Context, Variable};
 use crate::hcl::{Block, Body, Expr, Writer};
 use crate::names::{
     endpoint_region, identifier, push_endpoint_region, push_identifier, resource_group_address,
+    spelled_as_rai_name,
 };
 
 /// The `locals` map of every Charter blocklist's items.
@@ -476,13 +478,18 @@ pub(crate) fn shared_body(context: &mut Context<'_>, payload: &Arc<Value>) -> Ex
 /// `azapi_resource.x__filter`), for messages that name it.
 pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
     use estate::{types, Origin};
-    let payload_type = || resource.payload["type"].as_str().unwrap_or_default();
-    let payload_name = || resource.payload["name"].as_str().unwrap_or_default();
+    // Payloads put `type` and `name` first: a scan finds them sooner than hashing the key.
+    let payload_type = || top_level_str(resource.payload, "type");
+    let payload_name = || top_level_str(resource.payload, "name");
     // The resources of an endpoint in a region (all but a few of a large estate's) are written
-    // into one buffer: `TYPE.` and the endpoint's identifier, then its own suffix.
-    let endpoint_address = |kind: &str, workload: &str, endpoint: &str, region: &str| {
-        let mut out =
-            String::with_capacity(kind.len() + workload.len() + endpoint.len() + region.len() + 40);
+    // into one buffer sized for the whole address: `TYPE.`, the endpoint's identifier, then
+    // its own suffix (`extra` bytes at most).
+    let endpoint_address = |kind: &str, workload: &str, endpoint: &str, region: &str, extra| {
+        // An identifier is at most one byte longer than its name, per byte of ASCII (a
+        // character of several bytes becomes one `_`).
+        let mut out = String::with_capacity(
+            kind.len() + 1 + workload.len() + endpoint.len() + region.len() + 3 + 4 + extra,
+        );
         out.push_str(kind);
         out.push('.');
         push_endpoint_region(&mut out, workload, endpoint, region);
@@ -542,12 +549,19 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             endpoint,
             region,
         } => {
+            const DEPLOYMENT: &str = "__deployment";
             if payload_type() == types::DEPLOYMENT {
-                let mut address = endpoint_address("azapi_resource", workload, endpoint, region);
-                address.push_str("__deployment");
+                let mut address = endpoint_address(
+                    "azapi_resource",
+                    workload,
+                    endpoint,
+                    region,
+                    DEPLOYMENT.len(),
+                );
+                address.push_str(DEPLOYMENT);
                 address
             } else {
-                endpoint_address("azurerm_cognitive_account", workload, endpoint, region)
+                endpoint_address("azurerm_cognitive_account", workload, endpoint, region, 0)
             }
         }
         Origin::Filter {
@@ -556,8 +570,10 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             region,
             ..
         } => {
-            let mut address = endpoint_address("azapi_resource", workload, endpoint, region);
-            address.push_str("__filter");
+            const FILTER: &str = "__filter";
+            let mut address =
+                endpoint_address("azapi_resource", workload, endpoint, region, FILTER.len());
+            address.push_str(FILTER);
             address
         }
         Origin::Blocklist {
@@ -566,20 +582,42 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
             endpoint,
             region,
         } => {
-            let mut address = endpoint_address("azapi_resource", workload, endpoint, region);
-            address.push_str("__blocklist__");
-            push_identifier(
-                &mut address,
-                &charter_governance::names::rai_blocklist(blocklist),
-            );
-            if payload_type() == types::BLOCKLIST_ITEM {
-                address.push_str("__items[");
-                address.push_str(&crate::hcl::quote(payload_name()));
+            const BLOCKLIST: &str = "__blocklist__";
+            const ITEMS: &str = "__items[";
+            // The estate names the blocklist as Azure does already; a name spelled otherwise
+            // is spelled so first.
+            let name = if spelled_as_rai_name(blocklist) {
+                Cow::Borrowed(blocklist.as_str())
+            } else {
+                Cow::Owned(charter_governance::names::rai_blocklist(blocklist))
+            };
+            let item = (payload_type() == types::BLOCKLIST_ITEM).then(payload_name);
+            // The item's name quoted (longer only when it has something to escape) and `]`.
+            let extra = BLOCKLIST.len()
+                + name.len()
+                + 1
+                + item.map_or(0, |item| ITEMS.len() + item.len() + 3);
+            let mut address = endpoint_address("azapi_resource", workload, endpoint, region, extra);
+            address.push_str(BLOCKLIST);
+            push_identifier(&mut address, &name);
+            if let Some(item) = item {
+                address.push_str(ITEMS);
+                crate::hcl::write_quoted(&mut address, item);
                 address.push(']');
             }
             address
         }
     }
+}
+
+/// The string at a top-level key of a payload (empty when there is none, or it is not a
+/// string), found by a scan of its keys.
+fn top_level_str<'p>(payload: &'p Value, key: &str) -> &'p str {
+    payload
+        .as_object()
+        .and_then(|object| object.iter().find(|(found, _)| *found == key))
+        .and_then(|(_, value)| value.as_str())
+        .unwrap_or_default()
 }
 
 /// Writes the attributes an `azurerm_cognitive_account` takes from an AI account's payload (an

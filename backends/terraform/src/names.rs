@@ -15,18 +15,31 @@ pub fn identifier(name: &str) -> String {
 
 /// Appends [`identifier`] of `name` to `out`.
 pub(crate) fn push_identifier(out: &mut String, name: &str) {
+    let bytes = name.as_bytes();
     // Most names already are identifiers (`team_7`, `swedencentral`): copy them as they are.
-    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let plain = bytes
+        .first()
+        .is_some_and(|first| first.is_ascii_lowercase() || *first == b'_')
+        && bytes.iter().all(|byte| KEPT[usize::from(*byte)]);
     if plain {
         out.push_str(name);
         return;
     }
     // Every other character maps to a letter or `_`: only a leading digit (or nothing) needs one.
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+    if bytes.first().is_none_or(u8::is_ascii_digit) {
         out.push('_');
+    }
+    if name.is_ascii() {
+        // One byte per character: mapped byte by byte, without decoding.
+        out.reserve(bytes.len());
+        out.extend(bytes.iter().map(|byte| {
+            if byte.is_ascii_alphanumeric() || *byte == b'_' {
+                char::from(byte.to_ascii_lowercase())
+            } else {
+                '_'
+            }
+        }));
+        return;
     }
     out.extend(name.chars().map(|c| {
         if c.is_ascii_alphanumeric() || c == '_' {
@@ -35,6 +48,30 @@ pub(crate) fn push_identifier(out: &mut String, name: &str) {
             '_'
         }
     }));
+}
+
+/// The bytes an identifier keeps as they are (lower-case letters, digits and `_`), as a table:
+/// one load per byte.
+static KEPT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_';
+        byte += 1;
+    }
+    table
+};
+
+/// Whether `name` is spelled as Azure names a RAI policy or blocklist already (ASCII letters,
+/// digits, `_`, `.` and `-`, starting with a letter or digit), so that
+/// [`charter_governance::names::rai_blocklist`] would give it back unchanged.
+pub(crate) fn spelled_as_rai_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes
+            .iter()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-'))
 }
 
 /// The identifier of one endpoint's resources in one region. `__` separates the parts, since
@@ -92,6 +129,37 @@ mod tests {
             endpoint_region("support", "chat", "swedencentral"),
             "support__chat__swedencentral"
         );
+    }
+
+    #[test]
+    fn identifiers_of_names_with_other_characters_map_each_character_once() {
+        assert_eq!(identifier("Internal-Codenames"), "internal_codenames");
+        assert_eq!(identifier("_Team"), "_team");
+        assert_eq!(identifier("7-up"), "_7_up");
+        assert_eq!(identifier("Zürich-1"), "z_rich_1");
+        assert_eq!(identifier("über"), "_ber");
+        let mut out = "azapi_resource.".to_string();
+        push_identifier(&mut out, "Customer-IDs");
+        assert_eq!(out, "azapi_resource.customer_ids");
+    }
+
+    #[test]
+    fn rai_names_are_recognised_exactly_when_azure_spelling_leaves_them_alone() {
+        for name in [
+            "internal-codenames",
+            "Customer.IDs_2",
+            "9lives",
+            "-x",
+            "_x",
+            ".x",
+            "",
+            "a b",
+            "é",
+            "a/b",
+        ] {
+            let unchanged = charter_governance::names::rai_blocklist(name) == name;
+            assert_eq!(spelled_as_rai_name(name), unchanged, "{name:?}");
+        }
     }
 
     #[test]
