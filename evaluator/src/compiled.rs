@@ -324,6 +324,32 @@ impl Test<'_> {
         resource: &'v Value,
         resource_type: &'v str,
     ) -> Option<Cow<'v, Value>> {
+        self.value_of(resource, resource_type, self.belongs_to(resource_type))
+    }
+
+    /// Whether what it reads is there on a resource of type `resource_type`: an alias selects
+    /// nothing on another type than its own.
+    pub(crate) fn belongs_to(&self, resource_type: &str) -> bool {
+        match self.access {
+            Access::TopLevel(_) => true,
+            Access::Alias {
+                resource_type: own,
+                ..
+            } => own.eq_ignore_ascii_case(resource_type),
+        }
+    }
+
+    /// [`Test::value`], with [`Test::belongs_to`] of the resource's type known (`belongs`): a
+    /// caller reading many resources of one type asks that once.
+    pub(crate) fn value_of<'v>(
+        &self,
+        resource: &'v Value,
+        resource_type: &'v str,
+        belongs: bool,
+    ) -> Option<Cow<'v, Value>> {
+        if !belongs {
+            return None;
+        }
         match self.access {
             Access::TopLevel(field) => Run {
                 resource,
@@ -332,14 +358,7 @@ impl Test<'_> {
                 bound: Vec::new(),
             }
             .top_level(field),
-            Access::Alias {
-                resource_type: own,
-                rest,
-                ..
-            } => {
-                if !own.eq_ignore_ascii_case(resource_type) {
-                    return None;
-                }
+            Access::Alias { rest, .. } => {
                 let mut value = Some(resource);
                 for segment in rest {
                     if let Segment::Property(name) = segment {

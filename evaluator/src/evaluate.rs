@@ -370,16 +370,16 @@ pub(crate) fn property<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
     let object = value.as_object()?;
     // Payload objects are small: a scan finds a key sooner than hashing it would.
     if object.len() <= 16 {
-        let mut loose = None;
-        for (key, value) in object {
-            if key == name {
-                return Some(value);
-            }
-            if loose.is_none() && key.eq_ignore_ascii_case(name) {
-                loose = Some(value);
-            }
-        }
-        return loose;
+        // The key as spelled first (payloads spell keys as the aliases do), then without case.
+        return object
+            .iter()
+            .find(|(key, _)| *key == name)
+            .or_else(|| {
+                object
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            })
+            .map(|(_, value)| value);
     }
     object.get(name).or_else(|| {
         object

@@ -215,6 +215,7 @@ impl<'l> Shapes<'l> {
         let varying_tests = Varying { tests, settled };
         let absent = same_read.then(|| varying_tests.answers(|test| test.answer(None)));
         Step::Tests {
+            belongs: first.belongs_to(resource_type),
             varying: varying_tests,
             constant,
             slot: same_read.then_some(key.as_ptr() as usize),
@@ -226,7 +227,9 @@ impl<'l> Shapes<'l> {
     /// The shape of `payload`, of the type (its `type`, as written) `plan` was made for.
     pub fn shape<'v>(&self, plan: &Plan<'_>, payload: &'v Value) -> Shape<'v> {
         let resource_type = payload_type(payload);
-        let mut hasher = if resource_type == plan.resource_type {
+        // Payloads of the plan's type (all, as callers use plans) start from what it worked out.
+        let planned = resource_type == plan.resource_type;
+        let mut hasher = if planned {
             plan.type_hasher.clone()
         } else {
             let mut hasher = FxHasher::default();
@@ -237,7 +240,7 @@ impl<'l> Shapes<'l> {
             None => vec![Part::Value(Some(Cow::Borrowed(payload)))],
             Some(steps) => steps
                 .iter()
-                .map(|step| self.part(step, payload, resource_type))
+                .map(|step| self.part(step, payload, resource_type, planned))
                 .collect(),
         };
         for part in &parts {
@@ -257,9 +260,16 @@ impl<'l> Shapes<'l> {
         }
     }
 
-    /// What decides the answers of the rules that read one property of `payload`.
-    fn part<'v>(&self, step: &Step<'_>, payload: &'v Value, resource_type: &'v str) -> Part<'v> {
-        let (varying, constant, slot, absent, path) = match step {
+    /// What decides the answers of the rules that read one property of `payload` (`planned`:
+    /// of the type the step was planned for).
+    fn part<'v>(
+        &self,
+        step: &Step<'_>,
+        payload: &'v Value,
+        resource_type: &'v str,
+        planned: bool,
+    ) -> Part<'v> {
+        let (varying, constant, slot, absent, path, belongs) = match step {
             Step::Constant(bits) => return Part::Answers(*bits),
             Step::Value(path) => return Part::Value(path.value_at(payload).map(Cow::Borrowed)),
             Step::Tests {
@@ -268,11 +278,18 @@ impl<'l> Shapes<'l> {
                 slot,
                 absent,
                 path,
-            } => (varying, *constant, *slot, *absent, path),
+                belongs,
+            } => (varying, *constant, *slot, *absent, path, *belongs),
         };
         let answers = match (slot, absent) {
             (Some(slot), Some(absent)) => {
-                let value = varying.first().value(payload, resource_type);
+                let first = varying.first();
+                let belongs = if planned {
+                    belongs
+                } else {
+                    first.belongs_to(resource_type)
+                };
+                let value = first.value_of(payload, resource_type, belongs);
                 match value.as_deref() {
                     None => absent,
                     // Only a scalar: the operators may tell apart objects that compare equal
@@ -390,6 +407,8 @@ enum Step<'s> {
         absent: Option<Option<u64>>,
         /// The property, read when a test gives no answer.
         path: Path,
+        /// Whether what the (first) varying test reads is there on the planned type.
+        belongs: bool,
     },
     /// A property whose tests answer alike for every payload of the type.
     Constant(u64),
