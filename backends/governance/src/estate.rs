@@ -751,14 +751,22 @@ fn resource_group(estate: &mut Estate, workload: &Workload, policy: Option<&Poli
 }
 
 fn resource_group_payload(group: &ResourceGroup) -> Value {
-    let mut payload = Map::new();
-    payload.insert("type".into(), json!(types::RESOURCE_GROUP));
-    payload.insert("name".into(), json!(group.name));
-    if let Some(location) = &group.default_location {
-        payload.insert("location".into(), json!(location));
+    static LOCATED: Template = Template::new(&["type", "name", "location", "tags"]);
+    static UNLOCATED: Template = Template::new(&["type", "name", "tags"]);
+    let tags = Value::Object(group.tags.clone());
+    match &group.default_location {
+        Some(location) => LOCATED.fill([
+            ("type", types::RESOURCE_GROUP.into()),
+            ("name", group.name.as_str().into()),
+            ("location", location.as_str().into()),
+            ("tags", tags),
+        ]),
+        None => UNLOCATED.fill([
+            ("type", types::RESOURCE_GROUP.into()),
+            ("name", group.name.as_str().into()),
+            ("tags", tags),
+        ]),
     }
-    payload.insert("tags".into(), Value::Object(group.tags.clone()));
-    Value::Object(payload)
 }
 
 #[expect(
@@ -890,21 +898,34 @@ fn deployment_payload(
     tags: &Map<String, Value>,
     rai_name: &str,
 ) -> Value {
-    let mut model = Map::with_capacity(3 + usize::from(endpoint.model.fine_tuned.is_some()));
-    model.insert("format".into(), endpoint.model.format.as_str().into());
-    model.insert("name".into(), endpoint.model.name.as_str().into());
-    model.insert("version".into(), endpoint.model.version.as_str().into());
-    if let Some(fine_tuned) = &endpoint.model.fine_tuned {
-        // A fine-tuned model lives in the account that trained it; any other account
-        // deploys it from there.
-        model.insert("source".into(), fine_tuned.source_account.as_str().into());
-    }
-    object([
+    static DEPLOYMENT: Template = Template::new(&["type", "name", "sku", "tags", "properties"]);
+    static SKU: Template = Template::new(&["name", "capacity"]);
+    static PROPERTIES: Template =
+        Template::new(&["model", "raiPolicyName", "versionUpgradeOption"]);
+    static MODEL: Template = Template::new(&["format", "name", "version"]);
+    static FINE_TUNED_MODEL: Template = Template::new(&["format", "name", "version", "source"]);
+    let model = &endpoint.model;
+    let model = match &model.fine_tuned {
+        None => MODEL.fill([
+            ("format", model.format.as_str().into()),
+            ("name", model.name.as_str().into()),
+            ("version", model.version.as_str().into()),
+        ]),
+        // A fine-tuned model lives in the account that trained it; any other account deploys
+        // it from there.
+        Some(fine_tuned) => FINE_TUNED_MODEL.fill([
+            ("format", model.format.as_str().into()),
+            ("name", model.name.as_str().into()),
+            ("version", model.version.as_str().into()),
+            ("source", fine_tuned.source_account.as_str().into()),
+        ]),
+    };
+    DEPLOYMENT.fill([
         ("type", types::DEPLOYMENT.into()),
         ("name", endpoint.name.as_str().into()),
         (
             "sku",
-            object([
+            SKU.fill([
                 ("name", names::sku(endpoint.deployment_type).into()),
                 ("capacity", capacity.into()),
             ]),
@@ -912,8 +933,8 @@ fn deployment_payload(
         ("tags", Value::Object(tags.clone())),
         (
             "properties",
-            object([
-                ("model", Value::Object(model)),
+            PROPERTIES.fill([
+                ("model", model),
                 ("raiPolicyName", rai_name.into()),
                 // Charter pins the version the policy allows; an automatic upgrade would
                 // move the deployment to a version the policy has not approved.
@@ -1015,6 +1036,17 @@ fn prepare_blocklists(declared: &[Blocklist]) -> HashMap<&str, PreparedBlocklist
 /// One `contentFilters` entry per category and side of the filter, and one `customBlocklists`
 /// entry per blocklist and side.
 pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
+    static WITH_THRESHOLD: Template = Template::new(&[
+        "name",
+        "source",
+        "severityThreshold",
+        "enabled",
+        "blocking",
+        "action",
+    ]);
+    static WITHOUT_THRESHOLD: Template =
+        Template::new(&["name", "source", "enabled", "blocking", "action"]);
+    static BLOCKLIST: Template = Template::new(&["blocklistName", "blocking", "source"]);
     let content_filters: Vec<Value> = filter
         .settings
         .iter()
@@ -1026,25 +1058,31 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
                 },
                 Level::Shield(mode) => (mode != ShieldMode::Off, mode.blocks(), None, mode),
             };
-            // Sized exactly: an entry without a threshold has five fields, not six.
-            let mut entry = Map::with_capacity(5 + usize::from(threshold.is_some()));
-            entry.insert("name".into(), names::category(setting.category).into());
-            entry.insert("source".into(), names::source(setting.side).into());
-            if let Some(threshold) = threshold {
-                entry.insert("severityThreshold".into(), threshold.into());
-            }
-            entry.insert("enabled".into(), enabled.into());
-            entry.insert("blocking".into(), blocking.into());
             // `action` since API 2025-12-01 (docs/azure-policy.md, "Agent guardrails").
-            entry.insert("action".into(), names::action(action).into());
-            Value::Object(entry)
+            match threshold {
+                Some(threshold) => WITH_THRESHOLD.fill([
+                    ("name", names::category(setting.category).into()),
+                    ("source", names::source(setting.side).into()),
+                    ("severityThreshold", threshold.into()),
+                    ("enabled", enabled.into()),
+                    ("blocking", blocking.into()),
+                    ("action", names::action(action).into()),
+                ]),
+                None => WITHOUT_THRESHOLD.fill([
+                    ("name", names::category(setting.category).into()),
+                    ("source", names::source(setting.side).into()),
+                    ("enabled", enabled.into()),
+                    ("blocking", blocking.into()),
+                    ("action", names::action(action).into()),
+                ]),
+            }
         })
         .collect();
     let blocklists: Vec<Value> = filter
         .blocklists
         .iter()
         .map(|used| {
-            object([
+            BLOCKLIST.fill([
                 ("blocklistName", names::rai_blocklist(&used.name).into()),
                 ("blocking", true.into()),
                 ("source", names::source(used.side).into()),
@@ -1092,6 +1130,44 @@ fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     )
 }
 
+/// The keys of a JSON object the estate builds many times (a content filter's entries, a
+/// deployment), in order. An object is filled in from a clone of the template, which copies its
+/// key index, where inserting the keys would hash each of them again (a `serde_json` map hashes
+/// its keys with SipHash, and the estate's objects are small: hashing was most of their cost).
+struct Template {
+    keys: &'static [&'static str],
+    /// The object with every key, each `null`: built on first use.
+    object: std::sync::OnceLock<Map<String, Value>>,
+}
+
+impl Template {
+    const fn new(keys: &'static [&'static str]) -> Template {
+        Template {
+            keys,
+            object: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// An object of `entries`, in their order, whose keys are the template's.
+    fn fill<const N: usize>(&self, entries: [(&str, Value); N]) -> Value {
+        debug_assert!(
+            self.keys.iter().copied().eq(entries.iter().map(|(key, _)| *key)),
+            "the entries have the template's keys"
+        );
+        let template = self.object.get_or_init(|| {
+            self.keys
+                .iter()
+                .map(|key| ((*key).to_string(), Value::Null))
+                .collect()
+        });
+        let mut object = template.clone();
+        for (slot, (_, value)) in object.values_mut().zip(entries) {
+            *slot = value;
+        }
+        Value::Object(object)
+    }
+}
+
 fn time_grain(period: BudgetPeriod) -> &'static str {
     match period {
         BudgetPeriod::Monthly => "Monthly",
@@ -1103,24 +1179,45 @@ fn time_grain(period: BudgetPeriod) -> &'static str {
 /// The budget payload; the start date is the deployment's choice (a Terraform variable), so it
 /// is a placeholder here.
 fn budget_payload(name: &str, budget: &Budget) -> Value {
+    static TO_ROLES: Template = Template::new(&[
+        "enabled",
+        "operator",
+        "threshold",
+        "thresholdType",
+        "contactRoles",
+    ]);
+    static TO_EMAILS: Template = Template::new(&[
+        "enabled",
+        "operator",
+        "threshold",
+        "thresholdType",
+        "contactEmails",
+    ]);
     // Built entry by entry rather than with `json!`, which serialises every embedded value
     // again; sized so a monitored budget's notifications still fit once `alert_budgets`
-    // swaps their contact roles for an action group.
+    // adds its forecast.
     let mut notifications = Map::with_capacity(budget.alert_thresholds.len() + 1);
     for threshold in &budget.alert_thresholds {
-        let mut notification = Map::with_capacity(6);
-        notification.insert("enabled".into(), true.into());
-        notification.insert("operator".into(), "GreaterThanOrEqualTo".into());
-        notification.insert("threshold".into(), (*threshold).into());
-        notification.insert("thresholdType".into(), "Actual".into());
-        if budget.contacts.is_empty() {
-            notification.insert("contactRoles".into(), Value::Array(vec!["Owner".into()]));
+        let notification = if budget.contacts.is_empty() {
+            TO_ROLES.fill([
+                ("enabled", true.into()),
+                ("operator", "GreaterThanOrEqualTo".into()),
+                ("threshold", (*threshold).into()),
+                ("thresholdType", "Actual".into()),
+                ("contactRoles", Value::Array(vec!["Owner".into()])),
+            ])
         } else {
-            notification.insert("contactEmails".into(), contacts(&budget.contacts));
-        }
+            TO_EMAILS.fill([
+                ("enabled", true.into()),
+                ("operator", "GreaterThanOrEqualTo".into()),
+                ("threshold", (*threshold).into()),
+                ("thresholdType", "Actual".into()),
+                ("contactEmails", contacts(&budget.contacts)),
+            ])
+        };
         notifications.insert(
             format!("actual_GreaterThanOrEqualTo_{threshold}_Percent"),
-            Value::Object(notification),
+            notification,
         );
     }
     let amount = serde_json::from_str::<serde_json::Number>(&budget.amount)
@@ -1147,4 +1244,29 @@ fn budget_payload(name: &str, budget: &Budget) -> Value {
 /// A budget's contact emails, as a JSON array.
 fn contacts(emails: &[String]) -> Value {
     Value::Array(emails.iter().map(|email| email.as_str().into()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_fills_in_the_object_the_entries_make() {
+        static ENTRY: Template = Template::new(&["name", "source", "enabled"]);
+        let entries = || {
+            [
+                ("name", Value::from("Hate")),
+                ("source", Value::from("Prompt")),
+                ("enabled", Value::from(true)),
+            ]
+        };
+        let expected = object(entries());
+        // Filled twice: the second clone starts from the same template, untouched.
+        assert_eq!(ENTRY.fill(entries()), expected);
+        let filled = ENTRY.fill(entries());
+        assert_eq!(
+            serde_json::to_string(&filled).ok(),
+            serde_json::to_string(&expected).ok()
+        );
+    }
 }
