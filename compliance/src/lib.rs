@@ -819,13 +819,13 @@ impl<'s> Standings<'s> {
                 let signature: String = self
                     .scopes
                     .iter()
-                    .map(|scope| {
-                        match scope.contains(&placed, &management_groups, true) {
+                    .map(
+                        |scope| match scope.contains(&placed, &management_groups, true) {
                             Some(true) => '1',
                             Some(false) => '0',
                             None => '?',
-                        }
-                    })
+                        },
+                    )
                     .collect();
                 let number = self.number(false, signature, rule.management_group);
                 self.by_prefix.insert((cut, *rule), number);

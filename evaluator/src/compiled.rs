@@ -333,8 +333,7 @@ impl Test<'_> {
         match self.access {
             Access::TopLevel(_) => true,
             Access::Alias {
-                resource_type: own,
-                ..
+                resource_type: own, ..
             } => own.eq_ignore_ascii_case(resource_type),
         }
     }

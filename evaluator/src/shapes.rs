@@ -294,11 +294,10 @@ impl<'l> Shapes<'l> {
                     None => absent,
                     // Only a scalar: the operators may tell apart objects that compare equal
                     // (their keys in another order).
-                    Some(value @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
-                        self.remembered(slot, varying.settled, value, || {
+                    Some(value @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => self
+                        .remembered(slot, varying.settled, value, || {
                             varying.answers(|test| test.answer(Some(value)))
-                        })
-                    }
+                        }),
                     other => varying.answers(|test| test.answer(other)),
                 }
             }

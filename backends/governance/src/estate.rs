@@ -1151,7 +1151,10 @@ impl Template {
     /// An object of `entries`, in their order, whose keys are the template's.
     fn fill<const N: usize>(&self, entries: [(&str, Value); N]) -> Value {
         debug_assert!(
-            self.keys.iter().copied().eq(entries.iter().map(|(key, _)| *key)),
+            self.keys
+                .iter()
+                .copied()
+                .eq(entries.iter().map(|(key, _)| *key)),
             "the entries have the template's keys"
         );
         let template = self.object.get_or_init(|| {

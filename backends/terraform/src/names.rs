@@ -29,25 +29,28 @@ pub(crate) fn push_identifier(out: &mut String, name: &str) {
     if bytes.first().is_none_or(u8::is_ascii_digit) {
         out.push('_');
     }
-    if name.is_ascii() {
-        // One byte per character: mapped byte by byte, without decoding.
-        out.reserve(bytes.len());
-        out.extend(bytes.iter().map(|byte| {
-            if byte.is_ascii_alphanumeric() || *byte == b'_' {
-                char::from(byte.to_ascii_lowercase())
-            } else {
-                '_'
-            }
-        }));
-        return;
-    }
-    out.extend(name.chars().map(|c| {
+    let mapped = |c: char| {
         if c.is_ascii_alphanumeric() || c == '_' {
             c.to_ascii_lowercase()
         } else {
             '_'
         }
-    }));
+    };
+    if !name.is_ascii() {
+        out.extend(name.chars().map(mapped));
+        return;
+    }
+    // An ASCII name is mapped byte by byte on the stack and copied in whole: pushing its
+    // characters one by one cost more than mapping them.
+    let mut buffer = [0u8; 64];
+    for chunk in bytes.chunks(buffer.len()) {
+        let chunk_mapped = &mut buffer[..chunk.len()];
+        for (slot, byte) in chunk_mapped.iter_mut().zip(chunk) {
+            *slot = mapped(char::from(*byte)) as u8;
+        }
+        // INVARIANT: the mapped bytes are ASCII letters, digits and `_`: valid UTF-8.
+        out.push_str(std::str::from_utf8(chunk_mapped).unwrap_or_default());
+    }
 }
 
 /// The bytes an identifier keeps as they are (lower-case letters, digits and `_`), as a table:
@@ -138,6 +141,11 @@ mod tests {
         assert_eq!(identifier("7-up"), "_7_up");
         assert_eq!(identifier("Zürich-1"), "z_rich_1");
         assert_eq!(identifier("über"), "_ber");
+        assert_eq!(identifier("a--b"), "a__b");
+        assert_eq!(identifier("-"), "_");
+        assert_eq!(identifier("Team 7."), "team_7_");
+        let long = "Ab-".repeat(30);
+        assert_eq!(identifier(&long), "ab_".repeat(30));
         let mut out = "azapi_resource.".to_string();
         push_identifier(&mut out, "Customer-IDs");
         assert_eq!(out, "azapi_resource.customer_ids");
