@@ -499,7 +499,7 @@ impl<'p> Proof<'p> {
         resources: &'p [estate::EstateResource<'p>],
         indices: impl Iterator<Item = usize>,
     ) -> Vec<Finding> {
-        let (artifacts, messages) = (&self.artifacts, &self.messages);
+        let messages = &self.messages;
         let fine = self
             .setting
             .group(resources, indices, &mut Interner::values());

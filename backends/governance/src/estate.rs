@@ -537,14 +537,14 @@ pub fn estate(project: &Project) -> Estate {
 /// [`Estate::resources`] then hold `null`. A pass that needs each account's payloads once (the
 /// self-compliance proof of `charter check`) thus holds one account's at a time rather than
 /// every account's: at 100,000 lines, about 60 MB less.
-pub fn estate_account_by_account(
-    project: &Project,
-    each: &mut dyn FnMut(&Estate, &Account),
-) -> Estate {
+pub fn estate_account_by_account(project: &Project, each: &mut EachAccount<'_>) -> Estate {
     build(project, Some(each))
 }
 
-fn build(project: &Project, mut each: Option<&mut dyn FnMut(&Estate, &Account)>) -> Estate {
+/// What [`estate_account_by_account`] hands each complete account to.
+pub type EachAccount<'f> = dyn FnMut(&Estate, &Account) + 'f;
+
+fn build(project: &Project, mut each: Option<&mut EachAccount<'_>>) -> Estate {
     let mut estate = Estate::default();
     // What a thinned account's payloads become: one `null`, shared.
     let null = Arc::new(Value::Null);
