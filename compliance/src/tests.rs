@@ -986,18 +986,18 @@ fn the_pass_account_by_account_is_clean_exactly_when_the_proof_finds_nothing() {
         finds
     };
     assert!(!agree(project));
-    let changes: Vec<Box<dyn Fn(&mut Project)>> = vec![
-        Box::new(|p| first_endpoint(p).model.version = "2025-08-07".into()),
-        Box::new(|p| first_endpoint(p).regions[0] = "westeurope".into()),
-        Box::new(|p| first_endpoint(p).capacity = 100_000),
-        Box::new(|p| p.workloads[1].endpoints[0].filter.mode = FilterMode::Asynchronous),
-        Box::new(|p| p.workloads[0].public_network = Some(Toggle::Enabled)),
+    let changes: [fn(&mut Project); 6] = [
+        |p| first_endpoint(p).model.version = "2025-08-07".into(),
+        |p| first_endpoint(p).regions[0] = "westeurope".into(),
+        |p| first_endpoint(p).capacity = 100_000,
+        |p| p.workloads[1].endpoints[0].filter.mode = FilterMode::Asynchronous,
+        |p| p.workloads[0].public_network = Some(Toggle::Enabled),
         // Two endpoints whose names fold to one address.
-        Box::new(|p| {
+        |p| {
             let mut twin = p.workloads[0].endpoints[0].clone();
             twin.name = format!("{}_", twin.name);
             p.workloads[0].endpoints.push(twin);
-        }),
+        },
     ];
     let mut found = 0;
     for change in &changes {
