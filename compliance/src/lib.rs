@@ -607,28 +607,42 @@ impl Setting<'_> {
             FxHashMap::default();
         // What is read of each type, worked out once per type.
         let mut by_type: FxHashMap<&str, (Option<&BTreeSet<String>>, bool)> = FxHashMap::default();
+        // Whether some rule reads the id of a given number's payloads, by the number.
+        let mut given_reads_id: Vec<Option<bool>> =
+            vec![None; given.map_or(0, |given| given.representatives.len())];
+        // The last list of workloads and its rules: an account's resources come one after
+        // another.
+        let mut last: Option<(&[String], &[PlacementRule<'_>])> = None;
         for index in indices {
             let resource = &resources[index];
-            let given_number = given
-                .filter(|given| given.accounts.contains(&index))
-                .map(|given| {
-                    let number = given.numbers[index - given.accounts.start];
-                    (number, &given.representatives[number as usize])
-                });
-            let payload = given_number.map_or(resource.payload, |(_, payload)| payload);
-            let resource_type = payload["type"].as_str().unwrap_or_default();
-            let (shape_keys, reads_id) = *by_type
-                .entry(resource_type)
-                .or_insert_with(|| (self.read.shape_keys(payload), self.read.reads_id(payload)));
-            let number = match given_number {
-                Some((number, _)) => number,
-                None => interner.number(payload, shape_keys),
-            };
+            let (number, payload, reads_id) =
+                match given.filter(|given| given.accounts.contains(&index)) {
+                    Some(given) => {
+                        let number = given.numbers[index - given.accounts.start];
+                        let payload = &given.representatives[number as usize];
+                        let reads_id = *given_reads_id[number as usize]
+                            .get_or_insert_with(|| self.read.reads_id(payload));
+                        (number, payload, reads_id)
+                    }
+                    None => {
+                        let payload = resource.payload;
+                        let resource_type = payload["type"].as_str().unwrap_or_default();
+                        let (shape_keys, reads_id) =
+                            *by_type.entry(resource_type).or_insert_with(|| {
+                                (self.read.shape_keys(payload), self.read.reads_id(payload))
+                            });
+                        (interner.number(payload, shape_keys), payload, reads_id)
+                    }
+                };
             let workloads = resource.origin.workloads();
-            let rules = rules_by_workloads
-                .entry(workloads)
-                .or_insert_with(|| placement_rules(&self.governing, workloads));
-            for rule in rules.iter() {
+            let rules = match last {
+                Some((same, rules)) if same == workloads => rules,
+                _ => rules_by_workloads
+                    .entry(workloads)
+                    .or_insert_with(|| placement_rules(&self.governing, workloads)),
+            };
+            last = Some((workloads, rules));
+            for rule in rules {
                 let standing = if reads_id {
                     standings.at_id(rule.id(resource.id), rule)
                 } else {

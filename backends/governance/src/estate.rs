@@ -993,9 +993,10 @@ fn account_blocklists(
     names
         .into_iter()
         .map(|listed| {
-            let name = names::rai_blocklist(listed);
+            let blocklist = prepared.get(listed);
+            let name = blocklist.map_or_else(|| names::rai_blocklist(listed), |b| b.name.clone());
             let id = [account_id, "/raiBlocklists/", &name].concat();
-            match prepared.get(listed) {
+            match blocklist {
                 Some(blocklist) => AccountBlocklist {
                     payload: Some(Arc::clone(&blocklist.payload)),
                     items: blocklist
@@ -1025,6 +1026,8 @@ fn account_blocklists(
 
 /// A blocklist Charter creates, with the payloads every account that needs it shares.
 struct PreparedBlocklist {
+    /// Its name in Azure (worked out once, not per account).
+    name: String,
     payload: Arc<Value>,
     /// Each item's name, the item, and its payload.
     items: Vec<(String, BlocklistItem, Arc<Value>)>,
@@ -1062,6 +1065,7 @@ fn prepare_blocklists(declared: &[Blocklist]) -> HashMap<&str, PreparedBlocklist
             Some((
                 blocklist.name.as_str(),
                 PreparedBlocklist {
+                    name,
                     payload: Arc::new(payload),
                     items,
                 },
