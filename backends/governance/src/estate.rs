@@ -146,76 +146,75 @@ pub struct Account {
     pub foundry: Option<usize>,
 }
 
+/// What a RAI policy is called in messages.
+const RAI_POLICY_NOUN: &str = "RAI policy";
+
 impl Account {
     /// The account's resources, in the order [`Estate::resources`] lists them: the account, its
     /// blocklists and their items, its RAI policy and its deployment (only the deployment when
     /// a business unit's resource creates the rest).
     pub fn resources<'e>(&'e self, out: &mut Vec<EstateResource<'e>>) {
-        let endpoint = || Origin::Endpoint {
-            workload: self.workload.clone(),
-            endpoint: self.endpoint.clone(),
-            region: self.region.clone(),
-        };
+        self.each_resource(|noun, id, payload, blocklist| {
+            let origin = match (noun, blocklist) {
+                (_, Some(blocklist)) => Origin::Blocklist {
+                    blocklist: blocklist.name.clone(),
+                    workload: self.workload.clone(),
+                    endpoint: self.endpoint.clone(),
+                    region: self.region.clone(),
+                },
+                (RAI_POLICY_NOUN, None) => Origin::Filter {
+                    filter: self.rai_policy.filter.clone(),
+                    workload: self.workload.clone(),
+                    endpoint: self.endpoint.clone(),
+                    region: self.region.clone(),
+                },
+                _ => Origin::Endpoint {
+                    workload: self.workload.clone(),
+                    endpoint: self.endpoint.clone(),
+                    region: self.region.clone(),
+                },
+            };
+            out.push(EstateResource {
+                noun,
+                id,
+                payload,
+                origin,
+            });
+        });
+    }
+
+    /// Each of [`Account::resources`] as its noun, id and payload, and the blocklist it
+    /// belongs to (a blocklist or one of its items): what a pass over every account reads,
+    /// without the names of its origin copied for each resource.
+    pub fn each_resource<'e>(
+        &'e self,
+        mut each: impl FnMut(&'static str, &'e str, &'e Value, Option<&'e AccountBlocklist>),
+    ) {
+        let deployment = || self.deployment.as_ref();
         if self.foundry.is_some() {
             // The business unit's resource creates the account, filter and blocklists.
-            if let Some(deployment) = &self.deployment {
-                out.push(EstateResource {
-                    noun: "model deployment",
-                    id: &deployment.id,
-                    payload: &deployment.payload,
-                    origin: endpoint(),
-                });
+            if let Some(deployment) = deployment() {
+                each("model deployment", &deployment.id, &deployment.payload, None);
             }
             return;
         }
-        out.push(EstateResource {
-            noun: "AI account",
-            id: &self.id,
-            payload: &self.payload,
-            origin: endpoint(),
-        });
+        each("AI account", &self.id, &self.payload, None);
         for blocklist in &self.blocklists {
-            let origin = || Origin::Blocklist {
-                blocklist: blocklist.name.clone(),
-                workload: self.workload.clone(),
-                endpoint: self.endpoint.clone(),
-                region: self.region.clone(),
-            };
             if let Some(payload) = &blocklist.payload {
-                out.push(EstateResource {
-                    noun: "blocklist",
-                    id: &blocklist.id,
-                    payload,
-                    origin: origin(),
-                });
+                each("blocklist", &blocklist.id, payload, Some(blocklist));
             }
             for item in &blocklist.items {
-                out.push(EstateResource {
-                    noun: "blocklist item",
-                    id: &item.id,
-                    payload: &item.payload,
-                    origin: origin(),
-                });
+                each("blocklist item", &item.id, &item.payload, Some(blocklist));
             }
         }
-        out.push(EstateResource {
-            noun: "RAI policy",
-            id: &self.rai_policy.id,
-            payload: &self.rai_policy.payload,
-            origin: Origin::Filter {
-                filter: self.rai_policy.filter.clone(),
-                workload: self.workload.clone(),
-                endpoint: self.endpoint.clone(),
-                region: self.region.clone(),
-            },
-        });
-        if let Some(deployment) = &self.deployment {
-            out.push(EstateResource {
-                noun: "model deployment",
-                id: &deployment.id,
-                payload: &deployment.payload,
-                origin: endpoint(),
-            });
+        each(
+            RAI_POLICY_NOUN,
+            &self.rai_policy.id,
+            &self.rai_policy.payload,
+            None,
+        );
+        if let Some(deployment) = deployment() {
+            each("model deployment", &deployment.id, &deployment.payload, None);
         }
     }
 
