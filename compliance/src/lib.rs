@@ -266,16 +266,32 @@ impl<'s> Streamed<'s> {
             // The answer is known: the full proof runs.
             return;
         }
-        let mut resources = Vec::new();
-        account.resources(&mut resources);
-        for resource in &resources {
-            if self.addresses.clashes(resource) {
+        // The addresses first (in the order of the account's resources), then each resource
+        // claims its own, by its id.
+        let mut addresses = Vec::with_capacity(8);
+        charter_terraform::account_addresses(account, |address| {
+            addresses.push(names::Addresses::hash(address));
+        });
+        let mut addresses = addresses.into_iter();
+        account.each_resource(|_, id, payload, _| {
+            if self.clashed {
+                return;
+            }
+            // (One address per resource: without one, the full proof decides.)
+            let Some(address) = addresses.next() else {
+                self.clashed = true;
+                return;
+            };
+            if self
+                .addresses
+                .clashes_by_hash(address, names::Addresses::hash(id))
+            {
                 self.clashed = true;
                 return;
             }
-            let number = self.number(account, resource.payload);
+            let number = self.number(account, payload);
             self.numbers.push(number);
-        }
+        });
     }
 
     /// The number of `payload`, a payload of `account`.

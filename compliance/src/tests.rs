@@ -1028,3 +1028,29 @@ fn an_address_clashes_only_when_another_thing_claims_it() {
     // `Shop` becomes the same address, but is another workload.
     assert!(addresses.clashes(&budget("Shop")));
 }
+
+/// An account's addresses, all at once, are each of its resources' own, in order.
+#[test]
+fn an_accounts_addresses_are_its_resources_addresses() {
+    let mut project = contoso();
+    // Accounts of their own (not in a business unit's resource) create their blocklists.
+    let mut accounts = estate::estate(&project).accounts;
+    for workload in &mut project.workloads {
+        workload.business_unit = None;
+    }
+    accounts.extend(estate::estate(&project).accounts);
+    let mut items = 0;
+    for account in &accounts {
+        let mut resources = Vec::new();
+        account.resources(&mut resources);
+        items += resources
+            .iter()
+            .filter(|r| r.payload["type"] == estate::types::BLOCKLIST_ITEM)
+            .count();
+        let one_by_one: Vec<String> = resources.iter().map(charter_terraform::address).collect();
+        let mut at_once = Vec::new();
+        charter_terraform::account_addresses(account, |address| at_once.push(address.to_string()));
+        assert_eq!(at_once, one_by_one);
+    }
+    assert!(items > 0, "the example's accounts have blocklist items");
+}

@@ -146,8 +146,8 @@ pub struct Account {
     pub foundry: Option<usize>,
 }
 
-/// What a RAI policy is called in messages.
-const RAI_POLICY_NOUN: &str = "RAI policy";
+/// What a RAI policy is called in messages (the noun of its [`EstateResource`]).
+pub const RAI_POLICY_NOUN: &str = "RAI policy";
 
 impl Account {
     /// The account's resources, in the order [`Estate::resources`] lists them: the account, its
@@ -194,7 +194,12 @@ impl Account {
         if self.foundry.is_some() {
             // The business unit's resource creates the account, filter and blocklists.
             if let Some(deployment) = deployment() {
-                each("model deployment", &deployment.id, &deployment.payload, None);
+                each(
+                    "model deployment",
+                    &deployment.id,
+                    &deployment.payload,
+                    None,
+                );
             }
             return;
         }
@@ -214,7 +219,12 @@ impl Account {
             None,
         );
         if let Some(deployment) = deployment() {
-            each("model deployment", &deployment.id, &deployment.payload, None);
+            each(
+                "model deployment",
+                &deployment.id,
+                &deployment.payload,
+                None,
+            );
         }
     }
 
