@@ -162,6 +162,12 @@ fn clean(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> b
     let resources = estate.resources();
     let start = estate.resource_groups.len();
     let accounts = start..start + numbers.len();
+    debug_assert!(
+        resources[accounts.clone()]
+            .iter()
+            .all(|resource| resource.payload.is_null()),
+        "the accounts' resources follow the resource groups"
+    );
     let rest = (0..resources.len()).filter(|index| !accounts.contains(index));
     if rest
         .clone()
