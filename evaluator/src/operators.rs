@@ -195,9 +195,23 @@ fn same_text(a: &str, b: &str) -> bool {
     a.to_lowercase() == b.to_lowercase()
 }
 
+/// [`same_text`] for an ASCII text `ascii`.
+fn same_text_as_ascii(ascii: &str, other: &str) -> bool {
+    ascii.eq_ignore_ascii_case(other)
+        || (!other.is_ascii() && ascii.to_lowercase() == other.to_lowercase())
+}
+
 fn member_of(value: &Value, list: &Value) -> bool {
     match list {
-        Value::Array(items) => items.iter().any(|item| loosely_equal(value, item)),
+        // An ASCII text, the usual case, against a list of texts (the approved filters):
+        // whether it is ASCII is asked once, not for every member.
+        Value::Array(items) => match value {
+            Value::String(text) if text.is_ascii() => items.iter().any(|item| match item {
+                Value::String(item) => same_text_as_ascii(text, item),
+                item => loosely_equal(value, item),
+            }),
+            _ => items.iter().any(|item| loosely_equal(value, item)),
+        },
         // Azure requires an array here; a single value behaves like a one-element list.
         other => loosely_equal(value, other),
     }
@@ -310,6 +324,25 @@ pub fn order(left: &Value, right: &Value) -> Result<Ordering, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ascii_text_is_compared_with_each_member_as_any_text_is() {
+        let members = ["Guard", "guard-b", "\u{212a}elvin", "ÉTÉ", "été"];
+        for text in ["guard", "GUARD-B", "kelvin", "ete", "x"] {
+            for member in members {
+                assert_eq!(
+                    same_text_as_ascii(text, member),
+                    same_text(text, member),
+                    "{text} {member}"
+                );
+            }
+        }
+        let list = serde_json::json!(["Guard", 3, "\u{212a}elvin"]);
+        assert!(member_of(&Value::from("guard"), &list));
+        assert!(member_of(&Value::from("3"), &list));
+        assert!(member_of(&Value::from("kelvin"), &list));
+        assert!(!member_of(&Value::from("guard-b"), &list));
+    }
     use serde_json::json;
 
     fn check(operator: &str, actual: Option<Value>, expected: Value) -> bool {

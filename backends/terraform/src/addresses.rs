@@ -4,7 +4,10 @@
 
 use charter_governance::estate::{types, Account, RAI_POLICY_NOUN};
 
-use crate::names::{push_endpoint_region, push_identifier};
+use std::borrow::Cow;
+
+use crate::endpoints::top_level_str;
+use crate::names::{push_endpoint_region, push_identifier, spelled_as_rai_name};
 
 /// The address of each resource of `account`, in the order
 /// [`Account::each_resource`] lists them, written in turn into one buffer: the same text
@@ -26,7 +29,7 @@ pub fn account_addresses(account: &Account, mut each: impl FnMut(&str)) {
         out.clear();
         let kind = match (noun, blocklist) {
             (_, Some(_)) | (RAI_POLICY_NOUN, None) => "azapi_resource",
-            _ if payload["type"].as_str() == Some(types::DEPLOYMENT) => "azapi_resource",
+            _ if top_level_str(payload, "type") == types::DEPLOYMENT => "azapi_resource",
             _ => "azurerm_cognitive_account",
         };
         out.push_str(kind);
@@ -38,20 +41,24 @@ pub fn account_addresses(account: &Account, mut each: impl FnMut(&str)) {
                 let part = match &blocklist_part {
                     Some((last, part)) if *last == name => part,
                     _ => {
-                        let mut part = String::from("__blocklist__");
-                        push_identifier(
-                            &mut part,
-                            &charter_governance::names::rai_blocklist(&blocklist.name),
-                        );
+                        const BLOCKLIST: &str = "__blocklist__";
+                        // The estate names the blocklist as Azure does already; a name spelled
+                        // otherwise is spelled so first.
+                        let spelled = if spelled_as_rai_name(&blocklist.name) {
+                            Cow::Borrowed(blocklist.name.as_str())
+                        } else {
+                            Cow::Owned(charter_governance::names::rai_blocklist(&blocklist.name))
+                        };
+                        let mut part = String::with_capacity(BLOCKLIST.len() + spelled.len() + 1);
+                        part.push_str(BLOCKLIST);
+                        push_identifier(&mut part, &spelled);
                         &blocklist_part.insert((name, part)).1
                     }
                 };
                 out.push_str(part);
-                if payload["type"].as_str() == Some(types::BLOCKLIST_ITEM) {
+                if top_level_str(payload, "type") == types::BLOCKLIST_ITEM {
                     out.push_str("__items[");
-                    out.push_str(&crate::hcl::quote(
-                        payload["name"].as_str().unwrap_or_default(),
-                    ));
+                    crate::hcl::write_quoted(&mut out, top_level_str(payload, "name"));
                     out.push(']');
                 }
             }

@@ -612,7 +612,7 @@ pub(crate) fn address(resource: &estate::EstateResource<'_>) -> String {
 
 /// The string at a top-level key of a payload (empty when there is none, or it is not a
 /// string), found by a scan of its keys.
-fn top_level_str<'p>(payload: &'p Value, key: &str) -> &'p str {
+pub(crate) fn top_level_str<'p>(payload: &'p Value, key: &str) -> &'p str {
     payload
         .as_object()
         .and_then(|object| object.iter().find(|(found, _)| *found == key))
