@@ -223,16 +223,20 @@ pub(crate) fn resolve_parameters(
     properties: &Value,
     given: &Map<String, Value>,
 ) -> Map<String, Value> {
-    let mut resolved = Map::new();
-    if let Some(declared) = properties.get("parameters").and_then(Value::as_object) {
-        for (name, declaration) in declared {
-            if let Some(default) = declaration.get("defaultValue") {
-                resolved.insert(name.clone(), default.clone());
-            }
+    let declared = properties.get("parameters").and_then(Value::as_object);
+    let mut resolved = Map::with_capacity(declared.map_or(0, Map::len) + given.len());
+    // A given value takes its default's place; the default (an approved list can be long) is
+    // not copied only to be replaced.
+    for (name, declaration) in declared.into_iter().flatten() {
+        if let Some(default) = declaration.get("defaultValue") {
+            let value = given.get(name).unwrap_or(default);
+            resolved.insert(name.clone(), value.clone());
         }
     }
     for (name, value) in given {
-        resolved.insert(name.clone(), value.clone());
+        if !resolved.contains_key(name) {
+            resolved.insert(name.clone(), value.clone());
+        }
     }
     resolved
 }
@@ -1493,6 +1497,23 @@ impl<'a> Evaluation<'a> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn given_parameter_values_take_their_defaults_places() {
+        let properties = json!({ "parameters": {
+            "effect": { "type": "String", "defaultValue": "Audit" },
+            "approved": { "type": "Array", "defaultValue": ["a", "b"] },
+            "required": { "type": "String" },
+            "tag": { "type": "String", "defaultValue": "owner" }
+        }});
+        let given = json!({ "required": "x", "approved": ["c"], "extra": 1 });
+        let given = given.as_object().cloned().unwrap_or_default();
+        let resolved = resolve_parameters(&properties, &given);
+        assert_eq!(
+            serde_json::to_string(&resolved).ok().as_deref(),
+            Some(r#"{"effect":"Audit","approved":["c"],"tag":"owner","required":"x","extra":1}"#)
+        );
+    }
 
     fn rule(condition: Value) -> Value {
         json!({"mode": "All", "policyRule": {"if": condition, "then": {"effect": "deny"}}})
