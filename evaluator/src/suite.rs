@@ -641,7 +641,7 @@ pub(crate) fn scope_of(value: &Value) -> Option<String> {
 /// (a build leaves `{subscriptionId}` where the deployment decides) matches any segment.
 pub(crate) fn within(scope: &str, resource: &Placement<'_>) -> Option<bool> {
     let scope = scope.trim_end_matches('/');
-    within_read(scope, management_group(scope), resource)
+    within_read(scope, segments(scope), management_group(scope), resource)
 }
 
 /// The management group a scope (without a trailing `/`) names, when it is a management
@@ -651,9 +651,14 @@ fn management_group(scope: &str) -> Option<&str> {
     find_ignore_case(scope, GROUPS).map(|index| last_segment(&scope[index..]))
 }
 
-/// [`within`] for a scope without a trailing `/`, whose management group (`group`, from
-/// [`management_group`]) is already read.
-fn within_read(scope: &str, group: Option<&str>, resource: &Placement<'_>) -> Option<bool> {
+/// [`within`] for a scope without a trailing `/`, whose segments (`wanted`) and management
+/// group (`group`, from [`management_group`]) are already read.
+fn within_read<'s>(
+    scope: &str,
+    wanted: impl Iterator<Item = &'s str>,
+    group: Option<&str>,
+    resource: &Placement<'_>,
+) -> Option<bool> {
     if let Some(group) = group {
         if resource.management_groups.is_empty() && !resource.management_groups_complete {
             return None;
@@ -671,7 +676,7 @@ fn within_read(scope: &str, group: Option<&str>, resource: &Placement<'_>) -> Op
     }
     let mut actual = segments(resource_id);
     let mut known = true;
-    for wanted in segments(scope) {
+    for wanted in wanted {
         let Some(actual) = actual.next() else {
             return Some(false);
         };
@@ -1422,6 +1427,8 @@ pub fn scope_contains(
 pub struct Scope {
     /// The scope, without a trailing `/`.
     text: String,
+    /// Its `/`-separated segments.
+    segments: Vec<String>,
     /// The management group it names, when it is a management group's.
     group: Option<String>,
 }
@@ -1432,6 +1439,7 @@ impl Scope {
         let text = scope.trim_end_matches('/');
         Scope {
             text: text.to_string(),
+            segments: segments(text).map(str::to_string).collect(),
             group: management_group(text).map(str::to_string),
         }
     }
@@ -1440,6 +1448,7 @@ impl Scope {
     pub fn contains(&self, id: &str, management_groups: &[String], complete: bool) -> Option<bool> {
         within_read(
             &self.text,
+            self.segments.iter().map(String::as_str),
             self.group.as_deref(),
             &Placement {
                 id: Some(id),
