@@ -944,11 +944,11 @@ fn accounts_handed_over_one_by_one_are_the_estates_accounts() {
     let project = contoso();
     let full = estate::estate(&project);
     let mut handed: Vec<estate::Account> = Vec::new();
-    let thin = estate::estate_account_by_account(&project, &mut |_, account| {
+    let thin_estate = estate::estate_account_by_account(&project, &mut |_, account| {
         handed.push(account.clone());
     });
     assert_eq!(handed, full.accounts);
-    let (full, thin) = (full.resources(), thin.resources());
+    let (full, thin) = (full.resources(), thin_estate.resources());
     assert_eq!(full.len(), thin.len());
     let mut nulls = 0;
     for (full, thin) in full.iter().zip(&thin) {
@@ -971,6 +971,28 @@ fn accounts_handed_over_one_by_one_are_the_estates_accounts() {
         })
         .sum();
     assert_eq!(nulls, in_accounts);
+    // Besides the accounts', the same resources in the same order.
+    let full = estate::estate(&project);
+    let account_ids: Vec<&str> = handed
+        .iter()
+        .flat_map(|account| {
+            let mut resources = Vec::new();
+            account.resources(&mut resources);
+            resources.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        })
+        .collect();
+    let others: Vec<&str> = full
+        .resources()
+        .into_iter()
+        .map(|r| r.id)
+        .filter(|id| !account_ids.contains(id))
+        .collect();
+    let besides: Vec<&str> = thin_estate
+        .resources_besides_accounts()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(besides, others);
 }
 
 /// [`clean`] says a project is clean exactly when the full proof and the derived-name check
