@@ -111,10 +111,24 @@ pub fn diagnostics(
     symbols: &SymbolIndex,
     today: charter_ir::Date,
 ) -> Vec<Diagnostic> {
-    if clean(project, symbols, today) {
-        return Vec::new();
+    match first_pass(project, symbols, today) {
+        FirstPass::Clean => Vec::new(),
+        FirstPass::Collides => diagnostics_and_estate(project, symbols, today).0,
+        // No collision: the second pass, over the resources the first flagged (as the full
+        // proof's own first pass flags them), on the whole estate.
+        FirstPass::Flagged(flagged) => {
+            let governance = charter_governance::governance(project);
+            let proof = Proof::new(project, &governance, today);
+            let estate = estate::estate(project);
+            let resources = estate.resources();
+            let indices = (0..resources.len()).filter(|&index| flagged[index]);
+            proof
+                .findings_among(&resources, indices)
+                .iter()
+                .filter_map(|finding| finding.diagnostic(symbols))
+                .collect()
+        }
     }
-    diagnostics_and_estate(project, symbols, today).0
 }
 
 /// [`diagnostics`], with the estate they were found in.
@@ -138,15 +152,24 @@ fn diagnostics_and_estate(
     (found, estate)
 }
 
-/// Whether the proof finds nothing in `project`: no derived-name collision, and no resource
-/// the initiative denies or flags. Worked out as the estate is built, account by account:
-/// each account's resources are shaped and their Terraform addresses claimed while its payloads
-/// exist, then the estate keeps only their ids ([`estate::estate_account_by_account`]), and
-/// its resources are grouped and evaluated as [`prove_with`]'s first pass does, each group of
-/// accounts' resources on a copy of one payload of its shape. `false` also when a pass that
-/// keeps every payload may find something: an address claimed twice (compared by hash), a
-/// group with a finding.
-fn clean(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> bool {
+/// What the first pass of the proof over `project` finds, holding one account's payloads at a
+/// time. Worked out as the estate is built, account by account: each account's resources are
+/// shaped and their Terraform addresses claimed while its payloads exist, then the estate keeps
+/// only their ids ([`estate::estate_account_by_account`]), and its resources are grouped and
+/// evaluated as [`prove_with`]'s first pass does, each group of accounts' resources on a copy of
+/// one payload of its shape.
+enum FirstPass {
+    /// No derived-name collision, and no resource the initiative denies or flags.
+    Clean,
+    /// An address claimed twice (compared by hash), or another derived-name collision: the
+    /// full proof says which.
+    Collides,
+    /// Per resource (as [`estate::Estate::resources`] lists them), whether its group has a
+    /// finding: what the second pass evaluates again, value by value.
+    Flagged(Vec<bool>),
+}
+
+fn first_pass(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> FirstPass {
     let governance = charter_governance::governance(project);
     let proof = Proof::new(project, &governance, today);
     let shapes = proof.suite.shapes();
@@ -157,18 +180,18 @@ fn clean(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> b
     // Only what the grouping needs is kept: the payloads `streamed` holds go now.
     let (mut addresses, clashed, numbers, representatives) = streamed.finish();
     if clashed {
-        return false;
+        return FirstPass::Collides;
     }
     // The accounts' resources are read from the accounts (their payloads are gone), the rest
     // from a list of them.
     let rest = estate.resources_besides_accounts();
     if rest.iter().any(|resource| addresses.clashes(resource)) {
-        return false;
+        return FirstPass::Collides;
     }
     drop(addresses);
     // Every other derived name; the estate's addresses are claimed above.
     if !names::collisions(project, symbols, &governance, (&estate, &[])).is_empty() {
-        return false;
+        return FirstPass::Collides;
     }
     let next = u32::try_from(representatives.len()).expect("fewer than 2^32 shapes");
     let mut interner = Interner::shapes_from(&shapes, next);
@@ -208,16 +231,23 @@ fn clean(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> b
         });
     }
     // A number per resource of the accounts, as they were handed over.
-    debug_assert!(numbered && numbers.next().is_none());
-    if !numbered {
-        return false;
-    }
+    assert!(
+        numbered && numbers.next().is_none(),
+        "a number per resource of the accounts"
+    );
     let coarse = grouper.grouping;
     let report = proof.suite.run(&coarse.cases, &proof.options);
+    let flagged: Vec<&Vec<usize>> = report
+        .cases
+        .iter()
+        .zip(&coarse.groups)
+        .filter(|(case, _)| !case.passed || !case.results.is_empty())
+        .map(|(_, group)| group)
+        .collect();
     // A rule that found something may be an `auditIfNotExists` rule the related resources
-    // meet: judged per resource, as the full proof does (the accounts' own resources have no
-    // payloads here, so they are never what meets it: the full proof then decides).
-    report
+    // meet: judged per resource, as the second pass does (the accounts' own resources have no
+    // payloads here, so they are never what meets it: the second pass then decides).
+    let clean = report
         .cases
         .iter()
         .zip(&coarse.groups)
@@ -228,7 +258,24 @@ fn clean(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> b
                         .iter()
                         .all(|&index| proof.effect_found(result, ids[index], &rest).is_none())
                 })
-        })
+        });
+    if clean {
+        return FirstPass::Clean;
+    }
+    // From the order grouped here (the rest, then the accounts') to the estate's: resource
+    // groups, the accounts', then the rest.
+    let groups = estate.resource_groups.len();
+    let in_accounts = ids.len() - rest.len();
+    let mut by_estate = vec![false; ids.len()];
+    for &index in flagged.iter().flat_map(|group| group.iter()) {
+        let listed = match index {
+            index if index < groups => index,
+            index if index < rest.len() => index + in_accounts,
+            index => groups + (index - rest.len()),
+        };
+        by_estate[listed] = true;
+    }
+    FirstPass::Flagged(by_estate)
 }
 
 /// What [`clean`] keeps of each account as the estate hands it over: the shape number of each
