@@ -493,6 +493,7 @@ fn exempts_place(
 
 #[cfg(test)]
 mod tests {
+    use crate::codes::hierarchy::WORKLOAD_ALSO_GOVERNED;
     use crate::{compile, Document, Options};
     use charter_syntax::FileId;
 
@@ -556,12 +557,12 @@ workload support {
 "#;
         let also: Vec<(&str, String, usize)> = report(source)
             .into_iter()
-            .filter(|(code, _, _)| *code == "E0906")
+            .filter(|(code, _, _)| *code == WORKLOAD_ALSO_GOVERNED)
             .collect();
         assert_eq!(
             also,
             [(
-                "E0906",
+                WORKLOAD_ALSO_GOVERNED,
                 "policy `lockdown` also applies to workload `support`, governed by `guardrails`"
                     .to_string(),
                 25
