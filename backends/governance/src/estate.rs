@@ -377,9 +377,19 @@ impl Estate {
     /// Every resource, in a stable order: resource groups, then per account the account, its
     /// blocklists and their items, its RAI policy and its deployment, then budgets.
     pub fn resources<'e>(&'e self) -> Vec<EstateResource<'e>> {
+        self.listed(true)
+    }
+
+    /// [`Estate::resources`] but the accounts' ([`Account::resources`]): for a pass that reads
+    /// those from the accounts ([`estate_account_by_account`]).
+    pub fn resources_besides_accounts<'e>(&'e self) -> Vec<EstateResource<'e>> {
+        self.listed(false)
+    }
+
+    fn listed<'e>(&'e self, accounts: bool) -> Vec<EstateResource<'e>> {
         // Sized once: a vector grown by doubling held up to twice the resources, and briefly
         // its old buffer too (on a 100,000-line project, 9 MB where 5 MB are needed).
-        let mut out = Vec::with_capacity(self.resource_count());
+        let mut out = Vec::with_capacity(self.resource_count(accounts));
         for group in &self.resource_groups {
             out.push(EstateResource {
                 noun: "resource group",
@@ -390,7 +400,7 @@ impl Estate {
                 },
             });
         }
-        for account in &self.accounts {
+        for account in self.accounts.iter().filter(|_| accounts) {
             account.resources(&mut out);
         }
         for foundry in &self.foundry {
@@ -479,8 +489,8 @@ impl Estate {
 }
 
 impl Estate {
-    /// How many resources [`Estate::resources`] lists.
-    fn resource_count(&self) -> usize {
+    /// How many resources [`Estate::resources`] lists (without the accounts': `accounts` false).
+    fn resource_count(&self, accounts: bool) -> usize {
         let blocklists = |blocklists: &[AccountBlocklist]| -> usize {
             blocklists
                 .iter()
@@ -490,6 +500,7 @@ impl Estate {
         let accounts: usize = self
             .accounts
             .iter()
+            .filter(|_| accounts)
             .map(|account| {
                 let deployment = usize::from(account.deployment.is_some());
                 if account.foundry.is_some() {
