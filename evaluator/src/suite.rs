@@ -6,6 +6,9 @@
 //! modify before audit, ...) and is compared with the case's expectation.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use serde_json::{Map, Value};
 
@@ -583,22 +586,32 @@ pub(crate) struct Member {
     pub(crate) values: Result<Map<String, Value>, String>,
     /// The rule compiled with those values, for untraced evaluations ([`crate::compiled`]);
     /// `None` when it cannot be (the interpreter then evaluates every resource).
-    pub(crate) compiled: Option<CompiledRule>,
+    pub(crate) compiled: Option<Arc<CompiledRule>>,
 }
+
+/// The rules compiled so far, by definition (index into `Library::definitions`), each with the
+/// parameter values it was compiled with (`None`: it does not compile).
+type CompiledRules = FxHashMap<usize, Vec<(Map<String, Value>, Option<Arc<CompiledRule>>)>>;
 
 impl Member {
     /// A member of `definition` (whose `properties` are given) with parameter `values`, its
-    /// target types worked out and its rule compiled.
+    /// target types worked out and its rule compiled (or found among `compiled`, the rules
+    /// compiled so far).
     fn new(
         reference_id: String,
-        definition: usize,
-        properties: &Value,
+        (definition, properties): (usize, &Value),
+        compiled: &mut CompiledRules,
         values: Result<Map<String, Value>, String>,
     ) -> Member {
-        let compiled = values
-            .as_ref()
-            .ok()
-            .and_then(|values| CompiledRule::compile(properties, values));
+        let compiled = values.as_ref().ok().and_then(|values| {
+            let same = compiled.entry(definition).or_default();
+            if let Some((_, rule)) = same.iter().find(|(compiled, _)| compiled == values) {
+                return rule.clone();
+            }
+            let rule = CompiledRule::compile(properties, values).map(Arc::new);
+            same.push((values.clone(), rule.clone()));
+            rule
+        });
         Member {
             reference_id,
             definition,
@@ -881,10 +894,13 @@ impl<'r> Library<'r> {
 
     /// Works out every assignment's members and their parameter values (see [`Expanded`]).
     pub(crate) fn expand(&mut self) {
+        // Members of one definition with equal parameter values (an initiative per policy, each
+        // with the same rules) share one compiled rule.
+        let mut compiled = CompiledRules::default();
         let expanded = self
             .assignments
             .iter()
-            .map(|assignment| self.expand_assignment(assignment))
+            .map(|assignment| self.expand_assignment(assignment, &mut compiled))
             .collect();
         self.expanded = expanded;
         self.exempting = self.exemptions.iter().map(Exempting::read).collect();
@@ -985,7 +1001,7 @@ impl<'r> Library<'r> {
         }
     }
 
-    fn expand_assignment(&self, assignment: &Named) -> Expanded {
+    fn expand_assignment(&self, assignment: &Named, compiled: &mut CompiledRules) -> Expanded {
         let properties = &assignment.value["properties"];
         let target = properties["policyDefinitionId"]
             .as_str()
@@ -1067,8 +1083,8 @@ impl<'r> Library<'r> {
                     crate::evaluate::definition_properties(&self.definitions[definition].value);
                 expanded.members.push(Member::new(
                     reference_id.to_string(),
-                    definition,
-                    properties,
+                    (definition, properties),
+                    compiled,
                     match error {
                         Some(error) => Err(format!(
                             "parameter values of reference `{reference_id}`: {error}"
@@ -1087,8 +1103,8 @@ impl<'r> Library<'r> {
                         crate::evaluate::definition_properties(&self.definitions[definition].value);
                     expanded.members.push(Member::new(
                         String::new(),
-                        definition,
-                        properties,
+                        (definition, properties),
+                        compiled,
                         Ok(crate::evaluate::resolve_parameters(properties, &values)),
                     ));
                 }
@@ -1463,6 +1479,53 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Assignments of one definition with equal parameter values share one compiled rule;
+    /// other values get their own.
+    #[test]
+    fn members_with_equal_values_share_their_compiled_rule() {
+        let definition = serde_json::json!({
+            "name": "d",
+            "type": "Microsoft.Authorization/policyDefinitions",
+            "properties": {
+                "mode": "All",
+                "parameters": { "cap": { "type": "Integer" } },
+                "policyRule": {
+                    "if": { "field": "Microsoft.CognitiveServices/accounts/deployments/sku.capacity", "greater": "[parameters('cap')]" },
+                    "then": { "effect": "deny" }
+                }
+            }
+        });
+        let assignment = |name: &str, cap: u32| {
+            (
+                format!("assignments/{name}.json"),
+                serde_json::json!({
+                    "name": name,
+                    "properties": {
+                        "policyDefinitionId": "/providers/Microsoft.Authorization/policyDefinitions/d",
+                        "scope": "/subscriptions/s",
+                        "parameters": { "cap": { "value": cap } }
+                    }
+                }),
+            )
+        };
+        let artifacts = vec![
+            ("definitions/d.json".to_string(), definition),
+            assignment("a", 10),
+            assignment("b", 10),
+            assignment("c", 20),
+        ];
+        let library = Library::of(&artifacts);
+        let rules: Vec<&Arc<CompiledRule>> = library
+            .expanded
+            .iter()
+            .flat_map(|expanded| &expanded.members)
+            .filter_map(|member| member.compiled.as_ref())
+            .collect();
+        assert_eq!(rules.len(), 3);
+        assert!(Arc::ptr_eq(rules[0], rules[1]));
+        assert!(!Arc::ptr_eq(rules[0], rules[2]));
+    }
 
     #[test]
     fn only_a_full_report_lists_the_references_that_cannot_be_evaluated_offline() {
