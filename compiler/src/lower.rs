@@ -10,14 +10,19 @@ use charter_ir::{Category, DeploymentType, Level, Redundancy, ShieldMode, Side, 
 use crate::catalog::Catalog;
 use crate::hierarchy::{placed, ExemptionPlace, Hierarchy, Place};
 use crate::model::{
-    self, value_of, DefinitionsLocation, Endpoint, ExemptionAssignment, FilterId, Model, Policy,
-    PolicyId, ServedApp, Workload, DEFAULT_OWNER_TAG,
+    self, value_of, DefinitionsLocation, Endpoint, ExemptionAssignment, FilterComparisons,
+    FilterId, Model, Policy, PolicyId, ServedApp, Workload, DEFAULT_OWNER_TAG,
 };
 use crate::Options;
 
 /// Lowers the model to the IR. Complete only when there are no errors; what did not check is
 /// left out or given its default, so lowering never fails.
-pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::Project {
+pub(crate) fn lower(
+    model: &Model,
+    catalog: &Catalog,
+    options: &Options,
+    comparisons: &FilterComparisons<'_>,
+) -> ir::Project {
     let workloads: Vec<ir::Workload> = model
         .workloads
         .iter()
@@ -54,6 +59,7 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
             lower_policy(
                 model,
                 catalog,
+                comparisons,
                 (PolicyId(index), policy),
                 &workloads,
                 &options.naming,
@@ -514,6 +520,7 @@ fn lower_blocklist(blocklist: &model::Blocklist) -> ir::Blocklist {
 fn lower_policy(
     model: &Model,
     catalog: &Catalog,
+    comparisons: &FilterComparisons<'_>,
     (id, policy): (PolicyId, &Policy),
     workloads: &[ir::Workload],
     naming: &ir::Naming,
@@ -551,7 +558,7 @@ fn lower_policy(
                 continue;
             };
             let meets = value_of(&policy.minimum)
-                .is_none_or(|minimum| model.weaknesses(filter.target, minimum.target).is_empty());
+                .is_none_or(|minimum| comparisons.meets(filter.target, minimum.target));
             if meets {
                 approved.push(model.filter(filter.target).name.clone());
             }
@@ -575,9 +582,10 @@ fn lower_policy(
                         let Some(filter) = endpoint.filter() else {
                             continue;
                         };
-                        let meets = requirements.minimum_filters.iter().all(|(minimum, _, _)| {
-                            model.weaknesses(filter.target, *minimum).is_empty()
-                        });
+                        let meets = requirements
+                            .minimum_filters
+                            .iter()
+                            .all(|(minimum, _, _)| comparisons.meets(filter.target, *minimum));
                         if meets {
                             approved_filters.push(model.filter(filter.target).name.clone());
                         }

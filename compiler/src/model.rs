@@ -10,6 +10,8 @@
 //! "written, with no value" (`Field { value: None, .. }`), so the checks stay quiet about it and
 //! the editor can still show what was written.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap;
 
 use charter_ir::{
@@ -195,6 +197,41 @@ impl Model {
         self.fine_tuned
             .iter()
             .find(|model| model.name == name && model.is_deployable())
+    }
+}
+
+/// The weaknesses of filters against minimums, each pair compared once per compilation: the
+/// checks compare every endpoint's filter with its policy's minimum and its apps' filters, and
+/// lowering compares the same pairs again to list the approved filters.
+pub(crate) struct FilterComparisons<'m> {
+    model: &'m Model,
+    compared: RefCell<FxHashMap<(FilterId, FilterId), Vec<Weakness>>>,
+}
+
+impl<'m> FilterComparisons<'m> {
+    pub(crate) fn new(model: &'m Model) -> Self {
+        FilterComparisons {
+            model,
+            compared: RefCell::default(),
+        }
+    }
+
+    /// [`Model::weaknesses`] of `filter` against `minimum`.
+    pub(crate) fn weaknesses(&self, filter: FilterId, minimum: FilterId) -> Vec<Weakness> {
+        self.compared
+            .borrow_mut()
+            .entry((filter, minimum))
+            .or_insert_with(|| self.model.weaknesses(filter, minimum))
+            .clone()
+    }
+
+    /// Whether `filter` is at least as strict as `minimum`.
+    pub(crate) fn meets(&self, filter: FilterId, minimum: FilterId) -> bool {
+        self.compared
+            .borrow_mut()
+            .entry((filter, minimum))
+            .or_insert_with(|| self.model.weaknesses(filter, minimum))
+            .is_empty()
     }
 }
 

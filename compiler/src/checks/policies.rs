@@ -293,7 +293,7 @@ impl Checks<'_> {
             }
         }
         if let (Some(minimum), Some(filter)) = (value_of(&policy.minimum), filter) {
-            let weaker = self.model.weaknesses(filter.target, minimum.target);
+            let weaker = self.comparisons.weaknesses(filter.target, minimum.target);
             found.extend(codes::policies::filter_below_minimum(
                 (&self.model.filter(filter.target).name, filter.span),
                 &policy_name,

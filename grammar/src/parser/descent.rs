@@ -129,6 +129,13 @@ struct Descent<'a> {
     /// chunk nested too deeply.
     depth: usize,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// The values of the phrases and calls being read, innermost last: each takes its own off
+    /// the end into a vector of their exact size, so that no phrase grows or shrinks its own.
+    values: Vec<Value>,
+    /// Emptied vectors in which the entries of a block body, or the items of a list, are
+    /// collected (one per level of nesting), for the same reason.
+    entry_buffers: Vec<Vec<Entry>>,
+    list_item_buffers: Vec<Vec<ListItem>>,
 }
 
 fn is_ident_start(byte: u8) -> bool {
@@ -164,6 +171,9 @@ impl<'a> Descent<'a> {
             pos: start,
             depth: 0,
             diagnostics,
+            values: Vec::new(),
+            entry_buffers: Vec::new(),
+            list_item_buffers: Vec::new(),
         }
     }
 
@@ -439,7 +449,8 @@ impl<'a> Descent<'a> {
         let extends = header.extends.map(|(start, end)| self.path(start, end));
         // `body = gap ~ (entry ~ gap ~ (comma ~ gap)?)*`, then `}`.
         self.pos = header.brace + 1;
-        let mut attacher = Attacher::new(self.file, self.text, lower::ENTRIES);
+        let buffer = self.entry_buffers.pop().unwrap_or_default();
+        let mut attacher = Attacher::reusing(self.file, self.text, lower::ENTRIES, buffer);
         loop {
             self.gap(&mut attacher)?;
             if self.is(self.pos, b'}') {
@@ -456,7 +467,8 @@ impl<'a> Descent<'a> {
         }
         self.pos += 1;
         self.depth -= 1;
-        let (entries, dangling_comments) = attacher.finish(self.diagnostics);
+        let (entries, dangling_comments, buffer) = attacher.finish_reusing(self.diagnostics);
+        self.entry_buffers.push(buffer);
         Ok(Block {
             trivia: Trivia::default(),
             keyword,
@@ -508,7 +520,8 @@ impl<'a> Descent<'a> {
         let Some(first) = self.value()? else {
             return Ok(None);
         };
-        let mut values = vec![first];
+        let first_value = self.values.len();
+        self.values.push(first);
         loop {
             let before = self.pos;
             let after_space = self.hs_end(before);
@@ -517,16 +530,15 @@ impl<'a> Descent<'a> {
             }
             self.pos = after_space;
             match self.value()? {
-                Some(value) => values.push(value),
+                Some(value) => self.values.push(value),
                 None => {
                     self.pos = before;
                     break;
                 }
             }
         }
-        values.shrink_to_fit();
         Ok(Some(Phrase {
-            values,
+            values: self.values.drain(first_value..).collect(),
             span: self.span(start, self.pos),
         }))
     }
@@ -632,7 +644,8 @@ impl<'a> Descent<'a> {
         self.open()?;
         let start = self.pos;
         self.pos += 1;
-        let mut attacher = Attacher::new(self.file, self.text, lower::LIST_ITEMS);
+        let buffer = self.list_item_buffers.pop().unwrap_or_default();
+        let mut attacher = Attacher::reusing(self.file, self.text, lower::LIST_ITEMS, buffer);
         self.gap(&mut attacher)?;
         if !self.is(self.pos, b']') {
             loop {
@@ -657,7 +670,9 @@ impl<'a> Descent<'a> {
         self.pos += 1;
         self.depth -= 1;
         let span = self.span(start, self.pos);
-        Ok(lower::list_of(attacher, span, self.diagnostics))
+        let (items, dangling_comments, buffer) = attacher.finish_reusing(self.diagnostics);
+        self.list_item_buffers.push(buffer);
+        Ok(lower::list_of(items, dangling_comments, span))
     }
 
     /// `call = ident ~ lparen ~ cgap ~ (value ~ cgap ~ (comma ~ cgap ~ value ~ cgap)* ~
@@ -666,10 +681,11 @@ impl<'a> Descent<'a> {
         self.open()?;
         let callee = self.ident(start, name_end);
         self.pos = self.ws_end(name_end + 1);
-        let mut args = Vec::new();
+        let first_arg = self.values.len();
         if !self.is(self.pos, b')') {
             loop {
-                args.push(self.value()?.ok_or(Declined)?);
+                let arg = self.value()?.ok_or(Declined)?;
+                self.values.push(arg);
                 self.pos = self.ws_end(self.pos);
                 match self.byte(self.pos) {
                     Some(b',') => {
@@ -687,7 +703,7 @@ impl<'a> Descent<'a> {
         self.depth -= 1;
         Ok(Value::Call(Call {
             callee,
-            args,
+            args: self.values.drain(first_arg..).collect(),
             span: self.span(start, self.pos),
         }))
     }

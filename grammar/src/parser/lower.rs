@@ -159,11 +159,20 @@ pub(crate) struct Attacher<'t, T> {
 
 impl<'t, T: Attach> Attacher<'t, T> {
     pub(crate) fn new(file: FileId, text: &'t str, rules: AttachRules) -> Self {
+        Attacher::reusing(file, text, rules, Vec::new())
+    }
+
+    /// An attacher that collects its nodes in `buffer` (empty; its capacity is what is
+    /// reused), to be finished with [`Attacher::finish_reusing`]: a parser that keeps one
+    /// buffer per kind of node grows it once, rather than growing every container's vector
+    /// from nothing and shrinking it at the end.
+    pub(crate) fn reusing(file: FileId, text: &'t str, rules: AttachRules, buffer: Vec<T>) -> Self {
+        debug_assert!(buffer.is_empty(), "a reused buffer starts empty");
         Attacher {
             file,
             text,
             rules,
-            nodes: Vec::new(),
+            nodes: buffer,
             last_trivia: None,
             pending: Vec::new(),
             previous_node: None,
@@ -283,6 +292,26 @@ impl<'t, T: Attach> Attacher<'t, T> {
     /// The nodes with their comments, and the comments after the last node; reports what was
     /// found missing.
     pub(crate) fn finish(mut self, diagnostics: &mut Vec<Diagnostic>) -> (Vec<T>, Vec<Comment>) {
+        self.finish_nodes(diagnostics);
+        // Trees live until the model is resolved: no slack left from growing.
+        self.nodes.shrink_to_fit();
+        (self.nodes, self.pending)
+    }
+
+    /// [`Attacher::finish`] for an attacher made with [`Attacher::reusing`]: the nodes in a
+    /// vector of their exact size, the comments after the last node, and the buffer, empty,
+    /// to reuse.
+    pub(crate) fn finish_reusing(
+        mut self,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (Vec<T>, Vec<Comment>, Vec<T>) {
+        self.finish_nodes(diagnostics);
+        // One allocation of the exact size (a drain knows its length).
+        let nodes = self.nodes.drain(..).collect();
+        (nodes, self.pending, self.nodes)
+    }
+
+    fn finish_nodes(&mut self, diagnostics: &mut Vec<Diagnostic>) {
         self.give_last_trivia();
         // Dangling comments right after the opening brace or bracket start their container.
         if self.previous_node.is_none() {
@@ -291,9 +320,6 @@ impl<'t, T: Attach> Attacher<'t, T> {
             }
         }
         diagnostics.append(&mut self.diagnostics);
-        // Trees live until the model is resolved: no slack left from growing.
-        self.nodes.shrink_to_fit();
-        (self.nodes, self.pending)
     }
 }
 
@@ -602,16 +628,12 @@ pub(crate) fn list_value(
             ),
         }
     }
-    list_of(attacher, span, diagnostics)
+    let (items, dangling_comments) = attacher.finish(diagnostics);
+    list_of(items, dangling_comments, span)
 }
 
-/// The list whose items and comments `attacher` holds.
-pub(crate) fn list_of(
-    attacher: Attacher<'_, ListItem>,
-    span: Span,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Value {
-    let (items, dangling_comments) = attacher.finish(diagnostics);
+/// The list of `items`, with the comments after its last item.
+pub(crate) fn list_of(items: Vec<ListItem>, dangling_comments: Vec<Comment>, span: Span) -> Value {
     Value::List(List {
         items,
         dangling_comments,
