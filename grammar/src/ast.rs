@@ -320,7 +320,8 @@ static NO_TRIVIA: TriviaFields = TriviaFields {
 };
 
 impl TriviaFields {
-    fn is_empty(&self) -> bool {
+    /// Whether there is nothing to attach: no comment and no blank line before.
+    pub fn is_empty(&self) -> bool {
         !self.blank_line_before
             && self.doc.is_none()
             && self.leading.is_empty()

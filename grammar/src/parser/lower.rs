@@ -143,7 +143,8 @@ pub(crate) struct Attacher<'t, T> {
     rules: AttachRules,
     nodes: Vec<T>,
     /// The trivia of the last node, given to it when the next node comes (or at the end), so
-    /// that a trailing comment can still join it.
+    /// that a trailing comment can still join it. `None` while it is empty (most nodes have no
+    /// comments): the node's own trivia is already empty, and nothing is moved.
     last_trivia: Option<TriviaFields>,
     pending: Vec<Comment>,
     /// Where the previous node (with its trailing comment) ends, and whether it has a
@@ -202,9 +203,9 @@ impl<'t, T: Attach> Attacher<'t, T> {
         if let Some((node_end, has_trailing)) = self.previous_node {
             let same_line = !text.get(node_end..start).unwrap_or("\n").contains('\n');
             if !has_trailing && self.pending.is_empty() && same_line {
-                if let Some(trivia) = self.last_trivia.as_mut() {
-                    trivia.trailing = Some(comment);
-                }
+                self.last_trivia
+                    .get_or_insert_with(TriviaFields::default)
+                    .trailing = Some(comment);
                 self.previous_node = Some((end, true));
                 self.previous_end = Some(end);
                 return;
@@ -277,7 +278,7 @@ impl<'t, T: Attach> Attacher<'t, T> {
         self.previous_is_error = node.is_error();
         self.give_last_trivia();
         self.nodes.push(node);
-        self.last_trivia = Some(trivia);
+        self.last_trivia = (!trivia.is_empty()).then_some(trivia);
         self.previous_node = Some((span.end as usize, false));
         self.previous_end = Some(span.end as usize);
         self.gap_has_separator = false;
