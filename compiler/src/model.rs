@@ -1391,6 +1391,46 @@ pub fn account_id_problem(id: &str) -> Option<AccountProblem> {
 mod tests {
     use super::*;
 
+    /// The comparisons remembered are the model's: the same weaknesses, asked once or again,
+    /// in either order of the pair (the stdlib's `strict` is stricter than its `default`).
+    #[test]
+    fn filter_comparisons_are_the_models_weaknesses() {
+        let document = crate::Document {
+            id: FileId(0),
+            path: "main.charter".to_string(),
+            text: "filter mine extends std.filters.default {}\n".to_string(),
+            is_stdlib: false,
+        };
+        let options = crate::Options::new(Date::parse("2026-11-22").expect("a date"));
+        let compilation = crate::compile(vec![document], &options);
+        let model = &compilation.model;
+        let comparisons = FilterComparisons::new(model);
+        let ids: Vec<FilterId> = (0..model.filters.len()).map(FilterId).collect();
+        let named = |name: &str| {
+            ids.iter()
+                .copied()
+                .find(|id| {
+                    let filter = model.filter(*id);
+                    filter.is_stdlib && filter.name.rsplit('.').next() == Some(name)
+                })
+                .expect("a stdlib filter of that name")
+        };
+        let (default, strict) = (named("default"), named("strict"));
+        assert!(!model.weaknesses(default, strict).is_empty());
+        for _ in 0..2 {
+            for &filter in &ids {
+                for &minimum in &ids {
+                    let expected = model.weaknesses(filter, minimum);
+                    assert_eq!(
+                        format!("{:?}", comparisons.weaknesses(filter, minimum)),
+                        format!("{expected:?}")
+                    );
+                    assert_eq!(comparisons.meets(filter, minimum), expected.is_empty());
+                }
+            }
+        }
+    }
+
     /// Every side and category has its own slot, at its positions in `ALL`.
     #[test]
     fn slots_are_positions_in_all() {
