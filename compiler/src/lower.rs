@@ -277,16 +277,28 @@ fn lower_monitoring(model: &Model, monitoring: &model::Monitoring) -> ir::Monito
 fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
     let filter = model.filter(id);
     let effective = &filter.effective;
-    let mut settings = Vec::new();
+    // The controls the RAI policy has an entry for: every required one, and an optional one
+    // (any on an agent's side) only when a filter of the chain sets it (otherwise it is left
+    // to Azure).
+    let listed = |side: Side, category: Category| {
+        category.applies_to(side)
+            && (!(side.agents_only() || !category.required())
+                || effective.setting(side, category).is_some())
+    };
+    // Counted first: the vector is sized once (filters live in the IR to the end of the run).
+    let count = Side::ALL
+        .into_iter()
+        .flat_map(|side| {
+            Category::ALL
+                .into_iter()
+                .map(move |category| (side, category))
+        })
+        .filter(|&(side, category)| listed(side, category))
+        .count();
+    let mut settings = Vec::with_capacity(count);
     for side in Side::ALL {
         for category in Category::ALL {
-            if !category.applies_to(side) {
-                continue;
-            }
-            // An optional control no filter of the chain sets (any on an agent's side) is
-            // left to Azure: the RAI policy has no entry for it.
-            let optional = side.agents_only() || !category.required();
-            if optional && effective.setting(side, category).is_none() {
+            if !listed(side, category) {
                 continue;
             }
             let level = effective
@@ -550,8 +562,9 @@ fn lower_policy(
         resource_groups_subscription(&policy.name, &scopes, workloads).map(ir::Scope::Subscription)
     });
     // The filters of the endpoints this policy governs that meet its minimum: the approved
-    // content filters.
-    let mut approved: Vec<String> = Vec::new();
+    // content filters. (Names are copied once each, after duplicates are dropped: many
+    // endpoints share a filter.)
+    let mut approved: Vec<&str> = Vec::new();
     for workload in model.workloads.iter().filter(|w| w.policy() == Some(id)) {
         for endpoint in &workload.endpoints {
             let Some(filter) = endpoint.filter() else {
@@ -560,12 +573,13 @@ fn lower_policy(
             let meets = value_of(&policy.minimum)
                 .is_none_or(|minimum| comparisons.meets(filter.target, minimum.target));
             if meets {
-                approved.push(model.filter(filter.target).name.clone());
+                approved.push(&model.filter(filter.target).name);
             }
         }
     }
-    approved.sort();
+    approved.sort_unstable();
     approved.dedup();
+    let approved: Vec<String> = approved.into_iter().map(str::to_string).collect();
     let classifications = (0..policy.classifications.len())
         .map(|index| {
             let requirements = policy.level_requirements(index);
@@ -575,7 +589,7 @@ fn lower_policy(
                 .map(|(filter, _, _)| model.filter(*filter).name.clone())
                 .collect();
             minimum_filters.dedup();
-            let mut approved_filters: Vec<String> = Vec::new();
+            let mut approved_filters: Vec<&str> = Vec::new();
             if !requirements.minimum_filters.is_empty() {
                 for workload in model.workloads.iter().filter(|w| w.policy() == Some(id)) {
                     for endpoint in &workload.endpoints {
@@ -587,15 +601,15 @@ fn lower_policy(
                             .iter()
                             .all(|(minimum, _, _)| comparisons.meets(filter.target, *minimum));
                         if meets {
-                            approved_filters.push(model.filter(filter.target).name.clone());
+                            approved_filters.push(&model.filter(filter.target).name);
                         }
                     }
                 }
-                approved_filters.sort();
+                approved_filters.sort_unstable();
                 approved_filters.dedup();
             }
             ir::Classification {
-                approved_filters,
+                approved_filters: approved_filters.into_iter().map(str::to_string).collect(),
                 name: policy.classifications[index].name.clone(),
                 private_network: requirements.private_network.is_some(),
                 no_global_deployments: requirements.no_global_deployments.is_some(),

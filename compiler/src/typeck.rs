@@ -301,7 +301,8 @@ fn check_block<'a>(
         entries: Vec::with_capacity(block.entries.len()),
     };
     // Spans of the first occurrence of each non-repeatable entry, to point at both copies.
-    let mut seen: Vec<(&'static str, Span)> = Vec::new();
+    // (Sized once: most entries are not repeatable, and every block has a few.)
+    let mut seen: Vec<(&'static str, Span)> = Vec::with_capacity(block.entries.len());
     // The entries that unknown ones were taken for ("did you mean `regions`?"): when such an
     // entry is missing, the misspelling is the one mistake, reported once, with its fix.
     let mut suggested: Vec<&'static str> = Vec::new();
@@ -543,6 +544,11 @@ fn check_phrase<'a>(
                 typed.positional.push(None);
             }
         }
+    }
+    // At most one modifier for each value left, and (but for a modifier given twice, which is
+    // reported) one for each modifier the phrase takes: sized once rather than grown.
+    if index < values.len() {
+        typed.modifiers = Vec::with_capacity(schema.modifiers.len().min(values.len() - index));
     }
     while let Some(value) = values.get(index) {
         index += 1;
