@@ -318,7 +318,7 @@ pub fn compile_keeping(
     today: charter_ir::Date,
     trees: Trees,
 ) -> Result<(Project, charter_compiler::Compilation), String> {
-    compile_loaded(path, today, trees).map(|(loaded, compilation, _)| (loaded, compilation))
+    compile_loaded(path, today, trees, false).map(|(loaded, compilation, _)| (loaded, compilation))
 }
 
 /// A loaded project, its compilation, and the estate its self-compliance proof evaluated
@@ -333,11 +333,17 @@ pub type Compiled = (
 /// self-compliance proof evaluated is given back (`None` when the compilation has errors), so
 /// that the Terraform is written from it rather than from a second one.
 pub fn compile_for_build(path: &Path, today: charter_ir::Date) -> Result<Compiled, String> {
-    compile_loaded(path, today, Trees::Free)
+    compile_loaded(path, today, Trees::Free, true)
 }
 
-/// Loads and compiles the project at `path`, with the estate its proof evaluated.
-fn compile_loaded(path: &Path, today: charter_ir::Date, trees: Trees) -> Result<Compiled, String> {
+/// Loads and compiles the project at `path`, with the estate its proof evaluated when
+/// `keep_estate` (otherwise the proof holds one account's payloads at a time, and `None`).
+fn compile_loaded(
+    path: &Path,
+    today: charter_ir::Date,
+    trees: Trees,
+    keep_estate: bool,
+) -> Result<Compiled, String> {
     let mut loaded = load(path).map_err(|error| error.to_string())?;
     let naming = loaded
         .project
@@ -349,7 +355,7 @@ fn compile_loaded(path: &Path, today: charter_ir::Date, trees: Trees) -> Result<
         Trees::Keep => loaded.documents.clone(),
         Trees::Free => std::mem::take(&mut loaded.documents),
     };
-    let (compilation, estate) = compile_sources(documents, naming, today, trees);
+    let (compilation, estate) = compile_sources(documents, naming, today, trees, keep_estate);
     Ok((loaded, compilation, estate))
 }
 
@@ -360,7 +366,7 @@ pub fn compile_documents(
     naming: charter_ir::Naming,
     today: charter_ir::Date,
 ) -> charter_compiler::Compilation {
-    compile_sources(documents, naming, today, Trees::Keep).0
+    compile_sources(documents, naming, today, Trees::Keep, false).0
 }
 
 fn compile_sources(
@@ -368,6 +374,7 @@ fn compile_sources(
     naming: charter_ir::Naming,
     today: charter_ir::Date,
     trees: Trees,
+    keep_estate: bool,
 ) -> (
     charter_compiler::Compilation,
     Option<charter_governance::estate::Estate>,
@@ -379,6 +386,10 @@ fn compile_sources(
         compilation.model = charter_compiler::model::Model::default();
     }
     // Every build proves that what it emits deploys and enforces what the source says.
+    if !keep_estate {
+        charter_compliance::check(&mut compilation, options.today);
+        return (compilation, None);
+    }
     let estate = charter_compliance::check_keeping_estate(&mut compilation, options.today);
     (compilation, estate)
 }

@@ -72,7 +72,14 @@ pub struct Finding {
 /// (kept sorted by file and position). A compilation with errors is left alone: its IR is
 /// incomplete, and the errors already say what to fix.
 pub fn check(compilation: &mut Compilation, today: charter_ir::Date) {
-    check_keeping_estate(compilation, today);
+    if compilation.has_errors() {
+        return;
+    }
+    let found = diagnostics(&compilation.project, &compilation.symbols, today);
+    if !found.is_empty() {
+        compilation.diagnostics.extend(found);
+        sort(&mut compilation.diagnostics);
+    }
 }
 
 /// [`check`], giving back the estate the proof evaluated (`None` for a compilation with
@@ -95,11 +102,18 @@ pub fn check_keeping_estate(
 /// What the proof finds in the model of a compilation without errors, as diagnostics at the
 /// sources that made each resource. [`check`] adds them to its compilation; the language server
 /// runs this on a thread of its own, so that an edit's other diagnostics do not wait for it.
+///
+/// A project the proof finds nothing in (most of them, most of the time) is told apart first
+/// holding one account's payloads at a time ([`clean`]); only when that pass may find something
+/// is the whole estate built and the proof run on it, for messages that name each resource.
 pub fn diagnostics(
     project: &Project,
     symbols: &SymbolIndex,
     today: charter_ir::Date,
 ) -> Vec<Diagnostic> {
+    if clean(project, symbols, today) {
+        return Vec::new();
+    }
     diagnostics_and_estate(project, symbols, today).0
 }
 
@@ -122,6 +136,223 @@ fn diagnostics_and_estate(
     }
     drop(resources);
     (found, estate)
+}
+
+/// Whether the proof finds nothing in `project`: no derived-name collision, and no resource
+/// the initiative denies or flags. Worked out as the estate is built, account by account:
+/// each account's resources are shaped and their Terraform addresses claimed while its payloads
+/// exist, then the estate keeps only their ids ([`estate::estate_account_by_account`]), and
+/// its resources are grouped and evaluated as [`prove_with`]'s first pass does, each group of
+/// accounts' resources on a copy of one payload of its shape. `false` also when a pass that
+/// keeps every payload may find something: an address claimed twice (compared by hash), a
+/// group with a finding.
+fn clean(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> bool {
+    let governance = charter_governance::governance(project);
+    let proof = Proof::new(project, &governance, today);
+    let shapes = proof.suite.shapes();
+    let mut streamed = Streamed::new(&proof.setting.read, &shapes);
+    let estate = estate::estate_account_by_account(project, &mut |_, account| {
+        streamed.account(account);
+    });
+    // Only what the grouping needs is kept: the payloads `streamed` holds go now.
+    let (mut addresses, clashed, numbers, representatives) = streamed.finish();
+    if clashed {
+        return false;
+    }
+    let resources = estate.resources();
+    let start = estate.resource_groups.len();
+    let accounts = start..start + numbers.len();
+    let rest = (0..resources.len()).filter(|index| !accounts.contains(index));
+    if rest
+        .clone()
+        .any(|index| addresses.clashes(&resources[index]))
+    {
+        return false;
+    }
+    drop(addresses);
+    // Every other derived name; the estate's addresses are claimed above.
+    if !names::collisions(project, symbols, &governance, (&estate, &[])).is_empty() {
+        return false;
+    }
+    let given = Given {
+        accounts,
+        numbers,
+        representatives: &representatives,
+    };
+    let next = u32::try_from(representatives.len()).expect("fewer than 2^32 shapes");
+    let coarse = proof.setting.group_given(
+        &resources,
+        0..resources.len(),
+        &mut Interner::shapes_from(&shapes, next),
+        Some(&given),
+    );
+    let report = proof.suite.run(&coarse.cases, &proof.options);
+    // A rule that found something may be an `auditIfNotExists` rule the related resources
+    // meet: judged per resource, as the full proof does (a related resource among the accounts'
+    // own, whose payloads are gone, does not count: the full proof then decides).
+    report
+        .cases
+        .iter()
+        .zip(&coarse.groups)
+        .all(|(case, group)| {
+            case.passed
+                && case.results.iter().all(|result| {
+                    group.iter().all(|&index| {
+                        proof
+                            .effect_found(result, &resources[index], &resources)
+                            .is_none()
+                    })
+                })
+        })
+}
+
+/// What [`clean`] keeps of each account as the estate hands it over: the shape number of each
+/// of its resources (in the order [`estate::Estate::resources`] lists them), a copy of one
+/// payload of each shape, and the Terraform addresses claimed.
+struct Streamed<'s> {
+    read: &'s ReadSets,
+    shapes: &'s charter_evaluator::shapes::Shapes<'s>,
+    /// By the payload's type (as written): how to take its shape.
+    plans: FxHashMap<String, charter_evaluator::shapes::Plan<'s>>,
+    /// By fingerprint: the shapes numbered, with their numbers.
+    by_hash: FxHashMap<u64, Vec<(charter_evaluator::shapes::Shape<'static>, u32)>>,
+    /// The number of each filter's RAI policy, by the filter's name: every account that deploys
+    /// the filter has the same payload.
+    filters: FxHashMap<String, u32>,
+    /// The number of payloads accounts share (a blocklist and its items), by address: each is
+    /// held here while it is numbered by it, so no other payload can take its address.
+    shared: FxHashMap<*const Value, (std::sync::Arc<Value>, u32)>,
+    /// The last deployment payload and its number: the regions of an endpoint share one, and
+    /// the next endpoint's replaces it (holding every deployment would hold what thinning the
+    /// accounts frees).
+    deployment: Option<(std::sync::Arc<Value>, u32)>,
+    numbers: Vec<u32>,
+    representatives: Vec<Value>,
+    addresses: names::Addresses,
+    /// An address claimed twice: the full proof says by what.
+    clashed: bool,
+}
+
+impl<'s> Streamed<'s> {
+    fn new(read: &'s ReadSets, shapes: &'s charter_evaluator::shapes::Shapes<'s>) -> Self {
+        Streamed {
+            read,
+            shapes,
+            plans: FxHashMap::default(),
+            by_hash: FxHashMap::default(),
+            filters: FxHashMap::default(),
+            shared: FxHashMap::default(),
+            deployment: None,
+            numbers: Vec::new(),
+            representatives: Vec::new(),
+            addresses: names::Addresses::default(),
+            clashed: false,
+        }
+    }
+
+    /// What the grouping needs of the pass: the addresses claimed, whether two clashed, the
+    /// numbers and a payload of each.
+    fn finish(self) -> (names::Addresses, bool, Vec<u32>, Vec<Value>) {
+        (
+            self.addresses,
+            self.clashed,
+            self.numbers,
+            self.representatives,
+        )
+    }
+
+    fn account(&mut self, account: &estate::Account) {
+        if self.clashed {
+            // The answer is known: the full proof runs.
+            return;
+        }
+        let mut resources = Vec::new();
+        account.resources(&mut resources);
+        for resource in &resources {
+            if self.addresses.clashes(resource) {
+                self.clashed = true;
+                return;
+            }
+            let number = self.number(account, resource.payload);
+            self.numbers.push(number);
+        }
+    }
+
+    /// The number of `payload`, a payload of `account`.
+    fn number(&mut self, account: &estate::Account, payload: &Value) -> u32 {
+        let rai_policy = &account.rai_policy;
+        if std::ptr::eq(rai_policy.payload.as_ref(), payload) {
+            if let Some(&number) = self.filters.get(&rai_policy.filter) {
+                return number;
+            }
+            let number = self.shape_number(payload);
+            self.filters.insert(rai_policy.filter.clone(), number);
+            return number;
+        }
+        let address = std::ptr::from_ref(payload);
+        if let Some(&(_, number)) = self.shared.get(&address) {
+            return number;
+        }
+        if let Some((held, number)) = &self.deployment {
+            if std::ptr::eq(held.as_ref(), payload) {
+                return *number;
+            }
+        }
+        let number = self.shape_number(payload);
+        let deployment = account
+            .deployment
+            .as_ref()
+            .map(|deployment| &deployment.payload)
+            .filter(|held| std::ptr::eq(held.as_ref(), payload));
+        if let Some(held) = deployment {
+            self.deployment = Some((std::sync::Arc::clone(held), number));
+            return number;
+        }
+        let shared = account
+            .blocklists
+            .iter()
+            .flat_map(|blocklist| {
+                blocklist
+                    .payload
+                    .iter()
+                    .chain(blocklist.items.iter().map(|item| &item.payload))
+            })
+            .find(|held| std::ptr::eq(held.as_ref(), payload));
+        if let Some(held) = shared {
+            self.shared
+                .insert(address, (std::sync::Arc::clone(held), number));
+        }
+        number
+    }
+
+    /// The number of `payload`'s shape, numbering a new one (with a copy of the payload).
+    fn shape_number(&mut self, payload: &Value) -> u32 {
+        let resource_type = payload["type"].as_str().unwrap_or_default();
+        if !self.plans.contains_key(resource_type) {
+            let keys = self.read.shape_keys(payload);
+            self.plans.insert(
+                resource_type.to_string(),
+                self.shapes.plan(resource_type, keys),
+            );
+        }
+        let shape = self.shapes.shape(&self.plans[resource_type], payload);
+        let same = self.by_hash.entry(shape.fingerprint()).or_default();
+        if let Some(&(_, number)) = same.iter().find(|(kept, _)| *kept == shape) {
+            return number;
+        }
+        let number = u32::try_from(self.representatives.len()).expect("fewer than 2^32 shapes");
+        same.push((shape.into_owned(), number));
+        self.representatives.push(payload.clone());
+        number
+    }
+}
+
+/// The shape numbers [`clean`] gave the accounts' resources (at `accounts`, by index into the
+/// estate's resources), with a payload of each number.
+struct Given<'r> {
+    accounts: std::ops::Range<usize>,
+    numbers: Vec<u32>,
+    representatives: &'r [Value],
 }
 
 /// Sorts diagnostics as a compilation keeps them: by file, then position.
@@ -233,6 +464,33 @@ impl<'p> Proof<'p> {
         }
     }
 
+    /// The effect a rule's `result` on a resource of `resources` has, if any: an
+    /// `auditIfNotExists` rule is judged here, against the estate's related resources.
+    fn effect_found(
+        &self,
+        result: &charter_evaluator::DefinitionResult,
+        resource: &estate::EstateResource<'_>,
+        resources: &[estate::EstateResource<'_>],
+    ) -> Option<String> {
+        let related_rule = result.exempted_by.is_none()
+            && result.outcome.effect.as_deref() == Some("auditIfNotExists")
+            && result
+                .not_evaluated
+                .as_deref()
+                .is_some_and(|why| why.starts_with(charter_evaluator::RELATED_RESOURCES));
+        let effect = result
+            .effective_effect()
+            .or_else(|| related_rule.then(|| "auditIfNotExists".to_string()))?;
+        let related = effect == "auditIfNotExists"
+            && related::exists_related(
+                (&self.artifacts, charter_evaluator::builtin_definitions()),
+                &result.definition,
+                resource,
+                resources,
+            );
+        (!related).then_some(effect)
+    }
+
     /// The findings about the resources at `indices` (in order), grouped only with resources
     /// that agree on every value some rule reads: what the proof reports, once per resource and
     /// rule.
@@ -241,7 +499,7 @@ impl<'p> Proof<'p> {
         resources: &'p [estate::EstateResource<'p>],
         indices: impl Iterator<Item = usize>,
     ) -> Vec<Finding> {
-        let (artifacts, messages) = (&self.artifacts, &self.messages);
+        let messages = &self.messages;
         let fine = self
             .setting
             .group(resources, indices, &mut Interner::values());
@@ -249,31 +507,11 @@ impl<'p> Proof<'p> {
         let mut findings: Vec<Finding> = Vec::new();
         for (case, group) in report.cases.iter().zip(&fine.groups) {
             for result in &case.results {
-                // An `auditIfNotExists` rule is judged here, against the estate's related resources.
-                let related_rule = result.exempted_by.is_none()
-                    && result.outcome.effect.as_deref() == Some("auditIfNotExists")
-                    && result
-                        .not_evaluated
-                        .as_deref()
-                        .is_some_and(|why| why.starts_with(charter_evaluator::RELATED_RESOURCES));
-                let Some(effect) = result
-                    .effective_effect()
-                    .or_else(|| related_rule.then(|| "auditIfNotExists".to_string()))
-                else {
-                    continue;
-                };
                 for &index in group {
                     let resource = &resources[index];
-                    if effect == "auditIfNotExists"
-                        && related::exists_related(
-                            (artifacts, charter_evaluator::builtin_definitions()),
-                            &result.definition,
-                            resource,
-                            resources,
-                        )
-                    {
+                    let Some(effect) = self.effect_found(result, resource, resources) else {
                         continue;
-                    }
+                    };
                     let finding = Finding {
                         noun: resource.noun,
                         id: resource.id.to_string(),
@@ -345,6 +583,17 @@ impl Setting<'_> {
         indices: impl Iterator<Item = usize>,
         interner: &mut Interner<'_, 'r>,
     ) -> Grouping<'r> {
+        self.group_given(resources, indices, interner, None)
+    }
+
+    /// [`Setting::group`], with the numbers of some resources `given` (their own payloads gone).
+    fn group_given<'r>(
+        &self,
+        resources: &'r [estate::EstateResource<'r>],
+        indices: impl Iterator<Item = usize>,
+        interner: &mut Interner<'_, 'r>,
+        given: Option<&Given<'r>>,
+    ) -> Grouping<'r> {
         let mut grouping = Grouping {
             cases: Vec::new(),
             groups: Vec::new(),
@@ -360,14 +609,21 @@ impl Setting<'_> {
         let mut by_type: FxHashMap<&str, (Option<&BTreeSet<String>>, bool)> = FxHashMap::default();
         for index in indices {
             let resource = &resources[index];
-            let resource_type = resource.payload["type"].as_str().unwrap_or_default();
-            let (shape_keys, reads_id) = *by_type.entry(resource_type).or_insert_with(|| {
-                (
-                    self.read.shape_keys(resource.payload),
-                    self.read.reads_id(resource.payload),
-                )
-            });
-            let number = interner.number(resource.payload, shape_keys);
+            let given_number = given
+                .filter(|given| given.accounts.contains(&index))
+                .map(|given| {
+                    let number = given.numbers[index - given.accounts.start];
+                    (number, &given.representatives[number as usize])
+                });
+            let payload = given_number.map_or(resource.payload, |(_, payload)| payload);
+            let resource_type = payload["type"].as_str().unwrap_or_default();
+            let (shape_keys, reads_id) = *by_type
+                .entry(resource_type)
+                .or_insert_with(|| (self.read.shape_keys(payload), self.read.reads_id(payload)));
+            let number = match given_number {
+                Some((number, _)) => number,
+                None => interner.number(payload, shape_keys),
+            };
             let workloads = resource.origin.workloads();
             let rules = rules_by_workloads
                 .entry(workloads)
@@ -406,7 +662,7 @@ impl Setting<'_> {
                         // other groups are not held against it.
                         management_groups_complete: true,
                     },
-                    resource: resource.payload,
+                    resource: payload,
                     id: rule.id(resource.id),
                 });
                 grouping.groups.push(vec![index]);
@@ -443,9 +699,14 @@ enum Interning<'s, 'v> {
 
 impl<'s, 'v> Interner<'s, 'v> {
     fn shapes(shapes: &'s charter_evaluator::shapes::Shapes<'s>) -> Self {
+        Self::shapes_from(shapes, 0)
+    }
+
+    /// [`Interner::shapes`], numbering from `next` (the numbers below are given elsewhere).
+    fn shapes_from(shapes: &'s charter_evaluator::shapes::Shapes<'s>, next: u32) -> Self {
         Interner {
             by_payload: FxHashMap::default(),
-            next: 0,
+            next,
             kind: Interning::Shapes {
                 shapes,
                 plans: FxHashMap::default(),

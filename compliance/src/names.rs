@@ -4,7 +4,9 @@
 //! `_` becomes `_` in Terraform identifiers; both are lower case), so `ai.prod` and `ai_prod`,
 //! `alpha_one` and `alpha__one`, or `Support` and `support`, meet; the second would silently overwrite the first.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{Hash as _, Hasher as _};
 
 use rustc_hash::FxHashMap;
 
@@ -263,12 +265,53 @@ pub(crate) fn collisions(
     found
 }
 
+/// The Terraform addresses of the estate's resources as they are claimed one by one, each by
+/// its hash with the hash of its first claimant's identity: what the proof of `charter check`
+/// keeps while it drops each account's payloads. A clash (an address claimed by two
+/// identities, or two addresses with one hash) sends it to [`collisions`], which says which.
+#[derive(Default)]
+pub(crate) struct Addresses {
+    first: FxHashMap<u64, u64>,
+}
+
+impl Addresses {
+    /// Claims `resource`'s address: whether another identity claimed it (or its hash) first.
+    pub(crate) fn clashes(&mut self, resource: &estate::EstateResource<'_>) -> bool {
+        let hash = |text: &str| {
+            let mut hasher = rustc_hash::FxHasher::default();
+            text.hash(&mut hasher);
+            hasher.finish()
+        };
+        let identity = hash(&identity(resource));
+        let first = *self
+            .first
+            .entry(hash(&charter_terraform::address(resource)))
+            .or_insert(identity);
+        first != identity
+    }
+}
+
+/// What identifies the source thing that makes `resource`: two resources of one identity at
+/// one address are one resource.
+fn identity<'r>(resource: &estate::EstateResource<'r>) -> Cow<'r, str> {
+    match &resource.origin {
+        estate::Origin::Budget { workload } => Cow::Owned(format!("budget:{workload}")),
+        estate::Origin::Endpoint { .. }
+        | estate::Origin::Filter { .. }
+        | estate::Origin::Blocklist { .. } => Cow::Borrowed(resource.id),
+        estate::Origin::ResourceGroup { .. }
+        | estate::Origin::Authority { .. }
+        | estate::Origin::Operations { .. }
+        | estate::Origin::BusinessUnit { .. } => Cow::Owned(resource.id.to_lowercase()),
+    }
+}
+
 /// How an E0803 message names a resource of the estate, and where in the source it is.
 fn address_claimant(resource: &estate::EstateResource<'_>, spans: &Spans<'_>) -> Claimant {
     let workload_span = |name: &str| spans.get(SymbolKind::Workload, name, None);
-    let (identity, described, span) = match &resource.origin {
+    let identity = identity(resource).into_owned();
+    let (described, span) = match &resource.origin {
         estate::Origin::ResourceGroup { workloads } => (
-            resource.id.to_lowercase(),
             {
                 let name = resource.payload["name"].as_str().unwrap_or_default();
                 // Groups of one name in two subscriptions differ only by their subscription.
@@ -287,7 +330,6 @@ fn address_claimant(resource: &estate::EstateResource<'_>, spans: &Spans<'_>) ->
             workloads.first().and_then(|w| workload_span(w)),
         ),
         estate::Origin::Authority { workloads } => (
-            resource.id.to_lowercase(),
             format!(
                 "the role assignment `{}`",
                 resource.payload["name"].as_str().unwrap_or_default()
@@ -295,7 +337,6 @@ fn address_claimant(resource: &estate::EstateResource<'_>, spans: &Spans<'_>) ->
             workloads.first().and_then(|w| workload_span(w)),
         ),
         estate::Origin::Budget { workload } => (
-            format!("budget:{workload}"),
             format!("the budget of `{workload}`"),
             workload_span(workload),
         ),
@@ -303,7 +344,6 @@ fn address_claimant(resource: &estate::EstateResource<'_>, spans: &Spans<'_>) ->
             declaration,
             workloads,
         } => (
-            resource.id.to_lowercase(),
             format!("the {} of `{declaration}`", resource.noun),
             workloads.first().and_then(|w| workload_span(w)),
         ),
@@ -312,7 +352,6 @@ fn address_claimant(resource: &estate::EstateResource<'_>, spans: &Spans<'_>) ->
             region,
             workloads,
         } => (
-            resource.id.to_lowercase(),
             format!(
                 "the {} of business unit `{business_unit}` in {region}",
                 resource.noun
@@ -332,7 +371,6 @@ fn address_claimant(resource: &estate::EstateResource<'_>, spans: &Spans<'_>) ->
             region,
             ..
         } => (
-            resource.id.to_string(),
             format!("endpoint `{endpoint}` of `{workload}` in {region}"),
             spans.get(SymbolKind::Endpoint, endpoint, Some(workload)),
         ),
@@ -342,7 +380,6 @@ fn address_claimant(resource: &estate::EstateResource<'_>, spans: &Spans<'_>) ->
             endpoint,
             ..
         } => (
-            resource.id.to_string(),
             format!("blocklist `{blocklist}`"),
             spans
                 .get(SymbolKind::Blocklist, blocklist, None)

@@ -936,3 +936,95 @@ fn a_policy_where_no_workload_lives_flags_nothing() {
         "the dev workloads break lockdown's model list"
     );
 }
+
+/// The pass that holds one account's payloads at a time hands over each account as the estate
+/// builds it, and keeps each one's ids (and nothing of its payloads).
+#[test]
+fn accounts_handed_over_one_by_one_are_the_estates_accounts() {
+    let project = contoso();
+    let full = estate::estate(&project);
+    let mut handed: Vec<estate::Account> = Vec::new();
+    let thin = estate::estate_account_by_account(&project, &mut |_, account| {
+        handed.push(account.clone());
+    });
+    assert_eq!(handed, full.accounts);
+    let (full, thin) = (full.resources(), thin.resources());
+    assert_eq!(full.len(), thin.len());
+    let mut nulls = 0;
+    for (full, thin) in full.iter().zip(&thin) {
+        assert_eq!(
+            (full.noun, full.id, &full.origin),
+            (thin.noun, thin.id, &thin.origin)
+        );
+        if thin.payload.is_null() {
+            nulls += 1;
+        } else {
+            assert_eq!(full.payload, thin.payload);
+        }
+    }
+    let in_accounts: usize = handed
+        .iter()
+        .map(|account| {
+            let mut resources = Vec::new();
+            account.resources(&mut resources);
+            resources.len()
+        })
+        .sum();
+    assert_eq!(nulls, in_accounts);
+}
+
+/// [`clean`] says a project is clean exactly when the full proof and the derived-name check
+/// find nothing in it, with mistakes planted in its accounts, deployments, filters and names.
+#[test]
+fn the_pass_account_by_account_is_clean_exactly_when_the_proof_finds_nothing() {
+    let compilation = compiled(CONTOSO);
+    let (project, symbols) = (&compilation.project, &compilation.symbols);
+    let agree = |changed: &Project| {
+        let finds = !prove(changed, TODAY).is_empty()
+            || !derived_name_collisions(changed, symbols).is_empty();
+        assert_eq!(clean(changed, symbols, TODAY), !finds);
+        finds
+    };
+    assert!(!agree(project));
+    let changes: [fn(&mut Project); 6] = [
+        |p| first_endpoint(p).model.version = "2025-08-07".into(),
+        |p| first_endpoint(p).regions[0] = "westeurope".into(),
+        |p| first_endpoint(p).capacity = 100_000,
+        |p| p.workloads[1].endpoints[0].filter.mode = FilterMode::Asynchronous,
+        |p| p.workloads[0].public_network = Some(Toggle::Enabled),
+        // Two endpoints whose names fold to one address.
+        |p| {
+            let mut twin = p.workloads[0].endpoints[0].clone();
+            twin.name = format!("{}_", twin.name);
+            p.workloads[0].endpoints.push(twin);
+        },
+    ];
+    let mut found = 0;
+    for change in &changes {
+        let mut changed = project.clone();
+        change(&mut changed);
+        if agree(&changed) {
+            found += 1;
+        }
+    }
+    assert!(found >= 4, "{found} of the planted mistakes found");
+}
+
+#[test]
+fn an_address_clashes_only_when_another_thing_claims_it() {
+    let payload = serde_json::json!({ "type": estate::types::BUDGET, "name": "b" });
+    let budget = |workload: &str| estate::EstateResource {
+        noun: "budget",
+        id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Consumption/budgets/b",
+        payload: &payload,
+        origin: Origin::Budget {
+            workload: workload.to_string(),
+        },
+    };
+    let mut addresses = names::Addresses::default();
+    assert!(!addresses.clashes(&budget("shop")));
+    // The same thing again is the same resource.
+    assert!(!addresses.clashes(&budget("shop")));
+    // `Shop` becomes the same address, but is another workload.
+    assert!(addresses.clashes(&budget("Shop")));
+}

@@ -54,7 +54,7 @@ type Remembered = (String, Option<u64>);
 /// What decides the verdicts on one payload (see [`Shapes::shape`]).
 #[derive(Debug)]
 pub struct Shape<'v> {
-    resource_type: &'v str,
+    resource_type: Cow<'v, str>,
     parts: Vec<Part<'v>>,
     hash: u64,
 }
@@ -82,7 +82,9 @@ impl PartialEq for Part<'_> {
 impl PartialEq for Shape<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.hash == other.hash
-            && self.resource_type.eq_ignore_ascii_case(other.resource_type)
+            && self
+                .resource_type
+                .eq_ignore_ascii_case(&other.resource_type)
             && self.parts == other.parts
     }
 }
@@ -91,6 +93,23 @@ impl Shape<'_> {
     /// A hash of the shape: equal shapes hash alike.
     pub fn fingerprint(&self) -> u64 {
         self.hash
+    }
+
+    /// The shape with its own copy of what it borrows of the payload: kept after the payload
+    /// is gone (the proof of `charter check` drops each account's payloads once shaped).
+    pub fn into_owned(self) -> Shape<'static> {
+        Shape {
+            resource_type: Cow::Owned(self.resource_type.into_owned()),
+            parts: self
+                .parts
+                .into_iter()
+                .map(|part| match part {
+                    Part::Answers(bits) => Part::Answers(bits),
+                    Part::Value(value) => Part::Value(value.map(|v| Cow::Owned(v.into_owned()))),
+                })
+                .collect(),
+            hash: self.hash,
+        }
     }
 }
 
@@ -225,7 +244,7 @@ impl<'l> Shapes<'l> {
             }
         }
         Shape {
-            resource_type,
+            resource_type: Cow::Borrowed(resource_type),
             parts,
             hash: hasher.finish(),
         }
@@ -446,6 +465,30 @@ mod tests {
             shape_of(&shapes, Some(&keys), &deployment("guard-a", 10)),
             shape_of(&shapes, Some(&keys), &deployment("guard-b", 10))
         );
+    }
+
+    #[test]
+    fn an_owned_shape_outlives_its_payload_and_equals_what_it_was() {
+        // The name is read by an expression: the shape holds its value, borrowed.
+        let artifacts = tree(
+            json!({
+                "if": { "value": "[length(field('Microsoft.CognitiveServices/accounts/deployments/raiPolicyName'))]", "greater": 3 },
+                "then": { "effect": "deny" }
+            }),
+            json!({}),
+        );
+        let suite = PlacedSuite::new(&artifacts);
+        let shapes = suite.shapes();
+        let keys = keys();
+        let owned = {
+            let payload = deployment("guard-a", 10);
+            shape_of(&shapes, Some(&keys), &payload).into_owned()
+        };
+        let (same, other) = (deployment("guard-a", 10), deployment("guard-b", 10));
+        let same = shape_of(&shapes, Some(&keys), &same);
+        assert_eq!(owned, same);
+        assert_eq!(owned.fingerprint(), same.fingerprint());
+        assert_ne!(owned, shape_of(&shapes, Some(&keys), &other));
     }
 
     #[test]

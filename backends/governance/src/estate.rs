@@ -146,6 +146,98 @@ pub struct Account {
     pub foundry: Option<usize>,
 }
 
+impl Account {
+    /// The account's resources, in the order [`Estate::resources`] lists them: the account, its
+    /// blocklists and their items, its RAI policy and its deployment (only the deployment when
+    /// a business unit's resource creates the rest).
+    pub fn resources<'e>(&'e self, out: &mut Vec<EstateResource<'e>>) {
+        let endpoint = || Origin::Endpoint {
+            workload: self.workload.clone(),
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone(),
+        };
+        if self.foundry.is_some() {
+            // The business unit's resource creates the account, filter and blocklists.
+            if let Some(deployment) = &self.deployment {
+                out.push(EstateResource {
+                    noun: "model deployment",
+                    id: &deployment.id,
+                    payload: &deployment.payload,
+                    origin: endpoint(),
+                });
+            }
+            return;
+        }
+        out.push(EstateResource {
+            noun: "AI account",
+            id: &self.id,
+            payload: &self.payload,
+            origin: endpoint(),
+        });
+        for blocklist in &self.blocklists {
+            let origin = || Origin::Blocklist {
+                blocklist: blocklist.name.clone(),
+                workload: self.workload.clone(),
+                endpoint: self.endpoint.clone(),
+                region: self.region.clone(),
+            };
+            if let Some(payload) = &blocklist.payload {
+                out.push(EstateResource {
+                    noun: "blocklist",
+                    id: &blocklist.id,
+                    payload,
+                    origin: origin(),
+                });
+            }
+            for item in &blocklist.items {
+                out.push(EstateResource {
+                    noun: "blocklist item",
+                    id: &item.id,
+                    payload: &item.payload,
+                    origin: origin(),
+                });
+            }
+        }
+        out.push(EstateResource {
+            noun: "RAI policy",
+            id: &self.rai_policy.id,
+            payload: &self.rai_policy.payload,
+            origin: Origin::Filter {
+                filter: self.rai_policy.filter.clone(),
+                workload: self.workload.clone(),
+                endpoint: self.endpoint.clone(),
+                region: self.region.clone(),
+            },
+        });
+        if let Some(deployment) = &self.deployment {
+            out.push(EstateResource {
+                noun: "model deployment",
+                id: &deployment.id,
+                payload: &deployment.payload,
+                origin: endpoint(),
+            });
+        }
+    }
+
+    /// Drops the account's payloads (its own and its children's), keeping its names and ids:
+    /// each becomes `null`.
+    fn thin(&mut self, null: &Arc<Value>) {
+        self.payload = Value::Null;
+        self.rai_policy.payload = Arc::clone(null);
+        if let Some(deployment) = &mut self.deployment {
+            deployment.payload = Arc::clone(null);
+        }
+        for blocklist in &mut self.blocklists {
+            if let Some(payload) = &mut blocklist.payload {
+                *payload = Arc::clone(null);
+            }
+            for item in &mut blocklist.items {
+                item.payload = Arc::clone(null);
+            }
+        }
+    }
+}
+
 /// A blocklist in one account.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AccountBlocklist {
@@ -290,72 +382,7 @@ impl Estate {
             });
         }
         for account in &self.accounts {
-            let endpoint = || Origin::Endpoint {
-                workload: account.workload.clone(),
-                endpoint: account.endpoint.clone(),
-                region: account.region.clone(),
-            };
-            if account.foundry.is_some() {
-                // The business unit's resource creates the account, filter and blocklists.
-                if let Some(deployment) = &account.deployment {
-                    out.push(EstateResource {
-                        noun: "model deployment",
-                        id: &deployment.id,
-                        payload: &deployment.payload,
-                        origin: endpoint(),
-                    });
-                }
-                continue;
-            }
-            out.push(EstateResource {
-                noun: "AI account",
-                id: &account.id,
-                payload: &account.payload,
-                origin: endpoint(),
-            });
-            for blocklist in &account.blocklists {
-                let origin = || Origin::Blocklist {
-                    blocklist: blocklist.name.clone(),
-                    workload: account.workload.clone(),
-                    endpoint: account.endpoint.clone(),
-                    region: account.region.clone(),
-                };
-                if let Some(payload) = &blocklist.payload {
-                    out.push(EstateResource {
-                        noun: "blocklist",
-                        id: &blocklist.id,
-                        payload,
-                        origin: origin(),
-                    });
-                }
-                for item in &blocklist.items {
-                    out.push(EstateResource {
-                        noun: "blocklist item",
-                        id: &item.id,
-                        payload: &item.payload,
-                        origin: origin(),
-                    });
-                }
-            }
-            out.push(EstateResource {
-                noun: "RAI policy",
-                id: &account.rai_policy.id,
-                payload: &account.rai_policy.payload,
-                origin: Origin::Filter {
-                    filter: account.rai_policy.filter.clone(),
-                    workload: account.workload.clone(),
-                    endpoint: account.endpoint.clone(),
-                    region: account.region.clone(),
-                },
-            });
-            if let Some(deployment) = &account.deployment {
-                out.push(EstateResource {
-                    noun: "model deployment",
-                    id: &deployment.id,
-                    payload: &deployment.payload,
-                    origin: endpoint(),
-                });
-            }
+            account.resources(&mut out);
         }
         for foundry in &self.foundry {
             crate::foundry::resources(foundry, &mut out);
@@ -501,17 +528,33 @@ impl Estate {
 
 /// The estate of a checked project.
 pub fn estate(project: &Project) -> Estate {
+    build(project, None)
+}
+
+/// The estate of a checked project, handing each account to `each` once it is complete (with
+/// the estate built so far: its resource group is there) and keeping of it only what the rest
+/// of the estate reads: its names, ids and place, not its payloads, whose places in
+/// [`Estate::resources`] then hold `null`. A pass that needs each account's payloads once (the
+/// self-compliance proof of `charter check`) thus holds one account's at a time rather than
+/// every account's: at 100,000 lines, about 60 MB less.
+pub fn estate_account_by_account(project: &Project, each: &mut EachAccount<'_>) -> Estate {
+    build(project, Some(each))
+}
+
+/// What [`estate_account_by_account`] hands each complete account to.
+pub type EachAccount<'f> = dyn FnMut(&Estate, &Account) + 'f;
+
+fn build(project: &Project, mut each: Option<&mut EachAccount<'_>>) -> Estate {
     let mut estate = Estate::default();
+    // What a thinned account's payloads become: one `null`, shared.
+    let null = Arc::new(Value::Null);
     let prepared = prepare_blocklists(&project.blocklists);
-    // A filter's content filter has the same name and payload in every account that uses it.
+    // A filter's content filter has the same name and payload in every account that uses it:
+    // built for the first, and (when the accounts are thinned) dropped after the last.
     let mut rai_payloads: HashMap<&str, (String, Arc<Value>)> = HashMap::new();
+    let mut rai_uses: HashMap<&str, usize> = HashMap::new();
     for endpoint in project.workloads.iter().flat_map(|w| &w.endpoints) {
-        let filter = &endpoint.filter;
-        rai_payloads.entry(filter.name.as_str()).or_insert_with(|| {
-            let name = names::rai_policy(&filter.name);
-            let payload = Arc::new(rai_policy_payload(&name, filter));
-            (name, payload)
-        });
+        *rai_uses.entry(endpoint.filter.name.as_str()).or_default() += endpoint.regions.len();
     }
     // One account per endpoint and region, sized once: a growing vector of them holds up to
     // twice their size, and briefly its old buffer too.
@@ -533,6 +576,12 @@ pub fn estate(project: &Project) -> Estate {
         groups.push((group, estate.resource_groups[group].id.clone()));
         for endpoint in &workload.endpoints {
             let mut deployments = Vec::new();
+            let filter = &endpoint.filter;
+            rai_payloads.entry(filter.name.as_str()).or_insert_with(|| {
+                let name = names::rai_policy(&filter.name);
+                let payload = Arc::new(rai_policy_payload(&name, filter));
+                (name, payload)
+            });
             for (index, region) in endpoint.regions.iter().enumerate() {
                 let mut account = account(
                     project,
@@ -548,6 +597,15 @@ pub fn estate(project: &Project) -> Estate {
                     &mut deployments,
                 );
                 crate::foundry::attach(&mut estate, project, workload, policy, &mut account);
+                if let Some(each) = each.as_mut() {
+                    each(&estate, &account);
+                    account.thin(&null);
+                    let uses = rai_uses.entry(filter.name.as_str()).or_default();
+                    *uses = uses.saturating_sub(1);
+                    if *uses == 0 {
+                        rai_payloads.remove(filter.name.as_str());
+                    }
+                }
                 estate.accounts.push(account);
             }
         }
