@@ -281,9 +281,8 @@ fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
     // (any on an agent's side) only when a filter of the chain sets it (otherwise it is left
     // to Azure).
     let listed = |side: Side, category: Category| {
-        category.applies_to(side)
-            && (!(side.agents_only() || !category.required())
-                || effective.setting(side, category).is_some())
+        let optional = side.agents_only() || !category.required();
+        category.applies_to(side) && (!optional || effective.setting(side, category).is_some())
     };
     // Counted first: the vector is sized once (filters live in the IR to the end of the run).
     let count = Side::ALL
