@@ -4,6 +4,8 @@
 //! the checks found no errors; what did not check is left out or given its default, so
 //! lowering never fails.
 
+use std::cell::RefCell;
+
 use charter_ir as ir;
 use charter_ir::{Category, DeploymentType, Level, Redundancy, ShieldMode, Side, Threshold};
 
@@ -23,10 +25,11 @@ pub(crate) fn lower(
     options: &Options,
     comparisons: &FilterComparisons<'_>,
 ) -> ir::Project {
+    let lowered_filters = LoweredFilters::new(model);
     let workloads: Vec<ir::Workload> = model
         .workloads
         .iter()
-        .map(|workload| lower_workload(model, catalog, workload))
+        .map(|workload| lower_workload(model, catalog, &lowered_filters, workload))
         .collect();
     let mut used_filters: Vec<&str> = Vec::new();
     for workload in &workloads {
@@ -49,7 +52,7 @@ pub(crate) fn lower(
                 || used_filters.contains(&filter.name.as_str())
                 || minimum_uses(&filter.name)
         })
-        .map(|(index, _)| lower_filter(model, FilterId(index)))
+        .map(|(index, _)| lowered_filters.get(FilterId(index)))
         .collect();
     let policies = model
         .policies
@@ -60,6 +63,7 @@ pub(crate) fn lower(
                 model,
                 catalog,
                 comparisons,
+                &lowered_filters,
                 (PolicyId(index), policy),
                 &workloads,
                 &options.naming,
@@ -274,6 +278,33 @@ fn lower_monitoring(model: &Model, monitoring: &model::Monitoring) -> ir::Monito
     }
 }
 
+/// Every filter lowered once: each endpoint carries its filter in the IR, and endpoints share
+/// a few filters, so the others are copies.
+struct LoweredFilters<'m> {
+    model: &'m Model,
+    lowered: RefCell<Vec<Option<ir::Filter>>>,
+}
+
+impl<'m> LoweredFilters<'m> {
+    fn new(model: &'m Model) -> Self {
+        LoweredFilters {
+            model,
+            lowered: RefCell::new(vec![None; model.filters.len()]),
+        }
+    }
+
+    /// The filter `id`, lowered.
+    fn get(&self, id: FilterId) -> ir::Filter {
+        let mut lowered = self.lowered.borrow_mut();
+        match lowered.get_mut(id.0) {
+            Some(slot) => slot.get_or_insert_with(|| lower_filter(self.model, id)).clone(),
+            // Filter ids come from the model, so each has its slot; lowering the filter
+            // again is the behaviour of a missing slot all the same.
+            None => lower_filter(self.model, id),
+        }
+    }
+}
+
 fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
     let filter = model.filter(id);
     let effective = &filter.effective;
@@ -345,7 +376,12 @@ fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
     }
 }
 
-fn lower_workload(model: &Model, catalog: &Catalog, workload: &Workload) -> ir::Workload {
+fn lower_workload(
+    model: &Model,
+    catalog: &Catalog,
+    lowered_filters: &LoweredFilters<'_>,
+    workload: &Workload,
+) -> ir::Workload {
     let environment = workload.environment();
     let policy = workload.policy().map(|id| model.policy(id));
     let authority = workload
@@ -395,12 +431,17 @@ fn lower_workload(model: &Model, catalog: &Catalog, workload: &Workload) -> ir::
         endpoints: workload
             .endpoints
             .iter()
-            .map(|endpoint| lower_endpoint(model, catalog, endpoint))
+            .map(|endpoint| lower_endpoint(model, catalog, lowered_filters, endpoint))
             .collect(),
     }
 }
 
-fn lower_endpoint(model: &Model, catalog: &Catalog, endpoint: &Endpoint) -> ir::Endpoint {
+fn lower_endpoint(
+    model: &Model,
+    catalog: &Catalog,
+    lowered_filters: &LoweredFilters<'_>,
+    endpoint: &Endpoint,
+) -> ir::Endpoint {
     let used = endpoint.model.as_ref().map(|field| &field.value);
     let model_name = used.and_then(|used| used.model.as_ref());
     let version = used.and_then(|used| used.version.as_ref());
@@ -437,7 +478,7 @@ fn lower_endpoint(model: &Model, catalog: &Catalog, endpoint: &Endpoint) -> ir::
         capacity,
         filter: endpoint
             .filter()
-            .map(|f| lower_filter(model, f.target))
+            .map(|f| lowered_filters.get(f.target))
             .unwrap_or(ir::Filter {
                 name: String::new(),
                 description: String::new(),
@@ -532,6 +573,7 @@ fn lower_policy(
     model: &Model,
     catalog: &Catalog,
     comparisons: &FilterComparisons<'_>,
+    lowered_filters: &LoweredFilters<'_>,
     (id, policy): (PolicyId, &Policy),
     workloads: &[ir::Workload],
     naming: &ir::Naming,
@@ -654,9 +696,9 @@ fn lower_policy(
                 .collect()
         }),
         minimum_filter: value_of(&policy.minimum)
-            .map(|minimum| lower_filter(model, minimum.target)),
+            .map(|minimum| lowered_filters.get(minimum.target)),
         guardrail: value_of(&policy.guardrail)
-            .map(|guardrail| lower_filter(model, guardrail.target)),
+            .map(|guardrail| lowered_filters.get(guardrail.target)),
         agent_sides: value_of(&policy.agent_sides)
             .map(|sides| sides.iter().map(|(side, _)| *side).collect())
             .unwrap_or_default(),
