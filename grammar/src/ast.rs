@@ -220,8 +220,17 @@ pub struct Path {
 impl Path {
     /// The path as written, segments joined by `.`.
     pub fn text(&self) -> String {
-        let names: Vec<&str> = self.segments.iter().map(|s| s.name.as_str()).collect();
-        names.join(".")
+        // One allocation of the exact size (no vector of the segments to join).
+        let dots = self.segments.len().saturating_sub(1);
+        let length = dots + self.segments.iter().map(|s| s.name.len()).sum::<usize>();
+        let mut text = String::with_capacity(length);
+        for (index, segment) in self.segments.iter().enumerate() {
+            if index > 0 {
+                text.push('.');
+            }
+            text.push_str(&segment.name);
+        }
+        text
     }
 
     /// Whether the path as written is `text`, without joining its segments as

@@ -238,9 +238,9 @@ impl<'t, 'a> Resolver<'t, 'a> {
 
     fn resolve_endpoints(&mut self, block: &'t TypedBlock<'a>, workload: WorkloadId) {
         let workload_name = self.model.workloads[workload.0].name.clone();
-        let mut names: Vec<(&str, Span)> = Vec::new();
         // Endpoints are large: sized once rather than grown (and copied) endpoint by endpoint.
         let count = block.blocks("endpoint").count();
+        let mut names: Vec<(&str, Span)> = Vec::with_capacity(count);
         self.model.workloads[workload.0]
             .endpoints
             .reserve_exact(count);
