@@ -138,6 +138,40 @@ struct Descent<'a> {
     list_item_buffers: Vec<Vec<ListItem>>,
 }
 
+/// The classes of a byte that the lexical rules skip over, as bits of [`BYTE_CLASSES`].
+const IDENT_CHAR: u8 = 1;
+/// `hs`: a space or a tab.
+const LINE_SPACE: u8 = 2;
+/// `ws`: a space, a tab or a line break.
+const WHITESPACE: u8 = 4;
+const DIGIT: u8 = 8;
+
+/// The classes of every byte: skipping a run of a class (most of the bytes of a file are in an
+/// identifier or indentation) is then one table look-up a byte.
+static BYTE_CLASSES: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        let mut class = 0;
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            class |= IDENT_CHAR;
+        }
+        if b == b' ' || b == b'\t' {
+            class |= LINE_SPACE | WHITESPACE;
+        }
+        if b == b'\r' || b == b'\n' {
+            class |= WHITESPACE;
+        }
+        if b.is_ascii_digit() {
+            class |= DIGIT;
+        }
+        classes[byte] = class;
+        byte += 1;
+    }
+    classes
+};
+
 fn is_ident_start(byte: u8) -> bool {
     byte.is_ascii_alphabetic() || byte == b'_'
 }
@@ -203,28 +237,34 @@ impl<'a> Descent<'a> {
         if !is_ident_start(self.byte(at)?) {
             return None;
         }
-        Some(self.skip(at + 1, is_ident_char))
+        Some(self.skip(at + 1, IDENT_CHAR))
     }
 
-    fn skip(&self, mut at: usize, class: impl Fn(u8) -> bool) -> usize {
-        while self.byte(at).is_some_and(&class) {
-            at += 1;
+    /// Where the run of bytes of `class` (bits of [`BYTE_CLASSES`]) at `at` ends.
+    fn skip(&self, at: usize, class: u8) -> usize {
+        match self.bytes.get(at..) {
+            Some(rest) => {
+                at + rest
+                    .iter()
+                    .position(|&byte| BYTE_CLASSES[usize::from(byte)] & class == 0)
+                    .unwrap_or(rest.len())
+            }
+            None => at,
         }
-        at
     }
 
     /// `hs?`: spaces and tabs.
     fn hs_end(&self, at: usize) -> usize {
-        self.skip(at, |b| b == b' ' || b == b'\t')
+        self.skip(at, LINE_SPACE)
     }
 
     /// `ws?`: spaces, tabs and line breaks.
     fn ws_end(&self, at: usize) -> usize {
-        self.skip(at, |b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        self.skip(at, WHITESPACE)
     }
 
     fn digits_end(&self, at: usize) -> usize {
-        self.skip(at, |b| b.is_ascii_digit())
+        self.skip(at, DIGIT)
     }
 
     /// `kw_extends`: `extends` not followed by an identifier character.
@@ -706,5 +746,30 @@ impl<'a> Descent<'a> {
             args: self.values.drain(first_arg..).collect(),
             span: self.span(start, self.pos),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte classes are the grammar's: `ident_char`, `hs`, `ws` and `ASCII_DIGIT`.
+    #[test]
+    fn byte_classes_are_the_grammars() {
+        for byte in 0..=u8::MAX {
+            let class = BYTE_CLASSES[usize::from(byte)];
+            assert_eq!(class & IDENT_CHAR != 0, is_ident_char(byte), "{byte}");
+            assert_eq!(
+                class & LINE_SPACE != 0,
+                byte == b' ' || byte == b'\t',
+                "{byte}"
+            );
+            assert_eq!(
+                class & WHITESPACE != 0,
+                matches!(byte, b' ' | b'\t' | b'\r' | b'\n'),
+                "{byte}"
+            );
+            assert_eq!(class & DIGIT != 0, byte.is_ascii_digit(), "{byte}");
+        }
     }
 }
