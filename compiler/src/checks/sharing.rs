@@ -21,7 +21,7 @@ impl Checks<'_> {
         };
         let (field, served_apps) = served_apps;
         let endpoint_name = endpoint.name.as_str();
-        let mut served: Vec<(&model::App, Span)> = Vec::new();
+        let mut served: Vec<(&model::App, Span)> = Vec::with_capacity(served_apps.len());
         for item in served_apps {
             match item.app {
                 ServedApp::Own(index) => served.push((&workload.apps[index], item.span)),
