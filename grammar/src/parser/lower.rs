@@ -199,7 +199,7 @@ impl<'t, T: Attach> Attacher<'t, T> {
             .previous_end
             .and_then(|from| text.get(from..start))
             .unwrap_or("");
-        self.gap_has_separator |= between.contains(['\n', ',']);
+        self.gap_has_separator |= between.bytes().any(|b| b == b'\n' || b == b',');
         if let Some((node_end, has_trailing)) = self.previous_node {
             let same_line = !text.get(node_end..start).unwrap_or("\n").contains('\n');
             if !has_trailing && self.pending.is_empty() && same_line {
@@ -219,13 +219,12 @@ impl<'t, T: Attach> Attacher<'t, T> {
     pub(crate) fn node(&mut self, node: T, span: Span) {
         let text = self.text;
         let start = span.start as usize;
-        let mut trivia = TriviaFields::default();
         if self.previous_node.is_some() {
             let between = self
                 .previous_end
                 .and_then(|from| text.get(from..start))
                 .unwrap_or("");
-            self.gap_has_separator |= between.contains(['\n', ',']);
+            self.gap_has_separator |= between.bytes().any(|b| b == b'\n' || b == b',');
             if self.rules.require_separator
                 && !self.gap_has_separator
                 && !self.previous_is_error
@@ -246,6 +245,33 @@ impl<'t, T: Attach> Attacher<'t, T> {
                 );
             }
         }
+        // The first thing of a container, and of every top-level item, is placed by the
+        // formatter; what the source had there is not kept.
+        let first_thing_is_fixed =
+            self.previous_node.is_none() || self.rules.blank_lines == BlankLines::BetweenItems;
+        let trivia = if self.pending.is_empty() {
+            // Most nodes have no comment before them: at most a blank line to record.
+            let blank_line_before = !first_thing_is_fixed && self.blank_since(start);
+            blank_line_before.then(|| TriviaFields {
+                blank_line_before,
+                ..TriviaFields::default()
+            })
+        } else {
+            Some(self.take_pending_trivia(start, first_thing_is_fixed))
+        };
+        self.previous_is_error = node.is_error();
+        self.give_last_trivia();
+        self.nodes.push(node);
+        self.last_trivia = trivia.filter(|trivia| !trivia.is_empty());
+        self.previous_node = Some((span.end as usize, false));
+        self.previous_end = Some(span.end as usize);
+        self.gap_has_separator = false;
+    }
+
+    /// The trivia of a node starting at `start` from the comments before it: the doc comment,
+    /// the leading comments, and the blank line before them.
+    fn take_pending_trivia(&mut self, start: usize, first_thing_is_fixed: bool) -> TriviaFields {
+        let mut trivia = TriviaFields::default();
         // The run of `///` line comments at the end of the pending comments is the doc.
         let doc_from = self
             .pending
@@ -265,26 +291,19 @@ impl<'t, T: Attach> Attacher<'t, T> {
             });
         }
         trivia.leading = std::mem::take(&mut self.pending);
-        // The first thing of a container, and of every top-level item, is placed by the
-        // formatter; what the source had there is not kept.
-        let first_thing_is_fixed =
-            self.previous_node.is_none() || self.rules.blank_lines == BlankLines::BetweenItems;
         if first_thing_is_fixed {
             match trivia.leading.first_mut() {
                 Some(first) => first.blank_line_before = false,
                 None => trivia.blank_line_before = false,
             }
         }
-        self.previous_is_error = node.is_error();
-        self.give_last_trivia();
-        self.nodes.push(node);
-        self.last_trivia = (!trivia.is_empty()).then_some(trivia);
-        self.previous_node = Some((span.end as usize, false));
-        self.previous_end = Some(span.end as usize);
-        self.gap_has_separator = false;
+        trivia
     }
 
     fn give_last_trivia(&mut self) {
+        if self.last_trivia.is_none() {
+            return;
+        }
         if let (Some(trivia), Some(last)) = (self.last_trivia.take(), self.nodes.last_mut()) {
             last.set_trivia(Trivia::from(trivia));
         }
