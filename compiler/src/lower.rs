@@ -297,7 +297,9 @@ impl<'m> LoweredFilters<'m> {
     fn get(&self, id: FilterId) -> ir::Filter {
         let mut lowered = self.lowered.borrow_mut();
         match lowered.get_mut(id.0) {
-            Some(slot) => slot.get_or_insert_with(|| lower_filter(self.model, id)).clone(),
+            Some(slot) => slot
+                .get_or_insert_with(|| lower_filter(self.model, id))
+                .clone(),
             // Filter ids come from the model, so each has its slot; lowering the filter
             // again is the behaviour of a missing slot all the same.
             None => lower_filter(self.model, id),

@@ -560,8 +560,10 @@ impl<'a> Descent<'a> {
         let Some(first) = self.value()? else {
             return Ok(None);
         };
+        // Most phrases are one value: it joins the values being read (to be taken off the end
+        // together) only when a second one follows.
         let first_value = self.values.len();
-        self.values.push(first);
+        let mut only = Some(first);
         loop {
             let before = self.pos;
             let after_space = self.hs_end(before);
@@ -570,15 +572,24 @@ impl<'a> Descent<'a> {
             }
             self.pos = after_space;
             match self.value()? {
-                Some(value) => self.values.push(value),
+                Some(value) => {
+                    if let Some(first) = only.take() {
+                        self.values.push(first);
+                    }
+                    self.values.push(value);
+                }
                 None => {
                     self.pos = before;
                     break;
                 }
             }
         }
+        let values = match only {
+            Some(only) => vec![only],
+            None => self.values.drain(first_value..).collect(),
+        };
         Ok(Some(Phrase {
-            values: self.values.drain(first_value..).collect(),
+            values,
             span: self.span(start, self.pos),
         }))
     }
