@@ -369,12 +369,19 @@ impl Reader<'_> {
         Some(byte)
     }
 
+    #[inline]
     fn number(&mut self) -> Option<u64> {
-        // Most numbers (lengths, tags, offsets below 128) are one byte.
+        // Most numbers (lengths, tags, span distances and lengths below 128) are one byte:
+        // read here, inline; longer ones out of line.
         let first = self.byte()?;
         if first & 0x80 == 0 {
             return Some(u64::from(first));
         }
+        self.longer_number(first)
+    }
+
+    #[cold]
+    fn longer_number(&mut self, first: u8) -> Option<u64> {
         let mut value = u64::from(first & 0x7f);
         let mut shift = 7;
         while shift < 64 {

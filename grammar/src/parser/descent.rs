@@ -295,6 +295,12 @@ impl<'a> Descent<'a> {
     fn path(&self, start: usize, end: usize) -> Path {
         // Sized exactly: most paths are one word, and trees live until the model is resolved.
         let written = &self.bytes[start..end];
+        if !written.contains(&b'.') {
+            return Path {
+                segments: vec![self.ident(start, end)],
+                span: self.span(start, end),
+            };
+        }
         let dots = written.iter().filter(|&&b| b == b'.').count();
         let mut segments = Vec::with_capacity(dots + 1);
         // The segments are what lies between dots (a path holds ASCII only: identifier
