@@ -236,6 +236,10 @@ impl Path {
     /// Whether the path as written is `text`, without joining its segments as
     /// [`Path::text`] does (keyword and name lookups compare many paths).
     pub fn text_is(&self, text: &str) -> bool {
+        // Most paths are one word: compared whole (lengths first).
+        if let [only] = self.segments.as_slice() {
+            return only.name == text;
+        }
         let mut rest = text;
         for (index, segment) in self.segments.iter().enumerate() {
             if index > 0 {
