@@ -712,8 +712,26 @@ fn check_value<'a>(
     value: &'a Value,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Typed<'a>> {
-    if let Value::Error(_) = value {
-        return None;
+    // The commonest values are well typed: answered here, before the general match, whose
+    // result has room for a whole diagnostic and is copied out for every value.
+    match (kind, value) {
+        (_, Value::Error(_)) => return None,
+        (ValueKind::Str(_), Value::Str(string)) => {
+            return Some(Typed::Str {
+                value: &string.value,
+                span: string.span,
+            })
+        }
+        (ValueKind::Ref(_), Value::Path(path)) => return Some(Typed::Ref { path }),
+        (ValueKind::Keyword(set), Value::Path(path)) => {
+            if let Some(keyword) = set.words.iter().find(|keyword| path.text_is(keyword.word)) {
+                return Some(Typed::Keyword {
+                    word: keyword.word,
+                    span: path.span,
+                });
+            }
+        }
+        _ => {}
     }
     let result = match kind {
         ValueKind::Str(role) => match value {
