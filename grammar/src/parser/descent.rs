@@ -282,7 +282,12 @@ impl<'a> Descent<'a> {
 
     /// `path` without building it: where the path at `at` ends, if one is there.
     fn path_end(&self, at: usize) -> Option<usize> {
-        let mut end = self.ident_end(at)?;
+        self.path_end_after(self.ident_end(at)?)
+    }
+
+    /// [`Descent::path_end`] of a path whose first identifier ends at `first_end`.
+    fn path_end_after(&self, first_end: usize) -> Option<usize> {
+        let mut end = first_end;
         while self.is(end, b'.') {
             match self.ident_end(end + 1) {
                 Some(next) => end = next,
@@ -630,11 +635,20 @@ impl<'a> Descent<'a> {
         if self.is(name_end, b'(') {
             return self.call(start, name_end).map(Some);
         }
-        let Some(end) = self.path_end(start) else {
+        let Some(end) = self.path_end_after(name_end) else {
             return Ok(None);
         };
         self.pos = end;
-        Ok(Some(Value::Path(self.path(start, end))))
+        let path = if end == name_end {
+            // One word (most paths): no dots to look for.
+            Path {
+                segments: vec![self.ident(start, end)],
+                span: self.span(start, end),
+            }
+        } else {
+            self.path(start, end)
+        };
+        Ok(Some(Value::Path(path)))
     }
 
     /// `date`, or else `number`, at the digit at `start`.

@@ -284,9 +284,21 @@ impl<'t, T: Attach> Attacher<'t, T> {
             None => self.blank_since(start),
         };
         if let (Some(first), Some(last)) = (doc_lines.first(), doc_lines.last()) {
-            let lines: Vec<&str> = doc_lines.iter().map(|c| doc_line_text(&c.text)).collect();
+            // Joined with `\n` into one string of the exact size (no vector of the lines).
+            let length = doc_lines
+                .iter()
+                .map(|c| doc_line_text(&c.text).len() + 1)
+                .sum::<usize>()
+                - 1;
+            let mut text = String::with_capacity(length);
+            for (index, line) in doc_lines.iter().enumerate() {
+                if index > 0 {
+                    text.push('\n');
+                }
+                text.push_str(doc_line_text(&line.text));
+            }
             trivia.doc = Some(DocComment {
-                text: lines.join("\n"),
+                text,
                 span: first.span.cover(last.span),
             });
         }
