@@ -355,26 +355,33 @@ impl<'a> Descent<'a> {
             if !self.is(self.pos, b'/') {
                 return Ok(());
             }
-            let start = self.pos;
-            let end = match self.byte(start + 1) {
-                Some(b'/') => self.bytes[start..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(self.bytes.len(), |offset| start + offset),
-                Some(b'*') => {
-                    let (end, closed, _) =
-                        scan::block_comment_end(self.bytes, start, self.bytes.len());
-                    if !closed {
-                        return Err(Declined);
-                    }
-                    end
-                }
-                // A `/` that starts no comment: nothing can follow a gap with it.
-                _ => return Err(Declined),
-            };
-            attacher.comment(self.comment(start, end));
-            self.pos = end;
+            self.gap_comment(attacher)?;
         }
+    }
+
+    /// The comment at the `/` where a gap's whitespace ends, handed to `attacher`. Out of
+    /// line: most gaps are whitespace only, and stay a small function without it.
+    #[inline(never)]
+    fn gap_comment<T: Attach>(&mut self, attacher: &mut Attacher<'_, T>) -> Parse<()> {
+        let start = self.pos;
+        let end = match self.byte(start + 1) {
+            Some(b'/') => self.bytes[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(self.bytes.len(), |offset| start + offset),
+            Some(b'*') => {
+                let (end, closed, _) = scan::block_comment_end(self.bytes, start, self.bytes.len());
+                if !closed {
+                    return Err(Declined);
+                }
+                end
+            }
+            // A `/` that starts no comment: nothing can follow a gap with it.
+            _ => return Err(Declined),
+        };
+        attacher.comment(self.comment(start, end));
+        self.pos = end;
+        Ok(())
     }
 
     /// Where the block comment at `start` ends; declines where the scanner reports it
