@@ -111,10 +111,24 @@ pub fn diagnostics(
     symbols: &SymbolIndex,
     today: charter_ir::Date,
 ) -> Vec<Diagnostic> {
-    if clean(project, symbols, today) {
-        return Vec::new();
+    match first_pass(project, symbols, today) {
+        FirstPass::Clean => Vec::new(),
+        FirstPass::Collides => diagnostics_and_estate(project, symbols, today).0,
+        // No collision: the second pass, over the resources the first flagged (as the full
+        // proof's own first pass flags them), on the whole estate.
+        FirstPass::Flagged(flagged) => {
+            let governance = charter_governance::governance(project);
+            let proof = Proof::new(project, &governance, today);
+            let estate = estate::estate(project);
+            let resources = estate.resources();
+            let indices = (0..resources.len()).filter(|&index| flagged[index]);
+            proof
+                .findings_among(&resources, indices)
+                .iter()
+                .filter_map(|finding| finding.diagnostic(symbols))
+                .collect()
+        }
     }
-    diagnostics_and_estate(project, symbols, today).0
 }
 
 /// [`diagnostics`], with the estate they were found in.
@@ -138,15 +152,24 @@ fn diagnostics_and_estate(
     (found, estate)
 }
 
-/// Whether the proof finds nothing in `project`: no derived-name collision, and no resource
-/// the initiative denies or flags. Worked out as the estate is built, account by account:
-/// each account's resources are shaped and their Terraform addresses claimed while its payloads
-/// exist, then the estate keeps only their ids ([`estate::estate_account_by_account`]), and
-/// its resources are grouped and evaluated as [`prove_with`]'s first pass does, each group of
-/// accounts' resources on a copy of one payload of its shape. `false` also when a pass that
-/// keeps every payload may find something: an address claimed twice (compared by hash), a
-/// group with a finding.
-fn clean(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> bool {
+/// What the first pass of the proof over `project` finds, holding one account's payloads at a
+/// time. Worked out as the estate is built, account by account: each account's resources are
+/// shaped and their Terraform addresses claimed while its payloads exist, then the estate keeps
+/// only their ids ([`estate::estate_account_by_account`]), and its resources are grouped and
+/// evaluated as [`prove_with`]'s first pass does, each group of accounts' resources on a copy of
+/// one payload of its shape.
+enum FirstPass {
+    /// No derived-name collision, and no resource the initiative denies or flags.
+    Clean,
+    /// An address claimed twice (compared by hash), or another derived-name collision: the
+    /// full proof says which.
+    Collides,
+    /// Per resource (as [`estate::Estate::resources`] lists them), whether its group has a
+    /// finding: what the second pass evaluates again, value by value.
+    Flagged(Vec<bool>),
+}
+
+fn first_pass(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> FirstPass {
     let governance = charter_governance::governance(project);
     let proof = Proof::new(project, &governance, today);
     let shapes = proof.suite.shapes();
@@ -157,53 +180,102 @@ fn clean(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date) -> b
     // Only what the grouping needs is kept: the payloads `streamed` holds go now.
     let (mut addresses, clashed, numbers, representatives) = streamed.finish();
     if clashed {
-        return false;
+        return FirstPass::Collides;
     }
-    let resources = estate.resources();
-    let start = estate.resource_groups.len();
-    let accounts = start..start + numbers.len();
-    let rest = (0..resources.len()).filter(|index| !accounts.contains(index));
-    if rest
-        .clone()
-        .any(|index| addresses.clashes(&resources[index]))
-    {
-        return false;
+    // The accounts' resources are read from the accounts (their payloads are gone), the rest
+    // from a list of them.
+    let rest = estate.resources_besides_accounts();
+    if rest.iter().any(|resource| addresses.clashes(resource)) {
+        return FirstPass::Collides;
     }
     drop(addresses);
     // Every other derived name; the estate's addresses are claimed above.
     if !names::collisions(project, symbols, &governance, (&estate, &[])).is_empty() {
-        return false;
+        return FirstPass::Collides;
     }
-    let given = Given {
-        accounts,
-        numbers,
-        representatives: &representatives,
-    };
     let next = u32::try_from(representatives.len()).expect("fewer than 2^32 shapes");
-    let coarse = proof.setting.group_given(
-        &resources,
-        0..resources.len(),
-        &mut Interner::shapes_from(&shapes, next),
-        Some(&given),
+    let mut interner = Interner::shapes_from(&shapes, next);
+    let mut grouper = Grouper::new(&proof.setting);
+    // The id of each resource grouped, by its index in the groups.
+    let mut ids: Vec<&str> = Vec::with_capacity(rest.len() + numbers.len());
+    for resource in &rest {
+        let item = Item {
+            index: ids.len(),
+            id: resource.id,
+            workloads: resource.origin.workloads(),
+            payload: resource.payload,
+            number: None,
+        };
+        grouper.add(item, &mut interner);
+        ids.push(resource.id);
+    }
+    let mut numbers = numbers.into_iter();
+    let mut numbered = true;
+    for account in &estate.accounts {
+        // An account's resources serve its workload.
+        let workloads = std::slice::from_ref(&account.workload);
+        account.each_resource(|_, id, _, _| {
+            let Some(number) = numbers.next() else {
+                numbered = false;
+                return;
+            };
+            let item = Item {
+                index: ids.len(),
+                id,
+                workloads,
+                payload: &representatives[number as usize],
+                number: Some(number),
+            };
+            grouper.add(item, &mut interner);
+            ids.push(id);
+        });
+    }
+    // A number per resource of the accounts, as they were handed over.
+    assert!(
+        numbered && numbers.next().is_none(),
+        "a number per resource of the accounts"
     );
+    let coarse = grouper.grouping;
     let report = proof.suite.run(&coarse.cases, &proof.options);
+    let flagged: Vec<&Vec<usize>> = report
+        .cases
+        .iter()
+        .zip(&coarse.groups)
+        .filter(|(case, _)| !case.passed || !case.results.is_empty())
+        .map(|(_, group)| group)
+        .collect();
     // A rule that found something may be an `auditIfNotExists` rule the related resources
-    // meet: judged per resource, as the full proof does (a related resource among the accounts'
-    // own, whose payloads are gone, does not count: the full proof then decides).
-    report
+    // meet: judged per resource, as the second pass does (the accounts' own resources have no
+    // payloads here, so they are never what meets it: the second pass then decides).
+    let clean = report
         .cases
         .iter()
         .zip(&coarse.groups)
         .all(|(case, group)| {
             case.passed
                 && case.results.iter().all(|result| {
-                    group.iter().all(|&index| {
-                        proof
-                            .effect_found(result, &resources[index], &resources)
-                            .is_none()
-                    })
+                    group
+                        .iter()
+                        .all(|&index| proof.effect_found(result, ids[index], &rest).is_none())
                 })
-        })
+        });
+    if clean {
+        return FirstPass::Clean;
+    }
+    // From the order grouped here (the rest, then the accounts') to the estate's: resource
+    // groups, the accounts', then the rest.
+    let groups = estate.resource_groups.len();
+    let in_accounts = ids.len() - rest.len();
+    let mut by_estate = vec![false; ids.len()];
+    for &index in flagged.iter().flat_map(|group| group.iter()) {
+        let listed = match index {
+            index if index < groups => index,
+            index if index < rest.len() => index + in_accounts,
+            index => groups + (index - rest.len()),
+        };
+        by_estate[listed] = true;
+    }
+    FirstPass::Flagged(by_estate)
 }
 
 /// What [`clean`] keeps of each account as the estate hands it over: the shape number of each
@@ -266,16 +338,32 @@ impl<'s> Streamed<'s> {
             // The answer is known: the full proof runs.
             return;
         }
-        let mut resources = Vec::new();
-        account.resources(&mut resources);
-        for resource in &resources {
-            if self.addresses.clashes(resource) {
+        // The addresses first (in the order of the account's resources), then each resource
+        // claims its own, by its id.
+        let mut addresses = Vec::with_capacity(8);
+        charter_terraform::account_addresses(account, |address| {
+            addresses.push(names::Addresses::hash(address));
+        });
+        let mut addresses = addresses.into_iter();
+        account.each_resource(|_, id, payload, _| {
+            if self.clashed {
+                return;
+            }
+            // (One address per resource: without one, the full proof decides.)
+            let Some(address) = addresses.next() else {
+                self.clashed = true;
+                return;
+            };
+            if self
+                .addresses
+                .clashes_by_hash(address, names::Addresses::hash(id))
+            {
                 self.clashed = true;
                 return;
             }
-            let number = self.number(account, resource.payload);
+            let number = self.number(account, payload);
             self.numbers.push(number);
-        }
+        });
     }
 
     /// The number of `payload`, a payload of `account`.
@@ -345,14 +433,6 @@ impl<'s> Streamed<'s> {
         self.representatives.push(payload.clone());
         number
     }
-}
-
-/// The shape numbers [`clean`] gave the accounts' resources (at `accounts`, by index into the
-/// estate's resources), with a payload of each number.
-struct Given<'r> {
-    accounts: std::ops::Range<usize>,
-    numbers: Vec<u32>,
-    representatives: &'r [Value],
 }
 
 /// Sorts diagnostics as a compilation keeps them: by file, then position.
@@ -469,7 +549,7 @@ impl<'p> Proof<'p> {
     fn effect_found(
         &self,
         result: &charter_evaluator::DefinitionResult,
-        resource: &estate::EstateResource<'_>,
+        id: &str,
         resources: &[estate::EstateResource<'_>],
     ) -> Option<String> {
         let related_rule = result.exempted_by.is_none()
@@ -485,7 +565,7 @@ impl<'p> Proof<'p> {
             && related::exists_related(
                 (&self.artifacts, charter_evaluator::builtin_definitions()),
                 &result.definition,
-                resource,
+                id,
                 resources,
             );
         (!related).then_some(effect)
@@ -509,7 +589,7 @@ impl<'p> Proof<'p> {
             for result in &case.results {
                 for &index in group {
                     let resource = &resources[index];
-                    let Some(effect) = self.effect_found(result, resource, resources) else {
+                    let Some(effect) = self.effect_found(result, resource.id, resources) else {
                         continue;
                     };
                     let finding = Finding {
@@ -583,92 +663,158 @@ impl Setting<'_> {
         indices: impl Iterator<Item = usize>,
         interner: &mut Interner<'_, 'r>,
     ) -> Grouping<'r> {
-        self.group_given(resources, indices, interner, None)
-    }
-
-    /// [`Setting::group`], with the numbers of some resources `given` (their own payloads gone).
-    fn group_given<'r>(
-        &self,
-        resources: &'r [estate::EstateResource<'r>],
-        indices: impl Iterator<Item = usize>,
-        interner: &mut Interner<'_, 'r>,
-        given: Option<&Given<'r>>,
-    ) -> Grouping<'r> {
-        let mut grouping = Grouping {
-            cases: Vec::new(),
-            groups: Vec::new(),
-        };
-        // By the payload's number and where the resource stands.
-        let mut cases_by: FxHashMap<(u32, u32), usize> = FxHashMap::default();
-        let mut standings = Standings::new(&self.scopes);
-        // The placement rules of each list of workloads (one per account, shared by its
-        // resources), worked out once.
-        let mut rules_by_workloads: FxHashMap<&[String], Vec<PlacementRule<'_>>> =
-            FxHashMap::default();
-        // What is read of each type, worked out once per type.
-        let mut by_type: FxHashMap<&str, (Option<&BTreeSet<String>>, bool)> = FxHashMap::default();
+        let mut grouper = Grouper::new(self);
         for index in indices {
             let resource = &resources[index];
-            let given_number = given
-                .filter(|given| given.accounts.contains(&index))
-                .map(|given| {
-                    let number = given.numbers[index - given.accounts.start];
-                    (number, &given.representatives[number as usize])
-                });
-            let payload = given_number.map_or(resource.payload, |(_, payload)| payload);
-            let resource_type = payload["type"].as_str().unwrap_or_default();
-            let (shape_keys, reads_id) = *by_type
-                .entry(resource_type)
-                .or_insert_with(|| (self.read.shape_keys(payload), self.read.reads_id(payload)));
-            let number = match given_number {
-                Some((number, _)) => number,
-                None => interner.number(payload, shape_keys),
-            };
-            let workloads = resource.origin.workloads();
-            let rules = rules_by_workloads
-                .entry(workloads)
-                .or_insert_with(|| placement_rules(&self.governing, workloads));
-            for rule in rules.iter() {
-                let standing = if reads_id {
-                    standings.at_id(rule.id(resource.id), rule)
-                } else {
-                    standings.around(resource.id, rule)
-                };
-                if let Some(&case) = cases_by.get(&(number, standing)) {
-                    // Resources come in order: one already in the group is its last (a scan of
-                    // the group grew with the square of a large group, blocklist items alike).
-                    let group = &mut grouping.groups[case];
-                    if group.last() != Some(&index) {
-                        group.push(index);
-                    }
-                    continue;
-                }
-                cases_by.insert((number, standing), grouping.cases.len());
-                // The payload is borrowed, placed at the placement's id (never copied per case).
-                grouping.cases.push(charter_evaluator::PlacedCase {
-                    case: charter_evaluator::TestCase {
-                        // Unnamed: the proof reads a case's results by its position, and a copy
-                        // of the id per case (kept again in its report) was a tenth of the
-                        // proof's memory.
-                        name: String::new(),
-                        description: String::new(),
-                        resource: Value::Null,
-                        expect: charter_evaluator::Expectation::Compliant,
-                        definition: None,
-                        assignment: None,
-                        management_groups: rule.management_groups(),
-                        // The project does not declare its management-group hierarchy yet: a
-                        // resource counts as under its policy's group only, so assignments at
-                        // other groups are not held against it.
-                        management_groups_complete: true,
-                    },
-                    resource: payload,
-                    id: rule.id(resource.id),
-                });
-                grouping.groups.push(vec![index]);
-            }
+            grouper.add(
+                Item {
+                    index,
+                    id: resource.id,
+                    workloads: resource.origin.workloads(),
+                    payload: resource.payload,
+                    number: None,
+                },
+                interner,
+            );
         }
-        grouping
+        grouper.grouping
+    }
+}
+
+/// One resource as [`Grouper`] reads it.
+struct Item<'r> {
+    /// Its index among the resources being grouped (what each group lists).
+    index: usize,
+    id: &'r str,
+    /// The workloads it serves (what places it).
+    workloads: &'r [String],
+    /// Its payload, or (with `number`) a payload of the same shape.
+    payload: &'r Value,
+    /// Its number, when given (by [`clean`]).
+    number: Option<u32>,
+}
+
+/// Groups resources one at a time, at every placement, by the number of their payloads and
+/// where they stand: each group is one case ([`Setting::group`]).
+struct Grouper<'s, 'r> {
+    setting: &'s Setting<'s>,
+    grouping: Grouping<'r>,
+    /// By the payload's number and where the resource stands.
+    cases_by: FxHashMap<(u32, u32), usize>,
+    standings: Standings<'s>,
+    /// The placement rules of each list of workloads (one per account, shared by its
+    /// resources), worked out once.
+    rules_by_workloads: FxHashMap<&'r [String], Vec<PlacementRule<'s>>>,
+    /// What is read of each type, worked out once per type.
+    by_type: FxHashMap<&'r str, (Option<&'s BTreeSet<String>>, bool)>,
+    /// Whether some rule reads the id of a given number's payloads, by the number.
+    given_reads_id: Vec<Option<bool>>,
+    /// The last list of workloads and its rules: an account's resources come one after
+    /// another.
+    last: Option<(&'r [String], Vec<PlacementRule<'s>>)>,
+}
+
+impl<'s, 'r: 's> Grouper<'s, 'r> {
+    fn new(setting: &'s Setting<'s>) -> Self {
+        Grouper {
+            setting,
+            grouping: Grouping {
+                cases: Vec::new(),
+                groups: Vec::new(),
+            },
+            cases_by: FxHashMap::default(),
+            standings: Standings::new(&setting.scopes),
+            rules_by_workloads: FxHashMap::default(),
+            by_type: FxHashMap::default(),
+            given_reads_id: Vec::new(),
+            last: None,
+        }
+    }
+
+    /// Adds a resource (they come in order of their index).
+    fn add(&mut self, item: Item<'r>, interner: &mut Interner<'_, 'r>) {
+        let setting = self.setting;
+        let Item {
+            index,
+            id,
+            workloads,
+            payload,
+            number,
+        } = item;
+        let (number, reads_id) = match number {
+            Some(number) => {
+                let slot = number as usize;
+                if self.given_reads_id.len() <= slot {
+                    self.given_reads_id.resize(slot + 1, None);
+                }
+                let reads_id = *self.given_reads_id[slot]
+                    .get_or_insert_with(|| setting.read.reads_id(payload));
+                (number, reads_id)
+            }
+            None => {
+                let resource_type = payload["type"].as_str().unwrap_or_default();
+                let (shape_keys, reads_id) =
+                    *self.by_type.entry(resource_type).or_insert_with(|| {
+                        (
+                            setting.read.shape_keys(payload),
+                            setting.read.reads_id(payload),
+                        )
+                    });
+                (interner.number(payload, shape_keys), reads_id)
+            }
+        };
+        if self
+            .last
+            .as_ref()
+            .is_none_or(|(same, _)| *same != workloads)
+        {
+            let rules = self
+                .rules_by_workloads
+                .entry(workloads)
+                .or_insert_with(|| placement_rules(&setting.governing, workloads));
+            self.last = Some((workloads, rules.clone()));
+        }
+        let rules = self.last.as_ref().map_or(&[][..], |(_, rules)| rules);
+        for rule in rules {
+            let standing = if reads_id {
+                self.standings.at_id(rule.id(id), rule)
+            } else {
+                self.standings.around(id, rule)
+            };
+            if let Some(&case) = self.cases_by.get(&(number, standing)) {
+                // Resources come in order: one already in the group is its last (a scan of
+                // the group grew with the square of a large group, blocklist items alike).
+                let group = &mut self.grouping.groups[case];
+                if group.last() != Some(&index) {
+                    group.push(index);
+                }
+                continue;
+            }
+            self.cases_by
+                .insert((number, standing), self.grouping.cases.len());
+            // The payload is borrowed, placed at the placement's id (never copied per case).
+            self.grouping.cases.push(charter_evaluator::PlacedCase {
+                case: charter_evaluator::TestCase {
+                    // Unnamed: the proof reads a case's results by its position, and a copy
+                    // of the id per case (kept again in its report) was a tenth of the
+                    // proof's memory.
+                    name: String::new(),
+                    description: String::new(),
+                    resource: Value::Null,
+                    expect: charter_evaluator::Expectation::Compliant,
+                    definition: None,
+                    assignment: None,
+                    management_groups: rule.management_groups(),
+                    // The project does not declare its management-group hierarchy yet: a
+                    // resource counts as under its policy's group only, so assignments at
+                    // other groups are not held against it.
+                    management_groups_complete: true,
+                },
+                resource: payload,
+                id: rule.id(id),
+            });
+            self.grouping.groups.push(vec![index]);
+        }
     }
 }
 

@@ -277,17 +277,22 @@ pub(crate) struct Addresses {
 impl Addresses {
     /// Claims `resource`'s address: whether another identity claimed it (or its hash) first.
     pub(crate) fn clashes(&mut self, resource: &estate::EstateResource<'_>) -> bool {
-        let hash = |text: &str| {
-            let mut hasher = rustc_hash::FxHasher::default();
-            text.hash(&mut hasher);
-            hasher.finish()
-        };
-        let identity = hash(&identity(resource));
-        let first = *self
-            .first
-            .entry(hash(&charter_terraform::address(resource)))
-            .or_insert(identity);
-        first != identity
+        self.clashes_by_hash(
+            Self::hash(&charter_terraform::address(resource)),
+            Self::hash(&identity(resource)),
+        )
+    }
+
+    /// [`Addresses::clashes`], for an address and an identity already hashed.
+    pub(crate) fn clashes_by_hash(&mut self, address: u64, identity: u64) -> bool {
+        *self.first.entry(address).or_insert(identity) != identity
+    }
+
+    /// The hash of an address or an identity.
+    pub(crate) fn hash(text: &str) -> u64 {
+        let mut hasher = rustc_hash::FxHasher::default();
+        text.hash(&mut hasher);
+        hasher.finish()
     }
 }
 

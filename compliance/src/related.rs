@@ -9,13 +9,13 @@ use serde_json::{json, Map, Value};
 /// Definitions as `(path, JSON)` pairs, as the evaluator takes them.
 type Definitions<'d> = &'d [(String, Value)];
 
-/// Whether `resource` meets the `auditIfNotExists` rule of definition `definition` (a name, a
-/// GUID for a built-in) through a related resource among `estate`. Definitions are looked up
+/// Whether the resource at `id` meets the `auditIfNotExists` rule of definition `definition`
+/// (a name, a GUID for a built-in) through a related resource among `estate`. Definitions are looked up
 /// among the project's artifacts and the built-ins the evaluator bundles (`builtins`).
 pub(crate) fn exists_related(
     (artifacts, builtins): (Definitions<'_>, Definitions<'_>),
     definition: &str,
-    resource: &EstateResource<'_>,
+    id: &str,
     estate: &[EstateResource<'_>],
 ) -> bool {
     let Some(found) = artifacts
@@ -30,7 +30,7 @@ pub(crate) fn exists_related(
     let Some(related_type) = details["type"].as_str() else {
         return false;
     };
-    let prefix = format!("{}/providers/", resource.id.to_lowercase());
+    let prefix = format!("{}/providers/", id.to_lowercase());
     estate
         .iter()
         .filter(|other| {

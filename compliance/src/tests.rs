@@ -735,22 +735,26 @@ fn a_resource_level_exemption_exempts_that_resource_only() {
     );
 }
 
-/// Two endpoints whose Terraform addresses fold together (`a__b`'s `c` and `a`'s `b__c`):
-/// their account name and every resource they share an address for are reported once, naming
-/// both endpoints.
-#[test]
-fn endpoints_whose_addresses_fold_together_are_named_once_per_address() {
+/// Two endpoints whose names fold to one account name and one set of Terraform addresses.
+fn folding_endpoints() -> String {
     let endpoint = |name: &str| {
         format!(
             "  endpoint {name} {{\n    model \"gpt-5.6-sol\" version \"2026-07-09\"\n    deployment: global_standard capacity 10\n    filter: std.filters.default\n    regions: [\"swedencentral\"]\n  }}\n"
         )
     };
-    let source = format!(
+    format!(
         "policy guardrails {{\n  scope: subscription(\"prod\")\n}}\n\nworkload a__b {{\n  governed_by: guardrails\n  environment: prod\n  resource_group: \"rg-one\"\n{}}}\n\nworkload a {{\n  governed_by: guardrails\n  environment: prod\n  resource_group: \"rg-two\"\n{}}}\n",
         endpoint("c"),
         endpoint("b__c")
-    );
-    let compilation = compiled(&[("main.charter", &source)]);
+    )
+}
+
+/// Two endpoints whose Terraform addresses fold together (`a__b`'s `c` and `a`'s `b__c`):
+/// their account name and every resource they share an address for are reported once, naming
+/// both endpoints.
+#[test]
+fn endpoints_whose_addresses_fold_together_are_named_once_per_address() {
+    let compilation = compiled(&[("main.charter", &folding_endpoints())]);
     let accounts: Vec<&str> = compilation
         .diagnostics
         .iter()
@@ -944,11 +948,11 @@ fn accounts_handed_over_one_by_one_are_the_estates_accounts() {
     let project = contoso();
     let full = estate::estate(&project);
     let mut handed: Vec<estate::Account> = Vec::new();
-    let thin = estate::estate_account_by_account(&project, &mut |_, account| {
+    let thin_estate = estate::estate_account_by_account(&project, &mut |_, account| {
         handed.push(account.clone());
     });
     assert_eq!(handed, full.accounts);
-    let (full, thin) = (full.resources(), thin.resources());
+    let (full, thin) = (full.resources(), thin_estate.resources());
     assert_eq!(full.len(), thin.len());
     let mut nulls = 0;
     for (full, thin) in full.iter().zip(&thin) {
@@ -971,20 +975,65 @@ fn accounts_handed_over_one_by_one_are_the_estates_accounts() {
         })
         .sum();
     assert_eq!(nulls, in_accounts);
+    // Besides the accounts', the same resources in the same order.
+    let full = estate::estate(&project);
+    let account_ids: Vec<&str> = handed
+        .iter()
+        .flat_map(|account| {
+            let mut resources = Vec::new();
+            account.resources(&mut resources);
+            resources.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        })
+        .collect();
+    let others: Vec<&str> = full
+        .resources()
+        .into_iter()
+        .map(|r| r.id)
+        .filter(|id| !account_ids.contains(id))
+        .collect();
+    let besides: Vec<&str> = thin_estate
+        .resources_besides_accounts()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(besides, others);
 }
 
-/// [`clean`] says a project is clean exactly when the full proof and the derived-name check
-/// find nothing in it, with mistakes planted in its accounts, deployments, filters and names.
+/// Whether the proof finds something in `project`, holding that the first pass account by
+/// account agrees (clean exactly when nothing is found, and the same diagnostics as the full
+/// proof), and noting which way the first pass went in `passes`.
+fn agree_with(
+    project: &Project,
+    symbols: &SymbolIndex,
+    passes: &std::cell::RefCell<Vec<&'static str>>,
+) -> bool {
+    let finds =
+        !prove(project, TODAY).is_empty() || !derived_name_collisions(project, symbols).is_empty();
+    let first = first_pass(project, symbols, TODAY);
+    assert_eq!(matches!(first, FirstPass::Clean), !finds);
+    passes.borrow_mut().push(match first {
+        FirstPass::Clean => "clean",
+        FirstPass::Collides => "collides",
+        FirstPass::Flagged(_) => "flagged",
+    });
+    let messages =
+        |found: &[Diagnostic]| -> Vec<String> { found.iter().map(|d| format!("{d:?}")).collect() };
+    assert_eq!(
+        messages(&diagnostics(project, symbols, TODAY)),
+        messages(&diagnostics_and_estate(project, symbols, TODAY).0)
+    );
+    finds
+}
+
+/// The first pass account by account says a project is clean exactly when the full proof and
+/// the derived-name check find nothing in it, and what it flags gives the full proof's
+/// diagnostics, with mistakes planted in its accounts, deployments, filters and names.
 #[test]
 fn the_pass_account_by_account_is_clean_exactly_when_the_proof_finds_nothing() {
     let compilation = compiled(CONTOSO);
     let (project, symbols) = (&compilation.project, &compilation.symbols);
-    let agree = |changed: &Project| {
-        let finds = !prove(changed, TODAY).is_empty()
-            || !derived_name_collisions(changed, symbols).is_empty();
-        assert_eq!(clean(changed, symbols, TODAY), !finds);
-        finds
-    };
+    let passes = std::cell::RefCell::new(Vec::new());
+    let agree = |changed: &Project| agree_with(changed, symbols, &passes);
     assert!(!agree(project));
     let changes: [fn(&mut Project); 6] = [
         |p| first_endpoint(p).model.version = "2025-08-07".into(),
@@ -1008,6 +1057,16 @@ fn the_pass_account_by_account_is_clean_exactly_when_the_proof_finds_nothing() {
         }
     }
     assert!(found >= 4, "{found} of the planted mistakes found");
+    // Names that fold together (their symbols are in their own compilation).
+    let folded = compiled(&[("main.charter", &folding_endpoints())]);
+    assert!(agree_with(&folded.project, &folded.symbols, &passes));
+    let passes = passes.into_inner();
+    assert!(
+        ["clean", "collides", "flagged"]
+            .iter()
+            .all(|pass| passes.contains(pass)),
+        "{passes:?}"
+    );
 }
 
 #[test]
@@ -1027,4 +1086,30 @@ fn an_address_clashes_only_when_another_thing_claims_it() {
     assert!(!addresses.clashes(&budget("shop")));
     // `Shop` becomes the same address, but is another workload.
     assert!(addresses.clashes(&budget("Shop")));
+}
+
+/// An account's addresses, all at once, are each of its resources' own, in order.
+#[test]
+fn an_accounts_addresses_are_its_resources_addresses() {
+    let mut project = contoso();
+    // Accounts of their own (not in a business unit's resource) create their blocklists.
+    let mut accounts = estate::estate(&project).accounts;
+    for workload in &mut project.workloads {
+        workload.business_unit = None;
+    }
+    accounts.extend(estate::estate(&project).accounts);
+    let mut items = 0;
+    for account in &accounts {
+        let mut resources = Vec::new();
+        account.resources(&mut resources);
+        items += resources
+            .iter()
+            .filter(|r| r.payload["type"] == estate::types::BLOCKLIST_ITEM)
+            .count();
+        let one_by_one: Vec<String> = resources.iter().map(charter_terraform::address).collect();
+        let mut at_once = Vec::new();
+        charter_terraform::account_addresses(account, |address| at_once.push(address.to_string()));
+        assert_eq!(at_once, one_by_one);
+    }
+    assert!(items > 0, "the example's accounts have blocklist items");
 }

@@ -146,76 +146,85 @@ pub struct Account {
     pub foundry: Option<usize>,
 }
 
+/// What a RAI policy is called in messages (the noun of its [`EstateResource`]).
+pub const RAI_POLICY_NOUN: &str = "RAI policy";
+
 impl Account {
     /// The account's resources, in the order [`Estate::resources`] lists them: the account, its
     /// blocklists and their items, its RAI policy and its deployment (only the deployment when
     /// a business unit's resource creates the rest).
     pub fn resources<'e>(&'e self, out: &mut Vec<EstateResource<'e>>) {
-        let endpoint = || Origin::Endpoint {
-            workload: self.workload.clone(),
-            endpoint: self.endpoint.clone(),
-            region: self.region.clone(),
-        };
+        self.each_resource(|noun, id, payload, blocklist| {
+            let origin = match (noun, blocklist) {
+                (_, Some(blocklist)) => Origin::Blocklist {
+                    blocklist: blocklist.name.clone(),
+                    workload: self.workload.clone(),
+                    endpoint: self.endpoint.clone(),
+                    region: self.region.clone(),
+                },
+                (RAI_POLICY_NOUN, None) => Origin::Filter {
+                    filter: self.rai_policy.filter.clone(),
+                    workload: self.workload.clone(),
+                    endpoint: self.endpoint.clone(),
+                    region: self.region.clone(),
+                },
+                _ => Origin::Endpoint {
+                    workload: self.workload.clone(),
+                    endpoint: self.endpoint.clone(),
+                    region: self.region.clone(),
+                },
+            };
+            out.push(EstateResource {
+                noun,
+                id,
+                payload,
+                origin,
+            });
+        });
+    }
+
+    /// Each of [`Account::resources`] as its noun, id and payload, and the blocklist it
+    /// belongs to (a blocklist or one of its items): what a pass over every account reads,
+    /// without the names of its origin copied for each resource.
+    pub fn each_resource<'e>(
+        &'e self,
+        mut each: impl FnMut(&'static str, &'e str, &'e Value, Option<&'e AccountBlocklist>),
+    ) {
+        let deployment = || self.deployment.as_ref();
         if self.foundry.is_some() {
             // The business unit's resource creates the account, filter and blocklists.
-            if let Some(deployment) = &self.deployment {
-                out.push(EstateResource {
-                    noun: "model deployment",
-                    id: &deployment.id,
-                    payload: &deployment.payload,
-                    origin: endpoint(),
-                });
+            if let Some(deployment) = deployment() {
+                each(
+                    "model deployment",
+                    &deployment.id,
+                    &deployment.payload,
+                    None,
+                );
             }
             return;
         }
-        out.push(EstateResource {
-            noun: "AI account",
-            id: &self.id,
-            payload: &self.payload,
-            origin: endpoint(),
-        });
+        each("AI account", &self.id, &self.payload, None);
         for blocklist in &self.blocklists {
-            let origin = || Origin::Blocklist {
-                blocklist: blocklist.name.clone(),
-                workload: self.workload.clone(),
-                endpoint: self.endpoint.clone(),
-                region: self.region.clone(),
-            };
             if let Some(payload) = &blocklist.payload {
-                out.push(EstateResource {
-                    noun: "blocklist",
-                    id: &blocklist.id,
-                    payload,
-                    origin: origin(),
-                });
+                each("blocklist", &blocklist.id, payload, Some(blocklist));
             }
             for item in &blocklist.items {
-                out.push(EstateResource {
-                    noun: "blocklist item",
-                    id: &item.id,
-                    payload: &item.payload,
-                    origin: origin(),
-                });
+                each("blocklist item", &item.id, &item.payload, Some(blocklist));
             }
         }
-        out.push(EstateResource {
-            noun: "RAI policy",
-            id: &self.rai_policy.id,
-            payload: &self.rai_policy.payload,
-            origin: Origin::Filter {
-                filter: self.rai_policy.filter.clone(),
-                workload: self.workload.clone(),
-                endpoint: self.endpoint.clone(),
-                region: self.region.clone(),
-            },
-        });
-        if let Some(deployment) = &self.deployment {
-            out.push(EstateResource {
-                noun: "model deployment",
-                id: &deployment.id,
-                payload: &deployment.payload,
-                origin: endpoint(),
-            });
+        each(
+            RAI_POLICY_NOUN,
+            &self.rai_policy.id,
+            &self.rai_policy.payload,
+            None,
+        );
+        if let Some(deployment) = deployment() {
+            each(
+                "model deployment",
+                &deployment.id,
+                &deployment.payload,
+                None,
+            );
         }
     }
 
@@ -368,9 +377,19 @@ impl Estate {
     /// Every resource, in a stable order: resource groups, then per account the account, its
     /// blocklists and their items, its RAI policy and its deployment, then budgets.
     pub fn resources<'e>(&'e self) -> Vec<EstateResource<'e>> {
+        self.listed(true)
+    }
+
+    /// [`Estate::resources`] but the accounts' ([`Account::resources`]): for a pass that reads
+    /// those from the accounts ([`estate_account_by_account`]).
+    pub fn resources_besides_accounts<'e>(&'e self) -> Vec<EstateResource<'e>> {
+        self.listed(false)
+    }
+
+    fn listed<'e>(&'e self, accounts: bool) -> Vec<EstateResource<'e>> {
         // Sized once: a vector grown by doubling held up to twice the resources, and briefly
         // its old buffer too (on a 100,000-line project, 9 MB where 5 MB are needed).
-        let mut out = Vec::with_capacity(self.resource_count());
+        let mut out = Vec::with_capacity(self.resource_count(accounts));
         for group in &self.resource_groups {
             out.push(EstateResource {
                 noun: "resource group",
@@ -381,7 +400,7 @@ impl Estate {
                 },
             });
         }
-        for account in &self.accounts {
+        for account in self.accounts.iter().filter(|_| accounts) {
             account.resources(&mut out);
         }
         for foundry in &self.foundry {
@@ -470,8 +489,8 @@ impl Estate {
 }
 
 impl Estate {
-    /// How many resources [`Estate::resources`] lists.
-    fn resource_count(&self) -> usize {
+    /// How many resources [`Estate::resources`] lists (without the accounts': `accounts` false).
+    fn resource_count(&self, accounts: bool) -> usize {
         let blocklists = |blocklists: &[AccountBlocklist]| -> usize {
             blocklists
                 .iter()
@@ -481,6 +500,7 @@ impl Estate {
         let accounts: usize = self
             .accounts
             .iter()
+            .filter(|_| accounts)
             .map(|account| {
                 let deployment = usize::from(account.deployment.is_some());
                 if account.foundry.is_some() {
@@ -993,9 +1013,10 @@ fn account_blocklists(
     names
         .into_iter()
         .map(|listed| {
-            let name = names::rai_blocklist(listed);
+            let blocklist = prepared.get(listed);
+            let name = blocklist.map_or_else(|| names::rai_blocklist(listed), |b| b.name.clone());
             let id = [account_id, "/raiBlocklists/", &name].concat();
-            match prepared.get(listed) {
+            match blocklist {
                 Some(blocklist) => AccountBlocklist {
                     payload: Some(Arc::clone(&blocklist.payload)),
                     items: blocklist
@@ -1025,6 +1046,8 @@ fn account_blocklists(
 
 /// A blocklist Charter creates, with the payloads every account that needs it shares.
 struct PreparedBlocklist {
+    /// Its name in Azure (worked out once, not per account).
+    name: String,
     payload: Arc<Value>,
     /// Each item's name, the item, and its payload.
     items: Vec<(String, BlocklistItem, Arc<Value>)>,
@@ -1062,6 +1085,7 @@ fn prepare_blocklists(declared: &[Blocklist]) -> HashMap<&str, PreparedBlocklist
             Some((
                 blocklist.name.as_str(),
                 PreparedBlocklist {
+                    name,
                     payload: Arc::new(payload),
                     items,
                 },

@@ -10,6 +10,7 @@
 //! Providers: azurerm `~> 4.79` (the schema the output is checked against) and AzAPI `~> 2.5`
 //! for the Cognitive Services resources azurerm cannot write (docs/terraform.md).
 
+mod addresses;
 mod authority;
 mod budgets;
 mod context;
@@ -23,6 +24,7 @@ mod policy;
 
 use charter_ir::{Artifact, Project, Redundancy};
 
+pub use crate::addresses::account_addresses;
 use crate::context::{Context, ProviderAlias, Variable, DEFAULT_SUBSCRIPTION};
 use crate::hcl::{Block, Body, Expr, TemplatePart};
 use crate::names::endpoint_region;

@@ -340,6 +340,7 @@ impl Checks<'_> {
             .resource_group
             .as_ref()
             .map_or(workload.name_span, |field| field.span);
+        let own = self.diagnostics.len();
         self.check_governed_place(id, &place, anchor, false);
         let Some(unit) = workload.business_unit.as_ref() else {
             return;
@@ -357,7 +358,21 @@ impl Checks<'_> {
             return;
         };
         if unit_place != place {
+            let before = self.diagnostics.len();
             self.check_governed_place(id, &unit_place, unit.span, true);
+            // Another policy over both places is said once, at the workload's own.
+            let said: Vec<String> = self.diagnostics[own..before]
+                .iter()
+                .filter(|d| d.code == codes::WORKLOAD_ALSO_GOVERNED)
+                .map(|d| d.message.clone())
+                .collect();
+            let mut index = 0;
+            self.diagnostics.retain(|d| {
+                index += 1;
+                index <= before
+                    || d.code != codes::WORKLOAD_ALSO_GOVERNED
+                    || !said.contains(&d.message)
+            });
         }
     }
 
@@ -474,4 +489,84 @@ fn exempts_place(
                 .place(scope)
                 .is_ok_and(|exempted| hierarchy.contains(&exempted, place))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::codes::hierarchy::WORKLOAD_ALSO_GOVERNED;
+    use crate::{compile, Document, Options};
+    use charter_syntax::FileId;
+
+    /// The codes, messages and lines a project reports.
+    fn report(source: &str) -> Vec<(&'static str, String, usize)> {
+        let documents = vec![Document {
+            id: FileId(0),
+            path: "project.charter".to_string(),
+            text: source.to_string(),
+            is_stdlib: false,
+        }];
+        let options = Options::new(charter_ir::Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        });
+        compile(documents, &options)
+            .diagnostics
+            .into_iter()
+            .map(|d| {
+                let line = source[..d.primary.span.start as usize].lines().count();
+                (d.code, d.message, line)
+            })
+            .collect()
+    }
+
+    /// A workload whose endpoints live in its business unit's resource, elsewhere under the
+    /// same other policy: that policy is said once, at the workload's own place.
+    #[test]
+    fn another_policy_over_both_places_is_said_once() {
+        let source = r#"management_group "contoso" {
+  management_group "contoso-prod" {
+    environment: prod
+    subscription "support-prod" {
+      id: "1b7e4c2a-9d3f-4e8b-a6c1-5f2d8e0b3a71"
+      resource_groups: ["rg-support", "rg-foundry"]
+    }
+  }
+}
+
+policy guardrails {
+  scope: subscription("support-prod")
+}
+
+policy lockdown {
+  scope: management_group("contoso-prod")
+}
+
+business_unit customer_service {
+  subscription: "support-prod"
+  resource_group: "rg-foundry"
+}
+
+workload support {
+  governed_by: guardrails
+  environment: prod
+  subscription: "support-prod"
+  resource_group: "rg-support"
+  business_unit: customer_service
+}
+"#;
+        let also: Vec<(&str, String, usize)> = report(source)
+            .into_iter()
+            .filter(|(code, _, _)| *code == WORKLOAD_ALSO_GOVERNED)
+            .collect();
+        assert_eq!(
+            also,
+            [(
+                WORKLOAD_ALSO_GOVERNED,
+                "policy `lockdown` also applies to workload `support`, governed by `guardrails`"
+                    .to_string(),
+                25
+            )]
+        );
+    }
 }

@@ -125,7 +125,7 @@ pub(crate) fn weaker_than_app(
         WEAKER_THAN_APP,
         format!(
             "filter `{filter}` is weaker than `{required}`, which app `{app}` requires: {}",
-            describe(weakness, "not"),
+            describe(weakness, "not", &format!("`{required}`")),
         ),
         span,
         format!("weaker than `{required}`"),
@@ -137,8 +137,10 @@ pub(crate) fn weaker_than_app(
     .with_fix(format!("use `{required}`"), span, required.clone())
 }
 
-/// What is weaker, for a message: ``prompt `hate` is `high`, the minimum is `medium` ``.
-pub(crate) fn describe(weakness: &Weakness, required_word: &str) -> String {
+/// What is weaker, for a message: ``prompt `hate` is `high`, the minimum is `medium` ``, with
+/// `required_word` before the required value (`the minimum is`, `not`) and `requirer` saying
+/// what applies a blocklist or calls a provider (`the minimum`, `` `strict` ``).
+pub(crate) fn describe(weakness: &Weakness, required_word: &str, requirer: &str) -> String {
     match weakness {
         Weakness::Setting {
             side,
@@ -154,12 +156,12 @@ pub(crate) fn describe(weakness: &Weakness, required_word: &str) -> String {
             level_keyword(*required),
         ),
         Weakness::Blocklist { name, side, .. } => format!(
-            "blocklist `{}` is not applied to the {}, {required_word} applies it",
+            "blocklist `{}` is not applied to the {}, {requirer} applies it",
             sanitize(name),
             side.charter_name(),
         ),
         Weakness::SafetyProvider { name, side, .. } => format!(
-            "safety provider `{}` is not called on the {}, {required_word} calls it",
+            "safety provider `{}` is not called on the {}, {requirer} calls it",
             sanitize(name),
             side.charter_name(),
         ),
@@ -177,5 +179,40 @@ pub(crate) fn actual_word(weakness: &Weakness) -> String {
         Weakness::Setting { level, .. } => level_keyword(*level).to_string(),
         Weakness::Mode { mode, .. } => mode.charter_name().to_string(),
         Weakness::Blocklist { name, .. } | Weakness::SafetyProvider { name, .. } => sanitize(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use charter_syntax::FileId;
+
+    /// A missing blocklist or provider is said with what applies or calls it, for E0404 (the
+    /// minimum) and E0502 (an app's filter) alike.
+    #[test]
+    fn what_a_filter_misses_names_what_applies_it() {
+        let required_at = Span::new(FileId(0), 0, 1);
+        let blocklist = Weakness::Blocklist {
+            name: "banned".into(),
+            side: Side::Prompt,
+            required_at,
+        };
+        assert_eq!(
+            describe(&blocklist, "the minimum is", "the minimum"),
+            "blocklist `banned` is not applied to the prompt, the minimum applies it"
+        );
+        assert_eq!(
+            describe(&blocklist, "not", "`strict`"),
+            "blocklist `banned` is not applied to the prompt, `strict` applies it"
+        );
+        let provider = Weakness::SafetyProvider {
+            name: "scanner".into(),
+            side: Side::Completion,
+            required_at,
+        };
+        assert_eq!(
+            describe(&provider, "the minimum is", "the minimum"),
+            "safety provider `scanner` is not called on the completion, the minimum calls it"
+        );
     }
 }

@@ -421,7 +421,7 @@ pub(crate) fn filter_below_minimum(
         FILTER_BELOW_MINIMUM,
         format!(
             "filter `{filter}` is weaker than policy `{policy}` requires: {}",
-            describe(first, "the minimum is"),
+            describe(first, "the minimum is", "the minimum"),
         ),
         span,
         format!("weaker than `{minimum}`"),
@@ -445,7 +445,7 @@ pub(crate) fn filter_below_minimum(
     for other in &weaker[1..] {
         diagnostic = diagnostic.with_note(format!(
             "also weaker: {}",
-            describe(other, "the minimum is")
+            describe(other, "the minimum is", "the minimum")
         ));
     }
     Some(diagnostic)
