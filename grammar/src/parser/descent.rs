@@ -223,6 +223,7 @@ impl<'a> Descent<'a> {
         Span::new(self.file, start, end)
     }
 
+    #[inline]
     fn ident(&self, start: usize, end: usize) -> Ident {
         Ident {
             name: self.text[start..end].to_string(),
