@@ -7,7 +7,7 @@ use charter_syntax::{ast, Diagnostic};
 use crate::catalog::Catalog;
 use crate::checks;
 use crate::lower;
-use crate::model::Model;
+use crate::model::{FilterComparisons, Model};
 use crate::resolve;
 use crate::symbols::SymbolIndex;
 use crate::typeck::{self, TypedBlock};
@@ -110,13 +110,16 @@ pub(crate) fn analyze(
     drop(typed);
     drop(project_typed);
     diagnostics.extend(resolved.diagnostics);
+    let comparisons = FilterComparisons::new(&resolved.model);
     diagnostics.extend(checks::run(
         documents,
         options,
         &resolved.model,
         &resolved.catalog,
+        &comparisons,
     ));
-    let project = lower::lower(&resolved.model, &resolved.catalog, options);
+    let project = lower::lower(&resolved.model, &resolved.catalog, options, &comparisons);
+    drop(comparisons);
     let mut symbols = resolved.symbols;
     // The index outlives the compilation's other parts (the proof reads it): no growth slack.
     symbols.declarations.shrink_to_fit();

@@ -4,24 +4,32 @@
 //! the checks found no errors; what did not check is left out or given its default, so
 //! lowering never fails.
 
+use std::cell::RefCell;
+
 use charter_ir as ir;
 use charter_ir::{Category, DeploymentType, Level, Redundancy, ShieldMode, Side, Threshold};
 
 use crate::catalog::Catalog;
 use crate::hierarchy::{placed, ExemptionPlace, Hierarchy, Place};
 use crate::model::{
-    self, value_of, DefinitionsLocation, Endpoint, ExemptionAssignment, FilterId, Model, Policy,
-    PolicyId, ServedApp, Workload, DEFAULT_OWNER_TAG,
+    self, value_of, DefinitionsLocation, Endpoint, ExemptionAssignment, FilterComparisons,
+    FilterId, Model, Policy, PolicyId, ServedApp, Workload, DEFAULT_OWNER_TAG,
 };
 use crate::Options;
 
 /// Lowers the model to the IR. Complete only when there are no errors; what did not check is
 /// left out or given its default, so lowering never fails.
-pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::Project {
+pub(crate) fn lower(
+    model: &Model,
+    catalog: &Catalog,
+    options: &Options,
+    comparisons: &FilterComparisons<'_>,
+) -> ir::Project {
+    let lowered_filters = LoweredFilters::new(model);
     let workloads: Vec<ir::Workload> = model
         .workloads
         .iter()
-        .map(|workload| lower_workload(model, catalog, workload))
+        .map(|workload| lower_workload(model, catalog, &lowered_filters, workload))
         .collect();
     let mut used_filters: Vec<&str> = Vec::new();
     for workload in &workloads {
@@ -44,7 +52,7 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
                 || used_filters.contains(&filter.name.as_str())
                 || minimum_uses(&filter.name)
         })
-        .map(|(index, _)| lower_filter(model, FilterId(index)))
+        .map(|(index, _)| lowered_filters.get(FilterId(index)))
         .collect();
     let policies = model
         .policies
@@ -54,6 +62,8 @@ pub(crate) fn lower(model: &Model, catalog: &Catalog, options: &Options) -> ir::
             lower_policy(
                 model,
                 catalog,
+                comparisons,
+                &lowered_filters,
                 (PolicyId(index), policy),
                 &workloads,
                 &options.naming,
@@ -268,19 +278,59 @@ fn lower_monitoring(model: &Model, monitoring: &model::Monitoring) -> ir::Monito
     }
 }
 
+/// Every filter lowered once: each endpoint carries its filter in the IR, and endpoints share
+/// a few filters, so the others are copies.
+struct LoweredFilters<'m> {
+    model: &'m Model,
+    lowered: RefCell<Vec<Option<ir::Filter>>>,
+}
+
+impl<'m> LoweredFilters<'m> {
+    fn new(model: &'m Model) -> Self {
+        LoweredFilters {
+            model,
+            lowered: RefCell::new(vec![None; model.filters.len()]),
+        }
+    }
+
+    /// The filter `id`, lowered.
+    fn get(&self, id: FilterId) -> ir::Filter {
+        let mut lowered = self.lowered.borrow_mut();
+        match lowered.get_mut(id.0) {
+            Some(slot) => slot
+                .get_or_insert_with(|| lower_filter(self.model, id))
+                .clone(),
+            // Filter ids come from the model, so each has its slot; lowering the filter
+            // again is the behaviour of a missing slot all the same.
+            None => lower_filter(self.model, id),
+        }
+    }
+}
+
 fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
     let filter = model.filter(id);
     let effective = &filter.effective;
-    let mut settings = Vec::new();
+    // The controls the RAI policy has an entry for: every required one, and an optional one
+    // (any on an agent's side) only when a filter of the chain sets it (otherwise it is left
+    // to Azure).
+    let listed = |side: Side, category: Category| {
+        let optional = side.agents_only() || !category.required();
+        category.applies_to(side) && (!optional || effective.setting(side, category).is_some())
+    };
+    // Counted first: the vector is sized once (filters live in the IR to the end of the run).
+    let count = Side::ALL
+        .into_iter()
+        .flat_map(|side| {
+            Category::ALL
+                .into_iter()
+                .map(move |category| (side, category))
+        })
+        .filter(|&(side, category)| listed(side, category))
+        .count();
+    let mut settings = Vec::with_capacity(count);
     for side in Side::ALL {
         for category in Category::ALL {
-            if !category.applies_to(side) {
-                continue;
-            }
-            // An optional control no filter of the chain sets (any on an agent's side) is
-            // left to Azure: the RAI policy has no entry for it.
-            let optional = side.agents_only() || !category.required();
-            if optional && effective.setting(side, category).is_none() {
+            if !listed(side, category) {
                 continue;
             }
             let level = effective
@@ -328,7 +378,12 @@ fn lower_filter(model: &Model, id: FilterId) -> ir::Filter {
     }
 }
 
-fn lower_workload(model: &Model, catalog: &Catalog, workload: &Workload) -> ir::Workload {
+fn lower_workload(
+    model: &Model,
+    catalog: &Catalog,
+    lowered_filters: &LoweredFilters<'_>,
+    workload: &Workload,
+) -> ir::Workload {
     let environment = workload.environment();
     let policy = workload.policy().map(|id| model.policy(id));
     let authority = workload
@@ -378,12 +433,17 @@ fn lower_workload(model: &Model, catalog: &Catalog, workload: &Workload) -> ir::
         endpoints: workload
             .endpoints
             .iter()
-            .map(|endpoint| lower_endpoint(model, catalog, endpoint))
+            .map(|endpoint| lower_endpoint(model, catalog, lowered_filters, endpoint))
             .collect(),
     }
 }
 
-fn lower_endpoint(model: &Model, catalog: &Catalog, endpoint: &Endpoint) -> ir::Endpoint {
+fn lower_endpoint(
+    model: &Model,
+    catalog: &Catalog,
+    lowered_filters: &LoweredFilters<'_>,
+    endpoint: &Endpoint,
+) -> ir::Endpoint {
     let used = endpoint.model.as_ref().map(|field| &field.value);
     let model_name = used.and_then(|used| used.model.as_ref());
     let version = used.and_then(|used| used.version.as_ref());
@@ -420,7 +480,7 @@ fn lower_endpoint(model: &Model, catalog: &Catalog, endpoint: &Endpoint) -> ir::
         capacity,
         filter: endpoint
             .filter()
-            .map(|f| lower_filter(model, f.target))
+            .map(|f| lowered_filters.get(f.target))
             .unwrap_or(ir::Filter {
                 name: String::new(),
                 description: String::new(),
@@ -514,6 +574,8 @@ fn lower_blocklist(blocklist: &model::Blocklist) -> ir::Blocklist {
 fn lower_policy(
     model: &Model,
     catalog: &Catalog,
+    comparisons: &FilterComparisons<'_>,
+    lowered_filters: &LoweredFilters<'_>,
     (id, policy): (PolicyId, &Policy),
     workloads: &[ir::Workload],
     naming: &ir::Naming,
@@ -543,22 +605,24 @@ fn lower_policy(
         resource_groups_subscription(&policy.name, &scopes, workloads).map(ir::Scope::Subscription)
     });
     // The filters of the endpoints this policy governs that meet its minimum: the approved
-    // content filters.
-    let mut approved: Vec<String> = Vec::new();
+    // content filters. (Names are copied once each, after duplicates are dropped: many
+    // endpoints share a filter.)
+    let mut approved: Vec<&str> = Vec::new();
     for workload in model.workloads.iter().filter(|w| w.policy() == Some(id)) {
         for endpoint in &workload.endpoints {
             let Some(filter) = endpoint.filter() else {
                 continue;
             };
             let meets = value_of(&policy.minimum)
-                .is_none_or(|minimum| model.weaknesses(filter.target, minimum.target).is_empty());
+                .is_none_or(|minimum| comparisons.meets(filter.target, minimum.target));
             if meets {
-                approved.push(model.filter(filter.target).name.clone());
+                approved.push(&model.filter(filter.target).name);
             }
         }
     }
-    approved.sort();
+    approved.sort_unstable();
     approved.dedup();
+    let approved: Vec<String> = approved.into_iter().map(str::to_string).collect();
     let classifications = (0..policy.classifications.len())
         .map(|index| {
             let requirements = policy.level_requirements(index);
@@ -568,26 +632,27 @@ fn lower_policy(
                 .map(|(filter, _, _)| model.filter(*filter).name.clone())
                 .collect();
             minimum_filters.dedup();
-            let mut approved_filters: Vec<String> = Vec::new();
+            let mut approved_filters: Vec<&str> = Vec::new();
             if !requirements.minimum_filters.is_empty() {
                 for workload in model.workloads.iter().filter(|w| w.policy() == Some(id)) {
                     for endpoint in &workload.endpoints {
                         let Some(filter) = endpoint.filter() else {
                             continue;
                         };
-                        let meets = requirements.minimum_filters.iter().all(|(minimum, _, _)| {
-                            model.weaknesses(filter.target, *minimum).is_empty()
-                        });
+                        let meets = requirements
+                            .minimum_filters
+                            .iter()
+                            .all(|(minimum, _, _)| comparisons.meets(filter.target, *minimum));
                         if meets {
-                            approved_filters.push(model.filter(filter.target).name.clone());
+                            approved_filters.push(&model.filter(filter.target).name);
                         }
                     }
                 }
-                approved_filters.sort();
+                approved_filters.sort_unstable();
                 approved_filters.dedup();
             }
             ir::Classification {
-                approved_filters,
+                approved_filters: approved_filters.into_iter().map(str::to_string).collect(),
                 name: policy.classifications[index].name.clone(),
                 private_network: requirements.private_network.is_some(),
                 no_global_deployments: requirements.no_global_deployments.is_some(),
@@ -633,9 +698,9 @@ fn lower_policy(
                 .collect()
         }),
         minimum_filter: value_of(&policy.minimum)
-            .map(|minimum| lower_filter(model, minimum.target)),
+            .map(|minimum| lowered_filters.get(minimum.target)),
         guardrail: value_of(&policy.guardrail)
-            .map(|guardrail| lower_filter(model, guardrail.target)),
+            .map(|guardrail| lowered_filters.get(guardrail.target)),
         agent_sides: value_of(&policy.agent_sides)
             .map(|sides| sides.iter().map(|(side, _)| *side).collect())
             .unwrap_or_default(),

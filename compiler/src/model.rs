@@ -10,6 +10,8 @@
 //! "written, with no value" (`Field { value: None, .. }`), so the checks stay quiet about it and
 //! the editor can still show what was written.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap;
 
 use charter_ir::{
@@ -195,6 +197,41 @@ impl Model {
         self.fine_tuned
             .iter()
             .find(|model| model.name == name && model.is_deployable())
+    }
+}
+
+/// The weaknesses of filters against minimums, each pair compared once per compilation: the
+/// checks compare every endpoint's filter with its policy's minimum and its apps' filters, and
+/// lowering compares the same pairs again to list the approved filters.
+pub(crate) struct FilterComparisons<'m> {
+    model: &'m Model,
+    compared: RefCell<FxHashMap<(FilterId, FilterId), Vec<Weakness>>>,
+}
+
+impl<'m> FilterComparisons<'m> {
+    pub(crate) fn new(model: &'m Model) -> Self {
+        FilterComparisons {
+            model,
+            compared: RefCell::default(),
+        }
+    }
+
+    /// [`Model::weaknesses`] of `filter` against `minimum`.
+    pub(crate) fn weaknesses(&self, filter: FilterId, minimum: FilterId) -> Vec<Weakness> {
+        self.compared
+            .borrow_mut()
+            .entry((filter, minimum))
+            .or_insert_with(|| self.model.weaknesses(filter, minimum))
+            .clone()
+    }
+
+    /// Whether `filter` is at least as strict as `minimum`.
+    pub(crate) fn meets(&self, filter: FilterId, minimum: FilterId) -> bool {
+        self.compared
+            .borrow_mut()
+            .entry((filter, minimum))
+            .or_insert_with(|| self.model.weaknesses(filter, minimum))
+            .is_empty()
     }
 }
 
@@ -1353,6 +1390,46 @@ pub fn account_id_problem(id: &str) -> Option<AccountProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The comparisons remembered are the model's: the same weaknesses, asked once or again,
+    /// in either order of the pair (the stdlib's `strict` is stricter than its `default`).
+    #[test]
+    fn filter_comparisons_are_the_models_weaknesses() {
+        let document = crate::Document {
+            id: FileId(0),
+            path: "main.charter".to_string(),
+            text: "filter mine extends std.filters.default {}\n".to_string(),
+            is_stdlib: false,
+        };
+        let options = crate::Options::new(Date::parse("2026-11-22").expect("a date"));
+        let compilation = crate::compile(vec![document], &options);
+        let model = &compilation.model;
+        let comparisons = FilterComparisons::new(model);
+        let ids: Vec<FilterId> = (0..model.filters.len()).map(FilterId).collect();
+        let named = |name: &str| {
+            ids.iter()
+                .copied()
+                .find(|id| {
+                    let filter = model.filter(*id);
+                    filter.is_stdlib && filter.name.rsplit('.').next() == Some(name)
+                })
+                .expect("a stdlib filter of that name")
+        };
+        let (default, strict) = (named("default"), named("strict"));
+        assert!(!model.weaknesses(default, strict).is_empty());
+        for _ in 0..2 {
+            for &filter in &ids {
+                for &minimum in &ids {
+                    let expected = model.weaknesses(filter, minimum);
+                    assert_eq!(
+                        format!("{:?}", comparisons.weaknesses(filter, minimum)),
+                        format!("{expected:?}")
+                    );
+                    assert_eq!(comparisons.meets(filter, minimum), expected.is_empty());
+                }
+            }
+        }
+    }
 
     /// Every side and category has its own slot, at its positions in `ALL`.
     #[test]

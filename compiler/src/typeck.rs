@@ -301,7 +301,8 @@ fn check_block<'a>(
         entries: Vec::with_capacity(block.entries.len()),
     };
     // Spans of the first occurrence of each non-repeatable entry, to point at both copies.
-    let mut seen: Vec<(&'static str, Span)> = Vec::new();
+    // (Sized once: most entries are not repeatable, and every block has a few.)
+    let mut seen: Vec<(&'static str, Span)> = Vec::with_capacity(block.entries.len());
     // The entries that unknown ones were taken for ("did you mean `regions`?"): when such an
     // entry is missing, the misspelling is the one mistake, reported once, with its fix.
     let mut suggested: Vec<&'static str> = Vec::new();
@@ -544,6 +545,11 @@ fn check_phrase<'a>(
             }
         }
     }
+    // At most one modifier for each value left, and (but for a modifier given twice, which is
+    // reported) one for each modifier the phrase takes: sized once rather than grown.
+    if index < values.len() {
+        typed.modifiers = Vec::with_capacity(schema.modifiers.len().min(values.len() - index));
+    }
     while let Some(value) = values.get(index) {
         index += 1;
         let modifier = match value {
@@ -706,8 +712,26 @@ fn check_value<'a>(
     value: &'a Value,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Typed<'a>> {
-    if let Value::Error(_) = value {
-        return None;
+    // The commonest values are well typed: answered here, before the general match, whose
+    // result has room for a whole diagnostic and is copied out for every value.
+    match (kind, value) {
+        (_, Value::Error(_)) => return None,
+        (ValueKind::Str(_), Value::Str(string)) => {
+            return Some(Typed::Str {
+                value: &string.value,
+                span: string.span,
+            })
+        }
+        (ValueKind::Ref(_), Value::Path(path)) => return Some(Typed::Ref { path }),
+        (ValueKind::Keyword(set), Value::Path(path)) => {
+            if let Some(keyword) = set.words.iter().find(|keyword| path.text_is(keyword.word)) {
+                return Some(Typed::Keyword {
+                    word: keyword.word,
+                    span: path.span,
+                });
+            }
+        }
+        _ => {}
     }
     let result = match kind {
         ValueKind::Str(role) => match value {

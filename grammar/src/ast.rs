@@ -220,13 +220,26 @@ pub struct Path {
 impl Path {
     /// The path as written, segments joined by `.`.
     pub fn text(&self) -> String {
-        let names: Vec<&str> = self.segments.iter().map(|s| s.name.as_str()).collect();
-        names.join(".")
+        // One allocation of the exact size (no vector of the segments to join).
+        let dots = self.segments.len().saturating_sub(1);
+        let length = dots + self.segments.iter().map(|s| s.name.len()).sum::<usize>();
+        let mut text = String::with_capacity(length);
+        for (index, segment) in self.segments.iter().enumerate() {
+            if index > 0 {
+                text.push('.');
+            }
+            text.push_str(&segment.name);
+        }
+        text
     }
 
     /// Whether the path as written is `text`, without joining its segments as
     /// [`Path::text`] does (keyword and name lookups compare many paths).
     pub fn text_is(&self, text: &str) -> bool {
+        // Most paths are one word: compared whole (lengths first).
+        if let [only] = self.segments.as_slice() {
+            return only.name == text;
+        }
         let mut rest = text;
         for (index, segment) in self.segments.iter().enumerate() {
             if index > 0 {
@@ -320,7 +333,8 @@ static NO_TRIVIA: TriviaFields = TriviaFields {
 };
 
 impl TriviaFields {
-    fn is_empty(&self) -> bool {
+    /// Whether there is nothing to attach: no comment and no blank line before.
+    pub fn is_empty(&self) -> bool {
         !self.blank_line_before
             && self.doc.is_none()
             && self.leading.is_empty()

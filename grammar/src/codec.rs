@@ -24,9 +24,12 @@ pub struct Encoded {
 
 /// The tree as bytes and texts.
 pub fn encode(file: &SourceFile) -> Encoded {
-    let mut writer = Writer(Encoded::default());
+    let mut writer = Writer {
+        encoded: Encoded::default(),
+        last_start: 0,
+    };
     writer.source_file(file);
-    writer.0
+    writer.encoded
 }
 
 /// The tree [`encode`] wrote, with every span in `file`; `None` if `tree` and `strings` are not
@@ -38,12 +41,27 @@ pub fn decode(tree: &[u8], strings: &str, file: FileId) -> Option<SourceFile> {
         strings,
         string_position: 0,
         file,
+        last_start: 0,
     };
     let decoded = reader.source_file()?;
     (reader.position == tree.len() && reader.string_position == strings.len()).then_some(decoded)
 }
 
-struct Writer(Encoded);
+struct Writer {
+    encoded: Encoded,
+    /// Where the previous span started: a span is written as the distance from there and its
+    /// length, which are small numbers (one byte, mostly) where the offsets are not.
+    last_start: u32,
+}
+
+/// A signed number as an unsigned one, small when it is near zero either way.
+fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
+}
+
+fn unzigzag(value: u64) -> i64 {
+    (value >> 1) as i64 ^ -((value & 1) as i64)
+}
 
 impl Writer {
     fn number(&mut self, mut value: u64) {
@@ -52,10 +70,10 @@ impl Writer {
             let byte = (value & 0x7f) as u8;
             value >>= 7;
             if value == 0 {
-                self.0.tree.push(byte);
+                self.encoded.tree.push(byte);
                 return;
             }
-            self.0.tree.push(byte | 0x80);
+            self.encoded.tree.push(byte | 0x80);
         }
     }
 
@@ -64,17 +82,18 @@ impl Writer {
     }
 
     fn flag(&mut self, flag: bool) {
-        self.0.tree.push(u8::from(flag));
+        self.encoded.tree.push(u8::from(flag));
     }
 
     fn string(&mut self, text: &str) {
         self.length(text.len());
-        self.0.strings.push_str(text);
+        self.encoded.strings.push_str(text);
     }
 
     fn span(&mut self, span: Span) {
-        self.number(u64::from(span.start));
-        self.number(u64::from(span.end));
+        self.number(zigzag(i64::from(span.start) - i64::from(self.last_start)));
+        self.number(zigzag(i64::from(span.end) - i64::from(span.start)));
+        self.last_start = span.start;
     }
 
     fn source_file(&mut self, file: &SourceFile) {
@@ -87,11 +106,11 @@ impl Writer {
         for item in items {
             match item {
                 Item::Block(block) => {
-                    self.0.tree.push(0);
+                    self.encoded.tree.push(0);
                     self.block(block);
                 }
                 Item::Error(error) => {
-                    self.0.tree.push(1);
+                    self.encoded.tree.push(1);
                     self.span(error.span);
                 }
             }
@@ -114,20 +133,20 @@ impl Writer {
         self.trivia(trivia);
         self.ident(keyword);
         match label {
-            None => self.0.tree.push(0),
+            None => self.encoded.tree.push(0),
             Some(Label::Name(ident)) => {
-                self.0.tree.push(1);
+                self.encoded.tree.push(1);
                 self.ident(ident);
             }
             Some(Label::Str(string)) => {
-                self.0.tree.push(2);
+                self.encoded.tree.push(2);
                 self.str_lit(string);
             }
         }
         match extends {
-            None => self.0.tree.push(0),
+            None => self.encoded.tree.push(0),
             Some(path) => {
-                self.0.tree.push(1);
+                self.encoded.tree.push(1);
                 self.path(path);
             }
         }
@@ -148,7 +167,7 @@ impl Writer {
                 value,
                 span,
             }) => {
-                self.0.tree.push(0);
+                self.encoded.tree.push(0);
                 self.trivia(trivia);
                 self.ident(key);
                 self.phrase(value);
@@ -160,18 +179,18 @@ impl Writer {
                 phrase,
                 span,
             }) => {
-                self.0.tree.push(1);
+                self.encoded.tree.push(1);
                 self.trivia(trivia);
                 self.ident(keyword);
                 self.phrase(phrase);
                 self.span(*span);
             }
             Entry::Block(block) => {
-                self.0.tree.push(2);
+                self.encoded.tree.push(2);
                 self.block(block);
             }
             Entry::Error(error) => {
-                self.0.tree.push(3);
+                self.encoded.tree.push(3);
                 self.span(error.span);
             }
         }
@@ -189,27 +208,27 @@ impl Writer {
     fn value(&mut self, value: &Value) {
         match value {
             Value::Str(string) => {
-                self.0.tree.push(0);
+                self.encoded.tree.push(0);
                 self.str_lit(string);
             }
             Value::Number(Number { digits, unit, span }) => {
-                self.0.tree.push(1);
+                self.encoded.tree.push(1);
                 self.string(digits);
                 match unit {
-                    None => self.0.tree.push(0),
+                    None => self.encoded.tree.push(0),
                     Some(Unit { kind, span }) => {
-                        self.0.tree.push(1);
+                        self.encoded.tree.push(1);
                         match kind {
-                            UnitKind::Percent => self.0.tree.push(0),
+                            UnitKind::Percent => self.encoded.tree.push(0),
                             UnitKind::Currency(code) => {
-                                self.0.tree.push(1);
+                                self.encoded.tree.push(1);
                                 self.string(code);
                             }
-                            UnitKind::Days => self.0.tree.push(2),
-                            UnitKind::Weeks => self.0.tree.push(3),
-                            UnitKind::Months => self.0.tree.push(4),
-                            UnitKind::Years => self.0.tree.push(5),
-                            UnitKind::CapacityUnits => self.0.tree.push(6),
+                            UnitKind::Days => self.encoded.tree.push(2),
+                            UnitKind::Weeks => self.encoded.tree.push(3),
+                            UnitKind::Months => self.encoded.tree.push(4),
+                            UnitKind::Years => self.encoded.tree.push(5),
+                            UnitKind::CapacityUnits => self.encoded.tree.push(6),
                         }
                         self.span(*span);
                     }
@@ -222,19 +241,19 @@ impl Writer {
                 day,
                 span,
             }) => {
-                self.0.tree.push(2);
+                self.encoded.tree.push(2);
                 // Zigzag, so that a (never written) negative year stays small.
-                self.number(((i64::from(*year) << 1) ^ (i64::from(*year) >> 63)) as u64);
-                self.0.tree.push(*month);
-                self.0.tree.push(*day);
+                self.number(zigzag(i64::from(*year)));
+                self.encoded.tree.push(*month);
+                self.encoded.tree.push(*day);
                 self.span(*span);
             }
             Value::Path(path) => {
-                self.0.tree.push(3);
+                self.encoded.tree.push(3);
                 self.path(path);
             }
             Value::Call(Call { callee, args, span }) => {
-                self.0.tree.push(4);
+                self.encoded.tree.push(4);
                 self.ident(callee);
                 self.length(args.len());
                 for arg in args {
@@ -247,7 +266,7 @@ impl Writer {
                 dangling_comments,
                 span,
             }) => {
-                self.0.tree.push(5);
+                self.encoded.tree.push(5);
                 self.length(items.len());
                 for ListItem { trivia, value } in items {
                     self.trivia(trivia);
@@ -257,7 +276,7 @@ impl Writer {
                 self.span(*span);
             }
             Value::Error(error) => {
-                self.0.tree.push(6);
+                self.encoded.tree.push(6);
                 self.span(error.span);
             }
         }
@@ -288,20 +307,27 @@ impl Writer {
             leading,
             trailing,
         } = &**trivia;
+        // Most nodes have no comments and no blank line before them: one byte says so.
+        let empty =
+            !*blank_line_before && doc.is_none() && leading.is_empty() && trailing.is_none();
+        self.flag(!empty);
+        if empty {
+            return;
+        }
         self.flag(*blank_line_before);
         match doc {
-            None => self.0.tree.push(0),
+            None => self.encoded.tree.push(0),
             Some(DocComment { text, span }) => {
-                self.0.tree.push(1);
+                self.encoded.tree.push(1);
                 self.string(text);
                 self.span(*span);
             }
         }
         self.comments(leading);
         match trailing {
-            None => self.0.tree.push(0),
+            None => self.encoded.tree.push(0),
             Some(comment) => {
-                self.0.tree.push(1);
+                self.encoded.tree.push(1);
                 self.comment(comment);
             }
         }
@@ -332,6 +358,8 @@ struct Reader<'b> {
     strings: &'b str,
     string_position: usize,
     file: FileId,
+    /// Where the previous span started (see [`Writer::last_start`]).
+    last_start: u32,
 }
 
 impl Reader<'_> {
@@ -341,12 +369,19 @@ impl Reader<'_> {
         Some(byte)
     }
 
+    #[inline]
     fn number(&mut self) -> Option<u64> {
-        // Most numbers (lengths, tags, offsets below 128) are one byte.
+        // Most numbers (lengths, tags, span distances and lengths below 128) are one byte:
+        // read here, inline; longer ones out of line.
         let first = self.byte()?;
         if first & 0x80 == 0 {
             return Some(u64::from(first));
         }
+        self.longer_number(first)
+    }
+
+    #[cold]
+    fn longer_number(&mut self, first: u8) -> Option<u64> {
         let mut value = u64::from(first & 0x7f);
         let mut shift = 7;
         while shift < 64 {
@@ -384,8 +419,10 @@ impl Reader<'_> {
     }
 
     fn span(&mut self) -> Option<Span> {
-        let start = u32::try_from(self.number()?).ok()?;
-        let end = u32::try_from(self.number()?).ok()?;
+        let start = i64::from(self.last_start).checked_add(unzigzag(self.number()?))?;
+        let start = u32::try_from(start).ok()?;
+        let end = u32::try_from(i64::from(start).checked_add(unzigzag(self.number()?))?).ok()?;
+        self.last_start = start;
         Some(Span {
             file: self.file,
             start,
@@ -504,7 +541,7 @@ impl Reader<'_> {
             }
             2 => {
                 let zigzag = self.number()?;
-                let year = i32::try_from((zigzag >> 1) as i64 ^ -((zigzag & 1) as i64)).ok()?;
+                let year = i32::try_from(unzigzag(zigzag)).ok()?;
                 Value::Date(DateLit {
                     year,
                     month: self.byte()?,
@@ -555,6 +592,9 @@ impl Reader<'_> {
     }
 
     fn trivia(&mut self) -> Option<Trivia> {
+        if !self.flag()? {
+            return Some(Trivia::default());
+        }
         Some(Trivia::from(TriviaFields {
             blank_line_before: self.flag()?,
             doc: self.optional(|reader| {

@@ -197,7 +197,7 @@ impl Checks<'_> {
                 continue;
             };
             for (minimum, stated_by, requirement_span) in &requirements.minimum_filters {
-                if !self.model.weaknesses(filter.target, *minimum).is_empty() {
+                if !self.comparisons.meets(filter.target, *minimum) {
                     self.diagnostics.push(codes::classification_not_met(
                         &workload.name,
                         (level, stated_by),

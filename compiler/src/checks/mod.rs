@@ -28,7 +28,7 @@ use charter_syntax::Diagnostic;
 use rustc_hash::FxHashSet;
 
 use crate::catalog::Catalog;
-use crate::model::{scope_name, FilterId, Model, WorkloadId};
+use crate::model::{scope_name, FilterComparisons, FilterId, Model, WorkloadId};
 use crate::schema::ScopeKind;
 use crate::{Document, Options};
 
@@ -38,6 +38,8 @@ pub(crate) struct Checks<'a> {
     options: &'a Options,
     model: &'a Model,
     catalog: &'a Catalog,
+    /// Filters compared with minimums, shared with lowering, which compares the same pairs.
+    comparisons: &'a FilterComparisons<'a>,
     diagnostics: Vec<Diagnostic>,
     /// Budget contacts already found to be valid addresses: budgets repeat the same few
     /// contacts, and validating an address parses it.
@@ -45,17 +47,19 @@ pub(crate) struct Checks<'a> {
 }
 
 /// Runs every check over a resolved model; returns what they report.
-pub(crate) fn run(
-    documents: &[Document],
-    options: &Options,
-    model: &Model,
-    catalog: &Catalog,
+pub(crate) fn run<'a>(
+    documents: &'a [Document],
+    options: &'a Options,
+    model: &'a Model,
+    catalog: &'a Catalog,
+    comparisons: &'a FilterComparisons<'a>,
 ) -> Vec<Diagnostic> {
     let mut checks = Checks {
         documents,
         options,
         model,
         catalog,
+        comparisons,
         diagnostics: Vec::new(),
         valid_contacts: FxHashSet::default(),
     };

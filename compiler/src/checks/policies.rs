@@ -169,8 +169,10 @@ impl Checks<'_> {
     }
 
     pub(super) fn check_against_policy(&mut self, policy_id: PolicyId, endpoint: &Endpoint) {
-        let policy = self.model.policy(policy_id);
-        let policy_name = policy.name.clone();
+        // The model outlives the checks: its names are borrowed while diagnostics are pushed.
+        let resolved = self.model;
+        let policy = resolved.policy(policy_id);
+        let policy_name = policy.name.as_str();
         let model = endpoint.known_model();
         let version = endpoint.known_version();
         let deployment = endpoint.deployment_type();
@@ -196,7 +198,7 @@ impl Checks<'_> {
                         models.allowed().map(|a| a.model.name.as_str()).collect();
                     found.push(codes::policies::model_not_allowed(
                         (model_name, model_span),
-                        &policy_name,
+                        policy_name,
                         &allowed,
                         models.keyword_span,
                     ));
@@ -217,7 +219,7 @@ impl Checks<'_> {
                             found.push(codes::policies::version_not_allowed(
                                 (version_name, version_span),
                                 model_name,
-                                &policy_name,
+                                policy_name,
                                 &allowed,
                                 allow.span,
                             ));
@@ -233,7 +235,7 @@ impl Checks<'_> {
                 if region.known && !allowed_regions.contains(&region.name.as_str()) {
                     found.push(codes::policies::region_not_allowed(
                         (&region.name, region.span),
-                        &policy_name,
+                        policy_name,
                         &allowed_regions,
                         field.span,
                     ));
@@ -246,7 +248,7 @@ impl Checks<'_> {
             if !allowed_types.contains(&kind) {
                 found.push(codes::policies::deployment_type_not_allowed(
                     (kind, kind_span),
-                    &policy_name,
+                    policy_name,
                     &allowed_types,
                     types_span,
                 ));
@@ -266,7 +268,7 @@ impl Checks<'_> {
                 unit,
                 field: field.key,
                 span: cap_span,
-                policy: &policy_name,
+                policy: policy_name,
             };
             if capacity > cap.cap {
                 if let Some(span) = capacity_span {
@@ -285,7 +287,7 @@ impl Checks<'_> {
                 (Policy::cap(&policy.max_capacity), capacity_span)
             {
                 found.push(codes::policies::provisioned_not_capped(
-                    &policy_name,
+                    policy_name,
                     capacity,
                     span,
                     token_cap_span,
@@ -293,10 +295,10 @@ impl Checks<'_> {
             }
         }
         if let (Some(minimum), Some(filter)) = (value_of(&policy.minimum), filter) {
-            let weaker = self.model.weaknesses(filter.target, minimum.target);
+            let weaker = self.comparisons.weaknesses(filter.target, minimum.target);
             found.extend(codes::policies::filter_below_minimum(
                 (&self.model.filter(filter.target).name, filter.span),
-                &policy_name,
+                policy_name,
                 (
                     &self.model.filter(minimum.target).name,
                     policy.minimum.as_ref().map(|field| field.span),

@@ -21,7 +21,7 @@ impl Checks<'_> {
         };
         let (field, served_apps) = served_apps;
         let endpoint_name = endpoint.name.as_str();
-        let mut served: Vec<(&model::App, Span)> = Vec::new();
+        let mut served: Vec<(&model::App, Span)> = Vec::with_capacity(served_apps.len());
         for item in served_apps {
             match item.app {
                 ServedApp::Own(index) => served.push((&workload.apps[index], item.span)),
@@ -83,7 +83,7 @@ impl Checks<'_> {
         // The endpoint's filter must be at least as strict as what each app requires.
         if let Some(filter) = endpoint.filter() {
             for (app, required, required_span) in &with_filters {
-                let weaker = self.model.weaknesses(filter.target, *required);
+                let weaker = self.comparisons.weaknesses(filter.target, *required);
                 if let Some(first) = weaker.first() {
                     self.diagnostics.push(codes::filters::weaker_than_app(
                         (&filters[filter.target.0].name, filter.span),

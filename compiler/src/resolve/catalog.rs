@@ -504,12 +504,14 @@ fn availability_of(block: &TypedBlock<'_>) -> Vec<(DeploymentType, Vec<String>)>
         .clauses("available")
         .filter_map(|(_, phrase)| {
             let kind = DeploymentType::from_charter_name(phrase.head.as_ref()?.as_keyword()?)?;
-            let regions = phrase
-                .positional(0)?
-                .items()
-                .iter()
-                .filter_map(|item| item.as_str().map(|(s, _)| s.to_string()))
-                .collect();
+            let items = phrase.positional(0)?.items();
+            // Sized for every item at once (a filtered iterator would grow it item by item).
+            let mut regions = Vec::with_capacity(items.len());
+            regions.extend(
+                items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(|(s, _)| s.to_string())),
+            );
             Some((kind, regions))
         })
         .collect()

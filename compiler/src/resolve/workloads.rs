@@ -93,7 +93,13 @@ impl<'t, 'a> Resolver<'t, 'a> {
     /// The apps of a workload: `app NAME { ... }` blocks are the declarations; names in
     /// `apps: [...]` without a block declare themselves.
     fn declare_apps(&mut self, block: &'t TypedBlock<'a>, workload: &str) -> Vec<App> {
-        let mut apps: Vec<App> = Vec::new();
+        // At most one app for each `app` block and each name listed in `apps` (a listed app
+        // with a block is not added twice): sized once rather than grown.
+        let listed_count = match block.head("apps") {
+            Some(Typed::List { items, .. }) => items.len(),
+            _ => 0,
+        };
+        let mut apps: Vec<App> = Vec::with_capacity(block.blocks("app").count() + listed_count);
         for app in block.blocks("app") {
             let Some((name, span)) = app.label() else {
                 continue;
@@ -238,9 +244,9 @@ impl<'t, 'a> Resolver<'t, 'a> {
 
     fn resolve_endpoints(&mut self, block: &'t TypedBlock<'a>, workload: WorkloadId) {
         let workload_name = self.model.workloads[workload.0].name.clone();
-        let mut names: Vec<(&str, Span)> = Vec::new();
         // Endpoints are large: sized once rather than grown (and copied) endpoint by endpoint.
         let count = block.blocks("endpoint").count();
+        let mut names: Vec<(&str, Span)> = Vec::with_capacity(count);
         self.model.workloads[workload.0]
             .endpoints
             .reserve_exact(count);

@@ -129,7 +129,48 @@ struct Descent<'a> {
     /// chunk nested too deeply.
     depth: usize,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// The values of the phrases and calls being read, innermost last: each takes its own off
+    /// the end into a vector of their exact size, so that no phrase grows or shrinks its own.
+    values: Vec<Value>,
+    /// Emptied vectors in which the entries of a block body, or the items of a list, are
+    /// collected (one per level of nesting), for the same reason.
+    entry_buffers: Vec<Vec<Entry>>,
+    list_item_buffers: Vec<Vec<ListItem>>,
 }
+
+/// The classes of a byte that the lexical rules skip over, as bits of [`BYTE_CLASSES`].
+const IDENT_CHAR: u8 = 1;
+/// `hs`: a space or a tab.
+const LINE_SPACE: u8 = 2;
+/// `ws`: a space, a tab or a line break.
+const WHITESPACE: u8 = 4;
+const DIGIT: u8 = 8;
+
+/// The classes of every byte: skipping a run of a class (most of the bytes of a file are in an
+/// identifier or indentation) is then one table look-up a byte.
+static BYTE_CLASSES: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        let mut class = 0;
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            class |= IDENT_CHAR;
+        }
+        if b == b' ' || b == b'\t' {
+            class |= LINE_SPACE | WHITESPACE;
+        }
+        if b == b'\r' || b == b'\n' {
+            class |= WHITESPACE;
+        }
+        if b.is_ascii_digit() {
+            class |= DIGIT;
+        }
+        classes[byte] = class;
+        byte += 1;
+    }
+    classes
+};
 
 fn is_ident_start(byte: u8) -> bool {
     byte.is_ascii_alphabetic() || byte == b'_'
@@ -164,6 +205,9 @@ impl<'a> Descent<'a> {
             pos: start,
             depth: 0,
             diagnostics,
+            values: Vec::new(),
+            entry_buffers: Vec::new(),
+            list_item_buffers: Vec::new(),
         }
     }
 
@@ -179,6 +223,7 @@ impl<'a> Descent<'a> {
         Span::new(self.file, start, end)
     }
 
+    #[inline]
     fn ident(&self, start: usize, end: usize) -> Ident {
         Ident {
             name: self.text[start..end].to_string(),
@@ -193,28 +238,34 @@ impl<'a> Descent<'a> {
         if !is_ident_start(self.byte(at)?) {
             return None;
         }
-        Some(self.skip(at + 1, is_ident_char))
+        Some(self.skip(at + 1, IDENT_CHAR))
     }
 
-    fn skip(&self, mut at: usize, class: impl Fn(u8) -> bool) -> usize {
-        while self.byte(at).is_some_and(&class) {
-            at += 1;
+    /// Where the run of bytes of `class` (bits of [`BYTE_CLASSES`]) at `at` ends.
+    fn skip(&self, at: usize, class: u8) -> usize {
+        match self.bytes.get(at..) {
+            Some(rest) => {
+                at + rest
+                    .iter()
+                    .position(|&byte| BYTE_CLASSES[usize::from(byte)] & class == 0)
+                    .unwrap_or(rest.len())
+            }
+            None => at,
         }
-        at
     }
 
     /// `hs?`: spaces and tabs.
     fn hs_end(&self, at: usize) -> usize {
-        self.skip(at, |b| b == b' ' || b == b'\t')
+        self.skip(at, LINE_SPACE)
     }
 
     /// `ws?`: spaces, tabs and line breaks.
     fn ws_end(&self, at: usize) -> usize {
-        self.skip(at, |b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        self.skip(at, WHITESPACE)
     }
 
     fn digits_end(&self, at: usize) -> usize {
-        self.skip(at, |b| b.is_ascii_digit())
+        self.skip(at, DIGIT)
     }
 
     /// `kw_extends`: `extends` not followed by an identifier character.
@@ -232,7 +283,12 @@ impl<'a> Descent<'a> {
 
     /// `path` without building it: where the path at `at` ends, if one is there.
     fn path_end(&self, at: usize) -> Option<usize> {
-        let mut end = self.ident_end(at)?;
+        self.path_end_after(self.ident_end(at)?)
+    }
+
+    /// [`Descent::path_end`] of a path whose first identifier ends at `first_end`.
+    fn path_end_after(&self, first_end: usize) -> Option<usize> {
+        let mut end = first_end;
         while self.is(end, b'.') {
             match self.ident_end(end + 1) {
                 Some(next) => end = next,
@@ -245,6 +301,12 @@ impl<'a> Descent<'a> {
     fn path(&self, start: usize, end: usize) -> Path {
         // Sized exactly: most paths are one word, and trees live until the model is resolved.
         let written = &self.bytes[start..end];
+        if !written.contains(&b'.') {
+            return Path {
+                segments: vec![self.ident(start, end)],
+                span: self.span(start, end),
+            };
+        }
         let dots = written.iter().filter(|&&b| b == b'.').count();
         let mut segments = Vec::with_capacity(dots + 1);
         // The segments are what lies between dots (a path holds ASCII only: identifier
@@ -294,26 +356,33 @@ impl<'a> Descent<'a> {
             if !self.is(self.pos, b'/') {
                 return Ok(());
             }
-            let start = self.pos;
-            let end = match self.byte(start + 1) {
-                Some(b'/') => self.bytes[start..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(self.bytes.len(), |offset| start + offset),
-                Some(b'*') => {
-                    let (end, closed, _) =
-                        scan::block_comment_end(self.bytes, start, self.bytes.len());
-                    if !closed {
-                        return Err(Declined);
-                    }
-                    end
-                }
-                // A `/` that starts no comment: nothing can follow a gap with it.
-                _ => return Err(Declined),
-            };
-            attacher.comment(self.comment(start, end));
-            self.pos = end;
+            self.gap_comment(attacher)?;
         }
+    }
+
+    /// The comment at the `/` where a gap's whitespace ends, handed to `attacher`. Out of
+    /// line: most gaps are whitespace only, and stay a small function without it.
+    #[inline(never)]
+    fn gap_comment<T: Attach>(&mut self, attacher: &mut Attacher<'_, T>) -> Parse<()> {
+        let start = self.pos;
+        let end = match self.byte(start + 1) {
+            Some(b'/') => self.bytes[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(self.bytes.len(), |offset| start + offset),
+            Some(b'*') => {
+                let (end, closed, _) = scan::block_comment_end(self.bytes, start, self.bytes.len());
+                if !closed {
+                    return Err(Declined);
+                }
+                end
+            }
+            // A `/` that starts no comment: nothing can follow a gap with it.
+            _ => return Err(Declined),
+        };
+        attacher.comment(self.comment(start, end));
+        self.pos = end;
+        Ok(())
     }
 
     /// Where the block comment at `start` ends; declines where the scanner reports it
@@ -439,7 +508,8 @@ impl<'a> Descent<'a> {
         let extends = header.extends.map(|(start, end)| self.path(start, end));
         // `body = gap ~ (entry ~ gap ~ (comma ~ gap)?)*`, then `}`.
         self.pos = header.brace + 1;
-        let mut attacher = Attacher::new(self.file, self.text, lower::ENTRIES);
+        let buffer = self.entry_buffers.pop().unwrap_or_default();
+        let mut attacher = Attacher::reusing(self.file, self.text, lower::ENTRIES, buffer);
         loop {
             self.gap(&mut attacher)?;
             if self.is(self.pos, b'}') {
@@ -456,7 +526,8 @@ impl<'a> Descent<'a> {
         }
         self.pos += 1;
         self.depth -= 1;
-        let (entries, dangling_comments) = attacher.finish(self.diagnostics);
+        let (entries, dangling_comments, buffer) = attacher.finish_reusing(self.diagnostics);
+        self.entry_buffers.push(buffer);
         Ok(Block {
             trivia: Trivia::default(),
             keyword,
@@ -508,7 +579,10 @@ impl<'a> Descent<'a> {
         let Some(first) = self.value()? else {
             return Ok(None);
         };
-        let mut values = vec![first];
+        // Most phrases are one value: it joins the values being read (to be taken off the end
+        // together) only when a second one follows.
+        let first_value = self.values.len();
+        let mut only = Some(first);
         loop {
             let before = self.pos;
             let after_space = self.hs_end(before);
@@ -517,14 +591,22 @@ impl<'a> Descent<'a> {
             }
             self.pos = after_space;
             match self.value()? {
-                Some(value) => values.push(value),
+                Some(value) => {
+                    if let Some(first) = only.take() {
+                        self.values.push(first);
+                    }
+                    self.values.push(value);
+                }
                 None => {
                     self.pos = before;
                     break;
                 }
             }
         }
-        values.shrink_to_fit();
+        let values = match only {
+            Some(only) => vec![only],
+            None => self.values.drain(first_value..).collect(),
+        };
         Ok(Some(Phrase {
             values,
             span: self.span(start, self.pos),
@@ -561,11 +643,20 @@ impl<'a> Descent<'a> {
         if self.is(name_end, b'(') {
             return self.call(start, name_end).map(Some);
         }
-        let Some(end) = self.path_end(start) else {
+        let Some(end) = self.path_end_after(name_end) else {
             return Ok(None);
         };
         self.pos = end;
-        Ok(Some(Value::Path(self.path(start, end))))
+        let path = if end == name_end {
+            // One word (most paths): no dots to look for.
+            Path {
+                segments: vec![self.ident(start, end)],
+                span: self.span(start, end),
+            }
+        } else {
+            self.path(start, end)
+        };
+        Ok(Some(Value::Path(path)))
     }
 
     /// `date`, or else `number`, at the digit at `start`.
@@ -632,7 +723,8 @@ impl<'a> Descent<'a> {
         self.open()?;
         let start = self.pos;
         self.pos += 1;
-        let mut attacher = Attacher::new(self.file, self.text, lower::LIST_ITEMS);
+        let buffer = self.list_item_buffers.pop().unwrap_or_default();
+        let mut attacher = Attacher::reusing(self.file, self.text, lower::LIST_ITEMS, buffer);
         self.gap(&mut attacher)?;
         if !self.is(self.pos, b']') {
             loop {
@@ -657,7 +749,9 @@ impl<'a> Descent<'a> {
         self.pos += 1;
         self.depth -= 1;
         let span = self.span(start, self.pos);
-        Ok(lower::list_of(attacher, span, self.diagnostics))
+        let (items, dangling_comments, buffer) = attacher.finish_reusing(self.diagnostics);
+        self.list_item_buffers.push(buffer);
+        Ok(lower::list_of(items, dangling_comments, span))
     }
 
     /// `call = ident ~ lparen ~ cgap ~ (value ~ cgap ~ (comma ~ cgap ~ value ~ cgap)* ~
@@ -666,10 +760,11 @@ impl<'a> Descent<'a> {
         self.open()?;
         let callee = self.ident(start, name_end);
         self.pos = self.ws_end(name_end + 1);
-        let mut args = Vec::new();
+        let first_arg = self.values.len();
         if !self.is(self.pos, b')') {
             loop {
-                args.push(self.value()?.ok_or(Declined)?);
+                let arg = self.value()?.ok_or(Declined)?;
+                self.values.push(arg);
                 self.pos = self.ws_end(self.pos);
                 match self.byte(self.pos) {
                     Some(b',') => {
@@ -687,8 +782,33 @@ impl<'a> Descent<'a> {
         self.depth -= 1;
         Ok(Value::Call(Call {
             callee,
-            args,
+            args: self.values.drain(first_arg..).collect(),
             span: self.span(start, self.pos),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte classes are the grammar's: `ident_char`, `hs`, `ws` and `ASCII_DIGIT`.
+    #[test]
+    fn byte_classes_are_the_grammars() {
+        for byte in 0..=u8::MAX {
+            let class = BYTE_CLASSES[usize::from(byte)];
+            assert_eq!(class & IDENT_CHAR != 0, is_ident_char(byte), "{byte}");
+            assert_eq!(
+                class & LINE_SPACE != 0,
+                byte == b' ' || byte == b'\t',
+                "{byte}"
+            );
+            assert_eq!(
+                class & WHITESPACE != 0,
+                matches!(byte, b' ' | b'\t' | b'\r' | b'\n'),
+                "{byte}"
+            );
+            assert_eq!(class & DIGIT != 0, byte.is_ascii_digit(), "{byte}");
+        }
     }
 }

@@ -143,7 +143,8 @@ pub(crate) struct Attacher<'t, T> {
     rules: AttachRules,
     nodes: Vec<T>,
     /// The trivia of the last node, given to it when the next node comes (or at the end), so
-    /// that a trailing comment can still join it.
+    /// that a trailing comment can still join it. `None` while it is empty (most nodes have no
+    /// comments): the node's own trivia is already empty, and nothing is moved.
     last_trivia: Option<TriviaFields>,
     pending: Vec<Comment>,
     /// Where the previous node (with its trailing comment) ends, and whether it has a
@@ -159,11 +160,20 @@ pub(crate) struct Attacher<'t, T> {
 
 impl<'t, T: Attach> Attacher<'t, T> {
     pub(crate) fn new(file: FileId, text: &'t str, rules: AttachRules) -> Self {
+        Attacher::reusing(file, text, rules, Vec::new())
+    }
+
+    /// An attacher that collects its nodes in `buffer` (empty; its capacity is what is
+    /// reused), to be finished with [`Attacher::finish_reusing`]: a parser that keeps one
+    /// buffer per kind of node grows it once, rather than growing every container's vector
+    /// from nothing and shrinking it at the end.
+    pub(crate) fn reusing(file: FileId, text: &'t str, rules: AttachRules, buffer: Vec<T>) -> Self {
+        debug_assert!(buffer.is_empty(), "a reused buffer starts empty");
         Attacher {
             file,
             text,
             rules,
-            nodes: Vec::new(),
+            nodes: buffer,
             last_trivia: None,
             pending: Vec::new(),
             previous_node: None,
@@ -189,13 +199,13 @@ impl<'t, T: Attach> Attacher<'t, T> {
             .previous_end
             .and_then(|from| text.get(from..start))
             .unwrap_or("");
-        self.gap_has_separator |= between.contains(['\n', ',']);
+        self.gap_has_separator |= between.bytes().any(|b| b == b'\n' || b == b',');
         if let Some((node_end, has_trailing)) = self.previous_node {
             let same_line = !text.get(node_end..start).unwrap_or("\n").contains('\n');
             if !has_trailing && self.pending.is_empty() && same_line {
-                if let Some(trivia) = self.last_trivia.as_mut() {
-                    trivia.trailing = Some(comment);
-                }
+                self.last_trivia
+                    .get_or_insert_with(TriviaFields::default)
+                    .trailing = Some(comment);
                 self.previous_node = Some((end, true));
                 self.previous_end = Some(end);
                 return;
@@ -209,13 +219,12 @@ impl<'t, T: Attach> Attacher<'t, T> {
     pub(crate) fn node(&mut self, node: T, span: Span) {
         let text = self.text;
         let start = span.start as usize;
-        let mut trivia = TriviaFields::default();
         if self.previous_node.is_some() {
             let between = self
                 .previous_end
                 .and_then(|from| text.get(from..start))
                 .unwrap_or("");
-            self.gap_has_separator |= between.contains(['\n', ',']);
+            self.gap_has_separator |= between.bytes().any(|b| b == b'\n' || b == b',');
             if self.rules.require_separator
                 && !self.gap_has_separator
                 && !self.previous_is_error
@@ -236,6 +245,33 @@ impl<'t, T: Attach> Attacher<'t, T> {
                 );
             }
         }
+        // The first thing of a container, and of every top-level item, is placed by the
+        // formatter; what the source had there is not kept.
+        let first_thing_is_fixed =
+            self.previous_node.is_none() || self.rules.blank_lines == BlankLines::BetweenItems;
+        let trivia = if self.pending.is_empty() {
+            // Most nodes have no comment before them: at most a blank line to record.
+            let blank_line_before = !first_thing_is_fixed && self.blank_since(start);
+            blank_line_before.then(|| TriviaFields {
+                blank_line_before,
+                ..TriviaFields::default()
+            })
+        } else {
+            Some(self.take_pending_trivia(start, first_thing_is_fixed))
+        };
+        self.previous_is_error = node.is_error();
+        self.give_last_trivia();
+        self.nodes.push(node);
+        self.last_trivia = trivia.filter(|trivia| !trivia.is_empty());
+        self.previous_node = Some((span.end as usize, false));
+        self.previous_end = Some(span.end as usize);
+        self.gap_has_separator = false;
+    }
+
+    /// The trivia of a node starting at `start` from the comments before it: the doc comment,
+    /// the leading comments, and the blank line before them.
+    fn take_pending_trivia(&mut self, start: usize, first_thing_is_fixed: bool) -> TriviaFields {
+        let mut trivia = TriviaFields::default();
         // The run of `///` line comments at the end of the pending comments is the doc.
         let doc_from = self
             .pending
@@ -248,33 +284,38 @@ impl<'t, T: Attach> Attacher<'t, T> {
             None => self.blank_since(start),
         };
         if let (Some(first), Some(last)) = (doc_lines.first(), doc_lines.last()) {
-            let lines: Vec<&str> = doc_lines.iter().map(|c| doc_line_text(&c.text)).collect();
+            // Joined with `\n` into one string of the exact size (no vector of the lines).
+            let length = doc_lines
+                .iter()
+                .map(|c| doc_line_text(&c.text).len() + 1)
+                .sum::<usize>()
+                - 1;
+            let mut text = String::with_capacity(length);
+            for (index, line) in doc_lines.iter().enumerate() {
+                if index > 0 {
+                    text.push('\n');
+                }
+                text.push_str(doc_line_text(&line.text));
+            }
             trivia.doc = Some(DocComment {
-                text: lines.join("\n"),
+                text,
                 span: first.span.cover(last.span),
             });
         }
         trivia.leading = std::mem::take(&mut self.pending);
-        // The first thing of a container, and of every top-level item, is placed by the
-        // formatter; what the source had there is not kept.
-        let first_thing_is_fixed =
-            self.previous_node.is_none() || self.rules.blank_lines == BlankLines::BetweenItems;
         if first_thing_is_fixed {
             match trivia.leading.first_mut() {
                 Some(first) => first.blank_line_before = false,
                 None => trivia.blank_line_before = false,
             }
         }
-        self.previous_is_error = node.is_error();
-        self.give_last_trivia();
-        self.nodes.push(node);
-        self.last_trivia = Some(trivia);
-        self.previous_node = Some((span.end as usize, false));
-        self.previous_end = Some(span.end as usize);
-        self.gap_has_separator = false;
+        trivia
     }
 
     fn give_last_trivia(&mut self) {
+        if self.last_trivia.is_none() {
+            return;
+        }
         if let (Some(trivia), Some(last)) = (self.last_trivia.take(), self.nodes.last_mut()) {
             last.set_trivia(Trivia::from(trivia));
         }
@@ -283,6 +324,26 @@ impl<'t, T: Attach> Attacher<'t, T> {
     /// The nodes with their comments, and the comments after the last node; reports what was
     /// found missing.
     pub(crate) fn finish(mut self, diagnostics: &mut Vec<Diagnostic>) -> (Vec<T>, Vec<Comment>) {
+        self.finish_nodes(diagnostics);
+        // Trees live until the model is resolved: no slack left from growing.
+        self.nodes.shrink_to_fit();
+        (self.nodes, self.pending)
+    }
+
+    /// [`Attacher::finish`] for an attacher made with [`Attacher::reusing`]: the nodes in a
+    /// vector of their exact size, the comments after the last node, and the buffer, empty,
+    /// to reuse.
+    pub(crate) fn finish_reusing(
+        mut self,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (Vec<T>, Vec<Comment>, Vec<T>) {
+        self.finish_nodes(diagnostics);
+        // One allocation of the exact size (a drain knows its length).
+        let nodes = self.nodes.drain(..).collect();
+        (nodes, self.pending, self.nodes)
+    }
+
+    fn finish_nodes(&mut self, diagnostics: &mut Vec<Diagnostic>) {
         self.give_last_trivia();
         // Dangling comments right after the opening brace or bracket start their container.
         if self.previous_node.is_none() {
@@ -291,9 +352,6 @@ impl<'t, T: Attach> Attacher<'t, T> {
             }
         }
         diagnostics.append(&mut self.diagnostics);
-        // Trees live until the model is resolved: no slack left from growing.
-        self.nodes.shrink_to_fit();
-        (self.nodes, self.pending)
     }
 }
 
@@ -602,16 +660,12 @@ pub(crate) fn list_value(
             ),
         }
     }
-    list_of(attacher, span, diagnostics)
+    let (items, dangling_comments) = attacher.finish(diagnostics);
+    list_of(items, dangling_comments, span)
 }
 
-/// The list whose items and comments `attacher` holds.
-pub(crate) fn list_of(
-    attacher: Attacher<'_, ListItem>,
-    span: Span,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Value {
-    let (items, dangling_comments) = attacher.finish(diagnostics);
+/// The list of `items`, with the comments after its last item.
+pub(crate) fn list_of(items: Vec<ListItem>, dangling_comments: Vec<Comment>, span: Span) -> Value {
     Value::List(List {
         items,
         dangling_comments,
