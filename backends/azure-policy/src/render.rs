@@ -132,16 +132,32 @@ fn definition_body(definition: &Definition) -> Value {
 }
 
 fn definition_properties(definition: &Definition) -> Value {
-    json!({
-        "displayName": definition.display_name,
-        "description": definition.description,
-        "policyType": "Custom",
-        "mode": definition.mode,
-        "version": definition.metadata.get("version").cloned().unwrap_or(Value::Null),
-        "metadata": definition.metadata,
-        "parameters": definition.parameters,
-        "policyRule": definition.policy_rule
-    })
+    object([
+        ("displayName", definition.display_name.as_str().into()),
+        ("description", definition.description.as_str().into()),
+        ("policyType", "Custom".into()),
+        ("mode", definition.mode.as_str().into()),
+        ("version", version(&definition.metadata)),
+        ("metadata", definition.metadata.clone()),
+        ("parameters", definition.parameters.clone()),
+        ("policyRule", definition.policy_rule.clone()),
+    ])
+}
+
+/// A JSON object of `entries`, in their order. The values are built or cloned: `json!` read
+/// each borrowed value again through `Serialize` (a whole policy rule, parameter list or
+/// metadata object per body).
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut map = Map::with_capacity(N);
+    for (key, value) in entries {
+        map.insert(key.to_owned(), value);
+    }
+    Value::Object(map)
+}
+
+/// The `version` a body states: its metadata's.
+fn version(metadata: &Value) -> Value {
+    metadata.get("version").cloned().unwrap_or(Value::Null)
 }
 
 fn set_id(set: &SetDefinition) -> String {
@@ -171,57 +187,77 @@ fn set_properties(set: &SetDefinition, definition_id: &dyn Fn(&DefinitionRef) ->
         .references
         .iter()
         .map(|reference| {
-            let mut item = Map::new();
+            let mut item = Map::with_capacity(5);
             item.insert(
                 "policyDefinitionReferenceId".to_owned(),
-                json!(reference.reference_id),
+                reference.reference_id.as_str().into(),
             );
             item.insert(
                 "policyDefinitionId".to_owned(),
                 definition_id(&reference.definition),
             );
             if let Some(version) = &reference.definition_version {
-                item.insert("definitionVersion".to_owned(), json!(version));
+                item.insert("definitionVersion".to_owned(), version.as_str().into());
             }
-            item.insert("groupNames".to_owned(), json!(reference.group_names));
+            item.insert(
+                "groupNames".to_owned(),
+                reference
+                    .group_names
+                    .iter()
+                    .map(|name| Value::from(name.as_str()))
+                    .collect(),
+            );
             item.insert("parameters".to_owned(), reference.parameters.clone());
             Value::Object(item)
         })
         .collect();
-    json!({
-        "displayName": set.display_name,
-        "description": set.description,
-        "policyType": "Custom",
-        "version": set.metadata.get("version").cloned().unwrap_or(Value::Null),
-        "metadata": set.metadata,
-        "parameters": set.parameters,
-        "policyDefinitionGroups": set.groups,
-        "policyDefinitions": references
-    })
+    object([
+        ("displayName", set.display_name.as_str().into()),
+        ("description", set.description.as_str().into()),
+        ("policyType", "Custom".into()),
+        ("version", version(&set.metadata)),
+        ("metadata", set.metadata.clone()),
+        ("parameters", set.parameters.clone()),
+        ("policyDefinitionGroups", set.groups.clone()),
+        ("policyDefinitions", Value::Array(references)),
+    ])
 }
 
 fn assignment_properties(assignment: &Assignment, set_id: Value) -> Value {
-    json!({
-        "displayName": assignment.display_name,
-        "description": assignment.description,
-        "policyDefinitionId": set_id,
-        "enforcementMode": assignment.enforcement_mode,
-        "metadata": assignment.metadata,
-        "parameters": assignment.parameters,
-        "nonComplianceMessages": assignment.non_compliance_messages
-    })
+    object([
+        ("displayName", assignment.display_name.as_str().into()),
+        ("description", assignment.description.as_str().into()),
+        ("policyDefinitionId", set_id),
+        (
+            "enforcementMode",
+            assignment.enforcement_mode.as_str().into(),
+        ),
+        ("metadata", assignment.metadata.clone()),
+        ("parameters", assignment.parameters.clone()),
+        (
+            "nonComplianceMessages",
+            assignment.non_compliance_messages.clone(),
+        ),
+    ])
 }
 
 fn exemption_properties(exemption: &Exemption, assignment_id: Value) -> Value {
-    json!({
-        "displayName": exemption.display_name,
-        "description": exemption.description,
-        "policyAssignmentId": assignment_id,
-        "policyDefinitionReferenceIds": exemption.reference_ids,
-        "exemptionCategory": exemption.category,
-        "expiresOn": exemption.expires_on,
-        "metadata": exemption.metadata
-    })
+    object([
+        ("displayName", exemption.display_name.as_str().into()),
+        ("description", exemption.description.as_str().into()),
+        ("policyAssignmentId", assignment_id),
+        (
+            "policyDefinitionReferenceIds",
+            exemption
+                .reference_ids
+                .iter()
+                .map(|id| Value::from(id.as_str()))
+                .collect(),
+        ),
+        ("exemptionCategory", exemption.category.as_str().into()),
+        ("expiresOn", exemption.expires_on.as_str().into()),
+        ("metadata", exemption.metadata.clone()),
+    ])
 }
 
 /// ARM evaluates every string that starts with `[`; `[[` makes it a literal that reaches Azure

@@ -927,16 +927,31 @@ fn account(
         }
     });
 
-    let payload = object([
+    static ACCOUNT: Template = Template::new(&[
+        "type",
+        "name",
+        "location",
+        "kind",
+        "sku",
+        "tags",
+        "properties",
+    ]);
+    static SKU: Template = Template::new(&["name"]);
+    static PROPERTIES: Template = Template::new(&[
+        "customSubDomainName",
+        "disableLocalAuth",
+        "publicNetworkAccess",
+    ]);
+    let payload = ACCOUNT.fill([
         ("type", types::ACCOUNT.into()),
         ("name", name.as_str().into()),
         ("location", names::location(region).into()),
         ("kind", kind.into()),
-        ("sku", object([("name", "S0".into())])),
+        ("sku", SKU.fill([("name", "S0".into())])),
         ("tags", Value::Object(tags)),
         (
             "properties",
-            object([
+            PROPERTIES.fill([
                 // A custom subdomain is what Entra ID authentication and private endpoints
                 // need.
                 ("customSubDomainName", name.as_str().into()),
