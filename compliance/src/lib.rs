@@ -1175,8 +1175,9 @@ impl<'p> Governing<'p> {
 struct Standings<'s> {
     /// The scopes, each read once.
     scopes: Vec<charter_evaluator::Scope>,
-    /// The most `/`-separated segments any scope has: a scope compares only as many segments
-    /// of an id as it has itself, so ids that agree on that many stand alike.
+    /// The most `/`-separated segments any scope but a management group's has: a scope
+    /// compares only as many segments of an id as it has itself (a management group's none),
+    /// so ids that agree on that many stand alike.
     segments: usize,
     /// By the compared part of the resource's id (as the estate writes it) and the rule.
     by_prefix: FxHashMap<(&'s str, PlacementRule<'s>), u32>,
@@ -1190,16 +1191,21 @@ struct Standings<'s> {
 
 impl<'s> Standings<'s> {
     fn new(scopes: &'s [String]) -> Self {
+        let read: Vec<charter_evaluator::Scope> = scopes
+            .iter()
+            .map(|scope| charter_evaluator::Scope::new(scope))
+            .collect();
         Standings {
-            scopes: scopes
-                .iter()
-                .map(|scope| charter_evaluator::Scope::new(scope))
-                .collect(),
+            // A management group's scope reads none of an id (the placement's groups decide):
+            // only the others' segments are compared.
             segments: scopes
                 .iter()
-                .map(|scope| scope.trim_end_matches('/').split('/').count())
+                .zip(&read)
+                .filter(|(_, scope)| scope.management_group().is_none())
+                .map(|(scope, _)| scope.trim_end_matches('/').split('/').count())
                 .max()
                 .unwrap_or(0),
+            scopes: read,
             by_prefix: FxHashMap::default(),
             numbered: HashMap::new(),
             last: Vec::new(),

@@ -867,6 +867,37 @@ fn resources_stand_as_the_compared_part_of_their_id_says_one_after_another() {
     assert_ne!(standings.around(other, &under_group), grouped);
 }
 
+/// A management group's scope reads none of an id: resources of two resource groups of one
+/// subscription stand alike under it and a subscription's scope, and apart under a resource
+/// group's.
+#[test]
+fn a_management_groups_scope_compares_no_segment_of_an_id() {
+    let scopes = vec![
+        "/providers/Microsoft.Management/managementGroups/ai".to_string(),
+        "/subscriptions/s".to_string(),
+    ];
+    let mut standings = Standings::new(&scopes);
+    assert_eq!(standings.segments, "/subscriptions/s".split('/').count());
+    let rule = PlacementRule {
+        subscription: None,
+        management_group: Some("ai"),
+    };
+    let one = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a";
+    let two =
+        "/subscriptions/s/resourceGroups/rg2/providers/Microsoft.CognitiveServices/accounts/b";
+    let elsewhere =
+        "/subscriptions/t/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/c";
+    let inside = standings.around(one, &rule);
+    assert_eq!(standings.around(two, &rule), inside);
+    assert_ne!(standings.around(elsewhere, &rule), inside);
+    let scopes = vec![
+        "/providers/Microsoft.Management/managementGroups/ai".to_string(),
+        "/subscriptions/s/resourceGroups/rg".to_string(),
+    ];
+    let mut standings = Standings::new(&scopes);
+    assert_ne!(standings.around(one, &rule), standings.around(two, &rule));
+}
+
 #[test]
 fn resource_groups_whose_subscriptions_fold_together_are_named_with_their_subscriptions() {
     let workload = |name: &str, subscription: &str| {

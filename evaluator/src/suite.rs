@@ -1460,6 +1460,12 @@ impl Scope {
         }
     }
 
+    /// The management group the scope names, when it is a management group's: then whether it
+    /// contains a resource depends on the resource's groups, never on its id.
+    pub fn management_group(&self) -> Option<&str> {
+        self.group.as_deref()
+    }
+
     /// [`scope_contains`] for this scope.
     pub fn contains(&self, id: &str, management_groups: &[String], complete: bool) -> Option<bool> {
         within_read(
