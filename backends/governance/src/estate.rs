@@ -190,35 +190,26 @@ impl Account {
         &'e self,
         mut each: impl FnMut(&'static str, &'e str, &'e Value, Option<&'e AccountBlocklist>),
     ) {
-        let deployment = || self.deployment.as_ref();
-        if self.foundry.is_some() {
-            // The business unit's resource creates the account, filter and blocklists.
-            if let Some(deployment) = deployment() {
-                each(
-                    "model deployment",
-                    &deployment.id,
-                    &deployment.payload,
-                    None,
-                );
+        // A business unit's resource creates the account, filter and blocklists: only the
+        // deployment is the account's own.
+        if self.foundry.is_none() {
+            each("AI account", &self.id, &self.payload, None);
+            for blocklist in &self.blocklists {
+                if let Some(payload) = &blocklist.payload {
+                    each("blocklist", &blocklist.id, payload, Some(blocklist));
+                }
+                for item in &blocklist.items {
+                    each("blocklist item", &item.id, &item.payload, Some(blocklist));
+                }
             }
-            return;
+            each(
+                RAI_POLICY_NOUN,
+                &self.rai_policy.id,
+                &self.rai_policy.payload,
+                None,
+            );
         }
-        each("AI account", &self.id, &self.payload, None);
-        for blocklist in &self.blocklists {
-            if let Some(payload) = &blocklist.payload {
-                each("blocklist", &blocklist.id, payload, Some(blocklist));
-            }
-            for item in &blocklist.items {
-                each("blocklist item", &item.id, &item.payload, Some(blocklist));
-            }
-        }
-        each(
-            RAI_POLICY_NOUN,
-            &self.rai_policy.id,
-            &self.rai_policy.payload,
-            None,
-        );
-        if let Some(deployment) = deployment() {
+        if let Some(deployment) = &self.deployment {
             each(
                 "model deployment",
                 &deployment.id,

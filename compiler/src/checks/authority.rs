@@ -217,9 +217,6 @@ impl Checks<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{compile, Document, Options};
-    use charter_syntax::FileId;
-
     const POLICY: &str = r#"
 policy guardrails {
   scope: subscription("prod")
@@ -257,21 +254,7 @@ workload {name} {{
 
     /// The codes and messages a project reports.
     fn report(source: &str) -> Vec<(&'static str, String)> {
-        let documents = vec![Document {
-            id: FileId(0),
-            path: "project.charter".to_string(),
-            text: source.to_string(),
-            is_stdlib: false,
-        }];
-        let options = Options {
-            naming: Default::default(),
-            today: charter_ir::Date {
-                year: 2026,
-                month: 11,
-                day: 22,
-            },
-        };
-        compile(documents, &options)
+        crate::checks::compile_one(source)
             .diagnostics
             .into_iter()
             .map(|d| (d.code, d.message))

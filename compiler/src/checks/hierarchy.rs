@@ -494,23 +494,10 @@ fn exempts_place(
 #[cfg(test)]
 mod tests {
     use crate::codes::hierarchy::WORKLOAD_ALSO_GOVERNED;
-    use crate::{compile, Document, Options};
-    use charter_syntax::FileId;
 
     /// The codes, messages and lines a project reports.
     fn report(source: &str) -> Vec<(&'static str, String, usize)> {
-        let documents = vec![Document {
-            id: FileId(0),
-            path: "project.charter".to_string(),
-            text: source.to_string(),
-            is_stdlib: false,
-        }];
-        let options = Options::new(charter_ir::Date {
-            year: 2026,
-            month: 11,
-            day: 22,
-        });
-        compile(documents, &options)
+        crate::checks::compile_one(source)
             .diagnostics
             .into_iter()
             .map(|d| {

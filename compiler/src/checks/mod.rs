@@ -145,6 +145,25 @@ fn string_literal(name: &str) -> String {
     format!("\"{literal}\"")
 }
 
+/// Compiles `source` as a project of one file, on 2026-11-22 (for the checks' tests).
+#[cfg(test)]
+pub(crate) fn compile_one(source: &str) -> crate::Compilation {
+    let documents = vec![crate::Document {
+        id: charter_syntax::FileId(0),
+        path: "project.charter".to_string(),
+        text: source.to_string(),
+        is_stdlib: false,
+    }];
+    crate::compile(
+        documents,
+        &crate::Options::new(charter_ir::Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
