@@ -104,8 +104,9 @@ pub fn check_keeping_estate(
 /// runs this on a thread of its own, so that an edit's other diagnostics do not wait for it.
 ///
 /// A project the proof finds nothing in (most of them, most of the time) is told apart first
-/// holding one account's payloads at a time ([`clean`]); only when that pass may find something
-/// is the whole estate built and the proof run on it, for messages that name each resource.
+/// holding one account's payloads at a time ([`first_pass`]); only when that pass may find
+/// something is the whole estate built and the proof run on it, for messages that name each
+/// resource.
 pub fn diagnostics(
     project: &Project,
     symbols: &SymbolIndex,
@@ -278,16 +279,12 @@ fn first_pass(project: &Project, symbols: &SymbolIndex, today: charter_ir::Date)
     FirstPass::Flagged(by_estate)
 }
 
-/// What [`clean`] keeps of each account as the estate hands it over: the shape number of each
+/// What [`first_pass`] keeps of each account as the estate hands it over: the shape number of each
 /// of its resources (in the order [`estate::Estate::resources`] lists them), a copy of one
 /// payload of each shape, and the Terraform addresses claimed.
 struct Streamed<'s> {
     read: &'s ReadSets,
-    shapes: &'s charter_evaluator::shapes::Shapes<'s>,
-    /// By the payload's type (as written): how to take its shape.
-    plans: FxHashMap<String, charter_evaluator::shapes::Plan<'s>>,
-    /// By fingerprint: the shapes numbered, with their numbers.
-    by_hash: FxHashMap<u64, Vec<(charter_evaluator::shapes::Shape<'static>, u32)>>,
+    book: ShapeBook<'s>,
     /// The number of each filter's RAI policy, by the filter's name: every account that deploys
     /// the filter has the same payload.
     filters: FxHashMap<String, u32>,
@@ -309,9 +306,7 @@ impl<'s> Streamed<'s> {
     fn new(read: &'s ReadSets, shapes: &'s charter_evaluator::shapes::Shapes<'s>) -> Self {
         Streamed {
             read,
-            shapes,
-            plans: FxHashMap::default(),
-            by_hash: FxHashMap::default(),
+            book: ShapeBook::new(shapes),
             filters: FxHashMap::default(),
             shared: FxHashMap::default(),
             deployment: None,
@@ -415,22 +410,12 @@ impl<'s> Streamed<'s> {
 
     /// The number of `payload`'s shape, numbering a new one (with a copy of the payload).
     fn shape_number(&mut self, payload: &Value) -> u32 {
-        let resource_type = payload["type"].as_str().unwrap_or_default();
-        if !self.plans.contains_key(resource_type) {
-            let keys = self.read.shape_keys(payload);
-            self.plans.insert(
-                resource_type.to_string(),
-                self.shapes.plan(resource_type, keys),
-            );
+        let next = u32::try_from(self.representatives.len()).expect("fewer than 2^32 shapes");
+        let read = self.read;
+        let number = self.book.number(payload, || read.shape_keys(payload), next);
+        if number == next {
+            self.representatives.push(payload.clone());
         }
-        let shape = self.shapes.shape(&self.plans[resource_type], payload);
-        let same = self.by_hash.entry(shape.fingerprint()).or_default();
-        if let Some(&(_, number)) = same.iter().find(|(kept, _)| *kept == shape) {
-            return number;
-        }
-        let number = u32::try_from(self.representatives.len()).expect("fewer than 2^32 shapes");
-        same.push((shape.into_owned(), number));
-        self.representatives.push(payload.clone());
         number
     }
 }
@@ -690,7 +675,7 @@ struct Item<'r> {
     workloads: &'r [String],
     /// Its payload, or (with `number`) a payload of the same shape.
     payload: &'r Value,
-    /// Its number, when given (by [`clean`]).
+    /// Its number, when given (by [`first_pass`]).
     number: Option<u32>,
 }
 
@@ -805,9 +790,8 @@ impl<'s, 'r: 's> Grouper<'s, 'r> {
                     definition: None,
                     assignment: None,
                     management_groups: rule.management_groups(),
-                    // The project does not declare its management-group hierarchy yet: a
-                    // resource counts as under its policy's group only, so assignments at
-                    // other groups are not held against it.
+                    // A resource counts as under its placement rule's group only, so
+                    // assignments at other groups are not held against it.
                     management_groups_complete: true,
                 },
                 resource: payload,
@@ -829,13 +813,7 @@ struct Interner<'s, 'v> {
 }
 
 enum Interning<'s, 'v> {
-    Shapes {
-        shapes: &'s charter_evaluator::shapes::Shapes<'s>,
-        /// By the payload's type (as written): how to take its shape.
-        plans: FxHashMap<&'v str, charter_evaluator::shapes::Plan<'s>>,
-        /// By fingerprint: the shapes numbered, with their numbers.
-        by_hash: FxHashMap<u64, Vec<(charter_evaluator::shapes::Shape<'v>, u32)>>,
-    },
+    Shapes(ShapeBook<'s>),
     Values {
         /// By fingerprint: a payload of each number (payloads of one type have the same keys
         /// read, and payloads of different types never agree).
@@ -853,11 +831,7 @@ impl<'s, 'v> Interner<'s, 'v> {
         Interner {
             by_payload: FxHashMap::default(),
             next,
-            kind: Interning::Shapes {
-                shapes,
-                plans: FxHashMap::default(),
-                by_hash: FxHashMap::default(),
-            },
+            kind: Interning::Shapes(ShapeBook::new(shapes)),
         }
     }
 
@@ -879,25 +853,7 @@ impl<'s, 'v> Interner<'s, 'v> {
         }
         let next = self.next;
         let number = match &mut self.kind {
-            Interning::Shapes {
-                shapes,
-                plans,
-                by_hash,
-            } => {
-                let resource_type = payload["type"].as_str().unwrap_or_default();
-                let plan = plans
-                    .entry(resource_type)
-                    .or_insert_with(|| shapes.plan(resource_type, keys));
-                let shape = shapes.shape(plan, payload);
-                let same = by_hash.entry(shape.fingerprint()).or_default();
-                match same.iter().find(|(kept, _)| *kept == shape) {
-                    Some(&(_, number)) => number,
-                    None => {
-                        same.push((shape, next));
-                        next
-                    }
-                }
-            }
+            Interning::Shapes(book) => book.number(payload, || keys, next),
             Interning::Values { by_hash } => {
                 let same = by_hash
                     .entry(charter_evaluator::fingerprint(payload, keys))
@@ -920,6 +876,51 @@ impl<'s, 'v> Interner<'s, 'v> {
         }
         self.by_payload.insert(std::ptr::from_ref(payload), number);
         number
+    }
+}
+
+/// Numbers payloads by their [`charter_evaluator::shapes::Shape`]: payloads of equal shapes get
+/// one number. Each shape is kept with its own copy of what it reads, so a payload may be gone
+/// once numbered ([`Streamed`] numbers each account's as the estate hands it over).
+struct ShapeBook<'s> {
+    shapes: &'s charter_evaluator::shapes::Shapes<'s>,
+    /// By the payload's type (as written): how to take its shape.
+    plans: FxHashMap<String, charter_evaluator::shapes::Plan<'s>>,
+    /// By fingerprint: the shapes numbered, with their numbers.
+    by_hash: FxHashMap<u64, Vec<(charter_evaluator::shapes::Shape<'static>, u32)>>,
+}
+
+impl<'s> ShapeBook<'s> {
+    fn new(shapes: &'s charter_evaluator::shapes::Shapes<'s>) -> Self {
+        ShapeBook {
+            shapes,
+            plans: FxHashMap::default(),
+            by_hash: FxHashMap::default(),
+        }
+    }
+
+    /// The number of `payload`'s shape; a new shape gets `next`. `keys` says what rules read of
+    /// the payload's type (asked once per type).
+    fn number<'k>(
+        &mut self,
+        payload: &Value,
+        keys: impl FnOnce() -> Option<&'k BTreeSet<String>>,
+        next: u32,
+    ) -> u32 {
+        let resource_type = payload["type"].as_str().unwrap_or_default();
+        if !self.plans.contains_key(resource_type) {
+            let plan = self.shapes.plan(resource_type, keys());
+            self.plans.insert(resource_type.to_string(), plan);
+        }
+        let shape = self.shapes.shape(&self.plans[resource_type], payload);
+        let same = self.by_hash.entry(shape.fingerprint()).or_default();
+        match same.iter().find(|(kept, _)| *kept == shape) {
+            Some(&(_, number)) => number,
+            None => {
+                same.push((shape.into_owned(), next));
+                next
+            }
+        }
     }
 }
 

@@ -157,15 +157,20 @@ fn the_placeholder_test_finds_every_form_the_backends_write() {
     assert!(stderr.contains("management_group"), "{stderr}");
     // With --deny-warnings the same build fails, as a check with a warning does.
     let denied = tempfile::tempdir().expect("a temporary directory");
-    let output = charter(&[
-        "build",
-        dir.path().to_str().expect("a UTF-8 path"),
-        "-o",
-        denied.path().to_str().expect("a UTF-8 path"),
-        "--today",
-        "2026-11-22",
-        "--deny-warnings",
-    ]);
+    let build_denying = |more: &[&str]| {
+        let mut args = vec![
+            "build",
+            dir.path().to_str().expect("a UTF-8 path"),
+            "-o",
+            denied.path().to_str().expect("a UTF-8 path"),
+            "--today",
+            "2026-11-22",
+            "--deny-warnings",
+        ];
+        args.extend_from_slice(more);
+        charter(&args)
+    };
+    let output = build_denying(&[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("warning[E0910]"), "{stderr}");
@@ -174,17 +179,7 @@ fn the_placeholder_test_finds_every_form_the_backends_write() {
         "{stderr}"
     );
     // The JSON report says why the run failed.
-    let json = charter(&[
-        "build",
-        dir.path().to_str().expect("a UTF-8 path"),
-        "-o",
-        denied.path().to_str().expect("a UTF-8 path"),
-        "--today",
-        "2026-11-22",
-        "--deny-warnings",
-        "--format",
-        "json",
-    ]);
+    let json = build_denying(&["--format", "json"]);
     assert_eq!(json.status.code(), Some(1));
     let report: serde_json::Value =
         serde_json::from_slice(&json.stdout).expect("a JSON report on stdout");

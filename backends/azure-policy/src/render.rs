@@ -1,6 +1,7 @@
 //! [`Governance`] → files: REST bodies (one per resource, never escaped) and ARM deployment
 //! templates (one per initiative location, with policy expressions escaped as `[[`).
 
+use charter_governance::estate::object;
 use charter_ir::Artifact;
 use serde_json::{json, Map, Value};
 
@@ -131,6 +132,8 @@ fn definition_body(definition: &Definition) -> Value {
     })
 }
 
+// The bodies' values are built or cloned into `object`: `json!` read each borrowed value
+// again through `Serialize` (a whole policy rule, parameter list or metadata object per body).
 fn definition_properties(definition: &Definition) -> Value {
     object([
         ("displayName", definition.display_name.as_str().into()),
@@ -142,17 +145,6 @@ fn definition_properties(definition: &Definition) -> Value {
         ("parameters", definition.parameters.clone()),
         ("policyRule", definition.policy_rule.clone()),
     ])
-}
-
-/// A JSON object of `entries`, in their order. The values are built or cloned: `json!` read
-/// each borrowed value again through `Serialize` (a whole policy rule, parameter list or
-/// metadata object per body).
-fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    let mut map = Map::with_capacity(N);
-    for (key, value) in entries {
-        map.insert(key.to_owned(), value);
-    }
-    Value::Object(map)
 }
 
 /// The `version` a body states: its metadata's.

@@ -1208,14 +1208,13 @@ pub fn rai_policy_payload(name: &str, filter: &Filter) -> Value {
 }
 
 /// A JSON object of `entries`, in their order. Unlike `json!`, which serialises every
-/// embedded value again, it moves the values in.
-fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    Value::Object(
-        entries
-            .into_iter()
-            .map(|(key, value)| (key.to_owned(), value))
-            .collect(),
-    )
+/// embedded value again, it moves the values in (the REST bodies are built with it too).
+pub fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut map = Map::with_capacity(N);
+    for (key, value) in entries {
+        map.insert(key.to_owned(), value);
+    }
+    Value::Object(map)
 }
 
 /// The keys of a JSON object the estate builds many times (a content filter's entries, a
