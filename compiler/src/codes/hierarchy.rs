@@ -503,7 +503,7 @@ pub(crate) fn also_governed(
         Some(scope) => diagnostic.with_secondary(scope, "assigned above the workload here"),
         None => diagnostic,
     };
-    diagnostic.with_note("Azure enforces every policy assigned above a resource; the checker checks the workload against its own policy only")
+    diagnostic.with_note("Azure enforces every policy assigned above a resource; the checker holds the workload to its own policy, and the self-compliance proof (E0801, E0802) holds what Charter creates to both")
 }
 
 /// E0907: `workload` (`environment`) lives at `place`, which is (`in_sandbox`) or is not a
